@@ -1,0 +1,34 @@
+"""Deadline computation. The calendar file can change after the fact, so it is read here and so recorded."""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from temporalio import activity
+
+from state.calendar import WorkingDayCalendar
+from workflows.messages import NoticeWindow
+
+
+@dataclass
+class NoticePeriodRequest:
+    published_on: date
+
+
+class CalendarActivities:
+    def __init__(self, overrides: Path | None, notice_working_days: int = 5, notice_end_hour: int = 24):
+        self.overrides = overrides
+        self.days = notice_working_days
+        self.end_hour = notice_end_hour
+
+    @activity.defn
+    def compute_notice_period(self, req: NoticePeriodRequest) -> NoticeWindow:
+        calendar = WorkingDayCalendar.from_file(self.overrides)
+        p = calendar.notice_period(req.published_on, days=self.days, end_hour=self.end_hour)
+        return NoticeWindow(
+            published_on=req.published_on,
+            first_day=p.first_day,
+            last_day=p.last_day,
+            ends_at=p.ends_at,
+            confirmed=p.confirmed,
+        )

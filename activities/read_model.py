@@ -1,0 +1,173 @@
+"""Activities that project each accepted act into the read model, idempotently (key: application + seq)."""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlmodel import select
+from temporalio import activity
+
+from db import models
+from db.session import insert_ignore, session_for
+from state.domain import Actor, InstitutionType, Level, Stage
+from workflows.messages import ActRecord, NoticeWindow, Objection
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Projection:
+    application_id: str
+    workflow_id: str
+    level: Level
+    county: str
+    round_id: str
+    institution: dict
+    institution_name: str
+    institution_type: InstitutionType
+    credit_code: str
+    state: Stage
+    notice: NoticeWindow | None
+    flagged: bool
+    act: ActRecord
+    objections: list[Objection] = field(default_factory=list)
+
+
+@dataclass
+class Projected:
+    event_written: bool
+
+
+@dataclass
+class ObjectionRegistration:
+    application_id: str
+    objection: Objection
+
+
+@dataclass
+class Registered:
+    objection_id: str
+    created: bool
+
+
+@dataclass
+class InstitutionLookup:
+    credit_code: str
+    level: Level
+    exclude_application_id: str
+
+
+@dataclass
+class RelatedApplications:
+    workflow_ids: list[str]
+
+
+def _actor_columns(actor: Actor) -> dict:
+    return {
+        "actor_user_id": actor.user_id,
+        "actor_name": actor.name,
+        "actor_role": actor.role,
+        "actor_department": actor.department.value if actor.department else None,
+        "actor_county": actor.county,
+    }
+
+
+class ReadModelActivities:
+    def __init__(self, database_url: str):
+        self.database_url = database_url
+
+    @activity.defn
+    def project(self, p: Projection) -> Projected:
+        """Write the act once and move the application row forward (never backward) to this act's view."""
+        notice = p.notice
+        row = {
+            "level": p.level,
+            "county": p.county,
+            "round_id": p.round_id,
+            "institution_name": p.institution_name,
+            "institution_type": p.institution_type,
+            "credit_code": p.credit_code,
+            "state": p.state,
+            "notice_published_on": notice.published_on if notice else None,
+            "notice_first_day": notice.first_day if notice else None,
+            "notice_last_day": notice.last_day if notice else None,
+            "notice_ends_at": notice.ends_at if notice else None,
+            "notice_confirmed": notice.confirmed if notice else None,
+            "flagged": p.flagged,
+            "institution": p.institution,
+            "version": p.act.seq,
+            "updated_at": p.act.at,
+        }
+        with session_for(self.database_url) as s:
+            insert_ignore(
+                s,
+                models.Application,
+                {"id": p.application_id, "workflow_id": p.workflow_id, "declared_at": p.act.at, **row},
+                ["id"],
+            )
+            s.exec(
+                update(models.Application)
+                .where(models.Application.id == p.application_id, models.Application.version < p.act.seq)
+                .values(**row)
+            )  # type: ignore[call-overload]
+            written = insert_ignore(
+                s,
+                models.ApplicationEvent,
+                {
+                    "application_id": p.application_id,
+                    "seq": p.act.seq,
+                    "act": p.act.act,
+                    "reason": p.act.reason,
+                    "state_after": p.act.state_after,
+                    "at": p.act.at,
+                    "details": p.act.details,
+                    **_actor_columns(p.act.actor),
+                },
+                ["application_id", "seq"],
+            )
+            for o in p.objections:
+                if o.upheld is not None:
+                    s.exec(
+                        update(models.Objection)
+                        .where(models.Objection.id == o.objection_id)
+                        .values(upheld=o.upheld, finding=o.finding, found_at=o.found_at)
+                    )  # type: ignore[call-overload]
+            s.commit()
+        log.info("projected %s #%d %s -> %s", p.application_id, p.act.seq, p.act.act.value, p.state.value)
+        return Projected(event_written=written)
+
+    @activity.defn
+    def register_objection(self, r: ObjectionRegistration) -> Registered:
+        o = r.objection
+        with session_for(self.database_url) as s:
+            created = insert_ignore(
+                s,
+                models.Objection,
+                {
+                    "id": o.objection_id,
+                    "application_id": r.application_id,
+                    "name": o.name,
+                    "contact": o.contact,
+                    "content": o.content,
+                    "lodged_at": o.lodged_at,
+                },
+                ["id"],
+            )
+            s.commit()
+        return Registered(objection_id=o.objection_id, created=created)
+
+    @activity.defn
+    def find_related_applications(self, q: InstitutionLookup) -> RelatedApplications:
+        """Live applications of the same institution at ``level`` (for the revocation cascade)."""
+        final = [Stage.rejected, Stage.withdrawn, Stage.revoked]
+        with session_for(self.database_url) as s:
+            rows = s.exec(
+                select(models.Application.workflow_id).where(
+                    models.Application.credit_code == q.credit_code,
+                    models.Application.level == q.level,
+                    models.Application.id != q.exclude_application_id,
+                    models.Application.state.not_in(final),  # type: ignore[attr-defined]
+                )
+            ).all()
+        return RelatedApplications(workflow_ids=sorted(rows))

@@ -1,0 +1,80 @@
+"""The read model (written only by activities) and reference data, as SQLModel tables."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from state.domain import Act, InstitutionType, Level, Role, Stage
+
+
+class ApplicationBase(SQLModel):
+    level: Level = Field(index=True)
+    county: str = Field(index=True)
+    round_id: str = Field(default="", index=True)
+    institution_name: str
+    institution_type: InstitutionType = Field(index=True)
+    credit_code: str = Field(index=True)
+    state: Stage = Field(index=True)
+    notice_published_on: date | None = None
+    notice_first_day: date | None = None
+    notice_last_day: date | None = None
+    notice_ends_at: datetime | None = Field(default=None, index=True)
+    notice_confirmed: bool | None = None
+    flagged: bool = False
+
+
+class Application(ApplicationBase, table=True):
+    id: str = Field(primary_key=True)
+    workflow_id: str = Field(unique=True)
+    version: int = 0  # seq of the last act projected; an older projection never overwrites a newer one
+    institution: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    declared_at: datetime
+    updated_at: datetime
+
+
+class ApplicationEvent(SQLModel, table=True):
+    """One accepted act, exactly once per (application, seq)."""
+
+    __tablename__ = "application_event"
+    __table_args__ = (UniqueConstraint("application_id", "seq", name="uq_event_application_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(index=True)
+    seq: int
+    act: Act
+    actor_user_id: str
+    actor_name: str
+    actor_role: Role
+    actor_department: str | None = None
+    actor_county: str | None = None
+    reason: str = ""
+    state_after: Stage
+    at: datetime
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Objection(SQLModel, table=True):
+    id: str = Field(primary_key=True)  # <application id>-O<n>, fixed by the workflow
+    application_id: str = Field(index=True)
+    name: str
+    contact: str
+    content: str
+    lodged_at: datetime
+    upheld: bool | None = None
+    finding: str | None = None
+    found_at: datetime | None = None
+
+
+class Notification(SQLModel, table=True):
+    """The in-app inbox. ``key`` makes each delivery happen once per act and recipient."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    application_id: str = Field(index=True)
+    recipient_role: Role = Field(index=True)
+    recipient_county: str | None = Field(default=None, index=True)
+    subject: str
+    body: str
+    created_at: datetime
+    read_at: datetime | None = None

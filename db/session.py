@@ -1,0 +1,45 @@
+"""Engines per database URL, table creation, and the idempotent writes activities rely on."""
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, create_engine
+
+import db.models  # noqa: F401  (registers the tables)
+
+
+@lru_cache
+def get_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _wal(dbapi_conn, _record):  # readers never block the writer
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+@contextmanager
+def session_for(url: str) -> Iterator[Session]:
+    with Session(get_engine(url)) as session:
+        yield session
+
+
+def insert_ignore(session: Session, model: type[SQLModel], values: dict[str, Any], keys: Sequence[str]) -> bool:
+    """INSERT … ON CONFLICT (keys) DO NOTHING; True when a row was written."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(model.__table__).values(**values).on_conflict_do_nothing(index_elements=list(keys))
+    return session.exec(stmt).rowcount == 1  # type: ignore[call-overload]

@@ -1,0 +1,49 @@
+"""Checks a declaration must pass before an application exists (the API answers 422 with these)."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from state.credit_code import CreditCodeError, validate_credit_code
+from state.domain import COUNTIES, Level
+
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    code: str
+    message: str
+
+
+def declaration_problems(level: Level, county: str, institution: Any, today: date) -> list[Problem]:
+    """Every rule the declaration breaks; empty when it may be declared. ``institution`` is an Institution."""
+    out: list[Problem] = []
+    if county not in COUNTIES:
+        out.append(Problem("county", "unknown_county", f"unknown county {county!r}; known: {'、'.join(COUNTIES)}"))
+    if not institution.name.strip():
+        out.append(Problem("institution.name", "required", "the institution's name is required"))
+    try:
+        validate_credit_code(institution.credit_code)
+    except CreditCodeError as e:
+        out.append(Problem("institution.credit_code", f"credit_code_{e.code}", f"{e} ({e.message_zh})"))
+    if institution.phone and not PHONE.match(institution.phone):
+        out.append(
+            Problem("institution.phone", "phone_format", "phone must be a mainland mobile (11 digits) or 0539-xxxxxxx")
+        )
+    for name in ("founded_on", "county_title_date"):
+        value = getattr(institution, name)
+        if value is not None and value > today:
+            out.append(Problem(f"institution.{name}", "future_date", f"{name} {value} is in the future"))
+    if level == Level.city and not (institution.county_title_doc_no and institution.county_title_date):
+        out.append(
+            Problem(
+                "institution.county_title_doc_no",
+                "county_title_required",
+                "a city-level application needs the institution's county-level title (document number and date)"
+                " — 须已被评定为县级就业服务质量标杆机构",
+            )
+        )
+    return out

@@ -1,0 +1,142 @@
+"""Words of the domain shared by the machine, the workflows, the database and the API."""
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Stage(str, Enum):
+    """Where an application stands; the same values name the machine's states and the DB column."""
+
+    declared = "declared"
+    county_reviewed = "county_reviewed"
+    city_reviewed = "city_reviewed"
+    publicized = "publicized"
+    announced = "announced"
+    plaque_awarded = "plaque_awarded"
+    revoked = "revoked"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+
+
+class Act(str, Enum):
+    """Every act a person (or the system) performs on an application; the machine's events."""
+
+    declare = "declare"
+    county_review_pass = "county_review_pass"
+    county_review_fail = "county_review_fail"
+    city_review_pass = "city_review_pass"
+    city_review_fail = "city_review_fail"
+    publicize = "publicize"
+    lodge_objection = "lodge_objection"
+    dismiss_objection = "dismiss_objection"
+    uphold_objection = "uphold_objection"
+    close_notice = "close_notice"
+    co_sign = "co_sign"
+    award = "award"
+    revoke = "revoke"
+    withdraw = "withdraw"
+    # Not moves of the machine: remarks on the file.
+    flag = "flag"  # e.g. the institution's county-level title was revoked
+    replan_notice = "replan_notice"  # the notice window was recomputed on a newly loaded calendar
+
+
+class Level(str, Enum):
+    county = "county"
+    city = "city"
+
+
+class InstitutionType(str, Enum):
+    public_agency = "public_agency"  # 公共就业服务机构 (county level and above)
+    township_platform = "township_platform"  # 乡镇/街道基层公共就业服务平台
+    village_platform = "village_platform"  # 村/社区基层公共就业服务平台
+    gig_market = "gig_market"  # 零工市场
+    hr_agency = "hr_agency"  # 经营性人力资源服务机构
+    training = "training"  # 职业培训机构
+
+
+class Role(str, Enum):
+    county_bureau = "county_bureau"
+    city_reviewer = "city_reviewer"
+    department = "department"
+    inspector = "inspector"
+    supervisor = "supervisor"
+    admin = "admin"
+    public = "public"
+    system = "system"
+
+
+class Department(str, Enum):
+    hrss = "hrss"  # 人力资源社会保障局
+    drc = "drc"  # 发展改革委
+    civil_affairs = "civil_affairs"  # 民政局
+
+
+class RevocationReason(str, Enum):
+    """The notice's five grounds for revocation (监督)."""
+
+    false_materials = "false_materials"  # 申报材料虚假失实
+    deregistered = "deregistered"  # 机构注销
+    violation = "violation"  # 违法违规违纪
+    below_standard = "below_standard"  # 就业服务工作被证实达不到标准
+    other = "other"  # 其他应当撤销评定的情形
+
+
+COUNTIES: tuple[str, ...] = (
+    "兰山区", "罗庄区", "河东区", "沂南县", "郯城县", "沂水县", "兰陵县", "费县",
+    "平邑县", "莒南县", "蒙阴县", "临沭县", "高新区", "经开区", "临港区", "沂河新区",
+)  # fmt: skip
+
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs an act. County users carry their county; department users their department."""
+
+    user_id: str
+    name: str
+    role: Role
+    county: str | None = None
+    department: Department | None = None
+
+
+SYSTEM = Actor(user_id="system", name="系统", role=Role.system)
+
+# The role that owns the procedure at each level: it publicizes, answers objections and awards plaques.
+LEVEL_OWNER: dict[Level, Role] = {Level.county: Role.county_bureau, Level.city: Role.city_reviewer}
+
+_FIXED_ROLES: dict[Act, Role] = {
+    Act.declare: Role.county_bureau,
+    Act.county_review_pass: Role.county_bureau,
+    Act.county_review_fail: Role.county_bureau,
+    Act.city_review_pass: Role.city_reviewer,
+    Act.city_review_fail: Role.city_reviewer,
+    Act.lodge_objection: Role.public,
+    Act.close_notice: Role.system,
+    Act.co_sign: Role.department,
+    Act.revoke: Role.inspector,
+    Act.withdraw: Role.county_bureau,
+    Act.flag: Role.system,
+    Act.replan_notice: Role.system,
+}
+
+
+def role_for(act: Act, level: Level) -> Role:
+    """The one role that may perform ``act`` on an application of ``level``."""
+    return _FIXED_ROLES.get(act) or LEVEL_OWNER[level]
+
+
+def authority_refusal(act: Act, actor: Actor, level: Level, county: str) -> str | None:
+    """Why ``actor`` may not perform ``act`` on an application of ``level`` in ``county``; None if they may."""
+    required = role_for(act, level)
+    if actor.role != required:
+        return f"act {act.value!r} on a {level.value}-level application is for role {required.value!r}, not {actor.role.value!r}"
+    if required == Role.county_bureau and actor.county != county:
+        return f"act {act.value!r} is for the county bureau of {county}, not of {actor.county or 'no county'}"
+    if required == Role.department:
+        if actor.department is None:
+            return "a co-signature needs the signer's department (hrss, drc or civil_affairs)"
+        signer_level_ok = actor.county is None if level == Level.city else actor.county == county
+        if not signer_level_ok:
+            where = "the city's" if level == Level.city else f"{county}'s"
+            return f"a {level.value}-level announcement is co-signed by {where} departments"
+    return None

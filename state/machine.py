@@ -1,0 +1,137 @@
+"""The evaluation procedure (评定程序) as one declared state machine: the single source of what is allowed.
+
+The machine is rebuilt from an :class:`ApplicationFacts` whenever a question is asked, so it holds no
+state of its own: the workflow keeps the facts (and so Temporal keeps them durably).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from statemachine import StateMachine
+from statemachine.states import States
+
+from state.domain import Act, Department, Level, Stage
+
+
+@dataclass
+class ApplicationFacts:
+    """What the guards need to know. ``state`` is written by the machine itself."""
+
+    level: Level
+    state: Stage = Stage.declared
+    now: datetime | None = None
+    notice_ends_at: datetime | None = None
+    notice_closed: bool = False
+    pending_objections: int = 0
+    signed_departments: set[Department] = field(default_factory=set)
+
+
+class ApplicationMachine(StateMachine):
+    """Declared -> reviewed -> publicized -> announced -> plaque awarded, with refusals at each step."""
+
+    s = States.from_enum(
+        Stage,
+        initial=Stage.declared,
+        final=[Stage.rejected, Stage.withdrawn, Stage.revoked],
+        use_enum_instance=True,
+    )
+
+    county_review_pass = s.declared.to(s.county_reviewed)
+    county_review_fail = s.declared.to(s.rejected)
+    city_review_pass = s.county_reviewed.to(s.city_reviewed, cond="is_city_level")
+    city_review_fail = s.county_reviewed.to(s.rejected, cond="is_city_level")
+    publicize = s.county_reviewed.to(s.publicized, cond="is_county_level") | s.city_reviewed.to(s.publicized)
+    lodge_objection = s.publicized.to.itself(internal=True, cond="notice_window_open")
+    dismiss_objection = s.publicized.to.itself(internal=True, cond="objection_pending")
+    uphold_objection = s.publicized.to(s.rejected, cond="objection_pending")
+    close_notice = s.publicized.to.itself(
+        internal=True, cond=["notice_period_over", "no_objection_pending"], unless="notice_is_closed"
+    )
+    co_sign = s.publicized.to(
+        s.announced, cond=["notice_is_closed", "department_not_yet_signed", "completes_joint_signature"]
+    ) | s.publicized.to.itself(internal=True, cond=["notice_is_closed", "department_not_yet_signed"])
+    award = s.announced.to(s.plaque_awarded)
+    revoke = s.announced.to(s.revoked) | s.plaque_awarded.to(s.revoked)
+    withdraw = (
+        s.declared.to(s.withdrawn)
+        | s.county_reviewed.to(s.withdrawn)
+        | s.city_reviewed.to(s.withdrawn)
+        | s.publicized.to(s.withdrawn, unless="notice_is_closed")
+    )
+
+    # Actions: the machine keeps the facts its guards read.
+    def on_lodge_objection(self) -> None:
+        self.model.pending_objections += 1
+
+    def on_dismiss_objection(self) -> None:
+        self.model.pending_objections -= 1
+
+    def on_uphold_objection(self) -> None:
+        self.model.pending_objections -= 1
+
+    def on_close_notice(self) -> None:
+        self.model.notice_closed = True
+
+    def on_co_sign(self, department: Department | None = None) -> None:
+        assert department is not None
+        self.model.signed_departments.add(department)
+
+    # Guards, named after the rule they enforce.
+    def is_city_level(self) -> bool:
+        """City-level applications pass a city review; county-level ones go straight to the notice."""
+        return self.model.level == Level.city
+
+    def is_county_level(self) -> bool:
+        return self.model.level == Level.county
+
+    def notice_window_open(self) -> bool:
+        """Objections are accepted only while the notice runs."""
+        f = self.model
+        return f.notice_ends_at is not None and f.now is not None and f.now < f.notice_ends_at
+
+    def notice_period_over(self) -> bool:
+        f = self.model
+        return f.notice_ends_at is not None and f.now is not None and f.now >= f.notice_ends_at
+
+    def objection_pending(self) -> bool:
+        return self.model.pending_objections > 0
+
+    def no_objection_pending(self) -> bool:
+        """The notice closes only when every objection has been investigated."""
+        return self.model.pending_objections == 0
+
+    def notice_is_closed(self) -> bool:
+        return self.model.notice_closed
+
+    def department_not_yet_signed(self, department: Department | None = None) -> bool:
+        """Each of the three departments signs once."""
+        return department is not None and department not in self.model.signed_departments
+
+    def completes_joint_signature(self, department: Department | None = None) -> bool:
+        """HRSS, DRC and civil affairs announce jointly: the third signature announces."""
+        return set(Department) == self.model.signed_departments | {department}
+
+
+def machine_for(facts: ApplicationFacts) -> ApplicationMachine:
+    return ApplicationMachine(model=facts, start_value=facts.state)
+
+
+def allowed_acts(facts: ApplicationFacts, department: Department | None = None) -> list[Act]:
+    """The acts the machine would accept now (guards evaluated), in declaration order."""
+    machine = machine_for(facts)
+    return [Act(e.id) for e in machine.enabled_events(department=department)]
+
+
+def refusal(facts: ApplicationFacts, act: Act, department: Department | None = None) -> str | None:
+    """Why the machine refuses ``act`` now, naming the current state and the acts allowed; None if allowed."""
+    allowed = allowed_acts(facts, department)
+    if act in allowed:
+        return None
+    names = ", ".join(a.value for a in allowed) or "none"
+    return f"act {act.value!r} is not allowed in state {facts.state.value!r}; allowed now: {names}"
+
+
+def apply(facts: ApplicationFacts, act: Act, department: Department | None = None) -> Stage:
+    """Perform ``act`` on ``facts`` (the machine writes ``facts.state``) and return the new stage."""
+    machine_for(facts).send(act.value, department=department)
+    return facts.state

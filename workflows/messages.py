@@ -1,0 +1,206 @@
+"""The dataclasses that go in and out of ApplicationWorkflow: one in and one out per run, update, signal, query."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from state.domain import Act, Actor, Department, InstitutionType, Level, RevocationReason, Stage
+
+
+@dataclass
+class Institution:
+    """Declaration data (what Attachment 2's form carries)."""
+
+    name: str
+    type: InstitutionType
+    credit_code: str
+    address: str = ""
+    person_in_charge: str = ""
+    contact: str = ""
+    phone: str = ""
+    premises_area_m2: float | None = None
+    staff_count: int | None = None
+    founded_on: date | None = None
+    services: str = ""
+    highlights: str = ""
+    honours: list[str] = field(default_factory=list)
+    county_title_doc_no: str | None = None
+    county_title_date: date | None = None
+
+
+@dataclass
+class Declaration:
+    """Input of ApplicationWorkflow.run: the county bureau declares an institution."""
+
+    application_id: str
+    level: Level
+    county: str
+    institution: Institution
+    actor: Actor
+    reason: str = ""
+    round_id: str = ""
+
+
+@dataclass
+class ReviewAct:
+    actor: Actor
+    passed: bool
+    opinion: str
+
+
+@dataclass
+class PublicizeAct:
+    actor: Actor
+    published_on: date
+    reason: str = ""
+
+
+@dataclass
+class ObjectionAct:
+    """A member of the public objects (异议) while the notice runs."""
+
+    name: str
+    contact: str
+    content: str
+
+
+@dataclass
+class FindingAct:
+    actor: Actor
+    objection_id: str
+    upheld: bool
+    finding: str
+
+
+@dataclass
+class CoSignAct:
+    actor: Actor
+    document_no: str
+    reason: str = ""
+
+
+@dataclass
+class AwardAct:
+    actor: Actor
+    plaque_no: str
+    awarded_on: date
+    reason: str = ""
+
+
+@dataclass
+class WithdrawAct:
+    actor: Actor
+    reason: str
+
+
+@dataclass
+class RevokeAct:
+    actor: Actor
+    reason: RevocationReason
+    evidence: str
+
+
+@dataclass
+class FlagNotice:
+    """Sent to a city-level application when the institution's county-level title is revoked."""
+
+    source_application_id: str
+    reason: RevocationReason
+    evidence: str
+
+
+@dataclass
+class ReplanNotice:
+    """Asks the workflow to recompute its notice deadline (after an official calendar was loaded)."""
+
+    reason: str = "calendar arrangement updated"
+
+
+@dataclass
+class NoticeWindow:
+    published_on: date
+    first_day: date
+    last_day: date
+    ends_at: datetime
+    confirmed: bool
+
+
+@dataclass
+class Objection:
+    objection_id: str
+    name: str
+    contact: str
+    content: str
+    lodged_at: datetime
+    upheld: bool | None = None
+    finding: str | None = None
+    found_at: datetime | None = None
+
+
+@dataclass
+class Signature:
+    department: Department
+    document_no: str
+    signed_at: datetime
+    actor: Actor
+
+
+@dataclass
+class ActRecord:
+    """One accepted act: who, role, when, why, and the state it left the application in."""
+
+    seq: int
+    act: Act
+    actor: Actor
+    at: datetime
+    reason: str
+    state_after: Stage
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ActResult:
+    """What every update returns: the state after the act and the acts the machine allows now."""
+
+    application_id: str
+    state: Stage
+    allowed_acts: list[Act]
+    objection_id: str | None = None
+
+
+@dataclass
+class ViewRequest:
+    """Query input: whose eyes (department matters for co-signing); empty means the machine's view."""
+
+    department: Department | None = None
+
+
+@dataclass
+class ApplicationView:
+    """The full current view returned by the ``view`` query."""
+
+    application_id: str
+    level: Level
+    county: str
+    round_id: str
+    institution: Institution
+    state: Stage
+    allowed_acts: list[Act]
+    notice: NoticeWindow | None
+    notice_closed: bool
+    objections: list[Objection]
+    signatures: list[Signature]
+    announcement_doc_no: str | None
+    announced_on: date | None
+    plaque_no: str | None
+    awarded_on: date | None
+    flags: list[str]
+    acts: list[ActRecord]
+
+
+@dataclass
+class ApplicationOutcome:
+    """Result of the run: the final state and the complete record of acts."""
+
+    application_id: str
+    state: Stage
+    acts: list[ActRecord]
