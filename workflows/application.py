@@ -440,7 +440,7 @@ class ApplicationWorkflow:
         return ActResult(
             application_id=self._decl.application_id,
             state=self._facts.state,
-            allowed_acts=self._allowed_now(actor.department),
+            allowed_acts=self._allowed_now(),
         )
 
     async def _record(self, act: Act, actor: Actor, reason: str, **details: str) -> None:

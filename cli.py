@@ -1,0 +1,167 @@
+"""``biaogan``: run the service on embedded defaults, walk a demo application, manage users.
+
+    biaogan up                  dev server (SQLite file under data/) + worker + API, until Ctrl-C
+    biaogan worker              the worker alone (same as ``python worker.py``)
+    biaogan demo                one city-level application through the whole pipeline
+    biaogan users create …      a user and their bearer token (printed as the last line)
+    biaogan diagram             the state machine as a Mermaid diagram (README)
+"""
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from config import ROOT, Settings, get_settings
+from workflows import search_attributes as sa
+
+
+def _bin(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else name
+
+
+def _reachable(address: str) -> bool:
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _wait_for(address: str, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not _reachable(address):
+        if time.monotonic() > deadline:
+            sys.exit(f"{what} did not come up on {address} within {seconds:.0f}s")
+        time.sleep(0.3)
+
+
+def dev_server_command(settings: Settings) -> list[str]:
+    host, _, port = settings.temporal_address.rpartition(":")
+    cmd = [
+        _bin("temporal"), "server", "start-dev",
+        "--db-filename", str(settings.data_dir / "temporal.db"),
+        "--ip", host, "--port", port, "--ui-port", str(settings.temporal_ui_port),
+        "--namespace", settings.temporal_namespace, "--log-level", "warn",
+    ]  # fmt: skip
+    for key in sa.ALL:
+        cmd += ["--search-attribute", f"{key.name}=Keyword"]
+    return cmd
+
+
+def up(args: argparse.Namespace) -> None:
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    children: list[subprocess.Popen] = []
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def stop(*_: object) -> None:
+        for p in reversed(children):
+            if p.poll() is None:
+                p.terminate()
+        for p in reversed(children):
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if _reachable(settings.temporal_address):
+        print(f"• Temporal already running on {settings.temporal_address}; using it")
+    else:
+        print(f"• Temporal dev server on {settings.temporal_address} (data {settings.data_dir / 'temporal.db'})")
+        children.append(subprocess.Popen(dev_server_command(settings), env=env))
+        _wait_for(settings.temporal_address, "the Temporal dev server")
+    print(f"  Temporal UI: http://{settings.temporal_address.rpartition(':')[0]}:{settings.temporal_ui_port}")
+    print(f"• worker on task queue {settings.task_queue!r}, read model {settings.database_url}")
+    children.append(subprocess.Popen([sys.executable, str(ROOT / "worker.py")], env=env))
+    if not args.no_api:
+        _start_api(settings, env, children)
+    print("• running; Ctrl-C stops everything")
+    while all(p.poll() is None for p in children):
+        time.sleep(0.5)
+    failed = next(p for p in children if p.poll() is not None)
+    print(f"a component exited with code {failed.returncode}; stopping", file=sys.stderr)
+    stop()
+
+
+def _start_api(settings: Settings, env: dict, children: list[subprocess.Popen]) -> None:
+    try:
+        from api.auth import ensure_admin
+    except ImportError:
+        print("• API not built yet; skipping")
+        return
+    token = ensure_admin(settings.database_url)
+    address = f"{settings.api_host}:{settings.api_port}"
+    print(f"• API on http://{address}/api/v1 (OpenAPI: http://{address}/docs)")
+    children.append(
+        subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
+             "--host", settings.api_host, "--port", str(settings.api_port), "--log-level", "warning"],
+            env=env,
+        )
+    )  # fmt: skip
+    _wait_for(address, "the API", 30)
+    if token:
+        print("• admin token (shown once; store it):")
+        print(token)
+
+
+def users(args: argparse.Namespace) -> None:
+    from api.auth import create_user
+
+    token = create_user(get_settings().database_url, args.name, args.role, args.county, args.department)
+    print(f"created {args.role} {args.name!r}; bearer token:")
+    print(token)
+
+
+def demo(args: argparse.Namespace) -> None:
+    from demo import run_demo
+
+    asyncio.run(run_demo(get_settings()))
+
+
+def diagram(args: argparse.Namespace) -> None:
+    from state.diagram import mermaid
+
+    print(mermaid())
+
+
+def worker(args: argparse.Namespace) -> None:
+    import worker as worker_module
+
+    asyncio.run(worker_module.main())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="biaogan", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("up", help="run dev server, worker and API on embedded defaults")
+    p.add_argument("--no-api", action="store_true", help="do not start the HTTP API")
+    p.set_defaults(func=up)
+    sub.add_parser("worker", help="run the worker only").set_defaults(func=worker)
+    sub.add_parser("demo", help="walk one city-level application through the pipeline").set_defaults(func=demo)
+    sub.add_parser("diagram", help="print the state machine as Mermaid").set_defaults(func=diagram)
+    u = sub.add_parser("users", help="manage users").add_subparsers(dest="users_command", required=True)
+    c = u.add_parser("create", help="create a user and print their token (last line)")
+    c.add_argument("--name", required=True)
+    c.add_argument("--role", required=True,
+                   choices=["county_bureau", "city_reviewer", "department", "inspector", "supervisor", "admin"])
+    c.add_argument("--county")
+    c.add_argument("--department", choices=["hrss", "drc", "civil_affairs"])
+    c.set_defaults(func=users)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
