@@ -1,0 +1,172 @@
+"""The machine alone: every transition, every refusal, and the guards that enforce the notice's rules."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from statemachine.exceptions import TransitionNotAllowed
+
+from state.domain import Act, Actor, Department, Level, Role, Stage, authority_refusal, role_for
+from state.machine import ApplicationFacts, ApplicationMachine, allowed_acts, apply, refusal
+
+NOW = datetime(2026, 5, 6, 10, tzinfo=timezone(timedelta(hours=8)))
+
+
+def facts(level: Level, state: Stage, **kw) -> ApplicationFacts:
+    return ApplicationFacts(level=level, state=state, now=NOW, **kw)
+
+
+def publicized(level=Level.city, open_=True, **kw) -> ApplicationFacts:
+    ends = NOW + timedelta(days=2) if open_ else NOW - timedelta(seconds=1)
+    return facts(level, Stage.publicized, notice_ends_at=ends, **kw)
+
+
+@pytest.mark.parametrize(
+    "level,state,act,after",
+    [
+        (Level.city, Stage.declared, Act.county_review_pass, Stage.county_reviewed),
+        (Level.county, Stage.declared, Act.county_review_pass, Stage.county_reviewed),
+        (Level.city, Stage.declared, Act.county_review_fail, Stage.rejected),
+        (Level.city, Stage.county_reviewed, Act.city_review_pass, Stage.city_reviewed),
+        (Level.city, Stage.county_reviewed, Act.city_review_fail, Stage.rejected),
+        (Level.city, Stage.city_reviewed, Act.publicize, Stage.publicized),
+        (Level.county, Stage.county_reviewed, Act.publicize, Stage.publicized),
+        (Level.city, Stage.announced, Act.award, Stage.plaque_awarded),
+        (Level.city, Stage.announced, Act.revoke, Stage.revoked),
+        (Level.county, Stage.plaque_awarded, Act.revoke, Stage.revoked),
+        (Level.city, Stage.declared, Act.withdraw, Stage.withdrawn),
+        (Level.city, Stage.county_reviewed, Act.withdraw, Stage.withdrawn),
+        (Level.city, Stage.city_reviewed, Act.withdraw, Stage.withdrawn),
+    ],
+)
+def test_each_transition_moves_to_its_state(level, state, act, after):
+    f = facts(level, state)
+    assert apply(f, act) == after
+    assert f.state == after
+
+
+@pytest.mark.parametrize(
+    "level,state,act",
+    [
+        (Level.county, Stage.county_reviewed, Act.city_review_pass),  # county level skips the city review
+        (Level.county, Stage.county_reviewed, Act.city_review_fail),
+        (Level.city, Stage.county_reviewed, Act.publicize),  # city level must pass the city review first
+        (Level.city, Stage.declared, Act.publicize),
+        (Level.city, Stage.declared, Act.award),
+        (Level.city, Stage.city_reviewed, Act.co_sign),
+        (Level.city, Stage.declared, Act.revoke),  # only held titles can be revoked
+        (Level.city, Stage.city_reviewed, Act.revoke),
+        (Level.city, Stage.announced, Act.withdraw),
+        (Level.city, Stage.plaque_awarded, Act.award),
+    ],
+)
+def test_refused_acts_name_the_state_and_the_allowed_acts(level, state, act):
+    f = facts(level, state)
+    why = refusal(f, act)
+    assert why is not None
+    assert f"state {state.value!r}" in why
+    for allowed in allowed_acts(f):
+        assert allowed.value in why
+    with pytest.raises(TransitionNotAllowed):
+        apply(f, act)
+    assert f.state == state  # a refusal changes nothing
+
+
+@pytest.mark.parametrize("final", [Stage.rejected, Stage.withdrawn, Stage.revoked])
+def test_final_states_allow_nothing(final):
+    f = facts(Level.city, final)
+    assert allowed_acts(f) == []
+    assert refusal(f, Act.withdraw) == f"act 'withdraw' is not allowed in state {final.value!r}; allowed now: none"
+
+
+def test_objections_only_while_the_notice_runs():
+    open_ = publicized(open_=True)
+    assert Act.lodge_objection in allowed_acts(open_)
+    assert Act.close_notice not in allowed_acts(open_)
+    closed = publicized(open_=False)
+    assert Act.lodge_objection not in allowed_acts(closed)
+    assert Act.close_notice in allowed_acts(closed)
+
+
+def test_an_objection_keeps_the_notice_open_until_it_is_answered():
+    f = publicized(open_=True)
+    apply(f, Act.lodge_objection)
+    assert f.pending_objections == 1 and f.state == Stage.publicized
+    f.now = f.notice_ends_at + timedelta(hours=1)  # the period is over, but the objection is pending
+    assert Act.close_notice not in allowed_acts(f)
+    assert set(allowed_acts(f)) >= {Act.dismiss_objection, Act.uphold_objection}
+    apply(f, Act.dismiss_objection)
+    assert f.pending_objections == 0
+    assert Act.close_notice in allowed_acts(f)
+    apply(f, Act.close_notice)
+    assert f.notice_closed and f.state == Stage.publicized
+    assert Act.close_notice not in allowed_acts(f)  # closes once
+
+
+def test_upheld_objection_rejects():
+    f = publicized()
+    apply(f, Act.lodge_objection)
+    assert apply(f, Act.uphold_objection) == Stage.rejected
+
+
+def test_findings_need_a_pending_objection():
+    f = publicized()
+    assert refusal(f, Act.dismiss_objection) is not None
+    assert refusal(f, Act.uphold_objection) is not None
+
+
+@pytest.mark.parametrize("order", [list(Department), list(reversed(Department)), [Department.drc, Department.hrss, Department.civil_affairs]])
+def test_three_departments_co_sign_in_any_order(order):
+    f = publicized(open_=False, notice_closed=True)
+    for i, d in enumerate(order):
+        assert refusal(f, Act.co_sign, d) is None
+        state = apply(f, Act.co_sign, d)
+        assert state == (Stage.announced if i == 2 else Stage.publicized)
+    assert f.signed_departments == set(Department)
+
+
+def test_a_department_signs_once_and_only_after_the_notice_closed():
+    f = publicized(open_=False)
+    assert refusal(f, Act.co_sign, Department.hrss) is not None  # notice not yet closed
+    f.notice_closed = True
+    apply(f, Act.co_sign, Department.hrss)
+    assert refusal(f, Act.co_sign, Department.hrss) is not None
+    with pytest.raises(TransitionNotAllowed):
+        apply(f, Act.co_sign, Department.hrss)
+    assert f.signed_departments == {Department.hrss}
+
+
+def test_no_withdrawal_once_the_notice_closed():
+    f = publicized(open_=False)
+    assert Act.withdraw in allowed_acts(f)
+    f.notice_closed = True
+    assert Act.withdraw not in allowed_acts(f)
+
+
+def test_machine_states_are_the_shared_stage_enum():
+    assert {s.value for s in ApplicationMachine.states} == set(Stage)
+    assert {s.value for s in ApplicationMachine.final_states} == {Stage.rejected, Stage.withdrawn, Stage.revoked}
+
+
+def test_every_machine_event_is_an_act():
+    assert {e.id for e in ApplicationMachine.events} <= {a.value for a in Act}
+
+
+def test_roles_follow_the_level_owner():
+    assert role_for(Act.publicize, Level.county) == Role.county_bureau
+    assert role_for(Act.publicize, Level.city) == Role.city_reviewer
+    assert role_for(Act.award, Level.city) == Role.city_reviewer
+    assert role_for(Act.revoke, Level.city) == Role.inspector
+
+
+def test_authority_is_scoped_to_county_and_department():
+    own = Actor("u1", "n", Role.county_bureau, county="兰山区")
+    other = Actor("u2", "n", Role.county_bureau, county="罗庄区")
+    assert authority_refusal(Act.county_review_pass, own, Level.city, "兰山区") is None
+    assert "罗庄区" in authority_refusal(Act.county_review_pass, other, Level.city, "兰山区")
+    assert "city_reviewer" in authority_refusal(Act.city_review_pass, own, Level.city, "兰山区")
+    city_hrss = Actor("d1", "n", Role.department, department=Department.hrss)
+    county_hrss = Actor("d2", "n", Role.department, county="兰山区", department=Department.hrss)
+    assert authority_refusal(Act.co_sign, city_hrss, Level.city, "兰山区") is None
+    assert authority_refusal(Act.co_sign, county_hrss, Level.city, "兰山区") is not None
+    assert authority_refusal(Act.co_sign, county_hrss, Level.county, "兰山区") is None
+    assert authority_refusal(Act.co_sign, Actor("d3", "n", Role.department), Level.city, "兰山区") is not None

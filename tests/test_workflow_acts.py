@@ -1,0 +1,216 @@
+"""ApplicationWorkflow on the dev server: refusals, objections, co-signatures, withdrawal and the revocation cascade."""
+
+import asyncio
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
+from db import models
+from db.session import session_for
+from state.calendar import TZ
+from state.domain import Act, Department, Level, RevocationReason, Stage
+from tests.conftest import RunningWorker, settings_for, unique
+from tests.factory import OTHER_COUNTY, bureau, credit_code, declaration, department, inspector, reviewer, start
+from workflows.application import ApplicationWorkflow
+from workflows.messages import (
+    AwardAct,
+    CoSignAct,
+    FindingAct,
+    ObjectionAct,
+    PublicizeAct,
+    ReviewAct,
+    RevokeAct,
+    ViewRequest,
+    WithdrawAct,
+)
+
+BACK_DATED = date(2026, 4, 30)  # its notice ended 2026-05-10 00:00
+
+
+@pytest.fixture
+async def worker(dev_env, sqlite_url):
+    settings = settings_for(sqlite_url, unique("q"))
+    async with RunningWorker(dev_env.client, settings) as w:
+        yield w
+
+
+async def view(h: WorkflowHandle):
+    return await h.query(ApplicationWorkflow.view, ViewRequest())
+
+
+async def refused(call) -> ApplicationError:
+    with pytest.raises(WorkflowUpdateFailedError) as e:
+        await call
+    assert isinstance(e.value.cause, ApplicationError)
+    return e.value.cause
+
+
+async def until(h: WorkflowHandle, predicate, seconds: float = 20):
+    for _ in range(int(seconds * 20)):
+        v = await view(h)
+        if predicate(v):
+            return v
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"condition not reached; state {(await view(h)).state}")
+
+
+async def to_publicized(h, level=Level.city, published_on=BACK_DATED, county="兰山区"):
+    await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(county), True, "同意"))
+    owner = reviewer() if level == Level.city else bureau(county)
+    if level == Level.city:
+        await h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "择优"))
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(owner, published_on))
+    return owner
+
+
+async def to_awarded(h, level=Level.city, county="兰山区"):
+    owner = await to_publicized(h, level, county=county)
+    await until(h, lambda v: v.notice_closed)
+    signer_county = None if level == Level.city else county
+    for d in Department:
+        await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(d, signer_county), "联合发文1号"))
+    await h.execute_update(ApplicationWorkflow.award, AwardAct(owner, "P-1", date.today()))
+
+
+async def test_refused_acts_leave_no_trace(worker, dev_env):
+    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.county))
+    await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
+    before = len((await h.fetch_history()).events)
+    err = await refused(h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "x")))
+    assert err.type == "ActNotAllowed"
+    assert "county_reviewed" in err.message and "publicize" in err.message
+    assert err.details[0]["allowed_acts"] == ["publicize", "withdraw"]
+    err = await refused(h.execute_update(ApplicationWorkflow.withdraw, WithdrawAct(bureau(OTHER_COUNTY), "撤回")))
+    assert err.type == "Forbidden" and OTHER_COUNTY in err.message
+    err = await refused(h.execute_update(ApplicationWorkflow.withdraw, WithdrawAct(bureau(), "  ")))
+    assert err.type == "InvalidInput" and err.details[0]["field"] == "reason"
+    future = datetime.now(TZ).date() + timedelta(days=3)
+    err = await refused(h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(), future)))
+    assert err.type == "InvalidInput" and "future" in err.message
+    assert len((await h.fetch_history()).events) == before
+    v = await view(h)
+    assert v.state == Stage.county_reviewed and [a.act for a in v.acts] == [Act.declare, Act.county_review_pass]
+
+
+async def test_every_act_records_who_role_when_why(worker, dev_env):
+    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+    await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), False, "场所面积不足"))
+    outcome = await h.result()
+    assert outcome.state == Stage.rejected
+    last = outcome.acts[-1]
+    assert (last.act, last.actor.role.value, last.actor.county, last.reason) == (
+        Act.county_review_fail, "county_bureau", "兰山区", "场所面积不足",
+    )  # fmt: skip
+    assert last.at.tzinfo is not None and last.state_after == Stage.rejected
+
+
+async def test_objection_dismissed_then_upheld(worker, dev_env):
+    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+    today = datetime.now(TZ).date()
+    owner = await to_publicized(h, published_on=today)
+    r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("张三", "13800000000", "场所面积不实"))
+    first = r.objection_id
+    assert first and Act.dismiss_objection in r.allowed_acts
+    err = await refused(h.execute_update(ApplicationWorkflow.record_finding, FindingAct(bureau(), first, True, "x")))
+    assert err.type == "Forbidden"  # a city-level finding is the city's
+    err = await refused(h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, "nope", True, "x")))
+    assert err.type == "NotFound"
+    r = await h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, first, False, "经核查面积属实"))
+    assert r.state == Stage.publicized  # dismissed: the notice goes on
+    err = await refused(h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, first, True, "again")))
+    assert err.type == "ActNotAllowed" and "already has a finding" in err.message
+    r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("李四", "13900000000", "存在违规收费"))
+    r = await h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, r.objection_id, True, "查实违规收费"))
+    assert r.state == Stage.rejected
+    outcome = await h.result()
+    assert outcome.acts[-1].reason == "查实违规收费" and outcome.acts[-1].act == Act.uphold_objection
+    with session_for(worker.settings.database_url) as s:
+        rows = s.exec(select(models.Objection).where(models.Objection.application_id == outcome.application_id)).all()
+    assert sorted((o.id.rsplit("-", 1)[1], o.upheld) for o in rows) == [("O1", False), ("O2", True)]
+
+
+async def test_late_objection_is_refused_with_the_window_end(worker, dev_env):
+    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+    await to_publicized(h)
+    await until(h, lambda v: v.notice_closed)
+    err = await refused(h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("王五", "13700000000", "迟到")))
+    assert err.type == "ActNotAllowed" and "2026-05-10T00:00:00+08:00" in err.message
+
+
+async def test_co_sign_refuses_duplicates_other_documents_and_wrong_level(worker, dev_env):
+    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+    await to_publicized(h)
+    await until(h, lambda v: v.notice_closed)
+    await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), "临人社发〔2026〕9号"))
+    err = await refused(h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), "临人社发〔2026〕9号")))
+    assert err.type == "ActNotAllowed" and "already co-signed" in err.message
+    err = await refused(h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.hrss), "另一号")))
+    assert err.type == "InvalidInput" and "临人社发〔2026〕9号" in err.message
+    err = await refused(h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.hrss, "兰山区"), "临人社发〔2026〕9号")))
+    assert err.type == "Forbidden"
+    v = await view(h)
+    assert [s.department for s in v.signatures] == [Department.drc] and v.state == Stage.publicized
+
+
+async def test_award_checks_its_date(worker, dev_env):
+    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+    await to_publicized(h)
+    await until(h, lambda v: v.notice_closed)
+    for d in Department:
+        await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(d), "临人社发〔2026〕9号"))
+    v = await view(h)
+    assert v.state == Stage.announced and v.announcement_doc_no == "临人社发〔2026〕9号"
+    err = await refused(h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "P", v.announced_on - timedelta(days=1))))
+    assert err.type == "InvalidInput" and err.details[0]["field"] == "awarded_on"
+    err = await refused(h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "", v.announced_on)))
+    assert err.details[0]["field"] == "plaque_no"
+
+
+async def test_withdrawal_ends_the_application(worker, dev_env):
+    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+    await h.execute_update(ApplicationWorkflow.withdraw, WithdrawAct(bureau(), "机构主动撤回"))
+    assert (await h.result()).state == Stage.withdrawn
+
+
+async def test_revocation_signal_out_of_state_changes_nothing(worker, dev_env):
+    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+    await h.signal(ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.violation, "证据"))
+    r = await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
+    assert r.state == Stage.county_reviewed
+    assert [a.act for a in (await view(h)).acts] == [Act.declare, Act.county_review_pass]
+
+
+async def test_county_title_revocation_flags_the_city_application(worker, dev_env):
+    code = credit_code()
+    county_app = declaration(Level.county, code=code)
+    city_app = declaration(Level.city, code=code)
+    hc = await start(dev_env.client, worker.settings.task_queue, county_app)
+    await to_awarded(hc, Level.county)
+    hy = await start(dev_env.client, worker.settings.task_queue, city_app)
+    await hy.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
+    await hc.signal(ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.false_materials, "申报材料虚假"))
+    assert (await hc.result()).state == Stage.revoked
+    v = await until(hy, lambda v: v.flags)
+    assert "申报材料虚假" in v.flags[0] and v.state == Stage.county_reviewed
+    assert v.acts[-1].act == Act.flag
+    with session_for(worker.settings.database_url) as s:
+        row = s.get(models.Application, city_app.application_id)
+        recall = s.exec(select(models.Notification).where(models.Notification.application_id == county_app.application_id)).all()
+    assert row.flagged
+    assert any("收回奖牌" in n.subject for n in recall)
+
+
+async def test_search_attributes_follow_the_stage(worker, dev_env):
+    decl = declaration(Level.county, county=OTHER_COUNTY)
+    h = await start(dev_env.client, worker.settings.task_queue, decl)
+    await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(OTHER_COUNTY), True, "同意"))
+    query = f"Stage='county_reviewed' AND County='{OTHER_COUNTY}' AND WorkflowId='{h.id}'"
+    for _ in range(100):  # visibility is eventually consistent
+        found = [w.id async for w in dev_env.client.list_workflows(query)]
+        if found:
+            break
+        await asyncio.sleep(0.1)
+    assert found == [h.id]
