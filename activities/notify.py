@@ -28,6 +28,7 @@ ACT_ZH: dict[Act, str] = {
     Act.revoke: "标杆称号已撤销，请收回奖牌",
     Act.withdraw: "已撤回申报",
     Act.flag: "关联的县级标杆称号已撤销，请复核",
+    Act.replan_notice: "公示期已按国家节假日安排重新计算",
 }
 
 

@@ -67,8 +67,9 @@ async def dev_env():
     await env.shutdown()
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def skip_env():
+    """A fresh time-skipping server per test: its time lock does not survive one test's leftovers cleanly."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
         data_converter=pydantic_data_converter,

@@ -1,0 +1,109 @@
+"""Bearer tokens: issued once in plain text, stored only as SHA-256 hashes, resolved to the caller's Actor."""
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timezone
+
+from sqlmodel import Session, SQLModel, select
+
+from db.session import get_engine, session_for
+from db.users import User
+from state.domain import COUNTIES, Actor, Department, Role
+
+TOKEN_PREFIX = "bg_"
+MAX_TOKEN_LENGTH = 200
+USER_ROLES = (
+    Role.county_bureau,
+    Role.city_reviewer,
+    Role.department,
+    Role.inspector,
+    Role.supervisor,
+    Role.admin,
+)
+
+
+class UserError(ValueError):
+    """A user that cannot exist: unknown role, a county bureau without a county, and so on."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def ensure_users_table(database_url: str) -> None:
+    # get_engine creates tables only the first time it builds an engine, maybe before db.users was imported.
+    SQLModel.metadata.create_all(get_engine(database_url), tables=[User.__table__])  # type: ignore[attr-defined]
+
+
+def _checked(role: Role | str, county: str | None, department: Department | str | None) -> tuple[Role, Department | None]:
+    try:
+        role = Role(role)
+    except ValueError:
+        raise UserError(f"unknown role {role!r}; one of: {', '.join(r.value for r in USER_ROLES)}") from None
+    if role not in USER_ROLES:
+        raise UserError(f"role {role.value!r} cannot be given to a user")
+    if department is not None:
+        try:
+            department = Department(department)
+        except ValueError:
+            raise UserError(f"unknown department {department!r}; one of: hrss, drc, civil_affairs") from None
+    if county is not None and county not in COUNTIES:
+        raise UserError(f"unknown county {county!r}; known: {'、'.join(COUNTIES)}")
+    if role == Role.county_bureau and county is None:
+        raise UserError("a county_bureau user needs --county")
+    if role == Role.department and department is None:
+        raise UserError("a department user needs --department (hrss, drc or civil_affairs)")
+    if role != Role.department and department is not None:
+        raise UserError(f"only department users have a department, not {role.value}")
+    if role not in (Role.county_bureau, Role.department) and county is not None:
+        raise UserError(f"a {role.value} user acts for the whole city and has no county")
+    return role, department
+
+
+def create_user(
+    database_url: str,
+    name: str,
+    role: Role | str,
+    county: str | None = None,
+    department: Department | str | None = None,
+) -> str:
+    """Create a user and return its token; the token is shown this once and never stored."""
+    if not name or not name.strip():
+        raise UserError("a user needs a name")
+    checked_role, checked_department = _checked(role, county, department)
+    ensure_users_table(database_url)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    user = User(
+        id=uuid.uuid4().hex,
+        name=name.strip(),
+        role=checked_role,
+        county=county,
+        department=checked_department,
+        token_hash=hash_token(token),
+        created_at=datetime.now(timezone.utc),
+    )
+    with session_for(database_url) as s:
+        s.add(user)
+        s.commit()
+    return token
+
+
+def ensure_admin(database_url: str) -> str | None:
+    """The first admin, created on first run; its token is returned then, and None ever after."""
+    ensure_users_table(database_url)
+    with session_for(database_url) as s:
+        exists = s.exec(select(User.id).where(User.role == Role.admin, User.disabled_at.is_(None)).limit(1)).first()  # type: ignore[union-attr]
+    if exists:
+        return None
+    return create_user(database_url, "管理员", Role.admin)
+
+
+def actor_for_token(session: Session, token: str) -> Actor | None:
+    """The Actor a bearer token stands for, or None for an unknown, malformed or disabled token."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    user = session.exec(select(User).where(User.token_hash == hash_token(token))).first()
+    if user is None or user.disabled_at is not None:
+        return None
+    return Actor(user_id=user.id, name=user.name, role=user.role, county=user.county, department=user.department)

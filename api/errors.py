@@ -1,0 +1,144 @@
+"""Every refusal as one JSON shape, ``{"detail": {"message", "state", "allowed_acts", "field", "rule", ...}}``.
+
+The workflow refuses with ``ApplicationError`` whose ``type`` names the kind of refusal; this module maps
+those kinds (and Temporal's own errors) to status codes.
+"""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.schemas import ErrorBody
+
+STATUS_FOR_KIND = {"Forbidden": 403, "NotFound": 404, "ActNotAllowed": 409, "InvalidInput": 422}
+RATE_LIMITED = 429
+
+
+class Refusal(Exception):
+    """A refused call. ``extra`` goes into the body's ``detail`` beside the message."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers
+        self.extra = {k: v for k, v in extra.items() if v is not None}
+
+
+def unauthenticated(message: str = "a valid bearer token is required") -> Refusal:
+    return Refusal(401, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def not_found(application_id: str) -> Refusal:
+    # Also the answer for applications outside the caller's scope: existence never leaks.
+    return Refusal(404, f"application {application_id!r} not found")
+
+
+def from_temporal(error: Exception, application_id: str) -> Refusal:
+    """Translate what a Temporal call raised. Unknown errors propagate (they are bugs: 500)."""
+    if isinstance(error, WorkflowUpdateFailedError) and isinstance(error.cause, ApplicationError):
+        cause = error.cause
+        status = STATUS_FOR_KIND.get(cause.type or "")
+        if status is None:
+            raise error
+        details = dict(cause.details[0]) if cause.details and isinstance(cause.details[0], dict) else {}
+        if isinstance(details.get("problems"), list):  # declaration problems name their rule ``code``
+            details["problems"] = [
+                {"field": p.get("field", ""), "rule": p.get("code", ""), "message": p.get("message", "")}
+                for p in details["problems"]
+            ]
+        return Refusal(status, cause.message, **details)
+    if isinstance(error, RPCError):
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return not_found(application_id)
+        if error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+            return Refusal(503, "the workflow service is unavailable; try again")
+    if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
+        return Refusal(503, "the act timed out before the workflow answered; check the application's state")
+    raise error
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    where, *path = loc or ("body",)
+    if where == "body" and path and path[0] in ("city", "county"):  # the declaration's level tag
+        path = path[1:]
+    if where == "header" and path:
+        return str(path[0]).title()
+    return ".".join(str(p) for p in path) or str(where)
+
+
+def _body(message: str, **extra: Any) -> dict[str, Any]:
+    return {"detail": {"message": message, **extra}}
+
+
+async def _refusal(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Refusal)
+    return JSONResponse(_body(exc.message, **exc.extra), status_code=exc.status, headers=exc.headers)
+
+
+async def _validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [{"field": _field(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"), "message": e.get("msg", "")} for e in exc.errors()]
+    first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
+    message = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
+    return JSONResponse(
+        _body(message, field=first["field"], rule=first["rule"], problems=problems), status_code=422
+    )
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # Starlette names only the first route's methods; a path may have several
+        headers["Allow"] = ", ".join(sorted(_methods_for(request)))
+    return JSONResponse(_body(str(exc.detail)), status_code=exc.status_code, headers=headers)
+
+
+def _methods_for(request: Request) -> set[str]:
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return methods
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(Refusal, _refusal)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+
+
+_DESCRIPTIONS = {
+    401: "Missing or unknown bearer token",
+    403: "The caller's role may not do this",
+    404: "Unknown, or outside the caller's county (existence is never revealed)",
+    409: "The state machine does not allow this act now (current state and allowed acts in the body)",
+    422: "Invalid input: the body names the field and the rule",
+    429: "Too many requests from this address; see Retry-After",
+    503: "The workflow service is unavailable",
+}
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the refusals an endpoint can answer."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for s in (*statuses, 422):
+        out[s] = {"model": ErrorBody, "description": _DESCRIPTIONS[s]}
+        if s == 429:
+            out[s]["headers"] = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
+        if s == 401:
+            out[s]["headers"] = {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}}
+    return out
+
+
+AUTHENTICATED = (401, 403)
+ON_APPLICATION = (401, 403, 404, 503)
+ON_ACT = (401, 403, 404, 409, 503)

@@ -1,0 +1,55 @@
+"""The HTTP API. ``uvicorn api.main:create_app --factory``; nothing connects until the app starts."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.auth import ensure_users_table
+from api.deps import API_PREFIX
+from api.ratelimit import objection_limiter
+from api.routes import acts, applications, calendar, history, public
+from config import Settings, get_settings
+from db.session import get_engine
+from worker import connect  # with the pydantic data converter, like the worker
+
+DESCRIPTION = """
+Evaluation of employment-service benchmark institutions (就业服务质量标杆机构评定).
+
+Authenticate with `Authorization: Bearer <token>` (tokens come from `biaogan users create`). The public
+notice board, objections and the calendar need no token.
+
+Refusals answer `{"detail": {"message", ...}}`: **401** no or unknown token; **403** the caller's role (or
+county, or department) may not do this; **404** unknown, *or outside the caller's county* — an application
+another county declared is answered exactly like one that does not exist; **409** the procedure does not
+allow the act now (`state` and the caller's `allowed_acts` are in the body); **422** invalid input (`field`,
+`rule`, `problems`); **429** too many objections from one address (`Retry-After`). A refused call changes
+nothing.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        get_engine(settings.database_url)
+        ensure_users_table(settings.database_url)
+        app.state.temporal = await connect(settings)
+        yield
+
+    app = FastAPI(
+        title="biaogan — 就业服务质量标杆机构评定",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.objection_limiter = objection_limiter()
+    errors.install(app)
+    for module in (applications, acts, history, public, calendar):
+        app.include_router(module.router, prefix=API_PREFIX)
+    return app

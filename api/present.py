@@ -1,0 +1,133 @@
+"""What the workflow and the read model hold, shown to a caller: local times, scoped acts, objectors hidden
+from those who do not investigate them."""
+
+from datetime import datetime, timezone
+
+from api.access import acts_for, may_see_objectors
+from api.schemas import (
+    ActorPublic,
+    ActPublic,
+    ApplicationDetail,
+    ApplicationSummary,
+    InstitutionPublic,
+    NoticeListing,
+    NoticePublic,
+    ObjectionPublic,
+    SignaturePublic,
+)
+from db import models
+from state.calendar import TZ
+from state.domain import Actor, Role
+from workflows.messages import ActRecord, ApplicationView, NoticeWindow, Objection, Signature
+
+
+def local(moment: datetime) -> datetime:
+    """Asia/Shanghai time. SQLite hands back naive datetimes, which the read model writes in UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(TZ)
+
+
+def notice(window: NoticeWindow | None) -> NoticePublic | None:
+    if window is None:
+        return None
+    return NoticePublic(
+        first_day=window.first_day, last_day=window.last_day, ends_at=local(window.ends_at), confirmed=window.confirmed
+    )
+
+
+def notice_of(row: models.Application) -> NoticePublic | None:
+    if row.notice_first_day is None or row.notice_last_day is None or row.notice_ends_at is None:
+        return None
+    return NoticePublic(
+        first_day=row.notice_first_day,
+        last_day=row.notice_last_day,
+        ends_at=local(row.notice_ends_at),
+        confirmed=bool(row.notice_confirmed),
+    )
+
+
+def actor(who: Actor, show_objector: bool = True) -> ActorPublic:
+    hidden = who.role == Role.public and not show_objector
+    return ActorPublic(name=None if hidden else who.name, role=who.role, department=who.department, county=who.county)
+
+
+def act(record: ActRecord, show_objector: bool) -> ActPublic:
+    return ActPublic(
+        seq=record.seq,
+        act=record.act,
+        actor=actor(record.actor, show_objector),
+        at=local(record.at),
+        reason=record.reason,
+        state_after=record.state_after,
+        details=dict(record.details),
+    )
+
+
+def objection(o: Objection, show_objector: bool) -> ObjectionPublic:
+    return ObjectionPublic(
+        id=o.objection_id,
+        name=o.name if show_objector else None,
+        contact=o.contact if show_objector else None,
+        content=o.content,
+        lodged_at=local(o.lodged_at),
+        upheld=o.upheld,
+        finding=o.finding,
+        found_at=local(o.found_at) if o.found_at else None,
+    )
+
+
+def signature(s: Signature) -> SignaturePublic:
+    return SignaturePublic(department=s.department, document_no=s.document_no, signed_at=local(s.signed_at), signer=actor(s.actor))
+
+
+def detail(view: ApplicationView, caller: Actor) -> ApplicationDetail:
+    show = may_see_objectors(caller, view.level, view.county)
+    return ApplicationDetail(
+        id=view.application_id,
+        level=view.level,
+        county=view.county,
+        round_id=view.round_id,
+        institution=InstitutionPublic.model_validate(view.institution, from_attributes=True),
+        state=view.state,
+        allowed_acts=acts_for(caller, view.allowed_acts, view.level, view.county),
+        notice=notice(view.notice),
+        notice_closed=view.notice_closed,
+        objections=[objection(o, show) for o in view.objections],
+        signatures=[signature(s) for s in view.signatures],
+        announcement_doc_no=view.announcement_doc_no,
+        announced_on=view.announced_on,
+        plaque_no=view.plaque_no,
+        awarded_on=view.awarded_on,
+        flags=list(view.flags),
+        acts=[act(a, show) for a in view.acts],
+    )
+
+
+def summary(row: models.Application) -> ApplicationSummary:
+    return ApplicationSummary(
+        id=row.id,
+        level=row.level,
+        county=row.county,
+        round_id=row.round_id,
+        institution_name=row.institution_name,
+        institution_type=row.institution_type,
+        state=row.state,
+        notice=notice_of(row),
+        flagged=row.flagged,
+        declared_at=local(row.declared_at),
+        updated_at=local(row.updated_at),
+    )
+
+
+def listing(row: models.Application) -> NoticeListing:
+    window = notice_of(row)
+    assert window is not None  # only rows under notice are listed
+    return NoticeListing(
+        id=row.id,
+        institution_name=row.institution_name,
+        institution_type=row.institution_type,
+        county=row.county,
+        level=row.level,
+        notice=window,
+    )

@@ -1,0 +1,61 @@
+"""A sliding-window limit per client address, in memory, for the one endpoint anyone may write to.
+
+One process, one window: behind several API processes each keeps its own count (the limit multiplies), which
+is acceptable for flood protection. Behind a reverse proxy, run uvicorn with ``--proxy-headers`` so the
+client address is the caller's and not the proxy's.
+"""
+
+import math
+import os
+import threading
+import time
+from collections import OrderedDict, deque
+
+from fastapi import Request
+
+from api.errors import RATE_LIMITED, Refusal
+
+OBJECTIONS_PER_WINDOW = int(os.environ.get("BIAOGAN_OBJECTION_LIMIT", "5"))
+OBJECTION_WINDOW_SECONDS = float(os.environ.get("BIAOGAN_OBJECTION_WINDOW_SECONDS", "60"))
+MAX_TRACKED_CLIENTS = 10_000
+
+
+class SlidingWindow:
+    def __init__(self, limit: int, window_seconds: float, max_clients: int = MAX_TRACKED_CLIENTS) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self.max_clients = max_clients
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def retry_after(self, client: str, now: float | None = None) -> float | None:
+        """Count one request by ``client``; None when admitted, else the seconds until it would be."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            hits = self._hits.pop(client, None) or deque()
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            self._hits[client] = hits  # most recently seen last, so the oldest are evicted first
+            while len(self._hits) > self.max_clients:
+                self._hits.popitem(last=False)
+            if len(hits) >= self.limit:
+                return hits[0] + self.window - now
+            hits.append(now)
+            return None
+
+
+def objection_limiter() -> SlidingWindow:
+    return SlidingWindow(OBJECTIONS_PER_WINDOW, OBJECTION_WINDOW_SECONDS)
+
+
+def limit_objections(request: Request) -> None:
+    """Dependency: 429 with Retry-After once an address has lodged too many objections in the window."""
+    limiter: SlidingWindow = request.app.state.objection_limiter
+    client = request.client.host if request.client else "unknown"
+    wait = limiter.retry_after(client)
+    if wait is not None:
+        raise Refusal(
+            RATE_LIMITED,
+            f"too many objections from this address; at most {limiter.limit} per {limiter.window:g} seconds",
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )

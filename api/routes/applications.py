@@ -1,0 +1,186 @@
+"""Declaring an application, and reading them: the list from the read model, one from its workflow."""
+
+import hashlib
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Header, Path, Query, Response
+from sqlalchemy.orm import defer
+from sqlmodel import func, select
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.service import RPCError
+
+from api import present
+from api.access import fetch_view
+from api.deps import API_PREFIX, CountyBureau, Reader, SessionDep, SettingsDep, TemporalClient
+from api.errors import ON_APPLICATION, Refusal, documented, from_temporal
+from api.schemas import (
+    ID_PATTERN,
+    ApplicationDetail,
+    ApplicationPage,
+    County,
+    DeclarationCreate,
+    Declared,
+    Round,
+)
+from db.models import Application
+from state.calendar import TZ
+from state.declaration import declaration_problems
+from state.domain import Act, Actor, InstitutionType, Level, Stage, authority_refusal
+from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
+from workflows.messages import ApplicationView, Declaration, Institution
+
+router = APIRouter(prefix="/applications", tags=["applications"])
+
+ApplicationId = Annotated[str, Path(pattern=ID_PATTERN, description="the application id returned by the declaration")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=128,
+        pattern=r"^[\x21-\x7e]+$",
+        description="retrying with the same key returns the application the first call created (200, not 201)",
+    ),
+]
+
+
+def today():
+    return datetime.now(TZ).date()
+
+
+def application_id_for(actor: Actor, idempotency_key: str | None) -> str:
+    """Derived from caller and key, so a retried declaration can never start a second workflow."""
+    if idempotency_key is None:
+        return "A" + uuid.uuid4().hex[:20]
+    return "A" + hashlib.sha256(f"{actor.user_id}\n{idempotency_key}".encode()).hexdigest()[:20]
+
+
+def _same_declaration(view: ApplicationView, decl: Declaration) -> bool:
+    return (view.level, view.county, view.round_id, view.institution) == (
+        decl.level,
+        decl.county,
+        decl.round_id,
+        decl.institution,
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=Declared,
+    summary="Declare an institution (申报)",
+    responses={
+        200: {"model": Declared, "description": "The same Idempotency-Key was used before: that application"},
+        **documented(401, 403, 409, 503),
+    },
+)
+async def declare(
+    body: Annotated[DeclarationCreate, Body()],
+    actor: CountyBureau,
+    client: TemporalClient,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> Declared:
+    county = body.county or actor.county or ""
+    level = Level(body.level)
+    refused = authority_refusal(Act.declare, actor, level, county)
+    if refused:
+        raise Refusal(403, refused)
+    institution = Institution(**body.institution.model_dump())
+    problems = declaration_problems(level, county, institution, today())
+    if problems:
+        raise Refusal(
+            422,
+            "; ".join(p.message for p in problems),
+            field=problems[0].field,
+            rule=problems[0].code,
+            problems=[{"field": p.field, "rule": p.code, "message": p.message} for p in problems],
+        )
+    application_id = application_id_for(actor, idempotency_key)
+    decl = Declaration(
+        application_id=application_id,
+        level=level,
+        county=county,
+        institution=institution,
+        actor=actor,
+        reason=body.reason,
+        round_id=body.round_id,
+    )
+    try:
+        await client.start_workflow(
+            ApplicationWorkflow.run,
+            decl,
+            id=workflow_id_for(application_id),
+            task_queue=settings.task_queue,
+            search_attributes=start_attributes(decl),
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # an ended application is never restarted
+        )
+    except WorkflowAlreadyStartedError:
+        if idempotency_key is None:
+            raise
+        view = await fetch_view(client, application_id, actor)
+        if not _same_declaration(view, decl):
+            raise Refusal(
+                409,
+                "this Idempotency-Key was already used for a different declaration",
+                field="Idempotency-Key",
+                rule="idempotency_key_reused",
+                id=application_id,
+            ) from None
+        response.status_code = 200
+        return Declared(id=application_id, state=view.state)
+    except RPCError as e:
+        raise from_temporal(e, application_id) from None
+    response.headers["Location"] = f"{API_PREFIX}{router.prefix}/{application_id}"
+    return Declared(id=application_id, state=Stage.declared)
+
+
+@router.get("", response_model=ApplicationPage, summary="List applications", responses=documented(401, 403))
+def list_applications(
+    actor: Reader,
+    session: SessionDep,
+    state: Stage | None = None,
+    county: Annotated[County | None, Query()] = None,
+    level: Level | None = None,
+    institution_type: InstitutionType | None = None,
+    round_id: Annotated[Round | None, Query(alias="round")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ApplicationPage:
+    """Newest first. County-scoped callers (county bureaus, county departments) see only their county."""
+    where = []
+    if actor.county is not None:
+        where.append(Application.county == actor.county)
+    for column, value in (
+        (Application.state, state),
+        (Application.county, county),
+        (Application.level, level),
+        (Application.institution_type, institution_type),
+        (Application.round_id, round_id),
+    ):
+        if value is not None:
+            where.append(column == value)
+    total = session.exec(select(func.count()).select_from(Application).where(*where)).one()
+    rows = session.exec(
+        select(Application)
+        .where(*where)
+        .options(defer(Application.institution))  # type: ignore[arg-type]
+        .order_by(Application.declared_at.desc(), Application.id)  # type: ignore[attr-defined]
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return ApplicationPage(items=[present.summary(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/{application_id}",
+    response_model=ApplicationDetail,
+    summary="One application: state, the caller's allowed acts, notice, objections, signatures, acts",
+    responses=documented(*ON_APPLICATION),
+)
+async def get_application(application_id: ApplicationId, actor: Reader, client: TemporalClient) -> ApplicationDetail:
+    return present.detail(await fetch_view(client, application_id, actor), actor)

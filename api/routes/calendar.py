@@ -1,0 +1,54 @@
+"""China's working-day calendar as the workflow uses it: reference data, open to anyone."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import SettingsDep
+from api.errors import documented
+from api.routes.applications import today
+from api.schemas import IsoDate, NoticePeriodPublic, WorkingDaysPublic
+from api.present import local
+from state.calendar import WorkingDayCalendar
+
+router = APIRouter(prefix="/calendar", tags=["calendar"])
+
+# Bounded so that no request can walk the calendar off its end or for long.
+FIRST, LAST = date(2000, 1, 1), date(2199, 12, 31)
+CalendarDate = Annotated[IsoDate, Query(ge=FIRST, le=LAST, description=f"YYYY-MM-DD, {FIRST} to {LAST}")]
+MAX_COUNT = 1000
+
+
+def _calendar(settings: SettingsDep) -> WorkingDayCalendar:
+    # Read on each call, like the workflow's activity: an official arrangement loaded later counts at once.
+    return WorkingDayCalendar.from_file(settings.calendar_overrides)
+
+
+@router.get(
+    "/working-days",
+    response_model=WorkingDaysPublic,
+    summary="The date `count` working days after (or, negative, before) `start`",
+    responses=documented(),
+)
+def working_days(
+    settings: SettingsDep,
+    start: CalendarDate,
+    count: Annotated[int, Query(ge=-MAX_COUNT, le=MAX_COUNT)],
+) -> WorkingDaysPublic:
+    calendar = _calendar(settings)
+    end = calendar.add_working_days(start, count)
+    return WorkingDaysPublic(start=start, end=end, confirmed=calendar.span_confirmed(start, end))
+
+
+@router.get(
+    "/notice-period",
+    response_model=NoticePeriodPublic,
+    summary="The public notice window for a notice published on `published_on`",
+    responses=documented(),
+)
+def notice_period(settings: SettingsDep, published_on: Annotated[IsoDate | None, Query(ge=FIRST, le=LAST)] = None) -> NoticePeriodPublic:
+    p = _calendar(settings).notice_period(
+        published_on or today(), days=settings.notice_working_days, end_hour=settings.notice_end_hour
+    )
+    return NoticePeriodPublic(first_day=p.first_day, last_day=p.last_day, ends_at=local(p.ends_at), confirmed=p.confirmed)

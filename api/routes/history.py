@@ -1,0 +1,124 @@
+"""The supervisor's timeline: an application's Temporal history told as domain events.
+
+Every accepted act passes through the ``project`` activity, so the act records are read from that activity's
+scheduled input; deadlines from ``compute_notice_period`` results; the notice's timers as they were started,
+fired or cancelled. Nothing else of Temporal's bookkeeping is shown.
+"""
+
+from datetime import datetime, timezone
+
+from fastapi import APIRouter
+from temporalio.api.common.v1 import Payloads
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.converter import DataConverter
+from temporalio.service import RPCError
+
+from activities.read_model import Projection
+from api import present
+from api.access import fetch_view, handle_for, may_see_objectors
+from api.deps import Reader, TemporalClient
+from api.errors import ON_APPLICATION, documented, from_temporal
+from api.routes.applications import ApplicationId
+from api.schemas import Timeline, TimelineEvent, TimelineNotice
+from workflows.messages import ApplicationOutcome, NoticeWindow, ReplanNotice, RevokeAct
+
+router = APIRouter(prefix="/applications/{application_id}", tags=["history"])
+
+# Activity and signal names as registered by the worker (method names).
+PROJECT = "project"
+COMPUTE_NOTICE = "compute_notice_period"
+CLOSED_OTHERWISE = {
+    "workflow_execution_failed_event_attributes": "the workflow failed",
+    "workflow_execution_terminated_event_attributes": "terminated by an operator",
+    "workflow_execution_timed_out_event_attributes": "timed out",
+    "workflow_execution_canceled_event_attributes": "cancelled",
+}
+
+
+async def _decode(converter: DataConverter, payloads: Payloads, kind: type):
+    values = await converter.decode(list(payloads.payloads), [kind])
+    return values[0]
+
+
+def _utc(event: HistoryEvent) -> datetime:
+    return event.event_time.ToDatetime(tzinfo=timezone.utc)
+
+
+class _Narrator:
+    def __init__(self, converter: DataConverter, show_objectors: bool) -> None:
+        self.converter = converter
+        self.show_objectors = show_objectors
+        self.scheduled: dict[int, str] = {}  # event id -> activity name
+        self.out: list[TimelineEvent] = []
+
+    async def tell(self, event: HistoryEvent) -> None:
+        kind = event.WhichOneof("attributes")
+        attrs = getattr(event, kind) if kind else None
+        when = present.local(_utc(event))
+        if kind == "activity_task_scheduled_event_attributes":
+            name = attrs.activity_type.name
+            self.scheduled[event.event_id] = name
+            if name == PROJECT:
+                record = (await _decode(self.converter, attrs.input, Projection)).act
+                act = present.act(record, self.show_objectors)
+                self.out.append(
+                    TimelineEvent(
+                        when=act.at, kind="act", act=act.act, actor=act.actor, reason=act.reason,
+                        state_after=act.state_after, details=act.details,
+                    )
+                )  # fmt: skip
+        elif kind == "activity_task_completed_event_attributes":
+            if self.scheduled.get(attrs.scheduled_event_id) == COMPUTE_NOTICE:
+                window = await _decode(self.converter, attrs.result, NoticeWindow)
+                notice = TimelineNotice(
+                    published_on=window.published_on, first_day=window.first_day, last_day=window.last_day,
+                    ends_at=present.local(window.ends_at), confirmed=window.confirmed,
+                )  # fmt: skip
+                self.out.append(TimelineEvent(when=when, kind="deadline_computed", notice=notice))
+        elif kind == "timer_started_event_attributes":
+            fires_at = present.local(_utc(event) + attrs.start_to_fire_timeout.ToTimedelta())
+            self.out.append(
+                TimelineEvent(when=when, kind="timer_started", reason="waiting for the notice period to end", fires_at=fires_at)
+            )
+        elif kind == "timer_fired_event_attributes":
+            self.out.append(TimelineEvent(when=when, kind="timer_fired", reason="the notice period's timer fired"))
+        elif kind == "timer_canceled_event_attributes":
+            self.out.append(TimelineEvent(when=when, kind="timer_canceled", reason="no longer needed"))
+        elif kind == "workflow_execution_signaled_event_attributes":
+            await self._signal(attrs, when)
+        elif kind == "workflow_execution_completed_event_attributes":
+            outcome = await _decode(self.converter, attrs.result, ApplicationOutcome)
+            self.out.append(TimelineEvent(when=when, kind="closed", state_after=outcome.state, reason="the procedure ended"))
+        elif kind in CLOSED_OTHERWISE:
+            self.out.append(TimelineEvent(when=when, kind="closed", reason=CLOSED_OTHERWISE[kind]))
+
+    async def _signal(self, attrs, when: datetime) -> None:
+        if attrs.signal_name == "revoke":
+            request = await _decode(self.converter, attrs.input, RevokeAct)
+            self.out.append(
+                TimelineEvent(
+                    when=when, kind="revocation_requested", actor=present.actor(request.actor), reason=request.evidence,
+                    details={"ground": request.reason.value},
+                )
+            )  # fmt: skip
+        elif attrs.signal_name == "replan_notice":
+            request = await _decode(self.converter, attrs.input, ReplanNotice)
+            self.out.append(TimelineEvent(when=when, kind="replan_requested", reason=request.reason))
+
+
+@router.get(
+    "/history",
+    response_model=Timeline,
+    summary="The application's complete timeline, from its workflow history",
+    responses=documented(*ON_APPLICATION),
+)
+async def history(application_id: ApplicationId, actor: Reader, client: TemporalClient) -> Timeline:
+    view = await fetch_view(client, application_id, actor)
+    try:
+        events = (await handle_for(client, application_id).fetch_history()).events
+    except RPCError as e:
+        raise from_temporal(e, application_id) from None
+    narrator = _Narrator(client.data_converter, may_see_objectors(actor, view.level, view.county))
+    for event in events:
+        await narrator.tell(event)
+    return Timeline(id=application_id, events=narrator.out)

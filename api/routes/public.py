@@ -1,0 +1,73 @@
+"""What anyone may do without an account: see what is under notice now, and object (异议) to it."""
+
+from datetime import datetime, timezone
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import defer
+from sqlmodel import select
+from temporalio.service import RPCError
+
+from api import present
+from api.access import PUBLIC, acts_for, handle_for
+from api.deps import SessionDep, TemporalClient
+from api.errors import Refusal, documented, from_temporal
+from api.ratelimit import limit_objections
+from api.routes.applications import ApplicationId
+from api.schemas import NoticeBoard, ObjectionCreate, ObjectionLodged
+from db.models import Application
+from state.domain import Act, Stage
+from workflows.application import ApplicationWorkflow
+from workflows.messages import ObjectionAct, ViewRequest
+
+router = APIRouter(prefix="/public", tags=["public"])
+MAX_NOTICES = 1000
+
+
+@router.get("/notices", response_model=NoticeBoard, summary="Everything under public notice now (公示名单)")
+def notices(session: SessionDep) -> NoticeBoard:
+    now = datetime.now(timezone.utc)
+    rows = session.exec(
+        select(Application)
+        .where(Application.state == Stage.publicized, Application.notice_ends_at > now)  # type: ignore[operator]
+        .options(defer(Application.institution))  # type: ignore[arg-type]
+        .order_by(Application.notice_ends_at, Application.id)
+        .limit(MAX_NOTICES)
+    ).all()
+    return NoticeBoard(items=[present.listing(r) for r in rows], total=len(rows))
+
+
+def _not_under_notice(application_id: str) -> Refusal:
+    return Refusal(404, f"no application {application_id!r} is under public notice")
+
+
+@router.post(
+    "/applications/{application_id}/objections",
+    status_code=201,
+    response_model=ObjectionLodged,
+    summary="Object to an application under notice (no account needed)",
+    dependencies=[Depends(limit_objections)],
+    responses=documented(404, 409, 429, 503),
+)
+async def lodge_objection(application_id: ApplicationId, body: ObjectionCreate, client: TemporalClient) -> ObjectionLodged:
+    handle = handle_for(client, application_id)
+    try:
+        view = await handle.query(ApplicationWorkflow.view, ViewRequest())
+    except RPCError as e:
+        refusal = from_temporal(e, application_id)
+        raise (_not_under_notice(application_id) if refusal.status == 404 else refusal) from None
+    if view.state != Stage.publicized:  # only what is (or was just) on the notice board is public
+        raise _not_under_notice(application_id)
+    try:
+        result = await handle.execute_update(
+            ApplicationWorkflow.lodge_objection, ObjectionAct(name=body.name, contact=body.contact, content=body.content)
+        )
+    except Exception as e:
+        refusal = from_temporal(e, application_id)
+        if refusal.status == 404:
+            raise _not_under_notice(application_id) from None
+        if refusal.status == 409:
+            allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
+            refusal.extra["allowed_acts"] = [a.value for a in acts_for(PUBLIC, allowed, view.level, view.county)]
+        raise refusal from None
+    assert result.objection_id is not None
+    return ObjectionLodged(id=result.objection_id)

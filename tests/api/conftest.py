@@ -1,0 +1,195 @@
+"""The API against a real dev server, a real worker and a real read model (SQLite and PostgreSQL).
+
+``api`` (one per database, for the whole session) is the app with its lifespan running, an httpx client over
+ASGITransport and one token per principal. Helpers drive applications to the state a test needs.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest_asyncio
+from fastapi import FastAPI
+
+from api.auth import create_user
+from api.main import create_app
+from api.ratelimit import SlidingWindow
+from api.routes.applications import today
+from tests.conftest import RunningWorker, settings_for, unique
+from tests.factory import COUNTY, OTHER_COUNTY, credit_code
+
+LONG_AGO = date(2026, 4, 30)  # a notice published then ended on 2026-05-10 00:00 Asia/Shanghai
+DOC_NO = "临人社发〔2026〕1号"
+
+# name -> (role, county, department)
+PRINCIPALS: dict[str, tuple[str, str | None, str | None]] = {
+    "bureau": ("county_bureau", COUNTY, None),
+    "other_bureau": ("county_bureau", OTHER_COUNTY, None),
+    "reviewer": ("city_reviewer", None, None),
+    "hrss": ("department", None, "hrss"),
+    "drc": ("department", None, "drc"),
+    "civil_affairs": ("department", None, "civil_affairs"),
+    "county_hrss": ("department", COUNTY, "hrss"),
+    "county_drc": ("department", COUNTY, "drc"),
+    "county_civil_affairs": ("department", COUNTY, "civil_affairs"),
+    "other_county_hrss": ("department", OTHER_COUNTY, "hrss"),
+    "inspector": ("inspector", None, None),
+    "supervisor": ("supervisor", None, None),
+    "admin": ("admin", None, None),
+}
+CITY_DEPARTMENTS = ("hrss", "drc", "civil_affairs")
+COUNTY_DEPARTMENTS = ("county_hrss", "county_drc", "county_civil_affairs")
+
+
+@dataclass
+class Api:
+    http: httpx.AsyncClient
+    app: FastAPI
+    database_url: str
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def auth(self, who: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
+
+    async def get(self, who: str | None, path: str, **kw: Any) -> httpx.Response:
+        return await self.http.get(path, headers=self.auth(who), **kw)
+
+    async def post(self, who: str | None, path: str, json: Any = None, headers: dict | None = None) -> httpx.Response:
+        return await self.http.post(path, json=json, headers={**self.auth(who), **(headers or {})})
+
+
+def temporal_address(env) -> str:
+    return env.client.service_client.config.target_host
+
+
+@asynccontextmanager
+async def serve(dev_env, database_url: str) -> AsyncIterator[Api]:
+    settings = settings_for(database_url, unique("api"), temporal_address=temporal_address(dev_env))
+    async with RunningWorker(dev_env.client, settings):
+        app = create_app(settings)
+        app.state.objection_limiter = SlidingWindow(10_000, 60)  # the limit itself has its own test
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver/api/v1", timeout=30) as http:
+                suffix = unique("u")
+                tokens = {
+                    name: create_user(database_url, f"{name}-{suffix}", role, county, department)
+                    for name, (role, county, department) in PRINCIPALS.items()
+                }
+                yield Api(http=http, app=app, database_url=database_url, tokens=tokens)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def api(dev_env, database_url):
+    async with serve(dev_env, database_url) as served:
+        yield served
+
+
+@pytest_asyncio.fixture(scope="session")
+async def sqlite_api(dev_env, sqlite_url):
+    """For tests whose subject does not depend on the database (authorization)."""
+    async with serve(dev_env, sqlite_url) as served:
+        yield served
+
+
+def declaration_body(level: str = "city", county: str | None = COUNTY, round_id: str = "", **institution: Any) -> dict:
+    inst: dict[str, Any] = {
+        "name": "兰山区人力资源市场零工驿站",
+        "type": "gig_market",
+        "credit_code": credit_code(),
+        "phone": "13912345678",
+        "premises_area_m2": 800,
+        "staff_count": 6,
+        "founded_on": "2015-03-01",
+    }
+    if level == "city":
+        inst.update(county_title_doc_no="兰人社发〔2023〕5号", county_title_date="2023-01-10")
+    inst.update(institution)
+    body: dict[str, Any] = {"level": level, "institution": inst, "round_id": round_id, "reason": "县人社局会同发改、民政部门申报"}
+    if county is not None:
+        body["county"] = county
+    return body
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+def expect(response: httpx.Response, status: int) -> dict:
+    assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.status_code} {response.text}"
+    return response.json()
+
+
+class Driver:
+    """Moves an application through the procedure over HTTP, as the right roles."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+
+    async def declare(self, level: str = "city", who: str = "bureau", county: str = COUNTY, **kw: Any) -> str:
+        body = declaration_body(level, county, **kw)
+        return expect(await self.api.post(who, "/applications", body), 201)["id"]
+
+    async def state(self, application_id: str, who: str = "supervisor") -> dict:
+        return expect(await self.api.get(who, f"/applications/{application_id}"), 200)
+
+    async def county_reviewed(self, level: str = "city", **kw: Any) -> str:
+        app_id = await self.declare(level, **kw)
+        expect(await self.api.post("bureau", f"/applications/{app_id}/county-review", {"decision": "pass", "opinion": "材料齐全"}), 200)
+        return app_id
+
+    async def city_reviewed(self, **kw: Any) -> str:
+        app_id = await self.county_reviewed("city", **kw)
+        expect(await self.api.post("reviewer", f"/applications/{app_id}/city-review", {"decision": "pass", "opinion": "择优"}), 200)
+        return app_id
+
+    async def reviewed(self, level: str, **kw: Any) -> str:
+        return await (self.city_reviewed(**kw) if level == "city" else self.county_reviewed("county", **kw))
+
+    async def publicized(self, level: str = "city", published_on: date | None = None, **kw: Any) -> str:
+        app_id = await self.reviewed(level, **kw)
+        owner = "reviewer" if level == "city" else "bureau"
+        body = {"published_on": published_on.isoformat()} if published_on else {}
+        expect(await self.api.post(owner, f"/applications/{app_id}/notice", body), 200)
+        return app_id
+
+    async def objected(self, level: str = "city", **kw: Any) -> tuple[str, str]:
+        app_id = await self.publicized(level, **kw)
+        body = {"name": "张三", "contact": "13800000000", "content": "该机构场地面积不实"}
+        objection = expect(await self.api.post(None, f"/public/applications/{app_id}/objections", body), 201)
+        return app_id, objection["id"]
+
+    async def notice_closed(self, level: str = "city", **kw: Any) -> str:
+        app_id = await self.publicized(level, LONG_AGO, **kw)
+
+        async def closed() -> bool:
+            return (await self.state(app_id))["notice_closed"]
+
+        await eventually(closed)
+        return app_id
+
+    async def announced(self, level: str = "city", **kw: Any) -> str:
+        app_id = await self.notice_closed(level, **kw)
+        for who in CITY_DEPARTMENTS if level == "city" else COUNTY_DEPARTMENTS:
+            expect(await self.api.post(who, f"/applications/{app_id}/co-signatures", {"document_no": DOC_NO}), 200)
+        return app_id
+
+    async def awarded(self, level: str = "city", **kw: Any) -> str:
+        app_id = await self.announced(level, **kw)
+        owner = "reviewer" if level == "city" else "bureau"
+        body = {"plaque_no": f"LY-{unique('P')}", "awarded_on": today().isoformat()}
+        expect(await self.api.post(owner, f"/applications/{app_id}/award", body), 200)
+        return app_id
+
+
+@pytest_asyncio.fixture(scope="session")
+async def driver(api) -> Driver:
+    return Driver(api)

@@ -1,0 +1,167 @@
+"""Every endpoint × every role × own county / another county: only the authorized get a 2xx.
+
+Each act is tried on an application in the very state where the act is allowed, so a refusal can only come
+from authorization. Expected refusals: 401 without (or with a forged) token; 404 for a county-scoped caller
+on another county's application (answered exactly like an unknown id); 403 for every other wrong caller.
+Refused calls must leave the application as it was.
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+
+import pytest
+
+from api.routes.applications import today
+from tests.api.conftest import DOC_NO, PRINCIPALS, Driver, declaration_body, eventually, expect
+from tests.conftest import unique
+
+ANONYMOUS, FORGED = "anonymous", "forged"
+EVERYONE = [*PRINCIPALS, ANONYMOUS, FORGED]
+READERS = {p for p, (role, _, _) in PRINCIPALS.items() if role != "admin"}
+OTHER_COUNTY = {"other_bureau", "other_county_hrss"}
+CITY_DEPARTMENTS = {"hrss", "drc", "civil_affairs"}
+COUNTY_DEPARTMENTS = {"county_hrss", "county_drc", "county_civil_affairs"}
+
+
+@dataclass
+class Endpoint:
+    name: str
+    method: str
+    path: str
+    body: dict | None
+    allowed: set[str]
+    hidden: set[str] = field(default_factory=set)  # outside their county: 404
+    application_id: str | None = None
+
+    def expected(self, who: str) -> int | None:
+        """None: a 2xx is due; otherwise the refusal."""
+        if who in self.allowed:
+            return None
+        if who in (ANONYMOUS, FORGED):
+            return 401
+        return 404 if who in self.hidden else 403
+
+
+async def _endpoints(driver: Driver) -> list[Endpoint]:
+    (
+        declared, to_withdraw, county_reviewed, city_reviewed, county_level_reviewed, (objected, objection),
+        (county_objected, county_objection), closed, county_closed, announced, county_announced, awarded, publicized,
+    ) = await asyncio.gather(
+        driver.declare("city"), driver.declare("county"), driver.county_reviewed("city"), driver.city_reviewed(),
+        driver.county_reviewed("county"), driver.objected("city"), driver.objected("county"),
+        driver.notice_closed("city"), driver.notice_closed("county"), driver.announced("city"),
+        driver.announced("county"), driver.awarded("city"), driver.publicized("county"),
+    )  # fmt: skip
+    review = {"decision": "pass", "opinion": "同意"}
+    finding = {"upheld": False, "finding": "经核查不成立"}
+    award = {"plaque_no": "LY-1", "awarded_on": today().isoformat()}
+    objection_body = {"name": "李四", "contact": "li@example.com", "content": "有异议"}
+    a = "/applications"
+    return [
+        Endpoint("declare", "POST", a, declaration_body("county"), {"bureau"}),
+        Endpoint("list", "GET", a, None, READERS),
+        Endpoint("read", "GET", f"{a}/{declared}", None, READERS - OTHER_COUNTY, OTHER_COUNTY, declared),
+        Endpoint("history", "GET", f"{a}/{declared}/history", None, READERS - OTHER_COUNTY, OTHER_COUNTY, declared),
+        Endpoint("county review", "POST", f"{a}/{declared}/county-review", review, {"bureau"}, {"other_bureau"}, declared),
+        Endpoint("city review", "POST", f"{a}/{county_reviewed}/city-review", review, {"reviewer"}, set(), county_reviewed),
+        Endpoint("city notice", "POST", f"{a}/{city_reviewed}/notice", {}, {"reviewer"}, {"other_bureau"}, city_reviewed),
+        Endpoint(
+            "county notice", "POST", f"{a}/{county_level_reviewed}/notice", {}, {"bureau"}, {"other_bureau"},
+            county_level_reviewed,
+        ),  # fmt: skip
+        Endpoint(
+            "city finding", "POST", f"{a}/{objected}/objections/{objection}/finding", finding, {"reviewer"},
+            {"other_bureau"}, objected,
+        ),  # fmt: skip
+        Endpoint(
+            "county finding", "POST", f"{a}/{county_objected}/objections/{county_objection}/finding", finding,
+            {"bureau"}, {"other_bureau"}, county_objected,
+        ),  # fmt: skip
+        Endpoint(
+            "city co-signature", "POST", f"{a}/{closed}/co-signatures", {"document_no": DOC_NO}, CITY_DEPARTMENTS,
+            {"other_county_hrss"}, closed,
+        ),  # fmt: skip
+        Endpoint(
+            "county co-signature", "POST", f"{a}/{county_closed}/co-signatures", {"document_no": DOC_NO},
+            COUNTY_DEPARTMENTS, {"other_county_hrss"}, county_closed,
+        ),  # fmt: skip
+        Endpoint("city award", "POST", f"{a}/{announced}/award", award, {"reviewer"}, {"other_bureau"}, announced),
+        Endpoint(
+            "county award", "POST", f"{a}/{county_announced}/award", award, {"bureau"}, {"other_bureau"}, county_announced
+        ),
+        Endpoint(
+            "revocation", "POST", f"{a}/{awarded}/revocation", {"reason": "violation", "evidence": "查实违规"},
+            {"inspector"}, set(), awarded,
+        ),  # fmt: skip
+        Endpoint("withdrawal", "POST", f"{a}/{to_withdraw}/withdrawal", {"reason": "撤回"}, {"bureau"}, {"other_bureau"}, to_withdraw),
+        Endpoint("notice board", "GET", "/public/notices", None, set(EVERYONE)),
+        Endpoint("objection", "POST", f"/public/applications/{publicized}/objections", objection_body, set(EVERYONE)),
+        Endpoint("working days", "GET", "/calendar/working-days?start=2026-02-13&count=1", None, set(EVERYONE)),
+        Endpoint("notice period", "GET", "/calendar/notice-period?published_on=2026-04-30", None, set(EVERYONE)),
+    ]
+
+
+async def _call(api, who: str, endpoint: Endpoint):
+    if who == ANONYMOUS:
+        headers = {}
+    elif who == FORGED:
+        headers = {"Authorization": "Bearer bg_not-a-real-token"}
+    else:
+        headers = api.auth(who)
+    return await api.http.request(endpoint.method, endpoint.path, json=endpoint.body, headers=headers)
+
+
+async def _acts(api, application_id: str) -> list:
+    return expect(await api.get("supervisor", f"/applications/{application_id}"), 200)["acts"]
+
+
+@pytest.fixture(scope="module")
+def matrix_driver(sqlite_api) -> Driver:
+    return Driver(sqlite_api)
+
+
+async def test_only_the_authorized_get_a_2xx(sqlite_api, matrix_driver):
+    api = sqlite_api
+    endpoints = await _endpoints(matrix_driver)
+    unknown = expect(await api.get("supervisor", "/applications/Anonexistent"), 404)
+    unauthorized_2xx, wrong_refusals = [], []
+    for endpoint in endpoints:
+        before = await _acts(api, endpoint.application_id) if endpoint.application_id else None
+        refused = [who for who in EVERYONE if endpoint.expected(who) is not None]
+        for who in refused:
+            response = await _call(api, who, endpoint)
+            due = endpoint.expected(who)
+            if response.is_success:
+                unauthorized_2xx.append((endpoint.name, who, response.status_code))
+            elif response.status_code != due:
+                wrong_refusals.append((endpoint.name, who, due, response.status_code, response.text))
+            elif due == 404:  # indistinguishable from an application that does not exist
+                assert response.json() == {"detail": {"message": unknown["detail"]["message"].replace("Anonexistent", endpoint.application_id)}}
+            elif due == 401:
+                assert response.headers["WWW-Authenticate"] == "Bearer"
+        if endpoint.application_id:
+            assert await _acts(api, endpoint.application_id) == before, f"{endpoint.name}: a refused call changed the application"
+        for who in endpoint.allowed:
+            response = await _call(api, who, endpoint)
+            assert response.is_success, f"{endpoint.name} as {who}: {response.status_code} {response.text}"
+    assert unauthorized_2xx == []
+    assert wrong_refusals == []
+
+
+async def test_a_county_scoped_list_never_shows_another_county(sqlite_api, matrix_driver):
+    round_id = unique("R")
+    mine = await matrix_driver.declare("county", round_id=round_id)
+    theirs = await matrix_driver.declare("county", who="other_bureau", county="罗庄区", round_id=round_id)
+
+    async def both_projected() -> bool:
+        page = expect(await sqlite_api.get("supervisor", "/applications", params={"round": round_id}), 200)
+        return page["total"] == 2
+
+    await eventually(both_projected)
+    seen = {
+        who: {i["id"] for i in expect(await sqlite_api.get(who, "/applications", params={"round": round_id}), 200)["items"]}
+        for who in READERS
+    }
+    assert seen["bureau"] == seen["county_hrss"] == {mine}
+    assert seen["other_bureau"] == seen["other_county_hrss"] == {theirs}
+    assert seen["supervisor"] == seen["reviewer"] == seen["inspector"] == seen["hrss"] == {mine, theirs}

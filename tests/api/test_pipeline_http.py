@@ -1,0 +1,215 @@
+"""The whole procedure driven over HTTP by the right roles, on SQLite and PostgreSQL."""
+
+from api.routes.applications import today
+from tests.api.conftest import CITY_DEPARTMENTS, COUNTY_DEPARTMENTS, DOC_NO, LONG_AGO, declaration_body, eventually, expect
+from tests.conftest import unique
+from tests.factory import COUNTY
+
+
+async def _listed(api, who: str, **filters) -> dict:
+    return expect(await api.get(who, "/applications", params=filters), 200)
+
+
+async def test_city_level_application_from_declaration_to_revocation(api, driver):
+    round_id = unique("R")
+    body = declaration_body("city", round_id=round_id)
+    key = {"Idempotency-Key": unique("key")}
+    first = await api.post("bureau", "/applications", body, headers=key)
+    created = expect(first, 201)
+    assert created["state"] == "declared" and first.headers["Location"] == f"/api/v1/applications/{created['id']}"
+    replay = expect(await api.post("bureau", "/applications", body, headers=key), 200)
+    assert replay["id"] == created["id"]
+    app_id = created["id"]
+    url = f"/applications/{app_id}"
+
+    seen = expect(await api.get("bureau", url), 200)
+    assert seen["state"] == "declared" and seen["county"] == COUNTY and seen["institution"]["credit_code"] == body["institution"]["credit_code"]
+    assert set(seen["allowed_acts"]) == {"county_review_pass", "county_review_fail", "withdraw"}
+    assert expect(await api.get("reviewer", url), 200)["allowed_acts"] == []  # nothing for the city yet
+
+    outcome = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "材料齐全"}), 200)
+    assert outcome == {"id": app_id, "state": "county_reviewed", "allowed_acts": ["withdraw"]}
+    listed = await _listed(api, "supervisor", round=round_id, state="county_reviewed")
+    assert [i["id"] for i in listed["items"]] == [app_id]  # the read model is projected when the act returns
+
+    outcome = expect(await api.post("reviewer", f"{url}/city-review", {"decision": "pass", "opinion": "综合评分第一"}), 200)
+    assert outcome["state"] == "city_reviewed" and outcome["allowed_acts"] == ["publicize"]
+    outcome = expect(await api.post("reviewer", f"{url}/notice", {"published_on": LONG_AGO.isoformat()}), 200)
+    assert outcome["state"] == "publicized"
+
+    async def closed() -> bool:
+        return expect(await api.get("supervisor", url), 200)["notice_closed"]
+
+    await eventually(closed)
+    for who in CITY_DEPARTMENTS:
+        outcome = expect(await api.post(who, f"{url}/co-signatures", {"document_no": DOC_NO}), 200)
+    assert outcome["state"] == "announced"
+    award = {"plaque_no": "LY-2026-001", "awarded_on": today().isoformat()}
+    assert expect(await api.post("reviewer", f"{url}/award", award), 200)["state"] == "plaque_awarded"
+
+    seen = expect(await api.get("inspector", url), 200)
+    assert seen["allowed_acts"] == ["revoke"]
+    assert seen["notice"] == {"first_day": "2026-04-30", "last_day": "2026-05-09", "ends_at": "2026-05-10T00:00:00+08:00", "confirmed": True}
+    assert seen["announcement_doc_no"] == DOC_NO and seen["plaque_no"] == "LY-2026-001"
+    assert sorted(s["department"] for s in seen["signatures"]) == ["civil_affairs", "drc", "hrss"]
+    assert [a["act"] for a in seen["acts"]] == [
+        "declare", "county_review_pass", "city_review_pass", "publicize", "close_notice",
+        "co_sign", "co_sign", "co_sign", "award",
+    ]  # fmt: skip
+    review = seen["acts"][2]
+    assert review["actor"]["role"] == "city_reviewer" and review["reason"] == "综合评分第一"
+
+    revoked = await api.post("inspector", f"{url}/revocation", {"reason": "deregistered", "evidence": "机构已注销"})
+    assert expect(revoked, 202) == {"id": app_id, "state": "revoked"}
+    assert (await _listed(api, "supervisor", round=round_id))["items"][0]["state"] == "revoked"
+
+    timeline = expect(await api.get("supervisor", f"{url}/history"), 200)["events"]
+    acts = [e for e in timeline if e["kind"] == "act"]
+    assert [e["act"] for e in acts] == [a["act"] for a in seen["acts"]] + ["revoke"]
+    assert acts[-1]["actor"]["role"] == "inspector" and acts[-1]["reason"] == "机构已注销" and acts[-1]["state_after"] == "revoked"
+    assert acts[0]["actor"] == {"name": acts[0]["actor"]["name"], "role": "county_bureau", "department": None, "county": COUNTY}
+    deadline = next(e for e in timeline if e["kind"] == "deadline_computed")
+    assert deadline["notice"]["last_day"] == "2026-05-09" and deadline["notice"]["published_on"] == "2026-04-30"
+    assert any(e["kind"] == "revocation_requested" and e["details"] == {"ground": "deregistered"} for e in timeline)
+    assert timeline[-1]["kind"] == "closed" and timeline[-1]["state_after"] == "revoked"
+    assert [e["when"] for e in timeline] == sorted(e["when"] for e in timeline)
+
+
+async def test_county_level_application_is_run_by_the_county(api, driver):
+    app_id = await driver.declare("county", round_id=unique("R"))
+    url = f"/applications/{app_id}"
+    assert expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "同意"}), 200)["allowed_acts"] == [
+        "publicize", "withdraw",
+    ]  # fmt: skip
+    expect(await api.post("bureau", f"{url}/notice", {"published_on": LONG_AGO.isoformat()}), 200)
+
+    async def closed() -> bool:
+        return expect(await api.get("bureau", url), 200)["notice_closed"]
+
+    await eventually(closed)
+    refused = await api.post("hrss", f"{url}/co-signatures", {"document_no": DOC_NO})  # a city department
+    assert expect(refused, 403)["detail"]["message"].startswith("a county-level announcement is co-signed by")
+    for who in COUNTY_DEPARTMENTS:
+        outcome = expect(await api.post(who, f"{url}/co-signatures", {"document_no": "兰人社发〔2026〕9号"}), 200)
+    assert outcome["state"] == "announced" and outcome["allowed_acts"] == []
+    award = {"plaque_no": "LS-2026-01", "awarded_on": today().isoformat()}
+    assert expect(await api.post("bureau", f"{url}/award", award), 200)["state"] == "plaque_awarded"
+
+
+async def test_objections_under_notice_are_heard_and_investigated(api, driver):
+    app_id = await driver.publicized("city")  # published today: the notice runs for five working days
+    url = f"/applications/{app_id}"
+    board = expect(await api.get(None, "/public/notices"), 200)
+    listing = next(i for i in board["items"] if i["id"] == app_id)
+    assert listing["county"] == COUNTY and listing["level"] == "city" and listing["notice"]["ends_at"].endswith("+08:00")
+
+    objection = {"name": "张三", "contact": "13800000000", "content": "该机构场地面积不实"}
+    objection_id = expect(await api.post(None, f"/public/applications/{app_id}/objections", objection), 201)["id"]
+
+    as_reviewer = expect(await api.get("reviewer", url), 200)
+    assert as_reviewer["objections"][0]["name"] == "张三" and as_reviewer["objections"][0]["contact"] == "13800000000"
+    assert set(as_reviewer["allowed_acts"]) >= {"dismiss_objection", "uphold_objection"}
+    as_bureau = expect(await api.get("bureau", url), 200)  # the declaring county does not learn who objected
+    assert as_bureau["objections"][0]["name"] is None and as_bureau["objections"][0]["contact"] is None
+    assert as_bureau["acts"][-1]["act"] == "lodge_objection" and as_bureau["acts"][-1]["actor"]["name"] is None
+
+    early = expect(await api.post("hrss", f"{url}/co-signatures", {"document_no": DOC_NO}), 409)["detail"]
+    assert early["state"] == "publicized" and early["allowed_acts"] == []
+    unknown = await api.post("reviewer", f"{url}/objections/{app_id}-O9/finding", {"upheld": False, "finding": "x"})
+    expect(unknown, 404)
+    finding = {"upheld": False, "finding": "经实地核查，场地面积属实"}
+    assert expect(await api.post("reviewer", f"{url}/objections/{objection_id}/finding", finding), 200)["state"] == "publicized"
+    again = expect(await api.post("reviewer", f"{url}/objections/{objection_id}/finding", finding), 409)["detail"]
+    assert again["state"] == "publicized"
+    seen = expect(await api.get("supervisor", url), 200)["objections"][0]
+    assert seen["upheld"] is False and seen["finding"] == finding["finding"] and seen["name"] == "张三"
+
+    expect(await api.post("bureau", f"{url}/withdrawal", {"reason": "机构主动撤回"}), 200)
+    assert app_id not in [i["id"] for i in expect(await api.get(None, "/public/notices"), 200)["items"]]
+    gone = await api.post(None, f"/public/applications/{app_id}/objections", objection)
+    expect(gone, 404)  # no longer under notice
+
+    kinds = [e["kind"] for e in expect(await api.get("supervisor", f"{url}/history"), 200)["events"]]
+    assert {"deadline_computed", "timer_started", "timer_canceled", "closed"} <= set(kinds)
+    assert kinds.index("deadline_computed") < kinds.index("timer_started") < kinds.index("timer_canceled")
+
+
+async def test_a_refused_call_changes_nothing(api, driver):
+    app_id = await driver.declare("county")
+    url = f"/applications/{app_id}"
+    before = expect(await api.get("supervisor", url), 200)
+    conflict = expect(await api.post("reviewer", f"{url}/city-review", {"decision": "pass", "opinion": "x"}), 409)["detail"]
+    assert conflict["state"] == "declared" and conflict["allowed_acts"] == [] and "not allowed" in conflict["message"]
+    as_bureau = expect(await api.post("bureau", f"{url}/notice", {}), 409)["detail"]
+    assert set(as_bureau["allowed_acts"]) == {"county_review_pass", "county_review_fail", "withdraw"}
+    blank = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "   "}), 422)["detail"]
+    assert blank["field"] == "opinion"
+    bad = expect(await api.post("bureau", f"{url}/county-review", {"decision": "maybe", "opinion": "x"}), 422)["detail"]
+    assert bad["field"] == "decision" and bad["rule"] == "literal_error"
+    expect(await api.post("supervisor", f"{url}/county-review", {"decision": "pass", "opinion": "x"}), 403)
+    expect(await api.post("other_bureau", f"{url}/county-review", {"decision": "pass", "opinion": "x"}), 404)
+    assert expect(await api.get("supervisor", url), 200) == before
+
+    expect(await api.post("bureau", f"{url}/withdrawal", {"reason": "撤回"}), 200)
+    ended = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "x"}), 409)["detail"]
+    assert ended == {"message": ended["message"], "state": "withdrawn", "allowed_acts": []}
+
+
+async def test_declarations_are_validated_before_anything_starts(api):
+    round_id = unique("R")
+    cases = {
+        "institution.credit_code": declaration_body(round_id=round_id, credit_code="91371302MA3C4XYZ1A"),
+        "institution.founded_on": declaration_body(round_id=round_id, founded_on="2999-01-01"),
+        "institution.county_title_doc_no": declaration_body("city", round_id=round_id, county_title_doc_no=None),
+        "institution.phone": declaration_body(round_id=round_id, phone="12345"),
+        "county": declaration_body(round_id=round_id, county="火星区"),
+        "institution.name": declaration_body(round_id=round_id, name="  "),
+    }
+    for field, body in cases.items():
+        detail = expect(await api.post("bureau", "/applications", body), 422)["detail"]
+        assert detail["field"] == field, detail
+        assert detail["rule"] and detail["problems"][0]["field"] == field
+    other = expect(await api.post("bureau", "/applications", declaration_body(county="罗庄区", round_id=round_id)), 403)
+    assert "county bureau of 罗庄区" in other["detail"]["message"]
+    expect(await api.post("reviewer", "/applications", declaration_body(round_id=round_id)), 403)
+    assert (await _listed(api, "supervisor", round=round_id))["total"] == 0
+
+
+async def test_idempotency_keys_are_per_user_and_per_declaration(api):
+    key = {"Idempotency-Key": unique("key")}
+    body = declaration_body("county")
+    mine = expect(await api.post("bureau", "/applications", body, headers=key), 201)["id"]
+    theirs = expect(await api.post("other_bureau", "/applications", {**body, "county": "罗庄区"}, headers=key), 201)["id"]
+    assert mine != theirs
+    changed = declaration_body("county")  # another institution under the same key
+    clash = expect(await api.post("bureau", "/applications", changed, headers=key), 409)["detail"]
+    assert clash["field"] == "Idempotency-Key" and clash["id"] == mine
+    no_key = [expect(await api.post("bureau", "/applications", body), 201)["id"] for _ in range(2)]
+    assert len(set(no_key)) == 2
+
+
+async def test_lists_are_filtered_paginated_and_scoped_to_the_county(api, driver):
+    round_id = unique("R")
+    city = await driver.declare("city", round_id=round_id)
+    county = await driver.declare("county", round_id=round_id, type="training")
+    other = await driver.declare("county", who="other_bureau", county="罗庄区", round_id=round_id)
+
+    async def all_projected() -> bool:
+        return (await _listed(api, "supervisor", round=round_id))["total"] == 3
+
+    await eventually(all_projected)  # a declaration is projected just after it is accepted
+    assert {i["id"] for i in (await _listed(api, "supervisor", round=round_id))["items"]} == {city, county, other}
+    assert {i["id"] for i in (await _listed(api, "bureau", round=round_id))["items"]} == {city, county}
+    assert {i["id"] for i in (await _listed(api, "other_bureau", round=round_id))["items"]} == {other}
+    assert (await _listed(api, "bureau", round=round_id, county="罗庄区"))["total"] == 0
+    assert {i["id"] for i in (await _listed(api, "county_hrss", round=round_id))["items"]} == {city, county}
+    assert [i["id"] for i in (await _listed(api, "reviewer", round=round_id, level="city"))["items"]] == [city]
+    assert [i["id"] for i in (await _listed(api, "reviewer", round=round_id, institution_type="training"))["items"]] == [county]
+    assert (await _listed(api, "reviewer", round=round_id, state="declared", county=COUNTY))["total"] == 2
+    page = await _listed(api, "supervisor", round=round_id, limit=2, offset=2)
+    assert page["total"] == 3 and page["limit"] == 2 and page["offset"] == 2 and len(page["items"]) == 1
+    item = page["items"][0]
+    assert item["state"] == "declared" and item["notice"] is None and item["declared_at"].endswith("+08:00")
+    expect(await api.get("admin", "/applications"), 403)
+    expect(await api.get(None, "/applications"), 401)
+    expect(await api.get("supervisor", "/applications", params={"limit": 0}), 422)

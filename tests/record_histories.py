@@ -1,0 +1,307 @@
+"""Record the golden histories that tests/test_replay.py replays with the current ApplicationWorkflow.
+
+    .venv/bin/python tests/record_histories.py          # every branch
+    .venv/bin/python tests/record_histories.py objection_upheld withdrawn_during_notice
+
+Each branch of the pipeline runs against a fresh server (the dev server; the time-skipping server where a
+notice must run out) with a worker on a temporary SQLite read model, and every workflow it touches is written
+to ``tests/histories/<name>.json`` (workflow id ``application-golden-<name>``). Workflows are left as they
+naturally end: completed, or still open (an awarded title waits for a revocation) — both replay.
+Re-record only on purpose: a changed golden file means the workflow's commands changed, i.e. running
+applications would no longer replay.
+"""
+
+import asyncio
+import json
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError  # noqa: E402
+from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
+from temporalio.testing import WorkflowEnvironment  # noqa: E402
+
+from state.calendar import TZ, WorkingDayCalendar  # noqa: E402
+from state.domain import Department, Level, RevocationReason, Stage  # noqa: E402
+from tests.conftest import RunningWorker, _register_search_attributes, binary, settings_for  # noqa: E402
+from tests.factory import COUNTY, bureau, credit_code, declaration, department, inspector, reviewer, start  # noqa: E402
+from workflows import search_attributes as sa  # noqa: E402
+from workflows.application import ApplicationWorkflow  # noqa: E402
+from workflows.messages import (  # noqa: E402
+    ApplicationView,
+    AwardAct,
+    CoSignAct,
+    Declaration,
+    FindingAct,
+    ObjectionAct,
+    PublicizeAct,
+    ReviewAct,
+    RevokeAct,
+    ViewRequest,
+    WithdrawAct,
+)
+
+HISTORIES = Path(__file__).resolve().parent / "histories"
+BACK_DATED = date(2026, 4, 30)  # its notice ended 2026-05-10 00:00 Asia/Shanghai
+DOC_NO = "临人社发〔2026〕1号"
+ALL_DEPARTMENTS = (Department.hrss, Department.drc, Department.civil_affairs)
+
+Recorded = dict[str, WorkflowHandle]  # golden file name -> the workflow to write
+
+
+class BranchFailed(RuntimeError):
+    """A branch did not end where it should: nothing is written for it."""
+
+
+# ---- helpers ---------------------------------------------------------------------------------------
+def golden(name: str, level: Level, **kw) -> Declaration:
+    decl = declaration(level, **kw)
+    decl.application_id = f"golden-{name}"
+    return decl
+
+
+async def view(h: WorkflowHandle) -> ApplicationView:
+    return await h.query(ApplicationWorkflow.view, ViewRequest())
+
+
+async def until(h: WorkflowHandle, predicate: Callable[[ApplicationView], bool], seconds: float = 30) -> ApplicationView:
+    for _ in range(int(seconds * 20)):
+        v = await view(h)
+        if predicate(v):
+            return v
+        await asyncio.sleep(0.05)
+    raise BranchFailed(f"{h.id}: condition not reached in {seconds}s (state {(await view(h)).state.value})")
+
+
+def expect(h: WorkflowHandle, state: Stage, got: Stage) -> None:
+    if got != state:
+        raise BranchFailed(f"{h.id}: expected {state.value}, got {got.value}")
+
+
+async def reviewed(client: Client, queue: str, decl: Declaration, *, city: bool = True) -> WorkflowHandle:
+    h = await start(client, queue, decl)
+    await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全，同意申报"))
+    if city:
+        await h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "书面评审、实地考察合格"))
+    return h
+
+
+async def announce(h: WorkflowHandle, county: str | None = None) -> None:
+    await until(h, lambda v: v.notice_closed)
+    for dept in ALL_DEPARTMENTS:
+        r = await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(dept, county), DOC_NO, "同意公布"))
+    expect(h, Stage.announced, r.state)
+
+
+def shanghai_today() -> date:
+    return datetime.now(TZ).date()
+
+
+# ---- branches on the dev server -------------------------------------------------------------------
+async def city_awarded_revoked(client: Client, queue: str) -> Recorded:
+    """City level: declare, both reviews, back-dated notice closes by itself, three co-signs, award, revoke."""
+    h = await reviewed(client, queue, golden("city_awarded_revoked", Level.city))
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), BACK_DATED, "市级评审结果公示"))
+    await announce(h)
+    r = await h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "LY-2026-001", shanghai_today()))
+    expect(h, Stage.plaque_awarded, r.state)
+    await h.signal(ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.deregistered, "机构已注销"))
+    expect(h, Stage.revoked, (await h.result()).state)
+    return {"city_awarded_revoked": h}
+
+
+async def county_awarded_revoked(client: Client, queue: str) -> Recorded:
+    """County level skips the city review; its revocation flags the same institution's city-level application."""
+    code = credit_code()
+    city = await reviewed(client, queue, golden("county_revocation_flags_city", Level.city, code=code), city=False)
+    h = await reviewed(client, queue, golden("county_awarded_revoked", Level.county, code=code), city=False)
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(), BACK_DATED, "县级评定结果公示"))
+    await announce(h, county=COUNTY)
+    r = await h.execute_update(ApplicationWorkflow.award, AwardAct(bureau(), "LS-2026-007", shanghai_today()))
+    expect(h, Stage.plaque_awarded, r.state)
+    await h.signal(ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.false_materials, "申报材料失实"))
+    expect(h, Stage.revoked, (await h.result()).state)
+    v = await until(city, lambda v: bool(v.flags))
+    expect(city, Stage.county_reviewed, v.state)
+    return {"county_awarded_revoked": h, "county_revocation_flags_city": city}
+
+
+async def county_review_failed(client: Client, queue: str) -> Recorded:
+    h = await start(client, queue, golden("county_review_failed", Level.city))
+    await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), False, "从业人员不足"))
+    expect(h, Stage.rejected, (await h.result()).state)
+    return {"county_review_failed": h}
+
+
+async def city_review_failed(client: Client, queue: str) -> Recorded:
+    h = await reviewed(client, queue, golden("city_review_failed", Level.city), city=False)
+    await h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), False, "综合评分未入围"))
+    expect(h, Stage.rejected, (await h.result()).state)
+    return {"city_review_failed": h}
+
+
+async def objection_upheld(client: Client, queue: str) -> Recorded:
+    """Published today, so the notice is open: an objection is lodged and upheld."""
+    h = await reviewed(client, queue, golden("objection_upheld", Level.city))
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), shanghai_today()))
+    r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("张三", "13800000000", "场地面积不实"))
+    await h.execute_update(
+        ApplicationWorkflow.record_finding, FindingAct(reviewer(), r.objection_id or "", True, "经实地核查，场地面积不足")
+    )
+    expect(h, Stage.rejected, (await h.result()).state)
+    return {"objection_upheld": h}
+
+
+async def withdrawn_during_notice(client: Client, queue: str) -> Recorded:
+    h = await reviewed(client, queue, golden("withdrawn_during_notice", Level.city))
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), shanghai_today()))
+    await h.execute_update(ApplicationWorkflow.withdraw, WithdrawAct(bureau(), "机构主动撤回"))
+    expect(h, Stage.withdrawn, (await h.result()).state)
+    return {"withdrawn_during_notice": h}
+
+
+async def duplicate_co_sign_refused(client: Client, queue: str) -> Recorded:
+    """A department signing twice is refused by the validator (no trace in the history); the others announce."""
+    h = await reviewed(client, queue, golden("duplicate_co_sign_refused", Level.city))
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), BACK_DATED))
+    await until(h, lambda v: v.notice_closed)
+    await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), DOC_NO))
+    try:
+        await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), DOC_NO))
+    except WorkflowUpdateFailedError:
+        pass
+    else:
+        raise BranchFailed(f"{h.id}: a second drc signature was accepted")
+    await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.civil_affairs), DOC_NO))
+    r = await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.hrss), DOC_NO))
+    expect(h, Stage.announced, r.state)
+    return {"duplicate_co_sign_refused": h}
+
+
+# ---- branches on the time-skipping server (the notice's timer must fire) ---------------------------
+async def skip_to(env: WorkflowEnvironment, moment: datetime) -> None:
+    delta = moment - await env.get_current_time()
+    if delta > timedelta(0):
+        await env.sleep(delta)
+
+
+async def objection_dismissed(env: WorkflowEnvironment, queue: str) -> Recorded:
+    """Objection lodged while the notice runs, dismissed; the timer fires, the notice closes, announcement."""
+    client = env.client
+    h = await reviewed(client, queue, golden("objection_dismissed", Level.city))
+    today = (await env.get_current_time()).astimezone(TZ).date()
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), today))
+    r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("李四", "13900000000", "服务投诉"))
+    await h.execute_update(
+        ApplicationWorkflow.record_finding, FindingAct(reviewer(), r.objection_id or "", False, "经调查，投诉不属实")
+    )
+    ends_at = (await view(h)).notice.ends_at  # type: ignore[union-attr]
+    await skip_to(env, ends_at + timedelta(hours=1))
+    await announce(h)
+    return {"objection_dismissed": h}
+
+
+async def notice_replanned(env: WorkflowEnvironment, queue: str, overrides: Path) -> Recorded:
+    """A notice computed on an unconfirmed year is re-planned when the official arrangement is loaded."""
+    client = env.client
+    base = WorkingDayCalendar.from_file(overrides)
+    d = (await env.get_current_time()).astimezone(TZ).date()
+    while base.notice_period(d).confirmed or not base.is_working_day(d):
+        d += timedelta(days=1)
+    first = base.notice_period(d)
+    h = await reviewed(client, queue, golden("notice_replanned", Level.county), city=False)
+    await skip_to(env, datetime.combine(d, time(9), TZ))
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(), d))
+    year = first.last_day.year
+    days_off = [x for x in _weekdays(year) if not base.is_working_day(x)] + [first.last_day]
+    overrides.write_text(json.dumps({"years": {str(year): {
+        "confirmed": True, "source": "golden history arrangement",
+        "days_off": sorted({x.isoformat() for x in days_off}), "workdays": []}}}))  # fmt: skip
+    await skip_to(env, first.ends_at + timedelta(minutes=1))
+    v = await until(h, lambda v: v.notice is not None and v.notice.confirmed)
+    await skip_to(env, v.notice.ends_at + timedelta(minutes=1))  # type: ignore[union-attr]
+    await until(h, lambda v: v.notice_closed)
+    return {"notice_replanned": h}
+
+
+def _weekdays(year: int) -> list[date]:
+    d, out = date(year, 1, 1), []
+    while d.year == year:
+        if d.weekday() < 5:
+            out.append(d)
+        d += timedelta(days=1)
+    return out
+
+
+DEV_BRANCHES: dict[str, Callable[[Client, str], Awaitable[Recorded]]] = {
+    "city_awarded_revoked": city_awarded_revoked,
+    "county_awarded_revoked": county_awarded_revoked,  # also writes county_revocation_flags_city
+    "county_review_failed": county_review_failed,
+    "city_review_failed": city_review_failed,
+    "objection_upheld": objection_upheld,
+    "withdrawn_during_notice": withdrawn_during_notice,
+    "duplicate_co_sign_refused": duplicate_co_sign_refused,
+}
+SKIP_BRANCHES = ("objection_dismissed", "notice_replanned")
+
+
+async def write(recorded: Recorded) -> None:
+    HISTORIES.mkdir(exist_ok=True)
+    for name, h in recorded.items():
+        history = await h.fetch_history()
+        path = HISTORIES / f"{name}.json"
+        path.write_text(json.dumps(history.to_json_dict(), indent=1, ensure_ascii=False) + "\n")
+        print(f"  wrote {path.relative_to(ROOT)} ({len(history.events)} events)")
+
+
+async def record(selected: set[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = f"sqlite:///{Path(tmp) / 'golden.db'}"
+        dev = [name for name in DEV_BRANCHES if name in selected]
+        if dev:
+            env = await WorkflowEnvironment.start_local(
+                dev_server_existing_path=binary("temporal"),
+                data_converter=pydantic_data_converter,
+                search_attributes=list(sa.ALL),
+            )
+            try:
+                async with RunningWorker(env.client, settings_for(db, "golden")):
+                    for name in dev:
+                        print(f"{name} (dev server)")
+                        await write(await DEV_BRANCHES[name](env.client, "golden"))
+            finally:
+                await env.shutdown()
+        skip = [name for name in SKIP_BRANCHES if name in selected]
+        if skip:
+            env = await WorkflowEnvironment.start_time_skipping(
+                test_server_existing_path=binary("temporal-test-server"), data_converter=pydantic_data_converter
+            )
+            try:
+                await _register_search_attributes(env.client)
+                if "objection_dismissed" in skip:
+                    print("objection_dismissed (time-skipping server)")
+                    async with RunningWorker(env.client, settings_for(db, "golden-skip")):
+                        await write(await objection_dismissed(env, "golden-skip"))
+                if "notice_replanned" in skip:
+                    print("notice_replanned (time-skipping server)")
+                    overrides = Path(tmp) / "overrides.json"
+                    overrides.write_text(json.dumps({"years": {}}))
+                    settings = settings_for(db, "golden-replan", calendar_overrides=overrides)
+                    async with RunningWorker(env.client, settings):
+                        await write(await notice_replanned(env, "golden-replan", overrides))
+            finally:
+                await env.shutdown()
+
+
+if __name__ == "__main__":
+    known = [*DEV_BRANCHES, *SKIP_BRANCHES]
+    wanted = set(sys.argv[1:]) or set(known)
+    if unknown := wanted - set(known):
+        sys.exit(f"unknown branch(es) {sorted(unknown)}; known: {', '.join(known)}")
+    asyncio.run(record(wanted))

@@ -1,0 +1,90 @@
+"""Golden histories of every branch (tests/histories, written by tests/record_histories.py) replay with the
+current ApplicationWorkflow: a change to the commands the workflow issues breaks running applications, and
+breaks this test first. Re-record only for a deliberate, versioned change."""
+
+import json
+from pathlib import Path
+
+import pytest
+from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.application import ApplicationWorkflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.read_model import ReadModelActivities
+    from workflows.application import ACTIVITY_TIMEOUT, RETRY
+    from workflows.messages import ApplicationOutcome, Declaration
+
+HISTORIES = Path(__file__).parent / "histories"
+# Every golden file and how its workflow stood when recorded, so a truncated or mis-recorded file cannot
+# pass for its branch (a running workflow's history replays as well as a completed one's).
+ENDINGS = {
+    "city_awarded_revoked": "COMPLETED",
+    "county_awarded_revoked": "COMPLETED",
+    "county_review_failed": "COMPLETED",
+    "city_review_failed": "COMPLETED",
+    "objection_upheld": "COMPLETED",
+    "withdrawn_during_notice": "COMPLETED",
+    "county_revocation_flags_city": "RUNNING",
+    "duplicate_co_sign_refused": "RUNNING",
+    "objection_dismissed": "RUNNING",
+    "notice_replanned": "RUNNING",
+}
+BRANCHES = sorted(ENDINGS)
+
+
+def load(name: str) -> WorkflowHistory:
+    path = HISTORIES / f"{name}.json"
+    assert path.exists(), f"golden history {path} is missing; run tests/record_histories.py {name}"
+    return WorkflowHistory.from_json(f"application-golden-{name}", json.loads(path.read_text()))
+
+
+def replayer(*workflows: type) -> Replayer:
+    return Replayer(workflows=list(workflows), data_converter=pydantic_data_converter)
+
+
+def test_every_branch_of_the_recorder_has_a_golden_file():
+    from tests.record_histories import DEV_BRANCHES, SKIP_BRANCHES  # not at module level: the sandbox re-imports us
+
+    recorded = {*DEV_BRANCHES, *SKIP_BRANCHES, "county_revocation_flags_city"}  # the cascade writes two files
+    assert sorted(recorded) == BRANCHES
+    assert sorted(p.stem for p in HISTORIES.glob("*.json")) == BRANCHES
+
+
+@pytest.mark.parametrize("name", BRANCHES)
+async def test_golden_history_replays(name):
+    history = load(name)
+    completed = history.events[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
+    assert ("COMPLETED" if completed else "RUNNING") == ENDINGS[name]
+    result = await replayer(ApplicationWorkflow).replay_workflow(history)
+    assert result.replay_failure is None
+
+
+@workflow.defn(name="ApplicationWorkflow")
+class AlteredApplicationWorkflow(ApplicationWorkflow):
+    """The same workflow but for one change: it looks up related applications before recording each act —
+    a different activity sequence for the same acts, as a careless edit would make it."""
+
+    @workflow.run
+    async def run(self, decl: Declaration) -> ApplicationOutcome:
+        return await super().run(decl)
+
+    async def _record(self, act, actor, reason, **details):  # type: ignore[override]
+        await workflow.execute_activity_method(
+            ReadModelActivities.find_related_applications,
+            None,  # never executed: the replay stops at this command
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+        )
+        await super()._record(act, actor, reason, **details)
+
+
+async def test_replay_detects_a_changed_activity_sequence():
+    """The replay test can fail: the altered copy of the workflow is refused on a golden history."""
+    history = load("city_awarded_revoked")
+    with pytest.raises(workflow.NondeterminismError, match="find_related_applications"):
+        await replayer(AlteredApplicationWorkflow).replay_workflow(history)
