@@ -95,6 +95,9 @@ async def _validation(_: Request, exc: Exception) -> JSONResponse:
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:  # a body that is not JSON at all: invalid input like any other
+        body = _body("the body must be JSON (UTF-8)", field="body", rule="json_invalid")
+        return JSONResponse(body, status_code=422)
     headers = dict(exc.headers or {})
     if exc.status_code == 405:  # Starlette names only the first route's methods; a path may have several
         headers["Allow"] = ", ".join(sorted(_methods_for(request)))
