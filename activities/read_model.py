@@ -2,7 +2,6 @@
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import select

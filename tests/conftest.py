@@ -3,25 +3,23 @@
 import os
 import shutil
 import sys
-from pathlib import Path
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from sqlalchemy import text
 from temporalio.client import Client
-from temporalio.common import SearchAttributeKey
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from config import Settings
 from db.session import get_engine
+from worker import WORKFLOWS, activities_for
 from workflows import search_attributes as sa
-from worker import activities_for, WORKFLOWS
-
 
 
 def binary(name: str) -> str:

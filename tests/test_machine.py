@@ -5,8 +5,23 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from statemachine.exceptions import TransitionNotAllowed
 
-from state.domain import Act, Actor, Department, Level, Role, Stage, authority_refusal, role_for
-from state.machine import ApplicationFacts, ApplicationMachine, allowed_acts, apply, refusal
+from state.domain import (
+    Act,
+    Actor,
+    Department,
+    Level,
+    Role,
+    Stage,
+    authority_refusal,
+    role_for,
+)
+from state.machine import (
+    ApplicationFacts,
+    ApplicationMachine,
+    allowed_acts,
+    apply,
+    refusal,
+)
 
 NOW = datetime(2026, 5, 6, 10, tzinfo=timezone(timedelta(hours=8)))
 

@@ -10,7 +10,13 @@ from state.domain import Act, Level, Stage
 from tests.conftest import RunningWorker, settings_for, unique
 from tests.factory import bureau, declaration, reviewer, start
 from workflows.application import ApplicationWorkflow
-from workflows.messages import FindingAct, ObjectionAct, PublicizeAct, ReviewAct, ViewRequest
+from workflows.messages import (
+    FindingAct,
+    ObjectionAct,
+    PublicizeAct,
+    ReviewAct,
+    ViewRequest,
+)
 
 
 async def shanghai_now(env) -> datetime:

@@ -1,10 +1,8 @@
 """The whole pipeline on the dev server: every transition, with the read model on SQLite and PostgreSQL."""
 
-from datetime import date, timedelta
+from datetime import date
 
-import pytest
 from sqlmodel import select
-from temporalio.client import WorkflowUpdateFailedError
 
 from db import models
 from db.session import session_for
@@ -15,8 +13,6 @@ from workflows.application import ApplicationWorkflow
 from workflows.messages import (
     AwardAct,
     CoSignAct,
-    FindingAct,
-    ObjectionAct,
     PublicizeAct,
     ReviewAct,
     RevokeAct,

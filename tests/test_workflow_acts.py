@@ -13,7 +13,16 @@ from db.session import session_for
 from state.calendar import TZ
 from state.domain import Act, Department, Level, RevocationReason, Stage
 from tests.conftest import RunningWorker, settings_for, unique
-from tests.factory import OTHER_COUNTY, bureau, credit_code, declaration, department, inspector, reviewer, start
+from tests.factory import (
+    OTHER_COUNTY,
+    bureau,
+    credit_code,
+    declaration,
+    department,
+    inspector,
+    reviewer,
+    start,
+)
 from workflows.application import ApplicationWorkflow
 from workflows.messages import (
     AwardAct,

@@ -3,7 +3,15 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from state.domain import Act, Actor, Department, InstitutionType, Level, RevocationReason, Stage
+from state.domain import (
+    Act,
+    Actor,
+    Department,
+    InstitutionType,
+    Level,
+    RevocationReason,
+    Stage,
+)
 
 
 @dataclass

@@ -1,0 +1,154 @@
+"""The rules ApplicationWorkflow checks before an act: who may act (authority), what the act must carry
+(input), and whether the machine allows it now. Each refusal is an ApplicationError whose type the API maps
+to a status: Forbidden 403, NotFound 404, ActNotAllowed 409, InvalidInput 422."""
+
+from datetime import date, timedelta, timezone
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from state import machine
+    from state.domain import (
+        Act,
+        Actor,
+        Department,
+        Role,
+        Stage,
+        authority_refusal,
+        role_for,
+    )
+    from workflows.messages import (
+        AwardAct,
+        CoSignAct,
+        Declaration,
+        FindingAct,
+        NoticeWindow,
+        Objection,
+        ObjectionAct,
+        ReviewAct,
+        Signature,
+    )
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991; ZoneInfo is not sandbox-safe
+
+
+def refuse(kind: str, message: str, **details: object) -> ApplicationError:
+    """A business refusal; ``kind`` (the error type) tells the API which status to answer."""
+    return ApplicationError(message, details, type=kind, non_retryable=True)
+
+
+class ApplicationRules:
+    """Checks over the workflow's own state; mixed into ApplicationWorkflow."""
+
+    _decl: Declaration
+    _facts: machine.ApplicationFacts
+    _notice: NoticeWindow | None
+    _objections: list[Objection]
+    _signatures: list[Signature]
+    _announcement: tuple[str, date] | None
+
+    def _today(self) -> date:
+        return workflow.now().astimezone(SHANGHAI).date()
+
+    @staticmethod
+    def _review_act(act: ReviewAct, passed: Act, failed: Act) -> Act:
+        return passed if act.passed else failed
+
+    def _allowed(self, act: Act, department: Department | None = None) -> bool:
+        self._facts.now = workflow.now()
+        return act in machine.allowed_acts(self._facts, department)
+
+    def _allowed_now(self, department: Department | None = None) -> list[Act]:
+        """Acts open to people now; without a department, co_sign counts if any department may still sign."""
+        self._facts.now = workflow.now()
+        departments = [department] if department else list(Department)
+        allowed: dict[Act, None] = {}
+        for d in departments:
+            allowed.update(dict.fromkeys(machine.allowed_acts(self._facts, d)))
+        return [a for a in allowed if role_for(a, self._decl.level) != Role.system]
+
+    def _refusal(self, act: Act, actor: Actor) -> str | None:
+        return authority_refusal(act, actor, self._decl.level, self._decl.county) or (
+            None if self._allowed(act, actor.department) else "not-allowed"
+        )
+
+    def _check(self, act: Act, actor: Actor, **texts: str) -> None:
+        """Refuse with the right kind: Forbidden (who), InvalidInput (what), ActNotAllowed (when)."""
+        forbidden = authority_refusal(act, actor, self._decl.level, self._decl.county)
+        if forbidden:
+            raise refuse("Forbidden", forbidden)
+        for name, text in texts.items():
+            if not text or not text.strip():
+                raise refuse("InvalidInput", f"{name} is required and must not be blank", field=name)
+        self._facts.now = workflow.now()
+        why = machine.refusal(self._facts, act, actor.department)
+        if why:
+            raise refuse(
+                "ActNotAllowed",
+                why,
+                state=self._facts.state.value,
+                allowed_acts=[a.value for a in self._allowed_now(actor.department)],
+            )
+
+    def _check_objection(self, act: ObjectionAct) -> None:
+        for name in ("name", "contact", "content"):
+            if not getattr(act, name).strip():
+                raise refuse("InvalidInput", f"{name} is required and must not be blank", field=name)
+        if self._facts.state == Stage.publicized and self._notice and workflow.now() >= self._notice.ends_at:
+            raise refuse(
+                "ActNotAllowed",
+                f"the notice period ended at {self._notice.ends_at.isoformat()}; objections are no longer accepted",
+                state=self._facts.state.value,
+                notice_ends_at=self._notice.ends_at.isoformat(),
+                allowed_acts=[a.value for a in self._allowed_now()],
+            )
+        self._check(Act.lodge_objection, Actor(user_id="public", name="public", role=Role.public))
+
+    def _check_finding(self, act: FindingAct) -> Objection:
+        verdict = Act.uphold_objection if act.upheld else Act.dismiss_objection
+        forbidden = authority_refusal(verdict, act.actor, self._decl.level, self._decl.county)
+        if forbidden:
+            raise refuse("Forbidden", forbidden)
+        objection = next((o for o in self._objections if o.objection_id == act.objection_id), None)
+        if objection is None:
+            raise refuse("NotFound", f"objection {act.objection_id!r} does not exist on this application")
+        if objection.upheld is not None:
+            raise refuse(
+                "ActNotAllowed",
+                f"objection {act.objection_id} already has a finding ({'upheld' if objection.upheld else 'dismissed'})",
+                state=self._facts.state.value,
+                allowed_acts=[a.value for a in self._allowed_now()],
+            )
+        self._check(verdict, act.actor, finding=act.finding)
+        return objection
+
+    def _check_co_sign(self, act: CoSignAct) -> None:
+        department = act.actor.department
+        if department is not None and any(s.department == department for s in self._signatures):
+            raise refuse(
+                "ActNotAllowed",
+                f"department {department.value!r} has already co-signed",
+                state=self._facts.state.value,
+                allowed_acts=[a.value for a in self._allowed_now()],
+            )
+        self._check(Act.co_sign, act.actor, document_no=act.document_no)
+        if self._signatures and act.document_no.strip() != self._signatures[0].document_no:
+            first = self._signatures[0]
+            raise refuse(
+                "InvalidInput",
+                f"the three departments sign one joint document: {first.department.value} signed "
+                f"{first.document_no!r}, not {act.document_no!r}",
+                field="document_no",
+            )
+
+    def _check_award(self, act: AwardAct) -> None:
+        self._check(Act.award, act.actor, plaque_no=act.plaque_no)
+        if act.awarded_on > self._today():
+            raise refuse("InvalidInput", f"awarded_on {act.awarded_on} is in the future", field="awarded_on")
+        if self._announcement and act.awarded_on < self._announcement[1]:
+            raise refuse(
+                "InvalidInput",
+                f"awarded_on {act.awarded_on} is before the announcement of {self._announcement[1]}",
+                field="awarded_on",
+            )
