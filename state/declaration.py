@@ -7,6 +7,7 @@ from typing import Any
 
 from state.credit_code import CreditCodeError, validate_credit_code
 from state.domain import COUNTIES, Level
+from state.eligibility import ineligibilities
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
@@ -46,4 +47,6 @@ def declaration_problems(level: Level, county: str, institution: Any, today: dat
                 " — 须已被评定为县级就业服务质量标杆机构",
             )
         )
+    for failed in ineligibilities(level, institution):
+        out.append(Problem(failed.condition.field, failed.condition.code, failed.message))
     return out

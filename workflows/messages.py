@@ -33,6 +33,11 @@ class Institution:
     honours: list[str] = field(default_factory=list)
     county_title_doc_no: str | None = None
     county_title_date: date | None = None
+    budget_funded: bool | None = None  # township/street platforms: funded in the same-level budget
+    training_pass_rate: float | None = None  # training institutions, percent
+    trainee_satisfaction: float | None = None  # training institutions, percent
+    assessments_last_3_years: list[str] = field(default_factory=list)  # e.g. ["优秀", "优秀", "优秀"]
+    attestations: dict[str, str] = field(default_factory=dict)  # qualitative conditions, attested by the county
 
 
 @dataclass

@@ -1,0 +1,75 @@
+"""City-level conditions by institution type that the software checks at declaration (评定条件, 市级).
+
+Qualitative conditions are attested by the declaring county and judged by reviewers; the numeric ones below
+are refused here with a stable code and the notice's own words.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from state.domain import InstitutionType, Level
+
+EXCELLENT = "优秀"
+
+
+@dataclass(frozen=True)
+class Condition:
+    code: str
+    field: str
+    text_zh: str
+
+
+TOWNSHIP_STAFF = Condition("township_staff_min_5", "institution.staff_count", "乡镇（街道）基层公共就业服务平台工作人员不少于5人")
+TOWNSHIP_BUDGET = Condition("township_budget_funded", "institution.budget_funded", "乡镇（街道）基层平台经费纳入同级财政预算")
+VILLAGE_STAFF = Condition("village_staff_min_1", "institution.staff_count", "村（社区）基层公共就业服务平台工作人员不少于1人")
+GIG_AREA = Condition("gig_market_area_min_500", "institution.premises_area_m2", "零工市场服务场所面积不少于500㎡")
+TRAINING_PASS = Condition("training_pass_rate_min_95", "institution.training_pass_rate", "培训合格率不低于95%")
+TRAINING_SATISFACTION = Condition(
+    "training_satisfaction_min_95", "institution.trainee_satisfaction", "学员整体满意率不低于95%"
+)
+TRAINING_ASSESSMENTS = Condition(
+    "training_assessments_excellent", "institution.assessments_last_3_years", "近三年内历次办学质量督导评估优秀等次"
+)
+
+
+@dataclass(frozen=True)
+class Ineligibility:
+    condition: Condition
+    detail: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.condition.text_zh}（{self.condition.code}）: {self.detail}"
+
+
+def ineligibilities(level: Level, institution: Any) -> list[Ineligibility]:
+    """The city-level conditions ``institution`` fails (none are checked for county level here)."""
+    if level != Level.city:
+        return []
+    t, out = institution.type, []
+
+    def need(ok: bool, condition: Condition, detail: str) -> None:
+        if not ok:
+            out.append(Ineligibility(condition, detail))
+
+    if t == InstitutionType.township_platform:
+        staff = institution.staff_count
+        need(staff is not None and staff >= 5, TOWNSHIP_STAFF, f"staff_count is {staff}")
+        need(institution.budget_funded is True, TOWNSHIP_BUDGET, f"budget_funded is {institution.budget_funded}")
+    elif t == InstitutionType.village_platform:
+        staff = institution.staff_count
+        need(staff is not None and staff >= 1, VILLAGE_STAFF, f"staff_count is {staff}")
+    elif t == InstitutionType.gig_market:
+        area = institution.premises_area_m2
+        need(area is not None and area >= 500, GIG_AREA, f"premises_area_m2 is {area}")
+    elif t == InstitutionType.training:
+        rate, satisfaction = institution.training_pass_rate, institution.trainee_satisfaction
+        need(rate is not None and rate >= 95, TRAINING_PASS, f"training_pass_rate is {rate}")
+        need(satisfaction is not None and satisfaction >= 95, TRAINING_SATISFACTION, f"trainee_satisfaction is {satisfaction}")
+        ratings = list(institution.assessments_last_3_years or [])
+        need(
+            bool(ratings) and all(r == EXCELLENT for r in ratings),
+            TRAINING_ASSESSMENTS,
+            f"assessments_last_3_years is {ratings or 'empty'}",
+        )
+    return out
