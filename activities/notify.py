@@ -1,13 +1,24 @@
-"""Notifications: one activity, an inbox row per recipient (plus a log line). Channels come later."""
+"""Notifications: the one activity every notice of the system goes through.
+
+A notice is either an act on an application (``NotifyRequest`` with the application's fields, as
+ApplicationWorkflow sends) or any other event (``NotifyRequest.message``, e.g. a filing reminder). Each
+recipient (a role, and a county for county-level roles) gets an inbox row, and an e-mail and a webhook call
+for every address ``ChannelSettings.notify_directory`` lists for them. Every delivery happens once per
+notice, recipient, channel and address, however often the activity is retried.
+"""
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
+from activities.channels import ChannelSettings, Outgoing, deliver, outgoing_for
 from db import models
-from db.session import insert_ignore, session_for
+from db.filing import insert_new
+from db.session import session_for
+from state.calendar import TZ
 from state.domain import LEVEL_OWNER, Act, Level, Role, Stage
 
 log = logging.getLogger(__name__)
@@ -23,6 +34,7 @@ ACT_ZH: dict[Act, str] = {
     Act.dismiss_objection: "异议经调查不成立",
     Act.uphold_objection: "异议经调查成立，评定不予通过",
     Act.close_notice: "公示期满，请三部门会签公布",
+    Act.score: "评审专家已评分",
     Act.co_sign: "部门已会签",
     Act.award: "已授牌",
     Act.revoke: "标杆称号已撤销，请收回奖牌",
@@ -31,18 +43,29 @@ ACT_ZH: dict[Act, str] = {
     Act.replan_notice: "公示期已按国家节假日安排重新计算",
 }
 
-
-@dataclass
-class NotifyRequest:
-    application_id: str
-    seq: int
-    act: Act
-    state: Stage
-    level: Level
-    county: str
-    institution_name: str
-    reason: str
-    deadline: datetime | None = None
+# Notices that are not an act on an application: subject and first line, filled from ``Message.params``.
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "filing_reminder": (
+        "【备案提醒】{county}{year}年度县级标杆机构评定结果备案",
+        "{county}人力资源社会保障局：请于{deadline}前向市人力资源社会保障局报送{year}年度县级就业服务质量"
+        "标杆机构评定结果备案表（附件4）。{remaining}",
+    ),
+    "filing_escalation": (
+        "【备案逾期督办】{county}{year}年度县级标杆机构评定结果尚未备案",
+        "{county}{year}年度县级就业服务质量标杆机构评定结果备案已超过截止时间{deadline}，至今未报送，"
+        "已逾期{days_late}个工作日（第{count}次督办）。请市人力资源社会保障局督促办理。",
+    ),
+    "filing_recorded": (
+        "【备案已报送】{county}{year}年度县级标杆机构评定结果备案",
+        "{county}已于{filed_at}报送{year}年度县级就业服务质量标杆机构评定结果备案表（第{version}版，"
+        "共{entries}家机构），{timeliness}。",
+    ),
+    "filing_corrected": (
+        "【备案更正】{county}{year}年度县级标杆机构评定结果备案",
+        "{county}已于{filed_at}更正{year}年度县级就业服务质量标杆机构评定结果备案表（第{version}版，"
+        "共{entries}家机构）。更正说明：{reason}",
+    ),
+}
 
 
 @dataclass
@@ -52,13 +75,49 @@ class Recipient:
 
 
 @dataclass
+class Message:
+    """A notice that is not an act on an application. ``key`` is unique per notice (idempotency)."""
+
+    key: str
+    template: str
+    recipients: list[Recipient]
+    params: dict[str, str]
+    link_path: str
+    subject_id: str = ""  # what the notice is about, e.g. "filing-兰山区-2026" (the inbox's application_id)
+    deadline: datetime | None = None
+
+
+@dataclass
+class NotifyRequest:
+    """An act on an application (the application fields), or any other notice (``message``)."""
+
+    application_id: str = ""
+    seq: int = 0
+    act: Act | None = None
+    state: Stage | None = None
+    level: Level | None = None
+    county: str = ""
+    institution_name: str = ""
+    reason: str = ""
+    deadline: datetime | None = None
+    message: Message | None = None
+
+
+@dataclass
 class Delivered:
-    delivered: int
-    skipped: int
+    delivered: int  # inbox rows written
+    skipped: int  # inbox rows already there
+    emailed: int = 0
+    webhooks: int = 0
+    failed: int = 0  # external deliveries given up on after ChannelSettings.channel_attempts attempts
+    rejected: int = 0  # refused for good by the receiving end
 
 
 def recipients(req: NotifyRequest) -> list[Recipient]:
     """The declaring county bureau always hears; the level's owner and the departments when they must act."""
+    if req.message is not None:
+        return list({(r.role, r.county): r for r in req.message.recipients}.values())
+    assert req.act is not None and req.level is not None
     owner_county = req.county if req.level == Level.county else None
     out = [Recipient(Role.county_bureau, req.county)]
     if req.level == Level.city or req.act in (Act.lodge_objection, Act.flag):
@@ -71,43 +130,105 @@ def recipients(req: NotifyRequest) -> list[Recipient]:
     return list(unique.values())
 
 
-def render(req: NotifyRequest) -> tuple[str, str]:
-    level_zh = "市级" if req.level == Level.city else "县级"
-    subject = f"【标杆机构评定】{req.institution_name}{ACT_ZH[req.act]}"
-    lines = [f"{req.county} {req.institution_name}（{level_zh}标杆机构评定，申报编号 {req.application_id}）{ACT_ZH[req.act]}。"]
-    if req.reason:
-        lines.append(f"说明：{req.reason}")
-    if req.deadline:
-        lines.append(f"截止时间：{req.deadline.strftime('%Y-%m-%d %H:%M')}（北京时间）")
-    lines.append(f"详情：/api/v1/applications/{req.application_id}")
+def _local(moment: datetime) -> str:
+    """Beijing time; a deadline at midnight is the end of the day before: '2026-12-20 24:00'."""
+    local = moment.astimezone(TZ)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return f"{(local - timedelta(days=1)).strftime('%Y-%m-%d')} 24:00"
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def render(req: NotifyRequest, base_url: str = "") -> tuple[str, str]:
+    """Subject and body (Chinese): what happened, to which institution, the deadline if any, and a link."""
+    if req.message is not None:
+        m = req.message
+        subject_t, first_t = TEMPLATES[m.template]
+        subject, lines = subject_t.format(**m.params), [first_t.format(**m.params)]
+        deadline, link = m.deadline, m.link_path
+    else:
+        assert req.act is not None
+        level_zh = "市级" if req.level == Level.city else "县级"
+        subject = f"【标杆机构评定】{req.institution_name}{ACT_ZH[req.act]}"
+        lines = [f"{req.county} {req.institution_name}（{level_zh}标杆机构评定，申报编号 {req.application_id}）{ACT_ZH[req.act]}。"]
+        if req.reason:
+            lines.append(f"说明：{req.reason}")
+        deadline, link = req.deadline, f"/api/v1/applications/{req.application_id}"
+    if deadline:
+        lines.append(f"截止时间：{_local(deadline)}（北京时间）")
+    lines.append(f"详情：{base_url.rstrip('/')}{link}")
     return subject, "\n".join(lines)
 
 
+def _notice_key(req: NotifyRequest) -> str:
+    return req.message.key if req.message else f"{req.application_id}:{req.seq}"
+
+
+def _payload(req: NotifyRequest, r: Recipient, subject: str, body: str, base_url: str) -> dict:
+    m = req.message
+    deadline = m.deadline if m else req.deadline
+    return {
+        "notice": _notice_key(req),
+        "event": m.template if m else (req.act.value if req.act else ""),
+        "subject_id": m.subject_id if m else req.application_id,
+        "recipient": {"role": r.role.value, "county": r.county},
+        "subject": subject,
+        "body": body,
+        "link": base_url.rstrip("/") + (m.link_path if m else f"/api/v1/applications/{req.application_id}"),
+        "deadline": deadline.isoformat() if deadline else None,
+        "params": dict(m.params) if m else {"institution": req.institution_name, "act": req.act.value if req.act else ""},
+    }
+
+
 class NotifyActivities:
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, channels: ChannelSettings | None = None):
         self.database_url = database_url
+        self.channels = channels if channels is not None else ChannelSettings()
 
     @activity.defn
     def notify(self, req: NotifyRequest) -> Delivered:
-        subject, body = render(req)
+        base_url = self.channels.public_base_url
+        subject, body = render(req, base_url)
         now = activity.info().current_attempt_scheduled_time
-        delivered = skipped = 0
+        result = Delivered(delivered=0, skipped=0)
+        targets = recipients(req)
         with session_for(self.database_url) as s:
-            for r in recipients(req):
-                key = f"{req.application_id}:{req.seq}:{r.role.value}:{r.county or '-'}"
+            for r in targets:
                 row = {
-                    "key": key,
-                    "application_id": req.application_id,
+                    "key": f"{_notice_key(req)}:{r.role.value}:{r.county or '-'}",
+                    "application_id": req.message.subject_id if req.message else req.application_id,
                     "recipient_role": r.role,
                     "recipient_county": r.county,
                     "subject": subject,
                     "body": body,
                     "created_at": now,
                 }
-                if insert_ignore(s, models.Notification, row, ["key"]):
-                    delivered += 1
+                if insert_new(s, models.Notification, row, ["key"]):
+                    result.delivered += 1
                     log.info("notify %s/%s: %s", r.role.value, r.county or "city", subject)
                 else:
-                    skipped += 1
+                    result.skipped += 1
             s.commit()
-        return Delivered(delivered=delivered, skipped=skipped)
+        errors: list[str] = []
+        for r in targets:
+            payload = _payload(req, r, subject, body, base_url)
+            for channel, address in outgoing_for(self.channels, r.role.value, r.county):
+                out = Outgoing(_notice_key(req), f"{r.role.value}:{r.county or '-'}", channel, address, subject, body, payload)  # type: ignore[arg-type]
+                try:
+                    outcome = deliver(self.database_url, self.channels, out)
+                except Exception as e:  # noqa: BLE001 - every channel gets its turn before the retry
+                    errors.append(f"{channel} {address}: {type(e).__name__}: {e}")
+                    continue
+                if outcome == "sent":
+                    result.emailed += channel == "email"
+                    result.webhooks += channel == "webhook"
+                elif outcome == "rejected":
+                    result.rejected += 1
+        if errors:
+            attempt = activity.info().attempt
+            if attempt < self.channels.channel_attempts:
+                raise ApplicationError(
+                    f"{len(errors)} delivery(ies) failed (attempt {attempt}): " + "; ".join(errors), type="DeliveryFailed"
+                )
+            log.error("giving up after %d attempts on: %s", attempt, "; ".join(errors))
+            result.failed = len(errors)
+        return result

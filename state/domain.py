@@ -31,6 +31,7 @@ class Act(str, Enum):
     dismiss_objection = "dismiss_objection"
     uphold_objection = "uphold_objection"
     close_notice = "close_notice"
+    score = "score"  # a reviewer's scores in a competitive round (written review, defence, field inspection)
     co_sign = "co_sign"
     award = "award"
     revoke = "revoke"

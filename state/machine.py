@@ -41,6 +41,9 @@ class ApplicationMachine(StateMachine):
     city_review_pass = s.county_reviewed.to(s.city_reviewed, cond="is_city_level")
     city_review_fail = s.county_reviewed.to(s.rejected, cond="is_city_level")
     publicize = s.county_reviewed.to(s.publicized, cond="is_county_level") | s.city_reviewed.to(s.publicized)
+    score = s.declared.to.itself(internal=True, cond="is_county_level") | s.county_reviewed.to.itself(
+        internal=True, cond="is_city_level"
+    )
     lodge_objection = s.publicized.to.itself(internal=True, cond="notice_window_open")
     dismiss_objection = s.publicized.to.itself(internal=True, cond="objection_pending")
     uphold_objection = s.publicized.to(s.rejected, cond="objection_pending")

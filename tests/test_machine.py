@@ -185,3 +185,12 @@ def test_authority_is_scoped_to_county_and_department():
     assert authority_refusal(Act.co_sign, county_hrss, Level.city, "兰山区") is not None
     assert authority_refusal(Act.co_sign, county_hrss, Level.county, "兰山区") is None
     assert authority_refusal(Act.co_sign, Actor("d3", "n", Role.department), Level.city, "兰山区") is not None
+
+
+def test_scoring_belongs_to_the_review_stage_of_the_level():
+    assert Act.score in allowed_acts(facts(Level.county, Stage.declared))
+    assert Act.score not in allowed_acts(facts(Level.city, Stage.declared))
+    assert Act.score in allowed_acts(facts(Level.city, Stage.county_reviewed))
+    assert Act.score not in allowed_acts(facts(Level.county, Stage.county_reviewed))
+    f = facts(Level.city, Stage.county_reviewed)
+    assert apply(f, Act.score) == Stage.county_reviewed

@@ -32,6 +32,7 @@ from workflows.messages import (
     PublicizeAct,
     ReviewAct,
     RevokeAct,
+    ScoreAct,
     ViewRequest,
     WithdrawAct,
 )
@@ -223,3 +224,22 @@ async def test_search_attributes_follow_the_stage(worker, dev_env):
             break
         await asyncio.sleep(0.1)
     assert found == [h.id]
+
+
+async def test_reviewers_score_once_each_within_range(worker, dev_env):
+    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+    err = await refused(h.execute_update(ApplicationWorkflow.score, ScoreAct(reviewer(), "早了", written=80)))
+    assert err.type == "ActNotAllowed"  # city-level scoring follows the county review
+    await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
+    r = await h.execute_update(ApplicationWorkflow.score, ScoreAct(reviewer(), "材料扎实", written=88.5, defence=90))
+    assert r.state == Stage.county_reviewed
+    err = await refused(h.execute_update(ApplicationWorkflow.score, ScoreAct(reviewer(), "再评", written=70)))
+    assert err.type == "ActNotAllowed" and "already scored" in err.message
+    other = reviewer().__class__(user_id="reviewer-2", name="评审员二", role=reviewer().role)
+    err = await refused(h.execute_update(ApplicationWorkflow.score, ScoreAct(other, "超范围", written=101)))
+    assert err.type == "InvalidInput" and err.details[0]["field"] == "written"
+    err = await refused(h.execute_update(ApplicationWorkflow.score, ScoreAct(bureau(), "县里不评分", written=60)))
+    assert err.type == "Forbidden"
+    v = await view(h)
+    assert [(s.reviewer.user_id, s.written, s.defence, s.field_inspection) for s in v.scores] == [("reviewer-1", 88.5, 90, None)]
+    assert v.acts[-1].act == Act.score and v.acts[-1].details == {"written": "88.5", "defence": "90"}

@@ -47,6 +47,8 @@ with workflow.unsafe.imports_passed_through():
         PublicizeAct,
         ReplanNotice,
         ReviewAct,
+        ScoreAct,
+        ScoreSheet,
         RevokeAct,
         Signature,
         ViewRequest,
@@ -66,7 +68,7 @@ def workflow_id_for(application_id: str) -> str:
 class ApplicationWorkflow(ApplicationRules):
     """One application, driven by ``state.machine.ApplicationMachine``.
 
-    Updates (refusable, validated): county_review, city_review, publicize, lodge_objection, record_finding,
+    Updates (refusable, validated): county_review, city_review, score, publicize, lodge_objection, record_finding,
     co_sign, award, withdraw.
     Signals: revoke (inspector), flag_county_title_revoked (cascade), replan_notice (calendar changed).
     Queries: view.
@@ -83,6 +85,7 @@ class ApplicationWorkflow(ApplicationRules):
         self._announcement: tuple[str, date] | None = None
         self._plaque: tuple[str, date] | None = None
         self._flags: list[str] = []
+        self._scores: list[ScoreSheet] = []
         self._replan_requested = False
         self._lock = asyncio.Lock()
         self._declared = False
@@ -215,6 +218,26 @@ class ApplicationWorkflow(ApplicationRules):
         self._check_objection(act)
 
     @workflow.update
+    async def score(self, act: ScoreAct) -> ActResult:
+        async with self._turn():
+            self._check_score(act)
+            sheet = ScoreSheet(
+                reviewer=act.actor,
+                opinion=act.opinion,
+                at=workflow.now(),
+                written=act.written,
+                defence=act.defence,
+                field_inspection=act.field_inspection,
+            )
+            self._scores.append(sheet)
+            marks = {k: v for k in ("written", "defence", "field_inspection") if (v := getattr(act, k)) is not None}
+            return await self._apply(Act.score, act.actor, act.opinion, **{k: f"{v:g}" for k, v in marks.items()})
+
+    @score.validator
+    def _validate_score(self, act: ScoreAct) -> None:
+        self._check_score(act)
+
+    @workflow.update
     async def record_finding(self, act: FindingAct) -> ActResult:
         async with self._turn():
             objection = self._check_finding(act)
@@ -315,6 +338,7 @@ class ApplicationWorkflow(ApplicationRules):
             awarded_on=self._plaque[1] if self._plaque else None,
             flags=list(self._flags),
             acts=list(self._acts),
+            scores=list(self._scores),
         )
 
     @asynccontextmanager

@@ -27,6 +27,8 @@ with workflow.unsafe.imports_passed_through():
         Objection,
         ObjectionAct,
         ReviewAct,
+        ScoreAct,
+        ScoreSheet,
         Signature,
     )
 
@@ -47,6 +49,7 @@ class ApplicationRules:
     _objections: list[Objection]
     _signatures: list[Signature]
     _announcement: tuple[str, date] | None
+    _scores: list[ScoreSheet]
 
     def _today(self) -> date:
         return workflow.now().astimezone(SHANGHAI).date()
@@ -151,4 +154,20 @@ class ApplicationRules:
                 "InvalidInput",
                 f"awarded_on {act.awarded_on} is before the announcement of {self._announcement[1]}",
                 field="awarded_on",
+            )
+
+    def _check_score(self, act: ScoreAct) -> None:
+        self._check(Act.score, act.actor, opinion=act.opinion)
+        marks = {"written": act.written, "defence": act.defence, "field_inspection": act.field_inspection}
+        if all(v is None for v in marks.values()):
+            raise refuse("InvalidInput", "at least one of written, defence, field_inspection must be scored", field="written")
+        for name, value in marks.items():
+            if value is not None and not 0 <= value <= 100:
+                raise refuse("InvalidInput", f"{name} must be between 0 and 100, got {value:g}", field=name)
+        if any(s.reviewer.user_id == act.actor.user_id for s in self._scores):
+            raise refuse(
+                "ActNotAllowed",
+                f"reviewer {act.actor.user_id!r} has already scored this application",
+                state=self._facts.state.value,
+                allowed_acts=[a.value for a in self._allowed_now()],
             )

@@ -31,6 +31,7 @@ class Institution:
     services: str = ""
     highlights: str = ""
     honours: list[str] = field(default_factory=list)
+    city_or_higher_honours: bool = False  # 市级及以上荣誉: wins ties in competitive selection (优先)
     county_title_doc_no: str | None = None
     county_title_date: date | None = None
     budget_funded: bool | None = None  # township/street platforms: funded in the same-level budget
@@ -58,6 +59,27 @@ class ReviewAct:
     actor: Actor
     passed: bool
     opinion: str
+
+
+@dataclass
+class ScoreAct:
+    """One reviewer's scores (0-100; a method the round does not use stays None) and opinion."""
+
+    actor: Actor
+    opinion: str
+    written: float | None = None  # 书面评审
+    defence: float | None = None  # 现场答辩
+    field_inspection: float | None = None  # 实地考察
+
+
+@dataclass
+class ScoreSheet:
+    reviewer: Actor
+    opinion: str
+    at: datetime
+    written: float | None = None
+    defence: float | None = None
+    field_inspection: float | None = None
 
 
 @dataclass
@@ -208,6 +230,7 @@ class ApplicationView:
     awarded_on: date | None
     flags: list[str]
     acts: list[ActRecord]
+    scores: list[ScoreSheet] = field(default_factory=list)
 
 
 @dataclass
