@@ -84,6 +84,7 @@ def up(args: argparse.Namespace) -> None:
     print(f"  Temporal UI: http://{settings.temporal_address.rpartition(':')[0]}:{settings.temporal_ui_port}")
     print(f"• worker on task queue {settings.task_queue!r}, read model {settings.database_url}")
     children.append(subprocess.Popen([sys.executable, str(ROOT / "worker.py")], env=env))
+    _ensure_filing_schedule(settings)
     if not args.no_api:
         _start_api(settings, env, children)
     print("• running; Ctrl-C stops everything")
@@ -92,6 +93,17 @@ def up(args: argparse.Namespace) -> None:
     failed = next(p for p in children if p.poll() is not None)
     print(f"a component exited with code {failed.returncode}; stopping", file=sys.stderr)
     stop()
+
+
+def _ensure_filing_schedule(settings: Settings) -> None:
+    from worker import connect
+    from workflows.filing_schedule import SCHEDULE_ID, ensure_filing_schedule
+
+    async def go() -> None:
+        await ensure_filing_schedule(await connect(settings), settings)
+
+    asyncio.run(go())
+    print(f"• yearly filing schedule {SCHEDULE_ID!r} in place (also opens this year's filings when due)")
 
 
 def _start_api(settings: Settings, env: dict, children: list[subprocess.Popen]) -> None:

@@ -10,13 +10,16 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.filing import FilingActivities, FilingSettings
 from activities.notify import NotifyActivities
 from activities.read_model import ReadModelActivities
 from config import Settings, get_settings
 from db.session import get_engine
 from workflows.application import ApplicationWorkflow
+from workflows.filing import FilingDeadlineWorkflow
+from workflows.filing_schedule import FilingYearWorkflow
 
-WORKFLOWS = [ApplicationWorkflow]
+WORKFLOWS = [ApplicationWorkflow, FilingDeadlineWorkflow, FilingYearWorkflow]
 log = logging.getLogger("biaogan.worker")
 
 
@@ -30,12 +33,16 @@ def activities_for(settings: Settings) -> list:
     read_model = ReadModelActivities(settings.database_url)
     calendar = CalendarActivities(settings.calendar_overrides, settings.notice_working_days, settings.notice_end_hour)
     notify = NotifyActivities(settings.database_url)
+    filing = FilingActivities(settings.database_url, FilingSettings(calendar_overrides=settings.calendar_overrides))
     return [
         read_model.project,
         read_model.register_objection,
         read_model.find_related_applications,
         calendar.compute_notice_period,
         notify.notify,
+        filing.compute_filing_plan,
+        filing.record_filing_version,
+        filing.project_filing_status,
     ]
 
 

@@ -8,7 +8,8 @@ notice, recipient, channel and address, however often the activity is retried.
 """
 
 import logging
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from temporalio import activity
@@ -47,23 +48,31 @@ ACT_ZH: dict[Act, str] = {
 TEMPLATES: dict[str, tuple[str, str]] = {
     "filing_reminder": (
         "【备案提醒】{county}{year}年度县级标杆机构评定结果备案",
-        "{county}人力资源社会保障局：请于{deadline}前向市人力资源社会保障局报送{year}年度县级就业服务质量"
-        "标杆机构评定结果备案表（附件4）。{remaining}",
+        (
+            "{county}人力资源社会保障局：请于{deadline}前向市人力资源社会保障局报送{year}年度县级就业服务质量"
+            "标杆机构评定结果备案表（附件4）。{remaining}"
+        ),
     ),
     "filing_escalation": (
         "【备案逾期督办】{county}{year}年度县级标杆机构评定结果尚未备案",
-        "{county}{year}年度县级就业服务质量标杆机构评定结果备案已超过截止时间{deadline}，至今未报送，"
-        "已逾期{days_late}个工作日（第{count}次督办）。请市人力资源社会保障局督促办理。",
+        (
+            "{county}{year}年度县级就业服务质量标杆机构评定结果备案已超过截止时间{deadline}，至今未报送，"
+            "已逾期{days_late}个工作日（第{count}次督办）。请市人力资源社会保障局督促办理。"
+        ),
     ),
     "filing_recorded": (
         "【备案已报送】{county}{year}年度县级标杆机构评定结果备案",
-        "{county}已于{filed_at}报送{year}年度县级就业服务质量标杆机构评定结果备案表（第{version}版，"
-        "共{entries}家机构），{timeliness}。",
+        (
+            "{county}已于{filed_at}报送{year}年度县级就业服务质量标杆机构评定结果备案表（第{version}版，"
+            "共{entries}家机构），{timeliness}。"
+        ),
     ),
     "filing_corrected": (
         "【备案更正】{county}{year}年度县级标杆机构评定结果备案",
-        "{county}已于{filed_at}更正{year}年度县级就业服务质量标杆机构评定结果备案表（第{version}版，"
-        "共{entries}家机构）。更正说明：{reason}",
+        (
+            "{county}已于{filed_at}更正{year}年度县级就业服务质量标杆机构评定结果备案表（第{version}版，"
+            "共{entries}家机构）。更正说明：{reason}"
+        ),
     ),
 }
 
@@ -148,8 +157,9 @@ def render(req: NotifyRequest, base_url: str = "") -> tuple[str, str]:
     else:
         assert req.act is not None
         level_zh = "市级" if req.level == Level.city else "县级"
-        subject = f"【标杆机构评定】{req.institution_name}{ACT_ZH[req.act]}"
-        lines = [f"{req.county} {req.institution_name}（{level_zh}标杆机构评定，申报编号 {req.application_id}）{ACT_ZH[req.act]}。"]
+        what = ACT_ZH.get(req.act, req.act.value)  # a new act without its text yet still notifies
+        subject = f"【标杆机构评定】{req.institution_name}{what}"
+        lines = [f"{req.county} {req.institution_name}（{level_zh}标杆机构评定，申报编号 {req.application_id}）{what}。"]
         if req.reason:
             lines.append(f"说明：{req.reason}")
         deadline, link = req.deadline, f"/api/v1/applications/{req.application_id}"
@@ -208,21 +218,27 @@ class NotifyActivities:
                 else:
                     result.skipped += 1
             s.commit()
+        outgoing = [
+            Outgoing(_notice_key(req), f"{r.role.value}:{r.county or '-'}", channel, address, subject, body,  # type: ignore[arg-type]
+                     _payload(req, r, subject, body, base_url))
+            for r in targets
+            for channel, address in outgoing_for(self.channels, r.role.value, r.county)
+        ]  # fmt: skip
         errors: list[str] = []
-        for r in targets:
-            payload = _payload(req, r, subject, body, base_url)
-            for channel, address in outgoing_for(self.channels, r.role.value, r.county):
-                out = Outgoing(_notice_key(req), f"{r.role.value}:{r.county or '-'}", channel, address, subject, body, payload)  # type: ignore[arg-type]
-                try:
-                    outcome = deliver(self.database_url, self.channels, out)
-                except Exception as e:  # noqa: BLE001 - every channel gets its turn before the retry
-                    errors.append(f"{channel} {address}: {type(e).__name__}: {e}")
-                    continue
-                if outcome == "sent":
-                    result.emailed += channel == "email"
-                    result.webhooks += channel == "webhook"
-                elif outcome == "rejected":
-                    result.rejected += 1
+        # In parallel: one slow server must not make the others wait past the activity's timeout.
+        with ThreadPoolExecutor(max_workers=max(1, min(8, len(outgoing)))) as pool:
+            futures = [(out, pool.submit(deliver, self.database_url, self.channels, out)) for out in outgoing]
+        for out, future in futures:
+            try:
+                outcome = future.result()
+            except Exception as e:  # noqa: BLE001 - every channel gets its turn before the retry
+                errors.append(f"{out.channel} {out.address}: {type(e).__name__}: {e}")
+                continue
+            if outcome == "sent":
+                result.emailed += out.channel == "email"
+                result.webhooks += out.channel == "webhook"
+            elif outcome == "rejected":
+                result.rejected += 1
         if errors:
             attempt = activity.info().attempt
             if attempt < self.channels.channel_attempts:

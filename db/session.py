@@ -41,5 +41,12 @@ def insert_ignore(session: Session, model: type[SQLModel], values: dict[str, Any
     """INSERT … ON CONFLICT (keys) DO NOTHING; True when a row was written."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(model.__table__).values(**values).on_conflict_do_nothing(index_elements=list(keys))
-    return session.exec(stmt).rowcount == 1  # type: ignore[call-overload]
+    table = model.__table__
+    # RETURNING, not rowcount: psycopg reports rowcount -1 when SQLAlchemy adds RETURNING for autoincrement keys.
+    stmt = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(keys))
+        .returning(table.c[keys[0]])  # type: ignore[attr-defined]
+    )
+    return session.exec(stmt).first() is not None  # type: ignore[call-overload]

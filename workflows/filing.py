@@ -134,7 +134,7 @@ class FilingDeadlineWorkflow:
         if remaining > timedelta(0):
             try:
                 await workflow.wait_condition(lambda: self._filed() or self._replan, timeout=remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         if self._replan and not self._filed():
             self._replan = False
@@ -308,7 +308,7 @@ class FilingDeadlineWorkflow:
     async def _notify(self, template: str, suffix: str, to: list[Recipient], **params: str) -> None:
         plan, start = self._current_plan(), self._start
         message = Message(
-            key=f"filing:{start.county}:{start.year}:{suffix}",
+            key=f"{workflow.info().workflow_id}:{suffix}",  # unique per filing: its workflow id
             template=template,
             recipients=to,
             params={"county": start.county, "year": str(start.year), "deadline": f"{plan.deadline_day:%Y年%m月%d日}24时", **params},

@@ -17,7 +17,12 @@ from workflows.application_rules import SHANGHAI
 with workflow.unsafe.imports_passed_through():
     from state.domain import COUNTIES
     from workflows.filing import FilingDeadlineWorkflow
-    from workflows.filing_messages import FilingStart, FilingYearOutcome, FilingYearStart, filing_workflow_id
+    from workflows.filing_messages import (
+        FilingStart,
+        FilingYearOutcome,
+        FilingYearStart,
+        filing_workflow_id,
+    )
 
 SCHEDULE_ID = "filing-yearly"
 

@@ -1,0 +1,295 @@
+"""The yearly filing's activities: the reminder/escalation plan (the calendar is read here, so every plan is
+recorded in history), the filing content drawn from the read model, and the recorded versions and status."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import update
+from sqlmodel import Session, select
+from temporalio import activity
+
+from db import models
+from db.filing import FilingStatus, FilingVersion, ensure_filing_tables, insert_new
+from db.session import session_for
+from state.calendar import TZ, WorkingDayCalendar
+from state.domain import Act, Level, Stage
+from workflows.filing_messages import (
+    FilingEntry,
+    FilingPlan,
+    PlanRequest,
+    RecordedVersion,
+    RecordRequest,
+    ReminderSlot,
+    StatusProjected,
+    StatusProjection,
+)
+
+log = logging.getLogger(__name__)
+TITLED = (Stage.announced, Stage.plaque_awarded, Stage.revoked)
+
+
+def _month_day(value: str) -> str:
+    try:
+        month, day = (int(p) for p in value.split("-"))
+        date(2023, month, day)  # a common year: 02-29 would not exist every year
+    except ValueError:
+        raise ValueError(f"expected MM-DD, got {value!r}") from None
+    return f"{month:02d}-{day:02d}"
+
+
+class FilingSettings(BaseSettings):
+    """``BIAOGAN_FILING_*``: when the county's yearly filing is due and how it is chased."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    filing_deadline: str = "12-20"  # MM-DD; the filing is due by the end of that day, Asia/Shanghai
+    filing_reminder_offsets: list[int] = Field(default_factory=lambda: [10, 5, 1, 0])  # working days before
+    filing_escalation_every: int = Field(default=3, ge=1, le=60)  # working days between escalations
+    filing_notice_hour: int = Field(default=9, ge=0, le=23)  # local hour reminders and escalations go out
+    filing_schedule_start: str = "11-01"  # MM-DD the yearly schedule starts the counties' filing workflows
+    filing_corrections_days: int = Field(default=365, ge=1)  # after the deadline, corrections are accepted
+    filing_workflow_prefix: str = Field(default="filing", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    calendar_overrides: Path | None = None  # same variable as Settings.calendar_overrides
+
+    @field_validator("filing_deadline", "filing_schedule_start")
+    @classmethod
+    def _md(cls, value: str) -> str:
+        return _month_day(value)
+
+    @field_validator("filing_reminder_offsets")
+    @classmethod
+    def _offsets(cls, value: list[int]) -> list[int]:
+        if any(v < 0 or v > 60 for v in value):
+            raise ValueError("reminder offsets are working days before the deadline, 0..60")
+        return sorted(set(value), reverse=True)
+
+    def deadline_day(self, year: int) -> date:
+        month, day = (int(p) for p in self.filing_deadline.split("-"))
+        return date(year, month, day)
+
+    def schedule_start(self) -> tuple[int, int]:
+        month, day = (int(p) for p in self.filing_schedule_start.split("-"))
+        return month, day
+
+
+# ---- the plan ------------------------------------------------------------------------------------
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=TZ)
+
+
+def working_days_late(calendar: WorkingDayCalendar, deadline_day: date, on: date) -> int:
+    """Working days past the deadline day, a day off counting as the next working day (a filing on the
+    Saturday after a Friday deadline is as late as one on Monday: 1)."""
+    return max(0, calendar.working_days_between(deadline_day, calendar.nth_working_day(on, 1)))
+
+
+def plan_for(settings: FilingSettings, calendar: WorkingDayCalendar, req: PlanRequest) -> FilingPlan:
+    deadline_day = settings.deadline_day(req.year)
+    last_working = deadline_day if calendar.is_working_day(deadline_day) else calendar.add_working_days(deadline_day, -1)
+    reminders = [
+        ReminderSlot(offset=k, at=_at(calendar.add_working_days(deadline_day, -k) if k else last_working, settings.filing_notice_hour))
+        for k in settings.filing_reminder_offsets
+    ]
+    base = req.escalation_after or deadline_day
+    step = settings.filing_escalation_every if req.escalation_after else 1
+    escalation_day = calendar.add_working_days(base, step)
+    earliest = min([r.at.date() for r in reminders] + [deadline_day])
+    deadline_at = datetime.combine(deadline_day + timedelta(days=1), time(0), tzinfo=TZ)
+    return FilingPlan(
+        county=req.county,
+        year=req.year,
+        deadline_day=deadline_day,
+        deadline_at=deadline_at,
+        reminders=reminders,
+        next_escalation_at=_at(escalation_day, settings.filing_notice_hour),
+        next_escalation_days_late=working_days_late(calendar, deadline_day, escalation_day),
+        confirmed=calendar.span_confirmed(earliest, escalation_day),
+        corrections_until=deadline_at + timedelta(days=settings.filing_corrections_days),
+    )
+
+
+# ---- the content ---------------------------------------------------------------------------------
+def _local_day(moment: datetime) -> date:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TZ).date()
+
+
+def generate_entries(session: Session, county: str, year: int) -> list[FilingEntry]:
+    """The county-level titles announced in ``county`` in ``year`` (Asia/Shanghai), from the read model:
+    the announcement is the co-signature that moved the application to 'announced'."""
+    apps = session.exec(
+        select(models.Application).where(
+            models.Application.level == Level.county,
+            models.Application.county == county,
+            models.Application.state.in_(TITLED),  # type: ignore[attr-defined]
+        )
+    ).all()
+    if not apps:
+        return []
+    events = session.exec(
+        select(models.ApplicationEvent)
+        .where(
+            models.ApplicationEvent.application_id.in_([a.id for a in apps]),  # type: ignore[attr-defined]
+            models.ApplicationEvent.act.in_([Act.co_sign, Act.award, Act.revoke]),  # type: ignore[attr-defined]
+        )
+        .order_by(models.ApplicationEvent.application_id, models.ApplicationEvent.seq)  # type: ignore[arg-type]
+    ).all()
+    by_app: dict[str, list[models.ApplicationEvent]] = {}
+    for e in events:
+        by_app.setdefault(e.application_id, []).append(e)
+    rows: list[FilingEntry] = []
+    for a in apps:
+        mine = by_app.get(a.id, [])
+        announced = next((e for e in mine if e.act == Act.co_sign and e.state_after == Stage.announced), None)
+        if announced is None or _local_day(announced.at).year != year:
+            continue
+        award = next((e for e in mine if e.act == Act.award), None)
+        revoked = next((e for e in mine if e.act == Act.revoke), None)
+        remark = f"已于{_local_day(revoked.at).isoformat()}撤销" if revoked else ""
+        rows.append(
+            FilingEntry(
+                seq=0,
+                application_id=a.id,
+                institution_name=a.institution_name,
+                institution_type=a.institution_type,
+                credit_code=a.credit_code,
+                document_no=str(announced.details.get("document_no", "")),
+                announced_on=_local_day(announced.at),
+                plaque_no=str(award.details.get("plaque_no", "")) if award else "",
+                state=a.state,
+                remark=remark,
+            )
+        )
+    rows.sort(key=lambda r: (r.announced_on, r.institution_name, r.application_id))
+    for i, r in enumerate(rows, 1):
+        r.seq = i
+    return rows
+
+
+def entry_json(e: FilingEntry) -> dict:
+    return {
+        "seq": e.seq,
+        "application_id": e.application_id,
+        "institution_name": e.institution_name,
+        "institution_type": e.institution_type.value,
+        "credit_code": e.credit_code,
+        "document_no": e.document_no,
+        "announced_on": e.announced_on.isoformat(),
+        "plaque_no": e.plaque_no,
+        "state": e.state.value,
+        "remark": e.remark,
+    }
+
+
+def entry_from_json(d: dict) -> FilingEntry:
+    return FilingEntry(**{**d, "announced_on": date.fromisoformat(d["announced_on"])})
+
+
+def digest_of(entries: list[FilingEntry]) -> str:
+    canonical = json.dumps([entry_json(e) for e in entries], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _recorded(row: FilingVersion) -> RecordedVersion:
+    return RecordedVersion(
+        version=row.version,
+        kind=row.kind,
+        filed_at=row.filed_at if row.filed_at.tzinfo else row.filed_at.replace(tzinfo=UTC),
+        on_time=row.on_time,
+        working_days_late=row.working_days_late,
+        digest=row.digest,
+        entries=[entry_from_json(d) for d in row.entries],
+    )
+
+
+def _version_row(s: Session, county: str, year: int, version: int) -> FilingVersion | None:
+    return s.exec(
+        select(FilingVersion).where(FilingVersion.county == county, FilingVersion.year == year, FilingVersion.version == version)
+    ).first()
+
+
+class FilingActivities:
+    def __init__(self, database_url: str, settings: FilingSettings | None = None):
+        self.database_url = database_url
+        self.settings = settings if settings is not None else FilingSettings()
+        ensure_filing_tables(database_url)
+
+    def _calendar(self) -> WorkingDayCalendar:
+        # Read on every call: an official arrangement loaded later counts at once (and is recorded).
+        return WorkingDayCalendar.from_file(self.settings.calendar_overrides)
+
+    @activity.defn
+    def compute_filing_plan(self, req: PlanRequest) -> FilingPlan:
+        return plan_for(self.settings, self._calendar(), req)
+
+    @activity.defn
+    def record_filing_version(self, req: RecordRequest) -> RecordedVersion:
+        """Record version ``req.version`` once; a retry (or a repeat) answers the version recorded before."""
+        with session_for(self.database_url) as s:
+            existing = _version_row(s, req.county, req.year, req.version)
+            if existing is not None:
+                return _recorded(existing)
+            entries = generate_entries(s, req.county, req.year)
+            digest = digest_of(entries)
+            on_time = req.filed_at <= req.deadline_at
+            late = 0 if on_time else max(1, working_days_late(self._calendar(), req.deadline_day, _local_day(req.filed_at)))
+            if digest != req.expected_digest:
+                return RecordedVersion(req.version, req.kind, req.filed_at, on_time, late, digest, entries, digest_mismatch=True)
+            insert_new(
+                s,
+                FilingVersion,
+                {
+                    "county": req.county,
+                    "year": req.year,
+                    "version": req.version,
+                    "kind": req.kind,
+                    "actor_user_id": req.actor.user_id,
+                    "actor_name": req.actor.name,
+                    "reason": req.reason,
+                    "note": req.note,
+                    "filed_at": req.filed_at,
+                    "on_time": on_time,
+                    "working_days_late": late,
+                    "digest": digest,
+                    "entries": [entry_json(e) for e in entries],
+                },
+                ["county", "year", "version"],
+            )
+            s.commit()
+            row = _version_row(s, req.county, req.year, req.version)
+            assert row is not None
+            log.info("filing %s %d v%d recorded (%d entries)", req.county, req.year, req.version, len(entries))
+            return _recorded(row)
+
+    @activity.defn
+    def project_filing_status(self, p: StatusProjection) -> StatusProjected:
+        row = {
+            "county": p.county,
+            "year": p.year,
+            "workflow_id": p.workflow_id,
+            "deadline_day": p.deadline_day,
+            "deadline_at": p.deadline_at,
+            "state": p.state.value,
+            "filed_at": p.filed_at,
+            "working_days_late": p.working_days_late,
+            "current_version": p.current_version,
+            "reminders_sent": p.reminders_sent,
+            "escalations_sent": p.escalations_sent,
+            "plan_confirmed": p.plan_confirmed,
+            "seq": p.seq,
+            "updated_at": p.at,
+        }
+        key = f"{p.county}:{p.year}"
+        with session_for(self.database_url) as s:
+            created = insert_new(s, FilingStatus, {"id": key, **row}, ["id"])
+            moved = s.exec(
+                update(FilingStatus).where(FilingStatus.id == key, FilingStatus.seq < p.seq).values(**row)  # type: ignore[arg-type]
+            ).rowcount  # type: ignore[attr-defined]
+            s.commit()
+        return StatusProjected(written=created or moved == 1)

@@ -1,0 +1,112 @@
+"""Tables of the yearly filing (备案) and of notification delivery. Written only by activities, except
+``NotificationRead`` (a caller marking an inbox item read)."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Field, Session, SQLModel
+
+from db.session import get_engine
+
+
+class FilingStatus(SQLModel, table=True):
+    """One row per county and year: what the city's board shows. ``seq`` only grows: a late projection
+    of an older state never overwrites a newer one."""
+
+    __tablename__ = "filing_status"
+
+    id: str = Field(primary_key=True)  # "<county>:<year>"
+    county: str = Field(index=True)
+    year: int = Field(index=True)
+    workflow_id: str
+    deadline_day: date
+    deadline_at: datetime
+    state: str = Field(index=True)  # open | overdue | filed_on_time | filed_late
+    filed_at: datetime | None = None
+    working_days_late: int | None = None
+    current_version: int = 0
+    reminders_sent: int = 0
+    escalations_sent: int = 0
+    plan_confirmed: bool = True
+    seq: int = 0
+    updated_at: datetime
+
+
+class FilingVersion(SQLModel, table=True):
+    """One recorded filing (version 1) or correction (2, 3, …); never edited after it is written."""
+
+    __tablename__ = "filing_version"
+    __table_args__ = (UniqueConstraint("county", "year", "version", name="uq_filing_county_year_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    county: str = Field(index=True)
+    year: int = Field(index=True)
+    version: int
+    kind: str  # filing | correction
+    actor_user_id: str
+    actor_name: str
+    reason: str = ""
+    note: str = ""
+    filed_at: datetime
+    on_time: bool
+    working_days_late: int
+    digest: str
+    entries: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Delivery(SQLModel, table=True):
+    """One message on one external channel to one address for one notification and recipient.
+    ``key`` (a hash of all four) is unique, so a retried activity never sends a delivered message again."""
+
+    __tablename__ = "notification_delivery"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    notice_key: str = Field(index=True)
+    channel: str  # email | webhook
+    recipient: str  # "<role>:<county or ->"
+    address: str
+    status: str = Field(index=True)  # sending | sent | failed | rejected
+    attempts: int = 0
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = None
+
+
+class NotificationRead(SQLModel, table=True):
+    """An inbox item is addressed to a role (and county); each user marks it read for themselves."""
+
+    __tablename__ = "notification_read"
+    __table_args__ = (UniqueConstraint("notification_id", "user_id", name="uq_notification_read_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    notification_id: int = Field(index=True)
+    user_id: str = Field(index=True)
+    read_at: datetime
+
+
+TABLES = [FilingStatus.__table__, FilingVersion.__table__, Delivery.__table__, NotificationRead.__table__]  # type: ignore[attr-defined]
+
+
+@lru_cache
+def ensure_filing_tables(database_url: str) -> None:
+    """``get_engine`` creates tables only when it first builds an engine, maybe before this module was
+    imported; so every user of these tables calls this once per database."""
+    SQLModel.metadata.create_all(get_engine(database_url), tables=TABLES)
+
+
+def insert_new(session: Session, model: type[SQLModel], values: dict[str, Any], keys: Sequence[str]) -> bool:
+    """INSERT … ON CONFLICT (keys) DO NOTHING; True when a row was written.
+
+    Like ``db.session.insert_ignore`` but told by RETURNING, not by ``rowcount``: on PostgreSQL,
+    SQLAlchemy 2.1 adds an implicit ``RETURNING id`` to inserts into tables with an autoincrement key,
+    and psycopg then reports ``rowcount == -1`` whether a row was written or not."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.__table__  # type: ignore[attr-defined]
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c[keys[0]])
+    return session.exec(stmt).first() is not None  # type: ignore[call-overload]
