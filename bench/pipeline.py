@@ -14,14 +14,15 @@ attributes. See bench/README.md.
 
 import argparse
 import asyncio
+import itertools
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from temporalio import activity, workflow
@@ -38,13 +39,20 @@ with workflow.unsafe.imports_passed_through(), workflow.unsafe.sandbox_unrestric
     from temporalio.worker import Worker
 
     from config import Settings
+    from state.calendar import TZ
     from state.domain import Department, Level
     from tests.conftest import binary
     from tests.factory import bureau, declaration, department, reviewer, start
     from worker import build_worker
     from workflows import search_attributes as sa
     from workflows.application import ApplicationWorkflow
-    from workflows.messages import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
+    from workflows.messages import (
+        AwardAct,
+        CoSignAct,
+        PublicizeAct,
+        ReviewAct,
+        ViewRequest,
+    )
 
 BACK_DATED = date(2026, 4, 30)  # its notice ended 2026-05-10 00:00 Asia/Shanghai
 DOC_NO = "临人社发〔2026〕1号"
@@ -113,7 +121,7 @@ async def drive_application(client: Client, queue: str, i: int) -> WorkflowHandl
         await asyncio.sleep(POLL)
     for dept in (Department.hrss, Department.drc, Department.civil_affairs):
         await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(dept), DOC_NO))
-    await h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), f"LY-{i:04d}", date.today()))
+    await h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), f"LY-{i:04d}", datetime.now(TZ).date()))
     return h
 
 
@@ -131,22 +139,38 @@ async def drive_bare(client: Client, queue: str, i: int) -> WorkflowHandle:
 Driver = Callable[[Client, str, int], Awaitable[WorkflowHandle]]
 
 
-async def run_many(label: str, driver: Driver, client: Client, queue: str, n: int, concurrency: int, first: int = 0):
-    gate = asyncio.Semaphore(concurrency)
-    done = 0
+@dataclass
+class Kind:
+    """One workflow kind under test and what was measured for it."""
 
-    async def one(i: int) -> WorkflowHandle:
-        nonlocal done
+    label: str
+    driver: Driver
+    queue: str
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process: worker, activities and client (not the dev server)
+    done: int = 0
+    handles: list[WorkflowHandle] = field(default_factory=list)
+    rounds: list[float] = field(default_factory=list)
+    serial: Iterator[int] = field(default_factory=itertools.count)  # unique workflow numbers, warm-up included
+
+
+async def run_batch(kind: Kind, client: Client, count: int, concurrency: int, show) -> float:
+    """``count`` applications of ``kind``, ``concurrency`` at a time; returns the wall time."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one() -> WorkflowHandle:
         async with gate:
-            h = await driver(client, queue, first + i)
-        done += 1
-        if done == n or done % max(1, n // 20) == 0:
-            print(f"\r  {label}: {done}/{n}", end="" if done < n else "\n", file=sys.stderr, flush=True)
+            h = await kind.driver(client, kind.queue, next(kind.serial))
+        kind.done += 1
+        show()
         return h
 
-    began = time.perf_counter()
-    handles = await asyncio.gather(*(one(i) for i in range(n)))
-    return time.perf_counter() - began, handles
+    began, cpu = time.perf_counter(), time.process_time()
+    handles = await asyncio.gather(*(one() for _ in range(count)))
+    elapsed = time.perf_counter() - began
+    kind.cpu_seconds += time.process_time() - cpu
+    kind.handles.extend(handles)
+    return elapsed
 
 
 async def history_sizes(handles: list[WorkflowHandle], concurrency: int) -> list[int]:
@@ -159,7 +183,30 @@ async def history_sizes(handles: list[WorkflowHandle], concurrency: int) -> list
     return await asyncio.gather(*(size(h) for h in handles))
 
 
-async def bench(n: int, concurrency: int) -> None:
+async def measure(client: Client, kinds: tuple[Kind, Kind], n: int, concurrency: int, rounds: int) -> None:
+    """Warm up, then alternate the kinds in rounds (A B, B A, ...) so that a change in the machine's load
+    during the run weighs on both alike."""
+    for kind in kinds:
+        await run_batch(kind, client, WARM_UP, concurrency, lambda: None)
+        kind.done, kind.handles, kind.cpu_seconds = 0, [], 0.0
+    sizes = [n // rounds + (1 if r < n % rounds else 0) for r in range(rounds)]
+    state = {"round": 0}
+
+    def show() -> None:
+        a, b = kinds
+        print(f"\r  round {state['round']}/{rounds}   {a.label} {a.done}/{n}   {b.label} {b.done}/{n}  ",
+              end="", file=sys.stderr, flush=True)  # fmt: skip
+
+    for r, size in enumerate(sizes):
+        state["round"] = r + 1
+        for kind in kinds if r % 2 == 0 else kinds[::-1]:
+            elapsed = await run_batch(kind, client, size, concurrency, show)
+            kind.seconds += elapsed
+            kind.rounds.append(elapsed)
+    print(file=sys.stderr)
+
+
+async def bench(n: int, concurrency: int, rounds: int, database_url: str | None) -> None:
     print(f"starting the dev server and workers (n={n}, concurrency={concurrency})", file=sys.stderr)
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
@@ -169,9 +216,10 @@ async def bench(n: int, concurrency: int) -> None:
     )
     try:
         with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(16) as pool, ThreadPoolExecutor(16) as bare_pool:
-            settings = Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.db'}", task_queue="bench-pipeline")
-            real = build_worker(env.client, settings, pool)
-            bare = Worker(
+            url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+            settings = Settings(database_url=url, task_queue="bench-pipeline")
+            real_worker = build_worker(env.client, settings, pool)
+            bare_worker = Worker(
                 env.client,
                 task_queue="bench-bare",
                 workflows=[BareWorkflow],
@@ -179,27 +227,34 @@ async def bench(n: int, concurrency: int) -> None:
                 activity_executor=bare_pool,
                 max_concurrent_activities=16,  # as build_worker
             )
-            async with real, bare:
-                await run_many("warm-up pipeline", drive_application, env.client, real.task_queue, WARM_UP, concurrency, n)
-                await run_many("warm-up bare", drive_bare, env.client, bare.task_queue, WARM_UP, concurrency, n)
-                t_real, real_handles = await run_many("pipeline", drive_application, env.client, real.task_queue, n, concurrency)
-                t_bare, bare_handles = await run_many("bare", drive_bare, env.client, bare.task_queue, n, concurrency)
+            real = Kind("pipeline", drive_application, "bench-pipeline")
+            bare = Kind("bare", drive_bare, "bench-bare")
+            async with real_worker, bare_worker:
+                await measure(env.client, (real, bare), n, concurrency, rounds)
                 print("  fetching histories", file=sys.stderr)
-                real_sizes = await history_sizes(real_handles, concurrency)
-                bare_sizes = await history_sizes(bare_handles, concurrency)
+                real_sizes = await history_sizes(real.handles, concurrency)
+                bare_sizes = await history_sizes(bare.handles, concurrency)
     finally:
         await env.shutdown()
-    report(n, concurrency, t_real, t_bare, real_sizes, bare_sizes)
+    report(n, concurrency, real, bare, real_sizes, bare_sizes)
 
 
-def report(n: int, concurrency: int, t_real: float, t_bare: float, real_sizes: list[int], bare_sizes: list[int]) -> None:
-    ratio = t_real / t_bare
-    print(f"\n{n} applications, {concurrency} at a time, one dev server, worker in this process")
-    print(f"  pipeline (ApplicationWorkflow) : {t_real:8.2f} s   {n / t_real:7.1f} applications/s")
-    print(f"  bare baseline (same shape)     : {t_bare:8.2f} s   {n / t_bare:7.1f} applications/s")
-    print(f"  ratio pipeline / bare          : {ratio:8.2f}     (target <= 1.3: {'met' if ratio <= 1.3 else 'NOT met'})")
+def report(n: int, concurrency: int, real: Kind, bare: Kind, real_sizes: list[int], bare_sizes: list[int]) -> None:
+    ratio = real.seconds / bare.seconds
+    per_round = [a / b for a, b in zip(real.rounds, bare.rounds, strict=True)]
+    print(f"\n{n} applications of each kind, {concurrency} at a time, {len(per_round)} alternating rounds")
+    print(f"  pipeline (ApplicationWorkflow) : {real.seconds:8.2f} s   {n / real.seconds:7.1f} applications/s")
+    print(f"  bare baseline (same shape)     : {bare.seconds:8.2f} s   {n / bare.seconds:7.1f} applications/s")
+    verdict = "met" if ratio <= 1.3 else "NOT met"
+    print(f"  ratio pipeline / bare          : {ratio:8.2f}     (target <= 1.3: {verdict})")
+    print(f"  ratio per round                : {', '.join(f'{x:.2f}' for x in per_round)}")
+    print(f"  seconds per round, pipeline    : {', '.join(f'{x:.1f}' for x in real.rounds)}")
+    print(f"  seconds per round, bare        : {', '.join(f'{x:.1f}' for x in bare.rounds)}")
+    cpu = real.cpu_seconds / bare.cpu_seconds
+    print(f"  CPU of this process (worker)   : {real.cpu_seconds:.1f} s vs {bare.cpu_seconds:.1f} s, ratio {cpu:.2f}")
     mean, top = statistics.mean(real_sizes), max(real_sizes)
-    print(f"  history events per application: mean {mean:.1f}, max {top}   (target <= 300: {'met' if top <= 300 else 'NOT met'})")
+    verdict = "met" if top <= 300 else "NOT met"
+    print(f"  history events per application: mean {mean:.1f}, max {top}   (target <= 300: {verdict})")
     print(f"  history events per bare run   : mean {statistics.mean(bare_sizes):.1f}, max {max(bare_sizes)}")
 
 
@@ -207,8 +262,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=200, help="applications per workflow kind (default 200)")
     parser.add_argument("--concurrency", type=int, default=20, help="applications driven at once (default 20)")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds the n are split into (default 5)")
+    parser.add_argument("--database-url", help="read model (default: a SQLite file in a temporary directory)")
     args = parser.parse_args()
-    asyncio.run(bench(args.n, args.concurrency))
+    asyncio.run(bench(args.n, args.concurrency, max(1, min(args.rounds, args.n)), args.database_url))
 
 
 if __name__ == "__main__":

@@ -115,26 +115,38 @@ class ApplicationMachine(StateMachine):
         return set(Department) == self.model.signed_departments | {department}
 
 
-def machine_for(facts: ApplicationFacts) -> ApplicationMachine:
-    return ApplicationMachine(model=facts, start_value=facts.state)
+class Procedure:
+    """One machine bound to one application's facts, built once (building a machine is the costly part)."""
+
+    def __init__(self, facts: ApplicationFacts):
+        self.facts = facts
+        self.machine = ApplicationMachine(model=facts, start_value=facts.state)
+
+    def allowed(self, department: Department | None = None) -> list[Act]:
+        """The acts the machine would accept now (guards evaluated), in declaration order."""
+        return [Act(e.id) for e in self.machine.enabled_events(department=department)]
+
+    def refusal(self, act: Act, department: Department | None = None) -> str | None:
+        """Why the machine refuses ``act`` now, naming the current state and the acts allowed; None if allowed."""
+        allowed = self.allowed(department)
+        if act in allowed:
+            return None
+        names = ", ".join(a.value for a in allowed) or "none"
+        return f"act {act.value!r} is not allowed in state {self.facts.state.value!r}; allowed now: {names}"
+
+    def apply(self, act: Act, department: Department | None = None) -> Stage:
+        """Perform ``act`` (the machine writes ``facts.state``) and return the new stage."""
+        self.machine.send(act.value, department=department)
+        return self.facts.state
 
 
 def allowed_acts(facts: ApplicationFacts, department: Department | None = None) -> list[Act]:
-    """The acts the machine would accept now (guards evaluated), in declaration order."""
-    machine = machine_for(facts)
-    return [Act(e.id) for e in machine.enabled_events(department=department)]
+    return Procedure(facts).allowed(department)
 
 
 def refusal(facts: ApplicationFacts, act: Act, department: Department | None = None) -> str | None:
-    """Why the machine refuses ``act`` now, naming the current state and the acts allowed; None if allowed."""
-    allowed = allowed_acts(facts, department)
-    if act in allowed:
-        return None
-    names = ", ".join(a.value for a in allowed) or "none"
-    return f"act {act.value!r} is not allowed in state {facts.state.value!r}; allowed now: {names}"
+    return Procedure(facts).refusal(act, department)
 
 
 def apply(facts: ApplicationFacts, act: Act, department: Department | None = None) -> Stage:
-    """Perform ``act`` on ``facts`` (the machine writes ``facts.state``) and return the new stage."""
-    machine_for(facts).send(act.value, department=department)
-    return facts.state
+    return Procedure(facts).apply(act, department)

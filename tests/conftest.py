@@ -5,7 +5,7 @@ import shutil
 import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -121,4 +121,7 @@ def unique(prefix: str = "t") -> str:
 
 
 def today() -> date:
-    return date.today()
+    """Today in Asia/Shanghai (the workflow's dates are Shanghai dates)."""
+    from state.calendar import TZ
+
+    return datetime.now(TZ).date()

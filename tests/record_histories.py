@@ -23,17 +23,31 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError  # noqa: E402
-from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
-from temporalio.testing import WorkflowEnvironment  # noqa: E402
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
-from state.calendar import TZ, WorkingDayCalendar  # noqa: E402
-from state.domain import Department, Level, RevocationReason, Stage  # noqa: E402
-from tests.conftest import RunningWorker, _register_search_attributes, binary, settings_for  # noqa: E402
-from tests.factory import COUNTY, bureau, credit_code, declaration, department, inspector, reviewer, start  # noqa: E402
-from workflows import search_attributes as sa  # noqa: E402
-from workflows.application import ApplicationWorkflow  # noqa: E402
-from workflows.messages import (  # noqa: E402
+from state.calendar import TZ, WorkingDayCalendar
+from state.domain import Department, Level, RevocationReason, Stage
+from tests.conftest import (
+    RunningWorker,
+    _register_search_attributes,
+    binary,
+    settings_for,
+)
+from tests.factory import (
+    COUNTY,
+    bureau,
+    credit_code,
+    declaration,
+    department,
+    inspector,
+    reviewer,
+    start,
+)
+from workflows import search_attributes as sa
+from workflows.application import ApplicationWorkflow
+from workflows.messages import (
     ApplicationView,
     AwardAct,
     CoSignAct,
@@ -257,7 +271,7 @@ async def write(recorded: Recorded) -> None:
         history = await h.fetch_history()
         path = HISTORIES / f"{name}.json"
         path.write_text(json.dumps(history.to_json_dict(), indent=1, ensure_ascii=False) + "\n")
-        print(f"  wrote {path.relative_to(ROOT)} ({len(history.events)} events)")
+        print(f"  wrote {path} ({len(history.events)} events)")
 
 
 async def record(selected: set[str]) -> None:

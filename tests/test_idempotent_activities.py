@@ -2,21 +2,25 @@
 older projection arriving late never moves the application row backwards. Real databases: SQLite, PostgreSQL."""
 
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import func, select
 from temporalio.testing import ActivityEnvironment
 
 from activities.notify import Delivered, NotifyActivities, NotifyRequest, recipients
-from activities.read_model import ObjectionRegistration, Projection, ReadModelActivities, Registered
+from activities.read_model import (
+    ObjectionRegistration,
+    Projection,
+    ReadModelActivities,
+    Registered,
+)
 from db import models
 from db.session import session_for
 from state.domain import Act, Level, Stage
 from tests.factory import bureau, declaration, reviewer
-from workflows.application import _institution_json
 from workflows.messages import ActRecord, Declaration, NoticeWindow, Objection
 
-T0 = datetime(2026, 5, 11, 9, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 5, 11, 9, 30, tzinfo=UTC)
 NOTICE = NoticeWindow(
     published_on=T0.date(), first_day=T0.date(), last_day=T0.date() + timedelta(days=6),
     ends_at=T0 + timedelta(days=7), confirmed=True,
@@ -31,7 +35,7 @@ def projection(decl: Declaration, seq: int, act: Act, state: Stage, objections: 
         level=decl.level,
         county=decl.county,
         round_id=decl.round_id,
-        institution=_institution_json(decl),
+        institution={"name": decl.institution.name, "type": decl.institution.type.value},
         institution_name=decl.institution.name,
         institution_type=decl.institution.type,
         credit_code=decl.institution.credit_code,
@@ -75,7 +79,7 @@ def test_projecting_the_same_act_twice_writes_it_once(database_url):
     assert [(e.seq, e.act, e.reason) for e in events] == [(1, Act.declare, "act 1")]
     assert count_applications(database_url, decl.application_id) == 1
     row = application(database_url, decl.application_id)
-    assert (row.state, row.version, row.updated_at.replace(tzinfo=timezone.utc)) == (Stage.declared, 1, first.act.at)
+    assert (row.state, row.version, row.updated_at.replace(tzinfo=UTC)) == (Stage.declared, 1, first.act.at)
     assert [r.event_written for r in results] == [True, False]  # the retry knows it wrote nothing
 
 
@@ -96,7 +100,7 @@ def test_a_newer_projection_moves_the_row_forward_and_an_older_one_never_back(da
         run(read_model.project, late)
         row = application(database_url, decl.application_id)
         assert (row.state, row.version, row.notice_last_day) == (Stage.publicized, 4, NOTICE.last_day)
-        assert row.updated_at.replace(tzinfo=timezone.utc) == acts[3].act.at
+        assert row.updated_at.replace(tzinfo=UTC) == acts[3].act.at
     events = rows(database_url, models.ApplicationEvent, decl.application_id)
     assert sorted(e.seq for e in events) == [1, 2, 3, 4]  # the late acts are on record, each once
 

@@ -1,11 +1,12 @@
 """The whole pipeline on the dev server: every transition, with the read model on SQLite and PostgreSQL."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import select
 
 from db import models
 from db.session import session_for
+from state.calendar import TZ
 from state.domain import Act, Department, Level, RevocationReason, Stage
 from tests.conftest import RunningWorker, settings_for, unique
 from tests.factory import bureau, declaration, department, inspector, reviewer, start
@@ -41,7 +42,7 @@ async def test_city_level_application_runs_the_whole_pipeline(dev_env, database_
         for dept in (Department.civil_affairs, Department.hrss, Department.drc):
             r = await _co_sign_when_open(h, dept)
         assert r.state == Stage.announced
-        r = await h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "LY-2026-001", date.today()))
+        r = await h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "LY-2026-001", datetime.now(TZ).date()))
         assert r.state == Stage.plaque_awarded
         v = await view(h)
         assert v.notice and v.notice.last_day == date(2026, 5, 9) and v.notice.confirmed

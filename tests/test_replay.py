@@ -48,7 +48,10 @@ def replayer(*workflows: type) -> Replayer:
 
 
 def test_every_branch_of_the_recorder_has_a_golden_file():
-    from tests.record_histories import DEV_BRANCHES, SKIP_BRANCHES  # not at module level: the sandbox re-imports us
+    from tests.record_histories import (  # not at module level: the sandbox re-imports us
+        DEV_BRANCHES,
+        SKIP_BRANCHES,
+    )
 
     recorded = {*DEV_BRANCHES, *SKIP_BRANCHES, "county_revocation_flags_city"}  # the cascade writes two files
     assert sorted(recorded) == BRANCHES

@@ -82,7 +82,7 @@ async def to_awarded(h, level=Level.city, county="兰山区"):
     signer_county = None if level == Level.city else county
     for d in Department:
         await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(d, signer_county), "联合发文1号"))
-    await h.execute_update(ApplicationWorkflow.award, AwardAct(owner, "P-1", date.today()))
+    await h.execute_update(ApplicationWorkflow.award, AwardAct(owner, "P-1", datetime.now(TZ).date()))
 
 
 async def test_refused_acts_leave_no_trace(worker, dev_env):

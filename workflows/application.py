@@ -78,6 +78,7 @@ class ApplicationWorkflow(ApplicationRules):
     def __init__(self, decl: Declaration) -> None:
         self._decl = decl
         self._facts = machine.ApplicationFacts(level=decl.level)
+        self._procedure = machine.Procedure(self._facts)
         self._acts: list[ActRecord] = []
         self._notice: NoticeWindow | None = None
         self._objections: list[Objection] = []
@@ -356,7 +357,7 @@ class ApplicationWorkflow(ApplicationRules):
 
     async def _apply(self, act: Act, actor: Actor, reason: str, **details: str) -> ActResult:
         self._facts.now = workflow.now()
-        machine.apply(self._facts, act, actor.department)
+        self._procedure.apply(act, actor.department)
         await self._record(act, actor, reason, **details)
         return ActResult(
             application_id=self._decl.application_id,

@@ -45,6 +45,7 @@ class ApplicationRules:
 
     _decl: Declaration
     _facts: machine.ApplicationFacts
+    _procedure: machine.Procedure
     _notice: NoticeWindow | None
     _objections: list[Objection]
     _signatures: list[Signature]
@@ -60,15 +61,15 @@ class ApplicationRules:
 
     def _allowed(self, act: Act, department: Department | None = None) -> bool:
         self._facts.now = workflow.now()
-        return act in machine.allowed_acts(self._facts, department)
+        return act in self._procedure.allowed(department)
 
     def _allowed_now(self, department: Department | None = None) -> list[Act]:
         """Acts open to people now; without a department, co_sign counts if any department may still sign."""
         self._facts.now = workflow.now()
-        departments = [department] if department else list(Department)
-        allowed: dict[Act, None] = {}
-        for d in departments:
-            allowed.update(dict.fromkeys(machine.allowed_acts(self._facts, d)))
+        allowed = dict.fromkeys(self._procedure.allowed(department))
+        if department is None and self._facts.notice_closed and self._facts.state == Stage.publicized:
+            if any(Act.co_sign in self._procedure.allowed(d) for d in Department):
+                allowed[Act.co_sign] = None
         return [a for a in allowed if role_for(a, self._decl.level) != Role.system]
 
     def _refusal(self, act: Act, actor: Actor) -> str | None:
@@ -85,7 +86,7 @@ class ApplicationRules:
             if not text or not text.strip():
                 raise refuse("InvalidInput", f"{name} is required and must not be blank", field=name)
         self._facts.now = workflow.now()
-        why = machine.refusal(self._facts, act, actor.department)
+        why = self._procedure.refusal(act, actor.department)
         if why:
             raise refuse(
                 "ActNotAllowed",

@@ -1,0 +1,247 @@
+"""QuotaWorkflow: every decision on one period's quota at one level, one at a time (id ``quota-<period>-<level>``).
+PeriodWorkflow: an admin defines or corrects a period (id ``period-<period>``).
+
+Serializing reservations here means two selections racing for the last place are served one after the other;
+the ``quota_place`` table's partial unique index is the second line of defence.
+"""
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from workflows.application_rules import refuse
+
+with workflow.unsafe.imports_passed_through():
+    from activities.quota import PeriodChangeRecord, PlaceRequest, QuotaActivities, QuotaChangeRecord
+    from state.domain import COUNTIES, Level, Role
+    from workflows.round_messages import (
+        CITY_SCOPE,
+        DefinePeriod,
+        PeriodFacts,
+        PeriodRequest,
+        PeriodStart,
+        PeriodView,
+        QuotaSet,
+        QuotaStart,
+        QuotaUsage,
+        Reservation,
+        Reserve,
+        SetQuota,
+        UsageRequest,
+    )
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+
+
+def quota_workflow_id(period_id: str, level: Level) -> str:
+    return f"quota-{period_id}-{level.value}"
+
+
+def period_workflow_id(period_id: str) -> str:
+    return f"period-{period_id}"
+
+
+def scopes_for(level: Level) -> tuple[str, ...]:
+    return (CITY_SCOPE,) if level == Level.city else COUNTIES
+
+
+def reserver_refusal(level: Level, scope: str, role: Role, county: str | None) -> str | None:
+    """Who may reserve places: the city reviewer for the city quota, a county's bureau for its own."""
+    if level == Level.city:
+        return None if role == Role.city_reviewer else f"the city-level quota is reserved by role 'city_reviewer', not {role.value!r}"
+    if role != Role.county_bureau or county != scope:
+        return f"{scope}'s county-level quota is reserved by {scope}'s county bureau"
+    return None
+
+
+def _rethrow(e: ActivityError) -> ApplicationError:
+    cause = e.cause
+    if isinstance(cause, ApplicationError) and cause.type in ("InvalidInput", "NotFound", "Forbidden", "ActNotAllowed"):
+        return refuse(cause.type, cause.message)
+    raise e
+
+
+@workflow.defn
+class QuotaWorkflow:
+    """Updates: set_quota (admin), reserve (a round's selection). Query: usage."""
+
+    @workflow.init
+    def __init__(self, start: QuotaStart) -> None:
+        self._start = start
+        self._totals = dict(start.totals)
+        self._used = dict(start.used)
+        self._seq = start.seq
+        self._as_of = None
+        self._lock = asyncio.Lock()
+
+    @workflow.run
+    async def run(self, start: QuotaStart) -> None:
+        await workflow.wait_condition(
+            lambda: workflow.info().is_continue_as_new_suggested() and not self._lock.locked()
+        )
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.continue_as_new(
+            QuotaStart(period_id=start.period_id, level=start.level, totals=self._totals, used=self._used, seq=self._seq)
+        )
+
+    @workflow.update
+    async def set_quota(self, act: SetQuota) -> QuotaSet:
+        async with self._lock:
+            self._check_set(act)
+            old = {scope: self._totals.get(scope) for scope in act.totals}
+            seq = self._seq + 1
+            record = QuotaChangeRecord(
+                key=f"{workflow.info().workflow_id}-{seq}",
+                period_id=self._start.period_id,
+                level=self._start.level,
+                old=old,
+                new=dict(act.totals),
+                reason=act.reason.strip(),
+                actor=act.actor,
+                at=workflow.now(),
+                details=dict(act.details),
+            )
+            try:
+                await workflow.execute_activity_method(
+                    QuotaActivities.record_quota_change, record, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+                )
+            except ActivityError as e:
+                raise _rethrow(e) from None
+            self._seq = seq
+            self._totals.update(act.totals)
+            return QuotaSet(
+                period_id=self._start.period_id,
+                level=self._start.level,
+                totals=dict(self._totals),
+                changed={k: [old[k], v] for k, v in act.totals.items() if old[k] != v},
+            )
+
+    @set_quota.validator
+    def _validate_set_quota(self, act: SetQuota) -> None:
+        self._check_set(act)
+
+    @workflow.update
+    async def reserve(self, act: Reserve) -> Reservation:
+        async with self._lock:
+            self._check_reserve(act)
+            total = self._totals[act.scope]
+            request = PlaceRequest(
+                period_id=self._start.period_id,
+                level=self._start.level,
+                scope=act.scope,
+                total=total,
+                round_id=act.round_id,
+                application_ids=list(act.application_ids),
+                at=workflow.now(),
+            )
+            try:
+                grant = await workflow.execute_activity_method(
+                    QuotaActivities.reserve_places, request, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+                )
+            except ActivityError as e:
+                raise _rethrow(e) from None
+            self._used[act.scope] = grant.used_after
+            self._as_of = workflow.now()
+            return Reservation(granted=grant.granted, total=total, available=grant.available, used_after=grant.used_after)
+
+    @reserve.validator
+    def _validate_reserve(self, act: Reserve) -> None:
+        self._check_reserve(act)
+
+    @workflow.query
+    def usage(self, _: UsageRequest) -> QuotaUsage:
+        return QuotaUsage(
+            period_id=self._start.period_id,
+            level=self._start.level,
+            totals=dict(self._totals),
+            used=dict(self._used),
+            as_of=self._as_of,
+        )
+
+    def _check_set(self, act: SetQuota) -> None:
+        if act.actor.role != Role.admin:
+            raise refuse("Forbidden", f"quotas are set by role 'admin', not {act.actor.role.value!r}")
+        if not act.reason.strip():
+            raise refuse("InvalidInput", "reason is required and must not be blank", field="reason")
+        if not act.totals:
+            raise refuse("InvalidInput", "at least one total is required", field="totals")
+        known = scopes_for(self._start.level)
+        for scope, total in act.totals.items():
+            if scope not in known:
+                raise refuse("InvalidInput", f"{scope!r} is not a scope of the {self._start.level.value}-level quota; known: {', '.join(known)}", field="totals")
+            if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+                raise refuse("InvalidInput", f"the total for {scope} must be a whole number ≥ 0, got {total!r}", field="totals")
+
+    def _check_reserve(self, act: Reserve) -> None:
+        why = reserver_refusal(self._start.level, act.scope, act.actor.role, act.actor.county)
+        if why:
+            raise refuse("Forbidden", why)
+        if act.scope not in self._totals:
+            raise refuse(
+                "InvalidInput",
+                f"no {self._start.level.value}-level quota is set for {act.scope} in period {self._start.period_id}",
+                field="scope",
+            )
+        if len(set(act.application_ids)) != len(act.application_ids):
+            raise refuse("InvalidInput", "an application is listed twice", field="application_ids")
+
+
+@workflow.defn
+class PeriodWorkflow:
+    """Update: define (admin; creates or corrects the period, each change recorded). Query: current."""
+
+    @workflow.init
+    def __init__(self, start: PeriodStart) -> None:
+        self._id = start.period_id
+        self._current = start.current
+        self._seq = start.seq
+        self._lock = asyncio.Lock()
+
+    @workflow.run
+    async def run(self, start: PeriodStart) -> None:
+        await workflow.wait_condition(lambda: workflow.info().is_continue_as_new_suggested() and not self._lock.locked())
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.continue_as_new(PeriodStart(period_id=self._id, current=self._current, seq=self._seq))
+
+    @workflow.update
+    async def define(self, act: DefinePeriod) -> PeriodView:
+        async with self._lock:
+            self._check(act)
+            new = PeriodFacts(self._id, act.name.strip(), act.start_year, act.end_year)
+            seq = self._seq + 1
+            await workflow.execute_activity_method(
+                QuotaActivities.record_period_change,
+                PeriodChangeRecord(
+                    key=f"{workflow.info().workflow_id}-{seq}", old=self._current, new=new,
+                    reason=act.reason.strip(), actor=act.actor, at=workflow.now(),
+                ),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )  # fmt: skip
+            self._seq, self._current = seq, new
+            return self.current(PeriodRequest())
+
+    @define.validator
+    def _validate_define(self, act: DefinePeriod) -> None:
+        self._check(act)
+
+    @workflow.query
+    def current(self, _: PeriodRequest) -> PeriodView:
+        return PeriodView(period_id=self._id, current=self._current, changes=self._seq)
+
+    def _check(self, act: DefinePeriod) -> None:
+        if act.actor.role != Role.admin:
+            raise refuse("Forbidden", f"periods are defined by role 'admin', not {act.actor.role.value!r}")
+        for name in ("name", "reason"):
+            if not getattr(act, name).strip():
+                raise refuse("InvalidInput", f"{name} is required and must not be blank", field=name)
+        if not 2000 <= act.start_year <= act.end_year <= 2100:
+            raise refuse(
+                "InvalidInput",
+                f"the period runs from start_year to end_year (2000–2100), got {act.start_year}–{act.end_year}",
+                field="start_year",
+            )
