@@ -4,6 +4,7 @@
     biaogan worker              the worker alone (same as ``python worker.py``)
     biaogan demo                one city-level application through the whole pipeline
     biaogan users create …      a user and their bearer token (printed as the last line)
+    biaogan import-titles FILE  titles awarded before the system, from CSV (validated; all or nothing)
     biaogan diagram             the state machine as a Mermaid diagram (README)
 """
 
@@ -136,6 +137,22 @@ def users(args: argparse.Namespace) -> None:
     print(token)
 
 
+def import_titles(args: argparse.Namespace) -> None:
+    from db.historic_import import import_titles as run_import
+
+    def progress(done: int, total: int) -> None:
+        bar = "#" * (30 * done // max(total, 1))
+        print(f"\r[{bar:<30}] {done}/{total}", end="", flush=True)
+
+    report = run_import(args.file, get_settings().database_url, progress)
+    print()
+    if report.errors:
+        for error in report.errors:
+            print(error, file=sys.stderr)
+        sys.exit(f"{len(report.errors)} problem(s); nothing was imported")
+    print(f"{report.written} imported, {report.skipped} already there")
+
+
 def demo(args: argparse.Namespace) -> None:
     from demo import run_demo
 
@@ -163,6 +180,9 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("worker", help="run the worker only").set_defaults(func=worker)
     sub.add_parser("demo", help="walk one city-level application through the pipeline").set_defaults(func=demo)
     sub.add_parser("diagram", help="print the state machine as Mermaid").set_defaults(func=diagram)
+    imp = sub.add_parser("import-titles", help="import titles awarded before the system from CSV (all or nothing)")
+    imp.add_argument("file")
+    imp.set_defaults(func=import_titles)
     u = sub.add_parser("users", help="manage users").add_subparsers(dest="users_command", required=True)
     c = u.add_parser("create", help="create a user and print their token (last line)")
     c.add_argument("--name", required=True)

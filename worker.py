@@ -13,13 +13,23 @@ from activities.calendar import CalendarActivities
 from activities.filing import FilingActivities, FilingSettings
 from activities.notify import NotifyActivities
 from activities.read_model import ReadModelActivities
+from activities.rounds import round_activities_for
 from config import Settings, get_settings
 from db.session import get_engine
 from workflows.application import ApplicationWorkflow
 from workflows.filing import FilingDeadlineWorkflow
 from workflows.filing_schedule import FilingYearWorkflow
+from workflows.quota import PeriodWorkflow, QuotaWorkflow
+from workflows.round import RoundWorkflow
 
-WORKFLOWS = [ApplicationWorkflow, FilingDeadlineWorkflow, FilingYearWorkflow]
+WORKFLOWS = [
+    ApplicationWorkflow,
+    FilingDeadlineWorkflow,
+    FilingYearWorkflow,
+    RoundWorkflow,
+    QuotaWorkflow,
+    PeriodWorkflow,
+]
 log = logging.getLogger("biaogan.worker")
 
 
@@ -52,7 +62,8 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
-        activities=activities_for(settings),
+        activities=activities_for(settings)
+        + round_activities_for(settings.database_url, client, settings.calendar_overrides),
         activity_executor=executor,
         max_concurrent_activities=16,
     )

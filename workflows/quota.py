@@ -15,7 +15,12 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from workflows.application_rules import refuse
 
 with workflow.unsafe.imports_passed_through():
-    from activities.quota import PeriodChangeRecord, PlaceRequest, QuotaActivities, QuotaChangeRecord
+    from activities.quota import (
+        PeriodChangeRecord,
+        PlaceRequest,
+        QuotaActivities,
+        QuotaChangeRecord,
+    )
     from state.domain import COUNTIES, Level, Role
     from workflows.round_messages import (
         CITY_SCOPE,
@@ -34,7 +39,9 @@ with workflow.unsafe.imports_passed_through():
     )
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
-RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
+)
 
 
 def quota_workflow_id(period_id: str, level: Level) -> str:
@@ -49,10 +56,16 @@ def scopes_for(level: Level) -> tuple[str, ...]:
     return (CITY_SCOPE,) if level == Level.city else COUNTIES
 
 
-def reserver_refusal(level: Level, scope: str, role: Role, county: str | None) -> str | None:
+def reserver_refusal(
+    level: Level, scope: str, role: Role, county: str | None
+) -> str | None:
     """Who may reserve places: the city reviewer for the city quota, a county's bureau for its own."""
     if level == Level.city:
-        return None if role == Role.city_reviewer else f"the city-level quota is reserved by role 'city_reviewer', not {role.value!r}"
+        return (
+            None
+            if role == Role.city_reviewer
+            else f"the city-level quota is reserved by role 'city_reviewer', not {role.value!r}"
+        )
     if role != Role.county_bureau or county != scope:
         return f"{scope}'s county-level quota is reserved by {scope}'s county bureau"
     return None
@@ -60,7 +73,12 @@ def reserver_refusal(level: Level, scope: str, role: Role, county: str | None) -
 
 def _rethrow(e: ActivityError) -> ApplicationError:
     cause = e.cause
-    if isinstance(cause, ApplicationError) and cause.type in ("InvalidInput", "NotFound", "Forbidden", "ActNotAllowed"):
+    if isinstance(cause, ApplicationError) and cause.type in (
+        "InvalidInput",
+        "NotFound",
+        "Forbidden",
+        "ActNotAllowed",
+    ):
         return refuse(cause.type, cause.message)
     raise e
 
@@ -81,11 +99,20 @@ class QuotaWorkflow:
     @workflow.run
     async def run(self, start: QuotaStart) -> None:
         await workflow.wait_condition(
-            lambda: workflow.info().is_continue_as_new_suggested() and not self._lock.locked()
+            lambda: (
+                workflow.info().is_continue_as_new_suggested()
+                and not self._lock.locked()
+            )
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(
-            QuotaStart(period_id=start.period_id, level=start.level, totals=self._totals, used=self._used, seq=self._seq)
+            QuotaStart(
+                period_id=start.period_id,
+                level=start.level,
+                totals=self._totals,
+                used=self._used,
+                seq=self._seq,
+            )
         )
 
     @workflow.update
@@ -107,7 +134,10 @@ class QuotaWorkflow:
             )
             try:
                 await workflow.execute_activity_method(
-                    QuotaActivities.record_quota_change, record, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+                    QuotaActivities.record_quota_change,
+                    record,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=RETRY,
                 )
             except ActivityError as e:
                 raise _rethrow(e) from None
@@ -140,13 +170,21 @@ class QuotaWorkflow:
             )
             try:
                 grant = await workflow.execute_activity_method(
-                    QuotaActivities.reserve_places, request, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+                    QuotaActivities.reserve_places,
+                    request,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=RETRY,
                 )
             except ActivityError as e:
                 raise _rethrow(e) from None
             self._used[act.scope] = grant.used_after
             self._as_of = workflow.now()
-            return Reservation(granted=grant.granted, total=total, available=grant.available, used_after=grant.used_after)
+            return Reservation(
+                granted=grant.granted,
+                total=total,
+                available=grant.available,
+                used_after=grant.used_after,
+            )
 
     @reserve.validator
     def _validate_reserve(self, act: Reserve) -> None:
@@ -164,20 +202,39 @@ class QuotaWorkflow:
 
     def _check_set(self, act: SetQuota) -> None:
         if act.actor.role != Role.admin:
-            raise refuse("Forbidden", f"quotas are set by role 'admin', not {act.actor.role.value!r}")
+            raise refuse(
+                "Forbidden",
+                f"quotas are set by role 'admin', not {act.actor.role.value!r}",
+            )
         if not act.reason.strip():
-            raise refuse("InvalidInput", "reason is required and must not be blank", field="reason")
+            raise refuse(
+                "InvalidInput",
+                "reason is required and must not be blank",
+                field="reason",
+            )
         if not act.totals:
-            raise refuse("InvalidInput", "at least one total is required", field="totals")
+            raise refuse(
+                "InvalidInput", "at least one total is required", field="totals"
+            )
         known = scopes_for(self._start.level)
         for scope, total in act.totals.items():
             if scope not in known:
-                raise refuse("InvalidInput", f"{scope!r} is not a scope of the {self._start.level.value}-level quota; known: {', '.join(known)}", field="totals")
+                raise refuse(
+                    "InvalidInput",
+                    f"{scope!r} is not a scope of the {self._start.level.value}-level quota; known: {', '.join(known)}",
+                    field="totals",
+                )
             if not isinstance(total, int) or isinstance(total, bool) or total < 0:
-                raise refuse("InvalidInput", f"the total for {scope} must be a whole number ≥ 0, got {total!r}", field="totals")
+                raise refuse(
+                    "InvalidInput",
+                    f"the total for {scope} must be a whole number ≥ 0, got {total!r}",
+                    field="totals",
+                )
 
     def _check_reserve(self, act: Reserve) -> None:
-        why = reserver_refusal(self._start.level, act.scope, act.actor.role, act.actor.county)
+        why = reserver_refusal(
+            self._start.level, act.scope, act.actor.role, act.actor.county
+        )
         if why:
             raise refuse("Forbidden", why)
         if act.scope not in self._totals:
@@ -187,7 +244,11 @@ class QuotaWorkflow:
                 field="scope",
             )
         if len(set(act.application_ids)) != len(act.application_ids):
-            raise refuse("InvalidInput", "an application is listed twice", field="application_ids")
+            raise refuse(
+                "InvalidInput",
+                "an application is listed twice",
+                field="application_ids",
+            )
 
 
 @workflow.defn
@@ -203,9 +264,16 @@ class PeriodWorkflow:
 
     @workflow.run
     async def run(self, start: PeriodStart) -> None:
-        await workflow.wait_condition(lambda: workflow.info().is_continue_as_new_suggested() and not self._lock.locked())
+        await workflow.wait_condition(
+            lambda: (
+                workflow.info().is_continue_as_new_suggested()
+                and not self._lock.locked()
+            )
+        )
         await workflow.wait_condition(workflow.all_handlers_finished)
-        workflow.continue_as_new(PeriodStart(period_id=self._id, current=self._current, seq=self._seq))
+        workflow.continue_as_new(
+            PeriodStart(period_id=self._id, current=self._current, seq=self._seq)
+        )
 
     @workflow.update
     async def define(self, act: DefinePeriod) -> PeriodView:
@@ -235,10 +303,17 @@ class PeriodWorkflow:
 
     def _check(self, act: DefinePeriod) -> None:
         if act.actor.role != Role.admin:
-            raise refuse("Forbidden", f"periods are defined by role 'admin', not {act.actor.role.value!r}")
+            raise refuse(
+                "Forbidden",
+                f"periods are defined by role 'admin', not {act.actor.role.value!r}",
+            )
         for name in ("name", "reason"):
             if not getattr(act, name).strip():
-                raise refuse("InvalidInput", f"{name} is required and must not be blank", field=name)
+                raise refuse(
+                    "InvalidInput",
+                    f"{name} is required and must not be blank",
+                    field=name,
+                )
         if not 2000 <= act.start_year <= act.end_year <= 2100:
             raise refuse(
                 "InvalidInput",

@@ -29,8 +29,8 @@ with workflow.unsafe.imports_passed_through():
         RoundRecord,
         RoundReserve,
     )
-    from state.domain import COUNTIES, Actor, Level, Role
-    from state.ranking import METHODS, Ranked, rank, weight_problems
+    from state.domain import Actor, Level, Role
+    from state.ranking import Ranked, rank
     from workflows.round_messages import (
         CITY_SCOPE,
         CloseReview,
@@ -45,52 +45,26 @@ with workflow.unsafe.imports_passed_through():
         ScoresRecorded,
         WindowRequest,
     )
+    from workflows.round_rules import opinion, plan_problems, window_text
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
-RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
+)
 
 
 def round_workflow_id(round_id: str) -> str:
     return f"round-{round_id}"
 
 
-def plan_problems(plan: RoundPlan) -> list[str]:
-    """Why a round cannot be created as planned; empty when it can (the API answers 422 with these)."""
-    out = []
-    if not plan.round_id.strip() or not plan.name.strip():
-        out.append("round_id and name are required")
-    if plan.opens_at.tzinfo is None or plan.closes_at.tzinfo is None:
-        out.append("opens_at and closes_at need a time zone (Asia/Shanghai: +08:00)")
-    elif plan.closes_at <= plan.opens_at:
-        out.append(f"the window must close after it opens ({plan.opens_at.isoformat()} – {plan.closes_at.isoformat()})")
-    out += weight_problems(plan.weights)
-    actor = plan.created_by
-    if plan.level == Level.city:
-        if plan.owner_county:
-            out.append("a city-level round is owned by the city: owner_county must be empty")
-        if actor.role != Role.city_reviewer:
-            out.append(f"city-level rounds are created by role 'city_reviewer', not {actor.role.value!r}")
-    else:
-        if plan.owner_county not in COUNTIES:
-            out.append(f"a county-level round needs its owner county (one of {'、'.join(COUNTIES)})")
-        elif actor.role != Role.county_bureau or actor.county != plan.owner_county:
-            out.append(f"{plan.owner_county}'s county-level rounds are created by {plan.owner_county}'s county bureau")
-    if not 1 <= plan.reminder_working_days <= 30:
-        out.append("reminder_working_days must be between 1 and 30")
-    if plan.reviewers_required < 1 or plan.check_every_minutes < 1:
-        out.append("reviewers_required and check_every_minutes must be at least 1")
-    return out
-
-
-def window_text(w: RoundWindow) -> str:
-    f = "%Y-%m-%d %H:%M"
-    return f"{w.opens_at.astimezone(SHANGHAI).strftime(f)} – {w.closes_at.astimezone(SHANGHAI).strftime(f)} (Asia/Shanghai)"
-
-
-async def declaration_window_refusal(client: Client, round_id: str, now: datetime) -> str | None:
+async def declaration_window_refusal(
+    client: Client, round_id: str, now: datetime
+) -> str | None:
     """Why a declaration in ``round_id`` at ``now`` is refused (naming the window); None inside the window."""
     try:
-        w = await client.get_workflow_handle(round_workflow_id(round_id)).query(RoundWorkflow.window, WindowRequest())
+        w = await client.get_workflow_handle(round_workflow_id(round_id)).query(
+            RoundWorkflow.window, WindowRequest()
+        )
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
             return f"round {round_id!r} does not exist (批次不存在)"
@@ -120,7 +94,9 @@ class RoundWorkflow:
         self._nudged = False
         self._attempts = 0
         self._reminded: list[str] = []
-        self._table = RankingTable(round_id=plan.round_id, phase=self._phase, final=False, rows=[])
+        self._table = RankingTable(
+            round_id=plan.round_id, phase=self._phase, final=False, rows=[]
+        )
 
     @workflow.run
     async def run(self, plan: RoundPlan) -> RoundOutcome:
@@ -143,7 +119,9 @@ class RoundWorkflow:
                 self._attempts += 1
                 await self._enter(RoundPhase.reviewing)
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return RoundOutcome(round_id=plan.round_id, ranking=self.ranking(RankingRequest()))
+        return RoundOutcome(
+            round_id=plan.round_id, ranking=self.ranking(RankingRequest())
+        )
 
     # ---- timers ----------------------------------------------------------------------------------
     async def _sleep_until(self, moment: datetime) -> None:
@@ -157,7 +135,9 @@ class RoundWorkflow:
         while workflow.now() < plan.closes_at:
             when = await workflow.execute_activity_method(
                 RoundActivities.plan_reminder,
-                ReminderRequest(closes_at=plan.closes_at, working_days=plan.reminder_working_days),
+                ReminderRequest(
+                    closes_at=plan.closes_at, working_days=plan.reminder_working_days
+                ),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,
             )
@@ -166,7 +146,14 @@ class RoundWorkflow:
                 continue
             sent = await workflow.execute_activity_method(
                 RoundActivities.remind_undeclared,
-                ReminderSend(plan.round_id, plan.name, plan.level, plan.owner_county, plan.closes_at, workflow.now()),
+                ReminderSend(
+                    plan.round_id,
+                    plan.name,
+                    plan.level,
+                    plan.owner_county,
+                    plan.closes_at,
+                    workflow.now(),
+                ),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,
             )
@@ -185,27 +172,44 @@ class RoundWorkflow:
                 if self._close is None and ranked and all(r.complete for r in ranked):
                     return plan.created_by, "全部候选人评分完毕，自动择优", None
             if self._close is not None:
-                return self._close.actor, self._close.reason.strip(), self._close.published_on
+                return (
+                    self._close.actor,
+                    self._close.reason.strip(),
+                    self._close.published_on,
+                )
             try:
                 await workflow.wait_condition(
-                    lambda: self._close is not None or self._nudged, timeout=timedelta(minutes=plan.check_every_minutes)
+                    lambda: self._close is not None or self._nudged,
+                    timeout=timedelta(minutes=plan.check_every_minutes),
                 )
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             self._nudged = False
 
     # ---- selection -------------------------------------------------------------------------------
-    async def _select(self, actor: Actor, reason: str, published_on: date | None) -> None:
+    async def _select(
+        self, actor: Actor, reason: str, published_on: date | None
+    ) -> None:
         plan = self._plan
         await self._enter(RoundPhase.selecting)
         found = await self._gather()
         ranked = rank(found.candidates, plan.weights, plan.reviewers_required)
         scope = CITY_SCOPE if plan.level == Level.city else plan.owner_county or ""
-        reserve = Reserve(actor=actor, round_id=plan.round_id, scope=scope, application_ids=[r.candidate.application_id for r in ranked])
+        reserve = Reserve(
+            actor=actor,
+            round_id=plan.round_id,
+            scope=scope,
+            application_ids=[r.candidate.application_id for r in ranked],
+        )
         try:
             reservation = await workflow.execute_activity_method(
                 RoundActivities.reserve_for_round,
-                RoundReserve(period_id=plan.period_id, level=plan.level, round_id=plan.round_id, reserve=reserve),
+                RoundReserve(
+                    period_id=plan.period_id,
+                    level=plan.level,
+                    round_id=plan.round_id,
+                    reserve=reserve,
+                ),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,
             )
@@ -220,7 +224,15 @@ class RoundWorkflow:
                 application_id=r.candidate.application_id,
                 level=plan.level,
                 chosen=r.candidate.application_id in granted,
-                opinion=_opinion(plan.round_id, r, m, k, r.candidate.application_id in granted, actor, reason),
+                opinion=opinion(
+                    plan.round_id,
+                    r,
+                    m,
+                    k,
+                    r.candidate.application_id in granted,
+                    actor,
+                    reason,
+                ),
                 published_on=published,
                 actor=actor,
             )
@@ -230,7 +242,10 @@ class RoundWorkflow:
             applied = await asyncio.gather(
                 *(
                     workflow.execute_activity_method(
-                        RoundActivities.apply_decision, d, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+                        RoundActivities.apply_decision,
+                        d,
+                        start_to_close_timeout=ACTIVITY_TIMEOUT,
+                        retry_policy=RETRY,
                     )
                     for d in decisions
                 )
@@ -256,7 +271,9 @@ class RoundWorkflow:
             retry_policy=RETRY,
         )
 
-    def _tabulate(self, ranked: list[Ranked], found: Candidates, final: bool) -> RankingTable:
+    def _tabulate(
+        self, ranked: list[Ranked], found: Candidates, final: bool
+    ) -> RankingTable:
         rows = [
             RankingRow(
                 rank=r.rank,
@@ -265,7 +282,10 @@ class RoundWorkflow:
                 county=r.candidate.county,
                 weighted_score=round(float(r.score), 4),
                 weighted_score_exact=str(r.score),
-                means={k: (round(float(v), 4) if v is not None else None) for k, v in r.means.items()},
+                means={
+                    k: (round(float(v), 4) if v is not None else None)
+                    for k, v in r.means.items()
+                },
                 reviewers=len(r.candidate.sheets),
                 complete=r.complete,
                 honours=r.candidate.honours,
@@ -301,9 +321,13 @@ class RoundWorkflow:
         attempts = self._attempts
         self._close = act
         self._table.problem = ""
-        await workflow.wait_condition(lambda: self._phase == RoundPhase.selected or self._attempts > attempts)
+        await workflow.wait_condition(
+            lambda: self._phase == RoundPhase.selected or self._attempts > attempts
+        )
         if self._phase != RoundPhase.selected:
-            raise refuse("InvalidInput", f"selection could not be made: {self._table.problem}")
+            raise refuse(
+                "InvalidInput", f"selection could not be made: {self._table.problem}"
+            )
         return self.ranking(RankingRequest())
 
     @close_review.validator
@@ -317,7 +341,15 @@ class RoundWorkflow:
     @workflow.query
     def window(self, _: WindowRequest) -> RoundWindow:
         p = self._plan
-        return RoundWindow(p.round_id, p.name, p.level, p.owner_county, p.opens_at, p.closes_at, self._phase)
+        return RoundWindow(
+            p.round_id,
+            p.name,
+            p.level,
+            p.owner_county,
+            p.opens_at,
+            p.closes_at,
+            self._phase,
+        )
 
     @workflow.query
     def ranking(self, _: RankingRequest) -> RankingTable:
@@ -330,14 +362,30 @@ class RoundWorkflow:
     def _check_close(self, act: CloseReview) -> None:
         p = self._plan
         if p.level == Level.city and act.actor.role != Role.city_reviewer:
-            raise refuse("Forbidden", f"a city-level round's review is closed by role 'city_reviewer', not {act.actor.role.value!r}")
-        if p.level == Level.county and (act.actor.role != Role.county_bureau or act.actor.county != p.owner_county):
-            raise refuse("Forbidden", f"this county-level round's review is closed by {p.owner_county}'s county bureau")
+            raise refuse(
+                "Forbidden",
+                f"a city-level round's review is closed by role 'city_reviewer', not {act.actor.role.value!r}",
+            )
+        if p.level == Level.county and (
+            act.actor.role != Role.county_bureau or act.actor.county != p.owner_county
+        ):
+            raise refuse(
+                "Forbidden",
+                f"this county-level round's review is closed by {p.owner_county}'s county bureau",
+            )
         if not act.reason.strip():
-            raise refuse("InvalidInput", "reason is required and must not be blank", field="reason")
+            raise refuse(
+                "InvalidInput",
+                "reason is required and must not be blank",
+                field="reason",
+            )
         today = workflow.now().astimezone(SHANGHAI).date()
         if act.published_on and act.published_on > today:
-            raise refuse("InvalidInput", f"published_on {act.published_on} is in the future (today is {today})", field="published_on")
+            raise refuse(
+                "InvalidInput",
+                f"published_on {act.published_on} is in the future (today is {today})",
+                field="published_on",
+            )
         if self._phase != RoundPhase.reviewing or self._close is not None:
             raise refuse(
                 "ActNotAllowed",
@@ -349,12 +397,3 @@ class RoundWorkflow:
 
 def _message(e: ActivityError) -> str:
     return e.cause.message if isinstance(e.cause, ApplicationError) else str(e)
-
-
-def _opinion(round_id: str, r: Ranked, m: int, k: int, chosen: bool, actor: Actor, reason: str) -> str:
-    verdict = "入选" if chosen else "未入选"
-    marks = "，".join(f"{name} {float(v):.2f}" for name, v in r.means.items() if name in METHODS and v is not None)
-    return (
-        f"批次 {round_id} 择优{verdict}：排名第{r.rank}/{m}名，名额{k}，加权得分{float(r.score):.2f}（{marks or '无评分'}）"
-        f" — rank {r.rank} of {m}, quota {k}。{actor.name}结束评审：{reason}"
-    )

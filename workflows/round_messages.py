@@ -64,7 +64,9 @@ class SetQuota:
     actor: Actor
     totals: dict[str, int]
     reason: str
-    details: dict[str, str] = field(default_factory=dict)  # e.g. the apportionment's working, when adopted
+    details: dict[str, str] = field(
+        default_factory=dict
+    )  # e.g. the apportionment's working, when adopted
 
 
 @dataclass
@@ -103,7 +105,9 @@ class QuotaUsage:
     period_id: str
     level: Level
     totals: dict[str, int]
-    used: dict[str, int]  # as of the last decision; the API reads live usage from the database
+    used: dict[
+        str, int
+    ]  # as of the last decision; the API reads live usage from the database
     as_of: datetime | None
 
 
@@ -124,19 +128,25 @@ class RoundPlan:
     period_id: str
     opens_at: datetime  # aware; shown in Asia/Shanghai
     closes_at: datetime
-    weights: dict[str, float]  # written / defence / field_inspection -> weight, adding up to 1
+    weights: dict[
+        str, float
+    ]  # written / defence / field_inspection -> weight, adding up to 1
     created_by: Actor  # the city reviewer (city level) or the county bureau (county level) who owns the round
     owner_county: str | None = None  # county-level rounds: the county that runs it
     reminder_working_days: int = 3
     reviewers_required: int = 1  # complete when this many reviewers scored every method
-    check_every_minutes: int = 60  # how often the round looks whether every candidate has its scores
+    check_every_minutes: int = (
+        60  # how often the round looks whether every candidate has its scores
+    )
 
 
 @dataclass
 class CloseReview:
     actor: Actor
     reason: str
-    published_on: date | None = None  # the joint notice's publication day; today when empty
+    published_on: date | None = (
+        None  # the joint notice's publication day; today when empty
+    )
 
 
 @dataclass
@@ -189,7 +199,9 @@ class RankingTable:
     phase: RoundPhase
     final: bool
     rows: list[RankingRow]
-    not_ranked: list[str] = field(default_factory=list)  # in the round but not at the review stage
+    not_ranked: list[str] = field(
+        default_factory=list
+    )  # in the round but not at the review stage
     quota_total: int | None = None
     places_available: int | None = None
     published_on: date | None = None

@@ -1,0 +1,322 @@
+"""Quota and period activities: the database side of QuotaWorkflow and PeriodWorkflow.
+
+Places are counted from the database every time a reservation is served: the places held by applications
+now rejected, withdrawn or revoked are released first, then titles that hold no place yet (imported
+historic titles of the period, applications that reached the notice without a round) are given one, and
+only then is what remains granted. Every write is keyed, so a retried activity changes nothing twice.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from db import models
+from db.rounds import (
+    EvaluationRound,
+    HistoricTitle,
+    Period,
+    PeriodChange,
+    QuotaChange,
+    QuotaPlace,
+    engine_for,
+)
+from db.session import insert_ignore
+from state.domain import Actor, Level, Stage
+from workflows.round_messages import CITY_SCOPE, PeriodFacts
+
+log = logging.getLogger(__name__)
+
+RELEASING = (Stage.rejected, Stage.withdrawn, Stage.revoked)
+# Stages that hold a place: chosen, under notice, announced, awarded.
+HOLDING: dict[Level, tuple[Stage, ...]] = {
+    Level.city: (
+        Stage.city_reviewed,
+        Stage.publicized,
+        Stage.announced,
+        Stage.plaque_awarded,
+    ),
+    Level.county: (
+        Stage.county_reviewed,
+        Stage.publicized,
+        Stage.announced,
+        Stage.plaque_awarded,
+    ),
+}
+
+
+@dataclass
+class QuotaChangeRecord:
+    key: str
+    period_id: str
+    level: Level
+    old: dict[str, int | None]
+    new: dict[str, int]
+    reason: str
+    actor: Actor
+    at: datetime
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PeriodChangeRecord:
+    key: str
+    old: PeriodFacts | None
+    new: PeriodFacts
+    reason: str
+    actor: Actor
+    at: datetime
+
+
+@dataclass
+class Recorded:
+    written: int
+
+
+@dataclass
+class PlaceRequest:
+    period_id: str
+    level: Level
+    scope: str
+    total: int
+    round_id: str
+    application_ids: list[str]
+    at: datetime
+
+
+@dataclass
+class PlaceGrant:
+    granted: list[str]
+    available: int
+    used_after: int
+    released: list[str]
+    placed: list[
+        str
+    ]  # titles given a place they did not hold (historic, or outside any round)
+
+
+def _invalid(message: str) -> ApplicationError:
+    return ApplicationError(message, type="InvalidInput", non_retryable=True)
+
+
+def _actor(a: Actor) -> dict:
+    return {
+        "actor_user_id": a.user_id,
+        "actor_name": a.name,
+        "actor_role": a.role.value,
+    }
+
+
+def _period(s: Session, period_id: str) -> Period:
+    period = s.get(Period, period_id)
+    if period is None:
+        raise _invalid(
+            f"period {period_id!r} is not defined; an admin defines it first"
+        )
+    return period
+
+
+def _scope_of(level: Level, county: str) -> str:
+    return CITY_SCOPE if level == Level.city else county
+
+
+@dataclass
+class Reconciliation:
+    active: list[QuotaPlace]
+    release: list[tuple[QuotaPlace, Stage]]
+    unplaced: list[
+        str
+    ]  # application ids ("historic:<id>" for imported titles) holding a title without a place
+
+
+def reconcile(s: Session, period: Period, level: Level, scope: str) -> Reconciliation:
+    """What the database says about one scope's places now (reads only)."""
+    active = list(
+        s.exec(
+            select(QuotaPlace).where(
+                QuotaPlace.period_id == period.id,
+                QuotaPlace.level == level.value,
+                QuotaPlace.scope == scope,
+                QuotaPlace.released_at.is_(None),  # type: ignore[union-attr]
+            )
+        ).all()
+    )
+    ids = [p.application_id for p in active]
+    states = (
+        dict(
+            s.exec(
+                select(models.Application.id, models.Application.state).where(
+                    models.Application.id.in_(ids)
+                )
+            ).all()  # type: ignore[attr-defined]
+        )
+        if ids
+        else {}
+    )
+    release = [
+        (p, states[p.application_id])
+        for p in active
+        if states.get(p.application_id) in RELEASING
+    ]
+    placed_anywhere = set(
+        s.exec(
+            select(QuotaPlace.application_id).where(QuotaPlace.released_at.is_(None))
+        ).all()  # type: ignore[union-attr]
+    )
+    rounds = select(EvaluationRound.id).where(EvaluationRound.period_id == period.id)
+    q = select(
+        models.Application.id,
+        models.Application.round_id,
+        models.Application.declared_at,
+    ).where(
+        models.Application.level == level,
+        models.Application.state.in_(HOLDING[level]),  # type: ignore[attr-defined]
+    )
+    if level == Level.county:
+        q = q.where(models.Application.county == scope)
+    in_rounds = set(s.exec(rounds).all())
+    unplaced = []
+    for app_id, round_id, declared_at in s.exec(q).all():
+        belongs = (
+            round_id in in_rounds
+            if round_id
+            else period.start_year <= declared_at.year <= period.end_year
+        )
+        if belongs and app_id not in placed_anywhere:
+            unplaced.append(app_id)
+    hq = select(HistoricTitle.id, HistoricTitle.awarded_on).where(
+        HistoricTitle.level == level.value
+    )
+    if level == Level.county:
+        hq = hq.where(HistoricTitle.county == scope)
+    for hid, awarded_on in s.exec(hq).all():
+        key = f"historic:{hid}"
+        if (
+            period.start_year <= awarded_on.year <= period.end_year
+            and key not in placed_anywhere
+        ):
+            unplaced.append(key)
+    return Reconciliation(active=active, release=release, unplaced=sorted(unplaced))
+
+
+def live_usage(
+    database_url: str, period_id: str, level: Level, scopes: list[str]
+) -> dict[str, int]:
+    """Places in use per scope as the next reservation would count them (read only; for the API)."""
+    with Session(engine_for(database_url)) as s:
+        period = s.get(Period, period_id)
+        if period is None:
+            return {}
+        out = {}
+        for scope in scopes:
+            r = reconcile(s, period, level, scope)
+            out[scope] = len(r.active) - len(r.release) + len(r.unplaced)
+        return out
+
+
+class QuotaActivities:
+    def __init__(self, database_url: str):
+        self.database_url = database_url
+
+    @activity.defn
+    def record_quota_change(self, r: QuotaChangeRecord) -> Recorded:
+        written = 0
+        with Session(engine_for(self.database_url)) as s:
+            _period(s, r.period_id)
+            for scope, new in sorted(r.new.items()):
+                row = {
+                    "key": r.key, "period_id": r.period_id, "level": r.level.value, "scope": scope,
+                    "old_total": r.old.get(scope), "new_total": new, "reason": r.reason, "at": r.at,
+                    "details": dict(r.details), **_actor(r.actor),
+                }  # fmt: skip
+                written += insert_ignore(s, QuotaChange, row, ["key", "scope"])
+            s.commit()
+        return Recorded(written=written)
+
+    @activity.defn
+    def record_period_change(self, r: PeriodChangeRecord) -> Recorded:
+        new = r.new
+        with Session(engine_for(self.database_url)) as s:
+            written = insert_ignore(
+                s,
+                PeriodChange,
+                {"key": r.key, "period_id": new.period_id, "old": r.old.__dict__ if r.old else None,
+                 "new": dict(new.__dict__), "reason": r.reason, "at": r.at, **_actor(r.actor)},
+                ["key"],
+            )  # fmt: skip
+            values = {
+                "name": new.name,
+                "start_year": new.start_year,
+                "end_year": new.end_year,
+                "updated_at": r.at,
+            }
+            if not insert_ignore(s, Period, {"id": new.period_id, **values}, ["id"]):
+                s.exec(
+                    update(Period).where(Period.id == new.period_id).values(**values)
+                )  # type: ignore[call-overload]
+            s.commit()
+        return Recorded(written=int(written))
+
+    @activity.defn
+    def reserve_places(self, r: PlaceRequest) -> PlaceGrant:
+        """Release, place the unplaced, then grant up to what remains, in the order asked; one transaction."""
+        with Session(engine_for(self.database_url)) as s:
+            period = _period(s, r.period_id)
+            rec = reconcile(s, period, r.level, r.scope)
+            for place, state in rec.release:
+                place.released_at = r.at
+                place.release_reason = f"application {state.value}"
+                s.add(place)
+            s.flush()
+            held = {
+                p.application_id: p.slot_no for p in rec.active if p.released_at is None
+            }
+            taken = set(held.values())
+
+            def place(application_id: str, round_id: str) -> None:
+                slot = next(n for n in range(1, len(taken) + 2) if n not in taken)
+                taken.add(slot)
+                held[application_id] = slot
+                s.add(QuotaPlace(period_id=period.id, level=r.level.value, scope=r.scope, slot_no=slot,
+                                 application_id=application_id, round_id=round_id, reserved_at=r.at))  # fmt: skip
+
+            for application_id in rec.unplaced:
+                place(application_id, "")
+            asked = set(r.application_ids)
+            # Places this request could have: a retried request finds its own places already held.
+            available = max(0, r.total - sum(1 for a in held if a not in asked))
+            granted, left = [], available - sum(1 for a in held if a in asked)
+            for application_id in r.application_ids:
+                if application_id in held:
+                    granted.append(application_id)
+                elif left > 0:
+                    place(application_id, r.round_id)
+                    granted.append(application_id)
+                    left -= 1
+            released = [p.application_id for p, _ in rec.release]
+            s.commit()
+            used = s.exec(
+                select(func.count()).select_from(QuotaPlace).where(
+                    QuotaPlace.period_id == period.id, QuotaPlace.level == r.level.value,
+                    QuotaPlace.scope == r.scope, QuotaPlace.released_at.is_(None),  # type: ignore[union-attr]
+                )
+            ).one()  # fmt: skip
+        log.info(
+            "quota %s/%s/%s: granted %d of %d asked",
+            r.period_id,
+            r.level.value,
+            r.scope,
+            len(granted),
+            len(r.application_ids),
+        )
+        return PlaceGrant(
+            granted=granted,
+            available=available,
+            used_after=int(used),
+            released=released,
+            placed=rec.unplaced,
+        )

@@ -1,0 +1,352 @@
+"""RoundWorkflow's activities: the round's read-model row, reminders, candidates, places and decisions.
+
+Activities that act on other workflows hold a Temporal client. Each act they perform carries a stable update
+id (``round-<round>-select-<application>``, ``round-<round>-publicize-<application>``) so a retry is
+deduplicated by the server, and an act that turns out to have happened already counts as done.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+from temporalio import activity
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from db import models
+from db.rounds import EvaluationRound, engine_for
+from db.session import insert_ignore
+from state.calendar import TZ, WorkingDayCalendar
+from state.domain import COUNTIES, Actor, Level, Role, Stage
+from state.ranking import Candidate
+from workflows.application import ApplicationWorkflow, workflow_id_for
+from workflows.messages import PublicizeAct, ReviewAct, ViewRequest
+from workflows.quota import QuotaWorkflow, quota_workflow_id
+from workflows.round_messages import Reservation, Reserve
+
+log = logging.getLogger(__name__)
+
+REMIND_AT = time(9)  # reminders go out at 09:00 Asia/Shanghai on their working day
+REVIEW_STAGE = {Level.city: Stage.county_reviewed, Level.county: Stage.declared}
+PASSED_STAGE = {Level.city: Stage.city_reviewed, Level.county: Stage.county_reviewed}
+
+
+@dataclass
+class RoundRecord:
+    round_id: str
+    name: str
+    level: Level
+    period_id: str
+    owner_county: str | None
+    opens_at: datetime
+    closes_at: datetime
+    phase: str
+    weights: dict[str, float]
+    created_by: str
+    at: datetime
+
+
+@dataclass
+class ReminderRequest:
+    closes_at: datetime
+    working_days: int
+
+
+@dataclass
+class ReminderPlan:
+    remind_at: datetime
+    confirmed: bool
+
+
+@dataclass
+class ReminderSend:
+    round_id: str
+    name: str
+    level: Level
+    owner_county: str | None
+    closes_at: datetime
+    at: datetime
+
+
+@dataclass
+class Reminded:
+    counties: list[str]
+    written: int
+
+
+@dataclass
+class CandidateRequest:
+    round_id: str
+    level: Level
+
+
+@dataclass
+class Candidates:
+    candidates: list[Candidate]
+    not_ranked: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RoundReserve:
+    period_id: str
+    level: Level
+    round_id: str
+    reserve: Reserve
+
+
+@dataclass
+class Decision:
+    round_id: str
+    application_id: str
+    level: Level
+    chosen: bool
+    opinion: str
+    published_on: date
+    actor: Actor
+
+
+@dataclass
+class DecisionApplied:
+    application_id: str
+    state: Stage
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def _kind_of(e: WorkflowUpdateFailedError) -> str | None:
+    return e.cause.type if isinstance(e.cause, ApplicationError) else None
+
+
+def _unless_done(e: WorkflowUpdateFailedError, d: "Decision") -> None:
+    """An act refused because the procedure moved past it is done; any other refusal stops the selection."""
+    kind = _kind_of(e)
+    if kind == "ActNotAllowed":
+        return
+    if kind is not None:
+        assert isinstance(e.cause, ApplicationError)
+        raise ApplicationError(
+            f"{d.application_id}: {e.cause.message}", type=kind, non_retryable=True
+        ) from None
+    raise e
+
+
+class RoundActivities:
+    def __init__(
+        self, database_url: str, client: Client, calendar_overrides: Path | None = None
+    ):
+        self.database_url = database_url
+        self.client = client
+        self.calendar_overrides = calendar_overrides
+
+    # ---- database ------------------------------------------------------------------------------
+    @activity.defn
+    def record_round(self, r: RoundRecord) -> None:
+        values = {
+            "name": r.name, "level": r.level.value, "period_id": r.period_id, "owner_county": r.owner_county,
+            "opens_at": r.opens_at, "closes_at": r.closes_at, "phase": r.phase, "weights": dict(r.weights),
+            "created_by": r.created_by, "updated_at": r.at,
+        }  # fmt: skip
+        with Session(engine_for(self.database_url)) as s:
+            if not insert_ignore(
+                s, EvaluationRound, {"id": r.round_id, **values}, ["id"]
+            ):
+                s.exec(
+                    update(EvaluationRound)
+                    .where(EvaluationRound.id == r.round_id)
+                    .values(**values)
+                )  # type: ignore[call-overload]
+            s.commit()
+
+    @activity.defn
+    def plan_reminder(self, r: ReminderRequest) -> ReminderPlan:
+        """09:00 on the working day ``working_days`` working days before the day the window closes."""
+        calendar = WorkingDayCalendar.from_file(self.calendar_overrides)
+        close_day = r.closes_at.astimezone(TZ).date()
+        day = calendar.add_working_days(close_day, -r.working_days)
+        return ReminderPlan(
+            remind_at=datetime.combine(day, REMIND_AT, tzinfo=TZ),
+            confirmed=calendar.span_confirmed(day, close_day),
+        )
+
+    @activity.defn
+    def remind_undeclared(self, r: ReminderSend) -> Reminded:
+        """An inbox row for each county bureau that has not declared in the round yet (once per round and county)."""
+        counties = (
+            [r.owner_county]
+            if r.level == Level.county and r.owner_county
+            else list(COUNTIES)
+        )
+        with Session(engine_for(self.database_url)) as s:
+            declared = set(
+                s.exec(
+                    select(models.Application.county).where(
+                        models.Application.round_id == r.round_id
+                    )
+                ).all()
+            )
+            missing = [c for c in counties if c not in declared]
+            written = 0
+            for county in missing:
+                written += insert_ignore(
+                    s,
+                    models.Notification,
+                    {
+                        "key": f"round-{r.round_id}-remind-{county}",
+                        "application_id": f"round-{r.round_id}",
+                        "recipient_role": Role.county_bureau,
+                        "recipient_county": county,
+                        "subject": f"【申报提醒】{r.name}申报窗口即将截止",
+                        "body": f"{county}人力资源社会保障局：{r.name}（批次 {r.round_id}）申报将于{_local(r.closes_at)}"
+                        f"（北京时间）截止，贵县区尚未申报。请会同发展改革、民政部门按时申报。",
+                        "created_at": r.at,
+                    },
+                    ["key"],
+                )
+            s.commit()
+        return Reminded(counties=missing, written=written)
+
+    # ---- other workflows -----------------------------------------------------------------------
+    @activity.defn
+    async def gather_candidates(self, r: CandidateRequest) -> Candidates:
+        """The round's applications at the review stage, with every reviewer's marks from their ``view``."""
+        with Session(engine_for(self.database_url)) as s:
+            rows = s.exec(
+                select(
+                    models.Application.id,
+                    models.Application.state,
+                    models.Application.declared_at,
+                ).where(models.Application.round_id == r.round_id)
+            ).all()
+        out, waiting = [], []
+        for app_id, state, declared_at in sorted(rows):
+            if state != REVIEW_STAGE[r.level]:
+                if (
+                    state == Stage.declared
+                ):  # city level: the county has not passed it on to the city yet
+                    waiting.append(app_id)
+                continue
+            view = await self.client.get_workflow_handle(workflow_id_for(app_id)).query(
+                ApplicationWorkflow.view, ViewRequest()
+            )
+            if view.state != REVIEW_STAGE[r.level]:
+                continue  # moved on since it was projected
+            sheets = [
+                {
+                    "written": x.written,
+                    "defence": x.defence,
+                    "field_inspection": x.field_inspection,
+                }
+                for x in view.scores
+            ]
+            out.append(
+                Candidate(
+                    application_id=app_id,
+                    institution_name=view.institution.name,
+                    county=view.county,
+                    declared_at=declared_at
+                    if declared_at.tzinfo
+                    else declared_at.replace(tzinfo=UTC),
+                    honours=view.institution.city_or_higher_honours,
+                    sheets=sheets,
+                )
+            )
+        return Candidates(candidates=out, not_ranked=waiting)
+
+    @activity.defn
+    async def reserve_for_round(self, r: RoundReserve) -> Reservation:
+        handle = self.client.get_workflow_handle(
+            quota_workflow_id(r.period_id, r.level)
+        )
+        try:
+            return await handle.execute_update(
+                QuotaWorkflow.reserve, r.reserve, id=f"round-{r.round_id}-reserve"
+            )
+        except RPCError as e:
+            if e.status == RPCStatusCode.NOT_FOUND:
+                raise ApplicationError(
+                    f"no {r.level.value}-level quota is set for period {r.period_id}",
+                    type="InvalidInput",
+                    non_retryable=True,
+                ) from None
+            raise
+        except WorkflowUpdateFailedError as e:
+            kind = _kind_of(e)
+            if kind in ("InvalidInput", "Forbidden", "NotFound", "ActNotAllowed"):
+                assert isinstance(e.cause, ApplicationError)
+                raise ApplicationError(
+                    e.cause.message, type=kind, non_retryable=True
+                ) from None
+            raise
+
+    @activity.defn
+    async def apply_decision(self, d: Decision) -> DecisionApplied:
+        """Pass or fail the review (with rank and reason); the chosen then go under the joint notice."""
+        handle = self.client.get_workflow_handle(workflow_id_for(d.application_id))
+
+        async def state() -> Stage:
+            return (await handle.query(ApplicationWorkflow.view, ViewRequest())).state
+
+        review = (
+            ApplicationWorkflow.city_review
+            if d.level == Level.city
+            else ApplicationWorkflow.county_review
+        )
+        if await state() == REVIEW_STAGE[d.level]:
+            try:
+                await handle.execute_update(
+                    review,
+                    ReviewAct(actor=d.actor, passed=d.chosen, opinion=d.opinion),
+                    id=f"round-{d.round_id}-select-{d.application_id}",
+                )
+            except WorkflowUpdateFailedError as e:
+                _unless_done(e, d)  # not allowed because it already happened: fine
+        now = await state()
+        if d.chosen and now == PASSED_STAGE[d.level]:
+            try:
+                await handle.execute_update(
+                    ApplicationWorkflow.publicize,
+                    PublicizeAct(
+                        actor=d.actor,
+                        published_on=d.published_on,
+                        reason=f"批次 {d.round_id} 择优结果联合公示",
+                    ),
+                    id=f"round-{d.round_id}-publicize-{d.application_id}",
+                )
+            except WorkflowUpdateFailedError as e:
+                _unless_done(e, d)
+            now = await state()
+        log.info(
+            "round %s: %s %s -> %s",
+            d.round_id,
+            d.application_id,
+            "chosen" if d.chosen else "not chosen",
+            now.value,
+        )
+        return DecisionApplied(application_id=d.application_id, state=now)
+
+
+def round_activities_for(
+    database_url: str, client: Client, calendar_overrides: Path | None = None
+) -> list:
+    """Every activity of rounds, quotas and periods, for the worker's ``activities`` list."""
+    from activities.quota import QuotaActivities
+
+    quota = QuotaActivities(database_url)
+    rounds = RoundActivities(database_url, client, calendar_overrides)
+    return [
+        quota.record_quota_change,
+        quota.record_period_change,
+        quota.reserve_places,
+        rounds.record_round,
+        rounds.plan_reminder,
+        rounds.remind_undeclared,
+        rounds.gather_candidates,
+        rounds.reserve_for_round,
+        rounds.apply_decision,
+    ]

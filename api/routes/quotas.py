@@ -1,0 +1,377 @@
+"""Periods, quotas, the apportionment helper and the historic-title import (admins write; readers read).
+
+Every change goes through a workflow (PeriodWorkflow, QuotaWorkflow) that records who, when, old → new and why.
+"""
+
+import tempfile
+from fractions import Fraction
+from pathlib import Path as FsPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, select
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from activities.quota import live_usage
+from api.deps import READERS, SettingsDep, TemporalClient, role_in
+from api.errors import STATUS_FOR_KIND, Refusal
+from db.historic_import import import_titles
+from db.rounds import Period, engine_for
+from state.apportionment import ApportionmentError, CountyFigures, apportion
+from state.domain import COUNTIES, Actor, Level, Role
+from workflows.quota import (
+    PeriodWorkflow,
+    QuotaWorkflow,
+    period_workflow_id,
+    quota_workflow_id,
+)
+from workflows.round_messages import (
+    DefinePeriod,
+    PeriodStart,
+    PeriodView,
+    QuotaSet,
+    QuotaStart,
+    SetQuota,
+    UsageRequest,
+)
+
+router = APIRouter(tags=["periods and quotas"])
+Admin = Annotated[Actor, Depends(role_in(Role.admin))]
+QuotaReader = Annotated[Actor, Depends(role_in(*READERS, Role.admin))]
+PeriodId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}$")]
+STRICT = ConfigDict(extra="forbid")
+
+
+class PeriodCreate(BaseModel):
+    model_config = STRICT
+    name: str = Field(min_length=1, max_length=40, examples=["十四五"])
+    start_year: int = Field(ge=2000, le=2100)
+    end_year: int = Field(ge=2000, le=2100)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class QuotaCreate(BaseModel):
+    model_config = STRICT
+    totals: dict[str, int] = Field(
+        description='{"city": 9} for the city level; {county: places} for the county level'
+    )
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class CountyFiguresIn(BaseModel):
+    model_config = STRICT
+    county: str
+    population: float = Field(ge=0, description="resident population (常住人口)")
+    performance: float = Field(
+        ge=0, description="public employment service performance index"
+    )
+
+
+class ApportionmentRequest(BaseModel):
+    model_config = STRICT
+    total: int = Field(ge=0, le=10_000, examples=[90])
+    weight_population: float = Field(ge=0, le=1)
+    weight_performance: float = Field(ge=0, le=1)
+    counties: list[CountyFiguresIn] = Field(min_length=1)
+
+
+class ApportionmentAdopt(ApportionmentRequest):
+    adjustments: dict[str, int] = Field(
+        default_factory=dict,
+        description="county -> places, replacing the computed seats",
+    )
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ApportionmentPreview(BaseModel):
+    total: int
+    seats: dict[str, int]
+    shares: list[dict[str, Any]]
+    working: list[str]
+    example_data_note: str = (
+        "Attachment 1 is not published: figures are the caller's input, never built in"
+    )
+
+
+class QuotaPublic(BaseModel):
+    period_id: str
+    level: Level
+    totals: dict[str, int]
+    used: dict[str, int]
+    remaining: dict[str, int]
+
+
+class ImportPublic(BaseModel):
+    rows: int
+    written: int
+    skipped: int
+    errors: list[dict[str, Any]]
+
+
+def refusal_from(e: Exception, what: str) -> Refusal:
+    if isinstance(e, WorkflowUpdateFailedError) and isinstance(
+        e.cause, ApplicationError
+    ):
+        status = STATUS_FOR_KIND.get(e.cause.type or "")
+        if status:
+            details = (
+                dict(e.cause.details[0])
+                if e.cause.details and isinstance(e.cause.details[0], dict)
+                else {}
+            )
+            return Refusal(status, e.cause.message, **details)
+    if isinstance(e, RPCError) and e.status == RPCStatusCode.NOT_FOUND:
+        return Refusal(404, f"{what} not found")
+    raise e
+
+
+def _period_exists(database_url: str, period_id: str) -> bool:
+    with Session(engine_for(database_url)) as s:
+        return s.get(Period, period_id) is not None
+
+
+async def set_quota(
+    client: Client, task_queue: str, period_id: str, level: Level, act: SetQuota
+) -> QuotaSet:
+    await client.start_workflow(
+        QuotaWorkflow.run, QuotaStart(period_id=period_id, level=level), id=quota_workflow_id(period_id, level),
+        task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )  # fmt: skip
+    try:
+        return await client.get_workflow_handle_for(
+            QuotaWorkflow.run, quota_workflow_id(period_id, level)
+        ).execute_update(QuotaWorkflow.set_quota, act)
+    except (WorkflowUpdateFailedError, RPCError) as e:
+        raise refusal_from(e, f"quota {period_id}/{level.value}") from None
+
+
+@router.get("/periods", summary="Periods (规划期), e.g. 十四五 2021–2025")
+async def list_periods(_: QuotaReader, settings: SettingsDep) -> list[dict[str, Any]]:
+    def rows() -> list[dict[str, Any]]:
+        with Session(engine_for(settings.database_url)) as s:
+            return [
+                p.model_dump()
+                for p in s.exec(select(Period).order_by(Period.start_year)).all()
+            ]
+
+    return await run_in_threadpool(rows)
+
+
+@router.put(
+    "/periods/{period_id}",
+    response_model=PeriodView,
+    summary="Define or correct a period (admin; recorded)",
+)
+async def define_period(
+    period_id: PeriodId,
+    body: PeriodCreate,
+    actor: Admin,
+    client: TemporalClient,
+    settings: SettingsDep,
+):
+    if body.end_year < body.start_year:
+        raise Refusal(
+            422, "end_year is before start_year", field="end_year", rule="period_order"
+        )
+    handle = await client.start_workflow(
+        PeriodWorkflow.run, PeriodStart(period_id=period_id), id=period_workflow_id(period_id),
+        task_queue=settings.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )  # fmt: skip
+    act = DefinePeriod(
+        actor=actor,
+        name=body.name,
+        start_year=body.start_year,
+        end_year=body.end_year,
+        reason=body.reason,
+    )
+    try:
+        return await handle.execute_update(PeriodWorkflow.define, act)
+    except (WorkflowUpdateFailedError, RPCError) as e:
+        raise refusal_from(e, f"period {period_id}") from None
+
+
+@router.put(
+    "/quotas/{period_id}/{level}",
+    response_model=QuotaSet,
+    summary="Set a period's quota (admin; recorded)",
+)
+async def put_quota(
+    period_id: PeriodId,
+    level: Level,
+    body: QuotaCreate,
+    actor: Admin,
+    client: TemporalClient,
+    settings: SettingsDep,
+):
+    if not await run_in_threadpool(_period_exists, settings.database_url, period_id):
+        raise Refusal(404, f"period {period_id!r} not found; define it first")
+    return await set_quota(
+        client,
+        settings.task_queue,
+        period_id,
+        level,
+        SetQuota(actor, body.totals, body.reason),
+    )
+
+
+@router.get(
+    "/quotas/{period_id}/{level}",
+    response_model=QuotaPublic,
+    summary="A quota and its live usage",
+)
+async def get_quota(
+    period_id: PeriodId,
+    level: Level,
+    _: QuotaReader,
+    client: TemporalClient,
+    settings: SettingsDep,
+):
+    try:
+        usage = await client.get_workflow_handle_for(
+            QuotaWorkflow.run, quota_workflow_id(period_id, level)
+        ).query(QuotaWorkflow.usage, UsageRequest())
+    except RPCError as e:
+        raise refusal_from(e, f"quota {period_id}/{level.value}") from None
+    used = await run_in_threadpool(
+        live_usage, settings.database_url, period_id, level, list(usage.totals)
+    )
+    remaining = {k: max(0, v - used.get(k, 0)) for k, v in usage.totals.items()}
+    return QuotaPublic(
+        period_id=period_id,
+        level=level,
+        totals=usage.totals,
+        used=used,
+        remaining=remaining,
+    )
+
+
+def _apportion(body: ApportionmentRequest):
+    unknown = [c.county for c in body.counties if c.county not in COUNTIES]
+    if unknown:
+        raise Refusal(
+            422,
+            f"unknown county {unknown[0]!r}",
+            field="counties",
+            rule="unknown_county",
+        )
+    figures = [
+        CountyFigures(
+            c.county, Fraction(str(c.population)), Fraction(str(c.performance))
+        )
+        for c in body.counties
+    ]
+    try:
+        return apportion(
+            body.total,
+            figures,
+            Fraction(str(body.weight_population)),
+            Fraction(str(body.weight_performance)),
+        )
+    except ApportionmentError as e:
+        raise Refusal(422, str(e), field=e.field, rule="apportionment") from None
+
+
+def _preview(plan) -> ApportionmentPreview:
+    shares = [
+        {"county": s.county, "share": float(s.share), "exact": float(s.exact), "floor": s.floor,
+         "remainder": float(s.remainder), "extra": s.extra, "seats": s.seats}
+        for s in plan.shares
+    ]  # fmt: skip
+    return ApportionmentPreview(
+        total=plan.total, seats=plan.seats(), shares=shares, working=plan.working()
+    )
+
+
+@router.post(
+    "/quotas/{period_id}/county/apportionment",
+    response_model=ApportionmentPreview,
+    summary="Preview a county split (largest remainder)",
+)
+async def preview_apportionment(
+    period_id: PeriodId, body: ApportionmentRequest, _: Admin
+):
+    return _preview(_apportion(body))
+
+
+@router.post(
+    "/quotas/{period_id}/county/apportionment/adoption",
+    response_model=QuotaSet,
+    summary="Adopt (and adjust) a county split",
+)
+async def adopt_apportionment(
+    period_id: PeriodId,
+    body: ApportionmentAdopt,
+    actor: Admin,
+    client: TemporalClient,
+    settings: SettingsDep,
+):
+    plan = _apportion(body)
+    seats = plan.seats()
+    bad = [c for c in body.adjustments if c not in seats]
+    if bad:
+        raise Refusal(
+            422,
+            f"adjustment for {bad[0]!r}, which is not in the split",
+            field="adjustments",
+            rule="unknown_county",
+        )
+    adjusted = {**seats, **body.adjustments}
+    if sum(adjusted.values()) != body.total or any(v < 0 for v in adjusted.values()):
+        raise Refusal(
+            422,
+            f"adjusted places add up to {sum(adjusted.values())}, not the total {body.total}",
+            field="adjustments",
+            rule="total",
+        )
+    if not await run_in_threadpool(_period_exists, settings.database_url, period_id):
+        raise Refusal(404, f"period {period_id!r} not found; define it first")
+    details = {
+        "working": "\n".join(plan.working()),
+        "computed": str(seats),
+        "adjustments": str(body.adjustments),
+    }
+    return await set_quota(
+        client,
+        settings.task_queue,
+        period_id,
+        Level.county,
+        SetQuota(actor, adjusted, body.reason, details),
+    )
+
+
+@router.post(
+    "/historic-titles/import",
+    response_model=ImportPublic,
+    summary="Import historic titles from CSV (text/csv body; nothing is written if any row is bad)",
+)
+async def import_historic_titles(request: Request, _: Admin, settings: SettingsDep):
+    body = await request.body()
+    if len(body) > 5_000_000:
+        raise Refusal(
+            422, "the file is larger than 5 MB", field="body", rule="too_large"
+        )
+    with tempfile.TemporaryDirectory() as d:
+        path = FsPath(d) / "upload.csv"
+        path.write_bytes(body)
+        report = await run_in_threadpool(
+            import_titles, path, settings.database_url, None
+        )
+    errors = [
+        {"line": e.line, "field": e.field, "message": e.message} for e in report.errors
+    ]
+    if errors:
+        raise Refusal(
+            422,
+            f"{len(errors)} problem(s); nothing was imported",
+            field="body",
+            rule="rows",
+            errors=errors,
+        )
+    return ImportPublic(
+        rows=report.rows, written=report.written, skipped=report.skipped, errors=[]
+    )

@@ -1,0 +1,224 @@
+"""Import of titles awarded before the system (e.g. the 2022 county-level results) from CSV.
+
+The file has a header row with the columns ``institution_name, type, county, credit_code, level, document_no,
+date, plaque_no`` (UTF-8, a BOM from Excel is fine). Every row is validated first; if any row is bad the
+report lists each problem with its line number and NOTHING is written. Otherwise all rows are written in one
+transaction, idempotently (a title already imported — same credit code, level and document number — is
+skipped), so importing the same file twice is harmless.
+"""
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from db import models
+from db.rounds import HistoricTitle, engine_for
+from db.session import insert_ignore
+from state.calendar import TZ
+from state.credit_code import CreditCodeError, validate_credit_code
+from state.domain import COUNTIES, Act, InstitutionType, Level, Stage
+
+COLUMNS = (
+    "institution_name",
+    "type",
+    "county",
+    "credit_code",
+    "level",
+    "document_no",
+    "date",
+    "plaque_no",
+)
+TYPE_ZH = {
+    "公共就业服务机构": InstitutionType.public_agency,
+    "乡镇街道基层平台": InstitutionType.township_platform,
+    "村社区基层平台": InstitutionType.village_platform,
+    "零工市场": InstitutionType.gig_market,
+    "经营性人力资源服务机构": InstitutionType.hr_agency,
+    "职业培训机构": InstitutionType.training,
+}
+LEVEL_ZH = {"县级": Level.county, "市级": Level.city}
+EARLIEST = date(2000, 1, 1)
+
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # the line of the file (the header is line 1)
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    written: int = 0
+    skipped: int = 0  # already imported
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _parse_row(
+    line: int, raw: dict[str, str], today: date
+) -> tuple[dict | None, list[RowError]]:
+    v = {k: (raw.get(k) or "").strip() for k in COLUMNS}
+    errors: list[RowError] = []
+
+    def bad(name: str, message: str) -> None:
+        errors.append(RowError(line, name, message))
+
+    if not v["institution_name"]:
+        bad("institution_name", "required")
+    kind = TYPE_ZH.get(v["type"]) or next(
+        (t for t in InstitutionType if t.value == v["type"]), None
+    )
+    if kind is None:
+        bad(
+            "type",
+            f"unknown institution type {v['type']!r}; one of {', '.join(t.value for t in InstitutionType)}",
+        )
+    if v["county"] not in COUNTIES:
+        bad("county", f"unknown county {v['county']!r}")
+    code = v["credit_code"]
+    try:
+        code = validate_credit_code(code)
+    except CreditCodeError as e:
+        bad("credit_code", f"{e.message} ({e.message_zh})")
+    level = LEVEL_ZH.get(v["level"]) or next(
+        (lv for lv in Level if lv.value == v["level"]), None
+    )
+    if level is None:
+        bad("level", f"unknown level {v['level']!r}; county/县级 or city/市级")
+    if not v["document_no"]:
+        bad("document_no", "required (the document that awarded the title)")
+    awarded_on = None
+    try:
+        if len(v["date"]) != 10:
+            raise ValueError
+        awarded_on = date.fromisoformat(v["date"])
+    except ValueError:
+        bad("date", f"invalid date {v['date']!r} (expected YYYY-MM-DD)")
+    if awarded_on and not EARLIEST <= awarded_on <= today:
+        bad("date", f"date {awarded_on} is not between {EARLIEST} and today ({today})")
+    if errors:
+        return None, errors
+    assert kind is not None and level is not None and awarded_on is not None
+    row = {
+        "institution_name": v["institution_name"], "institution_type": kind.value, "county": v["county"],
+        "credit_code": code, "level": level.value, "document_no": v["document_no"], "awarded_on": awarded_on,
+        "plaque_no": v["plaque_no"],
+    }  # fmt: skip
+    return row, []
+
+
+def validate_file(
+    path: Path, today: date | None = None
+) -> tuple[list[dict], list[RowError]]:
+    today = today or date.today()
+    rows: list[dict] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [RowError(1, "file", "the file is not UTF-8 text")]
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        return [], [
+            RowError(
+                1,
+                "header",
+                f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}",
+            )
+        ]
+    for raw in reader:
+        line = reader.line_num
+        if not any((x or "").strip() for x in raw.values() if isinstance(x, str)):
+            continue  # a blank line
+        if None in raw:
+            errors.append(
+                RowError(line, "row", f"more values than the {len(COLUMNS)} columns")
+            )
+            continue
+        row, problems = _parse_row(line, raw, today)
+        errors += problems
+        if row:
+            key = (row["credit_code"], row["level"], row["document_no"])
+            if key in seen:
+                errors.append(
+                    RowError(line, "row", f"the same title as line {seen[key]}")
+                )
+                continue
+            seen[key] = line
+            rows.append(row)
+    return rows, errors
+
+
+def import_titles(
+    path: str | Path, database_url: str, progress: Progress | None = None
+) -> ImportReport:
+    """Validate every row, then write all of them in one transaction, or nothing if any row is bad."""
+    rows, errors = validate_file(Path(path))
+    report = ImportReport(rows=len(rows) + len({e.line for e in errors}), errors=errors)
+    if errors:
+        return report
+    now = datetime.now(UTC)
+    with Session(engine_for(database_url)) as s:
+        for i, row in enumerate(rows, 1):
+            written = insert_ignore(
+                s,
+                HistoricTitle,
+                {**row, "source": Path(path).name, "imported_at": now},
+                ["credit_code", "level", "document_no"],
+            )
+            report.written += written
+            report.skipped += not written
+            if progress:
+                progress(i, len(rows))
+        s.commit()
+    return report
+
+
+def county_title_of(database_url: str, credit_code: str) -> tuple[str, date] | None:
+    """The institution's county-level title (document number, date): from the system's own records (an
+    announced county-level application's joint document), else from an imported historic title."""
+    code = credit_code.strip().upper()
+    with Session(engine_for(database_url)) as s:
+        held = s.exec(
+            select(models.ApplicationEvent.details, models.ApplicationEvent.at)
+            .join(
+                models.Application,
+                models.Application.id == models.ApplicationEvent.application_id,
+            )  # type: ignore[arg-type]
+            .where(
+                models.Application.credit_code == code,
+                models.Application.level == Level.county,
+                models.Application.state.in_([Stage.announced, Stage.plaque_awarded]),  # type: ignore[attr-defined]
+                models.ApplicationEvent.act == Act.co_sign,
+                models.ApplicationEvent.state_after == Stage.announced,
+            )
+            .order_by(models.ApplicationEvent.at.desc())  # type: ignore[attr-defined]
+        ).first()
+        if held and held[0].get("document_no"):
+            at = held[1] if held[1].tzinfo else held[1].replace(tzinfo=UTC)
+            return held[0]["document_no"], at.astimezone(TZ).date()
+        title = s.exec(
+            select(HistoricTitle.document_no, HistoricTitle.awarded_on)
+            .where(
+                HistoricTitle.credit_code == code,
+                HistoricTitle.level == Level.county.value,
+            )
+            .order_by(HistoricTitle.awarded_on.desc())  # type: ignore[attr-defined]
+        ).first()
+    return (title[0], title[1]) if title else None

@@ -1,0 +1,111 @@
+"""Competitive selection (择优): a round's candidates ranked by weighted score, exactly (no float ties).
+
+A candidate's score for a review method is the mean of the reviewers' marks for that method; the weighted
+score is Σ weight × mean over the methods the round uses. A method nobody scored counts 0 and makes the
+candidate's scores incomplete. Ties go to city-level-or-higher honours (优先), then to the earlier
+declaration, then (for a total order) to the application id.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+from itertools import pairwise
+
+METHODS = ("written", "defence", "field_inspection")  # 书面评审, 现场答辩, 实地考察
+METHOD_ZH = {
+    "written": "书面评审",
+    "defence": "现场答辩",
+    "field_inspection": "实地考察",
+}
+
+
+@dataclass
+class Candidate:
+    application_id: str
+    institution_name: str
+    county: str
+    declared_at: datetime
+    honours: bool  # 市级及以上荣誉
+    sheets: list[dict[str, float | None]] = field(
+        default_factory=list
+    )  # one per reviewer: method -> mark
+
+
+@dataclass
+class Ranked:
+    rank: int
+    candidate: Candidate
+    score: Fraction
+    means: dict[str, Fraction | None]
+    complete: bool
+    tie_broken_by: str = (
+        ""  # "honours" / "declaration" when that decided against the next candidate
+    )
+
+
+def exact(value: float | str) -> Fraction:
+    """A mark or weight as the decimal people typed (85.5 is 171/2, not a binary float)."""
+    return Fraction(Decimal(str(value)))
+
+
+def weight_problems(weights: dict[str, float]) -> list[str]:
+    out = []
+    unknown = sorted(set(weights) - set(METHODS))
+    if unknown:
+        out.append(f"unknown review method(s) {unknown}; known: {list(METHODS)}")
+    if not weights:
+        out.append("at least one review method with a weight is required")
+    if any(w <= 0 for w in weights.values()):
+        out.append("every weight must be greater than 0 (leave an unused method out)")
+    if weights and not unknown and sum(exact(w) for w in weights.values()) != 1:
+        out.append(
+            f"weights must add up to 1, got {float(sum(exact(w) for w in weights.values())):g}"
+        )
+    return out
+
+
+def complete(c: Candidate, weights: dict[str, float], reviewers_required: int) -> bool:
+    """At least ``reviewers_required`` reviewers scored every method the round uses."""
+    full = [s for s in c.sheets if all(s.get(m) is not None for m in weights)]
+    return len(full) >= reviewers_required
+
+
+def weighted(
+    c: Candidate, weights: dict[str, float]
+) -> tuple[Fraction, dict[str, Fraction | None]]:
+    means: dict[str, Fraction | None] = {}
+    total = Fraction(0)
+    for method, weight in weights.items():
+        marks = [exact(v) for s in c.sheets if (v := s.get(method)) is not None]
+        mean = sum(marks, Fraction(0)) / len(marks) if marks else None
+        means[method] = mean
+        total += exact(weight) * (mean or 0)
+    return total, means
+
+
+def rank(
+    candidates: list[Candidate], weights: dict[str, float], reviewers_required: int = 1
+) -> list[Ranked]:
+    scored = [(c, *weighted(c, weights)) for c in candidates]
+    scored.sort(
+        key=lambda t: (-t[1], not t[0].honours, t[0].declared_at, t[0].application_id)
+    )
+    out = [
+        Ranked(
+            rank=i + 1,
+            candidate=c,
+            score=s,
+            means=m,
+            complete=complete(c, weights, reviewers_required),
+        )
+        for i, (c, s, m) in enumerate(scored)
+    ]
+    for a, b in pairwise(out):
+        if a.score == b.score:
+            a.tie_broken_by = (
+                "honours"
+                if a.candidate.honours != b.candidate.honours
+                else "declaration"
+            )
+    return out

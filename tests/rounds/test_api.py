@@ -1,0 +1,226 @@
+"""The rounds and quotas routers over HTTP (routers included on the app here; api/main.py wires them later)."""
+
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+
+from api.auth import create_user
+from api.deps import API_PREFIX
+from api.main import create_app
+from api.routes import quotas, rounds
+from state.calendar import TZ
+from state.domain import COUNTIES, Level
+from tests.conftest import settings_for, unique
+from tests.factory import bureau, credit_code, declaration, start
+from tests.rounds.conftest import RoundWorker, eventually
+from workflows.application import ApplicationWorkflow
+from workflows.messages import ReviewAct, ViewRequest
+
+PEOPLE = {
+    "admin": ("admin", None),
+    "reviewer": ("city_reviewer", None),
+    "bureau": ("county_bureau", "兰山区"),
+    "supervisor": ("supervisor", None),
+    "department": ("department", None),
+}
+
+
+@pytest.fixture
+async def http(dev_env, tmp_path):
+    db = f"sqlite:///{tmp_path / 'api.db'}"
+    target = dev_env.client.service_client.config.target_host
+    settings = settings_for(db, unique("rapi"), temporal_address=target)
+    async with RoundWorker(dev_env.client, settings) as w:
+        app = create_app(settings)
+        for module in (rounds, quotas):
+            app.include_router(module.router, prefix=API_PREFIX)
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=transport, base_url="http://t/api/v1", timeout=30
+            ) as c,
+        ):
+            suffix = unique("u")
+            dept = {"department": "hrss"}
+            c.tokens = {  # type: ignore[attr-defined]
+                who: create_user(db, f"{who}-{suffix}", role, county, dept.get(who))
+                for who, (role, county) in PEOPLE.items()
+            }
+            c.worker = w  # type: ignore[attr-defined]
+            yield c
+
+
+def as_(c, who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {c.tokens[who]}"}
+
+
+async def test_a_city_round_end_to_end_over_the_api(http):
+    pid = unique("p")
+    r = await http.put(
+        f"/periods/{pid}",
+        json={
+            "name": "十五五",
+            "start_year": 2026,
+            "end_year": 2030,
+            "reason": "市政府规划",
+        },
+        headers=as_(http, "reviewer"),
+    )
+    assert r.status_code == 403
+    r = await http.put(
+        f"/periods/{pid}",
+        json={
+            "name": "十五五",
+            "start_year": 2026,
+            "end_year": 2030,
+            "reason": "市政府规划",
+        },
+        headers=as_(http, "admin"),
+    )
+    assert r.status_code == 200, r.text
+    figures = [
+        {"county": c, "population": 100 + i, "performance": 10}
+        for i, c in enumerate(COUNTIES)
+    ]
+    body = {
+        "total": 90,
+        "weight_population": 0.5,
+        "weight_performance": 0.5,
+        "counties": figures,
+    }
+    preview = await http.post(
+        f"/quotas/{pid}/county/apportionment", json=body, headers=as_(http, "admin")
+    )
+    assert (
+        preview.status_code == 200
+        and sum(preview.json()["seats"].values()) == 90
+        and preview.json()["working"]
+    )
+    bad = await http.post(
+        f"/quotas/{pid}/county/apportionment/adoption",
+        json={**body, "adjustments": {"兰山区": 99}, "reason": "调整"},
+        headers=as_(http, "admin"),
+    )
+    assert bad.status_code == 422 and bad.json()["detail"]["rule"] == "total"
+    adopted = await http.post(
+        f"/quotas/{pid}/county/apportionment/adoption",
+        json={**body, "reason": "采纳测算"},
+        headers=as_(http, "admin"),
+    )
+    assert adopted.status_code == 200 and sum(adopted.json()["totals"].values()) == 90
+    r = await http.put(
+        f"/quotas/{pid}/city",
+        json={"totals": {"city": 1}, "reason": "通知：市级9个，本测试1个"},
+        headers=as_(http, "admin"),
+    )
+    assert r.status_code == 200, r.text
+
+    now = datetime.now(TZ)
+    plan = {"round_id": unique("r"), "name": "2026年度市级评定", "level": "city", "period_id": pid,
+            "opens_at": (now - timedelta(hours=2)).isoformat(), "closes_at": (now - timedelta(hours=1)).isoformat(),
+            "weights": {"written": 0.6, "defence": 0.4}}  # fmt: skip
+    assert (
+        await http.post(
+            "/rounds",
+            json={**plan, "weights": {"written": 0.6}},
+            headers=as_(http, "reviewer"),
+        )
+    ).status_code == 422
+    assert (
+        await http.post("/rounds", json=plan, headers=as_(http, "bureau"))
+    ).status_code == 403
+    created = await http.post("/rounds", json=plan, headers=as_(http, "reviewer"))
+    assert created.status_code == 201, created.text
+    rid = plan["round_id"]
+    await eventually(
+        lambda: http.get(f"/rounds/{rid}", headers=as_(http, "supervisor")),
+        lambda r: r.json()["phase"] == "reviewing",
+    )
+
+    handles = []
+    for name in ("甲", "乙"):
+        decl = declaration(Level.city, name=f"{name}零工市场", code=credit_code())
+        decl.round_id = rid
+        h = await start(http.worker.client, http.worker.task_queue, decl)
+        await h.execute_update(
+            ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "县级审核通过")
+        )
+        handles.append(h)
+    ids = [h.id.removeprefix("application-") for h in handles]
+    refused = await http.post(
+        f"/applications/{ids[0]}/scores",
+        json={"opinion": "好", "written": 90, "defence": 90},
+        headers=as_(http, "bureau"),
+    )
+    assert refused.status_code == 403
+    ok = await http.post(
+        f"/applications/{ids[0]}/scores",
+        json={"opinion": "好", "written": 90, "defence": 90},
+        headers=as_(http, "reviewer"),
+    )
+    assert ok.status_code == 200, ok.text
+    assert (
+        await http.get(f"/rounds/{rid}/ranking", headers=as_(http, "department"))
+    ).status_code == 403
+    await http.post(
+        f"/applications/{ids[1]}/scores",
+        json={"opinion": "一般", "written": 70, "defence": 80},
+        headers=as_(http, "reviewer"),
+    )
+    # The second sheet completes the scores: the round selects by itself.
+    table = (
+        await eventually(
+            lambda: http.get(f"/rounds/{rid}/ranking", headers=as_(http, "supervisor")),
+            lambda r: r.json()["final"],
+        )
+    ).json()
+    assert [row["application_id"] for row in table["rows"]] == ids and [
+        row["chosen"] for row in table["rows"]
+    ] == [True, False]
+    assert (
+        table["rows"][0]["weighted_score"] == 90
+        and table["rows"][1]["weighted_score"] == 74
+    )
+    states = [
+        (await h.query(ApplicationWorkflow.view, ViewRequest())).state.value
+        for h in handles
+    ]
+    assert states == ["publicized", "rejected"]
+    usage = (
+        await http.get(f"/quotas/{pid}/city", headers=as_(http, "supervisor"))
+    ).json()
+    assert usage["used"] == {"city": 1} and usage["remaining"] == {"city": 0}
+    again = await http.post(
+        f"/rounds/{rid}/review-closure",
+        json={"reason": "再次结束"},
+        headers=as_(http, "reviewer"),
+    )
+    assert again.status_code == 409
+
+
+async def test_import_endpoint_refuses_a_bad_file_with_line_numbers(http):
+    csv = "institution_name,type,county,credit_code,level,document_no,date,plaque_no\n" \
+          f"甲,gig_market,兰山区,{credit_code()},county,兰人社发〔2022〕1号,2022-12-15,\n" \
+          "乙,gig_market,兰山区,123,county,兰人社发〔2022〕1号,2022-12-15,\n"  # fmt: skip
+    assert (
+        await http.post(
+            "/historic-titles/import",
+            content=csv.encode(),
+            headers=as_(http, "reviewer"),
+        )
+    ).status_code == 403
+    r = await http.post(
+        "/historic-titles/import",
+        content=csv.encode(),
+        headers={**as_(http, "admin"), "Content-Type": "text/csv"},
+    )
+    assert r.status_code == 422 and r.json()["detail"]["errors"][0]["line"] == 3
+    good = csv.rsplit("\n", 2)[0] + "\n"
+    r = await http.post(
+        "/historic-titles/import",
+        content=good.encode(),
+        headers={**as_(http, "admin"), "Content-Type": "text/csv"},
+    )
+    assert r.status_code == 200 and r.json()["written"] == 1
