@@ -60,7 +60,8 @@ async def test_city_level_application_runs_the_whole_pipeline(dev_env, database_
         events = s.exec(select(models.ApplicationEvent).where(models.ApplicationEvent.application_id == decl.application_id)).all()
         inbox = s.exec(select(models.Notification).where(models.Notification.application_id == decl.application_id)).all()
     assert row.state == Stage.revoked and row.notice_last_day == date(2026, 5, 9)
-    assert [e.seq for e in sorted(events, key=lambda e: e.seq)] == list(range(1, 11))
+    events = sorted(events, key=lambda e: e.seq)
+    assert [e.seq for e in events] == list(range(1, 11))
     assert events[-1].actor_role.value == "inspector" and events[-1].reason == "已注销"
     assert any("收回奖牌" in n.subject for n in inbox)
 
