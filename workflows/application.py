@@ -55,7 +55,7 @@ with workflow.unsafe.imports_passed_through():
         WithdrawAct,
     )
 
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
+ACTIVITY_TIMEOUT = timedelta(seconds=10)  # DB writes take milliseconds; a dead worker is noticed sooner
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 FINAL = (Stage.rejected, Stage.withdrawn, Stage.revoked)
 
