@@ -130,9 +130,12 @@ def _start_api(settings: Settings, env: dict, children: list[subprocess.Popen]) 
 
 
 def users(args: argparse.Namespace) -> None:
-    from api.auth import create_user
+    from api.auth import UserError, create_user
 
-    token = create_user(get_settings().database_url, args.name, args.role, args.county, args.department)
+    try:
+        token = create_user(get_settings().database_url, args.name, args.role, args.county, args.department)
+    except UserError as e:
+        sys.exit(f"error: {e}")
     print(f"created {args.role} {args.name!r}; bearer token:")
     print(token)
 

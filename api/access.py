@@ -7,11 +7,16 @@ is answered exactly like an unknown one (404), so its existence never leaks.
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import Refusal, from_temporal, not_found
+from db.models import Application
+from db.session import get_engine
 from state.domain import Act, Actor, Level, Role, Stage, authority_refusal
 from workflows.application import FINAL, ApplicationWorkflow, workflow_id_for
 from workflows.messages import ActResult, ApplicationView, ViewRequest
@@ -70,14 +75,45 @@ def not_allowed(view: ApplicationView, actor: Actor, act: Act) -> Refusal:
     )
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where an application stands, as far as admitting a caller goes: its level and county never change."""
+
+    level: Level
+    county: str
+    state: Stage
+
+
+def _from_read_model(database_url: str, application_id: str) -> Place | None:
+    with Session(get_engine(database_url)) as s:
+        row = s.exec(
+            select(Application.level, Application.county, Application.state).where(Application.id == application_id)
+        ).first()
+    return Place(*row) if row else None
+
+
+async def locate(client: Client, database_url: str, application_id: str, actor: Actor) -> Place:
+    """From the read model (no trip to the worker); from the workflow for a declaration not yet projected."""
+    place = await run_in_threadpool(_from_read_model, database_url, application_id)
+    if place is None:
+        view = await fetch_view(client, application_id, actor)
+        return Place(view.level, view.county, view.state)
+    if not may_see(actor, place.county):
+        raise not_found(application_id)
+    return place
+
+
 async def perform(
-    client: Client, application_id: str, actor: Actor, act: Act, call: UpdateCall
-) -> tuple[ApplicationView, ActResult]:
-    """Look, check authority, then let the workflow decide: every refusal leaves the application untouched."""
-    view = await fetch_view(client, application_id, actor)
-    require_authority(act, actor, view)
-    if view.state in FINAL:  # the workflow has ended and takes no update
-        raise not_allowed(view, actor, act)
+    client: Client, database_url: str, application_id: str, actor: Actor, act: Act, call: UpdateCall
+) -> tuple[Place, ActResult]:
+    """Admit the caller, then let the workflow decide: every refusal leaves the application untouched."""
+    place = await locate(client, database_url, application_id, actor)
+    why = authority_refusal(act, actor, place.level, place.county)
+    if why:
+        raise Refusal(403, why)
+    if place.state in FINAL:  # the workflow has ended and takes no update
+        message = f"act {act.value!r} is not allowed in state {place.state.value!r}"
+        raise Refusal(409, message, state=place.state.value, allowed_acts=[])
     try:
         result = await call(handle_for(client, application_id))
     except RPCError as e:
@@ -87,22 +123,18 @@ async def perform(
     except Exception as e:
         refusal = from_temporal(e, application_id)
         if refusal.status == 409:
-            refusal.extra["allowed_acts"] = [
-                a.value for a in acts_for(actor, [Act(a) for a in refusal.extra.get("allowed_acts", [])], view.level, view.county)
-            ]
+            allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
+            refusal.extra["allowed_acts"] = [a.value for a in acts_for(actor, allowed, place.level, place.county)]
         raise refusal from None
-    return view, result
+    return place, result
 
 
-async def settle(
-    view_of: Callable[[], Awaitable[ApplicationView]], changed: Callable[[Stage], bool], attempts: int = 20
-) -> ApplicationView:
-    """Poll a view until ``changed`` holds (a signal is applied asynchronously); the last view otherwise."""
-    view = await view_of()
-    for _ in range(attempts):
-        if changed(view.state):
-            break
+async def settle(client: Client, database_url: str, application_id: str, actor: Actor, done: Stage) -> Stage:
+    """After a signal (applied asynchronously): wait briefly until the read model shows ``done``, so that
+    lists agree with the answer; the workflow's own state if it takes longer."""
+    for _ in range(40):
+        place = await run_in_threadpool(_from_read_model, database_url, application_id)
+        if place is not None and place.state == done:
+            return done
         await asyncio.sleep(0.05)
-        view = await view_of()
-    return view
-
+    return (await fetch_view(client, application_id, actor)).state

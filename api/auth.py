@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import time
 import uuid
 from datetime import datetime, timezone
 
@@ -67,13 +68,16 @@ def create_user(
     role: Role | str,
     county: str | None = None,
     department: Department | str | None = None,
+    *,
+    token: str | None = None,
 ) -> str:
-    """Create a user and return its token; the token is shown this once and never stored."""
+    """Create a user and return its token; the token is shown this once and never stored.
+    ``token`` provisions a token made elsewhere (tests); by default a new random one is made."""
     if not name or not name.strip():
         raise UserError("a user needs a name")
     checked_role, checked_department = _checked(role, county, department)
     ensure_users_table(database_url)
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
     user = User(
         id=uuid.uuid4().hex,
         name=name.strip(),
@@ -93,10 +97,32 @@ def ensure_admin(database_url: str) -> str | None:
     """The first admin, created on first run; its token is returned then, and None ever after."""
     ensure_users_table(database_url)
     with session_for(database_url) as s:
-        exists = s.exec(select(User.id).where(User.role == Role.admin, User.disabled_at.is_(None)).limit(1)).first()  # type: ignore[union-attr]
+        active_admin = select(User.id).where(User.role == Role.admin, User.disabled_at.is_(None))  # type: ignore[union-attr]
+        exists = s.exec(active_admin.limit(1)).first()
     if exists:
         return None
     return create_user(database_url, "管理员", Role.admin)
+
+
+class TokenCache:
+    """Recently seen valid tokens, so most requests need no database lookup. A disabled user keeps access
+    for at most ``ttl`` seconds."""
+
+    def __init__(self, ttl: float = 30.0, size: int = 10_000) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._seen: dict[str, tuple[Actor, float]] = {}
+
+    def get(self, token: str) -> Actor | None:
+        hit = self._seen.get(hash_token(token))
+        if hit is None or hit[1] < time.monotonic():
+            return None
+        return hit[0]
+
+    def put(self, token: str, actor: Actor) -> None:
+        if len(self._seen) >= self.size:
+            self._seen.clear()  # crude, and rare: the cache refills from the database
+        self._seen[hash_token(token)] = (actor, time.monotonic() + self.ttl)
 
 
 def actor_for_token(session: Session, token: str) -> Actor | None:

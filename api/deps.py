@@ -4,11 +4,12 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from temporalio.client import Client
 
-from api.auth import actor_for_token
+from api.auth import TokenCache, actor_for_token
 from api.errors import Refusal, unauthenticated
 from config import Settings
 from db.session import get_engine
@@ -19,7 +20,7 @@ API_PREFIX = "/api/v1"
 bearer = HTTPBearer(auto_error=False, description="a token issued by `biaogan users create`")
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -34,28 +35,38 @@ def _session(settings: SettingsDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(_session)]
 
 
-def _temporal(request: Request) -> Client:
+async def _temporal(request: Request) -> Client:
     return request.app.state.temporal
 
 
 TemporalClient = Annotated[Client, Depends(_temporal)]
 
 
-def _optional_user(
-    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+def _lookup(database_url: str, token: str) -> Actor | None:
+    # A session of its own, closed at once: acts then wait on Temporal without holding a database connection.
+    with Session(get_engine(database_url)) as session:
+        return actor_for_token(session, token)
+
+
+async def _optional_user(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Actor | None:
     if credentials is None:
         return None
-    actor = actor_for_token(session, credentials.credentials)
+    cache: TokenCache = request.app.state.token_cache
+    actor = cache.get(credentials.credentials)
     if actor is None:
-        raise unauthenticated("unknown or disabled bearer token")
+        actor = await run_in_threadpool(_lookup, request.app.state.settings.database_url, credentials.credentials)
+        if actor is None:
+            raise unauthenticated("unknown or disabled bearer token")
+        cache.put(credentials.credentials, actor)
     return actor
 
 
 OptionalUser = Annotated[Actor | None, Depends(_optional_user)]
 
 
-def _current_user(actor: OptionalUser) -> Actor:
+async def _current_user(actor: OptionalUser) -> Actor:
     if actor is None:
         raise unauthenticated()
     return actor
@@ -71,7 +82,7 @@ def role_in(*roles: Role) -> Callable[[Actor], Actor]:
     """A dependency admitting only ``roles``: 403 for anyone else, before any application is looked at."""
     names = ", ".join(r.value for r in roles)
 
-    def admit(actor: CurrentUser) -> Actor:
+    async def admit(actor: CurrentUser) -> Actor:
         if actor.role not in roles:
             raise Refusal(403, f"this is for role {names}, not {actor.role.value!r}")
         return actor

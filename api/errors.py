@@ -16,6 +16,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.schemas import ErrorBody
+from state.domain import InstitutionType
 
 STATUS_FOR_KIND = {"Forbidden": 403, "NotFound": 404, "ActNotAllowed": 409, "InvalidInput": 422}
 RATE_LIMITED = 429
@@ -48,7 +49,8 @@ def from_temporal(error: Exception, application_id: str) -> Refusal:
         status = STATUS_FOR_KIND.get(cause.type or "")
         if status is None:
             raise error
-        details = dict(cause.details[0]) if cause.details and isinstance(cause.details[0], dict) else {}
+        given = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+        details = {k: v for k, v in given.items() if k not in ("status", "message", "headers")}
         if isinstance(details.get("problems"), list):  # declaration problems name their rule ``code``
             details["problems"] = [
                 {"field": p.get("field", ""), "rule": p.get("code", ""), "message": p.get("message", "")}
@@ -65,10 +67,13 @@ def from_temporal(error: Exception, application_id: str) -> Refusal:
     raise error
 
 
+_TAGS = {"city", "county", *(t.value for t in InstitutionType)}  # discriminators: level, then institution type
+
+
 def _field(loc: tuple[Any, ...]) -> str:
     where, *path = loc or ("body",)
-    if where == "body" and path and path[0] in ("city", "county"):  # the declaration's level tag
-        path = path[1:]
+    if where == "body":
+        path = [p for i, p in enumerate(path) if not (p in _TAGS and (i == 0 or path[i - 1] == "institution"))]
     if where == "header" and path:
         return str(path[0]).title()
     return ".".join(str(p) for p in path) or str(where)
@@ -85,12 +90,13 @@ async def _refusal(_: Request, exc: Exception) -> JSONResponse:
 
 async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [{"field": _field(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"), "message": e.get("msg", "")} for e in exc.errors()]
+    problems = [
+        {"field": _field(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"), "message": e.get("msg", "")}
+        for e in exc.errors()
+    ]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
     message = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
-    return JSONResponse(
-        _body(message, field=first["field"], rule=first["rule"], problems=problems), status_code=422
-    )
+    return JSONResponse(_body(message, field=first["field"], rule=first["rule"], problems=problems), status_code=422)
 
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:
@@ -142,6 +148,5 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
-AUTHENTICATED = (401, 403)
 ON_APPLICATION = (401, 403, 404, 503)
 ON_ACT = (401, 403, 404, 409, 503)

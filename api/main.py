@@ -6,10 +6,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.auth import ensure_users_table
+from api.auth import TokenCache, ensure_users_table
 from api.deps import API_PREFIX
 from api.ratelimit import objection_limiter
-from api.routes import acts, applications, calendar, history, public
+from api.routes import acts, applications, calendar, filings, history, notifications, public, quotas, rounds
 from config import Settings, get_settings
 from db.session import get_engine
 from worker import connect  # with the pydantic data converter, like the worker
@@ -49,7 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.objection_limiter = objection_limiter()
+    app.state.token_cache = TokenCache()
     errors.install(app)
-    for module in (applications, acts, history, public, calendar):
+    for module in (applications, acts, history, public, calendar, filings, notifications, quotas, rounds):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -78,7 +78,9 @@ def objection(o: Objection, show_objector: bool) -> ObjectionPublic:
 
 
 def signature(s: Signature) -> SignaturePublic:
-    return SignaturePublic(department=s.department, document_no=s.document_no, signed_at=local(s.signed_at), signer=actor(s.actor))
+    return SignaturePublic(
+        department=s.department, document_no=s.document_no, signed_at=local(s.signed_at), signer=actor(s.actor)
+    )
 
 
 def detail(view: ApplicationView, caller: Actor) -> ApplicationDetail:

@@ -1,57 +1,29 @@
 """Request and response bodies. ``*Create`` models are what callers send (validated, unknown fields refused);
 ``*Public`` models are what the API answers; ``*Base`` holds what both share."""
 
-import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from state.domain import COUNTIES, Act, Department, InstitutionType, Level, RevocationReason, Role, Stage
-
-# At least one visible character, and no NUL (PostgreSQL cannot store it).
-_VISIBLE = r"^[^\x00]*[^\s\x00][^\x00]*$"
-_NO_NUL = r"^[^\x00]*$"
-# GB 32100-2015 shape; the check character itself is verified by state.credit_code (422 when wrong).
-CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
-PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})?$"
-ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-OBJECTION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,80}$"
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value
-
-
-def _iso_date(value: object) -> object:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        return value
-    raise ValueError("must be a date written YYYY-MM-DD")
-
-
-def Text(max_length: int) -> Any:
-    """Required free text: not blank."""
-    return Annotated[str, StringConstraints(max_length=max_length, pattern=_VISIBLE), AfterValidator(_not_blank)]
-
-
-def OptionalText(max_length: int) -> Any:
-    return Annotated[str, StringConstraints(max_length=max_length, pattern=_NO_NUL)]
-
-
-County = Literal[COUNTIES]  # type: ignore[valid-type]
-CreditCode = Annotated[str, StringConstraints(pattern=CREDIT_CODE_PATTERN)]
-Phone = Annotated[str, StringConstraints(pattern=PHONE_PATTERN)]
-Round = Annotated[str, StringConstraints(max_length=64, pattern=_NO_NUL)]
-# Request bodies take JSON types as they are (no "5" for 5, no 1 for true, no timestamps for dates)...
-FORBID = ConfigDict(extra="forbid", strict=True)
-# ...except where a JSON string stands for a richer type: dates and the domain's enumerations.
-IsoDate = Annotated[date, Field(strict=False), BeforeValidator(_iso_date)]
-LaxType = Annotated[InstitutionType, Field(strict=False)]
-LaxReason = Annotated[RevocationReason, Field(strict=False)]
+from api.fields import (  # noqa: F401  (County, Text and OptionalText are used by other routers too)
+    FORBID,
+    ID_PATTERN,
+    OBJECTION_ID_PATTERN,
+    AttestationCode,
+    County,
+    CreditCode,
+    IsoDate,
+    LaxReason,
+    LaxType,
+    OptionalText,
+    Percent,
+    Phone,
+    Round,
+    Text,
+    WholeNumber,
+)
+from state.domain import Act, Department, InstitutionType, Level, Role, Stage
 
 
 # ---- errors -------------------------------------------------------------------------------------------
@@ -80,7 +52,7 @@ class ErrorBody(BaseModel):
 class InstitutionBase(BaseModel):
     name: str
     type: InstitutionType
-    credit_code: str = Field(description="统一社会信用代码, 18 characters with its GB 32100-2015 check character")
+    credit_code: str
     address: str = ""
     person_in_charge: str = ""
     contact: str = ""
@@ -91,8 +63,14 @@ class InstitutionBase(BaseModel):
     services: str = ""
     highlights: str = ""
     honours: list[str] = []
+    city_or_higher_honours: bool = False
     county_title_doc_no: str | None = None
     county_title_date: date | None = None
+    budget_funded: bool | None = None
+    training_pass_rate: float | None = None
+    trainee_satisfaction: float | None = None
+    assessments_last_3_years: list[str] = []
+    attestations: dict[str, str] = {}
 
 
 class InstitutionCreate(InstitutionBase):
@@ -100,26 +78,76 @@ class InstitutionCreate(InstitutionBase):
 
     name: Text(200)
     type: LaxType
-    credit_code: CreditCode = Field(description="统一社会信用代码, 18 characters with its GB 32100-2015 check character")
+    credit_code: CreditCode = Field(description="统一社会信用代码: 18 characters, the last a GB 32100-2015 check character")
     address: OptionalText(500) = ""
     person_in_charge: OptionalText(100) = ""
     contact: OptionalText(100) = ""
     phone: Phone = Field(default="", description="mainland mobile (11 digits) or 0539-xxxxxxx")
     premises_area_m2: float | None = Field(default=None, ge=0, le=10_000_000)
-    staff_count: int | None = Field(default=None, ge=0, le=1_000_000)
+    staff_count: WholeNumber(0, 1_000_000) | None = None
     founded_on: IsoDate | None = Field(default=None, description="not in the future")
     services: OptionalText(5000) = ""
     highlights: OptionalText(5000) = ""
     honours: list[Text(200)] = Field(default=[], max_length=50)
+    city_or_higher_honours: bool = Field(default=False, description="市级及以上荣誉: wins ties in selection")
     county_title_doc_no: Text(100) | None = None
     county_title_date: IsoDate | None = Field(default=None, description="not in the future")
+    budget_funded: bool | None = Field(default=None, description="township/street platforms: 经费纳入同级财政预算")
+    training_pass_rate: Percent | None = None
+    trainee_satisfaction: Percent | None = None
+    assessments_last_3_years: list[Text(20)] = Field(default=[], max_length=10, description='e.g. ["优秀", "优秀", "优秀"]')
+    attestations: dict[AttestationCode, OptionalText(2000)] = Field(
+        default={},
+        max_length=30,
+        description="qualitative conditions attested by the declaring county, by condition code",
+        json_schema_extra={"additionalProperties": False},  # keys must match the code pattern
+    )
 
 
+# A city-level candidate must already hold the county-level title, and meet its type's measurable
+# conditions (state/eligibility.py; the numbers below mirror it so that the schema tells them).
 class CityInstitutionCreate(InstitutionCreate):
-    """A city-level candidate must already hold the county-level title (须已被评定为县级标杆机构)."""
-
-    county_title_doc_no: Text(100)
+    county_title_doc_no: Text(100) = Field(description="the document that gave the county-level title")
     county_title_date: IsoDate = Field(description="not in the future")
+
+
+class CityPublicAgency(CityInstitutionCreate):
+    type: Literal["public_agency"]
+
+
+class CityHrAgency(CityInstitutionCreate):
+    type: Literal["hr_agency"]
+
+
+class CityTownshipPlatform(CityInstitutionCreate):
+    type: Literal["township_platform"]
+    staff_count: WholeNumber(5, 1_000_000) = Field(description="工作人员不少于5人")
+    budget_funded: Literal[True] = Field(description="经费纳入同级财政预算")
+
+
+class CityVillagePlatform(CityInstitutionCreate):
+    type: Literal["village_platform"]
+    staff_count: WholeNumber(1, 1_000_000) = Field(description="工作人员不少于1人")
+
+
+class CityGigMarket(CityInstitutionCreate):
+    type: Literal["gig_market"]
+    premises_area_m2: float = Field(ge=500, le=10_000_000, description="服务场所面积不少于500㎡")
+
+
+class CityTraining(CityInstitutionCreate):
+    type: Literal["training"]
+    training_pass_rate: Annotated[float, Field(ge=95, le=100)] = Field(description="培训合格率不低于95%")
+    trainee_satisfaction: Annotated[float, Field(ge=95, le=100)] = Field(description="学员整体满意率不低于95%")
+    assessments_last_3_years: list[Literal["优秀"]] = Field(
+        min_length=1, max_length=10, description="近三年内历次办学质量督导评估优秀等次"
+    )
+
+
+CityInstitution = Annotated[
+    CityPublicAgency | CityHrAgency | CityTownshipPlatform | CityVillagePlatform | CityGigMarket | CityTraining,
+    Field(discriminator="type"),
+]
 
 
 class InstitutionPublic(InstitutionBase):
@@ -136,7 +164,7 @@ class DeclarationBase(BaseModel):
 
 class CityDeclarationCreate(DeclarationBase):
     level: Literal["city"]
-    institution: CityInstitutionCreate
+    institution: CityInstitution
 
 
 class CountyDeclarationCreate(DeclarationBase):

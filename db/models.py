@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from state.domain import Act, InstitutionType, Level, Role, Stage
@@ -25,6 +25,11 @@ class ApplicationBase(SQLModel):
 
 
 class Application(ApplicationBase, table=True):
+    __table_args__ = (
+        Index("ix_application_county_state_declared", "county", "state", "declared_at"),
+        Index("ix_application_state_notice_ends", "state", "notice_ends_at"),
+    )
+
     id: str = Field(primary_key=True)
     workflow_id: str = Field(unique=True)
     version: int = 0  # seq of the last act projected; an older projection never overwrites a newer one

@@ -18,6 +18,7 @@ from temporalio.worker import Worker
 
 from config import Settings
 from db.session import get_engine
+from activities.rounds import round_activities_for
 from worker import WORKFLOWS, activities_for
 from workflows import search_attributes as sa
 
@@ -102,7 +103,8 @@ class RunningWorker:
             client,
             task_queue=settings.task_queue,
             workflows=WORKFLOWS,
-            activities=activities_for(settings),
+            activities=activities_for(settings)
+            + round_activities_for(settings.database_url, client, settings.calendar_overrides),
             activity_executor=self.executor,
         )
 

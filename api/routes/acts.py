@@ -1,13 +1,16 @@
 """The acts on one application. Each is a workflow update (revocation: a signal), answered with the state
 after the act and what the caller may do next; every refusal leaves the application as it was."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
+from temporalio.client import Client
+from temporalio.service import RPCError
 
-from api.access import acts_for, fetch_view, handle_for, not_allowed, perform, require_authority, settle
-from api.deps import CityReviewer, CountyBureau, DepartmentUser, Inspector, LevelOwner, TemporalClient
-from api.errors import ON_ACT, documented
+from api.access import UpdateCall, acts_for, fetch_view, handle_for, not_allowed, perform, require_authority, settle
+from api.deps import CityReviewer, CountyBureau, DepartmentUser, Inspector, LevelOwner, SettingsDep, TemporalClient
+from api.errors import ON_ACT, documented, from_temporal
 from api.routes.applications import ApplicationId, today
 from api.schemas import (
     OBJECTION_ID_PATTERN,
@@ -16,57 +19,60 @@ from api.schemas import (
     CoSignatureCreate,
     FindingCreate,
     NoticeCreate,
+    ReviewCreate,
     RevocationAccepted,
     RevocationCreate,
-    ReviewCreate,
     WithdrawalCreate,
 )
 from state.domain import Act, Actor, Stage
-from temporalio.client import Client
 from workflows.application import ApplicationWorkflow
-from workflows.messages import (
-    AwardAct,
-    CoSignAct,
-    FindingAct,
-    PublicizeAct,
-    ReviewAct,
-    RevokeAct,
-    WithdrawAct,
-)
+from workflows.messages import AwardAct, CoSignAct, FindingAct, PublicizeAct, ReviewAct, RevokeAct, WithdrawAct
 
 router = APIRouter(prefix="/applications/{application_id}", tags=["acts"])
 ObjectionId = Annotated[str, Path(pattern=OBJECTION_ID_PATTERN)]
 ACT_RESPONSES = documented(*ON_ACT)
 
 
-async def _act(client: Client, application_id: str, actor: Actor, act: Act, call) -> ActOutcome:
-    view, result = await perform(client, application_id, actor, act, call)
-    return ActOutcome(
-        id=application_id, state=result.state, allowed_acts=acts_for(actor, result.allowed_acts, view.level, view.county)
-    )
+@dataclass
+class Workflows:
+    client: Client
+    database_url: str
+
+    async def act(self, application_id: str, actor: Actor, act: Act, call: UpdateCall) -> ActOutcome:
+        place, result = await perform(self.client, self.database_url, application_id, actor, act, call)
+        allowed = acts_for(actor, result.allowed_acts, place.level, place.county)
+        return ActOutcome(id=application_id, state=result.state, allowed_acts=allowed)
+
+
+async def _workflows(client: TemporalClient, settings: SettingsDep) -> Workflows:
+    return Workflows(client, settings.database_url)
+
+
+WorkflowsDep = Annotated[Workflows, Depends(_workflows)]
+
+
+def _review(body: ReviewCreate, actor: Actor, passed: Act, failed: Act) -> tuple[Act, ReviewAct]:
+    ok = body.decision == "pass"
+    return (passed if ok else failed), ReviewAct(actor=actor, passed=ok, opinion=body.opinion)
 
 
 @router.post("/county-review", response_model=ActOutcome, summary="County review (县级审核)", responses=ACT_RESPONSES)
-async def county_review(application_id: ApplicationId, body: ReviewCreate, actor: CountyBureau, client: TemporalClient):
-    passed = body.decision == "pass"
-    act = Act.county_review_pass if passed else Act.county_review_fail
-    review = ReviewAct(actor=actor, passed=passed, opinion=body.opinion)
-    return await _act(client, application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.county_review, review))
+async def county_review(application_id: ApplicationId, body: ReviewCreate, actor: CountyBureau, on: WorkflowsDep):
+    act, review = _review(body, actor, Act.county_review_pass, Act.county_review_fail)
+    return await on.act(application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.county_review, review))
 
 
 @router.post("/city-review", response_model=ActOutcome, summary="City review (市级评审)", responses=ACT_RESPONSES)
-async def city_review(application_id: ApplicationId, body: ReviewCreate, actor: CityReviewer, client: TemporalClient):
-    passed = body.decision == "pass"
-    act = Act.city_review_pass if passed else Act.city_review_fail
-    review = ReviewAct(actor=actor, passed=passed, opinion=body.opinion)
-    return await _act(client, application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.city_review, review))
+async def city_review(application_id: ApplicationId, body: ReviewCreate, actor: CityReviewer, on: WorkflowsDep):
+    act, review = _review(body, actor, Act.city_review_pass, Act.city_review_fail)
+    return await on.act(application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.city_review, review))
 
 
 @router.post("/notice", response_model=ActOutcome, summary="Start the public notice (公示)", responses=ACT_RESPONSES)
-async def start_notice(application_id: ApplicationId, body: NoticeCreate, actor: LevelOwner, client: TemporalClient):
+async def start_notice(application_id: ApplicationId, body: NoticeCreate, actor: LevelOwner, on: WorkflowsDep):
     publicize = PublicizeAct(actor=actor, published_on=body.published_on or today())
-    return await _act(
-        client, application_id, actor, Act.publicize, lambda h: h.execute_update(ApplicationWorkflow.publicize, publicize)
+    return await on.act(
+        application_id, actor, Act.publicize, lambda h: h.execute_update(ApplicationWorkflow.publicize, publicize)
     )
 
 
@@ -77,11 +83,11 @@ async def start_notice(application_id: ApplicationId, body: NoticeCreate, actor:
     responses=ACT_RESPONSES,
 )
 async def record_finding(
-    application_id: ApplicationId, objection_id: ObjectionId, body: FindingCreate, actor: LevelOwner, client: TemporalClient
+    application_id: ApplicationId, objection_id: ObjectionId, body: FindingCreate, actor: LevelOwner, on: WorkflowsDep
 ):
     act = Act.uphold_objection if body.upheld else Act.dismiss_objection
     finding = FindingAct(actor=actor, objection_id=objection_id, upheld=body.upheld, finding=body.finding)
-    return await _act(client, application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.record_finding, finding))
+    return await on.act(application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.record_finding, finding))
 
 
 @router.post(
@@ -90,21 +96,23 @@ async def record_finding(
     summary="Co-sign the announcement for the caller's department (会签)",
     responses=ACT_RESPONSES,
 )
-async def co_sign(application_id: ApplicationId, body: CoSignatureCreate, actor: DepartmentUser, client: TemporalClient):
+async def co_sign(application_id: ApplicationId, body: CoSignatureCreate, actor: DepartmentUser, on: WorkflowsDep):
     signature = CoSignAct(actor=actor, document_no=body.document_no)
-    return await _act(client, application_id, actor, Act.co_sign, lambda h: h.execute_update(ApplicationWorkflow.co_sign, signature))
+    return await on.act(application_id, actor, Act.co_sign, lambda h: h.execute_update(ApplicationWorkflow.co_sign, signature))
 
 
 @router.post("/award", response_model=ActOutcome, summary="Award the plaque (授牌)", responses=ACT_RESPONSES)
-async def award(application_id: ApplicationId, body: AwardCreate, actor: LevelOwner, client: TemporalClient):
+async def award(application_id: ApplicationId, body: AwardCreate, actor: LevelOwner, on: WorkflowsDep):
     plaque = AwardAct(actor=actor, plaque_no=body.plaque_no, awarded_on=body.awarded_on)
-    return await _act(client, application_id, actor, Act.award, lambda h: h.execute_update(ApplicationWorkflow.award, plaque))
+    return await on.act(application_id, actor, Act.award, lambda h: h.execute_update(ApplicationWorkflow.award, plaque))
 
 
 @router.post("/withdrawal", response_model=ActOutcome, summary="Withdraw the declaration (撤回)", responses=ACT_RESPONSES)
-async def withdraw(application_id: ApplicationId, body: WithdrawalCreate, actor: CountyBureau, client: TemporalClient):
+async def withdraw(application_id: ApplicationId, body: WithdrawalCreate, actor: CountyBureau, on: WorkflowsDep):
     withdrawal = WithdrawAct(actor=actor, reason=body.reason)
-    return await _act(client, application_id, actor, Act.withdraw, lambda h: h.execute_update(ApplicationWorkflow.withdraw, withdrawal))
+    return await on.act(
+        application_id, actor, Act.withdraw, lambda h: h.execute_update(ApplicationWorkflow.withdraw, withdrawal)
+    )
 
 
 @router.post(
@@ -114,15 +122,20 @@ async def withdraw(application_id: ApplicationId, body: WithdrawalCreate, actor:
     summary="Revoke the title (撤销)",
     responses=ACT_RESPONSES,
 )
-async def revoke(application_id: ApplicationId, body: RevocationCreate, actor: Inspector, client: TemporalClient):
+async def revoke(
+    application_id: ApplicationId, body: RevocationCreate, actor: Inspector, client: TemporalClient, settings: SettingsDep
+):
     """The workflow takes revocation as a signal, which cannot refuse; so it is checked here first, and the
     answer (202) carries the state seen shortly after the signal."""
     view = await fetch_view(client, application_id, actor)
     require_authority(Act.revoke, actor, view)
     if Act.revoke not in view.allowed_acts:
         raise not_allowed(view, actor, Act.revoke)
-    await handle_for(client, application_id).signal(
-        ApplicationWorkflow.revoke, RevokeAct(actor=actor, reason=body.reason, evidence=body.evidence)
-    )
-    after = await settle(lambda: fetch_view(client, application_id, actor), lambda s: s == Stage.revoked)
-    return RevocationAccepted(id=application_id, state=after.state)
+    try:
+        await handle_for(client, application_id).signal(
+            ApplicationWorkflow.revoke, RevokeAct(actor=actor, reason=body.reason, evidence=body.evidence)
+        )
+    except RPCError as e:
+        raise from_temporal(e, application_id) from None
+    state = await settle(client, settings.database_url, application_id, actor, Stage.revoked)
+    return RevocationAccepted(id=application_id, state=state)

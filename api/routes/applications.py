@@ -2,14 +2,15 @@
 
 import hashlib
 import uuid
+from dataclasses import fields
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query, Response
 from sqlalchemy.orm import defer
 from sqlmodel import func, select
-from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from api import present
@@ -23,6 +24,7 @@ from api.schemas import (
     County,
     DeclarationCreate,
     Declared,
+    InstitutionCreate,
     Round,
 )
 from db.models import Application
@@ -31,6 +33,7 @@ from state.declaration import declaration_problems
 from state.domain import Act, Actor, InstitutionType, Level, Stage, authority_refusal
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
 from workflows.messages import ApplicationView, Declaration, Institution
+from workflows.round import declaration_window_refusal
 
 router = APIRouter(prefix="/applications", tags=["applications"])
 
@@ -56,6 +59,12 @@ def application_id_for(actor: Actor, idempotency_key: str | None) -> str:
     if idempotency_key is None:
         return "A" + uuid.uuid4().hex[:20]
     return "A" + hashlib.sha256(f"{actor.user_id}\n{idempotency_key}".encode()).hexdigest()[:20]
+
+
+def _institution(given: InstitutionCreate) -> Institution:
+    data = given.model_dump()
+    data["type"] = InstitutionType(data["type"])
+    return Institution(**{f.name: data[f.name] for f in fields(Institution) if f.name in data})
 
 
 def _same_declaration(view: ApplicationView, decl: Declaration) -> bool:
@@ -90,7 +99,7 @@ async def declare(
     refused = authority_refusal(Act.declare, actor, level, county)
     if refused:
         raise Refusal(403, refused)
-    institution = Institution(**body.institution.model_dump())
+    institution = _institution(body.institution)
     problems = declaration_problems(level, county, institution, today())
     if problems:
         raise Refusal(
@@ -100,6 +109,10 @@ async def declare(
             rule=problems[0].code,
             problems=[{"field": p.field, "rule": p.code, "message": p.message} for p in problems],
         )
+    if body.round_id:
+        outside = await declaration_window_refusal(client, body.round_id, datetime.now(TZ))
+        if outside:
+            raise Refusal(422, outside, field="round_id", rule="declaration_window")
     application_id = application_id_for(actor, idempotency_key)
     decl = Declaration(
         application_id=application_id,

@@ -4,20 +4,29 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import AfterValidator
 
 from api.deps import SettingsDep
 from api.errors import documented
+from api.present import local
 from api.routes.applications import today
 from api.schemas import IsoDate, NoticePeriodPublic, WorkingDaysPublic
-from api.present import local
 from state.calendar import WorkingDayCalendar
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 
 # Bounded so that no request can walk the calendar off its end or for long.
 FIRST, LAST = date(2000, 1, 1), date(2199, 12, 31)
-CalendarDate = Annotated[IsoDate, Query(ge=FIRST, le=LAST, description=f"YYYY-MM-DD, {FIRST} to {LAST}")]
 MAX_COUNT = 1000
+
+
+def _within_calendar(day: date) -> date:
+    if not FIRST <= day <= LAST:
+        raise ValueError(f"must be between {FIRST} and {LAST}")
+    return day
+
+
+CalendarDate = Annotated[IsoDate, AfterValidator(_within_calendar)]
 
 
 def _calendar(settings: SettingsDep) -> WorkingDayCalendar:
@@ -33,7 +42,7 @@ def _calendar(settings: SettingsDep) -> WorkingDayCalendar:
 )
 def working_days(
     settings: SettingsDep,
-    start: CalendarDate,
+    start: Annotated[CalendarDate, Query(description=f"YYYY-MM-DD, {FIRST} to {LAST}")],
     count: Annotated[int, Query(ge=-MAX_COUNT, le=MAX_COUNT)],
 ) -> WorkingDaysPublic:
     calendar = _calendar(settings)
@@ -47,7 +56,10 @@ def working_days(
     summary="The public notice window for a notice published on `published_on`",
     responses=documented(),
 )
-def notice_period(settings: SettingsDep, published_on: Annotated[IsoDate | None, Query(ge=FIRST, le=LAST)] = None) -> NoticePeriodPublic:
+def notice_period(
+    settings: SettingsDep,
+    published_on: Annotated[CalendarDate | None, Query(description=f"YYYY-MM-DD, {FIRST} to {LAST}; default today")] = None,
+) -> NoticePeriodPublic:
     p = _calendar(settings).notice_period(
         published_on or today(), days=settings.notice_working_days, end_hour=settings.notice_end_hour
     )

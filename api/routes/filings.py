@@ -47,7 +47,7 @@ from workflows.filing_messages import (
     filing_workflow_id,
 )
 
-router = APIRouter(prefix="/filings", tags=["filings"])
+router = APIRouter(prefix="/filings", tags=["filings"], responses=documented(401, 403, 404, 409, 503))
 
 CountyPath = Annotated[County, Path(description="county or district (县区)")]
 Year = Annotated[int, Path(ge=2022, le=2100, description="the year whose results are filed")]

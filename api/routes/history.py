@@ -5,6 +5,7 @@ scheduled input; deadlines from ``compute_notice_period`` results; the notice's 
 fired or cancelled. Nothing else of Temporal's bookkeeping is shown.
 """
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from fastapi import APIRouter
@@ -77,9 +78,8 @@ class _Narrator:
                 self.out.append(TimelineEvent(when=when, kind="deadline_computed", notice=notice))
         elif kind == "timer_started_event_attributes":
             fires_at = present.local(_utc(event) + attrs.start_to_fire_timeout.ToTimedelta())
-            self.out.append(
-                TimelineEvent(when=when, kind="timer_started", reason="waiting for the notice period to end", fires_at=fires_at)
-            )
+            reason = "waiting for the notice period to end"
+            self.out.append(TimelineEvent(when=when, kind="timer_started", reason=reason, fires_at=fires_at))
         elif kind == "timer_fired_event_attributes":
             self.out.append(TimelineEvent(when=when, kind="timer_fired", reason="the notice period's timer fired"))
         elif kind == "timer_canceled_event_attributes":
@@ -118,7 +118,15 @@ async def history(application_id: ApplicationId, actor: Reader, client: Temporal
         events = (await handle_for(client, application_id).fetch_history()).events
     except RPCError as e:
         raise from_temporal(e, application_id) from None
-    narrator = _Narrator(client.data_converter, may_see_objectors(actor, view.level, view.county))
+    return Timeline(
+        id=application_id,
+        events=await narrate(events, client.data_converter, may_see_objectors(actor, view.level, view.county)),
+    )
+
+
+async def narrate(events: Iterable[HistoryEvent], converter: DataConverter, show_objectors: bool) -> list[TimelineEvent]:
+    """The domain events told by a workflow history, in order."""
+    narrator = _Narrator(converter, show_objectors)
     for event in events:
         await narrator.tell(event)
-    return Timeline(id=application_id, events=narrator.out)
+    return narrator.out

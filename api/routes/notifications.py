@@ -16,7 +16,7 @@ from db.filing import NotificationRead, ensure_filing_tables
 from db.models import Notification
 from state.domain import Actor, Role
 
-router = APIRouter(prefix="/notifications", tags=["notifications"])
+router = APIRouter(prefix="/notifications", tags=["notifications"], responses=documented(401, 403, 404))
 
 
 class NotificationPublic(BaseModel):

@@ -19,7 +19,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.quota import live_usage
 from api.deps import READERS, SettingsDep, TemporalClient, role_in
-from api.errors import STATUS_FOR_KIND, Refusal
+from api.errors import STATUS_FOR_KIND, Refusal, documented
 from db.historic_import import import_titles
 from db.rounds import Period, engine_for
 from state.apportionment import ApportionmentError, CountyFigures, apportion
@@ -40,7 +40,7 @@ from workflows.round_messages import (
     UsageRequest,
 )
 
-router = APIRouter(tags=["periods and quotas"])
+router = APIRouter(tags=["periods and quotas"], responses=documented(401, 403, 404, 409, 503))
 Admin = Annotated[Actor, Depends(role_in(Role.admin))]
 QuotaReader = Annotated[Actor, Depends(role_in(*READERS, Role.admin))]
 PeriodId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}$")]

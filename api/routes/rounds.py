@@ -14,7 +14,7 @@ from temporalio.service import RPCError
 
 from api.access import acts_for, perform
 from api.deps import READERS, LevelOwner, SettingsDep, TemporalClient, role_in
-from api.errors import Refusal
+from api.errors import Refusal, documented
 from api.routes.applications import ApplicationId
 from api.routes.quotas import refusal_from
 from db.rounds import EvaluationRound, Period, engine_for
@@ -34,7 +34,7 @@ from workflows.round_messages import (
 )
 from workflows.round_rules import plan_problems
 
-router = APIRouter(tags=["rounds"])
+router = APIRouter(tags=["rounds"], responses=documented(401, 403, 404, 409, 503))
 RoundId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,60}$")]
 RoundReader = Annotated[Actor, Depends(role_in(*READERS, Role.admin))]
 STRICT = ConfigDict(extra="forbid")

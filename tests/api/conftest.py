@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -19,8 +19,13 @@ from api.auth import create_user
 from api.main import create_app
 from api.ratelimit import SlidingWindow
 from api.routes.applications import today
+from state.calendar import TZ
+from state.domain import Level
+from temporalio.client import Client
 from tests.conftest import RunningWorker, settings_for, unique
-from tests.factory import COUNTY, OTHER_COUNTY, credit_code
+from tests.factory import COUNTY, OTHER_COUNTY, credit_code, reviewer
+from workflows.round import RoundWorkflow, round_workflow_id
+from workflows.round_messages import RoundPlan
 
 LONG_AGO = date(2026, 4, 30)  # a notice published then ended on 2026-05-10 00:00 Asia/Shanghai
 DOC_NO = "临人社发〔2026〕1号"
@@ -50,7 +55,25 @@ class Api:
     http: httpx.AsyncClient
     app: FastAPI
     database_url: str
+    client: Client | None = None
+    task_queue: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
+    rounds: set[str] = field(default_factory=set)
+
+    async def ensure_round(self, round_id: str) -> None:
+        """Declarations name an existing round whose window is open: tests tag theirs with a fresh round id."""
+        if round_id in self.rounds or self.client is None:
+            return
+        now = datetime.now(TZ)
+        plan = RoundPlan(
+            round_id=round_id, name=f"测试批次 {round_id}", level=Level.city, period_id="十五五",
+            opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=60),
+            weights={"written": 1.0}, created_by=reviewer(),
+        )  # fmt: skip
+        await self.client.start_workflow(
+            RoundWorkflow.run, plan, id=round_workflow_id(round_id), task_queue=self.task_queue
+        )
+        self.rounds.add(round_id)
 
     def auth(self, who: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
@@ -59,6 +82,8 @@ class Api:
         return await self.http.get(path, headers=self.auth(who), **kw)
 
     async def post(self, who: str | None, path: str, json: Any = None, headers: dict | None = None) -> httpx.Response:
+        if path == "/applications" and isinstance(json, dict) and json.get("round_id"):
+            await self.ensure_round(json["round_id"])
         return await self.http.post(path, json=json, headers={**self.auth(who), **(headers or {})})
 
 
@@ -80,7 +105,14 @@ async def serve(dev_env, database_url: str) -> AsyncIterator[Api]:
                     name: create_user(database_url, f"{name}-{suffix}", role, county, department)
                     for name, (role, county, department) in PRINCIPALS.items()
                 }
-                yield Api(http=http, app=app, database_url=database_url, tokens=tokens)
+                yield Api(
+                    http=http,
+                    app=app,
+                    database_url=database_url,
+                    client=dev_env.client,
+                    task_queue=settings.task_queue,
+                    tokens=tokens,
+                )
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -124,7 +156,8 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
 
 
 def expect(response: httpx.Response, status: int) -> dict:
-    assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.status_code} {response.text}"
+    request = response.request
+    assert response.status_code == status, f"{request.method} {request.url}: {response.status_code} {response.text}"
     return response.json()
 
 
@@ -143,12 +176,14 @@ class Driver:
 
     async def county_reviewed(self, level: str = "city", **kw: Any) -> str:
         app_id = await self.declare(level, **kw)
-        expect(await self.api.post("bureau", f"/applications/{app_id}/county-review", {"decision": "pass", "opinion": "材料齐全"}), 200)
+        review = {"decision": "pass", "opinion": "材料齐全"}
+        expect(await self.api.post("bureau", f"/applications/{app_id}/county-review", review), 200)
         return app_id
 
     async def city_reviewed(self, **kw: Any) -> str:
         app_id = await self.county_reviewed("city", **kw)
-        expect(await self.api.post("reviewer", f"/applications/{app_id}/city-review", {"decision": "pass", "opinion": "择优"}), 200)
+        review = {"decision": "pass", "opinion": "择优"}
+        expect(await self.api.post("reviewer", f"/applications/{app_id}/city-review", review), 200)
         return app_id
 
     async def reviewed(self, level: str, **kw: Any) -> str:

@@ -93,7 +93,10 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
             "revocation", "POST", f"{a}/{awarded}/revocation", {"reason": "violation", "evidence": "查实违规"},
             {"inspector"}, set(), awarded,
         ),  # fmt: skip
-        Endpoint("withdrawal", "POST", f"{a}/{to_withdraw}/withdrawal", {"reason": "撤回"}, {"bureau"}, {"other_bureau"}, to_withdraw),
+        Endpoint(
+            "withdrawal", "POST", f"{a}/{to_withdraw}/withdrawal", {"reason": "撤回"}, {"bureau"}, {"other_bureau"},
+            to_withdraw,
+        ),  # fmt: skip
         Endpoint("notice board", "GET", "/public/notices", None, set(EVERYONE)),
         Endpoint("objection", "POST", f"/public/applications/{publicized}/objections", objection_body, set(EVERYONE)),
         Endpoint("working days", "GET", "/calendar/working-days?start=2026-02-13&count=1", None, set(EVERYONE)),
@@ -136,11 +139,13 @@ async def test_only_the_authorized_get_a_2xx(sqlite_api, matrix_driver):
             elif response.status_code != due:
                 wrong_refusals.append((endpoint.name, who, due, response.status_code, response.text))
             elif due == 404:  # indistinguishable from an application that does not exist
-                assert response.json() == {"detail": {"message": unknown["detail"]["message"].replace("Anonexistent", endpoint.application_id)}}
+                as_unknown = unknown["detail"]["message"].replace("Anonexistent", endpoint.application_id)
+                assert response.json() == {"detail": {"message": as_unknown}}
             elif due == 401:
                 assert response.headers["WWW-Authenticate"] == "Bearer"
         if endpoint.application_id:
-            assert await _acts(api, endpoint.application_id) == before, f"{endpoint.name}: a refused call changed the application"
+            after = await _acts(api, endpoint.application_id)
+            assert after == before, f"{endpoint.name}: a refused call changed the application"
         for who in endpoint.allowed:
             response = await _call(api, who, endpoint)
             assert response.is_success, f"{endpoint.name} as {who}: {response.status_code} {response.text}"

@@ -1,5 +1,7 @@
 """The whole procedure driven over HTTP by the right roles, on SQLite and PostgreSQL."""
 
+import asyncio
+
 from api.routes.applications import today
 from tests.api.conftest import CITY_DEPARTMENTS, COUNTY_DEPARTMENTS, DOC_NO, LONG_AGO, declaration_body, eventually, expect
 from tests.conftest import unique
@@ -23,8 +25,9 @@ async def test_city_level_application_from_declaration_to_revocation(api, driver
     url = f"/applications/{app_id}"
 
     seen = expect(await api.get("bureau", url), 200)
-    assert seen["state"] == "declared" and seen["county"] == COUNTY and seen["institution"]["credit_code"] == body["institution"]["credit_code"]
-    assert set(seen["allowed_acts"]) == {"county_review_pass", "county_review_fail", "withdraw"}
+    assert seen["state"] == "declared" and seen["county"] == COUNTY
+    assert seen["institution"]["credit_code"] == body["institution"]["credit_code"]
+    assert {"county_review_pass", "county_review_fail", "withdraw"} <= set(seen["allowed_acts"])
     assert expect(await api.get("reviewer", url), 200)["allowed_acts"] == []  # nothing for the city yet
 
     outcome = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "材料齐全"}), 200)
@@ -49,7 +52,9 @@ async def test_city_level_application_from_declaration_to_revocation(api, driver
 
     seen = expect(await api.get("inspector", url), 200)
     assert seen["allowed_acts"] == ["revoke"]
-    assert seen["notice"] == {"first_day": "2026-04-30", "last_day": "2026-05-09", "ends_at": "2026-05-10T00:00:00+08:00", "confirmed": True}
+    assert seen["notice"] == {
+        "first_day": "2026-04-30", "last_day": "2026-05-09", "ends_at": "2026-05-10T00:00:00+08:00", "confirmed": True,
+    }  # fmt: skip
     assert seen["announcement_doc_no"] == DOC_NO and seen["plaque_no"] == "LY-2026-001"
     assert sorted(s["department"] for s in seen["signatures"]) == ["civil_affairs", "drc", "hrss"]
     assert [a["act"] for a in seen["acts"]] == [
@@ -66,8 +71,8 @@ async def test_city_level_application_from_declaration_to_revocation(api, driver
     timeline = expect(await api.get("supervisor", f"{url}/history"), 200)["events"]
     acts = [e for e in timeline if e["kind"] == "act"]
     assert [e["act"] for e in acts] == [a["act"] for a in seen["acts"]] + ["revoke"]
-    assert acts[-1]["actor"]["role"] == "inspector" and acts[-1]["reason"] == "机构已注销" and acts[-1]["state_after"] == "revoked"
-    assert acts[0]["actor"] == {"name": acts[0]["actor"]["name"], "role": "county_bureau", "department": None, "county": COUNTY}
+    assert (acts[-1]["actor"]["role"], acts[-1]["reason"], acts[-1]["state_after"]) == ("inspector", "机构已注销", "revoked")
+    assert acts[0]["actor"] | {"name": None} == {"name": None, "role": "county_bureau", "department": None, "county": COUNTY}
     deadline = next(e for e in timeline if e["kind"] == "deadline_computed")
     assert deadline["notice"]["last_day"] == "2026-05-09" and deadline["notice"]["published_on"] == "2026-04-30"
     assert any(e["kind"] == "revocation_requested" and e["details"] == {"ground": "deregistered"} for e in timeline)
@@ -78,9 +83,8 @@ async def test_city_level_application_from_declaration_to_revocation(api, driver
 async def test_county_level_application_is_run_by_the_county(api, driver):
     app_id = await driver.declare("county", round_id=unique("R"))
     url = f"/applications/{app_id}"
-    assert expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "同意"}), 200)["allowed_acts"] == [
-        "publicize", "withdraw",
-    ]  # fmt: skip
+    reviewed = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "同意"}), 200)
+    assert reviewed["allowed_acts"] == ["publicize", "withdraw"]
     expect(await api.post("bureau", f"{url}/notice", {"published_on": LONG_AGO.isoformat()}), 200)
 
     async def closed() -> bool:
@@ -141,7 +145,7 @@ async def test_a_refused_call_changes_nothing(api, driver):
     conflict = expect(await api.post("reviewer", f"{url}/city-review", {"decision": "pass", "opinion": "x"}), 409)["detail"]
     assert conflict["state"] == "declared" and conflict["allowed_acts"] == [] and "not allowed" in conflict["message"]
     as_bureau = expect(await api.post("bureau", f"{url}/notice", {}), 409)["detail"]
-    assert set(as_bureau["allowed_acts"]) == {"county_review_pass", "county_review_fail", "withdraw"}
+    assert {"county_review_pass", "county_review_fail", "withdraw"} <= set(as_bureau["allowed_acts"])
     blank = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "   "}), 422)["detail"]
     assert blank["field"] == "opinion"
     bad = expect(await api.post("bureau", f"{url}/county-review", {"decision": "maybe", "opinion": "x"}), 422)["detail"]
@@ -164,11 +168,16 @@ async def test_declarations_are_validated_before_anything_starts(api):
         "institution.phone": declaration_body(round_id=round_id, phone="12345"),
         "county": declaration_body(round_id=round_id, county="火星区"),
         "institution.name": declaration_body(round_id=round_id, name="  "),
+        "institution.premises_area_m2": declaration_body(round_id=round_id, premises_area_m2=300),  # gig market < 500 m²
+        "institution.assessments_last_3_years": declaration_body(
+            round_id=round_id, type="training", training_pass_rate=98, trainee_satisfaction=97,
+            assessments_last_3_years=["优秀", "良好", "优秀"],
+        ),  # fmt: skip
     }
     for field, body in cases.items():
         detail = expect(await api.post("bureau", "/applications", body), 422)["detail"]
-        assert detail["field"] == field, detail
-        assert detail["rule"] and detail["problems"][0]["field"] == field
+        assert detail["field"].startswith(field), detail
+        assert detail["rule"] and detail["problems"][0]["field"].startswith(field)
     other = expect(await api.post("bureau", "/applications", declaration_body(county="罗庄区", round_id=round_id)), 403)
     assert "county bureau of 罗庄区" in other["detail"]["message"]
     expect(await api.post("reviewer", "/applications", declaration_body(round_id=round_id)), 403)
@@ -186,6 +195,11 @@ async def test_idempotency_keys_are_per_user_and_per_declaration(api):
     assert clash["field"] == "Idempotency-Key" and clash["id"] == mine
     no_key = [expect(await api.post("bureau", "/applications", body), 201)["id"] for _ in range(2)]
     assert len(set(no_key)) == 2
+
+    racing = {"Idempotency-Key": unique("key")}  # a client retrying before its first answer came back
+    answers = await asyncio.gather(*(api.post("bureau", "/applications", body, headers=racing) for _ in range(5)))
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 200, 201]
+    assert len({a.json()["id"] for a in answers}) == 1
 
 
 async def test_lists_are_filtered_paginated_and_scoped_to_the_county(api, driver):

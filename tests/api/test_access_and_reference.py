@@ -1,0 +1,101 @@
+"""Tokens and users, the objection flood limit, the calendar endpoints and the OpenAPI document."""
+
+import pytest
+from sqlmodel import select
+
+from api.auth import UserError, actor_for_token, create_user, ensure_admin, hash_token
+from api.ratelimit import SlidingWindow
+from db.session import session_for
+from db.users import User
+from tests.api.conftest import expect
+
+
+def test_tokens_are_stored_only_as_hashes(sqlite_url):
+    token = create_user(sqlite_url, "兰山区人社局", "county_bureau", county="兰山区")
+    with session_for(sqlite_url) as s:
+        user = s.exec(select(User).where(User.token_hash == hash_token(token))).one()
+        assert token not in {user.id, user.name, user.token_hash}
+        actor = actor_for_token(s, token)
+        assert actor is not None and actor.role.value == "county_bureau" and actor.county == "兰山区"
+        assert actor_for_token(s, token + "x") is None and actor_for_token(s, "") is None
+
+
+@pytest.mark.parametrize(
+    "role, county, department, complaint",
+    [
+        ("county_bureau", None, None, "needs --county"),
+        ("county_bureau", "火星区", None, "unknown county"),
+        ("department", None, None, "needs --department"),
+        ("department", None, "finance", "unknown department"),
+        ("supervisor", "兰山区", None, "has no county"),
+        ("inspector", None, "hrss", "only department users"),
+        ("public", None, None, "cannot be given"),
+        ("mayor", None, None, "unknown role"),
+    ],
+)
+def test_impossible_users_are_refused(sqlite_url, role, county, department, complaint):
+    with pytest.raises(UserError, match=complaint):
+        create_user(sqlite_url, "x", role, county, department)
+
+
+def test_the_first_admin_is_created_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    token = ensure_admin(url)
+    assert token and token.startswith("bg_")
+    assert ensure_admin(url) is None
+    with session_for(url) as s:
+        assert actor_for_token(s, token).role.value == "admin"
+
+
+async def test_a_flood_of_objections_is_answered_429(sqlite_api):
+    app = sqlite_api.app
+    kept = app.state.objection_limiter
+    app.state.objection_limiter = SlidingWindow(limit=2, window_seconds=60)
+    try:
+        body = {"name": "王五", "contact": "13700000000", "content": "异议"}
+        url = "/public/applications/Anonexistent/objections"
+        for _ in range(2):
+            expect(await sqlite_api.post(None, url, body), 404)
+        flooded = await sqlite_api.post(None, url, body)
+        assert expect(flooded, 429)["detail"]["message"].startswith("too many objections")
+        assert 1 <= int(flooded.headers["Retry-After"]) <= 60
+        expect(await sqlite_api.get(None, "/public/notices"), 200)  # reading the board is not limited
+    finally:
+        app.state.objection_limiter = kept
+
+
+def test_the_sliding_window_forgets_old_requests():
+    window = SlidingWindow(limit=2, window_seconds=10, max_clients=2)
+    assert window.retry_after("a", now=0) is None and window.retry_after("a", now=1) is None
+    assert window.retry_after("a", now=5) == pytest.approx(5)
+    assert window.retry_after("a", now=10.5) is None  # the first request left the window
+    window.retry_after("b", now=11)
+    window.retry_after("c", now=12)  # only the two most recent addresses are remembered
+    assert window.retry_after("a", now=12) is None
+
+
+async def test_the_calendar_counts_china_working_days(sqlite_api):
+    # 2026-02-14 (Sat) is a make-up working day; 16-23 Feb is the Spring Festival holiday.
+    days = expect(await sqlite_api.get(None, "/calendar/working-days", params={"start": "2026-02-13", "count": 1}), 200)
+    assert days == {"start": "2026-02-13", "end": "2026-02-14", "confirmed": True}
+    after = expect(await sqlite_api.get(None, "/calendar/working-days", params={"start": "2026-02-14", "count": 1}), 200)
+    assert after["end"] == "2026-02-24"
+    period = expect(await sqlite_api.get(None, "/calendar/notice-period", params={"published_on": "2026-04-30"}), 200)
+    assert period == {
+        "first_day": "2026-04-30", "last_day": "2026-05-09", "ends_at": "2026-05-10T00:00:00+08:00", "confirmed": True,
+    }  # fmt: skip
+    assert expect(await sqlite_api.get(None, "/calendar/notice-period"), 200)["confirmed"] in (True, False)
+    bad = expect(await sqlite_api.get(None, "/calendar/working-days", params={"start": "2026-02-30", "count": 1}), 422)
+    assert bad["detail"]["field"] == "start"
+    far = expect(await sqlite_api.get(None, "/calendar/working-days", params={"start": "9999-12-31", "count": 1}), 422)
+    assert "between" in far["detail"]["message"]
+    expect(await sqlite_api.get(None, "/calendar/working-days", params={"start": "2026-02-13", "count": 5000}), 422)
+
+
+async def test_the_openapi_document_and_docs_are_served(sqlite_api):
+    root = sqlite_api.http.base_url.copy_with(path="/")
+    spec = (await sqlite_api.http.get(root.join("/openapi.json"))).json()
+    assert "/api/v1/applications/{application_id}/history" in spec["paths"]
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    docs = await sqlite_api.http.get(root.join("/docs"))
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
