@@ -4,6 +4,7 @@ Needs a running service (``./run.sh``). The notice is back-dated so that its 5 w
 """
 
 import asyncio
+import gc
 import uuid
 from datetime import date, datetime
 
@@ -91,6 +92,8 @@ async def run_demo(settings: Settings) -> None:
     print(f"Done: {view.state.value}, {len(view.acts)} acts on record. History in the Temporal UI:")
     host = settings.temporal_address.rpartition(":")[0]
     print(f"  http://{host}:{settings.temporal_ui_port}/namespaces/{settings.temporal_namespace}/workflows/{handle.id}")
+    del handle, client
+    gc.collect()  # drop the Temporal client inside the loop, not during interpreter shutdown (which aborts)
 
 
 if __name__ == "__main__":
