@@ -13,6 +13,7 @@ from api.schemas import (
     NoticeListing,
     NoticePublic,
     ObjectionPublic,
+    ScoreSheetPublic,
     SignaturePublic,
 )
 from db import models
@@ -103,6 +104,12 @@ def detail(view: ApplicationView, caller: Actor) -> ApplicationDetail:
         awarded_on=view.awarded_on,
         flags=list(view.flags),
         acts=[act(a, show) for a in view.acts],
+        department_opinions=dict(view.department_opinions),
+        scores=[
+            ScoreSheetPublic(reviewer=s.reviewer.name, opinion=s.opinion, at=local(s.at), written=s.written,
+                             defence=s.defence, field_inspection=s.field_inspection)
+            for s in view.scores
+        ],
     )
 
 

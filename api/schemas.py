@@ -160,6 +160,9 @@ class DeclarationBase(BaseModel):
     county: County | None = Field(default=None, description="defaults to the caller's county")
     round_id: Round = Field(default="", description="the declaration round (批次)")
     reason: OptionalText(2000) = ""
+    department_opinions: dict[Literal["hrss", "drc", "civil_affairs"], OptionalText(2000)] = Field(
+        default={}, description="the county departments' opinions (hrss, drc, civil_affairs), recorded with the declaration"
+    )
 
 
 class CityDeclarationCreate(DeclarationBase):
@@ -306,6 +309,15 @@ class SignaturePublic(BaseModel):
     signer: ActorPublic
 
 
+class ScoreSheetPublic(BaseModel):
+    reviewer: str
+    opinion: str
+    at: datetime
+    written: float | None = None
+    defence: float | None = None
+    field_inspection: float | None = None
+
+
 class ApplicationDetail(BaseModel):
     id: str
     level: Level
@@ -324,6 +336,8 @@ class ApplicationDetail(BaseModel):
     awarded_on: date | None
     flags: list[str]
     acts: list[ActPublic]
+    department_opinions: dict[Department, str] = {}
+    scores: list[ScoreSheetPublic] = []
 
 
 class NoticeListing(BaseModel):

@@ -101,7 +101,8 @@ class ApplicationWorkflow(ApplicationRules):
         if refused:
             raise refuse("Forbidden", refused)
         async with self._lock:
-            await self._record(Act.declare, decl.actor, decl.reason)
+            opinions = {f"opinion_{d.value}": text for d, text in decl.department_opinions.items()}
+            await self._record(Act.declare, decl.actor, decl.reason, **opinions)
             self._declared = True
         while self._facts.state not in FINAL:
             await workflow.wait_condition(
@@ -340,6 +341,7 @@ class ApplicationWorkflow(ApplicationRules):
             flags=list(self._flags),
             acts=list(self._acts),
             scores=list(self._scores),
+            department_opinions=dict(self._decl.department_opinions),
         )
 
     @asynccontextmanager

@@ -52,6 +52,8 @@ class Declaration:
     actor: Actor
     reason: str = ""
     round_id: str = ""
+    # The county HRSS declares together with DRC and civil affairs: each department's opinion (意见).
+    department_opinions: dict[Department, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -231,6 +233,7 @@ class ApplicationView:
     flags: list[str]
     acts: list[ActRecord]
     scores: list[ScoreSheet] = field(default_factory=list)
+    department_opinions: dict[Department, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -30,7 +30,7 @@ from api.schemas import (
 from db.models import Application
 from state.calendar import TZ
 from state.declaration import declaration_problems
-from state.domain import Act, Actor, InstitutionType, Level, Stage, authority_refusal
+from state.domain import Act, Actor, Department, InstitutionType, Level, Stage, authority_refusal
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
 from workflows.messages import ApplicationView, Declaration, Institution
 from workflows.round import declaration_window_refusal
@@ -122,6 +122,7 @@ async def declare(
         actor=actor,
         reason=body.reason,
         round_id=body.round_id,
+        department_opinions={Department(k): v for k, v in body.department_opinions.items()},
     )
     try:
         await client.start_workflow(
