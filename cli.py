@@ -5,6 +5,7 @@
     biaogan demo                one city-level application through the whole pipeline
     biaogan users create …      a user and their bearer token (printed as the last line)
     biaogan import-titles FILE  titles awarded before the system, from CSV (validated; all or nothing)
+    biaogan period define …     a period (十四五, 十五五…); biaogan quota set …: its quotas (admin token; recorded)
     biaogan diagram             the state machine as a Mermaid diagram (README)
 """
 
@@ -183,6 +184,9 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("worker", help="run the worker only").set_defaults(func=worker)
     sub.add_parser("demo", help="walk one city-level application through the pipeline").set_defaults(func=demo)
     sub.add_parser("diagram", help="print the state machine as Mermaid").set_defaults(func=diagram)
+    import quota_cli
+
+    quota_cli.add_commands(sub)
     imp = sub.add_parser("import-titles", help="import titles awarded before the system from CSV (all or nothing)")
     imp.add_argument("file")
     imp.set_defaults(func=import_titles)

@@ -1,0 +1,108 @@
+"""``biaogan period define`` and ``biaogan quota set``: the admin's CLI to the same recorded workflows the API uses.
+
+The admin is identified by their bearer token (``--token`` or ``BIAOGAN_TOKEN``), so every change is attributed.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+
+from sqlmodel import Session
+
+from api.auth import actor_for_token, ensure_users_table
+from config import get_settings
+from db.session import get_engine
+from state.domain import Actor, Level, Role
+
+
+def _admin(token: str | None) -> Actor:
+    settings = get_settings()
+    if not token:
+        sys.exit("error: give the admin's token with --token or BIAOGAN_TOKEN")
+    ensure_users_table(settings.database_url)
+    with Session(get_engine(settings.database_url)) as s:
+        actor = actor_for_token(s, token)
+    if actor is None or actor.role != Role.admin:
+        sys.exit("error: that token is not an admin's")
+    return actor
+
+
+def define_period(args: argparse.Namespace) -> None:
+    from temporalio.common import WorkflowIDConflictPolicy
+
+    from worker import connect
+    from workflows.quota import PeriodWorkflow, period_workflow_id
+    from workflows.round_messages import DefinePeriod, PeriodStart
+
+    actor = _admin(args.token or os.environ.get("BIAOGAN_TOKEN"))
+    if args.end_year < args.start_year:
+        sys.exit("error: --end-year is before --start-year")
+
+    async def go() -> None:
+        settings = get_settings()
+        client = await connect(settings)
+        handle = await client.start_workflow(
+            PeriodWorkflow.run, PeriodStart(period_id=args.id), id=period_workflow_id(args.id),
+            task_queue=settings.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )  # fmt: skip
+        result = await handle.execute_update(
+            PeriodWorkflow.define, DefinePeriod(actor, args.name, args.start_year, args.end_year, args.reason)
+        )
+        print(result)
+
+    asyncio.run(go())
+
+
+def set_quota(args: argparse.Namespace) -> None:
+    from api.routes.quotas import set_quota as set_quota_via_workflow
+    from worker import connect
+    from workflows.round_messages import SetQuota
+
+    actor = _admin(args.token or os.environ.get("BIAOGAN_TOKEN"))
+    level = Level(args.level)
+    if level == Level.city:
+        if args.total is None:
+            sys.exit("error: a city-level quota needs --total")
+        totals = {"city": args.total}
+    else:
+        try:
+            totals = json.loads(args.county_totals or "")
+        except json.JSONDecodeError:
+            sys.exit('error: a county-level quota needs --county-totals \'{"兰山区": 12, ...}\'')
+
+    async def go() -> None:
+        settings = get_settings()
+        client = await connect(settings)
+        result = await set_quota_via_workflow(
+            client, settings.task_queue, args.period, level, SetQuota(actor, totals, args.reason)
+        )
+        for scope, (old, new) in result.changed.items():
+            print(f"{scope}: {old} → {new}")
+
+    try:
+        asyncio.run(go())
+    except Exception as e:  # refusals come back as the API's Refusal: show the message, not a traceback
+        sys.exit(f"error: {getattr(e, 'message', e)}")
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("period", help="define a period (规划期)").add_subparsers(dest="period_command", required=True)
+    d = p.add_parser("define", help="define or correct a period (recorded)")
+    d.add_argument("--id", required=True, help="e.g. 15th-fyp")
+    d.add_argument("--name", required=True, help="e.g. 十五五")
+    d.add_argument("--start-year", type=int, required=True)
+    d.add_argument("--end-year", type=int, required=True)
+    d.add_argument("--reason", required=True)
+    d.add_argument("--token", help="the admin's bearer token (or BIAOGAN_TOKEN)")
+    d.set_defaults(func=define_period)
+    q = sub.add_parser("quota", help="set a period's quota").add_subparsers(dest="quota_command", required=True)
+    s = q.add_parser("set", help="set the city-level total or the county-level split (recorded: who, old → new, why)")
+    s.add_argument("--period", required=True)
+    s.add_argument("--level", required=True, choices=["city", "county"])
+    s.add_argument("--total", type=int, help="city level: the number of titles")
+    s.add_argument("--county-totals", help='county level: JSON, e.g. \'{"兰山区": 12, "罗庄区": 8}\'')
+    s.add_argument("--reason", required=True)
+    s.add_argument("--token", help="the admin's bearer token (or BIAOGAN_TOKEN)")
+    s.set_defaults(func=set_quota)
