@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import defer
 from sqlmodel import func, select
 from temporalio.common import WorkflowIDReusePolicy
@@ -27,6 +28,7 @@ from api.schemas import (
     InstitutionCreate,
     Round,
 )
+from db.historic_import import county_title_of
 from db.models import Application
 from state.calendar import TZ
 from state.declaration import declaration_problems
@@ -65,6 +67,29 @@ def _institution(given: InstitutionCreate) -> Institution:
     data = given.model_dump()
     data["type"] = InstitutionType(data["type"])
     return Institution(**{f.name: data[f.name] for f in fields(Institution) if f.name in data})
+
+
+async def _check_county_title(database_url: str, institution: Institution) -> None:
+    """A city-level candidate must already hold the county-level title, on record here: an announced county-level
+    application of this system or an imported historic title; the declared document must be that one."""
+    on_record = await run_in_threadpool(county_title_of, database_url, institution.credit_code)
+    if on_record is None:
+        raise Refusal(
+            422,
+            f"no county-level title is on record for {institution.credit_code}: a city-level candidate must already "
+            "be a county-level benchmark (须已被评定为县级就业服务质量标杆机构); import historic titles first",
+            field="institution.credit_code",
+            rule="county_title_not_on_record",
+        )
+    doc_no, awarded_on = on_record
+    if (institution.county_title_doc_no, institution.county_title_date) != (doc_no, awarded_on):
+        raise Refusal(
+            422,
+            f"the declared county-level title ({institution.county_title_doc_no}, {institution.county_title_date}) "
+            f"is not the one on record ({doc_no}, {awarded_on})",
+            field="institution.county_title_doc_no",
+            rule="county_title_mismatch",
+        )
 
 
 def _same_declaration(view: ApplicationView, decl: Declaration) -> bool:
@@ -109,6 +134,8 @@ async def declare(
             rule=problems[0].code,
             problems=[{"field": p.field, "rule": p.code, "message": p.message} for p in problems],
         )
+    if level == Level.city:
+        await _check_county_title(settings.database_url, institution)
     if body.round_id:
         outside = await declaration_window_refusal(client, body.round_id, datetime.now(TZ))
         if outside:

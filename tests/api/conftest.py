@@ -14,11 +14,13 @@ from typing import Any
 import httpx
 import pytest_asyncio
 from fastapi import FastAPI
+from sqlmodel import Session, select
 
 from api.auth import create_user
 from api.main import create_app
 from api.ratelimit import SlidingWindow
 from api.routes.applications import today
+from db.rounds import HistoricTitle, engine_for
 from state.calendar import TZ
 from state.domain import Level
 from temporalio.client import Client
@@ -84,7 +86,30 @@ class Api:
     async def post(self, who: str | None, path: str, json: Any = None, headers: dict | None = None) -> httpx.Response:
         if path == "/applications" and isinstance(json, dict) and json.get("round_id"):
             await self.ensure_round(json["round_id"])
+        if path == "/applications" and isinstance(json, dict) and json.get("level") == "city":
+            seed_county_title(self.database_url, json.get("institution") or {})
         return await self.http.post(path, json=json, headers={**self.auth(who), **(headers or {})})
+
+
+def seed_county_title(database_url: str, institution: dict) -> None:
+    """The county-level title a city-level candidate must hold, as an imported historic title (reference data)."""
+    code, doc_no, awarded = (institution.get(k) for k in ("credit_code", "county_title_doc_no", "county_title_date"))
+    if not (isinstance(code, str) and isinstance(doc_no, str) and isinstance(awarded, str)):
+        return
+    try:
+        awarded_on = date.fromisoformat(awarded)
+    except ValueError:
+        return
+    with Session(engine_for(database_url)) as s:
+        for old in s.exec(select(HistoricTitle).where(HistoricTitle.credit_code == code.upper())).all():
+            s.delete(old)  # the title this declaration names is the one on record
+        s.flush()
+        s.add(HistoricTitle(
+            institution_name=str(institution.get("name", "")), institution_type=str(institution.get("type", "")),
+            county=COUNTY, credit_code=code.upper(), level="county", document_no=doc_no, awarded_on=awarded_on,
+            source="test", imported_at=datetime.now(TZ),
+        ))  # fmt: skip
+        s.commit()
 
 
 def temporal_address(env) -> str:

@@ -1,7 +1,8 @@
 """What a declaration carries is recorded with the application: the county departments' opinions, attestations,
 and later each reviewer's score sheet."""
 
-from tests.api.conftest import declaration_body, expect
+from tests.api.conftest import declaration_body, expect, seed_county_title
+from tests.factory import credit_code
 
 
 async def test_department_opinions_and_scores_are_on_record(api, driver):
@@ -20,3 +21,25 @@ async def test_department_opinions_and_scores_are_on_record(api, driver):
     bad["department_opinions"] = {"finance": "同意"}
     refusal = expect(await api.post("bureau", "/applications", bad), 422)
     assert "department_opinions" in str(refusal["detail"])
+
+
+async def test_a_city_candidate_needs_its_county_title_on_record(api):
+    body = declaration_body("city")
+    raw = await api.http.post("/applications", json=body, headers=api.auth("bureau"))  # no title seeded
+    assert raw.status_code == 422 and raw.json()["detail"]["rule"] == "county_title_not_on_record"
+    seeded = declaration_body("city")
+    seed_county_title(api.database_url, seeded["institution"])
+    seeded["institution"]["county_title_doc_no"] = "兰人社发〔2099〕1号"
+    raw = await api.http.post("/applications", json=seeded, headers=api.auth("bureau"))
+    assert raw.status_code == 422 and raw.json()["detail"]["rule"] == "county_title_mismatch"
+    assert "兰人社发〔2023〕5号" in raw.json()["detail"]["message"]
+
+
+async def test_a_county_title_announced_here_qualifies_for_the_city_level(api, driver):
+    code = credit_code()
+    county_app = await driver.announced("county", credit_code=code)
+    detail = expect(await api.get("supervisor", f"/applications/{county_app}"), 200)
+    body = declaration_body("city", credit_code=code, county_title_doc_no=detail["announcement_doc_no"],
+                            county_title_date=detail["announced_on"])  # fmt: skip
+    raw = await api.http.post("/applications", json=body, headers=api.auth("bureau"))  # nothing seeded: the record is ours
+    assert raw.status_code == 201, raw.text

@@ -27,7 +27,7 @@ from config import Settings
 from db.rounds import Period, engine_for
 from state.calendar import TZ
 from state.credit_code import check_character
-from tests.api.conftest import temporal_address
+from tests.api.conftest import seed_county_title, temporal_address
 from tests.conftest import RunningWorker, settings_for, unique
 from tests.factory import COUNTY
 
@@ -104,6 +104,7 @@ def served(dev_env, sqlite_url):
     with ThreadedWorker(settings):
         app = create_app(settings)
         create_user(sqlite_url, unique("schemathesis"), "county_bureau", COUNTY, token=TOKEN)
+        SERVED_DB[:] = [sqlite_url]
         with Session(engine_for(sqlite_url)) as s:  # reference data a round refers to
             s.merge(Period(id=PERIOD, name="十五五", start_year=2026, end_year=2030, updated_at=datetime.now(TZ)))
             s.commit()
@@ -113,7 +114,18 @@ def served(dev_env, sqlite_url):
 # The document is the app's own; the app that answers is built (and connected) by the fixture.
 schema = schemathesis.openapi.from_dict(create_app(Settings()).openapi())
 schema.hook(map_case)
+
+
+def before_call(context, case, kwargs):
+    """Every phase, every mode: a city candidate's county-level title is on record (reference data it refers to)."""
+    body = case.body if case.method == "POST" and case.operation.path.endswith("/applications") else None
+    if SERVED_DB and isinstance(body, dict) and body.get("level") == "city" and isinstance(body.get("institution"), dict):
+        seed_county_title(SERVED_DB[0], body["institution"])
+
+
+schemathesis.hook(before_call)  # a call hook is global in schemathesis 4
 PERIOD = "15th-fyp"
+SERVED_DB: list[str] = []  # the served app's database, for reference data the generated cases refer to
 TOKEN = "bg_" + secrets.token_urlsafe(32)  # known when cases are generated, stored when the app is built
 
 
