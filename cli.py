@@ -98,13 +98,10 @@ def up(args: argparse.Namespace) -> None:
 
 
 def _ensure_filing_schedule(settings: Settings) -> None:
-    from worker import connect
+    from worker import run_with_client
     from workflows.filing_schedule import SCHEDULE_ID, ensure_filing_schedule
 
-    async def go() -> None:
-        await ensure_filing_schedule(await connect(settings), settings)
-
-    asyncio.run(go())
+    run_with_client(settings, lambda client: ensure_filing_schedule(client, settings))
     print(f"• yearly filing schedule {SCHEDULE_ID!r} in place (also opens this year's filings when due)")
 
 
@@ -158,9 +155,9 @@ def import_titles(args: argparse.Namespace) -> None:
 
 
 def demo(args: argparse.Namespace) -> None:
-    from demo import run_demo
+    from demo import main as run_demo
 
-    asyncio.run(run_demo(get_settings()))
+    run_demo(get_settings())
 
 
 def diagram(args: argparse.Namespace) -> None:

@@ -4,17 +4,16 @@ Needs a running service (``./run.sh``). The notice is back-dated so that its 5 w
 """
 
 import asyncio
-import gc
 import uuid
 from datetime import date, datetime
 
-from temporalio.client import WorkflowHandle
+from temporalio.client import Client, WorkflowHandle
 
 from config import Settings
 from state.calendar import TZ, WorkingDayCalendar
 from state.credit_code import check_character
 from state.domain import Actor, Department, InstitutionType, Level, Role
-from worker import connect
+from worker import run_with_client
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
 from workflows.messages import (
     ActResult,
@@ -44,8 +43,7 @@ async def _wait_notice_closed(handle: WorkflowHandle, seconds: float = 30) -> No
     raise SystemExit("the notice did not close; is the worker running?")
 
 
-async def run_demo(settings: Settings) -> None:
-    client = await connect(settings)
+async def run_demo(settings: Settings, client: Client) -> None:
     today = datetime.now(TZ).date()
     published_on = WorkingDayCalendar.from_file(settings.calendar_overrides).add_working_days(today, -10)
     body = f"91371302{uuid.uuid4().int % 10**9:09d}"
@@ -92,11 +90,13 @@ async def run_demo(settings: Settings) -> None:
     print(f"Done: {view.state.value}, {len(view.acts)} acts on record. History in the Temporal UI:")
     host = settings.temporal_address.rpartition(":")[0]
     print(f"  http://{host}:{settings.temporal_ui_port}/namespaces/{settings.temporal_namespace}/workflows/{handle.id}")
-    del handle, client
-    gc.collect()  # drop the Temporal client inside the loop, not during interpreter shutdown (which aborts)
+
+
+def main(settings: Settings) -> None:
+    run_with_client(settings, lambda client: run_demo(settings, client))
 
 
 if __name__ == "__main__":
     from config import get_settings
 
-    asyncio.run(run_demo(get_settings()))
+    main(get_settings())

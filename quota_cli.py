@@ -4,7 +4,6 @@ The admin is identified by their bearer token (``--token`` or ``BIAOGAN_TOKEN``)
 """
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -32,7 +31,7 @@ def _admin(token: str | None) -> Actor:
 def define_period(args: argparse.Namespace) -> None:
     from temporalio.common import WorkflowIDConflictPolicy
 
-    from worker import connect
+    from worker import run_with_client
     from workflows.quota import PeriodWorkflow, period_workflow_id
     from workflows.round_messages import DefinePeriod, PeriodStart
 
@@ -40,9 +39,9 @@ def define_period(args: argparse.Namespace) -> None:
     if args.end_year < args.start_year:
         sys.exit("error: --end-year is before --start-year")
 
-    async def go() -> None:
-        settings = get_settings()
-        client = await connect(settings)
+    settings = get_settings()
+
+    async def go(client) -> None:
         handle = await client.start_workflow(
             PeriodWorkflow.run, PeriodStart(period_id=args.id), id=period_workflow_id(args.id),
             task_queue=settings.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
@@ -52,12 +51,12 @@ def define_period(args: argparse.Namespace) -> None:
         )
         print(result)
 
-    asyncio.run(go())
+    run_with_client(settings, go)
 
 
 def set_quota(args: argparse.Namespace) -> None:
     from api.routes.quotas import set_quota as set_quota_via_workflow
-    from worker import connect
+    from worker import run_with_client
     from workflows.round_messages import SetQuota
 
     actor = _admin(args.token or os.environ.get("BIAOGAN_TOKEN"))
@@ -72,9 +71,9 @@ def set_quota(args: argparse.Namespace) -> None:
         except json.JSONDecodeError:
             sys.exit('error: a county-level quota needs --county-totals \'{"兰山区": 12, ...}\'')
 
-    async def go() -> None:
-        settings = get_settings()
-        client = await connect(settings)
+    settings = get_settings()
+
+    async def go(client) -> None:
         result = await set_quota_via_workflow(
             client, settings.task_queue, args.period, level, SetQuota(actor, totals, args.reason)
         )
@@ -82,7 +81,7 @@ def set_quota(args: argparse.Namespace) -> None:
             print(f"{scope}: {old} → {new}")
 
     try:
-        asyncio.run(go())
+        run_with_client(settings, go)
     except Exception as e:  # refusals come back as the API's Refusal: show the message, not a traceback
         sys.exit(f"error: {getattr(e, 'message', e)}")
 
