@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TASK_QUEUE = "biaogan"
@@ -16,10 +16,7 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = TASK_QUEUE
-    database_url: str = Field(
-        default=f"sqlite:///{ROOT / 'data' / 'biaogan.db'}",
-        validation_alias="DATABASE_URL",
-    )
+    database_url: str = Field(default="", validation_alias=AliasChoices("DATABASE_URL", "BIAOGAN_DATABASE_URL"))
     data_dir: Path = ROOT / "data"
     calendar_overrides: Path | None = None
     notice_working_days: int = Field(default=5, ge=1, le=30)
@@ -27,6 +24,12 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     temporal_ui_port: int = 8233
+
+    @model_validator(mode="after")
+    def _default_database_beside_the_data(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'biaogan.db'}"
+        return self
 
 
 @lru_cache
