@@ -28,35 +28,28 @@ def _admin(token: str | None) -> Actor:
     return actor
 
 
-def define_period(args: argparse.Namespace) -> None:
-    from temporalio.common import WorkflowIDConflictPolicy
+def _refusal_text(e: Exception) -> str:
+    cause = getattr(e, "cause", None) or e
+    return getattr(cause, "message", None) or str(cause)
 
+
+def define_period(args: argparse.Namespace) -> None:
     from worker import run_with_client
-    from workflows.quota import PeriodWorkflow, period_workflow_id
-    from workflows.round_messages import DefinePeriod, PeriodStart
+    from workflows.quota import define_period as define_via_workflow
+    from workflows.round_messages import DefinePeriod
 
     actor = _admin(args.token or os.environ.get("BIAOGAN_TOKEN"))
-    if args.end_year < args.start_year:
-        sys.exit("error: --end-year is before --start-year")
-
     settings = get_settings()
-
-    async def go(client) -> None:
-        handle = await client.start_workflow(
-            PeriodWorkflow.run, PeriodStart(period_id=args.id), id=period_workflow_id(args.id),
-            task_queue=settings.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )  # fmt: skip
-        result = await handle.execute_update(
-            PeriodWorkflow.define, DefinePeriod(actor, args.name, args.start_year, args.end_year, args.reason)
-        )
-        print(result)
-
-    run_with_client(settings, go)
+    act = DefinePeriod(actor, args.name, args.start_year, args.end_year, args.reason)
+    try:
+        print(run_with_client(settings, lambda client: define_via_workflow(client, settings.task_queue, args.id, act)))
+    except Exception as e:  # a refusal: its message, not a traceback
+        sys.exit(f"error: {_refusal_text(e)}")
 
 
 def set_quota(args: argparse.Namespace) -> None:
-    from api.routes.quotas import set_quota as set_quota_via_workflow
     from worker import run_with_client
+    from workflows.quota import set_quota as set_via_workflow
     from workflows.round_messages import SetQuota
 
     actor = _admin(args.token or os.environ.get("BIAOGAN_TOKEN"))
@@ -70,20 +63,16 @@ def set_quota(args: argparse.Namespace) -> None:
             totals = json.loads(args.county_totals or "")
         except json.JSONDecodeError:
             sys.exit('error: a county-level quota needs --county-totals \'{"兰山区": 12, ...}\'')
-
     settings = get_settings()
-
-    async def go(client) -> None:
-        result = await set_quota_via_workflow(
-            client, settings.task_queue, args.period, level, SetQuota(actor, totals, args.reason)
-        )
-        for scope, (old, new) in result.changed.items():
-            print(f"{scope}: {old} → {new}")
-
+    act = SetQuota(actor, totals, args.reason)
     try:
-        run_with_client(settings, go)
-    except Exception as e:  # refusals come back as the API's Refusal: show the message, not a traceback
-        sys.exit(f"error: {getattr(e, 'message', e)}")
+        result = run_with_client(
+            settings, lambda client: set_via_workflow(client, settings.task_queue, args.period, level, act)
+        )
+    except Exception as e:  # a refusal: its message, not a traceback
+        sys.exit(f"error: {_refusal_text(e)}")
+    for scope, (old, new) in result.changed.items():
+        print(f"{scope}: {old} → {new}")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

@@ -23,6 +23,7 @@ from api.fields import (  # noqa: F401  (County, Text and OptionalText are used 
     Text,
     WholeNumber,
 )
+from state import eligibility
 from state.domain import Act, Department, InstitutionType, Level, Role, Stage
 
 
@@ -105,7 +106,7 @@ class InstitutionCreate(InstitutionBase):
 
 
 # A city-level candidate must already hold the county-level title, and meet its type's measurable
-# conditions (state/eligibility.py; the numbers below mirror it so that the schema tells them).
+# conditions (thresholds from state/eligibility.py, so that the schema states the same rule the checks enforce).
 class CityInstitutionCreate(InstitutionCreate):
     county_title_doc_no: Text(100) = Field(description="the document that gave the county-level title")
     county_title_date: IsoDate = Field(description="not in the future")
@@ -121,24 +122,24 @@ class CityHrAgency(CityInstitutionCreate):
 
 class CityTownshipPlatform(CityInstitutionCreate):
     type: Literal["township_platform"]
-    staff_count: WholeNumber(5, 1_000_000) = Field(description="工作人员不少于5人")
+    staff_count: WholeNumber(eligibility.TOWNSHIP_MIN_STAFF, 1_000_000) = Field(description="工作人员不少于5人")
     budget_funded: Literal[True] = Field(description="经费纳入同级财政预算")
 
 
 class CityVillagePlatform(CityInstitutionCreate):
     type: Literal["village_platform"]
-    staff_count: WholeNumber(1, 1_000_000) = Field(description="工作人员不少于1人")
+    staff_count: WholeNumber(eligibility.VILLAGE_MIN_STAFF, 1_000_000) = Field(description="工作人员不少于1人")
 
 
 class CityGigMarket(CityInstitutionCreate):
     type: Literal["gig_market"]
-    premises_area_m2: float = Field(ge=500, le=10_000_000, description="服务场所面积不少于500㎡")
+    premises_area_m2: float = Field(ge=eligibility.GIG_MARKET_MIN_AREA_M2, le=10_000_000, description="服务场所面积不少于500㎡")
 
 
 class CityTraining(CityInstitutionCreate):
     type: Literal["training"]
-    training_pass_rate: Annotated[float, Field(ge=95, le=100)] = Field(description="培训合格率不低于95%")
-    trainee_satisfaction: Annotated[float, Field(ge=95, le=100)] = Field(description="学员整体满意率不低于95%")
+    training_pass_rate: Annotated[float, Field(ge=eligibility.TRAINING_MIN_PASS_RATE, le=100)] = Field(description="培训合格率不低于95%")
+    trainee_satisfaction: Annotated[float, Field(ge=eligibility.TRAINING_MIN_SATISFACTION, le=100)] = Field(description="学员整体满意率不低于95%")
     assessments_last_3_years: list[Literal["优秀"]] = Field(
         min_length=1, max_length=10, description="近三年内历次办学质量督导评估优秀等次"
     )

@@ -10,6 +10,12 @@ from typing import Any
 from state.domain import InstitutionType, Level
 
 EXCELLENT = "优秀"
+# The notice's measurable thresholds (the API's schema states them from here too).
+TOWNSHIP_MIN_STAFF = 5
+VILLAGE_MIN_STAFF = 1
+GIG_MARKET_MIN_AREA_M2 = 500
+TRAINING_MIN_PASS_RATE = 95  # percent
+TRAINING_MIN_SATISFACTION = 95  # percent
 
 
 @dataclass(frozen=True)
@@ -54,18 +60,18 @@ def ineligibilities(level: Level, institution: Any) -> list[Ineligibility]:
 
     if t == InstitutionType.township_platform:
         staff = institution.staff_count
-        need(staff is not None and staff >= 5, TOWNSHIP_STAFF, f"staff_count is {staff}")
+        need(staff is not None and staff >= TOWNSHIP_MIN_STAFF, TOWNSHIP_STAFF, f"staff_count is {staff}")
         need(institution.budget_funded is True, TOWNSHIP_BUDGET, f"budget_funded is {institution.budget_funded}")
     elif t == InstitutionType.village_platform:
         staff = institution.staff_count
-        need(staff is not None and staff >= 1, VILLAGE_STAFF, f"staff_count is {staff}")
+        need(staff is not None and staff >= VILLAGE_MIN_STAFF, VILLAGE_STAFF, f"staff_count is {staff}")
     elif t == InstitutionType.gig_market:
         area = institution.premises_area_m2
-        need(area is not None and area >= 500, GIG_AREA, f"premises_area_m2 is {area}")
+        need(area is not None and area >= GIG_MARKET_MIN_AREA_M2, GIG_AREA, f"premises_area_m2 is {area}")
     elif t == InstitutionType.training:
         rate, satisfaction = institution.training_pass_rate, institution.trainee_satisfaction
-        need(rate is not None and rate >= 95, TRAINING_PASS, f"training_pass_rate is {rate}")
-        need(satisfaction is not None and satisfaction >= 95, TRAINING_SATISFACTION, f"trainee_satisfaction is {satisfaction}")
+        need(rate is not None and rate >= TRAINING_MIN_PASS_RATE, TRAINING_PASS, f"training_pass_rate is {rate}")
+        need(satisfaction is not None and satisfaction >= TRAINING_MIN_SATISFACTION, TRAINING_SATISFACTION, f"trainee_satisfaction is {satisfaction}")
         ratings = list(institution.assessments_last_3_years or [])
         need(
             bool(ratings) and all(r == EXCELLENT for r in ratings),

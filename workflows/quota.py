@@ -9,7 +9,8 @@ import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.client import Client
+from temporalio.common import RetryPolicy, WorkflowIDConflictPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.application_rules import refuse
@@ -42,6 +43,44 @@ ACTIVITY_TIMEOUT = timedelta(seconds=30)
 RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
 )
+
+
+def period_problem(act: DefinePeriod) -> ApplicationError | None:
+    """Why a period definition is refused; None when PeriodWorkflow accepts it."""
+    if act.actor.role != Role.admin:
+        return refuse("Forbidden", f"periods are defined by role 'admin', not {act.actor.role.value!r}")
+    for name in ("name", "reason"):
+        if not getattr(act, name).strip():
+            return refuse("InvalidInput", f"{name} is required and must not be blank", field=name)
+    if not 2000 <= act.start_year <= act.end_year <= 2100:
+        return refuse(
+            "InvalidInput",
+            f"the period runs from start_year to end_year (2000–2100), got {act.start_year}–{act.end_year}",
+            field="start_year",
+        )
+    return None
+
+
+async def define_period(client: Client, task_queue: str, period_id: str, act: DefinePeriod) -> PeriodView:
+    """Define or correct a period through its workflow, started on first use (a refused act starts nothing).
+    Used by the API and the admin CLI alike."""
+    problem = period_problem(act)
+    if problem:
+        raise problem
+    handle = await client.start_workflow(
+        PeriodWorkflow.run, PeriodStart(period_id=period_id), id=period_workflow_id(period_id),
+        task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )  # fmt: skip
+    return await handle.execute_update(PeriodWorkflow.define, act)
+
+
+async def set_quota(client: Client, task_queue: str, period_id: str, level: Level, act: SetQuota) -> QuotaSet:
+    """Set a period's quota through its QuotaWorkflow, started on first use. Used by the API and the admin CLI."""
+    handle = await client.start_workflow(
+        QuotaWorkflow.run, QuotaStart(period_id=period_id, level=level), id=quota_workflow_id(period_id, level),
+        task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )  # fmt: skip
+    return await handle.execute_update(QuotaWorkflow.set_quota, act)
 
 
 def quota_workflow_id(period_id: str, level: Level) -> str:
@@ -302,21 +341,6 @@ class PeriodWorkflow:
         return PeriodView(period_id=self._id, current=self._current, changes=self._seq)
 
     def _check(self, act: DefinePeriod) -> None:
-        if act.actor.role != Role.admin:
-            raise refuse(
-                "Forbidden",
-                f"periods are defined by role 'admin', not {act.actor.role.value!r}",
-            )
-        for name in ("name", "reason"):
-            if not getattr(act, name).strip():
-                raise refuse(
-                    "InvalidInput",
-                    f"{name} is required and must not be blank",
-                    field=name,
-                )
-        if not 2000 <= act.start_year <= act.end_year <= 2100:
-            raise refuse(
-                "InvalidInput",
-                f"the period runs from start_year to end_year (2000–2100), got {act.start_year}–{act.end_year}",
-                field="start_year",
-            )
+        problem = period_problem(act)
+        if problem:
+            raise problem

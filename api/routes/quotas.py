@@ -13,7 +13,6 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -24,18 +23,12 @@ from db.historic_import import import_titles
 from db.rounds import Period, engine_for
 from state.apportionment import ApportionmentError, CountyFigures, apportion
 from state.domain import COUNTIES, Actor, Level, Role
-from workflows.quota import (
-    PeriodWorkflow,
-    QuotaWorkflow,
-    period_workflow_id,
-    quota_workflow_id,
-)
+from workflows import quota as quota_workflows
+from workflows.quota import QuotaWorkflow, quota_workflow_id
 from workflows.round_messages import (
     DefinePeriod,
-    PeriodStart,
     PeriodView,
     QuotaSet,
-    QuotaStart,
     SetQuota,
     UsageRequest,
 )
@@ -114,17 +107,12 @@ class ImportPublic(BaseModel):
 
 
 def refusal_from(e: Exception, what: str) -> Refusal:
-    if isinstance(e, WorkflowUpdateFailedError) and isinstance(
-        e.cause, ApplicationError
-    ):
-        status = STATUS_FOR_KIND.get(e.cause.type or "")
+    cause = e.cause if isinstance(e, WorkflowUpdateFailedError) else e
+    if isinstance(cause, ApplicationError):
+        status = STATUS_FOR_KIND.get(cause.type or "")
         if status:
-            details = (
-                dict(e.cause.details[0])
-                if e.cause.details and isinstance(e.cause.details[0], dict)
-                else {}
-            )
-            return Refusal(status, e.cause.message, **details)
+            details = dict(cause.details[0]) if cause.details and isinstance(cause.details[0], dict) else {}
+            return Refusal(status, cause.message, **details)
     if isinstance(e, RPCError) and e.status == RPCStatusCode.NOT_FOUND:
         return Refusal(404, f"{what} not found")
     raise e
@@ -138,14 +126,8 @@ def _period_exists(database_url: str, period_id: str) -> bool:
 async def set_quota(
     client: Client, task_queue: str, period_id: str, level: Level, act: SetQuota
 ) -> QuotaSet:
-    await client.start_workflow(
-        QuotaWorkflow.run, QuotaStart(period_id=period_id, level=level), id=quota_workflow_id(period_id, level),
-        task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )  # fmt: skip
     try:
-        return await client.get_workflow_handle_for(
-            QuotaWorkflow.run, quota_workflow_id(period_id, level)
-        ).execute_update(QuotaWorkflow.set_quota, act)
+        return await quota_workflows.set_quota(client, task_queue, period_id, level, act)
     except (WorkflowUpdateFailedError, RPCError) as e:
         raise refusal_from(e, f"quota {period_id}/{level.value}") from None
 
@@ -174,14 +156,6 @@ async def define_period(
     client: TemporalClient,
     settings: SettingsDep,
 ):
-    if body.end_year < body.start_year:
-        raise Refusal(
-            422, "end_year is before start_year", field="end_year", rule="period_order"
-        )
-    handle = await client.start_workflow(
-        PeriodWorkflow.run, PeriodStart(period_id=period_id), id=period_workflow_id(period_id),
-        task_queue=settings.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )  # fmt: skip
     act = DefinePeriod(
         actor=actor,
         name=body.name,
@@ -190,8 +164,8 @@ async def define_period(
         reason=body.reason,
     )
     try:
-        return await handle.execute_update(PeriodWorkflow.define, act)
-    except (WorkflowUpdateFailedError, RPCError) as e:
+        return await quota_workflows.define_period(client, settings.task_queue, period_id, act)
+    except (ApplicationError, WorkflowUpdateFailedError, RPCError) as e:
         raise refusal_from(e, f"period {period_id}") from None
 
 
