@@ -10,12 +10,7 @@ from datetime import date, datetime
 from temporalio.client import Client, WorkflowHandle
 
 from config import Settings
-from state.calendar import TZ, WorkingDayCalendar
-from state.credit_code import check_character
-from state.domain import Actor, Department, InstitutionType, Level, Role
-from worker import run_with_client
-from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
-from workflows.messages import (
+from contracts.application import (
     ActResult,
     AwardAct,
     CoSignAct,
@@ -25,6 +20,11 @@ from workflows.messages import (
     ReviewAct,
     ViewRequest,
 )
+from state.calendar import TZ, WorkingDayCalendar
+from state.credit_code import check_character
+from state.domain import Actor, Department, InstitutionType, Level, Role
+from worker import run_with_client
+from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
 
 COUNTY = "兰山区"
 BUREAU = Actor(user_id="demo-bureau", name="兰山区人社局（演示）", role=Role.county_bureau, county=COUNTY)

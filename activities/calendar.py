@@ -1,18 +1,11 @@
 """Deadline computation. The calendar file can change after the fact, so it is read here and so recorded."""
 
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from temporalio import activity
 
+from contracts.application import NoticePeriodRequest, NoticeWindow
 from state.calendar import WorkingDayCalendar
-from workflows.messages import NoticeWindow
-
-
-@dataclass
-class NoticePeriodRequest:
-    published_on: date
 
 
 class CalendarActivities:

@@ -15,12 +15,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 from temporalio import activity
 
-from db import models
-from db.filing import FilingStatus, FilingVersion, ensure_filing_tables, insert_new
-from db.session import session_for
-from state.calendar import TZ, WorkingDayCalendar
-from state.domain import Act, Level, Stage
-from workflows.filing_messages import (
+from contracts.filing import (
     FilingEntry,
     FilingPlan,
     PlanRequest,
@@ -30,6 +25,11 @@ from workflows.filing_messages import (
     StatusProjected,
     StatusProjection,
 )
+from db import models
+from db.filing import FilingStatus, FilingVersion, ensure_filing_tables, insert_new
+from db.session import session_for
+from state.calendar import TZ, WorkingDayCalendar
+from state.domain import Act, Level, Stage
 
 log = logging.getLogger(__name__)
 TITLED = (Stage.announced, Stage.plaque_awarded, Stage.revoked)

@@ -7,14 +7,21 @@ only then is what remains granted. Every write is keyed, so a retried activity c
 """
 
 import logging
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from contracts.quota import (
+    CITY_SCOPE,
+    PeriodChangeRecord,
+    PlaceGrant,
+    PlaceRequest,
+    QuotaChangeRecord,
+    Recorded,
+)
 from db import models
 from db.rounds import (
     EvaluationRound,
@@ -27,7 +34,6 @@ from db.rounds import (
 )
 from db.session import insert_ignore
 from state.domain import Actor, Level, Stage
-from workflows.round_messages import CITY_SCOPE, PeriodFacts
 
 log = logging.getLogger(__name__)
 
@@ -49,54 +55,14 @@ HOLDING: dict[Level, tuple[Stage, ...]] = {
 }
 
 
-@dataclass
-class QuotaChangeRecord:
-    key: str
-    period_id: str
-    level: Level
-    old: dict[str, int | None]
-    new: dict[str, int]
-    reason: str
-    actor: Actor
-    at: datetime
-    details: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
-class PeriodChangeRecord:
-    key: str
-    old: PeriodFacts | None
-    new: PeriodFacts
-    reason: str
-    actor: Actor
-    at: datetime
 
 
-@dataclass
-class Recorded:
-    written: int
 
 
-@dataclass
-class PlaceRequest:
-    period_id: str
-    level: Level
-    scope: str
-    total: int
-    round_id: str
-    application_ids: list[str]
-    at: datetime
 
 
-@dataclass
-class PlaceGrant:
-    granted: list[str]
-    available: int
-    used_after: int
-    released: list[str]
-    placed: list[
-        str
-    ]  # titles given a place they did not hold (historic, or outside any round)
 
 
 def _invalid(message: str) -> ApplicationError:

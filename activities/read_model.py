@@ -1,65 +1,36 @@
 """Activities that project each accepted act into the read model, idempotently (key: application + seq)."""
 
 import logging
-from dataclasses import dataclass, field
 
 from sqlalchemy import update
 from sqlmodel import select
 from temporalio import activity
 
+from contracts.application import (
+    InstitutionLookup,
+    ObjectionRegistration,
+    Projected,
+    Projection,
+    Registered,
+    RelatedApplications,
+)
 from db import models
 from db.session import insert_ignore, session_for
-from state.domain import Actor, InstitutionType, Level, Stage
-from workflows.messages import ActRecord, NoticeWindow, Objection
+from state.domain import Actor, Stage
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Projection:
-    application_id: str
-    workflow_id: str
-    level: Level
-    county: str
-    round_id: str
-    institution: dict
-    institution_name: str
-    institution_type: InstitutionType
-    credit_code: str
-    state: Stage
-    notice: NoticeWindow | None
-    flagged: bool
-    act: ActRecord
-    objections: list[Objection] = field(default_factory=list)
 
 
-@dataclass
-class Projected:
-    event_written: bool
 
 
-@dataclass
-class ObjectionRegistration:
-    application_id: str
-    objection: Objection
 
 
-@dataclass
-class Registered:
-    objection_id: str
-    created: bool
 
 
-@dataclass
-class InstitutionLookup:
-    credit_code: str
-    level: Level
-    exclude_application_id: str
 
 
-@dataclass
-class RelatedApplications:
-    workflow_ids: list[str]
 
 
 def _actor_columns(actor: Actor) -> dict:

@@ -6,8 +6,7 @@ deduplicated by the server, and an act that turns out to have happened already c
 """
 
 import logging
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from sqlalchemy import update
@@ -17,16 +16,28 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from contracts.application import PublicizeAct, ReviewAct, ViewRequest
+from contracts.quota import Reservation
+from contracts.rounds import (
+    CandidateRequest,
+    Candidates,
+    Decision,
+    DecisionApplied,
+    Reminded,
+    ReminderPlan,
+    ReminderRequest,
+    ReminderSend,
+    RoundRecord,
+    RoundReserve,
+)
 from db import models
 from db.rounds import EvaluationRound, engine_for
 from db.session import insert_ignore
 from state.calendar import TZ, WorkingDayCalendar
-from state.domain import COUNTIES, Actor, Level, Role, Stage
+from state.domain import COUNTIES, Level, Role, Stage
 from state.ranking import Candidate
 from workflows.application import ApplicationWorkflow, workflow_id_for
-from workflows.messages import PublicizeAct, ReviewAct, ViewRequest
 from workflows.quota import QuotaWorkflow, quota_workflow_id
-from workflows.round_messages import Reservation, Reserve
 
 log = logging.getLogger(__name__)
 
@@ -35,84 +46,24 @@ REVIEW_STAGE = {Level.city: Stage.county_reviewed, Level.county: Stage.declared}
 PASSED_STAGE = {Level.city: Stage.city_reviewed, Level.county: Stage.county_reviewed}
 
 
-@dataclass
-class RoundRecord:
-    round_id: str
-    name: str
-    level: Level
-    period_id: str
-    owner_county: str | None
-    opens_at: datetime
-    closes_at: datetime
-    phase: str
-    weights: dict[str, float]
-    created_by: str
-    at: datetime
 
 
-@dataclass
-class ReminderRequest:
-    closes_at: datetime
-    working_days: int
 
 
-@dataclass
-class ReminderPlan:
-    remind_at: datetime
-    confirmed: bool
 
 
-@dataclass
-class ReminderSend:
-    round_id: str
-    name: str
-    level: Level
-    owner_county: str | None
-    closes_at: datetime
-    at: datetime
 
 
-@dataclass
-class Reminded:
-    counties: list[str]
-    written: int
 
 
-@dataclass
-class CandidateRequest:
-    round_id: str
-    level: Level
 
 
-@dataclass
-class Candidates:
-    candidates: list[Candidate]
-    not_ranked: list[str] = field(default_factory=list)
 
 
-@dataclass
-class RoundReserve:
-    period_id: str
-    level: Level
-    round_id: str
-    reserve: Reserve
 
 
-@dataclass
-class Decision:
-    round_id: str
-    application_id: str
-    level: Level
-    chosen: bool
-    opinion: str
-    published_on: date
-    actor: Actor
 
 
-@dataclass
-class DecisionApplied:
-    application_id: str
-    state: Stage
 
 
 def _local(moment: datetime) -> str:

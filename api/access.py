@@ -15,11 +15,11 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import Refusal, from_temporal, not_found
+from contracts.application import ActResult, ApplicationView, ViewRequest
 from db.models import Application
 from db.session import get_engine
 from state.domain import Act, Actor, Level, Role, Stage, authority_refusal
 from workflows.application import FINAL, ApplicationWorkflow, workflow_id_for
-from workflows.messages import ActResult, ApplicationView, ViewRequest
 
 UpdateCall = Callable[[WorkflowHandle], Awaitable[ActResult]]
 PUBLIC = Actor(user_id="public", name="public", role=Role.public)

@@ -9,8 +9,8 @@ from urllib.parse import quote
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from contracts.filing import FilingEntry
 from state.domain import InstitutionType
-from workflows.filing_messages import FilingEntry
 
 TITLE = "县级就业服务质量标杆机构评定备案表"
 COLUMNS = ("序号", "机构名称", "机构类型", "统一社会信用代码", "评定文号", "评定日期", "奖牌编号", "备注")

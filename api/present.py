@@ -16,10 +16,10 @@ from api.schemas import (
     ScoreSheetPublic,
     SignaturePublic,
 )
+from contracts.application import ActRecord, ApplicationView, NoticeWindow, Objection, Signature
 from db import models
 from state.calendar import TZ
 from state.domain import Actor, Role
-from workflows.messages import ActRecord, ApplicationView, NoticeWindow, Objection, Signature
 
 
 def local(moment: datetime) -> datetime:

@@ -46,6 +46,7 @@ from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
 from api.auth import create_user  # noqa: E402
 from config import Settings  # noqa: E402
+from contracts.application import ReviewAct
 from db.models import Application  # noqa: E402
 from db.session import get_engine  # noqa: E402
 from state.domain import COUNTIES, InstitutionType, Level, Stage  # noqa: E402
@@ -54,7 +55,6 @@ from tests.factory import COUNTY, bureau, credit_code, declaration, start  # noq
 from worker import build_worker, connect  # noqa: E402
 from workflows import search_attributes as sa  # noqa: E402
 from workflows.application import ApplicationWorkflow  # noqa: E402
-from workflows.messages import ReviewAct  # noqa: E402
 
 LIST_ROWS = 10_000
 LIST_ROUND = f"bench-list-{random.randrange(16**6):06x}"  # fresh rows on every run, also in a kept PostgreSQL

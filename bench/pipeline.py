@@ -39,6 +39,7 @@ with workflow.unsafe.imports_passed_through(), workflow.unsafe.sandbox_unrestric
     from temporalio.worker import Worker
 
     from config import Settings
+    from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
     from state.calendar import TZ
     from state.domain import Department, Level
     from tests.conftest import binary
@@ -46,13 +47,6 @@ with workflow.unsafe.imports_passed_through(), workflow.unsafe.sandbox_unrestric
     from worker import build_worker
     from workflows import search_attributes as sa
     from workflows.application import ApplicationWorkflow
-    from workflows.messages import (
-        AwardAct,
-        CoSignAct,
-        PublicizeAct,
-        ReviewAct,
-        ViewRequest,
-    )
 
 BACK_DATED = date(2026, 4, 30)  # its notice ended 2026-05-10 00:00 Asia/Shanghai
 DOC_NO = "临人社发〔2026〕1号"

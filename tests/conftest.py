@@ -16,9 +16,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.rounds import round_activities_for
 from config import Settings
 from db.session import get_engine
-from activities.rounds import round_activities_for
 from worker import WORKFLOWS, activities_for
 from workflows import search_attributes as sa
 

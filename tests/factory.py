@@ -5,10 +5,10 @@ from datetime import date
 
 from temporalio.client import Client, WorkflowHandle
 
+from contracts.application import Declaration, Institution
 from state.credit_code import check_character
 from state.domain import Actor, Department, InstitutionType, Level, Role
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
-from workflows.messages import Declaration, Institution
 
 COUNTY = "兰山区"
 OTHER_COUNTY = "罗庄区"

@@ -27,6 +27,19 @@ from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.application import (
+    ApplicationView,
+    AwardAct,
+    CoSignAct,
+    Declaration,
+    FindingAct,
+    ObjectionAct,
+    PublicizeAct,
+    ReviewAct,
+    RevokeAct,
+    ViewRequest,
+    WithdrawAct,
+)
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Department, Level, RevocationReason, Stage
 from tests.conftest import (
@@ -47,19 +60,6 @@ from tests.factory import (
 )
 from workflows import search_attributes as sa
 from workflows.application import ApplicationWorkflow
-from workflows.messages import (
-    ApplicationView,
-    AwardAct,
-    CoSignAct,
-    Declaration,
-    FindingAct,
-    ObjectionAct,
-    PublicizeAct,
-    ReviewAct,
-    RevokeAct,
-    ViewRequest,
-    WithdrawAct,
-)
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
 BACK_DATED = date(2026, 4, 30)  # its notice ended 2026-05-10 00:00 Asia/Shanghai

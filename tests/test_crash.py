@@ -24,7 +24,9 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError
 
-from activities.notify import NotifyRequest, recipients
+from activities.notify import recipients
+from contracts.application import ApplicationView, AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
+from contracts.notify import NotifyRequest
 from db import models
 from db.session import session_for
 from state.calendar import TZ
@@ -32,14 +34,6 @@ from state.domain import Act, Department, Level, Stage
 from tests.conftest import unique
 from tests.factory import bureau, declaration, department, reviewer, start
 from workflows.application import ApplicationWorkflow
-from workflows.messages import (
-    ApplicationView,
-    AwardAct,
-    CoSignAct,
-    PublicizeAct,
-    ReviewAct,
-    ViewRequest,
-)
 
 ROOT = Path(__file__).resolve().parents[1]
 APPLICATIONS = 10

@@ -7,18 +7,22 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import func, select
 from temporalio.testing import ActivityEnvironment
 
-from activities.notify import Delivered, NotifyActivities, NotifyRequest, recipients
-from activities.read_model import (
+from activities.notify import NotifyActivities, recipients
+from activities.read_model import ReadModelActivities
+from contracts.application import (
+    ActRecord,
+    Declaration,
+    NoticeWindow,
+    Objection,
     ObjectionRegistration,
     Projection,
-    ReadModelActivities,
     Registered,
 )
+from contracts.notify import Delivered, NotifyRequest
 from db import models
 from db.session import session_for
 from state.domain import Act, Level, Stage
 from tests.factory import bureau, declaration, reviewer
-from workflows.messages import ActRecord, Declaration, NoticeWindow, Objection
 
 T0 = datetime(2026, 5, 11, 9, 30, tzinfo=UTC)
 NOTICE = NoticeWindow(

@@ -5,18 +5,12 @@ import asyncio
 import json
 from datetime import date, datetime, timedelta
 
+from contracts.application import FindingAct, ObjectionAct, PublicizeAct, ReviewAct, ViewRequest
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Act, Level, Stage
 from tests.conftest import RunningWorker, settings_for, unique
 from tests.factory import bureau, declaration, reviewer, start
 from workflows.application import ApplicationWorkflow
-from workflows.messages import (
-    FindingAct,
-    ObjectionAct,
-    PublicizeAct,
-    ReviewAct,
-    ViewRequest,
-)
 
 
 async def shanghai_now(env) -> datetime:

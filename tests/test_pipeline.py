@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import select
 
+from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, RevokeAct, ViewRequest
 from db import models
 from db.session import session_for
 from state.calendar import TZ
@@ -11,14 +12,6 @@ from state.domain import Act, Department, Level, RevocationReason, Stage
 from tests.conftest import RunningWorker, settings_for, unique
 from tests.factory import bureau, declaration, department, inspector, reviewer, start
 from workflows.application import ApplicationWorkflow
-from workflows.messages import (
-    AwardAct,
-    CoSignAct,
-    PublicizeAct,
-    ReviewAct,
-    RevokeAct,
-    ViewRequest,
-)
 
 LONG_AGO = date(2026, 4, 30)  # notice ended 2026-05-10 00:00 Asia/Shanghai
 

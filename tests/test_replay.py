@@ -16,8 +16,8 @@ from workflows.application import ApplicationWorkflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.read_model import ReadModelActivities
+    from contracts.application import ApplicationOutcome, Declaration
     from workflows.application import ACTIVITY_TIMEOUT, RETRY
-    from workflows.messages import ApplicationOutcome, Declaration
 
 HISTORIES = Path(__file__).parent / "histories"
 # Every golden file and how its workflow stood when recorded, so a truncated or mis-recorded file cannot

@@ -8,6 +8,18 @@ from sqlmodel import select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from contracts.application import (
+    AwardAct,
+    CoSignAct,
+    FindingAct,
+    ObjectionAct,
+    PublicizeAct,
+    ReviewAct,
+    RevokeAct,
+    ScoreAct,
+    ViewRequest,
+    WithdrawAct,
+)
 from db import models
 from db.session import session_for
 from state.calendar import TZ
@@ -24,18 +36,6 @@ from tests.factory import (
     start,
 )
 from workflows.application import ApplicationWorkflow
-from workflows.messages import (
-    AwardAct,
-    CoSignAct,
-    FindingAct,
-    ObjectionAct,
-    PublicizeAct,
-    ReviewAct,
-    RevokeAct,
-    ScoreAct,
-    ViewRequest,
-    WithdrawAct,
-)
 
 BACK_DATED = date(2026, 4, 30)  # its notice ended 2026-05-10 00:00
 

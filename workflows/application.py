@@ -11,14 +11,37 @@ from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttri
 from workflows.application_rules import ApplicationRules, refuse
 
 with workflow.unsafe.imports_passed_through():
-    from activities.calendar import CalendarActivities, NoticePeriodRequest
-    from activities.notify import NotifyActivities, NotifyRequest
-    from activities.read_model import (
+    from activities.calendar import CalendarActivities
+    from activities.notify import NotifyActivities
+    from activities.read_model import ReadModelActivities
+    from contracts.application import (
+        ActRecord,
+        ActResult,
+        ApplicationOutcome,
+        ApplicationView,
+        AwardAct,
+        CoSignAct,
+        Declaration,
+        FindingAct,
+        FlagNotice,
         InstitutionLookup,
+        NoticePeriodRequest,
+        NoticeWindow,
+        Objection,
+        ObjectionAct,
         ObjectionRegistration,
         Projection,
-        ReadModelActivities,
+        PublicizeAct,
+        ReplanNotice,
+        ReviewAct,
+        RevokeAct,
+        ScoreAct,
+        ScoreSheet,
+        Signature,
+        ViewRequest,
+        WithdrawAct,
     )
+    from contracts.notify import NotifyRequest
     from state import machine
     from state.declaration import declaration_problems
     from state.domain import (
@@ -31,29 +54,6 @@ with workflow.unsafe.imports_passed_through():
         authority_refusal,
     )
     from workflows import search_attributes as sa
-    from workflows.messages import (
-        ActRecord,
-        ActResult,
-        ApplicationOutcome,
-        ApplicationView,
-        AwardAct,
-        CoSignAct,
-        Declaration,
-        FindingAct,
-        FlagNotice,
-        NoticeWindow,
-        Objection,
-        ObjectionAct,
-        PublicizeAct,
-        ReplanNotice,
-        ReviewAct,
-        ScoreAct,
-        ScoreSheet,
-        RevokeAct,
-        Signature,
-        ViewRequest,
-        WithdrawAct,
-    )
 
 ACTIVITY_TIMEOUT = timedelta(seconds=10)  # DB writes take milliseconds; a dead worker is noticed sooner
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))

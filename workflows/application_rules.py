@@ -8,17 +8,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from state import machine
-    from state.domain import (
-        Act,
-        Actor,
-        Department,
-        Role,
-        Stage,
-        authority_refusal,
-        role_for,
-    )
-    from workflows.messages import (
+    from contracts.application import (
         AwardAct,
         CoSignAct,
         Declaration,
@@ -30,6 +20,16 @@ with workflow.unsafe.imports_passed_through():
         ScoreAct,
         ScoreSheet,
         Signature,
+    )
+    from state import machine
+    from state.domain import (
+        Act,
+        Actor,
+        Department,
+        Role,
+        Stage,
+        authority_refusal,
+        role_for,
     )
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991; ZoneInfo is not sandbox-safe

@@ -16,9 +16,8 @@ from workflows.application_rules import SHANGHAI, refuse
 
 with workflow.unsafe.imports_passed_through():
     from activities.filing import FilingActivities
-    from activities.notify import Message, NotifyActivities, NotifyRequest, Recipient
-    from state.domain import COUNTIES, Actor, Role
-    from workflows.filing_messages import (
+    from activities.notify import NotifyActivities
+    from contracts.filing import (
         FILED,
         CorrectAct,
         FileAct,
@@ -37,6 +36,8 @@ with workflow.unsafe.imports_passed_through():
         StatusRequest,
         VersionSummary,
     )
+    from contracts.notify import Message, NotifyRequest, Recipient
+    from state.domain import COUNTIES, Actor, Role
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=2))

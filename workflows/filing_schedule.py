@@ -15,14 +15,9 @@ from temporalio.workflow import ParentClosePolicy
 from workflows.application_rules import SHANGHAI
 
 with workflow.unsafe.imports_passed_through():
+    from contracts.filing import FilingStart, FilingYearOutcome, FilingYearStart, filing_workflow_id
     from state.domain import COUNTIES
     from workflows.filing import FilingDeadlineWorkflow
-    from workflows.filing_messages import (
-        FilingStart,
-        FilingYearOutcome,
-        FilingYearStart,
-        filing_workflow_id,
-    )
 
 SCHEDULE_ID = "filing-yearly"
 

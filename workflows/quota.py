@@ -16,20 +16,17 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from workflows.application_rules import refuse
 
 with workflow.unsafe.imports_passed_through():
-    from activities.quota import (
-        PeriodChangeRecord,
-        PlaceRequest,
-        QuotaActivities,
-        QuotaChangeRecord,
-    )
-    from state.domain import COUNTIES, Level, Role
-    from workflows.round_messages import (
+    from activities.quota import QuotaActivities
+    from contracts.quota import (
         CITY_SCOPE,
         DefinePeriod,
+        PeriodChangeRecord,
         PeriodFacts,
         PeriodRequest,
         PeriodStart,
         PeriodView,
+        PlaceRequest,
+        QuotaChangeRecord,
         QuotaSet,
         QuotaStart,
         QuotaUsage,
@@ -38,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         SetQuota,
         UsageRequest,
     )
+    from state.domain import COUNTIES, Level, Role
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 RETRY = RetryPolicy(

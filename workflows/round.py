@@ -19,32 +19,29 @@ from temporalio.service import RPCError, RPCStatusCode
 from workflows.application_rules import SHANGHAI, refuse
 
 with workflow.unsafe.imports_passed_through():
-    from activities.rounds import (
+    from activities.rounds import RoundActivities
+    from contracts.quota import CITY_SCOPE, Reserve
+    from contracts.rounds import (
         CandidateRequest,
         Candidates,
-        Decision,
-        ReminderRequest,
-        ReminderSend,
-        RoundActivities,
-        RoundRecord,
-        RoundReserve,
-    )
-    from state.domain import Actor, Level, Role
-    from state.ranking import Ranked, rank
-    from workflows.round_messages import (
-        CITY_SCOPE,
         CloseReview,
+        Decision,
         RankingRequest,
         RankingRow,
         RankingTable,
-        Reserve,
+        ReminderRequest,
+        ReminderSend,
         RoundOutcome,
         RoundPhase,
         RoundPlan,
+        RoundRecord,
+        RoundReserve,
         RoundWindow,
         ScoresRecorded,
         WindowRequest,
     )
+    from state.domain import Actor, Level, Role
+    from state.ranking import Ranked, rank
     from workflows.round_rules import opinion, plan_problems, window_text
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)

@@ -1,10 +1,10 @@
 """RoundWorkflow's rules that need no workflow: whether a plan can be created, how a window and a selection
 opinion read. Pure functions, shared with the API."""
 
+from contracts.rounds import RoundPlan, RoundWindow
 from state.domain import COUNTIES, Actor, Level, Role
 from state.ranking import METHODS, Ranked, weight_problems
 from workflows.application_rules import SHANGHAI
-from workflows.round_messages import RoundPlan, RoundWindow
 
 
 def plan_problems(plan: RoundPlan) -> list[str]:

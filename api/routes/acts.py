@@ -24,9 +24,9 @@ from api.schemas import (
     RevocationCreate,
     WithdrawalCreate,
 )
+from contracts.application import AwardAct, CoSignAct, FindingAct, PublicizeAct, ReviewAct, RevokeAct, WithdrawAct
 from state.domain import Act, Actor, Stage
 from workflows.application import ApplicationWorkflow
-from workflows.messages import AwardAct, CoSignAct, FindingAct, PublicizeAct, ReviewAct, RevokeAct, WithdrawAct
 
 router = APIRouter(prefix="/applications/{application_id}", tags=["acts"])
 ObjectionId = Annotated[str, Path(pattern=OBJECTION_ID_PATTERN)]

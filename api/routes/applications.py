@@ -28,13 +28,13 @@ from api.schemas import (
     InstitutionCreate,
     Round,
 )
+from contracts.application import ApplicationView, Declaration, Institution
 from db.historic_import import county_title_of
 from db.models import Application
 from state.calendar import TZ
 from state.declaration import declaration_problems
 from state.domain import Act, Actor, Department, InstitutionType, Level, Stage, authority_refusal
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
-from workflows.messages import ApplicationView, Declaration, Institution
 from workflows.round import declaration_window_refusal
 
 router = APIRouter(prefix="/applications", tags=["applications"])

@@ -32,11 +32,7 @@ from api.deps import (
 from api.errors import STATUS_FOR_KIND, Refusal, documented
 from api.present import local
 from api.schemas import County, OptionalText, Text
-from db.filing import FilingStatus, FilingVersion, ensure_filing_tables
-from state.calendar import TZ
-from state.domain import COUNTIES, Actor, InstitutionType, Stage
-from workflows.filing import FilingDeadlineWorkflow
-from workflows.filing_messages import (
+from contracts.filing import (
     CorrectAct,
     FileAct,
     FilingEntry,
@@ -46,6 +42,10 @@ from workflows.filing_messages import (
     StatusRequest,
     filing_workflow_id,
 )
+from db.filing import FilingStatus, FilingVersion, ensure_filing_tables
+from state.calendar import TZ
+from state.domain import COUNTIES, Actor, InstitutionType, Stage
+from workflows.filing import FilingDeadlineWorkflow
 
 router = APIRouter(prefix="/filings", tags=["filings"], responses=documented(401, 403, 404, 409, 503))
 

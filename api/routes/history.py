@@ -14,14 +14,13 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.converter import DataConverter
 from temporalio.service import RPCError
 
-from activities.read_model import Projection
 from api import present
 from api.access import fetch_view, handle_for, may_see_objectors
 from api.deps import Reader, TemporalClient
 from api.errors import ON_APPLICATION, documented, from_temporal
 from api.routes.applications import ApplicationId
 from api.schemas import Timeline, TimelineEvent, TimelineNotice
-from workflows.messages import ApplicationOutcome, NoticeWindow, ReplanNotice, RevokeAct
+from contracts.application import ApplicationOutcome, NoticeWindow, Projection, ReplanNotice, RevokeAct
 
 router = APIRouter(prefix="/applications/{application_id}", tags=["history"])
 

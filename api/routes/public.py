@@ -14,10 +14,10 @@ from api.errors import Refusal, documented, from_temporal
 from api.ratelimit import limit_objections
 from api.routes.applications import ApplicationId
 from api.schemas import NoticeBoard, ObjectionCreate, ObjectionLodged
+from contracts.application import ObjectionAct, ViewRequest
 from db.models import Application
 from state.domain import Act, Stage
 from workflows.application import ApplicationWorkflow
-from workflows.messages import ObjectionAct, ViewRequest
 
 router = APIRouter(prefix="/public", tags=["public"])
 MAX_NOTICES = 1000

@@ -19,19 +19,13 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.quota import live_usage
 from api.deps import READERS, SettingsDep, TemporalClient, role_in
 from api.errors import STATUS_FOR_KIND, Refusal, documented
+from contracts.quota import DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
 from db.historic_import import import_titles
 from db.rounds import Period, engine_for
 from state.apportionment import ApportionmentError, CountyFigures, apportion
 from state.domain import COUNTIES, Actor, Level, Role
 from workflows import quota as quota_workflows
 from workflows.quota import QuotaWorkflow, quota_workflow_id
-from workflows.round_messages import (
-    DefinePeriod,
-    PeriodView,
-    QuotaSet,
-    SetQuota,
-    UsageRequest,
-)
 
 router = APIRouter(tags=["periods and quotas"], responses=documented(401, 403, 404, 409, 503))
 Admin = Annotated[Actor, Depends(role_in(Role.admin))]

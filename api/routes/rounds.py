@@ -17,12 +17,8 @@ from api.deps import READERS, LevelOwner, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented
 from api.routes.applications import ApplicationId
 from api.routes.quotas import refusal_from
-from db.rounds import EvaluationRound, Period, engine_for
-from state.domain import Act, Actor, Level, Role
-from workflows.application import ApplicationWorkflow
-from workflows.messages import ScoreAct, ViewRequest
-from workflows.round import RoundWorkflow, round_workflow_id
-from workflows.round_messages import (
+from contracts.application import ScoreAct, ViewRequest
+from contracts.rounds import (
     CloseReview,
     RankingRequest,
     RankingTable,
@@ -32,6 +28,10 @@ from workflows.round_messages import (
     ScoresRecorded,
     WindowRequest,
 )
+from db.rounds import EvaluationRound, Period, engine_for
+from state.domain import Act, Actor, Level, Role
+from workflows.application import ApplicationWorkflow
+from workflows.round import RoundWorkflow, round_workflow_id
 from workflows.round_rules import plan_problems
 
 router = APIRouter(tags=["rounds"], responses=documented(401, 403, 404, 409, 503))

@@ -15,19 +15,19 @@ import httpx
 import pytest_asyncio
 from fastapi import FastAPI
 from sqlmodel import Session, select
+from temporalio.client import Client
 
 from api.auth import create_user
 from api.main import create_app
 from api.ratelimit import SlidingWindow
 from api.routes.applications import today
+from contracts.rounds import RoundPlan
 from db.rounds import HistoricTitle, engine_for
 from state.calendar import TZ
 from state.domain import Level
-from temporalio.client import Client
 from tests.conftest import RunningWorker, settings_for, unique
 from tests.factory import COUNTY, OTHER_COUNTY, credit_code, reviewer
 from workflows.round import RoundWorkflow, round_workflow_id
-from workflows.round_messages import RoundPlan
 
 LONG_AGO = date(2026, 4, 30)  # a notice published then ended on 2026-05-10 00:00 Asia/Shanghai
 DOC_NO = "临人社发〔2026〕1号"

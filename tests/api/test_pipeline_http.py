@@ -3,7 +3,15 @@
 import asyncio
 
 from api.routes.applications import today
-from tests.api.conftest import CITY_DEPARTMENTS, COUNTY_DEPARTMENTS, DOC_NO, LONG_AGO, declaration_body, eventually, expect
+from tests.api.conftest import (
+    CITY_DEPARTMENTS,
+    COUNTY_DEPARTMENTS,
+    DOC_NO,
+    LONG_AGO,
+    declaration_body,
+    eventually,
+    expect,
+)
 from tests.conftest import unique
 from tests.factory import COUNTY
 

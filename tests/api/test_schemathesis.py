@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import schemathesis
-from sqlmodel import Session
 from hypothesis import HealthCheck, settings
+from sqlmodel import Session
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 

@@ -16,13 +16,8 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.channels import ChannelAddresses, ChannelSettings
 from activities.filing import FilingSettings
-from activities.notify import (
-    Delivered,
-    Message,
-    NotifyActivities,
-    NotifyRequest,
-    Recipient,
-)
+from activities.notify import NotifyActivities
+from contracts.notify import Delivered, Message, NotifyRequest, Recipient
 from db import models
 from db.filing import Delivery, ensure_filing_tables
 from db.session import session_for

@@ -18,6 +18,7 @@ from api.deps import API_PREFIX
 from api.filing_forms import COLUMNS, TITLE
 from api.main import create_app
 from api.routes import filings, notifications
+from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
 from db import models
 from db.filing import FilingStatus, FilingVersion, ensure_filing_tables
 from db.session import session_for
@@ -28,7 +29,6 @@ from tests.conftest import settings_for, unique
 from tests.factory import bureau, declaration, department, start
 from tests.filing.conftest import FilingWorker
 from workflows.application import ApplicationWorkflow
-from workflows.messages import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
 
 COUNTY = "蒙阴县"  # no other test announces anything here
 BACK_DATED = date(2026, 4, 30)  # its notice ended long ago: the workflow closes it at once

@@ -7,17 +7,11 @@ import pytest
 from pydantic import ValidationError
 
 from activities.filing import FilingSettings, plan_for, working_days_late
-from activities.notify import (
-    ACT_ZH,
-    TEMPLATES,
-    Message,
-    NotifyRequest,
-    Recipient,
-    render,
-)
+from activities.notify import ACT_ZH, TEMPLATES, render
+from contracts.filing import PlanRequest
+from contracts.notify import Message, NotifyRequest, Recipient
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Act, Level, Role, Stage
-from workflows.filing_messages import PlanRequest
 
 
 def nine(month: int, day: int, year: int = 2026) -> datetime:

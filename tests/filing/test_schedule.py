@@ -7,11 +7,11 @@ from datetime import datetime
 from temporalio.client import ScheduleRange, WorkflowExecutionStatus
 
 from activities.filing import FilingSettings
+from contracts.filing import filing_workflow_id
 from state.calendar import TZ
 from state.domain import COUNTIES
 from tests.conftest import settings_for, unique
 from tests.filing.conftest import FilingWorker
-from workflows.filing_messages import filing_workflow_id
 from workflows.filing_schedule import FilingYearWorkflow, ensure_filing_schedule
 
 

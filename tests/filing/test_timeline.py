@@ -11,6 +11,15 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from activities.filing import FilingSettings, digest_of
+from contracts.filing import (
+    CorrectAct,
+    FileAct,
+    FilingStart,
+    FilingState,
+    ReplanRequest,
+    StatusRequest,
+    filing_workflow_id,
+)
 from db.filing import FilingStatus, FilingVersion
 from db.session import session_for
 from state.calendar import TZ
@@ -28,15 +37,6 @@ from tests.filing.conftest import (
     write_overrides,
 )
 from workflows.filing import FilingDeadlineWorkflow
-from workflows.filing_messages import (
-    CorrectAct,
-    FileAct,
-    FilingStart,
-    FilingState,
-    ReplanRequest,
-    StatusRequest,
-    filing_workflow_id,
-)
 
 COUNTY = "沂水县"
 EMPTY = digest_of([])  # a fresh read model: the county announced nothing

@@ -12,6 +12,8 @@ from temporalio.worker import Worker
 
 from activities.rounds import round_activities_for
 from config import Settings
+from contracts.quota import DefinePeriod, PeriodStart, QuotaSet, QuotaStart, SetQuota
+from contracts.rounds import RoundPlan
 from db.rounds import engine_for
 from state.calendar import TZ
 from state.domain import Actor, Level, Role
@@ -25,14 +27,6 @@ from workflows.quota import (
     quota_workflow_id,
 )
 from workflows.round import RoundWorkflow, round_workflow_id
-from workflows.round_messages import (
-    DefinePeriod,
-    PeriodStart,
-    QuotaSet,
-    QuotaStart,
-    RoundPlan,
-    SetQuota,
-)
 
 ROUND_WORKFLOWS = [RoundWorkflow, QuotaWorkflow, PeriodWorkflow]
 ADMIN = Actor(user_id="admin-1", name="市人社局管理员", role=Role.admin)

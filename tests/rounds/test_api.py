@@ -9,13 +9,13 @@ from api.auth import create_user
 from api.deps import API_PREFIX
 from api.main import create_app
 from api.routes import quotas, rounds
+from contracts.application import ReviewAct, ViewRequest
 from state.calendar import TZ
 from state.domain import COUNTIES, Level
 from tests.conftest import settings_for, unique
 from tests.factory import bureau, credit_code, declaration, start
 from tests.rounds.conftest import RoundWorker, eventually
 from workflows.application import ApplicationWorkflow
-from workflows.messages import ReviewAct, ViewRequest
 
 PEOPLE = {
     "admin": ("admin", None),

@@ -3,6 +3,7 @@ file is reported with line numbers and writes nothing; imported titles count aga
 
 from sqlmodel import Session, func, select
 
+from contracts.quota import Reserve
 from db.historic_import import COLUMNS, county_title_of, import_titles
 from db.rounds import HistoricTitle, engine_for
 from state.domain import Level
@@ -10,7 +11,6 @@ from tests.conftest import settings_for, unique
 from tests.factory import bureau, credit_code
 from tests.rounds.conftest import RoundWorker
 from workflows.quota import QuotaWorkflow
-from workflows.round_messages import Reserve
 
 HEADER = ",".join(COLUMNS)
 

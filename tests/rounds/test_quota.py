@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from contracts.quota import Reserve, SetQuota, UsageRequest
 from db.rounds import Period, PeriodChange, QuotaChange, QuotaPlace, engine_for
 from state.apportionment import CountyFigures, apportion
 from state.domain import COUNTIES, Level
@@ -18,7 +19,6 @@ from tests.conftest import settings_for, unique
 from tests.factory import bureau, reviewer
 from tests.rounds.conftest import ADMIN, RoundWorker
 from workflows.quota import QuotaWorkflow
-from workflows.round_messages import Reserve, SetQuota, UsageRequest
 
 
 @pytest.fixture

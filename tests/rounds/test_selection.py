@@ -8,6 +8,8 @@ from sqlmodel import Session, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from contracts.application import CoSignAct, ReviewAct, RevokeAct, ScoreAct, ViewRequest
+from contracts.rounds import CloseReview, RankingRequest, RoundPhase, ScoresRecorded, WindowRequest
 from db import models
 from db.rounds import QuotaPlace, engine_for
 from state.domain import Act, Actor, Department, Level, RevocationReason, Role, Stage
@@ -15,15 +17,7 @@ from tests.conftest import unique
 from tests.factory import bureau, declaration, department, inspector, reviewer, start
 from tests.rounds.conftest import city_round, eventually, past_window
 from workflows.application import ApplicationWorkflow
-from workflows.messages import CoSignAct, ReviewAct, RevokeAct, ScoreAct, ViewRequest
 from workflows.round import RoundWorkflow
-from workflows.round_messages import (
-    CloseReview,
-    RankingRequest,
-    RoundPhase,
-    ScoresRecorded,
-    WindowRequest,
-)
 
 REVIEWER_2 = Actor(user_id="reviewer-2", name="市发改委评审员", role=Role.city_reviewer)
 LONG_AGO = date(2026, 4, 30)  # a notice published then ended on 2026-05-10

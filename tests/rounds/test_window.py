@@ -6,6 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
+from contracts.application import ViewRequest
+from contracts.rounds import RoundPhase, WindowRequest
 from db import models
 from db.rounds import EvaluationRound, engine_for
 from state.calendar import TZ, WorkingDayCalendar
@@ -14,9 +16,7 @@ from tests.conftest import settings_for, unique
 from tests.factory import bureau, declaration, start
 from tests.rounds.conftest import RoundWorker, city_round
 from workflows.application import ApplicationWorkflow
-from workflows.messages import ViewRequest
 from workflows.round import RoundWorkflow, declaration_window_refusal
-from workflows.round_messages import RoundPhase, WindowRequest
 
 
 async def shanghai_now(env) -> datetime:

@@ -1,114 +1,12 @@
-"""The dataclasses in and out of RoundWorkflow, QuotaWorkflow and PeriodWorkflow (one per run, update,
-signal and query)."""
+"""The dataclasses in and out of RoundWorkflow and its activities."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
-from state.domain import Actor, Level
-
-CITY_SCOPE = "city"  # the scope of the city-level quota; county-level quotas are scoped by county
-
-
-# ---- periods ---------------------------------------------------------------------------------------
-@dataclass
-class PeriodFacts:
-    period_id: str
-    name: str
-    start_year: int
-    end_year: int
-
-
-@dataclass
-class PeriodStart:
-    period_id: str
-    current: PeriodFacts | None = None
-    seq: int = 0
-
-
-@dataclass
-class DefinePeriod:
-    actor: Actor
-    name: str
-    start_year: int
-    end_year: int
-    reason: str
-
-
-@dataclass
-class PeriodRequest:
-    pass
-
-
-@dataclass
-class PeriodView:
-    period_id: str
-    current: PeriodFacts | None
-    changes: int
-
-
-# ---- quotas ----------------------------------------------------------------------------------------
-@dataclass
-class QuotaStart:
-    period_id: str
-    level: Level
-    totals: dict[str, int] = field(default_factory=dict)
-    used: dict[str, int] = field(default_factory=dict)
-    seq: int = 0
-
-
-@dataclass
-class SetQuota:
-    """Admin: the total for scope ``city`` (city level) or per county (county level); only listed scopes change."""
-
-    actor: Actor
-    totals: dict[str, int]
-    reason: str
-    details: dict[str, str] = field(
-        default_factory=dict
-    )  # e.g. the apportionment's working, when adopted
-
-
-@dataclass
-class QuotaSet:
-    period_id: str
-    level: Level
-    totals: dict[str, int]
-    changed: dict[str, list[int | None]]  # scope -> [old, new]
-
-
-@dataclass
-class Reserve:
-    """Ask for places for ``application_ids`` (best first); granted in that order, up to what remains."""
-
-    actor: Actor
-    round_id: str
-    scope: str
-    application_ids: list[str]
-
-
-@dataclass
-class Reservation:
-    granted: list[str]
-    total: int
-    available: int  # places left for this request before it was served
-    used_after: int
-
-
-@dataclass
-class UsageRequest:
-    pass
-
-
-@dataclass
-class QuotaUsage:
-    period_id: str
-    level: Level
-    totals: dict[str, int]
-    used: dict[
-        str, int
-    ]  # as of the last decision; the API reads live usage from the database
-    as_of: datetime | None
+from contracts.quota import Reserve
+from state.domain import Actor, Level, Stage
+from state.ranking import Candidate
 
 
 # ---- rounds ----------------------------------------------------------------------------------------
@@ -215,3 +113,83 @@ class RankingTable:
 class RoundOutcome:
     round_id: str
     ranking: RankingTable
+
+
+@dataclass
+class RoundRecord:
+    round_id: str
+    name: str
+    level: Level
+    period_id: str
+    owner_county: str | None
+    opens_at: datetime
+    closes_at: datetime
+    phase: str
+    weights: dict[str, float]
+    created_by: str
+    at: datetime
+
+
+@dataclass
+class ReminderRequest:
+    closes_at: datetime
+    working_days: int
+
+
+@dataclass
+class ReminderPlan:
+    remind_at: datetime
+    confirmed: bool
+
+
+@dataclass
+class ReminderSend:
+    round_id: str
+    name: str
+    level: Level
+    owner_county: str | None
+    closes_at: datetime
+    at: datetime
+
+
+@dataclass
+class Reminded:
+    counties: list[str]
+    written: int
+
+
+@dataclass
+class CandidateRequest:
+    round_id: str
+    level: Level
+
+
+@dataclass
+class Candidates:
+    candidates: list[Candidate]
+    not_ranked: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RoundReserve:
+    period_id: str
+    level: Level
+    round_id: str
+    reserve: Reserve
+
+
+@dataclass
+class Decision:
+    round_id: str
+    application_id: str
+    level: Level
+    chosen: bool
+    opinion: str
+    published_on: date
+    actor: Actor
+
+
+@dataclass
+class DecisionApplied:
+    application_id: str
+    state: Stage

@@ -243,3 +243,56 @@ class ApplicationOutcome:
     application_id: str
     state: Stage
     acts: list[ActRecord]
+
+
+@dataclass
+class Projection:
+    application_id: str
+    workflow_id: str
+    level: Level
+    county: str
+    round_id: str
+    institution: dict
+    institution_name: str
+    institution_type: InstitutionType
+    credit_code: str
+    state: Stage
+    notice: NoticeWindow | None
+    flagged: bool
+    act: ActRecord
+    objections: list[Objection] = field(default_factory=list)
+
+
+@dataclass
+class Projected:
+    event_written: bool
+
+
+@dataclass
+class ObjectionRegistration:
+    application_id: str
+    objection: Objection
+
+
+@dataclass
+class Registered:
+    objection_id: str
+    created: bool
+
+
+@dataclass
+class InstitutionLookup:
+    credit_code: str
+    level: Level
+    exclude_application_id: str
+
+
+@dataclass
+class RelatedApplications:
+    workflow_ids: list[str]
+
+
+@dataclass
+class NoticePeriodRequest:
+    published_on: date
+

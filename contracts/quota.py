@@ -1,0 +1,161 @@
+"""The dataclasses in and out of QuotaWorkflow and PeriodWorkflow and their activities."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from state.domain import Actor, Level
+
+CITY_SCOPE = "city"  # the scope of the city-level quota; county-level quotas are scoped by county
+
+
+# ---- periods ---------------------------------------------------------------------------------------
+@dataclass
+class PeriodFacts:
+    period_id: str
+    name: str
+    start_year: int
+    end_year: int
+
+
+@dataclass
+class PeriodStart:
+    period_id: str
+    current: PeriodFacts | None = None
+    seq: int = 0
+
+
+@dataclass
+class DefinePeriod:
+    actor: Actor
+    name: str
+    start_year: int
+    end_year: int
+    reason: str
+
+
+@dataclass
+class PeriodRequest:
+    pass
+
+
+@dataclass
+class PeriodView:
+    period_id: str
+    current: PeriodFacts | None
+    changes: int
+
+
+# ---- quotas ----------------------------------------------------------------------------------------
+@dataclass
+class QuotaStart:
+    period_id: str
+    level: Level
+    totals: dict[str, int] = field(default_factory=dict)
+    used: dict[str, int] = field(default_factory=dict)
+    seq: int = 0
+
+
+@dataclass
+class SetQuota:
+    """Admin: the total for scope ``city`` (city level) or per county (county level); only listed scopes change."""
+
+    actor: Actor
+    totals: dict[str, int]
+    reason: str
+    details: dict[str, str] = field(
+        default_factory=dict
+    )  # e.g. the apportionment's working, when adopted
+
+
+@dataclass
+class QuotaSet:
+    period_id: str
+    level: Level
+    totals: dict[str, int]
+    changed: dict[str, list[int | None]]  # scope -> [old, new]
+
+
+@dataclass
+class Reserve:
+    """Ask for places for ``application_ids`` (best first); granted in that order, up to what remains."""
+
+    actor: Actor
+    round_id: str
+    scope: str
+    application_ids: list[str]
+
+
+@dataclass
+class Reservation:
+    granted: list[str]
+    total: int
+    available: int  # places left for this request before it was served
+    used_after: int
+
+
+@dataclass
+class UsageRequest:
+    pass
+
+
+@dataclass
+class QuotaUsage:
+    period_id: str
+    level: Level
+    totals: dict[str, int]
+    used: dict[
+        str, int
+    ]  # as of the last decision; the API reads live usage from the database
+    as_of: datetime | None
+
+
+
+
+@dataclass
+class QuotaChangeRecord:
+    key: str
+    period_id: str
+    level: Level
+    old: dict[str, int | None]
+    new: dict[str, int]
+    reason: str
+    actor: Actor
+    at: datetime
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PeriodChangeRecord:
+    key: str
+    old: PeriodFacts | None
+    new: PeriodFacts
+    reason: str
+    actor: Actor
+    at: datetime
+
+
+@dataclass
+class Recorded:
+    written: int
+
+
+@dataclass
+class PlaceRequest:
+    period_id: str
+    level: Level
+    scope: str
+    total: int
+    round_id: str
+    application_ids: list[str]
+    at: datetime
+
+
+@dataclass
+class PlaceGrant:
+    granted: list[str]
+    available: int
+    used_after: int
+    released: list[str]
+    placed: list[
+        str
+    ]  # titles given a place they did not hold (historic, or outside any round)
