@@ -22,6 +22,7 @@ from contracts.quota import (
     QuotaChangeRecord,
     Recorded,
 )
+from contracts.refusals import RefusalKind, refuse
 from db import models
 from db.rounds import (
     EvaluationRound,
@@ -66,7 +67,7 @@ HOLDING: dict[Level, tuple[Stage, ...]] = {
 
 
 def _invalid(message: str) -> ApplicationError:
-    return ApplicationError(message, type="InvalidInput", non_retryable=True)
+    return refuse(RefusalKind.invalid_input, message)
 
 
 def _actor(a: Actor) -> dict:

@@ -18,6 +18,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from contracts.application import PublicizeAct, ReviewAct, ViewRequest
 from contracts.quota import Reservation
+from contracts.refusals import RefusalKind, refusal_kind, refuse
 from contracts.rounds import (
     CandidateRequest,
     Candidates,
@@ -70,19 +71,19 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
 
 
-def _kind_of(e: WorkflowUpdateFailedError) -> str | None:
-    return e.cause.type if isinstance(e.cause, ApplicationError) else None
+def _kind_of(e: WorkflowUpdateFailedError) -> RefusalKind | None:
+    return refusal_kind(e.cause) if e.cause is not None else None
 
 
 def _unless_done(e: WorkflowUpdateFailedError, d: "Decision") -> None:
     """An act refused because the procedure moved past it is done; any other refusal stops the selection."""
     kind = _kind_of(e)
-    if kind == "ActNotAllowed":
+    if kind == RefusalKind.act_not_allowed:
         return
     if kind is not None:
         assert isinstance(e.cause, ApplicationError)
-        raise ApplicationError(
-            f"{d.application_id}: {e.cause.message}", type=kind, non_retryable=True
+        raise refuse(
+            kind, f"{d.application_id}: {e.cause.message}"
         ) from None
     raise e
 
@@ -220,19 +221,15 @@ class RoundActivities:
             )
         except RPCError as e:
             if e.status == RPCStatusCode.NOT_FOUND:
-                raise ApplicationError(
-                    f"no {r.level.value}-level quota is set for period {r.period_id}",
-                    type="InvalidInput",
-                    non_retryable=True,
+                raise refuse(
+                    RefusalKind.invalid_input, f"no {r.level.value}-level quota is set for period {r.period_id}"
                 ) from None
             raise
         except WorkflowUpdateFailedError as e:
             kind = _kind_of(e)
-            if kind in ("InvalidInput", "Forbidden", "NotFound", "ActNotAllowed"):
+            if kind is not None:
                 assert isinstance(e.cause, ApplicationError)
-                raise ApplicationError(
-                    e.cause.message, type=kind, non_retryable=True
-                ) from None
+                raise refuse(kind, e.cause.message) from None
             raise
 
     @activity.defn

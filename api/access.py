@@ -52,7 +52,7 @@ async def fetch_view(client: Client, application_id: str, actor: Actor) -> Appli
             ApplicationWorkflow.view, ViewRequest(department=actor.department)
         )
     except RPCError as e:
-        raise from_temporal(e, application_id) from None
+        raise from_temporal(e, f"application {application_id!r}") from None
     if not may_see(actor, view.county):
         raise not_found(application_id)
     return view
@@ -119,9 +119,9 @@ async def perform(
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:  # ended between the look and the act
             raise not_allowed(await fetch_view(client, application_id, actor), actor, act) from None
-        raise from_temporal(e, application_id) from None
+        raise from_temporal(e, f"application {application_id!r}") from None
     except Exception as e:
-        refusal = from_temporal(e, application_id)
+        refusal = from_temporal(e, f"application {application_id!r}")
         if refusal.status == 409:
             allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
             refusal.extra["allowed_acts"] = [a.value for a in acts_for(actor, allowed, place.level, place.county)]

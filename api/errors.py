@@ -11,15 +11,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
-from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.schemas import ErrorBody
+from contracts.refusals import RefusalKind, refusal_kind
 from state.domain import InstitutionType
 
-STATUS_FOR_KIND = {"Forbidden": 403, "NotFound": 404, "ActNotAllowed": 409, "InvalidInput": 422}
+STATUS_FOR_KIND = {
+    RefusalKind.forbidden: 403,
+    RefusalKind.not_found: 404,
+    RefusalKind.act_not_allowed: 409,
+    RefusalKind.invalid_input: 422,
+}
 RATE_LIMITED = 429
+RETRY_SOON = {"Retry-After": "1"}
 
 
 class Refusal(Exception):
@@ -42,28 +49,30 @@ def not_found(application_id: str) -> Refusal:
     return Refusal(404, f"application {application_id!r} not found")
 
 
-def from_temporal(error: Exception, application_id: str) -> Refusal:
-    """Translate what a Temporal call raised. Unknown errors propagate (they are bugs: 500)."""
-    if isinstance(error, WorkflowUpdateFailedError) and isinstance(error.cause, ApplicationError):
-        cause = error.cause
-        status = STATUS_FOR_KIND.get(cause.type or "")
-        if status is None:
-            raise error
+def from_temporal(error: BaseException, what: str, renamed: dict[str, str] | None = None) -> Refusal:
+    """The one translation of what a Temporal call raised into an answer; ``what`` names the target for a 404
+    (e.g. "application 'x'"), ``renamed`` renames detail keys. Unknown errors propagate (they are bugs: 500)."""
+    cause = error.cause if isinstance(error, (WorkflowUpdateFailedError, WorkflowFailureError)) else error
+    kind = refusal_kind(cause) if cause is not None else None
+    if kind is not None:
+        assert isinstance(cause, ApplicationError)
         given = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
-        details = {k: v for k, v in given.items() if k not in ("status", "message", "headers")}
+        details = {(renamed or {}).get(k, k): v for k, v in given.items() if k not in ("status", "message", "headers")}
         if isinstance(details.get("problems"), list):  # declaration problems name their rule ``code``
             details["problems"] = [
                 {"field": p.get("field", ""), "rule": p.get("code", ""), "message": p.get("message", "")}
                 for p in details["problems"]
             ]
-        return Refusal(status, cause.message, **details)
+        return Refusal(STATUS_FOR_KIND[kind], cause.message, **details)
     if isinstance(error, RPCError):
         if error.status == RPCStatusCode.NOT_FOUND:
-            return not_found(application_id)
-        if error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
-            return Refusal(503, "the workflow service is unavailable; try again")
+            return Refusal(404, f"{what} not found")
+        if error.status == RPCStatusCode.RESOURCE_EXHAUSTED:
+            return Refusal(503, "the workflow service is busy; try again shortly", headers=RETRY_SOON)
+        if error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.FAILED_PRECONDITION):
+            return Refusal(503, "the workflow service is unavailable; try again", headers=RETRY_SOON)
     if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
-        return Refusal(503, "the act timed out before the workflow answered; check the application's state")
+        return Refusal(503, "the act timed out before the workflow answered; check its state", headers=RETRY_SOON)
     raise error
 
 

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
 
-from workflows.application_rules import ApplicationRules, refuse
+from contracts.refusals import RefusalKind, refuse
+from workflows.application_rules import ApplicationRules
 
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
@@ -96,10 +97,10 @@ class ApplicationWorkflow(ApplicationRules):
     async def run(self, decl: Declaration) -> ApplicationOutcome:
         problems = declaration_problems(decl.level, decl.county, decl.institution, self._today())
         if problems:
-            raise refuse("InvalidInput", "; ".join(p.message for p in problems), problems=[p.__dict__ for p in problems])
+            raise refuse(RefusalKind.invalid_input, "; ".join(p.message for p in problems), problems=[p.__dict__ for p in problems])
         refused = authority_refusal(Act.declare, decl.actor, decl.level, decl.county)
         if refused:
-            raise refuse("Forbidden", refused)
+            raise refuse(RefusalKind.forbidden, refused)
         async with self._lock:
             opinions = {f"opinion_{d.value}": text for d, text in decl.department_opinions.items()}
             await self._record(Act.declare, decl.actor, decl.reason, **opinions)
@@ -190,7 +191,7 @@ class ApplicationWorkflow(ApplicationRules):
     def _validate_publicize(self, act: PublicizeAct) -> None:
         self._check(Act.publicize, act.actor)
         if act.published_on > self._today():
-            raise refuse("InvalidInput", f"published_on {act.published_on} is in the future (today is {self._today()})", field="published_on")
+            raise refuse(RefusalKind.invalid_input, f"published_on {act.published_on} is in the future (today is {self._today()})", field="published_on")
 
     @workflow.update
     async def lodge_objection(self, act: ObjectionAct) -> ActResult:

@@ -2,10 +2,9 @@
 (input), and whether the machine allows it now. Each refusal is an ApplicationError whose type the API maps
 to a status: Forbidden 403, NotFound 404, ActNotAllowed 409, InvalidInput 422."""
 
-from datetime import date, timedelta, timezone
+from datetime import date
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from contracts.application import (
@@ -21,7 +20,9 @@ with workflow.unsafe.imports_passed_through():
         ScoreSheet,
         Signature,
     )
+    from contracts.refusals import RefusalKind, refuse
     from state import machine
+    from state.clock import SHANGHAI
     from state.domain import (
         Act,
         Actor,
@@ -31,14 +32,6 @@ with workflow.unsafe.imports_passed_through():
         authority_refusal,
         role_for,
     )
-
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991; ZoneInfo is not sandbox-safe
-
-
-def refuse(kind: str, message: str, **details: object) -> ApplicationError:
-    """A business refusal; ``kind`` (the error type) tells the API which status to answer."""
-    return ApplicationError(message, details, type=kind, non_retryable=True)
-
 
 class ApplicationRules:
     """Checks over the workflow's own state; mixed into ApplicationWorkflow."""
@@ -81,15 +74,15 @@ class ApplicationRules:
         """Refuse with the right kind: Forbidden (who), InvalidInput (what), ActNotAllowed (when)."""
         forbidden = authority_refusal(act, actor, self._decl.level, self._decl.county)
         if forbidden:
-            raise refuse("Forbidden", forbidden)
+            raise refuse(RefusalKind.forbidden, forbidden)
         for name, text in texts.items():
             if not text or not text.strip():
-                raise refuse("InvalidInput", f"{name} is required and must not be blank", field=name)
+                raise refuse(RefusalKind.invalid_input, f"{name} is required and must not be blank", field=name)
         self._facts.now = workflow.now()
         why = self._procedure.refusal(act, actor.department)
         if why:
             raise refuse(
-                "ActNotAllowed",
+                RefusalKind.act_not_allowed,
                 why,
                 state=self._facts.state.value,
                 allowed_acts=[a.value for a in self._allowed_now(actor.department)],
@@ -98,10 +91,10 @@ class ApplicationRules:
     def _check_objection(self, act: ObjectionAct) -> None:
         for name in ("name", "contact", "content"):
             if not getattr(act, name).strip():
-                raise refuse("InvalidInput", f"{name} is required and must not be blank", field=name)
+                raise refuse(RefusalKind.invalid_input, f"{name} is required and must not be blank", field=name)
         if self._facts.state == Stage.publicized and self._notice and workflow.now() >= self._notice.ends_at:
             raise refuse(
-                "ActNotAllowed",
+                RefusalKind.act_not_allowed,
                 f"the notice period ended at {self._notice.ends_at.isoformat()}; objections are no longer accepted",
                 state=self._facts.state.value,
                 notice_ends_at=self._notice.ends_at.isoformat(),
@@ -113,13 +106,13 @@ class ApplicationRules:
         verdict = Act.uphold_objection if act.upheld else Act.dismiss_objection
         forbidden = authority_refusal(verdict, act.actor, self._decl.level, self._decl.county)
         if forbidden:
-            raise refuse("Forbidden", forbidden)
+            raise refuse(RefusalKind.forbidden, forbidden)
         objection = next((o for o in self._objections if o.objection_id == act.objection_id), None)
         if objection is None:
-            raise refuse("NotFound", f"objection {act.objection_id!r} does not exist on this application")
+            raise refuse(RefusalKind.not_found, f"objection {act.objection_id!r} does not exist on this application")
         if objection.upheld is not None:
             raise refuse(
-                "ActNotAllowed",
+                RefusalKind.act_not_allowed,
                 f"objection {act.objection_id} already has a finding ({'upheld' if objection.upheld else 'dismissed'})",
                 state=self._facts.state.value,
                 allowed_acts=[a.value for a in self._allowed_now()],
@@ -131,7 +124,7 @@ class ApplicationRules:
         department = act.actor.department
         if department is not None and any(s.department == department for s in self._signatures):
             raise refuse(
-                "ActNotAllowed",
+                RefusalKind.act_not_allowed,
                 f"department {department.value!r} has already co-signed",
                 state=self._facts.state.value,
                 allowed_acts=[a.value for a in self._allowed_now()],
@@ -140,7 +133,7 @@ class ApplicationRules:
         if self._signatures and act.document_no.strip() != self._signatures[0].document_no:
             first = self._signatures[0]
             raise refuse(
-                "InvalidInput",
+                RefusalKind.invalid_input,
                 f"the three departments sign one joint document: {first.department.value} signed "
                 f"{first.document_no!r}, not {act.document_no!r}",
                 field="document_no",
@@ -149,10 +142,10 @@ class ApplicationRules:
     def _check_award(self, act: AwardAct) -> None:
         self._check(Act.award, act.actor, plaque_no=act.plaque_no)
         if act.awarded_on > self._today():
-            raise refuse("InvalidInput", f"awarded_on {act.awarded_on} is in the future", field="awarded_on")
+            raise refuse(RefusalKind.invalid_input, f"awarded_on {act.awarded_on} is in the future", field="awarded_on")
         if self._announcement and act.awarded_on < self._announcement[1]:
             raise refuse(
-                "InvalidInput",
+                RefusalKind.invalid_input,
                 f"awarded_on {act.awarded_on} is before the announcement of {self._announcement[1]}",
                 field="awarded_on",
             )
@@ -161,13 +154,13 @@ class ApplicationRules:
         self._check(Act.score, act.actor, opinion=act.opinion)
         marks = {"written": act.written, "defence": act.defence, "field_inspection": act.field_inspection}
         if all(v is None for v in marks.values()):
-            raise refuse("InvalidInput", "at least one of written, defence, field_inspection must be scored", field="written")
+            raise refuse(RefusalKind.invalid_input, "at least one of written, defence, field_inspection must be scored", field="written")
         for name, value in marks.items():
             if value is not None and not 0 <= value <= 100:
-                raise refuse("InvalidInput", f"{name} must be between 0 and 100, got {value:g}", field=name)
+                raise refuse(RefusalKind.invalid_input, f"{name} must be between 0 and 100, got {value:g}", field=name)
         if any(s.reviewer.user_id == act.actor.user_id for s in self._scores):
             raise refuse(
-                "ActNotAllowed",
+                RefusalKind.act_not_allowed,
                 f"reviewer {act.actor.user_id!r} has already scored this application",
                 state=self._facts.state.value,
                 allowed_acts=[a.value for a in self._allowed_now()],

@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-from workflows.application_rules import SHANGHAI, refuse
+from contracts.refusals import RefusalKind, refuse
+from state.clock import SHANGHAI
 
 with workflow.unsafe.imports_passed_through():
     from activities.filing import FilingActivities
@@ -69,7 +70,7 @@ class FilingDeadlineWorkflow:
     @workflow.run
     async def run(self, start: FilingStart) -> FilingOutcome:
         if start.county not in COUNTIES:
-            raise refuse("InvalidInput", f"unknown county {start.county!r}", field="county")
+            raise refuse(RefusalKind.invalid_input, f"unknown county {start.county!r}", field="county")
         self._plan = await self._compute_plan()
         async with self._lock:
             await self._project()
@@ -217,29 +218,29 @@ class FilingDeadlineWorkflow:
     def _check_actor(self, actor: Actor) -> None:
         county = self._start.county
         if actor.role != Role.county_bureau or actor.county != county:
-            raise refuse("Forbidden", f"the filing of {county} is made by the county bureau of {county}")
+            raise refuse(RefusalKind.forbidden, f"the filing of {county} is made by the county bureau of {county}")
 
     def _check_file(self, act: FileAct) -> None:
         self._check_actor(act.actor)
         if self._versions:
             first = self._versions[0]
             raise refuse(
-                "ActNotAllowed",
+                RefusalKind.act_not_allowed,
                 f"{self._start.county} already filed for {self._start.year} on {_local(first.filed_at)} "
                 f"(version {len(self._versions)}); submit a correction instead",
                 state=self._state.value,
             )
         if not act.digest.strip():
-            raise refuse("InvalidInput", "the digest of the reviewed draft is required", field="digest")
+            raise refuse(RefusalKind.invalid_input, "the digest of the reviewed draft is required", field="digest")
 
     def _check_correct(self, act: CorrectAct) -> None:
         self._check_actor(act.actor)
         if not self._versions:
-            raise refuse("ActNotAllowed", "nothing is filed yet: file first", state=self._state.value)
+            raise refuse(RefusalKind.act_not_allowed, "nothing is filed yet: file first", state=self._state.value)
         if not act.reason.strip():
-            raise refuse("InvalidInput", "a correction needs its reason", field="reason")
+            raise refuse(RefusalKind.invalid_input, "a correction needs its reason", field="reason")
         if not act.digest.strip():
-            raise refuse("InvalidInput", "the digest of the reviewed draft is required", field="digest")
+            raise refuse(RefusalKind.invalid_input, "the digest of the reviewed draft is required", field="digest")
 
     # ---- effects ---------------------------------------------------------------------------------
     async def _record(self, kind: str, actor: Actor, digest: str, filed_at: datetime, reason: str, note: str) -> FilingResult:
@@ -264,7 +265,7 @@ class FilingDeadlineWorkflow:
         )
         if recorded.digest_mismatch:
             raise refuse(
-                "ActNotAllowed",
+                RefusalKind.act_not_allowed,
                 "the records changed since the draft was reviewed: review the new draft and confirm it",
                 digest=recorded.digest,
             )

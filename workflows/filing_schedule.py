@@ -12,7 +12,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
-from workflows.application_rules import SHANGHAI
+from state.clock import SHANGHAI
 
 with workflow.unsafe.imports_passed_through():
     from contracts.filing import FilingStart, FilingYearOutcome, FilingYearStart, filing_workflow_id

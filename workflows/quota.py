@@ -13,7 +13,7 @@ from temporalio.client import Client
 from temporalio.common import RetryPolicy, WorkflowIDConflictPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from workflows.application_rules import refuse
+from contracts.refusals import RefusalKind, refusal_kind, refuse
 
 with workflow.unsafe.imports_passed_through():
     from activities.quota import QuotaActivities
@@ -46,13 +46,13 @@ RETRY = RetryPolicy(
 def period_problem(act: DefinePeriod) -> ApplicationError | None:
     """Why a period definition is refused; None when PeriodWorkflow accepts it."""
     if act.actor.role != Role.admin:
-        return refuse("Forbidden", f"periods are defined by role 'admin', not {act.actor.role.value!r}")
+        return refuse(RefusalKind.forbidden, f"periods are defined by role 'admin', not {act.actor.role.value!r}")
     for name in ("name", "reason"):
         if not getattr(act, name).strip():
-            return refuse("InvalidInput", f"{name} is required and must not be blank", field=name)
+            return refuse(RefusalKind.invalid_input, f"{name} is required and must not be blank", field=name)
     if not 2000 <= act.start_year <= act.end_year <= 2100:
         return refuse(
-            "InvalidInput",
+            RefusalKind.invalid_input,
             f"the period runs from start_year to end_year (2000–2100), got {act.start_year}–{act.end_year}",
             field="start_year",
         )
@@ -110,13 +110,10 @@ def reserver_refusal(
 
 def _rethrow(e: ActivityError) -> ApplicationError:
     cause = e.cause
-    if isinstance(cause, ApplicationError) and cause.type in (
-        "InvalidInput",
-        "NotFound",
-        "Forbidden",
-        "ActNotAllowed",
-    ):
-        return refuse(cause.type, cause.message)
+    kind = refusal_kind(cause) if cause is not None else None
+    if kind is not None:
+        assert isinstance(cause, ApplicationError)
+        return refuse(kind, cause.message)
     raise e
 
 
@@ -240,30 +237,30 @@ class QuotaWorkflow:
     def _check_set(self, act: SetQuota) -> None:
         if act.actor.role != Role.admin:
             raise refuse(
-                "Forbidden",
+                RefusalKind.forbidden,
                 f"quotas are set by role 'admin', not {act.actor.role.value!r}",
             )
         if not act.reason.strip():
             raise refuse(
-                "InvalidInput",
+                RefusalKind.invalid_input,
                 "reason is required and must not be blank",
                 field="reason",
             )
         if not act.totals:
             raise refuse(
-                "InvalidInput", "at least one total is required", field="totals"
+                RefusalKind.invalid_input, "at least one total is required", field="totals"
             )
         known = scopes_for(self._start.level)
         for scope, total in act.totals.items():
             if scope not in known:
                 raise refuse(
-                    "InvalidInput",
+                    RefusalKind.invalid_input,
                     f"{scope!r} is not a scope of the {self._start.level.value}-level quota; known: {', '.join(known)}",
                     field="totals",
                 )
             if not isinstance(total, int) or isinstance(total, bool) or total < 0:
                 raise refuse(
-                    "InvalidInput",
+                    RefusalKind.invalid_input,
                     f"the total for {scope} must be a whole number ≥ 0, got {total!r}",
                     field="totals",
                 )
@@ -273,16 +270,16 @@ class QuotaWorkflow:
             self._start.level, act.scope, act.actor.role, act.actor.county
         )
         if why:
-            raise refuse("Forbidden", why)
+            raise refuse(RefusalKind.forbidden, why)
         if act.scope not in self._totals:
             raise refuse(
-                "InvalidInput",
+                RefusalKind.invalid_input,
                 f"no {self._start.level.value}-level quota is set for {act.scope} in period {self._start.period_id}",
                 field="scope",
             )
         if len(set(act.application_ids)) != len(act.application_ids):
             raise refuse(
-                "InvalidInput",
+                RefusalKind.invalid_input,
                 "an application is listed twice",
                 field="application_ids",
             )

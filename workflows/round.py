@@ -16,7 +16,8 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from workflows.application_rules import SHANGHAI, refuse
+from contracts.refusals import RefusalKind, refuse
+from state.clock import SHANGHAI
 
 with workflow.unsafe.imports_passed_through():
     from activities.rounds import RoundActivities
@@ -99,7 +100,7 @@ class RoundWorkflow:
     async def run(self, plan: RoundPlan) -> RoundOutcome:
         problems = plan_problems(plan)
         if problems:
-            raise refuse("InvalidInput", "; ".join(problems), problems=problems)
+            raise refuse(RefusalKind.invalid_input, "; ".join(problems), problems=problems)
         await self._enter(RoundPhase.scheduled)
         await self._sleep_until(plan.opens_at)
         await self._enter(RoundPhase.open)
@@ -323,7 +324,7 @@ class RoundWorkflow:
         )
         if self._phase != RoundPhase.selected:
             raise refuse(
-                "InvalidInput", f"selection could not be made: {self._table.problem}"
+                RefusalKind.invalid_input, f"selection could not be made: {self._table.problem}"
             )
         return self.ranking(RankingRequest())
 
@@ -360,32 +361,32 @@ class RoundWorkflow:
         p = self._plan
         if p.level == Level.city and act.actor.role != Role.city_reviewer:
             raise refuse(
-                "Forbidden",
+                RefusalKind.forbidden,
                 f"a city-level round's review is closed by role 'city_reviewer', not {act.actor.role.value!r}",
             )
         if p.level == Level.county and (
             act.actor.role != Role.county_bureau or act.actor.county != p.owner_county
         ):
             raise refuse(
-                "Forbidden",
+                RefusalKind.forbidden,
                 f"this county-level round's review is closed by {p.owner_county}'s county bureau",
             )
         if not act.reason.strip():
             raise refuse(
-                "InvalidInput",
+                RefusalKind.invalid_input,
                 "reason is required and must not be blank",
                 field="reason",
             )
         today = workflow.now().astimezone(SHANGHAI).date()
         if act.published_on and act.published_on > today:
             raise refuse(
-                "InvalidInput",
+                RefusalKind.invalid_input,
                 f"published_on {act.published_on} is in the future (today is {today})",
                 field="published_on",
             )
         if self._phase != RoundPhase.reviewing or self._close is not None:
             raise refuse(
-                "ActNotAllowed",
+                RefusalKind.act_not_allowed,
                 f"the review can be closed only while the round is reviewing; it is {self._phase.value}"
                 + (" (closing already under way)" if self._close is not None else ""),
                 state=self._phase.value,

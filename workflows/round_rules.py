@@ -2,9 +2,9 @@
 opinion read. Pure functions, shared with the API."""
 
 from contracts.rounds import RoundPlan, RoundWindow
+from state.clock import SHANGHAI
 from state.domain import COUNTIES, Actor, Level, Role
 from state.ranking import METHODS, Ranked, weight_problems
-from workflows.application_rules import SHANGHAI
 
 
 def plan_problems(plan: RoundPlan) -> list[str]:

@@ -136,6 +136,6 @@ async def revoke(
             ApplicationWorkflow.revoke, RevokeAct(actor=actor, reason=body.reason, evidence=body.evidence)
         )
     except RPCError as e:
-        raise from_temporal(e, application_id) from None
+        raise from_temporal(e, f"application {application_id!r}") from None
     state = await settle(client, settings.database_url, application_id, actor, Stage.revoked)
     return RevocationAccepted(id=application_id, state=state)

@@ -175,7 +175,7 @@ async def declare(
         response.status_code = 200
         return Declared(id=application_id, state=view.state)
     except RPCError as e:
-        raise from_temporal(e, application_id) from None
+        raise from_temporal(e, f"application {application_id!r}") from None
     response.headers["Location"] = f"{API_PREFIX}{router.prefix}/{application_id}"
     return Declared(id=application_id, state=Stage.declared)
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.filing import (
@@ -29,7 +29,7 @@ from api.deps import (
     SettingsDep,
     TemporalClient,
 )
-from api.errors import STATUS_FOR_KIND, Refusal, documented
+from api.errors import Refusal, documented, from_temporal
 from api.present import local
 from api.schemas import County, OptionalText, Text
 from contracts.filing import (
@@ -219,26 +219,13 @@ def _version_public(v: FilingVersion) -> VersionPublic:
     )
 
 
-def _refusal(error: Exception) -> Refusal:
-    if isinstance(error, WorkflowUpdateFailedError) and isinstance(error.cause, ApplicationError):
-        status = STATUS_FOR_KIND.get(error.cause.type or "")
-        if status is not None:
-            details = error.cause.details[0] if error.cause.details and isinstance(error.cause.details[0], dict) else {}
-            if "state" in details:
-                details["filing_state"] = details.pop("state")
-            return Refusal(status, error.cause.message, **details)
-    if isinstance(error, RPCError) and error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
-        return Refusal(503, "the workflow service is unavailable; try again")
-    raise error
-
-
 async def _live_status(client: Client, workflow_id: str) -> FilingStatusView | None:
     try:
         return await client.get_workflow_handle(workflow_id).query(FilingDeadlineWorkflow.status, StatusRequest())
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
             return None
-        raise _refusal(e) from None
+        raise from_temporal(e, "filing", renamed={"state": "filing_state"}) from None
 
 
 async def _start(client: Client, task_queue: str, fs: FilingSettings, county: str, year: int, who: str) -> WorkflowHandle:
@@ -323,7 +310,7 @@ async def file(
     try:
         result = await handle.execute_update(FilingDeadlineWorkflow.file, FileAct(actor=actor, digest=body.digest, note=body.note))
     except (WorkflowUpdateFailedError, RPCError) as e:
-        raise _refusal(e) from None
+        raise from_temporal(e, "filing", renamed={"state": "filing_state"}) from None
     return FiledPublic(**{**result.__dict__, "state": result.state.value})
 
 
@@ -339,9 +326,9 @@ async def correct(county: CountyPath, year: Year, body: CorrectionCreate, actor:
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
             raise Refusal(409, f"no open filing of {county} for {year} to correct") from None
-        raise _refusal(e) from None
+        raise from_temporal(e, "filing", renamed={"state": "filing_state"}) from None
     except WorkflowUpdateFailedError as e:
-        raise _refusal(e) from None
+        raise from_temporal(e, "filing", renamed={"state": "filing_state"}) from None
     return FiledPublic(**{**result.__dict__, "state": result.state.value})
 
 
@@ -359,7 +346,7 @@ async def replan(county: CountyPath, year: Year, actor: CityReviewer, fs: Filing
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
             raise Refusal(404, f"no open filing of {county} for {year}") from None
-        raise _refusal(e) from None
+        raise from_temporal(e, "filing", renamed={"state": "filing_state"}) from None
     return Accepted(workflow_id=workflow_id)
 
 

@@ -116,7 +116,7 @@ async def history(application_id: ApplicationId, actor: Reader, client: Temporal
     try:
         events = (await handle_for(client, application_id).fetch_history()).events
     except RPCError as e:
-        raise from_temporal(e, application_id) from None
+        raise from_temporal(e, f"application {application_id!r}") from None
     return Timeline(
         id=application_id,
         events=await narrate(events, client.data_converter, may_see_objectors(actor, view.level, view.county)),

@@ -53,7 +53,7 @@ async def lodge_objection(application_id: ApplicationId, body: ObjectionCreate, 
     try:
         view = await handle.query(ApplicationWorkflow.view, ViewRequest())
     except RPCError as e:
-        refusal = from_temporal(e, application_id)
+        refusal = from_temporal(e, f"application {application_id!r}")
         raise (_not_under_notice(application_id) if refusal.status == 404 else refusal) from None
     if view.state != Stage.publicized:  # only what is (or was just) on the notice board is public
         raise _not_under_notice(application_id)
@@ -62,7 +62,7 @@ async def lodge_objection(application_id: ApplicationId, body: ObjectionCreate, 
             ApplicationWorkflow.lodge_objection, ObjectionAct(name=body.name, contact=body.contact, content=body.content)
         )
     except Exception as e:
-        refusal = from_temporal(e, application_id)
+        refusal = from_temporal(e, f"application {application_id!r}")
         if refusal.status == 404:
             raise _not_under_notice(application_id) from None
         if refusal.status == 409:

@@ -14,11 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
 from activities.quota import live_usage
 from api.deps import READERS, SettingsDep, TemporalClient, role_in
-from api.errors import STATUS_FOR_KIND, Refusal, documented
+from api.errors import Refusal, documented, from_temporal
 from contracts.quota import DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
 from db.historic_import import import_titles
 from db.rounds import Period, engine_for
@@ -100,18 +100,6 @@ class ImportPublic(BaseModel):
     errors: list[dict[str, Any]]
 
 
-def refusal_from(e: Exception, what: str) -> Refusal:
-    cause = e.cause if isinstance(e, WorkflowUpdateFailedError) else e
-    if isinstance(cause, ApplicationError):
-        status = STATUS_FOR_KIND.get(cause.type or "")
-        if status:
-            details = dict(cause.details[0]) if cause.details and isinstance(cause.details[0], dict) else {}
-            return Refusal(status, cause.message, **details)
-    if isinstance(e, RPCError) and e.status == RPCStatusCode.NOT_FOUND:
-        return Refusal(404, f"{what} not found")
-    raise e
-
-
 def _period_exists(database_url: str, period_id: str) -> bool:
     with Session(engine_for(database_url)) as s:
         return s.get(Period, period_id) is not None
@@ -123,7 +111,7 @@ async def set_quota(
     try:
         return await quota_workflows.set_quota(client, task_queue, period_id, level, act)
     except (WorkflowUpdateFailedError, RPCError) as e:
-        raise refusal_from(e, f"quota {period_id}/{level.value}") from None
+        raise from_temporal(e, f"quota {period_id}/{level.value}") from None
 
 
 @router.get("/periods", summary="Periods (规划期), e.g. 十四五 2021–2025")
@@ -160,7 +148,7 @@ async def define_period(
     try:
         return await quota_workflows.define_period(client, settings.task_queue, period_id, act)
     except (ApplicationError, WorkflowUpdateFailedError, RPCError) as e:
-        raise refusal_from(e, f"period {period_id}") from None
+        raise from_temporal(e, f"period {period_id}") from None
 
 
 @router.put(
@@ -204,7 +192,7 @@ async def get_quota(
             QuotaWorkflow.run, quota_workflow_id(period_id, level)
         ).query(QuotaWorkflow.usage, UsageRequest())
     except RPCError as e:
-        raise refusal_from(e, f"quota {period_id}/{level.value}") from None
+        raise from_temporal(e, f"quota {period_id}/{level.value}") from None
     used = await run_in_threadpool(
         live_usage, settings.database_url, period_id, level, list(usage.totals)
     )

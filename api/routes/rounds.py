@@ -14,9 +14,8 @@ from temporalio.service import RPCError
 
 from api.access import acts_for, perform
 from api.deps import READERS, LevelOwner, SettingsDep, TemporalClient, role_in
-from api.errors import Refusal, documented
+from api.errors import Refusal, documented, from_temporal
 from api.routes.applications import ApplicationId
-from api.routes.quotas import refusal_from
 from contracts.application import ScoreAct, ViewRequest
 from contracts.rounds import (
     CloseReview,
@@ -105,7 +104,7 @@ async def _window(client, round_id: str) -> RoundWindow:
             RoundWorkflow.window, WindowRequest()
         )
     except RPCError as e:
-        raise refusal_from(e, f"round {round_id!r}") from None
+        raise from_temporal(e, f"round {round_id!r}") from None
 
 
 @router.post(
@@ -216,7 +215,7 @@ async def close_review(
             round_workflow_id(round_id)
         ).execute_update(RoundWorkflow.close_review, act)
     except (WorkflowUpdateFailedError, RPCError) as e:
-        raise refusal_from(e, f"round {round_id!r}") from None
+        raise from_temporal(e, f"round {round_id!r}") from None
 
 
 RankingReader = Annotated[

@@ -1,0 +1,31 @@
+"""The refusal vocabulary: every business refusal a workflow or activity raises is one of these kinds.
+
+A refusal is an ``ApplicationError`` whose ``type`` is the kind's value; it is non-retryable (retrying cannot
+change the answer) and the API maps each kind to one status code (``api.errors``).
+"""
+
+from enum import Enum
+
+from temporalio.exceptions import ApplicationError
+
+
+class RefusalKind(str, Enum):
+    forbidden = "Forbidden"  # who: the caller's role, county or department may not do this (403)
+    not_found = "NotFound"  # what: no such thing (404)
+    act_not_allowed = "ActNotAllowed"  # when: the procedure does not allow it now (409)
+    invalid_input = "InvalidInput"  # what it carries: a field breaks a rule (422)
+
+
+def refuse(kind: RefusalKind, message: str, **details: object) -> ApplicationError:
+    """A business refusal; ``kind`` tells the API which status to answer."""
+    return ApplicationError(message, details, type=kind.value, non_retryable=True)
+
+
+def refusal_kind(error: BaseException) -> RefusalKind | None:
+    """The kind of a refusal raised by a workflow or activity; None for any other error."""
+    if isinstance(error, ApplicationError) and error.type in _KINDS:
+        return RefusalKind(error.type)
+    return None
+
+
+_KINDS = {k.value for k in RefusalKind}
