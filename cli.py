@@ -98,8 +98,9 @@ def up(args: argparse.Namespace) -> None:
 
 
 def _ensure_filing_schedule(settings: Settings) -> None:
-    from worker import run_with_client
-    from workflows.filing_schedule import SCHEDULE_ID, ensure_filing_schedule
+    from clients.connection import run_with_client
+    from clients.filing import ensure_filing_schedule
+    from workflows.filing_schedule import SCHEDULE_ID
 
     run_with_client(settings, lambda client: ensure_filing_schedule(client, settings))
     print(f"• yearly filing schedule {SCHEDULE_ID!r} in place (also opens this year's filings when due)")

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from temporalio.client import Client, WorkflowHandle
 
+from clients.connection import run_with_client
 from config import Settings
 from contracts.application import (
     ActResult,
@@ -23,7 +24,6 @@ from contracts.application import (
 from state.calendar import TZ, WorkingDayCalendar
 from state.credit_code import check_character
 from state.domain import Actor, Department, InstitutionType, Level, Role
-from worker import run_with_client
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
 
 COUNTY = "兰山区"

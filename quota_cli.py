@@ -34,9 +34,9 @@ def _refusal_text(e: Exception) -> str:
 
 
 def define_period(args: argparse.Namespace) -> None:
+    from clients.connection import run_with_client
+    from clients.quota import define_period as define_via_workflow
     from contracts.quota import DefinePeriod
-    from worker import run_with_client
-    from workflows.quota import define_period as define_via_workflow
 
     actor = _admin(args.token or os.environ.get("BIAOGAN_TOKEN"))
     settings = get_settings()
@@ -48,9 +48,9 @@ def define_period(args: argparse.Namespace) -> None:
 
 
 def set_quota(args: argparse.Namespace) -> None:
+    from clients.connection import run_with_client
+    from clients.quota import set_quota as set_via_workflow
     from contracts.quota import SetQuota
-    from worker import run_with_client
-    from workflows.quota import set_quota as set_via_workflow
 
     actor = _admin(args.token or os.environ.get("BIAOGAN_TOKEN"))
     level = Level(args.level)

@@ -1,15 +1,12 @@
 """The worker: runs every workflow and activity of biaogan. ``python worker.py`` (config from the environment)."""
 
 import asyncio
-import gc
 import logging
 import signal
-from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
@@ -17,6 +14,7 @@ from activities.filing import FilingActivities, FilingSettings
 from activities.notify import NotifyActivities
 from activities.read_model import ReadModelActivities
 from activities.rounds import round_activities_for
+from clients.connection import connect
 from config import Settings, get_settings
 from db.session import get_engine
 from workflows.application import ApplicationWorkflow
@@ -37,28 +35,8 @@ WORKFLOWS = [
 log = logging.getLogger("biaogan.worker")
 
 
-async def connect(settings: Settings) -> Client:
-    return await Client.connect(
-        settings.temporal_address, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter
-    )
 
 
-def run_with_client(settings: Settings, task: Callable[[Client], Awaitable[T]]) -> T:
-    """Run one command's ``task`` with a client, from synchronous code (the CLI).
-
-    The client is dropped inside the event loop: collected during interpreter shutdown instead, its native
-    half aborts the process ("PyGILState_Release … must be current").
-    """
-
-    async def go() -> T:
-        client = await connect(settings)
-        try:
-            return await task(client)
-        finally:
-            del client
-            gc.collect()
-
-    return asyncio.run(go())
 
 
 def activities_for(settings: Settings) -> list:

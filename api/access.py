@@ -15,11 +15,12 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import Refusal, from_temporal, not_found
-from contracts.application import ActResult, ApplicationView, ViewRequest
+from clients.application import handle_for, query_view
+from contracts.application import ActResult, ApplicationView
 from db.models import Application
 from db.session import get_engine
 from state.domain import Act, Actor, Level, Role, Stage, authority_refusal
-from workflows.application import FINAL, ApplicationWorkflow, workflow_id_for
+from workflows.application import FINAL
 
 UpdateCall = Callable[[WorkflowHandle], Awaitable[ActResult]]
 PUBLIC = Actor(user_id="public", name="public", role=Role.public)
@@ -41,16 +42,10 @@ def acts_for(actor: Actor, acts: list[Act], level: Level, county: str) -> list[A
     return [a for a in acts if authority_refusal(a, actor, level, county) is None]
 
 
-def handle_for(client: Client, application_id: str) -> WorkflowHandle:
-    return client.get_workflow_handle_for(ApplicationWorkflow.run, workflow_id_for(application_id))
-
-
 async def fetch_view(client: Client, application_id: str, actor: Actor) -> ApplicationView:
     """The workflow's current view through ``actor``'s eyes; 404 when unknown or outside their scope."""
     try:
-        view = await handle_for(client, application_id).query(
-            ApplicationWorkflow.view, ViewRequest(department=actor.department)
-        )
+        view = await query_view(client, application_id, actor.department)
     except RPCError as e:
         raise from_temporal(e, f"application {application_id!r}") from None
     if not may_see(actor, view.county):

@@ -1,9 +1,10 @@
 """Annotated dependencies: settings, database session, Temporal client, and who is calling."""
 
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
@@ -11,11 +12,20 @@ from temporalio.client import Client
 
 from api.auth import TokenCache, actor_for_token
 from api.errors import Refusal, unauthenticated
+from api.fields import ID_PATTERN
 from config import Settings
 from db.session import get_engine
+from state.clock import SHANGHAI
 from state.domain import Actor, Role
 
 API_PREFIX = "/api/v1"
+
+ApplicationId = Annotated[str, Path(pattern=ID_PATTERN, description="the application id returned by the declaration")]
+
+
+def today() -> date:
+    """Today in Asia/Shanghai: the procedure's dates are Shanghai dates."""
+    return datetime.now(SHANGHAI).date()
 
 bearer = HTTPBearer(auto_error=False, description="a token issued by `biaogan users create`")
 

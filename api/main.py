@@ -10,9 +10,9 @@ from api.auth import TokenCache, ensure_users_table
 from api.deps import API_PREFIX
 from api.ratelimit import objection_limiter
 from api.routes import acts, applications, calendar, filings, history, notifications, public, quotas, rounds
+from clients.connection import connect
 from config import Settings, get_settings
 from db.session import get_engine
-from worker import connect  # with the pydantic data converter, like the worker
 
 DESCRIPTION = """
 Evaluation of employment-service benchmark institutions (就业服务质量标杆机构评定).

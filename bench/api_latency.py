@@ -45,6 +45,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
 from api.auth import create_user  # noqa: E402
+from clients.connection import connect  # noqa: E402
 from config import Settings  # noqa: E402
 from contracts.application import ReviewAct
 from db.models import Application  # noqa: E402
@@ -52,7 +53,7 @@ from db.session import get_engine  # noqa: E402
 from state.domain import COUNTIES, InstitutionType, Level, Stage  # noqa: E402
 from tests.conftest import binary  # noqa: E402
 from tests.factory import COUNTY, bureau, credit_code, declaration, start  # noqa: E402
-from worker import build_worker, connect  # noqa: E402
+from worker import build_worker  # noqa: E402
 from workflows import search_attributes as sa  # noqa: E402
 from workflows.application import ApplicationWorkflow  # noqa: E402
 

@@ -9,8 +9,7 @@ import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.client import Client
-from temporalio.common import RetryPolicy, WorkflowIDConflictPolicy
+from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from contracts.refusals import RefusalKind, refusal_kind, refuse
@@ -59,26 +58,8 @@ def period_problem(act: DefinePeriod) -> ApplicationError | None:
     return None
 
 
-async def define_period(client: Client, task_queue: str, period_id: str, act: DefinePeriod) -> PeriodView:
-    """Define or correct a period through its workflow, started on first use (a refused act starts nothing).
-    Used by the API and the admin CLI alike."""
-    problem = period_problem(act)
-    if problem:
-        raise problem
-    handle = await client.start_workflow(
-        PeriodWorkflow.run, PeriodStart(period_id=period_id), id=period_workflow_id(period_id),
-        task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )  # fmt: skip
-    return await handle.execute_update(PeriodWorkflow.define, act)
 
 
-async def set_quota(client: Client, task_queue: str, period_id: str, level: Level, act: SetQuota) -> QuotaSet:
-    """Set a period's quota through its QuotaWorkflow, started on first use. Used by the API and the admin CLI."""
-    handle = await client.start_workflow(
-        QuotaWorkflow.run, QuotaStart(period_id=period_id, level=level), id=quota_workflow_id(period_id, level),
-        task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )  # fmt: skip
-    return await handle.execute_update(QuotaWorkflow.set_quota, act)
 
 
 def quota_workflow_id(period_id: str, level: Level) -> str:

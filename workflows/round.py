@@ -11,10 +11,8 @@ import asyncio
 from datetime import date, datetime, timedelta
 
 from temporalio import workflow
-from temporalio.client import Client
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
 
 from contracts.refusals import RefusalKind, refuse
 from state.clock import SHANGHAI
@@ -43,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from state.domain import Actor, Level, Role
     from state.ranking import Ranked, rank
-    from workflows.round_rules import opinion, plan_problems, window_text
+    from workflows.round_rules import opinion, plan_problems
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(
@@ -55,24 +53,6 @@ def round_workflow_id(round_id: str) -> str:
     return f"round-{round_id}"
 
 
-async def declaration_window_refusal(
-    client: Client, round_id: str, now: datetime
-) -> str | None:
-    """Why a declaration in ``round_id`` at ``now`` is refused (naming the window); None inside the window."""
-    try:
-        w = await client.get_workflow_handle(round_workflow_id(round_id)).query(
-            RoundWorkflow.window, WindowRequest()
-        )
-    except RPCError as e:
-        if e.status == RPCStatusCode.NOT_FOUND:
-            return f"round {round_id!r} does not exist (批次不存在)"
-        raise
-    span = window_text(w)
-    if now < w.opens_at:
-        return f"the declaration window of round {round_id} ({w.name}) is {span}: it has not opened yet（申报尚未开始）"
-    if now >= w.closes_at:
-        return f"the declaration window of round {round_id} ({w.name}) was {span}: it has closed（申报已截止）"
-    return None
 
 
 class SelectionFailed(Exception):

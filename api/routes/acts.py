@@ -8,10 +8,19 @@ from fastapi import APIRouter, Depends, Path
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from api.access import UpdateCall, acts_for, fetch_view, handle_for, not_allowed, perform, require_authority, settle
-from api.deps import CityReviewer, CountyBureau, DepartmentUser, Inspector, LevelOwner, SettingsDep, TemporalClient
+from api.access import UpdateCall, acts_for, fetch_view, not_allowed, perform, require_authority, settle
+from api.deps import (
+    ApplicationId,
+    CityReviewer,
+    CountyBureau,
+    DepartmentUser,
+    Inspector,
+    LevelOwner,
+    SettingsDep,
+    TemporalClient,
+    today,
+)
 from api.errors import ON_ACT, documented, from_temporal
-from api.routes.applications import ApplicationId, today
 from api.schemas import (
     OBJECTION_ID_PATTERN,
     ActOutcome,
@@ -24,6 +33,7 @@ from api.schemas import (
     RevocationCreate,
     WithdrawalCreate,
 )
+from clients.application import handle_for
 from contracts.application import AwardAct, CoSignAct, FindingAct, PublicizeAct, ReviewAct, RevokeAct, WithdrawAct
 from state.domain import Act, Actor, Stage
 from workflows.application import ApplicationWorkflow

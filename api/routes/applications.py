@@ -6,7 +6,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Path, Query, Response
+from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import defer
 from sqlmodel import func, select
@@ -16,10 +16,9 @@ from temporalio.service import RPCError
 
 from api import present
 from api.access import fetch_view
-from api.deps import API_PREFIX, CountyBureau, Reader, SessionDep, SettingsDep, TemporalClient
+from api.deps import API_PREFIX, ApplicationId, CountyBureau, Reader, SessionDep, SettingsDep, TemporalClient, today
 from api.errors import ON_APPLICATION, Refusal, documented, from_temporal
 from api.schemas import (
-    ID_PATTERN,
     ApplicationDetail,
     ApplicationPage,
     County,
@@ -28,6 +27,7 @@ from api.schemas import (
     InstitutionCreate,
     Round,
 )
+from clients.rounds import declaration_window_refusal
 from contracts.application import ApplicationView, Declaration, Institution
 from db.historic_import import county_title_of
 from db.models import Application
@@ -35,11 +35,9 @@ from state.calendar import TZ
 from state.declaration import declaration_problems
 from state.domain import Act, Actor, Department, InstitutionType, Level, Stage, authority_refusal
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
-from workflows.round import declaration_window_refusal
 
 router = APIRouter(prefix="/applications", tags=["applications"])
 
-ApplicationId = Annotated[str, Path(pattern=ID_PATTERN, description="the application id returned by the declaration")]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -50,10 +48,6 @@ IdempotencyKey = Annotated[
         description="retrying with the same key returns the application the first call created (200, not 201)",
     ),
 ]
-
-
-def today():
-    return datetime.now(TZ).date()
 
 
 def application_id_for(actor: Actor, idempotency_key: str | None) -> str:

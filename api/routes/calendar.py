@@ -6,10 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import AfterValidator
 
-from api.deps import SettingsDep
+from api.deps import SettingsDep, today
 from api.errors import documented
 from api.present import local
-from api.routes.applications import today
 from api.schemas import IsoDate, NoticePeriodPublic, WorkingDaysPublic
 from state.calendar import WorkingDayCalendar
 

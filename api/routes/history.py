@@ -15,11 +15,11 @@ from temporalio.converter import DataConverter
 from temporalio.service import RPCError
 
 from api import present
-from api.access import fetch_view, handle_for, may_see_objectors
-from api.deps import Reader, TemporalClient
+from api.access import fetch_view, may_see_objectors
+from api.deps import ApplicationId, Reader, TemporalClient
 from api.errors import ON_APPLICATION, documented, from_temporal
-from api.routes.applications import ApplicationId
 from api.schemas import Timeline, TimelineEvent, TimelineNotice
+from clients.application import handle_for
 from contracts.application import ApplicationOutcome, NoticeWindow, Projection, ReplanNotice, RevokeAct
 
 router = APIRouter(prefix="/applications/{application_id}", tags=["history"])

@@ -8,12 +8,12 @@ from sqlmodel import select
 from temporalio.service import RPCError
 
 from api import present
-from api.access import PUBLIC, acts_for, handle_for
-from api.deps import SessionDep, TemporalClient
+from api.access import PUBLIC, acts_for
+from api.deps import ApplicationId, SessionDep, TemporalClient
 from api.errors import Refusal, documented, from_temporal
 from api.ratelimit import limit_objections
-from api.routes.applications import ApplicationId
 from api.schemas import NoticeBoard, ObjectionCreate, ObjectionLodged
+from clients.application import handle_for
 from contracts.application import ObjectionAct, ViewRequest
 from db.models import Application
 from state.domain import Act, Stage

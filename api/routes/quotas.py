@@ -19,12 +19,12 @@ from temporalio.service import RPCError
 from activities.quota import live_usage
 from api.deps import READERS, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented, from_temporal
+from clients import quota as quota_workflows
 from contracts.quota import DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
 from db.historic_import import import_titles
 from db.rounds import Period, engine_for
 from state.apportionment import ApportionmentError, CountyFigures, apportion
 from state.domain import COUNTIES, Actor, Level, Role
-from workflows import quota as quota_workflows
 from workflows.quota import QuotaWorkflow, quota_workflow_id
 
 router = APIRouter(tags=["periods and quotas"], responses=documented(401, 403, 404, 409, 503))

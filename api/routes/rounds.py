@@ -13,9 +13,8 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from api.access import acts_for, perform
-from api.deps import READERS, LevelOwner, SettingsDep, TemporalClient, role_in
+from api.deps import READERS, ApplicationId, LevelOwner, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented, from_temporal
-from api.routes.applications import ApplicationId
 from contracts.application import ScoreAct, ViewRequest
 from contracts.rounds import (
     CloseReview,

@@ -7,12 +7,13 @@ from datetime import datetime
 from temporalio.client import ScheduleRange, WorkflowExecutionStatus
 
 from activities.filing import FilingSettings
+from clients.filing import ensure_filing_schedule
 from contracts.filing import filing_workflow_id
 from state.calendar import TZ
 from state.domain import COUNTIES
 from tests.conftest import settings_for, unique
 from tests.filing.conftest import FilingWorker
-from workflows.filing_schedule import FilingYearWorkflow, ensure_filing_schedule
+from workflows.filing_schedule import FilingYearWorkflow
 
 
 async def test_the_schedule_opens_each_countys_filing_once(dev_env, sqlite_url):

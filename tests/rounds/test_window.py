@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
+from clients.rounds import declaration_window_refusal
 from contracts.application import ViewRequest
 from contracts.rounds import RoundPhase, WindowRequest
 from db import models
@@ -16,7 +17,7 @@ from tests.conftest import settings_for, unique
 from tests.factory import bureau, declaration, start
 from tests.rounds.conftest import RoundWorker, city_round
 from workflows.application import ApplicationWorkflow
-from workflows.round import RoundWorkflow, declaration_window_refusal
+from workflows.round import RoundWorkflow
 
 
 async def shanghai_now(env) -> datetime:
