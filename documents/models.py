@@ -1,0 +1,132 @@
+"""What each document shows, as small frozen records; callers map their own data into them.
+
+Institution types and levels arrive as the notice's Chinese words ("零工市场", "市级"): this package
+prints them, it does not translate them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+CITY_ORGANS: tuple[str, ...] = ("临沂市人力资源和社会保障局", "临沂市发展和改革委员会", "临沂市民政局")
+COUNTY_DEPARTMENTS: tuple[str, ...] = ("县区人力资源社会保障局", "县区发展改革局", "县区民政局")
+
+
+@dataclass(frozen=True)
+class ListedInstitution:
+    """One line of a 公示名单 or of the 公布文件's list."""
+
+    name: str
+    institution_type: str
+    county: str
+    level: str = ""
+
+
+@dataclass(frozen=True)
+class AttestedCondition:
+    """A basic condition (评定基本条件) and what the declaring county states about it."""
+
+    condition: str
+    statement: str
+
+
+@dataclass(frozen=True)
+class Material:
+    """One file of the declaration materials (申报材料); sha256 is the full hex digest."""
+
+    title: str
+    file_name: str
+    sha256: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class DepartmentOpinion:
+    """A county department's opinion box; blank opinion and no date leave room to write and seal by hand."""
+
+    department: str
+    opinion: str = ""
+    signed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DeclarationForm:
+    """申报表 (附件2)."""
+
+    application_id: str
+    declared_on: date
+    level: str
+    institution_name: str
+    institution_type: str
+    county: str
+    credit_code: str
+    address: str
+    person_in_charge: str
+    contact_person: str
+    contact_phone: str
+    premises_area_m2: float
+    staff_count: int
+    founded_on: date
+    services: str
+    highlights: str = ""
+    honours: str = ""
+    county_title_doc_number: str = ""
+    county_title_on: date | None = None
+    conditions: Sequence[AttestedCondition] = ()
+    materials: Sequence[Material] = ()
+    # Empty: the three county departments' boxes are printed blank, to be filled in and sealed.
+    opinions: Sequence[DepartmentOpinion] = ()
+
+
+@dataclass(frozen=True)
+class NoticeList:
+    """公示名单, as published on the bureau's website during the notice window (公示期)."""
+
+    title: str
+    institutions: Sequence[ListedInstitution]
+    window_start: date
+    window_end: date
+    objection_phone: str
+    objection_email: str
+    issuing_organ: str
+    issued_on: date
+    # Empty: a standard paragraph naming the count is used.
+    intro: str = ""
+    objection_address: str = ""
+    working_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """联合公布文件 (GB/T 9704-2012 layout). organs: lead organ first. A "\n" in the title chooses where a
+    long title breaks; without one it is split into lines of near-equal length."""
+
+    organs: Sequence[str]
+    doc_number: str
+    title: str
+    addressees: str
+    institutions: Sequence[ListedInstitution]
+    signed_on: date
+    level: str = "市级"
+    # Empty: standard paragraphs in the notice's words are used before and after the list.
+    opening: Sequence[str] = ()
+    closing: Sequence[str] = ()
+    disclosure: str = "此件主动公开"
+    # 版记: printed only when printed_by is given; printed_on defaults to signed_on.
+    copied_to: str = ""
+    printed_by: str = ""
+    printed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """标牌证书 (附件3 style)."""
+
+    institution_name: str
+    level: str
+    year: int
+    plaque_number: str
+    issued_on: date
+    issuing_departments: Sequence[str] = field(default=CITY_ORGANS)

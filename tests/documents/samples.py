@@ -1,0 +1,98 @@
+"""Sample inputs for the documents: a city-level round in Linyi, 2026."""
+
+from datetime import date
+
+from documents import (
+    CITY_ORGANS,
+    Announcement,
+    AttestedCondition,
+    Certificate,
+    DeclarationForm,
+    DepartmentOpinion,
+    ListedInstitution,
+    Material,
+    NoticeList,
+)
+
+INSTITUTIONS = (
+    ListedInstitution("兰山区零工市场", "零工市场", "兰山区", "市级"),
+    ListedInstitution("沂水县公共就业和人才服务中心", "公共就业服务机构", "沂水县", "市级"),
+    ListedInstitution("临沂鲁南人力资源服务有限公司", "经营性人力资源服务机构", "河东区", "市级"),
+    ListedInstitution("费县职业技能培训学校", "职业培训机构", "费县", "市级"),
+)
+
+DECLARATION = DeclarationForm(
+    application_id="APP-2026-000123",
+    declared_on=date(2026, 3, 2),
+    level="市级",
+    institution_name="兰山区零工市场",
+    institution_type="零工市场",
+    county="兰山区",
+    credit_code="12371302MB2857341X",
+    address="山东省临沂市兰山区金雀山路100号",
+    person_in_charge="李明",
+    contact_person="王芳",
+    contact_phone="0539-8123456",
+    premises_area_m2=620,
+    staff_count=12,
+    founded_on=date(2019, 5, 8),
+    services="零工信息发布、供需对接、技能培训、权益维护、政策咨询",
+    highlights="“15分钟零工服务圈”，线上小程序与线下驿站同步撮合",
+    honours="2024年山东省充分就业社区",
+    county_title_doc_number="兰人社字〔2025〕12号",
+    county_title_on=date(2025, 12, 10),
+    conditions=(
+        AttestedCondition("有固定的服务场所、稳定专业的服务团队", "自有场所620㎡，专职人员12人"),
+        AttestedCondition("近三年内无违法违纪行为，无诚信不良记录，无重大安全责任事故", "经核查，无上述情形"),
+    ),
+    materials=(
+        Material(
+            "营业执照或法人登记证书",
+            "登记证书.pdf",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            245_760,
+        ),
+        Material(
+            "服务场所照片",
+            "场所照片.zip",
+            "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752",
+            3_407_872,
+        ),
+    ),
+    opinions=(
+        DepartmentOpinion("兰山区人力资源社会保障局", "同意推荐。", date(2026, 3, 5)),
+        DepartmentOpinion("兰山区发展改革局"),
+        DepartmentOpinion("兰山区民政局"),
+    ),
+)
+
+NOTICE = NoticeList(
+    title="临沂市就业服务质量标杆机构拟评定名单公示",
+    institutions=INSTITUTIONS,
+    window_start=date(2026, 9, 28),
+    window_end=date(2026, 10, 9),
+    objection_phone="0539-8322113",
+    objection_email="srlzybjyzdk@ly.shandong.cn",
+    issuing_organ="临沂市人力资源和社会保障局",
+    issued_on=date(2026, 9, 27),
+    working_days=5,
+)
+
+ANNOUNCEMENT = Announcement(
+    organs=CITY_ORGANS,
+    doc_number="临人社字〔2026〕9号",
+    title="关于公布2026年度临沂市市级就业服务质量标杆机构评定结果的通知",
+    addressees="各县区人力资源社会保障局、发展改革局、民政局：",
+    institutions=INSTITUTIONS,
+    signed_on=date(2026, 12, 1),
+    printed_by="临沂市人力资源和社会保障局办公室",
+    copied_to="山东省人力资源和社会保障厅",
+)
+
+CERTIFICATE = Certificate(
+    institution_name="兰山区零工市场",
+    level="市级",
+    year=2026,
+    plaque_number="LY-SJ-2026-001",
+    issued_on=date(2026, 12, 1),
+)
