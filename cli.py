@@ -107,11 +107,8 @@ def _ensure_filing_schedule(settings: Settings) -> None:
 
 
 def _start_api(settings: Settings, env: dict, children: list[subprocess.Popen]) -> None:
-    try:
-        from api.auth import ensure_admin
-    except ImportError:
-        print("• API not built yet; skipping")
-        return
+    from api.auth import ensure_admin
+
     token = ensure_admin(settings.database_url)
     address = f"{settings.api_host}:{settings.api_port}"
     print(f"• API on http://{address}/api/v1 (OpenAPI: http://{address}/docs)")

@@ -35,10 +35,11 @@ from db.rounds import (
 )
 from db.session import insert_ignore
 from state.domain import Actor, Level, Stage
+from state.machine import FINAL_STAGES
 
 log = logging.getLogger(__name__)
 
-RELEASING = (Stage.rejected, Stage.withdrawn, Stage.revoked)
+RELEASING = FINAL_STAGES  # an application that ends without a title gives its place back
 # Stages that hold a place: chosen, under notice, announced, awarded.
 HOLDING: dict[Level, tuple[Stage, ...]] = {
     Level.city: (

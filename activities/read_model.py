@@ -16,7 +16,8 @@ from contracts.application import (
 )
 from db import models
 from db.session import insert_ignore, session_for
-from state.domain import Actor, Stage
+from state.domain import Actor
+from state.machine import FINAL_STAGES
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ class ReadModelActivities:
     @activity.defn
     def find_related_applications(self, q: InstitutionLookup) -> RelatedApplications:
         """Live applications of the same institution at ``level`` (for the revocation cascade)."""
-        final = [Stage.rejected, Stage.withdrawn, Stage.revoked]
+        final = list(FINAL_STAGES)
         with session_for(self.database_url) as s:
             rows = s.exec(
                 select(models.Application.workflow_id).where(

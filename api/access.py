@@ -20,7 +20,7 @@ from contracts.application import ActResult, ApplicationView
 from db.models import Application
 from db.session import get_engine
 from state.domain import Act, Actor, Level, Role, Stage, authority_refusal
-from workflows.application import FINAL
+from state.machine import FINAL_STAGES
 
 UpdateCall = Callable[[WorkflowHandle], Awaitable[ActResult]]
 PUBLIC = Actor(user_id="public", name="public", role=Role.public)
@@ -106,7 +106,7 @@ async def perform(
     why = authority_refusal(act, actor, place.level, place.county)
     if why:
         raise Refusal(403, why)
-    if place.state in FINAL:  # the workflow has ended and takes no update
+    if place.state in FINAL_STAGES:  # the workflow has ended and takes no update
         message = f"act {act.value!r} is not allowed in state {place.state.value!r}"
         raise Refusal(409, message, state=place.state.value, allowed_acts=[])
     try:

@@ -1,9 +1,12 @@
 """The evaluation procedure (评定程序) as one declared state machine: the single source of what is allowed.
 
-The machine is rebuilt from an :class:`ApplicationFacts` whenever a question is asked, so it holds no
-state of its own: the workflow keeps the facts (and so Temporal keeps them durably).
+The machine's model is an :class:`ApplicationFacts`, which the workflow keeps (and so Temporal keeps it
+durably); :class:`Procedure` binds one machine to one application's facts for the workflow's lifetime. The
+machine answers "when": which acts are allowed now, why one is refused (the guard it breaks, named after the
+rule), and which states are final.
 """
 
+import inspect
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -107,12 +110,15 @@ class ApplicationMachine(StateMachine):
         return self.model.notice_closed
 
     def department_not_yet_signed(self, department: Department | None = None) -> bool:
-        """Each of the three departments signs once."""
+        """Each of the three departments signs once: this department has already co-signed."""
         return department is not None and department not in self.model.signed_departments
 
     def completes_joint_signature(self, department: Department | None = None) -> bool:
         """HRSS, DRC and civil affairs announce jointly: the third signature announces."""
         return set(Department) == self.model.signed_departments | {department}
+
+
+FINAL_STAGES: frozenset[Stage] = frozenset(Stage(s.value) for s in ApplicationMachine.final_states)
 
 
 class Procedure:
@@ -127,12 +133,34 @@ class Procedure:
         return [Act(e.id) for e in self.machine.enabled_events(department=department)]
 
     def refusal(self, act: Act, department: Department | None = None) -> str | None:
-        """Why the machine refuses ``act`` now, naming the current state and the acts allowed; None if allowed."""
+        """Why the machine refuses ``act`` now, naming the current state, the rule broken and the acts allowed;
+        None if allowed."""
         allowed = self.allowed(department)
         if act in allowed:
             return None
         names = ", ".join(a.value for a in allowed) or "none"
-        return f"act {act.value!r} is not allowed in state {self.facts.state.value!r}; allowed now: {names}"
+        rule = self.broken_rule(act, department)
+        because = f": {_rule_text(rule)} [rule: {rule}]" if rule else ""
+        return f"act {act.value!r} is not allowed in state {self.facts.state.value!r}{because}; allowed now: {names}"
+
+    def broken_rule(self, act: Act, department: Department | None = None) -> str | None:
+        """The guard that stops ``act`` from the current state (of the transition that came nearest to being
+        taken); None when no transition for ``act`` leaves this state at all."""
+        nearest: tuple[int, str] | None = None
+        for transition in self.machine.current_state.transitions:
+            if transition.event != act.value:
+                continue
+            for passed, spec in enumerate(str(c) for c in transition.cond):
+                if not self._holds(spec, department):
+                    if nearest is None or passed > nearest[0]:
+                        nearest = (passed, spec.lstrip("!"))
+                    break
+        return nearest[1] if nearest else None
+
+    def _holds(self, spec: str, department: Department | None) -> bool:
+        guard = getattr(self.machine, spec.lstrip("!"))
+        given = {"department": department} if "department" in inspect.signature(guard).parameters else {}
+        return bool(guard(**given)) != spec.startswith("!")
 
     def apply(self, act: Act, department: Department | None = None) -> Stage:
         """Perform ``act`` (the machine writes ``facts.state``) and return the new stage."""
@@ -140,13 +168,6 @@ class Procedure:
         return self.facts.state
 
 
-def allowed_acts(facts: ApplicationFacts, department: Department | None = None) -> list[Act]:
-    return Procedure(facts).allowed(department)
-
-
-def refusal(facts: ApplicationFacts, act: Act, department: Department | None = None) -> str | None:
-    return Procedure(facts).refusal(act, department)
-
-
-def apply(facts: ApplicationFacts, act: Act, department: Department | None = None) -> Stage:
-    return Procedure(facts).apply(act, department)
+def _rule_text(guard: str) -> str:
+    doc = inspect.getdoc(getattr(ApplicationMachine, guard)) or guard
+    return doc.splitlines()[0]

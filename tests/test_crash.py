@@ -40,7 +40,7 @@ APPLICATIONS = 10
 BACK_DATED = date(2026, 4, 30)  # the notice ended long ago: it closes as soon as it is published
 DOC_NO = "临人社发〔2026〕9号"
 CALL_TIMEOUT = 15.0  # one attempt of a call; a dead worker makes it time out, and it is retried
-PIPELINE_TIMEOUT = 180.0  # the whole drive, kill and restart included (activity timeouts are 30 s)
+PIPELINE_TIMEOUT = 180.0  # the whole drive, kill and restart included (application activities time out after 10 s)
 UPDATES_PER_APPLICATION = 7
 EXPECTED_ACTS = [
     Act.declare, Act.county_review_pass, Act.city_review_pass, Act.publicize, Act.close_notice,

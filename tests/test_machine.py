@@ -15,15 +15,21 @@ from state.domain import (
     authority_refusal,
     role_for,
 )
-from state.machine import (
-    ApplicationFacts,
-    ApplicationMachine,
-    allowed_acts,
-    apply,
-    refusal,
-)
+from state.machine import FINAL_STAGES, ApplicationFacts, ApplicationMachine, Procedure
 
 NOW = datetime(2026, 5, 6, 10, tzinfo=timezone(timedelta(hours=8)))
+
+
+def allowed_acts(f: ApplicationFacts, department: Department | None = None) -> list[Act]:
+    return Procedure(f).allowed(department)
+
+
+def refusal(f: ApplicationFacts, act: Act, department: Department | None = None) -> str | None:
+    return Procedure(f).refusal(act, department)
+
+
+def apply(f: ApplicationFacts, act: Act, department: Department | None = None) -> Stage:
+    return Procedure(f).apply(act, department)
 
 
 def facts(level: Level, state: Stage, **kw) -> ApplicationFacts:
@@ -160,6 +166,7 @@ def test_no_withdrawal_once_the_notice_closed():
 def test_machine_states_are_the_shared_stage_enum():
     assert {s.value for s in ApplicationMachine.states} == set(Stage)
     assert {s.value for s in ApplicationMachine.final_states} == {Stage.rejected, Stage.withdrawn, Stage.revoked}
+    assert FINAL_STAGES == {Stage.rejected, Stage.withdrawn, Stage.revoked}
 
 
 def test_every_machine_event_is_an_act():
@@ -194,3 +201,12 @@ def test_scoring_belongs_to_the_review_stage_of_the_level():
     assert Act.score not in allowed_acts(facts(Level.county, Stage.county_reviewed))
     f = facts(Level.city, Stage.county_reviewed)
     assert apply(f, Act.score) == Stage.county_reviewed
+
+
+def test_a_refusal_names_the_rule_the_machine_enforces():
+    signed = facts(Level.city, Stage.publicized, notice_closed=True, signed_departments={Department.hrss})
+    why = refusal(signed, Act.co_sign, Department.hrss) or ""
+    assert "[rule: department_not_yet_signed]" in why and "already co-signed" in why
+    county = facts(Level.county, Stage.county_reviewed)
+    assert "[rule: is_city_level]" in (refusal(county, Act.city_review_pass) or "")
+    assert "[rule:" not in (refusal(county, Act.award) or "")  # no transition at all: no rule to name

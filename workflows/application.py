@@ -58,7 +58,7 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(seconds=10)  # DB writes take milliseconds; a dead worker is noticed sooner
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
-FINAL = (Stage.rejected, Stage.withdrawn, Stage.revoked)
+FINAL = machine.FINAL_STAGES
 
 
 def workflow_id_for(application_id: str) -> str:

@@ -121,14 +121,6 @@ class ApplicationRules:
         return objection
 
     def _check_co_sign(self, act: CoSignAct) -> None:
-        department = act.actor.department
-        if department is not None and any(s.department == department for s in self._signatures):
-            raise refuse(
-                RefusalKind.act_not_allowed,
-                f"department {department.value!r} has already co-signed",
-                state=self._facts.state.value,
-                allowed_acts=[a.value for a in self._allowed_now()],
-            )
         self._check(Act.co_sign, act.actor, document_no=act.document_no)
         if self._signatures and act.document_no.strip() != self._signatures[0].document_no:
             first = self._signatures[0]
