@@ -29,7 +29,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
-from db.filing import Delivery, ensure_filing_tables, insert_new
+from db.filing import Delivery, insert_new
 from db.session import session_for
 
 SIGNATURE_HEADER = "X-Biaogan-Signature"
@@ -204,7 +204,6 @@ def _finish(database_url: str, out: Outgoing, status: str, error: str | None = N
 def deliver(database_url: str, cfg: ChannelSettings, out: Outgoing) -> str:
     """Send ``out`` unless it was delivered (or refused for good) before: 'sent', 'skipped' or 'rejected'.
     A failure that may pass is recorded and raised, for the activity's retry policy."""
-    ensure_filing_tables(database_url)
     if not _claim(database_url, out, timedelta(seconds=cfg.delivery_lease_seconds)):
         return "skipped"
     try:

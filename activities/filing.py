@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from temporalio import activity
 
 from db import models
-from db.filing import FilingStatus, FilingVersion, ensure_filing_tables, insert_new
+from db.filing import FilingStatus, FilingVersion, insert_new
 from db.session import session_for
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Act, Level, Stage
@@ -218,7 +218,6 @@ class FilingActivities:
     def __init__(self, database_url: str, settings: FilingSettings | None = None):
         self.database_url = database_url
         self.settings = settings if settings is not None else FilingSettings()
-        ensure_filing_tables(database_url)
 
     def _calendar(self) -> WorkingDayCalendar:
         # Read on every call: an official arrangement loaded later counts at once (and is recorded).

@@ -23,9 +23,8 @@ from db.rounds import (
     PeriodChange,
     QuotaChange,
     QuotaPlace,
-    engine_for,
 )
-from db.session import insert_ignore
+from db.session import get_engine, insert_ignore
 from state.domain import Actor, Level, Stage
 from workflows.round_messages import CITY_SCOPE, PeriodFacts
 
@@ -207,7 +206,7 @@ def live_usage(
     database_url: str, period_id: str, level: Level, scopes: list[str]
 ) -> dict[str, int]:
     """Places in use per scope as the next reservation would count them (read only; for the API)."""
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         period = s.get(Period, period_id)
         if period is None:
             return {}
@@ -225,7 +224,7 @@ class QuotaActivities:
     @activity.defn
     def record_quota_change(self, r: QuotaChangeRecord) -> Recorded:
         written = 0
-        with Session(engine_for(self.database_url)) as s:
+        with Session(get_engine(self.database_url)) as s:
             _period(s, r.period_id)
             for scope, new in sorted(r.new.items()):
                 row = {
@@ -240,7 +239,7 @@ class QuotaActivities:
     @activity.defn
     def record_period_change(self, r: PeriodChangeRecord) -> Recorded:
         new = r.new
-        with Session(engine_for(self.database_url)) as s:
+        with Session(get_engine(self.database_url)) as s:
             written = insert_ignore(
                 s,
                 PeriodChange,
@@ -264,7 +263,7 @@ class QuotaActivities:
     @activity.defn
     def reserve_places(self, r: PlaceRequest) -> PlaceGrant:
         """Release, place the unplaced, then grant up to what remains, in the order asked; one transaction."""
-        with Session(engine_for(self.database_url)) as s:
+        with Session(get_engine(self.database_url)) as s:
             period = _period(s, r.period_id)
             rec = reconcile(s, period, r.level, r.scope)
             for place, state in rec.release:

@@ -3,14 +3,11 @@
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel
-
-from db.session import get_engine
 
 
 class FilingStatus(SQLModel, table=True):
@@ -87,16 +84,6 @@ class NotificationRead(SQLModel, table=True):
     notification_id: int = Field(index=True)
     user_id: str = Field(index=True)
     read_at: datetime
-
-
-TABLES = [FilingStatus.__table__, FilingVersion.__table__, Delivery.__table__, NotificationRead.__table__]  # type: ignore[attr-defined]
-
-
-@lru_cache
-def ensure_filing_tables(database_url: str) -> None:
-    """``get_engine`` creates tables only when it first builds an engine, maybe before this module was
-    imported; so every user of these tables calls this once per database."""
-    SQLModel.metadata.create_all(get_engine(database_url), tables=TABLES)
 
 
 def insert_new(session: Session, model: type[SQLModel], values: dict[str, Any], keys: Sequence[str]) -> bool:

@@ -1,4 +1,4 @@
-"""Engines per database URL, table creation, and the idempotent writes activities rely on."""
+"""Engines per database URL and the idempotent write activities rely on. The tables are made by db.schema."""
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -9,8 +9,6 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, create_engine
-
-import db.models  # noqa: F401  (registers the tables)
 
 
 @lru_cache
@@ -27,7 +25,6 @@ def get_engine(url: str) -> Engine:
             dbapi_conn.execute("PRAGMA synchronous=NORMAL")
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    SQLModel.metadata.create_all(engine)
     return engine
 
 

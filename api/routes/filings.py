@@ -32,7 +32,7 @@ from api.deps import (
 from api.errors import STATUS_FOR_KIND, Refusal, documented
 from api.present import local
 from api.schemas import County, OptionalText, Text
-from db.filing import FilingStatus, FilingVersion, ensure_filing_tables
+from db.filing import FilingStatus, FilingVersion
 from state.calendar import TZ
 from state.domain import COUNTIES, Actor, InstitutionType, Stage
 from workflows.filing import FilingDeadlineWorkflow
@@ -61,8 +61,7 @@ def _env_filing_settings() -> FilingSettings:
     return FilingSettings()
 
 
-def _filing_settings(request: Request, settings: SettingsDep) -> FilingSettings:
-    ensure_filing_tables(settings.database_url)
+def _filing_settings(request: Request) -> FilingSettings:
     return getattr(request.app.state, "filing_settings", None) or _env_filing_settings()
 
 
