@@ -35,15 +35,13 @@ def session_for(url: str) -> Iterator[Session]:
 
 
 def insert_ignore(session: Session, model: type[SQLModel], values: dict[str, Any], keys: Sequence[str]) -> bool:
-    """INSERT … ON CONFLICT (keys) DO NOTHING; True when a row was written."""
+    """INSERT … ON CONFLICT (keys) DO NOTHING; True when a row was written.
+
+    Told by RETURNING, not by ``rowcount``: on PostgreSQL, SQLAlchemy 2.1 adds an implicit ``RETURNING id`` to
+    inserts into tables with an autoincrement key, and psycopg then reports ``rowcount == -1`` whether a row was
+    written or not."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = model.__table__
-    # RETURNING, not rowcount: psycopg reports rowcount -1 when SQLAlchemy adds RETURNING for autoincrement keys.
-    stmt = (
-        insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=list(keys))
-        .returning(table.c[keys[0]])  # type: ignore[attr-defined]
-    )
+    table = model.__table__  # type: ignore[attr-defined]
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c[keys[0]])
     return session.exec(stmt).first() is not None  # type: ignore[call-overload]
