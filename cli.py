@@ -61,6 +61,7 @@ def dev_server_command(settings: Settings) -> list[str]:
 def up(args: argparse.Namespace) -> None:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _upgrade_schema(settings)  # before anything starts: a failed migration leaves nothing running
     children: list[subprocess.Popen] = []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
@@ -97,6 +98,13 @@ def up(args: argparse.Namespace) -> None:
     stop()
 
 
+def _upgrade_schema(settings: Settings) -> None:
+    from db.schema import upgrade
+
+    upgrade(settings.database_url)
+    print(f"• read model schema up to date ({settings.database_url})")
+
+
 def _ensure_filing_schedule(settings: Settings) -> None:
     from clients.connection import run_with_client
     from clients.filing import ensure_filing_schedule
@@ -127,9 +135,12 @@ def _start_api(settings: Settings, env: dict, children: list[subprocess.Popen]) 
 
 def users(args: argparse.Namespace) -> None:
     from api.auth import UserError, create_user
+    from db.schema import upgrade
 
+    settings = get_settings()
+    upgrade(settings.database_url)
     try:
-        token = create_user(get_settings().database_url, args.name, args.role, args.county, args.department)
+        token = create_user(settings.database_url, args.name, args.role, args.county, args.department)
     except UserError as e:
         sys.exit(f"error: {e}")
     print(f"created {args.role} {args.name!r}; bearer token:")
@@ -138,12 +149,15 @@ def users(args: argparse.Namespace) -> None:
 
 def import_titles(args: argparse.Namespace) -> None:
     from db.historic_import import import_titles as run_import
+    from db.schema import upgrade
 
     def progress(done: int, total: int) -> None:
         bar = "#" * (30 * done // max(total, 1))
         print(f"\r[{bar:<30}] {done}/{total}", end="", flush=True)
 
-    report = run_import(args.file, get_settings().database_url, progress)
+    settings = get_settings()
+    upgrade(settings.database_url)
+    report = run_import(args.file, settings.database_url, progress)
     print()
     if report.errors:
         for error in report.errors:

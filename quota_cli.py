@@ -10,8 +10,9 @@ import sys
 
 from sqlmodel import Session
 
-from api.auth import actor_for_token, ensure_users_table
+from api.auth import actor_for_token
 from config import get_settings
+from db.schema import upgrade
 from db.session import get_engine
 from state.domain import Actor, Level, Role
 
@@ -20,7 +21,7 @@ def _admin(token: str | None) -> Actor:
     settings = get_settings()
     if not token:
         sys.exit("error: give the admin's token with --token or BIAOGAN_TOKEN")
-    ensure_users_table(settings.database_url)
+    upgrade(settings.database_url)
     with Session(get_engine(settings.database_url)) as s:
         actor = actor_for_token(s, token)
     if actor is None or actor.role != Role.admin:

@@ -16,7 +16,7 @@ from activities.read_model import ReadModelActivities
 from activities.rounds import round_activities_for
 from clients.connection import connect
 from config import Settings, get_settings
-from db.session import get_engine
+from db.schema import upgrade
 from workflows.application import ApplicationWorkflow
 from workflows.filing import FilingDeadlineWorkflow
 from workflows.filing_schedule import FilingYearWorkflow
@@ -57,7 +57,7 @@ def activities_for(settings: Settings) -> list:
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
-    get_engine(settings.database_url)  # create tables before the first activity runs
+    upgrade(settings.database_url)  # before the first activity runs
     return Worker(
         client,
         task_queue=settings.task_queue,

@@ -29,8 +29,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
-from db.filing import Delivery, ensure_filing_tables, insert_new
-from db.session import session_for
+from db.filing import Delivery
+from db.session import insert_ignore, session_for
 
 SIGNATURE_HEADER = "X-Biaogan-Signature"
 DELIVERY_HEADER = "X-Biaogan-Delivery"
@@ -170,7 +170,7 @@ def _claim(database_url: str, out: Outgoing, lease: timedelta) -> bool:
             "attempts": 1,
             "claimed_at": now,
         }
-        claimed = insert_new(s, Delivery, row, ["key"])
+        claimed = insert_ignore(s, Delivery, row, ["key"])
         if not claimed:
             retake = (
                 update(Delivery)
@@ -204,7 +204,6 @@ def _finish(database_url: str, out: Outgoing, status: str, error: str | None = N
 def deliver(database_url: str, cfg: ChannelSettings, out: Outgoing) -> str:
     """Send ``out`` unless it was delivered (or refused for good) before: 'sent', 'skipped' or 'rejected'.
     A failure that may pass is recorded and raised, for the activity's retry policy."""
-    ensure_filing_tables(database_url)
     if not _claim(database_url, out, timedelta(seconds=cfg.delivery_lease_seconds)):
         return "skipped"
     try:

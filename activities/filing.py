@@ -26,8 +26,8 @@ from contracts.filing import (
     StatusProjection,
 )
 from db import models
-from db.filing import FilingStatus, FilingVersion, ensure_filing_tables, insert_new
-from db.session import session_for
+from db.filing import FilingStatus, FilingVersion
+from db.session import insert_ignore, session_for
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Act, Level, Stage
 
@@ -218,7 +218,6 @@ class FilingActivities:
     def __init__(self, database_url: str, settings: FilingSettings | None = None):
         self.database_url = database_url
         self.settings = settings if settings is not None else FilingSettings()
-        ensure_filing_tables(database_url)
 
     def _calendar(self) -> WorkingDayCalendar:
         # Read on every call: an official arrangement loaded later counts at once (and is recorded).
@@ -241,7 +240,7 @@ class FilingActivities:
             late = 0 if on_time else max(1, working_days_late(self._calendar(), req.deadline_day, _local_day(req.filed_at)))
             if digest != req.expected_digest:
                 return RecordedVersion(req.version, req.kind, req.filed_at, on_time, late, digest, entries, digest_mismatch=True)
-            insert_new(
+            insert_ignore(
                 s,
                 FilingVersion,
                 {
@@ -287,7 +286,7 @@ class FilingActivities:
         }
         key = f"{p.county}:{p.year}"
         with session_for(self.database_url) as s:
-            created = insert_new(s, FilingStatus, {"id": key, **row}, ["id"])
+            created = insert_ignore(s, FilingStatus, {"id": key, **row}, ["id"])
             moved = s.exec(
                 update(FilingStatus).where(FilingStatus.id == key, FilingStatus.seq < p.seq).values(**row)  # type: ignore[arg-type]
             ).rowcount  # type: ignore[attr-defined]

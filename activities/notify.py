@@ -17,8 +17,7 @@ from temporalio.exceptions import ApplicationError
 from activities.channels import ChannelSettings, Outgoing, deliver, outgoing_for
 from contracts.notify import Delivered, NotifyRequest, Recipient
 from db import models
-from db.filing import insert_new
-from db.session import session_for
+from db.session import insert_ignore, session_for
 from state.calendar import TZ
 from state.domain import LEVEL_OWNER, Act, Level, Role
 
@@ -175,7 +174,7 @@ class NotifyActivities:
                     "body": body,
                     "created_at": now,
                 }
-                if insert_new(s, models.Notification, row, ["key"]):
+                if insert_ignore(s, models.Notification, row, ["key"]):
                     result.delivered += 1
                     log.info("notify %s/%s: %s", r.role.value, r.county or "city", subject)
                 else:

@@ -31,9 +31,8 @@ from db.rounds import (
     PeriodChange,
     QuotaChange,
     QuotaPlace,
-    engine_for,
 )
-from db.session import insert_ignore
+from db.session import get_engine, insert_ignore
 from state.domain import Actor, Level, Stage
 from state.machine import FINAL_STAGES
 
@@ -175,7 +174,7 @@ def live_usage(
     database_url: str, period_id: str, level: Level, scopes: list[str]
 ) -> dict[str, int]:
     """Places in use per scope as the next reservation would count them (read only; for the API)."""
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         period = s.get(Period, period_id)
         if period is None:
             return {}
@@ -193,7 +192,7 @@ class QuotaActivities:
     @activity.defn
     def record_quota_change(self, r: QuotaChangeRecord) -> Recorded:
         written = 0
-        with Session(engine_for(self.database_url)) as s:
+        with Session(get_engine(self.database_url)) as s:
             _period(s, r.period_id)
             for scope, new in sorted(r.new.items()):
                 row = {
@@ -208,7 +207,7 @@ class QuotaActivities:
     @activity.defn
     def record_period_change(self, r: PeriodChangeRecord) -> Recorded:
         new = r.new
-        with Session(engine_for(self.database_url)) as s:
+        with Session(get_engine(self.database_url)) as s:
             written = insert_ignore(
                 s,
                 PeriodChange,
@@ -232,7 +231,7 @@ class QuotaActivities:
     @activity.defn
     def reserve_places(self, r: PlaceRequest) -> PlaceGrant:
         """Release, place the unplaced, then grant up to what remains, in the order asked; one transaction."""
-        with Session(engine_for(self.database_url)) as s:
+        with Session(get_engine(self.database_url)) as s:
             period = _period(s, r.period_id)
             rec = reconcile(s, period, r.level, r.scope)
             for place, state in rec.release:

@@ -32,8 +32,8 @@ from contracts.rounds import (
     RoundReserve,
 )
 from db import models
-from db.rounds import EvaluationRound, engine_for
-from db.session import insert_ignore
+from db.rounds import EvaluationRound
+from db.session import get_engine, insert_ignore
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import COUNTIES, Level, Role, Stage
 from state.ranking import Candidate
@@ -104,7 +104,7 @@ class RoundActivities:
             "opens_at": r.opens_at, "closes_at": r.closes_at, "phase": r.phase, "weights": dict(r.weights),
             "created_by": r.created_by, "updated_at": r.at,
         }  # fmt: skip
-        with Session(engine_for(self.database_url)) as s:
+        with Session(get_engine(self.database_url)) as s:
             if not insert_ignore(
                 s, EvaluationRound, {"id": r.round_id, **values}, ["id"]
             ):
@@ -134,7 +134,7 @@ class RoundActivities:
             if r.level == Level.county and r.owner_county
             else list(COUNTIES)
         )
-        with Session(engine_for(self.database_url)) as s:
+        with Session(get_engine(self.database_url)) as s:
             declared = set(
                 s.exec(
                     select(models.Application.county).where(
@@ -167,7 +167,7 @@ class RoundActivities:
     @activity.defn
     async def gather_candidates(self, r: CandidateRequest) -> Candidates:
         """The round's applications at the review stage, with every reviewer's marks from their ``view``."""
-        with Session(engine_for(self.database_url)) as s:
+        with Session(get_engine(self.database_url)) as s:
             rows = s.exec(
                 select(
                     models.Application.id,

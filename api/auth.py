@@ -6,9 +6,9 @@ import time
 import uuid
 from datetime import datetime, timezone
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from db.session import get_engine, session_for
+from db.session import session_for
 from db.users import User
 from state.domain import COUNTIES, Actor, Department, Role
 
@@ -30,11 +30,6 @@ class UserError(ValueError):
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def ensure_users_table(database_url: str) -> None:
-    # get_engine creates tables only the first time it builds an engine, maybe before db.users was imported.
-    SQLModel.metadata.create_all(get_engine(database_url), tables=[User.__table__])  # type: ignore[attr-defined]
 
 
 def _checked(role: Role | str, county: str | None, department: Department | str | None) -> tuple[Role, Department | None]:
@@ -76,7 +71,6 @@ def create_user(
     if not name or not name.strip():
         raise UserError("a user needs a name")
     checked_role, checked_department = _checked(role, county, department)
-    ensure_users_table(database_url)
     token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
     user = User(
         id=uuid.uuid4().hex,
@@ -95,7 +89,6 @@ def create_user(
 
 def ensure_admin(database_url: str) -> str | None:
     """The first admin, created on first run; its token is returned then, and None ever after."""
-    ensure_users_table(database_url)
     with session_for(database_url) as s:
         active_admin = select(User.id).where(User.role == Role.admin, User.disabled_at.is_(None))  # type: ignore[union-attr]
         exists = s.exec(active_admin.limit(1)).first()

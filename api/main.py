@@ -6,13 +6,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.auth import TokenCache, ensure_users_table
+from api.auth import TokenCache
 from api.deps import API_PREFIX
 from api.ratelimit import objection_limiter
 from api.routes import acts, applications, calendar, filings, history, notifications, public, quotas, rounds
 from clients.connection import connect
 from config import Settings, get_settings
-from db.session import get_engine
+from db.schema import upgrade
 
 DESCRIPTION = """
 Evaluation of employment-service benchmark institutions (就业服务质量标杆机构评定).
@@ -34,8 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        get_engine(settings.database_url)
-        ensure_users_table(settings.database_url)
+        upgrade(settings.database_url)  # the worker may be doing the same right now: upgrade waits its turn
         app.state.temporal = await connect(settings)
         yield
 

@@ -49,6 +49,7 @@ from clients.connection import connect  # noqa: E402
 from config import Settings  # noqa: E402
 from contracts.application import ReviewAct
 from db.models import Application  # noqa: E402
+from db.schema import upgrade  # noqa: E402
 from db.session import get_engine  # noqa: E402
 from state.domain import COUNTIES, InstitutionType, Level, Stage  # noqa: E402
 from tests.conftest import binary  # noqa: E402
@@ -223,6 +224,7 @@ async def main(n: int, concurrency: int, database_url: str | None) -> None:
         task_queue=f"bench-{random.randrange(10**9)}",
         temporal_address=env.client.service_client.config.target_host,
     )
+    upgrade(database_url)
     token = create_user(database_url, "bench-bureau", "county_bureau", COUNTY)
     with WorkerThread(settings), ApiProcess(settings) as api:
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)

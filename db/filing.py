@@ -1,16 +1,10 @@
 """Tables of the yearly filing (备案) and of notification delivery. Written only by activities, except
 ``NotificationRead`` (a caller marking an inbox item read)."""
 
-from collections.abc import Sequence
 from datetime import date, datetime
-from functools import lru_cache
-from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Field, Session, SQLModel
-
-from db.session import get_engine
+from sqlmodel import Field, SQLModel
 
 
 class FilingStatus(SQLModel, table=True):
@@ -88,25 +82,3 @@ class NotificationRead(SQLModel, table=True):
     user_id: str = Field(index=True)
     read_at: datetime
 
-
-TABLES = [FilingStatus.__table__, FilingVersion.__table__, Delivery.__table__, NotificationRead.__table__]  # type: ignore[attr-defined]
-
-
-@lru_cache
-def ensure_filing_tables(database_url: str) -> None:
-    """``get_engine`` creates tables only when it first builds an engine, maybe before this module was
-    imported; so every user of these tables calls this once per database."""
-    SQLModel.metadata.create_all(get_engine(database_url), tables=TABLES)
-
-
-def insert_new(session: Session, model: type[SQLModel], values: dict[str, Any], keys: Sequence[str]) -> bool:
-    """INSERT … ON CONFLICT (keys) DO NOTHING; True when a row was written.
-
-    Like ``db.session.insert_ignore`` but told by RETURNING, not by ``rowcount``: on PostgreSQL,
-    SQLAlchemy 2.1 adds an implicit ``RETURNING id`` to inserts into tables with an autoincrement key,
-    and psycopg then reports ``rowcount == -1`` whether a row was written or not."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = model.__table__  # type: ignore[attr-defined]
-    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c[keys[0]])
-    return session.exec(stmt).first() is not None  # type: ignore[call-overload]

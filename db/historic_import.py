@@ -16,8 +16,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from db import models
-from db.rounds import HistoricTitle, engine_for
-from db.session import insert_ignore
+from db.rounds import HistoricTitle
+from db.session import get_engine, insert_ignore
 from state.calendar import TZ
 from state.credit_code import CreditCodeError, validate_credit_code
 from state.domain import COUNTIES, Act, InstitutionType, Level, Stage
@@ -174,7 +174,7 @@ def import_titles(
     if errors:
         return report
     now = datetime.now(UTC)
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         for i, row in enumerate(rows, 1):
             written = insert_ignore(
                 s,
@@ -194,7 +194,7 @@ def county_title_of(database_url: str, credit_code: str) -> tuple[str, date] | N
     """The institution's county-level title (document number, date): from the system's own records (an
     announced county-level application's joint document), else from an imported historic title."""
     code = credit_code.strip().upper()
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         held = s.exec(
             select(models.ApplicationEvent.details, models.ApplicationEvent.at)
             .join(

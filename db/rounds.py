@@ -7,12 +7,9 @@ A released place (its application rejected, withdrawn or revoked) keeps its row,
 """
 
 from datetime import date, datetime
-from functools import lru_cache
 
-from sqlalchemy import JSON, Column, Engine, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
-
-from db.session import get_engine
 
 ACTIVE = text("released_at IS NULL")
 
@@ -135,23 +132,3 @@ class HistoricTitle(SQLModel, table=True):
     source: str = ""  # the file it came from
     imported_at: datetime
 
-
-TABLES = [
-    t.__table__
-    for t in (
-        Period,
-        PeriodChange,
-        QuotaChange,
-        QuotaPlace,
-        EvaluationRound,
-        HistoricTitle,
-    )
-]
-
-
-@lru_cache
-def engine_for(url: str) -> Engine:
-    """The shared engine with these tables created (``get_engine`` creates only what was imported before it)."""
-    engine = get_engine(url)
-    SQLModel.metadata.create_all(engine, tables=TABLES)  # type: ignore[arg-type]
-    return engine

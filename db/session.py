@@ -1,4 +1,4 @@
-"""Engines per database URL, table creation, and the idempotent writes activities rely on."""
+"""Engines per database URL and the idempotent write activities rely on. The tables are made by db.schema."""
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -9,8 +9,6 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, create_engine
-
-import db.models  # noqa: F401  (registers the tables)
 
 
 @lru_cache
@@ -27,7 +25,6 @@ def get_engine(url: str) -> Engine:
             dbapi_conn.execute("PRAGMA synchronous=NORMAL")
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    SQLModel.metadata.create_all(engine)
     return engine
 
 
@@ -38,15 +35,13 @@ def session_for(url: str) -> Iterator[Session]:
 
 
 def insert_ignore(session: Session, model: type[SQLModel], values: dict[str, Any], keys: Sequence[str]) -> bool:
-    """INSERT … ON CONFLICT (keys) DO NOTHING; True when a row was written."""
+    """INSERT … ON CONFLICT (keys) DO NOTHING; True when a row was written.
+
+    Told by RETURNING, not by ``rowcount``: on PostgreSQL, SQLAlchemy 2.1 adds an implicit ``RETURNING id`` to
+    inserts into tables with an autoincrement key, and psycopg then reports ``rowcount == -1`` whether a row was
+    written or not."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = model.__table__
-    # RETURNING, not rowcount: psycopg reports rowcount -1 when SQLAlchemy adds RETURNING for autoincrement keys.
-    stmt = (
-        insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=list(keys))
-        .returning(table.c[keys[0]])  # type: ignore[attr-defined]
-    )
+    table = model.__table__  # type: ignore[attr-defined]
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c[keys[0]])
     return session.exec(stmt).first() is not None  # type: ignore[call-overload]

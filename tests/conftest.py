@@ -4,13 +4,16 @@ import os
 import shutil
 import sys
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -18,6 +21,7 @@ from temporalio.worker import Worker
 
 from activities.rounds import round_activities_for
 from config import Settings
+from db.schema import upgrade
 from db.session import get_engine
 from worker import WORKFLOWS, activities_for
 from workflows import search_attributes as sa
@@ -41,18 +45,43 @@ def _postgres_available() -> bool:
         return False
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request, tmp_path_factory) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'readmodel.db'}"
+@contextmanager
+def scratch_postgres(prefix: str) -> Iterator[str]:
+    """An empty database of its own on the test server, made through POSTGRES_URL's database and dropped after."""
     if not _postgres_available():
         pytest.fail(f"PostgreSQL is required for the tests and is not reachable at {POSTGRES_URL}")
-    return POSTGRES_URL
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with server.connect() as c:
+        c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with server.connect() as c:
+            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """The read model, at the schema the migrations make (on PostgreSQL a database made for this session)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'readmodel.db'}"
+        upgrade(url)
+        yield url
+        return
+    with scratch_postgres("biaogan_test") as url:
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'sqlite-only.db'}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'sqlite-only.db'}"
+    upgrade(url)
+    return url
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -109,7 +138,7 @@ class RunningWorker:
         )
 
     async def __aenter__(self):
-        get_engine(self.settings.database_url)
+        upgrade(self.settings.database_url)  # as the worker does at start
         await self.worker.__aenter__()
         return self
 

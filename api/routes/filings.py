@@ -42,7 +42,7 @@ from contracts.filing import (
     StatusRequest,
     filing_workflow_id,
 )
-from db.filing import FilingStatus, FilingVersion, ensure_filing_tables
+from db.filing import FilingStatus, FilingVersion
 from state.calendar import TZ
 from state.domain import COUNTIES, Actor, InstitutionType, Stage
 from workflows.filing import FilingDeadlineWorkflow
@@ -61,8 +61,7 @@ def _env_filing_settings() -> FilingSettings:
     return FilingSettings()
 
 
-def _filing_settings(request: Request, settings: SettingsDep) -> FilingSettings:
-    ensure_filing_tables(settings.database_url)
+def _filing_settings(request: Request) -> FilingSettings:
     return getattr(request.app.state, "filing_settings", None) or _env_filing_settings()
 
 

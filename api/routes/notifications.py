@@ -3,16 +3,16 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
-from api.deps import CurrentUser, SessionDep, SettingsDep
+from api.deps import CurrentUser, SessionDep
 from api.errors import Refusal, documented
 from api.present import local
-from db.filing import NotificationRead, ensure_filing_tables
+from db.filing import NotificationRead
 from db.models import Notification
 from state.domain import Actor, Role
 
@@ -35,10 +35,6 @@ class NotificationPage(BaseModel):
     unread: int
 
 
-def _tables(settings: SettingsDep) -> None:
-    ensure_filing_tables(settings.database_url)
-
-
 def _addressed_to(actor: Actor):
     county = Notification.recipient_county == actor.county if actor.county else col(Notification.recipient_county).is_(None)
     return and_(Notification.recipient_role == actor.role, county)
@@ -57,7 +53,7 @@ def _public(n: Notification, read_at: datetime | None) -> NotificationPublic:
     )
 
 
-@router.get("", response_model=NotificationPage, summary="The caller's notifications, newest first", dependencies=[Depends(_tables)], responses=documented(401))
+@router.get("", response_model=NotificationPage, summary="The caller's notifications, newest first", responses=documented(401))
 def inbox(
     actor: CurrentUser,
     session: SessionDep,
@@ -82,7 +78,6 @@ def inbox(
     "/{notification_id}/read",
     response_model=NotificationPublic,
     summary="Mark one of the caller's notifications read (repeating it changes nothing)",
-    dependencies=[Depends(_tables)],
     responses=documented(401, 404),
 )
 def mark_read(notification_id: Annotated[int, Path(ge=1, le=2**62)], actor: CurrentUser, session: SessionDep) -> NotificationPublic:

@@ -22,7 +22,8 @@ from api.errors import Refusal, documented, from_temporal
 from clients import quota as quota_workflows
 from contracts.quota import DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
 from db.historic_import import import_titles
-from db.rounds import Period, engine_for
+from db.rounds import Period
+from db.session import get_engine
 from state.apportionment import ApportionmentError, CountyFigures, apportion
 from state.domain import COUNTIES, Actor, Level, Role
 from workflows.quota import QuotaWorkflow, quota_workflow_id
@@ -101,7 +102,7 @@ class ImportPublic(BaseModel):
 
 
 def _period_exists(database_url: str, period_id: str) -> bool:
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         return s.get(Period, period_id) is not None
 
 
@@ -117,7 +118,7 @@ async def set_quota(
 @router.get("/periods", summary="Periods (规划期), e.g. 十四五 2021–2025")
 async def list_periods(_: QuotaReader, settings: SettingsDep) -> list[dict[str, Any]]:
     def rows() -> list[dict[str, Any]]:
-        with Session(engine_for(settings.database_url)) as s:
+        with Session(get_engine(settings.database_url)) as s:
             return [
                 p.model_dump()
                 for p in s.exec(select(Period).order_by(Period.start_year)).all()

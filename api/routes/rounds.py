@@ -26,7 +26,8 @@ from contracts.rounds import (
     ScoresRecorded,
     WindowRequest,
 )
-from db.rounds import EvaluationRound, Period, engine_for
+from db.rounds import EvaluationRound, Period
+from db.session import get_engine
 from state.domain import Act, Actor, Level, Role
 from workflows.application import ApplicationWorkflow
 from workflows.round import RoundWorkflow, round_workflow_id
@@ -129,7 +130,7 @@ async def create_round(
         raise Refusal(422, "; ".join(problems), field="body", rule="round_plan")
 
     def period_known() -> bool:
-        with Session(engine_for(settings.database_url)) as s:
+        with Session(get_engine(settings.database_url)) as s:
             return s.get(Period, body.period_id) is not None
 
     if not await run_in_threadpool(period_known):
@@ -159,7 +160,7 @@ async def list_rounds(
     actor: RoundReader, settings: SettingsDep
 ) -> list[dict[str, Any]]:
     def rows() -> list[dict[str, Any]]:
-        with Session(engine_for(settings.database_url)) as s:
+        with Session(get_engine(settings.database_url)) as s:
             q = select(EvaluationRound).order_by(EvaluationRound.opens_at.desc())  # type: ignore[attr-defined]
             if actor.county is not None:
                 q = q.where(

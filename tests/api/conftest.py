@@ -22,7 +22,8 @@ from api.main import create_app
 from api.ratelimit import SlidingWindow
 from api.routes.applications import today
 from contracts.rounds import RoundPlan
-from db.rounds import HistoricTitle, engine_for
+from db.rounds import HistoricTitle
+from db.session import get_engine
 from state.calendar import TZ
 from state.domain import Level
 from tests.conftest import RunningWorker, settings_for, unique
@@ -100,7 +101,7 @@ def seed_county_title(database_url: str, institution: dict) -> None:
         awarded_on = date.fromisoformat(awarded)
     except ValueError:
         return
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         for old in s.exec(select(HistoricTitle).where(HistoricTitle.credit_code == code.upper())).all():
             s.delete(old)  # the title this declaration names is the one on record
         s.flush()

@@ -5,6 +5,7 @@ from sqlmodel import select
 
 from api.auth import UserError, actor_for_token, create_user, ensure_admin, hash_token
 from api.ratelimit import SlidingWindow
+from db.schema import upgrade
 from db.session import session_for
 from db.users import User
 from tests.api.conftest import expect
@@ -40,6 +41,7 @@ def test_impossible_users_are_refused(sqlite_url, role, county, department, comp
 
 def test_the_first_admin_is_created_once(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade(url)
     token = ensure_admin(url)
     assert token and token.startswith("bg_")
     assert ensure_admin(url) is None

@@ -24,7 +24,8 @@ from api.main import create_app
 from api.routes.applications import today
 from api.routes.calendar import FIRST, LAST
 from config import Settings
-from db.rounds import Period, engine_for
+from db.rounds import Period
+from db.session import get_engine
 from state.calendar import TZ
 from state.credit_code import check_character
 from tests.api.conftest import seed_county_title, temporal_address
@@ -105,7 +106,7 @@ def served(dev_env, sqlite_url):
         app = create_app(settings)
         create_user(sqlite_url, unique("schemathesis"), "county_bureau", COUNTY, token=TOKEN)
         SERVED_DB[:] = [sqlite_url]
-        with Session(engine_for(sqlite_url)) as s:  # reference data a round refers to
+        with Session(get_engine(sqlite_url)) as s:  # reference data a round refers to
             s.merge(Period(id=PERIOD, name="十五五", start_year=2026, end_year=2030, updated_at=datetime.now(TZ)))
             s.commit()
         yield app

@@ -15,8 +15,8 @@ from activities.filing import FilingActivities, FilingSettings
 from activities.notify import NotifyActivities
 from config import Settings
 from db import models
-from db.filing import ensure_filing_tables
-from db.session import get_engine, session_for
+from db.schema import upgrade
+from db.session import session_for
 from state.calendar import TZ
 from worker import WORKFLOWS, activities_for
 from workflows.filing import FilingDeadlineWorkflow
@@ -50,8 +50,7 @@ class FilingWorker:
         )
 
     async def __aenter__(self) -> "FilingWorker":
-        get_engine(self.settings.database_url)
-        ensure_filing_tables(self.settings.database_url)
+        upgrade(self.settings.database_url)  # as the worker does at start
         await self.worker.__aenter__()
         return self
 

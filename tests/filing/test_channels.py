@@ -19,7 +19,7 @@ from activities.filing import FilingSettings
 from activities.notify import NotifyActivities
 from contracts.notify import Delivered, Message, NotifyRequest, Recipient
 from db import models
-from db.filing import Delivery, ensure_filing_tables
+from db.filing import Delivery
 from db.session import session_for
 from state.calendar import TZ
 from state.domain import Level, Role
@@ -115,7 +115,6 @@ def test_retried_notify_delivers_each_channel_once_and_gives_up_only_after_its_a
     """Run the activity as Temporal would retry it: what was sent stays sent, what failed is tried again,
     what the receiver refused for good (404) is not, and at the last attempt a failing delivery is left
     recorded as failed instead of failing the activity; a later run still delivers it."""
-    ensure_filing_tables(database_url)
     key = unique("filing:费县:2026:reminder:5")
     with SmtpReceiver() as smtp, WebhookReceiver(script=[500, 500]) as hook, WebhookReceiver(default=404) as gone:
         channels = ChannelSettings(

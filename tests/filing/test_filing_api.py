@@ -20,7 +20,7 @@ from api.main import create_app
 from api.routes import filings, notifications
 from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
 from db import models
-from db.filing import FilingStatus, FilingVersion, ensure_filing_tables
+from db.filing import FilingStatus, FilingVersion
 from db.session import session_for
 from state.calendar import TZ
 from state.domain import COUNTIES, Department, InstitutionType, Level
@@ -35,8 +35,7 @@ BACK_DATED = date(2026, 4, 30)  # its notice ended long ago: the workflow closes
 
 
 def clean(database_url: str) -> None:
-    """PostgreSQL is shared between runs: forget this county's applications and filings from earlier ones."""
-    ensure_filing_tables(database_url)
+    """The database is the whole session's: forget this county's applications and filings from earlier tests."""
     with session_for(database_url) as s:
         ids = [a.id for a in s.exec(models.Application.__table__.select().where(models.Application.county == COUNTY))]  # type: ignore[attr-defined]
         s.exec(delete(models.ApplicationEvent).where(col(models.ApplicationEvent.application_id).in_(ids)))  # type: ignore[call-overload]

@@ -14,7 +14,7 @@ from activities.rounds import round_activities_for
 from config import Settings
 from contracts.quota import DefinePeriod, PeriodStart, QuotaSet, QuotaStart, SetQuota
 from contracts.rounds import RoundPlan
-from db.rounds import engine_for
+from db.schema import upgrade
 from state.calendar import TZ
 from state.domain import Actor, Level, Role
 from tests.conftest import settings_for, unique
@@ -57,7 +57,7 @@ class RoundWorker:
         return self.settings.task_queue
 
     async def __aenter__(self) -> Self:
-        engine_for(self.settings.database_url)
+        upgrade(self.settings.database_url)  # as the worker does at start
         await self.worker.__aenter__()
         return self
 

@@ -5,7 +5,9 @@ from sqlmodel import Session, func, select
 
 from contracts.quota import Reserve
 from db.historic_import import COLUMNS, county_title_of, import_titles
-from db.rounds import HistoricTitle, engine_for
+from db.rounds import HistoricTitle
+from db.schema import upgrade
+from db.session import get_engine
 from state.domain import Level
 from tests.conftest import settings_for, unique
 from tests.factory import bureau, credit_code
@@ -16,7 +18,7 @@ HEADER = ",".join(COLUMNS)
 
 
 def titles(database_url: str, codes: list[str]) -> list[HistoricTitle]:
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         return list(
             s.exec(
                 select(HistoricTitle).where(HistoricTitle.credit_code.in_(codes))
@@ -76,7 +78,7 @@ def test_a_bad_file_reports_line_numbers_and_writes_nothing(tmp_path, database_u
         f"重复,hr_agency,费县,{dup},county,费人社〔2022〕6号,2022-12-01,",  # line 7
         f"重复,hr_agency,费县,{dup},county,费人社〔2022〕6号,2022-12-01,",  # line 8: the same title again
     ])  # fmt: skip
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         before = s.exec(select(func.count()).select_from(HistoricTitle)).one()
     report = import_titles(path, database_url, lambda *_: None)
     assert not report.ok and report.written == 0
@@ -87,7 +89,7 @@ def test_a_bad_file_reports_line_numbers_and_writes_nothing(tmp_path, database_u
         "line 7" in report.errors[-1].message
         or "as line 7" in report.errors[-1].message
     )
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         assert s.exec(select(func.count()).select_from(HistoricTitle)).one() == before
     assert titles(database_url, [good, dup]) == []  # not even the good rows
 
@@ -106,6 +108,7 @@ def test_a_missing_column_is_reported_on_the_header_line(tmp_path, database_url)
 
 async def test_imported_titles_of_the_period_count_against_its_quota(dev_env, tmp_path):
     db = f"sqlite:///{tmp_path / 'historic.db'}"
+    upgrade(db)
     path = write(tmp_path, [
         f"兰山区甲,public_agency,兰山区,{credit_code()},county,兰人社发〔2022〕1号,2022-12-15,",
         f"兰山区乙,gig_market,兰山区,{credit_code()},county,兰人社发〔2022〕1号,2022-12-15,",

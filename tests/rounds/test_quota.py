@@ -12,7 +12,8 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from contracts.quota import Reserve, SetQuota, UsageRequest
-from db.rounds import Period, PeriodChange, QuotaChange, QuotaPlace, engine_for
+from db.rounds import Period, PeriodChange, QuotaChange, QuotaPlace
+from db.session import get_engine
 from state.apportionment import CountyFigures, apportion
 from state.domain import COUNTIES, Level
 from tests.conftest import settings_for, unique
@@ -62,7 +63,7 @@ async def test_apportionment_adopted_and_adjusted_is_recorded(
         "罗庄区": [seats["罗庄区"], seats["罗庄区"] - 1],
     }
 
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         rows = s.exec(
             select(QuotaChange)
             .where(QuotaChange.period_id == pid)
@@ -156,7 +157,7 @@ async def test_two_reservations_racing_for_the_last_place_exactly_one_wins(
     assert len(winners) == 1 and winners[0] in (f"{pid}-B", f"{pid}-C")
     assert sorted(r.available for r in results) == [0, 1]
 
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         active = s.exec(
             select(QuotaPlace).where(
                 QuotaPlace.period_id == pid, QuotaPlace.released_at.is_(None)
@@ -196,7 +197,7 @@ def test_the_database_refuses_a_second_active_holder(database_url):
         return QuotaPlace(period_id=pid, level="city", scope="city", slot_no=slot, application_id=app,
                           reserved_at=now, released_at=now if released else None)  # fmt: skip
 
-    engine = engine_for(database_url)
+    engine = get_engine(database_url)
     with Session(engine) as s:
         s.add(place(1, f"{pid}-A"))
         s.commit()

@@ -8,7 +8,9 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from api.auth import create_user
-from db.rounds import QuotaChange, engine_for
+from db.rounds import QuotaChange
+from db.schema import upgrade
+from db.session import get_engine
 from tests.api.conftest import temporal_address
 from tests.conftest import RunningWorker, settings_for, unique
 
@@ -25,6 +27,7 @@ async def biaogan(env: dict, *args: str) -> tuple[int, str, str]:
 
 async def test_period_and_quota_from_the_cli_are_recorded_and_attributed(dev_env, tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.db'}"
+    upgrade(db)
     settings = settings_for(db, unique("cli"), temporal_address=temporal_address(dev_env))
     admin = create_user(db, "市人社局管理员", "admin")
     bureau = create_user(db, "兰山区人社局", "county_bureau", "兰山区")
@@ -44,7 +47,7 @@ async def test_period_and_quota_from_the_cli_are_recorded_and_attributed(dev_env
         rc, _, err = await biaogan(env, "quota", "set", "--period", period, "--level", "city", "--total", "3",
                                    "--reason", "越权", "--token", bureau)  # fmt: skip
         assert rc != 0 and "not an admin" in err
-    with Session(engine_for(db)) as s:
+    with Session(get_engine(db)) as s:
         rows = s.exec(select(QuotaChange).where(QuotaChange.period_id == period).order_by(QuotaChange.id)).all()
     assert [(r.old_total, r.new_total, r.reason) for r in rows] == [(None, 9, "通知：市级9家"), (9, 10, "增补1家")]
     assert {r.actor_name for r in rows} == {"市人社局管理员"}

@@ -11,7 +11,8 @@ from temporalio.exceptions import ApplicationError
 from contracts.application import CoSignAct, ReviewAct, RevokeAct, ScoreAct, ViewRequest
 from contracts.rounds import CloseReview, RankingRequest, RoundPhase, ScoresRecorded, WindowRequest
 from db import models
-from db.rounds import QuotaPlace, engine_for
+from db.rounds import QuotaPlace
+from db.session import get_engine
 from state.domain import Act, Actor, Department, Level, RevocationReason, Role, Stage
 from tests.conftest import unique
 from tests.factory import bureau, declaration, department, inspector, reviewer, start
@@ -151,7 +152,7 @@ async def test_twelve_candidates_for_three_places_end_with_three_under_one_notic
         fail = next(a for a in views[n].acts if a.act == Act.city_review_fail)
         assert f"rank {place} of 12, quota 3" in fail.reason
 
-    with Session(engine_for(rounds.settings.database_url)) as s:
+    with Session(get_engine(rounds.settings.database_url)) as s:
         in_notice = s.exec(
             select(models.Application.id).where(
                 models.Application.round_id == plan.round_id,
@@ -245,7 +246,7 @@ async def test_a_revoked_title_frees_its_place_for_a_later_round(rounds):
     assert table.rows[0].chosen is True and table.places_available == 1
     assert (await view(w)).state == Stage.publicized
 
-    with Session(engine_for(rounds.settings.database_url)) as s:
+    with Session(get_engine(rounds.settings.database_url)) as s:
         rows = s.exec(select(QuotaPlace).order_by(QuotaPlace.id)).all()
     x_id, w_id = x.id.removeprefix("application-"), w.id.removeprefix("application-")
     assert [(p.application_id, p.slot_no, p.released_at is not None) for p in rows] == [
@@ -256,6 +257,6 @@ async def test_a_revoked_title_frees_its_place_for_a_later_round(rounds):
 
 
 async def rounds_state(rounds, h: WorkflowHandle) -> Stage | None:
-    with Session(engine_for(rounds.settings.database_url)) as s:
+    with Session(get_engine(rounds.settings.database_url)) as s:
         row = s.get(models.Application, h.id.removeprefix("application-"))
     return row.state if row else None

@@ -10,7 +10,8 @@ from clients.rounds import declaration_window_refusal
 from contracts.application import ViewRequest
 from contracts.rounds import RoundPhase, WindowRequest
 from db import models
-from db.rounds import EvaluationRound, engine_for
+from db.rounds import EvaluationRound
+from db.session import get_engine
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import COUNTIES, Level, Role
 from tests.conftest import settings_for, unique
@@ -30,7 +31,7 @@ async def skip_to(env, moment: datetime) -> None:
 
 
 def reminders(database_url: str, round_id: str) -> list[models.Notification]:
-    with Session(engine_for(database_url)) as s:
+    with Session(get_engine(database_url)) as s:
         return list(
             s.exec(
                 select(models.Notification).where(
@@ -114,7 +115,7 @@ async def test_window_opens_reminds_undeclared_counties_and_closes(skip_env, tmp
 
         await skip_to(skip_env, closes + timedelta(minutes=5))
         assert (await window()).phase == RoundPhase.reviewing
-        with Session(engine_for(db)) as s:
+        with Session(get_engine(db)) as s:
             row = s.get(EvaluationRound, plan.round_id)
         assert row is not None and row.phase == "reviewing" and row.level == "city"
         assert len(reminders(db, plan.round_id)) == len(COUNTIES) - 1  # reminded once
