@@ -1,13 +1,115 @@
-"""One place for configuration: environment variables prefixed ``BIAOGAN_`` (and ``DATABASE_URL``)."""
+"""One place for configuration: environment variables prefixed ``BIAOGAN_`` (and ``DATABASE_URL``).
 
+``Settings`` has sections, each read from the same flat variables as before (``BIAOGAN_FILING_*``,
+``BIAOGAN_SMTP_*``, ``BIAOGAN_OBJECTION_*``…): ``filing`` (the yearly filing), ``channels`` (e-mail and
+webhooks), ``limits`` (the public's write limits). Nothing else reads the environment; tests build a
+``Settings`` and hand it to the worker factory and the app.
+"""
+
+from __future__ import annotations
+
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TASK_QUEUE = "biaogan"
 ROOT = Path(__file__).resolve().parent
+
+
+def _month_day(value: str) -> str:
+    try:
+        month, day = (int(p) for p in value.split("-"))
+        date(2023, month, day)  # a common year: 02-29 would not exist every year
+    except ValueError:
+        raise ValueError(f"expected MM-DD, got {value!r}") from None
+    return f"{month:02d}-{day:02d}"
+
+
+class FilingSettings(BaseSettings):
+    """``BIAOGAN_FILING_*``: when the county's yearly filing is due and how it is chased."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    filing_deadline: str = "12-20"  # MM-DD; the filing is due by the end of that day, Asia/Shanghai
+    filing_reminder_offsets: list[int] = Field(default_factory=lambda: [10, 5, 1, 0])  # working days before
+    filing_escalation_every: int = Field(default=3, ge=1, le=60)  # working days between escalations
+    filing_notice_hour: int = Field(default=9, ge=0, le=23)  # local hour reminders and escalations go out
+    filing_schedule_start: str = "11-01"  # MM-DD the yearly schedule starts the counties' filing workflows
+    filing_corrections_days: int = Field(default=365, ge=1)  # after the deadline, corrections are accepted
+    filing_workflow_prefix: str = Field(default="filing", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    calendar_overrides: Path | None = None  # same variable as Settings.calendar_overrides
+
+    @field_validator("filing_deadline", "filing_schedule_start")
+    @classmethod
+    def _md(cls, value: str) -> str:
+        return _month_day(value)
+
+    @field_validator("filing_reminder_offsets")
+    @classmethod
+    def _offsets(cls, value: list[int]) -> list[int]:
+        if any(v < 0 or v > 60 for v in value):
+            raise ValueError("reminder offsets are working days before the deadline, 0..60")
+        return sorted(set(value), reverse=True)
+
+    def deadline_day(self, year: int) -> date:
+        month, day = (int(p) for p in self.filing_deadline.split("-"))
+        return date(year, month, day)
+
+    def schedule_start(self) -> tuple[int, int]:
+        month, day = (int(p) for p in self.filing_schedule_start.split("-"))
+        return month, day
+
+
+class ChannelAddresses(BaseModel):
+    email: list[str] = Field(default_factory=list)
+    webhook: list[str] = Field(default_factory=list)
+
+
+class ChannelSettings(BaseSettings):
+    """``BIAOGAN_SMTP_*``, ``BIAOGAN_WEBHOOK_*``, ``BIAOGAN_NOTIFY_DIRECTORY`` (JSON) and friends."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    smtp_host: str | None = None  # unset: no e-mail is sent
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_tls: Literal["none", "starttls", "ssl"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "biaogan@localhost"
+    smtp_timeout: float = Field(default=10, gt=0)
+    smtp_ca_file: Path | None = None  # a CA bundle to verify the server by (e.g. an internal CA); else the system's
+    webhook_secret: SecretStr | None = None
+    webhook_timeout: float = Field(default=10, gt=0)
+    # Who receives what where: "<role>" or "<role>:<county>" -> {"email": [...], "webhook": [...]}.
+    notify_directory: dict[str, ChannelAddresses] = Field(default_factory=dict)
+    public_base_url: str = "http://127.0.0.1:8000"
+    # After this many attempts of the notify activity, failing deliveries are left recorded as failed and
+    # the activity returns, so a dead mail server or webhook cannot hold up the procedure for ever.
+    channel_attempts: int = Field(default=5, ge=1)
+    delivery_lease_seconds: float = Field(default=120, gt=0)
+
+    @model_validator(mode="after")
+    def _webhooks_need_a_secret(self) -> ChannelSettings:
+        if any(a.webhook for a in self.notify_directory.values()) and not self.webhook_secret:
+            raise ValueError("BIAOGAN_WEBHOOK_SECRET is required when a webhook address is configured")
+        return self
+
+    def addresses(self, role: str, county: str | None) -> ChannelAddresses:
+        key = f"{role}:{county}" if county else role
+        return self.notify_directory.get(key, ChannelAddresses())
+
+
+class LimitSettings(BaseSettings):
+    """``BIAOGAN_OBJECTION_LIMIT`` objections per ``BIAOGAN_OBJECTION_WINDOW_SECONDS`` from one address."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    objection_limit: int = Field(default=5, ge=1, le=100_000)
+    objection_window_seconds: float = Field(default=60, gt=0, le=86_400)
 
 
 class Settings(BaseSettings):
@@ -24,11 +126,16 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     temporal_ui_port: int = 8233
+    filing: FilingSettings = Field(default_factory=FilingSettings)
+    channels: ChannelSettings = Field(default_factory=ChannelSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
 
     @model_validator(mode="after")
     def _default_database_beside_the_data(self) -> "Settings":
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'biaogan.db'}"
+        if self.filing.calendar_overrides is None and self.calendar_overrides is not None:
+            self.filing = self.filing.model_copy(update={"calendar_overrides": self.calendar_overrides})
         return self
 
 

@@ -3,14 +3,15 @@
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
-from activities.filing import FilingActivities, FilingSettings
+from activities.filing import FilingActivities
 from activities.notify import NotifyActivities
 from activities.read_model import ReadModelActivities
 from activities.rounds import round_activities_for
@@ -23,7 +24,6 @@ from workflows.filing_schedule import FilingYearWorkflow
 from workflows.quota import PeriodWorkflow, QuotaWorkflow
 from workflows.round import RoundWorkflow
 
-T = TypeVar("T")
 WORKFLOWS = [
     ApplicationWorkflow,
     FilingDeadlineWorkflow,
@@ -39,11 +39,12 @@ log = logging.getLogger("biaogan.worker")
 
 
 
-def activities_for(settings: Settings) -> list:
+def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any]]:
+    """Every activity of biaogan, bound to ``settings`` (the client: rounds reserve places through quotas)."""
     read_model = ReadModelActivities(settings.database_url)
     calendar = CalendarActivities(settings.calendar_overrides, settings.notice_working_days, settings.notice_end_hour)
-    notify = NotifyActivities(settings.database_url)
-    filing = FilingActivities(settings.database_url, FilingSettings(calendar_overrides=settings.calendar_overrides))
+    notify = NotifyActivities(settings.database_url, settings.channels)
+    filing = FilingActivities(settings.database_url, settings.filing)
     return [
         read_model.project,
         read_model.register_objection,
@@ -53,19 +54,20 @@ def activities_for(settings: Settings) -> list:
         filing.compute_filing_plan,
         filing.record_filing_version,
         filing.project_filing_status,
+        *round_activities_for(settings.database_url, client, settings.calendar_overrides),
     ]
 
 
-def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
+def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor, **options: Any) -> Worker:
+    """The one assembly of the worker, used by ``main`` below, the tests and the benches alike."""
     upgrade(settings.database_url)  # before the first activity runs
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
-        activities=activities_for(settings)
-        + round_activities_for(settings.database_url, client, settings.calendar_overrides),
+        activities=activities_for(client, settings),
         activity_executor=executor,
-        max_concurrent_activities=16,
+        **{"max_concurrent_activities": 16, **options},
     )
 
 

@@ -20,15 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
-from pathlib import Path
 from typing import Literal
 
 import httpx
-from pydantic import BaseModel, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
+from config import ChannelSettings
 from db.filing import Delivery
 from db.session import insert_ignore, session_for
 
@@ -36,43 +34,8 @@ SIGNATURE_HEADER = "X-Biaogan-Signature"
 DELIVERY_HEADER = "X-Biaogan-Delivery"
 
 
-class ChannelAddresses(BaseModel):
-    email: list[str] = Field(default_factory=list)
-    webhook: list[str] = Field(default_factory=list)
 
 
-class ChannelSettings(BaseSettings):
-    """``BIAOGAN_SMTP_*``, ``BIAOGAN_WEBHOOK_*``, ``BIAOGAN_NOTIFY_DIRECTORY`` (JSON) and friends."""
-
-    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
-
-    smtp_host: str | None = None  # unset: no e-mail is sent
-    smtp_port: int = Field(default=25, ge=1, le=65535)
-    smtp_tls: Literal["none", "starttls", "ssl"] = "none"
-    smtp_username: str | None = None
-    smtp_password: SecretStr | None = None
-    smtp_from: str = "biaogan@localhost"
-    smtp_timeout: float = Field(default=10, gt=0)
-    smtp_ca_file: Path | None = None  # a CA bundle to verify the server by (e.g. an internal CA); else the system's
-    webhook_secret: SecretStr | None = None
-    webhook_timeout: float = Field(default=10, gt=0)
-    # Who receives what where: "<role>" or "<role>:<county>" -> {"email": [...], "webhook": [...]}.
-    notify_directory: dict[str, ChannelAddresses] = Field(default_factory=dict)
-    public_base_url: str = "http://127.0.0.1:8000"
-    # After this many attempts of the notify activity, failing deliveries are left recorded as failed and
-    # the activity returns, so a dead mail server or webhook cannot hold up the procedure for ever.
-    channel_attempts: int = Field(default=5, ge=1)
-    delivery_lease_seconds: float = Field(default=120, gt=0)
-
-    @model_validator(mode="after")
-    def _webhooks_need_a_secret(self) -> ChannelSettings:
-        if any(a.webhook for a in self.notify_directory.values()) and not self.webhook_secret:
-            raise ValueError("BIAOGAN_WEBHOOK_SECRET is required when a webhook address is configured")
-        return self
-
-    def addresses(self, role: str, county: str | None) -> ChannelAddresses:
-        key = f"{role}:{county}" if county else role
-        return self.notify_directory.get(key, ChannelAddresses())
 
 
 class PermanentFailure(Exception):

@@ -7,14 +7,12 @@ import hashlib
 import json
 import logging
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import update
 from sqlmodel import Session, select
 from temporalio import activity
 
+from config import FilingSettings
 from contracts.filing import (
     FilingEntry,
     FilingPlan,
@@ -35,48 +33,8 @@ log = logging.getLogger(__name__)
 TITLED = (Stage.announced, Stage.plaque_awarded, Stage.revoked)
 
 
-def _month_day(value: str) -> str:
-    try:
-        month, day = (int(p) for p in value.split("-"))
-        date(2023, month, day)  # a common year: 02-29 would not exist every year
-    except ValueError:
-        raise ValueError(f"expected MM-DD, got {value!r}") from None
-    return f"{month:02d}-{day:02d}"
 
 
-class FilingSettings(BaseSettings):
-    """``BIAOGAN_FILING_*``: when the county's yearly filing is due and how it is chased."""
-
-    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
-
-    filing_deadline: str = "12-20"  # MM-DD; the filing is due by the end of that day, Asia/Shanghai
-    filing_reminder_offsets: list[int] = Field(default_factory=lambda: [10, 5, 1, 0])  # working days before
-    filing_escalation_every: int = Field(default=3, ge=1, le=60)  # working days between escalations
-    filing_notice_hour: int = Field(default=9, ge=0, le=23)  # local hour reminders and escalations go out
-    filing_schedule_start: str = "11-01"  # MM-DD the yearly schedule starts the counties' filing workflows
-    filing_corrections_days: int = Field(default=365, ge=1)  # after the deadline, corrections are accepted
-    filing_workflow_prefix: str = Field(default="filing", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
-    calendar_overrides: Path | None = None  # same variable as Settings.calendar_overrides
-
-    @field_validator("filing_deadline", "filing_schedule_start")
-    @classmethod
-    def _md(cls, value: str) -> str:
-        return _month_day(value)
-
-    @field_validator("filing_reminder_offsets")
-    @classmethod
-    def _offsets(cls, value: list[int]) -> list[int]:
-        if any(v < 0 or v > 60 for v in value):
-            raise ValueError("reminder offsets are working days before the deadline, 0..60")
-        return sorted(set(value), reverse=True)
-
-    def deadline_day(self, year: int) -> date:
-        month, day = (int(p) for p in self.filing_deadline.split("-"))
-        return date(year, month, day)
-
-    def schedule_start(self) -> tuple[int, int]:
-        month, day = (int(p) for p in self.filing_schedule_start.split("-"))
-        return month, day
 
 
 # ---- the plan ------------------------------------------------------------------------------------
@@ -215,9 +173,9 @@ def _version_row(s: Session, county: str, year: int, version: int) -> FilingVers
 
 
 class FilingActivities:
-    def __init__(self, database_url: str, settings: FilingSettings | None = None):
+    def __init__(self, database_url: str, settings: FilingSettings):
         self.database_url = database_url
-        self.settings = settings if settings is not None else FilingSettings()
+        self.settings = settings
 
     def _calendar(self) -> WorkingDayCalendar:
         # Read on every call: an official arrangement loaded later counts at once (and is recorded).

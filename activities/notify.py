@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.channels import ChannelSettings, Outgoing, deliver, outgoing_for
+from activities.channels import Outgoing, deliver, outgoing_for
+from config import ChannelSettings
 from contracts.notify import Delivered, NotifyRequest, Recipient
 from db import models
 from db.session import insert_ignore, session_for
@@ -152,9 +153,9 @@ def _payload(req: NotifyRequest, r: Recipient, subject: str, body: str, base_url
 
 
 class NotifyActivities:
-    def __init__(self, database_url: str, channels: ChannelSettings | None = None):
+    def __init__(self, database_url: str, channels: ChannelSettings):
         self.database_url = database_url
-        self.channels = channels if channels is not None else ChannelSettings()
+        self.channels = channels
 
     @activity.defn
     def notify(self, req: NotifyRequest) -> Delivered:

@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.objection_limiter = objection_limiter()
+    app.state.objection_limiter = objection_limiter(settings.limits)
     app.state.token_cache = TokenCache()
     errors.install(app)
     for module in (applications, acts, history, public, calendar, filings, notifications, quotas, rounds):

@@ -6,7 +6,6 @@ client address is the caller's and not the proxy's.
 """
 
 import math
-import os
 import threading
 import time
 from collections import OrderedDict, deque
@@ -14,9 +13,8 @@ from collections import OrderedDict, deque
 from fastapi import Request
 
 from api.errors import RATE_LIMITED, Refusal
+from config import LimitSettings
 
-OBJECTIONS_PER_WINDOW = int(os.environ.get("BIAOGAN_OBJECTION_LIMIT", "5"))
-OBJECTION_WINDOW_SECONDS = float(os.environ.get("BIAOGAN_OBJECTION_WINDOW_SECONDS", "60"))
 MAX_TRACKED_CLIENTS = 10_000
 
 
@@ -44,8 +42,8 @@ class SlidingWindow:
             return None
 
 
-def objection_limiter() -> SlidingWindow:
-    return SlidingWindow(OBJECTIONS_PER_WINDOW, OBJECTION_WINDOW_SECONDS)
+def objection_limiter(limits: LimitSettings) -> SlidingWindow:
+    return SlidingWindow(limits.objection_limit, limits.objection_window_seconds)
 
 
 def limit_objections(request: Request) -> None:

@@ -18,8 +18,7 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from activities.filing import FilingSettings
-from config import Settings
+from config import FilingSettings, Settings
 from contracts.filing import FilingYearStart
 from state.calendar import TZ
 from workflows.filing_schedule import SCHEDULE_ID, FilingYearWorkflow
@@ -31,7 +30,7 @@ async def ensure_filing_schedule(
     """Create or update the yearly schedule (idempotent), and open the current year if it is in its window.
     ``settings``: config.Settings (task queue); ``filing``: activities.filing.FilingSettings (else from the
     environment). Returns the schedule id."""
-    filing = filing or FilingSettings()
+    filing = filing or settings.filing
     month, day = filing.schedule_start()
     schedule = Schedule(
         action=ScheduleActionStartWorkflow(

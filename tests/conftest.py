@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Self
 
 import pytest
 import pytest_asyncio
@@ -17,13 +18,11 @@ from sqlalchemy.pool import NullPool
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from activities.rounds import round_activities_for
 from config import Settings
 from db.schema import upgrade
 from db.session import get_engine
-from worker import WORKFLOWS, activities_for
+from worker import build_worker
 from workflows import search_attributes as sa
 
 
@@ -124,21 +123,19 @@ def settings_for(database_url: str, task_queue: str, **overrides) -> Settings:
 
 
 class RunningWorker:
+    """The worker as ``worker.py`` builds it (``build_worker``), on the test's settings."""
+
     def __init__(self, client: Client, settings: Settings):
         self.client = client
         self.settings = settings
-        self.executor = ThreadPoolExecutor(max_workers=8)
-        self.worker = Worker(
-            client,
-            task_queue=settings.task_queue,
-            workflows=WORKFLOWS,
-            activities=activities_for(settings)
-            + round_activities_for(settings.database_url, client, settings.calendar_overrides),
-            activity_executor=self.executor,
-        )
+        self.executor = ThreadPoolExecutor(max_workers=16)
+        self.worker = build_worker(client, settings, self.executor)
 
-    async def __aenter__(self):
-        upgrade(self.settings.database_url)  # as the worker does at start
+    @property
+    def task_queue(self) -> str:
+        return self.settings.task_queue
+
+    async def __aenter__(self) -> Self:
         await self.worker.__aenter__()
         return self
 

@@ -9,6 +9,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.notify import NotifyActivities, recipients
 from activities.read_model import ReadModelActivities
+from config import ChannelSettings
 from contracts.application import (
     ActRecord,
     Declaration,
@@ -145,7 +146,7 @@ def test_a_finding_projected_twice_updates_the_one_objection(database_url):
 
 
 def test_notifying_the_same_act_twice_delivers_once(database_url):
-    notify = NotifyActivities(database_url)
+    notify = NotifyActivities(database_url, ChannelSettings())
     decl = declaration(Level.city)
     request = NotifyRequest(
         application_id=decl.application_id, seq=5, act=Act.close_notice, state=Stage.publicized,

@@ -3,10 +3,9 @@ the records, filing it (once) and correcting it (new versions), the city's board
 and CSV."""
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
@@ -56,13 +55,8 @@ DIGEST_PATTERN = r"^[0-9a-f]{64}$"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@lru_cache
-def _env_filing_settings() -> FilingSettings:
-    return FilingSettings()
-
-
-def _filing_settings(request: Request) -> FilingSettings:
-    return getattr(request.app.state, "filing_settings", None) or _env_filing_settings()
+def _filing_settings(settings: SettingsDep) -> FilingSettings:
+    return settings.filing
 
 
 FilingSettingsDep = Annotated[FilingSettings, Depends(_filing_settings)]

@@ -19,8 +19,8 @@ from temporalio.client import Client
 
 from api.auth import create_user
 from api.main import create_app
-from api.ratelimit import SlidingWindow
 from api.routes.applications import today
+from config import LimitSettings
 from contracts.rounds import RoundPlan
 from db.rounds import HistoricTitle
 from db.session import get_engine
@@ -113,16 +113,18 @@ def seed_county_title(database_url: str, institution: dict) -> None:
         s.commit()
 
 
+UNLIMITED = LimitSettings(objection_limit=10_000)  # the limit itself has its own test
+
+
 def temporal_address(env) -> str:
     return env.client.service_client.config.target_host
 
 
 @asynccontextmanager
-async def serve(dev_env, database_url: str) -> AsyncIterator[Api]:
-    settings = settings_for(database_url, unique("api"), temporal_address=temporal_address(dev_env))
+async def serve(dev_env, database_url: str, limits: LimitSettings = UNLIMITED) -> AsyncIterator[Api]:
+    settings = settings_for(database_url, unique("api"), temporal_address=temporal_address(dev_env), limits=limits)
     async with RunningWorker(dev_env.client, settings):
         app = create_app(settings)
-        app.state.objection_limiter = SlidingWindow(10_000, 60)  # the limit itself has its own test
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver/api/v1", timeout=30) as http:

@@ -5,10 +5,11 @@ from sqlmodel import select
 
 from api.auth import UserError, actor_for_token, create_user, ensure_admin, hash_token
 from api.ratelimit import SlidingWindow
+from config import LimitSettings
 from db.schema import upgrade
 from db.session import session_for
 from db.users import User
-from tests.api.conftest import expect
+from tests.api.conftest import expect, serve
 
 
 def test_tokens_are_stored_only_as_hashes(sqlite_url):
@@ -49,21 +50,16 @@ def test_the_first_admin_is_created_once(tmp_path):
         assert actor_for_token(s, token).role.value == "admin"
 
 
-async def test_a_flood_of_objections_is_answered_429(sqlite_api):
-    app = sqlite_api.app
-    kept = app.state.objection_limiter
-    app.state.objection_limiter = SlidingWindow(limit=2, window_seconds=60)
-    try:
+async def test_a_flood_of_objections_is_answered_429(dev_env, sqlite_url):
+    async with serve(dev_env, sqlite_url, LimitSettings(objection_limit=2, objection_window_seconds=60)) as api:
         body = {"name": "王五", "contact": "13700000000", "content": "异议"}
         url = "/public/applications/Anonexistent/objections"
         for _ in range(2):
-            expect(await sqlite_api.post(None, url, body), 404)
-        flooded = await sqlite_api.post(None, url, body)
+            expect(await api.post(None, url, body), 404)
+        flooded = await api.post(None, url, body)
         assert expect(flooded, 429)["detail"]["message"].startswith("too many objections")
         assert 1 <= int(flooded.headers["Retry-After"]) <= 60
-        expect(await sqlite_api.get(None, "/public/notices"), 200)  # reading the board is not limited
-    finally:
-        app.state.objection_limiter = kept
+        expect(await api.get(None, "/public/notices"), 200)  # reading the board is not limited
 
 
 def test_the_sliding_window_forgets_old_requests():

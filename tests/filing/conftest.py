@@ -2,61 +2,29 @@
 for the test year, time skipping, and the inbox rows a filing produced."""
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlmodel import select
 from temporalio.client import Client
-from temporalio.worker import Worker
 
-from activities.channels import ChannelSettings
-from activities.filing import FilingActivities, FilingSettings
-from activities.notify import NotifyActivities
-from config import Settings
+from config import ChannelSettings, FilingSettings, Settings
 from db import models
-from db.schema import upgrade
 from db.session import session_for
 from state.calendar import TZ
-from worker import WORKFLOWS, activities_for
+from tests.conftest import RunningWorker
 from workflows.filing import FilingDeadlineWorkflow
 from workflows.filing_schedule import FilingYearWorkflow
 
 FILING_WORKFLOWS = [FilingDeadlineWorkflow, FilingYearWorkflow]
 
 
-class FilingWorker:
-    """The project's workflows and activities plus the filing ones; notify with the given channels."""
+class FilingWorker(RunningWorker):
+    """The worker with the test's filing settings and notification channels."""
 
     def __init__(self, client: Client, settings: Settings, filing: FilingSettings, channels: ChannelSettings | None = None):
-        self.settings = settings
-        self.executor = ThreadPoolExecutor(max_workers=8)
-        notify = NotifyActivities(settings.database_url, channels or ChannelSettings())
-        filing_acts = FilingActivities(settings.database_url, filing)
-        mine = {"notify", "compute_filing_plan", "record_filing_version", "project_filing_status"}
-        base = [a for a in activities_for(settings) if a.__name__ not in mine]  # also once worker.py lists them
-        self.worker = Worker(
-            client,
-            task_queue=settings.task_queue,
-            workflows=list(dict.fromkeys([*WORKFLOWS, *FILING_WORKFLOWS])),
-            activities=[
-                *base,
-                notify.notify,
-                filing_acts.compute_filing_plan,
-                filing_acts.record_filing_version,
-                filing_acts.project_filing_status,
-            ],
-            activity_executor=self.executor,
-        )
-
-    async def __aenter__(self) -> "FilingWorker":
-        upgrade(self.settings.database_url)  # as the worker does at start
-        await self.worker.__aenter__()
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        await self.worker.__aexit__(*exc)
-        self.executor.shutdown()
+        sections = {"filing": filing, "channels": channels or ChannelSettings()}
+        super().__init__(client, settings.model_copy(update=sections))
 
 
 # ---- a calendar the test states in full --------------------------------------------------------------

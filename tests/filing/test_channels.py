@@ -14,9 +14,8 @@ from sqlmodel import select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.channels import ChannelAddresses, ChannelSettings
-from activities.filing import FilingSettings
 from activities.notify import NotifyActivities
+from config import ChannelAddresses, ChannelSettings, FilingSettings
 from contracts.notify import Delivered, Message, NotifyRequest, Recipient
 from db import models
 from db.filing import Delivery

@@ -12,12 +12,12 @@ from openpyxl import load_workbook
 from sqlalchemy import delete
 from sqlmodel import col
 
-from activities.filing import FilingSettings
 from api.auth import create_user
 from api.deps import API_PREFIX
 from api.filing_forms import COLUMNS, TITLE
 from api.main import create_app
 from api.routes import filings, notifications
+from config import FilingSettings
 from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
 from db import models
 from db.filing import FilingStatus, FilingVersion
@@ -76,8 +76,7 @@ async def test_file_export_correct_board_and_inbox_over_http(dev_env, database_u
     async with FilingWorker(dev_env.client, settings, fs):
         centre = await announce(dev_env.client, settings.task_queue, "蒙阴县公共就业服务中心", InstitutionType.public_agency, "蒙人社发〔2026〕8号", "MY-2026-001")
         market = await announce(dev_env.client, settings.task_queue, "蒙阴县城区零工市场", InstitutionType.gig_market, "蒙人社发〔2026〕9号", None)
-        app = create_app(settings)
-        app.state.filing_settings = fs
+        app = create_app(settings.model_copy(update={"filing": fs}))
         app.include_router(filings.router, prefix=API_PREFIX)
         app.include_router(notifications.router, prefix=API_PREFIX)
         transport = httpx.ASGITransport(app=app)

@@ -6,8 +6,9 @@ from datetime import date, datetime
 import pytest
 from pydantic import ValidationError
 
-from activities.filing import FilingSettings, plan_for, working_days_late
+from activities.filing import plan_for, working_days_late
 from activities.notify import ACT_ZH, TEMPLATES, render
+from config import FilingSettings
 from contracts.filing import PlanRequest
 from contracts.notify import Message, NotifyRequest, Recipient
 from state.calendar import TZ, WorkingDayCalendar

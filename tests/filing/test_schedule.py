@@ -6,8 +6,8 @@ from datetime import datetime
 
 from temporalio.client import ScheduleRange, WorkflowExecutionStatus
 
-from activities.filing import FilingSettings
 from clients.filing import ensure_filing_schedule
+from config import FilingSettings
 from contracts.filing import filing_workflow_id
 from state.calendar import TZ
 from state.domain import COUNTIES

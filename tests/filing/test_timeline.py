@@ -10,7 +10,8 @@ from sqlmodel import select
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from activities.filing import FilingSettings, digest_of
+from activities.filing import digest_of
+from config import FilingSettings
 from contracts.filing import (
     CorrectAct,
     FileAct,

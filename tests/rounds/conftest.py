@@ -1,25 +1,18 @@
 """Rounds, quotas and periods on real servers: a worker with the core's workflows and activities plus these."""
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from typing import Self
 
 import pytest
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.worker import Worker
 
-from activities.rounds import round_activities_for
-from config import Settings
 from contracts.quota import DefinePeriod, PeriodStart, QuotaSet, QuotaStart, SetQuota
 from contracts.rounds import RoundPlan
-from db.schema import upgrade
 from state.calendar import TZ
 from state.domain import Actor, Level, Role
-from tests.conftest import settings_for, unique
+from tests.conftest import RunningWorker, settings_for, unique
 from tests.factory import reviewer
-from worker import WORKFLOWS, activities_for
 from workflows.quota import (
     PeriodWorkflow,
     QuotaWorkflow,
@@ -33,37 +26,8 @@ ADMIN = Actor(user_id="admin-1", name="市人社局管理员", role=Role.admin)
 WEIGHTS = {"written": 0.5, "defence": 0.3, "field_inspection": 0.2}
 
 
-class RoundWorker:
-    """Like tests.conftest.RunningWorker, with the rounds' workflows and activities registered too."""
-
-    def __init__(self, client: Client, settings: Settings):
-        self.client = client
-        self.settings = settings
-        self.executor = ThreadPoolExecutor(max_workers=16)
-        self.worker = Worker(
-            client,
-            task_queue=settings.task_queue,
-            workflows=list(dict.fromkeys(WORKFLOWS + ROUND_WORKFLOWS)),
-            activities=activities_for(settings)
-            + round_activities_for(
-                settings.database_url, client, settings.calendar_overrides
-            ),
-            activity_executor=self.executor,
-            max_concurrent_activities=16,
-        )
-
-    @property
-    def task_queue(self) -> str:
-        return self.settings.task_queue
-
-    async def __aenter__(self) -> Self:
-        upgrade(self.settings.database_url)  # as the worker does at start
-        await self.worker.__aenter__()
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        await self.worker.__aexit__(*exc)
-        self.executor.shutdown()
+class RoundWorker(RunningWorker):
+    """The worker, with helpers to define periods, set quotas and open rounds."""
 
     # ---- helpers ---------------------------------------------------------------------------------
     async def define_period(
