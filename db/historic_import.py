@@ -123,9 +123,9 @@ def _parse_row(
 
 
 def validate_file(
-    path: Path, today: date | None = None
+    path: Path, today: date | None = None, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 ) -> tuple[list[dict], list[RowError]]:
-    today = today or date.today()
+    today = today or clock().astimezone(TZ).date()  # the date in Asia/Shanghai, whatever the host's zone
     rows: list[dict] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str, str], int] = {}

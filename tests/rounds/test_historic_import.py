@@ -1,11 +1,14 @@
 """Import of historic titles from CSV: a good file is written whole (once, however often imported), a bad
 file is reported with line numbers and writes nothing; imported titles count against their period's quota."""
 
+from datetime import UTC, date, datetime
+from pathlib import Path
+
 import pytest
 from sqlmodel import Session, func, select
 
 from contracts.quota import Reserve
-from db.historic_import import COLUMNS, county_title_of, import_titles
+from db.historic_import import COLUMNS, county_title_of, import_titles, validate_file
 from db.rounds import HistoricTitle, engine_for
 from state.domain import Level
 from tests.api.conftest import serve
@@ -169,3 +172,14 @@ async def test_the_import_endpoint_answers_422_for_a_huge_field_or_a_nul_byte(de
     assert [(e["line"], e["field"], e["code"]) for e in detail["errors"]] == [(3, field, code)]
     assert "第3行" in detail["errors"][0]["message"]
     assert count(database_url) == before and titles(database_url, codes) == []
+
+
+def test_today_is_the_date_in_shanghai_not_the_hosts_or_utcs(tmp_path):
+    """At 00:30 on 27 November in Shanghai it is still 26 November in UTC: a title awarded on the 27th is
+    awarded today, not in the future; the 28th is."""
+    clock = lambda: datetime(2026, 11, 26, 16, 30, tzinfo=UTC)
+    row = f"兰山区甲,gig_market,兰山区,{credit_code()},county,兰人社发〔2026〕9号,{{}},"
+    rows, errors = validate_file(Path(write(tmp_path, [row.format("2026-11-27")])), clock=clock)
+    assert errors == [] and rows[0]["awarded_on"] == date(2026, 11, 27)
+    rows, errors = validate_file(Path(write(tmp_path, [row.format("2026-11-28")])), clock=clock)
+    assert rows == [] and [(e.line, e.field) for e in errors] == [(2, "date")] and "(2026-11-27)" in errors[0].message
