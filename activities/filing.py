@@ -49,12 +49,20 @@ def working_days_late(calendar: WorkingDayCalendar, deadline_day: date, on: date
 
 
 def plan_for(settings: FilingSettings, calendar: WorkingDayCalendar, req: PlanRequest) -> FilingPlan:
+    """The year's reminders, first escalation and deadline for one county.
+
+    One reminder per moment: offsets that land on the same moment (a deadline on a day off makes "1 working
+    day before" and "on the day", the last working day before it, meet) make one reminder, the one with the
+    smallest offset, nearest the deadline, whose wording is the true one that day ("今天是截止前最后一个工作日",
+    not "距截止还有1个工作日")."""
     deadline_day = settings.deadline_day(req.year)
     last_working = deadline_day if calendar.is_working_day(deadline_day) else calendar.add_working_days(deadline_day, -1)
-    reminders = [
-        ReminderSlot(offset=k, at=_at(calendar.add_working_days(deadline_day, -k) if k else last_working, settings.filing_notice_hour))
-        for k in settings.filing_reminder_offsets
-    ]
+    by_moment: dict[datetime, ReminderSlot] = {}
+    for k in settings.filing_reminder_offsets:
+        at = _at(calendar.add_working_days(deadline_day, -k) if k else last_working, settings.filing_notice_hour)
+        if at not in by_moment or k < by_moment[at].offset:
+            by_moment[at] = ReminderSlot(offset=k, at=at)
+    reminders = sorted(by_moment.values(), key=lambda r: -r.offset)
     base = req.escalation_after or deadline_day
     step = settings.filing_escalation_every if req.escalation_after else 1
     escalation_day = calendar.add_working_days(base, step)

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 
 from contracts.filing import FilingEntry
 from state.domain import InstitutionType
+from state.spreadsheet import safe_cell
 
 TITLE = "县级就业服务质量标杆机构评定备案表"
 COLUMNS = ("序号", "机构名称", "机构类型", "统一社会信用代码", "评定文号", "评定日期", "奖牌编号", "备注")
@@ -62,7 +63,7 @@ def xlsx(form: Form) -> bytes:
     ws.cell(row=1, column=1, value=TITLE).font = Font(bold=True, size=16)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    ws.cell(row=2, column=1, value=form.heading)
+    ws.cell(row=2, column=1, value=safe_cell(form.heading))
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -73,14 +74,14 @@ def xlsx(form: Form) -> bytes:
         ws.column_dimensions[cell.column_letter].width = width
     for r, entry in enumerate(form.entries, 4):
         for col, value in enumerate(row_values(entry), 1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = ws.cell(row=r, column=col, value=safe_cell(value))
             cell.border = border
             if col == 6:
                 cell.number_format = "yyyy-mm-dd"
             if col == 4:
                 cell.number_format = "@"  # text: a credit code is not a number
     footer = 4 + len(form.entries) + 1
-    ws.cell(row=footer, column=1, value=f"合计：{len(form.entries)}家    填报人：{form.filed_by}")
+    ws.cell(row=footer, column=1, value=safe_cell(f"合计：{len(form.entries)}家    填报人：{form.filed_by}"))
     ws.merge_cells(start_row=footer, start_column=1, end_row=footer, end_column=last)
     ws.freeze_panes = "A4"
     out = io.BytesIO()
@@ -96,7 +97,7 @@ def csv_bytes(form: Form) -> bytes:
     for e in form.entries:
         values = row_values(e)
         values[5] = e.announced_on.isoformat()
-        writer.writerow(values)
+        writer.writerow([safe_cell(v) for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -51,6 +51,7 @@ class RowError:
     line: int  # the line of the file (the header is line 1)
     field: str
     message: str
+    code: str = ""  # a stable code where the message is for users (Chinese)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.field}: {self.message}"
@@ -122,9 +123,9 @@ def _parse_row(
 
 
 def validate_file(
-    path: Path, today: date | None = None
+    path: Path, today: date | None = None, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 ) -> tuple[list[dict], list[RowError]]:
-    today = today or date.today()
+    today = today or clock().astimezone(TZ).date()  # the date in Asia/Shanghai, whatever the host's zone
     rows: list[dict] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -133,7 +134,11 @@ def validate_file(
     except UnicodeDecodeError:
         return [], [RowError(1, "file", "the file is not UTF-8 text")]
     reader = csv.DictReader(text.splitlines(keepends=True))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as e:
+        return [], [_unreadable(reader.reader.line_num, e)]
+    missing = [c for c in COLUMNS if c not in fieldnames]
     if missing:
         return [], [
             RowError(
@@ -142,7 +147,14 @@ def validate_file(
                 f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}",
             )
         ]
-    for raw in reader:
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:  # e.g. a field over csv.field_size_limit(): the rest of the file is unread
+            errors.append(_unreadable(reader.reader.line_num, e))
+            break
         line = reader.line_num
         if not any((x or "").strip() for x in raw.values() if isinstance(x, str)):
             continue  # a blank line
@@ -150,6 +162,10 @@ def validate_file(
             errors.append(
                 RowError(line, "row", f"more values than the {len(COLUMNS)} columns")
             )
+            continue
+        nul = [k for k, x in raw.items() if isinstance(x, str) and "\x00" in x]
+        if nul:  # PostgreSQL cannot store it; SQLite would, silently
+            errors.append(RowError(line, nul[0], f"第{line}行含有空字符（NUL，0x00），无法导入", "nul_byte"))
             continue
         row, problems = _parse_row(line, raw, today)
         errors += problems
@@ -163,6 +179,13 @@ def validate_file(
             seen[key] = line
             rows.append(row)
     return rows, errors
+
+
+def _unreadable(line: int, e: csv.Error) -> RowError:
+    if "field limit" in str(e):
+        limit = csv.field_size_limit()
+        return RowError(line, "row", f"第{line}行有字段超过 {limit} 个字符的上限，无法导入", "field_too_large")
+    return RowError(line, "row", f"第{line}行不是有效的 CSV（{e}），无法导入", "csv_invalid")
 
 
 def import_titles(

@@ -319,7 +319,8 @@ async def import_historic_titles(request: Request, _: Admin, settings: SettingsD
             import_titles, path, settings.database_url, None
         )
     errors = [
-        {"line": e.line, "field": e.field, "message": e.message} for e in report.errors
+        {"line": e.line, "field": e.field, "message": e.message, **({"code": e.code} if e.code else {})}
+        for e in report.errors
     ]
     if errors:
         raise Refusal(

@@ -23,10 +23,22 @@ def test_a_sunday_deadline_plans_reminders_on_working_days_and_escalates_from_th
     plan = plan_for(FilingSettings(), WorkingDayCalendar(), PlanRequest("兰山区", 2026))
     assert date(2026, 12, 20).weekday() == 6  # Sunday
     assert plan.deadline_at == datetime(2026, 12, 21, 0, 0, tzinfo=TZ)
-    assert {r.offset: r.at for r in plan.reminders} == {10: nine(12, 7), 5: nine(12, 14), 1: nine(12, 18), 0: nine(12, 18)}
+    assert {r.offset: r.at for r in plan.reminders} == {10: nine(12, 7), 5: nine(12, 14), 0: nine(12, 18)}  # 1 and 0 meet
     assert (plan.next_escalation_at, plan.next_escalation_days_late, plan.confirmed) == (nine(12, 21), 1, True)
     after = plan_for(FilingSettings(filing_escalation_every=3), WorkingDayCalendar(), PlanRequest("兰山区", 2026, date(2026, 12, 21)))
     assert (after.next_escalation_at, after.next_escalation_days_late) == (nine(12, 24), 4)
+
+
+def test_offsets_that_meet_make_one_reminder_the_one_nearest_the_deadline():
+    # 2026: the deadline, 20 December, is a Sunday; "1 working day before" and "on the day" (the last working
+    # day, as the deadline is a day off) are both Friday 18 December 09:00.
+    plan = plan_for(FilingSettings(), WorkingDayCalendar(), PlanRequest("兰山区", 2026))
+    moments = [r.at for r in plan.reminders]
+    assert len(moments) == len(set(moments)) == 3
+    assert [(r.offset, r.at) for r in plan.reminders if r.at == nine(12, 18)] == [(0, nine(12, 18))]
+    # offsets that meet only there: with [3, 2, 1, 0] only 1 and 0 share Friday
+    plan = plan_for(FilingSettings(filing_reminder_offsets=[3, 2, 1, 0]), WorkingDayCalendar(), PlanRequest("兰山区", 2026))
+    assert {r.offset: r.at for r in plan.reminders} == {3: nine(12, 16), 2: nine(12, 17), 0: nine(12, 18)}
 
 
 def test_national_day_holidays_push_an_october_deadlines_reminders_back():

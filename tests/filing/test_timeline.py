@@ -48,6 +48,11 @@ def expected_reminders(cal: PlainCalendar, deadline: date) -> dict[int, datetime
     return {10: at_nine(cal.step(deadline, -10)), 5: at_nine(cal.step(deadline, -5)), 1: at_nine(cal.step(deadline, -1)), 0: at_nine(last)}
 
 
+def planned(cal: PlainCalendar, deadline: date) -> dict[int, datetime]:
+    """The plan's reminders: one per moment, the offset nearest the deadline (see ``plan_for``)."""
+    return {offset: at for at, offset in arrivals(cal, deadline).items()}
+
+
 def arrivals(cal: PlainCalendar, deadline: date) -> dict[datetime, int]:
     """When reminders arrive: one per distinct time, the one nearest the deadline."""
     out: dict[datetime, int] = {}
@@ -112,7 +117,7 @@ async def test_reminders_across_a_year_follow_the_official_calendar_loaded_later
         h = await case.start()
         v = await status(h)
         assert not v.plan_confirmed
-        assert {r.offset: r.at for r in v.reminders} == expected_reminders(provisional, deadline)
+        assert {r.offset: r.at for r in v.reminders} == planned(provisional, deadline)
         await skip_env.sleep(datetime(year, 11, 15, tzinfo=TZ) - now)  # no timer falls before December
         assert case.sent("备案提醒") == []
         write_overrides(case.overrides, official, {year: True, year + 1: True})
@@ -123,7 +128,7 @@ async def test_reminders_across_a_year_follow_the_official_calendar_loaded_later
         assert [n.label for n in v.notices] == [10, 5, 1, 0] and not any(n.skipped for n in v.notices)
         assert "距截止还有5个工作日" in reminders[1].body and f"{year}年12月20日24时" in reminders[1].body
         assert v.plan_confirmed and v.state == FilingState.open
-        assert {r.offset: r.at for r in v.reminders} == expected_reminders(official, deadline)
+        assert {r.offset: r.at for r in v.reminders} == planned(official, deadline)
 
 
 async def test_a_replan_signal_moves_reminders_at_once(skip_env, tmp_path):
@@ -137,12 +142,12 @@ async def test_a_replan_signal_moves_reminders_at_once(skip_env, tmp_path):
     async with case.worker():
         h = await case.start()
         v = await status(h)
-        assert not v.plan_confirmed and {r.offset: r.at for r in v.reminders} == expected_reminders(provisional, deadline)
+        assert not v.plan_confirmed and {r.offset: r.at for r in v.reminders} == planned(provisional, deadline)
         write_overrides(case.overrides, official, {year: True, year + 1: True})
         await h.signal(FilingDeadlineWorkflow.replan, ReplanRequest())
         v = await status(h, until=lambda v: v.plan_confirmed)
         assert v.plan_confirmed
-        assert {r.offset: r.at for r in v.reminders} == expected_reminders(official, deadline)
+        assert {r.offset: r.at for r in v.reminders} == planned(official, deadline)
         assert expected_reminders(official, deadline)[1] < expected_reminders(provisional, deadline)[1]
         row = case.status_row()
         assert row is not None and row.plan_confirmed and row.state == "open"

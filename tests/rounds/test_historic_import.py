@@ -1,14 +1,19 @@
 """Import of historic titles from CSV: a good file is written whole (once, however often imported), a bad
 file is reported with line numbers and writes nothing; imported titles count against their period's quota."""
 
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
 from sqlmodel import Session, func, select
 
 from contracts.quota import Reserve
-from db.historic_import import COLUMNS, county_title_of, import_titles
+from db.historic_import import COLUMNS, county_title_of, import_titles, validate_file
 from db.rounds import HistoricTitle
 from db.schema import upgrade
 from db.session import get_engine
 from state.domain import Level
+from tests.api.conftest import serve
 from tests.conftest import settings_for, unique
 from tests.factory import bureau, credit_code
 from tests.rounds.conftest import RoundWorker
@@ -127,3 +132,57 @@ async def test_imported_titles_of_the_period_count_against_its_quota(dev_env, tm
     assert (
         granted.granted == ["A1"] and granted.available == 1 and granted.used_after == 3
     )
+
+
+def count(database_url: str) -> int:
+    with Session(get_engine(database_url)) as s:
+        return s.exec(select(func.count()).select_from(HistoricTitle)).one()
+
+
+def bulk_cases() -> dict[str, tuple[list[str], list[str], str, str]]:
+    """Bad line 3 between two good lines: (lines, the codes in the file, the field named, the stable code)."""
+    codes = [credit_code() for _ in range(3)]
+    good = [f"兰山区甲{i},gig_market,兰山区,{codes[i]},county,兰人社发〔2022〕{i}号,2022-12-15," for i in range(3)]
+    huge = good[1] + "x" * 131_073  # the plaque number: one character over csv's field limit
+    nul = good[1].replace("兰山区甲1", "兰山区\x00甲1")
+    return {
+        "field_too_large": ([good[0], huge, good[2]], codes, "row", "field_too_large"),
+        "nul_byte": ([good[0], nul, good[2]], codes, "institution_name", "nul_byte"),
+    }
+
+
+@pytest.mark.parametrize("case", ["field_too_large", "nul_byte"])
+def test_a_huge_field_or_a_nul_byte_is_reported_on_its_line_and_nothing_is_written(tmp_path, database_url, case):
+    lines, codes, field, code = bulk_cases()[case]
+    before = count(database_url)
+    report = import_titles(write(tmp_path, lines), database_url, None)
+    assert not report.ok and report.written == 0
+    assert [(e.line, e.field, e.code) for e in report.errors] == [(3, field, code)]
+    assert "第3行" in report.errors[0].message
+    assert count(database_url) == before and titles(database_url, codes) == []
+
+
+@pytest.mark.parametrize("case", ["field_too_large", "nul_byte"])
+async def test_the_import_endpoint_answers_422_for_a_huge_field_or_a_nul_byte(dev_env, database_url, case):
+    lines, codes, field, code = bulk_cases()[case]
+    body = "\n".join([HEADER, *lines]).encode() + b"\n"
+    async with serve(dev_env, database_url) as api:
+        before = count(database_url)
+        r = await api.http.post("/historic-titles/import", content=body, headers={**api.auth("admin"), "Content-Type": "text/csv"})
+    assert r.status_code == 422, r.text
+    detail = r.json()["detail"]
+    assert detail["rule"] == "rows"
+    assert [(e["line"], e["field"], e["code"]) for e in detail["errors"]] == [(3, field, code)]
+    assert "第3行" in detail["errors"][0]["message"]
+    assert count(database_url) == before and titles(database_url, codes) == []
+
+
+def test_today_is_the_date_in_shanghai_not_the_hosts_or_utcs(tmp_path):
+    """At 00:30 on 27 November in Shanghai it is still 26 November in UTC: a title awarded on the 27th is
+    awarded today, not in the future; the 28th is."""
+    clock = lambda: datetime(2026, 11, 26, 16, 30, tzinfo=UTC)
+    row = f"兰山区甲,gig_market,兰山区,{credit_code()},county,兰人社发〔2026〕9号,{{}},"
+    rows, errors = validate_file(Path(write(tmp_path, [row.format("2026-11-27")])), clock=clock)
+    assert errors == [] and rows[0]["awarded_on"] == date(2026, 11, 27)
+    rows, errors = validate_file(Path(write(tmp_path, [row.format("2026-11-28")])), clock=clock)
+    assert rows == [] and [(e.line, e.field) for e in errors] == [(2, "date")] and "(2026-11-27)" in errors[0].message
