@@ -1,12 +1,12 @@
 """``biaogan``: run the service on embedded defaults, walk a demo application, manage users.
 
-    biaogan up                  dev server (SQLite file under data/) + worker + API, until Ctrl-C
-    biaogan worker              the worker alone (same as ``python worker.py``)
-    biaogan demo                one city-level application through the whole pipeline
-    biaogan users create …      a user and their bearer token (printed as the last line)
-    biaogan import-titles FILE  titles awarded before the system, from CSV (validated; all or nothing)
-    biaogan period define …     a period (十四五, 十五五…); biaogan quota set …: its quotas (admin token; recorded)
-    biaogan diagram             the state machine as a Mermaid diagram (README)
+biaogan up                  dev server (SQLite file under data/) + worker + API, until Ctrl-C
+biaogan worker              the worker alone (same as ``python worker.py``)
+biaogan demo                one city-level application through the whole pipeline
+biaogan users create …      a user and their bearer token (printed as the last line)
+biaogan import-titles FILE  titles awarded before the system, from CSV (validated; all or nothing)
+biaogan period define …     a period (十四五, 十五五…); biaogan quota set …: its quotas (admin token; recorded)
+biaogan diagram             the state machine as a Mermaid diagram (README)
 """
 
 import argparse
@@ -48,11 +48,22 @@ def _wait_for(address: str, what: str, seconds: float = 60) -> None:
 def dev_server_command(settings: Settings) -> list[str]:
     host, _, port = settings.temporal_address.rpartition(":")
     cmd = [
-        _bin("temporal"), "server", "start-dev",
-        "--db-filename", str(settings.data_dir / "temporal.db"),
-        "--ip", host, "--port", port, "--ui-port", str(settings.temporal_ui_port),
-        "--namespace", settings.temporal_namespace, "--log-level", "warn",
-    ]  # fmt: skip
+        _bin("temporal"),
+        "server",
+        "start-dev",
+        "--db-filename",
+        str(settings.data_dir / "temporal.db"),
+        "--ip",
+        host,
+        "--port",
+        port,
+        "--ui-port",
+        str(settings.temporal_ui_port),
+        "--namespace",
+        settings.temporal_namespace,
+        "--log-level",
+        "warn",
+    ]
     for key in sa.ALL:
         cmd += ["--search-attribute", f"{key.name}=Keyword"]
     return cmd
@@ -122,11 +133,22 @@ def _start_api(settings: Settings, env: dict, children: list[subprocess.Popen]) 
     print(f"• API on http://{address}/api/v1 (OpenAPI: http://{address}/docs)")
     children.append(
         subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
-             "--host", settings.api_host, "--port", str(settings.api_port), "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:create_app",
+                "--factory",
+                "--host",
+                settings.api_host,
+                "--port",
+                str(settings.api_port),
+                "--log-level",
+                "warning",
+            ],
             env=env,
         )
-    )  # fmt: skip
+    )
     _wait_for(address, "the API", 30)
     if token:
         print("• admin token (shown once; store it):")
@@ -202,8 +224,11 @@ def main(argv: list[str] | None = None) -> None:
     u = sub.add_parser("users", help="manage users").add_subparsers(dest="users_command", required=True)
     c = u.add_parser("create", help="create a user and print their token (last line)")
     c.add_argument("--name", required=True)
-    c.add_argument("--role", required=True,
-                   choices=["county_bureau", "city_reviewer", "department", "inspector", "supervisor", "admin"])
+    c.add_argument(
+        "--role",
+        required=True,
+        choices=["county_bureau", "city_reviewer", "department", "inspector", "supervisor", "admin"],
+    )
     c.add_argument("--county")
     c.add_argument("--department", choices=["hrss", "drc", "civil_affairs"])
     c.set_defaults(func=users)

@@ -131,7 +131,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
 
     @model_validator(mode="after")
-    def _default_database_beside_the_data(self) -> "Settings":
+    def _default_database_beside_the_data(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'biaogan.db'}"
         if self.filing.calendar_overrides is None and self.calendar_overrides is not None:

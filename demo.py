@@ -32,7 +32,9 @@ REVIEWER = Actor(user_id="demo-reviewer", name="市人社局评审组（演示�
 
 
 def _step(n: int, what: str, result: ActResult) -> None:
-    print(f"{n:>2}. {what:<34} → {result.state.value:<15} allowed next: {', '.join(a.value for a in result.allowed_acts) or '-'}")
+    print(
+        f"{n:>2}. {what:<34} → {result.state.value:<15} allowed next: {', '.join(a.value for a in result.allowed_acts) or '-'}"
+    )
 
 
 async def _wait_notice_closed(handle: WorkflowHandle, seconds: float = 30) -> None:
@@ -74,18 +76,46 @@ async def run_demo(settings: Settings, client: Client) -> None:
     )
     print(f"Application {decl.application_id} (workflow {handle.id})")
     print(f" 1. declared by {BUREAU.name}")
-    _step(2, "county review: pass", await handle.execute_update(ApplicationWorkflow.county_review, ReviewAct(BUREAU, True, "材料齐全，同意上报")))
-    _step(3, "city review: pass", await handle.execute_update(ApplicationWorkflow.city_review, ReviewAct(REVIEWER, True, "竞争性评审择优入选")))
-    _step(4, f"notice published {published_on}", await handle.execute_update(ApplicationWorkflow.publicize, PublicizeAct(REVIEWER, published_on, "市人社局网站公示")))
+    _step(
+        2,
+        "county review: pass",
+        await handle.execute_update(ApplicationWorkflow.county_review, ReviewAct(BUREAU, True, "材料齐全，同意上报")),
+    )
+    _step(
+        3,
+        "city review: pass",
+        await handle.execute_update(ApplicationWorkflow.city_review, ReviewAct(REVIEWER, True, "竞争性评审择优入选")),
+    )
+    _step(
+        4,
+        f"notice published {published_on}",
+        await handle.execute_update(
+            ApplicationWorkflow.publicize, PublicizeAct(REVIEWER, published_on, "市人社局网站公示")
+        ),
+    )
     notice = (await handle.query(ApplicationWorkflow.view, ViewRequest())).notice
     assert notice is not None
-    print(f"    notice {notice.first_day} … {notice.last_day}, ends {notice.ends_at.isoformat()} (confirmed: {notice.confirmed})")
+    print(
+        f"    notice {notice.first_day} … {notice.last_day}, ends {notice.ends_at.isoformat()} (confirmed: {notice.confirmed})"
+    )
     await _wait_notice_closed(handle)
     print(" 5. notice closed by the workflow: period over, no objection pending")
     for n, dept in enumerate(Department, start=6):
-        signer = Actor(user_id=f"demo-{dept.value}", name=f"市{dept.value}（演示）", role=Role.department, department=dept)
-        _step(n, f"co-sign: {dept.value}", await handle.execute_update(ApplicationWorkflow.co_sign, CoSignAct(signer, "临人社发〔演示〕1号")))
-    _step(9, "plaque awarded", await handle.execute_update(ApplicationWorkflow.award, AwardAct(REVIEWER, f"LY-DEMO-{decl.application_id[-4:]}", today)))
+        signer = Actor(
+            user_id=f"demo-{dept.value}", name=f"市{dept.value}（演示）", role=Role.department, department=dept
+        )
+        _step(
+            n,
+            f"co-sign: {dept.value}",
+            await handle.execute_update(ApplicationWorkflow.co_sign, CoSignAct(signer, "临人社发〔演示〕1号")),
+        )
+    _step(
+        9,
+        "plaque awarded",
+        await handle.execute_update(
+            ApplicationWorkflow.award, AwardAct(REVIEWER, f"LY-DEMO-{decl.application_id[-4:]}", today)
+        ),
+    )
     view = await handle.query(ApplicationWorkflow.view, ViewRequest())
     print(f"Done: {view.state.value}, {len(view.acts)} acts on record. History in the Temporal UI:")
     host = settings.temporal_address.rpartition(":")[0]

@@ -63,7 +63,7 @@ def set_quota(args: argparse.Namespace) -> None:
         try:
             totals = json.loads(args.county_totals or "")
         except json.JSONDecodeError:
-            sys.exit('error: a county-level quota needs --county-totals \'{"兰山区": 12, ...}\'')
+            sys.exit("error: a county-level quota needs --county-totals '{\"兰山区\": 12, ...}'")
     settings = get_settings()
     act = SetQuota(actor, totals, args.reason)
     try:

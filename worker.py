@@ -35,10 +35,6 @@ WORKFLOWS = [
 log = logging.getLogger("biaogan.worker")
 
 
-
-
-
-
 def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any]]:
     """Every activity of biaogan, bound to ``settings`` (the client: rounds reserve places through quotas)."""
     read_model = ReadModelActivities(settings.database_url)
@@ -81,7 +77,9 @@ async def main() -> None:
         loop.add_signal_handler(sig, stop.set)
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(client, settings, executor)
-        log.info("worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue)
+        log.info(
+            "worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue
+        )
         async with worker:
             await stop.wait()
             log.info("shutting down: finishing running tasks")

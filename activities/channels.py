@@ -34,10 +34,6 @@ SIGNATURE_HEADER = "X-Biaogan-Signature"
 DELIVERY_HEADER = "X-Biaogan-Delivery"
 
 
-
-
-
-
 class PermanentFailure(Exception):
     """The receiving end refused for good (e.g. HTTP 4xx, unknown mailbox): never retried."""
 
@@ -78,7 +74,9 @@ def send_email(cfg: ChannelSettings, out: Outgoing) -> None:
     context = ssl.create_default_context(cafile=str(cfg.smtp_ca_file) if cfg.smtp_ca_file else None)
     try:
         if cfg.smtp_tls == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(cfg.smtp_host, cfg.smtp_port, timeout=cfg.smtp_timeout, context=context)
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                cfg.smtp_host, cfg.smtp_port, timeout=cfg.smtp_timeout, context=context
+            )
         else:
             smtp = smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=cfg.smtp_timeout)
         with smtp:

@@ -33,10 +33,6 @@ log = logging.getLogger(__name__)
 TITLED = (Stage.announced, Stage.plaque_awarded, Stage.revoked)
 
 
-
-
-
-
 # ---- the plan ------------------------------------------------------------------------------------
 def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=TZ)
@@ -56,7 +52,9 @@ def plan_for(settings: FilingSettings, calendar: WorkingDayCalendar, req: PlanRe
     smallest offset, nearest the deadline, whose wording is the true one that day ("今天是截止前最后一个工作日",
     not "距截止还有1个工作日")."""
     deadline_day = settings.deadline_day(req.year)
-    last_working = deadline_day if calendar.is_working_day(deadline_day) else calendar.add_working_days(deadline_day, -1)
+    last_working = (
+        deadline_day if calendar.is_working_day(deadline_day) else calendar.add_working_days(deadline_day, -1)
+    )
     by_moment: dict[datetime, ReminderSlot] = {}
     for k in settings.filing_reminder_offsets:
         at = _at(calendar.add_working_days(deadline_day, -k) if k else last_working, settings.filing_notice_hour)
@@ -176,7 +174,9 @@ def _recorded(row: FilingVersion) -> RecordedVersion:
 
 def _version_row(s: Session, county: str, year: int, version: int) -> FilingVersion | None:
     return s.exec(
-        select(FilingVersion).where(FilingVersion.county == county, FilingVersion.year == year, FilingVersion.version == version)
+        select(FilingVersion).where(
+            FilingVersion.county == county, FilingVersion.year == year, FilingVersion.version == version
+        )
     ).first()
 
 
@@ -203,9 +203,15 @@ class FilingActivities:
             entries = generate_entries(s, req.county, req.year)
             digest = digest_of(entries)
             on_time = req.filed_at <= req.deadline_at
-            late = 0 if on_time else max(1, working_days_late(self._calendar(), req.deadline_day, _local_day(req.filed_at)))
+            late = (
+                0
+                if on_time
+                else max(1, working_days_late(self._calendar(), req.deadline_day, _local_day(req.filed_at)))
+            )
             if digest != req.expected_digest:
-                return RecordedVersion(req.version, req.kind, req.filed_at, on_time, late, digest, entries, digest_mismatch=True)
+                return RecordedVersion(
+                    req.version, req.kind, req.filed_at, on_time, late, digest, entries, digest_mismatch=True
+                )
             insert_ignore(
                 s,
                 FilingVersion,

@@ -77,14 +77,6 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 }
 
 
-
-
-
-
-
-
-
-
 def recipients(req: NotifyRequest) -> list[Recipient]:
     """The declaring county bureau always hears; the level's owner and the departments when they must act."""
     if req.message is not None:
@@ -122,7 +114,9 @@ def render(req: NotifyRequest, base_url: str = "") -> tuple[str, str]:
         level_zh = "市级" if req.level == Level.city else "县级"
         what = ACT_ZH.get(req.act, req.act.value)  # a new act without its text yet still notifies
         subject = f"【标杆机构评定】{req.institution_name}{what}"
-        lines = [f"{req.county} {req.institution_name}（{level_zh}标杆机构评定，申报编号 {req.application_id}）{what}。"]
+        lines = [
+            f"{req.county} {req.institution_name}（{level_zh}标杆机构评定，申报编号 {req.application_id}）{what}。"
+        ]
         if req.reason:
             lines.append(f"说明：{req.reason}")
         deadline, link = req.deadline, f"/api/v1/applications/{req.application_id}"
@@ -148,7 +142,9 @@ def _payload(req: NotifyRequest, r: Recipient, subject: str, body: str, base_url
         "body": body,
         "link": base_url.rstrip("/") + (m.link_path if m else f"/api/v1/applications/{req.application_id}"),
         "deadline": deadline.isoformat() if deadline else None,
-        "params": dict(m.params) if m else {"institution": req.institution_name, "act": req.act.value if req.act else ""},
+        "params": dict(m.params)
+        if m
+        else {"institution": req.institution_name, "act": req.act.value if req.act else ""},
     }
 
 
@@ -182,11 +178,18 @@ class NotifyActivities:
                     result.skipped += 1
             s.commit()
         outgoing = [
-            Outgoing(_notice_key(req), f"{r.role.value}:{r.county or '-'}", channel, address, subject, body,  # type: ignore[arg-type]
-                     _payload(req, r, subject, body, base_url))
+            Outgoing(
+                _notice_key(req),
+                f"{r.role.value}:{r.county or '-'}",
+                channel,
+                address,
+                subject,
+                body,  # type: ignore[arg-type]
+                _payload(req, r, subject, body, base_url),
+            )
             for r in targets
             for channel, address in outgoing_for(self.channels, r.role.value, r.county)
-        ]  # fmt: skip
+        ]
         errors: list[str] = []
         # In parallel: one slow server must not make the others wait past the activity's timeout.
         with ThreadPoolExecutor(max_workers=max(1, min(8, len(outgoing)))) as pool:
@@ -206,7 +209,8 @@ class NotifyActivities:
             attempt = activity.info().attempt
             if attempt < self.channels.channel_attempts:
                 raise ApplicationError(
-                    f"{len(errors)} delivery(ies) failed (attempt {attempt}): " + "; ".join(errors), type="DeliveryFailed"
+                    f"{len(errors)} delivery(ies) failed (attempt {attempt}): " + "; ".join(errors),
+                    type="DeliveryFailed",
                 )
             log.error("giving up after %d attempts on: %s", attempt, "; ".join(errors))
             result.failed = len(errors)

@@ -56,16 +56,6 @@ HOLDING: dict[Level, tuple[Stage, ...]] = {
 }
 
 
-
-
-
-
-
-
-
-
-
-
 def _invalid(message: str) -> ApplicationError:
     return refuse(RefusalKind.invalid_input, message)
 
@@ -81,9 +71,7 @@ def _actor(a: Actor) -> dict:
 def _period(s: Session, period_id: str) -> Period:
     period = s.get(Period, period_id)
     if period is None:
-        raise _invalid(
-            f"period {period_id!r} is not defined; an admin defines it first"
-        )
+        raise _invalid(f"period {period_id!r} is not defined; an admin defines it first")
     return period
 
 
@@ -95,9 +83,7 @@ def _scope_of(level: Level, county: str) -> str:
 class Reconciliation:
     active: list[QuotaPlace]
     release: list[tuple[QuotaPlace, Stage]]
-    unplaced: list[
-        str
-    ]  # application ids ("historic:<id>" for imported titles) holding a title without a place
+    unplaced: list[str]  # application ids ("historic:<id>" for imported titles) holding a title without a place
 
 
 def reconcile(s: Session, period: Period, level: Level, scope: str) -> Reconciliation:
@@ -115,24 +101,14 @@ def reconcile(s: Session, period: Period, level: Level, scope: str) -> Reconcili
     ids = [p.application_id for p in active]
     states = (
         dict(
-            s.exec(
-                select(models.Application.id, models.Application.state).where(
-                    models.Application.id.in_(ids)
-                )
-            ).all()  # type: ignore[attr-defined]
+            s.exec(select(models.Application.id, models.Application.state).where(models.Application.id.in_(ids))).all()  # type: ignore[attr-defined]
         )
         if ids
         else {}
     )
-    release = [
-        (p, states[p.application_id])
-        for p in active
-        if states.get(p.application_id) in RELEASING
-    ]
+    release = [(p, states[p.application_id]) for p in active if states.get(p.application_id) in RELEASING]
     placed_anywhere = set(
-        s.exec(
-            select(QuotaPlace.application_id).where(QuotaPlace.released_at.is_(None))
-        ).all()  # type: ignore[union-attr]
+        s.exec(select(QuotaPlace.application_id).where(QuotaPlace.released_at.is_(None))).all()  # type: ignore[union-attr]
     )
     rounds = select(EvaluationRound.id).where(EvaluationRound.period_id == period.id)
     q = select(
@@ -148,31 +124,20 @@ def reconcile(s: Session, period: Period, level: Level, scope: str) -> Reconcili
     in_rounds = set(s.exec(rounds).all())
     unplaced = []
     for app_id, round_id, declared_at in s.exec(q).all():
-        belongs = (
-            round_id in in_rounds
-            if round_id
-            else period.start_year <= declared_at.year <= period.end_year
-        )
+        belongs = round_id in in_rounds if round_id else period.start_year <= declared_at.year <= period.end_year
         if belongs and app_id not in placed_anywhere:
             unplaced.append(app_id)
-    hq = select(HistoricTitle.id, HistoricTitle.awarded_on).where(
-        HistoricTitle.level == level.value
-    )
+    hq = select(HistoricTitle.id, HistoricTitle.awarded_on).where(HistoricTitle.level == level.value)
     if level == Level.county:
         hq = hq.where(HistoricTitle.county == scope)
     for hid, awarded_on in s.exec(hq).all():
         key = f"historic:{hid}"
-        if (
-            period.start_year <= awarded_on.year <= period.end_year
-            and key not in placed_anywhere
-        ):
+        if period.start_year <= awarded_on.year <= period.end_year and key not in placed_anywhere:
             unplaced.append(key)
     return Reconciliation(active=active, release=release, unplaced=sorted(unplaced))
 
 
-def live_usage(
-    database_url: str, period_id: str, level: Level, scopes: list[str]
-) -> dict[str, int]:
+def live_usage(database_url: str, period_id: str, level: Level, scopes: list[str]) -> dict[str, int]:
     """Places in use per scope as the next reservation would count them (read only; for the API)."""
     with Session(get_engine(database_url)) as s:
         period = s.get(Period, period_id)
@@ -196,10 +161,17 @@ class QuotaActivities:
             _period(s, r.period_id)
             for scope, new in sorted(r.new.items()):
                 row = {
-                    "key": r.key, "period_id": r.period_id, "level": r.level.value, "scope": scope,
-                    "old_total": r.old.get(scope), "new_total": new, "reason": r.reason, "at": r.at,
-                    "details": dict(r.details), **_actor(r.actor),
-                }  # fmt: skip
+                    "key": r.key,
+                    "period_id": r.period_id,
+                    "level": r.level.value,
+                    "scope": scope,
+                    "old_total": r.old.get(scope),
+                    "new_total": new,
+                    "reason": r.reason,
+                    "at": r.at,
+                    "details": dict(r.details),
+                    **_actor(r.actor),
+                }
                 written += insert_ignore(s, QuotaChange, row, ["key", "scope"])
             s.commit()
         return Recorded(written=written)
@@ -211,10 +183,17 @@ class QuotaActivities:
             written = insert_ignore(
                 s,
                 PeriodChange,
-                {"key": r.key, "period_id": new.period_id, "old": r.old.__dict__ if r.old else None,
-                 "new": dict(new.__dict__), "reason": r.reason, "at": r.at, **_actor(r.actor)},
+                {
+                    "key": r.key,
+                    "period_id": new.period_id,
+                    "old": r.old.__dict__ if r.old else None,
+                    "new": dict(new.__dict__),
+                    "reason": r.reason,
+                    "at": r.at,
+                    **_actor(r.actor),
+                },
                 ["key"],
-            )  # fmt: skip
+            )
             values = {
                 "name": new.name,
                 "start_year": new.start_year,
@@ -222,9 +201,7 @@ class QuotaActivities:
                 "updated_at": r.at,
             }
             if not insert_ignore(s, Period, {"id": new.period_id, **values}, ["id"]):
-                s.exec(
-                    update(Period).where(Period.id == new.period_id).values(**values)
-                )  # type: ignore[call-overload]
+                s.exec(update(Period).where(Period.id == new.period_id).values(**values))  # type: ignore[call-overload]
             s.commit()
         return Recorded(written=int(written))
 
@@ -239,17 +216,24 @@ class QuotaActivities:
                 place.release_reason = f"application {state.value}"
                 s.add(place)
             s.flush()
-            held = {
-                p.application_id: p.slot_no for p in rec.active if p.released_at is None
-            }
+            held = {p.application_id: p.slot_no for p in rec.active if p.released_at is None}
             taken = set(held.values())
 
             def place(application_id: str, round_id: str) -> None:
                 slot = next(n for n in range(1, len(taken) + 2) if n not in taken)
                 taken.add(slot)
                 held[application_id] = slot
-                s.add(QuotaPlace(period_id=period.id, level=r.level.value, scope=r.scope, slot_no=slot,
-                                 application_id=application_id, round_id=round_id, reserved_at=r.at))  # fmt: skip
+                s.add(
+                    QuotaPlace(
+                        period_id=period.id,
+                        level=r.level.value,
+                        scope=r.scope,
+                        slot_no=slot,
+                        application_id=application_id,
+                        round_id=round_id,
+                        reserved_at=r.at,
+                    )
+                )
 
             for application_id in rec.unplaced:
                 place(application_id, "")
@@ -267,11 +251,15 @@ class QuotaActivities:
             released = [p.application_id for p, _ in rec.release]
             s.commit()
             used = s.exec(
-                select(func.count()).select_from(QuotaPlace).where(
-                    QuotaPlace.period_id == period.id, QuotaPlace.level == r.level.value,
-                    QuotaPlace.scope == r.scope, QuotaPlace.released_at.is_(None),  # type: ignore[union-attr]
+                select(func.count())
+                .select_from(QuotaPlace)
+                .where(
+                    QuotaPlace.period_id == period.id,
+                    QuotaPlace.level == r.level.value,
+                    QuotaPlace.scope == r.scope,
+                    QuotaPlace.released_at.is_(None),  # type: ignore[union-attr]
                 )
-            ).one()  # fmt: skip
+            ).one()
         log.info(
             "quota %s/%s/%s: granted %d of %d asked",
             r.period_id,

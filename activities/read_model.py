@@ -22,18 +22,6 @@ from state.machine import FINAL_STAGES
 log = logging.getLogger(__name__)
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def _actor_columns(actor: Actor) -> dict:
     return {
         "actor_user_id": actor.user_id,

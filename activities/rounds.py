@@ -47,26 +47,6 @@ REVIEW_STAGE = {Level.city: Stage.county_reviewed, Level.county: Stage.declared}
 PASSED_STAGE = {Level.city: Stage.city_reviewed, Level.county: Stage.county_reviewed}
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def _local(moment: datetime) -> str:
     return moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
 
@@ -82,16 +62,12 @@ def _unless_done(e: WorkflowUpdateFailedError, d: "Decision") -> None:
         return
     if kind is not None:
         assert isinstance(e.cause, ApplicationError)
-        raise refuse(
-            kind, f"{d.application_id}: {e.cause.message}"
-        ) from None
+        raise refuse(kind, f"{d.application_id}: {e.cause.message}") from None
     raise e
 
 
 class RoundActivities:
-    def __init__(
-        self, database_url: str, client: Client, calendar_overrides: Path | None = None
-    ):
+    def __init__(self, database_url: str, client: Client, calendar_overrides: Path | None = None):
         self.database_url = database_url
         self.client = client
         self.calendar_overrides = calendar_overrides
@@ -100,19 +76,20 @@ class RoundActivities:
     @activity.defn
     def record_round(self, r: RoundRecord) -> None:
         values = {
-            "name": r.name, "level": r.level.value, "period_id": r.period_id, "owner_county": r.owner_county,
-            "opens_at": r.opens_at, "closes_at": r.closes_at, "phase": r.phase, "weights": dict(r.weights),
-            "created_by": r.created_by, "updated_at": r.at,
-        }  # fmt: skip
+            "name": r.name,
+            "level": r.level.value,
+            "period_id": r.period_id,
+            "owner_county": r.owner_county,
+            "opens_at": r.opens_at,
+            "closes_at": r.closes_at,
+            "phase": r.phase,
+            "weights": dict(r.weights),
+            "created_by": r.created_by,
+            "updated_at": r.at,
+        }
         with Session(get_engine(self.database_url)) as s:
-            if not insert_ignore(
-                s, EvaluationRound, {"id": r.round_id, **values}, ["id"]
-            ):
-                s.exec(
-                    update(EvaluationRound)
-                    .where(EvaluationRound.id == r.round_id)
-                    .values(**values)
-                )  # type: ignore[call-overload]
+            if not insert_ignore(s, EvaluationRound, {"id": r.round_id, **values}, ["id"]):
+                s.exec(update(EvaluationRound).where(EvaluationRound.id == r.round_id).values(**values))  # type: ignore[call-overload]
             s.commit()
 
     @activity.defn
@@ -129,18 +106,10 @@ class RoundActivities:
     @activity.defn
     def remind_undeclared(self, r: ReminderSend) -> Reminded:
         """An inbox row for each county bureau that has not declared in the round yet (once per round and county)."""
-        counties = (
-            [r.owner_county]
-            if r.level == Level.county and r.owner_county
-            else list(COUNTIES)
-        )
+        counties = [r.owner_county] if r.level == Level.county and r.owner_county else list(COUNTIES)
         with Session(get_engine(self.database_url)) as s:
             declared = set(
-                s.exec(
-                    select(models.Application.county).where(
-                        models.Application.round_id == r.round_id
-                    )
-                ).all()
+                s.exec(select(models.Application.county).where(models.Application.round_id == r.round_id)).all()
             )
             missing = [c for c in counties if c not in declared]
             written = 0
@@ -178,9 +147,7 @@ class RoundActivities:
         out, waiting = [], []
         for app_id, state, declared_at in sorted(rows):
             if state != REVIEW_STAGE[r.level]:
-                if (
-                    state == Stage.declared
-                ):  # city level: the county has not passed it on to the city yet
+                if state == Stage.declared:  # city level: the county has not passed it on to the city yet
                     waiting.append(app_id)
                 continue
             view = await self.client.get_workflow_handle(workflow_id_for(app_id)).query(
@@ -201,9 +168,7 @@ class RoundActivities:
                     application_id=app_id,
                     institution_name=view.institution.name,
                     county=view.county,
-                    declared_at=declared_at
-                    if declared_at.tzinfo
-                    else declared_at.replace(tzinfo=UTC),
+                    declared_at=declared_at if declared_at.tzinfo else declared_at.replace(tzinfo=UTC),
                     honours=view.institution.city_or_higher_honours,
                     sheets=sheets,
                 )
@@ -212,13 +177,9 @@ class RoundActivities:
 
     @activity.defn
     async def reserve_for_round(self, r: RoundReserve) -> Reservation:
-        handle = self.client.get_workflow_handle(
-            quota_workflow_id(r.period_id, r.level)
-        )
+        handle = self.client.get_workflow_handle(quota_workflow_id(r.period_id, r.level))
         try:
-            return await handle.execute_update(
-                QuotaWorkflow.reserve, r.reserve, id=f"round-{r.round_id}-reserve"
-            )
+            return await handle.execute_update(QuotaWorkflow.reserve, r.reserve, id=f"round-{r.round_id}-reserve")
         except RPCError as e:
             if e.status == RPCStatusCode.NOT_FOUND:
                 raise refuse(
@@ -240,11 +201,7 @@ class RoundActivities:
         async def state() -> Stage:
             return (await handle.query(ApplicationWorkflow.view, ViewRequest())).state
 
-        review = (
-            ApplicationWorkflow.city_review
-            if d.level == Level.city
-            else ApplicationWorkflow.county_review
-        )
+        review = ApplicationWorkflow.city_review if d.level == Level.city else ApplicationWorkflow.county_review
         if await state() == REVIEW_STAGE[d.level]:
             try:
                 await handle.execute_update(
@@ -279,9 +236,7 @@ class RoundActivities:
         return DecisionApplied(application_id=d.application_id, state=now)
 
 
-def round_activities_for(
-    database_url: str, client: Client, calendar_overrides: Path | None = None
-) -> list:
+def round_activities_for(database_url: str, client: Client, calendar_overrides: Path | None = None) -> list:
     """Every activity of rounds, quotas and periods, for the worker's ``activities`` list."""
     from activities.quota import QuotaActivities
 

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
@@ -32,7 +32,9 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _checked(role: Role | str, county: str | None, department: Department | str | None) -> tuple[Role, Department | None]:
+def _checked(
+    role: Role | str, county: str | None, department: Department | str | None
+) -> tuple[Role, Department | None]:
     try:
         role = Role(role)
     except ValueError:
@@ -79,7 +81,7 @@ def create_user(
         county=county,
         department=checked_department,
         token_hash=hash_token(token),
-        created_at=datetime.now(timezone.utc),
+        created_at=datetime.now(UTC),
     )
     with session_for(database_url) as s:
         s.add(user)

@@ -27,6 +27,7 @@ def today() -> date:
     """Today in Asia/Shanghai: the procedure's dates are Shanghai dates."""
     return datetime.now(SHANGHAI).date()
 
+
 bearer = HTTPBearer(auto_error=False, description="a token issued by `biaogan users create`")
 
 

@@ -69,7 +69,11 @@ def from_temporal(error: BaseException, what: str, renamed: dict[str, str] | Non
             return Refusal(404, f"{what} not found")
         if error.status == RPCStatusCode.RESOURCE_EXHAUSTED:
             return Refusal(503, "the workflow service is busy; try again shortly", headers=RETRY_SOON)
-        if error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.FAILED_PRECONDITION):
+        if error.status in (
+            RPCStatusCode.UNAVAILABLE,
+            RPCStatusCode.DEADLINE_EXCEEDED,
+            RPCStatusCode.FAILED_PRECONDITION,
+        ):
             return Refusal(503, "the workflow service is unavailable; try again", headers=RETRY_SOON)
     if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
         return Refusal(503, "the act timed out before the workflow answered; check its state", headers=RETRY_SOON)

@@ -52,7 +52,16 @@ class Form:
 
 
 def row_values(e: FilingEntry) -> list:
-    return [e.seq, e.institution_name, TYPE_ZH[e.institution_type], e.credit_code, e.document_no, e.announced_on, e.plaque_no, e.remark]
+    return [
+        e.seq,
+        e.institution_name,
+        TYPE_ZH[e.institution_type],
+        e.credit_code,
+        e.document_no,
+        e.announced_on,
+        e.plaque_no,
+        e.remark,
+    ]
 
 
 def xlsx(form: Form) -> bytes:

@@ -1,7 +1,7 @@
 """What the workflow and the read model hold, shown to a caller: local times, scoped acts, objectors hidden
 from those who do not investigate them."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from api.access import acts_for, may_see_objectors
 from api.schemas import (
@@ -25,7 +25,7 @@ from state.domain import Actor, Role
 def local(moment: datetime) -> datetime:
     """Asia/Shanghai time. SQLite hands back naive datetimes, which the read model writes in UTC."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(TZ)
 
 
@@ -106,8 +106,14 @@ def detail(view: ApplicationView, caller: Actor) -> ApplicationDetail:
         acts=[act(a, show) for a in view.acts],
         department_opinions=dict(view.department_opinions),
         scores=[
-            ScoreSheetPublic(reviewer=s.reviewer.name, opinion=s.opinion, at=local(s.at), written=s.written,
-                             defence=s.defence, field_inspection=s.field_inspection)
+            ScoreSheetPublic(
+                reviewer=s.reviewer.name,
+                opinion=s.opinion,
+                at=local(s.at),
+                written=s.written,
+                defence=s.defence,
+                field_inspection=s.field_inspection,
+            )
             for s in view.scores
         ],
     )

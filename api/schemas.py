@@ -79,7 +79,9 @@ class InstitutionCreate(InstitutionBase):
 
     name: Text(200)
     type: LaxType
-    credit_code: CreditCode = Field(description="统一社会信用代码: 18 characters, the last a GB 32100-2015 check character")
+    credit_code: CreditCode = Field(
+        description="统一社会信用代码: 18 characters, the last a GB 32100-2015 check character"
+    )
     address: OptionalText(500) = ""
     person_in_charge: OptionalText(100) = ""
     contact: OptionalText(100) = ""
@@ -96,7 +98,9 @@ class InstitutionCreate(InstitutionBase):
     budget_funded: bool | None = Field(default=None, description="township/street platforms: 经费纳入同级财政预算")
     training_pass_rate: Percent | None = None
     trainee_satisfaction: Percent | None = None
-    assessments_last_3_years: list[Text(20)] = Field(default=[], max_length=10, description='e.g. ["优秀", "优秀", "优秀"]')
+    assessments_last_3_years: list[Text(20)] = Field(
+        default=[], max_length=10, description='e.g. ["优秀", "优秀", "优秀"]'
+    )
     attestations: dict[AttestationCode, OptionalText(2000)] = Field(
         default={},
         max_length=30,
@@ -133,13 +137,19 @@ class CityVillagePlatform(CityInstitutionCreate):
 
 class CityGigMarket(CityInstitutionCreate):
     type: Literal["gig_market"]
-    premises_area_m2: float = Field(ge=eligibility.GIG_MARKET_MIN_AREA_M2, le=10_000_000, description="服务场所面积不少于500㎡")
+    premises_area_m2: float = Field(
+        ge=eligibility.GIG_MARKET_MIN_AREA_M2, le=10_000_000, description="服务场所面积不少于500㎡"
+    )
 
 
 class CityTraining(CityInstitutionCreate):
     type: Literal["training"]
-    training_pass_rate: Annotated[float, Field(ge=eligibility.TRAINING_MIN_PASS_RATE, le=100)] = Field(description="培训合格率不低于95%")
-    trainee_satisfaction: Annotated[float, Field(ge=eligibility.TRAINING_MIN_SATISFACTION, le=100)] = Field(description="学员整体满意率不低于95%")
+    training_pass_rate: Annotated[float, Field(ge=eligibility.TRAINING_MIN_PASS_RATE, le=100)] = Field(
+        description="培训合格率不低于95%"
+    )
+    trainee_satisfaction: Annotated[float, Field(ge=eligibility.TRAINING_MIN_SATISFACTION, le=100)] = Field(
+        description="学员整体满意率不低于95%"
+    )
     assessments_last_3_years: list[Literal["优秀"]] = Field(
         min_length=1, max_length=10, description="近三年内历次办学质量督导评估优秀等次"
     )
@@ -162,7 +172,8 @@ class DeclarationBase(BaseModel):
     round_id: Round = Field(default="", description="the declaration round (批次)")
     reason: OptionalText(2000) = ""
     department_opinions: dict[Literal["hrss", "drc", "civil_affairs"], OptionalText(2000)] = Field(
-        default={}, description="the county departments' opinions (hrss, drc, civil_affairs), recorded with the declaration"
+        default={},
+        description="the county departments' opinions (hrss, drc, civil_affairs), recorded with the declaration",
     )
 
 
@@ -193,7 +204,9 @@ class ReviewCreate(BaseModel):
 
 class NoticeCreate(BaseModel):
     model_config = FORBID
-    published_on: IsoDate | None = Field(default=None, description="defaults to today (Asia/Shanghai); not in the future")
+    published_on: IsoDate | None = Field(
+        default=None, description="defaults to today (Asia/Shanghai); not in the future"
+    )
 
 
 class ObjectionCreate(BaseModel):
@@ -362,9 +375,15 @@ class TimelineNotice(NoticePublic):
 class TimelineEvent(BaseModel):
     when: datetime
     kind: Literal[
-        "act", "deadline_computed", "timer_started", "timer_fired", "timer_canceled",
-        "revocation_requested", "replan_requested", "closed",
-    ]  # fmt: skip
+        "act",
+        "deadline_computed",
+        "timer_started",
+        "timer_fired",
+        "timer_canceled",
+        "revocation_requested",
+        "replan_requested",
+        "closed",
+    ]
     act: Act | None = None
     actor: ActorPublic | None = None
     reason: str | None = None

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,7 +114,7 @@ def declaration_body(i: int) -> dict:
 def seed_read_model(database_url: str) -> None:
     """10,000 applications straight into the read model (bench setup, not the system under test)."""
     rng = random.Random(7)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     states = [Stage.declared, Stage.county_reviewed, Stage.city_reviewed, Stage.publicized, Stage.plaque_awarded]
     rows = [
         {
@@ -192,8 +192,20 @@ class ApiProcess:
         }
 
     def __enter__(self) -> "ApiProcess":
-        command = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
-                   "--port", str(self.port), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
         self.process = subprocess.Popen(command, env=self.env, cwd=ROOT)
         deadline = time.monotonic() + 60
         while True:
@@ -281,7 +293,11 @@ async def _runs(http, client, settings, n, concurrency, database_url) -> list[tu
         return (await http.get("/applications", params=params)).status_code
 
     def bare_query() -> int:
-        where = [Application.county == COUNTY, Application.state == Stage.publicized, Application.round_id == LIST_ROUND]
+        where = [
+            Application.county == COUNTY,
+            Application.state == Stage.publicized,
+            Application.round_id == LIST_ROUND,
+        ]
         with Session(get_engine(database_url)) as s:
             s.exec(select(func.count()).select_from(Application).where(*where)).one()
             s.exec(select(Application).where(*where).order_by(Application.declared_at.desc()).limit(50)).all()

@@ -188,8 +188,12 @@ async def measure(client: Client, kinds: tuple[Kind, Kind], n: int, concurrency:
 
     def show() -> None:
         a, b = kinds
-        print(f"\r  round {state['round']}/{rounds}   {a.label} {a.done}/{n}   {b.label} {b.done}/{n}  ",
-              end="", file=sys.stderr, flush=True)  # fmt: skip
+        print(
+            f"\r  round {state['round']}/{rounds}   {a.label} {a.done}/{n}   {b.label} {b.done}/{n}  ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
 
     for r, size in enumerate(sizes):
         state["round"] = r + 1

@@ -16,16 +16,22 @@ async def define_period(client: Client, task_queue: str, period_id: str, act: De
     if problem:
         raise problem
     handle = await client.start_workflow(
-        PeriodWorkflow.run, PeriodStart(period_id=period_id), id=period_workflow_id(period_id),
-        task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )  # fmt: skip
+        PeriodWorkflow.run,
+        PeriodStart(period_id=period_id),
+        id=period_workflow_id(period_id),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
     return await handle.execute_update(PeriodWorkflow.define, act)
 
 
 async def set_quota(client: Client, task_queue: str, period_id: str, level: Level, act: SetQuota) -> QuotaSet:
     """Set a period's quota through its QuotaWorkflow, started on first use. Used by the API and the admin CLI."""
     handle = await client.start_workflow(
-        QuotaWorkflow.run, QuotaStart(period_id=period_id, level=level), id=quota_workflow_id(period_id, level),
-        task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )  # fmt: skip
+        QuotaWorkflow.run,
+        QuotaStart(period_id=period_id, level=level),
+        id=quota_workflow_id(period_id, level),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
     return await handle.execute_update(QuotaWorkflow.set_quota, act)

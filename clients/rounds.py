@@ -10,14 +10,10 @@ from workflows.round import RoundWorkflow, round_workflow_id
 from workflows.round_rules import window_text
 
 
-async def declaration_window_refusal(
-    client: Client, round_id: str, now: datetime
-) -> str | None:
+async def declaration_window_refusal(client: Client, round_id: str, now: datetime) -> str | None:
     """Why a declaration in ``round_id`` at ``now`` is refused (naming the window); None inside the window."""
     try:
-        w = await client.get_workflow_handle(round_workflow_id(round_id)).query(
-            RoundWorkflow.window, WindowRequest()
-        )
+        w = await client.get_workflow_handle(round_workflow_id(round_id)).query(RoundWorkflow.window, WindowRequest())
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
             return f"round {round_id!r} does not exist (批次不存在)"

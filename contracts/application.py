@@ -252,7 +252,7 @@ class Projection:
     level: Level
     county: str
     round_id: str
-    institution: dict
+    institution: dict[str, object]
     institution_name: str
     institution_type: InstitutionType
     credit_code: str
@@ -295,4 +295,3 @@ class RelatedApplications:
 @dataclass
 class NoticePeriodRequest:
     published_on: date
-

@@ -62,9 +62,7 @@ class SetQuota:
     actor: Actor
     totals: dict[str, int]
     reason: str
-    details: dict[str, str] = field(
-        default_factory=dict
-    )  # e.g. the apportionment's working, when adopted
+    details: dict[str, str] = field(default_factory=dict)  # e.g. the apportionment's working, when adopted
 
 
 @dataclass
@@ -103,12 +101,8 @@ class QuotaUsage:
     period_id: str
     level: Level
     totals: dict[str, int]
-    used: dict[
-        str, int
-    ]  # as of the last decision; the API reads live usage from the database
+    used: dict[str, int]  # as of the last decision; the API reads live usage from the database
     as_of: datetime | None
-
-
 
 
 @dataclass
@@ -156,6 +150,4 @@ class PlaceGrant:
     available: int
     used_after: int
     released: list[str]
-    placed: list[
-        str
-    ]  # titles given a place they did not hold (historic, or outside any round)
+    placed: list[str]  # titles given a place they did not hold (historic, or outside any round)

@@ -26,25 +26,19 @@ class RoundPlan:
     period_id: str
     opens_at: datetime  # aware; shown in Asia/Shanghai
     closes_at: datetime
-    weights: dict[
-        str, float
-    ]  # written / defence / field_inspection -> weight, adding up to 1
+    weights: dict[str, float]  # written / defence / field_inspection -> weight, adding up to 1
     created_by: Actor  # the city reviewer (city level) or the county bureau (county level) who owns the round
     owner_county: str | None = None  # county-level rounds: the county that runs it
     reminder_working_days: int = 3
     reviewers_required: int = 1  # complete when this many reviewers scored every method
-    check_every_minutes: int = (
-        60  # how often the round looks whether every candidate has its scores
-    )
+    check_every_minutes: int = 60  # how often the round looks whether every candidate has its scores
 
 
 @dataclass
 class CloseReview:
     actor: Actor
     reason: str
-    published_on: date | None = (
-        None  # the joint notice's publication day; today when empty
-    )
+    published_on: date | None = None  # the joint notice's publication day; today when empty
 
 
 @dataclass
@@ -97,9 +91,7 @@ class RankingTable:
     phase: RoundPhase
     final: bool
     rows: list[RankingRow]
-    not_ranked: list[str] = field(
-        default_factory=list
-    )  # in the round but not at the review stage
+    not_ranked: list[str] = field(default_factory=list)  # in the round but not at the review stage
     quota_total: int | None = None
     places_available: int | None = None
     published_on: date | None = None

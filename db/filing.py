@@ -81,4 +81,3 @@ class NotificationRead(SQLModel, table=True):
     notification_id: int = Field(index=True)
     user_id: str = Field(index=True)
     read_at: datetime
-

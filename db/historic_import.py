@@ -69,9 +69,7 @@ class ImportReport:
         return not self.errors
 
 
-def _parse_row(
-    line: int, raw: dict[str, str], today: date
-) -> tuple[dict | None, list[RowError]]:
+def _parse_row(line: int, raw: dict[str, str], today: date) -> tuple[dict | None, list[RowError]]:
     v = {k: (raw.get(k) or "").strip() for k in COLUMNS}
     errors: list[RowError] = []
 
@@ -80,9 +78,7 @@ def _parse_row(
 
     if not v["institution_name"]:
         bad("institution_name", "required")
-    kind = TYPE_ZH.get(v["type"]) or next(
-        (t for t in InstitutionType if t.value == v["type"]), None
-    )
+    kind = TYPE_ZH.get(v["type"]) or next((t for t in InstitutionType if t.value == v["type"]), None)
     if kind is None:
         bad(
             "type",
@@ -95,9 +91,7 @@ def _parse_row(
         code = validate_credit_code(code)
     except CreditCodeError as e:
         bad("credit_code", f"{e.message} ({e.message_zh})")
-    level = LEVEL_ZH.get(v["level"]) or next(
-        (lv for lv in Level if lv.value == v["level"]), None
-    )
+    level = LEVEL_ZH.get(v["level"]) or next((lv for lv in Level if lv.value == v["level"]), None)
     if level is None:
         bad("level", f"unknown level {v['level']!r}; county/县级 or city/市级")
     if not v["document_no"]:
@@ -115,10 +109,15 @@ def _parse_row(
         return None, errors
     assert kind is not None and level is not None and awarded_on is not None
     row = {
-        "institution_name": v["institution_name"], "institution_type": kind.value, "county": v["county"],
-        "credit_code": code, "level": level.value, "document_no": v["document_no"], "awarded_on": awarded_on,
+        "institution_name": v["institution_name"],
+        "institution_type": kind.value,
+        "county": v["county"],
+        "credit_code": code,
+        "level": level.value,
+        "document_no": v["document_no"],
+        "awarded_on": awarded_on,
         "plaque_no": v["plaque_no"],
-    }  # fmt: skip
+    }
     return row, []
 
 
@@ -159,9 +158,7 @@ def validate_file(
         if not any((x or "").strip() for x in raw.values() if isinstance(x, str)):
             continue  # a blank line
         if None in raw:
-            errors.append(
-                RowError(line, "row", f"more values than the {len(COLUMNS)} columns")
-            )
+            errors.append(RowError(line, "row", f"more values than the {len(COLUMNS)} columns"))
             continue
         nul = [k for k, x in raw.items() if isinstance(x, str) and "\x00" in x]
         if nul:  # PostgreSQL cannot store it; SQLite would, silently
@@ -172,9 +169,7 @@ def validate_file(
         if row:
             key = (row["credit_code"], row["level"], row["document_no"])
             if key in seen:
-                errors.append(
-                    RowError(line, "row", f"the same title as line {seen[key]}")
-                )
+                errors.append(RowError(line, "row", f"the same title as line {seen[key]}"))
                 continue
             seen[key] = line
             rows.append(row)
@@ -188,9 +183,7 @@ def _unreadable(line: int, e: csv.Error) -> RowError:
     return RowError(line, "row", f"第{line}行不是有效的 CSV（{e}），无法导入", "csv_invalid")
 
 
-def import_titles(
-    path: str | Path, database_url: str, progress: Progress | None = None
-) -> ImportReport:
+def import_titles(path: str | Path, database_url: str, progress: Progress | None = None) -> ImportReport:
     """Validate every row, then write all of them in one transaction, or nothing if any row is bad."""
     rows, errors = validate_file(Path(path))
     report = ImportReport(rows=len(rows) + len({e.line for e in errors}), errors=errors)

@@ -45,14 +45,10 @@ class QuotaChange(SQLModel, table=True):
     """Who changed which quota, when, from what to what, and why (one row per scope changed)."""
 
     __tablename__ = "quota_change"
-    __table_args__ = (
-        UniqueConstraint("key", "scope", name="uq_quota_change_key_scope"),
-    )
+    __table_args__ = (UniqueConstraint("key", "scope", name="uq_quota_change_key_scope"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(
-        index=True
-    )  # <workflow id>-<seq>: one decision, possibly several scopes
+    key: str = Field(index=True)  # <workflow id>-<seq>: one decision, possibly several scopes
     period_id: str = Field(index=True)
     level: str
     scope: str  # "city" for the city-level total, else a county
@@ -72,20 +68,30 @@ class QuotaPlace(SQLModel, table=True):
     __tablename__ = "quota_place"
     __table_args__ = (
         Index(
-            "uq_quota_place_active_slot", "period_id", "level", "scope", "slot_no",
-            unique=True, sqlite_where=ACTIVE, postgresql_where=ACTIVE,
+            "uq_quota_place_active_slot",
+            "period_id",
+            "level",
+            "scope",
+            "slot_no",
+            unique=True,
+            sqlite_where=ACTIVE,
+            postgresql_where=ACTIVE,
         ),
-        Index("uq_quota_place_active_application", "application_id", unique=True, sqlite_where=ACTIVE, postgresql_where=ACTIVE),
-    )  # fmt: skip
+        Index(
+            "uq_quota_place_active_application",
+            "application_id",
+            unique=True,
+            sqlite_where=ACTIVE,
+            postgresql_where=ACTIVE,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     period_id: str = Field(index=True)
     level: str
     scope: str
     slot_no: int
-    application_id: str = Field(
-        index=True
-    )  # an application id, or "historic:<id>" for an imported title
+    application_id: str = Field(index=True)  # an application id, or "historic:<id>" for an imported title
     round_id: str = ""
     reserved_at: datetime
     released_at: datetime | None = None
@@ -114,11 +120,7 @@ class HistoricTitle(SQLModel, table=True):
     """A title awarded before the system (e.g. the 2022 county-level results), imported from CSV."""
 
     __tablename__ = "historic_title"
-    __table_args__ = (
-        UniqueConstraint(
-            "credit_code", "level", "document_no", name="uq_historic_title"
-        ),
-    )
+    __table_args__ = (UniqueConstraint("credit_code", "level", "document_no", name="uq_historic_title"),)
 
     id: int | None = Field(default=None, primary_key=True)
     institution_name: str
@@ -131,4 +133,3 @@ class HistoricTitle(SQLModel, table=True):
     plaque_no: str = ""
     source: str = ""  # the file it came from
     imported_at: datetime
-

@@ -11,7 +11,20 @@ from db.users import User
 metadata = SQLModel.metadata
 
 __all__ = [
-    "Application", "ApplicationEvent", "Delivery", "EvaluationRound", "FilingStatus", "FilingVersion",
-    "HistoricTitle", "Notification", "NotificationRead", "Objection", "Period", "PeriodChange", "QuotaChange",
-    "QuotaPlace", "User", "metadata",
-]  # fmt: skip
+    "Application",
+    "ApplicationEvent",
+    "Delivery",
+    "EvaluationRound",
+    "FilingStatus",
+    "FilingVersion",
+    "HistoricTitle",
+    "Notification",
+    "NotificationRead",
+    "Objection",
+    "Period",
+    "PeriodChange",
+    "QuotaChange",
+    "QuotaPlace",
+    "User",
+    "metadata",
+]

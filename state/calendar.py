@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,15 +48,16 @@ class _YearArrangement:
     confirmed: bool
 
 
-@lru_cache(maxsize=None)
+@cache
 def _library_china(year: int) -> holidays.HolidayBase:
     # Adjacent years are loaded because substitutions cross year boundaries
     # (e.g. a late-December make-up Saturday filed under the next year).
     # expand=False stops membership tests from silently loading more years.
-    return holidays.China(years=[year - 1, year, year + 1], expand=False)
+    china: holidays.HolidayBase = holidays.country_holidays("CN", years=[year - 1, year, year + 1], expand=False)
+    return china
 
 
-@lru_cache(maxsize=None)
+@cache
 def _library_year(year: int) -> _YearArrangement:
     china = _library_china(year)
     return _YearArrangement(

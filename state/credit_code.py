@@ -31,7 +31,7 @@ def check_character(first17: str) -> str:
             f"invalid character(s) {''.join(bad)!r}; allowed: {ALPHABET}",
             f"统一社会信用代码包含非法字符 {''.join(bad)}",
         )
-    total = sum(_VALUES[ch] * w for ch, w in zip(body, WEIGHTS))
+    total = sum(_VALUES[ch] * w for ch, w in zip(body, WEIGHTS, strict=False))
     return ALPHABET[(31 - total % 31) % 31]
 
 

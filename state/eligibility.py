@@ -25,9 +25,15 @@ class Condition:
     text_zh: str
 
 
-TOWNSHIP_STAFF = Condition("township_staff_min_5", "institution.staff_count", "乡镇（街道）基层公共就业服务平台工作人员不少于5人")
-TOWNSHIP_BUDGET = Condition("township_budget_funded", "institution.budget_funded", "乡镇（街道）基层平台经费纳入同级财政预算")
-VILLAGE_STAFF = Condition("village_staff_min_1", "institution.staff_count", "村（社区）基层公共就业服务平台工作人员不少于1人")
+TOWNSHIP_STAFF = Condition(
+    "township_staff_min_5", "institution.staff_count", "乡镇（街道）基层公共就业服务平台工作人员不少于5人"
+)
+TOWNSHIP_BUDGET = Condition(
+    "township_budget_funded", "institution.budget_funded", "乡镇（街道）基层平台经费纳入同级财政预算"
+)
+VILLAGE_STAFF = Condition(
+    "village_staff_min_1", "institution.staff_count", "村（社区）基层公共就业服务平台工作人员不少于1人"
+)
 GIG_AREA = Condition("gig_market_area_min_500", "institution.premises_area_m2", "零工市场服务场所面积不少于500㎡")
 TRAINING_PASS = Condition("training_pass_rate_min_95", "institution.training_pass_rate", "培训合格率不低于95%")
 TRAINING_SATISFACTION = Condition(
@@ -71,7 +77,11 @@ def ineligibilities(level: Level, institution: Any) -> list[Ineligibility]:
     elif t == InstitutionType.training:
         rate, satisfaction = institution.training_pass_rate, institution.trainee_satisfaction
         need(rate is not None and rate >= TRAINING_MIN_PASS_RATE, TRAINING_PASS, f"training_pass_rate is {rate}")
-        need(satisfaction is not None and satisfaction >= TRAINING_MIN_SATISFACTION, TRAINING_SATISFACTION, f"trainee_satisfaction is {satisfaction}")
+        need(
+            satisfaction is not None and satisfaction >= TRAINING_MIN_SATISFACTION,
+            TRAINING_SATISFACTION,
+            f"trainee_satisfaction is {satisfaction}",
+        )
         ratings = list(institution.assessments_last_3_years or [])
         need(
             bool(ratings) and all(r == EXCELLENT for r in ratings),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from statemachine import StateMachine
+from statemachine.state import State
 from statemachine.states import States
 
 from state.domain import Act, Department, Level, Stage
@@ -82,40 +83,45 @@ class ApplicationMachine(StateMachine):
         assert department is not None
         self.model.signed_departments.add(department)
 
+    @property
+    def facts(self) -> ApplicationFacts:
+        facts: ApplicationFacts = self.model
+        return facts
+
     # Guards, named after the rule they enforce.
     def is_city_level(self) -> bool:
         """City-level applications pass a city review; county-level ones go straight to the notice."""
-        return self.model.level == Level.city
+        return self.facts.level == Level.city
 
     def is_county_level(self) -> bool:
-        return self.model.level == Level.county
+        return self.facts.level == Level.county
 
     def notice_window_open(self) -> bool:
         """Objections are accepted only while the notice runs."""
-        f = self.model
+        f = self.facts
         return f.notice_ends_at is not None and f.now is not None and f.now < f.notice_ends_at
 
     def notice_period_over(self) -> bool:
-        f = self.model
+        f = self.facts
         return f.notice_ends_at is not None and f.now is not None and f.now >= f.notice_ends_at
 
     def objection_pending(self) -> bool:
-        return self.model.pending_objections > 0
+        return self.facts.pending_objections > 0
 
     def no_objection_pending(self) -> bool:
         """The notice closes only when every objection has been investigated."""
-        return self.model.pending_objections == 0
+        return self.facts.pending_objections == 0
 
     def notice_is_closed(self) -> bool:
-        return self.model.notice_closed
+        return self.facts.notice_closed
 
     def department_not_yet_signed(self, department: Department | None = None) -> bool:
         """Each of the three departments signs once: this department has already co-signed."""
-        return department is not None and department not in self.model.signed_departments
+        return department is not None and department not in self.facts.signed_departments
 
     def completes_joint_signature(self, department: Department | None = None) -> bool:
         """HRSS, DRC and civil affairs announce jointly: the third signature announces."""
-        return set(Department) == self.model.signed_departments | {department}
+        return set(Department) == self.facts.signed_departments | {department}
 
 
 FINAL_STAGES: frozenset[Stage] = frozenset(Stage(s.value) for s in ApplicationMachine.final_states)
@@ -147,7 +153,9 @@ class Procedure:
         """The guard that stops ``act`` from the current state (of the transition that came nearest to being
         taken); None when no transition for ``act`` leaves this state at all."""
         nearest: tuple[int, str] | None = None
-        for transition in self.machine.current_state.transitions:
+        state = self.machine.current_state
+        assert isinstance(state, State)  # this machine has no parallel or compound states
+        for transition in state.transitions:
             if transition.event != act.value:
                 continue
             for passed, spec in enumerate(str(c) for c in transition.cond):

@@ -27,9 +27,7 @@ class Candidate:
     county: str
     declared_at: datetime
     honours: bool  # 市级及以上荣誉
-    sheets: list[dict[str, float | None]] = field(
-        default_factory=list
-    )  # one per reviewer: method -> mark
+    sheets: list[dict[str, float | None]] = field(default_factory=list)  # one per reviewer: method -> mark
 
 
 @dataclass
@@ -39,9 +37,7 @@ class Ranked:
     score: Fraction
     means: dict[str, Fraction | None]
     complete: bool
-    tie_broken_by: str = (
-        ""  # "honours" / "declaration" when that decided against the next candidate
-    )
+    tie_broken_by: str = ""  # "honours" / "declaration" when that decided against the next candidate
 
 
 def exact(value: float | str) -> Fraction:
@@ -59,9 +55,7 @@ def weight_problems(weights: dict[str, float]) -> list[str]:
     if any(w <= 0 for w in weights.values()):
         out.append("every weight must be greater than 0 (leave an unused method out)")
     if weights and not unknown and sum(exact(w) for w in weights.values()) != 1:
-        out.append(
-            f"weights must add up to 1, got {float(sum(exact(w) for w in weights.values())):g}"
-        )
+        out.append(f"weights must add up to 1, got {float(sum(exact(w) for w in weights.values())):g}")
     return out
 
 
@@ -71,9 +65,7 @@ def complete(c: Candidate, weights: dict[str, float], reviewers_required: int) -
     return len(full) >= reviewers_required
 
 
-def weighted(
-    c: Candidate, weights: dict[str, float]
-) -> tuple[Fraction, dict[str, Fraction | None]]:
+def weighted(c: Candidate, weights: dict[str, float]) -> tuple[Fraction, dict[str, Fraction | None]]:
     means: dict[str, Fraction | None] = {}
     total = Fraction(0)
     for method, weight in weights.items():
@@ -84,13 +76,9 @@ def weighted(
     return total, means
 
 
-def rank(
-    candidates: list[Candidate], weights: dict[str, float], reviewers_required: int = 1
-) -> list[Ranked]:
+def rank(candidates: list[Candidate], weights: dict[str, float], reviewers_required: int = 1) -> list[Ranked]:
     scored = [(c, *weighted(c, weights)) for c in candidates]
-    scored.sort(
-        key=lambda t: (-t[1], not t[0].honours, t[0].declared_at, t[0].application_id)
-    )
+    scored.sort(key=lambda t: (-t[1], not t[0].honours, t[0].declared_at, t[0].application_id))
     out = [
         Ranked(
             rank=i + 1,
@@ -103,9 +91,5 @@ def rank(
     ]
     for a, b in pairwise(out):
         if a.score == b.score:
-            a.tie_broken_by = (
-                "honours"
-                if a.candidate.honours != b.candidate.honours
-                else "declaration"
-            )
+            a.tie_broken_by = "honours" if a.candidate.honours != b.candidate.honours else "declaration"
     return out

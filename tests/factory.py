@@ -29,8 +29,13 @@ def reviewer() -> Actor:
 
 
 def department(dept: Department, county: str | None = None) -> Actor:
-    return Actor(user_id=f"dept-{dept.value}-{county or 'city'}", name=f"{dept.value}会签人", role=Role.department,
-                 county=county, department=dept)
+    return Actor(
+        user_id=f"dept-{dept.value}-{county or 'city'}",
+        name=f"{dept.value}会签人",
+        role=Role.department,
+        county=county,
+        department=dept,
+    )
 
 
 def inspector() -> Actor:

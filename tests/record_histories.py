@@ -84,7 +84,9 @@ async def view(h: WorkflowHandle) -> ApplicationView:
     return await h.query(ApplicationWorkflow.view, ViewRequest())
 
 
-async def until(h: WorkflowHandle, predicate: Callable[[ApplicationView], bool], seconds: float = 30) -> ApplicationView:
+async def until(
+    h: WorkflowHandle, predicate: Callable[[ApplicationView], bool], seconds: float = 30
+) -> ApplicationView:
     for _ in range(int(seconds * 20)):
         v = await view(h)
         if predicate(v):
@@ -166,7 +168,8 @@ async def objection_upheld(client: Client, queue: str) -> Recorded:
     await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), shanghai_today()))
     r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("张三", "13800000000", "场地面积不实"))
     await h.execute_update(
-        ApplicationWorkflow.record_finding, FindingAct(reviewer(), r.objection_id or "", True, "经实地核查，场地面积不足")
+        ApplicationWorkflow.record_finding,
+        FindingAct(reviewer(), r.objection_id or "", True, "经实地核查，场地面积不足"),
     )
     expect(h, Stage.rejected, (await h.result()).state)
     return {"objection_upheld": h}
@@ -234,9 +237,20 @@ async def notice_replanned(env: WorkflowEnvironment, queue: str, overrides: Path
     await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(), d))
     year = first.last_day.year
     days_off = [x for x in _weekdays(year) if not base.is_working_day(x)] + [first.last_day]
-    overrides.write_text(json.dumps({"years": {str(year): {
-        "confirmed": True, "source": "golden history arrangement",
-        "days_off": sorted({x.isoformat() for x in days_off}), "workdays": []}}}))  # fmt: skip
+    overrides.write_text(
+        json.dumps(
+            {
+                "years": {
+                    str(year): {
+                        "confirmed": True,
+                        "source": "golden history arrangement",
+                        "days_off": sorted({x.isoformat() for x in days_off}),
+                        "workdays": [],
+                    }
+                }
+            }
+        )
+    )
     await skip_to(env, first.ends_at + timedelta(minutes=1))
     v = await until(h, lambda v: v.notice is not None and v.notice.confirmed)
     await skip_to(env, v.notice.ends_at + timedelta(minutes=1))  # type: ignore[union-attr]

@@ -39,9 +39,20 @@ def cal_2027() -> WorkingDayCalendar:
 
 @pytest.mark.parametrize(
     "d",
-    [date(2025, 1, 26), date(2025, 2, 8), date(2025, 4, 27), date(2025, 9, 28), date(2025, 10, 11),
-     date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9), date(2026, 9, 20),
-     date(2026, 10, 10), date(2026, 3, 9)],
+    [
+        date(2025, 1, 26),
+        date(2025, 2, 8),
+        date(2025, 4, 27),
+        date(2025, 9, 28),
+        date(2025, 10, 11),
+        date(2026, 1, 4),
+        date(2026, 2, 14),
+        date(2026, 2, 28),
+        date(2026, 5, 9),
+        date(2026, 9, 20),
+        date(2026, 10, 10),
+        date(2026, 3, 9),
+    ],
 )
 def test_working_days(cal: WorkingDayCalendar, d: date) -> None:
     assert cal.is_working_day(d)
@@ -49,9 +60,17 @@ def test_working_days(cal: WorkingDayCalendar, d: date) -> None:
 
 @pytest.mark.parametrize(
     "d",
-    [*(date(2026, 2, 16) + timedelta(days=i) for i in range(8)),  # 02-16 .. 02-23
-     date(2026, 1, 1), date(2026, 1, 2), date(2026, 5, 5), date(2026, 10, 7),
-     date(2025, 1, 28), date(2025, 10, 8), date(2026, 3, 7), date(2026, 3, 8)],
+    [
+        *(date(2026, 2, 16) + timedelta(days=i) for i in range(8)),  # 02-16 .. 02-23
+        date(2026, 1, 1),
+        date(2026, 1, 2),
+        date(2026, 5, 5),
+        date(2026, 10, 7),
+        date(2025, 1, 28),
+        date(2025, 10, 8),
+        date(2026, 3, 7),
+        date(2026, 3, 8),
+    ],
 )
 def test_non_working_days(cal: WorkingDayCalendar, d: date) -> None:
     assert not cal.is_working_day(d)

@@ -43,9 +43,16 @@ CALL_TIMEOUT = 15.0  # one attempt of a call; a dead worker makes it time out, a
 PIPELINE_TIMEOUT = 180.0  # the whole drive, kill and restart included (application activities time out after 10 s)
 UPDATES_PER_APPLICATION = 7
 EXPECTED_ACTS = [
-    Act.declare, Act.county_review_pass, Act.city_review_pass, Act.publicize, Act.close_notice,
-    Act.co_sign, Act.co_sign, Act.co_sign, Act.award,
-]  # fmt: skip
+    Act.declare,
+    Act.county_review_pass,
+    Act.city_review_pass,
+    Act.publicize,
+    Act.close_notice,
+    Act.co_sign,
+    Act.co_sign,
+    Act.co_sign,
+    Act.award,
+]
 RETRYABLE = (asyncio.TimeoutError, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowQueryFailedError)
 
 
@@ -186,7 +193,9 @@ async def test_killed_worker_restarts_and_every_act_is_projected_once(dev_env, d
             events = s.exec(
                 select(models.ApplicationEvent).where(models.ApplicationEvent.application_id == decl.application_id)
             ).all()
-            inbox = s.exec(select(models.Notification).where(models.Notification.application_id == decl.application_id)).all()
+            inbox = s.exec(
+                select(models.Notification).where(models.Notification.application_id == decl.application_id)
+            ).all()
         events = sorted(events, key=lambda e: e.seq)
         assert len(events) == len(v.acts)
         assert [e.seq for e in events] == [a.seq for a in v.acts]  # 1..n, contiguous, each once
@@ -200,6 +209,12 @@ async def test_killed_worker_restarts_and_every_act_is_projected_once(dev_env, d
 
 def _notice(decl, act: Act) -> NotifyRequest:
     return NotifyRequest(
-        application_id=decl.application_id, seq=0, act=act, state=Stage.declared, level=decl.level,
-        county=decl.county, institution_name=decl.institution.name, reason="",
-    )  # fmt: skip
+        application_id=decl.application_id,
+        seq=0,
+        act=act,
+        state=Stage.declared,
+        level=decl.level,
+        county=decl.county,
+        institution_name=decl.institution.name,
+        reason="",
+    )

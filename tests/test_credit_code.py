@@ -48,7 +48,7 @@ def test_any_single_change_invalidates(body):
         for ch in ALPHABET:
             if ch == code[pos]:
                 continue
-            mutated = code[:pos] + ch + code[pos + 1:]
+            mutated = code[:pos] + ch + code[pos + 1 :]
             assert not is_valid_credit_code(mutated), (pos, mutated)
 
 
@@ -68,7 +68,7 @@ def test_wrong_length(bad):
 @pytest.mark.parametrize("letter", list("IOZSV"))
 def test_forbidden_letters(letter):
     for pos in (0, 10, 17):
-        bad = PUBLISHED[:pos] + letter + PUBLISHED[pos + 1:]
+        bad = PUBLISHED[:pos] + letter + PUBLISHED[pos + 1 :]
         with pytest.raises(CreditCodeError) as ei:
             validate_credit_code(bad)
         assert ei.value.code == "charset"

@@ -26,10 +26,26 @@ def test_a_good_city_level_gig_market_passes():
         (InstitutionType.township_platform, dict(staff_count=5, budget_funded=False), "township_budget_funded"),
         (InstitutionType.village_platform, dict(staff_count=0), "village_staff_min_1"),
         (InstitutionType.gig_market, dict(premises_area_m2=499.9), "gig_market_area_min_500"),
-        (InstitutionType.training, dict(training_pass_rate=94.9, trainee_satisfaction=99, assessments_last_3_years=["优秀"]), "training_pass_rate_min_95"),
-        (InstitutionType.training, dict(training_pass_rate=99, trainee_satisfaction=90, assessments_last_3_years=["优秀"]), "training_satisfaction_min_95"),
-        (InstitutionType.training, dict(training_pass_rate=99, trainee_satisfaction=99, assessments_last_3_years=["优秀", "良好"]), "training_assessments_excellent"),
-        (InstitutionType.training, dict(training_pass_rate=99, trainee_satisfaction=99), "training_assessments_excellent"),
+        (
+            InstitutionType.training,
+            dict(training_pass_rate=94.9, trainee_satisfaction=99, assessments_last_3_years=["优秀"]),
+            "training_pass_rate_min_95",
+        ),
+        (
+            InstitutionType.training,
+            dict(training_pass_rate=99, trainee_satisfaction=90, assessments_last_3_years=["优秀"]),
+            "training_satisfaction_min_95",
+        ),
+        (
+            InstitutionType.training,
+            dict(training_pass_rate=99, trainee_satisfaction=99, assessments_last_3_years=["优秀", "良好"]),
+            "training_assessments_excellent",
+        ),
+        (
+            InstitutionType.training,
+            dict(training_pass_rate=99, trainee_satisfaction=99),
+            "training_assessments_excellent",
+        ),
     ],
 )
 def test_each_failing_condition_is_refused_by_name(kind, fields, code):
@@ -44,7 +60,10 @@ def test_each_failing_condition_is_refused_by_name(kind, fields, code):
         (InstitutionType.township_platform, dict(staff_count=5, budget_funded=True)),
         (InstitutionType.village_platform, dict(staff_count=1)),
         (InstitutionType.gig_market, dict(premises_area_m2=500)),
-        (InstitutionType.training, dict(training_pass_rate=95, trainee_satisfaction=95, assessments_last_3_years=["优秀"] * 3)),
+        (
+            InstitutionType.training,
+            dict(training_pass_rate=95, trainee_satisfaction=95, assessments_last_3_years=["优秀"] * 3),
+        ),
         (InstitutionType.hr_agency, dict(staff_count=None, premises_area_m2=None)),
     ],
 )
@@ -64,5 +83,10 @@ def test_city_level_needs_the_county_title():
 def test_general_rules_name_their_fields():
     inst = institution(Level.city, credit_code="91350100M000100Y44", phone="12345", founded_on=date(2027, 1, 1))
     problems = declaration_problems(Level.city, "北京市", inst, TODAY)
-    assert {p.field for p in problems} == {"county", "institution.credit_code", "institution.phone", "institution.founded_on"}
+    assert {p.field for p in problems} == {
+        "county",
+        "institution.credit_code",
+        "institution.phone",
+        "institution.founded_on",
+    }
     assert any("应为 3" in p.message for p in problems)

@@ -27,12 +27,17 @@ from tests.factory import bureau, declaration, reviewer
 
 T0 = datetime(2026, 5, 11, 9, 30, tzinfo=UTC)
 NOTICE = NoticeWindow(
-    published_on=T0.date(), first_day=T0.date(), last_day=T0.date() + timedelta(days=6),
-    ends_at=T0 + timedelta(days=7), confirmed=True,
-)  # fmt: skip
+    published_on=T0.date(),
+    first_day=T0.date(),
+    last_day=T0.date() + timedelta(days=6),
+    ends_at=T0 + timedelta(days=7),
+    confirmed=True,
+)
 
 
-def projection(decl: Declaration, seq: int, act: Act, state: Stage, objections: list[Objection] | None = None) -> Projection:
+def projection(
+    decl: Declaration, seq: int, act: Act, state: Stage, objections: list[Objection] | None = None
+) -> Projection:
     actor = reviewer() if act in (Act.city_review_pass, Act.publicize, Act.dismiss_objection) else bureau()
     return Projection(
         application_id=decl.application_id,
@@ -47,7 +52,9 @@ def projection(decl: Declaration, seq: int, act: Act, state: Stage, objections: 
         state=state,
         notice=NOTICE if state == Stage.publicized else None,
         flagged=False,
-        act=ActRecord(seq=seq, act=act, actor=actor, at=T0 + timedelta(minutes=seq), reason=f"act {seq}", state_after=state),
+        act=ActRecord(
+            seq=seq, act=act, actor=actor, at=T0 + timedelta(minutes=seq), reason=f"act {seq}", state_after=state
+        ),
         objections=objections or [],
     )
 
@@ -128,7 +135,10 @@ def test_registering_the_same_objection_twice_keeps_one_row(database_url):
     results = [run(read_model.register_objection, registration) for _ in range(2)]
     stored = rows(database_url, models.Objection, decl.application_id)
     assert [(o.id, o.content, o.upheld) for o in stored] == [(objection.objection_id, "场地面积不实", None)]
-    assert results == [Registered(objection.objection_id, created=True), Registered(objection.objection_id, created=False)]
+    assert results == [
+        Registered(objection.objection_id, created=True),
+        Registered(objection.objection_id, created=False),
+    ]
 
 
 def test_a_finding_projected_twice_updates_the_one_objection(database_url):
@@ -149,9 +159,15 @@ def test_notifying_the_same_act_twice_delivers_once(database_url):
     notify = NotifyActivities(database_url, ChannelSettings())
     decl = declaration(Level.city)
     request = NotifyRequest(
-        application_id=decl.application_id, seq=5, act=Act.close_notice, state=Stage.publicized,
-        level=decl.level, county=decl.county, institution_name=decl.institution.name, reason="公示期满无异议",
-    )  # fmt: skip
+        application_id=decl.application_id,
+        seq=5,
+        act=Act.close_notice,
+        state=Stage.publicized,
+        level=decl.level,
+        county=decl.county,
+        institution_name=decl.institution.name,
+        reason="公示期满无异议",
+    )
     expected = len(recipients(request))
     assert expected == 3  # the county bureau, the city reviewers and the departments who must co-sign
     results = [run(notify.notify, request) for _ in range(2)]

@@ -59,8 +59,16 @@ def test_every_label_of_every_kind_is_chinese(kind: str) -> None:
 
 def test_notice_words() -> None:
     assert [label(s) for s in Stage] == [
-        "已申报", "县级审核通过", "市级评审通过", "公示中", "已公布", "已授牌", "已撤销", "未通过", "已撤回",
-    ]  # fmt: skip
+        "已申报",
+        "县级审核通过",
+        "市级评审通过",
+        "公示中",
+        "已公布",
+        "已授牌",
+        "已撤销",
+        "未通过",
+        "已撤回",
+    ]
     assert STAGES["returned"] == "退回补正"
     assert label(Act.uphold_objection) == "异议调查核实（属实）"
     assert label(Act.dismiss_objection) == "异议调查核实（不属实）"
@@ -80,8 +88,11 @@ def test_notice_words() -> None:
     )
     assert REFUSAL_KINDS["ActNotAllowed"] == "当前状态不允许此操作"
     assert [FILING_STATES[s] for s in ("open", "overdue", "filed_on_time", "filed_late")] == [
-        "待备案", "已逾期", "按时备案", "逾期备案",
-    ]  # fmt: skip
+        "待备案",
+        "已逾期",
+        "按时备案",
+        "逾期备案",
+    ]
 
 
 def test_plain_values_and_other_enums_by_class_name() -> None:

@@ -135,7 +135,9 @@ def test_findings_need_a_pending_objection():
     assert refusal(f, Act.uphold_objection) is not None
 
 
-@pytest.mark.parametrize("order", [list(Department), list(reversed(Department)), [Department.drc, Department.hrss, Department.civil_affairs]])
+@pytest.mark.parametrize(
+    "order", [list(Department), list(reversed(Department)), [Department.drc, Department.hrss, Department.civil_affairs]]
+)
 def test_three_departments_co_sign_in_any_order(order):
     f = publicized(open_=False, notice_closed=True)
     for i, d in enumerate(order):
@@ -166,7 +168,7 @@ def test_no_withdrawal_once_the_notice_closed():
 def test_machine_states_are_the_shared_stage_enum():
     assert {s.value for s in ApplicationMachine.states} == set(Stage)
     assert {s.value for s in ApplicationMachine.final_states} == {Stage.rejected, Stage.withdrawn, Stage.revoked}
-    assert FINAL_STAGES == {Stage.rejected, Stage.withdrawn, Stage.revoked}
+    assert {Stage.rejected, Stage.withdrawn, Stage.revoked} == FINAL_STAGES
 
 
 def test_every_machine_event_is_an_act():

@@ -48,7 +48,9 @@ def test_an_empty_database_is_migrated_to_exactly_the_models(empty_url):
     assert at_head(empty_url)
     assert differences(empty_url) == []
     active = {
-        ix["name"]: ix for ix in inspect(get_engine(empty_url)).get_indexes("quota_place") if ix["name"].startswith("uq_")
+        ix["name"]: ix
+        for ix in inspect(get_engine(empty_url)).get_indexes("quota_place")
+        if ix["name"].startswith("uq_")
     }
     for name in ("uq_quota_place_active_slot", "uq_quota_place_active_application"):  # the quota's own guard
         options = active[name]["dialect_options"]  # compare_metadata does not compare the condition
@@ -96,10 +98,16 @@ def test_processes_migrating_an_empty_database_at_once_all_succeed(empty_url):
     start = time.time() + 3  # every process has imported everything by then, and they start together
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     processes = [
-        subprocess.Popen([sys.executable, "-c", MIGRATE_AT, empty_url, str(start)], cwd=ROOT, env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", MIGRATE_AT, empty_url, str(start)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         for _ in range(3)
-    ]  # fmt: skip
+    ]
     outputs = [p.communicate(timeout=120)[0] for p in processes]
     assert [p.returncode for p in processes] == [0, 0, 0], "\n".join(outputs)
     assert at_head(empty_url) and differences(empty_url) == []
@@ -134,10 +142,21 @@ async def test_worker_and_api_started_at_once_on_an_empty_data_dir_both_stay_up(
         "BIAOGAN_TASK_QUEUE": unique("fresh"),
         "BIAOGAN_API_PORT": str(port),
     }
-    api_command = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
-                   "--port", str(port)]  # fmt: skip
+    api_command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     logs = {name: (tmp_path / f"{name}.log").open("w+") for name in ("worker", "api")}
-    worker = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env, stdout=logs["worker"], stderr=subprocess.STDOUT)  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env, stdout=logs["worker"], stderr=subprocess.STDOUT
+    )
     api = subprocess.Popen(api_command, cwd=ROOT, env=env, stdout=logs["api"], stderr=subprocess.STDOUT)
 
     def log() -> str:

@@ -44,12 +44,16 @@ async def test_pending_objection_holds_the_notice_open_past_its_end(skip_env, sq
         await h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "择优"))
         today = (await shanghai_now(skip_env)).date()
         await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), today))
-        r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("赵六", "13600000000", "服务不规范"))
+        r = await h.execute_update(
+            ApplicationWorkflow.lodge_objection, ObjectionAct("赵六", "13600000000", "服务不规范")
+        )
         ends_at = (await view(h)).notice.ends_at
         await skip_to(skip_env, ends_at + timedelta(days=3))
         v = await settle(h, lambda v: v.notice_closed)
         assert not v.notice_closed and v.state == Stage.publicized  # the timer fired, the objection is pending
-        await h.execute_update(ApplicationWorkflow.record_finding, FindingAct(reviewer(), r.objection_id, False, "经调查不属实"))
+        await h.execute_update(
+            ApplicationWorkflow.record_finding, FindingAct(reviewer(), r.objection_id, False, "经调查不属实")
+        )
         v = await settle(h, lambda v: v.notice_closed)
         assert v.notice_closed
         closing = v.acts[-1]

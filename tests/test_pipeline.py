@@ -35,14 +35,23 @@ async def test_city_level_application_runs_the_whole_pipeline(dev_env, database_
         for dept in (Department.civil_affairs, Department.hrss, Department.drc):
             r = await _co_sign_when_open(h, dept)
         assert r.state == Stage.announced
-        r = await h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "LY-2026-001", datetime.now(TZ).date()))
+        r = await h.execute_update(
+            ApplicationWorkflow.award, AwardAct(reviewer(), "LY-2026-001", datetime.now(TZ).date())
+        )
         assert r.state == Stage.plaque_awarded
         v = await view(h)
         assert v.notice and v.notice.last_day == date(2026, 5, 9) and v.notice.confirmed
         assert v.announcement_doc_no == "临人社发〔2026〕1号"
         assert [a.act.value for a in v.acts] == [
-            "declare", "county_review_pass", "city_review_pass", "publicize", "close_notice",
-            "co_sign", "co_sign", "co_sign", "award",
+            "declare",
+            "county_review_pass",
+            "city_review_pass",
+            "publicize",
+            "close_notice",
+            "co_sign",
+            "co_sign",
+            "co_sign",
+            "award",
         ]
         assert v.allowed_acts == [Act.revoke]  # a held title can only be revoked now
         await h.signal(ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.deregistered, "已注销"))
@@ -50,8 +59,12 @@ async def test_city_level_application_runs_the_whole_pipeline(dev_env, database_
         assert outcome.state == Stage.revoked
     with session_for(database_url) as s:
         row = s.get(models.Application, decl.application_id)
-        events = s.exec(select(models.ApplicationEvent).where(models.ApplicationEvent.application_id == decl.application_id)).all()
-        inbox = s.exec(select(models.Notification).where(models.Notification.application_id == decl.application_id)).all()
+        events = s.exec(
+            select(models.ApplicationEvent).where(models.ApplicationEvent.application_id == decl.application_id)
+        ).all()
+        inbox = s.exec(
+            select(models.Notification).where(models.Notification.application_id == decl.application_id)
+        ).all()
     assert row.state == Stage.revoked and row.notice_last_day == date(2026, 5, 9)
     events = sorted(events, key=lambda e: e.seq)
     assert [e.seq for e in events] == list(range(1, 11))

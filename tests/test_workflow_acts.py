@@ -112,8 +112,11 @@ async def test_every_act_records_who_role_when_why(worker, dev_env):
     assert outcome.state == Stage.rejected
     last = outcome.acts[-1]
     assert (last.act, last.actor.role.value, last.actor.county, last.reason) == (
-        Act.county_review_fail, "county_bureau", "兰山区", "场所面积不足",
-    )  # fmt: skip
+        Act.county_review_fail,
+        "county_bureau",
+        "兰山区",
+        "场所面积不足",
+    )
     assert last.at.tzinfo is not None and last.state_after == Stage.rejected
 
 
@@ -133,7 +136,9 @@ async def test_objection_dismissed_then_upheld(worker, dev_env):
     err = await refused(h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, first, True, "again")))
     assert err.type == "ActNotAllowed" and "already has a finding" in err.message
     r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("李四", "13900000000", "存在违规收费"))
-    r = await h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, r.objection_id, True, "查实违规收费"))
+    r = await h.execute_update(
+        ApplicationWorkflow.record_finding, FindingAct(owner, r.objection_id, True, "查实违规收费")
+    )
     assert r.state == Stage.rejected
     outcome = await h.result()
     assert outcome.acts[-1].reason == "查实违规收费" and outcome.acts[-1].act == Act.uphold_objection
@@ -146,7 +151,9 @@ async def test_late_objection_is_refused_with_the_window_end(worker, dev_env):
     h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
     await to_publicized(h)
     await until(h, lambda v: v.notice_closed)
-    err = await refused(h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("王五", "13700000000", "迟到")))
+    err = await refused(
+        h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("王五", "13700000000", "迟到"))
+    )
     assert err.type == "ActNotAllowed" and "2026-05-10T00:00:00+08:00" in err.message
 
 
@@ -155,11 +162,17 @@ async def test_co_sign_refuses_duplicates_other_documents_and_wrong_level(worker
     await to_publicized(h)
     await until(h, lambda v: v.notice_closed)
     await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), "临人社发〔2026〕9号"))
-    err = await refused(h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), "临人社发〔2026〕9号")))
+    err = await refused(
+        h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), "临人社发〔2026〕9号"))
+    )
     assert err.type == "ActNotAllowed" and "already co-signed" in err.message
     err = await refused(h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.hrss), "另一号")))
     assert err.type == "InvalidInput" and "临人社发〔2026〕9号" in err.message
-    err = await refused(h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.hrss, "兰山区"), "临人社发〔2026〕9号")))
+    err = await refused(
+        h.execute_update(
+            ApplicationWorkflow.co_sign, CoSignAct(department(Department.hrss, "兰山区"), "临人社发〔2026〕9号")
+        )
+    )
     assert err.type == "Forbidden"
     v = await view(h)
     assert [s.department for s in v.signatures] == [Department.drc] and v.state == Stage.publicized
@@ -173,7 +186,9 @@ async def test_award_checks_its_date(worker, dev_env):
         await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(d), "临人社发〔2026〕9号"))
     v = await view(h)
     assert v.state == Stage.announced and v.announcement_doc_no == "临人社发〔2026〕9号"
-    err = await refused(h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "P", v.announced_on - timedelta(days=1))))
+    err = await refused(
+        h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "P", v.announced_on - timedelta(days=1)))
+    )
     assert err.type == "InvalidInput" and err.details[0]["field"] == "awarded_on"
     err = await refused(h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "", v.announced_on)))
     assert err.details[0]["field"] == "plaque_no"
@@ -201,14 +216,18 @@ async def test_county_title_revocation_flags_the_city_application(worker, dev_en
     await to_awarded(hc, Level.county)
     hy = await start(dev_env.client, worker.settings.task_queue, city_app)
     await hy.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
-    await hc.signal(ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.false_materials, "申报材料虚假"))
+    await hc.signal(
+        ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.false_materials, "申报材料虚假")
+    )
     assert (await hc.result()).state == Stage.revoked
     v = await until(hy, lambda v: v.flags)
     assert "申报材料虚假" in v.flags[0] and v.state == Stage.county_reviewed
     assert v.acts[-1].act == Act.flag
     with session_for(worker.settings.database_url) as s:
         row = s.get(models.Application, city_app.application_id)
-        recall = s.exec(select(models.Notification).where(models.Notification.application_id == county_app.application_id)).all()
+        recall = s.exec(
+            select(models.Notification).where(models.Notification.application_id == county_app.application_id)
+        ).all()
     assert row.flagged
     assert any("收回奖牌" in n.subject for n in recall)
 
@@ -241,5 +260,7 @@ async def test_reviewers_score_once_each_within_range(worker, dev_env):
     err = await refused(h.execute_update(ApplicationWorkflow.score, ScoreAct(bureau(), "县里不评分", written=60)))
     assert err.type == "Forbidden"
     v = await view(h)
-    assert [(s.reviewer.user_id, s.written, s.defence, s.field_inspection) for s in v.scores] == [("reviewer-1", 88.5, 90, None)]
+    assert [(s.reviewer.user_id, s.written, s.defence, s.field_inspection) for s in v.scores] == [
+        ("reviewer-1", 88.5, 90, None)
+    ]
     assert v.acts[-1].act == Act.score and v.acts[-1].details == {"written": "88.5", "defence": "90"}

@@ -97,7 +97,11 @@ class ApplicationWorkflow(ApplicationRules):
     async def run(self, decl: Declaration) -> ApplicationOutcome:
         problems = declaration_problems(decl.level, decl.county, decl.institution, self._today())
         if problems:
-            raise refuse(RefusalKind.invalid_input, "; ".join(p.message for p in problems), problems=[p.__dict__ for p in problems])
+            raise refuse(
+                RefusalKind.invalid_input,
+                "; ".join(p.message for p in problems),
+                problems=[p.__dict__ for p in problems],
+            )
         refused = authority_refusal(Act.declare, decl.actor, decl.level, decl.county)
         if refused:
             raise refuse(RefusalKind.forbidden, refused)
@@ -107,7 +111,10 @@ class ApplicationWorkflow(ApplicationRules):
             self._declared = True
         while self._facts.state not in FINAL:
             await workflow.wait_condition(
-                lambda: self._facts.state in FINAL or (self._facts.state == Stage.publicized and not self._facts.notice_closed)
+                lambda: (
+                    self._facts.state in FINAL
+                    or (self._facts.state == Stage.publicized and not self._facts.notice_closed)
+                )
             )
             if self._facts.state == Stage.publicized:
                 await self._run_notice()
@@ -124,7 +131,7 @@ class ApplicationWorkflow(ApplicationRules):
                     await workflow.wait_condition(
                         lambda: self._replan_requested or self._facts.state != Stage.publicized, timeout=remaining
                     )
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
             if self._facts.state != Stage.publicized:
                 return
@@ -163,15 +170,21 @@ class ApplicationWorkflow(ApplicationRules):
     # ---- updates ---------------------------------------------------------------------------------
     @workflow.update
     async def county_review(self, act: ReviewAct) -> ActResult:
-        return await self._perform(self._review_act(act, Act.county_review_pass, Act.county_review_fail), act.actor, act.opinion)
+        return await self._perform(
+            self._review_act(act, Act.county_review_pass, Act.county_review_fail), act.actor, act.opinion
+        )
 
     @county_review.validator
     def _validate_county_review(self, act: ReviewAct) -> None:
-        self._check(self._review_act(act, Act.county_review_pass, Act.county_review_fail), act.actor, opinion=act.opinion)
+        self._check(
+            self._review_act(act, Act.county_review_pass, Act.county_review_fail), act.actor, opinion=act.opinion
+        )
 
     @workflow.update
     async def city_review(self, act: ReviewAct) -> ActResult:
-        return await self._perform(self._review_act(act, Act.city_review_pass, Act.city_review_fail), act.actor, act.opinion)
+        return await self._perform(
+            self._review_act(act, Act.city_review_pass, Act.city_review_fail), act.actor, act.opinion
+        )
 
     @city_review.validator
     def _validate_city_review(self, act: ReviewAct) -> None:
@@ -191,7 +204,11 @@ class ApplicationWorkflow(ApplicationRules):
     def _validate_publicize(self, act: PublicizeAct) -> None:
         self._check(Act.publicize, act.actor)
         if act.published_on > self._today():
-            raise refuse(RefusalKind.invalid_input, f"published_on {act.published_on} is in the future (today is {self._today()})", field="published_on")
+            raise refuse(
+                RefusalKind.invalid_input,
+                f"published_on {act.published_on} is in the future (today is {self._today()})",
+                field="published_on",
+            )
 
     @workflow.update
     async def lodge_objection(self, act: ObjectionAct) -> ActResult:
@@ -260,7 +277,12 @@ class ApplicationWorkflow(ApplicationRules):
             self._check_co_sign(act)
             assert act.actor.department is not None
             self._signatures.append(
-                Signature(department=act.actor.department, document_no=act.document_no, signed_at=workflow.now(), actor=act.actor)
+                Signature(
+                    department=act.actor.department,
+                    document_no=act.document_no,
+                    signed_at=workflow.now(),
+                    actor=act.actor,
+                )
             )
             result = await self._apply(
                 Act.co_sign, act.actor, act.reason, department=act.actor.department.value, document_no=act.document_no
@@ -451,7 +473,7 @@ class ApplicationWorkflow(ApplicationRules):
                 workflow.logger.warning("could not flag %s: %s", workflow_id, e)
 
 
-def _institution_json(decl: Declaration) -> dict:
+def _institution_json(decl: Declaration) -> dict[str, object]:
     i = decl.institution
     out = {k: v for k, v in i.__dict__.items()}
     for k in ("founded_on", "county_title_date"):

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         role_for,
     )
 
+
 class ApplicationRules:
     """Checks over the workflow's own state; mixed into ApplicationWorkflow."""
 
@@ -60,9 +61,9 @@ class ApplicationRules:
         """Acts open to people now; without a department, co_sign counts if any department may still sign."""
         self._facts.now = workflow.now()
         allowed = dict.fromkeys(self._procedure.allowed(department))
-        if department is None and self._facts.notice_closed and self._facts.state == Stage.publicized:
-            if any(Act.co_sign in self._procedure.allowed(d) for d in Department):
-                allowed[Act.co_sign] = None
+        closed_notice = self._facts.notice_closed and self._facts.state == Stage.publicized
+        if department is None and closed_notice and any(Act.co_sign in self._procedure.allowed(d) for d in Department):
+            allowed[Act.co_sign] = None
         return [a for a in allowed if role_for(a, self._decl.level) != Role.system]
 
     def _refusal(self, act: Act, actor: Actor) -> str | None:
@@ -146,7 +147,11 @@ class ApplicationRules:
         self._check(Act.score, act.actor, opinion=act.opinion)
         marks = {"written": act.written, "defence": act.defence, "field_inspection": act.field_inspection}
         if all(v is None for v in marks.values()):
-            raise refuse(RefusalKind.invalid_input, "at least one of written, defence, field_inspection must be scored", field="written")
+            raise refuse(
+                RefusalKind.invalid_input,
+                "at least one of written, defence, field_inspection must be scored",
+                field="written",
+            )
         for name, value in marks.items():
             if value is not None and not 0 <= value <= 100:
                 raise refuse(RefusalKind.invalid_input, f"{name} must be between 0 and 100, got {value:g}", field=name)

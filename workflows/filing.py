@@ -41,7 +41,9 @@ with workflow.unsafe.imports_passed_through():
     from state.domain import COUNTIES, Actor, Role
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
-RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=2))
+RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=2)
+)
 
 
 def _local(moment: datetime) -> str:
@@ -119,7 +121,9 @@ class FilingDeadlineWorkflow:
                     return
                 self._escalations += 1
                 self._last_escalation = self._today()
-                self._notices.append(SentNotice("escalation", self._escalations, plan.next_escalation_at, workflow.now()))
+                self._notices.append(
+                    SentNotice("escalation", self._escalations, plan.next_escalation_at, workflow.now())
+                )
                 await self._notify(
                     "filing_escalation",
                     f"escalation:{self._escalations}",
@@ -161,7 +165,10 @@ class FilingDeadlineWorkflow:
             self._notices.append(SentNotice("reminder", r.offset, r.at, workflow.now(), skipped=r is not latest))
         remaining = "今天是截止前最后一个工作日。" if latest.offset == 0 else f"距截止还有{latest.offset}个工作日。"
         await self._notify(
-            "filing_reminder", f"reminder:{latest.offset}", [Recipient(Role.county_bureau, self._start.county)], remaining=remaining
+            "filing_reminder",
+            f"reminder:{latest.offset}",
+            [Recipient(Role.county_bureau, self._start.county)],
+            remaining=remaining,
         )
         await self._project()
 
@@ -243,7 +250,9 @@ class FilingDeadlineWorkflow:
             raise refuse(RefusalKind.invalid_input, "the digest of the reviewed draft is required", field="digest")
 
     # ---- effects ---------------------------------------------------------------------------------
-    async def _record(self, kind: str, actor: Actor, digest: str, filed_at: datetime, reason: str, note: str) -> FilingResult:
+    async def _record(
+        self, kind: str, actor: Actor, digest: str, filed_at: datetime, reason: str, note: str
+    ) -> FilingResult:
         plan = self._current_plan()
         recorded = await workflow.execute_activity_method(
             FilingActivities.record_filing_version,
@@ -313,13 +322,21 @@ class FilingDeadlineWorkflow:
             key=f"{workflow.info().workflow_id}:{suffix}",  # unique per filing: its workflow id
             template=template,
             recipients=to,
-            params={"county": start.county, "year": str(start.year), "deadline": f"{plan.deadline_day:%Y年%m月%d日}24时", **params},
+            params={
+                "county": start.county,
+                "year": str(start.year),
+                "deadline": f"{plan.deadline_day:%Y年%m月%d日}24时",
+                **params,
+            },
             link_path=f"/api/v1/filings/{start.county}/{start.year}",
             subject_id=workflow.info().workflow_id,
             deadline=plan.deadline_at,
         )
         await workflow.execute_activity_method(
-            NotifyActivities.notify, NotifyRequest(message=message), start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+            NotifyActivities.notify,
+            NotifyRequest(message=message),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
         )
 
     async def _project(self) -> None:

@@ -5,7 +5,6 @@ line with the configuration; it also opens the current year at once when it runs
 and the deadline (a service deployed on 26 November still chases this year's filings).
 """
 
-
 from temporalio import workflow
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -45,5 +44,3 @@ class FilingYearWorkflow:
             except WorkflowAlreadyStartedError:
                 existing.append(workflow_id)
         return FilingYearOutcome(year=year, started=started, already_running=existing)
-
-

@@ -6,7 +6,7 @@ the ``quota_place`` table's partial unique index is the second line of defence.
 """
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -37,9 +37,7 @@ with workflow.unsafe.imports_passed_through():
     from state.domain import COUNTIES, Level, Role
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
-RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
-)
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
 
 def period_problem(act: DefinePeriod) -> ApplicationError | None:
@@ -58,10 +56,6 @@ def period_problem(act: DefinePeriod) -> ApplicationError | None:
     return None
 
 
-
-
-
-
 def quota_workflow_id(period_id: str, level: Level) -> str:
     return f"quota-{period_id}-{level.value}"
 
@@ -74,9 +68,7 @@ def scopes_for(level: Level) -> tuple[str, ...]:
     return (CITY_SCOPE,) if level == Level.city else COUNTIES
 
 
-def reserver_refusal(
-    level: Level, scope: str, role: Role, county: str | None
-) -> str | None:
+def reserver_refusal(level: Level, scope: str, role: Role, county: str | None) -> str | None:
     """Who may reserve places: the city reviewer for the city quota, a county's bureau for its own."""
     if level == Level.city:
         return (
@@ -108,16 +100,13 @@ class QuotaWorkflow:
         self._totals = dict(start.totals)
         self._used = dict(start.used)
         self._seq = start.seq
-        self._as_of = None
+        self._as_of: datetime | None = None
         self._lock = asyncio.Lock()
 
     @workflow.run
     async def run(self, start: QuotaStart) -> None:
         await workflow.wait_condition(
-            lambda: (
-                workflow.info().is_continue_as_new_suggested()
-                and not self._lock.locked()
-            )
+            lambda: workflow.info().is_continue_as_new_suggested() and not self._lock.locked()
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(
@@ -228,9 +217,7 @@ class QuotaWorkflow:
                 field="reason",
             )
         if not act.totals:
-            raise refuse(
-                RefusalKind.invalid_input, "at least one total is required", field="totals"
-            )
+            raise refuse(RefusalKind.invalid_input, "at least one total is required", field="totals")
         known = scopes_for(self._start.level)
         for scope, total in act.totals.items():
             if scope not in known:
@@ -247,9 +234,7 @@ class QuotaWorkflow:
                 )
 
     def _check_reserve(self, act: Reserve) -> None:
-        why = reserver_refusal(
-            self._start.level, act.scope, act.actor.role, act.actor.county
-        )
+        why = reserver_refusal(self._start.level, act.scope, act.actor.role, act.actor.county)
         if why:
             raise refuse(RefusalKind.forbidden, why)
         if act.scope not in self._totals:
@@ -280,15 +265,10 @@ class PeriodWorkflow:
     @workflow.run
     async def run(self, start: PeriodStart) -> None:
         await workflow.wait_condition(
-            lambda: (
-                workflow.info().is_continue_as_new_suggested()
-                and not self._lock.locked()
-            )
+            lambda: workflow.info().is_continue_as_new_suggested() and not self._lock.locked()
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
-        workflow.continue_as_new(
-            PeriodStart(period_id=self._id, current=self._current, seq=self._seq)
-        )
+        workflow.continue_as_new(PeriodStart(period_id=self._id, current=self._current, seq=self._seq))
 
     @workflow.update
     async def define(self, act: DefinePeriod) -> PeriodView:
@@ -299,12 +279,16 @@ class PeriodWorkflow:
             await workflow.execute_activity_method(
                 QuotaActivities.record_period_change,
                 PeriodChangeRecord(
-                    key=f"{workflow.info().workflow_id}-{seq}", old=self._current, new=new,
-                    reason=act.reason.strip(), actor=act.actor, at=workflow.now(),
+                    key=f"{workflow.info().workflow_id}-{seq}",
+                    old=self._current,
+                    new=new,
+                    reason=act.reason.strip(),
+                    actor=act.actor,
+                    at=workflow.now(),
                 ),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,
-            )  # fmt: skip
+            )
             self._seq, self._current = seq, new
             return self.current(PeriodRequest())
 

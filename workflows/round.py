@@ -44,15 +44,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.round_rules import opinion, plan_problems
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
-RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
-)
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
 
 def round_workflow_id(round_id: str) -> str:
     return f"round-{round_id}"
-
-
 
 
 class SelectionFailed(Exception):
@@ -72,9 +68,7 @@ class RoundWorkflow:
         self._nudged = False
         self._attempts = 0
         self._reminded: list[str] = []
-        self._table = RankingTable(
-            round_id=plan.round_id, phase=self._phase, final=False, rows=[]
-        )
+        self._table = RankingTable(round_id=plan.round_id, phase=self._phase, final=False, rows=[])
 
     @workflow.run
     async def run(self, plan: RoundPlan) -> RoundOutcome:
@@ -97,9 +91,7 @@ class RoundWorkflow:
                 self._attempts += 1
                 await self._enter(RoundPhase.reviewing)
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return RoundOutcome(
-            round_id=plan.round_id, ranking=self.ranking(RankingRequest())
-        )
+        return RoundOutcome(round_id=plan.round_id, ranking=self.ranking(RankingRequest()))
 
     # ---- timers ----------------------------------------------------------------------------------
     async def _sleep_until(self, moment: datetime) -> None:
@@ -113,9 +105,7 @@ class RoundWorkflow:
         while workflow.now() < plan.closes_at:
             when = await workflow.execute_activity_method(
                 RoundActivities.plan_reminder,
-                ReminderRequest(
-                    closes_at=plan.closes_at, working_days=plan.reminder_working_days
-                ),
+                ReminderRequest(closes_at=plan.closes_at, working_days=plan.reminder_working_days),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,
             )
@@ -165,9 +155,7 @@ class RoundWorkflow:
             self._nudged = False
 
     # ---- selection -------------------------------------------------------------------------------
-    async def _select(
-        self, actor: Actor, reason: str, published_on: date | None
-    ) -> None:
+    async def _select(self, actor: Actor, reason: str, published_on: date | None) -> None:
         plan = self._plan
         await self._enter(RoundPhase.selecting)
         found = await self._gather()
@@ -249,9 +237,7 @@ class RoundWorkflow:
             retry_policy=RETRY,
         )
 
-    def _tabulate(
-        self, ranked: list[Ranked], found: Candidates, final: bool
-    ) -> RankingTable:
+    def _tabulate(self, ranked: list[Ranked], found: Candidates, final: bool) -> RankingTable:
         rows = [
             RankingRow(
                 rank=r.rank,
@@ -260,10 +246,7 @@ class RoundWorkflow:
                 county=r.candidate.county,
                 weighted_score=round(float(r.score), 4),
                 weighted_score_exact=str(r.score),
-                means={
-                    k: (round(float(v), 4) if v is not None else None)
-                    for k, v in r.means.items()
-                },
+                means={k: (round(float(v), 4) if v is not None else None) for k, v in r.means.items()},
                 reviewers=len(r.candidate.sheets),
                 complete=r.complete,
                 honours=r.candidate.honours,
@@ -273,9 +256,13 @@ class RoundWorkflow:
             for r in ranked
         ]
         return RankingTable(
-            round_id=self._plan.round_id, phase=self._phase, final=final, rows=rows, not_ranked=list(found.not_ranked),
+            round_id=self._plan.round_id,
+            phase=self._phase,
+            final=final,
+            rows=rows,
+            not_ranked=list(found.not_ranked),
             problem=self._table.problem,
-        )  # fmt: skip
+        )
 
     async def _enter(self, phase: RoundPhase) -> None:
         self._phase = phase
@@ -284,13 +271,21 @@ class RoundWorkflow:
         await workflow.execute_activity_method(
             RoundActivities.record_round,
             RoundRecord(
-                round_id=p.round_id, name=p.name, level=p.level, period_id=p.period_id, owner_county=p.owner_county,
-                opens_at=p.opens_at, closes_at=p.closes_at, phase=phase.value, weights=dict(p.weights),
-                created_by=p.created_by.user_id, at=workflow.now(),
+                round_id=p.round_id,
+                name=p.name,
+                level=p.level,
+                period_id=p.period_id,
+                owner_county=p.owner_county,
+                opens_at=p.opens_at,
+                closes_at=p.closes_at,
+                phase=phase.value,
+                weights=dict(p.weights),
+                created_by=p.created_by.user_id,
+                at=workflow.now(),
             ),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
-        )  # fmt: skip
+        )
 
     # ---- messages --------------------------------------------------------------------------------
     @workflow.update
@@ -299,13 +294,9 @@ class RoundWorkflow:
         attempts = self._attempts
         self._close = act
         self._table.problem = ""
-        await workflow.wait_condition(
-            lambda: self._phase == RoundPhase.selected or self._attempts > attempts
-        )
+        await workflow.wait_condition(lambda: self._phase == RoundPhase.selected or self._attempts > attempts)
         if self._phase != RoundPhase.selected:
-            raise refuse(
-                RefusalKind.invalid_input, f"selection could not be made: {self._table.problem}"
-            )
+            raise refuse(RefusalKind.invalid_input, f"selection could not be made: {self._table.problem}")
         return self.ranking(RankingRequest())
 
     @close_review.validator
@@ -344,9 +335,7 @@ class RoundWorkflow:
                 RefusalKind.forbidden,
                 f"a city-level round's review is closed by role 'city_reviewer', not {act.actor.role.value!r}",
             )
-        if p.level == Level.county and (
-            act.actor.role != Role.county_bureau or act.actor.county != p.owner_county
-        ):
+        if p.level == Level.county and (act.actor.role != Role.county_bureau or act.actor.county != p.owner_county):
             raise refuse(
                 RefusalKind.forbidden,
                 f"this county-level round's review is closed by {p.owner_county}'s county bureau",

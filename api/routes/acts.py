@@ -69,7 +69,9 @@ def _review(body: ReviewCreate, actor: Actor, passed: Act, failed: Act) -> tuple
 @router.post("/county-review", response_model=ActOutcome, summary="County review (县级审核)", responses=ACT_RESPONSES)
 async def county_review(application_id: ApplicationId, body: ReviewCreate, actor: CountyBureau, on: WorkflowsDep):
     act, review = _review(body, actor, Act.county_review_pass, Act.county_review_fail)
-    return await on.act(application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.county_review, review))
+    return await on.act(
+        application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.county_review, review)
+    )
 
 
 @router.post("/city-review", response_model=ActOutcome, summary="City review (市级评审)", responses=ACT_RESPONSES)
@@ -97,7 +99,9 @@ async def record_finding(
 ):
     act = Act.uphold_objection if body.upheld else Act.dismiss_objection
     finding = FindingAct(actor=actor, objection_id=objection_id, upheld=body.upheld, finding=body.finding)
-    return await on.act(application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.record_finding, finding))
+    return await on.act(
+        application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.record_finding, finding)
+    )
 
 
 @router.post(
@@ -108,7 +112,9 @@ async def record_finding(
 )
 async def co_sign(application_id: ApplicationId, body: CoSignatureCreate, actor: DepartmentUser, on: WorkflowsDep):
     signature = CoSignAct(actor=actor, document_no=body.document_no)
-    return await on.act(application_id, actor, Act.co_sign, lambda h: h.execute_update(ApplicationWorkflow.co_sign, signature))
+    return await on.act(
+        application_id, actor, Act.co_sign, lambda h: h.execute_update(ApplicationWorkflow.co_sign, signature)
+    )
 
 
 @router.post("/award", response_model=ActOutcome, summary="Award the plaque (授牌)", responses=ACT_RESPONSES)
@@ -117,7 +123,9 @@ async def award(application_id: ApplicationId, body: AwardCreate, actor: LevelOw
     return await on.act(application_id, actor, Act.award, lambda h: h.execute_update(ApplicationWorkflow.award, plaque))
 
 
-@router.post("/withdrawal", response_model=ActOutcome, summary="Withdraw the declaration (撤回)", responses=ACT_RESPONSES)
+@router.post(
+    "/withdrawal", response_model=ActOutcome, summary="Withdraw the declaration (撤回)", responses=ACT_RESPONSES
+)
 async def withdraw(application_id: ApplicationId, body: WithdrawalCreate, actor: CountyBureau, on: WorkflowsDep):
     withdrawal = WithdrawAct(actor=actor, reason=body.reason)
     return await on.act(
@@ -133,7 +141,11 @@ async def withdraw(application_id: ApplicationId, body: WithdrawalCreate, actor:
     responses=ACT_RESPONSES,
 )
 async def revoke(
-    application_id: ApplicationId, body: RevocationCreate, actor: Inspector, client: TemporalClient, settings: SettingsDep
+    application_id: ApplicationId,
+    body: RevocationCreate,
+    actor: Inspector,
+    client: TemporalClient,
+    settings: SettingsDep,
 ):
     """The workflow takes revocation as a signal, which cannot refuse; so it is checked here first, and the
     answer (202) carries the state seen shortly after the signal."""

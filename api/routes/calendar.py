@@ -57,9 +57,13 @@ def working_days(
 )
 def notice_period(
     settings: SettingsDep,
-    published_on: Annotated[CalendarDate | None, Query(description=f"YYYY-MM-DD, {FIRST} to {LAST}; default today")] = None,
+    published_on: Annotated[
+        CalendarDate | None, Query(description=f"YYYY-MM-DD, {FIRST} to {LAST}; default today")
+    ] = None,
 ) -> NoticePeriodPublic:
     p = _calendar(settings).notice_period(
         published_on or today(), days=settings.notice_working_days, end_hour=settings.notice_end_hour
     )
-    return NoticePeriodPublic(first_day=p.first_day, last_day=p.last_day, ends_at=local(p.ends_at), confirmed=p.confirmed)
+    return NoticePeriodPublic(
+        first_day=p.first_day, last_day=p.last_day, ends_at=local(p.ends_at), confirmed=p.confirmed
+    )

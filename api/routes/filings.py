@@ -192,7 +192,9 @@ def _entry(e: FilingEntry) -> EntryPublic:
 def _versions(session: Session, county: str, year: int) -> list[FilingVersion]:
     return list(
         session.exec(
-            select(FilingVersion).where(FilingVersion.county == county, FilingVersion.year == year).order_by(FilingVersion.version)  # type: ignore[arg-type]
+            select(FilingVersion)
+            .where(FilingVersion.county == county, FilingVersion.year == year)
+            .order_by(FilingVersion.version)  # type: ignore[arg-type]
         ).all()
     )
 
@@ -221,7 +223,9 @@ async def _live_status(client: Client, workflow_id: str) -> FilingStatusView | N
         raise from_temporal(e, "filing", renamed={"state": "filing_state"}) from None
 
 
-async def _start(client: Client, task_queue: str, fs: FilingSettings, county: str, year: int, who: str) -> WorkflowHandle:
+async def _start(
+    client: Client, task_queue: str, fs: FilingSettings, county: str, year: int, who: str
+) -> WorkflowHandle:
     try:
         return await client.start_workflow(
             FilingDeadlineWorkflow.run,
@@ -236,8 +240,15 @@ async def _start(client: Client, task_queue: str, fs: FilingSettings, county: st
 
 
 # ---- routes --------------------------------------------------------------------------------------
-@router.get("", response_model=BoardPublic, summary="The city's board: each county's filing for a year", responses=documented(401, 403))
-def board(actor: Reader, session: SessionDep, fs: FilingSettingsDep, year: Annotated[int, Query(ge=2022, le=2100)]) -> BoardPublic:
+@router.get(
+    "",
+    response_model=BoardPublic,
+    summary="The city's board: each county's filing for a year",
+    responses=documented(401, 403),
+)
+def board(
+    actor: Reader, session: SessionDep, fs: FilingSettingsDep, year: Annotated[int, Query(ge=2022, le=2100)]
+) -> BoardPublic:
     deadline_at = _deadline_at(fs, year)
     rows = {r.county: r for r in session.exec(select(FilingStatus).where(FilingStatus.year == year)).all()}
     counties = [c for c in COUNTIES if actor.county is None or c == actor.county]
@@ -255,12 +266,21 @@ def board(actor: Reader, session: SessionDep, fs: FilingSettingsDep, year: Annot
                 escalations_sent=row.escalations_sent if row else 0,
             )
         )
-    counts = {s: sum(1 for r in out if r.state == s) for s in ("not_due", "open", "overdue", "filed_on_time", "filed_late")}
+    counts = {
+        s: sum(1 for r in out if r.state == s) for s in ("not_due", "open", "overdue", "filed_on_time", "filed_late")
+    }
     return BoardPublic(year=year, deadline_at=deadline_at, counts=counts, counties=out)
 
 
-@router.get("/{county}/{year}", response_model=FilingPublic, summary="One county's filing for a year", responses=documented(401, 403, 404, 503))
-async def filing(county: CountyPath, year: Year, actor: Reader, session: SessionDep, fs: FilingSettingsDep, client: TemporalClient) -> FilingPublic:
+@router.get(
+    "/{county}/{year}",
+    response_model=FilingPublic,
+    summary="One county's filing for a year",
+    responses=documented(401, 403, 404, 503),
+)
+async def filing(
+    county: CountyPath, year: Year, actor: Reader, session: SessionDep, fs: FilingSettingsDep, client: TemporalClient
+) -> FilingPublic:
     _in_scope(actor, county)
     view = await _live_status(client, filing_workflow_id(county, year, fs.filing_workflow_prefix))
     row = session.get(FilingStatus, f"{county}:{year}")
@@ -274,7 +294,12 @@ async def filing(county: CountyPath, year: Year, actor: Reader, session: Session
         plan_confirmed=view.plan_confirmed if view else (row.plan_confirmed if row else None),
         reminders=[ReminderPublic(offset=r.offset, at=local(r.at)) for r in view.reminders] if view else [],
         next_escalation_at=local(view.next_escalation_at) if view and view.next_escalation_at else None,
-        notices=[SentPublic(kind=n.kind, label=n.label, planned_at=local(n.planned_at), sent_at=local(n.sent_at), skipped=n.skipped) for n in view.notices]  # type: ignore[arg-type]
+        notices=[
+            SentPublic(
+                kind=n.kind, label=n.label, planned_at=local(n.planned_at), sent_at=local(n.sent_at), skipped=n.skipped
+            )
+            for n in view.notices
+        ]  # type: ignore[arg-type]
         if view
         else [],
         filed_at=local(first.filed_at) if first else None,
@@ -283,38 +308,71 @@ async def filing(county: CountyPath, year: Year, actor: Reader, session: Session
     )
 
 
-@router.get("/{county}/{year}/draft", response_model=DraftPublic, summary="The filing content generated from the records, to review", responses=documented(401, 403, 404))
+@router.get(
+    "/{county}/{year}/draft",
+    response_model=DraftPublic,
+    summary="The filing content generated from the records, to review",
+    responses=documented(401, 403, 404),
+)
 def draft(county: CountyPath, year: Year, actor: Reader, session: SessionDep, fs: FilingSettingsDep) -> DraftPublic:
     _in_scope(actor, county)
     entries = generate_entries(session, county, year)
     return DraftPublic(county=county, year=year, digest=digest_of(entries), entries=[_entry(e) for e in entries])
 
 
-@router.post("/{county}/{year}", status_code=201, response_model=FiledPublic, summary="File the reviewed draft (备案)", responses=documented(401, 403, 404, 409, 503))
+@router.post(
+    "/{county}/{year}",
+    status_code=201,
+    response_model=FiledPublic,
+    summary="File the reviewed draft (备案)",
+    responses=documented(401, 403, 404, 409, 503),
+)
 async def file(
-    county: CountyPath, year: Year, body: FilingCreate, actor: CountyBureau, session: SessionDep, fs: FilingSettingsDep,
-    settings: SettingsDep, client: TemporalClient,
-) -> FiledPublic:  # fmt: skip
+    county: CountyPath,
+    year: Year,
+    body: FilingCreate,
+    actor: CountyBureau,
+    session: SessionDep,
+    fs: FilingSettingsDep,
+    settings: SettingsDep,
+    client: TemporalClient,
+) -> FiledPublic:
     if actor.county != county:
         raise Refusal(403, f"the filing of {county} is made by the county bureau of {county}")
     if body.digest != digest_of(generate_entries(session, county, year)):
         raise Refusal(409, "the records changed since the draft was reviewed: review the new draft and confirm it")
     handle = await _start(client, settings.task_queue, fs, county, year, actor.user_id)
     try:
-        result = await handle.execute_update(FilingDeadlineWorkflow.file, FileAct(actor=actor, digest=body.digest, note=body.note))
+        result = await handle.execute_update(
+            FilingDeadlineWorkflow.file, FileAct(actor=actor, digest=body.digest, note=body.note)
+        )
     except (WorkflowUpdateFailedError, RPCError) as e:
         raise from_temporal(e, "filing", renamed={"state": "filing_state"}) from None
     return FiledPublic(**{**result.__dict__, "state": result.state.value})
 
 
-@router.post("/{county}/{year}/corrections", status_code=201, response_model=FiledPublic, summary="Correct the filing: a new version", responses=documented(401, 403, 404, 409, 503))
-async def correct(county: CountyPath, year: Year, body: CorrectionCreate, actor: CountyBureau, fs: FilingSettingsDep, client: TemporalClient) -> FiledPublic:
+@router.post(
+    "/{county}/{year}/corrections",
+    status_code=201,
+    response_model=FiledPublic,
+    summary="Correct the filing: a new version",
+    responses=documented(401, 403, 404, 409, 503),
+)
+async def correct(
+    county: CountyPath,
+    year: Year,
+    body: CorrectionCreate,
+    actor: CountyBureau,
+    fs: FilingSettingsDep,
+    client: TemporalClient,
+) -> FiledPublic:
     if actor.county != county:
         raise Refusal(403, f"the filing of {county} is corrected by the county bureau of {county}")
     handle = client.get_workflow_handle(filing_workflow_id(county, year, fs.filing_workflow_prefix))
     try:
         result = await handle.execute_update(
-            FilingDeadlineWorkflow.correct, CorrectAct(actor=actor, digest=body.digest, reason=body.reason, note=body.note)
+            FilingDeadlineWorkflow.correct,
+            CorrectAct(actor=actor, digest=body.digest, reason=body.reason, note=body.note),
         )
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
@@ -325,14 +383,35 @@ async def correct(county: CountyPath, year: Year, body: CorrectionCreate, actor:
     return FiledPublic(**{**result.__dict__, "state": result.state.value})
 
 
-@router.post("/{county}/{year}/start", status_code=202, response_model=Accepted, summary="Open a county's filing now (on demand)", responses=documented(401, 403, 409, 503))
-async def start(county: CountyPath, year: Year, actor: CityReviewer, fs: FilingSettingsDep, settings: SettingsDep, client: TemporalClient) -> Accepted:
+@router.post(
+    "/{county}/{year}/start",
+    status_code=202,
+    response_model=Accepted,
+    summary="Open a county's filing now (on demand)",
+    responses=documented(401, 403, 409, 503),
+)
+async def start(
+    county: CountyPath,
+    year: Year,
+    actor: CityReviewer,
+    fs: FilingSettingsDep,
+    settings: SettingsDep,
+    client: TemporalClient,
+) -> Accepted:
     handle = await _start(client, settings.task_queue, fs, county, year, actor.user_id)
     return Accepted(workflow_id=handle.id)
 
 
-@router.post("/{county}/{year}/replan", status_code=202, response_model=Accepted, summary="Recompute reminder dates (after a calendar was loaded)", responses=documented(401, 403, 404, 503))
-async def replan(county: CountyPath, year: Year, actor: CityReviewer, fs: FilingSettingsDep, client: TemporalClient) -> Accepted:
+@router.post(
+    "/{county}/{year}/replan",
+    status_code=202,
+    response_model=Accepted,
+    summary="Recompute reminder dates (after a calendar was loaded)",
+    responses=documented(401, 403, 404, 503),
+)
+async def replan(
+    county: CountyPath, year: Year, actor: CityReviewer, fs: FilingSettingsDep, client: TemporalClient
+) -> Accepted:
     workflow_id = filing_workflow_id(county, year, fs.filing_workflow_prefix)
     try:
         await client.get_workflow_handle(workflow_id).signal(FilingDeadlineWorkflow.replan, ReplanRequest())
@@ -357,7 +436,9 @@ def _form(session: Session, county: str, year: int, version: int | None) -> fili
     return filing_forms.Form(county, year, chosen.version, local(chosen.filed_at), chosen.actor_name, entries)
 
 
-VersionQuery = Annotated[int | None, Query(ge=1, le=10_000, description="a recorded version; default the latest (or the draft)")]
+VersionQuery = Annotated[
+    int | None, Query(ge=1, le=10_000, description="a recorded version; default the latest (or the draft)")
+]
 
 
 @router.get(
@@ -366,10 +447,21 @@ VersionQuery = Annotated[int | None, Query(ge=1, le=10_000, description="a recor
     summary="Attachment 4 (备案表) as XLSX",
     responses={200: {"content": {XLSX: {}}, "description": "the form"}, **documented(401, 403, 404)},
 )
-def form_xlsx(county: CountyPath, year: Year, actor: Reader, session: SessionDep, fs: FilingSettingsDep, version: VersionQuery = None) -> Response:
+def form_xlsx(
+    county: CountyPath,
+    year: Year,
+    actor: Reader,
+    session: SessionDep,
+    fs: FilingSettingsDep,
+    version: VersionQuery = None,
+) -> Response:
     _in_scope(actor, county)
     form = _form(session, county, year, version)
-    return Response(filing_forms.xlsx(form), media_type=XLSX, headers={"Content-Disposition": filing_forms.disposition(form.filename("xlsx"))})
+    return Response(
+        filing_forms.xlsx(form),
+        media_type=XLSX,
+        headers={"Content-Disposition": filing_forms.disposition(form.filename("xlsx"))},
+    )
 
 
 @router.get(
@@ -378,7 +470,14 @@ def form_xlsx(county: CountyPath, year: Year, actor: Reader, session: SessionDep
     summary="Attachment 4 (备案表) as CSV (UTF-8 with BOM)",
     responses={200: {"content": {"text/csv": {}}, "description": "the form"}, **documented(401, 403, 404)},
 )
-def form_csv(county: CountyPath, year: Year, actor: Reader, session: SessionDep, fs: FilingSettingsDep, version: VersionQuery = None) -> Response:
+def form_csv(
+    county: CountyPath,
+    year: Year,
+    actor: Reader,
+    session: SessionDep,
+    fs: FilingSettingsDep,
+    version: VersionQuery = None,
+) -> Response:
     _in_scope(actor, county)
     form = _form(session, county, year, version)
     return Response(

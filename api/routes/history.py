@@ -6,7 +6,7 @@ fired or cancelled. Nothing else of Temporal's bookkeeping is shown.
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from fastapi import APIRouter
 from temporalio.api.common.v1 import Payloads
@@ -41,7 +41,7 @@ async def _decode(converter: DataConverter, payloads: Payloads, kind: type):
 
 
 def _utc(event: HistoryEvent) -> datetime:
-    return event.event_time.ToDatetime(tzinfo=timezone.utc)
+    return event.event_time.ToDatetime(tzinfo=UTC)
 
 
 class _Narrator:
@@ -63,17 +63,25 @@ class _Narrator:
                 act = present.act(record, self.show_objectors)
                 self.out.append(
                     TimelineEvent(
-                        when=act.at, kind="act", act=act.act, actor=act.actor, reason=act.reason,
-                        state_after=act.state_after, details=act.details,
+                        when=act.at,
+                        kind="act",
+                        act=act.act,
+                        actor=act.actor,
+                        reason=act.reason,
+                        state_after=act.state_after,
+                        details=act.details,
                     )
-                )  # fmt: skip
+                )
         elif kind == "activity_task_completed_event_attributes":
             if self.scheduled.get(attrs.scheduled_event_id) == COMPUTE_NOTICE:
                 window = await _decode(self.converter, attrs.result, NoticeWindow)
                 notice = TimelineNotice(
-                    published_on=window.published_on, first_day=window.first_day, last_day=window.last_day,
-                    ends_at=present.local(window.ends_at), confirmed=window.confirmed,
-                )  # fmt: skip
+                    published_on=window.published_on,
+                    first_day=window.first_day,
+                    last_day=window.last_day,
+                    ends_at=present.local(window.ends_at),
+                    confirmed=window.confirmed,
+                )
                 self.out.append(TimelineEvent(when=when, kind="deadline_computed", notice=notice))
         elif kind == "timer_started_event_attributes":
             fires_at = present.local(_utc(event) + attrs.start_to_fire_timeout.ToTimedelta())
@@ -87,7 +95,9 @@ class _Narrator:
             await self._signal(attrs, when)
         elif kind == "workflow_execution_completed_event_attributes":
             outcome = await _decode(self.converter, attrs.result, ApplicationOutcome)
-            self.out.append(TimelineEvent(when=when, kind="closed", state_after=outcome.state, reason="the procedure ended"))
+            self.out.append(
+                TimelineEvent(when=when, kind="closed", state_after=outcome.state, reason="the procedure ended")
+            )
         elif kind in CLOSED_OTHERWISE:
             self.out.append(TimelineEvent(when=when, kind="closed", reason=CLOSED_OTHERWISE[kind]))
 
@@ -96,10 +106,13 @@ class _Narrator:
             request = await _decode(self.converter, attrs.input, RevokeAct)
             self.out.append(
                 TimelineEvent(
-                    when=when, kind="revocation_requested", actor=present.actor(request.actor), reason=request.evidence,
+                    when=when,
+                    kind="revocation_requested",
+                    actor=present.actor(request.actor),
+                    reason=request.evidence,
                     details={"ground": request.reason.value},
                 )
-            )  # fmt: skip
+            )
         elif attrs.signal_name == "replan_notice":
             request = await _decode(self.converter, attrs.input, ReplanNotice)
             self.out.append(TimelineEvent(when=when, kind="replan_requested", reason=request.reason))
@@ -123,7 +136,9 @@ async def history(application_id: ApplicationId, actor: Reader, client: Temporal
     )
 
 
-async def narrate(events: Iterable[HistoryEvent], converter: DataConverter, show_objectors: bool) -> list[TimelineEvent]:
+async def narrate(
+    events: Iterable[HistoryEvent], converter: DataConverter, show_objectors: bool
+) -> list[TimelineEvent]:
     """The domain events told by a workflow history, in order."""
     narrator = _Narrator(converter, show_objectors)
     for event in events:

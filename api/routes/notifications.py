@@ -36,7 +36,9 @@ class NotificationPage(BaseModel):
 
 
 def _addressed_to(actor: Actor):
-    county = Notification.recipient_county == actor.county if actor.county else col(Notification.recipient_county).is_(None)
+    county = (
+        Notification.recipient_county == actor.county if actor.county else col(Notification.recipient_county).is_(None)
+    )
     return and_(Notification.recipient_role == actor.role, county)
 
 
@@ -53,7 +55,9 @@ def _public(n: Notification, read_at: datetime | None) -> NotificationPublic:
     )
 
 
-@router.get("", response_model=NotificationPage, summary="The caller's notifications, newest first", responses=documented(401))
+@router.get(
+    "", response_model=NotificationPage, summary="The caller's notifications, newest first", responses=documented(401)
+)
 def inbox(
     actor: CurrentUser,
     session: SessionDep,
@@ -70,7 +74,9 @@ def inbox(
     unread = session.exec(select(func.count()).select_from(query.where(unread_filter).subquery())).one()
     if unread_only:
         query = query.where(unread_filter)
-    rows = session.exec(query.order_by(col(Notification.created_at).desc(), col(Notification.id).desc()).limit(limit)).all()
+    rows = session.exec(
+        query.order_by(col(Notification.created_at).desc(), col(Notification.id).desc()).limit(limit)
+    ).all()
     return NotificationPage(items=[_public(n, read_at) for n, read_at in rows], unread=unread)
 
 
@@ -80,12 +86,16 @@ def inbox(
     summary="Mark one of the caller's notifications read (repeating it changes nothing)",
     responses=documented(401, 404),
 )
-def mark_read(notification_id: Annotated[int, Path(ge=1, le=2**62)], actor: CurrentUser, session: SessionDep) -> NotificationPublic:
+def mark_read(
+    notification_id: Annotated[int, Path(ge=1, le=2**62)], actor: CurrentUser, session: SessionDep
+) -> NotificationPublic:
     n = session.exec(select(Notification).where(Notification.id == notification_id, _addressed_to(actor))).first()
     if n is None:
         raise Refusal(404, f"notification {notification_id} not found")
     existing = session.exec(
-        select(NotificationRead).where(NotificationRead.notification_id == notification_id, NotificationRead.user_id == actor.user_id)
+        select(NotificationRead).where(
+            NotificationRead.notification_id == notification_id, NotificationRead.user_id == actor.user_id
+        )
     ).first()
     if existing is None:
         existing = NotificationRead(notification_id=notification_id, user_id=actor.user_id, read_at=datetime.now(UTC))
@@ -100,4 +110,3 @@ def mark_read(notification_id: Annotated[int, Path(ge=1, le=2**62)], actor: Curr
                 )
             ).one()
     return _public(n, existing.read_at)
-

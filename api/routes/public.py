@@ -1,6 +1,6 @@
 """What anyone may do without an account: see what is under notice now, and object (异议) to it."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import defer
@@ -25,7 +25,7 @@ MAX_NOTICES = 1000
 
 @router.get("/notices", response_model=NoticeBoard, summary="Everything under public notice now (公示名单)")
 def notices(session: SessionDep) -> NoticeBoard:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = session.exec(
         select(Application)
         .where(Application.state == Stage.publicized, Application.notice_ends_at > now)  # type: ignore[operator]
@@ -48,7 +48,9 @@ def _not_under_notice(application_id: str) -> Refusal:
     dependencies=[Depends(limit_objections)],
     responses=documented(404, 409, 429, 503),
 )
-async def lodge_objection(application_id: ApplicationId, body: ObjectionCreate, client: TemporalClient) -> ObjectionLodged:
+async def lodge_objection(
+    application_id: ApplicationId, body: ObjectionCreate, client: TemporalClient
+) -> ObjectionLodged:
     handle = handle_for(client, application_id)
     try:
         view = await handle.query(ApplicationWorkflow.view, ViewRequest())
@@ -59,7 +61,8 @@ async def lodge_objection(application_id: ApplicationId, body: ObjectionCreate, 
         raise _not_under_notice(application_id)
     try:
         result = await handle.execute_update(
-            ApplicationWorkflow.lodge_objection, ObjectionAct(name=body.name, contact=body.contact, content=body.content)
+            ApplicationWorkflow.lodge_objection,
+            ObjectionAct(name=body.name, contact=body.contact, content=body.content),
         )
     except Exception as e:
         refusal = from_temporal(e, f"application {application_id!r}")

@@ -45,9 +45,7 @@ class PeriodCreate(BaseModel):
 
 class QuotaCreate(BaseModel):
     model_config = STRICT
-    totals: dict[str, int] = Field(
-        description='{"city": 9} for the city level; {county: places} for the county level'
-    )
+    totals: dict[str, int] = Field(description='{"city": 9} for the city level; {county: places} for the county level')
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -55,9 +53,7 @@ class CountyFiguresIn(BaseModel):
     model_config = STRICT
     county: str
     population: float = Field(ge=0, description="resident population (常住人口)")
-    performance: float = Field(
-        ge=0, description="public employment service performance index"
-    )
+    performance: float = Field(ge=0, description="public employment service performance index")
 
 
 class ApportionmentRequest(BaseModel):
@@ -81,9 +77,7 @@ class ApportionmentPreview(BaseModel):
     seats: dict[str, int]
     shares: list[dict[str, Any]]
     working: list[str]
-    example_data_note: str = (
-        "Attachment 1 is not published: figures are the caller's input, never built in"
-    )
+    example_data_note: str = "Attachment 1 is not published: figures are the caller's input, never built in"
 
 
 class QuotaPublic(BaseModel):
@@ -106,9 +100,7 @@ def _period_exists(database_url: str, period_id: str) -> bool:
         return s.get(Period, period_id) is not None
 
 
-async def set_quota(
-    client: Client, task_queue: str, period_id: str, level: Level, act: SetQuota
-) -> QuotaSet:
+async def set_quota(client: Client, task_queue: str, period_id: str, level: Level, act: SetQuota) -> QuotaSet:
     try:
         return await quota_workflows.set_quota(client, task_queue, period_id, level, act)
     except (WorkflowUpdateFailedError, RPCError) as e:
@@ -119,10 +111,7 @@ async def set_quota(
 async def list_periods(_: QuotaReader, settings: SettingsDep) -> list[dict[str, Any]]:
     def rows() -> list[dict[str, Any]]:
         with Session(get_engine(settings.database_url)) as s:
-            return [
-                p.model_dump()
-                for p in s.exec(select(Period).order_by(Period.start_year)).all()
-            ]
+            return [p.model_dump() for p in s.exec(select(Period).order_by(Period.start_year)).all()]
 
     return await run_in_threadpool(rows)
 
@@ -189,14 +178,12 @@ async def get_quota(
     settings: SettingsDep,
 ):
     try:
-        usage = await client.get_workflow_handle_for(
-            QuotaWorkflow.run, quota_workflow_id(period_id, level)
-        ).query(QuotaWorkflow.usage, UsageRequest())
+        usage = await client.get_workflow_handle_for(QuotaWorkflow.run, quota_workflow_id(period_id, level)).query(
+            QuotaWorkflow.usage, UsageRequest()
+        )
     except RPCError as e:
         raise from_temporal(e, f"quota {period_id}/{level.value}") from None
-    used = await run_in_threadpool(
-        live_usage, settings.database_url, period_id, level, list(usage.totals)
-    )
+    used = await run_in_threadpool(live_usage, settings.database_url, period_id, level, list(usage.totals))
     remaining = {k: max(0, v - used.get(k, 0)) for k, v in usage.totals.items()}
     return QuotaPublic(
         period_id=period_id,
@@ -217,10 +204,7 @@ def _apportion(body: ApportionmentRequest):
             rule="unknown_county",
         )
     figures = [
-        CountyFigures(
-            c.county, Fraction(str(c.population)), Fraction(str(c.performance))
-        )
-        for c in body.counties
+        CountyFigures(c.county, Fraction(str(c.population)), Fraction(str(c.performance))) for c in body.counties
     ]
     try:
         return apportion(
@@ -235,13 +219,18 @@ def _apportion(body: ApportionmentRequest):
 
 def _preview(plan) -> ApportionmentPreview:
     shares = [
-        {"county": s.county, "share": float(s.share), "exact": float(s.exact), "floor": s.floor,
-         "remainder": float(s.remainder), "extra": s.extra, "seats": s.seats}
+        {
+            "county": s.county,
+            "share": float(s.share),
+            "exact": float(s.exact),
+            "floor": s.floor,
+            "remainder": float(s.remainder),
+            "extra": s.extra,
+            "seats": s.seats,
+        }
         for s in plan.shares
-    ]  # fmt: skip
-    return ApportionmentPreview(
-        total=plan.total, seats=plan.seats(), shares=shares, working=plan.working()
-    )
+    ]
+    return ApportionmentPreview(total=plan.total, seats=plan.seats(), shares=shares, working=plan.working())
 
 
 @router.post(
@@ -249,9 +238,7 @@ def _preview(plan) -> ApportionmentPreview:
     response_model=ApportionmentPreview,
     summary="Preview a county split (largest remainder)",
 )
-async def preview_apportionment(
-    period_id: PeriodId, body: ApportionmentRequest, _: Admin
-):
+async def preview_apportionment(period_id: PeriodId, body: ApportionmentRequest, _: Admin):
     return _preview(_apportion(body))
 
 
@@ -309,15 +296,11 @@ async def adopt_apportionment(
 async def import_historic_titles(request: Request, _: Admin, settings: SettingsDep):
     body = await request.body()
     if len(body) > 5_000_000:
-        raise Refusal(
-            422, "the file is larger than 5 MB", field="body", rule="too_large"
-        )
+        raise Refusal(422, "the file is larger than 5 MB", field="body", rule="too_large")
     with tempfile.TemporaryDirectory() as d:
         path = FsPath(d) / "upload.csv"
         path.write_bytes(body)
-        report = await run_in_threadpool(
-            import_titles, path, settings.database_url, None
-        )
+        report = await run_in_threadpool(import_titles, path, settings.database_url, None)
     errors = [
         {"line": e.line, "field": e.field, "message": e.message, **({"code": e.code} if e.code else {})}
         for e in report.errors
@@ -330,6 +313,4 @@ async def import_historic_titles(request: Request, _: Admin, settings: SettingsD
             rule="rows",
             errors=errors,
         )
-    return ImportPublic(
-        rows=report.rows, written=report.written, skipped=report.skipped, errors=[]
-    )
+    return ImportPublic(rows=report.rows, written=report.written, skipped=report.skipped, errors=[])

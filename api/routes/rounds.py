@@ -42,18 +42,12 @@ STRICT = ConfigDict(extra="forbid")
 class RoundCreate(BaseModel):
     model_config = STRICT
     round_id: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,60}$", examples=["2027-city-1"])
-    name: str = Field(
-        min_length=1, max_length=100, examples=["2027年度市级就业服务质量标杆机构评定"]
-    )
+    name: str = Field(min_length=1, max_length=100, examples=["2027年度市级就业服务质量标杆机构评定"])
     level: Level
     period_id: str = Field(min_length=1, max_length=40)
-    opens_at: datetime = Field(
-        description="with its offset, e.g. 2027-03-01T09:00:00+08:00"
-    )
+    opens_at: datetime = Field(description="with its offset, e.g. 2027-03-01T09:00:00+08:00")
     closes_at: datetime
-    weights: dict[str, float] = Field(
-        description="written / defence / field_inspection -> weight; adding up to 1"
-    )
+    weights: dict[str, float] = Field(description="written / defence / field_inspection -> weight; adding up to 1")
     reminder_working_days: int = Field(default=3, ge=1, le=30)
     reviewers_required: int = Field(default=1, ge=1, le=50)
 
@@ -61,9 +55,7 @@ class RoundCreate(BaseModel):
 class CloseReviewCreate(BaseModel):
     model_config = STRICT
     reason: str = Field(min_length=1, max_length=1000)
-    published_on: date | None = Field(
-        default=None, description="the joint notice's publication day; today when empty"
-    )
+    published_on: date | None = Field(default=None, description="the joint notice's publication day; today when empty")
 
 
 class ScoreCreate(BaseModel):
@@ -83,19 +75,13 @@ class ScoreOutcome(BaseModel):
 def _may_own(actor: Actor, level: Level, county: str | None) -> str | None:
     if level == Level.city and actor.role != Role.city_reviewer:
         return "city-level rounds are run by role 'city_reviewer'"
-    if level == Level.county and (
-        actor.role != Role.county_bureau or actor.county != county
-    ):
+    if level == Level.county and (actor.role != Role.county_bureau or actor.county != county):
         return f"this county-level round is run by {county}'s county bureau"
     return None
 
 
 def _may_see(actor: Actor, row_level: str, owner_county: str | None) -> bool:
-    return (
-        actor.county is None
-        or row_level == Level.city.value
-        or owner_county == actor.county
-    )
+    return actor.county is None or row_level == Level.city.value or owner_county == actor.county
 
 
 async def _window(client, round_id: str) -> RoundWindow:
@@ -113,18 +99,24 @@ async def _window(client, round_id: str) -> RoundWindow:
     response_model=RoundWindow,
     summary="Create a round and its declaration window",
 )
-async def create_round(
-    body: RoundCreate, actor: LevelOwner, client: TemporalClient, settings: SettingsDep
-):
+async def create_round(body: RoundCreate, actor: LevelOwner, client: TemporalClient, settings: SettingsDep):
     owner = actor.county if body.level == Level.county else None
     why = _may_own(actor, body.level, owner)
     if why:
         raise Refusal(403, why)
     plan = RoundPlan(
-        round_id=body.round_id, name=body.name, level=body.level, period_id=body.period_id, opens_at=body.opens_at,
-        closes_at=body.closes_at, weights=body.weights, created_by=actor, owner_county=owner,
-        reminder_working_days=body.reminder_working_days, reviewers_required=body.reviewers_required,
-    )  # fmt: skip
+        round_id=body.round_id,
+        name=body.name,
+        level=body.level,
+        period_id=body.period_id,
+        opens_at=body.opens_at,
+        closes_at=body.closes_at,
+        weights=body.weights,
+        created_by=actor,
+        owner_county=owner,
+        reminder_working_days=body.reminder_working_days,
+        reviewers_required=body.reviewers_required,
+    )
     problems = plan_problems(plan)
     if problems:
         raise Refusal(422, "; ".join(problems), field="body", rule="round_plan")
@@ -156,9 +148,7 @@ async def create_round(
     "/rounds",
     summary="Rounds (a county's callers see the city's rounds and their own county's)",
 )
-async def list_rounds(
-    actor: RoundReader, settings: SettingsDep
-) -> list[dict[str, Any]]:
+async def list_rounds(actor: RoundReader, settings: SettingsDep) -> list[dict[str, Any]]:
     def rows() -> list[dict[str, Any]]:
         with Session(get_engine(settings.database_url)) as s:
             q = select(EvaluationRound).order_by(EvaluationRound.opens_at.desc())  # type: ignore[attr-defined]
@@ -201,9 +191,7 @@ async def close_review(
     why = _may_own(actor, w.level, w.owner_county)
     if why:
         raise Refusal(403, why)
-    if (
-        w.phase != RoundPhase.reviewing
-    ):  # a round that has selected has ended and takes no update
+    if w.phase != RoundPhase.reviewing:  # a round that has selected has ended and takes no update
         raise Refusal(
             409,
             f"the review can be closed only while the round is reviewing; it is {w.phase.value}",
@@ -211,9 +199,9 @@ async def close_review(
         )
     act = CloseReview(actor=actor, reason=body.reason, published_on=body.published_on)
     try:
-        return await client.get_workflow_handle(
-            round_workflow_id(round_id)
-        ).execute_update(RoundWorkflow.close_review, act)
+        return await client.get_workflow_handle(round_workflow_id(round_id)).execute_update(
+            RoundWorkflow.close_review, act
+        )
     except (WorkflowUpdateFailedError, RPCError) as e:
         raise from_temporal(e, f"round {round_id!r}") from None
 
@@ -239,13 +227,9 @@ RankingReader = Annotated[
 )
 async def ranking(round_id: RoundId, actor: RankingReader, client: TemporalClient):
     w = await _window(client, round_id)
-    if actor.role == Role.county_bureau and (
-        w.level != Level.county or w.owner_county != actor.county
-    ):
+    if actor.role == Role.county_bureau and (w.level != Level.county or w.owner_county != actor.county):
         raise Refusal(404, f"round {round_id!r} not found")
-    return await client.get_workflow_handle(round_workflow_id(round_id)).query(
-        RoundWorkflow.ranking, RankingRequest()
-    )
+    return await client.get_workflow_handle(round_workflow_id(round_id)).query(RoundWorkflow.ranking, RankingRequest())
 
 
 @router.post(
@@ -286,6 +270,4 @@ async def score(
         except RPCError:
             pass  # a round that has ended (or never existed) needs no nudge
     allowed = acts_for(actor, result.allowed_acts, place.level, place.county)
-    return ScoreOutcome(
-        id=application_id, state=result.state.value, allowed_acts=allowed
-    )
+    return ScoreOutcome(id=application_id, state=result.state.value, allowed_acts=allowed)

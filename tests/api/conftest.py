@@ -69,10 +69,15 @@ class Api:
             return
         now = datetime.now(TZ)
         plan = RoundPlan(
-            round_id=round_id, name=f"测试批次 {round_id}", level=Level.city, period_id="十五五",
-            opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=60),
-            weights={"written": 1.0}, created_by=reviewer(),
-        )  # fmt: skip
+            round_id=round_id,
+            name=f"测试批次 {round_id}",
+            level=Level.city,
+            period_id="十五五",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=60),
+            weights={"written": 1.0},
+            created_by=reviewer(),
+        )
         await self.client.start_workflow(
             RoundWorkflow.run, plan, id=round_workflow_id(round_id), task_queue=self.task_queue
         )
@@ -105,11 +110,19 @@ def seed_county_title(database_url: str, institution: dict) -> None:
         for old in s.exec(select(HistoricTitle).where(HistoricTitle.credit_code == code.upper())).all():
             s.delete(old)  # the title this declaration names is the one on record
         s.flush()
-        s.add(HistoricTitle(
-            institution_name=str(institution.get("name", "")), institution_type=str(institution.get("type", "")),
-            county=COUNTY, credit_code=code.upper(), level="county", document_no=doc_no, awarded_on=awarded_on,
-            source="test", imported_at=datetime.now(TZ),
-        ))  # fmt: skip
+        s.add(
+            HistoricTitle(
+                institution_name=str(institution.get("name", "")),
+                institution_type=str(institution.get("type", "")),
+                county=COUNTY,
+                credit_code=code.upper(),
+                level="county",
+                document_no=doc_no,
+                awarded_on=awarded_on,
+                source="test",
+                imported_at=datetime.now(TZ),
+            )
+        )
         s.commit()
 
 
@@ -169,7 +182,12 @@ def declaration_body(level: str = "city", county: str | None = COUNTY, round_id:
     if level == "city":
         inst.update(county_title_doc_no="兰人社发〔2023〕5号", county_title_date="2023-01-10")
     inst.update(institution)
-    body: dict[str, Any] = {"level": level, "institution": inst, "round_id": round_id, "reason": "县人社局会同发改、民政部门申报"}
+    body: dict[str, Any] = {
+        "level": level,
+        "institution": inst,
+        "round_id": round_id,
+        "reason": "县人社局会同发改、民政部门申报",
+    }
     if county is not None:
         body["county"] = county
     return body

@@ -76,12 +76,17 @@ async def test_the_calendar_counts_china_working_days(sqlite_api):
     # 2026-02-14 (Sat) is a make-up working day; 16-23 Feb is the Spring Festival holiday.
     days = expect(await sqlite_api.get(None, "/calendar/working-days", params={"start": "2026-02-13", "count": 1}), 200)
     assert days == {"start": "2026-02-13", "end": "2026-02-14", "confirmed": True}
-    after = expect(await sqlite_api.get(None, "/calendar/working-days", params={"start": "2026-02-14", "count": 1}), 200)
+    after = expect(
+        await sqlite_api.get(None, "/calendar/working-days", params={"start": "2026-02-14", "count": 1}), 200
+    )
     assert after["end"] == "2026-02-24"
     period = expect(await sqlite_api.get(None, "/calendar/notice-period", params={"published_on": "2026-04-30"}), 200)
     assert period == {
-        "first_day": "2026-04-30", "last_day": "2026-05-09", "ends_at": "2026-05-10T00:00:00+08:00", "confirmed": True,
-    }  # fmt: skip
+        "first_day": "2026-04-30",
+        "last_day": "2026-05-09",
+        "ends_at": "2026-05-10T00:00:00+08:00",
+        "confirmed": True,
+    }
     assert expect(await sqlite_api.get(None, "/calendar/notice-period"), 200)["confirmed"] in (True, False)
     bad = expect(await sqlite_api.get(None, "/calendar/working-days", params={"start": "2026-02-30", "count": 1}), 422)
     assert bad["detail"]["field"] == "start"

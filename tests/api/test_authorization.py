@@ -44,14 +44,34 @@ class Endpoint:
 
 async def _endpoints(driver: Driver) -> list[Endpoint]:
     (
-        declared, to_withdraw, county_reviewed, city_reviewed, county_level_reviewed, (objected, objection),
-        (county_objected, county_objection), closed, county_closed, announced, county_announced, awarded, publicized,
+        declared,
+        to_withdraw,
+        county_reviewed,
+        city_reviewed,
+        county_level_reviewed,
+        (objected, objection),
+        (county_objected, county_objection),
+        closed,
+        county_closed,
+        announced,
+        county_announced,
+        awarded,
+        publicized,
     ) = await asyncio.gather(
-        driver.declare("city"), driver.declare("county"), driver.county_reviewed("city"), driver.city_reviewed(),
-        driver.county_reviewed("county"), driver.objected("city"), driver.objected("county"),
-        driver.notice_closed("city"), driver.notice_closed("county"), driver.announced("city"),
-        driver.announced("county"), driver.awarded("city"), driver.publicized("county"),
-    )  # fmt: skip
+        driver.declare("city"),
+        driver.declare("county"),
+        driver.county_reviewed("city"),
+        driver.city_reviewed(),
+        driver.county_reviewed("county"),
+        driver.objected("city"),
+        driver.objected("county"),
+        driver.notice_closed("city"),
+        driver.notice_closed("county"),
+        driver.announced("city"),
+        driver.announced("county"),
+        driver.awarded("city"),
+        driver.publicized("county"),
+    )
     review = {"decision": "pass", "opinion": "同意"}
     finding = {"upheld": False, "finding": "经核查不成立"}
     award = {"plaque_no": "LY-1", "awarded_on": today().isoformat()}
@@ -62,41 +82,88 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
         Endpoint("list", "GET", a, None, READERS),
         Endpoint("read", "GET", f"{a}/{declared}", None, READERS - OTHER_COUNTY, OTHER_COUNTY, declared),
         Endpoint("history", "GET", f"{a}/{declared}/history", None, READERS - OTHER_COUNTY, OTHER_COUNTY, declared),
-        Endpoint("county review", "POST", f"{a}/{declared}/county-review", review, {"bureau"}, {"other_bureau"}, declared),
-        Endpoint("city review", "POST", f"{a}/{county_reviewed}/city-review", review, {"reviewer"}, set(), county_reviewed),
-        Endpoint("city notice", "POST", f"{a}/{city_reviewed}/notice", {}, {"reviewer"}, {"other_bureau"}, city_reviewed),
         Endpoint(
-            "county notice", "POST", f"{a}/{county_level_reviewed}/notice", {}, {"bureau"}, {"other_bureau"},
-            county_level_reviewed,
-        ),  # fmt: skip
-        Endpoint(
-            "city finding", "POST", f"{a}/{objected}/objections/{objection}/finding", finding, {"reviewer"},
-            {"other_bureau"}, objected,
-        ),  # fmt: skip
-        Endpoint(
-            "county finding", "POST", f"{a}/{county_objected}/objections/{county_objection}/finding", finding,
-            {"bureau"}, {"other_bureau"}, county_objected,
-        ),  # fmt: skip
-        Endpoint(
-            "city co-signature", "POST", f"{a}/{closed}/co-signatures", {"document_no": DOC_NO}, CITY_DEPARTMENTS,
-            {"other_county_hrss"}, closed,
-        ),  # fmt: skip
-        Endpoint(
-            "county co-signature", "POST", f"{a}/{county_closed}/co-signatures", {"document_no": DOC_NO},
-            COUNTY_DEPARTMENTS, {"other_county_hrss"}, county_closed,
-        ),  # fmt: skip
-        Endpoint("city award", "POST", f"{a}/{announced}/award", award, {"reviewer"}, {"other_bureau"}, announced),
-        Endpoint(
-            "county award", "POST", f"{a}/{county_announced}/award", award, {"bureau"}, {"other_bureau"}, county_announced
+            "county review", "POST", f"{a}/{declared}/county-review", review, {"bureau"}, {"other_bureau"}, declared
         ),
         Endpoint(
-            "revocation", "POST", f"{a}/{awarded}/revocation", {"reason": "violation", "evidence": "查实违规"},
-            {"inspector"}, set(), awarded,
-        ),  # fmt: skip
+            "city review", "POST", f"{a}/{county_reviewed}/city-review", review, {"reviewer"}, set(), county_reviewed
+        ),
         Endpoint(
-            "withdrawal", "POST", f"{a}/{to_withdraw}/withdrawal", {"reason": "撤回"}, {"bureau"}, {"other_bureau"},
+            "city notice", "POST", f"{a}/{city_reviewed}/notice", {}, {"reviewer"}, {"other_bureau"}, city_reviewed
+        ),
+        Endpoint(
+            "county notice",
+            "POST",
+            f"{a}/{county_level_reviewed}/notice",
+            {},
+            {"bureau"},
+            {"other_bureau"},
+            county_level_reviewed,
+        ),
+        Endpoint(
+            "city finding",
+            "POST",
+            f"{a}/{objected}/objections/{objection}/finding",
+            finding,
+            {"reviewer"},
+            {"other_bureau"},
+            objected,
+        ),
+        Endpoint(
+            "county finding",
+            "POST",
+            f"{a}/{county_objected}/objections/{county_objection}/finding",
+            finding,
+            {"bureau"},
+            {"other_bureau"},
+            county_objected,
+        ),
+        Endpoint(
+            "city co-signature",
+            "POST",
+            f"{a}/{closed}/co-signatures",
+            {"document_no": DOC_NO},
+            CITY_DEPARTMENTS,
+            {"other_county_hrss"},
+            closed,
+        ),
+        Endpoint(
+            "county co-signature",
+            "POST",
+            f"{a}/{county_closed}/co-signatures",
+            {"document_no": DOC_NO},
+            COUNTY_DEPARTMENTS,
+            {"other_county_hrss"},
+            county_closed,
+        ),
+        Endpoint("city award", "POST", f"{a}/{announced}/award", award, {"reviewer"}, {"other_bureau"}, announced),
+        Endpoint(
+            "county award",
+            "POST",
+            f"{a}/{county_announced}/award",
+            award,
+            {"bureau"},
+            {"other_bureau"},
+            county_announced,
+        ),
+        Endpoint(
+            "revocation",
+            "POST",
+            f"{a}/{awarded}/revocation",
+            {"reason": "violation", "evidence": "查实违规"},
+            {"inspector"},
+            set(),
+            awarded,
+        ),
+        Endpoint(
+            "withdrawal",
+            "POST",
+            f"{a}/{to_withdraw}/withdrawal",
+            {"reason": "撤回"},
+            {"bureau"},
+            {"other_bureau"},
             to_withdraw,
-        ),  # fmt: skip
+        ),
         Endpoint("notice board", "GET", "/public/notices", None, set(EVERYONE)),
         Endpoint("objection", "POST", f"/public/applications/{publicized}/objections", objection_body, set(EVERYONE)),
         Endpoint("working days", "GET", "/calendar/working-days?start=2026-02-13&count=1", None, set(EVERYONE)),
@@ -164,7 +231,10 @@ async def test_a_county_scoped_list_never_shows_another_county(sqlite_api, matri
 
     await eventually(both_projected)
     seen = {
-        who: {i["id"] for i in expect(await sqlite_api.get(who, "/applications", params={"round": round_id}), 200)["items"]}
+        who: {
+            i["id"]
+            for i in expect(await sqlite_api.get(who, "/applications", params={"round": round_id}), 200)["items"]
+        }
         for who in READERS
     }
     assert seen["bureau"] == seen["county_hrss"] == {mine}

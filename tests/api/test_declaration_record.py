@@ -39,7 +39,13 @@ async def test_a_county_title_announced_here_qualifies_for_the_city_level(api, d
     code = credit_code()
     county_app = await driver.announced("county", credit_code=code)
     detail = expect(await api.get("supervisor", f"/applications/{county_app}"), 200)
-    body = declaration_body("city", credit_code=code, county_title_doc_no=detail["announcement_doc_no"],
-                            county_title_date=detail["announced_on"])  # fmt: skip
-    raw = await api.http.post("/applications", json=body, headers=api.auth("bureau"))  # nothing seeded: the record is ours
+    body = declaration_body(
+        "city",
+        credit_code=code,
+        county_title_doc_no=detail["announcement_doc_no"],
+        county_title_date=detail["announced_on"],
+    )
+    raw = await api.http.post(
+        "/applications", json=body, headers=api.auth("bureau")
+    )  # nothing seeded: the record is ours
     assert raw.status_code == 201, raw.text

@@ -43,7 +43,9 @@ async def test_city_level_application_from_declaration_to_revocation(api, driver
     listed = await _listed(api, "supervisor", round=round_id, state="county_reviewed")
     assert [i["id"] for i in listed["items"]] == [app_id]  # the read model is projected when the act returns
 
-    outcome = expect(await api.post("reviewer", f"{url}/city-review", {"decision": "pass", "opinion": "综合评分第一"}), 200)
+    outcome = expect(
+        await api.post("reviewer", f"{url}/city-review", {"decision": "pass", "opinion": "综合评分第一"}), 200
+    )
     assert outcome["state"] == "city_reviewed" and outcome["allowed_acts"] == ["publicize"]
     outcome = expect(await api.post("reviewer", f"{url}/notice", {"published_on": LONG_AGO.isoformat()}), 200)
     assert outcome["state"] == "publicized"
@@ -61,14 +63,24 @@ async def test_city_level_application_from_declaration_to_revocation(api, driver
     seen = expect(await api.get("inspector", url), 200)
     assert seen["allowed_acts"] == ["revoke"]
     assert seen["notice"] == {
-        "first_day": "2026-04-30", "last_day": "2026-05-09", "ends_at": "2026-05-10T00:00:00+08:00", "confirmed": True,
-    }  # fmt: skip
+        "first_day": "2026-04-30",
+        "last_day": "2026-05-09",
+        "ends_at": "2026-05-10T00:00:00+08:00",
+        "confirmed": True,
+    }
     assert seen["announcement_doc_no"] == DOC_NO and seen["plaque_no"] == "LY-2026-001"
     assert sorted(s["department"] for s in seen["signatures"]) == ["civil_affairs", "drc", "hrss"]
     assert [a["act"] for a in seen["acts"]] == [
-        "declare", "county_review_pass", "city_review_pass", "publicize", "close_notice",
-        "co_sign", "co_sign", "co_sign", "award",
-    ]  # fmt: skip
+        "declare",
+        "county_review_pass",
+        "city_review_pass",
+        "publicize",
+        "close_notice",
+        "co_sign",
+        "co_sign",
+        "co_sign",
+        "award",
+    ]
     review = seen["acts"][2]
     assert review["actor"]["role"] == "city_reviewer" and review["reason"] == "综合评分第一"
 
@@ -79,8 +91,17 @@ async def test_city_level_application_from_declaration_to_revocation(api, driver
     timeline = expect(await api.get("supervisor", f"{url}/history"), 200)["events"]
     acts = [e for e in timeline if e["kind"] == "act"]
     assert [e["act"] for e in acts] == [a["act"] for a in seen["acts"]] + ["revoke"]
-    assert (acts[-1]["actor"]["role"], acts[-1]["reason"], acts[-1]["state_after"]) == ("inspector", "机构已注销", "revoked")
-    assert acts[0]["actor"] | {"name": None} == {"name": None, "role": "county_bureau", "department": None, "county": COUNTY}
+    assert (acts[-1]["actor"]["role"], acts[-1]["reason"], acts[-1]["state_after"]) == (
+        "inspector",
+        "机构已注销",
+        "revoked",
+    )
+    assert acts[0]["actor"] | {"name": None} == {
+        "name": None,
+        "role": "county_bureau",
+        "department": None,
+        "county": COUNTY,
+    }
     deadline = next(e for e in timeline if e["kind"] == "deadline_computed")
     assert deadline["notice"]["last_day"] == "2026-05-09" and deadline["notice"]["published_on"] == "2026-04-30"
     assert any(e["kind"] == "revocation_requested" and e["details"] == {"ground": "deregistered"} for e in timeline)
@@ -113,7 +134,9 @@ async def test_objections_under_notice_are_heard_and_investigated(api, driver):
     url = f"/applications/{app_id}"
     board = expect(await api.get(None, "/public/notices"), 200)
     listing = next(i for i in board["items"] if i["id"] == app_id)
-    assert listing["county"] == COUNTY and listing["level"] == "city" and listing["notice"]["ends_at"].endswith("+08:00")
+    assert (
+        listing["county"] == COUNTY and listing["level"] == "city" and listing["notice"]["ends_at"].endswith("+08:00")
+    )
 
     objection = {"name": "张三", "contact": "13800000000", "content": "该机构场地面积不实"}
     objection_id = expect(await api.post(None, f"/public/applications/{app_id}/objections", objection), 201)["id"]
@@ -130,7 +153,10 @@ async def test_objections_under_notice_are_heard_and_investigated(api, driver):
     unknown = await api.post("reviewer", f"{url}/objections/{app_id}-O9/finding", {"upheld": False, "finding": "x"})
     expect(unknown, 404)
     finding = {"upheld": False, "finding": "经实地核查，场地面积属实"}
-    assert expect(await api.post("reviewer", f"{url}/objections/{objection_id}/finding", finding), 200)["state"] == "publicized"
+    assert (
+        expect(await api.post("reviewer", f"{url}/objections/{objection_id}/finding", finding), 200)["state"]
+        == "publicized"
+    )
     again = expect(await api.post("reviewer", f"{url}/objections/{objection_id}/finding", finding), 409)["detail"]
     assert again["state"] == "publicized"
     seen = expect(await api.get("supervisor", url), 200)["objections"][0]
@@ -150,11 +176,15 @@ async def test_a_refused_call_changes_nothing(api, driver):
     app_id = await driver.declare("county")
     url = f"/applications/{app_id}"
     before = expect(await api.get("supervisor", url), 200)
-    conflict = expect(await api.post("reviewer", f"{url}/city-review", {"decision": "pass", "opinion": "x"}), 409)["detail"]
+    conflict = expect(await api.post("reviewer", f"{url}/city-review", {"decision": "pass", "opinion": "x"}), 409)[
+        "detail"
+    ]
     assert conflict["state"] == "declared" and conflict["allowed_acts"] == [] and "not allowed" in conflict["message"]
     as_bureau = expect(await api.post("bureau", f"{url}/notice", {}), 409)["detail"]
     assert {"county_review_pass", "county_review_fail", "withdraw"} <= set(as_bureau["allowed_acts"])
-    blank = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "   "}), 422)["detail"]
+    blank = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "   "}), 422)[
+        "detail"
+    ]
     assert blank["field"] == "opinion"
     bad = expect(await api.post("bureau", f"{url}/county-review", {"decision": "maybe", "opinion": "x"}), 422)["detail"]
     assert bad["field"] == "decision" and bad["rule"] == "literal_error"
@@ -163,7 +193,9 @@ async def test_a_refused_call_changes_nothing(api, driver):
     assert expect(await api.get("supervisor", url), 200) == before
 
     expect(await api.post("bureau", f"{url}/withdrawal", {"reason": "撤回"}), 200)
-    ended = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "x"}), 409)["detail"]
+    ended = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "x"}), 409)[
+        "detail"
+    ]
     assert ended == {"message": ended["message"], "state": "withdrawn", "allowed_acts": []}
 
 
@@ -176,11 +208,16 @@ async def test_declarations_are_validated_before_anything_starts(api):
         "institution.phone": declaration_body(round_id=round_id, phone="12345"),
         "county": declaration_body(round_id=round_id, county="火星区"),
         "institution.name": declaration_body(round_id=round_id, name="  "),
-        "institution.premises_area_m2": declaration_body(round_id=round_id, premises_area_m2=300),  # gig market < 500 m²
+        "institution.premises_area_m2": declaration_body(
+            round_id=round_id, premises_area_m2=300
+        ),  # gig market < 500 m²
         "institution.assessments_last_3_years": declaration_body(
-            round_id=round_id, type="training", training_pass_rate=98, trainee_satisfaction=97,
+            round_id=round_id,
+            type="training",
+            training_pass_rate=98,
+            trainee_satisfaction=97,
             assessments_last_3_years=["优秀", "良好", "优秀"],
-        ),  # fmt: skip
+        ),
     }
     for field, body in cases.items():
         detail = expect(await api.post("bureau", "/applications", body), 422)["detail"]
@@ -196,7 +233,9 @@ async def test_idempotency_keys_are_per_user_and_per_declaration(api):
     key = {"Idempotency-Key": unique("key")}
     body = declaration_body("county")
     mine = expect(await api.post("bureau", "/applications", body, headers=key), 201)["id"]
-    theirs = expect(await api.post("other_bureau", "/applications", {**body, "county": "罗庄区"}, headers=key), 201)["id"]
+    theirs = expect(await api.post("other_bureau", "/applications", {**body, "county": "罗庄区"}, headers=key), 201)[
+        "id"
+    ]
     assert mine != theirs
     changed = declaration_body("county")  # another institution under the same key
     clash = expect(await api.post("bureau", "/applications", changed, headers=key), 409)["detail"]
@@ -226,7 +265,9 @@ async def test_lists_are_filtered_paginated_and_scoped_to_the_county(api, driver
     assert (await _listed(api, "bureau", round=round_id, county="罗庄区"))["total"] == 0
     assert {i["id"] for i in (await _listed(api, "county_hrss", round=round_id))["items"]} == {city, county}
     assert [i["id"] for i in (await _listed(api, "reviewer", round=round_id, level="city"))["items"]] == [city]
-    assert [i["id"] for i in (await _listed(api, "reviewer", round=round_id, institution_type="training"))["items"]] == [county]
+    assert [
+        i["id"] for i in (await _listed(api, "reviewer", round=round_id, institution_type="training"))["items"]
+    ] == [county]
     assert (await _listed(api, "reviewer", round=round_id, state="declared", county=COUNTY))["total"] == 2
     page = await _listed(api, "supervisor", round=round_id, limit=2, offset=2)
     assert page["total"] == 3 and page["limit"] == 2 and page["offset"] == 2 and len(page["items"]) == 1

@@ -89,9 +89,13 @@ def map_case(context, case):
         # a window that closes after it opens, weights adding up to 1, a round of the token's own county
         opens = datetime.now(TZ).replace(microsecond=0)
         case.body.update(
-            round_id=unique("R"), level="county", weights={"written": 1.0}, period_id=PERIOD,
-            opens_at=opens.isoformat(), closes_at=(opens + timedelta(days=30)).isoformat(),
-        )  # fmt: skip
+            round_id=unique("R"),
+            level="county",
+            weights={"written": 1.0},
+            period_id=PERIOD,
+            opens_at=opens.isoformat(),
+            closes_at=(opens + timedelta(days=30)).isoformat(),
+        )
     if case.query:
         for name in ("start", "published_on"):
             if name in case.query:
@@ -120,7 +124,12 @@ schema.hook(map_case)
 def before_call(context, case, kwargs):
     """Every phase, every mode: a city candidate's county-level title is on record (reference data it refers to)."""
     body = case.body if case.method == "POST" and case.operation.path.endswith("/applications") else None
-    if SERVED_DB and isinstance(body, dict) and body.get("level") == "city" and isinstance(body.get("institution"), dict):
+    if (
+        SERVED_DB
+        and isinstance(body, dict)
+        and body.get("level") == "city"
+        and isinstance(body.get("institution"), dict)
+    ):
         seed_county_title(SERVED_DB[0], body["institution"])
 
 

@@ -22,7 +22,9 @@ FILING_WORKFLOWS = [FilingDeadlineWorkflow, FilingYearWorkflow]
 class FilingWorker(RunningWorker):
     """The worker with the test's filing settings and notification channels."""
 
-    def __init__(self, client: Client, settings: Settings, filing: FilingSettings, channels: ChannelSettings | None = None):
+    def __init__(
+        self, client: Client, settings: Settings, filing: FilingSettings, channels: ChannelSettings | None = None
+    ):
         sections = {"filing": filing, "channels": channels or ChannelSettings()}
         super().__init__(client, settings.model_copy(update=sections))
 

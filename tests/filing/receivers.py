@@ -24,10 +24,27 @@ def self_signed(folder: Path) -> Certificate:
     """A certificate for 127.0.0.1 made by the openssl command; it is its own CA bundle."""
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return Certificate(cert, key)
 
 
@@ -49,7 +66,9 @@ class SmtpReceiver:
     first byte; "starttls": required before anything else) it serves ``cert``; with ``login`` it demands
     that user and password (over TLS only) and records who logged in."""
 
-    def __init__(self, tls: str = "none", cert: "Certificate | None" = None, login: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self, tls: str = "none", cert: "Certificate | None" = None, login: tuple[str, str] | None = None
+    ) -> None:
         self.mails: list[Mail] = []
         self.logins: list[str] = []
         self.port = free_port()
@@ -64,7 +83,9 @@ class SmtpReceiver:
                 kwargs.update(tls_context=context, require_starttls=True)
         if login is not None:
             # aiosmtpd cannot tell implicit TLS ("ssl") from plain text, so there it must not insist itself.
-            kwargs.update(authenticator=self._authenticator(login), auth_required=True, auth_require_tls=tls == "starttls")
+            kwargs.update(
+                authenticator=self._authenticator(login), auth_required=True, auth_require_tls=tls == "starttls"
+            )
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **kwargs)
 
     def _authenticator(self, expected: tuple[str, str]):

@@ -68,7 +68,9 @@ async def test_declaration_is_mailed_and_posted_once_though_the_webhook_fails_fi
             decl = declaration(Level.city)
             await start(dev_env.client, settings.task_queue, decl)
             notice_key = f"{decl.application_id}:1"
-            await wait_for(lambda: {d.status for d in deliveries(sqlite_url, notice_key)} == {"sent"} and len(hook.hits) == 2)
+            await wait_for(
+                lambda: {d.status for d in deliveries(sqlite_url, notice_key)} == {"sent"} and len(hook.hits) == 2
+            )
 
         assert [h.answered for h in hook.hits] == [500, 200]
         assert hook.hits[0].body == hook.hits[1].body and all(signed(h) for h in hook.hits)
@@ -92,7 +94,9 @@ async def test_declaration_is_mailed_and_posted_once_though_the_webhook_fails_fi
         mailed = rows[("email", "lanshan@linyi.example")]
         assert mail["Message-ID"] == f"<{mailed.key[:40]}@biaogan>"
         with session_for(sqlite_url) as s:
-            inbox = s.exec(select(models.Notification).where(models.Notification.application_id == decl.application_id)).all()
+            inbox = s.exec(
+                select(models.Notification).where(models.Notification.application_id == decl.application_id)
+            ).all()
         assert len(inbox) == 2
 
 
@@ -102,7 +106,12 @@ def _reminder(key: str) -> NotifyRequest:
             key=key,
             template="filing_reminder",
             recipients=[Recipient(Role.county_bureau, "费县")],
-            params={"county": "费县", "year": "2026", "deadline": "2026年12月20日24时", "remaining": "距截止还有5个工作日。"},
+            params={
+                "county": "费县",
+                "year": "2026",
+                "deadline": "2026年12月20日24时",
+                "remaining": "距截止还有5个工作日。",
+            },
             link_path="/api/v1/filings/费县/2026",
             subject_id=key,
             deadline=datetime(2026, 12, 21, tzinfo=TZ),
@@ -122,7 +131,11 @@ def test_retried_notify_delivers_each_channel_once_and_gives_up_only_after_its_a
             webhook_secret=SECRET,
             public_base_url=BASE,
             channel_attempts=3,
-            notify_directory={"county_bureau:费县": ChannelAddresses(email=["feixian@linyi.example"], webhook=[hook.url(), gone.url()])},
+            notify_directory={
+                "county_bureau:费县": ChannelAddresses(
+                    email=["feixian@linyi.example"], webhook=[hook.url(), gone.url()]
+                )
+            },
         )
         notify = NotifyActivities(database_url, channels)
         env = ActivityEnvironment()
@@ -166,12 +179,18 @@ def test_a_webhook_without_a_secret_is_a_configuration_error():
 def test_mail_goes_over_tls_with_the_configured_credentials(tls, sqlite_url, tmp_path):
     cert = self_signed(tmp_path)
     with SmtpReceiver(tls=tls, cert=cert, login=("biaogan", "Pass-1.secret")) as smtp:
+
         def channels(password: str) -> ChannelSettings:
             return ChannelSettings(
-                smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_tls=tls, smtp_ca_file=cert.cert, smtp_username="biaogan",
-                smtp_password=password, channel_attempts=1,
+                smtp_host="127.0.0.1",
+                smtp_port=smtp.port,
+                smtp_tls=tls,
+                smtp_ca_file=cert.cert,
+                smtp_username="biaogan",
+                smtp_password=password,
+                channel_attempts=1,
                 notify_directory={"county_bureau:费县": ChannelAddresses(email=["feixian@linyi.example"])},
-            )  # fmt: skip
+            )
 
         env = ActivityEnvironment()
         wrong = NotifyActivities(sqlite_url, channels("wrong"))

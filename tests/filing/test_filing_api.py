@@ -63,7 +63,9 @@ async def announce(client, task_queue: str, name: str, kind: InstitutionType, do
 
 
 def ok(response: httpx.Response, status: int = 200):
-    assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.status_code} {response.text}"
+    assert response.status_code == status, (
+        f"{response.request.method} {response.request.url}: {response.status_code} {response.text}"
+    )
     return response.json() if "json" in response.headers.get("content-type", "") else response.content
 
 
@@ -74,13 +76,30 @@ async def test_file_export_correct_board_and_inbox_over_http(dev_env, database_u
     today = datetime.now(TZ).date()
     year = today.year
     async with FilingWorker(dev_env.client, settings, fs):
-        centre = await announce(dev_env.client, settings.task_queue, "蒙阴县公共就业服务中心", InstitutionType.public_agency, "蒙人社发〔2026〕8号", "MY-2026-001")
-        market = await announce(dev_env.client, settings.task_queue, "蒙阴县城区零工市场", InstitutionType.gig_market, "蒙人社发〔2026〕9号", None)
+        centre = await announce(
+            dev_env.client,
+            settings.task_queue,
+            "蒙阴县公共就业服务中心",
+            InstitutionType.public_agency,
+            "蒙人社发〔2026〕8号",
+            "MY-2026-001",
+        )
+        market = await announce(
+            dev_env.client,
+            settings.task_queue,
+            "蒙阴县城区零工市场",
+            InstitutionType.gig_market,
+            "蒙人社发〔2026〕9号",
+            None,
+        )
         app = create_app(settings.model_copy(update={"filing": fs}))
         app.include_router(filings.router, prefix=API_PREFIX)
         app.include_router(notifications.router, prefix=API_PREFIX)
         transport = httpx.ASGITransport(app=app)
-        async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t/api/v1", timeout=30) as http:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://t/api/v1", timeout=30) as http,
+        ):
             suffix = unique("u")
             tokens = {
                 "bureau": create_user(database_url, f"蒙阴县人社局-{suffix}", "county_bureau", COUNTY),
@@ -93,23 +112,37 @@ async def test_file_export_correct_board_and_inbox_over_http(dev_env, database_u
 
             base = f"/filings/{COUNTY}/{year}"
             draft = ok(await http.get(f"{base}/draft", headers=as_("bureau")))
-            rows = [(e["institution_name"], e["document_no"], e["plaque_no"], e["announced_on"]) for e in draft["entries"]]
+            rows = [
+                (e["institution_name"], e["document_no"], e["plaque_no"], e["announced_on"]) for e in draft["entries"]
+            ]
             assert sorted(rows) == sorted(
-                [("蒙阴县公共就业服务中心", "蒙人社发〔2026〕8号", "MY-2026-001", today.isoformat()),
-                 ("蒙阴县城区零工市场", "蒙人社发〔2026〕9号", "", today.isoformat())]
-            )  # fmt: skip
+                [
+                    ("蒙阴县公共就业服务中心", "蒙人社发〔2026〕8号", "MY-2026-001", today.isoformat()),
+                    ("蒙阴县城区零工市场", "蒙人社发〔2026〕9号", "", today.isoformat()),
+                ]
+            )
             wrong = ok(await http.post(base, json={"digest": "0" * 64}, headers=as_("bureau")), 409)
             assert "review the new draft" in wrong["detail"]["message"]
             ok(await http.post(base, json={"digest": draft["digest"]}, headers=as_("other")), 403)
-            filed = ok(await http.post(base, json={"digest": draft["digest"], "note": "经三部门审核"}, headers=as_("bureau")), 201)
-            assert (filed["version"], filed["state"], filed["entries"], filed["working_days_late"]) == (1, "filed_on_time", 2, 0)
+            filed = ok(
+                await http.post(base, json={"digest": draft["digest"], "note": "经三部门审核"}, headers=as_("bureau")),
+                201,
+            )
+            assert (filed["version"], filed["state"], filed["entries"], filed["working_days_late"]) == (
+                1,
+                "filed_on_time",
+                2,
+                0,
+            )
             again = ok(await http.post(base, json={"digest": draft["digest"]}, headers=as_("bureau")), 409)
             assert "already filed" in again["detail"]["message"] and again["detail"]["filing_state"] == "filed_on_time"
 
             book = load_workbook(io.BytesIO(ok(await http.get(f"{base}/form.xlsx", headers=as_("reviewer")))))
             sheet = book.active
             assert sheet.title == "附件4" and sheet["A1"].value == TITLE
-            assert sheet["A2"].value.startswith(f"填报单位：{COUNTY}人力资源和社会保障局    年度：{year}    版本：第1版    报送时间：{today.isoformat()}")
+            assert sheet["A2"].value.startswith(
+                f"填报单位：{COUNTY}人力资源和社会保障局    年度：{year}    版本：第1版    报送时间：{today.isoformat()}"
+            )
             assert [c.value for c in sheet[3]] == list(COLUMNS)
             by_name = {centre.institution.name: centre, market.institution.name: market}
             entries = sorted(draft["entries"], key=lambda e: e["seq"])
@@ -117,11 +150,15 @@ async def test_file_export_correct_board_and_inbox_over_http(dev_env, database_u
                 decl = by_name[entry["institution_name"]]
                 expected_type = "公共就业服务机构" if decl is centre else "零工市场"
                 assert [c.value for c in sheet[row]] == [
-                    row - 3, decl.institution.name, expected_type, decl.institution.credit_code,
+                    row - 3,
+                    decl.institution.name,
+                    expected_type,
+                    decl.institution.credit_code,
                     "蒙人社发〔2026〕8号" if decl is centre else "蒙人社发〔2026〕9号",
                     datetime.combine(today, datetime.min.time()),
-                    "MY-2026-001" if decl is centre else None, None,
-                ]  # fmt: skip
+                    "MY-2026-001" if decl is centre else None,
+                    None,
+                ]
                 assert sheet.cell(row=row, column=6).number_format == "yyyy-mm-dd"
             assert sheet["A6"].value is None and sheet["A7"].value.startswith("合计：2家    填报人：蒙阴县人社局-")
             assert sheet.max_row == 7
@@ -131,25 +168,40 @@ async def test_file_export_correct_board_and_inbox_over_http(dev_env, database_u
             table = list(csv.reader(io.StringIO(text[1:])))
             assert table[0] == list(COLUMNS) and len(table) == 3
             assert [r[1] for r in table[1:]] == [e["institution_name"] for e in entries]
-            assert [r[3] for r in table[1:]] == [by_name[e["institution_name"]].institution.credit_code for e in entries]
+            assert [r[3] for r in table[1:]] == [
+                by_name[e["institution_name"]].institution.credit_code for e in entries
+            ]
 
-            fixed = ok(await http.post(f"{base}/corrections", json={"digest": draft["digest"], "reason": "补报奖牌编号"}, headers=as_("bureau")), 201)
+            fixed = ok(
+                await http.post(
+                    f"{base}/corrections",
+                    json={"digest": draft["digest"], "reason": "补报奖牌编号"},
+                    headers=as_("bureau"),
+                ),
+                201,
+            )
             assert (fixed["version"], fixed["state"]) == (2, "filed_on_time")
             latest = load_workbook(io.BytesIO(ok(await http.get(f"{base}/form.xlsx", headers=as_("reviewer"))))).active
-            first = load_workbook(io.BytesIO(ok(await http.get(f"{base}/form.xlsx?version=1", headers=as_("reviewer"))))).active
+            first = load_workbook(
+                io.BytesIO(ok(await http.get(f"{base}/form.xlsx?version=1", headers=as_("reviewer"))))
+            ).active
             assert "版本：第2版" in latest["A2"].value and "版本：第1版" in first["A2"].value
             ok(await http.get(f"{base}/form.xlsx?version=9", headers=as_("reviewer")), 404)
 
             detail = ok(await http.get(base, headers=as_("reviewer")))
             assert [v["version"] for v in detail["versions"]] == [1, 2] and detail["state"] == "filed_on_time"
-            assert [v["kind"] for v in detail["versions"]] == ["filing", "correction"] and detail["versions"][1]["reason"] == "补报奖牌编号"
+            assert [v["kind"] for v in detail["versions"]] == ["filing", "correction"] and detail["versions"][1][
+                "reason"
+            ] == "补报奖牌编号"
             ok(await http.get(base, headers=as_("other")), 404)  # another county's filing is not visible
 
             board = ok(await http.get(f"/filings?year={year}", headers=as_("reviewer")))
             states = {r["county"]: r["state"] for r in board["counties"]}
             assert list(states) == list(COUNTIES) and states[COUNTY] == "filed_on_time"
             assert sum(board["counts"].values()) == len(COUNTIES) and board["counts"]["filed_on_time"] >= 1
-            assert [r["county"] for r in ok(await http.get(f"/filings?year={year}", headers=as_("bureau")))["counties"]] == [COUNTY]
+            assert [
+                r["county"] for r in ok(await http.get(f"/filings?year={year}", headers=as_("bureau")))["counties"]
+            ] == [COUNTY]
 
             inbox = ok(await http.get("/notifications", headers=as_("bureau")))
             filing_items = [n for n in inbox["items"] if n["subject"].startswith("【备案")]
@@ -158,7 +210,10 @@ async def test_file_export_correct_board_and_inbox_over_http(dev_env, database_u
             one = filing_items[0]
             marked = ok(await http.post(f"/notifications/{one['id']}/read", headers=as_("bureau")))
             assert marked["read_at"] is not None
-            assert ok(await http.post(f"/notifications/{one['id']}/read", headers=as_("bureau")))["read_at"] == marked["read_at"]
+            assert (
+                ok(await http.post(f"/notifications/{one['id']}/read", headers=as_("bureau")))["read_at"]
+                == marked["read_at"]
+            )
             after = ok(await http.get("/notifications", headers=as_("bureau")))
             assert after["unread"] == inbox["unread"] - 1
             unread = ok(await http.get("/notifications?unread=true", headers=as_("bureau")))

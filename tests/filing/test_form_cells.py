@@ -18,10 +18,17 @@ NAME, DOC, PLAQUE, REMARK = '=HYPERLINK("http://x","y")', "=1+2", "@SUM(A1)", "-
 
 def form() -> Form:
     entry = FilingEntry(
-        seq=1, application_id="A1", institution_name=NAME, institution_type=InstitutionType.gig_market,
-        credit_code="91371300MA3C5KXX1K", document_no=DOC, announced_on=date(2026, 5, 1), plaque_no=PLAQUE,
-        state=Stage.announced, remark=REMARK,
-    )  # fmt: skip
+        seq=1,
+        application_id="A1",
+        institution_name=NAME,
+        institution_type=InstitutionType.gig_market,
+        credit_code="91371300MA3C5KXX1K",
+        document_no=DOC,
+        announced_on=date(2026, 5, 1),
+        plaque_no=PLAQUE,
+        state=Stage.announced,
+        remark=REMARK,
+    )
     return Form("兰山区", 2026, 1, datetime(2026, 12, 18, 10, tzinfo=TZ), "+张三", [entry])
 
 
@@ -44,4 +51,13 @@ def test_xlsx_cells_that_look_like_formulas_are_quoted_text():
 
 def test_csv_fields_that_look_like_formulas_are_quoted():
     table = list(csv.reader(io.StringIO(csv_bytes(form()).decode("utf-8-sig"))))
-    assert table[1] == ["1", "'" + NAME, "零工市场", "91371300MA3C5KXX1K", "'" + DOC, "2026-05-01", "'" + PLAQUE, "'" + REMARK]
+    assert table[1] == [
+        "1",
+        "'" + NAME,
+        "零工市场",
+        "91371300MA3C5KXX1K",
+        "'" + DOC,
+        "2026-05-01",
+        "'" + PLAQUE,
+        "'" + REMARK,
+    ]

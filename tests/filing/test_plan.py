@@ -23,9 +23,15 @@ def test_a_sunday_deadline_plans_reminders_on_working_days_and_escalates_from_th
     plan = plan_for(FilingSettings(), WorkingDayCalendar(), PlanRequest("兰山区", 2026))
     assert date(2026, 12, 20).weekday() == 6  # Sunday
     assert plan.deadline_at == datetime(2026, 12, 21, 0, 0, tzinfo=TZ)
-    assert {r.offset: r.at for r in plan.reminders} == {10: nine(12, 7), 5: nine(12, 14), 0: nine(12, 18)}  # 1 and 0 meet
+    assert {r.offset: r.at for r in plan.reminders} == {
+        10: nine(12, 7),
+        5: nine(12, 14),
+        0: nine(12, 18),
+    }  # 1 and 0 meet
     assert (plan.next_escalation_at, plan.next_escalation_days_late, plan.confirmed) == (nine(12, 21), 1, True)
-    after = plan_for(FilingSettings(filing_escalation_every=3), WorkingDayCalendar(), PlanRequest("兰山区", 2026, date(2026, 12, 21)))
+    after = plan_for(
+        FilingSettings(filing_escalation_every=3), WorkingDayCalendar(), PlanRequest("兰山区", 2026, date(2026, 12, 21))
+    )
     assert (after.next_escalation_at, after.next_escalation_days_late) == (nine(12, 24), 4)
 
 
@@ -37,7 +43,9 @@ def test_offsets_that_meet_make_one_reminder_the_one_nearest_the_deadline():
     assert len(moments) == len(set(moments)) == 3
     assert [(r.offset, r.at) for r in plan.reminders if r.at == nine(12, 18)] == [(0, nine(12, 18))]
     # offsets that meet only there: with [3, 2, 1, 0] only 1 and 0 share Friday
-    plan = plan_for(FilingSettings(filing_reminder_offsets=[3, 2, 1, 0]), WorkingDayCalendar(), PlanRequest("兰山区", 2026))
+    plan = plan_for(
+        FilingSettings(filing_reminder_offsets=[3, 2, 1, 0]), WorkingDayCalendar(), PlanRequest("兰山区", 2026)
+    )
     assert {r.offset: r.at for r in plan.reminders} == {3: nine(12, 16), 2: nine(12, 17), 0: nine(12, 18)}
 
 
@@ -45,7 +53,10 @@ def test_national_day_holidays_push_an_october_deadlines_reminders_back():
     # 2026 as the library ships it: 1-7 October off, Saturday 10 October a make-up working day.
     settings = FilingSettings(filing_deadline="10-12", filing_reminder_offsets=[5, 0])
     plan = plan_for(settings, WorkingDayCalendar(), PlanRequest("兰山区", 2026))
-    assert {r.offset: r.at for r in plan.reminders} == {5: nine(9, 29), 0: nine(10, 12)}  # 9-30, 10-8, 10-9, 10-10, 10-12
+    assert {r.offset: r.at for r in plan.reminders} == {
+        5: nine(9, 29),
+        0: nine(10, 12),
+    }  # 9-30, 10-8, 10-9, 10-10, 10-12
 
 
 def test_lateness_counts_working_days_and_a_day_off_as_the_next_working_day():
@@ -72,8 +83,17 @@ def test_reminder_offsets_are_deduplicated_and_ordered():
 
 def test_every_act_has_its_chinese_text():
     assert set(ACT_ZH) == set(Act)
-    req = NotifyRequest(application_id="A1", seq=1, act=Act.publicize, state=Stage.publicized, level=Level.county,
-                        county="兰山区", institution_name="某机构", reason="", deadline=datetime(2026, 5, 10, tzinfo=TZ))  # fmt: skip
+    req = NotifyRequest(
+        application_id="A1",
+        seq=1,
+        act=Act.publicize,
+        state=Stage.publicized,
+        level=Level.county,
+        county="兰山区",
+        institution_name="某机构",
+        reason="",
+        deadline=datetime(2026, 5, 10, tzinfo=TZ),
+    )
     subject, body = render(req, "https://biaogan.example/")
     assert subject == "【标杆机构评定】某机构开始公示"
     assert body.splitlines() == [
@@ -85,9 +105,19 @@ def test_every_act_has_its_chinese_text():
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES))
 def test_every_filing_template_renders_with_the_workflows_parameters(template):
-    params = {"county": "费县", "year": "2026", "deadline": "2026年12月20日24时", "remaining": "距截止还有1个工作日。",
-              "days_late": "2", "count": "1", "filed_at": "2026-12-22 10:00", "version": "1", "entries": "3",
-              "timeliness": "逾期1个工作日", "reason": "补报"}  # fmt: skip
+    params = {
+        "county": "费县",
+        "year": "2026",
+        "deadline": "2026年12月20日24时",
+        "remaining": "距截止还有1个工作日。",
+        "days_late": "2",
+        "count": "1",
+        "filed_at": "2026-12-22 10:00",
+        "version": "1",
+        "entries": "3",
+        "timeliness": "逾期1个工作日",
+        "reason": "补报",
+    }
     message = Message("k", template, [Recipient(Role.county_bureau, "费县")], params, "/api/v1/filings/费县/2026")
     subject, body = render(NotifyRequest(message=message))
     assert "费县2026" in subject and "{" not in subject + body and body.endswith("详情：/api/v1/filings/费县/2026")

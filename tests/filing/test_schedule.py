@@ -32,17 +32,28 @@ async def test_the_schedule_opens_each_countys_filing_once(dev_env, sqlite_url):
             assert (opened.year, sorted(opened.started), opened.already_running) == (year, expected, [])
             for workflow_id in expected:
                 described = await client.get_workflow_handle(workflow_id).describe()
-                assert described.status == WorkflowExecutionStatus.RUNNING and described.workflow_type == "FilingDeadlineWorkflow"
+                assert (
+                    described.status == WorkflowExecutionStatus.RUNNING
+                    and described.workflow_type == "FilingDeadlineWorkflow"
+                )
 
             schedule = client.get_schedule_handle(schedule_id)
             spec = (await schedule.describe()).schedule.spec
             assert spec.time_zone_name == "Asia/Shanghai"
-            assert (spec.calendars[0].month, spec.calendars[0].day_of_month) == ((ScheduleRange(1),), (ScheduleRange(1),))
+            assert (spec.calendars[0].month, spec.calendars[0].day_of_month) == (
+                (ScheduleRange(1),),
+                (ScheduleRange(1),),
+            )
 
-            november = FilingSettings(filing_workflow_prefix=prefix, filing_schedule_start="11-01", filing_deadline="12-31")
+            november = FilingSettings(
+                filing_workflow_prefix=prefix, filing_schedule_start="11-01", filing_deadline="12-31"
+            )
             await ensure_filing_schedule(client, settings, november, schedule_id)  # again: updated, not duplicated
             spec = (await schedule.describe()).schedule.spec
-            assert (spec.calendars[0].month, spec.calendars[0].day_of_month) == ((ScheduleRange(11),), (ScheduleRange(1),))
+            assert (spec.calendars[0].month, spec.calendars[0].day_of_month) == (
+                (ScheduleRange(11),),
+                (ScheduleRange(1),),
+            )
 
             await schedule.trigger()  # the schedule's own run, as on 1 November
             for _ in range(200):

@@ -45,7 +45,12 @@ EMPTY = digest_of([])  # a fresh read model: the county announced nothing
 
 def expected_reminders(cal: PlainCalendar, deadline: date) -> dict[int, datetime]:
     last = deadline if cal.working(deadline) else cal.step(deadline, -1)
-    return {10: at_nine(cal.step(deadline, -10)), 5: at_nine(cal.step(deadline, -5)), 1: at_nine(cal.step(deadline, -1)), 0: at_nine(last)}
+    return {
+        10: at_nine(cal.step(deadline, -10)),
+        5: at_nine(cal.step(deadline, -5)),
+        1: at_nine(cal.step(deadline, -1)),
+        0: at_nine(last),
+    }
 
 
 def planned(cal: PlainCalendar, deadline: date) -> dict[int, datetime]:
@@ -75,7 +80,10 @@ class Case:
 
     async def start(self):
         return await self.env.client.start_workflow(
-            FilingDeadlineWorkflow.run, FilingStart(COUNTY, self.year), id=self.workflow_id, task_queue=self.settings.task_queue
+            FilingDeadlineWorkflow.run,
+            FilingStart(COUNTY, self.year),
+            id=self.workflow_id,
+            task_queue=self.settings.task_queue,
         )
 
     def sent(self, marker: str) -> list:
@@ -111,7 +119,9 @@ async def test_reminders_across_a_year_follow_the_official_calendar_loaded_later
     deadline = date(year, 12, 20)
     provisional = PlainCalendar(days_off={date(year + 1, 1, 1)})
     official = PlainCalendar(days_off={date(year + 1, 1, 1)}, workdays={next_lower_saturday(deadline)})
-    assert all(expected_reminders(official, deadline)[k] > expected_reminders(provisional, deadline)[k] for k in (10, 5, 1))
+    assert all(
+        expected_reminders(official, deadline)[k] > expected_reminders(provisional, deadline)[k] for k in (10, 5, 1)
+    )
     case = Case(skip_env, tmp_path, year, provisional, confirmed=False)
     async with case.worker():
         h = await case.start()
@@ -164,15 +174,26 @@ async def test_filing_on_time_stops_reminders_and_a_second_filing_is_refused(ski
         h = await case.start()
         await skip_to(skip_env, reminders[5] + timedelta(hours=1))
         assert [local_time(n.created_at) for n in case.sent("备案提醒")] == [reminders[10], reminders[5]]
-        result = await h.execute_update(FilingDeadlineWorkflow.file, FileAct(actor=bureau(COUNTY), digest=EMPTY, note="无"))
-        assert (result.version, result.state, result.on_time, result.working_days_late) == (1, FilingState.filed_on_time, True, 0)
+        result = await h.execute_update(
+            FilingDeadlineWorkflow.file, FileAct(actor=bureau(COUNTY), digest=EMPTY, note="无")
+        )
+        assert (result.version, result.state, result.on_time, result.working_days_late) == (
+            1,
+            FilingState.filed_on_time,
+            True,
+            0,
+        )
         with pytest.raises(WorkflowUpdateFailedError) as again:
             await h.execute_update(FilingDeadlineWorkflow.file, FileAct(actor=bureau(COUNTY), digest=EMPTY))
         assert isinstance(again.value.cause, ApplicationError) and again.value.cause.type == "ActNotAllowed"
         with pytest.raises(WorkflowUpdateFailedError) as stranger:
-            await h.execute_update(FilingDeadlineWorkflow.correct, CorrectAct(actor=bureau("费县"), digest=EMPTY, reason="更正"))
+            await h.execute_update(
+                FilingDeadlineWorkflow.correct, CorrectAct(actor=bureau("费县"), digest=EMPTY, reason="更正")
+            )
         assert stranger.value.cause.type == "Forbidden"
-        fixed = await h.execute_update(FilingDeadlineWorkflow.correct, CorrectAct(actor=bureau(COUNTY), digest=EMPTY, reason="补充说明"))
+        fixed = await h.execute_update(
+            FilingDeadlineWorkflow.correct, CorrectAct(actor=bureau(COUNTY), digest=EMPTY, reason="补充说明")
+        )
         assert (fixed.version, fixed.state) == (2, FilingState.filed_on_time)
         await skip_to(skip_env, at_nine(cal.step(deadline, 10)) + timedelta(hours=1))
         v = await status(h)
@@ -182,10 +203,20 @@ async def test_filing_on_time_stops_reminders_and_a_second_filing_is_refused(ski
         assert len(case.sent("备案已报送")) == 2 and len(case.sent("备案更正")) == 2  # county bureau and city
         assert "按时报送" in case.sent("备案已报送")[0].body and "补充说明" in case.sent("备案更正")[0].body
         row = case.status_row()
-        assert row is not None and (row.state, row.current_version, row.reminders_sent, row.escalations_sent) == ("filed_on_time", 2, 2, 0)
+        assert row is not None and (row.state, row.current_version, row.reminders_sent, row.escalations_sent) == (
+            "filed_on_time",
+            2,
+            2,
+            0,
+        )
         with session_for(case.database_url) as s:
-            versions = s.exec(select(FilingVersion).where(FilingVersion.county == COUNTY, FilingVersion.year == year)).all()
-        assert sorted((v.version, v.kind, v.reason) for v in versions) == [(1, "filing", ""), (2, "correction", "补充说明")]
+            versions = s.exec(
+                select(FilingVersion).where(FilingVersion.county == COUNTY, FilingVersion.year == year)
+            ).all()
+        assert sorted((v.version, v.kind, v.reason) for v in versions) == [
+            (1, "filing", ""),
+            (2, "correction", "补充说明"),
+        ]
 
 
 async def test_overdue_filing_escalates_every_n_working_days_until_filed_late(skip_env, tmp_path):
@@ -204,12 +235,17 @@ async def test_overdue_filing_escalates_every_n_working_days_until_filed_late(sk
         assert v.state == FilingState.overdue
         reminders_at = arrivals(cal, deadline)  # when the deadline is a day off, "1 before" and "on the day" meet
         assert [local_time(n.created_at) for n in case.sent("备案提醒")] == sorted(reminders_at)
-        assert sorted(n.label for n in v.notices if n.kind == "reminder" and not n.skipped) == sorted(reminders_at.values())
+        assert sorted(n.label for n in v.notices if n.kind == "reminder" and not n.skipped) == sorted(
+            reminders_at.values()
+        )
         escalations = case.sent("逾期督办")
         assert len(escalations) == 6  # to the city's reviewers and to the county bureau, each time
         assert sorted({local_time(n.created_at) for n in escalations}) == [at_nine(e1), at_nine(e2), at_nine(e3)]
         assert {n.recipient_role.value for n in escalations} == {"city_reviewer", "county_bureau"}
-        late_days = {at_nine(e): sum(cal.working(deadline + timedelta(days=i)) for i in range(1, (e - deadline).days + 1)) for e in (e1, e2, e3)}
+        late_days = {
+            at_nine(e): sum(cal.working(deadline + timedelta(days=i)) for i in range(1, (e - deadline).days + 1))
+            for e in (e1, e2, e3)
+        }
         for n in escalations:
             count = sorted(late_days).index(local_time(n.created_at)) + 1
             assert f"已逾期{late_days[local_time(n.created_at)]}个工作日（第{count}次督办）" in n.body
@@ -217,7 +253,11 @@ async def test_overdue_filing_escalates_every_n_working_days_until_filed_late(sk
         assert row is not None and (row.state, row.escalations_sent) == ("overdue", 3)
         await skip_to(skip_env, at_nine(e3) + timedelta(hours=5))
         result = await h.execute_update(FilingDeadlineWorkflow.file, FileAct(actor=bureau(COUNTY), digest=EMPTY))
-        assert (result.state, result.on_time, result.working_days_late) == (FilingState.filed_late, False, late_days[at_nine(e3)])
+        assert (result.state, result.on_time, result.working_days_late) == (
+            FilingState.filed_late,
+            False,
+            late_days[at_nine(e3)],
+        )
         await skip_to(skip_env, at_nine(e5) + timedelta(hours=2))
         assert len(case.sent("逾期督办")) == 6  # none at e4 or e5
         v = await status(h)

@@ -30,22 +30,21 @@ class RoundWorker(RunningWorker):
     """The worker, with helpers to define periods, set quotas and open rounds."""
 
     # ---- helpers ---------------------------------------------------------------------------------
-    async def define_period(
-        self, period_id: str, start_year: int, end_year: int, name: str = "测试期"
-    ) -> None:
+    async def define_period(self, period_id: str, start_year: int, end_year: int, name: str = "测试期") -> None:
         h = await self.client.start_workflow(
-            PeriodWorkflow.run, PeriodStart(period_id=period_id), id=period_workflow_id(period_id),
-            task_queue=self.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )  # fmt: skip
+            PeriodWorkflow.run,
+            PeriodStart(period_id=period_id),
+            id=period_workflow_id(period_id),
+            task_queue=self.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
         await h.execute_update(
             PeriodWorkflow.define,
             DefinePeriod(ADMIN, name, start_year, end_year, "测试：设定规划期"),
         )
 
     def quota(self, period_id: str, level: Level) -> WorkflowHandle:
-        return self.client.get_workflow_handle_for(
-            QuotaWorkflow.run, quota_workflow_id(period_id, level)
-        )
+        return self.client.get_workflow_handle_for(QuotaWorkflow.run, quota_workflow_id(period_id, level))
 
     async def set_quota(
         self,
@@ -56,9 +55,12 @@ class RoundWorker(RunningWorker):
         **details: str,
     ) -> QuotaSet:
         await self.client.start_workflow(
-            QuotaWorkflow.run, QuotaStart(period_id=period_id, level=level), id=quota_workflow_id(period_id, level),
-            task_queue=self.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )  # fmt: skip
+            QuotaWorkflow.run,
+            QuotaStart(period_id=period_id, level=level),
+            id=quota_workflow_id(period_id, level),
+            task_queue=self.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
         return await self.quota(period_id, level).execute_update(
             QuotaWorkflow.set_quota, SetQuota(ADMIN, totals, reason, details)
         )
@@ -72,13 +74,17 @@ class RoundWorker(RunningWorker):
         )
 
 
-def city_round(
-    period_id: str, opens_at: datetime, closes_at: datetime, **kw
-) -> RoundPlan:
+def city_round(period_id: str, opens_at: datetime, closes_at: datetime, **kw) -> RoundPlan:
     fields = {
-        "round_id": unique("R"), "name": "2026年度市级标杆机构评定", "level": Level.city, "period_id": period_id,
-        "opens_at": opens_at, "closes_at": closes_at, "weights": dict(WEIGHTS), "created_by": reviewer(),
-    }  # fmt: skip
+        "round_id": unique("R"),
+        "name": "2026年度市级标杆机构评定",
+        "level": Level.city,
+        "period_id": period_id,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "weights": dict(WEIGHTS),
+        "created_by": reviewer(),
+    }
     fields.update(kw)
     return RoundPlan(**fields)
 

@@ -38,9 +38,7 @@ async def http(dev_env, tmp_path):
         transport = httpx.ASGITransport(app=app)
         async with (
             app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=transport, base_url="http://t/api/v1", timeout=30
-            ) as c,
+            httpx.AsyncClient(transport=transport, base_url="http://t/api/v1", timeout=30) as c,
         ):
             suffix = unique("u")
             dept = {"department": "hrss"}
@@ -80,24 +78,15 @@ async def test_a_city_round_end_to_end_over_the_api(http):
         headers=as_(http, "admin"),
     )
     assert r.status_code == 200, r.text
-    figures = [
-        {"county": c, "population": 100 + i, "performance": 10}
-        for i, c in enumerate(COUNTIES)
-    ]
+    figures = [{"county": c, "population": 100 + i, "performance": 10} for i, c in enumerate(COUNTIES)]
     body = {
         "total": 90,
         "weight_population": 0.5,
         "weight_performance": 0.5,
         "counties": figures,
     }
-    preview = await http.post(
-        f"/quotas/{pid}/county/apportionment", json=body, headers=as_(http, "admin")
-    )
-    assert (
-        preview.status_code == 200
-        and sum(preview.json()["seats"].values()) == 90
-        and preview.json()["working"]
-    )
+    preview = await http.post(f"/quotas/{pid}/county/apportionment", json=body, headers=as_(http, "admin"))
+    assert preview.status_code == 200 and sum(preview.json()["seats"].values()) == 90 and preview.json()["working"]
     bad = await http.post(
         f"/quotas/{pid}/county/apportionment/adoption",
         json={**body, "adjustments": {"兰山区": 99}, "reason": "调整"},
@@ -118,9 +107,15 @@ async def test_a_city_round_end_to_end_over_the_api(http):
     assert r.status_code == 200, r.text
 
     now = datetime.now(TZ)
-    plan = {"round_id": unique("r"), "name": "2026年度市级评定", "level": "city", "period_id": pid,
-            "opens_at": (now - timedelta(hours=2)).isoformat(), "closes_at": (now - timedelta(hours=1)).isoformat(),
-            "weights": {"written": 0.6, "defence": 0.4}}  # fmt: skip
+    plan = {
+        "round_id": unique("r"),
+        "name": "2026年度市级评定",
+        "level": "city",
+        "period_id": pid,
+        "opens_at": (now - timedelta(hours=2)).isoformat(),
+        "closes_at": (now - timedelta(hours=1)).isoformat(),
+        "weights": {"written": 0.6, "defence": 0.4},
+    }
     assert (
         await http.post(
             "/rounds",
@@ -128,9 +123,7 @@ async def test_a_city_round_end_to_end_over_the_api(http):
             headers=as_(http, "reviewer"),
         )
     ).status_code == 422
-    assert (
-        await http.post("/rounds", json=plan, headers=as_(http, "bureau"))
-    ).status_code == 403
+    assert (await http.post("/rounds", json=plan, headers=as_(http, "bureau"))).status_code == 403
     created = await http.post("/rounds", json=plan, headers=as_(http, "reviewer"))
     assert created.status_code == 201, created.text
     rid = plan["round_id"]
@@ -144,9 +137,7 @@ async def test_a_city_round_end_to_end_over_the_api(http):
         decl = declaration(Level.city, name=f"{name}零工市场", code=credit_code())
         decl.round_id = rid
         h = await start(http.worker.client, http.worker.task_queue, decl)
-        await h.execute_update(
-            ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "县级审核通过")
-        )
+        await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "县级审核通过"))
         handles.append(h)
     ids = [h.id.removeprefix("application-") for h in handles]
     refused = await http.post(
@@ -161,9 +152,7 @@ async def test_a_city_round_end_to_end_over_the_api(http):
         headers=as_(http, "reviewer"),
     )
     assert ok.status_code == 200, ok.text
-    assert (
-        await http.get(f"/rounds/{rid}/ranking", headers=as_(http, "department"))
-    ).status_code == 403
+    assert (await http.get(f"/rounds/{rid}/ranking", headers=as_(http, "department"))).status_code == 403
     await http.post(
         f"/applications/{ids[1]}/scores",
         json={"opinion": "一般", "written": 70, "defence": 80},
@@ -176,21 +165,14 @@ async def test_a_city_round_end_to_end_over_the_api(http):
             lambda r: r.json()["final"],
         )
     ).json()
-    assert [row["application_id"] for row in table["rows"]] == ids and [
-        row["chosen"] for row in table["rows"]
-    ] == [True, False]
-    assert (
-        table["rows"][0]["weighted_score"] == 90
-        and table["rows"][1]["weighted_score"] == 74
-    )
-    states = [
-        (await h.query(ApplicationWorkflow.view, ViewRequest())).state.value
-        for h in handles
+    assert [row["application_id"] for row in table["rows"]] == ids and [row["chosen"] for row in table["rows"]] == [
+        True,
+        False,
     ]
+    assert table["rows"][0]["weighted_score"] == 90 and table["rows"][1]["weighted_score"] == 74
+    states = [(await h.query(ApplicationWorkflow.view, ViewRequest())).state.value for h in handles]
     assert states == ["publicized", "rejected"]
-    usage = (
-        await http.get(f"/quotas/{pid}/city", headers=as_(http, "supervisor"))
-    ).json()
+    usage = (await http.get(f"/quotas/{pid}/city", headers=as_(http, "supervisor"))).json()
     assert usage["used"] == {"city": 1} and usage["remaining"] == {"city": 0}
     again = await http.post(
         f"/rounds/{rid}/review-closure",
@@ -201,9 +183,11 @@ async def test_a_city_round_end_to_end_over_the_api(http):
 
 
 async def test_import_endpoint_refuses_a_bad_file_with_line_numbers(http):
-    csv = "institution_name,type,county,credit_code,level,document_no,date,plaque_no\n" \
-          f"甲,gig_market,兰山区,{credit_code()},county,兰人社发〔2022〕1号,2022-12-15,\n" \
-          "乙,gig_market,兰山区,123,county,兰人社发〔2022〕1号,2022-12-15,\n"  # fmt: skip
+    csv = (
+        "institution_name,type,county,credit_code,level,document_no,date,plaque_no\n"
+        f"甲,gig_market,兰山区,{credit_code()},county,兰人社发〔2022〕1号,2022-12-15,\n"
+        "乙,gig_market,兰山区,123,county,兰人社发〔2022〕1号,2022-12-15,\n"
+    )
     assert (
         await http.post(
             "/historic-titles/import",

@@ -24,9 +24,7 @@ from workflows.quota import QuotaWorkflow
 
 @pytest.fixture
 async def quota_worker(dev_env, database_url):
-    async with RoundWorker(
-        dev_env.client, settings_for(database_url, unique("qq"))
-    ) as w:
+    async with RoundWorker(dev_env.client, settings_for(database_url, unique("qq"))) as w:
         yield w
 
 
@@ -35,21 +33,14 @@ def far_period(years: int = 5) -> tuple[str, int, int]:
     return unique("P"), 2081, 2081 + years - 1
 
 
-async def test_apportionment_adopted_and_adjusted_is_recorded(
-    quota_worker, database_url
-):
+async def test_apportionment_adopted_and_adjusted_is_recorded(quota_worker, database_url):
     pid, start, end = far_period()
     await quota_worker.define_period(pid, start, end, "示例期（演示数据）")
-    figures = [
-        CountyFigures(c, Fraction(100 + 7 * i), Fraction(50 + (i * 13) % 17))
-        for i, c in enumerate(COUNTIES)
-    ]
+    figures = [CountyFigures(c, Fraction(100 + 7 * i), Fraction(50 + (i * 13) % 17)) for i, c in enumerate(COUNTIES)]
     plan = apportion(90, figures, Fraction(6, 10), Fraction(4, 10))
     seats = plan.seats()
     working = "\n".join(plan.working())
-    adopted = await quota_worker.set_quota(
-        pid, Level.county, seats, "采纳分配方案（示例数据）", working=working
-    )
+    adopted = await quota_worker.set_quota(pid, Level.county, seats, "采纳分配方案（示例数据）", working=working)
     assert sum(adopted.totals.values()) == 90 and adopted.totals == seats
     adjusted_to = seats["兰山区"] + 1
     changed = await quota_worker.set_quota(
@@ -64,30 +55,15 @@ async def test_apportionment_adopted_and_adjusted_is_recorded(
     }
 
     with Session(get_engine(database_url)) as s:
-        rows = s.exec(
-            select(QuotaChange)
-            .where(QuotaChange.period_id == pid)
-            .order_by(QuotaChange.id)
-        ).all()
+        rows = s.exec(select(QuotaChange).where(QuotaChange.period_id == pid).order_by(QuotaChange.id)).all()
         period = s.get(Period, pid)
-        period_changes = s.exec(
-            select(PeriodChange).where(PeriodChange.period_id == pid)
-        ).all()
+        period_changes = s.exec(select(PeriodChange).where(PeriodChange.period_id == pid)).all()
     first = [r for r in rows if r.reason == "采纳分配方案（示例数据）"]
-    assert {r.scope: (r.old_total, r.new_total) for r in first} == {
-        c: (None, n) for c, n in seats.items()
-    }
+    assert {r.scope: (r.old_total, r.new_total) for r in first} == {c: (None, n) for c, n in seats.items()}
     assert all(
-        r.actor_user_id == ADMIN.user_id
-        and r.actor_role == "admin"
-        and r.details["working"] == working
-        for r in first
+        r.actor_user_id == ADMIN.user_id and r.actor_role == "admin" and r.details["working"] == working for r in first
     )
-    second = {
-        r.scope: (r.old_total, r.new_total)
-        for r in rows
-        if r.reason == "兰山区人口调整"
-    }
+    second = {r.scope: (r.old_total, r.new_total) for r in rows if r.reason == "兰山区人口调整"}
     assert second == {
         "兰山区": (seats["兰山区"], adjusted_to),
         "罗庄区": (seats["罗庄区"], seats["罗庄区"] - 1),
@@ -97,15 +73,9 @@ async def test_apportionment_adopted_and_adjusted_is_recorded(
         start,
         end,
     )
-    assert (
-        len(period_changes) == 1
-        and period_changes[0].old is None
-        and period_changes[0].actor_role == "admin"
-    )
+    assert len(period_changes) == 1 and period_changes[0].old is None and period_changes[0].actor_role == "admin"
 
-    usage = await quota_worker.quota(pid, Level.county).query(
-        QuotaWorkflow.usage, UsageRequest()
-    )
+    usage = await quota_worker.quota(pid, Level.county).query(QuotaWorkflow.usage, UsageRequest())
     assert usage.totals["兰山区"] == adjusted_to and sum(usage.totals.values()) == 90
 
 
@@ -115,41 +85,24 @@ async def test_quota_is_set_by_admins_only_and_for_known_scopes(quota_worker):
     await quota_worker.set_quota(pid, Level.city, {"city": 9})
     handle = quota_worker.quota(pid, Level.city)
     with pytest.raises(WorkflowUpdateFailedError) as e:
-        await handle.execute_update(
-            QuotaWorkflow.set_quota, SetQuota(reviewer(), {"city": 10}, "想多评几个")
-        )
-    assert (
-        isinstance(e.value.cause, ApplicationError)
-        and e.value.cause.type == "Forbidden"
-    )
+        await handle.execute_update(QuotaWorkflow.set_quota, SetQuota(reviewer(), {"city": 10}, "想多评几个"))
+    assert isinstance(e.value.cause, ApplicationError) and e.value.cause.type == "Forbidden"
     with pytest.raises(WorkflowUpdateFailedError) as e:
-        await handle.execute_update(
-            QuotaWorkflow.set_quota, SetQuota(ADMIN, {"兰山区": 3}, "错层级")
-        )
-    assert (
-        e.value.cause.type == "InvalidInput" and "not a scope" in e.value.cause.message
-    )
-    assert (await handle.query(QuotaWorkflow.usage, UsageRequest())).totals == {
-        "city": 9
-    }
+        await handle.execute_update(QuotaWorkflow.set_quota, SetQuota(ADMIN, {"兰山区": 3}, "错层级"))
+    assert e.value.cause.type == "InvalidInput" and "not a scope" in e.value.cause.message
+    assert (await handle.query(QuotaWorkflow.usage, UsageRequest())).totals == {"city": 9}
 
 
-async def test_two_reservations_racing_for_the_last_place_exactly_one_wins(
-    quota_worker, database_url
-):
+async def test_two_reservations_racing_for_the_last_place_exactly_one_wins(quota_worker, database_url):
     pid, start, end = far_period()
     await quota_worker.define_period(pid, start, end)
     await quota_worker.set_quota(pid, Level.city, {"city": 2})
     handle = quota_worker.quota(pid, Level.city)
-    first = await handle.execute_update(
-        QuotaWorkflow.reserve, Reserve(reviewer(), "R-a", "city", [f"{pid}-A"])
-    )
+    first = await handle.execute_update(QuotaWorkflow.reserve, Reserve(reviewer(), "R-a", "city", [f"{pid}-A"]))
     assert first.granted == [f"{pid}-A"] and first.available == 2
 
     b, c = (
-        handle.execute_update(
-            QuotaWorkflow.reserve, Reserve(reviewer(), f"R-{x}", "city", [f"{pid}-{x}"])
-        )
+        handle.execute_update(QuotaWorkflow.reserve, Reserve(reviewer(), f"R-{x}", "city", [f"{pid}-{x}"]))
         for x in ("B", "C")
     )
     results = await asyncio.gather(b, c)
@@ -158,17 +111,11 @@ async def test_two_reservations_racing_for_the_last_place_exactly_one_wins(
     assert sorted(r.available for r in results) == [0, 1]
 
     with Session(get_engine(database_url)) as s:
-        active = s.exec(
-            select(QuotaPlace).where(
-                QuotaPlace.period_id == pid, QuotaPlace.released_at.is_(None)
-            )
-        ).all()
+        active = s.exec(select(QuotaPlace).where(QuotaPlace.period_id == pid, QuotaPlace.released_at.is_(None))).all()
     assert sorted(p.slot_no for p in active) == [1, 2]
     assert sorted(p.application_id for p in active) == sorted([f"{pid}-A", winners[0]])
     # Asking again for a place already held grants it again without taking another.
-    again = await handle.execute_update(
-        QuotaWorkflow.reserve, Reserve(reviewer(), "R-a", "city", [f"{pid}-A"])
-    )
+    again = await handle.execute_update(QuotaWorkflow.reserve, Reserve(reviewer(), "R-a", "city", [f"{pid}-A"]))
     assert again.granted == [f"{pid}-A"] and again.used_after == 2
 
 
@@ -178,9 +125,7 @@ async def test_county_quota_is_reserved_by_its_own_bureau(quota_worker):
     await quota_worker.set_quota(pid, Level.county, {"兰山区": 1, "罗庄区": 1})
     handle = quota_worker.quota(pid, Level.county)
     with pytest.raises(WorkflowUpdateFailedError) as e:
-        await handle.execute_update(
-            QuotaWorkflow.reserve, Reserve(bureau("罗庄区"), "R", "兰山区", ["X"])
-        )
+        await handle.execute_update(QuotaWorkflow.reserve, Reserve(bureau("罗庄区"), "R", "兰山区", ["X"]))
     assert e.value.cause.type == "Forbidden"
     ok = await handle.execute_update(
         QuotaWorkflow.reserve,
@@ -194,8 +139,15 @@ def test_the_database_refuses_a_second_active_holder(database_url):
     now = datetime.now(UTC)
 
     def place(slot: int, app: str, released: bool = False) -> QuotaPlace:
-        return QuotaPlace(period_id=pid, level="city", scope="city", slot_no=slot, application_id=app,
-                          reserved_at=now, released_at=now if released else None)  # fmt: skip
+        return QuotaPlace(
+            period_id=pid,
+            level="city",
+            scope="city",
+            slot_no=slot,
+            application_id=app,
+            reserved_at=now,
+            released_at=now if released else None,
+        )
 
     engine = get_engine(database_url)
     with Session(engine) as s:
@@ -213,5 +165,7 @@ def test_the_database_refuses_a_second_active_holder(database_url):
         s.commit()
         rows = s.exec(select(QuotaPlace).where(QuotaPlace.period_id == pid)).all()
     assert sorted((r.slot_no, r.application_id, r.released_at is None) for r in rows) == [
-        (1, f"{pid}-A", True), (1, f"{pid}-C", False), (2, f"{pid}-B", True),
-    ]  # fmt: skip
+        (1, f"{pid}-A", True),
+        (1, f"{pid}-C", False),
+        (2, f"{pid}-B", True),
+    ]

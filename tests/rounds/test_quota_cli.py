@@ -31,21 +31,79 @@ async def test_period_and_quota_from_the_cli_are_recorded_and_attributed(dev_env
     settings = settings_for(db, unique("cli"), temporal_address=temporal_address(dev_env))
     admin = create_user(db, "市人社局管理员", "admin")
     bureau = create_user(db, "兰山区人社局", "county_bureau", "兰山区")
-    env = {"DATABASE_URL": db, "BIAOGAN_TEMPORAL_ADDRESS": settings.temporal_address, "BIAOGAN_TASK_QUEUE": settings.task_queue}
+    env = {
+        "DATABASE_URL": db,
+        "BIAOGAN_TEMPORAL_ADDRESS": settings.temporal_address,
+        "BIAOGAN_TASK_QUEUE": settings.task_queue,
+    }
     period = unique("p")
     async with RunningWorker(dev_env.client, settings):
-        rc, out, err = await biaogan(env, "period", "define", "--id", period, "--name", "十五五", "--start-year",
-                                     "2026", "--end-year", "2030", "--reason", "规划期", "--token", admin)  # fmt: skip
+        rc, out, err = await biaogan(
+            env,
+            "period",
+            "define",
+            "--id",
+            period,
+            "--name",
+            "十五五",
+            "--start-year",
+            "2026",
+            "--end-year",
+            "2030",
+            "--reason",
+            "规划期",
+            "--token",
+            admin,
+        )
         assert rc == 0, err
-        rc, out, err = await biaogan(env, "quota", "set", "--period", period, "--level", "city", "--total", "9",
-                                     "--reason", "通知：市级9家", "--token", admin)  # fmt: skip
+        rc, out, err = await biaogan(
+            env,
+            "quota",
+            "set",
+            "--period",
+            period,
+            "--level",
+            "city",
+            "--total",
+            "9",
+            "--reason",
+            "通知：市级9家",
+            "--token",
+            admin,
+        )
         assert rc == 0, err
         assert "city: None → 9" in out
-        rc, out, err = await biaogan(env, "quota", "set", "--period", period, "--level", "city", "--total", "10",
-                                     "--reason", "增补1家", "--token", admin)  # fmt: skip
+        rc, out, err = await biaogan(
+            env,
+            "quota",
+            "set",
+            "--period",
+            period,
+            "--level",
+            "city",
+            "--total",
+            "10",
+            "--reason",
+            "增补1家",
+            "--token",
+            admin,
+        )
         assert rc == 0 and "city: 9 → 10" in out, err
-        rc, _, err = await biaogan(env, "quota", "set", "--period", period, "--level", "city", "--total", "3",
-                                   "--reason", "越权", "--token", bureau)  # fmt: skip
+        rc, _, err = await biaogan(
+            env,
+            "quota",
+            "set",
+            "--period",
+            period,
+            "--level",
+            "city",
+            "--total",
+            "3",
+            "--reason",
+            "越权",
+            "--token",
+            bureau,
+        )
         assert rc != 0 and "not an admin" in err
     with Session(get_engine(db)) as s:
         rows = s.exec(select(QuotaChange).where(QuotaChange.period_id == period).order_by(QuotaChange.id)).all()

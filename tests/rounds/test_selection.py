@@ -46,13 +46,9 @@ CANDIDATES = {
 EXPECTED_ORDER = ["A", "B", "D", "C", "E", "F", "G", "H", "I", "J", "K", "L"]
 
 
-async def declare(
-    rounds, round_id: str, name: str, honours: bool = False
-) -> WorkflowHandle:
+async def declare(rounds, round_id: str, name: str, honours: bool = False) -> WorkflowHandle:
     """Declared and passed on by the county (so declarations are in this order)."""
-    decl = declaration(
-        Level.city, name=f"{name}号零工市场", city_or_higher_honours=honours
-    )
+    decl = declaration(Level.city, name=f"{name}号零工市场", city_or_higher_honours=honours)
     decl.round_id = round_id
     h = await start(rounds.client, rounds.task_queue, decl)
     await h.execute_update(
@@ -62,9 +58,7 @@ async def declare(
     return h
 
 
-async def score(
-    h: WorkflowHandle, who: Actor, marks: tuple[float, float, float]
-) -> None:
+async def score(h: WorkflowHandle, who: Actor, marks: tuple[float, float, float]) -> None:
     w, d, f = marks
     await h.execute_update(
         ApplicationWorkflow.score,
@@ -105,13 +99,8 @@ async def test_twelve_candidates_for_three_places_end_with_three_under_one_notic
         lambda: r.query(RoundWorkflow.ranking, RankingRequest()),
         lambda t: len(t.rows) == 12,
     )
-    assert (
-        not provisional.final
-        and [row.complete for row in provisional.rows].count(False) == 1
-    )
-    assert (
-        await r.query(RoundWorkflow.window, WindowRequest())
-    ).phase == RoundPhase.reviewing
+    assert not provisional.final and [row.complete for row in provisional.rows].count(False) == 1
+    assert (await r.query(RoundWorkflow.window, WindowRequest())).phase == RoundPhase.reviewing
 
     await score(handles["L"], REVIEWER_2, CANDIDATES["L"][2])
     await r.signal(RoundWorkflow.scores_recorded, ScoresRecorded(ids["L"]))
@@ -122,10 +111,7 @@ async def test_twelve_candidates_for_three_places_end_with_three_under_one_notic
     assert [by_id[row.application_id] for row in table.rows] == EXPECTED_ORDER
     assert [row.rank for row in table.rows] == list(range(1, 13))
     assert [row.weighted_score for row in table.rows[:6]] == [95, 90, 88, 88, 86, 86]
-    assert (
-        table.rows[2].tie_broken_by == "honours"
-        and table.rows[4].tie_broken_by == "declaration"
-    )
+    assert table.rows[2].tie_broken_by == "honours" and table.rows[4].tie_broken_by == "declaration"
     assert [by_id[row.application_id] for row in table.rows if row.chosen] == [
         "A",
         "B",
@@ -137,16 +123,10 @@ async def test_twelve_candidates_for_three_places_end_with_three_under_one_notic
     views = {name: await view(h) for name, h in handles.items()}
     chosen = [n for n, v in views.items() if v.state == Stage.publicized]
     assert sorted(chosen) == ["A", "B", "D"]
-    assert (
-        len({(views[n].notice.published_on, views[n].notice.ends_at) for n in chosen})
-        == 1
-    )  # one joint notice
+    assert len({(views[n].notice.published_on, views[n].notice.ends_at) for n in chosen}) == 1  # one joint notice
     for n in ("A", "B", "D"):
         review = next(a for a in views[n].acts if a.act == Act.city_review_pass)
-        assert (
-            review.actor.user_id == plan.created_by.user_id
-            and review.actor.role == Role.city_reviewer
-        )
+        assert review.actor.user_id == plan.created_by.user_id and review.actor.role == Role.city_reviewer
     for place, n in enumerate(EXPECTED_ORDER[3:], start=4):
         assert views[n].state == Stage.rejected
         fail = next(a for a in views[n].acts if a.act == Act.city_review_fail)
@@ -159,9 +139,7 @@ async def test_twelve_candidates_for_three_places_end_with_three_under_one_notic
                 models.Application.state == Stage.publicized,
             )
         ).all()
-        places = s.exec(
-            select(QuotaPlace.application_id).where(QuotaPlace.released_at.is_(None))
-        ).all()
+        places = s.exec(select(QuotaPlace.application_id).where(QuotaPlace.released_at.is_(None))).all()
     assert sorted(in_notice) == sorted(ids[n] for n in ("A", "B", "D"))
     assert sorted(places) == sorted(in_notice)
 
@@ -175,9 +153,7 @@ async def announce(h: WorkflowHandle) -> None:
         )
 
 
-async def close(
-    r: WorkflowHandle, who: Actor | None = None, published_on: date | None = LONG_AGO
-):
+async def close(r: WorkflowHandle, who: Actor | None = None, published_on: date | None = LONG_AGO):
     await eventually(
         lambda: r.query(RoundWorkflow.window, WindowRequest()),
         lambda w: w.phase == RoundPhase.reviewing,
@@ -194,18 +170,16 @@ async def test_a_revoked_title_frees_its_place_for_a_later_round(rounds):
     await rounds.set_quota(pid, Level.city, {"city": 1})
     opens, closes = past_window()
 
-    first = city_round(
-        pid, opens, closes, reviewers_required=2
-    )  # one reviewer scores: the owner closes
+    first = city_round(pid, opens, closes, reviewers_required=2)  # one reviewer scores: the owner closes
     r1 = await rounds.start_round(first)
     x = await declare(rounds, first.round_id, "X")
     y = await declare(rounds, first.round_id, "Y")
     await score(x, reviewer(), (90, 90, 90))
     await score(y, reviewer(), (80, 80, 80))
     table = await close(r1)
-    assert [row.chosen for row in table.rows] == [True, False] and table.rows[
-        0
-    ].application_id == x.id.removeprefix("application-")
+    assert [row.chosen for row in table.rows] == [True, False] and table.rows[0].application_id == x.id.removeprefix(
+        "application-"
+    )
     await announce(x)
     assert (await view(x)).state == Stage.announced
 
@@ -217,10 +191,7 @@ async def test_a_revoked_title_frees_its_place_for_a_later_round(rounds):
     await score(z, reviewer(), (99, 99, 99))
     table = await close(r2)
     assert table.rows[0].chosen is False and table.places_available == 0
-    assert (
-        "rank 1 of 1, quota 0"
-        in next(a for a in (await view(z)).acts if a.act == Act.city_review_fail).reason
-    )
+    assert "rank 1 of 1, quota 0" in next(a for a in (await view(z)).acts if a.act == Act.city_review_fail).reason
 
     await x.signal(
         ApplicationWorkflow.revoke,
@@ -229,19 +200,14 @@ async def test_a_revoked_title_frees_its_place_for_a_later_round(rounds):
     await eventually(lambda: view(x), lambda v: v.state == Stage.revoked)
     await eventually(lambda: rounds_state(rounds, x), lambda s: s == Stage.revoked)
 
-    third = city_round(
-        pid, opens, closes, reviewers_required=2
-    )  # one reviewer scores: the owner closes
+    third = city_round(pid, opens, closes, reviewers_required=2)  # one reviewer scores: the owner closes
     r3 = await rounds.start_round(third)
     w = await declare(rounds, third.round_id, "W")
     await score(w, reviewer(), (70, 70, 70))
     # Only the owner closes the review.
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await close(r3, who=bureau())
-    assert (
-        isinstance(refused.value.cause, ApplicationError)
-        and refused.value.cause.type == "Forbidden"
-    )
+    assert isinstance(refused.value.cause, ApplicationError) and refused.value.cause.type == "Forbidden"
     table = await close(r3)
     assert table.rows[0].chosen is True and table.places_available == 1
     assert (await view(w)).state == Stage.publicized

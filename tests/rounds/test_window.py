@@ -33,11 +33,7 @@ async def skip_to(env, moment: datetime) -> None:
 def reminders(database_url: str, round_id: str) -> list[models.Notification]:
     with Session(get_engine(database_url)) as s:
         return list(
-            s.exec(
-                select(models.Notification).where(
-                    models.Notification.application_id == f"round-{round_id}"
-                )
-            ).all()
+            s.exec(select(models.Notification).where(models.Notification.application_id == f"round-{round_id}")).all()
         )
 
 
@@ -49,45 +45,26 @@ async def test_window_opens_reminds_undeclared_counties_and_closes(skip_env, tmp
         closes = datetime.combine(now.date() + timedelta(days=24), time(17), tzinfo=TZ)
         plan = city_round("p-window", opens, closes, reminder_working_days=3)
         r = await rounds.start_round(plan)
-        window = lambda: r.query(RoundWorkflow.window, WindowRequest())
+
+        def window():
+            return r.query(RoundWorkflow.window, WindowRequest())
 
         assert (await window()).phase == RoundPhase.scheduled
-        early = await declaration_window_refusal(
-            rounds.client, plan.round_id, opens - timedelta(minutes=1)
-        )
+        early = await declaration_window_refusal(rounds.client, plan.round_id, opens - timedelta(minutes=1))
         assert early is not None and "has not opened yet" in early
-        assert (
-            opens.strftime("%Y-%m-%d %H:%M") in early
-            and closes.strftime("%Y-%m-%d %H:%M") in early
-        )
-        assert (
-            await declaration_window_refusal(rounds.client, plan.round_id, opens)
-            is None
-        )
-        assert (
-            await declaration_window_refusal(
-                rounds.client, plan.round_id, closes - timedelta(seconds=1)
-            )
-            is None
-        )
+        assert opens.strftime("%Y-%m-%d %H:%M") in early and closes.strftime("%Y-%m-%d %H:%M") in early
+        assert await declaration_window_refusal(rounds.client, plan.round_id, opens) is None
+        assert await declaration_window_refusal(rounds.client, plan.round_id, closes - timedelta(seconds=1)) is None
         late = await declaration_window_refusal(rounds.client, plan.round_id, closes)
-        assert (
-            late is not None
-            and "has closed" in late
-            and closes.strftime("%Y-%m-%d %H:%M") in late
-        )
-        assert "does not exist" in (
-            await declaration_window_refusal(rounds.client, unique("nope"), opens) or ""
-        )
+        assert late is not None and "has closed" in late and closes.strftime("%Y-%m-%d %H:%M") in late
+        assert "does not exist" in (await declaration_window_refusal(rounds.client, unique("nope"), opens) or "")
 
         await skip_to(skip_env, opens + timedelta(minutes=5))
         assert (await window()).phase == RoundPhase.open
         decl = declaration(Level.city)  # 兰山区 declares in the round
         decl.round_id = plan.round_id
         h = await start(rounds.client, rounds.task_queue, decl)
-        assert (
-            await h.query(ApplicationWorkflow.view, ViewRequest())
-        ).round_id == plan.round_id
+        assert (await h.query(ApplicationWorkflow.view, ViewRequest())).round_id == plan.round_id
 
         calendar = WorkingDayCalendar.from_file()
         remind_day = calendar.add_working_days(closes.date(), -3)
@@ -96,19 +73,11 @@ async def test_window_opens_reminds_undeclared_counties_and_closes(skip_env, tmp
         assert reminders(db, plan.round_id) == []
         await skip_to(skip_env, remind_at + timedelta(hours=1))
         sent = reminders(db, plan.round_id)
-        assert sorted(n.recipient_county for n in sent) == sorted(
-            c for c in COUNTIES if c != bureau().county
-        )
-        assert all(
-            n.recipient_role == Role.county_bureau and "尚未申报" in n.body
-            for n in sent
-        )
-        assert {
-            n.created_at.replace(tzinfo=n.created_at.tzinfo or UTC)
-            .astimezone(TZ)
-            .date()
-            for n in sent
-        } == {remind_day}
+        assert sorted(n.recipient_county for n in sent) == sorted(c for c in COUNTIES if c != bureau().county)
+        assert all(n.recipient_role == Role.county_bureau and "尚未申报" in n.body for n in sent)
+        assert {n.created_at.replace(tzinfo=n.created_at.tzinfo or UTC).astimezone(TZ).date() for n in sent} == {
+            remind_day
+        }
         assert sorted(await r.query(RoundWorkflow.reminded, WindowRequest())) == sorted(
             n.recipient_county for n in sent
         )

@@ -15,7 +15,7 @@ TABLES = (
     "api_user", "application", "application_event", "evaluation_round", "filing_status", "filing_version",
     "historic_title", "notification", "notification_delivery", "notification_read", "objection", "period",
     "period_change", "quota_change", "quota_place",
-)  # fmt: skip
+)
 
 # Native types on PostgreSQL (made with the first table that uses them), VARCHAR on SQLite.
 ROLE = sa.Enum(
@@ -26,16 +26,16 @@ LEVEL = sa.Enum("county", "city", name="level")
 INSTITUTION_TYPE = sa.Enum(
     "public_agency", "township_platform", "village_platform", "gig_market", "hr_agency", "training",
     name="institutiontype",
-)  # fmt: skip
+)
 STAGE = sa.Enum(
     "declared", "county_reviewed", "city_reviewed", "publicized", "announced", "plaque_awarded", "revoked",
     "rejected", "withdrawn", name="stage",
-)  # fmt: skip
+)
 ACT = sa.Enum(
     "declare", "county_review_pass", "county_review_fail", "city_review_pass", "city_review_fail", "publicize",
     "lodge_objection", "dismiss_objection", "uphold_objection", "close_notice", "score", "co_sign", "award",
     "revoke", "withdraw", "flag", "replan_notice", name="act",
-)  # fmt: skip
+)
 ENUMS = (ROLE, DEPARTMENT, LEVEL, INSTITUTION_TYPE, STAGE, ACT)
 
 ACTIVE = sa.text("released_at IS NULL")
@@ -319,11 +319,11 @@ def upgrade() -> None:
     op.create_index(
         "uq_quota_place_active_slot", "quota_place", ["period_id", "level", "scope", "slot_no"],
         unique=True, sqlite_where=ACTIVE, postgresql_where=ACTIVE,
-    )  # fmt: skip
+    )
     op.create_index(
         "uq_quota_place_active_application", "quota_place", ["application_id"],
         unique=True, sqlite_where=ACTIVE, postgresql_where=ACTIVE,
-    )  # fmt: skip
+    )
 
 
 def downgrade() -> None:
