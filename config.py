@@ -112,6 +112,16 @@ class LimitSettings(BaseSettings):
     objection_window_seconds: float = Field(default=60, gt=0, le=86_400)
 
 
+class NoticeSettings(BaseSettings):
+    """Where the public sends objections, printed on every 公示名单: ``BIAOGAN_OBJECTION_PHONE`` and friends."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    objection_phone: str = ""
+    objection_email: str = ""
+    objection_address: str = ""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
 
@@ -126,9 +136,14 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     temporal_ui_port: int = 8233
+    log_format: Literal["text", "json"] = "text"
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)  # Temporal SDK metrics (Prometheus)
+    worker_health_port: int | None = Field(default=None, ge=1, le=65535)  # the worker's /healthz and /readyz
+    worker_cache_size: int = Field(default=1000, ge=0, le=100_000)  # workflows kept in memory (see README)
     filing: FilingSettings = Field(default_factory=FilingSettings)
     channels: ChannelSettings = Field(default_factory=ChannelSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    notice: NoticeSettings = Field(default_factory=NoticeSettings)
 
     @model_validator(mode="after")
     def _default_database_beside_the_data(self) -> Settings:

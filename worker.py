@@ -10,12 +10,14 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+import logs
 from activities.calendar import CalendarActivities
 from activities.filing import FilingActivities
 from activities.notify import NotifyActivities
 from activities.read_model import ReadModelActivities
 from activities.rounds import round_activities_for
-from clients.connection import connect
+from clients.connection import connect, metrics_runtime
+from clients.health import workflow_pollers
 from config import Settings, get_settings
 from db.schema import upgrade
 from workflows.application import ApplicationWorkflow
@@ -67,22 +69,53 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     )
 
 
+async def serve_health(client: Client, settings: Settings, port: int) -> asyncio.Server:
+    """The worker's own ``/healthz`` (the process answers) and ``/readyz`` (Temporal reachable, this task queue
+    polled) on ``port``: a few lines of HTTP/1.0, no web framework in the worker."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            request = (await asyncio.wait_for(reader.readline(), 5)).decode("latin-1").split()
+            path = request[1] if len(request) > 1 else "/"
+            status, body = 404, "not found"
+            if path == "/healthz":
+                status, body = 200, "ok"
+            elif path == "/readyz":
+                try:
+                    ready = await workflow_pollers(client, settings.task_queue) > 0
+                    status, body = (200, "ready") if ready else (503, "no worker polls the task queue")
+                except Exception as e:  # Temporal unreachable
+                    status, body = 503, f"temporal unreachable: {type(e).__name__}"
+            writer.write(f"HTTP/1.0 {status} X\r\nContent-Type: text/plain\r\n\r\n{body}\n".encode())
+            await writer.drain()
+        except (TimeoutError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    return await asyncio.start_server(answer, settings.api_host, port)
+
+
 async def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
-    client = await connect(settings)
+    logs.configure(settings.log_format)
+    runtime = metrics_runtime(settings.worker_metrics_port) if settings.worker_metrics_port else None
+    client = await connect(settings, runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    health = await serve_health(client, settings, settings.worker_health_port) if settings.worker_health_port else None
     with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(client, settings, executor)
+        worker = build_worker(client, settings, executor, max_cached_workflows=settings.worker_cache_size)
         log.info(
             "worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue
         )
         async with worker:
             await stop.wait()
             log.info("shutting down: finishing running tasks")
+    if health is not None:
+        health.close()
     log.info("worker stopped")
 
 

@@ -5,11 +5,24 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+import logs
+from api import errors, observability
 from api.auth import TokenCache
 from api.deps import API_PREFIX
 from api.ratelimit import objection_limiter
-from api.routes import acts, applications, calendar, filings, history, notifications, public, quotas, rounds
+from api.routes import (
+    acts,
+    applications,
+    calendar,
+    documents,
+    filings,
+    health,
+    history,
+    notifications,
+    public,
+    quotas,
+    rounds,
+)
 from clients.connection import connect
 from config import Settings, get_settings
 from db.schema import upgrade
@@ -50,6 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.objection_limiter = objection_limiter(settings.limits)
     app.state.token_cache = TokenCache()
     errors.install(app)
-    for module in (applications, acts, history, public, calendar, filings, notifications, quotas, rounds):
+    observability.install(app, settings.database_url)
+    if settings.log_format == "json":
+        logs.configure("json")
+    app.include_router(health.router)
+    for module in (applications, acts, history, public, calendar, filings, notifications, quotas, rounds, documents):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

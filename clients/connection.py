@@ -7,16 +7,26 @@ from typing import TypeVar
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
 from config import Settings
 
 T = TypeVar("T")
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
+    """``runtime``: the worker passes one that exports the SDK's metrics; everyone else shares the default."""
     return await Client.connect(
-        settings.temporal_address, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+        runtime=runtime,
     )
+
+
+def metrics_runtime(port: int) -> Runtime:
+    """A Temporal runtime serving the SDK's own metrics for Prometheus on ``port`` (all interfaces)."""
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"0.0.0.0:{port}")))
 
 
 def run_with_client(settings: Settings, task: Callable[[Client], Awaitable[T]]) -> T:

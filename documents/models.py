@@ -66,9 +66,9 @@ class DeclarationForm:
     person_in_charge: str
     contact_person: str
     contact_phone: str
-    premises_area_m2: float
-    staff_count: int
-    founded_on: date
+    premises_area_m2: float | None
+    staff_count: int | None
+    founded_on: date | None
     services: str
     highlights: str = ""
     honours: str = ""

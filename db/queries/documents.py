@@ -1,0 +1,45 @@
+"""What the printable documents list: a joint announcement's batch, a round's notice list, the notice board."""
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from db.models import Application, ApplicationEvent
+from state.domain import Act, Stage
+
+
+def announced_with(session: Session, document_no: str) -> list[Application]:
+    """Every application announced by the joint document ``document_no`` (its batch), in announcement order."""
+    events = session.exec(
+        select(ApplicationEvent)
+        .where(ApplicationEvent.act == Act.co_sign, ApplicationEvent.state_after == Stage.announced)
+        .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))
+    ).all()
+    ids = [e.application_id for e in events if (e.details or {}).get("document_no") == document_no]
+    if not ids:
+        return []
+    rows = {a.id: a for a in session.exec(select(Application).where(col(Application.id).in_(ids))).all()}
+    return [rows[i] for i in dict.fromkeys(ids) if i in rows]
+
+
+def noticed_in_round(session: Session, round_id: str) -> list[Application]:
+    """The applications of a round that went under public notice (the round's 公示名单)."""
+    return list(
+        session.exec(
+            select(Application)
+            .where(Application.round_id == round_id, col(Application.notice_published_on).is_not(None))
+            .order_by(col(Application.county), col(Application.institution_name))
+        ).all()
+    )
+
+
+def under_notice(session: Session, now: datetime, limit: int = 1000) -> list[Application]:
+    """Everything under public notice at ``now``."""
+    return list(
+        session.exec(
+            select(Application)
+            .where(Application.state == Stage.publicized, col(Application.notice_ends_at) > now)
+            .order_by(col(Application.notice_ends_at), col(Application.id))
+            .limit(limit)
+        ).all()
+    )

@@ -1,0 +1,104 @@
+"""What operators see: health and readiness of the API and the worker, Prometheus metrics, request ids, JSON logs."""
+
+import asyncio
+import json
+import logging
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+import logs
+from api.main import create_app
+from tests.api.conftest import Driver, expect, temporal_address
+from tests.conftest import RunningWorker, settings_for, unique
+from worker import serve_health
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+async def test_health_readiness_and_metrics_of_the_api(sqlite_api):
+    root = "http://testserver"
+    assert expect(await sqlite_api.http.get(f"{root}/healthz"), 200) == {"status": "ok"}
+    ready = expect(await sqlite_api.http.get(f"{root}/readyz"), 200)
+    assert ready["checks"] == {"temporal": "ok", "worker": "ok", "database": "ok"}
+
+    app_id = await Driver(sqlite_api).declare("county")
+    headers = {**sqlite_api.auth("supervisor"), "X-Request-Id": "req-42"}
+    answer = await sqlite_api.http.get(f"/applications/{app_id}", headers=headers)
+    assert answer.status_code == 200 and answer.headers["X-Request-Id"] == "req-42"
+    assert len((await sqlite_api.get(None, "/public/notices")).headers["X-Request-Id"]) == 32  # made up when absent
+
+    metrics = samples(expect_text(await sqlite_api.http.get(f"{root}/metrics")))
+    detail = ("route", "/api/v1/applications/{application_id}")
+    key = ("biaogan_http_requests_total", (("method", "GET"), detail, ("status", "200")))
+    assert metrics.get(key, 0) >= 1, "\n".join(
+        str(k) for k in metrics if k[0] == "biaogan_http_requests_total"
+    )  # by the route's template: ids never become labels
+    assert not any(app_id in str(labels) for _, labels in metrics)
+    assert metrics[("biaogan_applications", (("state", "declared"),))] >= 1
+    assert ("biaogan_open_notices", ()) in metrics and ("biaogan_overdue_filings", ()) in metrics
+
+
+def expect_text(response: httpx.Response) -> str:
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+async def test_not_ready_without_a_worker(dev_env, sqlite_url):
+    lonely = settings_for(sqlite_url, unique("noworker"), temporal_address=temporal_address(dev_env))
+    app = create_app(lonely)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            answer = await http.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.json()["checks"]["worker"].startswith("no worker polls task queue")
+    assert answer.json()["checks"]["database"] == "ok"
+
+
+async def _get(port: int, path: str) -> tuple[int, str]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET {path} HTTP/1.0\r\n\r\n".encode())
+    await writer.drain()
+    raw = (await reader.read()).decode()
+    writer.close()
+    return int(raw.split()[1]), raw.split("\r\n\r\n", 1)[1].strip()
+
+
+async def test_the_worker_answers_health_and_readiness(dev_env, sqlite_url):
+    settings = settings_for(sqlite_url, unique("wh"))
+    server = await serve_health(dev_env.client, settings, 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        assert await _get(port, "/healthz") == (200, "ok")
+        assert (await _get(port, "/readyz"))[0] == 503  # nobody polls this task queue yet
+        async with RunningWorker(dev_env.client, settings):
+            for _ in range(50):
+                if (await _get(port, "/readyz"))[0] == 200:
+                    break
+                await asyncio.sleep(0.1)
+            assert await _get(port, "/readyz") == (200, "ready")
+        assert (await _get(port, "/nothing"))[0] == 404
+    finally:
+        server.close()
+
+
+def test_json_log_lines_carry_the_request_and_workflow_ids():
+    formatter = logs.JsonFormatter()
+    token = logs.REQUEST_ID.set("req-7")
+    try:
+        record = logging.LogRecord("biaogan.api", logging.INFO, __file__, 1, "GET %s", ("/x",), None)
+        line = json.loads(formatter.format(record))
+    finally:
+        logs.REQUEST_ID.reset(token)
+    assert line["message"] == "GET /x" and line["request_id"] == "req-7" and line["level"] == "INFO"
+    record = logging.LogRecord("temporalio.workflow", logging.WARNING, __file__, 1, "flag", (), None)
+    record.temporal_workflow = {"workflow_id": "application-A1", "run_id": "r", "workflow_type": "ApplicationWorkflow"}
+    line = json.loads(formatter.format(record))
+    assert line["workflow_id"] == "application-A1" and "request_id" not in line
