@@ -23,14 +23,12 @@ from contracts.filing import (
     StatusProjected,
     StatusProjection,
 )
-from db import models
 from db.filing import FilingStatus, FilingVersion
+from db.queries import filing as filing_queries
 from db.session import insert_ignore, session_for
 from state.calendar import TZ, WorkingDayCalendar
-from state.domain import Act, Level, Stage
 
 log = logging.getLogger(__name__)
-TITLED = (Stage.announced, Stage.plaque_awarded, Stage.revoked)
 
 
 # ---- the plan ------------------------------------------------------------------------------------
@@ -80,60 +78,6 @@ def plan_for(settings: FilingSettings, calendar: WorkingDayCalendar, req: PlanRe
 
 
 # ---- the content ---------------------------------------------------------------------------------
-def _local_day(moment: datetime) -> date:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TZ).date()
-
-
-def generate_entries(session: Session, county: str, year: int) -> list[FilingEntry]:
-    """The county-level titles announced in ``county`` in ``year`` (Asia/Shanghai), from the read model:
-    the announcement is the co-signature that moved the application to 'announced'."""
-    apps = session.exec(
-        select(models.Application).where(
-            models.Application.level == Level.county,
-            models.Application.county == county,
-            models.Application.state.in_(TITLED),  # type: ignore[attr-defined]
-        )
-    ).all()
-    if not apps:
-        return []
-    events = session.exec(
-        select(models.ApplicationEvent)
-        .where(
-            models.ApplicationEvent.application_id.in_([a.id for a in apps]),  # type: ignore[attr-defined]
-            models.ApplicationEvent.act.in_([Act.co_sign, Act.award, Act.revoke]),  # type: ignore[attr-defined]
-        )
-        .order_by(models.ApplicationEvent.application_id, models.ApplicationEvent.seq)  # type: ignore[arg-type]
-    ).all()
-    by_app: dict[str, list[models.ApplicationEvent]] = {}
-    for e in events:
-        by_app.setdefault(e.application_id, []).append(e)
-    rows: list[FilingEntry] = []
-    for a in apps:
-        mine = by_app.get(a.id, [])
-        announced = next((e for e in mine if e.act == Act.co_sign and e.state_after == Stage.announced), None)
-        if announced is None or _local_day(announced.at).year != year:
-            continue
-        award = next((e for e in mine if e.act == Act.award), None)
-        revoked = next((e for e in mine if e.act == Act.revoke), None)
-        remark = f"已于{_local_day(revoked.at).isoformat()}撤销" if revoked else ""
-        rows.append(
-            FilingEntry(
-                seq=0,
-                application_id=a.id,
-                institution_name=a.institution_name,
-                institution_type=a.institution_type,
-                credit_code=a.credit_code,
-                document_no=str(announced.details.get("document_no", "")),
-                announced_on=_local_day(announced.at),
-                plaque_no=str(award.details.get("plaque_no", "")) if award else "",
-                state=a.state,
-                remark=remark,
-            )
-        )
-    rows.sort(key=lambda r: (r.announced_on, r.institution_name, r.application_id))
-    for i, r in enumerate(rows, 1):
-        r.seq = i
-    return rows
 
 
 def entry_json(e: FilingEntry) -> dict:
@@ -200,13 +144,15 @@ class FilingActivities:
             existing = _version_row(s, req.county, req.year, req.version)
             if existing is not None:
                 return _recorded(existing)
-            entries = generate_entries(s, req.county, req.year)
+            entries = filing_queries.generate_entries(s, req.county, req.year)
             digest = digest_of(entries)
             on_time = req.filed_at <= req.deadline_at
             late = (
                 0
                 if on_time
-                else max(1, working_days_late(self._calendar(), req.deadline_day, _local_day(req.filed_at)))
+                else max(
+                    1, working_days_late(self._calendar(), req.deadline_day, filing_queries.local_day(req.filed_at))
+                )
             )
             if digest != req.expected_digest:
                 return RecordedVersion(

@@ -2,6 +2,7 @@
 公示名单 of the notice board or of a round. Readable by whoever may read the application (same 404 rule)."""
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 from fastapi.concurrency import run_in_threadpool
@@ -15,7 +16,7 @@ from api.fields import ID_PATTERN
 from config import NoticeSettings
 from contracts.application import ApplicationView
 from db.models import Application
-from db.queries import documents as queries
+from db.queries import applications as queries
 from state.clock import SHANGHAI
 from state.domain import Department, InstitutionType, Level, Stage
 from state.labels import CITY, INSTITUTION_TYPES, LEVELS, department_label, issuing_organs, level_title
@@ -23,6 +24,7 @@ from state.labels import CITY, INSTITUTION_TYPES, LEVELS, department_label, issu
 router = APIRouter(tags=["documents"], responses=documented(401, 404))
 PDF = "application/pdf"
 UNSET = "见发布机关网站公告"
+AS_PDF = {"response_class": Response, "responses": {200: {"content": {PDF: {}}, "description": "the document (PDF)"}}}
 
 
 def _pdf(content: bytes, name: str) -> Response:
@@ -42,7 +44,7 @@ def _place(level: Level, county: str) -> str:
     return CITY if level == Level.city else county
 
 
-@router.get("/applications/{application_id}/documents/declaration.pdf", summary="申报表 (Attachment 2)")
+@router.get("/applications/{application_id}/documents/declaration.pdf", summary="申报表 (Attachment 2)", **AS_PDF)
 async def declaration(application_id: ApplicationId, actor: Reader, client: TemporalClient) -> Response:
     view = await fetch_view(client, application_id, actor)
     i = view.institution
@@ -100,7 +102,8 @@ def _announcement(view: ApplicationView, batch: list[Application]) -> bytes:
 @router.get(
     "/applications/{application_id}/documents/announcement.pdf",
     summary="The joint 公布文件 that announced this application (shared by its batch)",
-    responses=documented(409),
+    response_class=Response,
+    responses={200: AS_PDF["responses"][200], **documented(409)},
 )
 async def announcement(
     application_id: ApplicationId, actor: Reader, client: TemporalClient, session: SessionDep
@@ -116,7 +119,8 @@ async def announcement(
 @router.get(
     "/applications/{application_id}/documents/certificate.pdf",
     summary="The plaque certificate (Attachment 3 style)",
-    responses=documented(409),
+    response_class=Response,
+    responses={200: AS_PDF["responses"][200], **documented(409)},
 )
 async def certificate(application_id: ApplicationId, actor: Reader, client: TemporalClient) -> Response:
     view = await fetch_view(client, application_id, actor)
@@ -152,7 +156,7 @@ def _notice_list(title: str, rows: list[Application], notice: NoticeSettings, or
     )
 
 
-@router.get("/public/notices.pdf", summary="公示名单 of everything under notice now (no account needed)")
+@router.get("/public/notices.pdf", summary="公示名单 of everything under notice now (no account needed)", **AS_PDF)
 async def notices_pdf(session: SessionDep, settings: SettingsDep) -> Response:
     rows = await run_in_threadpool(queries.under_notice, session, datetime.now(UTC))
     title = "临沂市就业服务质量标杆机构拟评定名单公示"
@@ -160,11 +164,11 @@ async def notices_pdf(session: SessionDep, settings: SettingsDep) -> Response:
     return _pdf(content, "notices.pdf")
 
 
-RoundId = Path(pattern=ID_PATTERN, description="the round id")
+RoundId = Annotated[str, Path(pattern=ID_PATTERN, description="the round id")]
 
 
-@router.get("/rounds/{round_id}/documents/notice-list.pdf", summary="公示名单 of one round")
-async def round_notice_list(round_id: str, _: Reader, session: SessionDep, settings: SettingsDep) -> Response:
+@router.get("/rounds/{round_id}/documents/notice-list.pdf", summary="公示名单 of one round", **AS_PDF)
+async def round_notice_list(round_id: RoundId, _: Reader, session: SessionDep, settings: SettingsDep) -> Response:
     rows: list[Application] = await run_in_threadpool(queries.noticed_in_round, session, round_id)
     if not rows:
         raise Refusal(404, f"round {round_id!r} has nothing under notice")

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, select
+from sqlmodel import Session
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -17,7 +17,6 @@ from activities.filing import (
     FilingSettings,
     digest_of,
     entry_from_json,
-    generate_entries,
 )
 from api import filing_forms
 from api.deps import (
@@ -42,6 +41,7 @@ from contracts.filing import (
     filing_workflow_id,
 )
 from db.filing import FilingStatus, FilingVersion
+from db.queries import filing as filing_queries
 from state.calendar import TZ
 from state.domain import COUNTIES, Actor, InstitutionType, Stage
 from workflows.filing import FilingDeadlineWorkflow
@@ -189,16 +189,6 @@ def _entry(e: FilingEntry) -> EntryPublic:
     return EntryPublic(**e.__dict__, institution_type_zh=filing_forms.TYPE_ZH[e.institution_type])
 
 
-def _versions(session: Session, county: str, year: int) -> list[FilingVersion]:
-    return list(
-        session.exec(
-            select(FilingVersion)
-            .where(FilingVersion.county == county, FilingVersion.year == year)
-            .order_by(FilingVersion.version)  # type: ignore[arg-type]
-        ).all()
-    )
-
-
 def _version_public(v: FilingVersion) -> VersionPublic:
     return VersionPublic(
         version=v.version,
@@ -250,7 +240,7 @@ def board(
     actor: Reader, session: SessionDep, fs: FilingSettingsDep, year: Annotated[int, Query(ge=2022, le=2100)]
 ) -> BoardPublic:
     deadline_at = _deadline_at(fs, year)
-    rows = {r.county: r for r in session.exec(select(FilingStatus).where(FilingStatus.year == year)).all()}
+    rows = filing_queries.statuses(session, year)
     counties = [c for c in COUNTIES if actor.county is None or c == actor.county]
     out = []
     for county in counties:
@@ -284,7 +274,7 @@ async def filing(
     _in_scope(actor, county)
     view = await _live_status(client, filing_workflow_id(county, year, fs.filing_workflow_prefix))
     row = session.get(FilingStatus, f"{county}:{year}")
-    versions = _versions(session, county, year)
+    versions = filing_queries.versions(session, county, year)
     first = versions[0] if versions else None
     return FilingPublic(
         county=county,
@@ -316,7 +306,7 @@ async def filing(
 )
 def draft(county: CountyPath, year: Year, actor: Reader, session: SessionDep, fs: FilingSettingsDep) -> DraftPublic:
     _in_scope(actor, county)
-    entries = generate_entries(session, county, year)
+    entries = filing_queries.generate_entries(session, county, year)
     return DraftPublic(county=county, year=year, digest=digest_of(entries), entries=[_entry(e) for e in entries])
 
 
@@ -339,7 +329,7 @@ async def file(
 ) -> FiledPublic:
     if actor.county != county:
         raise Refusal(403, f"the filing of {county} is made by the county bureau of {county}")
-    if body.digest != digest_of(generate_entries(session, county, year)):
+    if body.digest != digest_of(filing_queries.generate_entries(session, county, year)):
         raise Refusal(409, "the records changed since the draft was reviewed: review the new draft and confirm it")
     handle = await _start(client, settings.task_queue, fs, county, year, actor.user_id)
     try:
@@ -423,7 +413,7 @@ async def replan(
 
 
 def _form(session: Session, county: str, year: int, version: int | None) -> filing_forms.Form:
-    versions = _versions(session, county, year)
+    versions = filing_queries.versions(session, county, year)
     if version is not None:
         chosen = next((v for v in versions if v.version == version), None)
         if chosen is None:
@@ -431,7 +421,7 @@ def _form(session: Session, county: str, year: int, version: int | None) -> fili
     else:
         chosen = versions[-1] if versions else None
     if chosen is None:  # nothing filed: the draft, marked as such
-        return filing_forms.Form(county, year, None, None, "", generate_entries(session, county, year))
+        return filing_forms.Form(county, year, None, None, "", filing_queries.generate_entries(session, county, year))
     entries = [entry_from_json(d) for d in chosen.entries]
     return filing_forms.Form(county, year, chosen.version, local(chosen.filed_at), chosen.actor_name, entries)
 

@@ -1,20 +1,17 @@
 """The caller's in-app inbox: notices addressed to their role (and county), each marked read per user."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
-from sqlalchemy import and_
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, func, select
 
 from api.deps import CurrentUser, SessionDep
 from api.errors import Refusal, documented
 from api.present import local
-from db.filing import NotificationRead
 from db.models import Notification
-from state.domain import Actor, Role
+from db.queries import notifications as notification_queries
+from state.domain import Role
 
 router = APIRouter(prefix="/notifications", tags=["notifications"], responses=documented(401, 403, 404))
 
@@ -33,13 +30,6 @@ class NotificationPublic(BaseModel):
 class NotificationPage(BaseModel):
     items: list[NotificationPublic]
     unread: int
-
-
-def _addressed_to(actor: Actor):
-    county = (
-        Notification.recipient_county == actor.county if actor.county else col(Notification.recipient_county).is_(None)
-    )
-    return and_(Notification.recipient_role == actor.role, county)
 
 
 def _public(n: Notification, read_at: datetime | None) -> NotificationPublic:
@@ -64,19 +54,7 @@ def inbox(
     unread_only: Annotated[bool, Query(alias="unread")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> NotificationPage:
-    joined = and_(NotificationRead.notification_id == Notification.id, NotificationRead.user_id == actor.user_id)
-    query = (
-        select(Notification, NotificationRead.read_at)
-        .join(NotificationRead, joined, isouter=True)  # type: ignore[arg-type]
-        .where(_addressed_to(actor))
-    )
-    unread_filter = col(NotificationRead.id).is_(None)
-    unread = session.exec(select(func.count()).select_from(query.where(unread_filter).subquery())).one()
-    if unread_only:
-        query = query.where(unread_filter)
-    rows = session.exec(
-        query.order_by(col(Notification.created_at).desc(), col(Notification.id).desc()).limit(limit)
-    ).all()
+    rows, unread = notification_queries.inbox(session, actor, unread_only, limit)
     return NotificationPage(items=[_public(n, read_at) for n, read_at in rows], unread=unread)
 
 
@@ -89,24 +67,8 @@ def inbox(
 def mark_read(
     notification_id: Annotated[int, Path(ge=1, le=2**62)], actor: CurrentUser, session: SessionDep
 ) -> NotificationPublic:
-    n = session.exec(select(Notification).where(Notification.id == notification_id, _addressed_to(actor))).first()
+    n = notification_queries.addressed(session, actor, notification_id)
     if n is None:
         raise Refusal(404, f"notification {notification_id} not found")
-    existing = session.exec(
-        select(NotificationRead).where(
-            NotificationRead.notification_id == notification_id, NotificationRead.user_id == actor.user_id
-        )
-    ).first()
-    if existing is None:
-        existing = NotificationRead(notification_id=notification_id, user_id=actor.user_id, read_at=datetime.now(UTC))
-        session.add(existing)
-        try:
-            session.commit()
-        except IntegrityError:  # the same user marking it twice at once: the other call's mark stands
-            session.rollback()
-            existing = session.exec(
-                select(NotificationRead).where(
-                    NotificationRead.notification_id == notification_id, NotificationRead.user_id == actor.user_id
-                )
-            ).one()
-    return _public(n, existing.read_at)
+    read_at = notification_queries.mark_read(session, actor, notification_id)
+    return _public(n, read_at)

@@ -1,4 +1,4 @@
-"""What the printable documents list: a joint announcement's batch, a round's notice list, the notice board."""
+"""Reads of applications: the notice board, a joint announcement's batch, a round's notice list."""
 
 from datetime import datetime
 

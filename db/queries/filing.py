@@ -1,0 +1,84 @@
+"""Reads of the yearly filing: the titles a county files for a year (its draft), its recorded versions, the board."""
+
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, select
+
+from contracts.filing import FilingEntry
+from db import models
+from db.filing import FilingStatus, FilingVersion
+from state.calendar import TZ
+from state.domain import Act, Level, Stage
+
+TITLED = (Stage.announced, Stage.plaque_awarded, Stage.revoked)
+
+
+def local_day(moment: datetime) -> date:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TZ).date()
+
+
+def generate_entries(session: Session, county: str, year: int) -> list[FilingEntry]:
+    """The county-level titles announced in ``county`` in ``year`` (Asia/Shanghai), from the read model:
+    the announcement is the co-signature that moved the application to 'announced'."""
+    apps = session.exec(
+        select(models.Application).where(
+            models.Application.level == Level.county,
+            models.Application.county == county,
+            models.Application.state.in_(TITLED),  # type: ignore[attr-defined]
+        )
+    ).all()
+    if not apps:
+        return []
+    events = session.exec(
+        select(models.ApplicationEvent)
+        .where(
+            models.ApplicationEvent.application_id.in_([a.id for a in apps]),  # type: ignore[attr-defined]
+            models.ApplicationEvent.act.in_([Act.co_sign, Act.award, Act.revoke]),  # type: ignore[attr-defined]
+        )
+        .order_by(models.ApplicationEvent.application_id, models.ApplicationEvent.seq)  # type: ignore[arg-type]
+    ).all()
+    by_app: dict[str, list[models.ApplicationEvent]] = {}
+    for e in events:
+        by_app.setdefault(e.application_id, []).append(e)
+    rows: list[FilingEntry] = []
+    for a in apps:
+        mine = by_app.get(a.id, [])
+        announced = next((e for e in mine if e.act == Act.co_sign and e.state_after == Stage.announced), None)
+        if announced is None or local_day(announced.at).year != year:
+            continue
+        award = next((e for e in mine if e.act == Act.award), None)
+        revoked = next((e for e in mine if e.act == Act.revoke), None)
+        remark = f"已于{local_day(revoked.at).isoformat()}撤销" if revoked else ""
+        rows.append(
+            FilingEntry(
+                seq=0,
+                application_id=a.id,
+                institution_name=a.institution_name,
+                institution_type=a.institution_type,
+                credit_code=a.credit_code,
+                document_no=str(announced.details.get("document_no", "")),
+                announced_on=local_day(announced.at),
+                plaque_no=str(award.details.get("plaque_no", "")) if award else "",
+                state=a.state,
+                remark=remark,
+            )
+        )
+    rows.sort(key=lambda r: (r.announced_on, r.institution_name, r.application_id))
+    for i, r in enumerate(rows, 1):
+        r.seq = i
+    return rows
+
+
+def versions(session: Session, county: str, year: int) -> list[FilingVersion]:
+    return list(
+        session.exec(
+            select(FilingVersion)
+            .where(FilingVersion.county == county, FilingVersion.year == year)
+            .order_by(FilingVersion.version)  # type: ignore[arg-type]
+        ).all()
+    )
+
+
+def statuses(session: Session, year: int) -> dict[str, FilingStatus]:
+    """The board's row of each county that has one for ``year``."""
+    return {r.county: r for r in session.exec(select(FilingStatus).where(FilingStatus.year == year)).all()}
