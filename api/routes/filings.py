@@ -13,11 +13,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.filing import (
-    FilingSettings,
-    digest_of,
-    entry_from_json,
-)
+from activities.filing import digest_of, entry_from_json
 from api import filing_forms
 from api.deps import (
     CityReviewer,
@@ -30,6 +26,7 @@ from api.deps import (
 from api.errors import Refusal, documented, from_temporal
 from api.present import local
 from api.schemas import County, OptionalText, Text
+from config import FilingSettings
 from contracts.filing import (
     CorrectAct,
     FileAct,
