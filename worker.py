@@ -9,12 +9,14 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import logs
 from activities.calendar import CalendarActivities
 from activities.filing import FilingActivities
 from activities.notify import NotifyActivities
 from activities.read_model import ReadModelActivities
+from activities.record import RecordActivities
 from activities.rounds import round_activities_for
 from clients.connection import connect, metrics_runtime
 from clients.health import workflow_pollers
@@ -35,6 +37,27 @@ WORKFLOWS = [
     PeriodWorkflow,
 ]
 log = logging.getLogger("biaogan.worker")
+# The domain, the contracts and the rules modules are deterministic and free of module state: imported once,
+# not again for every workflow instance (the sandbox still isolates the workflow modules themselves).
+SANDBOX = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules(
+        "state",
+        "contracts",
+        "activities",
+        "db",
+        "config",
+        "logs",
+        "clients",
+        "workflows.application_rules",
+        "workflows.round_rules",
+        "workflows.search_attributes",
+        "statemachine",
+        "holidays",
+        "pydantic",
+        "sqlmodel",
+        "sqlalchemy",
+    )
+)
 
 
 def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any]]:
@@ -42,8 +65,10 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
     read_model = ReadModelActivities(settings.database_url)
     calendar = CalendarActivities(settings.calendar_overrides, settings.notice_working_days, settings.notice_end_hour)
     notify = NotifyActivities(settings.database_url, settings.channels)
+    record = RecordActivities(settings.database_url, settings.channels)
     filing = FilingActivities(settings.database_url, settings.filing)
     return [
+        record.record_act,
         read_model.project,
         read_model.register_objection,
         read_model.find_related_applications,
@@ -65,6 +90,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         workflows=WORKFLOWS,
         activities=activities_for(client, settings),
         activity_executor=executor,
+        workflow_runner=SANDBOX,
         **{"max_concurrent_activities": 16, **options},
     )
 

@@ -16,10 +16,10 @@ import pytest_asyncio
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from config import Settings
+from contracts.converter import DATA_CONVERTER
 from db.schema import upgrade
 from db.session import get_engine
 from worker import build_worker
@@ -87,7 +87,7 @@ def sqlite_url(tmp_path_factory) -> str:
 async def dev_env():
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         search_attributes=list(sa.ALL),
     )
     yield env
@@ -99,7 +99,7 @@ async def skip_env():
     """A fresh time-skipping server per test: its time lock does not survive one test's leftovers cleanly."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
     )
     await _register_search_attributes(env.client)
     yield env

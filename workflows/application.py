@@ -15,8 +15,10 @@ with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
     from activities.notify import NotifyActivities
     from activities.read_model import ReadModelActivities
+    from activities.record import RecordActivities
     from contracts.application import (
         ActRecord,
+        ActRecording,
         ActResult,
         ApplicationOutcome,
         ApplicationView,
@@ -59,6 +61,8 @@ with workflow.unsafe.imports_passed_through():
 ACTIVITY_TIMEOUT = timedelta(seconds=10)  # DB writes take milliseconds; a dead worker is noticed sooner
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 FINAL = machine.FINAL_STAGES
+# Patch: each act recorded by one activity (read model + inbox) instead of two; older histories keep two.
+RECORD_IN_ONE_ACTIVITY = "record-act-in-one-activity"
 
 
 def workflow_id_for(application_id: str) -> str:
@@ -406,13 +410,16 @@ class ApplicationWorkflow(ApplicationRules):
         if previous is not None and previous != record.state_after:
             workflow.upsert_search_attributes([sa.STAGE.value_set(record.state_after.value)])
         decl = self._decl
+        deadline = self._notice.ends_at if self._notice and act == Act.publicize else None
+        one_activity = workflow.patched(RECORD_IN_ONE_ACTIVITY)
         projection = Projection(
             application_id=decl.application_id,
             workflow_id=workflow.info().workflow_id,
             level=decl.level,
             county=decl.county,
             round_id=decl.round_id,
-            institution=_institution_json(decl),
+            # The institution never changes: sent with the declaration only (it was repeated in every act).
+            institution=_institution_json(decl) if record.seq == 1 or not one_activity else None,
             institution_name=decl.institution.name,
             institution_type=decl.institution.type,
             credit_code=decl.institution.credit_code,
@@ -422,7 +429,14 @@ class ApplicationWorkflow(ApplicationRules):
             act=record,
             objections=[o for o in self._objections if o.upheld is not None],
         )
-        deadline = self._notice.ends_at if self._notice and act == Act.publicize else None
+        if one_activity:
+            await workflow.execute_activity_method(
+                RecordActivities.record_act,
+                ActRecording(projection=projection, deadline=deadline),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+            return
         notice = NotifyRequest(
             application_id=decl.application_id,
             seq=record.seq,
