@@ -11,9 +11,9 @@ def page_router() -> APIRouter:
 
 
 def _routers() -> list[APIRouter]:
-    from web.routes import home
+    from web.routes import home, public
 
-    return [home.router]
+    return [home.router, public.router]
 
 
 ROUTERS = _routers()
