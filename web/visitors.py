@@ -128,3 +128,6 @@ async def signed_in(visitor: Annotated[Visitor, Depends(resolve)]) -> Actor:
     if visitor.actor is None:
         raise SignInRequired()
     return visitor.actor
+
+
+SignedIn = Annotated[Actor, Depends(signed_in)]

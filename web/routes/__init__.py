@@ -11,9 +11,9 @@ def page_router() -> APIRouter:
 
 
 def _routers() -> list[APIRouter]:
-    from web.routes import home, public
+    from web.routes import home, login, public
 
-    return [home.router, public.router]
+    return [home.router, login.router, public.router]
 
 
 ROUTERS = _routers()
