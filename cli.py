@@ -3,7 +3,8 @@
 biaogan up                  dev server (SQLite file under data/) + worker + API, until Ctrl-C
 biaogan worker              the worker alone (same as ``python worker.py``)
 biaogan demo                one city-level application through the whole pipeline
-biaogan users create …      a user and their bearer token (printed as the last line)
+biaogan users create …      a user and their bearer token (printed as the last line); with --login and
+                            --password-stdin they also sign in to the web pages
 biaogan import-titles FILE  titles awarded before the system, from CSV (validated; all or nothing)
 biaogan period define …     a period (十四五, 十五五…); biaogan quota set …: its quotas (admin token; recorded)
 biaogan diagram             the state machine as a Mermaid diagram (README)
@@ -157,16 +158,43 @@ def _start_api(settings: Settings, env: dict, children: list[subprocess.Popen]) 
 
 def users(args: argparse.Namespace) -> None:
     from api.auth import UserError, create_user
+    from db.logins import LoginError, add_login, check_new_login
     from db.schema import upgrade
 
     settings = get_settings()
     upgrade(settings.database_url)
+    password = None
+    if args.password_stdin or args.login:
+        if not (args.password_stdin and args.login):
+            sys.exit("error: --login and --password-stdin go together (the password is read from standard input)")
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            check_new_login(settings.database_url, args.login, password)  # before the user exists
+        except LoginError as e:
+            sys.exit(f"error: {e}")
     try:
         token = create_user(settings.database_url, args.name, args.role, args.county, args.department)
     except UserError as e:
         sys.exit(f"error: {e}")
-    print(f"created {args.role} {args.name!r}; bearer token:")
+    if password is not None:
+        try:
+            add_login(settings.database_url, _user_id_of(settings.database_url, token), args.login, password)
+        except LoginError as e:  # taken meanwhile: the user exists, with a token but no login
+            sys.exit(f"error: {e}")
+    signs_in = f", who signs in to the pages as {args.login.strip().lower()!r}" if password is not None else ""
+    print(f"created {args.role} {args.name!r}{signs_in}; bearer token:")
     print(token)
+
+
+def _user_id_of(database_url: str, token: str) -> str:
+    from sqlmodel import select
+
+    from api.auth import hash_token
+    from db.session import session_for
+    from db.users import User
+
+    with session_for(database_url) as s:
+        return s.exec(select(User.id).where(User.token_hash == hash_token(token))).one()
 
 
 def import_titles(args: argparse.Namespace) -> None:
@@ -231,6 +259,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     c.add_argument("--county")
     c.add_argument("--department", choices=["hrss", "drc", "civil_affairs"])
+    c.add_argument("--login", help="the name they sign in to the web pages with (needs --password-stdin)")
+    c.add_argument("--password-stdin", action="store_true", help="read their password from the first line of stdin")
     c.set_defaults(func=users)
     args = parser.parse_args(argv)
     args.func(args)

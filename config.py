@@ -122,6 +122,18 @@ class NoticeSettings(BaseSettings):
     objection_address: str = ""
 
 
+class WebSettings(BaseSettings):
+    """``BIAOGAN_WEB_*``: the pages' sign-in. Sessions are kept in the database; the secret signs the CSRF token
+    of forms shown before sign-in (unset: a random secret per process, so set it when running several)."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    web_secret: SecretStr | None = None
+    web_session_hours: float = Field(default=12, gt=0, le=24 * 30)  # a session ends this long after sign-in
+    web_login_attempts: int = Field(default=5, ge=1, le=100)  # failed passwords in a row before the lockout
+    web_lockout_minutes: float = Field(default=15, gt=0, le=24 * 60)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
 
@@ -144,6 +156,7 @@ class Settings(BaseSettings):
     channels: ChannelSettings = Field(default_factory=ChannelSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     notice: NoticeSettings = Field(default_factory=NoticeSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     @model_validator(mode="after")
     def _default_database_beside_the_data(self) -> Settings:

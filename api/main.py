@@ -26,6 +26,7 @@ from api.routes import (
 from clients.connection import connect
 from config import Settings, get_settings
 from db.schema import upgrade
+from web.app import install as install_pages
 
 DESCRIPTION = """
 Evaluation of employment-service benchmark institutions (就业服务质量标杆机构评定).
@@ -69,4 +70,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     for module in (applications, acts, history, public, calendar, filings, notifications, quotas, rounds, documents):
         app.include_router(module.router, prefix=API_PREFIX)
+    install_pages(app)  # the web pages (web/): the same app, the same service layer
     return app

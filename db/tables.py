@@ -4,7 +4,9 @@ are written against it and tests/test_migrations.py checks them against it. A ne
 from sqlmodel import SQLModel
 
 from db.filing import Delivery, FilingStatus, FilingVersion, NotificationRead
+from db.logins import Login, WebSession
 from db.models import Application, ApplicationEvent, Notification, Objection
+from db.receipts import ObjectionReceipt
 from db.rounds import EvaluationRound, HistoricTitle, Period, PeriodChange, QuotaChange, QuotaPlace
 from db.users import User
 
@@ -18,13 +20,16 @@ __all__ = [
     "FilingStatus",
     "FilingVersion",
     "HistoricTitle",
+    "Login",
     "Notification",
     "NotificationRead",
     "Objection",
+    "ObjectionReceipt",
     "Period",
     "PeriodChange",
     "QuotaChange",
     "QuotaPlace",
     "User",
+    "WebSession",
     "metadata",
 ]

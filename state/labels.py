@@ -67,6 +67,60 @@ SCORE_PARTS: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
+# ---- the procedure's steps (评定程序), each named after the stage it reaches, and the endings -----------
+# The progress bar reads 申报 → 县级审核 → 市级评审 → 公示 → 公布 → 授牌; an application that ends early shows where.
+STEPS: Final[Mapping[Stage, str]] = MappingProxyType(
+    {
+        Stage.declared: "申报",
+        Stage.county_reviewed: "县级审核",
+        Stage.city_reviewed: "市级评审",
+        Stage.publicized: "公示",
+        Stage.announced: "公布",
+        Stage.plaque_awarded: "授牌",
+        Stage.rejected: "驳回",
+        Stage.withdrawn: "撤回",
+        Stage.revoked: "撤销",
+    }
+)
+
+# ---- work waiting for someone (待办): the task an act belongs to (a review's pass and fail are one task) ----
+TASKS: Final[Mapping[Act, str]] = MappingProxyType(
+    {
+        Act.declare: "申报",
+        Act.county_review_pass: "县级审核",
+        Act.county_review_fail: "县级审核",
+        Act.city_review_pass: "市级评审",
+        Act.city_review_fail: "市级评审",
+        Act.publicize: "发布公示",
+        Act.lodge_objection: "提出异议",
+        Act.dismiss_objection: "异议调查核实",
+        Act.uphold_objection: "异议调查核实",
+        Act.close_notice: "公示期满",
+        Act.score: "评分",
+        Act.co_sign: "会签",
+        Act.award: "授牌",
+        Act.revoke: "撤销",
+        Act.withdraw: "撤回",
+        Act.flag: "县级标杆称号撤销提示",
+        Act.replan_notice: "重新计算公示期",
+    }
+)
+
+# ---- the machine's rules (its guards, by name): what a refusal's ``[rule: …]`` refers to ---------------
+RULES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "is_city_level": "市级申报须经市级评审",
+        "is_county_level": "县级申报县级审核通过后直接公示",
+        "notice_window_open": "仅在公示期内受理异议",
+        "notice_period_over": "公示期须已届满",
+        "objection_pending": "须有待调查核实的异议",
+        "no_objection_pending": "异议须全部调查核实完毕",
+        "notice_is_closed": "公示结束（期满且异议均已核实）",
+        "department_not_yet_signed": "每个部门只会签一次",
+        "completes_joint_signature": "三部门全部会签后公布",
+    }
+)
+
 # ---- levels and titles -----------------------------------------------------------------------------
 LEVELS: Final[Mapping[Level, str]] = MappingProxyType(
     {
@@ -348,3 +402,18 @@ def organ_name(department: Department, level: Level, county: str | None = None) 
 def issuing_organs(level: Level, county: str | None = None) -> tuple[str, ...]:
     """The three joint issuers' full names, lead organ first (联合行文)."""
     return tuple(organ_name(d, level, county) for d in DEPARTMENT_ORDER)
+
+
+def step_label(stage: Stage) -> str:
+    """The procedure's step that ``stage`` reaches (申报 … 授牌), or where it ended (驳回, 撤回, 撤销)."""
+    return STEPS[stage]
+
+
+def task_label(act: Act) -> str:
+    """The task ``act`` belongs to, as a to-do list names it: 县级审核 for both its pass and its fail."""
+    return TASKS[act]
+
+
+def rule_text(guard: str) -> str:
+    """The machine's rule a guard enforces (see state/machine.py), for a refusal's ``[rule: …]``."""
+    return RULES[guard]

@@ -158,3 +158,14 @@ def test_organ_name_needs_the_right_place() -> None:
 def test_tables_are_read_only() -> None:
     with pytest.raises(TypeError):
         STAGES[Stage.declared] = "declared"  # type: ignore[index]
+
+
+def test_steps_tasks_and_rules_are_chinese_and_complete() -> None:
+    from state.labels import RULES, STEPS, TASKS
+    from state.machine import ApplicationMachine
+
+    guards = {str(c).lstrip("!") for s in ApplicationMachine.states for t in s.transitions for c in t.cond}
+    assert [STEPS[s] for s in Stage][:6] == ["申报", "县级审核", "市级评审", "公示", "公布", "授牌"]
+    assert set(STEPS) == set(Stage) and set(TASKS) == set(Act) and set(RULES) == guards
+    for text in (*STEPS.values(), *TASKS.values(), *RULES.values()):
+        assert_chinese(text)

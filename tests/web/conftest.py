@@ -1,0 +1,127 @@
+"""The pages in a real browser: the app served by uvicorn (in the tests' own event loop) against the test Temporal
+dev server and a real worker (tests/api/conftest.serve), driven by Playwright through Debian's Chromium.
+
+``site`` (one per session, SQLite read model): the base URL, the API handle (tokens, the app, a Driver that moves
+applications on over HTTP) and one signed-in-able user per principal, whose login is the principal's name and
+whose password is PASSWORD. ``browser``: Chromium; ``page``: a fresh context (no cookies) per test.
+"""
+
+import asyncio
+import contextlib
+import re
+import socket
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import uvicorn
+from sqlmodel import Session, select
+
+from api.auth import hash_token
+from db.logins import add_login
+from db.session import get_engine
+from db.users import User
+from tests.api.conftest import PRINCIPALS, Api, Driver, serve
+
+PASSWORD = "correct-horse-9"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:  # the test runner keeps its own signal handlers
+        yield
+
+
+@dataclass
+class Site:
+    url: str
+    api: Api
+    driver: Driver
+    logins: dict[str, str] = field(default_factory=dict)  # principal -> login
+    user_ids: dict[str, str] = field(default_factory=dict)  # principal -> api_user.id
+
+
+def user_id_for(database_url: str, token: str) -> str:
+    with Session(get_engine(database_url)) as s:
+        user = s.exec(select(User).where(User.token_hash == hash_token(token))).one()
+        return user.id
+
+
+@pytest_asyncio.fixture(scope="session")
+async def site(dev_env, sqlite_url) -> AsyncIterator[Site]:
+    async with serve(dev_env, sqlite_url) as api:
+        suffix = re.sub(r"[^a-z0-9]", "", api.task_queue.lower())[-8:]
+        served = Site(url="", api=api, driver=Driver(api))
+        for name in PRINCIPALS:
+            served.user_ids[name] = user_id_for(sqlite_url, api.tokens[name])
+            served.logins[name] = f"{name.replace('_', '-')}-{suffix}"
+            add_login(sqlite_url, served.user_ids[name], served.logins[name], PASSWORD)
+        port = free_port()
+        config = uvicorn.Config(api.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+        server = _Server(config)
+        task = asyncio.create_task(server.serve())
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.05)
+        served.url = f"http://127.0.0.1:{port}"
+        try:
+            yield served
+        finally:
+            server.should_exit = True
+            await task
+
+
+@pytest_asyncio.fixture(scope="session")
+async def browser():
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+@pytest_asyncio.fixture
+async def page(browser, site):
+    context = await browser.new_context(base_url=site.url, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15_000)
+    opened = await context.new_page()
+    yield opened
+    await context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
+
+
+async def shot(page, name: str) -> None:
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+async def sign_in(page, site: Site, who: str) -> None:
+    await page.goto("/login")
+    await page.fill("#f-login", site.logins[who])
+    await page.fill("#f-password", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(re.compile(r"/$"))

@@ -1,0 +1,46 @@
+"""The pages, served by the API's own FastAPI app: ``install(app)`` mounts /static and the page routers.
+
+A page never decides what is allowed: it calls what the API calls (api.access, the clients, the read queries), so a
+form exists only for an act the machine allows this user now, and a refusal says what the API says, in Chinese."""
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+
+from web.refusals import PageRefusal, refusal_page
+from web.render import is_htmx, page
+from web.visitors import CsrfRefused, SignInRequired
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+async def _sign_in_first(request: Request, exc: Exception) -> Response:
+    target = "/login" if request.url.path == "/" else f"/login?next={request.url.path}"
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+async def _csrf_refused(request: Request, exc: Exception) -> Response:
+    return page(
+        request, "error.html", {"title": "页面已过期", "lines": ["页面已过期或来源不明，请刷新页面后重试。"]}, 403
+    )
+
+
+async def _page_refusal(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageRefusal)
+    return refusal_page(request, exc.refusal, exc.title)
+
+
+def install(app: FastAPI) -> None:
+    from web.routes import ROUTERS
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(SignInRequired, _sign_in_first)
+    app.add_exception_handler(CsrfRefused, _csrf_refused)
+    app.add_exception_handler(PageRefusal, _page_refusal)
+    for router in ROUTERS:
+        app.include_router(router, include_in_schema=False)

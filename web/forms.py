@@ -1,0 +1,62 @@
+"""Form data in, Chinese field errors out: the pages validate with the API's own request models (api/schemas.py),
+so a form refuses exactly what the API refuses, and say each error beside its field."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from state.domain import InstitutionType
+from web.refusals import RULE_MESSAGES
+
+_TAGS = {"city", "county", *(t.value for t in InstitutionType)}  # a discriminated union's tags in error locations
+PATTERN_MESSAGES = {
+    "credit_code": "统一社会信用代码应为18位数字或大写字母（不含I、O、S、V、Z）",
+    "phone": RULE_MESSAGES["phone_format"],
+}
+
+
+def field_of(loc: tuple[Any, ...]) -> str:
+    """The form field an error's location names: its last part that is a field, not a union's tag."""
+    names = [str(p) for p in loc if isinstance(p, str) and p not in _TAGS]
+    return names[-1] if names else ""
+
+
+def message_for(error: Mapping[str, Any], special: Mapping[str, str] | None = None) -> str:
+    """One pydantic error in Chinese; ``special`` gives a field's own message for a broken bound (a condition)."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    name = field_of(tuple(error.get("loc", ())))
+    if special and name in special and kind not in ("missing", "int_type", "float_type", "int_parsing"):
+        return special[name]
+    if kind == "missing":
+        return "此项必填"
+    if kind == "string_too_long":
+        return f"不能超过{ctx.get('max_length')}个字"
+    if kind == "string_pattern_mismatch":
+        return PATTERN_MESSAGES.get(name, "此项必填")
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能小于{ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"不能大于{ctx.get('le', ctx.get('lt'))}"
+    if kind in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float"):
+        return "应填写数字"
+    if kind == "value_error" and "date" in str(error.get("msg", "")):
+        return "日期格式应为 年-月-日"
+    if kind == "value_error" and "blank" in str(error.get("msg", "")):
+        return "此项必填"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return "日期格式应为 年-月-日"
+    return "填写有误"
+
+
+def field_errors(error: ValidationError, special: Mapping[str, str] | None = None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for e in error.errors():
+        out.setdefault(field_of(tuple(e.get("loc", ()))) or "form", message_for(e, special))
+    return out
+
+
+def text(form: Mapping[str, Any], name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,19 @@
+"""The page routers. Every one is made by ``page_router``, so that every page resolves its visitor and every POST
+is checked for its CSRF token before the route runs."""
+
+from fastapi import APIRouter, Depends
+
+from web.visitors import resolve
+
+
+def page_router() -> APIRouter:
+    return APIRouter(dependencies=[Depends(resolve)])
+
+
+def _routers() -> list[APIRouter]:
+    from web.routes import home, login, public
+
+    return [home.router, login.router, public.router]
+
+
+ROUTERS = _routers()

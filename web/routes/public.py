@@ -1,0 +1,148 @@
+"""What anyone may see and do without signing in: the notice board (公示名单), objecting (提出异议) through the
+same workflow update as POST /api/v1/public/applications/{id}/objections, the objector's receipt page, and the
+标杆机构名录. Nothing here names an objector."""
+
+import re
+from datetime import UTC, datetime
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from api.deps import SessionDep, SettingsDep, TemporalClient
+from api.errors import Refusal
+from api.fields import ID_PATTERN
+from api.ratelimit import limit_objections
+from api.routes import public as public_api
+from api.schemas import ObjectionCreate
+from config import Settings
+from db.models import Application
+from db.queries.applications import under_notice
+from db.queries.titles import directory
+from db.receipts import issue_receipt, normal_receipt, objection_by_receipt, shown
+from db.session import get_engine
+from state.domain import Department, Level, Stage
+from state.labels import organ_name
+from web.forms import field_errors, text
+from web.refusals import explain
+from web.render import page
+from web.routes import page_router
+
+router = page_router()
+OBJECTION_FIELDS = ("name", "contact", "content")
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def issuer(level: Level, county: str) -> str:
+    """Who publishes the notice: the city's HRSS for city-level candidates, the county's for county-level ones."""
+    return organ_name(Department.hrss, level, None if level == Level.city else county)
+
+
+def _contacts(settings: Settings) -> dict[str, str]:
+    n = settings.notice
+    return {"phone": n.objection_phone, "email": n.objection_email, "address": n.objection_address}
+
+
+@router.get("/notices")
+def notice_board(request: Request, session: SessionDep, settings: SettingsDep):
+    rows = under_notice(session, datetime.now(UTC))
+    groups: dict[tuple[Level, str], list[Application]] = {}
+    for row in sorted(rows, key=lambda r: (r.level != Level.city, r.county, r.institution_name)):
+        key = (row.level, "" if row.level == Level.city else row.county)
+        groups.setdefault(key, []).append(row)
+    sections = [{"level": lv, "county": c, "issuer": issuer(lv, c), "rows": rs} for (lv, c), rs in groups.items()]
+    return page(request, "notices.html", {"sections": sections, "total": len(rows), "contacts": _contacts(settings)})
+
+
+def _under_notice(session: Session, application_id: str) -> Application | None:
+    """The application, if it is under notice now (else it is not public: answered like an unknown one)."""
+    if not re.match(ID_PATTERN, application_id):
+        return None
+    row = session.get(Application, application_id)
+    if row is None or row.state != Stage.publicized or row.notice_ends_at is None:
+        return None
+    ends = row.notice_ends_at if row.notice_ends_at.tzinfo else row.notice_ends_at.replace(tzinfo=UTC)
+    return row if ends > datetime.now(UTC) else None
+
+
+def _notice_page(request: Request, row: Application, settings: Settings, status: int = 200, **context: object):
+    ctx = {
+        "row": row,
+        "issuer": issuer(row.level, row.county),
+        "contacts": _contacts(settings),
+        "values": {},
+        "errors": {},
+    }
+    return page(request, "notice.html", {**ctx, **context}, status)
+
+
+def _not_under_notice(request: Request):
+    lines = ["该机构不在公示期内，或公示已经结束。"]
+    return page(request, "error.html", {"title": "未在公示", "lines": lines}, 404)
+
+
+@router.get("/notices/{application_id}")
+def one_notice(request: Request, application_id: str, session: SessionDep, settings: SettingsDep):
+    row = _under_notice(session, application_id)
+    return _notice_page(request, row, settings) if row else _not_under_notice(request)
+
+
+def _lookup(database_url: str, application_id: str) -> Application | None:
+    with Session(get_engine(database_url)) as s:
+        return _under_notice(s, application_id)
+
+
+@router.post("/notices/{application_id}/objections")
+async def lodge_objection(request: Request, application_id: str, client: TemporalClient, settings: SettingsDep):
+    row = await run_in_threadpool(_lookup, settings.database_url, application_id)
+    if row is None:
+        return _not_under_notice(request)
+    form = await request.form()
+    values = {k: text(form, k) for k in OBJECTION_FIELDS}
+    try:
+        body = ObjectionCreate.model_validate(values)
+    except ValidationError as e:
+        return _notice_page(request, row, settings, 422, values=values, errors=field_errors(e))
+    try:
+        limit_objections(request)  # the same limit per address as the API's
+        lodged = await public_api.lodge_objection(application_id, body, client)
+    except Refusal as refusal:
+        explained = explain(refusal)
+        context = {"values": values, "errors": explained.fields, "explained": explained}
+        return _notice_page(request, row, settings, refusal.status, **context)
+    receipt = await run_in_threadpool(issue_receipt, settings.database_url, lodged.id, application_id)
+    return RedirectResponse(f"/objections/{receipt}?new=1", status_code=303, headers=NO_STORE)
+
+
+@router.get("/objections")
+def find_objection(request: Request, receipt: str = ""):
+    if receipt:
+        return RedirectResponse(f"/objections/{normal_receipt(receipt) or '-'}", status_code=303)
+    return page(request, "objection_lookup.html")
+
+
+@router.get("/objections/{receipt}")
+def objection_status(request: Request, receipt: str, settings: SettingsDep, new: int = 0):
+    found = objection_by_receipt(settings.database_url, receipt)
+    if found is None:
+        response = page(request, "objection_lookup.html", {"missing": True, "given": receipt}, 404)
+    else:
+        response = page(request, "objection.html", {"found": found, "shown": shown(found.receipt), "new": new})
+    response.headers.update(NO_STORE)
+    return response
+
+
+@router.get("/titles")
+def titles(request: Request, session: SessionDep):
+    everything = directory(session)
+    sections = []
+    for level in (Level.city, Level.county):
+        by_county: dict[str, list] = {}
+        for t in everything:
+            if t.level == level:
+                by_county.setdefault(t.county, []).append(t)
+        held = sum(1 for t in everything if t.level == level and t.revoked_on is None)
+        sections.append({"level": level, "by_county": by_county, "held": held})
+    return page(request, "titles.html", {"sections": sections})
