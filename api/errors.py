@@ -17,6 +17,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.schemas import ErrorBody
 from contracts.refusals import RefusalKind, refusal_kind
+from state import eligibility
 from state.domain import InstitutionType
 
 STATUS_FOR_KIND = {
@@ -101,12 +102,61 @@ async def _refusal(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(_body(exc.message, **exc.extra), status_code=exc.status, headers=exc.headers)
 
 
+# Schema refusals that mean a condition of the notice is not met (below a threshold, not the required value).
+_UNMET = {"greater_than_equal", "greater_than", "literal_error", "too_short", "missing", "bool_parsing"}
+_ZH = {
+    "missing": "必填",
+    "string_too_long": "内容过长",
+    "string_too_short": "不能为空",
+    "string_pattern_mismatch": "格式不正确",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "greater_than": "数值过小",
+    "less_than": "数值过大",
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "finite_number": "应为有限的数字",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "bool_parsing": "应为 true 或 false",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "extra_forbidden": "不接受此字段",
+    "union_tag_invalid": "机构类型或级别不正确",
+    "json_invalid": "请求体不是合法的 JSON",
+    "too_short": "条目过少",
+    "too_long": "条目过多",
+}
+
+
+def _problem(error: Any) -> dict[str, str]:
+    """One schema refusal, in Chinese first; an unmet condition of the notice by its own words and stable code."""
+    loc = tuple(error.get("loc", ()))
+    kind, english = error.get("type", "invalid"), error.get("msg", "")
+    condition = _condition(loc) if kind in _UNMET else None
+    if condition is not None:
+        given = error.get("input")
+        detail = f"填报值 {given}" if given is not None and not isinstance(given, dict) else "未填报"
+        message = f"{condition.text_zh}（{condition.code}）：{detail}"
+        return {"field": condition.field, "rule": condition.code, "message": message}
+    zh = _ZH.get(kind)
+    return {"field": _field(loc), "rule": kind, "message": f"{zh}（{english}）" if zh else english}
+
+
+def _condition(loc: tuple[Any, ...]) -> eligibility.Condition | None:
+    """The city-level condition a field of a declared institution stands for (its loc names the type's tag)."""
+    for i, part in enumerate(loc[:-1]):
+        if part in _TYPES and i + 1 < len(loc):
+            return eligibility.CONDITION_OF_FIELD.get((InstitutionType(part), str(loc[i + 1])))
+    return None
+
+
+_TYPES = {t.value for t in InstitutionType}
+
+
 async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [
-        {"field": _field(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"), "message": e.get("msg", "")}
-        for e in exc.errors()
-    ]
+    problems = [_problem(e) for e in exc.errors()]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
     message = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
     return JSONResponse(_body(message, field=first["field"], rule=first["rule"], problems=problems), status_code=422)
