@@ -180,6 +180,7 @@ class ApplicationWorkflow(ApplicationRules):
 
     @county_review.validator
     def _validate_county_review(self, act: ReviewAct) -> None:
+        self._check_separation(act.actor, "作县级审核")
         self._check(
             self._review_act(act, Act.county_review_pass, Act.county_review_fail), act.actor, opinion=act.opinion
         )
@@ -273,6 +274,7 @@ class ApplicationWorkflow(ApplicationRules):
 
     @record_finding.validator
     def _validate_record_finding(self, act: FindingAct) -> None:
+        self._check_separation(act.actor, "作出异议调查核实结论")
         self._check_finding(act)
 
     @workflow.update
