@@ -256,7 +256,7 @@ class ActOutcome(BaseModel):
 
 class RevocationAccepted(BaseModel):
     id: str
-    state: Stage = Field(description="the state when the answer was sent; revocation is applied asynchronously")
+    state: Stage = Field(description="the state after the revocation (revoked)")
 
 
 # ---- reading -------------------------------------------------------------------------------------------

@@ -74,8 +74,9 @@ class ApplicationWorkflow(ApplicationRules):
     """One application, driven by ``state.machine.ApplicationMachine``.
 
     Updates (refusable, validated): county_review, city_review, score, publicize, lodge_objection, record_finding,
-    co_sign, award, withdraw.
-    Signals: revoke (inspector), flag_county_title_revoked (cascade), replan_notice (calendar changed).
+    co_sign, award, withdraw, revoke_title (inspector).
+    Signals: flag_county_title_revoked (cascade), replan_notice (calendar changed); revoke (superseded by the
+    revoke_title update, kept for histories that carry it).
     Queries: view.
     """
 
@@ -322,9 +323,26 @@ class ApplicationWorkflow(ApplicationRules):
     def _validate_withdraw(self, act: WithdrawAct) -> None:
         self._check(Act.withdraw, act.actor, reason=act.reason)
 
+    @workflow.update
+    async def revoke_title(self, act: RevokeAct) -> ActResult:
+        """Revocation (撤销) as a refusable act: the first of concurrent revocations is applied, the others are
+        refused (already revoked), none is dropped unanswered."""
+        async with self._turn():
+            self._check(Act.revoke, act.actor, evidence=act.evidence)
+            result = await self._apply(Act.revoke, act.actor, act.evidence, ground=act.reason.value)
+        if self._decl.level == Level.county:
+            await self._cascade_revocation(act)
+        return result
+
+    @revoke_title.validator
+    def _validate_revoke_title(self, act: RevokeAct) -> None:
+        self._check(Act.revoke, act.actor, evidence=act.evidence)
+
     # ---- signals ---------------------------------------------------------------------------------
     @workflow.signal
     async def revoke(self, act: RevokeAct) -> None:
+        """Revocation as it was first taken (a signal, which cannot refuse): kept for histories that carry it;
+        the API now sends the ``revoke_title`` update."""
         async with self._turn():
             problem = self._refusal(Act.revoke, act.actor) or ("" if act.evidence.strip() else "evidence is required")
             if problem:
