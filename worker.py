@@ -14,6 +14,7 @@ import logs
 from activities.calendar import CalendarActivities
 from activities.filing import FilingActivities
 from activities.notify import NotifyActivities
+from activities.permanent import PermanentErrors
 from activities.read_model import ReadModelActivities
 from activities.rounds import round_activities_for
 from clients.connection import connect, metrics_runtime
@@ -59,12 +60,14 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor, **options: Any) -> Worker:
     """The one assembly of the worker, used by ``main`` below, the tests and the benches alike."""
     upgrade(settings.database_url)  # before the first activity runs
+    interceptors = [PermanentErrors(), *options.pop("interceptors", ())]  # data errors are not retried
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
         activities=activities_for(client, settings),
         activity_executor=executor,
+        interceptors=interceptors,
         **{"max_concurrent_activities": 16, **options},
     )
 

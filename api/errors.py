@@ -101,10 +101,22 @@ async def _refusal(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(_body(exc.message, **exc.extra), status_code=exc.status, headers=exc.headers)
 
 
+# Messages in Chinese for pydantic's own rules where the API relies on them (the rule stays the stable code).
+_ZH = {
+    "finite_number": "须为有限数值，不接受 NaN 或 Infinity",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    english = str(error.get("msg", ""))
+    zh = _ZH.get(str(error.get("type", "")))
+    return f"{zh} ({english})" if zh else english
+
+
 async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = [
-        {"field": _field(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"), "message": e.get("msg", "")}
+        {"field": _field(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"), "message": _message(e)}
         for e in exc.errors()
     ]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}

@@ -13,6 +13,7 @@ from api.fields import (  # noqa: F401  (County, Text and OptionalText are used 
     AttestationCode,
     County,
     CreditCode,
+    FoundingDate,
     IsoDate,
     LaxReason,
     LaxType,
@@ -88,7 +89,7 @@ class InstitutionCreate(InstitutionBase):
     phone: Phone = Field(default="", description="mainland mobile (11 digits) or 0539-xxxxxxx")
     premises_area_m2: float | None = Field(default=None, ge=0, le=10_000_000)
     staff_count: WholeNumber(0, 1_000_000) | None = None
-    founded_on: IsoDate | None = Field(default=None, description="not in the future")
+    founded_on: FoundingDate | None = Field(default=None, description="not in the future")
     services: OptionalText(5000) = ""
     highlights: OptionalText(5000) = ""
     honours: list[Text(200)] = Field(default=[], max_length=50)
