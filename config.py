@@ -140,6 +140,8 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)  # Temporal SDK metrics (Prometheus)
     worker_health_port: int | None = Field(default=None, ge=1, le=65535)  # the worker's /healthz and /readyz
     worker_cache_size: int = Field(default=1000, ge=0, le=100_000)  # workflows kept in memory (see README)
+    # How long the API lets an act wait for a worker to accept it (or a read to be answered) before it answers 503.
+    worker_wait_seconds: float = Field(default=10, gt=0, le=300)
     filing: FilingSettings = Field(default_factory=FilingSettings)
     channels: ChannelSettings = Field(default_factory=ChannelSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)

@@ -44,6 +44,7 @@ class ErrorDetail(BaseModel):
     field: str | None = None
     rule: str | None = None
     problems: list[ProblemPublic] | None = None
+    code: str | None = Field(default=None, description="a stable code for 503s: no_worker, temporal_busy, …")
 
 
 class ErrorBody(BaseModel):
