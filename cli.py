@@ -2,6 +2,7 @@
 
 biaogan up                  dev server (SQLite file under data/) + worker + API, until Ctrl-C
 biaogan worker              the worker alone (same as ``python worker.py``)
+biaogan api                 the HTTP API alone (uvicorn; forwarded headers only from BIAOGAN_TRUSTED_PROXIES)
 biaogan demo                one city-level application through the whole pipeline
 biaogan users create …      a user and their bearer token (printed as the last line)
 biaogan import-titles FILE  titles awarded before the system, from CSV (validated; all or nothing)
@@ -125,30 +126,41 @@ def _ensure_filing_schedule(settings: Settings) -> None:
     print(f"• yearly filing schedule {SCHEDULE_ID!r} in place (also opens this year's filings when due)")
 
 
+def api_command(settings: Settings) -> list[str]:
+    """uvicorn serving the API as ``settings`` say. Forwarded headers (X-Forwarded-For, -Proto) are believed only
+    from ``limits.trusted_proxies``; with none (the default) uvicorn ignores them, so the rate limit and the logs
+    see the real peer (uvicorn on its own would believe any caller on 127.0.0.1)."""
+    trusted = settings.limits.trusted_proxies
+    proxies = ["--proxy-headers", "--forwarded-allow-ips", ",".join(trusted)] if trusted else ["--no-proxy-headers"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:create_app",
+        "--factory",
+        "--host",
+        settings.api_host,
+        "--port",
+        str(settings.api_port),
+        *proxies,
+        "--log-level",
+        "warning",
+    ]
+
+
+def api(args: argparse.Namespace) -> None:
+    """The API alone, in the foreground (the container's command): uvicorn as ``api_command`` builds it."""
+    command = api_command(get_settings())
+    os.execv(command[0], command)
+
+
 def _start_api(settings: Settings, env: dict, children: list[subprocess.Popen]) -> None:
     from api.auth import ensure_admin
 
     token = ensure_admin(settings.database_url)
     address = f"{settings.api_host}:{settings.api_port}"
     print(f"• API on http://{address}/api/v1 (OpenAPI: http://{address}/docs)")
-    children.append(
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:create_app",
-                "--factory",
-                "--host",
-                settings.api_host,
-                "--port",
-                str(settings.api_port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-        )
-    )
+    children.append(subprocess.Popen(api_command(settings), env=env))
     _wait_for(address, "the API", 30)
     if token:
         print("• admin token (shown once; store it):")
@@ -213,6 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--no-api", action="store_true", help="do not start the HTTP API")
     p.set_defaults(func=up)
     sub.add_parser("worker", help="run the worker only").set_defaults(func=worker)
+    sub.add_parser("api", help="run the HTTP API only (uvicorn)").set_defaults(func=api)
     sub.add_parser("demo", help="walk one city-level application through the pipeline").set_defaults(func=demo)
     sub.add_parser("diagram", help="print the state machine as Mermaid").set_defaults(func=diagram)
     import quota_cli

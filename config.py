@@ -8,6 +8,7 @@ webhooks), ``limits`` (the public's write limits). Nothing else reads the enviro
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -104,12 +105,26 @@ class ChannelSettings(BaseSettings):
 
 
 class LimitSettings(BaseSettings):
-    """``BIAOGAN_OBJECTION_LIMIT`` objections per ``BIAOGAN_OBJECTION_WINDOW_SECONDS`` from one address."""
+    """``BIAOGAN_OBJECTION_LIMIT`` objections per ``BIAOGAN_OBJECTION_WINDOW_SECONDS`` from one address;
+    ``BIAOGAN_TRUSTED_PROXIES`` (JSON list of addresses or networks): the reverse proxies whose
+    ``X-Forwarded-For`` names the client. None by default: the address is the TCP peer's, whatever the headers say.
+    """
 
     model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
 
     objection_limit: int = Field(default=5, ge=1, le=100_000)
     objection_window_seconds: float = Field(default=60, gt=0, le=86_400)
+    trusted_proxies: list[str] = Field(default_factory=list, max_length=100)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"a trusted proxy is an IP address or network (CIDR), not {entry!r}") from None
+        return value
 
 
 class NoticeSettings(BaseSettings):
