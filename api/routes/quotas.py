@@ -173,12 +173,12 @@ async def put_quota(
 @router.get(
     "/quotas/{period_id}/{level}",
     response_model=QuotaPublic,
-    summary="A quota and its live usage",
+    summary="A quota and its live usage (a county's callers: their county's alone)",
 )
 async def get_quota(
     period_id: PeriodId,
     level: Level,
-    _: QuotaReader,
+    actor: QuotaReader,
     client: TemporalClient,
     settings: SettingsDep,
 ):
@@ -188,12 +188,15 @@ async def get_quota(
         )
     except RPCError as e:
         raise from_temporal(e, f"quota {period_id}/{level.value}") from None
-    used = await run_in_threadpool(live_usage, settings.database_url, period_id, level, list(usage.totals))
-    remaining = {k: max(0, v - used.get(k, 0)) for k, v in usage.totals.items()}
+    totals = usage.totals
+    if level == Level.county and actor.county is not None:  # a county's callers see their own county's places only
+        totals = {k: v for k, v in totals.items() if k == actor.county}
+    used = await run_in_threadpool(live_usage, settings.database_url, period_id, level, list(totals))
+    remaining = {k: max(0, v - used.get(k, 0)) for k, v in totals.items()}
     return QuotaPublic(
         period_id=period_id,
         level=level,
-        totals=usage.totals,
+        totals=totals,
         used=used,
         remaining=remaining,
     )

@@ -192,6 +192,8 @@ async def close_review(
     client: TemporalClient,
 ):
     w = await _window(client, round_id)
+    if not _may_see(actor, w.level.value, w.owner_county):  # another county's round: as if it did not exist
+        raise Refusal(404, f"round {round_id!r} not found")
     why = _may_own(actor, w.level, w.owner_county)
     if why:
         raise Refusal(403, why)

@@ -22,6 +22,7 @@ PEOPLE = {
     "admin": ("admin", None),
     "reviewer": ("city_reviewer", None),
     "bureau": ("county_bureau", "兰山区"),
+    "other_bureau": ("county_bureau", "罗庄区"),
     "supervisor": ("supervisor", None),
     "department": ("department", None),
 }
@@ -273,3 +274,34 @@ async def test_numbers_and_dates_out_of_bounds_are_refused_with_422_naming_the_f
         r = await http.post("/rounds", content=body + "}", headers=_raw(http, "reviewer"))
         assert r.status_code == 422, r.text
         assert r.json()["detail"]["rule"] == "finite_number"
+
+
+async def test_a_county_caller_neither_learns_of_another_countys_round_nor_its_quota(http):
+    """Closing another county's round answered 403 naming the owner; a county's bureau saw every county's quota
+    usage. Now the round is 404 as it is everywhere else for them, and the usage is their own county's alone."""
+    pid = await _period(http)
+    totals = {"兰山区": 4, "罗庄区": 3}
+    r = await http.put(f"/quotas/{pid}/county", json={"totals": totals, "reason": "分配"}, headers=as_(http, "admin"))
+    assert r.status_code == 200, r.text
+    mine = (await http.get(f"/quotas/{pid}/county", headers=as_(http, "bureau"))).json()
+    assert (mine["totals"], set(mine["used"]), set(mine["remaining"])) == ({"兰山区": 4}, {"兰山区"}, {"兰山区"})
+    assert (await http.get(f"/quotas/{pid}/county", headers=as_(http, "supervisor"))).json()["totals"] == totals
+
+    now = datetime.now(TZ)
+    plan = {
+        "round_id": unique("r"),
+        "name": "兰山区县级评定",
+        "level": "county",
+        "period_id": pid,
+        "opens_at": (now - timedelta(hours=2)).isoformat(),
+        "closes_at": (now - timedelta(hours=1)).isoformat(),
+        "weights": {"written": 1.0},
+    }
+    assert (await http.post("/rounds", json=plan, headers=as_(http, "bureau"))).status_code == 201
+    closure = {"reason": "结束评审"}
+    r = await http.post(f"/rounds/{plan['round_id']}/review-closure", json=closure, headers=as_(http, "other_bureau"))
+    assert r.status_code == 404 and "兰山区" not in r.text, r.text
+    assert r.json() == {"detail": {"message": f"round {plan['round_id']!r} not found"}}  # as for an unknown round
+    unknown = unique("nosuch")
+    r = await http.post(f"/rounds/{unknown}/review-closure", json=closure, headers=as_(http, "other_bureau"))
+    assert r.json() == {"detail": {"message": f"round {unknown!r} not found"}}
