@@ -70,44 +70,100 @@ def dev_server_command(settings: Settings) -> list[str]:
     return cmd
 
 
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+class Component:
+    """A child process of ``biaogan up``. The dev runner keeps running: a component that dies (a crash, an OOM
+    kill, ``kill -9``) is started again after a backoff (1, 2, 4 … 30 s; back to 1 s once it has stayed up a
+    minute), and both are logged. Only Ctrl-C (or SIGTERM to ``biaogan up``) stops them."""
+
+    BACKOFF = (1, 2, 4, 8, 16, 30)
+    STEADY_SECONDS = 60
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        self.name, self.command, self.env = name, command, env
+        self.crashes = 0
+        self.restart_at: float | None = None
+        self.process = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen:
+        self.started = time.monotonic()
+        return subprocess.Popen(self.command, env=self.env)
+
+    def tend(self) -> None:
+        """Notice an exit and schedule the restart; restart when its time has come."""
+        now = time.monotonic()
+        if self.restart_at is None:
+            code = self.process.poll()
+            if code is None:
+                return
+            if now - self.started >= self.STEADY_SECONDS:
+                self.crashes = 0
+            delay = self.BACKOFF[min(self.crashes, len(self.BACKOFF) - 1)]
+            self.crashes += 1
+            self.restart_at = now + delay
+            say(
+                f"• {self.name} (pid {self.process.pid}) exited with code {code}; "
+                f"restarting in {delay}s (restart {self.crashes})"
+            )
+        elif now >= self.restart_at:
+            self.restart_at = None
+            self.process = self._spawn()
+            say(f"• {self.name} restarted (pid {self.process.pid})")
+
+    def terminate(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+
+    def wait(self) -> None:
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
 def up(args: argparse.Namespace) -> None:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     _upgrade_schema(settings)  # before anything starts: a failed migration leaves nothing running
-    children: list[subprocess.Popen] = []
+    children: list[Component] = []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
     def stop(*_: object) -> None:
-        for p in reversed(children):
-            if p.poll() is None:
-                p.terminate()
-        for p in reversed(children):
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second Ctrl-C does not cut the clean stop short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.exit(0)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    if _reachable(settings.temporal_address):
-        print(f"• Temporal already running on {settings.temporal_address}; using it")
-    else:
-        print(f"• Temporal dev server on {settings.temporal_address} (data {settings.data_dir / 'temporal.db'})")
-        children.append(subprocess.Popen(dev_server_command(settings), env=env))
-        _wait_for(settings.temporal_address, "the Temporal dev server")
-    print(f"  Temporal UI: http://{settings.temporal_address.rpartition(':')[0]}:{settings.temporal_ui_port}")
-    print(f"• worker on task queue {settings.task_queue!r}, read model {settings.database_url}")
-    children.append(subprocess.Popen([sys.executable, str(ROOT / "worker.py")], env=env))
-    _ensure_filing_schedule(settings)
-    if not args.no_api:
-        _start_api(settings, env, children)
-    print("• running; Ctrl-C stops everything")
-    while all(p.poll() is None for p in children):
-        time.sleep(0.5)
-    failed = next(p for p in children if p.poll() is not None)
-    print(f"a component exited with code {failed.returncode}; stopping", file=sys.stderr)
-    stop()
+    try:
+        if _reachable(settings.temporal_address):
+            say(f"• Temporal already running on {settings.temporal_address}; using it")
+        else:
+            say(f"• Temporal dev server on {settings.temporal_address} (data {settings.data_dir / 'temporal.db'})")
+            children.append(Component("Temporal dev server", dev_server_command(settings), env))
+            _wait_for(settings.temporal_address, "the Temporal dev server")
+        say(f"  Temporal UI: http://{settings.temporal_address.rpartition(':')[0]}:{settings.temporal_ui_port}")
+        worker = Component("worker", [sys.executable, str(ROOT / "worker.py")], env)
+        children.append(worker)
+        say(
+            f"• worker on task queue {settings.task_queue!r}, read model {settings.database_url} (pid {worker.process.pid})"
+        )
+        _ensure_filing_schedule(settings)
+        if not args.no_api:
+            _start_api(settings, env, children)
+        say("• running; a component that stops is restarted; Ctrl-C stops everything")
+        while True:
+            time.sleep(0.5)
+            for c in children:
+                c.tend()
+    finally:  # Ctrl-C, SIGTERM, or a component that never came up: stop them all, the last started first
+        for c in reversed(children):
+            c.terminate()
+        for c in reversed(children):
+            c.wait()
 
 
 def _upgrade_schema(settings: Settings) -> None:
@@ -154,17 +210,17 @@ def api(args: argparse.Namespace) -> None:
     os.execv(command[0], command)
 
 
-def _start_api(settings: Settings, env: dict, children: list[subprocess.Popen]) -> None:
+def _start_api(settings: Settings, env: dict, children: list[Component]) -> None:
     from api.auth import ensure_admin
 
     token = ensure_admin(settings.database_url)
     address = f"{settings.api_host}:{settings.api_port}"
-    print(f"• API on http://{address}/api/v1 (OpenAPI: http://{address}/docs)")
-    children.append(subprocess.Popen(api_command(settings), env=env))
+    say(f"• API on http://{address}/api/v1 (OpenAPI: http://{address}/docs)")
+    children.append(Component("API", api_command(settings), env))
     _wait_for(address, "the API", 30)
     if token:
-        print("• admin token (shown once; store it):")
-        print(token)
+        say("• admin token (shown once; store it):")
+        say(token)
 
 
 def users(args: argparse.Namespace) -> None:
