@@ -9,6 +9,7 @@ webhooks), ``limits`` (the public's write limits). Nothing else reads the enviro
 from __future__ import annotations
 
 import ipaddress
+import socket
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -87,11 +88,18 @@ class ChannelSettings(BaseSettings):
     webhook_timeout: float = Field(default=10, gt=0)
     # Who receives what where: "<role>" or "<role>:<county>" -> {"email": [...], "webhook": [...]}.
     notify_directory: dict[str, ChannelAddresses] = Field(default_factory=dict)
-    public_base_url: str = "http://127.0.0.1:8000"
+    # Base of the links in messages. Unset: the API's own address (Settings.api_host/api_port, filled in by
+    # Settings); set it to what recipients can open when the API sits behind a proxy or another name.
+    public_base_url: str = ""
     # After this many attempts of the notify activity, failing deliveries are left recorded as failed and
     # the activity returns, so a dead mail server or webhook cannot hold up the procedure for ever.
     channel_attempts: int = Field(default=5, ge=1)
     delivery_lease_seconds: float = Field(default=120, gt=0)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _webhooks_need_a_secret(self) -> ChannelSettings:
@@ -168,7 +176,18 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.data_dir / 'biaogan.db'}"
         if self.filing.calendar_overrides is None and self.calendar_overrides is not None:
             self.filing = self.filing.model_copy(update={"calendar_overrides": self.calendar_overrides})
+        if not self.channels.public_base_url:
+            self.channels = self.channels.model_copy(update={"public_base_url": self.api_base_url()})
         return self
+
+    def api_base_url(self) -> str:
+        """Where the API answers, as a link elsewhere can name it (a wildcard address names this host)."""
+        host = self.api_host
+        if host in ("0.0.0.0", "::", ""):
+            host = socket.getfqdn()
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.api_port}"
 
 
 @lru_cache

@@ -155,7 +155,7 @@ class NotifyActivities:
 
     @activity.defn
     def notify(self, req: NotifyRequest) -> Delivered:
-        base_url = self.channels.public_base_url
+        base_url = self.channels.public_base_url or "http://127.0.0.1:8000"  # Settings fills it from the API's
         subject, body = render(req, base_url)
         now = activity.info().current_attempt_scheduled_time
         result = Delivered(delivered=0, skipped=0)
