@@ -1,6 +1,7 @@
 """The worker: runs every workflow and activity of biaogan. ``python worker.py`` (config from the environment)."""
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -102,6 +103,16 @@ async def serve_health(client: Client, settings: Settings, port: int) -> asyncio
 async def main() -> None:
     settings = get_settings()
     logs.configure(settings.log_format)
+    await _serve(settings)
+    # The Temporal client and worker live in reference cycles (activities and handlers hold the client), so
+    # _serve's return does not free them. Collected later, at interpreter shutdown, their native half is dropped
+    # outside the event loop and can abort the process ("Fatal Python error: PyGILState_Release: thread state …
+    # must be current when releasing", one Ctrl-C in a few). Collect them here, inside the loop.
+    gc.collect()
+    log.info("worker stopped")
+
+
+async def _serve(settings: Settings) -> None:
     runtime = metrics_runtime(settings.worker_metrics_port) if settings.worker_metrics_port else None
     client = await connect(settings, runtime)
     stop = asyncio.Event()
@@ -109,17 +120,19 @@ async def main() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     health = await serve_health(client, settings, settings.worker_health_port) if settings.worker_health_port else None
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(client, settings, executor, max_cached_workflows=settings.worker_cache_size)
-        log.info(
-            "worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue
-        )
-        async with worker:
-            await stop.wait()
-            log.info("shutting down: finishing running tasks")
-    if health is not None:
-        health.close()
-    log.info("worker stopped")
+    try:
+        with ThreadPoolExecutor(max_workers=16) as executor:
+            worker = build_worker(client, settings, executor, max_cached_workflows=settings.worker_cache_size)
+            log.info(
+                "worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue
+            )
+            async with worker:
+                await stop.wait()
+                log.info("shutting down: finishing running tasks")
+    finally:
+        if health is not None:
+            health.close()
+            await health.wait_closed()
 
 
 if __name__ == "__main__":

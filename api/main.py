@@ -1,5 +1,6 @@
 """The HTTP API. ``uvicorn api.main:create_app --factory``; nothing connects until the app starts."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -54,6 +55,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.temporal = await connect(settings, interceptors=[gate])  # no act waits for an absent worker
         gate.bind(app.state.temporal)
         yield
+        # Drop the client here, inside the event loop: collected at interpreter shutdown instead, its native half
+        # can abort the process ("Fatal Python error: PyGILState_Release"; see worker.main).
+        del app.state.temporal
+        gate.bind(None)
+        gc.collect()
 
     app = FastAPI(
         title="biaogan — 就业服务质量标杆机构评定",

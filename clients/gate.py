@@ -59,7 +59,7 @@ class WorkerGate(Interceptor):
         self._client: Client | None = None
         self._seen_at = float("-inf")
 
-    def bind(self, client: Client) -> None:
+    def bind(self, client: Client | None) -> None:
         self._client = client
 
     def intercept_client(self, next: OutboundInterceptor) -> OutboundInterceptor:
