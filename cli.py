@@ -7,6 +7,7 @@ biaogan demo                one city-level application through the whole pipelin
 biaogan users create …      a user and their bearer token (printed as the last line)
 biaogan import-titles FILE  titles awarded before the system, from CSV (validated; all or nothing)
 biaogan period define …     a period (十四五, 十五五…); biaogan quota set …: its quotas (admin token; recorded)
+biaogan keys rotate         a new key for the workflow payloads (the older ones still decrypt)
 biaogan diagram             the state machine as a Mermaid diagram (README)
 """
 
@@ -126,8 +127,13 @@ class Component:
 
 def up(args: argparse.Namespace) -> None:
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # The data directory holds personal data (the read model, Temporal's database) and the payload key: files
+    # made from here on, by this process and its children, are the user's alone.
+    os.umask(0o077)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    settings.data_dir.chmod(0o700)
     _upgrade_schema(settings)  # before anything starts: a failed migration leaves nothing running
+    _ensure_payload_key(settings)
     children: list[Component] = []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
@@ -171,6 +177,14 @@ def _upgrade_schema(settings: Settings) -> None:
 
     upgrade(settings.database_url)
     print(f"• read model schema up to date ({settings.database_url})")
+
+
+def _ensure_payload_key(settings: Settings) -> None:
+    from clients.codec import key_file, load_keys
+
+    keys = load_keys(settings)
+    where = "BIAOGAN_PAYLOAD_KEYS" if settings.payload_keys is not None else str(key_file(settings))
+    say(f"• workflow payloads encrypted with key {keys[-1][0]!r} ({where})")
 
 
 def _ensure_filing_schedule(settings: Settings) -> None:
@@ -256,6 +270,18 @@ def import_titles(args: argparse.Namespace) -> None:
     print(f"{report.written} imported, {report.skipped} already there")
 
 
+def keys(args: argparse.Namespace) -> None:
+    from clients.codec import PayloadKeyError, key_file, rotate
+
+    settings = get_settings()
+    try:
+        key_id = rotate(settings)
+    except PayloadKeyError as e:
+        sys.exit(f"error: {e}")
+    print(f"new payload key {key_id!r} in {key_file(settings)}: it encrypts from the next start of each process;")
+    print("older keys stay there to decrypt what they encrypted (never delete them while histories need them)")
+
+
 def demo(args: argparse.Namespace) -> None:
     from demo import main as run_demo
 
@@ -290,6 +316,8 @@ def main(argv: list[str] | None = None) -> None:
     imp = sub.add_parser("import-titles", help="import titles awarded before the system from CSV (all or nothing)")
     imp.add_argument("file")
     imp.set_defaults(func=import_titles)
+    k = sub.add_parser("keys", help="the workflow payload keys").add_subparsers(dest="keys_command", required=True)
+    k.add_parser("rotate", help="add a new key to the key file (the newest encrypts)").set_defaults(func=keys)
     u = sub.add_parser("users", help="manage users").add_subparsers(dest="users_command", required=True)
     c = u.add_parser("create", help="create a user and print their token (last line)")
     c.add_argument("--name", required=True)

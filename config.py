@@ -163,6 +163,16 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)  # Temporal SDK metrics (Prometheus)
     worker_health_port: int | None = Field(default=None, ge=1, le=65535)  # the worker's /healthz and /readyz
     worker_cache_size: int = Field(default=1000, ge=0, le=100_000)  # workflows kept in memory (see README)
+    # Workflow payloads are encrypted (clients/codec.py): the keys as JSON [{"id", "key": base64}], newest last;
+    # unset, the key file (default <data dir>/payload-keys.json, made on first use, mode 0600).
+    payload_keys: SecretStr | None = None
+    payload_key_file: Path | None = None
+
+    @field_validator("payload_keys", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value  # BIAOGAN_PAYLOAD_KEYS= (compose's default): the key file
+
     # How long the API lets an act wait for a worker to accept it (or a read to be answered) before it answers 503.
     worker_wait_seconds: float = Field(default=10, gt=0, le=300)
     filing: FilingSettings = Field(default_factory=FilingSettings)

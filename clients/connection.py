@@ -1,4 +1,4 @@
-"""Connecting to Temporal with the pydantic data converter, as the worker does."""
+"""Connecting to Temporal with biaogan's data converter (pydantic payloads, encrypted), as the worker does."""
 
 import asyncio
 import gc
@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from temporalio.client import Client, Interceptor
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
+from clients.codec import data_converter
 from config import Settings
 
 T = TypeVar("T")
@@ -22,7 +22,7 @@ async def connect(
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),  # payloads encrypted (clients/codec.py)
         runtime=runtime,
         interceptors=interceptors,
     )

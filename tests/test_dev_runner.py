@@ -4,6 +4,7 @@ restarted, with backoff, and the restart is logged; Ctrl-C still stops everythin
 import asyncio
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -54,6 +55,10 @@ async def test_a_killed_worker_is_restarted_and_the_stack_keeps_running(tmp_path
     try:
         client = await wait_for(lambda: Client.connect(env["BIAOGAN_TEMPORAL_ADDRESS"]), 60, "the dev server", log)
         first = await wait_for(lambda: live_worker_pids(client, "biaogan"), 60, "a polling worker", log)
+        data = Path(env["BIAOGAN_DATA_DIR"])  # personal data and the payload key: the user's alone
+        assert stat.S_IMODE(data.stat().st_mode) == 0o700
+        for name in ("temporal.db", "biaogan.db", "payload-keys.json"):
+            assert stat.S_IMODE((data / name).stat().st_mode) & 0o077 == 0, name
         (pid,) = first
         os.kill(pid, signal.SIGKILL)
         restarted = await wait_for(lambda: _other_live_worker(client, pid), 60, "a restarted worker polling", log)

@@ -30,6 +30,7 @@ async def _objections(dev_env, tmp_path, trusted: list[str]) -> list[int]:
         limits=LimitSettings(trusted_proxies=trusted),
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("BIAOGAN_") and k != "DATABASE_URL"}
+    env["BIAOGAN_PAYLOAD_KEYS"] = os.environ["BIAOGAN_PAYLOAD_KEYS"]  # the in-process worker's key
     env |= {
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": db,

@@ -9,9 +9,10 @@ import pytest
 from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from clients.codec import data_converter
+from config import Settings
 from workflows.application import ApplicationWorkflow
 
 with workflow.unsafe.imports_passed_through():
@@ -44,7 +45,8 @@ def load(name: str) -> WorkflowHistory:
 
 
 def replayer(*workflows: type) -> Replayer:
-    return Replayer(workflows=list(workflows), data_converter=pydantic_data_converter)
+    # The service's own converter, which decrypts: the golden payloads are plain JSON and pass through it as they are.
+    return Replayer(workflows=list(workflows), data_converter=data_converter(Settings()))
 
 
 def test_every_branch_of_the_recorder_has_a_golden_file():

@@ -15,14 +15,13 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlmodel import Session
-from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from api.auth import create_user
 from api.fields import CREDIT_CODE_PATTERN, EARLIEST, FOUNDED_EARLIEST
 from api.main import create_app
 from api.routes.applications import today
 from api.routes.calendar import FIRST, LAST
+from clients.connection import connect
 from config import Settings
 from db.rounds import Period
 from db.session import get_engine
@@ -46,7 +45,7 @@ class ThreadedWorker:
         try:
             self.loop = asyncio.get_running_loop()
             self.stop = asyncio.Event()
-            client = await Client.connect(self.settings.temporal_address, data_converter=pydantic_data_converter)
+            client = await connect(self.settings)
             async with RunningWorker(client, self.settings):
                 self.ready.set()
                 await self.stop.wait()
