@@ -1,6 +1,7 @@
 """The worker: runs every workflow and activity of biaogan. ``python worker.py`` (config from the environment)."""
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -15,6 +16,7 @@ import logs
 from activities.calendar import CalendarActivities
 from activities.filing import FilingActivities
 from activities.notify import NotifyActivities
+from activities.permanent import PermanentErrors
 from activities.read_model import ReadModelActivities
 from activities.record import RecordActivities
 from activities.rounds import round_activities_for
@@ -84,6 +86,7 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor, **options: Any) -> Worker:
     """The one assembly of the worker, used by ``main`` below, the tests and the benches alike."""
     upgrade(settings.database_url)  # before the first activity runs
+    interceptors = [PermanentErrors(), *options.pop("interceptors", ())]  # data errors are not retried
     return Worker(
         client,
         task_queue=settings.task_queue,
@@ -91,6 +94,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         activities=activities_for(client, settings),
         activity_executor=executor,
         workflow_runner=SANDBOX,
+        interceptors=interceptors,
         **{"max_concurrent_activities": 16, **options},
     )
 
@@ -125,6 +129,16 @@ async def serve_health(client: Client, settings: Settings, port: int) -> asyncio
 async def main() -> None:
     settings = get_settings()
     logs.configure(settings.log_format)
+    await _serve(settings)
+    # The Temporal client and worker live in reference cycles (activities and handlers hold the client), so
+    # _serve's return does not free them. Collected later, at interpreter shutdown, their native half is dropped
+    # outside the event loop and can abort the process ("Fatal Python error: PyGILState_Release: thread state …
+    # must be current when releasing", one Ctrl-C in a few). Collect them here, inside the loop.
+    gc.collect()
+    log.info("worker stopped")
+
+
+async def _serve(settings: Settings) -> None:
     runtime = metrics_runtime(settings.worker_metrics_port) if settings.worker_metrics_port else None
     client = await connect(settings, runtime)
     stop = asyncio.Event()
@@ -132,17 +146,19 @@ async def main() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     health = await serve_health(client, settings, settings.worker_health_port) if settings.worker_health_port else None
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(client, settings, executor, max_cached_workflows=settings.worker_cache_size)
-        log.info(
-            "worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue
-        )
-        async with worker:
-            await stop.wait()
-            log.info("shutting down: finishing running tasks")
-    if health is not None:
-        health.close()
-    log.info("worker stopped")
+    try:
+        with ThreadPoolExecutor(max_workers=16) as executor:
+            worker = build_worker(client, settings, executor, max_cached_workflows=settings.worker_cache_size)
+            log.info(
+                "worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue
+            )
+            async with worker:
+                await stop.wait()
+                log.info("shutting down: finishing running tasks")
+    finally:
+        if health is not None:
+            health.close()
+            await health.wait_closed()
 
 
 if __name__ == "__main__":

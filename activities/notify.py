@@ -164,7 +164,7 @@ class NotifyActivities:
 
 def write_inbox(connection: Connection, req: NotifyRequest, channels: ChannelSettings, now: datetime) -> Delivered:
     """The in-app inbox rows of one notice, once per recipient, in the caller's transaction."""
-    subject, body = render(req, channels.public_base_url)
+    subject, body = render(req, channels.public_base_url or "http://127.0.0.1:8000")  # Settings fills it from the API
     result = Delivered(delivered=0, skipped=0)
     for r in recipients(req):
         row = {
@@ -188,7 +188,7 @@ def write_inbox(connection: Connection, req: NotifyRequest, channels: ChannelSet
 def deliver_outside(database_url: str, channels: ChannelSettings, req: NotifyRequest, result: Delivered) -> Delivered:
     """E-mail and webhooks for the notice's recipients, each at most once (see activities.channels); raises for a
     retry while attempts remain, so a failed delivery is tried again and delivered ones are skipped."""
-    base_url = channels.public_base_url
+    base_url = channels.public_base_url or "http://127.0.0.1:8000"
     outgoing = []
     for r in recipients(req):
         addresses = outgoing_for(channels, r.role.value, r.county)

@@ -37,9 +37,9 @@ with workflow.unsafe.imports_passed_through(), workflow.unsafe.sandbox_unrestric
     from temporalio.testing import WorkflowEnvironment
     from temporalio.worker import Worker
 
+    from clients.codec import data_converter
     from config import Settings
     from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
-    from contracts.converter import DATA_CONVERTER
     from state.calendar import TZ
     from state.domain import Department, Level
     from tests.conftest import binary
@@ -208,7 +208,7 @@ async def bench(n: int, concurrency: int, rounds: int, database_url: str | None)
     print(f"starting the dev server and workers (n={n}, concurrency={concurrency})", file=sys.stderr)
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
-        data_converter=DATA_CONVERTER,
+        data_converter=data_converter(Settings()),  # as the service's own clients
         search_attributes=list(sa.ALL),
         dev_server_log_level="error",
     )

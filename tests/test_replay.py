@@ -11,11 +11,12 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from contracts.converter import DATA_CONVERTER
 from workflows.application import ApplicationWorkflow
 
-with workflow.unsafe.imports_passed_through():
+with workflow.unsafe.imports_passed_through():  # the sandbox re-imports this module for the altered workflow
     from activities.read_model import ReadModelActivities
+    from clients.codec import data_converter
+    from config import Settings
     from contracts.application import ApplicationOutcome, Declaration
     from workflows.application import ACTIVITY_TIMEOUT, RETRY
 
@@ -47,7 +48,8 @@ def load(name: str, generation: str = "") -> WorkflowHistory:
 
 
 def replayer(*workflows: type) -> Replayer:
-    return Replayer(workflows=list(workflows), data_converter=DATA_CONVERTER)
+    # The service's own converter, which decrypts: the golden payloads are plain JSON and pass through it as they are.
+    return Replayer(workflows=list(workflows), data_converter=data_converter(Settings()))
 
 
 def test_every_branch_of_the_recorder_has_a_golden_file():

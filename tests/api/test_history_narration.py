@@ -5,14 +5,14 @@ from pathlib import Path
 from temporalio.client import WorkflowHistory
 
 from api.routes.history import narrate
-from contracts.converter import DATA_CONVERTER
+from tests.conftest import CONVERTER
 
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
 
 
 async def _timeline(name: str, show_objectors: bool = True):
     history = WorkflowHistory.from_json(f"application-golden-{name}", (HISTORIES / f"{name}.json").read_text())
-    return await narrate(history.events, DATA_CONVERTER, show_objectors)
+    return await narrate(history.events, CONVERTER, show_objectors)  # plain payloads pass the codec as they are
 
 
 async def test_a_notice_that_runs_out_shows_its_deadline_and_timer():
