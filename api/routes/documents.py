@@ -20,8 +20,10 @@ from state.clock import SHANGHAI
 from state.domain import Department, InstitutionType, Level, Stage
 from state.labels import CITY, INSTITUTION_TYPES, LEVELS, department_label, issuing_organs, level_title
 
-router = APIRouter(tags=["documents"], responses=documented(401, 404))
 PDF = "application/pdf"
+# A PDF answers 200 (documented as such, not as JSON); refusals are JSON as everywhere.
+ANSWERS = {200: {"description": "the PDF", "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}}
+router = APIRouter(tags=["documents"], responses={**ANSWERS, **documented(401, 404)}, default_response_class=Response)
 UNSET = "见发布机关网站公告"
 
 
