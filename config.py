@@ -122,6 +122,25 @@ class NoticeSettings(BaseSettings):
     objection_address: str = ""
 
 
+class MaterialSettings(BaseSettings):
+    """``BIAOGAN_MATERIAL*``, ``BIAOGAN_CONDITIONS_FILE``: declaration materials (uploads) and the conditions data."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    materials_dir: Path | None = None  # unset: <data_dir>/materials (content-addressed: ab/cd/<sha256>)
+    material_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)  # one file
+    materials_max_application_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)  # all of one submission
+    material_unreferenced_hours: float = Field(default=72, gt=0)  # an upload no application refers to expires
+    materials_checklist: Path = ROOT / "state" / "data" / "materials.json"
+    conditions_file: Path = ROOT / "state" / "data" / "conditions.json"
+    # 退回补正: working days the declaring county has to resubmit, and the reminder that many working days before
+    correction_working_days: int = Field(default=10, ge=1, le=120)
+    correction_reminder_working_days: int = Field(default=3, ge=0, le=60)
+    # Evidence the public attaches to an objection (images only)
+    objection_evidence_max_files: int = Field(default=2, ge=0, le=10)
+    objection_evidence_max_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
 
@@ -144,6 +163,7 @@ class Settings(BaseSettings):
     channels: ChannelSettings = Field(default_factory=ChannelSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     notice: NoticeSettings = Field(default_factory=NoticeSettings)
+    materials: MaterialSettings = Field(default_factory=MaterialSettings)
 
     @model_validator(mode="after")
     def _default_database_beside_the_data(self) -> Settings:
@@ -152,6 +172,10 @@ class Settings(BaseSettings):
         if self.filing.calendar_overrides is None and self.calendar_overrides is not None:
             self.filing = self.filing.model_copy(update={"calendar_overrides": self.calendar_overrides})
         return self
+
+    def material_store_dir(self) -> Path:
+        """Where uploaded files are kept: ``BIAOGAN_MATERIALS_DIR``, or beside the data."""
+        return self.materials.materials_dir or self.data_dir / "materials"
 
 
 @lru_cache

@@ -4,6 +4,7 @@ are written against it and tests/test_migrations.py checks them against it. A ne
 from sqlmodel import SQLModel
 
 from db.filing import Delivery, FilingStatus, FilingVersion, NotificationRead
+from db.materials import Material
 from db.models import Application, ApplicationEvent, Notification, Objection
 from db.rounds import EvaluationRound, HistoricTitle, Period, PeriodChange, QuotaChange, QuotaPlace
 from db.users import User
@@ -18,6 +19,7 @@ __all__ = [
     "FilingStatus",
     "FilingVersion",
     "HistoricTitle",
+    "Material",
     "Notification",
     "NotificationRead",
     "Objection",

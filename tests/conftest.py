@@ -3,6 +3,7 @@
 import os
 import shutil
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -119,6 +120,8 @@ async def _register_search_attributes(client: Client) -> None:
 
 
 def settings_for(database_url: str, task_queue: str, **overrides) -> Settings:
+    """The test's settings; uploaded files go to a fresh temporary data directory unless one is given."""
+    overrides.setdefault("data_dir", Path(tempfile.mkdtemp(prefix="biaogan-data-")))
     return Settings(database_url=database_url, task_queue=task_queue, **overrides)
 
 
