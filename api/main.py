@@ -18,6 +18,7 @@ from api.routes import (
     filings,
     health,
     history,
+    materials,
     notifications,
     public,
     quotas,
@@ -69,4 +70,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     for module in (applications, acts, history, public, calendar, filings, notifications, quotas, rounds, documents):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(materials.router, prefix=API_PREFIX)
     return app

@@ -4,6 +4,7 @@ from those who do not investigate them."""
 from datetime import UTC, datetime
 
 from api.access import acts_for, may_see_objectors
+from api.material_schemas import MaterialPublic
 from api.schemas import (
     ActorPublic,
     ActPublic,
@@ -16,7 +17,7 @@ from api.schemas import (
     ScoreSheetPublic,
     SignaturePublic,
 )
-from contracts.application import ActRecord, ApplicationView, NoticeWindow, Objection, Signature
+from contracts.application import ActRecord, ApplicationView, NoticeWindow, Objection, Signature, SubmittedMaterial
 from db import models
 from state.calendar import TZ
 from state.domain import Actor, Role
@@ -62,6 +63,22 @@ def act(record: ActRecord, show_objector: bool) -> ActPublic:
         reason=record.reason,
         state_after=record.state_after,
         details=dict(record.details),
+        materials=[material(m) for m in record.materials],
+    )
+
+
+def material(m: SubmittedMaterial) -> MaterialPublic:
+    return MaterialPublic(
+        item=m.item,
+        title=m.title or m.item,
+        material_id=m.material_id,
+        filename=m.filename,
+        sha256=m.sha256,
+        size=m.size,
+        content_type=m.content_type,
+        uploader=m.uploader_name,
+        uploader_id=m.uploader_id,
+        uploaded_at=local(m.uploaded_at),
     )
 
 

@@ -23,6 +23,7 @@ from api.fields import (  # noqa: F401  (County, Text and OptionalText are used 
     Text,
     WholeNumber,
 )
+from api.material_schemas import MaterialPublic, MaterialRefCreate
 from state import eligibility
 from state.domain import Act, Department, InstitutionType, Level, Role, Stage
 
@@ -175,6 +176,11 @@ class DeclarationBase(BaseModel):
         default={},
         description="the county departments' opinions (hrss, drc, civil_affairs), recorded with the declaration",
     )
+    materials: list[MaterialRefCreate] = Field(
+        default=[],
+        max_length=200,
+        description="the files declared (申报材料), each for a checklist item; every required item needs one",
+    )
 
 
 class CityDeclarationCreate(DeclarationBase):
@@ -303,6 +309,7 @@ class ActPublic(BaseModel):
     reason: str
     state_after: Stage
     details: dict[str, str]
+    materials: list[MaterialPublic] = Field(default=[], description="the files this act submitted")
 
 
 class ObjectionPublic(BaseModel):
@@ -391,6 +398,7 @@ class TimelineEvent(BaseModel):
     details: dict[str, str] = {}
     notice: TimelineNotice | None = None
     fires_at: datetime | None = None
+    materials: list[MaterialPublic] = []
 
 
 class Timeline(BaseModel):

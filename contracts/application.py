@@ -42,6 +42,23 @@ class Institution:
 
 
 @dataclass
+class SubmittedMaterial:
+    """A file an act submits, as the act records it: which checklist item, and exactly which bytes (SHA-256, size,
+    type told by the bytes), under what name, uploaded by whom and when."""
+
+    item: str
+    material_id: str
+    sha256: str
+    size: int
+    content_type: str
+    filename: str
+    uploader_id: str
+    uploader_name: str
+    uploaded_at: datetime
+    title: str = ""  # the item's title on the checklist in force when submitted
+
+
+@dataclass
 class Declaration:
     """Input of ApplicationWorkflow.run: the county bureau declares an institution."""
 
@@ -54,6 +71,8 @@ class Declaration:
     round_id: str = ""
     # The county HRSS declares together with DRC and civil affairs: each department's opinion (意见).
     department_opinions: dict[Department, str] = field(default_factory=dict)
+    # The files declared (申报材料), checked against the checklist by the API; recorded in the declare act.
+    materials: list[SubmittedMaterial] = field(default_factory=list)
 
 
 @dataclass
@@ -192,6 +211,7 @@ class ActRecord:
     reason: str
     state_after: Stage
     details: dict[str, str] = field(default_factory=dict)
+    materials: list[SubmittedMaterial] = field(default_factory=list)  # the files this act submitted
 
 
 @dataclass

@@ -39,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         ScoreAct,
         ScoreSheet,
         Signature,
+        SubmittedMaterial,
         ViewRequest,
         WithdrawAct,
     )
@@ -107,7 +108,7 @@ class ApplicationWorkflow(ApplicationRules):
             raise refuse(RefusalKind.forbidden, refused)
         async with self._lock:
             opinions = {f"opinion_{d.value}": text for d, text in decl.department_opinions.items()}
-            await self._record(Act.declare, decl.actor, decl.reason, **opinions)
+            await self._record(Act.declare, decl.actor, decl.reason, materials=decl.materials, **opinions)
             self._declared = True
         while self._facts.state not in FINAL:
             await workflow.wait_condition(
@@ -383,15 +384,18 @@ class ApplicationWorkflow(ApplicationRules):
     async def _apply(self, act: Act, actor: Actor, reason: str, **details: str) -> ActResult:
         self._facts.now = workflow.now()
         self._procedure.apply(act, actor.department)
-        await self._record(act, actor, reason, **details)
+        await self._record(act, actor, reason, materials=None, **details)
         return ActResult(
             application_id=self._decl.application_id,
             state=self._facts.state,
             allowed_acts=self._allowed_now(),
         )
 
-    async def _record(self, act: Act, actor: Actor, reason: str, **details: str) -> None:
-        """Keep the act (who, role, when, why), keep search attributes current, project and notify."""
+    async def _record(
+        self, act: Act, actor: Actor, reason: str, materials: list[SubmittedMaterial] | None = None, **details: str
+    ) -> None:
+        """Keep the act (who, role, when, why, the files it submitted), keep search attributes current, project and
+        notify."""
         previous = self._acts[-1].state_after if self._acts else None
         record = ActRecord(
             seq=len(self._acts) + 1,
@@ -401,6 +405,7 @@ class ApplicationWorkflow(ApplicationRules):
             reason=reason,
             state_after=self._facts.state,
             details=details,
+            materials=list(materials or []),
         )
         self._acts.append(record)
         if previous is not None and previous != record.state_after:

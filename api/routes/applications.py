@@ -27,6 +27,7 @@ from api.schemas import (
     InstitutionCreate,
     Round,
 )
+from api.submission import attestation_problems, submitted_materials
 from clients.rounds import declaration_window_refusal
 from contracts.application import ApplicationView, Declaration, Institution
 from db.historic_import import county_title_of
@@ -87,12 +88,13 @@ async def _check_county_title(database_url: str, institution: Institution) -> No
 
 
 def _same_declaration(view: ApplicationView, decl: Declaration) -> bool:
+    declared = view.acts[0].materials if view.acts else []
     return (view.level, view.county, view.round_id, view.institution) == (
         decl.level,
         decl.county,
         decl.round_id,
         decl.institution,
-    )
+    ) and [(m.item, m.material_id) for m in declared] == [(m.item, m.material_id) for m in decl.materials]
 
 
 @router.post(
@@ -120,6 +122,7 @@ async def declare(
         raise Refusal(403, refused)
     institution = _institution(body.institution)
     problems = declaration_problems(level, county, institution, today())
+    problems += attestation_problems(settings, level, county, institution)
     if problems:
         raise Refusal(
             422,
@@ -135,6 +138,7 @@ async def declare(
         if outside:
             raise Refusal(422, outside, field="round_id", rule="declaration_window")
     application_id = application_id_for(actor, idempotency_key)
+    materials = await submitted_materials(settings, actor, application_id, level, institution.type, body.materials)
     decl = Declaration(
         application_id=application_id,
         level=level,
@@ -144,6 +148,7 @@ async def declare(
         reason=body.reason,
         round_id=body.round_id,
         department_opinions={Department(k): v for k, v in body.department_opinions.items()},
+        materials=materials,
     )
     try:
         await client.start_workflow(

@@ -78,7 +78,9 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
     objection_body = {"name": "李四", "contact": "li@example.com", "content": "有异议"}
     a = "/applications"
     return [
-        Endpoint("declare", "POST", a, declaration_body("county"), {"bureau"}),
+        Endpoint(
+            "declare", "POST", a, await driver.api.with_materials("bureau", declaration_body("county")), {"bureau"}
+        ),
         Endpoint("list", "GET", a, None, READERS),
         Endpoint("read", "GET", f"{a}/{declared}", None, READERS - OTHER_COUNTY, OTHER_COUNTY, declared),
         Endpoint("history", "GET", f"{a}/{declared}/history", None, READERS - OTHER_COUNTY, OTHER_COUNTY, declared),
