@@ -99,12 +99,15 @@ async def submitted_materials(
                 )
             ],
         )
-    claimed = {
-        m.id: m for m in await run_in_threadpool(claim, settings.database_url, ids, actor.user_id, application_id)
-    }
-    expired = [i for i in ids if i not in claimed]
-    if expired:
-        raise refusal(422, [Problem("materials", "material_expired", f"文件已过期，请重新上传：{'、'.join(expired)}")])
+    claimed = dict(rows)
+    unclaimed = [i for i in ids if rows[i].application_id is None]
+    if unclaimed:  # a write, only while some upload is not yet referenced (referenced ones never expire)
+        fresh = await run_in_threadpool(claim, settings.database_url, unclaimed, actor.user_id, application_id)
+        claimed |= {m.id: m for m in fresh}
+        expired = [i for i in unclaimed if i not in {m.id for m in fresh}]
+        if expired:
+            message = f"文件已过期，请重新上传：{'、'.join(expired)}"
+            raise refusal(422, [Problem("materials", "material_expired", message)])
     return [
         SubmittedMaterial(
             item=r.item,

@@ -2,14 +2,16 @@
 SHA-256. An upload belongs to whoever uploaded it; it is unreferenced until an act first attaches it (``claim``),
 and an unreferenced upload expires (``expire_unreferenced``)."""
 
+import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Index, delete, update
 from sqlmodel import Field, SQLModel, col, select
 
 from db.session import session_for
-from storage import BlobStore
+from state.domain import Actor
+from storage import BlobStore, digest
 
 
 class Material(SQLModel, table=True):
@@ -37,6 +39,36 @@ def record_upload(database_url: str, material: Material) -> Material:
         s.commit()
         s.refresh(material)
         return material
+
+
+def keep_upload(
+    database_url: str,
+    store: BlobStore,
+    data: bytes,
+    content_type: str,
+    filename: str,
+    owner: Actor,
+    purpose: str = "declaration",
+) -> Material:
+    """Keep an upload whose type was told by its bytes: its row, then its bytes (so that a sweep never takes bytes
+    a fresh row needs)."""
+    material = record_upload(
+        database_url,
+        Material(
+            id="M" + uuid.uuid4().hex[:20],
+            sha256=digest(data),
+            size=len(data),
+            content_type=content_type,
+            filename=filename,
+            purpose=purpose,
+            owner_user_id=owner.user_id,
+            owner_name=owner.name,
+            owner_county=owner.county,
+            uploaded_at=datetime.now(UTC),
+        ),
+    )
+    store.put(data)
+    return material
 
 
 def claim(database_url: str, ids: Sequence[str], owner_user_id: str, application_id: str) -> list[Material]:

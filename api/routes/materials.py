@@ -2,9 +2,7 @@
 needed), uploads by county bureaus, and an application's files, read within the application's scope."""
 
 import re
-import uuid
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -32,10 +30,10 @@ from api.material_schemas import (
 )
 from api.schemas import ErrorBody
 from api.submission import DECLARATION, checklists, condition_book, current_materials, store_for, sweep_lazily
-from db.materials import Material, record_upload
+from db.materials import keep_upload
 from state.domain import InstitutionType, Level
 from state.materials import ACCEPTED, SNIFF_BYTES, sniff
-from storage import BlobCorrupt, BlobMissing, digest
+from storage import BlobCorrupt, BlobMissing
 
 MULTIPART_SLACK = 16 * 1024  # room for the multipart envelope around the file itself
 CHUNK = 1024 * 1024
@@ -144,20 +142,11 @@ async def upload(
             field="file",
             rule="file_type_not_accepted",
         )
-    material = Material(
-        id="M" + uuid.uuid4().hex[:20],
-        sha256=digest(data),
-        size=len(data),
-        content_type=content_type,
-        filename=clean_filename(file.filename, content_type),
-        purpose=DECLARATION,
-        owner_user_id=actor.user_id,
-        owner_name=actor.name,
-        owner_county=actor.county,
-        uploaded_at=datetime.now(UTC),
+    filename = clean_filename(file.filename, content_type)
+    store = store_for(settings)
+    material = await run_in_threadpool(
+        keep_upload, settings.database_url, store, data, content_type, filename, actor, DECLARATION
     )
-    await run_in_threadpool(record_upload, settings.database_url, material)  # the row first: see db.materials
-    await run_in_threadpool(store_for(settings).put, data)
     await sweep_lazily(settings)
     return MaterialUploaded(
         id=material.id,
