@@ -19,8 +19,7 @@ PRODUCT_NAME: Final = "就业服务质量标杆机构评定"
 CITY: Final = "临沂市"
 
 # ---- application stages (状态) ----------------------------------------------------------------------
-# ``returned`` (退回补正) is a planned stage not yet in ``Stage``; its plain-string key is harmless until then.
-STAGES: Final[Mapping[Stage | str, str]] = MappingProxyType(
+STAGES: Final[Mapping[Stage, str]] = MappingProxyType(
     {
         Stage.declared: "已申报",
         Stage.county_reviewed: "县级审核通过",
@@ -31,7 +30,7 @@ STAGES: Final[Mapping[Stage | str, str]] = MappingProxyType(
         Stage.revoked: "已撤销",
         Stage.rejected: "未通过",
         Stage.withdrawn: "已撤回",
-        "returned": "退回补正",
+        Stage.returned: "退回补正",
     }
 )
 
@@ -55,6 +54,11 @@ ACTS: Final[Mapping[Act, str]] = MappingProxyType(
         Act.withdraw: "撤回",
         Act.flag: "县级标杆称号撤销提示",
         Act.replan_notice: "重新计算公示期",
+        Act.county_request_correction: "县级退回补正",
+        Act.city_request_correction: "市级退回补正",
+        Act.resubmit: "补正后重新报送",
+        Act.lapse_correction: "逾期未补正（视为撤回）",
+        Act.correction_reminder: "补正期限提醒",
     }
 )
 
