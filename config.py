@@ -133,12 +133,19 @@ class MaterialSettings(BaseSettings):
     material_unreferenced_hours: float = Field(default=72, gt=0)  # an upload no application refers to expires
     materials_checklist: Path = ROOT / "state" / "data" / "materials.json"
     conditions_file: Path = ROOT / "state" / "data" / "conditions.json"
-    # 退回补正: working days the declaring county has to resubmit, and the reminder that many working days before
-    correction_working_days: int = Field(default=10, ge=1, le=120)
-    correction_reminder_working_days: int = Field(default=3, ge=0, le=60)
     # Evidence the public attaches to an objection (images only)
     objection_evidence_max_files: int = Field(default=2, ge=0, le=10)
     objection_evidence_max_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+
+
+class CorrectionSettings(BaseSettings):
+    """``BIAOGAN_CORRECTION_*``: how long a declaration returned for correction (退回补正) waits for the county."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    correction_working_days: int = Field(default=10, ge=1, le=120)  # counted from the working day after the return
+    correction_reminder_working_days: int = Field(default=3, ge=0, le=60)  # the reminder: working days before
+    correction_notice_hour: int = Field(default=9, ge=0, le=23)  # local hour the reminder goes out
 
 
 class Settings(BaseSettings):
@@ -164,6 +171,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     notice: NoticeSettings = Field(default_factory=NoticeSettings)
     materials: MaterialSettings = Field(default_factory=MaterialSettings)
+    corrections: CorrectionSettings = Field(default_factory=CorrectionSettings)
 
     @model_validator(mode="after")
     def _default_database_beside_the_data(self) -> Settings:

@@ -14,6 +14,7 @@ from api.routes import (
     acts,
     applications,
     calendar,
+    corrections,
     documents,
     filings,
     health,
@@ -71,4 +72,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (applications, acts, history, public, calendar, filings, notifications, quotas, rounds, documents):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(materials.router, prefix=API_PREFIX)
+    app.include_router(corrections.router, prefix=API_PREFIX)
     return app

@@ -4,6 +4,7 @@ from those who do not investigate them."""
 from datetime import UTC, datetime
 
 from api.access import acts_for, may_see_objectors
+from api.correction_schemas import CorrectionPublic
 from api.material_schemas import MaterialPublic
 from api.schemas import (
     ActorPublic,
@@ -18,6 +19,7 @@ from api.schemas import (
     SignaturePublic,
 )
 from contracts.application import ActRecord, ApplicationView, NoticeWindow, Objection, Signature, SubmittedMaterial
+from contracts.corrections import Correction
 from db import models
 from state.calendar import TZ
 from state.domain import Actor, Role
@@ -133,6 +135,27 @@ def detail(view: ApplicationView, caller: Actor) -> ApplicationDetail:
             )
             for s in view.scores
         ],
+        correction=correction(view.correction),
+        institution_versions=[
+            InstitutionPublic.model_validate(i, from_attributes=True) for i in view.institution_versions
+        ],
+    )
+
+
+def correction(c: Correction | None) -> CorrectionPublic | None:
+    if c is None:
+        return None
+    return CorrectionPublic(
+        act=c.act,
+        requested_by=c.requested_by.name,
+        requested_by_role=c.requested_by.role,
+        reason=c.reason,
+        items=list(c.items),
+        requested_at=local(c.requested_at),
+        last_day=c.window.last_day,
+        ends_at=local(c.window.ends_at),
+        remind_at=local(c.window.remind_at) if c.window.remind_at else None,
+        confirmed=c.window.confirmed,
     )
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.correction_schemas import CorrectionPublic
 from api.fields import (  # noqa: F401  (County, Text and OptionalText are used by other routers too)
     FORBID,
     ID_PATTERN,
@@ -359,6 +360,8 @@ class ApplicationDetail(BaseModel):
     acts: list[ActPublic]
     department_opinions: dict[Department, str] = {}
     scores: list[ScoreSheetPublic] = []
+    correction: CorrectionPublic | None = Field(default=None, description="open while returned for correction")
+    institution_versions: list[InstitutionPublic] = Field(default=[], description="as declared before corrections")
 
 
 class NoticeListing(BaseModel):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from contracts.corrections import Correction
 from state.domain import (
     Act,
     Actor,
@@ -72,6 +73,17 @@ class Declaration:
     # The county HRSS declares together with DRC and civil affairs: each department's opinion (意见).
     department_opinions: dict[Department, str] = field(default_factory=dict)
     # The files declared (申报材料), checked against the checklist by the API; recorded in the declare act.
+    materials: list[SubmittedMaterial] = field(default_factory=list)
+
+
+@dataclass
+class ResubmitAct:
+    """The declaring county's corrected declaration (退回补正后重新报送): the amended facts in full, and the files
+    that replace the checklist items they name (the other items' files stand)."""
+
+    actor: Actor
+    reason: str
+    institution: Institution
     materials: list[SubmittedMaterial] = field(default_factory=list)
 
 
@@ -254,6 +266,8 @@ class ApplicationView:
     acts: list[ActRecord]
     scores: list[ScoreSheet] = field(default_factory=list)
     department_opinions: dict[Department, str] = field(default_factory=dict)
+    correction: Correction | None = None  # an open return for correction (退回补正)
+    institution_versions: list[Institution] = field(default_factory=list)  # earlier versions, before corrections
 
 
 @dataclass

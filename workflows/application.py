@@ -9,7 +9,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
 
 from contracts.refusals import RefusalKind, refuse
-from workflows.application_rules import ApplicationRules
+from workflows.application_corrections import Corrections
 
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
@@ -67,11 +67,11 @@ def workflow_id_for(application_id: str) -> str:
 
 
 @workflow.defn
-class ApplicationWorkflow(ApplicationRules):
+class ApplicationWorkflow(Corrections):
     """One application, driven by ``state.machine.ApplicationMachine``.
 
     Updates (refusable, validated): county_review, city_review, score, publicize, lodge_objection, record_finding,
-    co_sign, award, withdraw.
+    co_sign, award, withdraw; request_correction and resubmit (退回补正, workflows/application_corrections.py).
     Signals: revoke (inspector), flag_county_title_revoked (cascade), replan_notice (calendar changed).
     Queries: view.
     """
@@ -115,10 +115,13 @@ class ApplicationWorkflow(ApplicationRules):
                 lambda: (
                     self._facts.state in FINAL
                     or (self._facts.state == Stage.publicized and not self._facts.notice_closed)
+                    or self._facts.state == Stage.returned
                 )
             )
             if self._facts.state == Stage.publicized:
                 await self._run_notice()
+            elif self._facts.state == Stage.returned:
+                await self._run_correction()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return ApplicationOutcome(application_id=decl.application_id, state=self._facts.state, acts=list(self._acts))
 
@@ -366,6 +369,8 @@ class ApplicationWorkflow(ApplicationRules):
             acts=list(self._acts),
             scores=list(self._scores),
             department_opinions=dict(self._decl.department_opinions),
+            correction=self._correction if self._facts.state == Stage.returned else None,
+            institution_versions=list(self._versions),
         )
 
     @asynccontextmanager
@@ -427,7 +432,7 @@ class ApplicationWorkflow(ApplicationRules):
             act=record,
             objections=[o for o in self._objections if o.upheld is not None],
         )
-        deadline = self._notice.ends_at if self._notice and act == Act.publicize else None
+        deadline = self._notice.ends_at if self._notice and act == Act.publicize else self._correction_deadline(act)
         notice = NotifyRequest(
             application_id=decl.application_id,
             seq=record.seq,
