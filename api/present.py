@@ -94,6 +94,7 @@ def objection(o: Objection, show_objector: bool) -> ObjectionPublic:
         upheld=o.upheld,
         finding=o.finding,
         found_at=local(o.found_at) if o.found_at else None,
+        evidence=[material(m) for m in o.evidence],
     )
 
 

@@ -24,7 +24,7 @@ from api.fields import (  # noqa: F401  (County, Text and OptionalText are used 
     Text,
     WholeNumber,
 )
-from api.material_schemas import MaterialPublic, MaterialRefCreate
+from api.material_schemas import MaterialId, MaterialPublic, MaterialRefCreate
 from state import eligibility
 from state.domain import Act, Department, InstitutionType, Level, Role, Stage
 
@@ -221,6 +221,11 @@ class ObjectionCreate(BaseModel):
     name: Text(100)
     contact: Text(100)
     content: Text(5000)
+    evidence: list[MaterialId] = Field(
+        default=[],
+        max_length=10,
+        description="images uploaded to …/objections/evidence (at most BIAOGAN_OBJECTION_EVIDENCE_MAX_FILES)",
+    )
 
 
 class ObjectionLodged(BaseModel):
@@ -248,6 +253,7 @@ class RevocationCreate(BaseModel):
     model_config = FORBID
     reason: LaxReason
     evidence: Text(5000)
+    files: list[MaterialId] = Field(default=[], max_length=20, description="the inspector's uploads (POST /materials)")
 
 
 class WithdrawalCreate(BaseModel):
@@ -322,6 +328,7 @@ class ObjectionPublic(BaseModel):
     upheld: bool | None
     finding: str | None
     found_at: datetime | None
+    evidence: list[MaterialPublic] = []
 
 
 class SignaturePublic(BaseModel):

@@ -17,12 +17,20 @@ from db.queries.materials import uploaded_by
 from db.session import get_engine
 from state import conditions, materials
 from state.declaration import Problem
-from state.domain import Actor, InstitutionType, Level
+from state.domain import Actor, InstitutionType, Level, Role
 from storage import BlobStore, file_store
 
-DECLARATION = "declaration"  # the purpose of an upload through POST /materials
+DECLARATION = "declaration"  # the purpose of a county bureau's upload through POST /materials
+OBJECTION_EVIDENCE = "objection_evidence"  # the public's images for an objection
+REVOCATION_EVIDENCE = "revocation_evidence"  # an inspector's upload through POST /materials
+EVIDENCE_TITLES = {OBJECTION_EVIDENCE: "异议证据材料", REVOCATION_EVIDENCE: "撤销依据材料"}
 SWEEP_EVERY = timedelta(minutes=10)
 _last_sweep: dict[str, datetime] = {}
+
+
+def public_uploader(application_id: str) -> Actor:
+    """Who the public's evidence for an objection to ``application_id`` belongs to (the objection may use it)."""
+    return Actor(user_id=f"public:{application_id}", name="社会公众", role=Role.public)
 
 
 def condition_book(settings: Settings) -> conditions.ConditionBook:
@@ -146,3 +154,48 @@ async def sweep_lazily(settings: Settings, now: datetime | None = None) -> None:
     _last_sweep[settings.database_url] = now
     older_than = timedelta(hours=settings.materials.material_unreferenced_hours)
     await run_in_threadpool(expire_unreferenced, settings.database_url, store_for(settings), now, older_than)
+
+
+async def evidence_files(
+    settings: Settings,
+    ids: Sequence[str],
+    owner_user_id: str,
+    purpose: str,
+    application_id: str,
+    max_files: int | None = None,
+) -> list[SubmittedMaterial]:
+    """The evidence uploads ``ids`` (of ``owner_user_id``, for ``purpose``) as the act will record them, marked as
+    referenced; 422 for an unknown one, anyone else's, or more than ``max_files``."""
+    ids = list(dict.fromkeys(ids))
+    if max_files is not None and len(ids) > max_files:
+        message = f"最多附{max_files}个证据文件（got {len(ids)}）"
+        raise refusal(422, [Problem("evidence", "too_many_evidence_files", message)])
+    rows = await run_in_threadpool(_uploads, settings.database_url, ids, owner_user_id)
+    unknown = [i for i in ids if i not in rows or rows[i].purpose != purpose]
+    if unknown:
+        raise refusal(422, [Problem("evidence", "evidence_unknown", f"没有此证据文件：{'、'.join(unknown)}")])
+    fresh = [i for i in ids if rows[i].application_id is None]
+    if fresh:
+        claimed = {
+            m.id for m in await run_in_threadpool(claim, settings.database_url, fresh, owner_user_id, application_id)
+        }
+        expired = [i for i in fresh if i not in claimed]
+        if expired:
+            raise refusal(
+                422, [Problem("evidence", "material_expired", f"文件已过期，请重新上传：{'、'.join(expired)}")]
+            )
+    return [
+        SubmittedMaterial(
+            item=purpose,
+            material_id=i,
+            sha256=rows[i].sha256,
+            size=rows[i].size,
+            content_type=rows[i].content_type,
+            filename=rows[i].filename,
+            uploader_id=rows[i].owner_user_id,
+            uploader_name=rows[i].owner_name,
+            uploaded_at=rows[i].uploaded_at,
+            title=EVIDENCE_TITLES[purpose],
+        )
+        for i in ids
+    ]

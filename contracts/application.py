@@ -129,6 +129,7 @@ class ObjectionAct:
     name: str
     contact: str
     content: str
+    evidence: list[SubmittedMaterial] = field(default_factory=list)  # images the objector attached
 
 
 @dataclass
@@ -165,6 +166,7 @@ class RevokeAct:
     actor: Actor
     reason: RevocationReason
     evidence: str
+    files: list[SubmittedMaterial] = field(default_factory=list)  # the inspector's evidence files
 
 
 @dataclass
@@ -202,6 +204,7 @@ class Objection:
     upheld: bool | None = None
     finding: str | None = None
     found_at: datetime | None = None
+    evidence: list[SubmittedMaterial] = field(default_factory=list)
 
 
 @dataclass

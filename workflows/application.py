@@ -224,6 +224,7 @@ class ApplicationWorkflow(Corrections):
                 contact=act.contact,
                 content=act.content,
                 lodged_at=workflow.now(),
+                evidence=list(act.evidence),
             )
             self._objections.append(objection)
             await workflow.execute_activity_method(
@@ -233,7 +234,9 @@ class ApplicationWorkflow(Corrections):
                 retry_policy=RETRY,
             )
             public = Actor(user_id=f"public:{act.contact}", name=act.name, role=Role.public)
-            result = await self._apply(Act.lodge_objection, public, act.content, objection_id=objection.objection_id)
+            result = await self._apply_with_files(
+                Act.lodge_objection, public, act.content, act.evidence, objection_id=objection.objection_id
+            )
             result.objection_id = objection.objection_id
             return result
 
@@ -328,7 +331,7 @@ class ApplicationWorkflow(Corrections):
             if problem:
                 workflow.logger.warning("revocation by %s ignored: %s", act.actor.user_id, problem)
                 return
-            await self._apply(Act.revoke, act.actor, act.evidence, ground=act.reason.value)
+            await self._apply_with_files(Act.revoke, act.actor, act.evidence, act.files, ground=act.reason.value)
         if self._decl.level == Level.county:
             await self._cascade_revocation(act)
 

@@ -1,4 +1,4 @@
-"""退回补正 on ApplicationWorkflow: the review that has the declaration (the county's, or for a city-level one the
+"""退回补正 on ApplicationWorkflow (and the one way an act records the files it submits): the review that has the declaration (the county's, or for a city-level one the
 city's) returns it to the declaring county with its reasons and the items to correct; the county resubmits the
 corrected declaration (the earlier version stays on record, and the files it replaces) to that same review, within
 a number of working days, or the application is withdrawn; a reminder goes out first.
@@ -76,6 +76,18 @@ class Corrections(ApplicationRules):
             self, act: Act, actor: Actor, reason: str, materials: list[SubmittedMaterial] | None = None, **details: str
         ) -> None: ...
 
+    async def _apply_with_files(
+        self, act: Act, actor: Actor, reason: str, materials: list[SubmittedMaterial], **details: str
+    ) -> ActResult:
+        """As ``_apply``, the act also recording the files it submits (resubmission, objection or revocation
+        evidence)."""
+        self._facts.now = workflow.now()
+        self._procedure.apply(act, actor.department)
+        await self._record(act, actor, reason, materials=materials, **details)
+        return ActResult(
+            application_id=self._decl.application_id, state=self._facts.state, allowed_acts=self._allowed_now()
+        )
+
     def _correction_act(self) -> Act:
         """The county returns what it reviews (declared), the city what it reviews (county-reviewed)."""
         return Act.county_request_correction if self._facts.state == Stage.declared else Act.city_request_correction
@@ -125,19 +137,14 @@ class Corrections(ApplicationRules):
             amended = changes(before, act.institution)
             self._versions = (*self._versions, before)
             self._decl.institution = act.institution
-            self._facts.now = workflow.now()
-            self._procedure.apply(Act.resubmit)
             self._correction = None
-            await self._record(
+            return await self._apply_with_files(
                 Act.resubmit,
                 act.actor,
                 act.reason,
-                materials=act.materials,
+                act.materials,
                 version=str(len(self._versions) + 1),
                 changed=amended or "无",
-            )
-            return ActResult(
-                application_id=self._decl.application_id, state=self._facts.state, allowed_acts=self._allowed_now()
             )
 
     @resubmit.validator

@@ -33,6 +33,7 @@ from api.schemas import (
     RevocationCreate,
     WithdrawalCreate,
 )
+from api.submission import REVOCATION_EVIDENCE, evidence_files
 from clients.application import handle_for
 from contracts.application import AwardAct, CoSignAct, FindingAct, PublicizeAct, ReviewAct, RevokeAct, WithdrawAct
 from state.domain import Act, Actor, Stage
@@ -153,9 +154,10 @@ async def revoke(
     require_authority(Act.revoke, actor, view)
     if Act.revoke not in view.allowed_acts:
         raise not_allowed(view, actor, Act.revoke)
+    files = await evidence_files(settings, body.files, actor.user_id, REVOCATION_EVIDENCE, application_id)
     try:
         await handle_for(client, application_id).signal(
-            ApplicationWorkflow.revoke, RevokeAct(actor=actor, reason=body.reason, evidence=body.evidence)
+            ApplicationWorkflow.revoke, RevokeAct(actor=actor, reason=body.reason, evidence=body.evidence, files=files)
         )
     except RPCError as e:
         raise from_temporal(e, f"application {application_id!r}") from None

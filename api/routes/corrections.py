@@ -154,7 +154,7 @@ async def resubmit(
             ],
         )
     standing = current_materials([a.materials for a in view.acts])
-    carried = [m for m in standing if m.item not in given]
+    carried = [m for m in standing if m.item not in given and m.item in on_checklist]
     materials = await submitted_materials(
         settings, actor, application_id, view.level, institution.type, body.materials, carried
     )

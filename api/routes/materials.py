@@ -7,15 +7,17 @@ from pathlib import PurePosixPath
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from temporalio.client import Client
+from temporalio.service import RPCError
 
 from api import present
 from api.access import fetch_view
-from api.deps import ApplicationId, CountyBureau, Reader, SettingsDep, TemporalClient
-from api.errors import ON_APPLICATION, Refusal, documented
+from api.deps import ApplicationId, Reader, SettingsDep, TemporalClient, role_in
+from api.errors import ON_APPLICATION, Refusal, documented, from_temporal
 from api.fields import County
 from api.material_schemas import (
     ActRef,
@@ -28,11 +30,24 @@ from api.material_schemas import (
     MaterialId,
     MaterialUploaded,
 )
+from api.ratelimit import limit_objections
 from api.schemas import ErrorBody
-from api.submission import DECLARATION, checklists, condition_book, current_materials, store_for, sweep_lazily
+from api.submission import (
+    DECLARATION,
+    OBJECTION_EVIDENCE,
+    REVOCATION_EVIDENCE,
+    checklists,
+    condition_book,
+    current_materials,
+    public_uploader,
+    store_for,
+    sweep_lazily,
+)
+from clients.application import query_view
+from config import Settings
 from db.materials import keep_upload
-from state.domain import InstitutionType, Level
-from state.materials import ACCEPTED, SNIFF_BYTES, sniff
+from state.domain import Actor, InstitutionType, Level, Role, Stage
+from state.materials import ACCEPTED, IMAGES, SNIFF_BYTES, TYPE_NAMES, sniff
 from storage import BlobCorrupt, BlobMissing
 
 MULTIPART_SLACK = 16 * 1024  # room for the multipart envelope around the file itself
@@ -120,32 +135,31 @@ async def _read(file: UploadFile, limit: int) -> bytes:
     return b"".join(parts)
 
 
-@uploads.post(
-    "/materials",
-    status_code=201,
-    response_model=MaterialUploaded,
-    summary="Upload a file (PDF, JPEG or PNG, told by its bytes) for a declaration; the caller's until declared",
-    responses={**documented(401, 403), **TOO_LARGE},
-)
-async def upload(
-    file: Annotated[UploadFile, File(description="the file: PDF, JPEG or PNG (its bytes decide, not its name)")],
-    actor: CountyBureau,
-    settings: SettingsDep,
-) -> MaterialUploaded:
-    limit = settings.materials.material_max_bytes
+Uploader = Annotated[Actor, Depends(role_in(Role.county_bureau, Role.inspector))]
+
+
+async def _typed(file: UploadFile, limit: int, accepted: tuple[str, ...]) -> tuple[bytes, str]:
+    """The file's bytes (413 over ``limit``) and its type, told by the bytes (422 unless ``accepted``)."""
     data = await _read(file, limit)
     content_type = sniff(data[:SNIFF_BYTES])
-    if content_type is None:
+    if content_type not in accepted:
+        kinds = "、".join(TYPE_NAMES[t] for t in accepted)
         raise Refusal(
             422,
-            f"只接受PDF、JPEG、PNG文件（按文件内容判断，而非文件名）；accepted: {', '.join(ACCEPTED)}",
+            f"只接受{kinds}文件（按文件内容判断，而非文件名）；accepted: {', '.join(accepted)}",
             field="file",
             rule="file_type_not_accepted",
         )
+    assert content_type is not None
+    return data, content_type
+
+
+async def _keep(
+    settings: Settings, file: UploadFile, data: bytes, content_type: str, owner: Actor, purpose: str
+) -> MaterialUploaded:
     filename = clean_filename(file.filename, content_type)
-    store = store_for(settings)
     material = await run_in_threadpool(
-        keep_upload, settings.database_url, store, data, content_type, filename, actor, DECLARATION
+        keep_upload, settings.database_url, store_for(settings), data, content_type, filename, owner, purpose
     )
     await sweep_lazily(settings)
     return MaterialUploaded(
@@ -155,6 +169,56 @@ async def upload(
         content_type=material.content_type,
         filename=material.filename,
     )
+
+
+@uploads.post(
+    "/materials",
+    status_code=201,
+    response_model=MaterialUploaded,
+    summary="Upload a file (PDF, JPEG or PNG, told by its bytes): a county bureau's for a declaration, an "
+    "inspector's as evidence for a revocation; the caller's until an act attaches it",
+    responses={**documented(401, 403), **TOO_LARGE},
+)
+async def upload(
+    file: Annotated[UploadFile, File(description="the file: PDF, JPEG or PNG (its bytes decide, not its name)")],
+    actor: Uploader,
+    settings: SettingsDep,
+) -> MaterialUploaded:
+    data, content_type = await _typed(file, settings.materials.material_max_bytes, ACCEPTED)
+    purpose = DECLARATION if actor.role == Role.county_bureau else REVOCATION_EVIDENCE
+    return await _keep(settings, file, data, content_type, actor, purpose)
+
+
+@uploads.post(
+    "/public/applications/{application_id}/objections/evidence",
+    status_code=201,
+    response_model=MaterialUploaded,
+    summary="Attach an image (JPEG or PNG) to an objection, while the application is under notice (no account "
+    "needed); its id goes in the objection's evidence",
+    dependencies=[Depends(limit_objections)],
+    responses={**documented(404, 429, 503), **TOO_LARGE},
+)
+async def upload_objection_evidence(
+    application_id: ApplicationId,
+    file: Annotated[UploadFile, File(description="an image: JPEG or PNG (its bytes decide, not its name)")],
+    client: TemporalClient,
+    settings: SettingsDep,
+) -> MaterialUploaded:
+    await under_notice(client, application_id)
+    data, content_type = await _typed(file, settings.materials.objection_evidence_max_bytes, IMAGES)
+    return await _keep(settings, file, data, content_type, public_uploader(application_id), OBJECTION_EVIDENCE)
+
+
+async def under_notice(client: Client, application_id: str) -> None:
+    """404 unless the application is under public notice (as for objections themselves)."""
+    refused = Refusal(404, f"no application {application_id!r} is under public notice")
+    try:
+        view = await query_view(client, application_id, None)
+    except RPCError as e:
+        refusal = from_temporal(e, f"application {application_id!r}")
+        raise (refused if refusal.status == 404 else refusal) from None
+    if view.state != Stage.publicized:
+        raise refused
 
 
 @router.get(

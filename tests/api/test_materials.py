@@ -81,7 +81,7 @@ async def test_an_upload_is_typed_by_its_bytes_not_its_name(api):
     assert again["id"] != named_pdf["id"] and again["sha256"] == named_pdf["sha256"]  # stored once, by digest
     assert again["filename"] == "同一文件.png"
     expect(await api.upload(None, data), 401)
-    for who in ("reviewer", "supervisor", "hrss", "inspector"):
+    for who in ("reviewer", "supervisor", "hrss", "admin"):
         expect(await api.upload(who, data), 403)
 
 
