@@ -286,3 +286,15 @@ async def test_uploads_are_swept_lazily(sqlite_url, tmp_path):
     await submission.sweep_lazily(settings, now=now + timedelta(minutes=11))
     with Session(get_engine(sqlite_url)) as s:
         assert s.get(Material, second) is None
+
+
+async def test_the_declaration_form_lists_the_files_and_the_attested_conditions(api, driver):
+    from tests.api.test_documents_api import text
+
+    app_id = await driver.declare("county")
+    declared = expect(await api.get("supervisor", f"/applications/{app_id}"), 200)["acts"][0]["materials"]
+    form = " ".join(text(await api.get("bureau", f"/applications/{app_id}/documents/declaration.pdf")).split())
+    for m in declared:
+        assert m["sha256"][:16] in form.replace(" ", "")
+    assert "零工市场场地面积证明" in form.replace(" ", "")
+    assert "促进就业作用明显" in form.replace(" ", "")  # the condition in the notice's words, not its code
