@@ -1,5 +1,6 @@
 """Real servers for the tests: the Temporal dev server (and time-skipping server), SQLite and PostgreSQL."""
 
+import atexit
 import os
 import shutil
 import sys
@@ -121,7 +122,9 @@ async def _register_search_attributes(client: Client) -> None:
 
 def settings_for(database_url: str, task_queue: str, **overrides) -> Settings:
     """The test's settings; uploaded files go to a fresh temporary data directory unless one is given."""
-    overrides.setdefault("data_dir", Path(tempfile.mkdtemp(prefix="biaogan-data-")))
+    if "data_dir" not in overrides:
+        overrides["data_dir"] = Path(tempfile.mkdtemp(prefix="biaogan-data-"))
+        atexit.register(shutil.rmtree, overrides["data_dir"], True)
     return Settings(database_url=database_url, task_queue=task_queue, **overrides)
 
 
