@@ -157,6 +157,32 @@ class WebSettings(BaseSettings):
     web_lockout_minutes: float = Field(default=15, gt=0, le=24 * 60)
 
 
+class MaterialSettings(BaseSettings):
+    """``BIAOGAN_MATERIAL*``, ``BIAOGAN_CONDITIONS_FILE``: declaration materials (uploads) and the conditions data."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    materials_dir: Path | None = None  # unset: <data_dir>/materials (content-addressed: ab/cd/<sha256>)
+    material_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)  # one file
+    materials_max_application_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)  # all of one submission
+    material_unreferenced_hours: float = Field(default=72, gt=0)  # an upload no application refers to expires
+    materials_checklist: Path = ROOT / "state" / "data" / "materials.json"
+    conditions_file: Path = ROOT / "state" / "data" / "conditions.json"
+    # Evidence the public attaches to an objection (images only)
+    objection_evidence_max_files: int = Field(default=2, ge=0, le=10)
+    objection_evidence_max_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+
+
+class CorrectionSettings(BaseSettings):
+    """``BIAOGAN_CORRECTION_*``: how long a declaration returned for correction (退回补正) waits for the county."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    correction_working_days: int = Field(default=10, ge=1, le=120)  # counted from the working day after the return
+    correction_reminder_working_days: int = Field(default=3, ge=0, le=60)  # the reminder: working days before
+    correction_notice_hour: int = Field(default=9, ge=0, le=23)  # local hour the reminder goes out
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
 
@@ -192,6 +218,8 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     notice: NoticeSettings = Field(default_factory=NoticeSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    materials: MaterialSettings = Field(default_factory=MaterialSettings)
+    corrections: CorrectionSettings = Field(default_factory=CorrectionSettings)
 
     @model_validator(mode="after")
     def _default_database_beside_the_data(self) -> Settings:
@@ -211,6 +239,10 @@ class Settings(BaseSettings):
         if ":" in host:
             host = f"[{host}]"
         return f"http://{host}:{self.api_port}"
+
+    def material_store_dir(self) -> Path:
+        """Where uploaded files are kept: ``BIAOGAN_MATERIALS_DIR``, or beside the data."""
+        return self.materials.materials_dir or self.data_dir / "materials"
 
 
 @lru_cache

@@ -19,11 +19,15 @@ from contracts.application import (
     Institution,
     PublicizeAct,
     ReviewAct,
+    SubmittedMaterial,
     ViewRequest,
 )
+from db.materials import keep_upload
+from state import conditions, materials
 from state.calendar import TZ, WorkingDayCalendar
 from state.credit_code import check_character
 from state.domain import Actor, Department, InstitutionType, Level, Role
+from storage import file_store
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
 
 COUNTY = "兰山区"
@@ -45,6 +49,46 @@ async def _wait_notice_closed(handle: WorkflowHandle, seconds: float = 30) -> No
     raise SystemExit("the notice did not close; is the worker running?")
 
 
+# Stand-ins for scanned files (a minimal PDF, a 1×1 PNG): what matters to the record is their digest.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+DEMO_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478"
+    "9c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
+
+
+def _demo_materials(settings: Settings, kind: InstitutionType, level: Level) -> list[SubmittedMaterial]:
+    """The checklist's required files, kept as the API keeps uploads (the demo speaks to Temporal directly)."""
+    store = file_store(settings.material_store_dir())
+    out = []
+    for item in materials.load(settings.materials.materials_checklist).checklist(kind, level):
+        if not item.required:
+            continue
+        data, kind_name = (DEMO_PDF, materials.PDF) if materials.PDF in item.accepts else (DEMO_PNG, materials.PNG)
+        name = f"{item.title}（演示）{materials.EXTENSIONS[kind_name]}"
+        kept = keep_upload(settings.database_url, store, data, kind_name, name, BUREAU)
+        out.append(
+            SubmittedMaterial(
+                item=item.code,
+                material_id=kept.id,
+                sha256=kept.sha256,
+                size=kept.size,
+                content_type=kept.content_type,
+                filename=kept.filename,
+                uploader_id=kept.owner_user_id,
+                uploader_name=kept.owner_name,
+                uploaded_at=kept.uploaded_at,
+                title=item.title,
+            )
+        )
+    return out
+
+
+def _attestations(settings: Settings, kind: InstitutionType, level: Level) -> dict[str, str]:
+    book = conditions.load(settings.materials.conditions_file)
+    return {c.code: "经县区人社局会同发改、民政部门核实，符合（演示）" for c in book.applicable(kind, level, COUNTY)}
+
+
 async def run_demo(settings: Settings, client: Client) -> None:
     today = datetime.now(TZ).date()
     published_on = WorkingDayCalendar.from_file(settings.calendar_overrides).add_working_days(today, -10)
@@ -63,9 +107,11 @@ async def run_demo(settings: Settings, client: Client) -> None:
             founded_on=date(2019, 5, 1),
             county_title_doc_no="兰人社发〔2023〕3号（演示）",
             county_title_date=date(2023, 1, 16),
+            attestations=_attestations(settings, InstitutionType.gig_market, Level.city),
         ),
         actor=BUREAU,
         reason="县人社局会同县发改、民政部门申报（演示）",
+        materials=_demo_materials(settings, InstitutionType.gig_market, Level.city),
     )
     handle = await client.start_workflow(
         ApplicationWorkflow.run,
@@ -75,7 +121,9 @@ async def run_demo(settings: Settings, client: Client) -> None:
         search_attributes=start_attributes(decl),
     )
     print(f"Application {decl.application_id} (workflow {handle.id})")
-    print(f" 1. declared by {BUREAU.name}")
+    print(f" 1. declared by {BUREAU.name}, {len(decl.materials)} files attached:")
+    for m in decl.materials:
+        print(f"      {m.item:<26} {m.content_type:<16} sha256 {m.sha256[:16]}…")
     _step(
         2,
         "county review: pass",

@@ -14,6 +14,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 import logs
 from activities.calendar import CalendarActivities
+from activities.corrections import CorrectionActivities
 from activities.filing import FilingActivities
 from activities.notify import NotifyActivities
 from activities.permanent import PermanentErrors
@@ -80,6 +81,7 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
         filing.record_filing_version,
         filing.project_filing_status,
         *round_activities_for(settings.database_url, client, settings.calendar_overrides),
+        CorrectionActivities(settings.calendar_overrides, settings.corrections).compute_correction_window,
     ]
 
 

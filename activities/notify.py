@@ -43,6 +43,11 @@ ACT_ZH: dict[Act, str] = {
     Act.withdraw: "已撤回申报",
     Act.flag: "关联的县级标杆称号已撤销，请复核",
     Act.replan_notice: "公示期已按国家节假日安排重新计算",
+    Act.county_request_correction: "被县级审核退回补正，请补正后重新报送",
+    Act.city_request_correction: "被市级评审退回补正，请补正后重新报送",
+    Act.resubmit: "已补正并重新报送",
+    Act.lapse_correction: "逾期未补正，视为撤回",
+    Act.correction_reminder: "补正期限将至，请尽快补正后重新报送",
 }
 
 # Notices that are not an act on an application: subject and first line, filled from ``Message.params``.

@@ -16,10 +16,12 @@ from api.routes import (
     acts,
     applications,
     calendar,
+    corrections,
     documents,
     filings,
     health,
     history,
+    materials,
     notifications,
     public,
     quotas,
@@ -81,4 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (applications, acts, history, public, calendar, filings, notifications, quotas, rounds, documents):
         app.include_router(module.router, prefix=API_PREFIX)
     install_pages(app)  # the web pages (web/): the same app, the same service layer
+    app.include_router(materials.router, prefix=API_PREFIX)
+    app.include_router(corrections.router, prefix=API_PREFIX)
     return app

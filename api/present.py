@@ -4,6 +4,8 @@ from those who do not investigate them."""
 from datetime import UTC, datetime
 
 from api.access import acts_for, may_see_objectors
+from api.correction_schemas import CorrectionPublic
+from api.material_schemas import MaterialPublic
 from api.schemas import (
     ActorPublic,
     ActPublic,
@@ -16,7 +18,8 @@ from api.schemas import (
     ScoreSheetPublic,
     SignaturePublic,
 )
-from contracts.application import ActRecord, ApplicationView, NoticeWindow, Objection, Signature
+from contracts.application import ActRecord, ApplicationView, NoticeWindow, Objection, Signature, SubmittedMaterial
+from contracts.corrections import Correction
 from db import models
 from state.calendar import TZ
 from state.domain import Actor, Role
@@ -62,6 +65,22 @@ def act(record: ActRecord, show_objector: bool) -> ActPublic:
         reason=record.reason,
         state_after=record.state_after,
         details=dict(record.details),
+        materials=[material(m) for m in record.materials],
+    )
+
+
+def material(m: SubmittedMaterial) -> MaterialPublic:
+    return MaterialPublic(
+        item=m.item,
+        title=m.title or m.item,
+        material_id=m.material_id,
+        filename=m.filename,
+        sha256=m.sha256,
+        size=m.size,
+        content_type=m.content_type,
+        uploader=m.uploader_name,
+        uploader_id=m.uploader_id,
+        uploaded_at=local(m.uploaded_at),
     )
 
 
@@ -75,6 +94,7 @@ def objection(o: Objection, show_objector: bool) -> ObjectionPublic:
         upheld=o.upheld,
         finding=o.finding,
         found_at=local(o.found_at) if o.found_at else None,
+        evidence=[material(m) for m in o.evidence],
     )
 
 
@@ -116,6 +136,27 @@ def detail(view: ApplicationView, caller: Actor) -> ApplicationDetail:
             )
             for s in view.scores
         ],
+        correction=correction(view.correction),
+        institution_versions=[
+            InstitutionPublic.model_validate(i, from_attributes=True) for i in view.institution_versions
+        ],
+    )
+
+
+def correction(c: Correction | None) -> CorrectionPublic | None:
+    if c is None:
+        return None
+    return CorrectionPublic(
+        act=c.act,
+        requested_by=c.requested_by.name,
+        requested_by_role=c.requested_by.role,
+        reason=c.reason,
+        items=list(c.items),
+        requested_at=local(c.requested_at),
+        last_day=c.window.last_day,
+        ends_at=local(c.window.ends_at),
+        remind_at=local(c.window.remind_at) if c.window.remind_at else None,
+        confirmed=c.window.confirmed,
     )
 
 

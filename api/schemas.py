@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.correction_schemas import CorrectionPublic
 from api.fields import (  # noqa: F401  (County, Text and OptionalText are used by other routers too)
     FORBID,
     ID_PATTERN,
@@ -24,6 +25,7 @@ from api.fields import (  # noqa: F401  (County, Text and OptionalText are used 
     Text,
     WholeNumber,
 )
+from api.material_schemas import MaterialId, MaterialPublic, MaterialRefCreate
 from state import eligibility
 from state.domain import Act, Department, InstitutionType, Level, Role, Stage
 
@@ -177,6 +179,11 @@ class DeclarationBase(BaseModel):
         default={},
         description="the county departments' opinions (hrss, drc, civil_affairs), recorded with the declaration",
     )
+    materials: list[MaterialRefCreate] = Field(
+        default=[],
+        max_length=200,
+        description="the files declared (申报材料), each for a checklist item; every required item needs one",
+    )
 
 
 class CityDeclarationCreate(DeclarationBase):
@@ -216,6 +223,11 @@ class ObjectionCreate(BaseModel):
     name: Text(100)
     contact: Text(100)
     content: Text(5000)
+    evidence: list[MaterialId] = Field(
+        default=[],
+        max_length=10,
+        description="images uploaded to …/objections/evidence (at most BIAOGAN_OBJECTION_EVIDENCE_MAX_FILES)",
+    )
 
 
 class ObjectionLodged(BaseModel):
@@ -243,6 +255,7 @@ class RevocationCreate(BaseModel):
     model_config = FORBID
     reason: LaxReason
     evidence: Text(5000)
+    files: list[MaterialId] = Field(default=[], max_length=20, description="the inspector's uploads (POST /materials)")
 
 
 class WithdrawalCreate(BaseModel):
@@ -305,6 +318,7 @@ class ActPublic(BaseModel):
     reason: str
     state_after: Stage
     details: dict[str, str]
+    materials: list[MaterialPublic] = Field(default=[], description="the files this act submitted")
 
 
 class ObjectionPublic(BaseModel):
@@ -316,6 +330,7 @@ class ObjectionPublic(BaseModel):
     upheld: bool | None
     finding: str | None
     found_at: datetime | None
+    evidence: list[MaterialPublic] = []
 
 
 class SignaturePublic(BaseModel):
@@ -354,6 +369,8 @@ class ApplicationDetail(BaseModel):
     acts: list[ActPublic]
     department_opinions: dict[Department, str] = {}
     scores: list[ScoreSheetPublic] = []
+    correction: CorrectionPublic | None = Field(default=None, description="open while returned for correction")
+    institution_versions: list[InstitutionPublic] = Field(default=[], description="as declared before corrections")
 
 
 class NoticeListing(BaseModel):
@@ -393,6 +410,7 @@ class TimelineEvent(BaseModel):
     details: dict[str, str] = {}
     notice: TimelineNotice | None = None
     fires_at: datetime | None = None
+    materials: list[MaterialPublic] = []
 
 
 class Timeline(BaseModel):

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,16 +47,22 @@ from api.auth import create_user  # noqa: E402
 from clients.codec import data_converter  # noqa: E402
 from clients.connection import connect  # noqa: E402
 from config import Settings  # noqa: E402
-from contracts.application import ReviewAct
+from contracts.application import ReviewAct  # noqa: E402
+from contracts.rounds import RoundPlan  # noqa: E402
 from db.models import Application  # noqa: E402
+from db.rounds import HistoricTitle  # noqa: E402
 from db.schema import upgrade  # noqa: E402
 from db.session import get_engine  # noqa: E402
+from state import conditions, materials  # noqa: E402
+from state.calendar import TZ  # noqa: E402
 from state.domain import COUNTIES, InstitutionType, Level, Stage  # noqa: E402
 from tests.conftest import binary  # noqa: E402
-from tests.factory import COUNTY, bureau, credit_code, declaration, start  # noqa: E402
+from tests.factory import COUNTY, bureau, credit_code, declaration, reviewer, start  # noqa: E402
+from tests.samples import pdf, png  # noqa: E402
 from worker import build_worker  # noqa: E402
 from workflows import search_attributes as sa  # noqa: E402
 from workflows.application import ApplicationWorkflow  # noqa: E402
+from workflows.round import RoundWorkflow, round_workflow_id  # noqa: E402
 
 LIST_ROWS = 10_000
 LIST_ROUND = f"bench-list-{random.randrange(16**6):06x}"  # fresh rows on every run, also in a kept PostgreSQL
@@ -95,6 +101,63 @@ async def measure(name: str, n: int, concurrency: int, op: Callable[[int], Await
     return run
 
 
+ATTESTATIONS = {
+    c.code: "经县区人社局会同发改、民政部门核实，符合"
+    for c in conditions.load().applicable(InstitutionType.gig_market, Level.city, COUNTY)
+}
+MATERIALS: list[dict[str, str]] = []  # the required files, uploaded once through the API (upload_materials)
+
+
+async def upload_materials(http: httpx.AsyncClient) -> None:
+    """One file per required checklist item, uploaded as the bench's county bureau; every declaration attaches them."""
+    for item in materials.load().checklist(InstitutionType.gig_market, Level.city):
+        if item.required:
+            data, name = (pdf(item.code), "f.pdf") if materials.PDF in item.accepts else (png(item.code), "f.png")
+            r = await http.post("/materials", files={"file": (name, data)})
+            r.raise_for_status()
+            MATERIALS.append({"item": item.code, "material_id": r.json()["id"]})
+
+
+CODES: list[str] = []  # credit codes of institutions holding a county-level title on record (seed_declarations)
+TITLE_DOC, TITLE_DATE = "兰人社发〔2023〕5号", date(2023, 1, 10)
+
+
+async def seed_declarations(client, settings: Settings, database_url: str, count: int) -> None:
+    """Bench setup, not measured: the open round "bench" and, for each declaration to come, an institution whose
+    county-level title is on record (an imported historic title), as a city-level candidate needs."""
+    now = datetime.now(TZ)
+    plan = RoundPlan(
+        round_id="bench",
+        name="基准测试批次",
+        level=Level.city,
+        period_id="bench",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        weights={"written": 1.0},
+        created_by=reviewer(),
+    )
+    await client.start_workflow(RoundWorkflow.run, plan, id=round_workflow_id("bench"), task_queue=settings.task_queue)
+    CODES.extend(credit_code() for _ in range(count))
+    titles = [
+        {
+            "institution_name": f"基准测试机构{i}",
+            "institution_type": "gig_market",
+            "county": COUNTY,
+            "credit_code": code,
+            "level": "county",
+            "document_no": TITLE_DOC,
+            "awarded_on": TITLE_DATE,
+            "plaque_no": "",
+            "source": "bench",
+            "imported_at": now,
+        }
+        for i, code in enumerate(CODES)
+    ]
+    with Session(get_engine(database_url)) as s:
+        s.execute(insert(HistoricTitle), titles)
+        s.commit()
+
+
 def declaration_body(i: int) -> dict:
     return {
         "level": "city",
@@ -102,12 +165,14 @@ def declaration_body(i: int) -> dict:
         "institution": {
             "name": f"基准测试机构{i}",
             "type": "gig_market",
-            "credit_code": credit_code(),
+            "credit_code": CODES.pop(),
             "phone": "13912345678",
             "premises_area_m2": 800,
-            "county_title_doc_no": "兰人社发〔2023〕5号",
-            "county_title_date": "2023-01-10",
+            "county_title_doc_no": TITLE_DOC,
+            "county_title_date": TITLE_DATE.isoformat(),
+            "attestations": ATTESTATIONS,
         },
+        "materials": MATERIALS,
     }
 
 
@@ -189,6 +254,7 @@ class ApiProcess:
             "DATABASE_URL": settings.database_url,
             "BIAOGAN_TEMPORAL_ADDRESS": settings.temporal_address,
             "BIAOGAN_TASK_QUEUE": settings.task_queue,
+            "BIAOGAN_MATERIALS_DIR": str(settings.material_store_dir()),
         }
 
     def __enter__(self) -> "ApiProcess":
@@ -232,6 +298,7 @@ async def main(n: int, concurrency: int, database_url: str | None) -> None:
         search_attributes=list(sa.ALL),
     )
     settings = Settings(
+        data_dir=Path(tmp.name),
         database_url=database_url,
         task_queue=f"bench-{random.randrange(10**9)}",
         temporal_address=env.client.service_client.config.target_host,
@@ -268,6 +335,7 @@ async def _runs(http, client, settings, n, concurrency, database_url) -> list[tu
         r = await http.post("/applications", json=declaration_body(i))
         if r.status_code == 201:
             declared.append(r.json()["id"])
+
         return r.status_code
 
     handles = []
@@ -306,6 +374,8 @@ async def _runs(http, client, settings, n, concurrency, database_url) -> list[tu
     async def bare_list(i: int) -> int:
         return await asyncio.to_thread(bare_query)
 
+    await seed_declarations(client, settings, database_url, n + WARM_UP)
+    await upload_materials(http)
     print("• warming up", file=sys.stderr)
     await measure("warm-up", WARM_UP, concurrency, declare)
     await measure("warm-up", WARM_UP, concurrency, bare_start)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from contracts.corrections import Correction
 from state.domain import (
     Act,
     Actor,
@@ -42,6 +43,23 @@ class Institution:
 
 
 @dataclass
+class SubmittedMaterial:
+    """A file an act submits, as the act records it: which checklist item, and exactly which bytes (SHA-256, size,
+    type told by the bytes), under what name, uploaded by whom and when."""
+
+    item: str
+    material_id: str
+    sha256: str
+    size: int
+    content_type: str
+    filename: str
+    uploader_id: str
+    uploader_name: str
+    uploaded_at: datetime
+    title: str = ""  # the item's title on the checklist in force when submitted
+
+
+@dataclass
 class Declaration:
     """Input of ApplicationWorkflow.run: the county bureau declares an institution."""
 
@@ -54,6 +72,19 @@ class Declaration:
     round_id: str = ""
     # The county HRSS declares together with DRC and civil affairs: each department's opinion (意见).
     department_opinions: dict[Department, str] = field(default_factory=dict)
+    # The files declared (申报材料), checked against the checklist by the API; recorded in the declare act.
+    materials: list[SubmittedMaterial] = field(default_factory=list)
+
+
+@dataclass
+class ResubmitAct:
+    """The declaring county's corrected declaration (退回补正后重新报送): the amended facts in full, and the files
+    that replace the checklist items they name (the other items' files stand)."""
+
+    actor: Actor
+    reason: str
+    institution: Institution
+    materials: list[SubmittedMaterial] = field(default_factory=list)
 
 
 @dataclass
@@ -98,6 +129,7 @@ class ObjectionAct:
     name: str
     contact: str
     content: str
+    evidence: list[SubmittedMaterial] = field(default_factory=list)  # images the objector attached
 
 
 @dataclass
@@ -134,6 +166,7 @@ class RevokeAct:
     actor: Actor
     reason: RevocationReason
     evidence: str
+    files: list[SubmittedMaterial] = field(default_factory=list)  # the inspector's evidence files
 
 
 @dataclass
@@ -171,6 +204,7 @@ class Objection:
     upheld: bool | None = None
     finding: str | None = None
     found_at: datetime | None = None
+    evidence: list[SubmittedMaterial] = field(default_factory=list)
 
 
 @dataclass
@@ -192,6 +226,7 @@ class ActRecord:
     reason: str
     state_after: Stage
     details: dict[str, str] = field(default_factory=dict)
+    materials: list[SubmittedMaterial] = field(default_factory=list)  # the files this act submitted
 
 
 @dataclass
@@ -234,6 +269,8 @@ class ApplicationView:
     acts: list[ActRecord]
     scores: list[ScoreSheet] = field(default_factory=list)
     department_opinions: dict[Department, str] = field(default_factory=dict)
+    correction: Correction | None = None  # an open return for correction (退回补正)
+    institution_versions: list[Institution] = field(default_factory=list)  # earlier versions, before corrections
 
 
 @dataclass

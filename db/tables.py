@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 from db.filing import Delivery, FilingStatus, FilingVersion, NotificationRead
 from db.logins import Login, WebSession
+from db.materials import Material
 from db.models import Application, ApplicationEvent, Notification, Objection
 from db.receipts import ObjectionReceipt
 from db.rounds import EvaluationRound, HistoricTitle, Period, PeriodChange, QuotaChange, QuotaPlace
@@ -21,6 +22,7 @@ __all__ = [
     "FilingVersion",
     "HistoricTitle",
     "Login",
+    "Material",
     "Notification",
     "NotificationRead",
     "Objection",

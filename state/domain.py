@@ -16,6 +16,7 @@ class Stage(str, Enum):
     revoked = "revoked"
     rejected = "rejected"
     withdrawn = "withdrawn"
+    returned = "returned"  # 退回补正: back with the declaring county to correct and resubmit
 
 
 class Act(str, Enum):
@@ -36,9 +37,14 @@ class Act(str, Enum):
     award = "award"
     revoke = "revoke"
     withdraw = "withdraw"
+    county_request_correction = "county_request_correction"  # 退回补正, by the county at its review
+    city_request_correction = "city_request_correction"  # 退回补正, by the city at its review
+    resubmit = "resubmit"  # the declaring county's corrected declaration
+    lapse_correction = "lapse_correction"  # not resubmitted in time: withdrawn
     # Not moves of the machine: remarks on the file.
     flag = "flag"  # e.g. the institution's county-level title was revoked
     replan_notice = "replan_notice"  # the notice window was recomputed on a newly loaded calendar
+    correction_reminder = "correction_reminder"  # the correction's deadline draws near
 
 
 class Level(str, Enum):
@@ -131,6 +137,11 @@ _FIXED_ROLES: dict[Act, Role] = {
     Act.withdraw: Role.county_bureau,
     Act.flag: Role.system,
     Act.replan_notice: Role.system,
+    Act.county_request_correction: Role.county_bureau,
+    Act.city_request_correction: Role.city_reviewer,
+    Act.resubmit: Role.county_bureau,
+    Act.lapse_correction: Role.system,
+    Act.correction_reminder: Role.system,
 }
 
 

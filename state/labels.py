@@ -19,8 +19,7 @@ PRODUCT_NAME: Final = "就业服务质量标杆机构评定"
 CITY: Final = "临沂市"
 
 # ---- application stages (状态) ----------------------------------------------------------------------
-# ``returned`` (退回补正) is a planned stage not yet in ``Stage``; its plain-string key is harmless until then.
-STAGES: Final[Mapping[Stage | str, str]] = MappingProxyType(
+STAGES: Final[Mapping[Stage, str]] = MappingProxyType(
     {
         Stage.declared: "已申报",
         Stage.county_reviewed: "县级审核通过",
@@ -31,7 +30,7 @@ STAGES: Final[Mapping[Stage | str, str]] = MappingProxyType(
         Stage.revoked: "已撤销",
         Stage.rejected: "未通过",
         Stage.withdrawn: "已撤回",
-        "returned": "退回补正",
+        Stage.returned: "退回补正",
     }
 )
 
@@ -55,6 +54,11 @@ ACTS: Final[Mapping[Act, str]] = MappingProxyType(
         Act.withdraw: "撤回",
         Act.flag: "县级标杆称号撤销提示",
         Act.replan_notice: "重新计算公示期",
+        Act.county_request_correction: "县级退回补正",
+        Act.city_request_correction: "市级退回补正",
+        Act.resubmit: "补正后重新报送",
+        Act.lapse_correction: "逾期未补正（视为撤回）",
+        Act.correction_reminder: "补正期限提醒",
     }
 )
 
@@ -80,6 +84,7 @@ STEPS: Final[Mapping[Stage, str]] = MappingProxyType(
         Stage.rejected: "驳回",
         Stage.withdrawn: "撤回",
         Stage.revoked: "撤销",
+        Stage.returned: "退回补正",
     }
 )
 
@@ -103,6 +108,11 @@ TASKS: Final[Mapping[Act, str]] = MappingProxyType(
         Act.withdraw: "撤回",
         Act.flag: "县级标杆称号撤销提示",
         Act.replan_notice: "重新计算公示期",
+        Act.county_request_correction: "退回补正",
+        Act.city_request_correction: "退回补正",
+        Act.resubmit: "补正后重新提交",
+        Act.lapse_correction: "补正逾期撤回",
+        Act.correction_reminder: "补正提醒",
     }
 )
 
@@ -118,6 +128,8 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
         "notice_is_closed": "公示结束（期满且异议均已核实）",
         "department_not_yet_signed": "每个部门只会签一次",
         "completes_joint_signature": "三部门全部会签后公布",
+        "returned_by_county": "补正后回到县级审核",
+        "returned_by_city": "补正后回到市级评审",
     }
 )
 

@@ -28,6 +28,7 @@ class ApplicationFacts:
     notice_closed: bool = False
     pending_objections: int = 0
     signed_departments: set[Department] = field(default_factory=set)
+    returned_from: Stage | None = None  # the review that returned it for correction (退回补正)
 
 
 class ApplicationMachine(StateMachine):
@@ -64,7 +65,16 @@ class ApplicationMachine(StateMachine):
         | s.county_reviewed.to(s.withdrawn)
         | s.city_reviewed.to(s.withdrawn)
         | s.publicized.to(s.withdrawn, unless="notice_is_closed")
+        | s.returned.to(s.withdrawn)
     )
+    # 退回补正: a review sends the declaration back to the declaring county, which corrects and resubmits it to
+    # the same review, or lets the time run out (withdrawn).
+    county_request_correction = s.declared.to(s.returned)
+    city_request_correction = s.county_reviewed.to(s.returned, cond="is_city_level")
+    resubmit = s.returned.to(s.declared, cond="returned_by_county") | s.returned.to(
+        s.county_reviewed, cond="returned_by_city"
+    )
+    lapse_correction = s.returned.to(s.withdrawn)
 
     # Actions: the machine keeps the facts its guards read.
     def on_lodge_objection(self) -> None:
@@ -75,6 +85,12 @@ class ApplicationMachine(StateMachine):
 
     def on_uphold_objection(self) -> None:
         self.model.pending_objections -= 1
+
+    def on_county_request_correction(self) -> None:
+        self.model.returned_from = Stage.declared
+
+    def on_city_request_correction(self) -> None:
+        self.model.returned_from = Stage.county_reviewed
 
     def on_close_notice(self) -> None:
         self.model.notice_closed = True
@@ -95,6 +111,14 @@ class ApplicationMachine(StateMachine):
 
     def is_county_level(self) -> bool:
         return self.facts.level == Level.county
+
+    def returned_by_county(self) -> bool:
+        """A corrected declaration goes back to the review that returned it: the county's."""
+        return self.facts.returned_from == Stage.declared
+
+    def returned_by_city(self) -> bool:
+        """A corrected declaration goes back to the review that returned it: the city's."""
+        return self.facts.returned_from == Stage.county_reviewed
 
     def notice_window_open(self) -> bool:
         """Objections are accepted only while the notice runs."""

@@ -1,8 +1,10 @@
 """Real servers for the tests: the Temporal dev server (and time-skipping server), SQLite and PostgreSQL."""
 
+import atexit
 import os
 import shutil
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -125,6 +127,10 @@ async def _register_search_attributes(client: Client) -> None:
 
 
 def settings_for(database_url: str, task_queue: str, **overrides) -> Settings:
+    """The test's settings; uploaded files go to a fresh temporary data directory unless one is given."""
+    if "data_dir" not in overrides:
+        overrides["data_dir"] = Path(tempfile.mkdtemp(prefix="biaogan-data-"))
+        atexit.register(shutil.rmtree, overrides["data_dir"], True)
     return Settings(database_url=database_url, task_queue=task_queue, **overrides)
 
 

@@ -12,6 +12,7 @@ applications would no longer replay.
 """
 
 import asyncio
+import hashlib
 import json
 import sys
 import tempfile
@@ -34,12 +35,15 @@ from contracts.application import (
     FindingAct,
     ObjectionAct,
     PublicizeAct,
+    ResubmitAct,
     ReviewAct,
     RevokeAct,
+    SubmittedMaterial,
     ViewRequest,
     WithdrawAct,
 )
 from contracts.converter import DATA_CONVERTER
+from contracts.corrections import CorrectionRequestAct
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Department, Level, RevocationReason, Stage
 from tests.conftest import (
@@ -201,6 +205,48 @@ async def duplicate_co_sign_refused(client: Client, queue: str) -> Recorded:
     return {"duplicate_co_sign_refused": h}
 
 
+def golden_files() -> list[SubmittedMaterial]:
+    """What the API would resolve a declaration's files to (the workflow records them as given)."""
+    at = datetime(2026, 4, 1, 9, tzinfo=TZ)
+    return [
+        SubmittedMaterial(
+            item=item,
+            material_id=f"Mgolden-{item}",
+            sha256=hashlib.sha256(item.encode()).hexdigest(),
+            size=1024,
+            content_type=kind,
+            filename=f"{item}.{kind.rsplit('/', 1)[-1]}",
+            uploader_id="bureau-兰山区",
+            uploader_name="兰山区人社局",
+            uploaded_at=at,
+            title=item,
+        )
+        for item, kind in (("declaration_form", "application/pdf"), ("premises_photos", "image/png"))
+    ]
+
+
+async def correction_resubmitted(client: Client, queue: str) -> Recorded:
+    """Declared with files; the city returns it for correction (退回补正), the county resubmits it corrected with a
+    new file, the city review then fails it."""
+    decl = golden("correction_resubmitted", Level.city)
+    decl.materials = golden_files()
+    h = await reviewed(client, queue, decl, city=False)
+    r = await h.execute_update(
+        ApplicationWorkflow.request_correction,
+        CorrectionRequestAct(reviewer(), "服务场所照片不清晰", ["premises_photos"]),
+    )
+    expect(h, Stage.returned, r.state)
+    amended = (await view(h)).institution
+    amended.staff_count = 8
+    photo = golden_files()[1]
+    photo.material_id, photo.sha256 = "Mgolden-new-photo", hashlib.sha256(b"new photo").hexdigest()
+    r = await h.execute_update(ApplicationWorkflow.resubmit, ResubmitAct(bureau(), "已重新拍摄", amended, [photo]))
+    expect(h, Stage.county_reviewed, r.state)
+    await h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), False, "综合评分未入围"))
+    expect(h, Stage.rejected, (await h.result()).state)
+    return {"correction_resubmitted": h}
+
+
 # ---- branches on the time-skipping server (the notice's timer must fire) ---------------------------
 async def skip_to(env: WorkflowEnvironment, moment: datetime) -> None:
     delta = moment - await env.get_current_time()
@@ -258,6 +304,20 @@ async def notice_replanned(env: WorkflowEnvironment, queue: str, overrides: Path
     return {"notice_replanned": h}
 
 
+async def correction_lapsed(env: WorkflowEnvironment, queue: str) -> Recorded:
+    """Returned by the county for correction and never resubmitted: reminded, then withdrawn by the system."""
+    h = await start(env.client, queue, golden("correction_lapsed", Level.county))
+    await h.execute_update(
+        ApplicationWorkflow.request_correction,
+        CorrectionRequestAct(bureau(), "缺少场地面积证明", ["gig_market_area_proof"]),
+    )
+    window = (await view(h)).correction.window  # type: ignore[union-attr]
+    while (await env.get_current_time()) < window.ends_at + timedelta(hours=1):
+        await env.sleep(timedelta(hours=12))  # in steps: the reminder's activities run on the way
+    expect(h, Stage.withdrawn, (await h.result()).state)
+    return {"correction_lapsed": h}
+
+
 def _weekdays(year: int) -> list[date]:
     d, out = date(year, 1, 1), []
     while d.year == year:
@@ -275,8 +335,9 @@ DEV_BRANCHES: dict[str, Callable[[Client, str], Awaitable[Recorded]]] = {
     "objection_upheld": objection_upheld,
     "withdrawn_during_notice": withdrawn_during_notice,
     "duplicate_co_sign_refused": duplicate_co_sign_refused,
+    "correction_resubmitted": correction_resubmitted,
 }
-SKIP_BRANCHES = ("objection_dismissed", "notice_replanned")
+SKIP_BRANCHES = ("objection_dismissed", "notice_replanned", "correction_lapsed")
 
 
 async def write(recorded: Recorded) -> None:
@@ -316,6 +377,10 @@ async def record(selected: set[str]) -> None:
                     print("objection_dismissed (time-skipping server)")
                     async with RunningWorker(env.client, settings_for(db, "golden-skip")):
                         await write(await objection_dismissed(env, "golden-skip"))
+                if "correction_lapsed" in skip:
+                    print("correction_lapsed (time-skipping server)")
+                    async with RunningWorker(env.client, settings_for(db, "golden-lapse")):
+                        await write(await correction_lapsed(env, "golden-lapse"))
                 if "notice_replanned" in skip:
                     print("notice_replanned (time-skipping server)")
                     overrides = Path(tmp) / "overrides.json"

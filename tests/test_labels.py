@@ -68,8 +68,9 @@ def test_notice_words() -> None:
         "已撤销",
         "未通过",
         "已撤回",
+        "退回补正",
     ]
-    assert STAGES["returned"] == "退回补正"
+    assert STAGES[Stage.returned] == STAGES["returned"] == "退回补正"
     assert label(Act.uphold_objection) == "异议调查核实（属实）"
     assert label(Act.dismiss_objection) == "异议调查核实（不属实）"
     assert [REVOCATION_REASONS[r] for r in RevocationReason] == [

@@ -17,11 +17,10 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from config import ROOT
-from db.schema import BASELINE, MIGRATIONS, _config, at_head, upgrade
+from db.schema import BASELINE, _config, _scripts, at_head, upgrade
 from db.session import get_engine
 from db.tables import metadata
 from tests.conftest import scratch_postgres, unique
@@ -74,8 +73,8 @@ def test_upgrading_again_changes_nothing_and_the_baseline_goes_back_to_empty(emp
 
 def test_a_database_made_before_migrations_is_taken_as_the_baseline(tmp_path):
     url = f"sqlite:///{tmp_path / 'made-by-create-all.db'}"
-    baseline = ScriptDirectory(str(MIGRATIONS)).get_revision(BASELINE).module.TABLES  # tables added later were not
-    metadata.create_all(get_engine(url), tables=[metadata.tables[t] for t in baseline])  # as versions before did
+    baseline = _scripts().get_revision(BASELINE).module.TABLES  # the tables there were then
+    metadata.create_all(get_engine(url), tables=[metadata.tables[t] for t in baseline])  # as create_all made them
     upgrade(url)
     assert at_head(url) and differences(url) == []
 

@@ -33,6 +33,8 @@ ENDINGS = {
     "city_review_failed": "COMPLETED",
     "objection_upheld": "COMPLETED",
     "withdrawn_during_notice": "COMPLETED",
+    "correction_resubmitted": "COMPLETED",
+    "correction_lapsed": "COMPLETED",
     "county_revocation_flags_city": "RUNNING",
     "duplicate_co_sign_refused": "RUNNING",
     "objection_dismissed": "RUNNING",

@@ -9,7 +9,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
 
 from contracts.refusals import RefusalKind, refuse
-from workflows.application_rules import ApplicationRules
+from workflows.application_corrections import Corrections
 
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         ScoreAct,
         ScoreSheet,
         Signature,
+        SubmittedMaterial,
         ViewRequest,
         WithdrawAct,
     )
@@ -70,11 +71,12 @@ def workflow_id_for(application_id: str) -> str:
 
 
 @workflow.defn
-class ApplicationWorkflow(ApplicationRules):
+class ApplicationWorkflow(Corrections):
     """One application, driven by ``state.machine.ApplicationMachine``.
 
     Updates (refusable, validated): county_review, city_review, score, publicize, lodge_objection, record_finding,
-    co_sign, award, withdraw, revoke_title (inspector).
+    co_sign, award, withdraw, revoke_title (inspector); request_correction and resubmit (退回补正,
+    workflows/application_corrections.py).
     Signals: flag_county_title_revoked (cascade), replan_notice (calendar changed); revoke (superseded by the
     revoke_title update, kept for histories that carry it).
     Queries: view.
@@ -112,17 +114,20 @@ class ApplicationWorkflow(ApplicationRules):
             raise refuse(RefusalKind.forbidden, refused)
         async with self._lock:
             opinions = {f"opinion_{d.value}": text for d, text in decl.department_opinions.items()}
-            await self._record(Act.declare, decl.actor, decl.reason, **opinions)
+            await self._record(Act.declare, decl.actor, decl.reason, materials=decl.materials, **opinions)
             self._declared = True
         while self._facts.state not in FINAL:
             await workflow.wait_condition(
                 lambda: (
                     self._facts.state in FINAL
                     or (self._facts.state == Stage.publicized and not self._facts.notice_closed)
+                    or self._facts.state == Stage.returned
                 )
             )
             if self._facts.state == Stage.publicized:
                 await self._run_notice()
+            elif self._facts.state == Stage.returned:
+                await self._run_correction()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return ApplicationOutcome(application_id=decl.application_id, state=self._facts.state, acts=list(self._acts))
 
@@ -226,6 +231,7 @@ class ApplicationWorkflow(ApplicationRules):
                 contact=act.contact,
                 content=act.content,
                 lodged_at=workflow.now(),
+                evidence=list(act.evidence),
             )
             self._objections.append(objection)
             await workflow.execute_activity_method(
@@ -235,7 +241,9 @@ class ApplicationWorkflow(ApplicationRules):
                 retry_policy=RETRY,
             )
             public = Actor(user_id=f"public:{act.contact}", name=act.name, role=Role.public)
-            result = await self._apply(Act.lodge_objection, public, act.content, objection_id=objection.objection_id)
+            result = await self._apply_with_files(
+                Act.lodge_objection, public, act.content, act.evidence, objection_id=objection.objection_id
+            )
             result.objection_id = objection.objection_id
             return result
 
@@ -329,7 +337,9 @@ class ApplicationWorkflow(ApplicationRules):
         refused (already revoked), none is dropped unanswered."""
         async with self._turn():
             self._check(Act.revoke, act.actor, evidence=act.evidence)
-            result = await self._apply(Act.revoke, act.actor, act.evidence, ground=act.reason.value)
+            result = await self._apply_with_files(
+                Act.revoke, act.actor, act.evidence, act.files, ground=act.reason.value
+            )
         if self._decl.level == Level.county:
             await self._cascade_revocation(act)
         return result
@@ -348,7 +358,7 @@ class ApplicationWorkflow(ApplicationRules):
             if problem:
                 workflow.logger.warning("revocation by %s ignored: %s", act.actor.user_id, problem)
                 return
-            await self._apply(Act.revoke, act.actor, act.evidence, ground=act.reason.value)
+            await self._apply_with_files(Act.revoke, act.actor, act.evidence, act.files, ground=act.reason.value)
         if self._decl.level == Level.county:
             await self._cascade_revocation(act)
 
@@ -389,6 +399,8 @@ class ApplicationWorkflow(ApplicationRules):
             acts=list(self._acts),
             scores=list(self._scores),
             department_opinions=dict(self._decl.department_opinions),
+            correction=self._correction if self._facts.state == Stage.returned else None,
+            institution_versions=list(self._versions),
         )
 
     @asynccontextmanager
@@ -407,15 +419,18 @@ class ApplicationWorkflow(ApplicationRules):
     async def _apply(self, act: Act, actor: Actor, reason: str, **details: str) -> ActResult:
         self._facts.now = workflow.now()
         self._procedure.apply(act, actor.department)
-        await self._record(act, actor, reason, **details)
+        await self._record(act, actor, reason, materials=None, **details)
         return ActResult(
             application_id=self._decl.application_id,
             state=self._facts.state,
             allowed_acts=self._allowed_now(),
         )
 
-    async def _record(self, act: Act, actor: Actor, reason: str, **details: str) -> None:
-        """Keep the act (who, role, when, why), keep search attributes current, project and notify."""
+    async def _record(
+        self, act: Act, actor: Actor, reason: str, materials: list[SubmittedMaterial] | None = None, **details: str
+    ) -> None:
+        """Keep the act (who, role, when, why, the files it submitted), keep search attributes current, project and
+        notify."""
         previous = self._acts[-1].state_after if self._acts else None
         record = ActRecord(
             seq=len(self._acts) + 1,
@@ -425,12 +440,13 @@ class ApplicationWorkflow(ApplicationRules):
             reason=reason,
             state_after=self._facts.state,
             details=details,
+            materials=list(materials or []),
         )
         self._acts.append(record)
         if previous is not None and previous != record.state_after:
             workflow.upsert_search_attributes([sa.STAGE.value_set(record.state_after.value)])
         decl = self._decl
-        deadline = self._notice.ends_at if self._notice and act == Act.publicize else None
+        deadline = self._notice.ends_at if self._notice and act == Act.publicize else self._correction_deadline(act)
         one_activity = workflow.patched(RECORD_IN_ONE_ACTIVITY)
         projection = Projection(
             application_id=decl.application_id,
@@ -438,8 +454,9 @@ class ApplicationWorkflow(ApplicationRules):
             level=decl.level,
             county=decl.county,
             round_id=decl.round_id,
-            # The institution never changes: sent with the declaration only (it was repeated in every act).
-            institution=_institution_json(decl) if record.seq == 1 or not one_activity else None,
+            # The institution changes only by a resubmission: sent with the declaration and with each resubmission
+            # (it used to be repeated in every act).
+            institution=_institution_json(decl) if record.seq == 1 or act == Act.resubmit or not one_activity else None,
             institution_name=decl.institution.name,
             institution_type=decl.institution.type,
             credit_code=decl.institution.credit_code,

@@ -32,6 +32,7 @@ from api.schemas import (
     RevocationCreate,
     WithdrawalCreate,
 )
+from api.submission import REVOCATION_EVIDENCE, evidence_files
 from contracts.application import (
     ActResult,
     AwardAct,
@@ -156,7 +157,8 @@ async def revoke(
 ):
     """Revocation is an update like every act: of concurrent revocations the first is applied and the others
     answer 409 (already revoked); nothing is dropped unanswered."""
-    act = RevokeAct(actor=actor, reason=body.reason, evidence=body.evidence)
+    files = await evidence_files(settings, body.files, actor.user_id, REVOCATION_EVIDENCE, application_id)
+    act = RevokeAct(actor=actor, reason=body.reason, evidence=body.evidence, files=files)
 
     async def call(handle: WorkflowHandle) -> ActResult:
         return await handle.execute_update(ApplicationWorkflow.revoke_title, act)

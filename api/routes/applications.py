@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Response
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import defer
 from sqlmodel import func, select
 from temporalio.common import WorkflowIDReusePolicy
@@ -27,9 +26,9 @@ from api.schemas import (
     InstitutionCreate,
     Round,
 )
+from api.submission import attestation_problems, check_county_title, submitted_materials
 from clients.rounds import declaration_window_refusal
 from contracts.application import ApplicationView, Declaration, Institution
-from db.historic_import import county_title_of
 from db.models import Application
 from state.calendar import TZ
 from state.declaration import declaration_problems
@@ -63,36 +62,14 @@ def _institution(given: InstitutionCreate) -> Institution:
     return Institution(**{f.name: data[f.name] for f in fields(Institution) if f.name in data})
 
 
-async def _check_county_title(database_url: str, institution: Institution) -> None:
-    """A city-level candidate must already hold the county-level title, on record here: an announced county-level
-    application of this system or an imported historic title; the declared document must be that one."""
-    on_record = await run_in_threadpool(county_title_of, database_url, institution.credit_code)
-    if on_record is None:
-        raise Refusal(
-            422,
-            f"no county-level title is on record for {institution.credit_code}: a city-level candidate must already "
-            "be a county-level benchmark (须已被评定为县级就业服务质量标杆机构); import historic titles first",
-            field="institution.credit_code",
-            rule="county_title_not_on_record",
-        )
-    doc_no, awarded_on = on_record
-    if (institution.county_title_doc_no, institution.county_title_date) != (doc_no, awarded_on):
-        raise Refusal(
-            422,
-            f"the declared county-level title ({institution.county_title_doc_no}, {institution.county_title_date}) "
-            f"is not the one on record ({doc_no}, {awarded_on})",
-            field="institution.county_title_doc_no",
-            rule="county_title_mismatch",
-        )
-
-
 def _same_declaration(view: ApplicationView, decl: Declaration) -> bool:
+    declared = view.acts[0].materials if view.acts else []
     return (view.level, view.county, view.round_id, view.institution) == (
         decl.level,
         decl.county,
         decl.round_id,
         decl.institution,
-    )
+    ) and [(m.item, m.material_id) for m in declared] == [(m.item, m.material_id) for m in decl.materials]
 
 
 @router.post(
@@ -120,6 +97,7 @@ async def declare(
         raise Refusal(403, refused)
     institution = _institution(body.institution)
     problems = declaration_problems(level, county, institution, today())
+    problems += attestation_problems(settings, level, county, institution)
     if problems:
         raise Refusal(
             422,
@@ -129,12 +107,13 @@ async def declare(
             problems=[{"field": p.field, "rule": p.code, "message": p.message} for p in problems],
         )
     if level == Level.city:
-        await _check_county_title(settings.database_url, institution)
+        await check_county_title(settings.database_url, institution)
     if body.round_id:
         outside = await declaration_window_refusal(client, body.round_id, datetime.now(TZ))
         if outside:
             raise Refusal(422, outside, field="round_id", rule="declaration_window")
     application_id = application_id_for(actor, idempotency_key)
+    materials = await submitted_materials(settings, actor, application_id, level, institution.type, body.materials)
     decl = Declaration(
         application_id=application_id,
         level=level,
@@ -144,6 +123,7 @@ async def declare(
         reason=body.reason,
         round_id=body.round_id,
         department_opinions={Department(k): v for k, v in body.department_opinions.items()},
+        materials=materials,
     )
     try:
         await client.start_workflow(

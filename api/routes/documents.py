@@ -13,6 +13,7 @@ from api.access import fetch_view
 from api.deps import ApplicationId, Reader, SessionDep, SettingsDep, TemporalClient
 from api.errors import Refusal, documented
 from api.fields import ID_PATTERN
+from api.submission import EVIDENCE_TITLES, condition_book, current_materials
 from config import NoticeSettings
 from contracts.application import ApplicationView
 from db.models import Application
@@ -21,8 +22,10 @@ from state.clock import SHANGHAI
 from state.domain import Department, InstitutionType, Level, Stage
 from state.labels import CITY, INSTITUTION_TYPES, LEVELS, department_label, issuing_organs, level_title
 
-router = APIRouter(tags=["documents"], responses=documented(401, 404))
 PDF = "application/pdf"
+# A PDF answers 200 (documented as such, not as JSON); refusals are JSON as everywhere.
+ANSWERS = {200: {"description": "the PDF", "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}}
+router = APIRouter(tags=["documents"], responses={**ANSWERS, **documented(401, 404)}, default_response_class=Response)
 UNSET = "见发布机关网站公告"
 AS_PDF = {"response_class": Response, "responses": {200: {"content": {PDF: {}}, "description": "the document (PDF)"}}}
 
@@ -45,9 +48,14 @@ def _place(level: Level, county: str) -> str:
 
 
 @router.get("/applications/{application_id}/documents/declaration.pdf", summary="申报表 (Attachment 2)", **AS_PDF)
-async def declaration(application_id: ApplicationId, actor: Reader, client: TemporalClient) -> Response:
+async def declaration(
+    application_id: ApplicationId, actor: Reader, client: TemporalClient, settings: SettingsDep
+) -> Response:
     view = await fetch_view(client, application_id, actor)
     i = view.institution
+    texts = {
+        c.code: c.text for c in condition_book(settings).applicable(InstitutionType(i.type), view.level, view.county)
+    }
     form = documents.DeclarationForm(
         application_id=view.application_id,
         declared_on=view.acts[0].at.astimezone(SHANGHAI).date() if view.acts else datetime.now(SHANGHAI).date(),
@@ -68,7 +76,12 @@ async def declaration(application_id: ApplicationId, actor: Reader, client: Temp
         honours="、".join(i.honours),
         county_title_doc_number=i.county_title_doc_no or "",
         county_title_on=i.county_title_date,
-        conditions=[documents.AttestedCondition(code, text) for code, text in i.attestations.items()],
+        conditions=[documents.AttestedCondition(texts.get(code, code), text) for code, text in i.attestations.items()],
+        materials=[
+            documents.Material(m.title or m.item, m.filename, m.sha256, m.size)
+            for m in current_materials([a.materials for a in view.acts])
+            if m.item not in EVIDENCE_TITLES
+        ],
         opinions=[
             documents.DepartmentOpinion(
                 f"{view.county}{department_label(d, Level.county)}", view.department_opinions.get(d, "")

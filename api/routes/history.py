@@ -74,6 +74,7 @@ class _Narrator:
                         reason=act.reason,
                         state_after=act.state_after,
                         details=act.details,
+                        materials=act.materials,
                     )
                 )
         elif kind == "activity_task_completed_event_attributes":

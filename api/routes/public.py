@@ -9,10 +9,11 @@ from temporalio.service import RPCError
 
 from api import present
 from api.access import PUBLIC, acts_for
-from api.deps import ApplicationId, SessionDep, TemporalClient
+from api.deps import ApplicationId, SessionDep, SettingsDep, TemporalClient
 from api.errors import Refusal, documented, from_temporal
 from api.ratelimit import limit_objections
 from api.schemas import NoticeBoard, ObjectionCreate, ObjectionLodged
+from api.submission import OBJECTION_EVIDENCE, evidence_files, public_uploader
 from clients.application import handle_for
 from contracts.application import ObjectionAct, ViewRequest
 from db.models import Application
@@ -49,7 +50,7 @@ def _not_under_notice(application_id: str) -> Refusal:
     responses=documented(404, 409, 429, 503),
 )
 async def lodge_objection(
-    application_id: ApplicationId, body: ObjectionCreate, client: TemporalClient
+    application_id: ApplicationId, body: ObjectionCreate, client: TemporalClient, settings: SettingsDep
 ) -> ObjectionLodged:
     handle = handle_for(client, application_id)
     try:
@@ -59,10 +60,18 @@ async def lodge_objection(
         raise (_not_under_notice(application_id) if refusal.status == 404 else refusal) from None
     if view.state != Stage.publicized:  # only what is (or was just) on the notice board is public
         raise _not_under_notice(application_id)
+    evidence = await evidence_files(
+        settings,
+        body.evidence,
+        public_uploader(application_id).user_id,
+        OBJECTION_EVIDENCE,
+        application_id,
+        settings.materials.objection_evidence_max_files,
+    )
     try:
         result = await handle.execute_update(
             ApplicationWorkflow.lodge_objection,
-            ObjectionAct(name=body.name, contact=body.contact, content=body.content),
+            ObjectionAct(name=body.name, contact=body.contact, content=body.content, evidence=evidence),
         )
     except Exception as e:
         refusal = from_temporal(e, f"application {application_id!r}")

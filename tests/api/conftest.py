@@ -24,10 +24,13 @@ from config import LimitSettings
 from contracts.rounds import RoundPlan
 from db.rounds import HistoricTitle
 from db.session import get_engine
+from state import conditions
+from state import materials as checklists
 from state.calendar import TZ
-from state.domain import Level
+from state.domain import InstitutionType, Level
 from tests.conftest import RunningWorker, settings_for, unique
 from tests.factory import COUNTY, OTHER_COUNTY, credit_code, reviewer
+from tests.samples import unique_pdf, unique_png
 from workflows.round import RoundWorkflow, round_workflow_id
 
 LONG_AGO = date(2026, 4, 30)  # a notice published then ended on 2026-05-10 00:00 Asia/Shanghai
@@ -63,6 +66,8 @@ class Api:
     task_queue: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
     rounds: set[str] = field(default_factory=set)
+    uploaded: dict[tuple[str, str, str], list[dict[str, str]]] = field(default_factory=dict)
+    upload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def ensure_round(self, round_id: str) -> None:
         """Declarations name an existing round whose window is open: tests tag theirs with a fresh round id."""
@@ -95,7 +100,34 @@ class Api:
             await self.ensure_round(json["round_id"])
         if path == "/applications" and isinstance(json, dict) and json.get("level") == "city":
             seed_county_title(self.database_url, json.get("institution") or {})
+        if path == "/applications" and isinstance(json, dict) and "materials" not in json and who in BUREAUS:
+            json = await self.with_materials(who, json)
         return await self.http.post(path, json=json, headers={**self.auth(who), **(headers or {})})
+
+    async def upload(self, who: str | None, data: bytes, filename: str = "材料.pdf") -> httpx.Response:
+        return await self.http.post("/materials", files={"file": (filename, data)}, headers=self.auth(who))
+
+    async def materials_for(self, who: str, institution_type: str, level: str) -> list[dict[str, str]]:
+        """One file per required checklist item, uploaded by ``who`` through the API (once per type and level)."""
+        key = (who, institution_type, level)
+        async with self.upload_lock:
+            if key not in self.uploaded:
+                refs = []
+                for item in required_items(institution_type, level):
+                    data = unique_pdf() if checklists.PDF in item.accepts else unique_png()
+                    name = f"{item.title}.pdf" if checklists.PDF in item.accepts else f"{item.title}.png"
+                    uploaded = expect(await self.upload(who, data, name), 201)
+                    refs.append({"item": item.code, "material_id": uploaded["id"]})
+                self.uploaded[key] = refs
+        return list(self.uploaded[key])
+
+    async def with_materials(self, who: str, body: dict) -> dict:
+        """The declaration with the required materials attached, uploaded by ``who``."""
+        institution = body.get("institution") or {}
+        kind, level = institution.get("type"), body.get("level")
+        if kind not in {t.value for t in InstitutionType} or level not in {lv.value for lv in Level}:
+            return body
+        return {**body, "materials": await self.materials_for(who, kind, level)}
 
 
 def seed_county_title(database_url: str, institution: dict) -> None:
@@ -125,6 +157,20 @@ def seed_county_title(database_url: str, institution: dict) -> None:
             )
         )
         s.commit()
+
+
+BUREAUS = {name for name, (role, _, _) in PRINCIPALS.items() if role == "county_bureau"}
+
+
+def required_items(institution_type: str, level: str) -> list[checklists.Item]:
+    book = checklists.load()
+    return [i for i in book.checklist(InstitutionType(institution_type), Level(level)) if i.required]
+
+
+def attestations(institution_type: str, level: str, county: str | None = COUNTY) -> dict[str, str]:
+    """The declaring county's statement for every applicable condition."""
+    found = conditions.load().applicable(InstitutionType(institution_type), Level(level), county)
+    return {c.code: f"经县区人社局会同发改、民政部门核实，符合：{c.text[:20]}" for c in found}
 
 
 UNLIMITED = LimitSettings(objection_limit=10_000)  # the limit itself has its own test
@@ -183,6 +229,9 @@ def declaration_body(level: str = "city", county: str | None = COUNTY, round_id:
     if level == "city":
         inst.update(county_title_doc_no="兰人社发〔2023〕5号", county_title_date="2023-01-10")
     inst.update(institution)
+    known = inst.get("type") in {t.value for t in InstitutionType} and level in {lv.value for lv in Level}
+    if "attestations" not in institution and known:
+        inst["attestations"] = attestations(inst["type"], level, county or COUNTY)
     body: dict[str, Any] = {
         "level": level,
         "institution": inst,

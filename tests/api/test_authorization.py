@@ -14,6 +14,7 @@ import pytest
 from api.routes.applications import today
 from tests.api.conftest import DOC_NO, PRINCIPALS, Driver, declaration_body, eventually, expect
 from tests.conftest import unique
+from tests.samples import unique_png
 
 ANONYMOUS, FORGED = "anonymous", "forged"
 # "clerk" is a second account of the same bureau (it declares, "bureau" reviews): the same role and county as
@@ -76,11 +77,27 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
     )
     review = {"decision": "pass", "opinion": "同意"}
     finding = {"upheld": False, "finding": "经核查不成立"}
+    api = driver.api
+    to_return, city_to_return, returned = await asyncio.gather(
+        driver.declare("county"), driver.county_reviewed("city"), driver.declare("county")
+    )
+    correction = {"reason": "服务场所照片不清晰", "items": ["premises_photos"]}
+    expect(await api.post("bureau", f"/applications/{returned}/correction-request", correction), 200)
+    photo = expect(await api.upload("bureau", unique_png(), "新照片.png"), 201)["id"]
+    returned_detail = expect(await api.get("supervisor", f"/applications/{returned}"), 200)
+    resubmission = {
+        "reason": "已补正",
+        "institution": returned_detail["institution"],
+        "materials": [{"item": "premises_photos", "material_id": photo}],
+    }
+    declared_file = expect(await api.get("supervisor", f"/applications/{declared}"), 200)["acts"][0]["materials"][0]
     award = {"plaque_no": "LY-1", "awarded_on": today().isoformat()}
     objection_body = {"name": "李四", "contact": "li@example.com", "content": "有异议"}
     a = "/applications"
     return [
-        Endpoint("declare", "POST", a, declaration_body("county"), {"bureau"}),
+        Endpoint(
+            "declare", "POST", a, await driver.api.with_materials("bureau", declaration_body("county")), {"bureau"}
+        ),
         Endpoint("list", "GET", a, None, READERS),
         Endpoint("read", "GET", f"{a}/{declared}", None, READERS - OTHER_COUNTY, OTHER_COUNTY, declared),
         Endpoint("history", "GET", f"{a}/{declared}/history", None, READERS - OTHER_COUNTY, OTHER_COUNTY, declared),
@@ -166,6 +183,47 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
             {"other_bureau"},
             to_withdraw,
         ),
+        Endpoint(
+            "county correction request",
+            "POST",
+            f"{a}/{to_return}/correction-request",
+            correction,
+            {"bureau"},
+            {"other_bureau"},
+            to_return,
+        ),
+        Endpoint(
+            "city correction request",
+            "POST",
+            f"{a}/{city_to_return}/correction-request",
+            correction,
+            {"reviewer"},
+            {"other_bureau"},
+            city_to_return,
+        ),
+        Endpoint(
+            "resubmission", "POST", f"{a}/{returned}/resubmission", resubmission, {"bureau"}, {"other_bureau"}, returned
+        ),
+        Endpoint(
+            "materials",
+            "GET",
+            f"{a}/{declared}/materials",
+            None,
+            READERS - OTHER_COUNTY,
+            OTHER_COUNTY,
+            declared,
+        ),
+        Endpoint(
+            "material file",
+            "GET",
+            f"{a}/{declared}/materials/{declared_file['material_id']}",
+            None,
+            READERS - OTHER_COUNTY,
+            OTHER_COUNTY,
+            declared,
+        ),
+        Endpoint("checklist", "GET", "/materials/checklist?type=training&level=city", None, set(EVERYONE)),
+        Endpoint("conditions", "GET", "/conditions?type=training&level=county&county=兰山区", None, set(EVERYONE)),
         Endpoint("notice board", "GET", "/public/notices", None, set(EVERYONE)),
         Endpoint("objection", "POST", f"/public/applications/{publicized}/objections", objection_body, set(EVERYONE)),
         Endpoint("working days", "GET", "/calendar/working-days?start=2026-02-13&count=1", None, set(EVERYONE)),

@@ -8,7 +8,7 @@ from tests.factory import credit_code
 async def test_department_opinions_and_scores_are_on_record(api, driver):
     body = declaration_body("city")
     body["department_opinions"] = {"hrss": "同意推荐", "drc": "同意", "civil_affairs": "同意，社区服务成效突出"}
-    body["institution"]["attestations"] = {"fixed_premises": "有固定服务场所，面积820㎡"}
+    body["institution"]["attestations"]["fixed_premises"] = "有固定服务场所，面积820㎡"  # a key of its own is kept too
     app_id = expect(await api.post("clerk", "/applications", body), 201)["id"]
     review = {"decision": "pass", "opinion": "材料齐全"}
     expect(await api.post("bureau", f"/applications/{app_id}/county-review", review), 200)
@@ -46,6 +46,6 @@ async def test_a_county_title_announced_here_qualifies_for_the_city_level(api, d
         county_title_date=detail["announced_on"],
     )
     raw = await api.http.post(
-        "/applications", json=body, headers=api.auth("bureau")
+        "/applications", json=await api.with_materials("bureau", body), headers=api.auth("bureau")
     )  # nothing seeded: the record is ours
     assert raw.status_code == 201, raw.text

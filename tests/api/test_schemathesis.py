@@ -9,27 +9,32 @@ import asyncio
 import re
 import secrets
 import threading
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlmodel import Session
 
-from api.auth import create_user
+from api.auth import actor_for_token, create_user
 from api.fields import CREDIT_CODE_PATTERN, EARLIEST, FOUNDED_EARLIEST
 from api.main import create_app
 from api.routes.applications import today
 from api.routes.calendar import FIRST, LAST
 from clients.connection import connect
 from config import Settings
+from db.materials import Material, record_upload
 from db.rounds import Period
 from db.session import get_engine
+from state import materials
 from state.calendar import TZ
 from state.credit_code import check_character
-from tests.api.conftest import seed_county_title, temporal_address
+from state.domain import InstitutionType, Level
+from storage import file_store
+from tests.api.conftest import attestations, required_items, seed_county_title, temporal_address
 from tests.conftest import RunningWorker, settings_for, unique
 from tests.factory import COUNTY
+from tests.samples import pdf, png
 
 
 class ThreadedWorker:
@@ -71,6 +76,28 @@ def _clamp(value: object, low: date, high: date) -> object:
     return value
 
 
+def upload_every_item(settings: Settings, database_url: str) -> None:
+    """One file of the token's user for every checklist item, as POST /materials would keep it."""
+    with Session(get_engine(database_url)) as s:
+        user = actor_for_token(s, TOKEN)
+    assert user is not None
+    store = file_store(settings.material_store_dir())
+    for item in materials.load().items.values():
+        data = pdf(item.code) if materials.PDF in item.accepts else png(item.code)
+        row = Material(
+            id=UPLOADS[item.code],
+            sha256=store.put(data),
+            size=len(data),
+            content_type=materials.sniff(data) or "",
+            filename=f"{item.title}.bin",
+            owner_user_id=user.user_id,
+            owner_name=user.name,
+            owner_county=user.county,
+            uploaded_at=datetime.now(UTC),
+        )
+        record_upload(database_url, row)
+
+
 def map_case(context, case):
     """Only for data the generator calls valid: make it valid by the rules the schema cannot express."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
@@ -84,6 +111,15 @@ def map_case(context, case):
             institution["founded_on"] = _clamp(institution.get("founded_on"), FOUNDED_EARLIEST, today())
             institution["county_title_date"] = _clamp(institution.get("county_title_date"), EARLIEST, today())
         case.body.pop("round_id", None)  # a declaration names an existing round (checked against its window)
+        kind, level = (institution or {}).get("type"), case.body.get("level")
+        if isinstance(institution, dict) and kind in TYPES and level in LEVELS:
+            # every applicable condition attested, every required item attached (uploads of the token's user)
+            institution["attestations"] = attestations(kind, level, case.body.get("county") or COUNTY)
+            case.body["materials"] = [
+                {"item": i.code, "material_id": UPLOADS[i.code]} for i in required_items(kind, level)
+            ]
+    if case.method == "POST" and case.operation.path == "/api/v1/materials" and isinstance(case.body, dict):
+        case.body["file"] = png(secrets.token_hex(4))  # a file's type is told by its bytes
     if case.method == "POST" and case.operation.path == "/api/v1/rounds" and isinstance(case.body, dict):
         # a window that closes after it opens, weights adding up to 1, a round of the token's own county
         opens = datetime.now(TZ).replace(microsecond=0)
@@ -116,6 +152,7 @@ def served(dev_env, sqlite_url):
         with Session(get_engine(sqlite_url)) as s:  # reference data a round refers to
             s.merge(Period(id=PERIOD, name="十五五", start_year=2026, end_year=2030, updated_at=datetime.now(TZ)))
             s.commit()
+        upload_every_item(settings, sqlite_url)
         yield app
 
 
@@ -138,7 +175,11 @@ def before_call(context, case, kwargs):
 
 schemathesis.hook(before_call)  # a call hook is global in schemathesis 4
 PERIOD = "15th-fyp"
-SERVED_DB: list[str] = []  # the served app's database, for reference data the generated cases refer to
+SERVED_DB: list[str] = []
+# checklist item -> an upload of the token's user (ids known when cases are generated, rows made with the app)
+UPLOADS = {code: f"M{secrets.token_hex(4)}-{code}"[:64] for code in materials.load().items}
+TYPES = {t.value for t in InstitutionType}
+LEVELS = {lv.value for lv in Level}  # the served app's database, for reference data the generated cases refer to
 TOKEN = "bg_" + secrets.token_urlsafe(32)  # known when cases are generated, stored when the app is built
 
 

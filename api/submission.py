@@ -1,0 +1,229 @@
+"""What a declaration (or a resubmission) must carry beyond its facts: the declaring county's statement for every
+applicable condition, and the checklist's files, uploaded by the caller. Checked by the API before the act is sent
+(the data files can change; a workflow replaying an old declaration must not re-judge it)."""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
+
+from api.errors import Refusal
+from api.material_schemas import MaterialRefCreate
+from api.schemas import ErrorBody
+from config import Settings
+from contracts.application import Institution, SubmittedMaterial
+from db.historic_import import county_title_of
+from db.materials import Material, claim, expire_unreferenced
+from db.queries.materials import uploaded_by
+from db.session import get_engine
+from state import conditions, materials
+from state.declaration import Problem
+from state.domain import Actor, InstitutionType, Level, Role
+from storage import BlobStore, file_store
+
+DECLARATION = "declaration"  # the purpose of a county bureau's upload through POST /materials
+OBJECTION_EVIDENCE = "objection_evidence"  # the public's images for an objection
+REVOCATION_EVIDENCE = "revocation_evidence"  # an inspector's upload through POST /materials
+EVIDENCE_TITLES = {OBJECTION_EVIDENCE: "异议证据材料", REVOCATION_EVIDENCE: "撤销依据材料"}
+SWEEP_EVERY = timedelta(minutes=10)
+_last_sweep: dict[str, datetime] = {}
+
+
+def public_uploader(application_id: str) -> Actor:
+    """Who the public's evidence for an objection to ``application_id`` belongs to (the objection may use it)."""
+    return Actor(user_id=f"public:{application_id}", name="社会公众", role=Role.public)
+
+
+def condition_book(settings: Settings) -> conditions.ConditionBook:
+    return conditions.load(settings.materials.conditions_file)
+
+
+def checklists(settings: Settings) -> materials.Checklists:
+    return materials.load(settings.materials.materials_checklist)
+
+
+def store_for(settings: Settings) -> BlobStore:
+    return file_store(settings.material_store_dir())
+
+
+def attestation_problems(settings: Settings, level: Level, county: str, institution: Institution) -> list[Problem]:
+    """Every applicable condition (basic, the level's, the county's) the declaring county has not attested."""
+    return condition_book(settings).attestation_problems(institution.type, level, county, institution.attestations)
+
+
+def refusal(status: int, problems: Sequence[Problem], **extra: object) -> Refusal:
+    return Refusal(
+        status,
+        "; ".join(p.message for p in problems),
+        field=problems[0].field,
+        rule=problems[0].code,
+        problems=[{"field": p.field, "rule": p.code, "message": p.message} for p in problems],
+        **extra,
+    )
+
+
+def _uploads(database_url: str, ids: list[str], owner_user_id: str) -> dict[str, Material]:
+    with Session(get_engine(database_url)) as s:
+        return uploaded_by(s, ids, owner_user_id)
+
+
+async def submitted_materials(
+    settings: Settings,
+    actor: Actor,
+    application_id: str,
+    level: Level,
+    institution_type: InstitutionType,
+    refs: Sequence[MaterialRefCreate],
+    carried: Sequence[SubmittedMaterial] = (),
+) -> list[SubmittedMaterial]:
+    """The files ``refs`` names, as the act will record them; refused when one is not the caller's upload (422),
+    when the checklist is not met by them and ``carried`` together (422, naming each missing item), or when they
+    are too large together (413). The uploads are then marked as referenced by ``application_id``."""
+    ids = list(dict.fromkeys(r.material_id for r in refs))
+    rows = await run_in_threadpool(_uploads, settings.database_url, ids, actor.user_id)
+    unknown = [
+        Problem(f"materials[{n}].material_id", "material_unknown", f"没有您上传的此文件：{r.material_id}")
+        for n, r in enumerate(refs)
+        if r.material_id not in rows or rows[r.material_id].purpose != DECLARATION
+    ]
+    if unknown:
+        raise refusal(422, unknown)
+    attached = [materials.Attached(c.item, c.material_id, c.content_type) for c in carried]
+    attached += [materials.Attached(r.item, r.material_id, rows[r.material_id].content_type) for r in refs]
+    book = checklists(settings)
+    problems = book.problems(institution_type, level, attached)
+    if problems:
+        missing = [p.message for p in problems if p.code == "material_missing"]
+        raise refusal(422, problems, missing=missing or None)
+    sizes = {c.material_id: c.size for c in carried} | {i: rows[i].size for i in ids}
+    limit = settings.materials.materials_max_application_bytes
+    if sum(sizes.values()) > limit:
+        raise refusal(
+            413,
+            [
+                Problem(
+                    "materials",
+                    "materials_too_large",
+                    f"申报材料合计 {sum(sizes.values())} 字节，超过上限 {limit} 字节",
+                )
+            ],
+        )
+    claimed = dict(rows)
+    unclaimed = [i for i in ids if rows[i].application_id is None]
+    if unclaimed:  # a write, only while some upload is not yet referenced (referenced ones never expire)
+        fresh = await run_in_threadpool(claim, settings.database_url, unclaimed, actor.user_id, application_id)
+        claimed |= {m.id: m for m in fresh}
+        expired = [i for i in unclaimed if i not in {m.id for m in fresh}]
+        if expired:
+            message = f"文件已过期，请重新上传：{'、'.join(expired)}"
+            raise refusal(422, [Problem("materials", "material_expired", message)])
+    return [
+        SubmittedMaterial(
+            item=r.item,
+            material_id=r.material_id,
+            sha256=claimed[r.material_id].sha256,
+            size=claimed[r.material_id].size,
+            content_type=claimed[r.material_id].content_type,
+            filename=claimed[r.material_id].filename,
+            uploader_id=claimed[r.material_id].owner_user_id,
+            uploader_name=claimed[r.material_id].owner_name,
+            uploaded_at=claimed[r.material_id].uploaded_at,
+            title=book.title(r.item),
+        )
+        for r in refs
+    ]
+
+
+def current_materials(acts_materials: Sequence[Sequence[SubmittedMaterial]]) -> list[SubmittedMaterial]:
+    """The files that stand after a sequence of submissions (oldest first): a later submission's files for an item
+    replace every earlier file of that item."""
+    standing: dict[str, list[SubmittedMaterial]] = {}
+    for submitted in acts_materials:
+        fresh: dict[str, list[SubmittedMaterial]] = {}
+        for m in submitted:
+            fresh.setdefault(m.item, []).append(m)
+        standing.update(fresh)
+    return [m for files in standing.values() for m in files]
+
+
+async def sweep_lazily(settings: Settings, now: datetime | None = None) -> None:
+    """Expire unreferenced uploads, at most every SWEEP_EVERY per database (called on upload)."""
+    now = now or datetime.now(UTC)
+    last = _last_sweep.get(settings.database_url)
+    if last is not None and now - last < SWEEP_EVERY:
+        return
+    _last_sweep[settings.database_url] = now
+    older_than = timedelta(hours=settings.materials.material_unreferenced_hours)
+    await run_in_threadpool(expire_unreferenced, settings.database_url, store_for(settings), now, older_than)
+
+
+async def evidence_files(
+    settings: Settings,
+    ids: Sequence[str],
+    owner_user_id: str,
+    purpose: str,
+    application_id: str,
+    max_files: int | None = None,
+) -> list[SubmittedMaterial]:
+    """The evidence uploads ``ids`` (of ``owner_user_id``, for ``purpose``) as the act will record them, marked as
+    referenced; 422 for an unknown one, anyone else's, or more than ``max_files``."""
+    ids = list(dict.fromkeys(ids))
+    if max_files is not None and len(ids) > max_files:
+        message = f"最多附{max_files}个证据文件（got {len(ids)}）"
+        raise refusal(422, [Problem("evidence", "too_many_evidence_files", message)])
+    rows = await run_in_threadpool(_uploads, settings.database_url, ids, owner_user_id)
+    unknown = [i for i in ids if i not in rows or rows[i].purpose != purpose]
+    if unknown:
+        raise refusal(422, [Problem("evidence", "evidence_unknown", f"没有此证据文件：{'、'.join(unknown)}")])
+    fresh = [i for i in ids if rows[i].application_id is None]
+    if fresh:
+        claimed = {
+            m.id for m in await run_in_threadpool(claim, settings.database_url, fresh, owner_user_id, application_id)
+        }
+        expired = [i for i in fresh if i not in claimed]
+        if expired:
+            raise refusal(
+                422, [Problem("evidence", "material_expired", f"文件已过期，请重新上传：{'、'.join(expired)}")]
+            )
+    return [
+        SubmittedMaterial(
+            item=purpose,
+            material_id=i,
+            sha256=rows[i].sha256,
+            size=rows[i].size,
+            content_type=rows[i].content_type,
+            filename=rows[i].filename,
+            uploader_id=rows[i].owner_user_id,
+            uploader_name=rows[i].owner_name,
+            uploaded_at=rows[i].uploaded_at,
+            title=EVIDENCE_TITLES[purpose],
+        )
+        for i in ids
+    ]
+
+
+async def check_county_title(database_url: str, institution: Institution) -> None:
+    """A city-level candidate must already hold the county-level title, on record here: an announced county-level
+    application of this system or an imported historic title; the declared document must be that one."""
+    on_record = await run_in_threadpool(county_title_of, database_url, institution.credit_code)
+    if on_record is None:
+        raise Refusal(
+            422,
+            f"no county-level title is on record for {institution.credit_code}: a city-level candidate must already "
+            "be a county-level benchmark (须已被评定为县级就业服务质量标杆机构); import historic titles first",
+            field="institution.credit_code",
+            rule="county_title_not_on_record",
+        )
+    doc_no, awarded_on = on_record
+    if (institution.county_title_doc_no, institution.county_title_date) != (doc_no, awarded_on):
+        raise Refusal(
+            422,
+            f"the declared county-level title ({institution.county_title_doc_no}, {institution.county_title_date}) "
+            f"is not the one on record ({doc_no}, {awarded_on})",
+            field="institution.county_title_doc_no",
+            rule="county_title_mismatch",
+        )
+
+
+TOO_LARGE = {413: {"model": ErrorBody, "description": "The file (or a submission's files together) is too large"}}
