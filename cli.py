@@ -15,11 +15,13 @@ biaogan diagram             the state machine as a Mermaid diagram (README)
 import argparse
 import asyncio
 import os
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
 from config import ROOT, Settings, get_settings
@@ -70,6 +72,48 @@ def dev_server_command(settings: Settings) -> list[str]:
     for key in sa.ALL:
         cmd += ["--search-attribute", f"{key.name}=Keyword"]
     return cmd
+
+
+SERVICE_ENV = "service.env"
+# Not settings: never carried from the service's environment to the CLI's.
+_FOR_THE_CLI = ("BIAOGAN_", "DATABASE_URL")
+
+
+def write_service_env(settings: Settings, environ: Mapping[str, str]) -> Path:
+    """``<data dir>/service.env``: the running service's effective settings (mode 0600: it may hold secrets), one
+    ``NAME=value`` a line, shell-quoted (``set -a; . data/service.env`` works too), for the CLI to read."""
+    values = {k: v for k, v in environ.items() if k.startswith(_FOR_THE_CLI)}
+    values |= {
+        "BIAOGAN_DATA_DIR": str(settings.data_dir.resolve()),
+        "DATABASE_URL": settings.database_url,
+        "BIAOGAN_TEMPORAL_ADDRESS": settings.temporal_address,
+        "BIAOGAN_TEMPORAL_NAMESPACE": settings.temporal_namespace,
+        "BIAOGAN_TASK_QUEUE": settings.task_queue,
+        "BIAOGAN_API_HOST": settings.api_host,
+        "BIAOGAN_API_PORT": str(settings.api_port),
+    }
+    path = settings.data_dir / SERVICE_ENV
+    tmp = path.with_name(f".{SERVICE_ENV}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write("# written by `biaogan up`: the running service's settings, read by the other biaogan commands\n")
+        f.writelines(f"{k}={shlex.quote(v)}\n" for k, v in sorted(values.items()))
+    os.replace(tmp, path)
+    return path
+
+
+def read_service_env(environ: MutableMapping[str, str] = os.environ) -> Path | None:
+    """Take the running service's settings from ``service.env`` in the data directory (``BIAOGAN_DATA_DIR``, or
+    the default ``data/``), where the shell does not set them itself; the file read, or None."""
+    path = Path(environ.get("BIAOGAN_DATA_DIR") or ROOT / "data") / SERVICE_ENV
+    if not path.is_file():
+        return None
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, value = shlex.split(line)[0].partition("=")
+            if name.startswith(_FOR_THE_CLI):
+                environ.setdefault(name, value)
+    return path
 
 
 def say(message: str) -> None:
@@ -135,6 +179,7 @@ def up(args: argparse.Namespace) -> None:
     settings.data_dir.chmod(0o700)
     _upgrade_schema(settings)  # before anything starts: a failed migration leaves nothing running
     _ensure_payload_key(settings)
+    say(f"• settings for the other biaogan commands in {write_service_env(settings, os.environ)}")
     children: list[Component] = []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
@@ -360,6 +405,8 @@ def main(argv: list[str] | None = None) -> None:
     c.add_argument("--password-stdin", action="store_true", help="read their password from the first line of stdin")
     c.set_defaults(func=users)
     args = parser.parse_args(argv)
+    if args.command not in ("up", "diagram"):  # `up` writes the file the others read
+        read_service_env()
     args.func(args)
 
 

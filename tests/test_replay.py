@@ -50,7 +50,12 @@ def load(name: str, generation: str = "") -> WorkflowHistory:
 
 
 def replayer(*workflows: type) -> Replayer:
-    # The service's own converter, which decrypts: the golden payloads are plain JSON and pass through it as they are.
+    # The service's own converter, which decrypts: the golden payloads are plain JSON and pass through it as they
+    # are. Imported here, not at module level: the sandbox re-imports this module (for AlteredApplicationWorkflow)
+    # and cannot import the cipher's native extension a second time.
+    from clients.codec import data_converter
+    from config import Settings
+
     return Replayer(workflows=list(workflows), data_converter=data_converter(Settings()))
 
 

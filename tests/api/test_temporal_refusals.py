@@ -50,7 +50,7 @@ async def test_with_no_worker_polling_acts_and_reads_answer_503_at_once(dev_env,
             r = await http.put(f"/periods/{unique('p')}", json=period, headers={"Authorization": f"Bearer {admin}"})
             took = time.monotonic() - started
             assert r.status_code == 503, r.text
-            assert took < 3, f"took {took:.1f}s"
+            assert took < 5, f"took {took:.1f}s"  # a second or two; slack for a loaded machine
             assert int(r.headers["Retry-After"]) >= 1
             assert r.json()["detail"]["code"] == "no_worker" and "工作进程" in r.json()["detail"]["message"]
 
@@ -60,5 +60,5 @@ async def test_with_no_worker_polling_acts_and_reads_answer_503_at_once(dev_env,
             assert declared.status_code == 201, declared.text
             started = time.monotonic()
             r = await http.get(f"/applications/{declared.json()['id']}", headers=as_bureau)
-            assert r.status_code == 503 and time.monotonic() - started < 3, r.text
+            assert r.status_code == 503 and time.monotonic() - started < 5, r.text
             assert r.json()["detail"]["code"] == "no_worker"
