@@ -81,12 +81,12 @@ def _detail(key: str, value: str, level: Level) -> tuple[str, str]:
     return DETAIL_NAMES.get(key, "其他"), value
 
 
-def _reason(act: Act, reason: str) -> str:
-    """A flag's note names the revocation ground by its value (workflows/application.py): say it in Chinese."""
-    if act == Act.flag:
-        for ground, text in REVOCATION_REASONS.items():
-            reason = reason.replace(f"（{ground.value}，", f"（{text}，")
-    return reason
+def chinese_grounds(text: str) -> str:
+    """A flag's note names the revocation ground by its value (workflows/application.py, and so the notices sent
+    about it): say the ground in Chinese."""
+    for ground, words in REVOCATION_REASONS.items():
+        text = text.replace(f"（{ground.value}，", f"（{words}，")
+    return text
 
 
 def timeline(acts: list[ActPublic], level: Level, moment) -> list[Entry]:
@@ -105,7 +105,7 @@ def timeline(acts: list[ActPublic], level: Level, moment) -> list[Entry]:
                 act=ACTS[a.act],
                 who=who,
                 role=role,
-                reason=_reason(a.act, a.reason),
+                reason=chinese_grounds(a.reason) if a.act == Act.flag else a.reason,
                 state_after=STAGES[a.state_after],
                 details=details,
             )

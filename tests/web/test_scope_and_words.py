@@ -104,14 +104,16 @@ async def test_a_county_user_never_sees_another_countys_application(page, site, 
 
 async def _applications_in_every_state(site) -> dict[str, str]:
     d, api = site.driver, site.api
+    code = credit_code()  # one institution, in the city's pipeline while its county-level title is revoked
     made = {
+        "flagged": await d.city_reviewed(credit_code=code),
         "declared": await d.declare("county"),
         "city_reviewed": await d.city_reviewed(),
         "objected": (await d.objected("county"))[0],
         "notice_closed": await d.notice_closed("county"),
         "announced": await d.announced("county"),
         "awarded": await d.awarded("county"),
-        "revoked": await d.awarded("county", type="training"),
+        "revoked": await d.awarded("county", type="training", credit_code=code),
         "rejected": await d.declare("county"),
         "withdrawn": await d.declare("county"),
     }
@@ -126,6 +128,11 @@ async def _applications_in_every_state(site) -> dict[str, str]:
     expect(await api.post("inspector", f"/applications/{made['revoked']}/revocation", body), 202)
     for application_id in made.values():
         await listed(site, application_id)
+
+    async def flagged() -> bool:
+        return bool((await d.state(made["flagged"]))["flags"])
+
+    await eventually(flagged)
     return made
 
 
@@ -167,3 +174,4 @@ async def test_no_page_shows_an_english_enum_value(page, site, browser):
         await context.close()
     assert any("异议调查核实" in t for t in seen.values())  # the bureau's finding form was among the pages
     assert any("撤销称号" in t for t in seen.values())  # and the inspector's revocation form
+    assert any("县级标杆称号已撤销（就业服务工作被证实达不到标准" in t for t in seen.values())  # the flag, in Chinese

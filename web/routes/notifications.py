@@ -10,6 +10,7 @@ from api.deps import SessionDep
 from db.queries import notifications as inbox_queries
 from web.render import page
 from web.routes import page_router
+from web.story import chinese_grounds
 from web.visitors import SignedIn
 
 router = page_router()
@@ -18,7 +19,7 @@ APPLICATION_ID = re.compile(r"^A[0-9a-f]{20}$")
 
 def _lines(body: str) -> list[str]:
     """The body without its 详情 line (an API address): the page links to the application's page instead."""
-    return [line for line in body.splitlines() if not line.startswith("详情：")]
+    return [chinese_grounds(line) for line in body.splitlines() if not line.startswith("详情：")]
 
 
 @router.get("/notifications")
@@ -28,6 +29,7 @@ def notifications(request: Request, actor: SignedIn, session: SessionDep):
         {
             "n": n,
             "read_at": read_at,
+            "subject": chinese_grounds(n.subject),
             "lines": _lines(n.body),
             "link": f"/applications/{n.application_id}" if APPLICATION_ID.match(n.application_id or "") else None,
         }
