@@ -12,6 +12,7 @@ from api.errors import Refusal
 from state import eligibility
 from state.domain import Act, Stage
 from state.labels import ACTS, REFUSAL_KINDS, STAGES, rule_text
+from web.render import page
 
 KIND_BY_STATUS = {
     401: "Unauthenticated",
@@ -134,8 +135,6 @@ def explain(refusal: Refusal) -> Explained:
 
 
 def refusal_page(request: Request, refusal: Refusal, title: str = "") -> Response:
-    from web.render import page
-
     explained = explain(refusal)
     context = {"title": title or explained.kind, "explained": explained, "lines": explained.lines}
     return page(request, "error.html", context, explained.status)

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from state import labels
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Department, InstitutionType, Level, RevocationReason, Stage
+from web.visitors import visitor_of  # resolved once per request, before the page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
@@ -85,8 +86,6 @@ templates.env.filters.update(
 
 def page(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> Response:
     """A whole page or an htmx fragment, with the visitor's CSRF token and identity (see web.visitors)."""
-    from web.visitors import visitor_of  # the visitor is resolved once per request, before the page
-
     visitor = visitor_of(request)
     ctx = {
         "csrf_token": visitor.csrf_token,

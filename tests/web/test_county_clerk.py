@@ -73,3 +73,32 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     assert name in await page.inner_text("#done-list")
     todo = await page.inner_text("#todo")
     assert re.search(r"\d+\s*件待发布公示", todo) and name in todo
+
+
+async def test_the_county_departments_co_sign_from_their_to_do_and_a_wrong_number_is_said_beside_its_field(
+    page, site, browser
+):
+    name = f"兰山区会签测试职业培训学校{unique('')[-6:]}"
+    app_id = await site.driver.notice_closed("county", name=name)
+
+    await sign_in(page, site, "county_hrss")
+    todo = await page.inner_text("#todo")
+    assert re.search(r"\d+\s*件待会签", todo) and name in todo
+    await page.click(f"#todo >> text={name}")
+    await page.fill("#f-co-sign-document_no", "兰人社发〔2026〕9号")
+    await page.click("button:has-text('会签')")
+    await page.wait_for_url("**?done=co_sign")
+
+    other = await browser.new_context(base_url=site.url)
+    drc = await other.new_page()
+    await sign_in(drc, site, "county_drc")
+    await drc.goto(f"/applications/{app_id}")
+    assert await drc.input_value("#f-co-sign-document_no") == "兰人社发〔2026〕9号"  # the number signed first
+    await drc.fill("#f-co-sign-document_no", "兰发改发〔2026〕1号")
+    await drc.click("button:has-text('会签')")
+    error = drc.locator("#f-co-sign-document_no-error")
+    await error.wait_for()
+    assert "三部门会签同一份联合发文" in await error.inner_text()
+    assert "填写有误" in await drc.inner_text("[data-refusal]")
+    await shot(drc, "co-sign-refused-field")
+    await other.close()

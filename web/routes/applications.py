@@ -119,7 +119,7 @@ def detail_page(
         "facts": institution_facts(view),
         "steps": progress(view.level, view.state, [a.state_after for a in view.acts], view.notice_closed),
         "timeline": timeline(detail.acts, view.level, moment),
-        "forms": forms_for(detail.allowed_acts),
+        "forms": [f for f in forms_for(detail.allowed_acts) if f.name != "scores" or view.round_id],  # rounds only
         "allowed": detail.allowed_acts,
         "pending": [o for o in detail.objections if o.upheld is None],
         "done": done,
