@@ -2,11 +2,13 @@
 
 biaogan up                  dev server (SQLite file under data/) + worker + API, until Ctrl-C
 biaogan worker              the worker alone (same as ``python worker.py``)
+biaogan api                 the HTTP API alone (uvicorn; forwarded headers only from BIAOGAN_TRUSTED_PROXIES)
 biaogan demo                one city-level application through the whole pipeline
 biaogan users create …      a user and their bearer token (printed as the last line); with --login and
                             --password-stdin they also sign in to the web pages
 biaogan import-titles FILE  titles awarded before the system, from CSV (validated; all or nothing)
 biaogan period define …     a period (十四五, 十五五…); biaogan quota set …: its quotas (admin token; recorded)
+biaogan keys rotate         a new key for the workflow payloads (the older ones still decrypt)
 biaogan diagram             the state machine as a Mermaid diagram (README)
 """
 
@@ -70,44 +72,105 @@ def dev_server_command(settings: Settings) -> list[str]:
     return cmd
 
 
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+class Component:
+    """A child process of ``biaogan up``. The dev runner keeps running: a component that dies (a crash, an OOM
+    kill, ``kill -9``) is started again after a backoff (1, 2, 4 … 30 s; back to 1 s once it has stayed up a
+    minute), and both are logged. Only Ctrl-C (or SIGTERM to ``biaogan up``) stops them."""
+
+    BACKOFF = (1, 2, 4, 8, 16, 30)
+    STEADY_SECONDS = 60
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        self.name, self.command, self.env = name, command, env
+        self.crashes = 0
+        self.restart_at: float | None = None
+        self.process = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen:
+        self.started = time.monotonic()
+        return subprocess.Popen(self.command, env=self.env)
+
+    def tend(self) -> None:
+        """Notice an exit and schedule the restart; restart when its time has come."""
+        now = time.monotonic()
+        if self.restart_at is None:
+            code = self.process.poll()
+            if code is None:
+                return
+            if now - self.started >= self.STEADY_SECONDS:
+                self.crashes = 0
+            delay = self.BACKOFF[min(self.crashes, len(self.BACKOFF) - 1)]
+            self.crashes += 1
+            self.restart_at = now + delay
+            say(
+                f"• {self.name} (pid {self.process.pid}) exited with code {code}; "
+                f"restarting in {delay}s (restart {self.crashes})"
+            )
+        elif now >= self.restart_at:
+            self.restart_at = None
+            self.process = self._spawn()
+            say(f"• {self.name} restarted (pid {self.process.pid})")
+
+    def terminate(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+
+    def wait(self) -> None:
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
 def up(args: argparse.Namespace) -> None:
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # The data directory holds personal data (the read model, Temporal's database) and the payload key: files
+    # made from here on, by this process and its children, are the user's alone.
+    os.umask(0o077)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    settings.data_dir.chmod(0o700)
     _upgrade_schema(settings)  # before anything starts: a failed migration leaves nothing running
-    children: list[subprocess.Popen] = []
+    _ensure_payload_key(settings)
+    children: list[Component] = []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
     def stop(*_: object) -> None:
-        for p in reversed(children):
-            if p.poll() is None:
-                p.terminate()
-        for p in reversed(children):
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second Ctrl-C does not cut the clean stop short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.exit(0)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    if _reachable(settings.temporal_address):
-        print(f"• Temporal already running on {settings.temporal_address}; using it")
-    else:
-        print(f"• Temporal dev server on {settings.temporal_address} (data {settings.data_dir / 'temporal.db'})")
-        children.append(subprocess.Popen(dev_server_command(settings), env=env))
-        _wait_for(settings.temporal_address, "the Temporal dev server")
-    print(f"  Temporal UI: http://{settings.temporal_address.rpartition(':')[0]}:{settings.temporal_ui_port}")
-    print(f"• worker on task queue {settings.task_queue!r}, read model {settings.database_url}")
-    children.append(subprocess.Popen([sys.executable, str(ROOT / "worker.py")], env=env))
-    _ensure_filing_schedule(settings)
-    if not args.no_api:
-        _start_api(settings, env, children)
-    print("• running; Ctrl-C stops everything")
-    while all(p.poll() is None for p in children):
-        time.sleep(0.5)
-    failed = next(p for p in children if p.poll() is not None)
-    print(f"a component exited with code {failed.returncode}; stopping", file=sys.stderr)
-    stop()
+    try:
+        if _reachable(settings.temporal_address):
+            say(f"• Temporal already running on {settings.temporal_address}; using it")
+        else:
+            say(f"• Temporal dev server on {settings.temporal_address} (data {settings.data_dir / 'temporal.db'})")
+            children.append(Component("Temporal dev server", dev_server_command(settings), env))
+            _wait_for(settings.temporal_address, "the Temporal dev server")
+        say(f"  Temporal UI: http://{settings.temporal_address.rpartition(':')[0]}:{settings.temporal_ui_port}")
+        worker = Component("worker", [sys.executable, str(ROOT / "worker.py")], env)
+        children.append(worker)
+        say(
+            f"• worker on task queue {settings.task_queue!r}, read model {settings.database_url} (pid {worker.process.pid})"
+        )
+        _ensure_filing_schedule(settings)
+        if not args.no_api:
+            _start_api(settings, env, children)
+        say("• running; a component that stops is restarted; Ctrl-C stops everything")
+        while True:
+            time.sleep(0.5)
+            for c in children:
+                c.tend()
+    finally:  # Ctrl-C, SIGTERM, or a component that never came up: stop them all, the last started first
+        for c in reversed(children):
+            c.terminate()
+        for c in reversed(children):
+            c.wait()
 
 
 def _upgrade_schema(settings: Settings) -> None:
@@ -115,6 +178,14 @@ def _upgrade_schema(settings: Settings) -> None:
 
     upgrade(settings.database_url)
     print(f"• read model schema up to date ({settings.database_url})")
+
+
+def _ensure_payload_key(settings: Settings) -> None:
+    from clients.codec import key_file, load_keys
+
+    keys = load_keys(settings)
+    where = "BIAOGAN_PAYLOAD_KEYS" if settings.payload_keys is not None else str(key_file(settings))
+    say(f"• workflow payloads encrypted with key {keys[-1][0]!r} ({where})")
 
 
 def _ensure_filing_schedule(settings: Settings) -> None:
@@ -126,34 +197,45 @@ def _ensure_filing_schedule(settings: Settings) -> None:
     print(f"• yearly filing schedule {SCHEDULE_ID!r} in place (also opens this year's filings when due)")
 
 
-def _start_api(settings: Settings, env: dict, children: list[subprocess.Popen]) -> None:
+def api_command(settings: Settings) -> list[str]:
+    """uvicorn serving the API as ``settings`` say. Forwarded headers (X-Forwarded-For, -Proto) are believed only
+    from ``limits.trusted_proxies``; with none (the default) uvicorn ignores them, so the rate limit and the logs
+    see the real peer (uvicorn on its own would believe any caller on 127.0.0.1)."""
+    trusted = settings.limits.trusted_proxies
+    proxies = ["--proxy-headers", "--forwarded-allow-ips", ",".join(trusted)] if trusted else ["--no-proxy-headers"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:create_app",
+        "--factory",
+        "--host",
+        settings.api_host,
+        "--port",
+        str(settings.api_port),
+        *proxies,
+        "--log-level",
+        "warning",
+    ]
+
+
+def api(args: argparse.Namespace) -> None:
+    """The API alone, in the foreground (the container's command): uvicorn as ``api_command`` builds it."""
+    command = api_command(get_settings())
+    os.execv(command[0], command)
+
+
+def _start_api(settings: Settings, env: dict, children: list[Component]) -> None:
     from api.auth import ensure_admin
 
     token = ensure_admin(settings.database_url)
     address = f"{settings.api_host}:{settings.api_port}"
-    print(f"• API on http://{address}/api/v1 (OpenAPI: http://{address}/docs)")
-    children.append(
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:create_app",
-                "--factory",
-                "--host",
-                settings.api_host,
-                "--port",
-                str(settings.api_port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-        )
-    )
+    say(f"• API on http://{address}/api/v1 (OpenAPI: http://{address}/docs)")
+    children.append(Component("API", api_command(settings), env))
     _wait_for(address, "the API", 30)
     if token:
-        print("• admin token (shown once; store it):")
-        print(token)
+        say("• admin token (shown once; store it):")
+        say(token)
 
 
 def users(args: argparse.Namespace) -> None:
@@ -216,6 +298,18 @@ def import_titles(args: argparse.Namespace) -> None:
     print(f"{report.written} imported, {report.skipped} already there")
 
 
+def keys(args: argparse.Namespace) -> None:
+    from clients.codec import PayloadKeyError, key_file, rotate
+
+    settings = get_settings()
+    try:
+        key_id = rotate(settings)
+    except PayloadKeyError as e:
+        sys.exit(f"error: {e}")
+    print(f"new payload key {key_id!r} in {key_file(settings)}: it encrypts from the next start of each process;")
+    print("older keys stay there to decrypt what they encrypted (never delete them while histories need them)")
+
+
 def demo(args: argparse.Namespace) -> None:
     from demo import main as run_demo
 
@@ -241,6 +335,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--no-api", action="store_true", help="do not start the HTTP API")
     p.set_defaults(func=up)
     sub.add_parser("worker", help="run the worker only").set_defaults(func=worker)
+    sub.add_parser("api", help="run the HTTP API only (uvicorn)").set_defaults(func=api)
     sub.add_parser("demo", help="walk one city-level application through the pipeline").set_defaults(func=demo)
     sub.add_parser("diagram", help="print the state machine as Mermaid").set_defaults(func=diagram)
     import quota_cli
@@ -249,6 +344,8 @@ def main(argv: list[str] | None = None) -> None:
     imp = sub.add_parser("import-titles", help="import titles awarded before the system from CSV (all or nothing)")
     imp.add_argument("file")
     imp.set_defaults(func=import_titles)
+    k = sub.add_parser("keys", help="the workflow payload keys").add_subparsers(dest="keys_command", required=True)
+    k.add_parser("rotate", help="add a new key to the key file (the newest encrypts)").set_defaults(func=keys)
     u = sub.add_parser("users", help="manage users").add_subparsers(dest="users_command", required=True)
     c = u.add_parser("create", help="create a user and print their token (last line)")
     c.add_argument("--name", required=True)

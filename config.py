@@ -8,6 +8,8 @@ webhooks), ``limits`` (the public's write limits). Nothing else reads the enviro
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -86,11 +88,18 @@ class ChannelSettings(BaseSettings):
     webhook_timeout: float = Field(default=10, gt=0)
     # Who receives what where: "<role>" or "<role>:<county>" -> {"email": [...], "webhook": [...]}.
     notify_directory: dict[str, ChannelAddresses] = Field(default_factory=dict)
-    public_base_url: str = "http://127.0.0.1:8000"
+    # Base of the links in messages. Unset: the API's own address (Settings.api_host/api_port, filled in by
+    # Settings); set it to what recipients can open when the API sits behind a proxy or another name.
+    public_base_url: str = ""
     # After this many attempts of the notify activity, failing deliveries are left recorded as failed and
     # the activity returns, so a dead mail server or webhook cannot hold up the procedure for ever.
     channel_attempts: int = Field(default=5, ge=1)
     delivery_lease_seconds: float = Field(default=120, gt=0)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _webhooks_need_a_secret(self) -> ChannelSettings:
@@ -104,12 +113,26 @@ class ChannelSettings(BaseSettings):
 
 
 class LimitSettings(BaseSettings):
-    """``BIAOGAN_OBJECTION_LIMIT`` objections per ``BIAOGAN_OBJECTION_WINDOW_SECONDS`` from one address."""
+    """``BIAOGAN_OBJECTION_LIMIT`` objections per ``BIAOGAN_OBJECTION_WINDOW_SECONDS`` from one address;
+    ``BIAOGAN_TRUSTED_PROXIES`` (JSON list of addresses or networks): the reverse proxies whose
+    ``X-Forwarded-For`` names the client. None by default: the address is the TCP peer's, whatever the headers say.
+    """
 
     model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
 
     objection_limit: int = Field(default=5, ge=1, le=100_000)
     objection_window_seconds: float = Field(default=60, gt=0, le=86_400)
+    trusted_proxies: list[str] = Field(default_factory=list, max_length=100)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"a trusted proxy is an IP address or network (CIDR), not {entry!r}") from None
+        return value
 
 
 class NoticeSettings(BaseSettings):
@@ -152,6 +175,18 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)  # Temporal SDK metrics (Prometheus)
     worker_health_port: int | None = Field(default=None, ge=1, le=65535)  # the worker's /healthz and /readyz
     worker_cache_size: int = Field(default=1000, ge=0, le=100_000)  # workflows kept in memory (see README)
+    # Workflow payloads are encrypted (clients/codec.py): the keys as JSON [{"id", "key": base64}], newest last;
+    # unset, the key file (default <data dir>/payload-keys.json, made on first use, mode 0600).
+    payload_keys: SecretStr | None = None
+    payload_key_file: Path | None = None
+
+    @field_validator("payload_keys", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value  # BIAOGAN_PAYLOAD_KEYS= (compose's default): the key file
+
+    # How long the API lets an act wait for a worker to accept it (or a read to be answered) before it answers 503.
+    worker_wait_seconds: float = Field(default=10, gt=0, le=300)
     filing: FilingSettings = Field(default_factory=FilingSettings)
     channels: ChannelSettings = Field(default_factory=ChannelSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
@@ -164,7 +199,18 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.data_dir / 'biaogan.db'}"
         if self.filing.calendar_overrides is None and self.calendar_overrides is not None:
             self.filing = self.filing.model_copy(update={"calendar_overrides": self.calendar_overrides})
+        if not self.channels.public_base_url:
+            self.channels = self.channels.model_copy(update={"public_base_url": self.api_base_url()})
         return self
+
+    def api_base_url(self) -> str:
+        """Where the API answers, as a link elsewhere can name it (a wildcard address names this host)."""
+        host = self.api_host
+        if host in ("0.0.0.0", "::", ""):
+            host = socket.getfqdn()
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.api_port}"
 
 
 @lru_cache

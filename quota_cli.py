@@ -51,7 +51,7 @@ def define_period(args: argparse.Namespace) -> None:
 def set_quota(args: argparse.Namespace) -> None:
     from clients.connection import run_with_client
     from clients.quota import set_quota as set_via_workflow
-    from contracts.quota import SetQuota
+    from contracts.quota import MAX_TOTAL, SetQuota
 
     actor = _admin(args.token or os.environ.get("BIAOGAN_TOKEN"))
     level = Level(args.level)
@@ -64,6 +64,10 @@ def set_quota(args: argparse.Namespace) -> None:
             totals = json.loads(args.county_totals or "")
         except json.JSONDecodeError:
             sys.exit("error: a county-level quota needs --county-totals '{\"兰山区\": 12, ...}'")
+    if not isinstance(totals, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_TOTAL for v in totals.values()
+    ):
+        sys.exit(f"error: 名额须为 0 至 {MAX_TOTAL} 的整数 (places are whole numbers 0..{MAX_TOTAL}; rule quota_total)")
     settings = get_settings()
     act = SetQuota(actor, totals, args.reason)
     try:

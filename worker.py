@@ -1,6 +1,7 @@
 """The worker: runs every workflow and activity of biaogan. ``python worker.py`` (config from the environment)."""
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -9,12 +10,15 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import logs
 from activities.calendar import CalendarActivities
 from activities.filing import FilingActivities
 from activities.notify import NotifyActivities
+from activities.permanent import PermanentErrors
 from activities.read_model import ReadModelActivities
+from activities.record import RecordActivities
 from activities.rounds import round_activities_for
 from clients.connection import connect, metrics_runtime
 from clients.health import workflow_pollers
@@ -35,6 +39,27 @@ WORKFLOWS = [
     PeriodWorkflow,
 ]
 log = logging.getLogger("biaogan.worker")
+# The domain, the contracts and the rules modules are deterministic and free of module state: imported once,
+# not again for every workflow instance (the sandbox still isolates the workflow modules themselves).
+SANDBOX = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules(
+        "state",
+        "contracts",
+        "activities",
+        "db",
+        "config",
+        "logs",
+        "clients",
+        "workflows.application_rules",
+        "workflows.round_rules",
+        "workflows.search_attributes",
+        "statemachine",
+        "holidays",
+        "pydantic",
+        "sqlmodel",
+        "sqlalchemy",
+    )
+)
 
 
 def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any]]:
@@ -42,8 +67,10 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
     read_model = ReadModelActivities(settings.database_url)
     calendar = CalendarActivities(settings.calendar_overrides, settings.notice_working_days, settings.notice_end_hour)
     notify = NotifyActivities(settings.database_url, settings.channels)
+    record = RecordActivities(settings.database_url, settings.channels)
     filing = FilingActivities(settings.database_url, settings.filing)
     return [
+        record.record_act,
         read_model.project,
         read_model.register_objection,
         read_model.find_related_applications,
@@ -59,12 +86,15 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor, **options: Any) -> Worker:
     """The one assembly of the worker, used by ``main`` below, the tests and the benches alike."""
     upgrade(settings.database_url)  # before the first activity runs
+    interceptors = [PermanentErrors(), *options.pop("interceptors", ())]  # data errors are not retried
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
         activities=activities_for(client, settings),
         activity_executor=executor,
+        workflow_runner=SANDBOX,
+        interceptors=interceptors,
         **{"max_concurrent_activities": 16, **options},
     )
 
@@ -99,6 +129,16 @@ async def serve_health(client: Client, settings: Settings, port: int) -> asyncio
 async def main() -> None:
     settings = get_settings()
     logs.configure(settings.log_format)
+    await _serve(settings)
+    # The Temporal client and worker live in reference cycles (activities and handlers hold the client), so
+    # _serve's return does not free them. Collected later, at interpreter shutdown, their native half is dropped
+    # outside the event loop and can abort the process ("Fatal Python error: PyGILState_Release: thread state …
+    # must be current when releasing", one Ctrl-C in a few). Collect them here, inside the loop.
+    gc.collect()
+    log.info("worker stopped")
+
+
+async def _serve(settings: Settings) -> None:
     runtime = metrics_runtime(settings.worker_metrics_port) if settings.worker_metrics_port else None
     client = await connect(settings, runtime)
     stop = asyncio.Event()
@@ -106,17 +146,19 @@ async def main() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     health = await serve_health(client, settings, settings.worker_health_port) if settings.worker_health_port else None
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(client, settings, executor, max_cached_workflows=settings.worker_cache_size)
-        log.info(
-            "worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue
-        )
-        async with worker:
-            await stop.wait()
-            log.info("shutting down: finishing running tasks")
-    if health is not None:
-        health.close()
-    log.info("worker stopped")
+    try:
+        with ThreadPoolExecutor(max_workers=16) as executor:
+            worker = build_worker(client, settings, executor, max_cached_workflows=settings.worker_cache_size)
+            log.info(
+                "worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue
+            )
+            async with worker:
+                await stop.wait()
+                log.info("shutting down: finishing running tasks")
+    finally:
+        if health is not None:
+            health.close()
+            await health.wait_closed()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
+from sqlalchemy import Connection
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -18,7 +19,7 @@ from activities.channels import Outgoing, deliver, outgoing_for
 from config import ChannelSettings
 from contracts.notify import Delivered, NotifyRequest, Recipient
 from db import models
-from db.session import insert_ignore, session_for
+from db.session import get_engine, insert_ignore
 from state.calendar import TZ
 from state.domain import LEVEL_OWNER, Act, Level, Role
 
@@ -155,63 +156,81 @@ class NotifyActivities:
 
     @activity.defn
     def notify(self, req: NotifyRequest) -> Delivered:
-        base_url = self.channels.public_base_url
-        subject, body = render(req, base_url)
         now = activity.info().current_attempt_scheduled_time
-        result = Delivered(delivered=0, skipped=0)
-        targets = recipients(req)
-        with session_for(self.database_url) as s:
-            for r in targets:
-                row = {
-                    "key": f"{_notice_key(req)}:{r.role.value}:{r.county or '-'}",
-                    "application_id": req.message.subject_id if req.message else req.application_id,
-                    "recipient_role": r.role,
-                    "recipient_county": r.county,
-                    "subject": subject,
-                    "body": body,
-                    "created_at": now,
-                }
-                if insert_ignore(s, models.Notification, row, ["key"]):
-                    result.delivered += 1
-                    log.info("notify %s/%s: %s", r.role.value, r.county or "city", subject)
-                else:
-                    result.skipped += 1
-            s.commit()
-        outgoing = [
-            Outgoing(
-                _notice_key(req),
-                f"{r.role.value}:{r.county or '-'}",
-                channel,
-                address,
-                subject,
-                body,  # type: ignore[arg-type]
-                _payload(req, r, subject, body, base_url),
-            )
-            for r in targets
-            for channel, address in outgoing_for(self.channels, r.role.value, r.county)
-        ]
-        errors: list[str] = []
-        # In parallel: one slow server must not make the others wait past the activity's timeout.
-        with ThreadPoolExecutor(max_workers=max(1, min(8, len(outgoing)))) as pool:
-            futures = [(out, pool.submit(deliver, self.database_url, self.channels, out)) for out in outgoing]
-        for out, future in futures:
-            try:
-                outcome = future.result()
-            except Exception as e:  # noqa: BLE001 - every channel gets its turn before the retry
-                errors.append(f"{out.channel} {out.address}: {type(e).__name__}: {e}")
-                continue
-            if outcome == "sent":
-                result.emailed += out.channel == "email"
-                result.webhooks += out.channel == "webhook"
-            elif outcome == "rejected":
-                result.rejected += 1
-        if errors:
-            attempt = activity.info().attempt
-            if attempt < self.channels.channel_attempts:
-                raise ApplicationError(
-                    f"{len(errors)} delivery(ies) failed (attempt {attempt}): " + "; ".join(errors),
-                    type="DeliveryFailed",
+        with get_engine(self.database_url).begin() as connection:
+            result = write_inbox(connection, req, self.channels, now)
+        return deliver_outside(self.database_url, self.channels, req, result)
+
+
+def write_inbox(connection: Connection, req: NotifyRequest, channels: ChannelSettings, now: datetime) -> Delivered:
+    """The in-app inbox rows of one notice, once per recipient, in the caller's transaction."""
+    subject, body = render(req, channels.public_base_url or "http://127.0.0.1:8000")  # Settings fills it from the API
+    result = Delivered(delivered=0, skipped=0)
+    for r in recipients(req):
+        row = {
+            "key": f"{_notice_key(req)}:{r.role.value}:{r.county or '-'}",
+            "application_id": req.message.subject_id if req.message else req.application_id,
+            "recipient_role": r.role,
+            "recipient_county": r.county,
+            "subject": subject,
+            "body": body,
+            "created_at": now,
+            "read_at": None,
+        }
+        if insert_ignore(connection, models.Notification, row, ["key"]):
+            result.delivered += 1
+            log.info("notify %s/%s: %s", r.role.value, r.county or "city", subject)
+        else:
+            result.skipped += 1
+    return result
+
+
+def deliver_outside(database_url: str, channels: ChannelSettings, req: NotifyRequest, result: Delivered) -> Delivered:
+    """E-mail and webhooks for the notice's recipients, each at most once (see activities.channels); raises for a
+    retry while attempts remain, so a failed delivery is tried again and delivered ones are skipped."""
+    base_url = channels.public_base_url or "http://127.0.0.1:8000"
+    outgoing = []
+    for r in recipients(req):
+        addresses = outgoing_for(channels, r.role.value, r.county)
+        if not addresses:
+            continue
+        subject, body = render(req, base_url)
+        for channel, address in addresses:
+            outgoing.append(
+                Outgoing(
+                    _notice_key(req),
+                    f"{r.role.value}:{r.county or '-'}",
+                    channel,
+                    address,
+                    subject,
+                    body,  # type: ignore[arg-type]
+                    _payload(req, r, subject, body, base_url),
                 )
-            log.error("giving up after %d attempts on: %s", attempt, "; ".join(errors))
-            result.failed = len(errors)
+            )
+    if not outgoing:
         return result
+    errors: list[str] = []
+    # In parallel: one slow server must not make the others wait past the activity's timeout.
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(outgoing)))) as pool:
+        futures = [(out, pool.submit(deliver, database_url, channels, out)) for out in outgoing]
+    for out, future in futures:
+        try:
+            outcome = future.result()
+        except Exception as e:  # noqa: BLE001 - every channel gets its turn before the retry
+            errors.append(f"{out.channel} {out.address}: {type(e).__name__}: {e}")
+            continue
+        if outcome == "sent":
+            result.emailed += out.channel == "email"
+            result.webhooks += out.channel == "webhook"
+        elif outcome == "rejected":
+            result.rejected += 1
+    if errors:
+        attempt = activity.info().attempt
+        if attempt < channels.channel_attempts:
+            raise ApplicationError(
+                f"{len(errors)} delivery(ies) failed (attempt {attempt}): " + "; ".join(errors),
+                type="DeliveryFailed",
+            )
+        log.error("giving up after %d attempts on: %s", attempt, "; ".join(errors))
+        result.failed = len(errors)
+    return result

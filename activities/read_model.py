@@ -1,8 +1,9 @@
 """Activities that project each accepted act into the read model, idempotently (key: application + seq)."""
 
 import logging
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Connection, bindparam, update
 from sqlmodel import select
 from temporalio import activity
 
@@ -15,7 +16,7 @@ from contracts.application import (
     RelatedApplications,
 )
 from db import models
-from db.session import insert_ignore, session_for
+from db.session import get_engine, insert_ignore, session_for
 from state.domain import Actor
 from state.machine import FINAL_STAGES
 
@@ -32,6 +33,63 @@ def _actor_columns(actor: Actor) -> dict:
     }
 
 
+def project_into(connection: Connection, p: Projection) -> bool:
+    """The projection of one act, in the caller's transaction; True when the act's event row was written.
+    ``p.institution`` travels with the declaration only (None after): the row keeps what it was given then."""
+    notice = p.notice
+    row: dict[str, Any] = {
+        "level": p.level,
+        "county": p.county,
+        "round_id": p.round_id,
+        "institution_name": p.institution_name,
+        "institution_type": p.institution_type,
+        "credit_code": p.credit_code,
+        "state": p.state,
+        "notice_published_on": notice.published_on if notice else None,
+        "notice_first_day": notice.first_day if notice else None,
+        "notice_last_day": notice.last_day if notice else None,
+        "notice_ends_at": notice.ends_at if notice else None,
+        "notice_confirmed": notice.confirmed if notice else None,
+        "flagged": p.flagged,
+        "version": p.act.seq,
+        "updated_at": p.act.at,
+    }
+    if p.institution is not None:
+        row["institution"] = p.institution
+    first = {"id": p.application_id, "workflow_id": p.workflow_id, "declared_at": p.act.at, "institution": {}, **row}
+    insert_ignore(connection, models.Application, first, ["id"])
+    connection.execute(_MOVE_FORWARD, {"_id": p.application_id, "_seq": p.act.seq, **row})
+    written = insert_ignore(
+        connection,
+        models.ApplicationEvent,
+        {
+            "application_id": p.application_id,
+            "seq": p.act.seq,
+            "act": p.act.act,
+            "reason": p.act.reason,
+            "state_after": p.act.state_after,
+            "at": p.act.at,
+            "details": p.act.details,
+            **_actor_columns(p.act.actor),
+        },
+        ["application_id", "seq"],
+    )
+    for o in p.objections:
+        if o.upheld is not None:
+            connection.execute(
+                _FINDING, {"_id": o.objection_id, "upheld": o.upheld, "finding": o.finding, "found_at": o.found_at}
+            )
+    return written
+
+
+_APPLICATION = models.Application.__table__  # type: ignore[attr-defined]
+_MOVE_FORWARD = update(_APPLICATION).where(
+    _APPLICATION.c.id == bindparam("_id"), _APPLICATION.c.version < bindparam("_seq")
+)
+_OBJECTION = models.Objection.__table__  # type: ignore[attr-defined]
+_FINDING = update(_OBJECTION).where(_OBJECTION.c.id == bindparam("_id"))
+
+
 class ReadModelActivities:
     def __init__(self, database_url: str):
         self.database_url = database_url
@@ -39,60 +97,8 @@ class ReadModelActivities:
     @activity.defn
     def project(self, p: Projection) -> Projected:
         """Write the act once and move the application row forward (never backward) to this act's view."""
-        notice = p.notice
-        row = {
-            "level": p.level,
-            "county": p.county,
-            "round_id": p.round_id,
-            "institution_name": p.institution_name,
-            "institution_type": p.institution_type,
-            "credit_code": p.credit_code,
-            "state": p.state,
-            "notice_published_on": notice.published_on if notice else None,
-            "notice_first_day": notice.first_day if notice else None,
-            "notice_last_day": notice.last_day if notice else None,
-            "notice_ends_at": notice.ends_at if notice else None,
-            "notice_confirmed": notice.confirmed if notice else None,
-            "flagged": p.flagged,
-            "institution": p.institution,
-            "version": p.act.seq,
-            "updated_at": p.act.at,
-        }
-        with session_for(self.database_url) as s:
-            insert_ignore(
-                s,
-                models.Application,
-                {"id": p.application_id, "workflow_id": p.workflow_id, "declared_at": p.act.at, **row},
-                ["id"],
-            )
-            s.exec(
-                update(models.Application)
-                .where(models.Application.id == p.application_id, models.Application.version < p.act.seq)
-                .values(**row)
-            )  # type: ignore[call-overload]
-            written = insert_ignore(
-                s,
-                models.ApplicationEvent,
-                {
-                    "application_id": p.application_id,
-                    "seq": p.act.seq,
-                    "act": p.act.act,
-                    "reason": p.act.reason,
-                    "state_after": p.act.state_after,
-                    "at": p.act.at,
-                    "details": p.act.details,
-                    **_actor_columns(p.act.actor),
-                },
-                ["application_id", "seq"],
-            )
-            for o in p.objections:
-                if o.upheld is not None:
-                    s.exec(
-                        update(models.Objection)
-                        .where(models.Objection.id == o.objection_id)
-                        .values(upheld=o.upheld, finding=o.finding, found_at=o.found_at)
-                    )  # type: ignore[call-overload]
-            s.commit()
+        with get_engine(self.database_url).begin() as connection:
+            written = project_into(connection, p)
         log.info("projected %s #%d %s -> %s", p.application_id, p.act.seq, p.act.act.value, p.state.value)
         return Projected(event_written=written)
 

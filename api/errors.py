@@ -16,7 +16,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.schemas import ErrorBody
+from clients.gate import NoWorker
 from contracts.refusals import RefusalKind, refusal_kind
+from state import eligibility
 from state.domain import InstitutionType
 
 STATUS_FOR_KIND = {
@@ -64,19 +66,41 @@ def from_temporal(error: BaseException, what: str, renamed: dict[str, str] | Non
                 for p in details["problems"]
             ]
         return Refusal(STATUS_FOR_KIND[kind], cause.message, **details)
+    if isinstance(error, NoWorker):
+        return Refusal(
+            503,
+            "暂无工作进程处理此请求，请稍后重试 (no worker is polling the task queue; try again shortly)",
+            headers={"Retry-After": str(error.retry_after)},
+            code="no_worker",
+        )
     if isinstance(error, RPCError):
         if error.status == RPCStatusCode.NOT_FOUND:
             return Refusal(404, f"{what} not found")
         if error.status == RPCStatusCode.RESOURCE_EXHAUSTED:
-            return Refusal(503, "the workflow service is busy; try again shortly", headers=RETRY_SOON)
+            return Refusal(
+                503,
+                "工作流服务繁忙，请稍后重试 (the workflow service is busy; try again shortly)",
+                headers=RETRY_SOON,
+                code="temporal_busy",
+            )
         if error.status in (
             RPCStatusCode.UNAVAILABLE,
             RPCStatusCode.DEADLINE_EXCEEDED,
-            RPCStatusCode.FAILED_PRECONDITION,
+            RPCStatusCode.FAILED_PRECONDITION,  # e.g. "no poller seen for task queue recently"
         ):
-            return Refusal(503, "the workflow service is unavailable; try again", headers=RETRY_SOON)
+            return Refusal(
+                503,
+                "工作流服务暂不可用，请稍后重试 (the workflow service is unavailable; try again)",
+                headers=RETRY_SOON,
+                code="temporal_unavailable",
+            )
     if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
-        return Refusal(503, "the act timed out before the workflow answered; check its state", headers=RETRY_SOON)
+        return Refusal(
+            503,
+            "办理超时，工作流尚未受理；请先查看当前状态再重试 (the act timed out before the workflow answered; check its state)",
+            headers=RETRY_SOON,
+            code="act_timeout",
+        )
     raise error
 
 
@@ -101,12 +125,61 @@ async def _refusal(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(_body(exc.message, **exc.extra), status_code=exc.status, headers=exc.headers)
 
 
+# Schema refusals that mean a condition of the notice is not met (below a threshold, not the required value).
+_UNMET = {"greater_than_equal", "greater_than", "literal_error", "too_short", "missing", "bool_parsing"}
+_ZH = {
+    "missing": "必填",
+    "string_too_long": "内容过长",
+    "string_too_short": "不能为空",
+    "string_pattern_mismatch": "格式不正确",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "greater_than": "数值过小",
+    "less_than": "数值过大",
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "finite_number": "须为有限数值，不接受 NaN 或 Infinity",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "bool_parsing": "应为 true 或 false",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "extra_forbidden": "不接受此字段",
+    "union_tag_invalid": "机构类型或级别不正确",
+    "json_invalid": "请求体不是合法的 JSON",
+    "too_short": "条目过少",
+    "too_long": "条目过多",
+}
+
+
+def _problem(error: Any) -> dict[str, str]:
+    """One schema refusal, in Chinese first; an unmet condition of the notice by its own words and stable code."""
+    loc = tuple(error.get("loc", ()))
+    kind, english = error.get("type", "invalid"), error.get("msg", "")
+    condition = _condition(loc) if kind in _UNMET else None
+    if condition is not None:
+        given = error.get("input")
+        detail = f"填报值 {given}" if given is not None and not isinstance(given, dict) else "未填报"
+        message = f"{condition.text_zh}（{condition.code}）：{detail}"
+        return {"field": condition.field, "rule": condition.code, "message": message}
+    zh = _ZH.get(kind)
+    return {"field": _field(loc), "rule": kind, "message": f"{zh}（{english}）" if zh else english}
+
+
+def _condition(loc: tuple[Any, ...]) -> eligibility.Condition | None:
+    """The city-level condition a field of a declared institution stands for (its loc names the type's tag)."""
+    for i, part in enumerate(loc[:-1]):
+        if part in _TYPES and i + 1 < len(loc):
+            return eligibility.CONDITION_OF_FIELD.get((InstitutionType(part), str(loc[i + 1])))
+    return None
+
+
+_TYPES = {t.value for t in InstitutionType}
+
+
 async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [
-        {"field": _field(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"), "message": e.get("msg", "")}
-        for e in exc.errors()
-    ]
+    problems = [_problem(e) for e in exc.errors()]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
     message = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
     return JSONResponse(_body(message, field=first["field"], rule=first["rule"], problems=problems), status_code=422)
@@ -132,8 +205,15 @@ def _methods_for(request: Request) -> set[str]:
     return methods
 
 
+async def _temporal(request: Request, exc: Exception) -> JSONResponse:
+    """A Temporal error a route did not translate itself (from_temporal's, or none: then it is a 500)."""
+    return await _refusal(request, from_temporal(exc, "the requested record"))
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(Refusal, _refusal)
+    for temporal_error in (NoWorker, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        app.add_exception_handler(temporal_error, _temporal)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
 
@@ -145,7 +225,7 @@ _DESCRIPTIONS = {
     409: "The state machine does not allow this act now (current state and allowed acts in the body)",
     422: "Invalid input: the body names the field and the rule",
     429: "Too many requests from this address; see Retry-After",
-    503: "The workflow service is unavailable",
+    503: "Temporal is busy or unavailable, or no worker polls the task queue (see `code` and Retry-After)",
 }
 
 
@@ -154,7 +234,7 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     out: dict[int | str, dict[str, Any]] = {}
     for s in (*statuses, 422):
         out[s] = {"model": ErrorBody, "description": _DESCRIPTIONS[s]}
-        if s == 429:
+        if s in (429, 503):
             out[s]["headers"] = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
         if s == 401:
             out[s]["headers"] = {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}}

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from state.domain import COUNTIES, InstitutionType, RevocationReason
 
@@ -48,6 +49,26 @@ def _iso_date(value: object) -> object:
     raise ValueError("must be a date written YYYY-MM-DD")
 
 
+# Every date the procedure records lies in a sane range: a year-1 or year-9999 date cannot be stored everywhere
+# (a window opening at 0001-01-01T00:00+08:00 is year 0 in UTC) and would fail its activity.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+FOUNDED_EARLIEST = date(1900, 1, 1)  # an institution may be older than the procedure
+
+
+def _date_between(earliest: date, latest: date) -> Any:
+    def check(value: date) -> date:
+        day = value.date() if isinstance(value, datetime) else value
+        if not earliest <= day <= latest:
+            raise PydanticCustomError(
+                "date_out_of_range",
+                "日期须在 {earliest} 至 {latest} 之间 (a date between {earliest} and {latest})",
+                {"earliest": earliest.isoformat(), "latest": latest.isoformat()},
+            )
+        return value
+
+    return AfterValidator(check)
+
+
 def Text(max_length: int) -> Any:
     """Required free text: not blank."""
     return Annotated[str, StringConstraints(max_length=max_length, pattern=_VISIBLE), AfterValidator(_not_blank)]
@@ -62,10 +83,15 @@ CreditCode = Annotated[str, StringConstraints(pattern=CREDIT_CODE_PATTERN)]
 Phone = Annotated[str, StringConstraints(pattern=PHONE_PATTERN)]
 AttestationCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
 Round = Annotated[str, StringConstraints(max_length=64, pattern=_NO_NUL), AfterValidator(_encodable)]
-# Request bodies take JSON types as they are (no "5" for 5, no 1 for true, no timestamps for dates)...
-FORBID = ConfigDict(extra="forbid", strict=True)
+# Request bodies take JSON types as they are (no "5" for 5, no 1 for true, no timestamps for dates), and numbers
+# are finite (Python's JSON parser reads NaN and Infinity)...
+FORBID = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 # ...except where a JSON string stands for a richer type: dates and the domain's enumerations.
-IsoDate = Annotated[date, Field(strict=False), BeforeValidator(_iso_date)]
+AnyIsoDate = Annotated[date, Field(strict=False), BeforeValidator(_iso_date)]
+IsoDate = Annotated[AnyIsoDate, _date_between(EARLIEST, LATEST)]
+FoundingDate = Annotated[AnyIsoDate, _date_between(FOUNDED_EARLIEST, LATEST)]
+# A moment with its offset, e.g. 2027-03-01T09:00:00+08:00, its date within EARLIEST..LATEST.
+Moment = Annotated[datetime, _date_between(EARLIEST, LATEST)]
 LaxType = Annotated[InstitutionType, Field(strict=False)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 

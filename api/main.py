@@ -1,7 +1,9 @@
 """The HTTP API. ``uvicorn api.main:create_app --factory``; nothing connects until the app starts."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
@@ -24,6 +26,7 @@ from api.routes import (
     rounds,
 )
 from clients.connection import connect
+from clients.gate import WorkerGate
 from config import Settings, get_settings
 from db.schema import upgrade
 from web.app import install as install_pages
@@ -38,8 +41,8 @@ Refusals answer `{"detail": {"message", ...}}`: **401** no or unknown token; **4
 county, or department) may not do this; **404** unknown, *or outside the caller's county* — an application
 another county declared is answered exactly like one that does not exist; **409** the procedure does not
 allow the act now (`state` and the caller's `allowed_acts` are in the body); **422** invalid input (`field`,
-`rule`, `problems`); **429** too many objections from one address (`Retry-After`). A refused call changes
-nothing.
+`rule`, `problems`); **429** too many objections from one address (`Retry-After`); **503** Temporal is
+busy or unreachable, or no worker polls the task queue (`code`, `Retry-After`). A refused call changes nothing.
 """
 
 
@@ -49,8 +52,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         upgrade(settings.database_url)  # the worker may be doing the same right now: upgrade waits its turn
-        app.state.temporal = await connect(settings)
+        gate = WorkerGate(settings.task_queue, accept_timeout=timedelta(seconds=settings.worker_wait_seconds))
+        app.state.temporal = await connect(settings, interceptors=[gate])  # no act waits for an absent worker
+        gate.bind(app.state.temporal)
         yield
+        # Drop the client here, inside the event loop: collected at interpreter shutdown instead, its native half
+        # can abort the process ("Fatal Python error: PyGILState_Release"; see worker.main).
+        del app.state.temporal
+        gate.bind(None)
+        gc.collect()
 
     app = FastAPI(
         title="biaogan — 就业服务质量标杆机构评定",

@@ -1,8 +1,9 @@
 """A sliding-window limit per client address, in memory, for the one endpoint anyone may write to.
 
 One process, one window: behind several API processes each keeps its own count (the limit multiplies), which
-is acceptable for flood protection. Behind a reverse proxy, run uvicorn with ``--proxy-headers`` so the
-client address is the caller's and not the proxy's.
+is acceptable for flood protection. The address is the TCP peer's: uvicorn, started by ``cli.api_command``
+(``biaogan up``, ``biaogan api``), rewrites it from ``X-Forwarded-For`` only for a peer listed in
+``BIAOGAN_TRUSTED_PROXIES`` (none by default), so varying the header does not escape the limit.
 """
 
 import math

@@ -13,6 +13,7 @@ from api.fields import (  # noqa: F401  (County, Text and OptionalText are used 
     AttestationCode,
     County,
     CreditCode,
+    FoundingDate,
     IsoDate,
     LaxReason,
     LaxType,
@@ -43,6 +44,7 @@ class ErrorDetail(BaseModel):
     field: str | None = None
     rule: str | None = None
     problems: list[ProblemPublic] | None = None
+    code: str | None = Field(default=None, description="a stable code for 503s: no_worker, temporal_busy, …")
 
 
 class ErrorBody(BaseModel):
@@ -88,7 +90,7 @@ class InstitutionCreate(InstitutionBase):
     phone: Phone = Field(default="", description="mainland mobile (11 digits) or 0539-xxxxxxx")
     premises_area_m2: float | None = Field(default=None, ge=0, le=10_000_000)
     staff_count: WholeNumber(0, 1_000_000) | None = None
-    founded_on: IsoDate | None = Field(default=None, description="not in the future")
+    founded_on: FoundingDate | None = Field(default=None, description="not in the future")
     services: OptionalText(5000) = ""
     highlights: OptionalText(5000) = ""
     honours: list[Text(200)] = Field(default=[], max_length=50)
@@ -256,7 +258,7 @@ class ActOutcome(BaseModel):
 
 class RevocationAccepted(BaseModel):
     id: str
-    state: Stage = Field(description="the state when the answer was sent; revocation is applied asynchronously")
+    state: Stage = Field(description="the state after the revocation (revoked)")
 
 
 # ---- reading -------------------------------------------------------------------------------------------

@@ -41,10 +41,10 @@ if str(ROOT) not in sys.path:
 import httpx  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, func, select  # noqa: E402
-from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
 from api.auth import create_user  # noqa: E402
+from clients.codec import data_converter  # noqa: E402
 from clients.connection import connect  # noqa: E402
 from config import Settings  # noqa: E402
 from contracts.application import ReviewAct
@@ -228,7 +228,7 @@ async def main(n: int, concurrency: int, database_url: str | None) -> None:
     print(f"• dev server, worker (this process), API (uvicorn process); read model {database_url}", file=sys.stderr)
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(Settings()),  # the key the API process reads (environment or key file)
         search_attributes=list(sa.ALL),
     )
     settings = Settings(

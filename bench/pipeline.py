@@ -6,8 +6,8 @@ activities and updates, in one run on one in-process dev server.
 
 Lifecycle per application: declare (start) -> county review -> city review -> publicize (back-dated, so the
 notice is already over) -> the workflow closes the notice by itself -> three co-signatures -> award.
-That is 7 updates and 19 activities (a projection and a notification for each of the 9 acts, plus the notice
-deadline). The bare baseline has the same shape — 7 updates with validators, 19 activities, the same waiting
+That is 7 updates and 10 activities (one record_act for each of the 9 acts, plus the notice deadline). The
+bare baseline has the same shape — 7 updates with validators, 10 activities, the same waiting
 for the "notice" to close — but its activities do nothing, and it has no state machine, read model or search
 attributes. See bench/README.md.
 """
@@ -34,10 +34,10 @@ with workflow.unsafe.imports_passed_through(), workflow.unsafe.sandbox_unrestric
         sys.path.insert(0, str(ROOT))
 
     from temporalio.client import Client, WorkflowHandle
-    from temporalio.contrib.pydantic import pydantic_data_converter
     from temporalio.testing import WorkflowEnvironment
     from temporalio.worker import Worker
 
+    from clients.codec import data_converter
     from config import Settings
     from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
     from state.calendar import TZ
@@ -81,8 +81,8 @@ class BareWorkflow:
         self.closed = True
         await workflow.wait_condition(lambda: False)  # stays open, as an awarded application does
 
-    async def _act(self, name: str) -> str:  # one projection and one notification per act
-        await asyncio.gather(*(self._noop(f"{name}-{i}") for i in range(2)))
+    async def _act(self, name: str) -> str:  # one activity per act, as ApplicationWorkflow's record_act
+        await self._noop(name)
         return name
 
     async def _noop(self, name: str) -> None:
@@ -208,7 +208,7 @@ async def bench(n: int, concurrency: int, rounds: int, database_url: str | None)
     print(f"starting the dev server and workers (n={n}, concurrency={concurrency})", file=sys.stderr)
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(Settings()),  # as the service's own clients
         search_attributes=list(sa.ALL),
         dev_server_log_level="error",
     )

@@ -1,26 +1,30 @@
-"""Connecting to Temporal with the pydantic data converter, as the worker does."""
+"""Connecting to Temporal with biaogan's data converter (pydantic payloads, encrypted), as the worker does."""
 
 import asyncio
 import gc
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.client import Client, Interceptor
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
+from clients.codec import data_converter
 from config import Settings
 
 T = TypeVar("T")
 
 
-async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
-    """``runtime``: the worker passes one that exports the SDK's metrics; everyone else shares the default."""
+async def connect(
+    settings: Settings, runtime: Runtime | None = None, interceptors: Sequence[Interceptor] = ()
+) -> Client:
+    """``runtime``: the worker passes one that exports the SDK's metrics; everyone else shares the default.
+    ``interceptors``: the API passes its ``WorkerGate`` (clients/gate.py)."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),  # payloads encrypted (clients/codec.py)
         runtime=runtime,
+        interceptors=interceptors,
     )
 
 

@@ -252,7 +252,7 @@ class Projection:
     level: Level
     county: str
     round_id: str
-    institution: dict[str, object]
+    institution: dict[str, object] | None  # with the declaration only; later acts leave it as it was
     institution_name: str
     institution_type: InstitutionType
     credit_code: str
@@ -295,3 +295,17 @@ class RelatedApplications:
 @dataclass
 class NoticePeriodRequest:
     published_on: date
+
+
+@dataclass
+class ActRecording:
+    """One accepted act for the read model and the inbox together (one activity, one transaction)."""
+
+    projection: Projection
+    deadline: datetime | None = None  # the notice's end, on the publicize act
+
+
+@dataclass
+class ActRecorded:
+    event_written: bool
+    notified: int  # inbox rows written

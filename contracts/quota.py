@@ -6,6 +6,7 @@ from datetime import datetime
 from state.domain import Actor, Level
 
 CITY_SCOPE = "city"  # the scope of the city-level quota; county-level quotas are scoped by county
+MAX_TOTAL = 10_000  # places in one scope of one period: a bound well above any real quota (API and CLI)
 
 
 # ---- periods ---------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, Insert, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -34,14 +34,20 @@ def session_for(url: str) -> Iterator[Session]:
         yield session
 
 
-def insert_ignore(session: Session, model: type[SQLModel], values: dict[str, Any], keys: Sequence[str]) -> bool:
+def insert_ignore(
+    session: Session | Connection, model: type[SQLModel], values: dict[str, Any], keys: Sequence[str]
+) -> bool:
     """INSERT … ON CONFLICT (keys) DO NOTHING; True when a row was written.
 
     Told by RETURNING, not by ``rowcount``: on PostgreSQL, SQLAlchemy 2.1 adds an implicit ``RETURNING id`` to
     inserts into tables with an autoincrement key, and psycopg then reports ``rowcount == -1`` whether a row was
-    written or not."""
-    dialect = session.get_bind().dialect.name
+    written or not. The statement is built once per table and keys; the values travel as parameters."""
+    connection = session.connection() if isinstance(session, Session) else session
+    stmt = _insert_ignore_statement(connection.dialect.name, model.__table__, tuple(keys))  # type: ignore[attr-defined]
+    return connection.execute(stmt, values).first() is not None
+
+
+@lru_cache(maxsize=256)
+def _insert_ignore_statement(dialect: str, table: Table, keys: tuple[str, ...]) -> Insert:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = model.__table__  # type: ignore[attr-defined]
-    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c[keys[0]])
-    return session.exec(stmt).first() is not None  # type: ignore[call-overload]
+    return insert(table).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c[keys[0]])

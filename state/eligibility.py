@@ -44,6 +44,18 @@ TRAINING_ASSESSMENTS = Condition(
 )
 
 
+# The schema checks the same thresholds as the field is parsed; its refusals are told as these conditions.
+CONDITION_OF_FIELD: dict[tuple[InstitutionType, str], Condition] = {
+    (InstitutionType.gig_market, "premises_area_m2"): GIG_AREA,
+    (InstitutionType.township_platform, "staff_count"): TOWNSHIP_STAFF,
+    (InstitutionType.township_platform, "budget_funded"): TOWNSHIP_BUDGET,
+    (InstitutionType.village_platform, "staff_count"): VILLAGE_STAFF,
+    (InstitutionType.training, "training_pass_rate"): TRAINING_PASS,
+    (InstitutionType.training, "trainee_satisfaction"): TRAINING_SATISFACTION,
+    (InstitutionType.training, "assessments_last_3_years"): TRAINING_ASSESSMENTS,
+}
+
+
 @dataclass(frozen=True)
 class Ineligibility:
     condition: Condition

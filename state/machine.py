@@ -135,8 +135,15 @@ class Procedure:
         self.machine = ApplicationMachine(model=facts, start_value=facts.state)
 
     def allowed(self, department: Department | None = None) -> list[Act]:
-        """The acts the machine would accept now (guards evaluated), in declaration order."""
-        return [Act(e.id) for e in self.machine.enabled_events(department=department)]
+        """The acts the machine would accept now (guards evaluated), in declaration order.
+
+        A pure function of the state and the guards' answers, so it is asked of the machine once per distinct
+        situation and remembered (asking the machine is the costly part)."""
+        key = (self.facts.state, tuple(self._holds(g, department) for g in _GUARDS))
+        acts = _ALLOWED.get(key)
+        if acts is None:
+            acts = _ALLOWED[key] = tuple(Act(e.id) for e in self.machine.enabled_events(department=department))
+        return list(acts)
 
     def refusal(self, act: Act, department: Department | None = None) -> str | None:
         """Why the machine refuses ``act`` now, naming the current state, the rule broken and the acts allowed;
@@ -166,14 +173,24 @@ class Procedure:
         return nearest[1] if nearest else None
 
     def _holds(self, spec: str, department: Department | None) -> bool:
-        guard = getattr(self.machine, spec.lstrip("!"))
-        given = {"department": department} if "department" in inspect.signature(guard).parameters else {}
-        return bool(guard(**given)) != spec.startswith("!")
+        name = spec.lstrip("!")
+        guard = getattr(self.machine, name)
+        answer = guard(department=department) if name in _TAKES_DEPARTMENT else guard()
+        return bool(answer) != spec.startswith("!")
 
     def apply(self, act: Act, department: Department | None = None) -> Stage:
         """Perform ``act`` (the machine writes ``facts.state``) and return the new stage."""
         self.machine.send(act.value, department=department)
         return self.facts.state
+
+
+_GUARDS: tuple[str, ...] = tuple(
+    sorted({str(c).lstrip("!") for s in ApplicationMachine.states for t in s.transitions for c in t.cond})
+)
+_TAKES_DEPARTMENT = frozenset(
+    g for g in _GUARDS if "department" in inspect.signature(getattr(ApplicationMachine, g)).parameters
+)
+_ALLOWED: dict[tuple[Stage, tuple[bool, ...]], tuple[Act, ...]] = {}
 
 
 def _rule_text(guard: str) -> str:

@@ -16,14 +16,20 @@ import pytest_asyncio
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from config import Settings
-from db.schema import upgrade
-from db.session import get_engine
-from worker import build_worker
-from workflows import search_attributes as sa
+# One payload key for the whole session, in the environment so that every Settings, in this process and in the
+# worker, API and CLI processes the tests start, encrypts and decrypts workflow payloads alike (clients/codec.py).
+os.environ["BIAOGAN_PAYLOAD_KEYS"] = '[{"id": "test-1", "key": "dGVzdC1rZXktb2YtdGhpcnR5LXR3by1ieXRlcy0hISE="}]'
+
+from clients.codec import data_converter  # noqa: E402
+from config import Settings  # noqa: E402
+from db.schema import upgrade  # noqa: E402
+from db.session import get_engine  # noqa: E402
+from worker import build_worker  # noqa: E402
+from workflows import search_attributes as sa  # noqa: E402
+
+CONVERTER = data_converter(Settings())  # the converter the API, the worker and the CLI build from their settings
 
 
 def binary(name: str) -> str:
@@ -87,7 +93,7 @@ def sqlite_url(tmp_path_factory) -> str:
 async def dev_env():
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         search_attributes=list(sa.ALL),
     )
     yield env
@@ -99,7 +105,7 @@ async def skip_env():
     """A fresh time-skipping server per test: its time lock does not survive one test's leftovers cleanly."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
     )
     await _register_search_attributes(env.client)
     yield env

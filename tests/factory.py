@@ -24,6 +24,11 @@ def bureau(county: str = COUNTY) -> Actor:
     return Actor(user_id=f"bureau-{county}", name=f"{county}人社局", role=Role.county_bureau, county=county)
 
 
+def clerk(county: str = COUNTY) -> Actor:
+    """The county bureau's account that declares; ``bureau`` (another account of the same bureau) reviews."""
+    return Actor(user_id=f"clerk-{county}", name=f"{county}人社局申报员", role=Role.county_bureau, county=county)
+
+
 def reviewer() -> Actor:
     return Actor(user_id="reviewer-1", name="市人社局评审员", role=Role.city_reviewer)
 
@@ -64,7 +69,7 @@ def declaration(level: Level = Level.city, county: str = COUNTY, code: str | Non
         level=level,
         county=county,
         institution=institution(level, code, **kw),
-        actor=bureau(county),
+        actor=clerk(county),
         reason="县人社局会同发改、民政部门申报",
     )
 

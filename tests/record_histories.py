@@ -24,7 +24,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.application import (
@@ -40,6 +39,7 @@ from contracts.application import (
     ViewRequest,
     WithdrawAct,
 )
+from contracts.converter import DATA_CONVERTER
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Department, Level, RevocationReason, Stage
 from tests.conftest import (
@@ -295,7 +295,7 @@ async def record(selected: set[str]) -> None:
         if dev:
             env = await WorkflowEnvironment.start_local(
                 dev_server_existing_path=binary("temporal"),
-                data_converter=pydantic_data_converter,
+                data_converter=DATA_CONVERTER,
                 search_attributes=list(sa.ALL),
             )
             try:
@@ -308,7 +308,7 @@ async def record(selected: set[str]) -> None:
         skip = [name for name in SKIP_BRANCHES if name in selected]
         if skip:
             env = await WorkflowEnvironment.start_time_skipping(
-                test_server_existing_path=binary("temporal-test-server"), data_converter=pydantic_data_converter
+                test_server_existing_path=binary("temporal-test-server"), data_converter=DATA_CONVERTER
             )
             try:
                 await _register_search_attributes(env.client)

@@ -15,8 +15,10 @@ with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
     from activities.notify import NotifyActivities
     from activities.read_model import ReadModelActivities
+    from activities.record import RecordActivities
     from contracts.application import (
         ActRecord,
+        ActRecording,
         ActResult,
         ApplicationOutcome,
         ApplicationView,
@@ -59,6 +61,8 @@ with workflow.unsafe.imports_passed_through():
 ACTIVITY_TIMEOUT = timedelta(seconds=10)  # DB writes take milliseconds; a dead worker is noticed sooner
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 FINAL = machine.FINAL_STAGES
+# Patch: each act recorded by one activity (read model + inbox) instead of two; older histories keep two.
+RECORD_IN_ONE_ACTIVITY = "record-act-in-one-activity"
 
 
 def workflow_id_for(application_id: str) -> str:
@@ -70,8 +74,9 @@ class ApplicationWorkflow(ApplicationRules):
     """One application, driven by ``state.machine.ApplicationMachine``.
 
     Updates (refusable, validated): county_review, city_review, score, publicize, lodge_objection, record_finding,
-    co_sign, award, withdraw.
-    Signals: revoke (inspector), flag_county_title_revoked (cascade), replan_notice (calendar changed).
+    co_sign, award, withdraw, revoke_title (inspector).
+    Signals: flag_county_title_revoked (cascade), replan_notice (calendar changed); revoke (superseded by the
+    revoke_title update, kept for histories that carry it).
     Queries: view.
     """
 
@@ -176,6 +181,7 @@ class ApplicationWorkflow(ApplicationRules):
 
     @county_review.validator
     def _validate_county_review(self, act: ReviewAct) -> None:
+        self._check_separation(act.actor, "作县级审核")
         self._check(
             self._review_act(act, Act.county_review_pass, Act.county_review_fail), act.actor, opinion=act.opinion
         )
@@ -269,6 +275,7 @@ class ApplicationWorkflow(ApplicationRules):
 
     @record_finding.validator
     def _validate_record_finding(self, act: FindingAct) -> None:
+        self._check_separation(act.actor, "作出异议调查核实结论")
         self._check_finding(act)
 
     @workflow.update
@@ -316,9 +323,26 @@ class ApplicationWorkflow(ApplicationRules):
     def _validate_withdraw(self, act: WithdrawAct) -> None:
         self._check(Act.withdraw, act.actor, reason=act.reason)
 
+    @workflow.update
+    async def revoke_title(self, act: RevokeAct) -> ActResult:
+        """Revocation (撤销) as a refusable act: the first of concurrent revocations is applied, the others are
+        refused (already revoked), none is dropped unanswered."""
+        async with self._turn():
+            self._check(Act.revoke, act.actor, evidence=act.evidence)
+            result = await self._apply(Act.revoke, act.actor, act.evidence, ground=act.reason.value)
+        if self._decl.level == Level.county:
+            await self._cascade_revocation(act)
+        return result
+
+    @revoke_title.validator
+    def _validate_revoke_title(self, act: RevokeAct) -> None:
+        self._check(Act.revoke, act.actor, evidence=act.evidence)
+
     # ---- signals ---------------------------------------------------------------------------------
     @workflow.signal
     async def revoke(self, act: RevokeAct) -> None:
+        """Revocation as it was first taken (a signal, which cannot refuse): kept for histories that carry it;
+        the API now sends the ``revoke_title`` update."""
         async with self._turn():
             problem = self._refusal(Act.revoke, act.actor) or ("" if act.evidence.strip() else "evidence is required")
             if problem:
@@ -406,13 +430,16 @@ class ApplicationWorkflow(ApplicationRules):
         if previous is not None and previous != record.state_after:
             workflow.upsert_search_attributes([sa.STAGE.value_set(record.state_after.value)])
         decl = self._decl
+        deadline = self._notice.ends_at if self._notice and act == Act.publicize else None
+        one_activity = workflow.patched(RECORD_IN_ONE_ACTIVITY)
         projection = Projection(
             application_id=decl.application_id,
             workflow_id=workflow.info().workflow_id,
             level=decl.level,
             county=decl.county,
             round_id=decl.round_id,
-            institution=_institution_json(decl),
+            # The institution never changes: sent with the declaration only (it was repeated in every act).
+            institution=_institution_json(decl) if record.seq == 1 or not one_activity else None,
             institution_name=decl.institution.name,
             institution_type=decl.institution.type,
             credit_code=decl.institution.credit_code,
@@ -422,7 +449,14 @@ class ApplicationWorkflow(ApplicationRules):
             act=record,
             objections=[o for o in self._objections if o.upheld is not None],
         )
-        deadline = self._notice.ends_at if self._notice and act == Act.publicize else None
+        if one_activity:
+            await workflow.execute_activity_method(
+                RecordActivities.record_act,
+                ActRecording(projection=projection, deadline=deadline),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+            return
         notice = NotifyRequest(
             application_id=decl.application_id,
             seq=record.seq,

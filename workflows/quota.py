@@ -86,7 +86,8 @@ def _rethrow(e: ActivityError) -> ApplicationError:
     kind = refusal_kind(cause) if cause is not None else None
     if kind is not None:
         assert isinstance(cause, ApplicationError)
-        return refuse(kind, cause.message)
+        given = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+        return refuse(kind, cause.message, **given)  # the details (field, rule) reach the API
     raise e
 
 

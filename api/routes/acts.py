@@ -1,14 +1,13 @@
-"""The acts on one application. Each is a workflow update (revocation: a signal), answered with the state
+"""The acts on one application. Each is a workflow update, answered with the state
 after the act and what the caller may do next; every refusal leaves the application as it was."""
 
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from temporalio.client import Client
-from temporalio.service import RPCError
+from temporalio.client import Client, WorkflowHandle
 
-from api.access import UpdateCall, acts_for, fetch_view, not_allowed, perform, require_authority, settle
+from api.access import UpdateCall, acts_for, perform, settle
 from api.deps import (
     ApplicationId,
     CityReviewer,
@@ -20,7 +19,7 @@ from api.deps import (
     TemporalClient,
     today,
 )
-from api.errors import ON_ACT, documented, from_temporal
+from api.errors import ON_ACT, documented
 from api.schemas import (
     OBJECTION_ID_PATTERN,
     ActOutcome,
@@ -33,9 +32,17 @@ from api.schemas import (
     RevocationCreate,
     WithdrawalCreate,
 )
-from clients.application import handle_for
-from contracts.application import AwardAct, CoSignAct, FindingAct, PublicizeAct, ReviewAct, RevokeAct, WithdrawAct
-from state.domain import Act, Actor, Stage
+from contracts.application import (
+    ActResult,
+    AwardAct,
+    CoSignAct,
+    FindingAct,
+    PublicizeAct,
+    ReviewAct,
+    RevokeAct,
+    WithdrawAct,
+)
+from state.domain import Act, Actor
 from workflows.application import ApplicationWorkflow
 
 router = APIRouter(prefix="/applications/{application_id}", tags=["acts"])
@@ -147,17 +154,13 @@ async def revoke(
     client: TemporalClient,
     settings: SettingsDep,
 ):
-    """The workflow takes revocation as a signal, which cannot refuse; so it is checked here first, and the
-    answer (202) carries the state seen shortly after the signal."""
-    view = await fetch_view(client, application_id, actor)
-    require_authority(Act.revoke, actor, view)
-    if Act.revoke not in view.allowed_acts:
-        raise not_allowed(view, actor, Act.revoke)
-    try:
-        await handle_for(client, application_id).signal(
-            ApplicationWorkflow.revoke, RevokeAct(actor=actor, reason=body.reason, evidence=body.evidence)
-        )
-    except RPCError as e:
-        raise from_temporal(e, f"application {application_id!r}") from None
-    state = await settle(client, settings.database_url, application_id, actor, Stage.revoked)
+    """Revocation is an update like every act: of concurrent revocations the first is applied and the others
+    answer 409 (already revoked); nothing is dropped unanswered."""
+    act = RevokeAct(actor=actor, reason=body.reason, evidence=body.evidence)
+
+    async def call(handle: WorkflowHandle) -> ActResult:
+        return await handle.execute_update(ApplicationWorkflow.revoke_title, act)
+
+    _, result = await perform(client, settings.database_url, application_id, actor, Act.revoke, call)
+    state = await settle(client, settings.database_url, application_id, actor, result.state)
     return RevocationAccepted(id=application_id, state=state)

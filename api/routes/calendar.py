@@ -8,8 +8,9 @@ from pydantic import AfterValidator
 
 from api.deps import SettingsDep, today
 from api.errors import documented
+from api.fields import AnyIsoDate
 from api.present import local
-from api.schemas import IsoDate, NoticePeriodPublic, WorkingDaysPublic
+from api.schemas import NoticePeriodPublic, WorkingDaysPublic
 from state.calendar import WorkingDayCalendar
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
@@ -25,7 +26,7 @@ def _within_calendar(day: date) -> date:
     return day
 
 
-CalendarDate = Annotated[IsoDate, AfterValidator(_within_calendar)]
+CalendarDate = Annotated[AnyIsoDate, AfterValidator(_within_calendar)]
 
 
 def _calendar(settings: SettingsDep) -> WorkingDayCalendar:

@@ -1,7 +1,7 @@
 """The supervisor's timeline: an application's Temporal history told as domain events.
 
-Every accepted act passes through the ``project`` activity, so the act records are read from that activity's
-scheduled input; deadlines from ``compute_notice_period`` results; the notice's timers as they were started,
+Every accepted act passes through the ``record_act`` activity (``project`` before that change), so the act
+records are read from that activity's scheduled input; deadlines from ``compute_notice_period`` results; the notice's timers as they were started,
 fired or cancelled. Nothing else of Temporal's bookkeeping is shown.
 """
 
@@ -20,12 +20,13 @@ from api.deps import ApplicationId, Reader, TemporalClient
 from api.errors import ON_APPLICATION, documented, from_temporal
 from api.schemas import Timeline, TimelineEvent, TimelineNotice
 from clients.application import handle_for
-from contracts.application import ApplicationOutcome, NoticeWindow, Projection, ReplanNotice, RevokeAct
+from contracts.application import ActRecording, ApplicationOutcome, NoticeWindow, Projection, ReplanNotice, RevokeAct
 
 router = APIRouter(prefix="/applications/{application_id}", tags=["history"])
 
 # Activity and signal names as registered by the worker (method names).
-PROJECT = "project"
+PROJECT = "project"  # workflows started before acts were recorded by one activity
+RECORD_ACT = "record_act"
 COMPUTE_NOTICE = "compute_notice_period"
 CLOSED_OTHERWISE = {
     "workflow_execution_failed_event_attributes": "the workflow failed",
@@ -58,8 +59,11 @@ class _Narrator:
         if kind == "activity_task_scheduled_event_attributes":
             name = attrs.activity_type.name
             self.scheduled[event.event_id] = name
-            if name == PROJECT:
-                record = (await _decode(self.converter, attrs.input, Projection)).act
+            if name in (PROJECT, RECORD_ACT):
+                if name == PROJECT:
+                    record = (await _decode(self.converter, attrs.input, Projection)).act
+                else:
+                    record = (await _decode(self.converter, attrs.input, ActRecording)).projection.act
                 act = present.act(record, self.show_objectors)
                 self.out.append(
                     TimelineEvent(

@@ -19,8 +19,9 @@ from temporalio.service import RPCError
 from activities.quota import live_usage
 from api.deps import READERS, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented, from_temporal
+from api.fields import EARLIEST, LATEST
 from clients import quota as quota_workflows
-from contracts.quota import DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
+from contracts.quota import MAX_TOTAL, DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
 from db.historic_import import import_titles
 from db.rounds import Period
 from db.session import get_engine
@@ -32,40 +33,44 @@ router = APIRouter(tags=["periods and quotas"], responses=documented(401, 403, 4
 Admin = Annotated[Actor, Depends(role_in(Role.admin))]
 QuotaReader = Annotated[Actor, Depends(role_in(*READERS, Role.admin))]
 PeriodId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}$")]
-STRICT = ConfigDict(extra="forbid")
+STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)  # finite numbers: JSON parsers read NaN and Infinity
+Places = Annotated[int, Field(ge=0, le=MAX_TOTAL)]
+FIGURE_MAX = 1e12  # population and performance figures: far above any county's
 
 
 class PeriodCreate(BaseModel):
     model_config = STRICT
     name: str = Field(min_length=1, max_length=40, examples=["十四五"])
-    start_year: int = Field(ge=2000, le=2100)
-    end_year: int = Field(ge=2000, le=2100)
+    start_year: int = Field(ge=EARLIEST.year, le=LATEST.year)
+    end_year: int = Field(ge=EARLIEST.year, le=LATEST.year)
     reason: str = Field(min_length=1, max_length=500)
 
 
 class QuotaCreate(BaseModel):
     model_config = STRICT
-    totals: dict[str, int] = Field(description='{"city": 9} for the city level; {county: places} for the county level')
+    totals: dict[str, Places] = Field(
+        description=f'{{"city": 9}} for the city level; {{county: places}} for the county level; 0..{MAX_TOTAL} each'
+    )
     reason: str = Field(min_length=1, max_length=500)
 
 
 class CountyFiguresIn(BaseModel):
     model_config = STRICT
     county: str
-    population: float = Field(ge=0, description="resident population (常住人口)")
-    performance: float = Field(ge=0, description="public employment service performance index")
+    population: float = Field(ge=0, le=FIGURE_MAX, description="resident population (常住人口)")
+    performance: float = Field(ge=0, le=FIGURE_MAX, description="public employment service performance index")
 
 
 class ApportionmentRequest(BaseModel):
     model_config = STRICT
-    total: int = Field(ge=0, le=10_000, examples=[90])
+    total: int = Field(ge=0, le=MAX_TOTAL, examples=[90])
     weight_population: float = Field(ge=0, le=1)
     weight_performance: float = Field(ge=0, le=1)
-    counties: list[CountyFiguresIn] = Field(min_length=1)
+    counties: list[CountyFiguresIn] = Field(min_length=1, max_length=100)
 
 
 class ApportionmentAdopt(ApportionmentRequest):
-    adjustments: dict[str, int] = Field(
+    adjustments: dict[str, Places] = Field(
         default_factory=dict,
         description="county -> places, replacing the computed seats",
     )
@@ -168,12 +173,12 @@ async def put_quota(
 @router.get(
     "/quotas/{period_id}/{level}",
     response_model=QuotaPublic,
-    summary="A quota and its live usage",
+    summary="A quota and its live usage (a county's callers: their county's alone)",
 )
 async def get_quota(
     period_id: PeriodId,
     level: Level,
-    _: QuotaReader,
+    actor: QuotaReader,
     client: TemporalClient,
     settings: SettingsDep,
 ):
@@ -183,12 +188,15 @@ async def get_quota(
         )
     except RPCError as e:
         raise from_temporal(e, f"quota {period_id}/{level.value}") from None
-    used = await run_in_threadpool(live_usage, settings.database_url, period_id, level, list(usage.totals))
-    remaining = {k: max(0, v - used.get(k, 0)) for k, v in usage.totals.items()}
+    totals = usage.totals
+    if level == Level.county and actor.county is not None:  # a county's callers see their own county's places only
+        totals = {k: v for k, v in totals.items() if k == actor.county}
+    used = await run_in_threadpool(live_usage, settings.database_url, period_id, level, list(totals))
+    remaining = {k: max(0, v - used.get(k, 0)) for k, v in totals.items()}
     return QuotaPublic(
         period_id=period_id,
         level=level,
-        totals=usage.totals,
+        totals=totals,
         used=used,
         remaining=remaining,
     )

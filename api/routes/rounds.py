@@ -1,7 +1,6 @@
 """Rounds (批次): create a round with its declaration window, read it, close its review (selection), read its
 ranking; and the reviewers' scores on an application (the application's ``score`` act)."""
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
@@ -15,6 +14,7 @@ from temporalio.service import RPCError
 from api.access import acts_for, perform
 from api.deps import READERS, ApplicationId, LevelOwner, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented, from_temporal
+from api.fields import IsoDate, Moment
 from contracts.application import ScoreAct, ViewRequest
 from contracts.rounds import (
     CloseReview,
@@ -36,7 +36,7 @@ from workflows.round_rules import plan_problems
 router = APIRouter(tags=["rounds"], responses=documented(401, 403, 404, 409, 503))
 RoundId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,60}$")]
 RoundReader = Annotated[Actor, Depends(role_in(*READERS, Role.admin))]
-STRICT = ConfigDict(extra="forbid")
+STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)  # finite numbers: JSON parsers read NaN and Infinity
 
 
 class RoundCreate(BaseModel):
@@ -45,9 +45,11 @@ class RoundCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100, examples=["2027年度市级就业服务质量标杆机构评定"])
     level: Level
     period_id: str = Field(min_length=1, max_length=40)
-    opens_at: datetime = Field(description="with its offset, e.g. 2027-03-01T09:00:00+08:00")
-    closes_at: datetime
-    weights: dict[str, float] = Field(description="written / defence / field_inspection -> weight; adding up to 1")
+    opens_at: Moment = Field(description="with its offset, e.g. 2027-03-01T09:00:00+08:00; 2000 to 2100")
+    closes_at: Moment
+    weights: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
+        max_length=10, description="written / defence / field_inspection -> weight; adding up to 1"
+    )
     reminder_working_days: int = Field(default=3, ge=1, le=30)
     reviewers_required: int = Field(default=1, ge=1, le=50)
 
@@ -55,7 +57,9 @@ class RoundCreate(BaseModel):
 class CloseReviewCreate(BaseModel):
     model_config = STRICT
     reason: str = Field(min_length=1, max_length=1000)
-    published_on: date | None = Field(default=None, description="the joint notice's publication day; today when empty")
+    published_on: IsoDate | None = Field(
+        default=None, description="the joint notice's publication day; today when empty"
+    )
 
 
 class ScoreCreate(BaseModel):
@@ -188,6 +192,8 @@ async def close_review(
     client: TemporalClient,
 ):
     w = await _window(client, round_id)
+    if not _may_see(actor, w.level.value, w.owner_county):  # another county's round: as if it did not exist
+        raise Refusal(404, f"round {round_id!r} not found")
     why = _may_own(actor, w.level, w.owner_county)
     if why:
         raise Refusal(403, why)

@@ -35,6 +35,7 @@ DOC_NO = "临人社发〔2026〕1号"
 
 # name -> (role, county, department)
 PRINCIPALS: dict[str, tuple[str, str | None, str | None]] = {
+    "clerk": ("county_bureau", COUNTY, None),  # declares; "bureau", another account of the bureau, reviews
     "bureau": ("county_bureau", COUNTY, None),
     "other_bureau": ("county_bureau", OTHER_COUNTY, None),
     "reviewer": ("city_reviewer", None, None),
@@ -213,7 +214,7 @@ class Driver:
     def __init__(self, api: Api) -> None:
         self.api = api
 
-    async def declare(self, level: str = "city", who: str = "bureau", county: str = COUNTY, **kw: Any) -> str:
+    async def declare(self, level: str = "city", who: str = "clerk", county: str = COUNTY, **kw: Any) -> str:
         body = declaration_body(level, county, **kw)
         return expect(await self.api.post(who, "/applications", body), 201)["id"]
 

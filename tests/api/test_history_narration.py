@@ -3,16 +3,16 @@
 from pathlib import Path
 
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from api.routes.history import narrate
+from tests.conftest import CONVERTER
 
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
 
 
 async def _timeline(name: str, show_objectors: bool = True):
     history = WorkflowHistory.from_json(f"application-golden-{name}", (HISTORIES / f"{name}.json").read_text())
-    return await narrate(history.events, pydantic_data_converter, show_objectors)
+    return await narrate(history.events, CONVERTER, show_objectors)  # plain payloads pass the codec as they are
 
 
 async def test_a_notice_that_runs_out_shows_its_deadline_and_timer():

@@ -2,7 +2,7 @@
 
 Schemathesis drives the app from a thread of its own (a sync test), so the worker runs on its own thread and
 event loop here too. The generator is taught the three rules JSON Schema cannot state — the GB 32100 check
-character, dates not in the future, the calendar's date range — so that data it calls valid is valid.
+character, dates not in the future, the dates' ranges — so that data it calls valid is valid.
 """
 
 import asyncio
@@ -15,14 +15,13 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlmodel import Session
-from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from api.auth import create_user
-from api.fields import CREDIT_CODE_PATTERN
+from api.fields import CREDIT_CODE_PATTERN, EARLIEST, FOUNDED_EARLIEST
 from api.main import create_app
 from api.routes.applications import today
 from api.routes.calendar import FIRST, LAST
+from clients.connection import connect
 from config import Settings
 from db.rounds import Period
 from db.session import get_engine
@@ -46,7 +45,7 @@ class ThreadedWorker:
         try:
             self.loop = asyncio.get_running_loop()
             self.stop = asyncio.Event()
-            client = await Client.connect(self.settings.temporal_address, data_converter=pydantic_data_converter)
+            client = await connect(self.settings)
             async with RunningWorker(client, self.settings):
                 self.ready.set()
                 await self.stop.wait()
@@ -82,8 +81,8 @@ def map_case(context, case):
             code = institution.get("credit_code")
             if isinstance(code, str) and re.fullmatch(CREDIT_CODE_PATTERN, code):
                 institution["credit_code"] = code[:17] + check_character(code[:17])
-            for name in ("founded_on", "county_title_date"):
-                institution[name] = _clamp(institution.get(name), date.min, today())
+            institution["founded_on"] = _clamp(institution.get("founded_on"), FOUNDED_EARLIEST, today())
+            institution["county_title_date"] = _clamp(institution.get("county_title_date"), EARLIEST, today())
         case.body.pop("round_id", None)  # a declaration names an existing round (checked against its window)
     if case.method == "POST" and case.operation.path == "/api/v1/rounds" and isinstance(case.body, dict):
         # a window that closes after it opens, weights adding up to 1, a round of the token's own county
@@ -96,6 +95,10 @@ def map_case(context, case):
             opens_at=opens.isoformat(),
             closes_at=(opens + timedelta(days=30)).isoformat(),
         )
+    if case.method == "POST" and isinstance(case.body, dict):
+        for name in ("published_on", "awarded_on"):  # the procedure's dates: 2000 on, not in the future
+            if name in case.body:
+                case.body[name] = _clamp(case.body[name], EARLIEST, today())
     if case.query:
         for name in ("start", "published_on"):
             if name in case.query:

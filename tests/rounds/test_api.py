@@ -1,5 +1,6 @@
 """The rounds and quotas routers over HTTP (routers included on the app here; api/main.py wires them later)."""
 
+import json
 from datetime import datetime, timedelta
 
 import httpx
@@ -21,6 +22,7 @@ PEOPLE = {
     "admin": ("admin", None),
     "reviewer": ("city_reviewer", None),
     "bureau": ("county_bureau", "兰山区"),
+    "other_bureau": ("county_bureau", "罗庄区"),
     "supervisor": ("supervisor", None),
     "department": ("department", None),
 }
@@ -208,3 +210,98 @@ async def test_import_endpoint_refuses_a_bad_file_with_line_numbers(http):
         headers={**as_(http, "admin"), "Content-Type": "text/csv"},
     )
     assert r.status_code == 200 and r.json()["written"] == 1
+
+
+async def _period(http) -> str:
+    pid = unique("p")
+    body = {"name": "十五五", "start_year": 2026, "end_year": 2030, "reason": "市政府规划"}
+    assert (await http.put(f"/periods/{pid}", json=body, headers=as_(http, "admin"))).status_code == 200
+    return pid
+
+
+def _raw(http, who: str) -> dict[str, str]:
+    return {**as_(http, who), "Content-Type": "application/json"}
+
+
+async def test_numbers_and_dates_out_of_bounds_are_refused_with_422_naming_the_field(http):
+    """Before: a total of 10^30 or a window opening in year 1 was accepted and its activity retried for ever;
+    NaN or Infinity (which Python's JSON parser reads) in weights or apportionment figures answered 500."""
+    pid = await _period(http)
+    for totals in ({"兰山区": 10**30}, {"兰山区": 10_001}, {"兰山区": -1}):
+        r = await http.put(
+            f"/quotas/{pid}/county", json={"totals": totals, "reason": "越界"}, headers=as_(http, "admin")
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["detail"]["field"] == "totals.兰山区"
+    ok = await http.put(
+        f"/quotas/{pid}/county", json={"totals": {"兰山区": 10_000}, "reason": "上限"}, headers=as_(http, "admin")
+    )
+    assert ok.status_code == 200, ok.text
+
+    figures = ",".join(
+        f'{{"county": "{c}", "population": {"Infinity" if i == 0 else 100}, "performance": 10}}'
+        for i, c in enumerate(COUNTIES)
+    )
+    for weights in (
+        '"weight_population": NaN, "weight_performance": 0.5',
+        '"weight_population": 0.5, "weight_performance": 0.5',
+    ):
+        body = f'{{"total": 90, {weights}, "counties": [{figures}]}}'
+        r = await http.post(f"/quotas/{pid}/county/apportionment", content=body, headers=_raw(http, "admin"))
+        assert r.status_code == 422, r.text
+        assert r.json()["detail"]["rule"] == "finite_number" and "有限" in r.json()["detail"]["message"]
+
+    now = datetime.now(TZ)
+    plan = {
+        "round_id": unique("r"),
+        "name": "越界批次",
+        "level": "city",
+        "period_id": pid,
+        "opens_at": now.isoformat(),
+        "closes_at": (now + timedelta(days=30)).isoformat(),
+        "weights": {"written": 1.0},
+    }
+    for change, field in (
+        ({"opens_at": "0001-01-01T00:00:00+08:00"}, "opens_at"),
+        ({"closes_at": "2101-01-01T00:00:00+08:00"}, "closes_at"),
+    ):
+        r = await http.post("/rounds", json={**plan, **change}, headers=as_(http, "reviewer"))
+        assert r.status_code == 422, r.text
+        assert (r.json()["detail"]["field"], r.json()["detail"]["rule"]) == (field, "date_out_of_range")
+        assert "2000" in r.json()["detail"]["message"]
+    for weight in ("NaN", "Infinity", "-Infinity"):
+        body = json.dumps({**plan, "weights": {}})[:-1].replace('"weights": {}', f'"weights": {{"written": {weight}}}')
+        r = await http.post("/rounds", content=body + "}", headers=_raw(http, "reviewer"))
+        assert r.status_code == 422, r.text
+        assert r.json()["detail"]["rule"] == "finite_number"
+
+
+async def test_a_county_caller_neither_learns_of_another_countys_round_nor_its_quota(http):
+    """Closing another county's round answered 403 naming the owner; a county's bureau saw every county's quota
+    usage. Now the round is 404 as it is everywhere else for them, and the usage is their own county's alone."""
+    pid = await _period(http)
+    totals = {"兰山区": 4, "罗庄区": 3}
+    r = await http.put(f"/quotas/{pid}/county", json={"totals": totals, "reason": "分配"}, headers=as_(http, "admin"))
+    assert r.status_code == 200, r.text
+    mine = (await http.get(f"/quotas/{pid}/county", headers=as_(http, "bureau"))).json()
+    assert (mine["totals"], set(mine["used"]), set(mine["remaining"])) == ({"兰山区": 4}, {"兰山区"}, {"兰山区"})
+    assert (await http.get(f"/quotas/{pid}/county", headers=as_(http, "supervisor"))).json()["totals"] == totals
+
+    now = datetime.now(TZ)
+    plan = {
+        "round_id": unique("r"),
+        "name": "兰山区县级评定",
+        "level": "county",
+        "period_id": pid,
+        "opens_at": (now - timedelta(hours=2)).isoformat(),
+        "closes_at": (now - timedelta(hours=1)).isoformat(),
+        "weights": {"written": 1.0},
+    }
+    assert (await http.post("/rounds", json=plan, headers=as_(http, "bureau"))).status_code == 201
+    closure = {"reason": "结束评审"}
+    r = await http.post(f"/rounds/{plan['round_id']}/review-closure", json=closure, headers=as_(http, "other_bureau"))
+    assert r.status_code == 404 and "兰山区" not in r.text, r.text
+    assert r.json() == {"detail": {"message": f"round {plan['round_id']!r} not found"}}  # as for an unknown round
+    unknown = unique("nosuch")
+    r = await http.post(f"/rounds/{unknown}/review-closure", json=closure, headers=as_(http, "other_bureau"))
+    assert r.json() == {"detail": {"message": f"round {unknown!r} not found"}}

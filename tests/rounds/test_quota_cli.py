@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from api.auth import create_user
+from config import ROOT
 from db.rounds import QuotaChange
 from db.schema import upgrade
 from db.session import get_engine
@@ -32,6 +33,7 @@ async def test_period_and_quota_from_the_cli_are_recorded_and_attributed(dev_env
     admin = create_user(db, "市人社局管理员", "admin")
     bureau = create_user(db, "兰山区人社局", "county_bureau", "兰山区")
     env = {
+        "PYTHONPATH": str(ROOT),  # this checkout's code, whatever checkout the venv's editable install points at
         "DATABASE_URL": db,
         "BIAOGAN_TEMPORAL_ADDRESS": settings.temporal_address,
         "BIAOGAN_TASK_QUEUE": settings.task_queue,

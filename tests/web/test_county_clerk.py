@@ -1,5 +1,6 @@
-"""A county clerk at work: signs in, declares through the 申报表 (an error beside its field first), county-reviews
-it, and meets a refused act (a stale page) said in Chinese, with the API's own message beside it."""
+"""A county bureau at work: its clerk signs in and declares through the 申报表 (an error beside its field first) and
+may not review what they declared (separation of duties, said in Chinese); a second account of the bureau
+county-reviews it, and meets a refused act (a stale page) said in Chinese, with the API's own message beside it."""
 
 import re
 
@@ -8,12 +9,12 @@ from tests.factory import credit_code
 from tests.web.conftest import shot, sign_in
 
 
-async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(page, site):
+async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(page, site, browser):
     name = f"兰山区工作台测试零工市场{unique('')[-6:]}"
     code = credit_code()
     wrong = code[:-1] + ("0" if code[-1] != "0" else "1")  # the right shape, the wrong check character
 
-    await sign_in(page, site, "bureau")
+    await sign_in(page, site, "clerk")
     assert "待办" in await page.inner_text("#todo")
     await page.click("nav >> text=新建申报")
     await page.wait_for_url("**/applications/new")
@@ -43,7 +44,19 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     assert (await page.text_content(".step.is-current")).strip() == "县级审核（当前环节）"
     assert "同意申报" in await page.inner_text("main")  # the departments' opinions
 
-    stale = await page.context.new_page()  # the same page, open in a second tab
+    await page.check("#f-county-review-decision >> input[value=pass]")  # the clerk reviewing their own
+    await page.fill("#f-county-review-opinion", "同意")
+    await page.click("text=提交县级审核")
+    refusal = page.locator("[data-refusal]")
+    await refusal.wait_for()
+    assert "无权办理" in await refusal.inner_text() and "职责分离" in await refusal.inner_text()
+    await shot(page, "application-separation-of-duties")
+
+    reviewer = await browser.new_context(base_url=site.url)  # another account of the same bureau reviews
+    page = await reviewer.new_page()
+    await sign_in(page, site, "bureau")
+    await page.goto(app_url)
+    stale = await reviewer.new_page()  # the same page, open in a second tab
     await stale.goto(app_url)
 
     await page.check("#f-county-review-decision >> input[value=pass]")
@@ -73,6 +86,7 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     assert name in await page.inner_text("#done-list")
     todo = await page.inner_text("#todo")
     assert re.search(r"\d+\s*件待发布公示", todo) and name in todo
+    await reviewer.close()
 
 
 async def test_the_county_departments_co_sign_from_their_to_do_and_a_wrong_number_is_said_beside_its_field(

@@ -1,0 +1,99 @@
+"""``biaogan up`` (what ``./run.sh`` runs) keeps the stack running: a worker that dies (here by SIGKILL) is
+restarted, with backoff, and the restart is logged; Ctrl-C still stops everything."""
+
+import asyncio
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.client import Client
+
+from config import ROOT
+from tests.test_migrations import free_port
+
+
+def up_env(data: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BIAOGAN_") and k != "DATABASE_URL"}
+    return env | {
+        "PYTHONPATH": str(ROOT),
+        "PYTHONUNBUFFERED": "1",
+        "BIAOGAN_DATA_DIR": str(data),
+        "BIAOGAN_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+        "BIAOGAN_TEMPORAL_UI_PORT": str(free_port()),
+        "BIAOGAN_API_PORT": str(free_port()),
+        **extra,
+    }
+
+
+async def wait_for(probe, seconds: float, what: str, log: Path):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            found = await probe()
+        except Exception:  # the service is still starting
+            found = None
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"{what} not within {seconds}s\n{log.read_text()}"
+        await asyncio.sleep(0.3)
+
+
+async def test_a_killed_worker_is_restarted_and_the_stack_keeps_running(tmp_path):
+    env = up_env(tmp_path / "data")
+    log = tmp_path / "up.log"
+    with log.open("w") as out:
+        up = subprocess.Popen(
+            [sys.executable, str(ROOT / "cli.py"), "up"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        client = await wait_for(lambda: Client.connect(env["BIAOGAN_TEMPORAL_ADDRESS"]), 60, "the dev server", log)
+        first = await wait_for(lambda: live_worker_pids(client, "biaogan"), 60, "a polling worker", log)
+        data = Path(env["BIAOGAN_DATA_DIR"])  # personal data and the payload key: the user's alone
+        assert stat.S_IMODE(data.stat().st_mode) == 0o700
+        for name in ("temporal.db", "biaogan.db", "payload-keys.json"):
+            assert stat.S_IMODE((data / name).stat().st_mode) & 0o077 == 0, name
+        (pid,) = first
+        os.kill(pid, signal.SIGKILL)
+        restarted = await wait_for(lambda: _other_live_worker(client, pid), 60, "a restarted worker polling", log)
+        assert up.poll() is None, log.read_text()
+        assert restarted != {pid}
+        text = log.read_text()
+        assert f"worker (pid {pid}) exited with code -9; restarting in" in text, text
+        assert "• worker restarted (pid" in text, text
+    finally:
+        if up.poll() is None:
+            up.send_signal(signal.SIGINT)
+            up.wait(60)
+    assert up.returncode == 0, log.read_text()
+
+
+async def live_worker_pids(client: Client, task_queue: str) -> set[int]:
+    """The pids of the workers polling ``task_queue`` (a worker's identity is ``<pid>@<host>``)."""
+    answer = await client.workflow_service.describe_task_queue(
+        DescribeTaskQueueRequest(
+            namespace=client.namespace,
+            task_queue=TaskQueue(name=task_queue),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        )
+    )
+    return {int(p.identity.split("@")[0]) for p in answer.pollers if p.identity.split("@")[0].isdigit()}
+
+
+async def _other_live_worker(client: Client, dead: int) -> set[int]:
+    pids = await live_worker_pids(client, "biaogan")
+    return {p for p in pids if p != dead and _alive(p)}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
