@@ -27,8 +27,10 @@ def message_for(error: Mapping[str, Any], special: Mapping[str, str] | None = No
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     name = field_of(tuple(error.get("loc", ())))
-    if special and name in special and kind not in ("missing", "int_type", "float_type", "int_parsing"):
+    if special and name in special and kind not in ("int_type", "float_type", "int_parsing"):
         return special[name]
+    if kind in ("enum", "literal_error", "union_tag_invalid"):
+        return "请从列表中选择"
     if kind == "missing":
         return "此项必填"
     if kind == "string_too_long":

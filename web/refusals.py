@@ -12,6 +12,7 @@ from api.errors import Refusal
 from state import eligibility
 from state.domain import Act, Stage
 from state.labels import ACTS, REFUSAL_KINDS, STAGES, rule_text
+from web.render import page
 
 KIND_BY_STATUS = {
     401: "Unauthenticated",
@@ -113,6 +114,8 @@ def explain(refusal: Refusal) -> Explained:
                 out.lines.insert(0, chinese)
         if "objections are no longer accepted" in refusal.message:
             out.lines.insert(0, "公示期已结束，不再受理异议")
+    elif status == 403 and extra.get("rule") == "separation_of_duties":
+        out.lines.append("职责分离：申报人不能审核本人申报的申请，也不能对其异议作出核实结论，请由本局其他工作人员办理")
     elif status == 403:
         out.lines.append("您的角色、所属县区或部门无权办理此事项")
     elif status == 404:
@@ -134,8 +137,6 @@ def explain(refusal: Refusal) -> Explained:
 
 
 def refusal_page(request: Request, refusal: Refusal, title: str = "") -> Response:
-    from web.render import page
-
     explained = explain(refusal)
     context = {"title": title or explained.kind, "explained": explained, "lines": explained.lines}
     return page(request, "error.html", context, explained.status)

@@ -1,7 +1,7 @@
 """The pages' templates and what every page is given: the Chinese labels (state/labels.py, never an English value),
 dates and times in Asia/Shanghai, the CSRF token and who is signed in."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from starlette.responses import Response
 from state import labels
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Department, InstitutionType, Level, RevocationReason, Stage
+from web.visitors import visitor_of  # resolved once per request, before the page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
@@ -25,6 +26,17 @@ def moment(value: datetime | None) -> str:
         value = value.replace(tzinfo=UTC)
     local = value.astimezone(SHANGHAI)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def deadline(value: datetime) -> str:
+    """A deadline at midnight is the end of the day before: 2026年5月9日24:00, as the notice counts days."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        before = local.date() - timedelta(days=1)
+        return f"{before.year}年{before.month}月{before.day}日24:00"
+    return moment(value)
 
 
 def day(value: date | datetime | str | None) -> str:
@@ -67,13 +79,13 @@ templates.env.globals.update(
     InstitutionType=InstitutionType,
     RevocationReason=RevocationReason,
 )
-templates.env.filters.update(moment=moment, day=day, number=number)
+templates.env.filters.update(
+    moment=moment, deadline=deadline, day=day, number=number, zip_self=lambda items: [(i, i) for i in items]
+)
 
 
 def page(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> Response:
     """A whole page or an htmx fragment, with the visitor's CSRF token and identity (see web.visitors)."""
-    from web.visitors import visitor_of  # the visitor is resolved once per request, before the page
-
     visitor = visitor_of(request)
     ctx = {
         "csrf_token": visitor.csrf_token,

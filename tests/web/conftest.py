@@ -1,7 +1,7 @@
 """The pages in a real browser: the app served by uvicorn (in the tests' own event loop) against the test Temporal
 dev server and a real worker (tests/api/conftest.serve), driven by Playwright through Debian's Chromium.
 
-``site`` (one per session, SQLite read model): the base URL, the API handle (tokens, the app, a Driver that moves
+``site`` (one per session, a SQLite read model of its own): the base URL, the API handle (tokens, the app, a Driver that moves
 applications on over HTTP) and one signed-in-able user per principal, whose login is the principal's name and
 whose password is PASSWORD. ``browser``: Chromium; ``page``: a fresh context (no cookies) per test.
 """
@@ -21,9 +21,16 @@ from sqlmodel import Session, select
 
 from api.auth import hash_token
 from db.logins import add_login
+from db.schema import upgrade
 from db.session import get_engine
 from db.users import User
-from tests.api.conftest import PRINCIPALS, Api, Driver, serve
+from tests.api.conftest import (
+    PRINCIPALS,
+    Api,
+    Driver,
+    api,  # noqa: F401  (the fixture: the API on both databases, for tests/web/test_read_queries.py)
+    serve,
+)
 
 PASSWORD = "correct-horse-9"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -66,16 +73,18 @@ def user_id_for(database_url: str, token: str) -> str:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def site(dev_env, sqlite_url) -> AsyncIterator[Site]:
-    async with serve(dev_env, sqlite_url) as api:
-        suffix = re.sub(r"[^a-z0-9]", "", api.task_queue.lower())[-8:]
-        served = Site(url="", api=api, driver=Driver(api))
+async def site(dev_env, tmp_path_factory) -> AsyncIterator[Site]:
+    sqlite_url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'pages.db'}"  # its own: only these tests write there
+    upgrade(sqlite_url)
+    async with serve(dev_env, sqlite_url) as served_api:
+        suffix = re.sub(r"[^a-z0-9]", "", served_api.task_queue.lower())[-8:]
+        served = Site(url="", api=served_api, driver=Driver(served_api))
         for name in PRINCIPALS:
-            served.user_ids[name] = user_id_for(sqlite_url, api.tokens[name])
+            served.user_ids[name] = user_id_for(sqlite_url, served_api.tokens[name])
             served.logins[name] = f"{name.replace('_', '-')}-{suffix}"
             add_login(sqlite_url, served.user_ids[name], served.logins[name], PASSWORD)
         port = free_port()
-        config = uvicorn.Config(api.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+        config = uvicorn.Config(served_api.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
         server = _Server(config)
         task = asyncio.create_task(server.serve())
         while not server.started:

@@ -11,9 +11,18 @@ def page_router() -> APIRouter:
 
 
 def _routers() -> list[APIRouter]:
-    from web.routes import home, login, public
+    from web.routes import acts, applications, declare, home, login, notifications, public
 
-    return [home.router, login.router, public.router]
+    # declare before applications: /applications/new is not an application's id
+    return [
+        home.router,
+        login.router,
+        public.router,
+        declare.router,
+        applications.router,
+        acts.router,
+        notifications.router,
+    ]
 
 
 ROUTERS = _routers()

@@ -1,0 +1,135 @@
+"""Reads for the workbench pages: applications in a user's scope (filtered, searched, paged), what the machine's
+guards need to know of those under notice, and the acts a user has performed. ``county`` is the caller's scope:
+None for the whole city, else only that county's applications are ever read."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, func, select
+
+from db.models import Application, ApplicationEvent, Objection
+from state.domain import Act, Department, InstitutionType, Level, Stage
+from state.machine import FINAL_STAGES
+
+
+@dataclass(frozen=True)
+class Filters:
+    state: Stage | None = None
+    county: str | None = None
+    level: Level | None = None
+    institution_type: InstitutionType | None = None
+    text: str = ""  # part of the institution's name or of its credit code
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _where(scope: str | None, f: Filters) -> list:
+    where: list = []
+    if scope is not None:
+        where.append(Application.county == scope)
+    for column, value in (
+        (Application.state, f.state),
+        (Application.county, f.county),
+        (Application.level, f.level),
+        (Application.institution_type, f.institution_type),
+    ):
+        if value is not None:
+            where.append(column == value)
+    text = f.text.strip()
+    if text:
+        where.append(
+            or_(
+                col(Application.institution_name).like(_like(text), escape="\\"),
+                col(Application.credit_code).like(_like(text.upper()), escape="\\"),
+            )
+        )
+    return where
+
+
+def find(session: Session, scope: str | None, f: Filters, offset: int, limit: int) -> tuple[list[Application], int]:
+    """One page of the applications in scope matching ``f``, newest first, and how many match in all."""
+    where = _where(scope, f)
+    total = session.exec(select(func.count()).select_from(Application).where(*where)).one()
+    rows = session.exec(
+        select(Application)
+        .where(*where)
+        .options(defer(Application.institution))  # type: ignore[arg-type]
+        .order_by(col(Application.declared_at).desc(), col(Application.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), total
+
+
+def live(session: Session, scope: str | None, limit: int = 5000) -> list[Application]:
+    """Applications in scope whose procedure has not ended, oldest first (the longest waiting come first)."""
+    where = _where(scope, Filters())
+    where.append(col(Application.state).not_in(list(FINAL_STAGES)))
+    return list(
+        session.exec(
+            select(Application)
+            .where(*where)
+            .options(defer(Application.institution))  # type: ignore[arg-type]
+            .order_by(col(Application.declared_at), col(Application.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+@dataclass
+class NoticeFacts:
+    """What the machine's guards need beyond the application row, for one under notice."""
+
+    closed: bool = False
+    pending_objections: int = 0
+    signed: set[Department] = field(default_factory=set)
+
+
+def notice_facts(session: Session, application_ids: list[str]) -> dict[str, NoticeFacts]:
+    out = {i: NoticeFacts() for i in application_ids}
+    if not application_ids:
+        return out
+    events = session.exec(
+        select(ApplicationEvent.application_id, ApplicationEvent.act, ApplicationEvent.details).where(
+            col(ApplicationEvent.application_id).in_(application_ids),
+            col(ApplicationEvent.act).in_([Act.close_notice, Act.co_sign]),
+        )
+    ).all()
+    for application_id, act, details in events:
+        if act == Act.close_notice:
+            out[application_id].closed = True
+        elif (details or {}).get("department") in {d.value for d in Department}:
+            out[application_id].signed.add(Department(details["department"]))
+    pending = session.exec(
+        select(Objection.application_id, func.count())
+        .where(col(Objection.application_id).in_(application_ids), col(Objection.upheld).is_(None))
+        .group_by(col(Objection.application_id))
+    ).all()
+    for application_id, count in pending:
+        out[application_id].pending_objections = count
+    return out
+
+
+def done_by(session: Session, user_id: str, scope: str | None, limit: int = 20) -> list[tuple[ApplicationEvent, str]]:
+    """The acts ``user_id`` performed, newest first, each with the institution's name."""
+    where = [ApplicationEvent.actor_user_id == user_id]
+    if scope is not None:
+        where.append(Application.county == scope)
+    rows = session.exec(
+        select(ApplicationEvent, Application.institution_name)
+        .join(Application, col(Application.id) == col(ApplicationEvent.application_id))
+        .where(*where)
+        .order_by(col(ApplicationEvent.at).desc(), col(ApplicationEvent.id).desc())
+        .limit(limit)
+    ).all()
+    return [(event, name) for event, name in rows]
+
+
+def counts_by_state(session: Session, scope: str | None) -> dict[Stage, int]:
+    where = _where(scope, Filters())
+    rows = session.exec(select(Application.state, func.count()).where(*where).group_by(col(Application.state))).all()
+    return {state: count for state, count in rows}

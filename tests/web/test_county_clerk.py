@@ -1,0 +1,118 @@
+"""A county bureau at work: its clerk signs in and declares through the 申报表 (an error beside its field first) and
+may not review what they declared (separation of duties, said in Chinese); a second account of the bureau
+county-reviews it, and meets a refused act (a stale page) said in Chinese, with the API's own message beside it."""
+
+import re
+
+from tests.conftest import unique
+from tests.factory import credit_code
+from tests.web.conftest import shot, sign_in
+
+
+async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(page, site, browser):
+    name = f"兰山区工作台测试零工市场{unique('')[-6:]}"
+    code = credit_code()
+    wrong = code[:-1] + ("0" if code[-1] != "0" else "1")  # the right shape, the wrong check character
+
+    await sign_in(page, site, "clerk")
+    assert "待办" in await page.inner_text("#todo")
+    await page.click("nav >> text=新建申报")
+    await page.wait_for_url("**/applications/new")
+    await page.select_option("#f-level", "county")
+    await page.fill("#f-name", name)
+    await page.select_option("#f-type", "gig_market")
+    await page.fill("#f-credit_code", wrong)
+    await page.fill("#f-phone", "13912345678")
+    await page.fill("#f-premises_area_m2", "800")
+    await page.fill("#f-staff_count", "6")
+    await page.fill("#f-founded_on", "2015-03-01")
+    await page.fill("#f-opinion_hrss", "同意申报")
+    await page.fill("#f-opinion_drc", "同意")
+    await page.fill("#f-opinion_civil_affairs", "同意")
+    await page.click("text=提交申报")
+    error = page.locator("#f-credit_code-error")
+    await error.wait_for()
+    assert "校验位错误" in await error.inner_text()
+    assert "填写有误" in await page.inner_text("[data-refusal]")
+    await shot(page, "declare-refused-field")
+
+    await page.fill("#f-credit_code", code)
+    await page.click("text=提交申报")
+    await page.wait_for_url(re.compile(r"/applications/A[0-9a-f]{20}\?done=declare$"))
+    app_url = page.url.split("?")[0]
+    assert "已办理：申报" in await page.inner_text("#done")
+    assert (await page.text_content(".step.is-current")).strip() == "县级审核（当前环节）"
+    assert "同意申报" in await page.inner_text("main")  # the departments' opinions
+
+    await page.check("#f-county-review-decision >> input[value=pass]")  # the clerk reviewing their own
+    await page.fill("#f-county-review-opinion", "同意")
+    await page.click("text=提交县级审核")
+    refusal = page.locator("[data-refusal]")
+    await refusal.wait_for()
+    assert "无权办理" in await refusal.inner_text() and "职责分离" in await refusal.inner_text()
+    await shot(page, "application-separation-of-duties")
+
+    reviewer = await browser.new_context(base_url=site.url)  # another account of the same bureau reviews
+    page = await reviewer.new_page()
+    await sign_in(page, site, "bureau")
+    await page.goto(app_url)
+    stale = await reviewer.new_page()  # the same page, open in a second tab
+    await stale.goto(app_url)
+
+    await page.check("#f-county-review-decision >> input[value=pass]")
+    await page.fill("#f-county-review-opinion", "材料齐全，同意")
+    await page.click("text=提交县级审核")
+    await page.wait_for_url("**?done=county_review_pass")
+    assert "已办理：县级审核通过" in await page.inner_text("#done")
+    assert "县级审核通过" in await page.inner_text(".badge")
+    assert "材料齐全，同意" in await page.inner_text("#timeline")
+    await shot(page, "application-county-reviewed")
+
+    await stale.check("#f-county-review-decision >> input[value=fail]")
+    await stale.fill("#f-county-review-opinion", "不同意")
+    await stale.click("text=提交县级审核")
+    refusal = stale.locator("[data-refusal]")
+    await refusal.wait_for()
+    said = await refusal.inner_text()
+    assert "当前状态不允许此操作" in said
+    assert "当前状态：县级审核通过" in said
+    assert "您现在可以办理：" in said and "发布公示" in said
+    api_message = await stale.locator("[data-api-message]").text_content()
+    assert "county_review_fail" in api_message and "county_reviewed" in api_message  # the API's words, kept
+    assert await stale.locator("#act-county-review").count() == 0  # the form is gone: the act is not allowed now
+    await shot(stale, "application-refused-in-chinese")
+
+    await page.goto("/")
+    assert name in await page.inner_text("#done-list")
+    todo = await page.inner_text("#todo")
+    assert re.search(r"\d+\s*件待发布公示", todo) and name in todo
+    await reviewer.close()
+
+
+async def test_the_county_departments_co_sign_from_their_to_do_and_a_wrong_number_is_said_beside_its_field(
+    page, site, browser
+):
+    name = f"兰山区会签测试职业培训学校{unique('')[-6:]}"
+    app_id = await site.driver.notice_closed("county", name=name)
+
+    await sign_in(page, site, "county_hrss")
+    todo = await page.inner_text("#todo")
+    assert re.search(r"\d+\s*件待会签", todo) and name in todo
+    await page.click(f"#todo >> text={name}")
+    await page.fill("#f-co-sign-document_no", "兰人社发〔2026〕9号")
+    await page.click("button:has-text('会签')")
+    await page.wait_for_url("**?done=co_sign")
+
+    other = await browser.new_context(base_url=site.url)
+    drc = await other.new_page()
+    await sign_in(drc, site, "county_drc")
+    await drc.goto(f"/applications/{app_id}")
+    assert await drc.input_value("#f-co-sign-document_no") == "兰人社发〔2026〕9号"  # the number signed first
+    await drc.fill("#f-co-sign-document_no", "兰发改发〔2026〕1号")
+    await drc.click("button:has-text('会签')")
+    error = drc.locator("#f-co-sign-document_no-error")
+    await error.wait_for()
+    assert "三部门会签同一份联合发文" in await error.inner_text()
+    assert "填写有误" in await drc.inner_text("[data-refusal]")
+    await shot(drc, "co-sign-refused-field")
+    await other.close()

@@ -1,0 +1,65 @@
+"""Performing an act from an application's page: the form's text becomes the API's body, the API's route function
+does the rest (admission, the workflow's update, the refusals), and the page says how it went, in Chinese."""
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from api.deps import SettingsDep, TemporalClient
+from api.errors import Refusal
+from web.act_forms import BY_NAME
+from web.forms import field_errors
+from web.refusals import PageRefusal, explain
+from web.render import is_htmx
+from web.routes import page_router
+from web.routes.applications import detail_page, visible_view
+from web.visitors import SignedIn
+
+router = page_router()
+
+
+def _back(request: Request, target: str) -> Response:
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/applications/{application_id}/acts/{form_name}")
+async def perform_act(
+    request: Request,
+    application_id: str,
+    form_name: str,
+    actor: SignedIn,
+    client: TemporalClient,
+    settings: SettingsDep,
+):
+    form = BY_NAME.get(form_name)
+    if form is None:
+        raise PageRefusal(Refusal(404, f"no act form {form_name!r}"))
+    posted = await request.form()
+    values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
+    data, errors = form.body(values)
+    refusal: Refusal | None = None
+    body = None
+    if not errors:
+        try:
+            body = form.model.model_validate(data)
+        except ValidationError as e:
+            errors = field_errors(e)
+    if body is not None:
+        try:
+            await form.admit(actor)
+            await form.call(application_id, body, actor, client, settings, values)
+        except Refusal as r:
+            refusal = r
+        else:
+            return _back(request, f"/applications/{application_id}?done={form.done(body).value}")
+    view = await visible_view(client, application_id, actor)
+    explained = explain(refusal) if refusal else None
+    if explained:
+        errors = {**explained.fields, **errors}
+    status = refusal.status if refusal else 422
+    return detail_page(
+        request, view, actor, status=status, failed=form.name, explained=explained, errors=errors, values=values
+    )

@@ -1,0 +1,152 @@
+"""The applications a user may see: the filtered, paged list (county users: their county only, in every list and
+count), and one application's page (/applications/{id}, the address notifications link to): its facts, the
+departments' opinions, the progress bar, the timeline, and a form for each act the machine allows this user now."""
+
+import math
+import re
+from typing import Any
+
+from fastapi import Query, Request
+from starlette.responses import Response
+
+from api import present
+from api.access import fetch_view
+from api.deps import READERS, SessionDep, TemporalClient
+from api.errors import Refusal, not_found
+from api.fields import ID_PATTERN
+from contracts.application import ApplicationView
+from db.queries.workbench import Filters, find
+from state.domain import COUNTIES, Act, Actor, InstitutionType, Level, Stage
+from state.labels import ACTS, label
+from web.act_forms import forms_for
+from web.declaration import FIELD_TITLES, INSTITUTION_FIELDS
+from web.refusals import Explained, PageRefusal
+from web.render import day, is_htmx, moment, number, page
+from web.routes import page_router
+from web.story import progress, timeline
+from web.visitors import SignedIn
+
+router = page_router()
+PAGE_SIZE = 20
+
+
+def require_reader(actor: Actor) -> None:
+    """Who may read applications at all (api.deps.READERS): the API's 403 for anyone else (the admin)."""
+    if actor.role not in READERS:
+        names = ", ".join(r.value for r in READERS)
+        raise PageRefusal(Refusal(403, f"this is for role {names}, not {actor.role.value!r}"))
+
+
+def _choice(enum: type, value: str) -> Any:
+    return enum(value) if value in enum._value2member_map_ else None
+
+
+@router.get("/applications")
+def applications(
+    request: Request,
+    actor: SignedIn,
+    session: SessionDep,
+    state: str = "",
+    county: str = "",
+    level: str = "",
+    institution_type: str = "",
+    q: str = Query("", max_length=100),
+    page_no: int = Query(1, alias="page", ge=1, le=100_000),
+):
+    require_reader(actor)
+    filters = Filters(
+        state=_choice(Stage, state),
+        county=county if county in COUNTIES and actor.county is None else None,
+        level=_choice(Level, level),
+        institution_type=_choice(InstitutionType, institution_type),
+        text=q,
+    )
+    rows, total = find(session, actor.county, filters, (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
+    shown = {"state": state, "county": filters.county or "", "level": level, "institution_type": institution_type}
+    query = "&".join(f"{k}={v}" for k, v in {**shown, "q": q}.items() if v)
+    context = {
+        "rows": rows,
+        "total": total,
+        "page_no": page_no,
+        "pages": max(1, math.ceil(total / PAGE_SIZE)),
+        "filters": {**shown, "q": q},
+        "list_url": "/applications" + (f"?{query}" if query else ""),
+        "actor": actor,
+    }
+    fragment = is_htmx(request) and request.headers.get("HX-Target") == "results"
+    return page(request, "_application_rows.html" if fragment else "applications.html", context)
+
+
+def institution_facts(view: ApplicationView) -> list[tuple[str, str]]:
+    """The 申报表's facts as (title, text), the empty ones left out."""
+    out = []
+    for f in INSTITUTION_FIELDS:
+        value = getattr(view.institution, f.name)
+        if value in (None, "", []) or (f.type == "checkbox" and not value):
+            continue
+        if f.name == "type":
+            text = label(value)
+        elif f.type in ("checkbox", "yesno"):
+            text = "是" if value else "否"
+        elif f.type == "date":
+            text = day(value)
+        elif f.type == "number":
+            text = number(value)
+        elif f.type == "list":
+            text = "、".join(value)
+        else:
+            text = str(value)
+        out.append((FIELD_TITLES[f.name], text))
+    return out
+
+
+def detail_page(
+    request: Request,
+    view: ApplicationView,
+    actor: Actor,
+    *,
+    status: int = 200,
+    done: str = "",
+    failed: str = "",
+    explained: Explained | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    detail = present.detail(view, actor)
+    context = {
+        "view": view,
+        "detail": detail,
+        "facts": institution_facts(view),
+        "steps": progress(view.level, view.state, [a.state_after for a in view.acts], view.notice_closed),
+        "timeline": timeline(detail.acts, view.level, moment),
+        "forms": [f for f in forms_for(detail.allowed_acts) if f.name != "scores" or view.round_id],  # rounds only
+        "allowed": detail.allowed_acts,
+        "pending": [o for o in detail.objections if o.upheld is None],
+        "done": done,
+        "done_label": ACTS[Act(done)] if done in Act._value2member_map_ else "",
+        "failed": failed,
+        "explained": explained,
+        "errors": errors or {},
+        "values": values or {},
+        "actor": actor,
+    }
+    if is_htmx(request):
+        status = 200  # htmx swaps 2xx answers only; the refusal is in the page
+    return page(request, "application.html", context, status)
+
+
+async def visible_view(client, application_id: str, actor: Actor) -> ApplicationView:
+    """The workflow's view through the user's eyes (api.access.fetch_view); another county's is a 404."""
+    require_reader(actor)
+    if not re.match(ID_PATTERN, application_id):
+        raise PageRefusal(not_found(application_id))
+    try:
+        return await fetch_view(client, application_id, actor)
+    except Refusal as refusal:
+        raise PageRefusal(refusal) from None
+
+
+@router.get("/applications/{application_id}")
+async def application(request: Request, application_id: str, actor: SignedIn, client: TemporalClient, done: str = ""):
+    view = await visible_view(client, application_id, actor)
+    return detail_page(request, view, actor, done=done)

@@ -1,0 +1,45 @@
+"""The inbox (通知): the notices addressed to the user's role (and county), newest first; reading one marks it read
+for this user, as POST /api/v1/notifications/{id}/read does."""
+
+import re
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+
+from api.deps import SessionDep
+from db.queries import notifications as inbox_queries
+from web.render import page
+from web.routes import page_router
+from web.story import chinese_grounds
+from web.visitors import SignedIn
+
+router = page_router()
+APPLICATION_ID = re.compile(r"^A[0-9a-f]{20}$")
+
+
+def _lines(body: str) -> list[str]:
+    """The body without its 详情 line (an API address): the page links to the application's page instead."""
+    return [chinese_grounds(line) for line in body.splitlines() if not line.startswith("详情：")]
+
+
+@router.get("/notifications")
+def notifications(request: Request, actor: SignedIn, session: SessionDep):
+    rows, unread = inbox_queries.inbox(session, actor, unread_only=False, limit=100)
+    items = [
+        {
+            "n": n,
+            "read_at": read_at,
+            "subject": chinese_grounds(n.subject),
+            "lines": _lines(n.body),
+            "link": f"/applications/{n.application_id}" if APPLICATION_ID.match(n.application_id or "") else None,
+        }
+        for n, read_at in rows
+    ]
+    return page(request, "notifications.html", {"items": items, "unread_count": unread})
+
+
+@router.post("/notifications/{notification_id}/read")
+def mark_read(request: Request, notification_id: int, actor: SignedIn, session: SessionDep):
+    if inbox_queries.addressed(session, actor, notification_id) is not None:
+        inbox_queries.mark_read(session, actor, notification_id)
+    return RedirectResponse("/notifications", status_code=303)

@@ -1,0 +1,113 @@
+"""An application's story as the detail page tells it: the progress bar (申报 → 县级审核 → 市级评审 → 公示 → 公布 → 授牌,
+with 驳回 / 撤回 / 撤销 where they happened) and the timeline of acts (who, role, when, why), all in Chinese."""
+
+from dataclasses import dataclass
+
+from api.schemas import ActPublic
+from state.domain import Act, Department, Level, RevocationReason, Role, Stage
+from state.labels import ACTS, REVOCATION_REASONS, ROLES, STAGES, department_label, step_label
+from web.render import day
+
+MAIN_PATH = (
+    Stage.declared,
+    Stage.county_reviewed,
+    Stage.city_reviewed,
+    Stage.publicized,
+    Stage.announced,
+    Stage.plaque_awarded,
+)
+
+
+def progress(level: Level, state: Stage, reached: list[Stage], notice_closed: bool) -> list[tuple[str, str]]:
+    """(step, status) pairs for the _macros.html progress bar; status is done / current / ended / todo."""
+    path = [s for s in MAIN_PATH if level == Level.city or s != Stage.city_reviewed]
+    furthest = max((path.index(s) for s in reached if s in path), default=0)
+    if state in path:
+        at = path.index(state)
+        working = at if state == Stage.publicized and not notice_closed else at + 1  # the step under way
+        return [
+            (step_label(s), "done" if i < working else "current" if i == working else "todo")
+            for i, s in enumerate(path)
+        ]
+    if state == Stage.revoked:
+        steps = [(step_label(s), "done" if i <= furthest else "todo") for i, s in enumerate(path)]
+        return [*steps, (step_label(Stage.revoked), "ended")]
+    ended = furthest if path[furthest] == Stage.publicized else furthest + 1  # rejected or withdrawn at this step
+    steps = []
+    for i, s in enumerate(path):
+        if i == ended:
+            steps.append((f"{step_label(s)}（{step_label(state)}）", "ended"))
+        else:
+            steps.append((step_label(s), "done" if i < ended else "todo"))
+    return steps
+
+
+DETAIL_NAMES = {
+    "objection_id": "异议编号",
+    "published_on": "公示发布日期",
+    "department": "会签部门",
+    "document_no": "文号",
+    "plaque_no": "标牌编号",
+    "awarded_on": "授牌日期",
+    "ground": "撤销情形",
+    "opinion_hrss": "人社部门意见",
+    "opinion_drc": "发展改革部门意见",
+    "opinion_civil_affairs": "民政部门意见",
+    "written": "书面评审",
+    "defence": "现场答辩",
+    "field_inspection": "实地考察",
+    "source_application_id": "关联申报编号",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: str
+    act: str
+    who: str
+    role: str
+    reason: str
+    state_after: str
+    details: list[tuple[str, str]]
+
+
+def _detail(key: str, value: str, level: Level) -> tuple[str, str]:
+    if key == "department" and value in Department._value2member_map_:
+        return DETAIL_NAMES[key], department_label(Department(value), level)
+    if key == "ground" and value in RevocationReason._value2member_map_:
+        return DETAIL_NAMES[key], REVOCATION_REASONS[RevocationReason(value)]
+    if key in ("published_on", "awarded_on"):
+        return DETAIL_NAMES[key], day(value)
+    return DETAIL_NAMES.get(key, "其他"), value
+
+
+def chinese_grounds(text: str) -> str:
+    """A flag's note names the revocation ground by its value (workflows/application.py, and so the notices sent
+    about it): say the ground in Chinese."""
+    for ground, words in REVOCATION_REASONS.items():
+        text = text.replace(f"（{ground.value}，", f"（{words}，")
+    return text
+
+
+def timeline(acts: list[ActPublic], level: Level, moment) -> list[Entry]:
+    out = []
+    for a in acts:
+        who = a.actor.name if a.actor.name is not None else "（不公开）"
+        role = ROLES[a.actor.role]
+        if a.actor.role == Role.department and a.actor.department:
+            role = f"{role}（{department_label(a.actor.department, level)}）"
+        if a.actor.county:
+            role = f"{role}·{a.actor.county}"
+        details = [_detail(k, v, level) for k, v in a.details.items() if v]
+        out.append(
+            Entry(
+                at=moment(a.at),
+                act=ACTS[a.act],
+                who=who,
+                role=role,
+                reason=chinese_grounds(a.reason) if a.act == Act.flag else a.reason,
+                state_after=STAGES[a.state_after],
+                details=details,
+            )
+        )
+    return out
