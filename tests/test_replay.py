@@ -15,8 +15,6 @@ from workflows.application import ApplicationWorkflow
 
 with workflow.unsafe.imports_passed_through():  # the sandbox re-imports this module for the altered workflow
     from activities.read_model import ReadModelActivities
-    from clients.codec import data_converter
-    from config import Settings
     from contracts.application import ApplicationOutcome, Declaration
     from workflows.application import ACTIVITY_TIMEOUT, RETRY
 

@@ -10,7 +10,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api import errors
 from api.auth import create_user
 from api.main import create_app
-from tests.api.conftest import declaration_body, temporal_address
+from tests.api.conftest import checklists, declaration_body, required_items, temporal_address, unique_pdf, unique_png
 from tests.conftest import settings_for, unique
 from tests.factory import COUNTY
 
@@ -56,7 +56,15 @@ async def test_with_no_worker_polling_acts_and_reads_answer_503_at_once(dev_env,
 
             # A declaration is durable without a worker (started, not waited on); reading it needs a worker.
             as_bureau = {"Authorization": f"Bearer {bureau}"}
-            declared = await http.post("/applications", json=declaration_body("county"), headers=as_bureau)
+            body = declaration_body("county")
+            body["materials"] = []
+            for item in required_items(body["institution"]["type"], "county"):  # uploads need no worker either
+                pdf = checklists.PDF in item.accepts
+                data, name = (unique_pdf(), "材料.pdf") if pdf else (unique_png(), "照片.png")
+                uploaded = await http.post("/materials", files={"file": (name, data)}, headers=as_bureau)
+                assert uploaded.status_code == 201, uploaded.text
+                body["materials"].append({"item": item.code, "material_id": uploaded.json()["id"]})
+            declared = await http.post("/applications", json=body, headers=as_bureau)
             assert declared.status_code == 201, declared.text
             started = time.monotonic()
             r = await http.get(f"/applications/{declared.json()['id']}", headers=as_bureau)

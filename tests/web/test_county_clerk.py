@@ -6,7 +6,25 @@ import re
 
 from tests.conftest import unique
 from tests.factory import credit_code
+from tests.samples import unique_pdf, unique_png
 from tests.web.conftest import shot, sign_in
+
+
+async def attest_and_attach(page) -> None:
+    """Every condition attested in the clerk's words, a file for every item the checklist requires."""
+    for area in await page.locator("#requirements textarea").all():
+        if not await area.input_value():
+            await area.fill("经县区三部门核实，符合该项条件")
+    for field in await page.locator("#requirements .field").all():
+        label = await field.locator("label").inner_text()
+        if "（必需）" not in label:
+            continue
+        accepts = await field.locator("input[type=file]").get_attribute("accept") or ""
+        pdf = "application/pdf" in accepts
+        data, name, mime = (
+            (unique_pdf(), "材料.pdf", "application/pdf") if pdf else (unique_png(), "照片.png", "image/png")
+        )
+        await field.locator("input[type=file]").set_input_files({"name": name, "mimeType": mime, "buffer": data})
 
 
 async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(page, site, browser):
@@ -29,6 +47,8 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     await page.fill("#f-opinion_hrss", "同意申报")
     await page.fill("#f-opinion_drc", "同意")
     await page.fill("#f-opinion_civil_affairs", "同意")
+    await page.wait_for_selector("#requirements >> text=零工市场")  # redrawn for the type chosen
+    await attest_and_attach(page)
     await page.click("text=提交申报")
     error = page.locator("#f-credit_code-error")
     await error.wait_for()
@@ -37,6 +57,7 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     await shot(page, "declare-refused-field")
 
     await page.fill("#f-credit_code", code)
+    await attest_and_attach(page)  # a browser never keeps chosen files across a redrawn form
     await page.click("text=提交申报")
     await page.wait_for_url(re.compile(r"/applications/A[0-9a-f]{20}\?done=declare$"))
     app_url = page.url.split("?")[0]

@@ -3,15 +3,21 @@ model and declared by the API's own route function (same checks, same Idempotenc
 key made when it was shown, so submitting it twice declares once)."""
 
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from api.deps import SettingsDep, TemporalClient, role_in
 from api.errors import Refusal
 from api.routes import applications as applications_api
-from state.domain import Actor, Department, Level, Role
+from api.routes import materials as materials_api
+from api.submission import checklists, condition_book
+from config import Settings
+from state.domain import Actor, Department, InstitutionType, Level, Role
 from state.labels import choices, department_label, level_title
 from web.declaration import INSTITUTION_FIELDS, body_from, validate
 from web.refusals import PageRefusal, explain
@@ -20,6 +26,7 @@ from web.routes import page_router
 from web.visitors import SignedIn
 
 router = page_router()
+ATTEST, FILE = "attest__", "file__"  # form field prefixes: a condition's statement, a checklist item's file
 DECLARE = role_in(Role.county_bureau)
 
 
@@ -30,8 +37,24 @@ async def _admit(actor: Actor) -> None:
         raise PageRefusal(refusal, "不能申报") from None
 
 
+def _requirements(settings: Settings, values: Mapping[str, str], county: str | None) -> dict[str, object]:
+    """The conditions to attest and the materials to attach for the type and level chosen (or the form's first)."""
+    try:
+        kind = InstitutionType(values.get("type") or InstitutionType.gig_market.value)
+        level = Level(values.get("level") or Level.county.value)
+    except ValueError:
+        kind, level = InstitutionType.gig_market, Level.county
+    return {
+        "conditions": condition_book(settings).applicable(kind, level, county),
+        "checklist": checklists(settings).checklist(kind, level),
+    }
+
+
 def _form(request: Request, actor: Actor, status: int = 200, **context: object) -> Response:
+    settings: Settings = request.app.state.settings
+    values = context.get("values") or dict(request.query_params)
     ctx = {
+        **_requirements(settings, values, actor.county),  # type: ignore[arg-type]
         "fields": INSTITUTION_FIELDS,
         "types": choices("InstitutionType"),
         "levels": [(lv.value, level_title(lv)) for lv in Level],
@@ -54,6 +77,29 @@ async def declaration_form(request: Request, actor: SignedIn):
     return _form(request, actor)
 
 
+@router.get("/applications/new/requirements")
+async def requirements(request: Request, actor: SignedIn):
+    """The conditions and materials part of the form, redrawn when the type or level changes (htmx)."""
+    await _admit(actor)
+    return _form(request, actor)
+
+
+async def _attached(posted: Any, actor: Actor, settings: Settings) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Each chosen file uploaded as POST /materials would (typed by its bytes), and the refs the body carries."""
+    refs: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    for name, value in posted.multi_items():
+        if not name.startswith(FILE) or not isinstance(value, UploadFile) or not value.filename:
+            continue
+        try:
+            uploaded = await materials_api.upload(value, actor, settings)
+        except Refusal as refusal:
+            errors[name] = refusal.message
+            continue
+        refs.append({"item": name[len(FILE) :], "material_id": uploaded.id})
+    return refs, errors
+
+
 @router.post("/applications/new")
 async def declare(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep):
     await _admit(actor)
@@ -61,6 +107,11 @@ async def declare(request: Request, actor: SignedIn, client: TemporalClient, set
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
     key = values.get("key", "")[:128] or None
     body, errors = body_from(values, actor.county)
+    body["institution"]["attestations"] = {
+        k[len(ATTEST) :]: v.strip() for k, v in values.items() if k.startswith(ATTEST) and v.strip()
+    }
+    body["materials"], file_errors = await _attached(posted, actor, settings)
+    errors.update(file_errors)
     declared = None
     if not errors:
         declared, errors = validate(body)
