@@ -118,6 +118,11 @@ def map_case(context, case):
             case.body["materials"] = [
                 {"item": i.code, "material_id": UPLOADS[i.code]} for i in required_items(kind, level)
             ]
+    if case.method == "POST" and case.operation.path.endswith("/resubmission") and isinstance(case.body, dict):
+        institution = case.body.get("institution")
+        if isinstance(institution, dict):  # the same date rules as at declaration
+            institution["founded_on"] = _clamp(institution.get("founded_on"), FOUNDED_EARLIEST, today())
+            institution["county_title_date"] = _clamp(institution.get("county_title_date"), EARLIEST, today())
     if case.method == "POST" and case.operation.path == "/api/v1/materials" and isinstance(case.body, dict):
         case.body["file"] = png(secrets.token_hex(4))  # a file's type is told by its bytes
     if case.method == "POST" and case.operation.path == "/api/v1/rounds" and isinstance(case.body, dict):
