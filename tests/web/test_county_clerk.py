@@ -47,8 +47,9 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     await page.fill("#f-opinion_hrss", "同意申报")
     await page.fill("#f-opinion_drc", "同意")
     await page.fill("#f-opinion_civil_affairs", "同意")
-    await page.wait_for_load_state("networkidle")  # the conditions and materials redrawn for the type chosen
-    assert "零工市场场地面积证明" in await page.inner_text("#requirements")
+    # the conditions and materials redrawn for the type chosen (the latest choice wins: hx-sync replace)
+    await page.locator("#requirements").get_by_text("零工市场场地面积证明").wait_for()
+    await page.wait_for_load_state("networkidle")
     await attest_and_attach(page)
     await page.click("text=提交申报")
     error = page.locator("#f-credit_code-error")
