@@ -36,6 +36,7 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     assert "待办" in await page.inner_text("#todo")
     await page.click("nav >> text=新建申报")
     await page.wait_for_url("**/applications/new")
+    await page.goto("/applications/new?type=gig_market&level=county")  # the form drawn for the type to declare
     await page.select_option("#f-level", "county")
     await page.fill("#f-name", name)
     await page.select_option("#f-type", "gig_market")
