@@ -37,9 +37,8 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     await page.click("nav >> text=新建申报")
     await page.wait_for_url("**/applications/new")
     await page.goto("/applications/new?type=gig_market&level=county")  # the form drawn for the type to declare
-    await page.select_option("#f-level", "county")
+    assert await page.input_value("#f-type") == "gig_market"
     await page.fill("#f-name", name)
-    await page.select_option("#f-type", "gig_market")
     await page.fill("#f-credit_code", wrong)
     await page.fill("#f-phone", "13912345678")
     await page.fill("#f-premises_area_m2", "800")
@@ -48,9 +47,7 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     await page.fill("#f-opinion_hrss", "同意申报")
     await page.fill("#f-opinion_drc", "同意")
     await page.fill("#f-opinion_civil_affairs", "同意")
-    # the conditions and materials redrawn for the type chosen (the latest choice wins: hx-sync replace)
-    await page.locator("#requirements").get_by_text("零工市场场地面积证明").wait_for()
-    await page.wait_for_load_state("networkidle")
+    assert "零工市场场地面积证明" in await page.inner_text("#requirements")
     await attest_and_attach(page)
     await page.click("text=提交申报")
     error = page.locator("#f-credit_code-error")
@@ -140,3 +137,20 @@ async def test_the_county_departments_co_sign_from_their_to_do_and_a_wrong_numbe
     assert "填写有误" in await drc.inner_text("[data-refusal]")
     await shot(drc, "co-sign-refused-field")
     await other.close()
+
+
+async def test_the_declaration_form_redraws_its_conditions_and_materials_for_the_latest_choice(page, site):
+    """Level then type chosen in quick succession: the form ends with the city level's gig-market condition and the
+    gig market's proof, never the list drawn for an intermediate choice."""
+    await sign_in(page, site, "clerk")
+    await page.goto("/applications/new")
+    assert await page.locator("#requirements").get_by_text("零工市场场地面积证明").count() == 0  # public agency first
+    await page.select_option("#f-level", "city")
+    await page.select_option("#f-type", "training")
+    await page.select_option("#f-type", "gig_market")
+    requirements = page.locator("#requirements")
+    await requirements.get_by_text("服务场所面积不少于500㎡", exact=False).wait_for()
+    await page.wait_for_load_state("networkidle")
+    said = await requirements.inner_text()
+    assert "零工市场场地面积证明" in said and "培训合格率和学员整体满意率" not in said
+    assert await page.locator("#requirements #requirements").count() == 0  # redrawn inside, not nested

@@ -38,12 +38,14 @@ async def _admit(actor: Actor) -> None:
 
 
 def _requirements(settings: Settings, values: Mapping[str, str], county: str | None) -> dict[str, object]:
-    """The conditions to attest and the materials to attach for the type and level chosen (or the form's first)."""
+    """The conditions to attest and the materials to attach for the type and level chosen (or, as the form's selects
+    show before a choice, the first type at county level)."""
+    first = next(iter(InstitutionType))
     try:
-        kind = InstitutionType(values.get("type") or InstitutionType.gig_market.value)
+        kind = InstitutionType(values.get("type") or first.value)
         level = Level(values.get("level") or Level.county.value)
     except ValueError:
-        kind, level = InstitutionType.gig_market, Level.county
+        kind, level = first, Level.county
     return {
         "conditions": condition_book(settings).applicable(kind, level, county),
         "checklist": checklists(settings).checklist(kind, level),
@@ -52,14 +54,15 @@ def _requirements(settings: Settings, values: Mapping[str, str], county: str | N
 
 def _form(request: Request, actor: Actor, status: int = 200, **context: object) -> Response:
     settings: Settings = request.app.state.settings
-    values = context.get("values") or dict(request.query_params)
+    chosen = {k: v for k, v in request.query_params.items() if k in ("type", "level")}  # ?type=…&level=… preselects
+    values = context.get("values") or chosen
     ctx = {
         **_requirements(settings, values, actor.county),  # type: ignore[arg-type]
         "fields": INSTITUTION_FIELDS,
         "types": choices("InstitutionType"),
         "levels": [(lv.value, level_title(lv)) for lv in Level],
         "opinions": [(f"opinion_{d.value}", f"县区{department_label(d, Level.county)}意见") for d in Department],
-        "values": {},
+        "values": values,
         "errors": {},
         "explained": None,
         "key": uuid.uuid4().hex,
