@@ -130,6 +130,7 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
         "completes_joint_signature": "三部门全部会签后公布",
         "returned_by_county": "补正后回到县级审核",
         "returned_by_city": "补正后回到市级评审",
+        "selected_in_round": "市级标杆机构须经评定批次竞争性评审择优确定，不能单独评审通过",
     }
 )
 

@@ -64,6 +64,8 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=time
 FINAL = machine.FINAL_STAGES
 # Patch: each act recorded by one activity (read model + inbox) instead of two; older histories keep two.
 RECORD_IN_ONE_ACTIVITY = "record-act-in-one-activity"
+# Patch: a city-level candidate passes the city review only as its round's selection (older histories passed alone).
+CITY_PASS_BY_ROUND = "city-pass-by-round-selection"
 
 
 def workflow_id_for(application_id: str) -> str:
@@ -193,13 +195,19 @@ class ApplicationWorkflow(Corrections):
 
     @workflow.update
     async def city_review(self, act: ReviewAct) -> ActResult:
-        return await self._perform(
-            self._review_act(act, Act.city_review_pass, Act.city_review_fail), act.actor, act.opinion
-        )
+        verdict = self._review_act(act, Act.city_review_pass, Act.city_review_fail)
+        async with self._turn():
+            chosen = self._chosen_in_round(act) if workflow.patched(CITY_PASS_BY_ROUND) else True
+            with self._selection(chosen):
+                self._check(verdict, act.actor)
+                return await self._apply(verdict, act.actor, act.opinion, **self._round_detail(act))
 
     @city_review.validator
     def _validate_city_review(self, act: ReviewAct) -> None:
-        self._check(self._review_act(act, Act.city_review_pass, Act.city_review_fail), act.actor, opinion=act.opinion)
+        with self._selection(self._chosen_in_round(act)):
+            self._check(
+                self._review_act(act, Act.city_review_pass, Act.city_review_fail), act.actor, opinion=act.opinion
+            )
 
     @workflow.update
     async def publicize(self, act: PublicizeAct) -> ActResult:

@@ -2,6 +2,8 @@
 (input), and whether the machine allows it now. Each refusal is an ApplicationError whose type the API maps
 to a status: Forbidden 403, NotFound 404, ActNotAllowed 409, InvalidInput 422."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from temporalio import workflow
@@ -52,6 +54,23 @@ class ApplicationRules:
     @staticmethod
     def _review_act(act: ReviewAct, passed: Act, failed: Act) -> Act:
         return passed if act.passed else failed
+
+    def _chosen_in_round(self, act: ReviewAct) -> bool:
+        """The review is the selection of the round this application was declared in (activities/rounds.py)."""
+        return act.passed and act.round_id is not None and act.round_id == self._decl.round_id
+
+    @staticmethod
+    def _round_detail(act: ReviewAct) -> dict[str, str]:
+        return {"round_id": act.round_id} if act.round_id else {}
+
+    @contextmanager
+    def _selection(self, chosen: bool) -> Iterator[None]:
+        """The machine's ``selected_in_round`` fact holds for the act at hand only."""
+        self._facts.selected_in_round = chosen
+        try:
+            yield
+        finally:
+            self._facts.selected_in_round = False
 
     def _allowed(self, act: Act, department: Department | None = None) -> bool:
         self._facts.now = workflow.now()

@@ -108,8 +108,15 @@ async def declare(
         )
     if level == Level.city:
         await check_county_title(settings.database_url, institution)
+    if level == Level.city and not body.round_id:
+        raise Refusal(
+            422,
+            "市级标杆机构须经评定批次竞争性评审择优确定：市级申报须填写所参加的评定批次（round_id）",
+            field="round_id",
+            rule="city_level_in_round",
+        )
     if body.round_id:
-        outside = await declaration_window_refusal(client, body.round_id, datetime.now(TZ))
+        outside = await declaration_window_refusal(client, body.round_id, datetime.now(TZ), level, county)
         if outside:
             raise Refusal(422, outside, field="round_id", rule="declaration_window")
     application_id = application_id_for(actor, idempotency_key)

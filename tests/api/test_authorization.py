@@ -76,6 +76,7 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
         driver.publicized("county"),
     )
     review = {"decision": "pass", "opinion": "同意"}
+    unfit = {"decision": "fail", "opinion": "不符合条件"}  # a city-level pass is the round's selection alone
     finding = {"upheld": False, "finding": "经核查不成立"}
     api = driver.api
     to_return, city_to_return, returned = await asyncio.gather(
@@ -105,7 +106,7 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
             "county review", "POST", f"{a}/{declared}/county-review", review, {"bureau"}, {"other_bureau"}, declared
         ),
         Endpoint(
-            "city review", "POST", f"{a}/{county_reviewed}/city-review", review, {"reviewer"}, set(), county_reviewed
+            "city review", "POST", f"{a}/{county_reviewed}/city-review", unfit, {"reviewer"}, set(), county_reviewed
         ),
         Endpoint(
             "city notice", "POST", f"{a}/{city_reviewed}/notice", {}, {"reviewer"}, {"other_bureau"}, city_reviewed
@@ -282,8 +283,8 @@ async def test_only_the_authorized_get_a_2xx(sqlite_api, matrix_driver):
 
 async def test_a_county_scoped_list_never_shows_another_county(sqlite_api, matrix_driver):
     round_id = unique("R")
-    mine = await matrix_driver.declare("county", round_id=round_id)
-    theirs = await matrix_driver.declare("county", who="other_bureau", county="罗庄区", round_id=round_id)
+    mine = await matrix_driver.declare("city", round_id=round_id)  # one city-level round, two counties
+    theirs = await matrix_driver.declare("city", who="other_bureau", county="罗庄区", round_id=round_id)
 
     async def both_projected() -> bool:
         page = expect(await sqlite_api.get("supervisor", "/applications", params={"round": round_id}), 200)
