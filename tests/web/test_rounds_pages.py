@@ -21,7 +21,9 @@ ADMIN = Actor(user_id="admin-web-rounds", name="市人社局管理员", role=Rol
 async def period_with_city_quota(site, places: int) -> str:
     period_id = unique("P")
     client, queue = site.api.client, site.api.task_queue
-    await quota_client.define_period(client, queue, period_id, DefinePeriod(ADMIN, "十五五", 2026, 2030, "测试：规划期"))
+    await quota_client.define_period(
+        client, queue, period_id, DefinePeriod(ADMIN, "十五五", 2026, 2030, "测试：规划期")
+    )
     await quota_client.set_quota(client, queue, period_id, Level.city, SetQuota(ADMIN, {"city": places}, "测试：名额"))
     return period_id
 
