@@ -151,6 +151,8 @@ async def disable(request: Request, user_id: str, actor: SignedIn, settings: Set
     if user_id == actor.user_id:
         errors = {"form": "不能停用自己的账号"}
         return await users_page(request, settings, 409, failed=user_id, errors=errors)
+    if posted(await request.form()).get("confirm") != "yes":
+        return await users_page(request, settings, 422, failed=user_id, errors={"form": "请勾选“确认停用”"})
     await run_in_threadpool(disable_user, settings.database_url, user_id)
     cache: TokenCache = request.app.state.token_cache
     cache.forget_user(user_id)  # the API's cached token goes at once, not after the cache's time
