@@ -28,6 +28,9 @@ PROBLEMS = (
     ("review is closed by", "该批次的评审只能由其主办单位结束"),
     ("already exists", "批次编号已被使用，请换一个编号"),
     ("is not defined", "评定周期不存在，请先由系统管理员设定"),
+    ("runs from start_year to end_year", "终止年度不能早于起始年度，年度在2000至2100之间"),
+    ("must be a whole number", "名额应为不小于0的整数"),
+    ("at least one total is required", "至少填写一个名额"),
     ("period", "评定周期不存在，请先设定评定周期"),
     ("can be closed only while the round is reviewing", "仅在评审阶段可以结束评审"),
     ("weights must be non-negative and add up to 1", "人口与绩效两项权重须不小于0且之和为1"),
@@ -62,7 +65,8 @@ def said(refusal: Refusal) -> Explained:
     if refusal.status in (403, 404, 409, 422):
         known = [chinese(part) for part in refusal.message.split("; ") if chinese(part) != "填写有误"]
         if known and refusal.status == 422:
-            out.fields = {}
+            field = str(refusal.extra.get("field", ""))
+            out.fields = {field.rsplit(".", 1)[-1]: known[0]} if field and field != "body" else {}
             out.lines = list(dict.fromkeys(known))
         elif known:
             out.lines = [known[0], *[line for line in out.lines if line not in known]]

@@ -121,6 +121,7 @@ async def _refused_or_back(
             await call
         except Refusal as refusal:
             explained = said(refusal)
+            errors = {**explained.fields, **errors}
         else:
             return _back(period_id, form)
     elif call is not None:

@@ -19,6 +19,7 @@ from api import present
 from api.access import fetch_view
 from api.deps import READERS, SessionDep, SettingsDep, TemporalClient
 from api.errors import Refusal
+from api.fields import ID_PATTERN
 from api.routes import quotas as quotas_api
 from api.routes import rounds as rounds_api
 from api.routes.applications import list_applications
@@ -125,6 +126,7 @@ async def open_round(request: Request, actor: SignedIn, client: TemporalClient, 
             await rounds_api.create_round(body, actor, client, settings)
         except Refusal as refusal:
             explained = said(refusal)
+            errors = {**explained.fields, **errors}
         else:
             return _back(f"/rounds/{body.round_id}?done=opened")
     status = explained.status if explained else 422
@@ -263,6 +265,8 @@ async def score(
     session: SessionDep,
 ):
     await admit(actor, *OWNERS)
+    if not re.match(ID_PATTERN, application_id):
+        raise PageRefusal(Refusal(404, f"application {application_id!r} not found"))
     values = posted(await request.form())
     body, errors = body_of(rounds_api.ScoreCreate, values, numbers=METHODS)
     explained: Explained | None = None
