@@ -11,7 +11,7 @@ def page_router() -> APIRouter:
 
 
 def _routers() -> list[APIRouter]:
-    from web.routes import acts, applications, declare, home, login, notifications, public
+    from web.routes import acts, admin_users, applications, declare, home, login, notifications, public, quotas, rounds
 
     # declare before applications: /applications/new is not an application's id
     return [
@@ -22,6 +22,9 @@ def _routers() -> list[APIRouter]:
         applications.router,
         acts.router,
         notifications.router,
+        rounds.router,
+        quotas.router,
+        admin_users.router,
     ]
 
 
