@@ -7,13 +7,15 @@ from datetime import date, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import ActivityError
 
-from contracts.refusals import RefusalKind, refuse
+from contracts.refusals import RefusalKind, refusal_from, refuse
 from workflows.application_corrections import Corrections
 
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
     from activities.notify import NotifyActivities
+    from activities.places import PlaceActivities
     from activities.read_model import ReadModelActivities
     from activities.record import RecordActivities
     from contracts.application import (
@@ -46,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         WithdrawAct,
     )
     from contracts.notify import NotifyRequest
+    from contracts.quota import NoticePlace
     from state import machine
     from state.declaration import declaration_problems
     from state.domain import (
@@ -66,6 +69,8 @@ FINAL = machine.FINAL_STAGES
 RECORD_IN_ONE_ACTIVITY = "record-act-in-one-activity"
 # Patch: a city-level candidate passes the city review only as its round's selection (older histories passed alone).
 CITY_PASS_BY_ROUND = "city-pass-by-round-selection"
+# Patch: a publication holds a place under the quota before its notice starts (older histories published without).
+NOTICE_HOLDS_A_PLACE = "notice-holds-a-quota-place"
 
 
 def workflow_id_for(application_id: str) -> str:
@@ -213,6 +218,8 @@ class ApplicationWorkflow(Corrections):
     async def publicize(self, act: PublicizeAct) -> ActResult:
         async with self._turn():
             self._check(Act.publicize, act.actor)
+            if workflow.patched(NOTICE_HOLDS_A_PLACE):
+                await self._hold_place(act)
             notice = await self._compute_notice(act.published_on)
             self._check(Act.publicize, act.actor)  # nothing may have moved while the deadline was computed
             self._notice = notice
@@ -501,6 +508,28 @@ class ApplicationWorkflow(Corrections):
                 NotifyActivities.notify, notice, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
             ),
         )
+
+    async def _hold_place(self, act: PublicizeAct) -> None:
+        """A place under the period's quota, through its QuotaWorkflow (granted at once to one the round chose)."""
+        decl = self._decl
+        place = NoticePlace(
+            application_id=decl.application_id,
+            level=decl.level,
+            county=decl.county,
+            round_id=decl.round_id or "",
+            published_on=act.published_on,
+            actor=act.actor,
+            key=f"notice-{decl.application_id}-{workflow.now().timestamp():.6f}",
+        )
+        try:
+            await workflow.execute_activity_method(
+                PlaceActivities.reserve_notice_place, place, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+            )
+        except ActivityError as e:
+            refused = refusal_from(e)
+            if refused is None:
+                raise
+            raise refused from None
 
     async def _compute_notice(self, published_on: date) -> NoticeWindow:
         return await workflow.execute_activity_method(

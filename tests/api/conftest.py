@@ -30,7 +30,7 @@ from state import conditions
 from state import materials as checklists
 from state.calendar import TZ
 from state.domain import InstitutionType, Level
-from tests.conftest import RunningWorker, settings_for, unique
+from tests.conftest import RunningWorker, places_queue, settings_for, unique
 from tests.factory import COUNTY, OTHER_COUNTY, credit_code, reviewer
 from tests.samples import unique_pdf, unique_png
 from workflows.application import ApplicationWorkflow, workflow_id_for
@@ -84,7 +84,7 @@ class Api:
             name=f"测试批次 {round_id}",
             level=Level(level),
             owner_county=county if level == "county" else None,
-            period_id="十五五",
+            period_id=f"standing-{places_queue(self.database_url)}",  # its notices hold places under its quota
             opens_at=now - timedelta(days=1),
             closes_at=now + timedelta(days=60),
             weights={"written": 1.0},

@@ -14,16 +14,17 @@ EXPECTED = {"兰山区": 4, "罗庄区": 3, "河东区": 3}
 
 
 async def test_an_admin_defines_a_period_sets_quotas_and_apportions_with_the_working_shown(page, site):
-    period_id = unique("十五五")
+    # years of its own, so the quotas it sets are not the ones other tests' notices of 2026 reserve under
+    period_id = unique("十六五")
     await sign_in(page, site, "admin")
     await page.click("nav >> text=名额与评定周期")
     await page.wait_for_url("**/quotas")
 
     form = page.locator("#period-form")
     await form.locator("#f-period-period_id").fill(period_id)
-    await form.locator("#f-period-name").fill("十五五")
-    await form.locator("#f-period-start_year").fill("2026")
-    await form.locator("#f-period-end_year").fill("2030")
+    await form.locator("#f-period-name").fill("十六五")
+    await form.locator("#f-period-start_year").fill("2031")
+    await form.locator("#f-period-end_year").fill("2035")
     await form.locator("#f-period-reason").fill("规划期")
     await form.locator("button[type=submit]").click()
     await page.wait_for_url("**done=period*")
@@ -81,9 +82,9 @@ async def test_an_apportionment_whose_weights_do_not_add_up_is_refused_in_chines
     await page.goto("/quotas")
     if await page.locator("#apportionment-form").count() == 0:  # no period yet in this session's database
         await page.fill("#f-period-period_id", unique("P"))
-        await page.fill("#f-period-name", "十五五")
-        await page.fill("#f-period-start_year", "2026")
-        await page.fill("#f-period-end_year", "2030")
+        await page.fill("#f-period-name", "十六五")
+        await page.fill("#f-period-start_year", "2031")
+        await page.fill("#f-period-end_year", "2035")
         await page.fill("#f-period-reason", "规划期")
         await page.click("#period-form button[type=submit]")
         await page.wait_for_url("**done=period*")

@@ -22,8 +22,8 @@ async def period_with_city_quota(site, places: int) -> str:
     period_id = unique("P")
     client, queue = site.api.client, site.api.task_queue
     await quota_client.define_period(
-        client, queue, period_id, DefinePeriod(ADMIN, "十五五", 2026, 2030, "测试：规划期")
-    )
+        client, queue, period_id, DefinePeriod(ADMIN, "十六五", 2031, 2035, "测试：规划期")
+    )  # years of its own: its small quota is not the one other tests' notices of 2026 reserve under
     await quota_client.set_quota(client, queue, period_id, Level.city, SetQuota(ADMIN, {"city": places}, "测试：名额"))
     return period_id
 
