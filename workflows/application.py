@@ -193,7 +193,7 @@ class ApplicationWorkflow(Corrections):
 
     @county_review.validator
     def _validate_county_review(self, act: ReviewAct) -> None:
-        self._check_separation(act.actor, "作县级审核")
+        self._check_separation(act.actor, self._review_act(act, Act.county_review_pass, Act.county_review_fail))
         self._check(
             self._review_act(act, Act.county_review_pass, Act.county_review_fail), act.actor, opinion=act.opinion
         )
@@ -298,7 +298,7 @@ class ApplicationWorkflow(Corrections):
 
     @record_finding.validator
     def _validate_record_finding(self, act: FindingAct) -> None:
-        self._check_separation(act.actor, "作出异议调查核实结论")
+        self._check_separation(act.actor, Act.uphold_objection if act.upheld else Act.dismiss_objection)
         self._check_finding(act)
 
     @workflow.update

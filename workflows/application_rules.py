@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         Stage,
         authority_refusal,
         role_for,
+        separation_refusal,
     )
 
 
@@ -108,16 +109,13 @@ class ApplicationRules:
                 allowed_acts=[a.value for a in self._allowed_now(actor.department)],
             )
 
-    def _check_separation(self, actor: Actor, what: str) -> None:
-        """Separation of duties: the account that declared an application does not also review it or find on an
-        objection to it (accounts of one bureau are different people). Checked in validators only, so histories
-        recorded before the rule still replay."""
-        if actor.user_id == self._decl.actor.user_id:
-            raise refuse(
-                RefusalKind.forbidden,
-                f"职责分离：申报人（{actor.name}）不能对本人申报的申请{what}，请由本局其他工作人员办理",
-                rule="separation_of_duties",
-            )
+    def _check_separation(self, actor: Actor, act: Act) -> None:
+        """Separation of duties (state.domain.SEPARATED): the account that declared an application does not also
+        review it or find on an objection to it. Checked in validators only, so histories recorded before the rule
+        still replay."""
+        why = separation_refusal(act, actor, self._decl.actor.user_id)
+        if why:
+            raise refuse(RefusalKind.forbidden, why, rule="separation_of_duties")
 
     def _check_objection(self, act: ObjectionAct) -> None:
         for name in ("name", "contact", "content"):

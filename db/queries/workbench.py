@@ -133,3 +133,15 @@ def counts_by_state(session: Session, scope: str | None) -> dict[Stage, int]:
     where = _where(scope, Filters())
     rows = session.exec(select(Application.state, func.count()).where(*where).group_by(col(Application.state))).all()
     return {state: count for state, count in rows}
+
+
+def declarers(session: Session, application_ids: list[str]) -> dict[str, str]:
+    """The account that declared each application (separation of duties: it does not review its own)."""
+    if not application_ids:
+        return {}
+    rows = session.exec(
+        select(ApplicationEvent.application_id, ApplicationEvent.actor_user_id).where(
+            ApplicationEvent.act == Act.declare, col(ApplicationEvent.application_id).in_(application_ids)
+        )
+    ).all()
+    return dict(rows)
