@@ -10,14 +10,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session, select
+from sqlmodel import Session
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import Refusal, from_temporal, not_found
 from clients.application import handle_for, query_view
 from contracts.application import ActResult, ApplicationView
-from db.models import Application
+from db.queries.applications import place_of
 from db.session import get_engine
 from state.domain import Act, Actor, Level, Role, Stage, authority_refusal, separation_refusal
 from state.machine import FINAL_STAGES
@@ -92,9 +92,7 @@ class Place:
 
 def _from_read_model(database_url: str, application_id: str) -> Place | None:
     with Session(get_engine(database_url)) as s:
-        row = s.exec(
-            select(Application.level, Application.county, Application.state).where(Application.id == application_id)
-        ).first()
+        row = place_of(s, application_id)
     return Place(*row) if row else None
 
 

@@ -19,6 +19,7 @@ class Filters:
     county: str | None = None
     level: Level | None = None
     institution_type: InstitutionType | None = None
+    round_id: str | None = None
     text: str = ""  # part of the institution's name or of its credit code
 
 
@@ -36,6 +37,7 @@ def _where(scope: str | None, f: Filters) -> list:
         (Application.county, f.county),
         (Application.level, f.level),
         (Application.institution_type, f.institution_type),
+        (Application.round_id, f.round_id),
     ):
         if value is not None:
             where.append(column == value)
