@@ -7,9 +7,9 @@ import shutil
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Self
@@ -205,6 +205,17 @@ class PlacesWorkers:
 
 
 _PLACES = PlacesWorkers()
+
+
+@asynccontextmanager
+async def standing_places_for(client: Client, database_url: str) -> AsyncIterator[None]:
+    """The database's standing period and its places worker, for workers that run in other processes."""
+    settings = settings_for(database_url, places_queue(database_url))
+    await _PLACES.enter(client, settings)
+    try:
+        yield
+    finally:
+        await _PLACES.exit(client, settings, None, None, None)
 
 
 async def standing_places(client: Client, task_queue: str) -> str:
