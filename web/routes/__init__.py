@@ -12,6 +12,7 @@ def page_router() -> APIRouter:
 
 def _routers() -> list[APIRouter]:
     from web.routes import acts, applications, declare, home, login, notifications, public
+    from web.routes.documents import router as documents_router
 
     # declare before applications: /applications/new is not an application's id
     return [
@@ -22,6 +23,7 @@ def _routers() -> list[APIRouter]:
         applications.router,
         acts.router,
         notifications.router,
+        documents_router,
     ]
 
 
