@@ -82,3 +82,14 @@ def versions(session: Session, county: str, year: int) -> list[FilingVersion]:
 def statuses(session: Session, year: int) -> dict[str, FilingStatus]:
     """The board's row of each county that has one for ``year``."""
     return {r.county: r for r in session.exec(select(FilingStatus).where(FilingStatus.year == year)).all()}
+
+
+def versions_of_year(session: Session, year: int) -> dict[str, list[FilingVersion]]:
+    """Every county's recorded versions for ``year``, oldest first (the board lists them)."""
+    out: dict[str, list[FilingVersion]] = {}
+    rows = session.exec(
+        select(FilingVersion).where(FilingVersion.year == year).order_by(FilingVersion.county, FilingVersion.version)  # type: ignore[arg-type]
+    ).all()
+    for v in rows:
+        out.setdefault(v.county, []).append(v)
+    return out

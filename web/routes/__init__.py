@@ -13,6 +13,7 @@ def page_router() -> APIRouter:
 def _routers() -> list[APIRouter]:
     from web.routes import acts, applications, declare, home, login, notifications, public
     from web.routes.documents import router as documents_router
+    from web.routes.filings import router as filings_router
 
     # declare before applications: /applications/new is not an application's id
     return [
@@ -24,6 +25,7 @@ def _routers() -> list[APIRouter]:
         acts.router,
         notifications.router,
         documents_router,
+        filings_router,
     ]
 
 
