@@ -14,6 +14,7 @@ def _routers() -> list[APIRouter]:
     from web.routes import acts, applications, declare, home, login, notifications, public
     from web.routes.documents import router as documents_router
     from web.routes.filings import router as filings_router
+    from web.routes.statistics import router as statistics_router
 
     # declare before applications: /applications/new is not an application's id
     return [
@@ -26,6 +27,7 @@ def _routers() -> list[APIRouter]:
         notifications.router,
         documents_router,
         filings_router,
+        statistics_router,
     ]
 
 
