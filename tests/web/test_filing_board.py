@@ -57,6 +57,18 @@ async def test_a_county_confirms_its_filing_and_the_city_sees_every_county(page,
     assert await page.locator("#confirm-form").count() == 0  # filed: a correction is what is left
     assert await page.locator("#correct-form").count() == 1
 
+    token = await page.get_attribute("meta[name=csrf-token]", "content")
+    digest = await page.get_attribute("#correct-form input[name=digest]", "value")
+    again = await page.request.post(f"/filings/{COUNTY}/{year}", form={"csrf_token": token, "digest": digest})
+    assert again.status == 409  # filing twice: the API's refusal, said on the page
+    assert "本年度已备案" in await again.text() and "第2版" not in await again.text()
+
+    await page.fill("#f-reason", "补录奖牌编号")
+    await page.click("text=按上表内容更正")
+    await page.wait_for_url(re.compile(r"done=correct"))
+    versions = await page.inner_text("#versions")
+    assert "第2版" in versions and "补录奖牌编号" in versions and "更正" in versions
+
     answer = await page.goto(f"/filings/{OTHER_COUNTY}/{year}")  # another county's filing: as if it did not exist
     assert answer.status == 404
     assert (await page.request.get(f"/filings/{OTHER_COUNTY}/{year}/form.xlsx")).status == 404
@@ -64,7 +76,7 @@ async def test_a_county_confirms_its_filing_and_the_city_sees_every_county(page,
     async def board_shows_it() -> bool:
         await reviewer.goto(f"/filings?year={year}")
         text = await ours.locator("td[data-label=版本]").inner_text()
-        return "第1版" in text
+        return "第2版" in text
 
     await eventually(board_shows_it)
     assert await ours.locator("td[data-label=状态]").inner_text() in ("按时备案", "逾期备案")
@@ -74,7 +86,7 @@ async def test_a_county_confirms_its_filing_and_the_city_sees_every_county(page,
     assert download.status == 200 and download.headers["content-type"] == XLSX
     sheet = load_workbook(io.BytesIO(await download.body())).active
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
-    assert name in cells and any("第1版" in str(c) for c in cells)
+    assert name in cells and any("第2版" in str(c) for c in cells)  # the latest version
     await city.close()
 
 
