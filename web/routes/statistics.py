@@ -26,6 +26,7 @@ from db.queries import statistics as queries
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Actor, InstitutionType, Level, Stage
 from state.labels import INSTITUTION_TYPES, LEVELS, STAGES
+from web.refusals import PageRefusal
 from web.render import page
 from web.routes import page_router
 from web.routes.applications import require_reader
@@ -61,8 +62,10 @@ async def _quota(
 ) -> api_quotas.QuotaPublic | None:
     try:
         return await api_quotas.get_quota(period_id, level, actor, client, settings)
-    except Refusal:  # no quota set for the period (404), or Temporal busy: the table says it is not set
-        return None
+    except Refusal as refusal:
+        if refusal.status == 404:  # no quota set for the period at this level
+            return None
+        raise PageRefusal(refusal) from None
 
 
 def _reads(session: Session, scope: str | None) -> tuple[list, list, list]:
