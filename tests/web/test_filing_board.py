@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from state.clock import SHANGHAI
 from state.domain import COUNTIES
-from tests.api.conftest import eventually
+from tests.api.conftest import eventually, expect
 from tests.factory import COUNTY, OTHER_COUNTY
 from tests.web.conftest import shot, sign_in
 from tests.web.test_scope_and_words import listed
@@ -37,6 +37,17 @@ async def test_a_county_confirms_its_filing_and_the_city_sees_every_county(page,
     before = await ours.locator("td[data-label=状态]").inner_text()
     assert before in ("未到备案期", "待备案", "已逾期")
     assert "未报送" in await ours.locator("td[data-label=版本]").inner_text()
+
+    departments = await browser.new_context(base_url=site.url)  # the county's own 人社 department: reads, never files
+    department = await departments.new_page()
+    await sign_in(department, site, "county_hrss")
+    await department.goto(f"/filings/{COUNTY}/{year}")
+    assert name in await department.inner_text("#draft") and await department.locator("#confirm-form").count() == 0
+    digest = expect(await site.api.get("county_hrss", f"/filings/{COUNTY}/{year}/draft"), 200)["digest"]
+    token = await department.get_attribute("meta[name=csrf-token]", "content")
+    refused = await department.request.post(f"/filings/{COUNTY}/{year}", form={"csrf_token": token, "digest": digest})
+    assert refused.status == 403  # the API route's admission (county bureaus only), though the county is its own
+    await departments.close()
 
     await sign_in(page, site, "bureau")
     nav = await page.locator("nav").inner_text()

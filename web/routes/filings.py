@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from api.deps import SessionDep, SettingsDep, TemporalClient
+from api.deps import SessionDep, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, not_found
 from api.routes import filings as api_filings
 from db.queries import filing as filing_queries
@@ -152,6 +152,7 @@ async def _write(
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
     try:
+        await role_in(Role.county_bureau)(actor)  # the API routes' own admission (CountyBureau), before anything
         if act == "file":
             body: Any = api_filings.FilingCreate.model_validate(
                 {"digest": values.get("digest", ""), "note": values.get("note", "")}
