@@ -39,21 +39,11 @@ from state.machine import FINAL_STAGES
 log = logging.getLogger(__name__)
 
 RELEASING = FINAL_STAGES  # an application that ends without a title gives its place back
-# Stages that hold a place: chosen, under notice, announced, awarded.
-HOLDING: dict[Level, tuple[Stage, ...]] = {
-    Level.city: (
-        Stage.city_reviewed,
-        Stage.publicized,
-        Stage.announced,
-        Stage.plaque_awarded,
-    ),
-    Level.county: (
-        Stage.county_reviewed,
-        Stage.publicized,
-        Stage.announced,
-        Stage.plaque_awarded,
-    ),
-}
+# Stages that hold a place, for titles placed before every notice reserved its own (they are placed on the next
+# reservation): under notice, announced, awarded. A reviewed application holds one only once a round chose it or
+# its notice reserved it (activities/places.py).
+HELD = (Stage.publicized, Stage.announced, Stage.plaque_awarded)
+HOLDING: dict[Level, tuple[Stage, ...]] = {Level.city: HELD, Level.county: HELD}
 
 
 def _invalid(message: str) -> ApplicationError:

@@ -206,7 +206,7 @@ class RoundActivities:
             try:
                 await handle.execute_update(
                     review,
-                    ReviewAct(actor=d.actor, passed=d.chosen, opinion=d.opinion),
+                    ReviewAct(actor=d.actor, passed=d.chosen, opinion=d.opinion, round_id=d.round_id),
                     id=f"round-{d.round_id}-select-{d.application_id}",
                 )
             except WorkflowUpdateFailedError as e:

@@ -80,6 +80,27 @@ def add_login(database_url: str, user_id: str, login: str, password: str) -> Non
         s.commit()
 
 
+def reset_password(database_url: str, user_id: str, password: str) -> None:
+    """A new password for a user who has a login: the lockout is cleared and their sessions end at once."""
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise LoginError(f"a password has at least {MIN_PASSWORD} characters")
+    with session_for(database_url) as s:
+        row = s.get(Login, user_id)
+        if row is None:
+            raise LoginError("this user has no login")
+        row.password_hash = _hasher.hash(password)
+        row.failed_attempts, row.locked_until, row.changed_at = 0, None, datetime.now(UTC)
+        s.add(row)
+        s.exec(delete(WebSession).where(WebSession.user_id == user_id))  # type: ignore[call-overload]
+        s.commit()
+
+
+def end_sessions(database_url: str, user_id: str) -> None:
+    with session_for(database_url) as s:
+        s.exec(delete(WebSession).where(WebSession.user_id == user_id))  # type: ignore[call-overload]
+        s.commit()
+
+
 def actor_of(user: User) -> Actor:
     return Actor(user_id=user.id, name=user.name, role=user.role, county=user.county, department=user.department)
 

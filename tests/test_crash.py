@@ -33,7 +33,7 @@ from db.session import session_for
 from state.calendar import TZ
 from state.domain import Act, Department, Level, Stage
 from tests.conftest import unique
-from tests.factory import bureau, declaration, department, reviewer, start
+from tests.factory import bureau, declaration, department, reviewer, selected, start
 from workflows.application import ApplicationWorkflow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ async def drive(progress: Progress, h: WorkflowHandle) -> None:
         progress.updates_done += 1
 
     await update("county", ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全"))
-    await update("city", ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "评审通过"))
+    await update("city", ApplicationWorkflow.city_review, selected("评审通过"))
     await update("publicize", ApplicationWorkflow.publicize, PublicizeAct(reviewer(), BACK_DATED))
     while not (await view(progress, h)).notice_closed:
         await asyncio.sleep(0.05)

@@ -19,6 +19,7 @@ class Filters:
     county: str | None = None
     level: Level | None = None
     institution_type: InstitutionType | None = None
+    round_id: str | None = None
     text: str = ""  # part of the institution's name or of its credit code
 
 
@@ -36,6 +37,7 @@ def _where(scope: str | None, f: Filters) -> list:
         (Application.county, f.county),
         (Application.level, f.level),
         (Application.institution_type, f.institution_type),
+        (Application.round_id, f.round_id),
     ):
         if value is not None:
             where.append(column == value)
@@ -133,3 +135,15 @@ def counts_by_state(session: Session, scope: str | None) -> dict[Stage, int]:
     where = _where(scope, Filters())
     rows = session.exec(select(Application.state, func.count()).where(*where).group_by(col(Application.state))).all()
     return {state: count for state, count in rows}
+
+
+def declarers(session: Session, application_ids: list[str]) -> dict[str, str]:
+    """The account that declared each application (separation of duties: it does not review its own)."""
+    if not application_ids:
+        return {}
+    rows = session.exec(
+        select(ApplicationEvent.application_id, ApplicationEvent.actor_user_id).where(
+            ApplicationEvent.act == Act.declare, col(ApplicationEvent.application_id).in_(application_ids)
+        )
+    ).all()
+    return dict(rows)

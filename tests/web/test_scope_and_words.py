@@ -7,6 +7,7 @@ from enum import Enum
 import httpx
 from sqlmodel import Session, func, select
 
+from db.logins import Login
 from db.models import Application
 from db.session import get_engine
 from db.users import User
@@ -143,9 +144,12 @@ async def _applications_in_every_state(site) -> dict[str, str]:
 
 async def test_no_page_shows_an_english_enum_value(page, site, browser):
     made = await _applications_in_every_state(site)
+    round_id = unique("R")
+    await site.api.ensure_round(round_id)  # a city round, its window open
     seen: dict[str, str] = {}
     with Session(get_engine(site.api.database_url)) as s:  # the test users' names (e.g. inspector-u-1a2b) are data
         names = sorted(s.exec(select(User.name)).all(), key=len, reverse=True)
+        names += sorted(s.exec(select(Login.login)).all(), key=len, reverse=True)  # and their logins (用户管理)
 
     async def look(p, url: str, who: str) -> None:
         await p.goto(url)
@@ -173,7 +177,15 @@ async def test_no_page_shows_an_english_enum_value(page, site, browser):
         await sign_in(p, site, who)
         for url in ("/", "/applications", "/applications?page=2", "/applications/new", "/notifications"):
             await look(p, url, who)
-        for url in ("/filings", f"/filings/{COUNTY}/{this_year()}", "/statistics"):
+        for url in (
+            "/filings",
+            f"/filings/{COUNTY}/{this_year()}",
+            "/statistics",
+            "/rounds",
+            f"/rounds/{round_id}",
+            "/quotas",
+            "/admin/users",
+        ):
             await look(p, url, who)
         for state, application_id in made.items():
             await look(p, f"/applications/{application_id}", who)
