@@ -213,7 +213,7 @@ def deliver_outside(database_url: str, channels: ChannelSettings, req: NotifyReq
                     channel,
                     address,
                     subject,
-                    body,  # type: ignore[arg-type]
+                    body,
                     _payload(req, r, subject, body, base_url),
                 )
             )
