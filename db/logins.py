@@ -91,13 +91,13 @@ def reset_password(database_url: str, user_id: str, password: str) -> None:
         row.password_hash = _hasher.hash(password)
         row.failed_attempts, row.locked_until, row.changed_at = 0, None, datetime.now(UTC)
         s.add(row)
-        s.exec(delete(WebSession).where(WebSession.user_id == user_id))  # type: ignore[call-overload]
+        s.exec(delete(WebSession).where(col(WebSession.user_id) == user_id))
         s.commit()
 
 
 def end_sessions(database_url: str, user_id: str) -> None:
     with session_for(database_url) as s:
-        s.exec(delete(WebSession).where(WebSession.user_id == user_id))  # type: ignore[call-overload]
+        s.exec(delete(WebSession).where(col(WebSession.user_id) == user_id))
         s.commit()
 
 
@@ -168,7 +168,7 @@ def open_session(database_url: str, user_id: str, now: datetime, hours: float) -
                 expires_at=now + timedelta(hours=hours),
             )
         )
-        s.exec(delete(WebSession).where(col(WebSession.expires_at) < now))  # type: ignore[call-overload]
+        s.exec(delete(WebSession).where(col(WebSession.expires_at) < now))
         s.commit()
     return token
 
@@ -196,5 +196,5 @@ def session_of(database_url: str, token: str, now: datetime) -> tuple[Actor, str
 
 def close_session(database_url: str, token: str) -> None:
     with session_for(database_url) as s:
-        s.exec(delete(WebSession).where(WebSession.id == _hash_token(token)))  # type: ignore[call-overload]
+        s.exec(delete(WebSession).where(col(WebSession.id) == _hash_token(token)))
         s.commit()

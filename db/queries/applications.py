@@ -1,12 +1,17 @@
 """Reads of applications: the notice board, a joint announcement's batch, a round's notice list."""
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, select
 
 from db.models import Application, ApplicationEvent
 from state.domain import Act, Level, Stage
+
+# The institution's full record, left unread by list queries. At class level the field is SQLAlchemy's
+# InstrumentedAttribute, which SQLModel types as the field's value (a dict).
+_INSTITUTION = cast("QueryableAttribute[dict[str, Any]]", Application.institution)
 
 
 def announced_with(session: Session, document_no: str) -> list[Application]:
@@ -40,7 +45,7 @@ def under_notice(session: Session, now: datetime, limit: int = 1000) -> list[App
         session.exec(
             select(Application)
             .where(Application.state == Stage.publicized, col(Application.notice_ends_at) > now)
-            .options(defer(Application.institution))  # type: ignore[arg-type]
+            .options(defer(_INSTITUTION))
             .order_by(col(Application.notice_ends_at), col(Application.id))
             .limit(limit)
         ).all()

@@ -3,14 +3,19 @@ guards need to know of those under notice, and the acts a user has performed. ``
 None for the whole city, else only that county's applications are ever read."""
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from sqlalchemy import or_
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, func, select
 
 from db.models import Application, ApplicationEvent, Objection
 from state.domain import Act, Department, InstitutionType, Level, Stage
 from state.machine import FINAL_STAGES
+
+# The institution's full record, left unread by list queries. At class level the field is SQLAlchemy's
+# InstrumentedAttribute, which SQLModel types as the field's value (a dict).
+_INSTITUTION = cast("QueryableAttribute[dict[str, Any]]", Application.institution)
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ def find(session: Session, scope: str | None, f: Filters, offset: int, limit: in
     rows = session.exec(
         select(Application)
         .where(*where)
-        .options(defer(Application.institution))  # type: ignore[arg-type]
+        .options(defer(_INSTITUTION))
         .order_by(col(Application.declared_at).desc(), col(Application.id))
         .offset(offset)
         .limit(limit)
@@ -75,7 +80,7 @@ def live(session: Session, scope: str | None, limit: int = 5000) -> list[Applica
         session.exec(
             select(Application)
             .where(*where)
-            .options(defer(Application.institution))  # type: ignore[arg-type]
+            .options(defer(_INSTITUTION))
             .order_by(col(Application.declared_at), col(Application.id))
             .limit(limit)
         ).all()
