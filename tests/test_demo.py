@@ -4,8 +4,9 @@ from demo import run_demo
 from tests.conftest import RunningWorker, settings_for, unique
 
 
-async def test_the_demo_walks_a_round_selection_to_the_plaque(dev_env, sqlite_url, capsys):
-    settings = settings_for(sqlite_url, unique("demo"))
+async def test_the_demo_walks_a_round_selection_to_the_plaque(dev_env, tmp_path, capsys):
+    # a database of its own: the demo's period (this year, one city place) must not become other tests' period
+    settings = settings_for(f"sqlite:///{tmp_path / 'demo.db'}", unique("demo"))
     async with RunningWorker(dev_env.client, settings):
         await run_demo(settings, dev_env.client)
     said = capsys.readouterr().out
