@@ -221,7 +221,7 @@ class Bench:
 
     def replay_list_sql(self) -> int:
         with get_engine(self.settings.database_url).connect() as conn:
-            results = [conn.exec_driver_sql(sql, params).fetchall() for sql, params in self.list_sql]  # type: ignore[arg-type]
+            results = [conn.exec_driver_sql(sql, params).fetchall() for sql, params in self.list_sql]
         return len(results[-1])
 
     async def bare_list(self, i: int) -> Answer:
