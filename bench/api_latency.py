@@ -342,6 +342,10 @@ async def run(args: argparse.Namespace) -> list[tuple[int, list[Run]]]:
     return results
 
 
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")  # nan (no figure) on either side stays nan
+
+
 def report(results: list[tuple[int, list[Run]]], database_url: str | None) -> int:
     """Print the table; the number of phases with an unexpected status."""
     kind = (database_url or "sqlite").split(":")[0]
@@ -358,15 +362,15 @@ def report(results: list[tuple[int, list[Run]]], database_url: str | None) -> in
             print(r.line())
         print("  ratios (service / floor):")
         for service, floor in zip(runs[::2], runs[1::2], strict=True):
-            p50 = service.percentile(50) / floor.percentile(50)
-            p99 = service.percentile(99) / floor.percentile(99)
-            rate = floor.per_second / service.per_second
+            p50 = ratio(service.percentile(50), floor.percentile(50))
+            p99 = ratio(service.percentile(99), floor.percentile(99))
+            rate = ratio(floor.per_second, service.per_second)
             print(
                 f"    {service.name.split()[0]:<8} p50 {p50:6.1f}×   p99 {p99:6.1f}×   floor throughput / service {rate:6.1f}×"
             )
     for r in bad:
         print(f"\nUNEXPECTED in {r.name!r} ({r.clients} clients, expected {r.expected}): {dict(r.statuses)}")
-        print(f"  first: {r.first_unexpected}")
+        print(f"  first: {r.first_unexpected or 'no request was made (nothing accepted before it to act on)'}")
     return len(bad)
 
 

@@ -47,7 +47,7 @@ class Run:
 
     @property
     def per_second(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else float("nan")
+        return len(self.latencies) / self.seconds if self.seconds and self.latencies else float("nan")
 
     def line(self) -> str:
         counts = " ".join(f"{s}×{c}" for s, c in sorted(self.statuses.items()))
