@@ -219,12 +219,12 @@ def up(args: argparse.Namespace) -> None:
             c.wait()
 
 
-def worker_components(count: int, settings: Settings, env: dict[str, str]) -> list[Component]:
-    """``count`` worker processes polling the same task queue, each tended (restarted with backoff) on its own.
-    One is named "worker"; several are "worker 1", "worker 2", … and worker i serves its health and metrics (when
-    configured) on the configured port + i - 1, so that they do not fight over one port."""
+def worker_envs(count: int, settings: Settings, env: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
+    """Name and environment of each of ``count`` workers on the same task queue: one is "worker"; several are
+    "worker 1", "worker 2", … and worker i serves its health and metrics (when configured) on the configured
+    port + i - 1, so that they do not fight over one port."""
     if count == 1:
-        return [Component("worker", [sys.executable, str(ROOT / "worker.py")], env)]
+        return [("worker", env)]
     workers = []
     for i in range(count):
         own = dict(env)
@@ -234,8 +234,14 @@ def worker_components(count: int, settings: Settings, env: dict[str, str]) -> li
         ):
             if port is not None:
                 own[name] = str(port + i)
-        workers.append(Component(f"worker {i + 1}", [sys.executable, str(ROOT / "worker.py")], own))
+        workers.append((f"worker {i + 1}", own))
     return workers
+
+
+def worker_components(count: int, settings: Settings, env: dict[str, str]) -> list[Component]:
+    """The workers, started: each tended (restarted with backoff) on its own."""
+    command = [sys.executable, str(ROOT / "worker.py")]
+    return [Component(name, command, own) for name, own in worker_envs(count, settings, env)]
 
 
 def _upgrade_schema(settings: Settings) -> None:

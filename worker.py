@@ -87,7 +87,7 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor, **options: Any) -> Worker:
     """The one assembly of the worker, used by ``main`` below, the tests and the benches alike. It keeps up to
-    ``settings.worker_cache_size`` workflows in memory (``BIAOGAN_WORKER_CACHE_SIZE``; see README, Performance)."""
+    ``settings.worker_cache_size`` workflows in memory (``BIAOGAN_WORKER_CACHE_SIZE``; its cost: README, Operations)."""
     upgrade(settings.database_url)  # before the first activity runs
     interceptors = [PermanentErrors(), *options.pop("interceptors", ())]  # data errors are not retried
     return Worker(
