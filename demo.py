@@ -1,13 +1,16 @@
 """``biaogan demo``: one city-level application through the whole pipeline, printing each step.
 
-Needs a running service (``./run.sh``). The notice is back-dated so that its 5 working days are already over.
+Needs a running service (``./run.sh``). The application is chosen by a round of its own (a period, a city quota of
+one place, a round whose declaration window has closed, one score, the review closed: 择优确定), and the joint notice
+is back-dated so that its 5 working days are already over.
 """
 
 import asyncio
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from temporalio.client import Client, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy
 
 from clients.connection import run_with_client
 from config import Settings
@@ -17,11 +20,13 @@ from contracts.application import (
     CoSignAct,
     Declaration,
     Institution,
-    PublicizeAct,
     ReviewAct,
+    ScoreAct,
     SubmittedMaterial,
     ViewRequest,
 )
+from contracts.quota import CITY_SCOPE, DefinePeriod, PeriodStart, QuotaStart, SetQuota
+from contracts.rounds import CloseReview, RoundPhase, RoundPlan, WindowRequest
 from db.materials import keep_upload
 from state import conditions, materials
 from state.calendar import TZ, WorkingDayCalendar
@@ -29,10 +34,61 @@ from state.credit_code import check_character
 from state.domain import Actor, Department, InstitutionType, Level, Role
 from storage import file_store
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
+from workflows.quota import PeriodWorkflow, QuotaWorkflow, period_workflow_id, quota_workflow_id
+from workflows.round import RoundWorkflow, round_workflow_id
 
 COUNTY = "兰山区"
-BUREAU = Actor(user_id="demo-bureau", name="兰山区人社局（演示）", role=Role.county_bureau, county=COUNTY)
+CLERK = Actor(user_id="demo-clerk", name="兰山区人社局申报经办人（演示）", role=Role.county_bureau, county=COUNTY)
+BUREAU = Actor(user_id="demo-bureau", name="兰山区人社局审核人（演示）", role=Role.county_bureau, county=COUNTY)
 REVIEWER = Actor(user_id="demo-reviewer", name="市人社局评审组（演示）", role=Role.city_reviewer)
+ADMIN = Actor(user_id="demo-admin", name="市人社局管理员（演示）", role=Role.admin)
+WEIGHTS = {"written": 0.5, "defence": 0.3, "field_inspection": 0.2}
+WINDOW_LEFT = timedelta(seconds=8)
+
+
+async def _until_reviewing(client: Client, round_id: str, seconds: float = 60) -> None:
+    handle = client.get_workflow_handle(round_workflow_id(round_id))
+    for _ in range(int(seconds * 10)):
+        if (await handle.query(RoundWorkflow.window, WindowRequest())).phase == RoundPhase.reviewing:
+            return
+        await asyncio.sleep(0.1)
+    raise SystemExit("the round did not reach its review; is the worker running?")
+
+
+async def _open_round(settings: Settings, client: Client, tag: str, year: int) -> str:
+    """A period of this year, a city quota of one place, and a city round whose declaration window closes in a few
+    seconds (the demo declares inside it, then the round moves to its review)."""
+    period_id, round_id = f"demo-{tag}", f"DEMO-R-{tag}"
+    period = await client.start_workflow(
+        PeriodWorkflow.run,
+        PeriodStart(period_id=period_id),
+        id=period_workflow_id(period_id),
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    await period.execute_update(PeriodWorkflow.define, DefinePeriod(ADMIN, f"{year}年（演示）", year, year, "演示"))
+    quota = await client.start_workflow(
+        QuotaWorkflow.run,
+        QuotaStart(period_id=period_id, level=Level.city),
+        id=quota_workflow_id(period_id, Level.city),
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    await quota.execute_update(QuotaWorkflow.set_quota, SetQuota(ADMIN, {CITY_SCOPE: 1}, "演示：市级名额1个"))
+    now = datetime.now(TZ)
+    plan = RoundPlan(
+        round_id=round_id,
+        name=f"{year}年度市级标杆机构评定（演示）",
+        level=Level.city,
+        period_id=period_id,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + WINDOW_LEFT,
+        weights=dict(WEIGHTS),
+        created_by=REVIEWER,
+        reviewers_required=2,  # one score leaves it open, so the review is closed by hand with the notice's date
+    )
+    await client.start_workflow(RoundWorkflow.run, plan, id=round_workflow_id(round_id), task_queue=settings.task_queue)
+    return round_id
 
 
 def _step(n: int, what: str, result: ActResult) -> None:
@@ -66,7 +122,7 @@ def _demo_materials(settings: Settings, kind: InstitutionType, level: Level) -> 
             continue
         data, kind_name = (DEMO_PDF, materials.PDF) if materials.PDF in item.accepts else (DEMO_PNG, materials.PNG)
         name = f"{item.title}（演示）{materials.EXTENSIONS[kind_name]}"
-        kept = keep_upload(settings.database_url, store, data, kind_name, name, BUREAU)
+        kept = keep_upload(settings.database_url, store, data, kind_name, name, CLERK)
         out.append(
             SubmittedMaterial(
                 item=item.code,
@@ -93,6 +149,8 @@ async def run_demo(settings: Settings, client: Client) -> None:
     today = datetime.now(TZ).date()
     published_on = WorkingDayCalendar.from_file(settings.calendar_overrides).add_working_days(today, -10)
     body = f"91371302{uuid.uuid4().int % 10**9:09d}"
+    round_id = await _open_round(settings, client, uuid.uuid4().hex[:8], today.year)
+    print(f"Round {round_id}: period of {today.year}, city quota 1, declaration window open")
     decl = Declaration(
         application_id=f"DEMO-{uuid.uuid4().hex[:8]}",
         level=Level.city,
@@ -109,9 +167,10 @@ async def run_demo(settings: Settings, client: Client) -> None:
             county_title_date=date(2023, 1, 16),
             attestations=_attestations(settings, InstitutionType.gig_market, Level.city),
         ),
-        actor=BUREAU,
+        actor=CLERK,
         reason="县人社局会同县发改、民政部门申报（演示）",
         materials=_demo_materials(settings, InstitutionType.gig_market, Level.city),
+        round_id=round_id,
     )
     handle = await client.start_workflow(
         ApplicationWorkflow.run,
@@ -121,27 +180,33 @@ async def run_demo(settings: Settings, client: Client) -> None:
         search_attributes=start_attributes(decl),
     )
     print(f"Application {decl.application_id} (workflow {handle.id})")
-    print(f" 1. declared by {BUREAU.name}, {len(decl.materials)} files attached:")
+    print(f" 1. declared by {CLERK.name}, {len(decl.materials)} files attached:")
     for m in decl.materials:
         print(f"      {m.item:<26} {m.content_type:<16} sha256 {m.sha256[:16]}…")
     _step(
         2,
         "county review: pass",
-        await handle.execute_update(ApplicationWorkflow.county_review, ReviewAct(BUREAU, True, "材料齐全，同意上报")),
+        await handle.execute_update(
+            ApplicationWorkflow.county_review,
+            ReviewAct(BUREAU, True, "材料齐全，同意上报（另一工作人员审核：职责分离）"),
+        ),
     )
     _step(
         3,
-        "city review: pass",
-        await handle.execute_update(ApplicationWorkflow.city_review, ReviewAct(REVIEWER, True, "竞争性评审择优入选")),
-    )
-    _step(
-        4,
-        f"notice published {published_on}",
+        "scored (written, defence, field)",
         await handle.execute_update(
-            ApplicationWorkflow.publicize, PublicizeAct(REVIEWER, published_on, "市人社局网站公示")
+            ApplicationWorkflow.score, ScoreAct(REVIEWER, "书面评审、现场答辩、实地考察", 92, 90, 95)
         ),
     )
-    notice = (await handle.query(ApplicationWorkflow.view, ViewRequest())).notice
+    await _until_reviewing(client, round_id)
+    ranking = await client.get_workflow_handle(round_workflow_id(round_id)).execute_update(
+        RoundWorkflow.close_review, CloseReview(REVIEWER, "评审结束，择优确定（演示）", published_on)
+    )
+    chosen = [r for r in ranking.rows if r.chosen]
+    print(f" 4. round closed: {len(chosen)} of {len(ranking.rows)} chosen within the quota; city review passed,")
+    view = await handle.query(ApplicationWorkflow.view, ViewRequest())
+    print(f"    notice published {published_on} → {view.state.value}")
+    notice = view.notice
     assert notice is not None
     print(
         f"    notice {notice.first_day} … {notice.last_day}, ends {notice.ends_at.isoformat()} (confirmed: {notice.confirmed})"

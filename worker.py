@@ -18,6 +18,7 @@ from activities.corrections import CorrectionActivities
 from activities.filing import FilingActivities
 from activities.notify import NotifyActivities
 from activities.permanent import PermanentErrors
+from activities.places import PlaceActivities
 from activities.read_model import ReadModelActivities
 from activities.record import RecordActivities
 from activities.rounds import round_activities_for
@@ -81,6 +82,7 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
         filing.record_filing_version,
         filing.project_filing_status,
         *round_activities_for(settings.database_url, client, settings.calendar_overrides),
+        PlaceActivities(settings.database_url, client).reserve_notice_place,
         CorrectionActivities(settings.calendar_overrides, settings.corrections).compute_correction_window,
     ]
 

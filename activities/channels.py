@@ -24,7 +24,7 @@ from typing import Literal
 
 import httpx
 from sqlalchemy import and_, or_, update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from config import ChannelSettings
 from db.filing import Delivery
@@ -32,6 +32,7 @@ from db.session import insert_ignore, session_for
 
 SIGNATURE_HEADER = "X-Biaogan-Signature"
 DELIVERY_HEADER = "X-Biaogan-Delivery"
+Channel = Literal["email", "webhook"]
 
 
 class PermanentFailure(Exception):
@@ -46,7 +47,7 @@ class DeliveryInFlight(Exception):
 class Outgoing:
     notice_key: str
     recipient: str
-    channel: Literal["email", "webhook"]
+    channel: Channel
     address: str
     subject: str
     body: str
@@ -108,10 +109,10 @@ def post_webhook(cfg: ChannelSettings, out: Outgoing) -> None:
 SENDERS: dict[str, Callable[[ChannelSettings, Outgoing], None]] = {"email": send_email, "webhook": post_webhook}
 
 
-def outgoing_for(cfg: ChannelSettings, role: str, county: str | None) -> list[tuple[str, str]]:
+def outgoing_for(cfg: ChannelSettings, role: str, county: str | None) -> list[tuple[Channel, str]]:
     """(channel, address) pairs configured for a recipient; a channel without its server set is off."""
     book = cfg.addresses(role, county)
-    pairs: list[tuple[str, str]] = []
+    pairs: list[tuple[Channel, str]] = []
     if cfg.smtp_host:
         pairs += [("email", a) for a in book.email]
     pairs += [("webhook", a) for a in book.webhook]
@@ -136,17 +137,17 @@ def _claim(database_url: str, out: Outgoing, lease: timedelta) -> bool:
             retake = (
                 update(Delivery)
                 .where(
-                    Delivery.key == out.key,  # type: ignore[arg-type]
+                    col(Delivery.key) == out.key,
                     or_(
-                        Delivery.status == "failed",  # type: ignore[arg-type]
-                        and_(Delivery.status == "sending", Delivery.claimed_at < now - lease),  # type: ignore[arg-type,operator]
+                        col(Delivery.status) == "failed",
+                        and_(col(Delivery.status) == "sending", col(Delivery.claimed_at) < now - lease),
                     ),
                 )
-                .values(status="sending", attempts=Delivery.attempts + 1, claimed_at=now)
+                .values(status="sending", attempts=col(Delivery.attempts) + 1, claimed_at=now)
             )
-            claimed = s.exec(retake).rowcount == 1  # type: ignore[call-overload]
+            claimed = s.exec(retake).rowcount == 1
             if not claimed:
-                status = s.exec(select(Delivery.status).where(Delivery.key == out.key)).one()  # type: ignore[arg-type]
+                status = s.exec(select(Delivery.status).where(Delivery.key == out.key)).one()
                 if status == "sending":
                     raise DeliveryInFlight(f"{out.channel} to {out.address} is being sent by another attempt")
         s.commit()
@@ -158,7 +159,7 @@ def _finish(database_url: str, out: Outgoing, status: str, error: str | None = N
     if status == "sent":
         values["sent_at"] = datetime.now(UTC)
     with session_for(database_url) as s:
-        s.exec(update(Delivery).where(Delivery.key == out.key).values(**values))  # type: ignore[call-overload,arg-type]
+        s.exec(update(Delivery).where(col(Delivery.key) == out.key).values(**values))
         s.commit()
 
 

@@ -9,7 +9,7 @@ import logging
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from temporalio import activity
 
 from config import FilingSettings
@@ -206,7 +206,7 @@ class FilingActivities:
         with session_for(self.database_url) as s:
             created = insert_ignore(s, FilingStatus, {"id": key, **row}, ["id"])
             moved = s.exec(
-                update(FilingStatus).where(FilingStatus.id == key, FilingStatus.seq < p.seq).values(**row)  # type: ignore[arg-type]
-            ).rowcount  # type: ignore[attr-defined]
+                update(FilingStatus).where(col(FilingStatus.id) == key, col(FilingStatus.seq) < p.seq).values(**row)
+            ).rowcount
             s.commit()
         return StatusProjected(written=created or moved == 1)

@@ -100,6 +100,11 @@ def recipients(req: NotifyRequest) -> list[Recipient]:
     return list(unique.values())
 
 
+def application_page(application_id: str) -> str:
+    """The application's page (web/routes/applications.py), where a recipient signs in and acts: not the JSON API."""
+    return f"/applications/{application_id}"
+
+
 def _local(moment: datetime) -> str:
     """Beijing time; a deadline at midnight is the end of the day before: '2026-12-20 24:00'."""
     local = moment.astimezone(TZ)
@@ -125,7 +130,7 @@ def render(req: NotifyRequest, base_url: str = "") -> tuple[str, str]:
         ]
         if req.reason:
             lines.append(f"说明：{req.reason}")
-        deadline, link = req.deadline, f"/api/v1/applications/{req.application_id}"
+        deadline, link = req.deadline, application_page(req.application_id)
     if deadline:
         lines.append(f"截止时间：{_local(deadline)}（北京时间）")
     lines.append(f"详情：{base_url.rstrip('/')}{link}")
@@ -146,7 +151,7 @@ def _payload(req: NotifyRequest, r: Recipient, subject: str, body: str, base_url
         "recipient": {"role": r.role.value, "county": r.county},
         "subject": subject,
         "body": body,
-        "link": base_url.rstrip("/") + (m.link_path if m else f"/api/v1/applications/{req.application_id}"),
+        "link": base_url.rstrip("/") + (m.link_path if m else application_page(req.application_id)),
         "deadline": deadline.isoformat() if deadline else None,
         "params": dict(m.params)
         if m
@@ -208,7 +213,7 @@ def deliver_outside(database_url: str, channels: ChannelSettings, req: NotifyReq
                     channel,
                     address,
                     subject,
-                    body,  # type: ignore[arg-type]
+                    body,
                     _payload(req, r, subject, body, base_url),
                 )
             )

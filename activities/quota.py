@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -39,21 +39,11 @@ from state.machine import FINAL_STAGES
 log = logging.getLogger(__name__)
 
 RELEASING = FINAL_STAGES  # an application that ends without a title gives its place back
-# Stages that hold a place: chosen, under notice, announced, awarded.
-HOLDING: dict[Level, tuple[Stage, ...]] = {
-    Level.city: (
-        Stage.city_reviewed,
-        Stage.publicized,
-        Stage.announced,
-        Stage.plaque_awarded,
-    ),
-    Level.county: (
-        Stage.county_reviewed,
-        Stage.publicized,
-        Stage.announced,
-        Stage.plaque_awarded,
-    ),
-}
+# Stages that hold a place, for titles placed before every notice reserved its own (they are placed on the next
+# reservation): under notice, announced, awarded. A reviewed application holds one only once a round chose it or
+# its notice reserved it (activities/places.py).
+HELD = (Stage.publicized, Stage.announced, Stage.plaque_awarded)
+HOLDING: dict[Level, tuple[Stage, ...]] = {Level.city: HELD, Level.county: HELD}
 
 
 def _invalid(message: str) -> ApplicationError:
@@ -94,22 +84,22 @@ def reconcile(s: Session, period: Period, level: Level, scope: str) -> Reconcili
                 QuotaPlace.period_id == period.id,
                 QuotaPlace.level == level.value,
                 QuotaPlace.scope == scope,
-                QuotaPlace.released_at.is_(None),  # type: ignore[union-attr]
+                col(QuotaPlace.released_at).is_(None),
             )
         ).all()
     )
     ids = [p.application_id for p in active]
     states = (
         dict(
-            s.exec(select(models.Application.id, models.Application.state).where(models.Application.id.in_(ids))).all()  # type: ignore[attr-defined]
+            s.exec(
+                select(models.Application.id, models.Application.state).where(col(models.Application.id).in_(ids))
+            ).all()
         )
         if ids
         else {}
     )
     release = [(p, states[p.application_id]) for p in active if states.get(p.application_id) in RELEASING]
-    placed_anywhere = set(
-        s.exec(select(QuotaPlace.application_id).where(QuotaPlace.released_at.is_(None))).all()  # type: ignore[union-attr]
-    )
+    placed_anywhere = set(s.exec(select(QuotaPlace.application_id).where(col(QuotaPlace.released_at).is_(None))).all())
     rounds = select(EvaluationRound.id).where(EvaluationRound.period_id == period.id)
     q = select(
         models.Application.id,
@@ -117,7 +107,7 @@ def reconcile(s: Session, period: Period, level: Level, scope: str) -> Reconcili
         models.Application.declared_at,
     ).where(
         models.Application.level == level,
-        models.Application.state.in_(HOLDING[level]),  # type: ignore[attr-defined]
+        col(models.Application.state).in_(HOLDING[level]),
     )
     if level == Level.county:
         q = q.where(models.Application.county == scope)
@@ -127,7 +117,7 @@ def reconcile(s: Session, period: Period, level: Level, scope: str) -> Reconcili
         belongs = round_id in in_rounds if round_id else period.start_year <= declared_at.year <= period.end_year
         if belongs and app_id not in placed_anywhere:
             unplaced.append(app_id)
-    hq = select(HistoricTitle.id, HistoricTitle.awarded_on).where(HistoricTitle.level == level.value)
+    hq = select(col(HistoricTitle.id), col(HistoricTitle.awarded_on)).where(HistoricTitle.level == level.value)
     if level == Level.county:
         hq = hq.where(HistoricTitle.county == scope)
     for hid, awarded_on in s.exec(hq).all():
@@ -201,7 +191,7 @@ class QuotaActivities:
                 "updated_at": r.at,
             }
             if not insert_ignore(s, Period, {"id": new.period_id, **values}, ["id"]):
-                s.exec(update(Period).where(Period.id == new.period_id).values(**values))  # type: ignore[call-overload]
+                s.exec(update(Period).where(col(Period.id) == new.period_id).values(**values))
             s.commit()
         return Recorded(written=int(written))
 
@@ -257,7 +247,7 @@ class QuotaActivities:
                     QuotaPlace.period_id == period.id,
                     QuotaPlace.level == r.level.value,
                     QuotaPlace.scope == r.scope,
-                    QuotaPlace.released_at.is_(None),  # type: ignore[union-attr]
+                    col(QuotaPlace.released_at).is_(None),
                 )
             ).one()
         log.info(

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from temporalio import activity
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -89,7 +89,7 @@ class RoundActivities:
         }
         with Session(get_engine(self.database_url)) as s:
             if not insert_ignore(s, EvaluationRound, {"id": r.round_id, **values}, ["id"]):
-                s.exec(update(EvaluationRound).where(EvaluationRound.id == r.round_id).values(**values))  # type: ignore[call-overload]
+                s.exec(update(EvaluationRound).where(col(EvaluationRound.id) == r.round_id).values(**values))
             s.commit()
 
     @activity.defn
@@ -206,7 +206,7 @@ class RoundActivities:
             try:
                 await handle.execute_update(
                     review,
-                    ReviewAct(actor=d.actor, passed=d.chosen, opinion=d.opinion),
+                    ReviewAct(actor=d.actor, passed=d.chosen, opinion=d.opinion, round_id=d.round_id),
                     id=f"round-{d.round_id}-select-{d.application_id}",
                 )
             except WorkflowUpdateFailedError as e:

@@ -10,16 +10,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session, select
+from sqlmodel import Session
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import Refusal, from_temporal, not_found
 from clients.application import handle_for, query_view
 from contracts.application import ActResult, ApplicationView
-from db.models import Application
+from db.queries.applications import place_of
 from db.session import get_engine
-from state.domain import Act, Actor, Level, Role, Stage, authority_refusal
+from state.domain import Act, Actor, Level, Role, Stage, authority_refusal, separation_refusal
 from state.machine import FINAL_STAGES
 
 UpdateCall = Callable[[WorkflowHandle], Awaitable[ActResult]]
@@ -37,9 +37,20 @@ def may_see_objectors(actor: Actor, level: Level, county: str) -> bool:
     return authority_refusal(Act.dismiss_objection, actor, level, county) is None
 
 
-def acts_for(actor: Actor, acts: list[Act], level: Level, county: str) -> list[Act]:
-    """The acts the machine allows now, narrowed to those ``actor`` has the authority for."""
-    return [a for a in acts if authority_refusal(a, actor, level, county) is None]
+def acts_for(actor: Actor, acts: list[Act], level: Level, county: str, declarer: str | None = None) -> list[Act]:
+    """The acts the machine allows now, narrowed to those ``actor`` has the authority for (and, given who declared
+    the application, not separated from them: state.domain.SEPARATED)."""
+    return [
+        a
+        for a in acts
+        if authority_refusal(a, actor, level, county) is None and separation_refusal(a, actor, declarer) is None
+    ]
+
+
+def declarer_of(view: ApplicationView) -> str | None:
+    """The account that declared it (the first act on record)."""
+    first = view.acts[0] if view.acts else None
+    return first.actor.user_id if first is not None and first.act == Act.declare else None
 
 
 async def fetch_view(client: Client, application_id: str, actor: Actor) -> ApplicationView:
@@ -61,7 +72,7 @@ def require_authority(act: Act, actor: Actor, view: ApplicationView) -> None:
 
 
 def not_allowed(view: ApplicationView, actor: Actor, act: Act) -> Refusal:
-    allowed = acts_for(actor, view.allowed_acts, view.level, view.county)
+    allowed = acts_for(actor, view.allowed_acts, view.level, view.county, declarer_of(view))
     return Refusal(
         409,
         f"act {act.value!r} is not allowed in state {view.state.value!r}",
@@ -81,9 +92,7 @@ class Place:
 
 def _from_read_model(database_url: str, application_id: str) -> Place | None:
     with Session(get_engine(database_url)) as s:
-        row = s.exec(
-            select(Application.level, Application.county, Application.state).where(Application.id == application_id)
-        ).first()
+        row = place_of(s, application_id)
     return Place(*row) if row else None
 
 

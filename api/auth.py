@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
+from db.logins import end_sessions
 from db.session import session_for
 from db.users import User
 from state.domain import COUNTIES, Actor, Department, Role
@@ -99,9 +100,26 @@ def ensure_admin(database_url: str) -> str | None:
     return create_user(database_url, "管理员", Role.admin)
 
 
+def disable_user(database_url: str, user_id: str) -> bool:
+    """Disable a user: their token and web sessions stop working (the sessions are ended here; a running API
+    also forgets the token it has cached, see TokenCache.forget_user). False when already disabled."""
+    with session_for(database_url) as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise UserError(f"unknown user {user_id!r}")
+        if user.disabled_at is not None:
+            return False
+        user.disabled_at = datetime.now(UTC)
+        s.add(user)
+        s.commit()
+    end_sessions(database_url, user_id)
+    return True
+
+
 class TokenCache:
-    """Recently seen valid tokens, so most requests need no database lookup. A disabled user keeps access
-    for at most ``ttl`` seconds."""
+    """Recently seen valid tokens, so most requests need no database lookup. A user disabled elsewhere (another
+    API process, the database) keeps access for at most ``ttl`` seconds; one disabled through this process's
+    pages is forgotten at once (``forget_user``)."""
 
     def __init__(self, ttl: float = 30.0, size: int = 10_000) -> None:
         self.ttl = ttl
@@ -113,6 +131,9 @@ class TokenCache:
         if hit is None or hit[1] < time.monotonic():
             return None
         return hit[0]
+
+    def forget_user(self, user_id: str) -> None:
+        self._seen = {k: v for k, v in self._seen.items() if v[0].user_id != user_id}
 
     def put(self, token: str, actor: Actor) -> None:
         if len(self._seen) >= self.size:

@@ -2,8 +2,10 @@
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 from openpyxl import Workbook
@@ -64,6 +66,48 @@ def row_values(e: FilingEntry) -> list:
     ]
 
 
+_THIN = Side(style="thin")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def header_row(ws: Any, row: int, columns: Sequence[str], widths: Sequence[int]) -> None:
+    """A table's bold, bordered header, and its columns' widths."""
+    for col, (name, width) in enumerate(zip(columns, widths, strict=True), 1):
+        cell = ws.cell(row=row, column=col, value=safe_cell(name))
+        cell.font, cell.border = Font(bold=True), BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[cell.column_letter].width = width
+
+
+@dataclass
+class Table:
+    """One sheet of an export: a title line, a header and rows (every cell through safe_cell)."""
+
+    sheet: str
+    title: str
+    columns: Sequence[str]
+    widths: Sequence[int]
+    rows: list[list[Any]]
+
+
+def tables_xlsx(tables: Sequence[Table]) -> bytes:
+    """Plain tables as one workbook, a sheet each, in the 备案表's style (used by the statistics export)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for t in tables:
+        ws = wb.create_sheet(t.sheet[:31])
+        ws.cell(row=1, column=1, value=safe_cell(t.title)).font = Font(bold=True, size=14)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(t.columns))
+        header_row(ws, 2, t.columns, t.widths)
+        for r, values in enumerate(t.rows, 3):
+            for col, value in enumerate(values, 1):
+                ws.cell(row=r, column=col, value=safe_cell(value)).border = BORDER
+        ws.freeze_panes = "A3"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def xlsx(form: Form) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -74,17 +118,11 @@ def xlsx(form: Form) -> bytes:
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     ws.cell(row=2, column=1, value=safe_cell(form.heading))
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for col, (name, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), 1):
-        cell = ws.cell(row=3, column=col, value=name)
-        cell.font, cell.border = Font(bold=True), border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[cell.column_letter].width = width
+    header_row(ws, 3, COLUMNS, WIDTHS)
     for r, entry in enumerate(form.entries, 4):
         for col, value in enumerate(row_values(entry), 1):
             cell = ws.cell(row=r, column=col, value=safe_cell(value))
-            cell.border = border
+            cell.border = BORDER
             if col == 6:
                 cell.number_format = "yyyy-mm-dd"
             if col == 4:

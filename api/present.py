@@ -3,7 +3,7 @@ from those who do not investigate them."""
 
 from datetime import UTC, datetime
 
-from api.access import acts_for, may_see_objectors
+from api.access import acts_for, declarer_of, may_see_objectors
 from api.correction_schemas import CorrectionPublic
 from api.material_schemas import MaterialPublic
 from api.schemas import (
@@ -113,7 +113,7 @@ def detail(view: ApplicationView, caller: Actor) -> ApplicationDetail:
         round_id=view.round_id,
         institution=InstitutionPublic.model_validate(view.institution, from_attributes=True),
         state=view.state,
-        allowed_acts=acts_for(caller, view.allowed_acts, view.level, view.county),
+        allowed_acts=acts_for(caller, view.allowed_acts, view.level, view.county, declarer_of(view)),
         notice=notice(view.notice),
         notice_closed=view.notice_closed,
         objections=[objection(o, show) for o in view.objections],

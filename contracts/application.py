@@ -92,6 +92,7 @@ class ReviewAct:
     actor: Actor
     passed: bool
     opinion: str
+    round_id: str | None = None  # set by a round's selection (activities/rounds.py): the decision is the round's
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The dataclasses in and out of QuotaWorkflow and PeriodWorkflow and their activities."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from state.domain import Actor, Level
 
@@ -152,3 +152,25 @@ class PlaceGrant:
     used_after: int
     released: list[str]
     placed: list[str]  # titles given a place they did not hold (historic, or outside any round)
+
+
+@dataclass
+class NoticePlace:
+    """A place for an application going under notice: every path to the notice holds one (a round's selection
+    reserved it already; the application's own publication reserves it here)."""
+
+    application_id: str
+    level: Level
+    county: str
+    round_id: str
+    published_on: date
+    actor: Actor
+    key: str  # the reservation's update id: one per publication attempt, the same across the activity's retries
+
+
+@dataclass
+class PlaceHeld:
+    period_id: str
+    scope: str
+    total: int
+    used_after: int

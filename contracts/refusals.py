@@ -6,7 +6,7 @@ change the answer) and the API maps each kind to one status code (``api.errors``
 
 from enum import Enum
 
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 
 class RefusalKind(str, Enum):
@@ -26,6 +26,18 @@ def refusal_kind(error: BaseException) -> RefusalKind | None:
     if isinstance(error, ApplicationError) and error.type in _KINDS:
         return RefusalKind(error.type)
     return None
+
+
+def refusal_from(error: ActivityError) -> ApplicationError | None:
+    """The refusal an activity raised, raised again by the workflow with its details (field, rule, numbers) so they
+    reach the API; None when the activity failed otherwise."""
+    cause = error.cause
+    kind = refusal_kind(cause) if cause is not None else None
+    if kind is None:
+        return None
+    assert isinstance(cause, ApplicationError)
+    given = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+    return refuse(kind, cause.message, **given)
 
 
 _KINDS = {k.value for k in RefusalKind}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db import models
 from db.rounds import HistoricTitle
@@ -215,26 +215,26 @@ def county_title_of(database_url: str, credit_code: str) -> tuple[str, date] | N
             select(models.ApplicationEvent.details, models.ApplicationEvent.at)
             .join(
                 models.Application,
-                models.Application.id == models.ApplicationEvent.application_id,
-            )  # type: ignore[arg-type]
+                col(models.Application.id) == col(models.ApplicationEvent.application_id),
+            )
             .where(
                 models.Application.credit_code == code,
                 models.Application.level == Level.county,
-                models.Application.state.in_([Stage.announced, Stage.plaque_awarded]),  # type: ignore[attr-defined]
+                col(models.Application.state).in_([Stage.announced, Stage.plaque_awarded]),
                 models.ApplicationEvent.act == Act.co_sign,
                 models.ApplicationEvent.state_after == Stage.announced,
             )
-            .order_by(models.ApplicationEvent.at.desc())  # type: ignore[attr-defined]
+            .order_by(col(models.ApplicationEvent.at).desc())
         ).first()
         if held and held[0].get("document_no"):
             at = held[1] if held[1].tzinfo else held[1].replace(tzinfo=UTC)
             return held[0]["document_no"], at.astimezone(TZ).date()
         title = s.exec(
-            select(HistoricTitle.document_no, HistoricTitle.awarded_on)
+            select(col(HistoricTitle.document_no), col(HistoricTitle.awarded_on))
             .where(
                 HistoricTitle.credit_code == code,
                 HistoricTitle.level == Level.county.value,
             )
-            .order_by(HistoricTitle.awarded_on.desc())  # type: ignore[attr-defined]
+            .order_by(col(HistoricTitle.awarded_on).desc())
         ).first()
     return (title[0], title[1]) if title else None

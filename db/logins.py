@@ -80,6 +80,27 @@ def add_login(database_url: str, user_id: str, login: str, password: str) -> Non
         s.commit()
 
 
+def reset_password(database_url: str, user_id: str, password: str) -> None:
+    """A new password for a user who has a login: the lockout is cleared and their sessions end at once."""
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise LoginError(f"a password has at least {MIN_PASSWORD} characters")
+    with session_for(database_url) as s:
+        row = s.get(Login, user_id)
+        if row is None:
+            raise LoginError("this user has no login")
+        row.password_hash = _hasher.hash(password)
+        row.failed_attempts, row.locked_until, row.changed_at = 0, None, datetime.now(UTC)
+        s.add(row)
+        s.exec(delete(WebSession).where(col(WebSession.user_id) == user_id))
+        s.commit()
+
+
+def end_sessions(database_url: str, user_id: str) -> None:
+    with session_for(database_url) as s:
+        s.exec(delete(WebSession).where(col(WebSession.user_id) == user_id))
+        s.commit()
+
+
 def actor_of(user: User) -> Actor:
     return Actor(user_id=user.id, name=user.name, role=user.role, county=user.county, department=user.department)
 
@@ -147,7 +168,7 @@ def open_session(database_url: str, user_id: str, now: datetime, hours: float) -
                 expires_at=now + timedelta(hours=hours),
             )
         )
-        s.exec(delete(WebSession).where(col(WebSession.expires_at) < now))  # type: ignore[call-overload]
+        s.exec(delete(WebSession).where(col(WebSession.expires_at) < now))
         s.commit()
     return token
 
@@ -175,5 +196,5 @@ def session_of(database_url: str, token: str, now: datetime) -> tuple[Actor, str
 
 def close_session(database_url: str, token: str) -> None:
     with session_for(database_url) as s:
-        s.exec(delete(WebSession).where(WebSession.id == _hash_token(token)))  # type: ignore[call-overload]
+        s.exec(delete(WebSession).where(col(WebSession.id) == _hash_token(token)))
         s.commit()

@@ -81,11 +81,11 @@ def claim(database_url: str, ids: Sequence[str], owner_user_id: str, application
             update(Material)
             .where(
                 col(Material.id).in_(ids),
-                Material.owner_user_id == owner_user_id,
+                col(Material.owner_user_id) == owner_user_id,
                 col(Material.application_id).is_(None),
             )
             .values(application_id=application_id)
-        )  # type: ignore[call-overload]
+        )
         s.commit()
         rows = s.exec(select(Material).where(col(Material.id).in_(ids), Material.owner_user_id == owner_user_id)).all()
         return list(rows)
@@ -105,7 +105,7 @@ def expire_unreferenced(database_url: str, store: BlobStore, now: datetime, olde
             return 0
         ids = [r[0] for r in rows]
         # Conditional: an upload claimed since it was read stays.
-        s.exec(delete(Material).where(col(Material.id).in_(ids), *expired))  # type: ignore[call-overload]
+        s.exec(delete(Material).where(col(Material.id).in_(ids), *expired))
         s.commit()
         digests = {r[1] for r in rows}
         kept = set(s.exec(select(Material.sha256).where(col(Material.sha256).in_(digests))).all())

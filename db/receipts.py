@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, select
 
 from db.models import Application, Objection
 from db.session import insert_ignore, session_for
@@ -70,7 +70,7 @@ def objection_by_receipt(database_url: str, receipt: str) -> ReceiptView | None:
     with session_for(database_url) as s:
         found = s.exec(
             select(ObjectionReceipt, Objection)
-            .join(Objection, Objection.id == ObjectionReceipt.objection_id)  # type: ignore[arg-type]
+            .join(Objection, col(Objection.id) == col(ObjectionReceipt.objection_id))
             .where(ObjectionReceipt.receipt == key)
         ).first()
         if found is None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
 from db.session import get_engine
@@ -56,7 +56,9 @@ def new_revision(message: str) -> Path:
         with get_engine(url).begin() as connection:
             script = command.revision(_config(connection), message, autogenerate=True, rev_id=number)
         get_engine(url).dispose()
-    return Path(script.path)  # type: ignore[union-attr]
+    if not isinstance(script, Script):  # a list only with several heads or branches, None only without a script
+        raise RuntimeError(f"alembic wrote no single revision: {script!r}")
+    return Path(script.path)
 
 
 def _scripts() -> ScriptDirectory:
@@ -99,7 +101,7 @@ def _made_before_migrations(connection: Connection) -> bool:
     present = set(inspect(connection).get_table_names())
     if not present or "alembic_version" in present:
         return False
-    baseline = set(_scripts().get_revision(BASELINE).module.TABLES)  # type: ignore[union-attr]
+    baseline = set(_scripts().get_revision(BASELINE).module.TABLES)
     if not baseline & present:
         return False
     if missing := sorted(baseline - present):

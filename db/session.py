@@ -43,7 +43,9 @@ def insert_ignore(
     inserts into tables with an autoincrement key, and psycopg then reports ``rowcount == -1`` whether a row was
     written or not. The statement is built once per table and keys; the values travel as parameters."""
     connection = session.connection() if isinstance(session, Session) else session
-    stmt = _insert_ignore_statement(connection.dialect.name, model.__table__, tuple(keys))  # type: ignore[attr-defined]
+    # SQLModel does not declare __table__, which SQLAlchemy's declarative mapping sets on every table model
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    stmt = _insert_ignore_statement(connection.dialect.name, table, tuple(keys))
     return connection.execute(stmt, values).first() is not None
 
 

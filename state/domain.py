@@ -150,6 +150,24 @@ def role_for(act: Act, level: Level) -> Role:
     return _FIXED_ROLES.get(act) or LEVEL_OWNER[level]
 
 
+# Separation of duties (职责分离): the account that declared an application may not also take these acts on it
+# (accounts of one bureau are different people); what each act is, in the refusal's words.
+SEPARATED: dict[Act, str] = {
+    Act.county_review_pass: "作县级审核",
+    Act.county_review_fail: "作县级审核",
+    Act.uphold_objection: "作出异议调查核实结论",
+    Act.dismiss_objection: "作出异议调查核实结论",
+}
+
+
+def separation_refusal(act: Act, actor: Actor, declarer_user_id: str | None) -> str | None:
+    """Why the declaring account may not take ``act`` on its own declaration; None if it may (or another may)."""
+    what = SEPARATED.get(act)
+    if what is None or declarer_user_id is None or actor.user_id != declarer_user_id:
+        return None
+    return f"职责分离：申报人（{actor.name}）不能对本人申报的申请{what}，请由本局其他工作人员办理"
+
+
 def authority_refusal(act: Act, actor: Actor, level: Level, county: str) -> str | None:
     """Why ``actor`` may not perform ``act`` on an application of ``level`` in ``county``; None if they may."""
     required = role_for(act, level)

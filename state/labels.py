@@ -130,6 +130,7 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
         "completes_joint_signature": "三部门全部会签后公布",
         "returned_by_county": "补正后回到县级审核",
         "returned_by_city": "补正后回到市级评审",
+        "selected_in_round": "市级标杆机构须经评定批次竞争性评审择优确定，不能单独评审通过",
     }
 )
 
@@ -282,6 +283,14 @@ ROUND_PHASES: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
+# How a tie in a round's ranking was broken (state.ranking.Ranked.tie_broken_by).
+TIE_BREAKS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "honours": "同分：市级及以上荣誉优先",
+        "declaration": "同分：申报在先",
+    }
+)
+
 # ---- lists and documents (名单与文书) -------------------------------------------------------------------
 DOCUMENTS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -321,6 +330,7 @@ _KINDS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
         "FilingState": FILING_STATES,
         "FilingAct": FILING_ACTS,
         "RoundPhase": ROUND_PHASES,
+        "TieBreak": TIE_BREAKS,
         "ScorePart": SCORE_PARTS,
         "Document": DOCUMENTS,
     }

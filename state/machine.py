@@ -29,6 +29,7 @@ class ApplicationFacts:
     pending_objections: int = 0
     signed_departments: set[Department] = field(default_factory=set)
     returned_from: Stage | None = None  # the review that returned it for correction (退回补正)
+    selected_in_round: bool = False  # its round's competitive selection chose it (择优确定), for the act at hand
 
 
 class ApplicationMachine(StateMachine):
@@ -43,7 +44,7 @@ class ApplicationMachine(StateMachine):
 
     county_review_pass = s.declared.to(s.county_reviewed)
     county_review_fail = s.declared.to(s.rejected)
-    city_review_pass = s.county_reviewed.to(s.city_reviewed, cond="is_city_level")
+    city_review_pass = s.county_reviewed.to(s.city_reviewed, cond=["is_city_level", "selected_in_round"])
     city_review_fail = s.county_reviewed.to(s.rejected, cond="is_city_level")
     publicize = s.county_reviewed.to(s.publicized, cond="is_county_level") | s.city_reviewed.to(s.publicized)
     score = s.declared.to.itself(internal=True, cond="is_county_level") | s.county_reviewed.to.itself(
@@ -111,6 +112,12 @@ class ApplicationMachine(StateMachine):
 
     def is_county_level(self) -> bool:
         return self.facts.level == Level.county
+
+    def selected_in_round(self) -> bool:
+        """A city-level candidate passes the city review only as its round's selection (择优确定), never alone.
+
+        The notice: 采取书面评审、现场答辩或实地考察等方式组织竞争性评审，择优确定."""
+        return self.facts.selected_in_round
 
     def returned_by_county(self) -> bool:
         """A corrected declaration goes back to the review that returned it: the county's."""

@@ -1,14 +1,15 @@
 """Real servers for the tests: the Temporal dev server (and time-skipping server), SQLite and PostgreSQL."""
 
 import atexit
+import hashlib
 import os
 import shutil
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Self
@@ -18,7 +19,9 @@ import pytest_asyncio
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 # One payload key for the whole session, in the environment so that every Settings, in this process and in the
 # worker, API and CLI processes the tests start, encrypts and decrypts workflow payloads alike (clients/codec.py).
@@ -137,11 +140,14 @@ def settings_for(database_url: str, task_queue: str, **overrides) -> Settings:
 class RunningWorker:
     """The worker as ``worker.py`` builds it (``build_worker``), on the test's settings."""
 
-    def __init__(self, client: Client, settings: Settings):
+    def __init__(self, client: Client, settings: Settings, places: bool = True):
         self.client = client
         self.settings = settings
         self.executor = ThreadPoolExecutor(max_workers=16)
         self.worker = build_worker(client, settings, self.executor)
+        # The standing period's quota workflows run on a task queue of the database's own, which every worker of
+        # this database also serves: they outlive any one test's worker.
+        self.places = places
 
     @property
     def task_queue(self) -> str:
@@ -149,11 +155,102 @@ class RunningWorker:
 
     async def __aenter__(self) -> Self:
         await self.worker.__aenter__()
+        if self.places:
+            await _PLACES.enter(self.client, self.settings)
         return self
 
     async def __aexit__(self, *exc):
+        if self.places:
+            await _PLACES.exit(self.client, self.settings, *exc)
         await self.worker.__aexit__(*exc)
         self.executor.shutdown()
+
+
+def places_queue(database_url: str) -> str:
+    return f"places-{hashlib.sha256(database_url.encode()).hexdigest()[:12]}"
+
+
+_STANDING: set[tuple[str, str]] = set()  # (Temporal server, task queue) where the standing period is set
+
+
+class PlacesWorkers:
+    """One worker per client and database on the database's places queue (the SDK allows one per client and task
+    queue), shared by the RunningWorkers of that database and stopped with the last of them."""
+
+    def __init__(self) -> None:
+        self.running: dict[tuple[int, str], tuple[Worker, ThreadPoolExecutor, int]] = {}
+
+    async def enter(self, client: Client, settings: Settings) -> None:
+        queue = places_queue(settings.database_url)
+        key = (id(client), queue)
+        if key in self.running:
+            worker, executor, users = self.running[key]
+            self.running[key] = (worker, executor, users + 1)
+            return
+        executor = ThreadPoolExecutor(max_workers=8)
+        worker = build_worker(client, settings.model_copy(update={"task_queue": queue}), executor)
+        await worker.__aenter__()
+        self.running[key] = (worker, executor, 1)
+        await standing_places(client, queue)
+
+    async def exit(self, client: Client, settings: Settings, *exc) -> None:
+        key = (id(client), places_queue(settings.database_url))
+        worker, executor, users = self.running[key]
+        if users > 1:
+            self.running[key] = (worker, executor, users - 1)
+            return
+        del self.running[key]
+        await worker.__aexit__(*exc)
+        executor.shutdown()
+
+
+_PLACES = PlacesWorkers()
+
+
+@asynccontextmanager
+async def standing_places_for(client: Client, database_url: str) -> AsyncIterator[None]:
+    """The database's standing period and its places worker, for workers that run in other processes."""
+    settings = settings_for(database_url, places_queue(database_url))
+    await _PLACES.enter(client, settings)
+    try:
+        yield
+    finally:
+        await _PLACES.exit(client, settings, None, None, None)
+
+
+async def standing_places(client: Client, task_queue: str) -> str:
+    """Every notice holds a place under a period's quota: one period per database covering 2000–2100 with room for
+    every test's notices (a test's own period, starting later, is the one its notices use)."""
+    from contracts.quota import CITY_SCOPE, DefinePeriod, PeriodStart, QuotaStart, SetQuota
+    from state.domain import COUNTIES, Actor, Level, Role
+    from workflows.quota import PeriodWorkflow, QuotaWorkflow, period_workflow_id, quota_workflow_id
+
+    admin = Actor(user_id="admin-standing", name="测试管理员", role=Role.admin)
+    period_id = f"standing-{task_queue}"
+    where = (client.service_client.config.target_host, task_queue)
+    if where in _STANDING:
+        return period_id
+    period = await client.start_workflow(
+        PeriodWorkflow.run,
+        PeriodStart(period_id=period_id),
+        id=period_workflow_id(period_id),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    await period.execute_update(
+        PeriodWorkflow.define, DefinePeriod(admin, "测试常设期", 2000, 2100, "测试：常设规划期")
+    )
+    for level, totals in ((Level.city, {CITY_SCOPE: 10_000}), (Level.county, dict.fromkeys(COUNTIES, 10_000))):
+        quota = await client.start_workflow(
+            QuotaWorkflow.run,
+            QuotaStart(period_id=period_id, level=level),
+            id=quota_workflow_id(period_id, level),
+            task_queue=task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+        await quota.execute_update(QuotaWorkflow.set_quota, SetQuota(admin, totals, "测试：常设名额"))
+    _STANDING.add(where)
+    return period_id
 
 
 def unique(prefix: str = "t") -> str:

@@ -5,13 +5,16 @@ from datetime import date
 
 from temporalio.client import Client, WorkflowHandle
 
-from contracts.application import Declaration, Institution
+from contracts.application import Declaration, Institution, ReviewAct
 from state.credit_code import check_character
 from state.domain import Actor, Department, InstitutionType, Level, Role
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
 
 COUNTY = "兰山区"
 OTHER_COUNTY = "罗庄区"
+
+
+CITY_ROUND = "R-city-tests"  # the round city-level workflow tests declare in
 
 
 def credit_code(seed: str | None = None) -> str:
@@ -63,7 +66,10 @@ def institution(level: Level = Level.city, code: str | None = None, **kw) -> Ins
     return Institution(**fields)
 
 
-def declaration(level: Level = Level.city, county: str = COUNTY, code: str | None = None, **kw) -> Declaration:
+def declaration(
+    level: Level = Level.city, county: str = COUNTY, code: str | None = None, round_id: str | None = None, **kw
+) -> Declaration:
+    """A city-level declaration is declared in a round (CITY_ROUND unless given)."""
     return Declaration(
         application_id=f"A{uuid.uuid4().hex[:10]}",
         level=level,
@@ -71,7 +77,14 @@ def declaration(level: Level = Level.city, county: str = COUNTY, code: str | Non
         institution=institution(level, code, **kw),
         actor=clerk(county),
         reason="县人社局会同发改、民政部门申报",
+        round_id=round_id if round_id is not None else (CITY_ROUND if level == Level.city else ""),
     )
+
+
+def selected(opinion: str, round_id: str = CITY_ROUND) -> ReviewAct:
+    """The city review as a round's competitive selection sends it (activities/rounds.py ``apply_decision``):
+    workflow tests of the pipeline play the round's part; tests/rounds run real rounds."""
+    return ReviewAct(reviewer(), True, opinion, round_id=round_id)
 
 
 async def start(client: Client, task_queue: str, decl: Declaration) -> WorkflowHandle:

@@ -60,6 +60,7 @@ from tests.factory import (
     department,
     inspector,
     reviewer,
+    selected,
     start,
 )
 from workflows import search_attributes as sa
@@ -108,7 +109,7 @@ async def reviewed(client: Client, queue: str, decl: Declaration, *, city: bool 
     h = await start(client, queue, decl)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全，同意申报"))
     if city:
-        await h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "书面评审、实地考察合格"))
+        await h.execute_update(ApplicationWorkflow.city_review, selected("书面评审、实地考察合格"))
     return h
 
 

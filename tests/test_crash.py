@@ -32,8 +32,8 @@ from db import models
 from db.session import session_for
 from state.calendar import TZ
 from state.domain import Act, Department, Level, Stage
-from tests.conftest import unique
-from tests.factory import bureau, declaration, department, reviewer, start
+from tests.conftest import standing_places_for, unique
+from tests.factory import bureau, declaration, department, reviewer, selected, start
 from workflows.application import ApplicationWorkflow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ async def drive(progress: Progress, h: WorkflowHandle) -> None:
         progress.updates_done += 1
 
     await update("county", ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全"))
-    await update("city", ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "评审通过"))
+    await update("city", ApplicationWorkflow.city_review, selected("评审通过"))
     await update("publicize", ApplicationWorkflow.publicize, PublicizeAct(reviewer(), BACK_DATED))
     while not (await view(progress, h)).notice_closed:
         await asyncio.sleep(0.05)
@@ -163,6 +163,8 @@ async def test_killed_worker_restarts_and_every_act_is_projected_once(dev_env, d
     decls = [declaration(Level.city) for _ in range(APPLICATIONS)]
     drivers: asyncio.Future | None = None
     handles: list[WorkflowHandle] = []
+    places = standing_places_for(dev_env.client, database_url)  # the notices' places (the quota's workflow)
+    await places.__aenter__()
     await first.start()
     if spare:
         await second.start()
@@ -188,6 +190,7 @@ async def test_killed_worker_restarts_and_every_act_is_projected_once(dev_env, d
         for h in handles:  # awarded applications wait for a revocation that will not come
             with contextlib.suppress(RPCError):
                 await h.terminate("crash test over")
+        await places.__aexit__(None, None, None)
 
     assert 0 < done_at_kill < total and in_flight_at_kill > 0, (done_at_kill, in_flight_at_kill)
     assert progress.updates_done == total

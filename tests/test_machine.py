@@ -60,7 +60,7 @@ def publicized(level=Level.city, open_=True, **kw) -> ApplicationFacts:
     ],
 )
 def test_each_transition_moves_to_its_state(level, state, act, after):
-    f = facts(level, state)
+    f = facts(level, state, selected_in_round=True)
     assert apply(f, act) == after
     assert f.state == after
 
@@ -212,3 +212,16 @@ def test_a_refusal_names_the_rule_the_machine_enforces():
     county = facts(Level.county, Stage.county_reviewed)
     assert "[rule: is_city_level]" in (refusal(county, Act.city_review_pass) or "")
     assert "[rule:" not in (refusal(county, Act.award) or "")  # no transition at all: no rule to name
+
+
+def test_a_city_level_candidate_passes_the_city_review_only_as_its_rounds_selection():
+    alone = facts(Level.city, Stage.county_reviewed)
+    assert Act.city_review_pass not in allowed_acts(alone)
+    assert Act.city_review_fail in allowed_acts(alone)  # an ineligible candidate may still be failed alone
+    why = refusal(alone, Act.city_review_pass) or ""
+    assert "[rule: selected_in_round]" in why and "round's selection" in why
+    with pytest.raises(TransitionNotAllowed):
+        apply(alone, Act.city_review_pass)
+    chosen = facts(Level.city, Stage.county_reviewed, selected_in_round=True)
+    assert Act.city_review_pass in allowed_acts(chosen)
+    assert apply(chosen, Act.city_review_pass) == Stage.city_reviewed

@@ -9,7 +9,7 @@ from contracts.application import FindingAct, ObjectionAct, PublicizeAct, Review
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Act, Level, Stage
 from tests.conftest import RunningWorker, settings_for, unique
-from tests.factory import bureau, declaration, reviewer, start
+from tests.factory import bureau, declaration, reviewer, selected, start
 from workflows.application import ApplicationWorkflow
 
 
@@ -41,7 +41,7 @@ async def test_pending_objection_holds_the_notice_open_past_its_end(skip_env, sq
     async with RunningWorker(skip_env.client, settings):
         h = await start(skip_env.client, settings.task_queue, declaration(Level.city))
         await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
-        await h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "择优"))
+        await h.execute_update(ApplicationWorkflow.city_review, selected("择优"))
         today = (await shanghai_now(skip_env)).date()
         await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), today))
         r = await h.execute_update(

@@ -10,7 +10,7 @@ from db.session import session_for
 from state.calendar import TZ
 from state.domain import Act, Department, Level, RevocationReason, Stage
 from tests.conftest import RunningWorker, settings_for, unique
-from tests.factory import bureau, declaration, department, inspector, reviewer, start
+from tests.factory import bureau, declaration, department, inspector, reviewer, selected, start
 from workflows.application import ApplicationWorkflow
 
 LONG_AGO = date(2026, 4, 30)  # notice ended 2026-05-10 00:00 Asia/Shanghai
@@ -27,7 +27,7 @@ async def test_city_level_application_runs_the_whole_pipeline(dev_env, database_
         h = await start(dev_env.client, settings.task_queue, decl)
         r = await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全"))
         assert r.state == Stage.county_reviewed
-        r = await h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "综合评分第一"))
+        r = await h.execute_update(ApplicationWorkflow.city_review, selected("综合评分第一"))
         assert r.state == Stage.city_reviewed
         r = await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), LONG_AGO))
         assert r.state == Stage.publicized

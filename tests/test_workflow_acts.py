@@ -33,6 +33,7 @@ from tests.factory import (
     department,
     inspector,
     reviewer,
+    selected,
     start,
 )
 from workflows.application import ApplicationWorkflow
@@ -71,7 +72,7 @@ async def to_publicized(h, level=Level.city, published_on=BACK_DATED, county="�
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(county), True, "同意"))
     owner = reviewer() if level == Level.city else bureau(county)
     if level == Level.city:
-        await h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "择优"))
+        await h.execute_update(ApplicationWorkflow.city_review, selected("择优"))
     await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(owner, published_on))
     return owner
 
@@ -83,6 +84,24 @@ async def to_awarded(h, level=Level.city, county="兰山区"):
     for d in Department:
         await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(d, signer_county), "联合发文1号"))
     await h.execute_update(ApplicationWorkflow.award, AwardAct(owner, "P-1", datetime.now(TZ).date()))
+
+
+async def test_a_city_level_candidate_passes_only_as_its_rounds_selection(worker, dev_env):
+    decl = declaration(Level.city)
+    h = await start(dev_env.client, worker.settings.task_queue, decl)
+    await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
+    before = len((await h.fetch_history()).events)
+    for alone in (ReviewAct(reviewer(), True, "综合评分第一"), selected("另一批次择优", round_id="R-another")):
+        err = await refused(h.execute_update(ApplicationWorkflow.city_review, alone))
+        assert err.type == "ActNotAllowed" and "[rule: selected_in_round]" in err.message
+        assert "city_review_pass" not in err.details[0]["allowed_acts"]
+    assert len((await h.fetch_history()).events) == before  # refused in the validator: nothing in the history
+    view = await h.query(ApplicationWorkflow.view, ViewRequest())
+    assert Act.city_review_fail in view.allowed_acts and Act.city_review_pass not in view.allowed_acts
+    r = await h.execute_update(ApplicationWorkflow.city_review, selected("批次择优第1名"))
+    assert r.state == Stage.city_reviewed
+    passed = (await h.query(ApplicationWorkflow.view, ViewRequest())).acts[-1]
+    assert passed.act == Act.city_review_pass and passed.details["round_id"] == decl.round_id
 
 
 async def test_refused_acts_leave_no_trace(worker, dev_env):

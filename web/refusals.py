@@ -47,6 +47,9 @@ MESSAGE_PATTERNS = (
     ("must be between 0 and 100", "评分应在0至100之间"),
     ("already has a finding", "该异议已有调查核实结论"),
     ("does not exist on this application", "该申报没有这条异议"),
+    ("already filed for", "本年度已备案；如需修改，请提交更正"),
+    ("the records changed since the draft was reviewed", "备案内容已随记录变化，请核对新的备案内容后再确认"),
+    ("nothing is filed yet", "尚未备案，请先确认备案"),
 )
 _CHINESE_TAIL = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)\s*$")
 _RULE = re.compile(r"\[rule: (\w+)\]")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from api.access import acts_for
 from db.models import Application
 from db.queries.workbench import NoticeFacts
-from state.domain import Act, Actor
+from state.domain import Act, Actor, separation_refusal
 from state.labels import task_label
 from state.machine import ApplicationFacts, Procedure
 
@@ -49,7 +49,9 @@ def allowed_now(actor: Actor, row: Application, notice: NoticeFacts, now: dateti
     return acts_for(actor, Procedure(facts).allowed(actor.department), row.level, row.county)
 
 
-def waiting_for(actor: Actor, rows: list[Application], notices: dict[str, NoticeFacts]) -> list[Task]:
+def waiting_for(
+    actor: Actor, rows: list[Application], notices: dict[str, NoticeFacts], declarers: dict[str, str] | None = None
+) -> list[Task]:
     """The user's to-do, one Task per kind of act, in the procedure's order."""
     now = datetime.now(UTC)
     tasks = {act: Task(task_label(act), act) for act in WAITING}
@@ -68,7 +70,8 @@ def waiting_for(actor: Actor, rows: list[Application], notices: dict[str, Notice
         )
         if key not in remembered:  # building a machine is the costly part; situations repeat
             remembered[key] = allowed_now(actor, row, notice, now)
-        allowed = remembered[key]
+        declarer = (declarers or {}).get(row.id)
+        allowed = [a for a in remembered[key] if separation_refusal(a, actor, declarer) is None]
         for act in WAITING:
             if act in allowed and (act != Act.score or row.round_id):  # scores belong to competitive rounds
                 tasks[act].applications.append(row)

@@ -7,13 +7,15 @@ from datetime import date, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import ActivityError
 
-from contracts.refusals import RefusalKind, refuse
+from contracts.refusals import RefusalKind, refusal_from, refuse
 from workflows.application_corrections import Corrections
 
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
     from activities.notify import NotifyActivities
+    from activities.places import PlaceActivities
     from activities.read_model import ReadModelActivities
     from activities.record import RecordActivities
     from contracts.application import (
@@ -46,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         WithdrawAct,
     )
     from contracts.notify import NotifyRequest
+    from contracts.quota import NoticePlace
     from state import machine
     from state.declaration import declaration_problems
     from state.domain import (
@@ -64,6 +67,10 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=time
 FINAL = machine.FINAL_STAGES
 # Patch: each act recorded by one activity (read model + inbox) instead of two; older histories keep two.
 RECORD_IN_ONE_ACTIVITY = "record-act-in-one-activity"
+# Patch: a city-level candidate passes the city review only as its round's selection (older histories passed alone).
+CITY_PASS_BY_ROUND = "city-pass-by-round-selection"
+# Patch: a publication holds a place under the quota before its notice starts (older histories published without).
+NOTICE_HOLDS_A_PLACE = "notice-holds-a-quota-place"
 
 
 def workflow_id_for(application_id: str) -> str:
@@ -186,25 +193,33 @@ class ApplicationWorkflow(Corrections):
 
     @county_review.validator
     def _validate_county_review(self, act: ReviewAct) -> None:
-        self._check_separation(act.actor, "作县级审核")
+        self._check_separation(act.actor, self._review_act(act, Act.county_review_pass, Act.county_review_fail))
         self._check(
             self._review_act(act, Act.county_review_pass, Act.county_review_fail), act.actor, opinion=act.opinion
         )
 
     @workflow.update
     async def city_review(self, act: ReviewAct) -> ActResult:
-        return await self._perform(
-            self._review_act(act, Act.city_review_pass, Act.city_review_fail), act.actor, act.opinion
-        )
+        verdict = self._review_act(act, Act.city_review_pass, Act.city_review_fail)
+        async with self._turn():
+            chosen = self._chosen_in_round(act) if workflow.patched(CITY_PASS_BY_ROUND) else True
+            with self._selection(chosen):
+                self._check(verdict, act.actor)
+                return await self._apply(verdict, act.actor, act.opinion, **self._round_detail(act))
 
     @city_review.validator
     def _validate_city_review(self, act: ReviewAct) -> None:
-        self._check(self._review_act(act, Act.city_review_pass, Act.city_review_fail), act.actor, opinion=act.opinion)
+        with self._selection(self._chosen_in_round(act)):
+            self._check(
+                self._review_act(act, Act.city_review_pass, Act.city_review_fail), act.actor, opinion=act.opinion
+            )
 
     @workflow.update
     async def publicize(self, act: PublicizeAct) -> ActResult:
         async with self._turn():
             self._check(Act.publicize, act.actor)
+            if workflow.patched(NOTICE_HOLDS_A_PLACE):
+                await self._hold_place(act)
             notice = await self._compute_notice(act.published_on)
             self._check(Act.publicize, act.actor)  # nothing may have moved while the deadline was computed
             self._notice = notice
@@ -283,7 +298,7 @@ class ApplicationWorkflow(Corrections):
 
     @record_finding.validator
     def _validate_record_finding(self, act: FindingAct) -> None:
-        self._check_separation(act.actor, "作出异议调查核实结论")
+        self._check_separation(act.actor, Act.uphold_objection if act.upheld else Act.dismiss_objection)
         self._check_finding(act)
 
     @workflow.update
@@ -493,6 +508,28 @@ class ApplicationWorkflow(Corrections):
                 NotifyActivities.notify, notice, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
             ),
         )
+
+    async def _hold_place(self, act: PublicizeAct) -> None:
+        """A place under the period's quota, through its QuotaWorkflow (granted at once to one the round chose)."""
+        decl = self._decl
+        place = NoticePlace(
+            application_id=decl.application_id,
+            level=decl.level,
+            county=decl.county,
+            round_id=decl.round_id or "",
+            published_on=act.published_on,
+            actor=act.actor,
+            key=f"notice-{decl.application_id}-{workflow.now().timestamp():.6f}",
+        )
+        try:
+            await workflow.execute_activity_method(
+                PlaceActivities.reserve_notice_place, place, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+            )
+        except ActivityError as e:
+            refused = refusal_from(e)
+            if refused is None:
+                raise
+            raise refused from None
 
     async def _compute_notice(self, published_on: date) -> NoticeWindow:
         return await workflow.execute_activity_method(

@@ -2,6 +2,8 @@
 (input), and whether the machine allows it now. Each refusal is an ApplicationError whose type the API maps
 to a status: Forbidden 403, NotFound 404, ActNotAllowed 409, InvalidInput 422."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from temporalio import workflow
@@ -31,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         Stage,
         authority_refusal,
         role_for,
+        separation_refusal,
     )
 
 
@@ -52,6 +55,23 @@ class ApplicationRules:
     @staticmethod
     def _review_act(act: ReviewAct, passed: Act, failed: Act) -> Act:
         return passed if act.passed else failed
+
+    def _chosen_in_round(self, act: ReviewAct) -> bool:
+        """The review is the selection of the round this application was declared in (activities/rounds.py)."""
+        return act.passed and act.round_id is not None and act.round_id == self._decl.round_id
+
+    @staticmethod
+    def _round_detail(act: ReviewAct) -> dict[str, str]:
+        return {"round_id": act.round_id} if act.round_id else {}
+
+    @contextmanager
+    def _selection(self, chosen: bool) -> Iterator[None]:
+        """The machine's ``selected_in_round`` fact holds for the act at hand only."""
+        self._facts.selected_in_round = chosen
+        try:
+            yield
+        finally:
+            self._facts.selected_in_round = False
 
     def _allowed(self, act: Act, department: Department | None = None) -> bool:
         self._facts.now = workflow.now()
@@ -89,16 +109,13 @@ class ApplicationRules:
                 allowed_acts=[a.value for a in self._allowed_now(actor.department)],
             )
 
-    def _check_separation(self, actor: Actor, what: str) -> None:
-        """Separation of duties: the account that declared an application does not also review it or find on an
-        objection to it (accounts of one bureau are different people). Checked in validators only, so histories
-        recorded before the rule still replay."""
-        if actor.user_id == self._decl.actor.user_id:
-            raise refuse(
-                RefusalKind.forbidden,
-                f"职责分离：申报人（{actor.name}）不能对本人申报的申请{what}，请由本局其他工作人员办理",
-                rule="separation_of_duties",
-            )
+    def _check_separation(self, actor: Actor, act: Act) -> None:
+        """Separation of duties (state.domain.SEPARATED): the account that declared an application does not also
+        review it or find on an objection to it. Checked in validators only, so histories recorded before the rule
+        still replay."""
+        why = separation_refusal(act, actor, self._decl.actor.user_id)
+        if why:
+            raise refuse(RefusalKind.forbidden, why, rule="separation_of_duties")
 
     def _check_objection(self, act: ObjectionAct) -> None:
         for name in ("name", "contact", "content"):

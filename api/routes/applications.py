@@ -7,8 +7,6 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Response
-from sqlalchemy.orm import defer
-from sqlmodel import func, select
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
@@ -29,7 +27,7 @@ from api.schemas import (
 from api.submission import attestation_problems, check_county_title, submitted_materials
 from clients.rounds import declaration_window_refusal
 from contracts.application import ApplicationView, Declaration, Institution
-from db.models import Application
+from db.queries.workbench import Filters, find
 from state.calendar import TZ
 from state.declaration import declaration_problems
 from state.domain import Act, Actor, Department, InstitutionType, Level, Stage, authority_refusal
@@ -108,8 +106,15 @@ async def declare(
         )
     if level == Level.city:
         await check_county_title(settings.database_url, institution)
+    if level == Level.city and not body.round_id:
+        raise Refusal(
+            422,
+            "市级标杆机构须经评定批次竞争性评审择优确定：市级申报须填写所参加的评定批次（round_id）",
+            field="round_id",
+            rule="city_level_in_round",
+        )
     if body.round_id:
-        outside = await declaration_window_refusal(client, body.round_id, datetime.now(TZ))
+        outside = await declaration_window_refusal(client, body.round_id, datetime.now(TZ), level, county)
         if outside:
             raise Refusal(422, outside, field="round_id", rule="declaration_window")
     application_id = application_id_for(actor, idempotency_key)
@@ -167,27 +172,8 @@ def list_applications(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ApplicationPage:
     """Newest first. County-scoped callers (county bureaus, county departments) see only their county."""
-    where = []
-    if actor.county is not None:
-        where.append(Application.county == actor.county)
-    for column, value in (
-        (Application.state, state),
-        (Application.county, county),
-        (Application.level, level),
-        (Application.institution_type, institution_type),
-        (Application.round_id, round_id),
-    ):
-        if value is not None:
-            where.append(column == value)
-    total = session.exec(select(func.count()).select_from(Application).where(*where)).one()
-    rows = session.exec(
-        select(Application)
-        .where(*where)
-        .options(defer(Application.institution))  # type: ignore[arg-type]
-        .order_by(Application.declared_at.desc(), Application.id)  # type: ignore[attr-defined]
-        .offset(offset)
-        .limit(limit)
-    ).all()
+    wanted = Filters(state=state, county=county, level=level, institution_type=institution_type, round_id=round_id)
+    rows, total = find(session, actor.county, wanted, offset, limit)
     return ApplicationPage(items=[present.summary(r) for r in rows], total=total, limit=limit, offset=offset)
 
 

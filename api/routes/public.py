@@ -3,8 +3,6 @@
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends
-from sqlalchemy.orm import defer
-from sqlmodel import select
 from temporalio.service import RPCError
 
 from api import present
@@ -16,7 +14,7 @@ from api.schemas import NoticeBoard, ObjectionCreate, ObjectionLodged
 from api.submission import OBJECTION_EVIDENCE, evidence_files, public_uploader
 from clients.application import handle_for
 from contracts.application import ObjectionAct, ViewRequest
-from db.models import Application
+from db.queries.applications import under_notice
 from state.domain import Act, Stage
 from workflows.application import ApplicationWorkflow
 
@@ -26,14 +24,7 @@ MAX_NOTICES = 1000
 
 @router.get("/notices", response_model=NoticeBoard, summary="Everything under public notice now (公示名单)")
 def notices(session: SessionDep) -> NoticeBoard:
-    now = datetime.now(UTC)
-    rows = session.exec(
-        select(Application)
-        .where(Application.state == Stage.publicized, Application.notice_ends_at > now)  # type: ignore[operator]
-        .options(defer(Application.institution))  # type: ignore[arg-type]
-        .order_by(Application.notice_ends_at, Application.id)
-        .limit(MAX_NOTICES)
-    ).all()
+    rows = under_notice(session, datetime.now(UTC), MAX_NOTICES)
     return NoticeBoard(items=[present.listing(r) for r in rows], total=len(rows))
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, select
+from sqlmodel import Session
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
@@ -23,6 +23,7 @@ from api.fields import EARLIEST, LATEST
 from clients import quota as quota_workflows
 from contracts.quota import MAX_TOTAL, DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
 from db.historic_import import import_titles
+from db.queries.rounds import periods
 from db.rounds import Period
 from db.session import get_engine
 from state.apportionment import ApportionmentError, CountyFigures, apportion
@@ -116,7 +117,7 @@ async def set_quota(client: Client, task_queue: str, period_id: str, level: Leve
 async def list_periods(_: QuotaReader, settings: SettingsDep) -> list[dict[str, Any]]:
     def rows() -> list[dict[str, Any]]:
         with Session(get_engine(settings.database_url)) as s:
-            return [p.model_dump() for p in s.exec(select(Period).order_by(Period.start_year)).all()]
+            return [p.model_dump() for p in periods(s)]
 
     return await run_in_threadpool(rows)
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, or_, select
+from sqlmodel import Session
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
@@ -26,7 +26,8 @@ from contracts.rounds import (
     ScoresRecorded,
     WindowRequest,
 )
-from db.rounds import EvaluationRound, Period
+from db.queries.rounds import rounds_seen_by
+from db.rounds import Period
 from db.session import get_engine
 from state.domain import Act, Actor, Level, Role
 from workflows.application import ApplicationWorkflow
@@ -155,15 +156,7 @@ async def create_round(body: RoundCreate, actor: LevelOwner, client: TemporalCli
 async def list_rounds(actor: RoundReader, settings: SettingsDep) -> list[dict[str, Any]]:
     def rows() -> list[dict[str, Any]]:
         with Session(get_engine(settings.database_url)) as s:
-            q = select(EvaluationRound).order_by(EvaluationRound.opens_at.desc())  # type: ignore[attr-defined]
-            if actor.county is not None:
-                q = q.where(
-                    or_(
-                        EvaluationRound.level == Level.city.value,
-                        EvaluationRound.owner_county == actor.county,
-                    )
-                )
-            return [r.model_dump() for r in s.exec(q).all()]
+            return [r.model_dump() for r in rounds_seen_by(s, actor.county)]
 
     return await run_in_threadpool(rows)
 

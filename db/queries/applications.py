@@ -1,11 +1,17 @@
 """Reads of applications: the notice board, a joint announcement's batch, a round's notice list."""
 
 from datetime import datetime
+from typing import Any, cast
 
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, select
 
 from db.models import Application, ApplicationEvent
-from state.domain import Act, Stage
+from state.domain import Act, Level, Stage
+
+# The institution's full record, left unread by list queries. At class level the field is SQLAlchemy's
+# InstrumentedAttribute, which SQLModel types as the field's value (a dict).
+_INSTITUTION = cast("QueryableAttribute[dict[str, Any]]", Application.institution)
 
 
 def announced_with(session: Session, document_no: str) -> list[Application]:
@@ -34,12 +40,21 @@ def noticed_in_round(session: Session, round_id: str) -> list[Application]:
 
 
 def under_notice(session: Session, now: datetime, limit: int = 1000) -> list[Application]:
-    """Everything under public notice at ``now``."""
+    """Everything under public notice at ``now`` (the institution's full record left unread)."""
     return list(
         session.exec(
             select(Application)
             .where(Application.state == Stage.publicized, col(Application.notice_ends_at) > now)
+            .options(defer(_INSTITUTION))
             .order_by(col(Application.notice_ends_at), col(Application.id))
             .limit(limit)
         ).all()
     )
+
+
+def place_of(session: Session, application_id: str) -> tuple[Level, str, Stage] | None:
+    """An application's level, county and state, as far as admitting a caller goes."""
+    row = session.exec(
+        select(Application.level, Application.county, Application.state).where(Application.id == application_id)
+    ).first()
+    return (row[0], row[1], row[2]) if row else None

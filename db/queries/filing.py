@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from contracts.filing import FilingEntry
 from db import models
@@ -24,7 +24,7 @@ def generate_entries(session: Session, county: str, year: int) -> list[FilingEnt
         select(models.Application).where(
             models.Application.level == Level.county,
             models.Application.county == county,
-            models.Application.state.in_(TITLED),  # type: ignore[attr-defined]
+            col(models.Application.state).in_(TITLED),
         )
     ).all()
     if not apps:
@@ -32,10 +32,10 @@ def generate_entries(session: Session, county: str, year: int) -> list[FilingEnt
     events = session.exec(
         select(models.ApplicationEvent)
         .where(
-            models.ApplicationEvent.application_id.in_([a.id for a in apps]),  # type: ignore[attr-defined]
-            models.ApplicationEvent.act.in_([Act.co_sign, Act.award, Act.revoke]),  # type: ignore[attr-defined]
+            col(models.ApplicationEvent.application_id).in_([a.id for a in apps]),
+            col(models.ApplicationEvent.act).in_([Act.co_sign, Act.award, Act.revoke]),
         )
-        .order_by(models.ApplicationEvent.application_id, models.ApplicationEvent.seq)  # type: ignore[arg-type]
+        .order_by(col(models.ApplicationEvent.application_id), col(models.ApplicationEvent.seq))
     ).all()
     by_app: dict[str, list[models.ApplicationEvent]] = {}
     for e in events:
@@ -74,7 +74,7 @@ def versions(session: Session, county: str, year: int) -> list[FilingVersion]:
         session.exec(
             select(FilingVersion)
             .where(FilingVersion.county == county, FilingVersion.year == year)
-            .order_by(FilingVersion.version)  # type: ignore[arg-type]
+            .order_by(col(FilingVersion.version))
         ).all()
     )
 
@@ -82,3 +82,14 @@ def versions(session: Session, county: str, year: int) -> list[FilingVersion]:
 def statuses(session: Session, year: int) -> dict[str, FilingStatus]:
     """The board's row of each county that has one for ``year``."""
     return {r.county: r for r in session.exec(select(FilingStatus).where(FilingStatus.year == year)).all()}
+
+
+def versions_of_year(session: Session, year: int) -> dict[str, list[FilingVersion]]:
+    """Every county's recorded versions for ``year``, oldest first (the board lists them)."""
+    out: dict[str, list[FilingVersion]] = {}
+    rows = session.exec(
+        select(FilingVersion).where(FilingVersion.year == year).order_by(FilingVersion.county, FilingVersion.version)  # type: ignore[arg-type]
+    ).all()
+    for v in rows:
+        out.setdefault(v.county, []).append(v)
+    return out

@@ -14,19 +14,23 @@ from state.domain import Actor
 
 def _addressed_to(actor: Actor) -> Any:
     county = (
-        Notification.recipient_county == actor.county if actor.county else col(Notification.recipient_county).is_(None)
+        col(Notification.recipient_county) == actor.county
+        if actor.county
+        else col(Notification.recipient_county).is_(None)
     )
-    return and_(Notification.recipient_role == actor.role, county)
+    return and_(col(Notification.recipient_role) == actor.role, county)
 
 
 def inbox(
     session: Session, actor: Actor, unread_only: bool, limit: int
 ) -> tuple[list[tuple[Notification, datetime | None]], int]:
     """The newest ``limit`` notices for ``actor`` (each with when this user read it), and how many are unread."""
-    joined = and_(NotificationRead.notification_id == Notification.id, NotificationRead.user_id == actor.user_id)
+    joined = and_(
+        col(NotificationRead.notification_id) == col(Notification.id), col(NotificationRead.user_id) == actor.user_id
+    )
     query = (
         select(Notification, NotificationRead.read_at)
-        .join(NotificationRead, joined, isouter=True)  # type: ignore[arg-type]
+        .join(NotificationRead, joined, isouter=True)
         .where(_addressed_to(actor))
     )
     unread_filter = col(NotificationRead.id).is_(None)

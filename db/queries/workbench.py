@@ -3,14 +3,19 @@ guards need to know of those under notice, and the acts a user has performed. ``
 None for the whole city, else only that county's applications are ever read."""
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from sqlalchemy import or_
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, func, select
 
 from db.models import Application, ApplicationEvent, Objection
 from state.domain import Act, Department, InstitutionType, Level, Stage
 from state.machine import FINAL_STAGES
+
+# The institution's full record, left unread by list queries. At class level the field is SQLAlchemy's
+# InstrumentedAttribute, which SQLModel types as the field's value (a dict).
+_INSTITUTION = cast("QueryableAttribute[dict[str, Any]]", Application.institution)
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,7 @@ class Filters:
     county: str | None = None
     level: Level | None = None
     institution_type: InstitutionType | None = None
+    round_id: str | None = None
     text: str = ""  # part of the institution's name or of its credit code
 
 
@@ -36,6 +42,7 @@ def _where(scope: str | None, f: Filters) -> list:
         (Application.county, f.county),
         (Application.level, f.level),
         (Application.institution_type, f.institution_type),
+        (Application.round_id, f.round_id),
     ):
         if value is not None:
             where.append(column == value)
@@ -57,7 +64,7 @@ def find(session: Session, scope: str | None, f: Filters, offset: int, limit: in
     rows = session.exec(
         select(Application)
         .where(*where)
-        .options(defer(Application.institution))  # type: ignore[arg-type]
+        .options(defer(_INSTITUTION))
         .order_by(col(Application.declared_at).desc(), col(Application.id))
         .offset(offset)
         .limit(limit)
@@ -73,7 +80,7 @@ def live(session: Session, scope: str | None, limit: int = 5000) -> list[Applica
         session.exec(
             select(Application)
             .where(*where)
-            .options(defer(Application.institution))  # type: ignore[arg-type]
+            .options(defer(_INSTITUTION))
             .order_by(col(Application.declared_at), col(Application.id))
             .limit(limit)
         ).all()
@@ -133,3 +140,15 @@ def counts_by_state(session: Session, scope: str | None) -> dict[Stage, int]:
     where = _where(scope, Filters())
     rows = session.exec(select(Application.state, func.count()).where(*where).group_by(col(Application.state))).all()
     return {state: count for state, count in rows}
+
+
+def declarers(session: Session, application_ids: list[str]) -> dict[str, str]:
+    """The account that declared each application (separation of duties: it does not review its own)."""
+    if not application_ids:
+        return {}
+    rows = session.exec(
+        select(ApplicationEvent.application_id, ApplicationEvent.actor_user_id).where(
+            ApplicationEvent.act == Act.declare, col(ApplicationEvent.application_id).in_(application_ids)
+        )
+    ).all()
+    return dict(rows)

@@ -16,11 +16,13 @@ import pytest_asyncio
 from fastapi import FastAPI
 from sqlmodel import Session, select
 from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
 
 from api.auth import create_user
 from api.main import create_app
 from api.routes.applications import today
 from config import LimitSettings
+from contracts.application import ReviewAct
 from contracts.rounds import RoundPlan
 from db.rounds import HistoricTitle
 from db.session import get_engine
@@ -28,9 +30,10 @@ from state import conditions
 from state import materials as checklists
 from state.calendar import TZ
 from state.domain import InstitutionType, Level
-from tests.conftest import RunningWorker, settings_for, unique
+from tests.conftest import RunningWorker, places_queue, settings_for, unique
 from tests.factory import COUNTY, OTHER_COUNTY, credit_code, reviewer
 from tests.samples import unique_pdf, unique_png
+from workflows.application import ApplicationWorkflow, workflow_id_for
 from workflows.round import RoundWorkflow, round_workflow_id
 
 LONG_AGO = date(2026, 4, 30)  # a notice published then ended on 2026-05-10 00:00 Asia/Shanghai
@@ -66,26 +69,33 @@ class Api:
     task_queue: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
     rounds: set[str] = field(default_factory=set)
+    city_round: str = field(default_factory=lambda: unique("RC"))  # where city-level declarations go unless named
     uploaded: dict[tuple[str, str, str], list[dict[str, str]]] = field(default_factory=dict)
     upload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def ensure_round(self, round_id: str) -> None:
-        """Declarations name an existing round whose window is open: tests tag theirs with a fresh round id."""
+    async def ensure_round(self, round_id: str, level: str = "city", county: str | None = None) -> None:
+        """Declarations name an existing round whose window is open: tests tag theirs with a fresh round id (a
+        county-level one is the declaring county's own round)."""
         if round_id in self.rounds or self.client is None:
             return
         now = datetime.now(TZ)
         plan = RoundPlan(
             round_id=round_id,
             name=f"测试批次 {round_id}",
-            level=Level.city,
-            period_id="十五五",
+            level=Level(level),
+            owner_county=county if level == "county" else None,
+            period_id=f"standing-{places_queue(self.database_url)}",  # its notices hold places under its quota
             opens_at=now - timedelta(days=1),
             closes_at=now + timedelta(days=60),
             weights={"written": 1.0},
             created_by=reviewer(),
         )
         await self.client.start_workflow(
-            RoundWorkflow.run, plan, id=round_workflow_id(round_id), task_queue=self.task_queue
+            RoundWorkflow.run,
+            plan,
+            id=round_workflow_id(round_id),
+            task_queue=self.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,  # declarations sent at once share it
         )
         self.rounds.add(round_id)
 
@@ -96,8 +106,15 @@ class Api:
         return await self.http.get(path, headers=self.auth(who), **kw)
 
     async def post(self, who: str | None, path: str, json: Any = None, headers: dict | None = None) -> httpx.Response:
+        if (
+            path == "/applications"
+            and isinstance(json, dict)
+            and json.get("level") == "city"
+            and not json.get("round_id")
+        ):
+            json = {**json, "round_id": self.city_round}
         if path == "/applications" and isinstance(json, dict) and json.get("round_id"):
-            await self.ensure_round(json["round_id"])
+            await self.ensure_round(json["round_id"], json.get("level", "city"), json.get("county") or COUNTY)
         if path == "/applications" and isinstance(json, dict) and json.get("level") == "city":
             seed_county_title(self.database_url, json.get("institution") or {})
         if path == "/applications" and isinstance(json, dict) and "materials" not in json and who in BUREAUS:
@@ -277,10 +294,18 @@ class Driver:
         return app_id
 
     async def city_reviewed(self, **kw: Any) -> str:
+        """Passed by its round's competitive selection: the round's part is played here (tests/rounds and
+        tests/api/test_pipeline_http.py run the round itself)."""
         app_id = await self.county_reviewed("city", **kw)
-        review = {"decision": "pass", "opinion": "择优"}
-        expect(await self.api.post("reviewer", f"/applications/{app_id}/city-review", review), 200)
+        await self.select_in_round(app_id)
         return app_id
+
+    async def select_in_round(self, app_id: str, opinion: str = "批次择优") -> None:
+        """The city review as the round's selection sends it (activities/rounds.py ``apply_decision``)."""
+        assert self.api.client is not None
+        round_id = (await self.state(app_id))["round_id"]
+        handle = self.api.client.get_workflow_handle(workflow_id_for(app_id))
+        await handle.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, opinion, round_id))
 
     async def reviewed(self, level: str, **kw: Any) -> str:
         return await (self.city_reviewed(**kw) if level == "city" else self.county_reviewed("county", **kw))

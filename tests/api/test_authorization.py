@@ -76,6 +76,7 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
         driver.publicized("county"),
     )
     review = {"decision": "pass", "opinion": "同意"}
+    unfit = {"decision": "fail", "opinion": "不符合条件"}  # a city-level pass is the round's selection alone
     finding = {"upheld": False, "finding": "经核查不成立"}
     api = driver.api
     to_return, city_to_return, returned = await asyncio.gather(
@@ -105,7 +106,7 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
             "county review", "POST", f"{a}/{declared}/county-review", review, {"bureau"}, {"other_bureau"}, declared
         ),
         Endpoint(
-            "city review", "POST", f"{a}/{county_reviewed}/city-review", review, {"reviewer"}, set(), county_reviewed
+            "city review", "POST", f"{a}/{county_reviewed}/city-review", unfit, {"reviewer"}, set(), county_reviewed
         ),
         Endpoint(
             "city notice", "POST", f"{a}/{city_reviewed}/notice", {}, {"reviewer"}, {"other_bureau"}, city_reviewed
@@ -282,8 +283,8 @@ async def test_only_the_authorized_get_a_2xx(sqlite_api, matrix_driver):
 
 async def test_a_county_scoped_list_never_shows_another_county(sqlite_api, matrix_driver):
     round_id = unique("R")
-    mine = await matrix_driver.declare("county", round_id=round_id)
-    theirs = await matrix_driver.declare("county", who="other_bureau", county="罗庄区", round_id=round_id)
+    mine = await matrix_driver.declare("city", round_id=round_id)  # one city-level round, two counties
+    theirs = await matrix_driver.declare("city", who="other_bureau", county="罗庄区", round_id=round_id)
 
     async def both_projected() -> bool:
         page = expect(await sqlite_api.get("supervisor", "/applications", params={"round": round_id}), 200)
@@ -302,11 +303,17 @@ async def test_a_county_scoped_list_never_shows_another_county(sqlite_api, matri
     assert seen["supervisor"] == seen["reviewer"] == seen["inspector"] == seen["hrss"] == {mine, theirs}
 
 
+BOTH = ("clerk", "bureau")  # two accounts of 兰山区's bureau
+
+
 async def test_separation_of_duties(sqlite_api, matrix_driver):
     """The account that declared cannot county-review it, nor find on an objection to it; another account of the
     same bureau can."""
     api = sqlite_api
     declared = await matrix_driver.declare("county")  # by "clerk"
+    offered = {who: expect(await api.get(who, f"/applications/{declared}"), 200)["allowed_acts"] for who in BOTH}
+    assert "county_review_pass" not in offered["clerk"] and "withdraw" in offered["clerk"]  # not offered to them
+    assert {"county_review_pass", "county_review_fail"} <= set(offered["bureau"])
     review = {"decision": "pass", "opinion": "材料齐全"}
     refused = expect(await api.post("clerk", f"/applications/{declared}/county-review", review), 403)["detail"]
     assert refused["rule"] == "separation_of_duties" and "职责分离" in refused["message"]
@@ -319,6 +326,8 @@ async def test_separation_of_duties(sqlite_api, matrix_driver):
     body = {"name": "张三", "contact": "13800000000", "content": "该机构场地面积不实"}
     objection = expect(await api.post(None, f"/public/applications/{own}/objections", body), 201)["id"]
     finding, url = {"upheld": False, "finding": "经核实不属实"}, f"/applications/{own}/objections/{objection}/finding"
+    seen = expect(await api.get("bureau", f"/applications/{own}"), 200)["allowed_acts"]
+    assert "dismiss_objection" not in seen and "uphold_objection" not in seen
     refused = expect(await api.post("bureau", url, finding), 403)["detail"]
     assert refused["rule"] == "separation_of_duties"
     expect(await api.post("clerk", url, finding), 200)

@@ -113,7 +113,8 @@ async def test_the_city_returns_a_city_level_declaration_to_its_county(api, driv
     back = expect(await api.post("bureau", f"{url}/resubmission", body), 200)
     assert back["state"] == "county_reviewed"  # back to the city's review
     seen = expect(await api.get("reviewer", url), 200)
-    assert "city_review_pass" in seen["allowed_acts"] and seen["institution_versions"] == [detail["institution"]]
+    assert "city_review_fail" in seen["allowed_acts"] and seen["institution_versions"] == [detail["institution"]]
+    assert "city_review_pass" not in seen["allowed_acts"]  # passed only by the round's selection
 
 
 async def test_a_returned_declaration_can_be_withdrawn(api, driver):

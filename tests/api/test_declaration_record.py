@@ -2,7 +2,8 @@
 and later each reviewer's score sheet."""
 
 from tests.api.conftest import declaration_body, expect, seed_county_title
-from tests.factory import credit_code
+from tests.conftest import unique
+from tests.factory import OTHER_COUNTY, credit_code
 
 
 async def test_department_opinions_and_scores_are_on_record(api, driver):
@@ -44,8 +45,34 @@ async def test_a_county_title_announced_here_qualifies_for_the_city_level(api, d
         credit_code=code,
         county_title_doc_no=detail["announcement_doc_no"],
         county_title_date=detail["announced_on"],
+        round_id=api.city_round,
     )
+    await api.ensure_round(api.city_round)
     raw = await api.http.post(
         "/applications", json=await api.with_materials("bureau", body), headers=api.auth("bureau")
     )  # nothing seeded: the record is ours
     assert raw.status_code == 201, raw.text
+
+
+async def test_a_city_level_declaration_enters_a_round_of_its_level_and_a_county_round_is_its_countys(api):
+    """City-level titles are chosen competitively within a round (择优确定): declaring one outside a round, or a
+    declaration into a round of another level or another county, is refused naming round_id."""
+    alone = declaration_body("city", round_id="")
+    seed_county_title(api.database_url, alone["institution"])
+    alone = await api.with_materials("bureau", alone)
+    raw = await api.http.post("/applications", json=alone, headers=api.auth("bureau"))
+    detail = raw.json()["detail"]
+    assert raw.status_code == 422 and (detail["field"], detail["rule"]) == ("round_id", "city_level_in_round")
+    assert "竞争性评审择优确定" in detail["message"]
+
+    await api.ensure_round(api.city_round)
+    county_level = await api.with_materials("bureau", declaration_body("county", round_id=api.city_round))
+    raw = await api.http.post("/applications", json=county_level, headers=api.auth("bureau"))
+    assert raw.status_code == 422 and "批次等级不符" in raw.json()["detail"]["message"]
+
+    theirs = unique("R")
+    await api.ensure_round(theirs, "county", OTHER_COUNTY)
+    into_theirs = await api.with_materials("bureau", declaration_body("county", round_id=theirs))
+    raw = await api.http.post("/applications", json=into_theirs, headers=api.auth("bureau"))
+    assert raw.status_code == 422 and "不是本县区的批次" in raw.json()["detail"]["message"]
+    assert (await api.get("supervisor", "/applications", params={"round": theirs})).json()["total"] == 0

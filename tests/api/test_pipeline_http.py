@@ -43,10 +43,11 @@ async def test_city_level_application_from_declaration_to_revocation(api, driver
     listed = await _listed(api, "supervisor", round=round_id, state="county_reviewed")
     assert [i["id"] for i in listed["items"]] == [app_id]  # the read model is projected when the act returns
 
-    outcome = expect(
-        await api.post("reviewer", f"{url}/city-review", {"decision": "pass", "opinion": "综合评分第一"}), 200
-    )
-    assert outcome["state"] == "city_reviewed" and outcome["allowed_acts"] == ["publicize"]
+    alone = await api.post("reviewer", f"{url}/city-review", {"decision": "pass", "opinion": "综合评分第一"})
+    refused = expect(alone, 409)["detail"]
+    assert "[rule: selected_in_round]" in refused["message"] and "city_review_pass" not in refused["allowed_acts"]
+    await driver.select_in_round(app_id, "综合评分第一")  # the round's selection (tests/rounds run the round)
+    assert expect(await api.get("reviewer", url), 200)["allowed_acts"] == ["publicize"]
     outcome = expect(await api.post("reviewer", f"{url}/notice", {"published_on": LONG_AGO.isoformat()}), 200)
     assert outcome["state"] == "publicized"
 
@@ -83,6 +84,7 @@ async def test_city_level_application_from_declaration_to_revocation(api, driver
     ]
     review = seen["acts"][2]
     assert review["actor"]["role"] == "city_reviewer" and review["reason"] == "综合评分第一"
+    assert review["details"]["round_id"] == round_id
 
     revoked = await api.post("inspector", f"{url}/revocation", {"reason": "deregistered", "evidence": "机构已注销"})
     assert expect(revoked, 202) == {"id": app_id, "state": "revoked"}
@@ -250,10 +252,10 @@ async def test_idempotency_keys_are_per_user_and_per_declaration(api):
 
 
 async def test_lists_are_filtered_paginated_and_scoped_to_the_county(api, driver):
-    round_id = unique("R")
+    round_id = unique("R")  # one city-level round, declarations from two counties
     city = await driver.declare("city", round_id=round_id)
-    county = await driver.declare("county", round_id=round_id, type="training")
-    other = await driver.declare("county", who="other_bureau", county="罗庄区", round_id=round_id)
+    county = await driver.declare("city", round_id=round_id, type="hr_agency")
+    other = await driver.declare("city", who="other_bureau", county="罗庄区", round_id=round_id)
 
     async def all_projected() -> bool:
         return (await _listed(api, "supervisor", round=round_id))["total"] == 3
@@ -264,9 +266,10 @@ async def test_lists_are_filtered_paginated_and_scoped_to_the_county(api, driver
     assert {i["id"] for i in (await _listed(api, "other_bureau", round=round_id))["items"]} == {other}
     assert (await _listed(api, "bureau", round=round_id, county="罗庄区"))["total"] == 0
     assert {i["id"] for i in (await _listed(api, "county_hrss", round=round_id))["items"]} == {city, county}
-    assert [i["id"] for i in (await _listed(api, "reviewer", round=round_id, level="city"))["items"]] == [city]
+    assert (await _listed(api, "reviewer", round=round_id, level="city"))["total"] == 3
+    assert (await _listed(api, "reviewer", round=round_id, level="county"))["total"] == 0
     assert [
-        i["id"] for i in (await _listed(api, "reviewer", round=round_id, institution_type="training"))["items"]
+        i["id"] for i in (await _listed(api, "reviewer", round=round_id, institution_type="hr_agency"))["items"]
     ] == [county]
     assert (await _listed(api, "reviewer", round=round_id, state="declared", county=COUNTY))["total"] == 2
     page = await _listed(api, "supervisor", round=round_id, limit=2, offset=2)

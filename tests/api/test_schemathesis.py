@@ -23,6 +23,7 @@ from api.routes.applications import today
 from api.routes.calendar import FIRST, LAST
 from clients.connection import connect
 from config import Settings
+from contracts.rounds import RoundPlan
 from db.materials import Material, record_upload
 from db.rounds import Period
 from db.session import get_engine
@@ -33,8 +34,9 @@ from state.domain import InstitutionType, Level
 from storage import file_store
 from tests.api.conftest import attestations, required_items, seed_county_title, temporal_address
 from tests.conftest import RunningWorker, settings_for, unique
-from tests.factory import COUNTY
+from tests.factory import COUNTY, reviewer
 from tests.samples import pdf, png
+from workflows.round import RoundWorkflow, round_workflow_id
 
 
 class ThreadedWorker:
@@ -98,6 +100,25 @@ def upload_every_item(settings: Settings, database_url: str) -> None:
         record_upload(database_url, row)
 
 
+async def open_city_round(settings: Settings) -> None:
+    """The city-level round generated city-level declarations enter (its window open for the run)."""
+    now = datetime.now(TZ)
+    plan = RoundPlan(
+        round_id=CITY_ROUND,
+        name="schemathesis 市级批次",
+        level=Level.city,
+        period_id=PERIOD,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        weights={"written": 1.0},
+        created_by=reviewer(),
+    )
+    client = await connect(settings)
+    await client.start_workflow(
+        RoundWorkflow.run, plan, id=round_workflow_id(CITY_ROUND), task_queue=settings.task_queue
+    )
+
+
 def map_case(context, case):
     """Only for data the generator calls valid: make it valid by the rules the schema cannot express."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
@@ -110,8 +131,11 @@ def map_case(context, case):
                 institution["credit_code"] = code[:17] + check_character(code[:17])
             institution["founded_on"] = _clamp(institution.get("founded_on"), FOUNDED_EARLIEST, today())
             institution["county_title_date"] = _clamp(institution.get("county_title_date"), EARLIEST, today())
-        case.body.pop("round_id", None)  # a declaration names an existing round (checked against its window)
         kind, level = (institution or {}).get("type"), case.body.get("level")
+        # a declaration names an existing round (checked against its window): a city-level one must, in the city round
+        case.body.pop("round_id", None)
+        if level == "city":
+            case.body["round_id"] = CITY_ROUND
         if isinstance(institution, dict) and kind in TYPES and level in LEVELS:
             # every applicable condition attested, every required item attached (uploads of the token's user)
             institution["attestations"] = attestations(kind, level, case.body.get("county") or COUNTY)
@@ -158,6 +182,7 @@ def served(dev_env, sqlite_url):
             s.merge(Period(id=PERIOD, name="十五五", start_year=2026, end_year=2030, updated_at=datetime.now(TZ)))
             s.commit()
         upload_every_item(settings, sqlite_url)
+        asyncio.run(open_city_round(settings))
         yield app
 
 
@@ -180,6 +205,7 @@ def before_call(context, case, kwargs):
 
 schemathesis.hook(before_call)  # a call hook is global in schemathesis 4
 PERIOD = "15th-fyp"
+CITY_ROUND = unique("R-city")
 SERVED_DB: list[str] = []
 # checklist item -> an upload of the token's user (ids known when cases are generated, rows made with the app)
 UPLOADS = {code: f"M{secrets.token_hex(4)}-{code}"[:64] for code in materials.load().items}

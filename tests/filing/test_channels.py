@@ -77,14 +77,14 @@ async def test_declaration_is_mailed_and_posted_once_though_the_webhook_fails_fi
         assert hook.hits[0].headers["x-biaogan-delivery"] == hook.hits[1].headers["x-biaogan-delivery"]
         payload = json.loads(hook.hits[1].body)
         assert payload["recipient"] == {"role": "county_bureau", "county": COUNTY}
-        assert payload["link"] == f"{BASE}/api/v1/applications/{decl.application_id}" and payload["event"] == "declare"
+        assert payload["link"] == f"{BASE}/applications/{decl.application_id}" and payload["event"] == "declare"
         assert sorted(m.recipients[0] for m in smtp.mails) == ["city@linyi.example", "lanshan@linyi.example"]
         mail = next(m.message for m in smtp.mails if m.recipients == ["lanshan@linyi.example"])
         assert mail["Subject"] == f"【标杆机构评定】{decl.institution.name}已申报"
         assert mail["From"] == "biaogan@linyi.example"
         body = mail.get_content()
         assert f"{COUNTY} {decl.institution.name}（市级标杆机构评定，申报编号 {decl.application_id}）已申报。" in body
-        assert f"详情：{BASE}/api/v1/applications/{decl.application_id}" in body
+        assert f"详情：{BASE}/applications/{decl.application_id}" in body
         rows = {(d.channel, d.address): d for d in deliveries(sqlite_url, notice_key)}
         assert {k: (d.status, d.attempts) for k, d in rows.items()} == {
             ("email", "lanshan@linyi.example"): ("sent", 1),

@@ -99,7 +99,7 @@ def test_every_act_has_its_chinese_text():
     assert body.splitlines() == [
         "兰山区 某机构（县级标杆机构评定，申报编号 A1）开始公示。",
         "截止时间：2026-05-09 24:00（北京时间）",
-        "详情：https://biaogan.example/api/v1/applications/A1",
+        "详情：https://biaogan.example/applications/A1",
     ]
 
 

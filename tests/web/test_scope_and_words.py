@@ -7,6 +7,7 @@ from enum import Enum
 import httpx
 from sqlmodel import Session, func, select
 
+from db.logins import Login
 from db.models import Application
 from db.session import get_engine
 from db.users import User
@@ -15,6 +16,7 @@ from tests.api.conftest import eventually, expect
 from tests.conftest import unique
 from tests.factory import COUNTY, OTHER_COUNTY, credit_code
 from tests.web.conftest import shot, sign_in
+from web.routes.filings import this_year
 
 ENUMS = [
     v for v in vars(domain).values() if isinstance(v, type) and issubclass(v, Enum) and v.__module__ == domain.__name__
@@ -27,6 +29,8 @@ VISIBLE_TEXT = """() => {
   document.body.appendChild(copy); copy.style.position = 'absolute';
   const text = copy.innerText; copy.remove(); return text;
 }"""
+
+CHARTS_DRAWN = "() => [...document.querySelectorAll('.chart')].every(c => c.dataset.drawn === 'true')"
 
 
 async def visible(page) -> str:
@@ -59,6 +63,8 @@ async def test_a_county_user_never_sees_another_countys_application(page, site, 
         f"/applications?q={code}",
         "/applications?state=declared&level=county",
         "/notifications",
+        "/filings",
+        "/statistics",
     ):
         await page.goto(url)
         text = await page.inner_text("body")
@@ -138,12 +144,16 @@ async def _applications_in_every_state(site) -> dict[str, str]:
 
 async def test_no_page_shows_an_english_enum_value(page, site, browser):
     made = await _applications_in_every_state(site)
+    round_id = unique("R")
+    await site.api.ensure_round(round_id)  # a city round, its window open
     seen: dict[str, str] = {}
     with Session(get_engine(site.api.database_url)) as s:  # the test users' names (e.g. inspector-u-1a2b) are data
         names = sorted(s.exec(select(User.name)).all(), key=len, reverse=True)
+        names += sorted(s.exec(select(Login.login)).all(), key=len, reverse=True)  # and their logins (用户管理)
 
     async def look(p, url: str, who: str) -> None:
         await p.goto(url)
+        await p.wait_for_function(CHARTS_DRAWN)  # the charts' words (axes, legends) are read too
         text = await visible(p)
         for name in names:
             text = text.replace(name, "")
@@ -166,6 +176,16 @@ async def test_no_page_shows_an_english_enum_value(page, site, browser):
         p = await context.new_page()
         await sign_in(p, site, who)
         for url in ("/", "/applications", "/applications?page=2", "/applications/new", "/notifications"):
+            await look(p, url, who)
+        for url in (
+            "/filings",
+            f"/filings/{COUNTY}/{this_year()}",
+            "/statistics",
+            "/rounds",
+            f"/rounds/{round_id}",
+            "/quotas",
+            "/admin/users",
+        ):
             await look(p, url, who)
         for state, application_id in made.items():
             await look(p, f"/applications/{application_id}", who)

@@ -11,7 +11,10 @@ def page_router() -> APIRouter:
 
 
 def _routers() -> list[APIRouter]:
-    from web.routes import acts, applications, declare, home, login, notifications, public
+    from web.routes import acts, admin_users, applications, declare, home, login, notifications, public, quotas, rounds
+    from web.routes.documents import router as documents_router
+    from web.routes.filings import router as filings_router
+    from web.routes.statistics import router as statistics_router
 
     # declare before applications: /applications/new is not an application's id
     return [
@@ -22,6 +25,12 @@ def _routers() -> list[APIRouter]:
         applications.router,
         acts.router,
         notifications.router,
+        documents_router,
+        filings_router,
+        statistics_router,
+        rounds.router,
+        quotas.router,
+        admin_users.router,
     ]
 
 

@@ -20,6 +20,7 @@ from state.domain import COUNTIES, Act, Actor, InstitutionType, Level, Stage
 from state.labels import ACTS, label
 from web.act_forms import forms_for
 from web.declaration import FIELD_TITLES, INSTITUTION_FIELDS
+from web.files import document_links, material_rows
 from web.refusals import Explained, PageRefusal
 from web.render import day, is_htmx, moment, number, page
 from web.routes import page_router
@@ -129,6 +130,8 @@ def detail_page(
         "errors": errors or {},
         "values": values or {},
         "actor": actor,
+        "documents": document_links(view),
+        "materials": material_rows(view),
     }
     if is_htmx(request):
         status = 200  # htmx swaps 2xx answers only; the refusal is in the page

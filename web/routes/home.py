@@ -4,7 +4,7 @@ everyone else is sent to /login."""
 from fastapi import Request
 
 from api.deps import READERS, SessionDep
-from db.queries.workbench import counts_by_state, done_by, live, notice_facts
+from db.queries.workbench import counts_by_state, declarers, done_by, live, notice_facts
 from state.domain import Stage
 from web.render import page
 from web.routes import page_router
@@ -22,7 +22,7 @@ def workbench(request: Request, actor: SignedIn, session: SessionDep):
         notices = notice_facts(session, [r.id for r in rows if r.state == Stage.publicized])
         counted = counts_by_state(session, actor.county)
         context |= {
-            "tasks": waiting_for(actor, rows, notices),
+            "tasks": waiting_for(actor, rows, notices, declarers(session, [r.id for r in rows])),
             "counts": [(s, counted.get(s, 0)) for s in Stage],
             "done": done_by(session, actor.user_id, actor.county),
         }

@@ -18,7 +18,8 @@ APPLICATION_ID = re.compile(r"^A[0-9a-f]{20}$")
 
 
 def _lines(body: str) -> list[str]:
-    """The body without its 详情 line (an API address): the page links to the application's page instead."""
+    """The body without its 详情 line (an absolute address, which older notices pointed at the API): the page links
+    to the application's page itself."""
     return [chinese_grounds(line) for line in body.splitlines() if not line.startswith("详情：")]
 
 

@@ -1,0 +1,72 @@
+"""The pictures in docs/images that README.md shows.
+
+- pdf-*.png: the first page of each printable document (申报表, 公示名单, 公布文件, 标牌证书), rendered from the sample
+  inputs of tests/documents/samples.py with ``pdftoppm -png -r 50`` (poppler-utils);
+- page-*.png: screenshots the browser tests took (tests/web/screenshots, by the ``shot`` helper), shrunk to 800 px
+  wide with a 256-colour palette. Run the browser tests first:
+
+    .venv/bin/python -m pytest -q tests/web/test_statistics.py tests/web/test_filing_board.py \\
+        tests/web/test_document_links.py
+    .venv/bin/python scripts/docs_images.py
+"""
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import documents  # noqa: E402
+from tests.documents import samples  # noqa: E402
+
+IMAGES = ROOT / "docs" / "images"
+SCREENSHOTS = ROOT / "tests" / "web" / "screenshots"
+PAGES = {  # the screenshot -> the picture in docs/images
+    "statistics": "page-statistics",
+    "filing-board": "page-filing-board",
+    "filing-county-draft": "page-filing-county",
+    "application-documents": "page-application-documents",
+}
+WIDTH = 800
+
+
+def pdfs() -> None:
+    rendered = {
+        "pdf-declaration": documents.declaration_form(samples.DECLARATION),
+        "pdf-notice-list": documents.notice_list(samples.NOTICE),
+        "pdf-announcement": documents.announcement(samples.ANNOUNCEMENT),
+        "pdf-certificate": documents.plaque_certificate(samples.CERTIFICATE),
+    }
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, content in rendered.items():
+            pdf = Path(scratch) / f"{name}.pdf"
+            pdf.write_bytes(content)
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(IMAGES / name)],
+                check=True,
+            )
+            print(f"• {IMAGES / name}.png")
+
+
+def screenshots() -> None:
+    for shot, name in PAGES.items():
+        source = SCREENSHOTS / f"{shot}.png"
+        if not source.exists():
+            print(f"• {source} missing: run the browser tests first", file=sys.stderr)
+            continue
+        with Image.open(source) as image:
+            image = image.convert("RGB")
+            if image.width > WIDTH:
+                image = image.resize((WIDTH, round(image.height * WIDTH / image.width)), Image.Resampling.LANCZOS)
+            image.quantize(colors=256).save(IMAGES / f"{name}.png", optimize=True)
+        print(f"• {IMAGES / name}.png")
+
+
+if __name__ == "__main__":
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    pdfs()
+    screenshots()

@@ -1,0 +1,40 @@
+"""What an application's page links to: its printable documents (as the API would serve them now) and the files
+that stand, each at the page routes of web/routes/documents.py (served with the session, not a token)."""
+
+from typing import Any
+
+from api.submission import current_materials
+from contracts.application import ApplicationView
+from state.domain import Stage
+
+PREVIEWABLE = ("application/pdf", "image/png", "image/jpeg")
+ANNOUNCED = (Stage.announced, Stage.plaque_awarded, Stage.revoked)
+
+
+def document_links(view: ApplicationView) -> list[tuple[str, str]]:
+    """(title, page address) of the PDFs this application has now, as the API would serve them."""
+    base = f"/applications/{view.application_id}/documents"
+    links = [("申报表", f"{base}/declaration.pdf")]
+    if view.round_id and view.notice is not None:
+        links.append(("公示名单", f"{base}/notice-list.pdf"))
+    elif view.state == Stage.publicized:
+        links.append(("公示名单", "/api/v1/public/notices.pdf"))  # the board's, public
+    if view.announcement_doc_no is not None and view.state in ANNOUNCED:
+        links.append(("公布文件", f"{base}/announcement.pdf"))
+    if view.plaque_no is not None and view.state == Stage.plaque_awarded:
+        links.append(("标牌证书", f"{base}/certificate.pdf"))
+    return links
+
+
+def material_rows(view: ApplicationView) -> list[dict[str, Any]]:
+    """The files that stand now (a corrected item's earlier files are replaced), each with its page addresses."""
+    base = f"/applications/{view.application_id}/materials"
+    return [
+        {
+            "m": m,
+            "title": m.title or m.item,
+            "download": f"{base}/{m.material_id}",
+            "preview": f"{base}/{m.material_id}/preview" if m.content_type in PREVIEWABLE else None,
+        }
+        for m in current_materials([a.materials for a in view.acts])
+    ]

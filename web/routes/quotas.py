@@ -1,0 +1,288 @@
+"""名额与评定周期 (/quotas): the periods, a period's city and county quotas with their live usage, and for the
+admin: defining a period, setting the city's and the counties' quotas, and apportioning the county-level quota
+across counties (largest remainder, the working shown) and adopting the split. Every read and change is the
+API's own function (api/routes/quotas.py), so every change goes through its workflow and is recorded."""
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+from starlette.responses import Response
+from temporalio.client import Client
+
+from api.deps import READERS, SettingsDep, TemporalClient
+from api.errors import Refusal
+from api.routes import quotas as quotas_api
+from config import Settings
+from db.rounds import QuotaChange
+from db.session import get_engine
+from state.domain import COUNTIES, Actor, Level, Role
+from web.page_calls import admit, body_of, posted, said
+from web.refusals import Explained, PageRefusal
+from web.render import page
+from web.routes import page_router
+from web.visitors import SignedIn
+
+router = page_router()
+QUOTA_READERS = (*READERS, Role.admin)  # api.routes.quotas.QuotaReader
+PERIOD_ID = re.compile(r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}$")  # api.routes.quotas.PeriodId
+DONE = {
+    "period": "评定周期已设定",
+    "city": "市级名额已设定",
+    "county": "县级名额已设定",
+    "adopted": "已采纳县级名额分配方案",
+}
+
+
+def _changes(database_url: str, period_id: str) -> list[QuotaChange]:
+    with Session(get_engine(database_url)) as s:
+        q = select(QuotaChange).where(QuotaChange.period_id == period_id).order_by(col(QuotaChange.at).desc())
+        return list(s.exec(q.limit(50)).all())
+
+
+async def _quota(period_id: str, level: Level, actor: Actor, client: Client, settings: Settings) -> Any:
+    try:
+        return await quotas_api.get_quota(period_id, level, actor, client, settings)
+    except Refusal:
+        return None  # not set yet
+
+
+async def quotas_page(
+    request: Request,
+    actor: Actor,
+    client: Client,
+    settings: Settings,
+    period: str = "",
+    status: int = 200,
+    **context: Any,
+) -> Response:
+    periods = await quotas_api.list_periods(actor, settings)
+    ids = [p["id"] for p in periods]
+    selected = period if period in ids else (ids[-1] if ids else "")
+    city = county = None
+    changes: list[QuotaChange] = []
+    if selected:
+        city = await _quota(selected, Level.city, actor, client, settings)
+        county = await _quota(selected, Level.county, actor, client, settings)
+        if actor.role == Role.admin:
+            changes = await run_in_threadpool(_changes, settings.database_url, selected)
+    ctx = {
+        "periods": periods,
+        "selected": selected,
+        "city": city,
+        "county": county,
+        "changes": changes,
+        "admin": actor.role == Role.admin,
+        "counties": COUNTIES,
+        "failed": "",
+        "errors": {},
+        "values": {},
+        "explained": None,
+        "preview": None,
+        "done_text": DONE.get(str(context.pop("done", "")), ""),
+        **context,
+    }
+    return page(request, "quotas.html", ctx, status)
+
+
+@router.get("/quotas")
+async def quotas(
+    request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep, period: str = "", done: str = ""
+):
+    await admit(actor, *QUOTA_READERS)
+    return await quotas_page(request, actor, client, settings, period, done=done)
+
+
+def _back(period_id: str, done: str) -> Response:
+    return RedirectResponse(f"/quotas?period={quote(period_id)}&done={done}#{done}", status_code=303)
+
+
+async def _refused_or_back(
+    request: Request,
+    actor: Actor,
+    client: Client,
+    settings: Settings,
+    form: str,
+    period_id: str,
+    values: dict[str, str],
+    errors: dict[str, str],
+    call: Any,
+    **context: Any,
+) -> Response:
+    """Perform ``call`` (the API's function) unless the form is already wrong; the page again with the refusal."""
+    explained: Explained | None = None
+    if call is not None and not errors:
+        try:
+            await call
+        except Refusal as refusal:
+            explained = said(refusal)
+            errors = {**explained.fields, **errors}
+        else:
+            return _back(period_id, form)
+    elif call is not None:
+        call.close()  # never awaited: the form was wrong
+    status = explained.status if explained else 422
+    return await quotas_page(
+        request,
+        actor,
+        client,
+        settings,
+        period_id,
+        status,
+        failed=form,
+        values=values,
+        errors=errors,
+        explained=explained,
+        **context,
+    )
+
+
+def _period_id(period_id: str) -> str:
+    if not PERIOD_ID.match(period_id):
+        raise PageRefusal(Refusal(404, f"period {period_id!r} not found"))
+    return period_id
+
+
+@router.post("/periods")
+async def define_period(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep):
+    await admit(actor, Role.admin)
+    values = posted(await request.form())
+    period_id = values.get("period_id", "")
+    data = {k: values.get(k, "") for k in ("name", "start_year", "end_year", "reason")}
+    body, errors = body_of(quotas_api.PeriodCreate, data)
+    if not PERIOD_ID.match(period_id):
+        errors["period_id"] = "周期编号为1至40个字母、数字、汉字或 - _"
+    call = quotas_api.define_period(period_id, body, actor, client, settings) if body is not None else None  # type: ignore[arg-type]
+    return await _refused_or_back(request, actor, client, settings, "period", period_id, values, errors, call)
+
+
+def _places(raw: str) -> tuple[int | None, str]:
+    try:
+        number = float(raw)
+    except ValueError:
+        return None, "应填写数字"
+    if number != int(number):
+        return None, "名额应为整数"
+    if number < 0:
+        return None, "不能小于0"
+    return int(number), ""
+
+
+@router.post("/quotas/{period_id}/{level}")
+async def set_quota(
+    request: Request, period_id: str, level: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
+):
+    await admit(actor, Role.admin)
+    _period_id(period_id)
+    if level not in ("city", "county"):
+        raise PageRefusal(Refusal(404, f"no quota level {level!r}"))
+    values = posted(await request.form())
+    errors: dict[str, str] = {}
+    totals: dict[str, int] = {}
+    names = ["city"] if level == "city" else [c for c in COUNTIES if values.get(f"county_{c}")]
+    for name in names:
+        field = "total" if level == "city" else f"county_{name}"
+        number, problem = _places(values.get(field, ""))
+        if problem:
+            errors[field] = problem
+        elif number is not None:
+            totals[name] = number
+    if level == "county" and not names:
+        errors["form"] = "至少填写一个县区的名额"
+    body: BaseModel | None = None
+    if not errors:
+        body, found = body_of(quotas_api.QuotaCreate, {"totals": totals, "reason": values.get("reason", "")})
+        errors = {("total" if k == "city" else f"county_{k}" if k in COUNTIES else k): v for k, v in found.items()}
+    call = (
+        quotas_api.put_quota(period_id, Level(level), body, actor, client, settings)  # type: ignore[arg-type]
+        if body is not None
+        else None
+    )
+    return await _refused_or_back(request, actor, client, settings, level, period_id, values, errors, call)
+
+
+def _figures(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The apportionment's body from the form: the counties with figures given, each checked as a number."""
+    errors: dict[str, str] = {}
+    counties = []
+    for c in COUNTIES:
+        pop, perf = values.get(f"pop_{c}", ""), values.get(f"perf_{c}", "")
+        if not pop and not perf:
+            continue
+        row: dict[str, Any] = {"county": c}
+        for key, raw, name in ((f"pop_{c}", pop, "population"), (f"perf_{c}", perf, "performance")):
+            try:
+                row[name] = float(raw)
+            except ValueError:
+                errors[key] = "应填写数字" if raw else "此项必填"
+            else:
+                if row[name] < 0:
+                    errors[key] = "不能小于0"
+        counties.append(row)
+    data: dict[str, Any] = {"counties": counties}
+    for key in ("total", "weight_population", "weight_performance"):
+        raw = values.get(key, "")
+        try:
+            data[key] = float(raw) if key != "total" or "." in raw else int(raw)
+        except ValueError:
+            errors[key] = "应填写数字" if raw else "此项必填"
+    if not counties:
+        errors["counties"] = "至少填写一个县区的常住人口和绩效指数"
+    adjustments = {}
+    for c in COUNTIES:
+        raw = values.get(f"adjust_{c}", "")
+        if raw:
+            number, problem = _places(raw)
+            if problem:
+                errors[f"adjust_{c}"] = problem
+            else:
+                adjustments[c] = number
+    return {**data, "adjustments": adjustments, "reason": values.get("reason", "")}, errors
+
+
+@router.post("/quotas/{period_id}/county/apportionment")
+async def apportion(request: Request, period_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep):
+    await admit(actor, Role.admin)
+    _period_id(period_id)
+    values = posted(await request.form())
+    data, errors = _figures(values)
+    adopt = values.get("action") == "adopt"
+    preview = None
+    explained: Explained | None = None
+    if not errors:
+        asked = {k: v for k, v in data.items() if k not in ("adjustments", "reason")}
+        request_body, errors = body_of(quotas_api.ApportionmentRequest, asked)
+        if request_body is not None:
+            try:  # the working is shown with every answer, the adoption's refusal too
+                preview = await quotas_api.preview_apportionment(period_id, request_body, actor)  # type: ignore[arg-type]
+            except Refusal as refusal:
+                explained = said(refusal)
+    if adopt and preview is not None:
+        adopt_body, errors = body_of(quotas_api.ApportionmentAdopt, data)
+        call = (
+            quotas_api.adopt_apportionment(period_id, adopt_body, actor, client, settings)  # type: ignore[arg-type]
+            if adopt_body is not None
+            else None
+        )
+        return await _refused_or_back(
+            request, actor, client, settings, "adopted", period_id, values, errors, call, preview=preview
+        )
+    status = explained.status if explained else (422 if errors else 200)
+    return await quotas_page(
+        request,
+        actor,
+        client,
+        settings,
+        period_id,
+        status,
+        failed="apportionment",
+        values=values,
+        errors=errors,
+        explained=explained,
+        preview=preview,
+    )

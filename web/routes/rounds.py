@@ -1,0 +1,333 @@
+"""评定批次: the rounds a user may see and opening one (/rounds); one round (/rounds/{id}) with its declaration
+window, its candidates, the scoring sheet for reviewers, the ranking within the remaining quota, and the review's
+closure (selection). Every read and act is the API's own function (api/routes/rounds.py, api/routes/quotas.py,
+api/routes/applications.py), so what the pages allow is what the API allows, and a refusal is said in Chinese."""
+
+import asyncio
+import re
+from typing import Any
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from sqlmodel import Session
+from starlette.responses import Response
+from temporalio.client import Client
+
+from api import present
+from api.access import fetch_view
+from api.deps import READERS, SessionDep, SettingsDep, TemporalClient
+from api.errors import Refusal
+from api.fields import ID_PATTERN
+from api.routes import quotas as quotas_api
+from api.routes import rounds as rounds_api
+from api.routes.applications import list_applications
+from config import Settings
+from contracts.rounds import RoundPhase, RoundWindow
+from db.rounds import EvaluationRound
+from db.session import get_engine
+from state.domain import Act, Actor, Level, Role, Stage
+from state.labels import SCORE_PARTS
+from state.ranking import METHODS
+from web.forms import field_errors
+from web.page_calls import admit, body_of, posted, said
+from web.refusals import Explained, PageRefusal
+from web.render import page
+from web.routes import page_router
+from web.visitors import SignedIn
+
+router = page_router()
+ROUND_READERS = (*READERS, Role.admin)  # api.routes.rounds.RoundReader
+OWNERS = (Role.county_bureau, Role.city_reviewer)  # api.deps.LevelOwner
+RANKING_READERS = (Role.city_reviewer, Role.county_bureau, Role.supervisor, Role.inspector, Role.admin)
+ROUND_ID = re.compile(r"^[A-Za-z0-9_\-]{1,60}$")
+LOCAL_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")  # <input type=datetime-local>, Asia/Shanghai
+SCOREABLE = (Stage.declared, Stage.county_reviewed)
+DONE = {"opened": "批次已创建", "score": "评分已提交", "closed": "评审已结束，已按得分择优确定拟评定名单"}
+
+
+def _back(target: str) -> Response:
+    return RedirectResponse(target, status_code=303)
+
+
+# ---- the list and opening a round --------------------------------------------------------------------------
+
+
+async def _list_page(request: Request, actor: Actor, settings: Settings, status: int = 200, **context: Any) -> Response:
+    rows = await rounds_api.list_rounds(actor, settings)
+    periods = await quotas_api.list_periods(actor, settings) if actor.role in OWNERS else []
+    level = Level.county if actor.role == Role.county_bureau else Level.city
+    values = {"level": level.value, "weight_written": "0.5", "weight_defence": "0.3", "weight_field_inspection": "0.2"}
+    ctx = {
+        "rounds": rows,
+        "periods": periods,
+        "may_open": actor.role in OWNERS,
+        "values": values,
+        "errors": {},
+        "explained": None,
+        "parts": SCORE_PARTS,
+        **context,
+    }
+    return page(request, "rounds.html", ctx, status)
+
+
+@router.get("/rounds")
+async def rounds(request: Request, actor: SignedIn, settings: SettingsDep):
+    await admit(actor, *ROUND_READERS)
+    return await _list_page(request, actor, settings)
+
+
+def _moment(text: str) -> str:
+    """2027-03-01T09:00 (as typed, Shanghai time) -> 2027-03-01T09:00:00+08:00, the API's form."""
+    return f"{text}:00+08:00" if LOCAL_MOMENT.match(text) else text
+
+
+def _plan_body(values: dict[str, str]) -> tuple[rounds_api.RoundCreate | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    weights: dict[str, float] = {}
+    for method in METHODS:
+        raw = values.get(f"weight_{method}", "")
+        if raw:
+            try:
+                weights[method] = float(raw)
+            except ValueError:
+                errors[f"weight_{method}"] = "应填写数字"
+    data: dict[str, Any] = {
+        "round_id": values.get("round_id", ""),
+        "name": values.get("name", ""),
+        "level": values.get("level", ""),
+        "period_id": values.get("period_id", ""),
+        "opens_at": _moment(values.get("opens_at", "")),
+        "closes_at": _moment(values.get("closes_at", "")),
+        "weights": weights,
+    }
+    if values.get("reviewers_required"):
+        data["reviewers_required"] = values["reviewers_required"]
+    if errors:
+        return None, errors
+    try:
+        return rounds_api.RoundCreate.model_validate(data), {}
+    except ValidationError as e:
+        found = field_errors(e)
+        if "weights" in found or any(k in METHODS for k in found):
+            found = {k: v for k, v in found.items() if k not in METHODS} | {"weights": "权重应在0至1之间"}
+        return None, found
+
+
+@router.post("/rounds")
+async def open_round(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep):
+    await admit(actor, *OWNERS)
+    values = posted(await request.form())
+    body, errors = _plan_body(values)
+    explained: Explained | None = None
+    if body is not None:
+        try:
+            await rounds_api.create_round(body, actor, client, settings)
+        except Refusal as refusal:
+            explained = said(refusal)
+            errors = {**explained.fields, **errors}
+        else:
+            return _back(f"/rounds/{body.round_id}?done=opened")
+    status = explained.status if explained else 422
+    return await _list_page(
+        request, actor, settings, status, values=values, errors=errors, explained=explained, failed="open"
+    )
+
+
+# ---- one round ---------------------------------------------------------------------------------------------
+
+
+def _record(database_url: str, round_id: str) -> EvaluationRound | None:
+    with Session(get_engine(database_url)) as s:
+        return s.get(EvaluationRound, round_id)
+
+
+async def _window(actor: Actor, round_id: str, client: Client) -> RoundWindow:
+    await admit(actor, *ROUND_READERS)
+    if not ROUND_ID.match(round_id):
+        raise PageRefusal(Refusal(404, f"round {round_id!r} not found"))
+    try:
+        return await rounds_api.get_round(round_id, actor, client)
+    except Refusal as refusal:
+        raise PageRefusal(refusal) from None
+
+
+async def _sheet(client: Client, application_id: str, actor: Actor) -> dict[str, Any]:
+    """Whether the machine lets this user score the candidate now, and their last sheet."""
+    try:
+        view = await fetch_view(client, application_id, actor)
+    except Refusal:
+        return {"may_score": False, "mine": None}
+    allowed = present.detail(view, actor).allowed_acts
+    mine = [s for s in view.scores if s.reviewer.user_id == actor.user_id]
+    return {"may_score": Act.score in allowed, "mine": mine[-1] if mine else None}
+
+
+async def round_page(
+    request: Request,
+    round_id: str,
+    actor: Actor,
+    client: Client,
+    settings: Settings,
+    session: Session,
+    status: int = 200,
+    **context: Any,
+) -> Response:
+    window = await _window(actor, round_id, client)
+    record = await run_in_threadpool(_record, settings.database_url, round_id)
+    weights: dict[str, float] = dict(record.weights) if record else {}
+    candidates = []
+    if actor.role in READERS:
+        found = await run_in_threadpool(
+            lambda: list_applications(
+                actor,
+                session,
+                state=None,
+                county=None,
+                level=None,
+                institution_type=None,
+                round_id=round_id,
+                limit=200,
+                offset=0,
+            )
+        )
+        listed = found.items
+        sheets = await asyncio.gather(
+            *(
+                _sheet(client, c.id, actor) if actor.role in OWNERS and c.state in SCOREABLE else _no_sheet()
+                for c in listed
+            )
+        )
+        candidates = [{"row": c, **sheet} for c, sheet in zip(listed, sheets, strict=True)]
+    ranking = None
+    if actor.role in RANKING_READERS:
+        try:
+            ranking = await rounds_api.ranking(round_id, actor, client)
+        except Refusal:
+            ranking = None
+    remaining = quota_total = None
+    if record is not None:
+        try:
+            quota = await quotas_api.get_quota(record.period_id, window.level, actor, client, settings)
+        except Refusal:
+            quota = None
+        scope = "city" if window.level == Level.city else (window.owner_county or "")
+        if quota is not None and scope in quota.totals:
+            quota_total, remaining = quota.totals[scope], quota.remaining.get(scope, 0)
+    ctx = {
+        "window": window,
+        "record": record,
+        "weights": weights,
+        "parts": SCORE_PARTS,
+        "candidates": candidates,
+        "reader": actor.role in READERS,
+        "ranking": ranking,
+        "quota_total": quota_total,
+        "remaining": remaining,
+        "may_close": window.phase == RoundPhase.reviewing
+        and rounds_api._may_own(actor, window.level, window.owner_county) is None,
+        "done_text": DONE.get(str(context.pop("done", "")), ""),
+        "failed": "",
+        "errors": {},
+        "values": {},
+        "explained": None,
+        **context,
+    }
+    return page(request, "round.html", ctx, status)
+
+
+async def _no_sheet() -> dict[str, Any]:
+    return {"may_score": False, "mine": None}
+
+
+@router.get("/rounds/{round_id}")
+async def one_round(
+    request: Request,
+    round_id: str,
+    actor: SignedIn,
+    client: TemporalClient,
+    settings: SettingsDep,
+    session: SessionDep,
+    done: str = "",
+):
+    return await round_page(request, round_id, actor, client, settings, session, done=done)
+
+
+@router.post("/rounds/{round_id}/scores/{application_id}")
+async def score(
+    request: Request,
+    round_id: str,
+    application_id: str,
+    actor: SignedIn,
+    client: TemporalClient,
+    settings: SettingsDep,
+    session: SessionDep,
+):
+    await admit(actor, *OWNERS)
+    if not re.match(ID_PATTERN, application_id):
+        raise PageRefusal(Refusal(404, f"application {application_id!r} not found"))
+    values = posted(await request.form())
+    body, errors = body_of(rounds_api.ScoreCreate, values, numbers=METHODS)
+    explained: Explained | None = None
+    if body is not None:
+        try:
+            await rounds_api.score(application_id, body, actor, client, settings)  # type: ignore[arg-type]
+        except Refusal as refusal:
+            explained = said(refusal)
+            errors = {**explained.fields}
+        else:
+            return _back(f"/rounds/{round_id}?done=score#ranking")
+    status = explained.status if explained else 422
+    return await round_page(
+        request,
+        round_id,
+        actor,
+        client,
+        settings,
+        session,
+        status,
+        failed=application_id,
+        errors=errors,
+        values=values,
+        explained=explained,
+    )
+
+
+@router.post("/rounds/{round_id}/review-closure")
+async def close_review(
+    request: Request,
+    round_id: str,
+    actor: SignedIn,
+    client: TemporalClient,
+    settings: SettingsDep,
+    session: SessionDep,
+):
+    await admit(actor, *OWNERS)
+    if not ROUND_ID.match(round_id):
+        raise PageRefusal(Refusal(404, f"round {round_id!r} not found"))
+    values = posted(await request.form())
+    given = {k: v for k, v in values.items() if k in ("reason", "published_on") and v}
+    body, errors = body_of(rounds_api.CloseReviewCreate, given)
+    explained: Explained | None = None
+    if body is not None:
+        try:
+            await rounds_api.close_review(round_id, body, actor, client)  # type: ignore[arg-type]
+        except Refusal as refusal:
+            explained = said(refusal)
+        else:
+            return _back(f"/rounds/{round_id}?done=closed#ranking")
+    status = explained.status if explained else 422
+    return await round_page(
+        request,
+        round_id,
+        actor,
+        client,
+        settings,
+        session,
+        status,
+        failed="closure",
+        errors=errors,
+        values=values,
+        explained=explained,
+    )
