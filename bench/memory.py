@@ -45,8 +45,8 @@ from contracts.application import ObjectionAct, PublicizeAct, ReviewAct, ViewReq
 from db.schema import upgrade
 from state.calendar import TZ
 from state.domain import Level, Stage
-from tests.conftest import binary
-from tests.factory import bureau, declaration, reviewer, start
+from tests.conftest import binary, standing_places
+from tests.factory import bureau, declaration, reviewer, selected, start
 from workflows import search_attributes as sa
 from workflows.application import ApplicationWorkflow
 
@@ -105,7 +105,7 @@ async def open_application(client: Client, queue: str) -> WorkflowHandle:
     h = await start(client, queue, declaration(Level.city))
     for update, act in (
         (ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全")),
-        (ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "评审通过")),
+        (ApplicationWorkflow.city_review, selected("评审通过")),  # as the round's selection
         (ApplicationWorkflow.publicize, PublicizeAct(reviewer(), datetime.now(TZ).date())),
     ):
         result = await h.execute_update(update, act)
@@ -156,6 +156,7 @@ async def cpu_ms_per_call(worker: WorkerProcess, calls: list[Callable[[], Awaita
 async def phase_cache(client: Client, env: dict, tmp: Path, n: int, concurrency: int) -> tuple[list, dict]:
     queue = env["BIAOGAN_TASK_QUEUE"]
     async with WorkerProcess(env, n + WARM_UP + 100, tmp / "worker-1.log") as worker:
+        await standing_places(client, queue)  # the period and quota every notice holds a place in
         await in_parallel(list(range(WARM_UP)), concurrency, lambda _: open_application(client, queue))
         points = [(0, await settle(worker))]
         handles: list[WorkflowHandle] = []

@@ -39,8 +39,8 @@ from config import Settings
 from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
 from state.calendar import TZ
 from state.domain import Department, Level
-from tests.conftest import binary
-from tests.factory import bureau, declaration, department, reviewer, start
+from tests.conftest import binary, standing_places
+from tests.factory import bureau, declaration, department, reviewer, selected, start
 from worker import build_worker
 from workflows import search_attributes as sa
 from workflows.application import ApplicationWorkflow
@@ -55,7 +55,7 @@ WARM_UP = 5  # applications of each kind run first and not counted
 async def drive_application(client: Client, queue: str, i: int) -> WorkflowHandle:
     h = await start(client, queue, declaration(Level.city))
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全"))
-    await h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "评审通过"))
+    await h.execute_update(ApplicationWorkflow.city_review, selected("评审通过"))  # as the round's selection
     await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), BACK_DATED))
     while not (await h.query(ApplicationWorkflow.view, ViewRequest())).notice_closed:
         await asyncio.sleep(POLL)
@@ -174,6 +174,9 @@ async def bench(n: int, concurrency: int, rounds: int, database_url: str | None)
             real = Kind("pipeline", drive_application, "bench-pipeline")
             bare = Kind("bare", drive_bare, "bench-bare")
             async with real_worker, bare_worker:
+                await standing_places(
+                    env.client, "bench-pipeline"
+                )  # the period and quota every notice holds a place in
                 await measure(env.client, (real, bare), n, concurrency, rounds)
                 print("  fetching histories", file=sys.stderr)
                 real_sizes = await history_sizes(real.handles, concurrency)
