@@ -1,6 +1,6 @@
 """``biaogan``: run the service on embedded defaults, walk a demo application, manage users.
 
-biaogan up                  dev server (SQLite file under data/) + worker + API, until Ctrl-C
+biaogan up [--workers N]    dev server (SQLite file under data/) + N workers (default 1) + API, until Ctrl-C
 biaogan worker              the worker alone (same as ``python worker.py``)
 biaogan api                 the HTTP API alone (uvicorn; forwarded headers only from BIAOGAN_TRUSTED_PROXIES)
 biaogan demo                one city-level application through the whole pipeline
@@ -198,11 +198,12 @@ def up(args: argparse.Namespace) -> None:
             children.append(Component("Temporal dev server", dev_server_command(settings), env))
             _wait_for(settings.temporal_address, "the Temporal dev server")
         say(f"  Temporal UI: http://{settings.temporal_address.rpartition(':')[0]}:{settings.temporal_ui_port}")
-        worker = Component("worker", [sys.executable, str(ROOT / "worker.py")], env)
-        children.append(worker)
-        say(
-            f"• worker on task queue {settings.task_queue!r}, read model {settings.database_url} (pid {worker.process.pid})"
-        )
+        for worker in worker_components(args.workers, settings, env):
+            children.append(worker)
+            say(
+                f"• {worker.name} on task queue {settings.task_queue!r}, read model {settings.database_url} "
+                f"(pid {worker.process.pid})"
+            )
         _ensure_filing_schedule(settings)
         if not args.no_api:
             _start_api(settings, env, children)
@@ -216,6 +217,31 @@ def up(args: argparse.Namespace) -> None:
             c.terminate()
         for c in reversed(children):
             c.wait()
+
+
+def worker_envs(count: int, settings: Settings, env: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
+    """Name and environment of each of ``count`` workers on the same task queue: one is "worker"; several are
+    "worker 1", "worker 2", … and worker i serves its health and metrics (when configured) on the configured
+    port + i - 1, so that they do not fight over one port."""
+    if count == 1:
+        return [("worker", env)]
+    workers = []
+    for i in range(count):
+        own = dict(env)
+        for name, port in (
+            ("BIAOGAN_WORKER_HEALTH_PORT", settings.worker_health_port),
+            ("BIAOGAN_WORKER_METRICS_PORT", settings.worker_metrics_port),
+        ):
+            if port is not None:
+                own[name] = str(port + i)
+        workers.append((f"worker {i + 1}", own))
+    return workers
+
+
+def worker_components(count: int, settings: Settings, env: dict[str, str]) -> list[Component]:
+    """The workers, started: each tended (restarted with backoff) on its own."""
+    command = [sys.executable, str(ROOT / "worker.py")]
+    return [Component(name, command, own) for name, own in worker_envs(count, settings, env)]
 
 
 def _upgrade_schema(settings: Settings) -> None:
@@ -373,11 +399,19 @@ def worker(args: argparse.Namespace) -> None:
     asyncio.run(worker_module.main())
 
 
+def _positive(value: str) -> int:
+    count = int(value)
+    if not 1 <= count <= 64:
+        raise argparse.ArgumentTypeError(f"expected 1..64 workers, got {value}")
+    return count
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="biaogan", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("up", help="run dev server, worker and API on embedded defaults")
     p.add_argument("--no-api", action="store_true", help="do not start the HTTP API")
+    p.add_argument("--workers", type=_positive, default=1, help="worker processes on the same task queue (default 1)")
     p.set_defaults(func=up)
     sub.add_parser("worker", help="run the worker only").set_defaults(func=worker)
     sub.add_parser("api", help="run the HTTP API only (uvicorn)").set_defaults(func=api)

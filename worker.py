@@ -88,7 +88,8 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor, **options: Any) -> Worker:
-    """The one assembly of the worker, used by ``main`` below, the tests and the benches alike."""
+    """The one assembly of the worker, used by ``main`` below, the tests and the benches alike. It keeps up to
+    ``settings.worker_cache_size`` workflows in memory (``BIAOGAN_WORKER_CACHE_SIZE``; its cost: README, Operations)."""
     upgrade(settings.database_url)  # before the first activity runs
     interceptors = [PermanentErrors(), *options.pop("interceptors", ())]  # data errors are not retried
     return Worker(
@@ -99,7 +100,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         activity_executor=executor,
         workflow_runner=SANDBOX,
         interceptors=interceptors,
-        **{"max_concurrent_activities": 16, **options},
+        **{"max_concurrent_activities": 16, "max_cached_workflows": settings.worker_cache_size, **options},
     )
 
 
@@ -152,7 +153,7 @@ async def _serve(settings: Settings) -> None:
     health = await serve_health(client, settings, settings.worker_health_port) if settings.worker_health_port else None
     try:
         with ThreadPoolExecutor(max_workers=16) as executor:
-            worker = build_worker(client, settings, executor, max_cached_workflows=settings.worker_cache_size)
+            worker = build_worker(client, settings, executor)
             log.info(
                 "worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue
             )

@@ -7,7 +7,7 @@ activities and updates, in one run on one in-process dev server.
 Lifecycle per application: declare (start) -> county review -> city review -> publicize (back-dated, so the
 notice is already over) -> the workflow closes the notice by itself -> three co-signatures -> award.
 That is 7 updates and 10 activities (one record_act for each of the 9 acts, plus the notice deadline). The
-bare baseline has the same shape — 7 updates with validators, 10 activities, the same waiting
+bare baseline (bench/bare.py) has the same shape — 7 updates with validators, 10 activities, the same waiting
 for the "notice" to close — but its activities do nothing, and it has no state machine, read model or search
 attributes. See bench/README.md.
 """
@@ -22,31 +22,28 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
-from temporalio import activity, workflow
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-# The workflow sandbox re-imports this module for BareWorkflow: everything but the workflow passes through.
-with workflow.unsafe.imports_passed_through(), workflow.unsafe.sandbox_unrestricted():
-    ROOT = Path(__file__).resolve().parents[1]
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
+from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
-    from temporalio.client import Client, WorkflowHandle
-    from temporalio.testing import WorkflowEnvironment
-    from temporalio.worker import Worker
-
-    from clients.codec import data_converter
-    from config import Settings
-    from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
-    from state.calendar import TZ
-    from state.domain import Department, Level
-    from tests.conftest import binary
-    from tests.factory import bureau, declaration, department, reviewer, start
-    from worker import build_worker
-    from workflows import search_attributes as sa
-    from workflows.application import ApplicationWorkflow
+from bench.bare import BareWorkflow, Step, noop
+from clients.codec import data_converter
+from config import Settings
+from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
+from state.calendar import TZ
+from state.domain import Department, Level
+from tests.conftest import binary, standing_places
+from tests.factory import bureau, declaration, department, reviewer, selected, start
+from worker import build_worker
+from workflows import search_attributes as sa
+from workflows.application import ApplicationWorkflow
 
 BACK_DATED = date(2026, 4, 30)  # its notice ended 2026-05-10 00:00 Asia/Shanghai
 DOC_NO = "临人社发〔2026〕1号"
@@ -54,62 +51,11 @@ POLL = 0.02  # seconds between looks at whether the notice has closed (the same 
 WARM_UP = 5  # applications of each kind run first and not counted
 
 
-# ---- the bare baseline -----------------------------------------------------------------------------
-@dataclass
-class Step:
-    name: str
-
-
-@activity.defn(name="bench_noop")
-def noop(step: Step) -> None:
-    """Does nothing, in the same thread pool as the real activities."""
-
-
-@workflow.defn(name="BareWorkflow")
-class BareWorkflow:
-    """Same updates and activities as ApplicationWorkflow on this path, nothing else."""
-
-    def __init__(self) -> None:
-        self.publicized = False
-        self.closed = False
-
-    @workflow.run
-    async def run(self, application_id: str) -> None:
-        await self._act("declare")
-        await workflow.wait_condition(lambda: self.publicized)
-        await self._act("close_notice")
-        self.closed = True
-        await workflow.wait_condition(lambda: False)  # stays open, as an awarded application does
-
-    async def _act(self, name: str) -> str:  # one activity per act, as ApplicationWorkflow's record_act
-        await self._noop(name)
-        return name
-
-    async def _noop(self, name: str) -> None:
-        await workflow.execute_activity(noop, Step(name), start_to_close_timeout=timedelta(seconds=30))
-
-    @workflow.update
-    async def act(self, step: Step) -> str:
-        if step.name == "publicize":
-            await self._noop("deadline")
-            self.publicized = True
-        return await self._act(step.name)
-
-    @act.validator
-    def _validate(self, step: Step) -> None:
-        if step.name.startswith("co_sign") and not self.closed:
-            raise ValueError("notice not closed")
-
-    @workflow.query
-    def notice_closed(self) -> bool:
-        return self.closed
-
-
 # ---- drivers: one application each, the same steps and waits --------------------------------------
 async def drive_application(client: Client, queue: str, i: int) -> WorkflowHandle:
     h = await start(client, queue, declaration(Level.city))
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全"))
-    await h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "评审通过"))
+    await h.execute_update(ApplicationWorkflow.city_review, selected("评审通过"))  # as the round's selection
     await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), BACK_DATED))
     while not (await h.query(ApplicationWorkflow.view, ViewRequest())).notice_closed:
         await asyncio.sleep(POLL)
@@ -228,6 +174,9 @@ async def bench(n: int, concurrency: int, rounds: int, database_url: str | None)
             real = Kind("pipeline", drive_application, "bench-pipeline")
             bare = Kind("bare", drive_bare, "bench-bare")
             async with real_worker, bare_worker:
+                await standing_places(
+                    env.client, "bench-pipeline"
+                )  # the period and quota every notice holds a place in
                 await measure(env.client, (real, bare), n, concurrency, rounds)
                 print("  fetching histories", file=sys.stderr)
                 real_sizes = await history_sizes(real.handles, concurrency)

@@ -15,7 +15,8 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from config import ROOT
+from cli import worker_envs
+from config import ROOT, Settings
 from tests.test_migrations import free_port
 
 
@@ -97,3 +98,62 @@ def _alive(pid: int) -> bool:
         return True
     except ProcessLookupError:
         return False
+
+
+async def test_run_sh_workers_starts_that_many_workers_each_restarted_on_its_own(tmp_path):
+    """``./run.sh --workers 2``: two worker processes poll the same task queue; one killed, the other keeps
+    polling meanwhile and the dead one (and only it) is restarted."""
+    env = up_env(tmp_path / "data")
+    log = tmp_path / "up.log"
+    with log.open("w") as out:
+        up = subprocess.Popen(
+            [str(ROOT / "run.sh"), "--workers", "2", "--no-api"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        client = await wait_for(lambda: Client.connect(env["BIAOGAN_TEMPORAL_ADDRESS"]), 60, "the dev server", log)
+
+        async def two_workers() -> set[int] | None:
+            pids = {p for p in await live_worker_pids(client, "biaogan") if _alive(p)}
+            return pids if len(pids) == 2 else None
+
+        first = await wait_for(two_workers, 60, "two polling workers", log)
+        text = log.read_text()
+        assert "• worker 1 on task queue 'biaogan'" in text and "• worker 2 on task queue 'biaogan'" in text, text
+        victim, survivor = sorted(first)
+        os.kill(victim, signal.SIGKILL)
+        after = await wait_for(
+            lambda: _replaced(client, victim, survivor), 60, "the survivor polling beside a restarted worker", log
+        )
+        assert up.poll() is None, log.read_text()
+        assert survivor in after and victim not in after
+        text = log.read_text()
+        assert text.count("exited with code -9; restarting in 1s (restart 1)") == 1, text
+        assert f"(pid {victim}) exited with code -9" in text, text
+    finally:
+        if up.poll() is None:
+            up.send_signal(signal.SIGINT)
+            up.wait(60)
+    assert up.returncode == 0, log.read_text()
+
+
+async def _replaced(client: Client, dead: int, survivor: int) -> set[int] | None:
+    pids = {p for p in await live_worker_pids(client, "biaogan") if p != dead and _alive(p)}
+    return pids if len(pids) == 2 and survivor in pids else None
+
+
+def test_several_workers_get_ports_of_their_own():
+    """Health and metrics ports, when configured, are offset per worker (one port each); one worker keeps them."""
+    base = {"PATH": "/usr/bin"}
+    settings = Settings(worker_health_port=9100, worker_metrics_port=9200)
+    assert worker_envs(1, settings, base) == [("worker", base)]
+    three = worker_envs(3, settings, base)
+    assert [name for name, _ in three] == ["worker 1", "worker 2", "worker 3"]
+    assert [e["BIAOGAN_WORKER_HEALTH_PORT"] for _, e in three] == ["9100", "9101", "9102"]
+    assert [e["BIAOGAN_WORKER_METRICS_PORT"] for _, e in three] == ["9200", "9201", "9202"]
+    assert all(e["PATH"] == "/usr/bin" for _, e in three) and base == {"PATH": "/usr/bin"}
+    unset = worker_envs(2, Settings(worker_health_port=None, worker_metrics_port=None), base)
+    assert all("BIAOGAN_WORKER_HEALTH_PORT" not in e and "BIAOGAN_WORKER_METRICS_PORT" not in e for _, e in unset)

@@ -1,0 +1,1 @@
+"""Benchmarks (scripts: ``.venv/bin/python bench/<name>.py``; see bench/README.md)."""
