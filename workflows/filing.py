@@ -328,7 +328,7 @@ class FilingDeadlineWorkflow:
                 "deadline": f"{plan.deadline_day:%Y年%m月%d日}24时",
                 **params,
             },
-            link_path=f"/api/v1/filings/{start.county}/{start.year}",
+            link_path=f"/filings/{start.county}/{start.year}",  # the county's filing page
             subject_id=workflow.info().workflow_id,
             deadline=plan.deadline_at,
         )

@@ -137,6 +137,8 @@ async def test_reminders_across_a_year_follow_the_official_calendar_loaded_later
         assert [local_time(n.created_at) for n in reminders] == sorted(arrivals(official, deadline))
         assert [n.label for n in v.notices] == [10, 5, 1, 0] and not any(n.skipped for n in v.notices)
         assert "距截止还有5个工作日" in reminders[1].body and f"{year}年12月20日24时" in reminders[1].body
+        assert reminders[1].body.endswith(f"/filings/{COUNTY}/{year}")  # the county's filing page
+        assert "/api/v1/" not in reminders[1].body
         assert v.plan_confirmed and v.state == FilingState.open
         assert {r.offset: r.at for r in v.reminders} == planned(official, deadline)
 
