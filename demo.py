@@ -10,8 +10,8 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from temporalio.client import Client, WorkflowHandle
-from temporalio.common import WorkflowIDConflictPolicy
 
+from clients import quota as quota_client
 from clients.connection import run_with_client
 from config import Settings
 from contracts.application import (
@@ -25,7 +25,7 @@ from contracts.application import (
     SubmittedMaterial,
     ViewRequest,
 )
-from contracts.quota import CITY_SCOPE, DefinePeriod, PeriodStart, QuotaStart, SetQuota
+from contracts.quota import CITY_SCOPE, DefinePeriod, SetQuota
 from contracts.rounds import CloseReview, RoundPhase, RoundPlan, WindowRequest
 from db.materials import keep_upload
 from state import conditions, materials
@@ -34,7 +34,6 @@ from state.credit_code import check_character
 from state.domain import Actor, Department, InstitutionType, Level, Role
 from storage import file_store
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
-from workflows.quota import PeriodWorkflow, QuotaWorkflow, period_workflow_id, quota_workflow_id
 from workflows.round import RoundWorkflow, round_workflow_id
 
 COUNTY = "兰山区"
@@ -59,22 +58,10 @@ async def _open_round(settings: Settings, client: Client, tag: str, year: int) -
     """A period of this year, a city quota of one place, and a city round whose declaration window closes in a few
     seconds (the demo declares inside it, then the round moves to its review)."""
     period_id, round_id = f"demo-{tag}", f"DEMO-R-{tag}"
-    period = await client.start_workflow(
-        PeriodWorkflow.run,
-        PeriodStart(period_id=period_id),
-        id=period_workflow_id(period_id),
-        task_queue=settings.task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )
-    await period.execute_update(PeriodWorkflow.define, DefinePeriod(ADMIN, f"{year}年（演示）", year, year, "演示"))
-    quota = await client.start_workflow(
-        QuotaWorkflow.run,
-        QuotaStart(period_id=period_id, level=Level.city),
-        id=quota_workflow_id(period_id, Level.city),
-        task_queue=settings.task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )
-    await quota.execute_update(QuotaWorkflow.set_quota, SetQuota(ADMIN, {CITY_SCOPE: 1}, "演示：市级名额1个"))
+    year_period = DefinePeriod(ADMIN, f"{year}年（演示）", year, year, "演示")
+    await quota_client.define_period(client, settings.task_queue, period_id, year_period)
+    one_place = SetQuota(ADMIN, {CITY_SCOPE: 1}, "演示：市级名额1个")
+    await quota_client.set_quota(client, settings.task_queue, period_id, Level.city, one_place)
     now = datetime.now(TZ)
     plan = RoundPlan(
         round_id=round_id,

@@ -19,7 +19,6 @@ import pytest_asyncio
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -221,34 +220,19 @@ async def standing_places_for(client: Client, database_url: str) -> AsyncIterato
 async def standing_places(client: Client, task_queue: str) -> str:
     """Every notice holds a place under a period's quota: one period per database covering 2000–2100 with room for
     every test's notices (a test's own period, starting later, is the one its notices use)."""
-    from contracts.quota import CITY_SCOPE, DefinePeriod, PeriodStart, QuotaStart, SetQuota
+    from clients import quota as quota_client
+    from contracts.quota import CITY_SCOPE, DefinePeriod, SetQuota
     from state.domain import COUNTIES, Actor, Level, Role
-    from workflows.quota import PeriodWorkflow, QuotaWorkflow, period_workflow_id, quota_workflow_id
 
     admin = Actor(user_id="admin-standing", name="测试管理员", role=Role.admin)
     period_id = f"standing-{task_queue}"
     where = (client.service_client.config.target_host, task_queue)
     if where in _STANDING:
         return period_id
-    period = await client.start_workflow(
-        PeriodWorkflow.run,
-        PeriodStart(period_id=period_id),
-        id=period_workflow_id(period_id),
-        task_queue=task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )
-    await period.execute_update(
-        PeriodWorkflow.define, DefinePeriod(admin, "测试常设期", 2000, 2100, "测试：常设规划期")
-    )
+    standing = DefinePeriod(admin, "测试常设期", 2000, 2100, "测试：常设规划期")
+    await quota_client.define_period(client, task_queue, period_id, standing)
     for level, totals in ((Level.city, {CITY_SCOPE: 10_000}), (Level.county, dict.fromkeys(COUNTIES, 10_000))):
-        quota = await client.start_workflow(
-            QuotaWorkflow.run,
-            QuotaStart(period_id=period_id, level=level),
-            id=quota_workflow_id(period_id, level),
-            task_queue=task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
-        await quota.execute_update(QuotaWorkflow.set_quota, SetQuota(admin, totals, "测试：常设名额"))
+        await quota_client.set_quota(client, task_queue, period_id, level, SetQuota(admin, totals, "测试：常设名额"))
     _STANDING.add(where)
     return period_id
 
