@@ -12,7 +12,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from contracts.refusals import RefusalKind, refusal_kind, refuse
+from contracts.refusals import RefusalKind, refusal_from, refuse
 
 with workflow.unsafe.imports_passed_through():
     from activities.quota import QuotaActivities
@@ -82,13 +82,11 @@ def reserver_refusal(level: Level, scope: str, role: Role, county: str | None) -
 
 
 def _rethrow(e: ActivityError) -> ApplicationError:
-    cause = e.cause
-    kind = refusal_kind(cause) if cause is not None else None
-    if kind is not None:
-        assert isinstance(cause, ApplicationError)
-        given = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
-        return refuse(kind, cause.message, **given)  # the details (field, rule) reach the API
-    raise e
+    """The activity's refusal, with its details; any other failure as it was."""
+    refused = refusal_from(e)
+    if refused is None:
+        raise e
+    return refused
 
 
 @workflow.defn
