@@ -153,15 +153,9 @@ async def pass_notice(env: WorkflowEnvironment, handle) -> None:
 
 
 async def _register_search_attributes(client: Client) -> None:
-    from temporalio.api.enums.v1 import IndexedValueType
-    from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+    from clients.connection import register_search_attributes
 
-    await client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(
-            namespace=client.namespace,
-            search_attributes={k.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD for k in sa.ALL},
-        )
-    )
+    await register_search_attributes(client)
 
 
 def settings_for(database_url: str, task_queue: str, **overrides) -> Settings:
