@@ -9,6 +9,7 @@ from db.materials import Material
 from db.models import Application, ApplicationEvent, Notification, Objection
 from db.receipts import ObjectionReceipt
 from db.rounds import EvaluationRound, HistoricTitle, Period, PeriodChange, QuotaChange, QuotaPlace
+from db.standards import CountyConditionVersion
 from db.users import User
 
 metadata = SQLModel.metadata
@@ -16,6 +17,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "Application",
     "ApplicationEvent",
+    "CountyConditionVersion",
     "Delivery",
     "EvaluationRound",
     "FilingStatus",
