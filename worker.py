@@ -16,6 +16,7 @@ import logs
 from activities.calendar import CalendarActivities
 from activities.corrections import CorrectionActivities
 from activities.filing import FilingActivities
+from activities.filing_delivery import FilingDeliveryActivities
 from activities.notify import NotifyActivities
 from activities.permanent import PermanentErrors
 from activities.places import PlaceActivities
@@ -84,6 +85,7 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
         filing.compute_filing_plan,
         filing.record_filing_version,
         filing.project_filing_status,
+        FilingDeliveryActivities(settings.database_url, settings.channels).deliver_filing,
         *round_activities_for(settings.database_url, client, settings.calendar_overrides),
         PlaceActivities(settings.database_url, client).reserve_notice_place,
         CorrectionActivities(settings.calendar_overrides, settings.corrections).compute_correction_window,

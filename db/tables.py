@@ -3,7 +3,7 @@ are written against it and tests/test_migrations.py checks them against it. A ne
 
 from sqlmodel import SQLModel
 
-from db.filing import Delivery, FilingStatus, FilingVersion, NotificationRead
+from db.filing import Delivery, FilingDelivery, FilingStatus, FilingVersion, NotificationRead
 from db.logins import Login, WebSession
 from db.materials import Material
 from db.models import Application, ApplicationEvent, Notification, Objection
@@ -20,6 +20,7 @@ __all__ = [
     "CountyConditionVersion",
     "Delivery",
     "EvaluationRound",
+    "FilingDelivery",
     "FilingStatus",
     "FilingVersion",
     "HistoricTitle",
