@@ -50,6 +50,8 @@ def project_into(connection: Connection, p: Projection) -> bool:
         "notice_last_day": notice.last_day if notice else None,
         "notice_ends_at": notice.ends_at if notice else None,
         "notice_confirmed": notice.confirmed if notice else None,
+        "notice_source_url": notice.source_url or None if notice else None,
+        "notice_recorded_on": notice.recorded_on if notice else None,
         "flagged": p.flagged,
         "version": p.act.seq,
         "updated_at": p.act.at,

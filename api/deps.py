@@ -28,6 +28,10 @@ def today() -> date:
     return datetime.now(SHANGHAI).date()
 
 
+# Routes take today as a dependency: the tests on the time-skipping server override it with the server's day.
+Today = Annotated[date, Depends(today)]
+
+
 bearer = HTTPBearer(auto_error=False, description="a token issued by `biaogan users create`")
 
 

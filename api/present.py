@@ -36,7 +36,12 @@ def notice(window: NoticeWindow | None) -> NoticePublic | None:
     if window is None:
         return None
     return NoticePublic(
-        first_day=window.first_day, last_day=window.last_day, ends_at=local(window.ends_at), confirmed=window.confirmed
+        first_day=window.first_day,
+        last_day=window.last_day,
+        ends_at=local(window.ends_at),
+        confirmed=window.confirmed,
+        recorded_on=window.recorded_on,
+        source_url=window.source_url or None,
     )
 
 
@@ -48,6 +53,8 @@ def notice_of(row: models.Application) -> NoticePublic | None:
         last_day=row.notice_last_day,
         ends_at=local(row.notice_ends_at),
         confirmed=bool(row.notice_confirmed),
+        recorded_on=row.notice_recorded_on,
+        source_url=row.notice_source_url,
     )
 
 

@@ -214,7 +214,15 @@ class ReviewCreate(BaseModel):
 class NoticeCreate(BaseModel):
     model_config = FORBID
     published_on: IsoDate | None = Field(
-        default=None, description="defaults to today (Asia/Shanghai); not in the future"
+        default=None,
+        description="defaults to today (Asia/Shanghai); not in the future and not before the review that allowed "
+        "the notice; before today the notice is recorded late (补录) and needs source_url",
+    )
+    source_url: str = Field(
+        default="",
+        max_length=2000,
+        pattern=r"^(https?://\S+)?$",
+        description="the page the notice was published on; required when published_on is before today",
     )
 
 
@@ -280,6 +288,10 @@ class NoticePublic(BaseModel):
     last_day: date
     ends_at: datetime
     confirmed: bool = Field(description="every year in the window has an official (State Council) arrangement")
+    recorded_on: date | None = Field(
+        default=None, description="set when the notice was recorded late (补录): the day it was recorded here"
+    )
+    source_url: str | None = Field(default=None, description="the page a notice recorded late was published on")
 
 
 class ApplicationSummary(BaseModel):

@@ -29,6 +29,7 @@ from temporalio.client import (
     WorkflowUpdateHandle,
     WorkflowUpdateStage,
 )
+from temporalio.service import RPCError, RPCStatusCode
 
 from clients.health import workflow_pollers
 
@@ -58,6 +59,7 @@ class WorkerGate(Interceptor):
         self.grace_seconds = grace_seconds  # none seen: look again this long (a worker may be starting)
         self._client: Client | None = None
         self._seen_at = float("-inf")
+        self._blind = False  # the server cannot say who polls (Temporal's time-skipping test server): no gate
 
     def bind(self, client: Client | None) -> None:
         self._client = client
@@ -67,11 +69,18 @@ class WorkerGate(Interceptor):
 
     async def check(self) -> None:
         """Return when a worker polls the task queue lately; else raise ``NoWorker`` (within ``grace_seconds``)."""
-        if self._client is None or time.monotonic() - self._seen_at < self.keep_seconds:
+        if self._client is None or self._blind or time.monotonic() - self._seen_at < self.keep_seconds:
             return
         deadline = time.monotonic() + self.grace_seconds
         while True:
-            if await workflow_pollers(self._client, self.task_queue):
+            try:
+                polled = await workflow_pollers(self._client, self.task_queue)
+            except RPCError as e:
+                if e.status != RPCStatusCode.UNIMPLEMENTED:
+                    raise
+                self._blind = True
+                return
+            if polled:
                 self._seen_at = time.monotonic()
                 return
             if time.monotonic() >= deadline:

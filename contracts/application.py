@@ -118,9 +118,13 @@ class ScoreSheet:
 
 @dataclass
 class PublicizeAct:
+    """The public notice starts (公示). Published before today, it is recorded late (补录) and names the page it was
+    published on (``source_url``)."""
+
     actor: Actor
-    published_on: date
+    published_on: date | None  # None: today, as the workflow sees it
     reason: str = ""
+    source_url: str = ""
 
 
 @dataclass
@@ -193,6 +197,8 @@ class NoticeWindow:
     last_day: date
     ends_at: datetime
     confirmed: bool
+    source_url: str = ""  # where a notice recorded late (补录) was published
+    recorded_on: date | None = None  # the day it was recorded here, when later than ``published_on``
 
 
 @dataclass

@@ -21,6 +21,8 @@ class ApplicationBase(SQLModel):
     notice_last_day: date | None = None
     notice_ends_at: datetime | None = Field(default=None, index=True)
     notice_confirmed: bool | None = None
+    notice_source_url: str | None = None  # a notice recorded late (补录): the page it was published on
+    notice_recorded_on: date | None = None  # and the day it was recorded here
     flagged: bool = False
 
 

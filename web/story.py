@@ -45,6 +45,8 @@ def progress(level: Level, state: Stage, reached: list[Stage], notice_closed: bo
 DETAIL_NAMES = {
     "objection_id": "异议编号",
     "published_on": "公示发布日期",
+    "source_url": "公示发布网页（补录）",
+    "recorded_on": "补录日期",
     "department": "会签部门",
     "document_no": "文号",
     "plaque_no": "标牌编号",
@@ -76,7 +78,7 @@ def _detail(key: str, value: str, level: Level) -> tuple[str, str]:
         return DETAIL_NAMES[key], department_label(Department(value), level)
     if key == "ground" and value in RevocationReason._value2member_map_:
         return DETAIL_NAMES[key], REVOCATION_REASONS[RevocationReason(value)]
-    if key in ("published_on", "awarded_on"):
+    if key in ("published_on", "awarded_on", "recorded_on"):
         return DETAIL_NAMES[key], day(value)
     return DETAIL_NAMES.get(key, "其他"), value
 

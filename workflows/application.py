@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 
 from temporalio import workflow
@@ -169,8 +170,10 @@ class ApplicationWorkflow(Corrections):
     async def _replan(self) -> bool:
         """Recompute the notice window; True when it changed."""
         assert self._notice is not None
-        new = await self._compute_notice(self._notice.published_on)
         old = self._notice
+        new = replace(
+            await self._compute_notice(old.published_on), source_url=old.source_url, recorded_on=old.recorded_on
+        )
         if (new.ends_at, new.confirmed) == (old.ends_at, old.confirmed):
             return False
         async with self._turn():
@@ -216,25 +219,23 @@ class ApplicationWorkflow(Corrections):
 
     @workflow.update
     async def publicize(self, act: PublicizeAct) -> ActResult:
+        published = act.published_on or self._today()
         async with self._turn():
             self._check(Act.publicize, act.actor)
             if workflow.patched(NOTICE_HOLDS_A_PLACE):
-                await self._hold_place(act)
-            notice = await self._compute_notice(act.published_on)
+                await self._hold_place(act, published)
+            notice = await self._compute_notice(published)
             self._check(Act.publicize, act.actor)  # nothing may have moved while the deadline was computed
-            self._notice = notice
+            late = self._recorded_late(act, published)
+            self._notice = replace(notice, source_url=act.source_url.strip(), recorded_on=late) if late else notice
             self._facts.notice_ends_at = notice.ends_at
-            return await self._apply(Act.publicize, act.actor, act.reason, published_on=act.published_on.isoformat())
+            marks = {"source_url": act.source_url.strip(), "recorded_on": late.isoformat()} if late else {}
+            return await self._apply(Act.publicize, act.actor, act.reason, published_on=published.isoformat(), **marks)
 
     @publicize.validator
     def _validate_publicize(self, act: PublicizeAct) -> None:
         self._check(Act.publicize, act.actor)
-        if act.published_on > self._today():
-            raise refuse(
-                RefusalKind.invalid_input,
-                f"published_on {act.published_on} is in the future (today is {self._today()})",
-                field="published_on",
-            )
+        self._check_publication(act, act.published_on or self._today())
 
     @workflow.update
     async def lodge_objection(self, act: ObjectionAct) -> ActResult:
@@ -509,7 +510,7 @@ class ApplicationWorkflow(Corrections):
             ),
         )
 
-    async def _hold_place(self, act: PublicizeAct) -> None:
+    async def _hold_place(self, act: PublicizeAct, published: date) -> None:
         """A place under the period's quota, through its QuotaWorkflow (granted at once to one the round chose)."""
         decl = self._decl
         place = NoticePlace(
@@ -517,7 +518,7 @@ class ApplicationWorkflow(Corrections):
             level=decl.level,
             county=decl.county,
             round_id=decl.round_id or "",
-            published_on=act.published_on,
+            published_on=published,
             actor=act.actor,
             key=f"notice-{decl.application_id}-{workflow.now().timestamp():.6f}",
         )

@@ -10,6 +10,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from contracts.application import (
+        ActRecord,
         AwardAct,
         CoSignAct,
         Declaration,
@@ -17,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
         NoticeWindow,
         Objection,
         ObjectionAct,
+        PublicizeAct,
         ReviewAct,
         ScoreAct,
         ScoreSheet,
@@ -37,6 +39,9 @@ with workflow.unsafe.imports_passed_through():
     )
 
 
+REVIEW_PASSES = (Act.county_review_pass, Act.city_review_pass)
+
+
 class ApplicationRules:
     """Checks over the workflow's own state; mixed into ApplicationWorkflow."""
 
@@ -48,6 +53,7 @@ class ApplicationRules:
     _signatures: list[Signature]
     _announcement: tuple[str, date] | None
     _scores: list[ScoreSheet]
+    _acts: list[ActRecord]
 
     def _today(self) -> date:
         return workflow.now().astimezone(SHANGHAI).date()
@@ -159,6 +165,56 @@ class ApplicationRules:
                 f"{first.document_no!r}, not {act.document_no!r}",
                 field="document_no",
             )
+
+    def _reviewed_on(self) -> date | None:
+        """The day (Asia/Shanghai) of the review act that allowed the notice: the latest review passed."""
+        passed = next((a for a in reversed(self._acts) if a.act in REVIEW_PASSES), None)
+        return passed.at.astimezone(SHANGHAI).date() if passed else None
+
+    def _check_publication(self, act: PublicizeAct, published: date) -> None:
+        """The notice cannot be walked around by its date: not in the future, not before the review that allowed
+        it, and a notice published before today is recorded late (补录) with the page it was published on.
+        Checked in the validator only, so histories recorded before the rule still replay."""
+        today = self._today()
+        if published > today:
+            raise refuse(
+                RefusalKind.invalid_input,
+                f"公示发布日期{published}晚于今天（{today}）：不得填写将来的日期 (published_on is in the future)",
+                field="published_on",
+                rule="notice_not_in_future",
+            )
+        reviewed = self._reviewed_on()
+        if reviewed is not None and published < reviewed:
+            raise refuse(
+                RefusalKind.invalid_input,
+                f"公示发布日期{published}早于允许公示的审核日期{reviewed}：公示须在审核通过之后发布"
+                f" (published_on is before the review of {reviewed})",
+                field="published_on",
+                rule="notice_not_before_review",
+                reviewed_on=reviewed.isoformat(),
+            )
+        url = act.source_url.strip()
+        if published < today and not url:
+            raise refuse(
+                RefusalKind.invalid_input,
+                f"公示发布日期{published}早于今天（{today}），属补录：须填写公示发布的网页地址"
+                " (a notice recorded late needs source_url)",
+                field="source_url",
+                rule="late_notice_needs_source_url",
+            )
+        if url and not url.startswith(("http://", "https://")):
+            raise refuse(
+                RefusalKind.invalid_input,
+                "公示发布的网页地址须以 http:// 或 https:// 开头 (source_url must be an http(s) address)",
+                field="source_url",
+                rule="source_url_http",
+            )
+
+    def _recorded_late(self, act: PublicizeAct, published: date) -> date | None:
+        """Today, when the notice was published before today with its page named (补录); None otherwise (and for
+        acts recorded before the rule, which carry no page)."""
+        today = self._today()
+        return today if published < today and act.source_url.strip() else None
 
     def _check_award(self, act: AwardAct) -> None:
         self._check(Act.award, act.actor, plaque_no=act.plaque_no)

@@ -302,6 +302,7 @@ class RoundWorkflow:
     @close_review.validator
     def _validate_close_review(self, act: CloseReview) -> None:
         self._check_close(act)
+        self._check_publication_day(act)
 
     @workflow.signal
     def scores_recorded(self, _: ScoresRecorded) -> None:
@@ -350,8 +351,9 @@ class RoundWorkflow:
         if act.published_on and act.published_on > today:
             raise refuse(
                 RefusalKind.invalid_input,
-                f"published_on {act.published_on} is in the future (today is {today})",
+                f"公示发布日期{act.published_on}晚于今天（{today}）：不得填写将来的日期 (published_on is in the future)",
                 field="published_on",
+                rule="notice_not_in_future",
             )
         if self._phase != RoundPhase.reviewing or self._close is not None:
             raise refuse(
@@ -359,6 +361,20 @@ class RoundWorkflow:
                 f"the review can be closed only while the round is reviewing; it is {self._phase.value}"
                 + (" (closing already under way)" if self._close is not None else ""),
                 state=self._phase.value,
+            )
+
+    @staticmethod
+    def _check_publication_day(act: CloseReview) -> None:
+        """The selection is today, so its notice is not earlier (validator only: closures recorded before the rule
+        still replay)."""
+        today = workflow.now().astimezone(SHANGHAI).date()
+        if act.published_on and act.published_on < today:
+            raise refuse(
+                RefusalKind.invalid_input,
+                f"公示发布日期{act.published_on}早于今天（{today}）：批次的择优结果今天确定，公示不得早于评审"
+                " (published_on is before the selection, which is today)",
+                field="published_on",
+                rule="notice_not_before_review",
             )
 
 

@@ -17,7 +17,6 @@ from api.deps import (
     LevelOwner,
     SettingsDep,
     TemporalClient,
-    today,
 )
 from api.errors import ON_ACT, documented
 from api.schemas import (
@@ -90,7 +89,7 @@ async def city_review(application_id: ApplicationId, body: ReviewCreate, actor: 
 
 @router.post("/notice", response_model=ActOutcome, summary="Start the public notice (公示)", responses=ACT_RESPONSES)
 async def start_notice(application_id: ApplicationId, body: NoticeCreate, actor: LevelOwner, on: WorkflowsDep):
-    publicize = PublicizeAct(actor=actor, published_on=body.published_on or today())
+    publicize = PublicizeAct(actor=actor, published_on=body.published_on, source_url=body.source_url)
     return await on.act(
         application_id, actor, Act.publicize, lambda h: h.execute_update(ApplicationWorkflow.publicize, publicize)
     )

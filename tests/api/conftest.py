@@ -6,7 +6,7 @@ ASGITransport and one token per principal. Helpers drive applications to the sta
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,26 +17,27 @@ from fastapi import FastAPI
 from sqlmodel import Session, select
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.testing import WorkflowEnvironment
 
 from api.auth import create_user
+from api.deps import today
 from api.main import create_app
-from api.routes.applications import today
 from config import LimitSettings
 from contracts.application import ReviewAct
 from contracts.rounds import RoundPlan
 from db.rounds import HistoricTitle
+from db.schema import upgrade
 from db.session import get_engine
 from state import conditions
 from state import materials as checklists
 from state.calendar import TZ
 from state.domain import InstitutionType, Level
-from tests.conftest import RunningWorker, places_queue, settings_for, unique
+from tests.conftest import RunningWorker, places_queue, scratch_postgres, settings_for, unique
 from tests.factory import COUNTY, OTHER_COUNTY, credit_code, reviewer
 from tests.samples import unique_pdf, unique_png
 from workflows.application import ApplicationWorkflow, workflow_id_for
 from workflows.round import RoundWorkflow, round_workflow_id
 
-LONG_AGO = date(2026, 4, 30)  # a notice published then ended on 2026-05-10 00:00 Asia/Shanghai
 DOC_NO = "临人社发〔2026〕1号"
 
 # name -> (role, county, department)
@@ -67,6 +68,7 @@ class Api:
     database_url: str
     client: Client | None = None
     task_queue: str = ""
+    env: WorkflowEnvironment | None = None  # the time-skipping server's, where a notice's 5 working days can pass
     tokens: dict[str, str] = field(default_factory=dict)
     rounds: set[str] = field(default_factory=set)
     city_round: str = field(default_factory=lambda: unique("RC"))  # where city-level declarations go unless named
@@ -226,6 +228,37 @@ async def api(dev_env, database_url):
         yield served
 
 
+def server_day(env: WorkflowEnvironment) -> Callable[[], Awaitable[date]]:
+    """Today as the time-skipping server has it (its clock runs ahead of the wall clock once time is skipped)."""
+
+    async def day() -> date:
+        return (await env.get_current_time()).astimezone(TZ).date()
+
+    return day
+
+
+@pytest_asyncio.fixture
+async def late_api(request, skip_env, tmp_path):
+    """The API on a time-skipping server of the test's own, with a read model of its own (SQLite; PostgreSQL too
+    where a test parametrizes ``late_api`` indirectly): for tests that go past a public notice, whose 5 working days
+    pass there (``Driver.pass_notice``) as they do on the clock."""
+    with ExitStack() as stack:
+        if getattr(request, "param", "sqlite") == "postgresql":
+            url = stack.enter_context(scratch_postgres("biaogan_late"))
+        else:
+            url = f"sqlite:///{tmp_path / 'late.db'}"
+        upgrade(url)
+        async with serve(skip_env, url) as served:
+            served.env = skip_env
+            served.app.dependency_overrides[today] = server_day(skip_env)
+            yield served
+
+
+@pytest_asyncio.fixture
+async def late_driver(late_api) -> "Driver":
+    return Driver(late_api)
+
+
 @pytest_asyncio.fixture(scope="session")
 async def sqlite_api(dev_env, sqlite_url):
     """For tests whose subject does not depend on the database (authorization)."""
@@ -324,13 +357,25 @@ class Driver:
         return app_id, objection["id"]
 
     async def notice_closed(self, level: str = "city", **kw: Any) -> str:
-        app_id = await self.publicized(level, LONG_AGO, **kw)
+        app_id = await self.publicized(level, **kw)
+        await self.pass_notice(app_id)
+        return app_id
+
+    async def pass_notice(self, *app_ids: str) -> None:
+        """Let the notices' 5 working days pass (time skipped on the time-skipping server) and wait until the
+        workflows have closed them."""
+        env = self.api.env
+        if env is None:
+            raise AssertionError("a notice's 5 working days pass only on the time-skipping server: use late_api")
+        ends = max([datetime.fromisoformat((await self.state(a))["notice"]["ends_at"]) for a in app_ids])
+        now = await env.get_current_time()
+        if ends > now:
+            await env.sleep(ends - now + timedelta(minutes=1))
 
         async def closed() -> bool:
-            return (await self.state(app_id))["notice_closed"]
+            return all([(await self.state(a))["notice_closed"] for a in app_ids])
 
         await eventually(closed)
-        return app_id
 
     async def announced(self, level: str = "city", **kw: Any) -> str:
         app_id = await self.notice_closed(level, **kw)
@@ -341,7 +386,8 @@ class Driver:
     async def awarded(self, level: str = "city", **kw: Any) -> str:
         app_id = await self.announced(level, **kw)
         owner = "reviewer" if level == "city" else "bureau"
-        body = {"plaque_no": f"LY-{unique('P')}", "awarded_on": today().isoformat()}
+        announced_on = (await self.state(app_id))["announced_on"]  # the server's day, later than today off the clock
+        body = {"plaque_no": f"LY-{unique('P')}", "awarded_on": announced_on}
         expect(await self.api.post(owner, f"/applications/{app_id}/award", body), 200)
         return app_id
 

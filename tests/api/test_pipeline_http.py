@@ -1,13 +1,15 @@
-"""The whole procedure driven over HTTP by the right roles, on SQLite and PostgreSQL."""
+"""The whole procedure driven over HTTP by the right roles, on SQLite and PostgreSQL (past the notice on the
+time-skipping server)."""
 
 import asyncio
+from datetime import timedelta
 
-from api.routes.applications import today
+import pytest
+
 from tests.api.conftest import (
     CITY_DEPARTMENTS,
     COUNTY_DEPARTMENTS,
     DOC_NO,
-    LONG_AGO,
     declaration_body,
     eventually,
     expect,
@@ -20,7 +22,9 @@ async def _listed(api, who: str, **filters) -> dict:
     return expect(await api.get(who, "/applications", params=filters), 200)
 
 
-async def test_city_level_application_from_declaration_to_revocation(api, driver):
+@pytest.mark.parametrize("late_api", ["sqlite", "postgresql"], indirect=True)
+async def test_city_level_application_from_declaration_to_revocation(late_api, late_driver):
+    api, driver = late_api, late_driver
     round_id = unique("R")
     body = declaration_body("city", round_id=round_id)
     key = {"Idempotency-Key": unique("key")}
@@ -48,27 +52,23 @@ async def test_city_level_application_from_declaration_to_revocation(api, driver
     assert "[rule: selected_in_round]" in refused["message"] and "city_review_pass" not in refused["allowed_acts"]
     await driver.select_in_round(app_id, "综合评分第一")  # the round's selection (tests/rounds run the round)
     assert expect(await api.get("reviewer", url), 200)["allowed_acts"] == ["publicize"]
-    outcome = expect(await api.post("reviewer", f"{url}/notice", {"published_on": LONG_AGO.isoformat()}), 200)
+    back_dated = expect(await api.post("reviewer", f"{url}/notice", {"published_on": "2019-01-02"}), 422)["detail"]
+    assert (back_dated["field"], back_dated["rule"]) == ("published_on", "notice_not_before_review")
+    assert "早于允许公示的审核日期" in back_dated["message"]
+    outcome = expect(await api.post("reviewer", f"{url}/notice", {}), 200)  # published today
     assert outcome["state"] == "publicized"
-
-    async def closed() -> bool:
-        return expect(await api.get("supervisor", url), 200)["notice_closed"]
-
-    await eventually(closed)
+    published = expect(await api.get("supervisor", url), 200)["notice"]
+    await driver.pass_notice(app_id)  # its 5 working days, on the time-skipping server
     for who in CITY_DEPARTMENTS:
         outcome = expect(await api.post(who, f"{url}/co-signatures", {"document_no": DOC_NO}), 200)
     assert outcome["state"] == "announced"
-    award = {"plaque_no": "LY-2026-001", "awarded_on": today().isoformat()}
+    announced_on = expect(await api.get("supervisor", url), 200)["announced_on"]
+    award = {"plaque_no": "LY-2026-001", "awarded_on": announced_on}
     assert expect(await api.post("reviewer", f"{url}/award", award), 200)["state"] == "plaque_awarded"
 
     seen = expect(await api.get("inspector", url), 200)
     assert seen["allowed_acts"] == ["revoke"]
-    assert seen["notice"] == {
-        "first_day": "2026-04-30",
-        "last_day": "2026-05-09",
-        "ends_at": "2026-05-10T00:00:00+08:00",
-        "confirmed": True,
-    }
+    assert seen["notice"] == published and published["recorded_on"] is None and published["source_url"] is None
     assert seen["announcement_doc_no"] == DOC_NO and seen["plaque_no"] == "LY-2026-001"
     assert sorted(s["department"] for s in seen["signatures"]) == ["civil_affairs", "drc", "hrss"]
     assert [a["act"] for a in seen["acts"]] == [
@@ -105,29 +105,41 @@ async def test_city_level_application_from_declaration_to_revocation(api, driver
         "county": COUNTY,
     }
     deadline = next(e for e in timeline if e["kind"] == "deadline_computed")
-    assert deadline["notice"]["last_day"] == "2026-05-09" and deadline["notice"]["published_on"] == "2026-04-30"
+    assert deadline["notice"]["last_day"] == published["last_day"]
+    assert deadline["notice"]["published_on"] == acts[3]["details"]["published_on"] == published["first_day"]
     assert acts[-1]["details"] == {"ground": "deregistered"}  # revocation is an act like the others (an update)
     assert timeline[-1]["kind"] == "closed" and timeline[-1]["state_after"] == "revoked"
     assert [e["when"] for e in timeline] == sorted(e["when"] for e in timeline)
 
 
-async def test_county_level_application_is_run_by_the_county(api, driver):
+async def test_county_level_application_is_run_by_the_county(late_api, late_driver):
+    api, driver = late_api, late_driver
     app_id = await driver.declare("county", round_id=unique("R"))
     url = f"/applications/{app_id}"
     reviewed = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "同意"}), 200)
     assert reviewed["allowed_acts"] == ["publicize", "withdraw"]
-    expect(await api.post("bureau", f"{url}/notice", {"published_on": LONG_AGO.isoformat()}), 200)
-
-    async def closed() -> bool:
-        return expect(await api.get("bureau", url), 200)["notice_closed"]
-
-    await eventually(closed)
+    reviewed_on = expect(await api.get("bureau", url), 200)["acts"][-1]["at"][:10]
+    await late_api.env.sleep(timedelta(days=3))  # the notice went up on the review's day; it is recorded now
+    late = {"published_on": reviewed_on}
+    refused = expect(await api.post("bureau", f"{url}/notice", late), 422)["detail"]
+    assert (refused["field"], refused["rule"]) == ("source_url", "late_notice_needs_source_url")
+    page = "https://hrss.linyi.gov.cn/gs/2026/1.html"
+    expect(await api.post("bureau", f"{url}/notice", {**late, "source_url": page}), 200)
+    seen = expect(await api.get("bureau", url), 200)
+    assert seen["notice"]["first_day"] == reviewed_on and seen["notice"]["source_url"] == page
+    assert seen["notice"]["recorded_on"] > reviewed_on  # marked as recorded late, here and on the board
+    assert seen["acts"][-1]["details"] == {
+        "published_on": reviewed_on,
+        "source_url": page,
+        **{"recorded_on": seen["notice"]["recorded_on"]},
+    }
+    await driver.pass_notice(app_id)
     refused = await api.post("hrss", f"{url}/co-signatures", {"document_no": DOC_NO})  # a city department
     assert expect(refused, 403)["detail"]["message"].startswith("a county-level announcement is co-signed by")
     for who in COUNTY_DEPARTMENTS:
         outcome = expect(await api.post(who, f"{url}/co-signatures", {"document_no": "兰人社发〔2026〕9号"}), 200)
     assert outcome["state"] == "announced" and outcome["allowed_acts"] == []
-    award = {"plaque_no": "LS-2026-01", "awarded_on": today().isoformat()}
+    award = {"plaque_no": "LS-2026-01", "awarded_on": expect(await api.get("bureau", url), 200)["announced_on"]}
     assert expect(await api.post("bureau", f"{url}/award", award), 200)["state"] == "plaque_awarded"
 
 

@@ -19,7 +19,8 @@ from tests.web.test_scope_and_words import listed
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-async def test_a_county_confirms_its_filing_and_the_city_sees_every_county(page, site, browser):
+async def test_a_county_confirms_its_filing_and_the_city_sees_every_county(late_page, late_site, browser):
+    page, site = late_page, late_site
     year = datetime.now(SHANGHAI).year
     announced = await site.driver.announced("county")  # a county-level title announced this year in 兰山区
     await listed(site, announced)
