@@ -1,13 +1,13 @@
 """county_condition_version: each county's own conditions, version by version
 
-Revision 0005, after 0004; created 2026-11-27 00:34:17.293752.
+Revision 0006, after 0005; created 2026-11-27 00:34:17.293752.
 """
 
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """filing_delivery: where each recorded filing version went (province and city)
 
-Revision 0006, after 0005; created 2026-11-27 00:38:47.327220.
+Revision 0007, after 0006; created 2026-11-27 00:38:47.327220.
 """
 
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
