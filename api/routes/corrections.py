@@ -79,7 +79,7 @@ async def request_correction(
     require_authority(act, actor, view)
     kind = view.institution.type
     known = {i.code for i in checklists(settings).checklist(kind, view.level)}
-    known |= {c.code for c in condition_book(settings).applicable(kind, view.level, view.county)}
+    known |= {c.code for c in condition_book(settings, view.county).applicable(kind, view.level, view.county)}
     unknown = [i for i in body.items if i not in known]
     if unknown:
         raise Refusal(

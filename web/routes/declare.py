@@ -47,7 +47,7 @@ def _requirements(settings: Settings, values: Mapping[str, str], county: str | N
     except ValueError:
         kind, level = first, Level.county
     return {
-        "conditions": condition_book(settings).applicable(kind, level, county),
+        "conditions": condition_book(settings, county).applicable(kind, level, county),
         "checklist": checklists(settings).checklist(kind, level),
     }
 
