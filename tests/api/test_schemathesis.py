@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, settings
 from sqlmodel import Session
 
 from api.auth import actor_for_token, create_user
+from api.deps import today
 from api.fields import CREDIT_CODE_PATTERN, EARLIEST, FOUNDED_EARLIEST
 from api.main import create_app
-from api.routes.applications import today
 from api.routes.calendar import FIRST, LAST
 from clients.connection import connect
 from config import Settings
