@@ -302,3 +302,23 @@ async def test_reviewers_score_once_each_within_range(worker, dev_env):
         ("reviewer-1", 88.5, 90, None)
     ]
     assert v.acts[-1].act == Act.score and v.acts[-1].details == {"written": "88.5", "defence": "90"}
+
+
+async def test_pending_objections_are_capped_per_contact(worker, dev_env):
+    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.county))
+    owner = await to_publicized(h, Level.county)
+    first = None
+    for n in (1, 2):
+        r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("张三", "13800000000", f"异议{n}"))
+        first = first or r.objection_id
+    before = len((await h.fetch_history()).events)
+    err = await refused(
+        h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("张三", " 13800000000 ", "异议3"))
+    )
+    assert err.type == "ActNotAllowed" and err.details[0]["rule"] == "objections_pending_per_contact"
+    assert "待调查核实" in err.message
+    assert len((await h.fetch_history()).events) == before  # refused in the validator: nothing in the history
+    await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("李四", "13900000000", "另一人的异议"))
+    await h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, first, False, "经核查不属实"))
+    r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("张三", "13800000000", "异议3"))
+    assert r.objection_id  # one of theirs heard: room for another

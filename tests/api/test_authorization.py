@@ -45,14 +45,13 @@ class Endpoint:
 
 
 async def _endpoints(driver: Driver) -> list[Endpoint]:
-    # first the applications past their notice (time skipped on the time-skipping server), then those under it
-    closed, county_closed, announced, county_announced, awarded = await asyncio.gather(
-        driver.notice_closed("city"),
-        driver.notice_closed("county"),
-        driver.announced("city"),
-        driver.announced("county"),
-        driver.awarded("city"),
-    )
+    # first the applications past their notice, one at a time (the time-skipping server skips for each), then those
+    # under it
+    closed = await driver.notice_closed("city")
+    county_closed = await driver.notice_closed("county")
+    announced = await driver.announced("city")
+    county_announced = await driver.announced("county")
+    awarded = await driver.awarded("city")
     (
         declared,
         to_withdraw,
