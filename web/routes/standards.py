@@ -75,7 +75,7 @@ async def standards_page(
     done: bool = False,
 ) -> Response:
     try:
-        standing = await standards_api.get_county_conditions(county, actor, settings)  # type: ignore[arg-type]
+        standing = await standards_api.get_county_conditions(county, actor, settings)
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
     if rows is None:
@@ -147,7 +147,7 @@ async def set_standards(request: Request, county: str, actor: SignedIn, client: 
         errors = {_page_field(err.get("loc", ()), asked): message_for(err) for err in reversed(e.errors())}
     else:
         try:
-            await standards_api.put_county_conditions(county, body, actor, client, settings)  # type: ignore[arg-type]
+            await standards_api.put_county_conditions(county, body, actor, client, settings)
         except Refusal as refusal:
             if refusal.status != 422:
                 raise PageRefusal(refusal) from None
