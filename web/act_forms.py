@@ -59,7 +59,7 @@ class ActForm:
             elif name in self.flags:
                 if raw in ("true", "false"):
                     data[name] = raw == "true"
-            elif raw or name not in ("published_on", "source_url"):
+            elif raw or name not in ("published_on", "source_url", "files"):  # the page uploads no evidence files
                 data[name] = raw
         return data, errors
 
