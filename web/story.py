@@ -1,11 +1,12 @@
 """An application's story as the detail page tells it: the progress bar (申报 → 县级审核 → 市级评审 → 公示 → 公布 → 授牌,
 with 驳回 / 撤回 / 撤销 where they happened) and the timeline of acts (who, role, when, why), all in Chinese."""
 
+import re
 from dataclasses import dataclass
 
 from api.schemas import ActPublic
 from state.domain import Act, Department, Level, RevocationReason, Role, Stage
-from state.labels import ACTS, REVOCATION_REASONS, ROLES, STAGES, department_label, step_label
+from state.labels import ACTS, REVOCATION_REASONS, ROLES, SCORE_PARTS, STAGES, department_label, step_label
 from web.render import day
 
 MAIN_PATH = (
@@ -59,6 +60,7 @@ DETAIL_NAMES = {
     "defence": "现场答辩",
     "field_inspection": "实地考察",
     "source_application_id": "关联申报编号",
+    "round_id": "评定批次",
 }
 
 
@@ -91,6 +93,17 @@ def chinese_grounds(text: str) -> str:
     return text
 
 
+_SELECTION_TAIL = re.compile(r" — rank \d+ of \d+, quota \d+。")
+
+
+def chinese_selection(text: str) -> str:
+    """A round's selection writes its opinion with the score parts by name and an English tail
+    (workflows/round_rules.py ``opinion``): say the parts in Chinese and drop the tail."""
+    for part, words in SCORE_PARTS.items():
+        text = re.sub(rf"(?<=[（，]){part} (?=\d)", f"{words} ", text)
+    return _SELECTION_TAIL.sub("。", text)
+
+
 def timeline(acts: list[ActPublic], level: Level, moment) -> list[Entry]:
     out = []
     for a in acts:
@@ -107,9 +120,50 @@ def timeline(acts: list[ActPublic], level: Level, moment) -> list[Entry]:
                 act=ACTS[a.act],
                 who=who,
                 role=role,
-                reason=chinese_grounds(a.reason) if a.act == Act.flag else a.reason,
+                reason=chinese_grounds(a.reason) if a.act == Act.flag else chinese_selection(a.reason),
                 state_after=STAGES[a.state_after],
                 details=details,
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class DiagramNode:
+    stage: Stage
+    name: str
+    current: bool
+    edges: list[tuple[str, str]]  # (act, the state it leads to), in Chinese
+
+
+# Transitions only one level takes (their guards: is_city_level / is_county_level).
+_CITY_ONLY = {Act.city_review_pass, Act.city_review_fail, Act.city_request_correction}
+
+
+def diagram(level: Level, state: Stage) -> list[DiagramNode]:
+    """The state diagram drawn from the machine itself (state/machine.py) for this level, in Chinese, the current
+    state marked; acts that stay in their state (评分, 异议, 会签 before the third) are left out."""
+    from state.machine import ApplicationMachine
+
+    nodes = []
+    for s in ApplicationMachine.states:
+        stage = Stage(s.id)
+        if stage == Stage.city_reviewed and level != Level.city:
+            continue
+        edges: list[tuple[str, str]] = []
+        for t in s.transitions:
+            if t.target is s:
+                continue
+            for event in t.events:
+                act = Act(str(event))
+                if act in _CITY_ONLY and level != Level.city:
+                    continue
+                if act == Act.publicize and stage == Stage.county_reviewed and level == Level.city:
+                    continue
+                if act == Act.resubmit and t.target.id == Stage.county_reviewed.value and level != Level.city:
+                    continue  # back to the city review: only a city review returns it
+                edge = (ACTS[act], STAGES[Stage(t.target.id)])
+                if edge not in edges:
+                    edges.append(edge)
+        nodes.append(DiagramNode(stage, STAGES[stage], stage == state, edges))
+    return nodes

@@ -13,7 +13,7 @@ main pages are also opened on a 375 px phone: nothing is wider than the screen."
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from tests.api.conftest import seed_county_title
 from tests.conftest import places_queue, unique
@@ -65,6 +65,18 @@ async def steps(page) -> list[tuple[str, str]]:
         status = re.search(r"is-(\w+)", await step.get_attribute("class") or "")
         out.append((text, status.group(1) if status else ""))
     return out
+
+
+async def diagram(page) -> tuple[list[str], str]:
+    """The state diagram: its states in order, and the one marked current."""
+    states = [t.strip() for t in await page.locator("#diagram .diagram__node > strong").all_inner_texts()]
+    current = await page.locator("#diagram .diagram__node.is-current > strong").inner_text()
+    return states, current.strip()
+
+
+async def diagram_node(page, state: str) -> str:
+    strong = page.locator("strong", has_text=re.compile(f"^{state}$"))
+    return await page.locator("#diagram .diagram__node").filter(has=strong).inner_text()
 
 
 async def timeline(page) -> list[str]:
@@ -235,9 +247,7 @@ async def test_a_county_level_application_from_declaration_to_plaque_and_revocat
 
     # The notice's 5 working days pass; the workflow closes it by itself.
     await site.driver.pass_notice(app_id)
-    await co_sign_all(
-        browser, site, app_id, name, ("county_hrss", "county_drc", "county_civil_affairs"), COUNTY_DOC_NO
-    )
+    await co_sign_all(browser, site, app_id, name, ("county_hrss", "county_drc", "county_civil_affairs"), COUNTY_DOC_NO)
     await award(browser, site, "bureau", app_id, name, "county")
 
     # An inspector revokes the title.
@@ -270,10 +280,22 @@ async def test_a_county_level_application_from_declaration_to_plaque_and_revocat
             "撤销",
         ]
         story = await supervisor.inner_text("#timeline")
-        for said in ("（县区人社局·兰山区）", "会签部门", "（督查）", "（系统）", COUNTY_DOC_NO, "经核查，该机构已办理注销登记"):
+        for said in (
+            "（县区人社局·兰山区）",
+            "会签部门",
+            "（督查）",
+            "（系统）",
+            COUNTY_DOC_NO,
+            "经核查，该机构已办理注销登记",
+        ):
             assert said in story, said
         assert not re.search(r"\b(declared|publicized|county_bureau|co_sign|revoke)\b", story)
         assert await supervisor.locator("#no-acts").count() == 1
+        states, current = await diagram(supervisor)
+        assert current == "已撤销"
+        assert "公示中" in states and "市级评审通过" not in states  # drawn for a county-level application
+        node = await diagram_node(supervisor, "县级审核通过")
+        assert "发布公示 → 公示中" in node and "市级评审" not in node
         await shot(supervisor, "walk-county-supervisor-timeline")
 
 
@@ -289,8 +311,13 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
     # Reference data: the county-level title the candidate names is on record (an imported historic title).
     seed_county_title(
         site.api.database_url,
-        {"name": name, "type": "gig_market", "credit_code": code, "county_title_doc_no": "兰人社发〔2023〕3号",
-         "county_title_date": "2023-01-16"},
+        {
+            "name": name,
+            "type": "gig_market",
+            "credit_code": code,
+            "county_title_doc_no": "兰人社发〔2023〕3号",
+            "county_title_date": "2023-01-16",
+        },
     )
 
     # The city reviewer opens a round whose declaration window closes in a few minutes of the server's clock.
@@ -318,7 +345,6 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
     await sign_in(page, site, "clerk")
     app_id = await declare(page, name, code, "city", round_id)
     assert [s for s, _ in await steps(page)] == ["申报", "县级审核", "市级评审", "公示", "公布", "授牌"]
-    assert round_id in await page.inner_text("main")
 
     await county_review(browser, site, app_id, name)
 
@@ -330,12 +356,13 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         await score(reviewer, app_id, "92", "90")  # 0.6 × 92 + 0.4 × 90 = 91.2
         await reviewer.wait_for_url("**done=score*")
         assert "我的评分" in await reviewer.inner_text(f"#candidate-{app_id}")
-        await reload_until(reviewer, "#ranking-table", "91.20")
-        assert "名额内" in await reviewer.inner_text("#ranking-table")
 
         now = await site.api.env.get_current_time()
         await site.api.env.sleep(closes_at - now + timedelta(minutes=1))  # the window closes on the server's clock
         await reload_until(reviewer, "#phase", "评审中")
+        await reload_until(reviewer, "#ranking-table", "91.20")
+        assert "名额内" in await reviewer.inner_text("#ranking-table")
+        await shot(reviewer, "walk-city-round-ranking")
         await reviewer.fill("#closure #f-reason", "评审结束，按加权得分择优确定")
         await reviewer.click("#closure button[type=submit]")
         await reviewer.wait_for_url("**done=closed*")
@@ -378,8 +405,15 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
             "授牌",
         ]
         story = await supervisor.inner_text("#timeline")
-        assert "评审结束，按加权得分择优确定" in story or round_id in story
+        assert "评审结束，按加权得分择优确定" in story  # the round's closure, as the city review's reason
+        assert "加权得分91.20（书面评审 92.00，现场答辩 90.00）" in story
+        assert f"评定批次：{round_id}" in story
+        assert not re.search(r"\b(rank|quota|written|defence)\b", story) and "其他：" not in story
         assert CITY_DOC_NO in story
+        states, current = await diagram(supervisor)
+        assert current == "已授牌" and "市级评审通过" in states
+        node = await diagram_node(supervisor, "县级审核通过")
+        assert "市级评审通过 → 市级评审通过" in node and "发布公示" not in node
         await shot(supervisor, "walk-city-supervisor-timeline")
 
     await on_phone(
@@ -390,4 +424,3 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         "walk-clerk",
     )
     await on_phone(browser, site, None, {"titles": "/titles"}, "walk-public")
-

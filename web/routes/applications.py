@@ -24,7 +24,7 @@ from web.files import document_links, material_rows
 from web.refusals import Explained, PageRefusal
 from web.render import day, is_htmx, moment, number, page
 from web.routes import page_router
-from web.story import progress, timeline
+from web.story import diagram, progress, timeline
 from web.visitors import SignedIn
 
 router = page_router()
@@ -120,6 +120,7 @@ def detail_page(
         "facts": institution_facts(view),
         "steps": progress(view.level, view.state, [a.state_after for a in view.acts], view.notice_closed),
         "timeline": timeline(detail.acts, view.level, moment),
+        "diagram": diagram(view.level, view.state),
         "forms": [f for f in forms_for(detail.allowed_acts) if f.name != "scores" or view.round_id],  # rounds only
         "allowed": detail.allowed_acts,
         "pending": [o for o in detail.objections if o.upheld is None],
