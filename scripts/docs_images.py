@@ -6,7 +6,7 @@
   wide with a 256-colour palette. Run the browser tests first:
 
     .venv/bin/python -m pytest -q tests/web/test_statistics.py tests/web/test_filing_board.py \\
-        tests/web/test_document_links.py
+        tests/web/test_document_links.py tests/web/test_walk.py
     .venv/bin/python scripts/docs_images.py
 """
 
@@ -30,8 +30,12 @@ PAGES = {  # the screenshot -> the picture in docs/images
     "filing-board": "page-filing-board",
     "filing-county-draft": "page-filing-county",
     "application-documents": "page-application-documents",
+    "walk-city-phone-notices": "page-phone-notices",
+    "walk-city-phone-workbench": "page-phone-workbench",
+    "walk-city-phone-round": "page-phone-round",
 }
 WIDTH = 800
+PHONE_WIDTH = 375  # phone screenshots (a 375 px screen at device scale 2) are shown at the phone's own width
 
 
 def pdfs() -> None:
@@ -60,8 +64,9 @@ def screenshots() -> None:
             continue
         with Image.open(source) as image:
             image = image.convert("RGB")
-            if image.width > WIDTH:
-                image = image.resize((WIDTH, round(image.height * WIDTH / image.width)), Image.Resampling.LANCZOS)
+            width = PHONE_WIDTH if "phone" in name else WIDTH
+            if image.width > width:
+                image = image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
             image.quantize(colors=256).save(IMAGES / f"{name}.png", optimize=True)
         print(f"• {IMAGES / name}.png")
 
