@@ -37,12 +37,13 @@ from worker import build_worker
 from workflows import search_attributes as sa
 
 AREAS = (  # first match wins: (area, a fragment of the file's path)
-    ("our workflow modules (re-imported by the sandbox)", f"{ROOT}/workflows/"),
-    ("our domain, contracts, clients", str(ROOT)),
     ("python-statemachine", "/statemachine/"),
     ("temporalio sandbox", "/workflow_sandbox/"),
     ("temporalio (SDK, converter)", "/temporalio/"),
     ("pydantic", "/pydantic"),
+    ("other packages", "/site-packages/"),
+    ("our workflow modules", f"{ROOT}/workflows/"),
+    ("our domain, contracts, clients", str(ROOT)),
     ("importlib / marshal (module loading)", "<frozen importlib"),
     ("standard library", "/lib/python3"),
 )
