@@ -47,7 +47,7 @@ log = logging.getLogger("biaogan.worker")
 # of every cached workflow (fresh code, functions and classes). Passed through, the sandbox no longer checks
 # their own calls (no clock, randomness or I/O outside ``workflow.*``); the golden-history replays
 # (tests/test_replay.py) run them under the full default sandbox, nothing passed through, so such a call on any
-# recorded branch still fails a test. README, Architecture.
+# recorded branch still fails a test. README, Benchmarks (worker memory).
 SANDBOX = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(
         "state",
