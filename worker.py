@@ -16,12 +16,14 @@ import logs
 from activities.calendar import CalendarActivities
 from activities.corrections import CorrectionActivities
 from activities.filing import FilingActivities
+from activities.filing_delivery import FilingDeliveryActivities
 from activities.notify import NotifyActivities
 from activities.permanent import PermanentErrors
 from activities.places import PlaceActivities
 from activities.read_model import ReadModelActivities
 from activities.record import RecordActivities
 from activities.rounds import round_activities_for
+from activities.standards import StandardsActivities
 from clients.connection import connect, metrics_runtime
 from clients.health import workflow_pollers
 from config import Settings, get_settings
@@ -31,6 +33,7 @@ from workflows.filing import FilingDeadlineWorkflow
 from workflows.filing_schedule import FilingYearWorkflow
 from workflows.quota import PeriodWorkflow, QuotaWorkflow
 from workflows.round import RoundWorkflow
+from workflows.standards import CountyStandardsWorkflow
 
 WORKFLOWS = [
     ApplicationWorkflow,
@@ -39,6 +42,7 @@ WORKFLOWS = [
     RoundWorkflow,
     QuotaWorkflow,
     PeriodWorkflow,
+    CountyStandardsWorkflow,
 ]
 log = logging.getLogger("biaogan.worker")
 # Modules imported once per worker and shared by every workflow instance, instead of imported again inside the
@@ -84,9 +88,11 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
         filing.compute_filing_plan,
         filing.record_filing_version,
         filing.project_filing_status,
+        FilingDeliveryActivities(settings.database_url, settings.channels).deliver_filing,
         *round_activities_for(settings.database_url, client, settings.calendar_overrides),
         PlaceActivities(settings.database_url, client).reserve_notice_place,
         CorrectionActivities(settings.calendar_overrides, settings.corrections).compute_correction_window,
+        StandardsActivities(settings.database_url).record_county_conditions,
     ]
 
 

@@ -3,7 +3,8 @@
 A notice is either an act on an application (``NotifyRequest`` with the application's fields, as
 ApplicationWorkflow sends) or any other event (``NotifyRequest.message``, e.g. a filing reminder). Each
 recipient (a role, and a county for county-level roles) gets an inbox row, and an e-mail and a webhook call
-for every address ``ChannelSettings.notify_directory`` lists for them. Every delivery happens once per
+for every address ``ChannelSettings.notify_directory`` lists for them; an addressee without an account
+(``Message.outside``, e.g. ``province`` for a filing) gets only the latter. Every delivery happens once per
 notice, recipient, channel and address, however often the activity is retried.
 """
 
@@ -55,8 +56,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "filing_reminder": (
         "【备案提醒】{county}{year}年度县级标杆机构评定结果备案",
         (
-            "{county}人力资源社会保障局：请于{deadline}前向市人力资源社会保障局报送{year}年度县级就业服务质量"
-            "标杆机构评定结果备案表（附件4）。{remaining}"
+            "{county}人力资源社会保障局：请于{deadline}前向省人力资源社会保障厅、市人力资源社会保障局报送{year}年度"
+            "县级就业服务质量标杆机构评定结果备案表（附件4）。{remaining}"
         ),
     ),
     "filing_escalation": (
@@ -78,6 +79,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         (
             "{county}已于{filed_at}更正{year}年度县级就业服务质量标杆机构评定结果备案表（第{version}版，"
             "共{entries}家机构）。更正说明：{reason}"
+        ),
+    ),
+    # To the province (评定结果报省、市备案): it has no account here, so the form's rows travel in the message.
+    "filing_to_province": (
+        "【评定结果备案】{city}{county}{year}年度县级标杆机构评定结果备案表（第{version}版）",
+        (
+            "省人力资源社会保障厅：{city}{county}于{filed_at}报送{year}年度县级就业服务质量标杆机构评定结果备案表"
+            "（附件4，第{version}版{kind}，共{entries}家机构），同时报市人力资源社会保障局。{reason}\n{entry_list}"
         ),
     ),
 }
@@ -141,14 +150,19 @@ def _notice_key(req: NotifyRequest) -> str:
     return req.message.key if req.message else f"{req.application_id}:{req.seq}"
 
 
-def _payload(req: NotifyRequest, r: Recipient, subject: str, body: str, base_url: str) -> dict:
+def outside(req: NotifyRequest) -> list[str]:
+    """The notice's addressees without an account (ChannelSettings.notify_directory keys): external channels only."""
+    return list(dict.fromkeys(req.message.outside)) if req.message else []
+
+
+def _payload(req: NotifyRequest, name: str, county: str | None, subject: str, body: str, base_url: str) -> dict:
     m = req.message
     deadline = m.deadline if m else req.deadline
     return {
         "notice": _notice_key(req),
         "event": m.template if m else (req.act.value if req.act else ""),
         "subject_id": m.subject_id if m else req.application_id,
-        "recipient": {"role": r.role.value, "county": r.county},
+        "recipient": {"role": name, "county": county},
         "subject": subject,
         "body": body,
         "link": base_url.rstrip("/") + (m.link_path if m else application_page(req.application_id)),
@@ -200,8 +214,10 @@ def deliver_outside(database_url: str, channels: ChannelSettings, req: NotifyReq
     retry while attempts remain, so a failed delivery is tried again and delivered ones are skipped."""
     base_url = channels.public_base_url or "http://127.0.0.1:8000"
     outgoing = []
-    for r in recipients(req):
-        addresses = outgoing_for(channels, r.role.value, r.county)
+    for r in [*recipients(req), *outside(req)]:
+        name = r.role.value if isinstance(r, Recipient) else r
+        county = r.county if isinstance(r, Recipient) else None
+        addresses = outgoing_for(channels, name, county)
         if not addresses:
             continue
         subject, body = render(req, base_url)
@@ -209,12 +225,12 @@ def deliver_outside(database_url: str, channels: ChannelSettings, req: NotifyReq
             outgoing.append(
                 Outgoing(
                     _notice_key(req),
-                    f"{r.role.value}:{r.county or '-'}",
+                    f"{name}:{county or '-'}",
                     channel,
                     address,
                     subject,
                     body,
-                    _payload(req, r, subject, body, base_url),
+                    _payload(req, name, county, subject, body, base_url),
                 )
             )
     if not outgoing:

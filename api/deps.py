@@ -1,6 +1,6 @@
 """Annotated dependencies: settings, database session, Temporal client, and who is calling."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, datetime
 from typing import Annotated
 
@@ -26,6 +26,10 @@ ApplicationId = Annotated[str, Path(pattern=ID_PATTERN, description="the applica
 def today() -> date:
     """Today in Asia/Shanghai: the procedure's dates are Shanghai dates."""
     return datetime.now(SHANGHAI).date()
+
+
+# Routes take today as a dependency: the tests on the time-skipping server override it with the server's day.
+Today = Annotated[date, Depends(today)]
 
 
 bearer = HTTPBearer(auto_error=False, description="a token issued by `biaogan users create`")
@@ -89,7 +93,7 @@ CurrentUser = Annotated[Actor, Depends(_current_user)]
 READERS = (Role.county_bureau, Role.city_reviewer, Role.department, Role.inspector, Role.supervisor)
 
 
-def role_in(*roles: Role) -> Callable[[Actor], Actor]:
+def role_in(*roles: Role) -> Callable[[Actor], Awaitable[Actor]]:
     """A dependency admitting only ``roles``: 403 for anyone else, before any application is looked at."""
     names = ", ".join(r.value for r in roles)
 

@@ -26,6 +26,7 @@ from api.routes import (
     public,
     quotas,
     rounds,
+    standards,
 )
 from clients.connection import connect
 from clients.gate import WorkerGate
@@ -85,4 +86,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_pages(app)  # the web pages (web/): the same app, the same service layer
     app.include_router(materials.router, prefix=API_PREFIX)
     app.include_router(corrections.router, prefix=API_PREFIX)
+    app.include_router(standards.router, prefix=API_PREFIX)
     return app

@@ -283,11 +283,14 @@ class RevocationAccepted(BaseModel):
 
 
 # ---- reading -------------------------------------------------------------------------------------------
-class NoticePublic(BaseModel):
+class NoticeWindowPublic(BaseModel):
     first_day: date
     last_day: date
     ends_at: datetime
     confirmed: bool = Field(description="every year in the window has an official (State Council) arrangement")
+
+
+class NoticePublic(NoticeWindowPublic):
     recorded_on: date | None = Field(
         default=None, description="set when the notice was recorded late (补录): the day it was recorded here"
     )
@@ -399,7 +402,7 @@ class NoticeBoard(BaseModel):
     total: int
 
 
-class TimelineNotice(NoticePublic):
+class TimelineNotice(NoticeWindowPublic):
     published_on: date
 
 
@@ -437,5 +440,5 @@ class WorkingDaysPublic(BaseModel):
     confirmed: bool
 
 
-class NoticePeriodPublic(NoticePublic):
+class NoticePeriodPublic(NoticeWindowPublic):
     pass

@@ -15,6 +15,7 @@ from config import Settings
 from contracts.application import Institution, SubmittedMaterial
 from db.historic_import import county_title_of
 from db.materials import Material, claim, expire_unreferenced
+from db.queries import standards
 from db.queries.materials import uploaded_by
 from db.session import get_engine
 from state import conditions, materials
@@ -35,8 +36,24 @@ def public_uploader(application_id: str) -> Actor:
     return Actor(user_id=f"public:{application_id}", name="社会公众", role=Role.public)
 
 
-def condition_book(settings: Settings) -> conditions.ConditionBook:
-    return conditions.load(settings.materials.conditions_file)
+def condition_book(settings: Settings, county: str | None = None) -> conditions.ConditionBook:
+    """The notice's conditions (the file) and the counties' own as last set (the read model, db/standards.py): of
+    ``county`` alone when given (one small read; the declaration, its documents and the pages ask for one)."""
+    with Session(get_engine(settings.database_url)) as s:
+        standing = standards.current(s, county)
+    own = {
+        c: [conditions.county_condition(x["code"], x["text"], x["types"]) for x in v.conditions]
+        for c, v in standing.items()
+    }
+    return conditions.load(settings.materials.conditions_file).with_counties(own)
+
+
+def condition_texts(settings: Settings, kind: InstitutionType, level: Level, county: str) -> dict[str, str]:
+    """Each code's text for a declaration's documents: the conditions that apply now, and every code the county
+    ever set (a condition retired since the declaration attested it keeps its words)."""
+    with Session(get_engine(settings.database_url)) as s:
+        ever = standards.texts_ever(s, county)
+    return {**ever, **{c.code: c.text for c in condition_book(settings, county).applicable(kind, level, county)}}
 
 
 def checklists(settings: Settings) -> materials.Checklists:
@@ -49,7 +66,9 @@ def store_for(settings: Settings) -> BlobStore:
 
 def attestation_problems(settings: Settings, level: Level, county: str, institution: Institution) -> list[Problem]:
     """Every applicable condition (basic, the level's, the county's) the declaring county has not attested."""
-    return condition_book(settings).attestation_problems(institution.type, level, county, institution.attestations)
+    return condition_book(settings, county).attestation_problems(
+        institution.type, level, county, institution.attestations
+    )
 
 
 def refusal(status: int, problems: Sequence[Problem], **extra: object) -> Refusal:

@@ -49,3 +49,17 @@ def run_with_client(settings: Settings, task: Callable[[Client], Awaitable[T]]) 
             gc.collect()
 
     return asyncio.run(go())
+
+
+async def register_search_attributes(client: Client) -> None:
+    """Register biaogan's search attributes on a server that was not started with them (the time-skipping test
+    server; ``biaogan up`` starts the dev server with them)."""
+    from temporalio.api.enums.v1 import IndexedValueType
+    from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+
+    from workflows import search_attributes as sa
+
+    keyword = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+    await client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(namespace=client.namespace, search_attributes={k.name: keyword for k in sa.ALL})
+    )

@@ -109,6 +109,47 @@ class SentNotice:
     skipped: bool = False  # a reminder passed over because a later one was due at the same time
 
 
+# ---- addressees (评定结果报省、市备案) ----------------------------------------------------------------
+CITY_ADDRESSEE = "city"  # 市人力资源社会保障局: the city reviewers' inbox (and their configured channels)
+PROVINCE_ADDRESSEE = "province"  # 省人力资源社会保障厅: no account here; ChannelSettings.notify_directory["province"]
+ADDRESSEES = (PROVINCE_ADDRESSEE, CITY_ADDRESSEE)
+
+
+class DeliveryState(str, Enum):
+    delivered = "delivered"  # in the city's inbox; or every configured channel of the province took it
+    failed = "failed"  # a channel refused it, or kept failing after ChannelSettings.channel_attempts attempts
+    unconfigured = "unconfigured"  # no channel is configured for the addressee: nothing could be sent
+
+
+@dataclass
+class AddresseeDelivery:
+    addressee: str  # city | province
+    state: DeliveryState
+    at: datetime
+    channels: list[str] = field(default_factory=list)  # "<channel> <address>: <status>", as recorded
+
+
+@dataclass
+class DeliveryRequest:
+    """One recorded version (filing or correction), to deliver to the county, the city and the province."""
+
+    county: str
+    year: int
+    version: int
+    kind: str  # filing | correction
+    workflow_id: str
+    filed_at: datetime
+    deadline_day: date
+    deadline_at: datetime
+    timeliness: str
+    reason: str = ""
+
+
+@dataclass
+class FilingDelivered:
+    addressees: list[AddresseeDelivery]
+
+
 @dataclass
 class VersionSummary:
     version: int
@@ -120,6 +161,7 @@ class VersionSummary:
     working_days_late: int
     digest: str
     entries: int
+    deliveries: list[AddresseeDelivery] = field(default_factory=list)  # to the province and the city
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The dataclasses in and out of the notification activity."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from state.domain import Act, Level, Role, Stage
@@ -23,6 +23,9 @@ class Message:
     link_path: str
     subject_id: str = ""  # what the notice is about, e.g. "filing-兰山区-2026" (the inbox's application_id)
     deadline: datetime | None = None
+    # Addressees with no account here, by their key in ChannelSettings.notify_directory (e.g. "province", the
+    # provincial HRSS department a filing goes to): no inbox row, only the external channels configured for them.
+    outside: list[str] = field(default_factory=list)
 
 
 @dataclass

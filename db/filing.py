@@ -52,6 +52,27 @@ class FilingVersion(SQLModel, table=True):
     entries: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
+class FilingDelivery(SQLModel, table=True):
+    """Where one recorded version went (评定结果报省、市备案): one row per version and addressee (``city``: the city
+    reviewers' inbox; ``province``: the channels configured for it), with the outcome and the channels' own records
+    (``notification_delivery``). Written by the delivery activity once the delivery is done or given up."""
+
+    __tablename__ = "filing_delivery"
+    __table_args__ = (
+        UniqueConstraint("county", "year", "version", "addressee", name="uq_filing_delivery_version_addressee"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    county: str = Field(index=True)
+    year: int = Field(index=True)
+    version: int
+    addressee: str  # city | province
+    state: str  # delivered | failed | unconfigured
+    channels: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    notice_key: str
+    at: datetime
+
+
 class Delivery(SQLModel, table=True):
     """One message on one external channel to one address for one notification and recipient.
     ``key`` (a hash of all four) is unique, so a retried activity never sends a delivered message again."""

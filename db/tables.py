@@ -3,12 +3,13 @@ are written against it and tests/test_migrations.py checks them against it. A ne
 
 from sqlmodel import SQLModel
 
-from db.filing import Delivery, FilingStatus, FilingVersion, NotificationRead
+from db.filing import Delivery, FilingDelivery, FilingStatus, FilingVersion, NotificationRead
 from db.logins import Login, WebSession
 from db.materials import Material
 from db.models import Application, ApplicationEvent, Notification, Objection
 from db.receipts import ObjectionReceipt
 from db.rounds import EvaluationRound, HistoricTitle, Period, PeriodChange, QuotaChange, QuotaPlace
+from db.standards import CountyConditionVersion
 from db.users import User
 
 metadata = SQLModel.metadata
@@ -16,8 +17,10 @@ metadata = SQLModel.metadata
 __all__ = [
     "Application",
     "ApplicationEvent",
+    "CountyConditionVersion",
     "Delivery",
     "EvaluationRound",
+    "FilingDelivery",
     "FilingStatus",
     "FilingVersion",
     "HistoricTitle",

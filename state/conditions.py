@@ -1,14 +1,17 @@
 """The evaluation conditions (评定条件) as data: which apply to a declaration, and which it has not attested.
 
-The conditions live in ``state/data/conditions.json`` (or the file ``BIAOGAN_CONDITIONS_FILE`` names): the notice's
-basic conditions (一) for every level, the city level's (二) by institution type, and each county's own for its
-county-level titles (附件5, set by the county). Each has a stable code and the notice's own words. The declaring
-county states, for every condition that applies, how the institution meets it: ``Institution.attestations`` maps
-each code to that statement, and a declaration missing one is refused naming the code.
+The notice's conditions live in ``state/data/conditions.json`` (or the file ``BIAOGAN_CONDITIONS_FILE`` names): the
+basic conditions (一) for every level and the city level's (二) by institution type, each with a stable code and the
+notice's own words. Each county's own conditions for its county-level titles (附件5, 因地制宜) are not in the file:
+the admin or the county's bureau sets them through CountyStandardsWorkflow, and the API adds them from the read model
+(``ConditionBook.with_counties``); a file that still lists ``counties`` is refused, so there is one source only. The
+declaring county states, for every condition that applies, how the institution meets it: ``Institution.attestations``
+maps each code to that statement, and a declaration missing one is refused naming the code.
 
 Pure module (reads its data file once per path, no other I/O).
 """
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from state.declaration import Problem
-from state.domain import COUNTIES, InstitutionType, Level
+from state.domain import InstitutionType, Level
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "conditions.json"
 CODE = re.compile(r"^[a-z0-9_]{1,64}$")  # the attestation keys the API accepts (api.fields.AttestationCode)
@@ -43,11 +46,15 @@ class Condition:
 
 @dataclass(frozen=True)
 class ConditionBook:
-    """Every condition of the file, in the notice's order."""
+    """Every condition that applies anywhere: the file's, in the notice's order, and the counties' own."""
 
     basic: tuple[Condition, ...]
     by_level: Mapping[Level, tuple[Condition, ...]]
     by_county: Mapping[str, tuple[Condition, ...]]
+
+    def with_counties(self, by_county: Mapping[str, Sequence[Condition]]) -> "ConditionBook":
+        """This book with the counties' own conditions (from the read model) in place of any it had."""
+        return dataclasses.replace(self, by_county={c: tuple(conds) for c, conds in by_county.items()})
 
     def applicable(self, institution_type: InstitutionType, level: Level, county: str | None = None) -> list[Condition]:
         """The conditions a declaration of ``institution_type`` at ``level`` from ``county`` must meet: the basic
@@ -68,6 +75,11 @@ class ConditionBook:
             for c in self.applicable(institution_type, level, county)
             if not (attestations.get(c.code) or "").strip()
         ]
+
+
+def county_condition(code: str, text: str, types: Sequence[str]) -> Condition:
+    """A county's own condition as the read model keeps it: for that county's county-level declarations."""
+    return Condition(code, text, "county", frozenset(InstitutionType(t) for t in types), frozenset({Level.county}))
 
 
 def _gist(text: str, length: int = 24) -> str:
@@ -109,11 +121,12 @@ def load(path: Path = DEFAULT_FILE) -> ConditionBook:
         Level(name): conditions(entries, "level", f"levels.{name}", frozenset({Level(name)}))
         for name, entries in _mapping(raw.get("levels", {}), path, "levels", {lv.value for lv in Level}).items()
     }
-    by_county = {
-        county: conditions(entries, "county", f"counties.{county}", frozenset({Level.county}))
-        for county, entries in _mapping(raw.get("counties", {}), path, "counties", set(COUNTIES)).items()
-    }
-    return ConditionBook(basic=basic, by_level=by_level, by_county=by_county)
+    if raw.get("counties"):
+        raise ConditionsFileError(
+            f"{path}: counties: a county's own conditions are set by the admin or the county's bureau "
+            "(PUT /api/v1/counties/{county}/conditions, the page /standards), not in this file"
+        )
+    return ConditionBook(basic=basic, by_level=by_level, by_county={})
 
 
 def _mapping(value: Any, path: Path, where: str, known: set[str]) -> dict[str, Any]:

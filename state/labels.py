@@ -265,6 +265,17 @@ FILING_STATES: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
+# Where a filing went (评定结果报省、市备案): each addressee's delivery (api.routes.filings.AddresseeState).
+FILING_DELIVERIES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "not_filed": "未报送",
+        "delivered": "已送达",
+        "failed": "送达失败",
+        "unconfigured": "未配置接收渠道",
+        "unrecorded": "无送达记录",
+    }
+)
+
 FILING_ACTS: Final[Mapping[str, str]] = MappingProxyType(
     {
         "file": "备案",
@@ -328,6 +339,7 @@ _KINDS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
         "RevocationReason": _by_value(REVOCATION_REASONS),
         "RefusalKind": REFUSAL_KINDS,
         "FilingState": FILING_STATES,
+        "FilingDelivery": FILING_DELIVERIES,
         "FilingAct": FILING_ACTS,
         "RoundPhase": ROUND_PHASES,
         "TieBreak": TIE_BREAKS,

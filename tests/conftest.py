@@ -116,16 +116,46 @@ async def skip_env():
     await env.shutdown()
 
 
-async def _register_search_attributes(client: Client) -> None:
-    from temporalio.api.enums.v1 import IndexedValueType
-    from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database_url(request, tmp_path) -> Iterator[str]:
+    """A read model of the test's own, at the migrations' schema: for a test on a Temporal server of its own (the
+    time-skipping server), whose standing period must not meet another server's in a shared database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+        upgrade(url)
+        yield url
+        get_engine(url).dispose()
+        return
+    with scratch_postgres("biaogan_fresh") as url:
+        upgrade(url)
+        yield url
 
-    await client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(
-            namespace=client.namespace,
-            search_attributes={k.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD for k in sa.ALL},
-        )
-    )
+
+async def pass_notice(env: WorkflowEnvironment, handle) -> None:
+    """Skip the time-skipping server's clock past the application's notice (its 5 working days), then wait until
+    the workflow has closed it."""
+    import asyncio
+    from datetime import timedelta
+
+    from contracts.application import ViewRequest
+    from workflows.application import ApplicationWorkflow
+
+    view = await handle.query(ApplicationWorkflow.view, ViewRequest())
+    assert view.notice is not None, "not under notice"
+    now = await env.get_current_time()
+    if view.notice.ends_at > now:
+        await env.sleep(view.notice.ends_at - now + timedelta(minutes=1))
+    for _ in range(200):
+        if (await handle.query(ApplicationWorkflow.view, ViewRequest())).notice_closed:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the workflow did not close the notice")
+
+
+async def _register_search_attributes(client: Client) -> None:
+    from clients.connection import register_search_attributes
+
+    await register_search_attributes(client)
 
 
 def settings_for(database_url: str, task_queue: str, **overrides) -> Settings:

@@ -67,7 +67,6 @@ from workflows import search_attributes as sa
 from workflows.application import ApplicationWorkflow
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
-BACK_DATED = date(2026, 4, 30)  # its notice ended 2026-05-10 00:00 Asia/Shanghai
 DOC_NO = "临人社发〔2026〕1号"
 ALL_DEPARTMENTS = (Department.hrss, Department.drc, Department.civil_affairs)
 
@@ -125,27 +124,41 @@ def shanghai_today() -> date:
 
 
 # ---- branches on the dev server -------------------------------------------------------------------
-async def city_awarded_revoked(client: Client, queue: str) -> Recorded:
-    """City level: declare, both reviews, back-dated notice closes by itself, three co-signs, award, revoke."""
-    h = await reviewed(client, queue, golden("city_awarded_revoked", Level.city))
-    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), BACK_DATED, "市级评审结果公示"))
-    await announce(h)
-    r = await h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "LY-2026-001", shanghai_today()))
+async def pass_notice(env: WorkflowEnvironment, h: WorkflowHandle) -> None:
+    """A notice is not back-dated past its review: its 5 working days pass on the time-skipping server."""
+    ends_at = (await view(h)).notice.ends_at  # type: ignore[union-attr]
+    await skip_to(env, ends_at + timedelta(hours=1))
+
+
+async def award(h: WorkflowHandle, owner, plaque_no: str) -> None:
+    announced_on = (await view(h)).announced_on
+    assert announced_on is not None
+    r = await h.execute_update(ApplicationWorkflow.award, AwardAct(owner, plaque_no, announced_on))
     expect(h, Stage.plaque_awarded, r.state)
+
+
+async def city_awarded_revoked(env: WorkflowEnvironment, queue: str) -> Recorded:
+    """City level: declare, both reviews, the notice runs out, three co-signs, award, revoke."""
+    h = await reviewed(env.client, queue, golden("city_awarded_revoked", Level.city))
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), None, "市级评审结果公示"))
+    await pass_notice(env, h)
+    await announce(h)
+    await award(h, reviewer(), "LY-2026-001")
     await h.signal(ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.deregistered, "机构已注销"))
     expect(h, Stage.revoked, (await h.result()).state)
     return {"city_awarded_revoked": h}
 
 
-async def county_awarded_revoked(client: Client, queue: str) -> Recorded:
+async def county_awarded_revoked(env: WorkflowEnvironment, queue: str) -> Recorded:
     """County level skips the city review; its revocation flags the same institution's city-level application."""
+    client = env.client
     code = credit_code()
     city = await reviewed(client, queue, golden("county_revocation_flags_city", Level.city, code=code), city=False)
     h = await reviewed(client, queue, golden("county_awarded_revoked", Level.county, code=code), city=False)
-    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(), BACK_DATED, "县级评定结果公示"))
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(), None, "县级评定结果公示"))
+    await pass_notice(env, h)
     await announce(h, county=COUNTY)
-    r = await h.execute_update(ApplicationWorkflow.award, AwardAct(bureau(), "LS-2026-007", shanghai_today()))
-    expect(h, Stage.plaque_awarded, r.state)
+    await award(h, bureau(), "LS-2026-007")
     await h.signal(ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.false_materials, "申报材料失实"))
     expect(h, Stage.revoked, (await h.result()).state)
     v = await until(city, lambda v: bool(v.flags))
@@ -188,11 +201,11 @@ async def withdrawn_during_notice(client: Client, queue: str) -> Recorded:
     return {"withdrawn_during_notice": h}
 
 
-async def duplicate_co_sign_refused(client: Client, queue: str) -> Recorded:
+async def duplicate_co_sign_refused(env: WorkflowEnvironment, queue: str) -> Recorded:
     """A department signing twice is refused by the validator (no trace in the history); the others announce."""
-    h = await reviewed(client, queue, golden("duplicate_co_sign_refused", Level.city))
-    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), BACK_DATED))
-    await until(h, lambda v: v.notice_closed)
+    h = await reviewed(env.client, queue, golden("duplicate_co_sign_refused", Level.city))
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), None))
+    await pass_notice(env, h)
     await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), DOC_NO))
     try:
         await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), DOC_NO))
@@ -329,16 +342,21 @@ def _weekdays(year: int) -> list[date]:
 
 
 DEV_BRANCHES: dict[str, Callable[[Client, str], Awaitable[Recorded]]] = {
-    "city_awarded_revoked": city_awarded_revoked,
-    "county_awarded_revoked": county_awarded_revoked,  # also writes county_revocation_flags_city
     "county_review_failed": county_review_failed,
     "city_review_failed": city_review_failed,
     "objection_upheld": objection_upheld,
     "withdrawn_during_notice": withdrawn_during_notice,
-    "duplicate_co_sign_refused": duplicate_co_sign_refused,
     "correction_resubmitted": correction_resubmitted,
 }
-SKIP_BRANCHES = ("objection_dismissed", "notice_replanned", "correction_lapsed")
+# On the time-skipping server: a notice or a correction window must run out.
+SKIP_BRANCHES: dict[str, Callable[[WorkflowEnvironment, str], Awaitable[Recorded]]] = {
+    "city_awarded_revoked": city_awarded_revoked,
+    "county_awarded_revoked": county_awarded_revoked,  # also writes county_revocation_flags_city
+    "duplicate_co_sign_refused": duplicate_co_sign_refused,
+    "objection_dismissed": objection_dismissed,
+    "correction_lapsed": correction_lapsed,
+}
+REPLANNED = "notice_replanned"  # on the time-skipping server too, with a calendar file it rewrites
 
 
 async def write(recorded: Recorded) -> None:
@@ -367,34 +385,37 @@ async def record(selected: set[str]) -> None:
                         await write(await DEV_BRANCHES[name](env.client, "golden"))
             finally:
                 await env.shutdown()
-        skip = [name for name in SKIP_BRANCHES if name in selected]
-        if skip:
-            env = await WorkflowEnvironment.start_time_skipping(
-                test_server_existing_path=binary("temporal-test-server"), data_converter=DATA_CONVERTER
-            )
+        for name in [name for name in SKIP_BRANCHES if name in selected]:
+            print(f"{name} (a time-skipping server of its own)")  # one server each: skipped time does not pile up
+            env = await _time_skipping_server()
             try:
-                await _register_search_attributes(env.client)
-                if "objection_dismissed" in skip:
-                    print("objection_dismissed (time-skipping server)")
-                    async with RunningWorker(env.client, settings_for(db, "golden-skip")):
-                        await write(await objection_dismissed(env, "golden-skip"))
-                if "correction_lapsed" in skip:
-                    print("correction_lapsed (time-skipping server)")
-                    async with RunningWorker(env.client, settings_for(db, "golden-lapse")):
-                        await write(await correction_lapsed(env, "golden-lapse"))
-                if "notice_replanned" in skip:
-                    print("notice_replanned (time-skipping server)")
-                    overrides = Path(tmp) / "overrides.json"
-                    overrides.write_text(json.dumps({"years": {}}))
-                    settings = settings_for(db, "golden-replan", calendar_overrides=overrides)
-                    async with RunningWorker(env.client, settings):
-                        await write(await notice_replanned(env, "golden-replan", overrides))
+                async with RunningWorker(env.client, settings_for(db, f"golden-{name}")):
+                    await write(await SKIP_BRANCHES[name](env, f"golden-{name}"))
+            finally:
+                await env.shutdown()
+        if REPLANNED in selected:
+            print(f"{REPLANNED} (a time-skipping server of its own)")
+            env = await _time_skipping_server()
+            try:
+                overrides = Path(tmp) / "overrides.json"
+                overrides.write_text(json.dumps({"years": {}}))
+                settings = settings_for(db, "golden-replan", calendar_overrides=overrides)
+                async with RunningWorker(env.client, settings):
+                    await write(await notice_replanned(env, "golden-replan", overrides))
             finally:
                 await env.shutdown()
 
 
+async def _time_skipping_server() -> WorkflowEnvironment:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"), data_converter=DATA_CONVERTER
+    )
+    await _register_search_attributes(env.client)
+    return env
+
+
 if __name__ == "__main__":
-    known = [*DEV_BRANCHES, *SKIP_BRANCHES]
+    known = [*DEV_BRANCHES, *SKIP_BRANCHES, REPLANNED]
     wanted = set(sys.argv[1:]) or set(known)
     if unknown := wanted - set(known):
         sys.exit(f"unknown branch(es) {sorted(unknown)}; known: {', '.join(known)}")

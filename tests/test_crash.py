@@ -1,5 +1,5 @@
 """A worker process killed (SIGKILL) while applications are mid-pipeline, then restarted: every application
-completes, and the read model holds each act exactly once (on SQLite and on PostgreSQL).
+gets through its reviews to its notice with two objections heard, and the read model holds each act exactly once (on SQLite and on PostgreSQL).
 
 The worker is ``worker.py`` in its own process, as in production. Ten applications are driven at once; the
 kill lands while updates are in flight (some activities may have written to the database without reporting
@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -26,19 +25,17 @@ from temporalio.client import (
 from temporalio.service import RPCError
 
 from activities.notify import recipients
-from contracts.application import ApplicationView, AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
+from contracts.application import ApplicationView, FindingAct, ObjectionAct, PublicizeAct, ReviewAct, ViewRequest
 from contracts.notify import NotifyRequest
 from db import models
 from db.session import session_for
-from state.calendar import TZ
-from state.domain import Act, Department, Level, Stage
+from state.domain import Act, Level, Stage
 from tests.conftest import standing_places_for, unique
-from tests.factory import bureau, declaration, department, reviewer, selected, start
+from tests.factory import bureau, declaration, reviewer, selected, start
 from workflows.application import ApplicationWorkflow
 
 ROOT = Path(__file__).resolve().parents[1]
 APPLICATIONS = 10
-BACK_DATED = date(2026, 4, 30)  # the notice ended long ago: it closes as soon as it is published
 DOC_NO = "临人社发〔2026〕9号"
 CALL_TIMEOUT = 15.0  # one attempt of a call; a dead worker makes it time out, and it is retried
 PIPELINE_TIMEOUT = 180.0  # the whole drive, kill and restart included (application activities time out after 10 s)
@@ -48,11 +45,10 @@ EXPECTED_ACTS = [
     Act.county_review_pass,
     Act.city_review_pass,
     Act.publicize,
-    Act.close_notice,
-    Act.co_sign,
-    Act.co_sign,
-    Act.co_sign,
-    Act.award,
+    Act.lodge_objection,
+    Act.dismiss_objection,
+    Act.lodge_objection,
+    Act.dismiss_objection,
 ]
 RETRYABLE = (asyncio.TimeoutError, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowQueryFailedError)
 
@@ -87,7 +83,8 @@ async def view(progress: Progress, h: WorkflowHandle) -> ApplicationView:
 
 
 async def drive(progress: Progress, h: WorkflowHandle) -> None:
-    """Declared to plaque_awarded; every update carries an id of its own, stable across retries."""
+    """Declared, reviewed, under notice, two objections heard; every update carries an id of its own, stable across
+    retries."""
 
     async def update(name: str, method, arg) -> None:
         progress.updates_in_flight += 1
@@ -99,12 +96,12 @@ async def drive(progress: Progress, h: WorkflowHandle) -> None:
 
     await update("county", ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全"))
     await update("city", ApplicationWorkflow.city_review, selected("评审通过"))
-    await update("publicize", ApplicationWorkflow.publicize, PublicizeAct(reviewer(), BACK_DATED))
-    while not (await view(progress, h)).notice_closed:
-        await asyncio.sleep(0.05)
-    for dept in (Department.drc, Department.hrss, Department.civil_affairs):
-        await update(f"co_sign-{dept.value}", ApplicationWorkflow.co_sign, CoSignAct(department(dept), DOC_NO))
-    await update("award", ApplicationWorkflow.award, AwardAct(reviewer(), f"LY-{h.id[-6:]}", datetime.now(TZ).date()))
+    await update("publicize", ApplicationWorkflow.publicize, PublicizeAct(reviewer(), None))  # today: it runs on
+    for n in (1, 2):  # objections heard while the notice runs (its 5 working days do not pass on the dev server)
+        objection = ObjectionAct(f"异议人{n}", f"1380000000{n}", f"第{n}条异议：场所面积不实")
+        await update(f"objection-{n}", ApplicationWorkflow.lodge_objection, objection)
+        finding = FindingAct(reviewer(), f"{h.id.removeprefix('application-')}-O{n}", False, "经核查不属实")
+        await update(f"finding-{n}", ApplicationWorkflow.record_finding, finding)
 
 
 class WorkerProcess:
@@ -187,7 +184,7 @@ async def test_killed_worker_restarts_and_every_act_is_projected_once(dev_env, d
             drivers.cancel()
         await first.stop()
         await second.stop()
-        for h in handles:  # awarded applications wait for a revocation that will not come
+        for h in handles:  # applications under notice wait for its end
             with contextlib.suppress(RPCError):
                 await h.terminate("crash test over")
         await places.__aexit__(None, None, None)
@@ -195,7 +192,7 @@ async def test_killed_worker_restarts_and_every_act_is_projected_once(dev_env, d
     assert 0 < done_at_kill < total and in_flight_at_kill > 0, (done_at_kill, in_flight_at_kill)
     assert progress.updates_done == total
     for decl, v in zip(decls, views, strict=True):
-        assert v.state == Stage.plaque_awarded
+        assert v.state == Stage.publicized and not v.notice_closed
         assert [a.act for a in v.acts] == EXPECTED_ACTS
         assert [a.seq for a in v.acts] == list(range(1, len(EXPECTED_ACTS) + 1))
         with session_for(database_url) as s:

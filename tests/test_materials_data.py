@@ -113,12 +113,9 @@ def test_the_conditions_are_the_notice_words():
             assert condition.text in notice, condition.code
 
 
-def test_a_county_adds_its_own_conditions_for_its_county_level(tmp_path):
-    data = json.loads(conditions.DEFAULT_FILE.read_text(encoding="utf-8"))
-    data["counties"] = {"兰山区": [{"code": "lanshan_1_brand", "text": "具有区级就业服务品牌", "types": "*"}]}
-    path = tmp_path / "conditions.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    book = conditions.load(path)
+def test_a_county_adds_its_own_conditions_for_its_county_level():
+    own = conditions.county_condition("lanshan_1_brand", "具有区级就业服务品牌", [t.value for t in InstitutionType])
+    book = conditions.load().with_counties({"兰山区": [own]})
     assert "lanshan_1_brand" in [c.code for c in book.applicable(InstitutionType.hr_agency, Level.county, "兰山区")]
     assert "lanshan_1_brand" not in [c.code for c in book.applicable(InstitutionType.hr_agency, Level.county, "罗庄区")]
     assert "lanshan_1_brand" not in [c.code for c in book.applicable(InstitutionType.hr_agency, Level.city, "兰山区")]
@@ -127,10 +124,20 @@ def test_a_county_adds_its_own_conditions_for_its_county_level(tmp_path):
     attested["lanshan_1_brand"] = "  "
     (problem,) = book.attestation_problems(InstitutionType.hr_agency, Level.county, "兰山区", attested)
     assert problem.code == "attestation_missing" and "lanshan_1_brand" in problem.message
-    data["counties"] = {"火星区": []}
-    bad = tmp_path / "bad.json"  # (files are read once per path)
+    only_gig = conditions.county_condition("lanshan_2_gig", "零工市场设有区级服务站点", ["gig_market"])
+    book = conditions.load().with_counties({"兰山区": [only_gig]})
+    assert "lanshan_2_gig" in [c.code for c in book.applicable(InstitutionType.gig_market, Level.county, "兰山区")]
+    assert "lanshan_2_gig" not in [c.code for c in book.applicable(InstitutionType.training, Level.county, "兰山区")]
+
+
+def test_a_conditions_file_listing_counties_is_refused(tmp_path):
+    """A county's own conditions are data the county sets (CountyStandardsWorkflow), never the repo's file."""
+    data = json.loads(conditions.DEFAULT_FILE.read_text(encoding="utf-8"))
+    assert "counties" not in data
+    data["counties"] = {"兰山区": [{"code": "lanshan_1_brand", "text": "具有区级就业服务品牌", "types": "*"}]}
+    bad = tmp_path / "conditions.json"
     bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(conditions.ConditionsFileError, match="火星区"):
+    with pytest.raises(conditions.ConditionsFileError, match="/api/v1/counties/"):
         conditions.load(bad)
 
 

@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from config import ROOT
-from db.schema import BASELINE, _config, _scripts, at_head, upgrade
+from db.schema import BASELINE, _config, at_head, upgrade
 from db.session import get_engine
 from db.tables import metadata
 from tests.conftest import scratch_postgres, unique

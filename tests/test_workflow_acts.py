@@ -1,7 +1,7 @@
 """ApplicationWorkflow on the dev server: refusals, objections, co-signatures, withdrawal and the revocation cascade."""
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -21,10 +21,11 @@ from contracts.application import (
     WithdrawAct,
 )
 from db import models
+from db.schema import upgrade
 from db.session import session_for
 from state.calendar import TZ
 from state.domain import Act, Department, Level, RevocationReason, Stage
-from tests.conftest import RunningWorker, settings_for, unique
+from tests.conftest import RunningWorker, pass_notice, settings_for, unique
 from tests.factory import (
     OTHER_COUNTY,
     bureau,
@@ -38,13 +39,20 @@ from tests.factory import (
 )
 from workflows.application import ApplicationWorkflow
 
-BACK_DATED = date(2026, 4, 30)  # its notice ended 2026-05-10 00:00
-
 
 @pytest.fixture
 async def worker(dev_env, sqlite_url):
     settings = settings_for(sqlite_url, unique("q"))
     async with RunningWorker(dev_env.client, settings) as w:
+        yield w
+
+
+@pytest.fixture
+async def late_worker(skip_env, tmp_path):
+    """On the time-skipping server (a read model of its own): for tests past the notice (``pass_notice``)."""
+    url = f"sqlite:///{tmp_path / 'late.db'}"
+    upgrade(url)
+    async with RunningWorker(skip_env.client, settings_for(url, unique("q"))) as w:
         yield w
 
 
@@ -68,7 +76,7 @@ async def until(h: WorkflowHandle, predicate, seconds: float = 20):
     raise AssertionError(f"condition not reached; state {(await view(h)).state}")
 
 
-async def to_publicized(h, level=Level.city, published_on=BACK_DATED, county="兰山区"):
+async def to_publicized(h, level=Level.city, published_on=None, county="兰山区"):
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(county), True, "同意"))
     owner = reviewer() if level == Level.city else bureau(county)
     if level == Level.city:
@@ -77,13 +85,13 @@ async def to_publicized(h, level=Level.city, published_on=BACK_DATED, county="�
     return owner
 
 
-async def to_awarded(h, level=Level.city, county="兰山区"):
+async def to_awarded(env, h, level=Level.city, county="兰山区"):
     owner = await to_publicized(h, level, county=county)
-    await until(h, lambda v: v.notice_closed)
+    await pass_notice(env, h)
     signer_county = None if level == Level.city else county
     for d in Department:
         await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(d, signer_county), "联合发文1号"))
-    await h.execute_update(ApplicationWorkflow.award, AwardAct(owner, "P-1", datetime.now(TZ).date()))
+    await h.execute_update(ApplicationWorkflow.award, AwardAct(owner, "P-1", (await view(h)).announced_on))
 
 
 async def test_a_city_level_candidate_passes_only_as_its_rounds_selection(worker, dev_env):
@@ -119,6 +127,12 @@ async def test_refused_acts_leave_no_trace(worker, dev_env):
     future = datetime.now(TZ).date() + timedelta(days=3)
     err = await refused(h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(), future)))
     assert err.type == "InvalidInput" and "future" in err.message
+    before_review = datetime.now(TZ).date() - timedelta(days=1)
+    for page in ("", "https://hrss.example.gov.cn/gs/1.html"):  # recorded late or not: never before the review
+        err = await refused(
+            h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(), before_review, "", page))
+        )
+        assert err.details[0]["rule"] == "notice_not_before_review" and err.details[0]["field"] == "published_on"
     assert len((await h.fetch_history()).events) == before
     v = await view(h)
     assert v.state == Stage.county_reviewed and [a.act for a in v.acts] == [Act.declare, Act.county_review_pass]
@@ -166,20 +180,23 @@ async def test_objection_dismissed_then_upheld(worker, dev_env):
     assert sorted((o.id.rsplit("-", 1)[1], o.upheld) for o in rows) == [("O1", False), ("O2", True)]
 
 
-async def test_late_objection_is_refused_with_the_window_end(worker, dev_env):
-    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+async def test_late_objection_is_refused_with_the_window_end(late_worker, skip_env):
+    worker = late_worker
+    h = await start(skip_env.client, worker.settings.task_queue, declaration(Level.city))
     await to_publicized(h)
-    await until(h, lambda v: v.notice_closed)
+    await pass_notice(skip_env, h)
     err = await refused(
         h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("王五", "13700000000", "迟到"))
     )
-    assert err.type == "ActNotAllowed" and "2026-05-10T00:00:00+08:00" in err.message
+    ends = (await view(h)).notice.ends_at.astimezone(TZ)
+    assert err.type == "ActNotAllowed" and ends.isoformat() in err.message
 
 
-async def test_co_sign_refuses_duplicates_other_documents_and_wrong_level(worker, dev_env):
-    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+async def test_co_sign_refuses_duplicates_other_documents_and_wrong_level(late_worker, skip_env):
+    worker = late_worker
+    h = await start(skip_env.client, worker.settings.task_queue, declaration(Level.city))
     await to_publicized(h)
-    await until(h, lambda v: v.notice_closed)
+    await pass_notice(skip_env, h)
     await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), "临人社发〔2026〕9号"))
     err = await refused(
         h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), "临人社发〔2026〕9号"))
@@ -197,10 +214,11 @@ async def test_co_sign_refuses_duplicates_other_documents_and_wrong_level(worker
     assert [s.department for s in v.signatures] == [Department.drc] and v.state == Stage.publicized
 
 
-async def test_award_checks_its_date(worker, dev_env):
-    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+async def test_award_checks_its_date(late_worker, skip_env):
+    worker = late_worker
+    h = await start(skip_env.client, worker.settings.task_queue, declaration(Level.city))
     await to_publicized(h)
-    await until(h, lambda v: v.notice_closed)
+    await pass_notice(skip_env, h)
     for d in Department:
         await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(d), "临人社发〔2026〕9号"))
     v = await view(h)
@@ -227,13 +245,14 @@ async def test_revocation_signal_out_of_state_changes_nothing(worker, dev_env):
     assert [a.act for a in (await view(h)).acts] == [Act.declare, Act.county_review_pass]
 
 
-async def test_county_title_revocation_flags_the_city_application(worker, dev_env):
+async def test_county_title_revocation_flags_the_city_application(late_worker, skip_env):
+    worker = late_worker
     code = credit_code()
     county_app = declaration(Level.county, code=code)
     city_app = declaration(Level.city, code=code)
-    hc = await start(dev_env.client, worker.settings.task_queue, county_app)
-    await to_awarded(hc, Level.county)
-    hy = await start(dev_env.client, worker.settings.task_queue, city_app)
+    hc = await start(skip_env.client, worker.settings.task_queue, county_app)
+    await to_awarded(skip_env, hc, Level.county)
+    hy = await start(skip_env.client, worker.settings.task_queue, city_app)
     await hy.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
     await hc.signal(
         ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.false_materials, "申报材料虚假")
@@ -283,3 +302,23 @@ async def test_reviewers_score_once_each_within_range(worker, dev_env):
         ("reviewer-1", 88.5, 90, None)
     ]
     assert v.acts[-1].act == Act.score and v.acts[-1].details == {"written": "88.5", "defence": "90"}
+
+
+async def test_pending_objections_are_capped_per_contact(worker, dev_env):
+    h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.county))
+    owner = await to_publicized(h, Level.county)
+    first = None
+    for n in (1, 2):
+        r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("张三", "13800000000", f"异议{n}"))
+        first = first or r.objection_id
+    before = len((await h.fetch_history()).events)
+    err = await refused(
+        h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("张三", " 13800000000 ", "异议3"))
+    )
+    assert err.type == "ActNotAllowed" and err.details[0]["rule"] == "objections_pending_per_contact"
+    assert "待调查核实" in err.message
+    assert len((await h.fetch_history()).events) == before  # refused in the validator: nothing in the history
+    await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("李四", "13900000000", "另一人的异议"))
+    await h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, first, False, "经核查不属实"))
+    r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("张三", "13800000000", "异议3"))
+    assert r.objection_id  # one of theirs heard: room for another

@@ -3,7 +3,7 @@ turning a form's text into an API body model (field errors in Chinese), and sayi
 rounds, periods, quotas and users in Chinese. The pages decide nothing: the API's functions do."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -50,6 +50,8 @@ FIELD_WORDS = {
     "round_id": "批次编号",
 }
 
+M = TypeVar("M", bound=BaseModel)
+
 
 def chinese(message: str) -> str:
     """The first known problem in ``message`` in Chinese; 填写有误 when none is known."""
@@ -82,8 +84,8 @@ async def admit(actor: Actor, *roles: Role) -> None:
 
 
 def body_of(
-    model: type[BaseModel], values: Mapping[str, Any], numbers: tuple[str, ...] = ()
-) -> tuple[BaseModel | None, dict[str, str]]:
+    model: type[M], values: Mapping[str, Any], numbers: tuple[str, ...] = ()
+) -> tuple[M | None, dict[str, str]]:
     """The API body from a form: numbers parsed (应填写数字 beside a field that is not one), then the API's own
     model validates, so the form refuses exactly what the API refuses."""
     data: dict[str, Any] = {}

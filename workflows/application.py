@@ -266,6 +266,7 @@ class ApplicationWorkflow(Corrections):
     @lodge_objection.validator
     def _validate_lodge_objection(self, act: ObjectionAct) -> None:
         self._check_objection(act)
+        self._check_objection_cap(act)
 
     @workflow.update
     async def score(self, act: ScoreAct) -> ActResult:

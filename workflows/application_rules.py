@@ -40,6 +40,8 @@ with workflow.unsafe.imports_passed_through():
 
 
 REVIEW_PASSES = (Act.county_review_pass, Act.city_review_pass)
+PENDING_PER_CONTACT = 2  # objections awaiting a finding, from one contact
+PENDING_PER_APPLICATION = 20  # and in all
 
 
 class ApplicationRules:
@@ -136,6 +138,30 @@ class ApplicationRules:
                 allowed_acts=[a.value for a in self._allowed_now()],
             )
         self._check(Act.lodge_objection, Actor(user_id="public", name="public", role=Role.public))
+
+    def _check_objection_cap(self, act: ObjectionAct) -> None:
+        """A flood of objections cannot hold a notice open for ever: the pending ones are capped per contact and per
+        application (validator only, so histories recorded before the cap still replay)."""
+        pending = [o for o in self._objections if o.upheld is None]
+        mine = [o for o in pending if o.contact.strip() == act.contact.strip()]
+        if len(mine) >= PENDING_PER_CONTACT:
+            raise refuse(
+                RefusalKind.act_not_allowed,
+                f"同一联系方式已有{len(mine)}件异议待调查核实，请待核实结论后再提出"
+                " (too many pending objections from this contact)",
+                rule="objections_pending_per_contact",
+                state=self._facts.state.value,
+                allowed_acts=[a.value for a in self._allowed_now()],
+            )
+        if len(pending) >= PENDING_PER_APPLICATION:
+            raise refuse(
+                RefusalKind.act_not_allowed,
+                f"该机构已有{len(pending)}件异议待调查核实，请待核实结论后再提出"
+                " (too many pending objections on this application)",
+                rule="objections_pending_cap",
+                state=self._facts.state.value,
+                allowed_acts=[a.value for a in self._allowed_now()],
+            )
 
     def _check_finding(self, act: FindingAct) -> Objection:
         verdict = Act.uphold_objection if act.upheld else Act.dismiss_objection

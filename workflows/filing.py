@@ -1,4 +1,5 @@
-"""FilingDeadlineWorkflow: one county's yearly filing (备案) of its county-level results with the city.
+"""FilingDeadlineWorkflow: one county's yearly filing (备案) of its county-level results with the province and the city
+(评定结果报省、市备案): each recorded version is delivered to both, and each delivery recorded.
 
 Reminders to the county bureau on durable timers at working-day offsets before the deadline; after the
 deadline, unfiled, escalations to the city every N working days until the county files. The county files
@@ -17,10 +18,12 @@ from state.clock import SHANGHAI
 
 with workflow.unsafe.imports_passed_through():
     from activities.filing import FilingActivities
+    from activities.filing_delivery import FilingDeliveryActivities
     from activities.notify import NotifyActivities
     from contracts.filing import (
         FILED,
         CorrectAct,
+        DeliveryRequest,
         FileAct,
         FilingOutcome,
         FilingPlan,
@@ -41,6 +44,9 @@ with workflow.unsafe.imports_passed_through():
     from state.domain import COUNTIES, Actor, Role
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
+# A recorded version goes to the province and the city (评定结果报省、市备案) through one activity that records each
+# addressee's delivery; workflows that recorded a version before this told only the county and the city.
+FILED_WITH_PROVINCE_AND_CITY = "filing-to-province-and-city"
 RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=2)
 )
@@ -294,16 +300,36 @@ class FilingDeadlineWorkflow:
         first = self._versions[0]
         self._state = FilingState.filed_on_time if first.on_time else FilingState.filed_late
         timeliness = "按时报送" if first.on_time else f"逾期{first.working_days_late}个工作日"
-        await self._notify(
-            "filing_recorded" if kind == "filing" else "filing_corrected",
-            f"version:{recorded.version}",
-            [Recipient(Role.county_bureau, self._start.county), Recipient(Role.city_reviewer, None)],
-            filed_at=_local(recorded.filed_at),
-            version=str(recorded.version),
-            entries=str(len(recorded.entries)),
-            timeliness=timeliness,
-            reason=reason,
-        )
+        if workflow.patched(FILED_WITH_PROVINCE_AND_CITY):
+            delivered = await workflow.execute_activity_method(
+                FilingDeliveryActivities.deliver_filing,
+                DeliveryRequest(
+                    county=self._start.county,
+                    year=self._start.year,
+                    version=recorded.version,
+                    kind=kind,
+                    workflow_id=workflow.info().workflow_id,
+                    filed_at=recorded.filed_at,
+                    deadline_day=plan.deadline_day,
+                    deadline_at=plan.deadline_at,
+                    timeliness=timeliness,
+                    reason=reason,
+                ),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+            self._versions[-1].deliveries = delivered.addressees
+        else:  # recorded before the province was an addressee: the county and the city were told, as here
+            await self._notify(
+                "filing_recorded" if kind == "filing" else "filing_corrected",
+                f"version:{recorded.version}",
+                [Recipient(Role.county_bureau, self._start.county), Recipient(Role.city_reviewer, None)],
+                filed_at=_local(recorded.filed_at),
+                version=str(recorded.version),
+                entries=str(len(recorded.entries)),
+                timeliness=timeliness,
+                reason=reason,
+            )
         await self._project()
         return FilingResult(
             county=self._start.county,

@@ -13,7 +13,7 @@ from temporalio.service import RPCError
 
 from api import present
 from api.access import fetch_view
-from api.deps import API_PREFIX, ApplicationId, CountyBureau, Reader, SessionDep, SettingsDep, TemporalClient, today
+from api.deps import API_PREFIX, ApplicationId, CountyBureau, Reader, SessionDep, SettingsDep, TemporalClient, Today
 from api.errors import ON_APPLICATION, Refusal, documented, from_temporal
 from api.schemas import (
     ApplicationDetail,
@@ -85,6 +85,7 @@ async def declare(
     actor: CountyBureau,
     client: TemporalClient,
     settings: SettingsDep,
+    day: Today,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> Declared:
@@ -94,7 +95,7 @@ async def declare(
     if refused:
         raise Refusal(403, refused)
     institution = _institution(body.institution)
-    problems = declaration_problems(level, county, institution, today())
+    problems = declaration_problems(level, county, institution, day)
     problems += attestation_problems(settings, level, county, institution)
     if problems:
         raise Refusal(

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.access import Place, acts_for, fetch_view, not_allowed, perform, require_authority
-from api.deps import ApplicationId, CountyBureau, LevelOwner, SettingsDep, TemporalClient, today
+from api.deps import ApplicationId, CountyBureau, LevelOwner, SettingsDep, TemporalClient, Today
 from api.errors import ON_ACT, Refusal, documented
 from api.fields import FORBID, Text
 from api.material_schemas import ItemCode, MaterialRefCreate
@@ -79,7 +79,7 @@ async def request_correction(
     require_authority(act, actor, view)
     kind = view.institution.type
     known = {i.code for i in checklists(settings).checklist(kind, view.level)}
-    known |= {c.code for c in condition_book(settings).applicable(kind, view.level, view.county)}
+    known |= {c.code for c in condition_book(settings, view.county).applicable(kind, view.level, view.county)}
     unknown = [i for i in body.items if i not in known]
     if unknown:
         raise Refusal(
@@ -116,6 +116,7 @@ async def resubmit(
     actor: CountyBureau,
     client: TemporalClient,
     settings: SettingsDep,
+    day: Today,
 ) -> ActOutcome:
     """The declaring county: the amended facts in full (every applicable condition attested again), and new files
     for the items to correct (every item the return named among the checklist's must have one); the other items'
@@ -132,7 +133,7 @@ async def resubmit(
     ]
     if problems:
         raise refusal(422, problems)
-    problems = declaration_problems(view.level, view.county, institution, today())
+    problems = declaration_problems(view.level, view.county, institution, day)
     problems += attestation_problems(settings, view.level, view.county, institution)
     if problems:
         raise refusal(422, problems)

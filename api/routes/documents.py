@@ -13,7 +13,7 @@ from api.access import fetch_view
 from api.deps import ApplicationId, Reader, SessionDep, SettingsDep, TemporalClient
 from api.errors import Refusal, documented
 from api.fields import ID_PATTERN
-from api.submission import EVIDENCE_TITLES, condition_book, current_materials
+from api.submission import EVIDENCE_TITLES, condition_texts, current_materials
 from config import NoticeSettings
 from contracts.application import ApplicationView
 from db.models import Application
@@ -53,9 +53,7 @@ async def declaration(
 ) -> Response:
     view = await fetch_view(client, application_id, actor)
     i = view.institution
-    texts = {
-        c.code: c.text for c in condition_book(settings).applicable(InstitutionType(i.type), view.level, view.county)
-    }
+    texts = await run_in_threadpool(condition_texts, settings, InstitutionType(i.type), view.level, view.county)
     form = documents.DeclarationForm(
         application_id=view.application_id,
         declared_on=view.acts[0].at.astimezone(SHANGHAI).date() if view.acts else datetime.now(SHANGHAI).date(),

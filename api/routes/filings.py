@@ -1,6 +1,6 @@
-"""The yearly filing (备案) of each county's county-level results with the city: the draft generated from
-the records, filing it (once) and correcting it (new versions), the city's board, and Attachment 4 as XLSX
-and CSV."""
+"""The yearly filing (备案) of each county's county-level results with the province and the city (评定结果报省、市
+备案): the draft generated from the records, filing it (once) and correcting it (new versions), each version's
+delivery to both addressees, the city's board, and Attachment 4 as XLSX and CSV."""
 
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
@@ -28,6 +28,9 @@ from api.present import local
 from api.schemas import County, OptionalText, Text
 from config import FilingSettings
 from contracts.filing import (
+    ADDRESSEES,
+    CITY_ADDRESSEE,
+    PROVINCE_ADDRESSEE,
     CorrectAct,
     FileAct,
     FilingEntry,
@@ -37,7 +40,7 @@ from contracts.filing import (
     StatusRequest,
     filing_workflow_id,
 )
-from db.filing import FilingStatus, FilingVersion
+from db.filing import FilingDelivery, FilingStatus, FilingVersion
 from db.queries import filing as filing_queries
 from state.calendar import TZ
 from state.domain import COUNTIES, Actor, InstitutionType, Stage
@@ -48,6 +51,10 @@ router = APIRouter(prefix="/filings", tags=["filings"], responses=documented(401
 CountyPath = Annotated[County, Path(description="county or district (县区)")]
 Year = Annotated[int, Path(ge=2022, le=2100, description="the year whose results are filed")]
 BoardState = Literal["not_due", "open", "overdue", "filed_on_time", "filed_late"]
+# An addressee's delivery: the recorded outcome (contracts.filing.DeliveryState), or not_filed (nothing recorded yet),
+# or unrecorded (a version recorded before the province was an addressee: the city was told, nothing recorded).
+AddresseeState = Literal["not_filed", "delivered", "failed", "unconfigured", "unrecorded"]
+ADDRESSEE_NAMES = {PROVINCE_ADDRESSEE: "省人力资源社会保障厅", CITY_ADDRESSEE: "市人力资源社会保障局"}
 DIGEST_PATTERN = r"^[0-9a-f]{64}$"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -91,6 +98,15 @@ class DraftPublic(BaseModel):
     entries: list[EntryPublic]
 
 
+class AddresseePublic(BaseModel):
+    addressee: Literal["province", "city"]
+    name: str
+    state: AddresseeState
+    version: int | None  # the version this is the delivery of (the latest recorded), None before filing
+    at: datetime | None
+    channels: list[str]  # "inbox", "<channel> <address>: <status>"
+
+
 class VersionPublic(BaseModel):
     version: int
     kind: Literal["filing", "correction"]
@@ -102,6 +118,7 @@ class VersionPublic(BaseModel):
     working_days_late: int
     digest: str
     entries: list[EntryPublic]
+    deliveries: list[AddresseePublic]
 
 
 class ReminderPublic(BaseModel):
@@ -128,6 +145,7 @@ class FilingPublic(BaseModel):
     notices: list[SentPublic]
     filed_at: datetime | None
     working_days_late: int | None
+    addressees: list[AddresseePublic]  # the latest version's delivery to the province and the city
     versions: list[VersionPublic]
 
 
@@ -150,6 +168,7 @@ class BoardRow(BaseModel):
     current_version: int
     reminders_sent: int
     escalations_sent: int
+    addressees: list[AddresseePublic]
 
 
 class BoardPublic(BaseModel):
@@ -186,7 +205,26 @@ def _entry(e: FilingEntry) -> EntryPublic:
     return EntryPublic(**e.__dict__, institution_type_zh=filing_forms.TYPE_ZH[e.institution_type])
 
 
-def _version_public(v: FilingVersion) -> VersionPublic:
+def addressees(version: int | None, sent: dict[str, FilingDelivery]) -> list[AddresseePublic]:
+    """Each addressee's delivery of ``version`` (None: nothing filed), province first."""
+    out = []
+    for addressee in ADDRESSEES:
+        d = sent.get(addressee)
+        state: AddresseeState = "not_filed" if version is None else "unrecorded"
+        out.append(
+            AddresseePublic(
+                addressee=addressee,  # type: ignore[arg-type]
+                name=ADDRESSEE_NAMES[addressee],
+                state=d.state if d else state,  # type: ignore[arg-type]
+                version=version,
+                at=local(d.at) if d else None,
+                channels=list(d.channels) if d else [],
+            )
+        )
+    return out
+
+
+def _version_public(v: FilingVersion, sent: dict[str, FilingDelivery]) -> VersionPublic:
     return VersionPublic(
         version=v.version,
         kind=v.kind,  # type: ignore[arg-type]
@@ -198,7 +236,12 @@ def _version_public(v: FilingVersion) -> VersionPublic:
         working_days_late=v.working_days_late,
         digest=v.digest,
         entries=[_entry(entry_from_json(d)) for d in v.entries],
+        deliveries=addressees(v.version, sent),
     )
+
+
+def _latest(current_version: int, sent: dict[int, dict[str, FilingDelivery]]) -> list[AddresseePublic]:
+    return addressees(current_version or None, sent.get(current_version, {}))
 
 
 async def _live_status(client: Client, workflow_id: str) -> FilingStatusView | None:
@@ -238,6 +281,7 @@ def board(
 ) -> BoardPublic:
     deadline_at = _deadline_at(fs, year)
     rows = filing_queries.statuses(session, year)
+    sent = filing_queries.deliveries_of_year(session, year)
     counties = [c for c in COUNTIES if actor.county is None or c == actor.county]
     out = []
     for county in counties:
@@ -251,6 +295,7 @@ def board(
                 current_version=row.current_version if row else 0,
                 reminders_sent=row.reminders_sent if row else 0,
                 escalations_sent=row.escalations_sent if row else 0,
+                addressees=_latest(row.current_version if row else 0, sent.get(county, {})),
             )
         )
     counts = {
@@ -272,6 +317,7 @@ async def filing(
     view = await _live_status(client, filing_workflow_id(county, year, fs.filing_workflow_prefix))
     row = session.get(FilingStatus, f"{county}:{year}")
     versions = filing_queries.versions(session, county, year)
+    sent = filing_queries.deliveries(session, county, year)
     first = versions[0] if versions else None
     return FilingPublic(
         county=county,
@@ -291,7 +337,8 @@ async def filing(
         else [],
         filed_at=local(first.filed_at) if first else None,
         working_days_late=first.working_days_late if first else None,
-        versions=[_version_public(v) for v in versions],
+        addressees=_latest(versions[-1].version if versions else 0, sent),
+        versions=[_version_public(v, sent.get(v.version, {})) for v in versions],
     )
 
 
@@ -311,7 +358,7 @@ def draft(county: CountyPath, year: Year, actor: Reader, session: SessionDep, fs
     "/{county}/{year}",
     status_code=201,
     response_model=FiledPublic,
-    summary="File the reviewed draft (备案)",
+    summary="File the reviewed draft (备案): delivered to the province and the city, each delivery recorded",
     responses=documented(401, 403, 404, 409, 503),
 )
 async def file(

@@ -108,7 +108,7 @@ def applicable_conditions(
     settings: SettingsDep,
     county: Annotated[County | None, Query(description="the declaring county: its own conditions apply too")] = None,
 ) -> Conditions:
-    found = condition_book(settings).applicable(type, level, county)
+    found = condition_book(settings, county).applicable(type, level, county)
     return Conditions(
         type=type.value,
         level=level.value,

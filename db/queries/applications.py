@@ -39,17 +39,33 @@ def noticed_in_round(session: Session, round_id: str) -> list[Application]:
     )
 
 
+_CLOSED = (
+    select(ApplicationEvent.id)
+    .where(ApplicationEvent.application_id == Application.id, ApplicationEvent.act == Act.close_notice)
+    .exists()
+)
+
+
 def under_notice(session: Session, now: datetime, limit: int = 1000) -> list[Application]:
-    """Everything under public notice at ``now`` (the institution's full record left unread)."""
+    """Everything under public notice at ``now`` and not closed by its workflow (the institution's full record left
+    unread)."""
     return list(
         session.exec(
             select(Application)
-            .where(Application.state == Stage.publicized, col(Application.notice_ends_at) > now)
+            .where(Application.state == Stage.publicized, col(Application.notice_ends_at) > now, ~_CLOSED)
             .options(defer(_INSTITUTION))
             .order_by(col(Application.notice_ends_at), col(Application.id))
             .limit(limit)
         ).all()
     )
+
+
+def notice_closed(session: Session, application_id: str) -> bool:
+    """Whether the application's workflow has closed its notice (公示期满)."""
+    closed = select(ApplicationEvent.id).where(
+        ApplicationEvent.application_id == application_id, ApplicationEvent.act == Act.close_notice
+    )
+    return session.exec(closed).first() is not None
 
 
 def place_of(session: Session, application_id: str) -> tuple[Level, str, Stage] | None:

@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from contracts.filing import FilingEntry
 from db import models
-from db.filing import FilingStatus, FilingVersion
+from db.filing import FilingDelivery, FilingStatus, FilingVersion
 from state.calendar import TZ
 from state.domain import Act, Level, Stage
 
@@ -92,4 +92,21 @@ def versions_of_year(session: Session, year: int) -> dict[str, list[FilingVersio
     ).all()
     for v in rows:
         out.setdefault(v.county, []).append(v)
+    return out
+
+
+def deliveries(session: Session, county: str, year: int) -> dict[int, dict[str, FilingDelivery]]:
+    """Where each recorded version of the county's filing went: version -> addressee -> its delivery."""
+    out: dict[int, dict[str, FilingDelivery]] = {}
+    q = select(FilingDelivery).where(FilingDelivery.county == county, FilingDelivery.year == year)
+    for d in session.exec(q).all():
+        out.setdefault(d.version, {})[d.addressee] = d
+    return out
+
+
+def deliveries_of_year(session: Session, year: int) -> dict[str, dict[int, dict[str, FilingDelivery]]]:
+    """The same for every county of ``year``: county -> version -> addressee -> delivery (the board)."""
+    out: dict[str, dict[int, dict[str, FilingDelivery]]] = {}
+    for d in session.exec(select(FilingDelivery).where(FilingDelivery.year == year)).all():
+        out.setdefault(d.county, {}).setdefault(d.version, {})[d.addressee] = d
     return out

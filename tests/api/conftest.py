@@ -20,6 +20,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 
 from api.auth import create_user
+from api.deps import today
 from api.main import create_app
 from config import LimitSettings
 from contracts.application import ReviewAct
@@ -227,6 +228,15 @@ async def api(dev_env, database_url):
         yield served
 
 
+def server_day(env: WorkflowEnvironment) -> Callable[[], Awaitable[date]]:
+    """Today as the time-skipping server has it (its clock runs ahead of the wall clock once time is skipped)."""
+
+    async def day() -> date:
+        return (await env.get_current_time()).astimezone(TZ).date()
+
+    return day
+
+
 @pytest_asyncio.fixture
 async def late_api(request, skip_env, tmp_path):
     """The API on a time-skipping server of the test's own, with a read model of its own (SQLite; PostgreSQL too
@@ -240,6 +250,7 @@ async def late_api(request, skip_env, tmp_path):
         upgrade(url)
         async with serve(skip_env, url) as served:
             served.env = skip_env
+            served.app.dependency_overrides[today] = server_day(skip_env)
             yield served
 
 

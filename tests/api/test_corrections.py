@@ -5,7 +5,7 @@ back to that same review. Refusals change nothing."""
 import hashlib
 from datetime import date, timedelta
 
-from api.routes.applications import today
+from api.deps import today
 from state.calendar import WorkingDayCalendar
 from tests.api.conftest import expect
 from tests.samples import unique_pdf, unique_png

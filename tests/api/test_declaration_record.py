@@ -36,7 +36,8 @@ async def test_a_city_candidate_needs_its_county_title_on_record(api):
     assert "兰人社发〔2023〕5号" in raw.json()["detail"]["message"]
 
 
-async def test_a_county_title_announced_here_qualifies_for_the_city_level(api, driver):
+async def test_a_county_title_announced_here_qualifies_for_the_city_level(late_api, late_driver):
+    api, driver = late_api, late_driver
     code = credit_code()
     county_app = await driver.announced("county", credit_code=code)
     detail = expect(await api.get("supervisor", f"/applications/{county_app}"), 200)

@@ -14,7 +14,8 @@ def text(response) -> str:
     return "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
 
 
-async def test_declaration_announcement_and_certificate_of_a_county_level_title(api, driver: Driver):
+async def test_declaration_announcement_and_certificate_of_a_county_level_title(late_api, late_driver: Driver):
+    api, driver = late_api, late_driver
     first = await driver.notice_closed("county")
     second = await driver.notice_closed("county")
     doc_no = f"兰人社字〔2026〕{unique('')[-6:]}号"
@@ -34,7 +35,7 @@ async def test_declaration_announcement_and_certificate_of_a_county_level_title(
     refused = await api.get("bureau", f"/applications/{first}/documents/certificate.pdf")
     assert expect(refused, 409)["detail"]["rule"] == "no_plaque"
     plaque = f"LS-{unique('P')}"
-    award = {"plaque_no": plaque, "awarded_on": today().isoformat()}
+    award = {"plaque_no": plaque, "awarded_on": (await driver.state(first))["announced_on"]}
     expect(await api.post("bureau", f"/applications/{first}/award", award), 200)
     cert = text(await api.get("bureau", f"/applications/{first}/documents/certificate.pdf"))
     assert plaque in cert and name in cert and "县级" in cert and str(today().year) in cert

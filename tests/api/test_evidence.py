@@ -55,7 +55,8 @@ async def test_evidence_is_taken_only_while_under_notice(api, driver):
     expect(await evidence(api, "Anonexistent", unique_png()), 404)
 
 
-async def test_a_revocation_carries_the_inspectors_files(api, driver):
+async def test_a_revocation_carries_the_inspectors_files(late_api, late_driver):
+    api, driver = late_api, late_driver
     app_id = await driver.awarded("county")
     report = unique_pdf()
     uploaded = expect(await api.upload("inspector", report, "注销证明.pdf"), 201)

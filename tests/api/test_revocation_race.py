@@ -5,8 +5,9 @@ import asyncio
 from tests.api.conftest import Driver, expect
 
 
-async def test_twenty_concurrent_revocations_one_accepted_the_rest_refused(sqlite_api):
-    driver = Driver(sqlite_api)
+async def test_twenty_concurrent_revocations_one_accepted_the_rest_refused(late_api):
+    sqlite_api = late_api
+    driver = Driver(late_api)
     app_id = await driver.awarded("county")
     url = f"/applications/{app_id}/revocation"
     bodies = [{"reason": "deregistered", "evidence": f"证据{i}：机构已注销"} for i in range(20)]

@@ -2,10 +2,9 @@
 generated from real announced applications, filing once (409 the second time), the form exported as XLSX
 (opened with openpyxl, checked cell by cell) and CSV, corrections as versions, the board and the inbox."""
 
-import asyncio
 import csv
 import io
-from datetime import date, datetime
+from datetime import datetime
 
 import httpx
 from openpyxl import load_workbook
@@ -25,13 +24,12 @@ from db.session import session_for
 from state.calendar import TZ
 from state.domain import COUNTIES, Department, InstitutionType, Level
 from tests.api.conftest import temporal_address
-from tests.conftest import settings_for, unique
+from tests.conftest import pass_notice, settings_for, unique
 from tests.factory import bureau, declaration, department, start
 from tests.filing.conftest import FilingWorker
 from workflows.application import ApplicationWorkflow
 
 COUNTY = "蒙阴县"  # no other test announces anything here
-BACK_DATED = date(2026, 4, 30)  # its notice ended long ago: the workflow closes it at once
 
 
 def clean(database_url: str) -> None:
@@ -45,21 +43,20 @@ def clean(database_url: str) -> None:
         s.commit()
 
 
-async def announce(client, task_queue: str, name: str, kind: InstitutionType, document_no: str, plaque: str | None):
-    """A county-level application through declaration, review, notice and the three co-signatures."""
+async def announce(env, task_queue: str, name: str, kind: InstitutionType, document_no: str, plaque: str | None):
+    """A county-level application through declaration, review, notice (its days passed on the time-skipping
+    server) and the three co-signatures."""
     decl = declaration(Level.county, county=COUNTY, name=name, type=kind)
-    h = await start(client, task_queue, decl)
+    h = await start(env.client, task_queue, decl)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(COUNTY), True, "同意"))
-    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(COUNTY), BACK_DATED))
-    for _ in range(200):
-        if (await h.query(ApplicationWorkflow.view, ViewRequest())).notice_closed:
-            break
-        await asyncio.sleep(0.05)
+    await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(COUNTY), None))
+    await pass_notice(env, h)
     for dept in Department:
         await h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(dept, COUNTY), document_no))
+    announced_on = (await h.query(ApplicationWorkflow.view, ViewRequest())).announced_on
     if plaque:
-        await h.execute_update(ApplicationWorkflow.award, AwardAct(bureau(COUNTY), plaque, datetime.now(TZ).date()))
-    return decl
+        await h.execute_update(ApplicationWorkflow.award, AwardAct(bureau(COUNTY), plaque, announced_on))
+    return decl, announced_on
 
 
 def ok(response: httpx.Response, status: int = 200):
@@ -69,23 +66,24 @@ def ok(response: httpx.Response, status: int = 200):
     return response.json() if "json" in response.headers.get("content-type", "") else response.content
 
 
-async def test_file_export_correct_board_and_inbox_over_http(dev_env, database_url):
+async def test_file_export_correct_board_and_inbox_over_http(skip_env, fresh_database_url):
+    dev_env, database_url = skip_env, fresh_database_url  # past the notices on the time-skipping server
     clean(database_url)
     settings = settings_for(database_url, unique("fapi"), temporal_address=temporal_address(dev_env))
     fs = FilingSettings(filing_workflow_prefix=unique("f"))
     today = datetime.now(TZ).date()
     year = today.year
     async with FilingWorker(dev_env.client, settings, fs):
-        centre = await announce(
-            dev_env.client,
+        centre, announced_on = await announce(
+            dev_env,
             settings.task_queue,
             "蒙阴县公共就业服务中心",
             InstitutionType.public_agency,
             "蒙人社发〔2026〕8号",
             "MY-2026-001",
         )
-        market = await announce(
-            dev_env.client,
+        market, market_announced_on = await announce(
+            dev_env,
             settings.task_queue,
             "蒙阴县城区零工市场",
             InstitutionType.gig_market,
@@ -117,8 +115,8 @@ async def test_file_export_correct_board_and_inbox_over_http(dev_env, database_u
             ]
             assert sorted(rows) == sorted(
                 [
-                    ("蒙阴县公共就业服务中心", "蒙人社发〔2026〕8号", "MY-2026-001", today.isoformat()),
-                    ("蒙阴县城区零工市场", "蒙人社发〔2026〕9号", "", today.isoformat()),
+                    ("蒙阴县公共就业服务中心", "蒙人社发〔2026〕8号", "MY-2026-001", announced_on.isoformat()),
+                    ("蒙阴县城区零工市场", "蒙人社发〔2026〕9号", "", market_announced_on.isoformat()),
                 ]
             )
             wrong = ok(await http.post(base, json={"digest": "0" * 64}, headers=as_("bureau")), 409)
@@ -141,7 +139,7 @@ async def test_file_export_correct_board_and_inbox_over_http(dev_env, database_u
             sheet = book.active
             assert sheet.title == "附件4" and sheet["A1"].value == TITLE
             assert sheet["A2"].value.startswith(
-                f"填报单位：{COUNTY}人力资源和社会保障局    年度：{year}    版本：第1版    报送时间：{today.isoformat()}"
+                f"填报单位：{COUNTY}人力资源和社会保障局    年度：{year}    版本：第1版    报送时间：{market_announced_on}"
             )
             assert [c.value for c in sheet[3]] == list(COLUMNS)
             by_name = {centre.institution.name: centre, market.institution.name: market}
@@ -155,7 +153,7 @@ async def test_file_export_correct_board_and_inbox_over_http(dev_env, database_u
                     expected_type,
                     decl.institution.credit_code,
                     "蒙人社发〔2026〕8号" if decl is centre else "蒙人社发〔2026〕9号",
-                    datetime.combine(today, datetime.min.time()),
+                    datetime.combine(announced_on if decl is centre else market_announced_on, datetime.min.time()),
                     "MY-2026-001" if decl is centre else None,
                     None,
                 ]

@@ -117,6 +117,9 @@ def test_every_filing_template_renders_with_the_workflows_parameters(template):
         "entries": "3",
         "timeliness": "逾期1个工作日",
         "reason": "补报",
+        "city": "临沂市",
+        "kind": "，更正",
+        "entry_list": "1. 费县公共就业服务中心（公共就业服务机构（县级及以上））",
     }
     message = Message("k", template, [Recipient(Role.county_bureau, "费县")], params, "/api/v1/filings/费县/2026")
     subject, body = render(NotifyRequest(message=message))

@@ -116,3 +116,10 @@ def fresh_db(tmp_path) -> str:
 async def rounds(dev_env, fresh_db):
     async with RoundWorker(dev_env.client, settings_for(fresh_db, unique("rq"))) as w:
         yield w
+
+
+@pytest.fixture
+async def late_rounds(skip_env, fresh_db):
+    """On the time-skipping server: for tests that go past a notice (tests.conftest.pass_notice)."""
+    async with RoundWorker(skip_env.client, settings_for(fresh_db, unique("rq"))) as w:
+        yield w

@@ -14,14 +14,13 @@ from db import models
 from db.rounds import QuotaPlace
 from db.session import get_engine
 from state.domain import Act, Actor, Department, Level, RevocationReason, Role, Stage
-from tests.conftest import unique
+from tests.conftest import pass_notice, unique
 from tests.factory import bureau, declaration, department, inspector, reviewer, start
 from tests.rounds.conftest import city_round, eventually, past_window
 from workflows.application import ApplicationWorkflow
 from workflows.round import RoundWorkflow
 
 REVIEWER_2 = Actor(user_id="reviewer-2", name="市发改委评审员", role=Role.city_reviewer)
-LONG_AGO = date(2026, 4, 30)  # a notice published then ended on 2026-05-10
 
 # name -> (honours, reviewer 1's (written, defence, field), reviewer 2's), declared in this order.
 # Weighted (0.5 written, 0.3 defence, 0.2 field inspection) over the two reviewers' means:
@@ -144,8 +143,8 @@ async def test_twelve_candidates_for_three_places_end_with_three_under_one_notic
     assert sorted(places) == sorted(in_notice)
 
 
-async def announce(h: WorkflowHandle) -> None:
-    await eventually(lambda: view(h), lambda v: v.notice_closed)
+async def announce(env, h: WorkflowHandle) -> None:
+    await pass_notice(env, h)
     for dept in Department:
         await h.execute_update(
             ApplicationWorkflow.co_sign,
@@ -153,7 +152,7 @@ async def announce(h: WorkflowHandle) -> None:
         )
 
 
-async def close(r: WorkflowHandle, who: Actor | None = None, published_on: date | None = LONG_AGO):
+async def close(r: WorkflowHandle, who: Actor | None = None, published_on: date | None = None):
     await eventually(
         lambda: r.query(RoundWorkflow.window, WindowRequest()),
         lambda w: w.phase == RoundPhase.reviewing,
@@ -164,7 +163,8 @@ async def close(r: WorkflowHandle, who: Actor | None = None, published_on: date 
     )
 
 
-async def test_a_revoked_title_frees_its_place_for_a_later_round(rounds):
+async def test_a_revoked_title_frees_its_place_for_a_later_round(late_rounds, skip_env):
+    rounds = late_rounds
     pid = unique("15th")
     await rounds.define_period(pid, 2026, 2030, "十五五")
     await rounds.set_quota(pid, Level.city, {"city": 1})
@@ -180,7 +180,7 @@ async def test_a_revoked_title_frees_its_place_for_a_later_round(rounds):
     assert [row.chosen for row in table.rows] == [True, False] and table.rows[0].application_id == x.id.removeprefix(
         "application-"
     )
-    await announce(x)
+    await announce(skip_env, x)
     assert (await view(x)).state == Stage.announced
 
     second = city_round(

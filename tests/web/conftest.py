@@ -11,6 +11,7 @@ import contextlib
 import re
 import socket
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import uvicorn
 from sqlmodel import Session, select
 
 from api.auth import hash_token
+from api.deps import today
 from db.logins import add_login
 from db.schema import upgrade
 from db.session import get_engine
@@ -28,8 +30,9 @@ from tests.api.conftest import (
     PRINCIPALS,
     Api,
     Driver,
-    api,  # noqa: F401  (the fixture: the API on both databases, for tests/web/test_read_queries.py)
+    late_api,  # noqa: F401  (the fixture: the API past a notice on both databases, for test_read_queries.py)
     serve,
+    server_day,
 )
 
 PASSWORD = "correct-horse-9"
@@ -72,11 +75,11 @@ def user_id_for(database_url: str, token: str) -> str:
         return user.id
 
 
-@pytest_asyncio.fixture(scope="session")
-async def site(dev_env, tmp_path_factory) -> AsyncIterator[Site]:
-    sqlite_url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'pages.db'}"  # its own: only these tests write there
+@asynccontextmanager
+async def open_site(env, sqlite_url: str) -> AsyncIterator[Site]:
+    """The app served by uvicorn against ``env``'s Temporal server, with a signed-in-able user per principal."""
     upgrade(sqlite_url)
-    async with serve(dev_env, sqlite_url) as served_api:
+    async with serve(env, sqlite_url) as served_api:
         suffix = re.sub(r"[^a-z0-9]", "", served_api.task_queue.lower())[-8:]
         served = Site(url="", api=served_api, driver=Driver(served_api))
         for name in PRINCIPALS:
@@ -100,6 +103,22 @@ async def site(dev_env, tmp_path_factory) -> AsyncIterator[Site]:
 
 
 @pytest_asyncio.fixture(scope="session")
+async def site(dev_env, tmp_path_factory) -> AsyncIterator[Site]:
+    async with open_site(dev_env, f"sqlite:///{tmp_path_factory.mktemp('web') / 'pages.db'}") as served:
+        yield served  # a read model of its own: only these tests write there
+
+
+@pytest_asyncio.fixture
+async def late_site(skip_env, tmp_path) -> AsyncIterator[Site]:
+    """The pages on a time-skipping server of the test's own: for tests that go past a public notice
+    (``site.driver.pass_notice``)."""
+    async with open_site(skip_env, f"sqlite:///{tmp_path / 'late-pages.db'}") as served:
+        served.api.env = skip_env
+        served.api.app.dependency_overrides[today] = server_day(skip_env)
+        yield served
+
+
+@pytest_asyncio.fixture(scope="session")
 async def browser():
     from playwright.async_api import async_playwright
 
@@ -109,13 +128,26 @@ async def browser():
         await launched.close()
 
 
+@asynccontextmanager
+async def new_page(browser, site: Site, **options):
+    context = await browser.new_context(base_url=site.url, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
+    context.set_default_timeout(15_000)
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()
+
+
 @pytest_asyncio.fixture
 async def page(browser, site):
-    context = await browser.new_context(base_url=site.url, locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15_000)
-    opened = await context.new_page()
-    yield opened
-    await context.close()
+    async with new_page(browser, site) as opened:
+        yield opened
+
+
+@pytest_asyncio.fixture
+async def late_page(browser, late_site):
+    async with new_page(browser, late_site) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session", autouse=True)

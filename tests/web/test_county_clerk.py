@@ -109,8 +109,9 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
 
 
 async def test_the_county_departments_co_sign_from_their_to_do_and_a_wrong_number_is_said_beside_its_field(
-    page, site, browser
+    late_page, late_site, browser
 ):
+    page, site = late_page, late_site
     name = f"兰山区会签测试职业培训学校{unique('')[-6:]}"
     app_id = await site.driver.notice_closed("county", name=name)
 

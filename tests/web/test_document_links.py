@@ -14,7 +14,8 @@ async def _links(page) -> dict[str, str]:
     return dict(zip(texts, hrefs, strict=True))
 
 
-async def test_the_application_page_links_its_pdfs_and_files(page, site, browser):
+async def test_the_application_page_links_its_pdfs_and_files(late_page, late_site, browser):
+    page, site = late_page, late_site
     awarded = await site.driver.awarded("county")
     await listed(site, awarded)
 

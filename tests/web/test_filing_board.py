@@ -19,7 +19,8 @@ from tests.web.test_scope_and_words import listed
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-async def test_a_county_confirms_its_filing_and_the_city_sees_every_county(page, site, browser):
+async def test_a_county_confirms_its_filing_and_the_city_sees_every_county(late_page, late_site, browser):
+    page, site = late_page, late_site
     year = datetime.now(SHANGHAI).year
     announced = await site.driver.announced("county")  # a county-level title announced this year in 兰山区
     await listed(site, announced)
@@ -67,6 +68,17 @@ async def test_a_county_confirms_its_filing_and_the_city_sees_every_county(page,
     assert "第1版" in versions and "经核对无误" in versions
     assert await page.locator("#confirm-form").count() == 0  # filed: a correction is what is left
     assert await page.locator("#correct-form").count() == 1
+    # 评定结果报省、市备案: both addressees, the city in its inbox, the province with no channel configured here
+    addressees = page.locator("#addressee-table")
+    assert (
+        "省人力资源社会保障厅" in await addressees.inner_text()
+        and "市人力资源社会保障局" in await addressees.inner_text()
+    )
+    assert (
+        await addressees.locator("tr[data-addressee=province] td[data-delivery]").inner_text()
+        == "未配置接收渠道（第1版）"
+    )
+    assert await addressees.locator("tr[data-addressee=city] td[data-delivery]").inner_text() == "已送达（第1版）"
 
     token = await page.get_attribute("meta[name=csrf-token]", "content")
     digest = await page.get_attribute("#correct-form input[name=digest]", "value")
@@ -91,6 +103,8 @@ async def test_a_county_confirms_its_filing_and_the_city_sees_every_county(page,
 
     await eventually(board_shows_it)
     assert await ours.locator("td[data-label=状态]").inner_text() in ("按时备案", "逾期备案")
+    assert (await ours.locator("td[data-addressee=province]").inner_text()).startswith("未配置接收渠道")
+    assert (await ours.locator("td[data-addressee=city]").inner_text()).startswith("已送达")
     await shot(reviewer, "filing-board")
     href = await ours.locator("a", has_text="下载XLSX").get_attribute("href")
     download = await reviewer.request.get(href)

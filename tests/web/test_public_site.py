@@ -58,13 +58,15 @@ async def test_the_notice_board_and_an_objection_through_its_receipt(page, site,
     await phone.close()
 
 
-async def test_an_objection_after_the_notice_has_ended_is_not_possible(page, site):
+async def test_an_objection_after_the_notice_has_ended_is_not_possible(late_page, late_site):
+    page, site = late_page, late_site
     app_id = await site.driver.notice_closed("county")
     await page.goto(f"/notices/{app_id}")
     assert "不在公示期内" in await page.inner_text("main")
 
 
-async def test_the_directory_lists_titles_by_level_and_county_and_marks_revocations(page, site):
+async def test_the_directory_lists_titles_by_level_and_county_and_marks_revocations(late_page, late_site):
+    page, site = late_page, late_site
     name = f"兰山区名录测试培训学校{unique('')[-6:]}"
     app_id = await site.driver.awarded("county", name=name, type="hr_agency")
     await page.goto("/titles")

@@ -113,13 +113,13 @@ async def _applications_in_every_state(site) -> dict[str, str]:
     code = credit_code()  # one institution, in the city's pipeline while its county-level title is revoked
     made = {
         "flagged": await d.city_reviewed(credit_code=code),
-        "declared": await d.declare("county"),
-        "city_reviewed": await d.city_reviewed(),
-        "objected": (await d.objected("county"))[0],
-        "notice_closed": await d.notice_closed("county"),
+        "notice_closed": await d.notice_closed("county"),  # first those past their notice (time skipped)
         "announced": await d.announced("county"),
         "awarded": await d.awarded("county"),
         "revoked": await d.awarded("county", type="training", credit_code=code),
+        "declared": await d.declare("county"),
+        "city_reviewed": await d.city_reviewed(),
+        "objected": (await d.objected("county"))[0],
         "rejected": await d.declare("county"),
         "withdrawn": await d.declare("county"),
     }
@@ -142,7 +142,8 @@ async def _applications_in_every_state(site) -> dict[str, str]:
     return made
 
 
-async def test_no_page_shows_an_english_enum_value(page, site, browser):
+async def test_no_page_shows_an_english_enum_value(late_page, late_site, browser):
+    page, site = late_page, late_site
     made = await _applications_in_every_state(site)
     round_id = unique("R")
     await site.api.ensure_round(round_id)  # a city round, its window open

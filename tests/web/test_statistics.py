@@ -53,7 +53,8 @@ def _sheet_rows(content: bytes, sheet: str) -> list[tuple]:
     return list(load_workbook(io.BytesIO(content))[sheet].iter_rows(values_only=True))
 
 
-async def test_statistics_count_what_was_created_and_a_county_sees_its_own(page, site, browser):
+async def test_statistics_count_what_was_created_and_a_county_sees_its_own(late_page, late_site, browser):
+    page, site = late_page, late_site
     year = datetime.now(SHANGHAI).year
     period = unique("p")
     headers = site.api.auth("admin")

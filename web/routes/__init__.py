@@ -11,7 +11,19 @@ def page_router() -> APIRouter:
 
 
 def _routers() -> list[APIRouter]:
-    from web.routes import acts, admin_users, applications, declare, home, login, notifications, public, quotas, rounds
+    from web.routes import (
+        acts,
+        admin_users,
+        applications,
+        declare,
+        home,
+        login,
+        notifications,
+        public,
+        quotas,
+        rounds,
+        standards,
+    )
     from web.routes.documents import router as documents_router
     from web.routes.filings import router as filings_router
     from web.routes.statistics import router as statistics_router
@@ -30,6 +42,7 @@ def _routers() -> list[APIRouter]:
         statistics_router,
         rounds.router,
         quotas.router,
+        standards.router,
         admin_users.router,
     ]
 

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from api.deps import SettingsDep, TemporalClient, role_in
+from api.deps import SettingsDep, TemporalClient, Today, role_in
 from api.errors import Refusal
 from api.routes import applications as applications_api
 from api.routes import materials as materials_api
@@ -47,7 +47,7 @@ def _requirements(settings: Settings, values: Mapping[str, str], county: str | N
     except ValueError:
         kind, level = first, Level.county
     return {
-        "conditions": condition_book(settings).applicable(kind, level, county),
+        "conditions": condition_book(settings, county).applicable(kind, level, county),
         "checklist": checklists(settings).checklist(kind, level),
     }
 
@@ -104,7 +104,7 @@ async def _attached(posted: Any, actor: Actor, settings: Settings) -> tuple[list
 
 
 @router.post("/applications/new")
-async def declare(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep):
+async def declare(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep, day: Today):
     await _admit(actor)
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
@@ -120,7 +120,7 @@ async def declare(request: Request, actor: SignedIn, client: TemporalClient, set
         declared, errors = validate(body)
     if declared is not None:
         try:
-            outcome = await applications_api.declare(declared, actor, client, settings, Response(), key)
+            outcome = await applications_api.declare(declared, actor, client, settings, day, Response(), key)
         except Refusal as refusal:
             explained = explain(refusal)
             errors = explained.fields

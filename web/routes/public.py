@@ -19,7 +19,7 @@ from api.routes import public as public_api
 from api.schemas import ObjectionCreate
 from config import Settings
 from db.models import Application
-from db.queries.applications import under_notice
+from db.queries.applications import notice_closed, under_notice
 from db.queries.titles import directory
 from db.receipts import issue_receipt, normal_receipt, objection_by_receipt, shown
 from db.session import get_engine
@@ -64,7 +64,7 @@ def _under_notice(session: Session, application_id: str) -> Application | None:
     if row is None or row.state != Stage.publicized or row.notice_ends_at is None:
         return None
     ends = row.notice_ends_at if row.notice_ends_at.tzinfo else row.notice_ends_at.replace(tzinfo=UTC)
-    return row if ends > datetime.now(UTC) else None
+    return row if ends > datetime.now(UTC) and not notice_closed(session, application_id) else None
 
 
 def _notice_page(request: Request, row: Application, settings: Settings, status: int = 200, **context: object):

@@ -10,7 +10,6 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 from temporalio.client import Client
@@ -157,7 +156,7 @@ async def define_period(request: Request, actor: SignedIn, client: TemporalClien
     body, errors = body_of(quotas_api.PeriodCreate, data)
     if not PERIOD_ID.match(period_id):
         errors["period_id"] = "周期编号为1至40个字母、数字、汉字或 - _"
-    call = quotas_api.define_period(period_id, body, actor, client, settings) if body is not None else None  # type: ignore[arg-type]
+    call = quotas_api.define_period(period_id, body, actor, client, settings) if body is not None else None
     return await _refused_or_back(request, actor, client, settings, "period", period_id, values, errors, call)
 
 
@@ -194,12 +193,12 @@ async def set_quota(
             totals[name] = number
     if level == "county" and not names:
         errors["form"] = "至少填写一个县区的名额"
-    body: BaseModel | None = None
+    body: quotas_api.QuotaCreate | None = None
     if not errors:
         body, found = body_of(quotas_api.QuotaCreate, {"totals": totals, "reason": values.get("reason", "")})
         errors = {("total" if k == "city" else f"county_{k}" if k in COUNTIES else k): v for k, v in found.items()}
     call = (
-        quotas_api.put_quota(period_id, Level(level), body, actor, client, settings)  # type: ignore[arg-type]
+        quotas_api.put_quota(period_id, Level(level), body, actor, client, settings)
         if body is not None
         else None
     )
@@ -259,13 +258,13 @@ async def apportion(request: Request, period_id: str, actor: SignedIn, client: T
         request_body, errors = body_of(quotas_api.ApportionmentRequest, asked)
         if request_body is not None:
             try:  # the working is shown with every answer, the adoption's refusal too
-                preview = await quotas_api.preview_apportionment(period_id, request_body, actor)  # type: ignore[arg-type]
+                preview = await quotas_api.preview_apportionment(period_id, request_body, actor)
             except Refusal as refusal:
                 explained = said(refusal)
     if adopt and preview is not None:
         adopt_body, errors = body_of(quotas_api.ApportionmentAdopt, data)
         call = (
-            quotas_api.adopt_apportionment(period_id, adopt_body, actor, client, settings)  # type: ignore[arg-type]
+            quotas_api.adopt_apportionment(period_id, adopt_body, actor, client, settings)
             if adopt_body is not None
             else None
         )

@@ -272,7 +272,7 @@ async def score(
     explained: Explained | None = None
     if body is not None:
         try:
-            await rounds_api.score(application_id, body, actor, client, settings)  # type: ignore[arg-type]
+            await rounds_api.score(application_id, body, actor, client, settings)
         except Refusal as refusal:
             explained = said(refusal)
             errors = {**explained.fields}
@@ -312,7 +312,7 @@ async def close_review(
     explained: Explained | None = None
     if body is not None:
         try:
-            await rounds_api.close_review(round_id, body, actor, client)  # type: ignore[arg-type]
+            await rounds_api.close_review(round_id, body, actor, client)
         except Refusal as refusal:
             explained = said(refusal)
         else:
