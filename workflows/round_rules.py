@@ -4,7 +4,7 @@ opinion read. Pure functions, shared with the API."""
 from contracts.rounds import RoundPlan, RoundWindow
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Actor, Level, Role
-from state.ranking import METHODS, Ranked, weight_problems
+from state.ranking import METHOD_ZH, METHODS, Ranked, weight_problems
 
 
 def plan_problems(plan: RoundPlan) -> list[str]:
@@ -42,7 +42,9 @@ def window_text(w: RoundWindow) -> str:
 
 def opinion(round_id: str, r: Ranked, m: int, k: int, chosen: bool, actor: Actor, reason: str) -> str:
     verdict = "入选" if chosen else "未入选"
-    marks = "，".join(f"{name} {float(v):.2f}" for name, v in r.means.items() if name in METHODS and v is not None)
+    marks = "，".join(
+        f"{METHOD_ZH[name]} {float(v):.2f}" for name, v in r.means.items() if name in METHODS and v is not None
+    )
     return (
         f"批次 {round_id} 择优{verdict}：排名第{r.rank}/{m}名，名额{k}，加权得分{float(r.score):.2f}（{marks or '无评分'}）"
         f" — rank {r.rank} of {m}, quota {k}。{actor.name}结束评审：{reason}"
