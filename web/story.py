@@ -59,6 +59,9 @@ DETAIL_NAMES = {
     "defence": "现场答辩",
     "field_inspection": "实地考察",
     "source_application_id": "关联申报编号",
+    "items": "补正事项",
+    "changed": "变更内容",
+    "version": "申报版本",
 }
 
 
