@@ -200,7 +200,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)  # Temporal SDK metrics (Prometheus)
     worker_health_port: int | None = Field(default=None, ge=1, le=65535)  # the worker's /healthz and /readyz
-    # Workflows a worker keeps in memory (Temporal max_cached_workflows): ~0.3 MiB each for an open application;
+    # Workflows a worker keeps in memory (Temporal max_cached_workflows): ~0.13 MiB each for an open application;
     # an evicted one is replayed at its next act or query (~30 ms CPU). See README, Operations and Benchmarks.
     worker_cache_size: int = Field(default=1000, ge=0, le=100_000)
     # Workflow payloads are encrypted (clients/codec.py): the keys as JSON [{"id", "key": base64}], newest last;

@@ -45,8 +45,13 @@ WORKFLOWS = [
     CountyStandardsWorkflow,
 ]
 log = logging.getLogger("biaogan.worker")
-# The domain, the contracts and the rules modules are deterministic and free of module state: imported once,
-# not again for every workflow instance (the sandbox still isolates the workflow modules themselves).
+# Modules imported once per worker and shared by every workflow instance, instead of imported again inside the
+# sandbox for each instance. The domain, the contracts and the rules are deterministic and free of module state.
+# So are the workflow modules themselves (constants only at module level): imported per instance they cost ~80 KiB
+# of every cached workflow (fresh code, functions and classes). Passed through, the sandbox no longer checks
+# their own calls (no clock, randomness or I/O outside ``workflow.*``); the golden-history replays
+# (tests/test_replay.py) run them under the full default sandbox, nothing passed through, so such a call on any
+# recorded branch still fails a test. README, Benchmarks (worker memory).
 SANDBOX = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(
         "state",
@@ -56,9 +61,7 @@ SANDBOX = SandboxedWorkflowRunner(
         "config",
         "logs",
         "clients",
-        "workflows.application_rules",
-        "workflows.round_rules",
-        "workflows.search_attributes",
+        "workflows",
         "statemachine",
         "holidays",
         "pydantic",

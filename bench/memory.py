@@ -28,7 +28,9 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from datetime import datetime
 from pathlib import Path
 
@@ -39,13 +41,14 @@ if str(ROOT) not in sys.path:
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+from bench.bare import BareWorkflow, Step
 from clients.codec import data_converter, new_key_entry
 from config import Settings
 from contracts.application import ObjectionAct, PublicizeAct, ReviewAct, ViewRequest
 from db.schema import upgrade
 from state.calendar import TZ
 from state.domain import Level, Stage
-from tests.conftest import binary, standing_places
+from tests.conftest import binary, standing_places, standing_places_for
 from tests.factory import bureau, declaration, reviewer, selected, start
 from workflows import search_attributes as sa
 from workflows.application import ApplicationWorkflow
@@ -59,15 +62,16 @@ TARGET_MIB = 0.2
 class WorkerProcess:
     """``python worker.py`` against the bench's dev server, configured through the environment as in production."""
 
-    def __init__(self, env: dict[str, str], cache_size: int, log: Path) -> None:
+    def __init__(self, env: dict[str, str], cache_size: int, log: Path, script: str = "worker.py") -> None:
         self.env = {**env, "BIAOGAN_WORKER_CACHE_SIZE": str(cache_size)}
         self.log = log
+        self.script = script
         self.process: asyncio.subprocess.Process | None = None
 
     async def __aenter__(self) -> "WorkerProcess":
         with self.log.open("ab") as out:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, str(ROOT / "worker.py"), cwd=ROOT, env=self.env, stdout=out, stderr=out
+                sys.executable, str(ROOT / self.script), cwd=ROOT, env=self.env, stdout=out, stderr=out
             )
         return self
 
@@ -115,6 +119,18 @@ async def open_application(client: Client, queue: str) -> WorkflowHandle:
     return h
 
 
+async def open_bare(client: Client, queue: str) -> WorkflowHandle:
+    """The bare floor's workflow (bench/bare.py) through the same steps: started, three acts, the last
+    "publicize" (its notice closes at once; it then waits for ever, as an open application waits on its timer)."""
+    h = await client.start_workflow(
+        BareWorkflow.run, f"bare-{uuid.uuid4().hex}", id=f"bare-{uuid.uuid4().hex}", task_queue=queue
+    )
+    for name in ("county_review", "city_review", "publicize"):
+        if await h.execute_update(BareWorkflow.act, Step(name)) != name:
+            raise RuntimeError(f"{h.id}: unexpected answer to {name}")
+    return h
+
+
 async def check_open(h: WorkflowHandle) -> None:
     view = await h.query(ApplicationWorkflow.view, ViewRequest())
     if view.state != Stage.publicized or view.notice_closed:
@@ -153,18 +169,27 @@ async def cpu_ms_per_call(worker: WorkerProcess, calls: list[Callable[[], Awaita
     return (worker.cpu() - cpu) * 1000 / len(calls), (time.perf_counter() - began) * 1000 / len(calls)
 
 
-async def phase_cache(client: Client, env: dict, tmp: Path, n: int, concurrency: int) -> tuple[list, dict]:
+async def phase_cache(
+    client: Client, env: dict, tmp: Path, n: int, concurrency: int, places_apart: bool, bare: bool = False
+) -> tuple[list, dict]:
     queue = env["BIAOGAN_TASK_QUEUE"]
-    async with WorkerProcess(env, n + WARM_UP + 100, tmp / "worker-1.log") as worker:
-        await standing_places(client, queue)  # the period and quota every notice holds a place in
-        await in_parallel(list(range(WARM_UP)), concurrency, lambda _: open_application(client, queue))
+    script, log = ("bench/bare_worker.py", "worker-bare.log") if bare else ("worker.py", "worker-1.log")
+    opener = open_bare if bare else open_application
+    async with WorkerProcess(env, n + WARM_UP + 100, tmp / log, script) as worker, AsyncExitStack() as stack:
+        if bare:
+            pass  # nothing to reserve
+        elif places_apart:  # the quota's workflow (one reservation per application) on a worker in this process
+            await stack.enter_async_context(standing_places_for(client, env["DATABASE_URL"]))
+        else:  # the period and quota every notice holds a place in, served by the measured worker
+            await standing_places(client, queue)
+        await in_parallel(list(range(WARM_UP)), concurrency, lambda _: opener(client, queue))
         points = [(0, await settle(worker))]
         handles: list[WorkflowHandle] = []
         began, cpu = time.perf_counter(), worker.cpu()
         step = max(1, n // 10)
         while len(handles) < n:
             batch = min(step, n - len(handles))
-            handles += await in_parallel(list(range(batch)), concurrency, lambda _: open_application(client, queue))
+            handles += await in_parallel(list(range(batch)), concurrency, lambda _: opener(client, queue))
             points.append((len(handles), await settle(worker)))
             print(f"\r  open {len(handles)}/{n}  RSS {points[-1][1] / MIB:.1f} MiB ", end="", file=sys.stderr)
         print(file=sys.stderr)
@@ -225,12 +250,14 @@ async def phase_evicted(client: Client, env: dict, tmp: Path, handles: list, pro
     return figures
 
 
-def report(n: int, concurrency: int, opened: dict, evicted: dict, small: int, probes: int) -> None:
+def report(n: int, concurrency: int, opened: dict, evicted: dict, small: int, probes: int, places_apart: bool) -> None:
     points = opened["points"]
     per_app = slope([x for x, _ in points], [y for _, y in points]) / MIB
     total = (points[-1][1] - points[0][1]) / MIB
     verdict = "met" if per_app <= TARGET_MIB else "NOT met"
     print(f"\nWorker memory, {n} open applications (publicized, waiting on the notice timer), {concurrency} at a time")
+    where = "on a worker of the bench's own process" if places_apart else "on the measured worker, as in production"
+    print(f"  the quota's workflow (one reservation per application): {where}")
     print(f"  opened in {opened['seconds']:.1f} s ({n / opened['seconds']:.1f} applications/s)")
     print(f"  worker RSS after warm-up ({WARM_UP} open) : {points[0][1] / MIB:8.1f} MiB")
     print(f"  worker RSS with {n} more cached        : {points[-1][1] / MIB:8.1f} MiB  (+{total:.1f} MiB)")
@@ -252,7 +279,7 @@ def report(n: int, concurrency: int, opened: dict, evicted: dict, small: int, pr
         )
 
 
-async def main(n: int, concurrency: int, probes: int, small: int) -> None:
+async def main(n: int, concurrency: int, probes: int, small: int, places_apart: bool, bare: bool) -> None:
     keys = json.dumps([new_key_entry()])
     converter = data_converter(Settings(payload_keys=keys))
     print(f"• dev server; worker processes (python worker.py); n={n}", file=sys.stderr)
@@ -276,19 +303,35 @@ async def main(n: int, concurrency: int, probes: int, small: int) -> None:
                 "BIAOGAN_PAYLOAD_KEYS": keys,
                 "DATABASE_URL": database_url,
             }
-            handles, opened = await phase_cache(env.client, worker_env, tmp, n, concurrency)
+            if bare:
+                bare_env = {**worker_env, "BIAOGAN_TASK_QUEUE": "bench-memory-bare"}
+                _, floor = await phase_cache(env.client, bare_env, tmp, n, concurrency, False, bare=True)
+            handles, opened = await phase_cache(env.client, worker_env, tmp, n, concurrency, places_apart)
             print(f"• restarting the worker with a {small}-workflow cache", file=sys.stderr)
             evicted = await phase_evicted(env.client, worker_env, tmp, handles, min(probes, n), small)
     finally:
         await env.shutdown()
-    report(n, concurrency, opened, evicted, small, min(probes, n))
+    report(n, concurrency, opened, evicted, small, min(probes, n), places_apart)
+    if bare:
+        points = floor["points"]
+        per_app = slope([x for x, _ in points], [y for _, y in points]) / MIB
+        print(f"\nThe bare floor (bench/bare.py, default sandbox, same converter), {n} open, same steps")
+        print(f"  worker RSS after warm-up / with {n} more : {points[0][1] / MIB:.1f} / {points[-1][1] / MIB:.1f} MiB")
+        print(f"  RSS per cached open bare workflow (slope): {per_app:8.3f} MiB")
+        print("  RSS samples (workflows: MiB)           : " + ", ".join(f"{x}: {y / MIB:.0f}" for x, y in points))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=1000, help="open applications (default 1000)")
-    parser.add_argument("--concurrency", type=int, default=20, help="applications opened at once (default 20)")
+    parser.add_argument("--concurrency", type=int, default=8, help="applications opened at once (default 8)")
     parser.add_argument("--probes", type=int, default=50, help="queries and acts on evicted applications (default 50)")
     parser.add_argument("--small-cache", type=int, default=50, help="the second worker's cache size (default 50)")
+    parser.add_argument(
+        "--places-apart",
+        action="store_true",
+        help="run the quota's workflow on a worker of this process, so the measured worker holds applications only",
+    )
+    parser.add_argument("--bare", action="store_true", help="first measure the bare floor's worker the same way")
     args = parser.parse_args()
-    asyncio.run(main(args.n, args.concurrency, args.probes, args.small_cache))
+    asyncio.run(main(args.n, args.concurrency, args.probes, args.small_cache, args.places_apart, args.bare))

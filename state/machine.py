@@ -7,11 +7,12 @@ rule), and which states are final.
 """
 
 import inspect
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from statemachine import StateMachine
-from statemachine.state import State
 from statemachine.states import States
 
 from state.domain import Act, Department, Level, Stage
@@ -159,21 +160,27 @@ FINAL_STAGES: frozenset[Stage] = frozenset(Stage(s.value) for s in ApplicationMa
 
 
 class Procedure:
-    """One machine bound to one application's facts, built once (building a machine is the costly part)."""
+    """The machine's answers for one application's facts.
+
+    A machine is costly to build (~2 ms) and to keep (~60 KiB: its callback registry, dispatcher and state
+    objects), and a worker keeps a workflow, with its facts, for every cached application. So no machine is kept
+    per application: each question borrows one of a few shared machines (:func:`_borrowed`), whose own model is
+    loaded with these facts for the question and written back after an act. The machine's answers are a pure
+    function of the facts, so borrowing changes none of them."""
 
     def __init__(self, facts: ApplicationFacts):
         self.facts = facts
-        self.machine = ApplicationMachine(model=facts, start_value=facts.state)
 
     def allowed(self, department: Department | None = None) -> list[Act]:
         """The acts the machine would accept now (guards evaluated), in declaration order.
 
         A pure function of the state and the guards' answers, so it is asked of the machine once per distinct
         situation and remembered (asking the machine is the costly part)."""
-        key = (self.facts.state, tuple(self._holds(g, department) for g in _GUARDS))
-        acts = _ALLOWED.get(key)
-        if acts is None:
-            acts = _ALLOWED[key] = tuple(Act(e.id) for e in self.machine.enabled_events(department=department))
+        with _borrowed(self.facts) as m:
+            key = (self.facts.state, tuple(_holds(m, g, department) for g in _GUARDS))
+            acts = _ALLOWED.get(key)
+            if acts is None:
+                acts = _ALLOWED[key] = tuple(Act(e.id) for e in m.enabled_events(department=department))
         return list(acts)
 
     def refusal(self, act: Act, department: Department | None = None) -> str | None:
@@ -191,28 +198,62 @@ class Procedure:
         """The guard that stops ``act`` from the current state (of the transition that came nearest to being
         taken); None when no transition for ``act`` leaves this state at all."""
         nearest: tuple[int, str] | None = None
-        state = self.machine.current_state
-        assert isinstance(state, State)  # this machine has no parallel or compound states
-        for transition in state.transitions:
-            if transition.event != act.value:
-                continue
-            for passed, spec in enumerate(str(c) for c in transition.cond):
-                if not self._holds(spec, department):
-                    if nearest is None or passed > nearest[0]:
-                        nearest = (passed, spec.lstrip("!"))
-                    break
+        state = ApplicationMachine.states_map[self.facts.state]
+        with _borrowed(self.facts) as m:
+            for transition in state.transitions:
+                if transition.event != act.value:
+                    continue
+                for passed, spec in enumerate(str(c) for c in transition.cond):
+                    if not _holds(m, spec, department):
+                        if nearest is None or passed > nearest[0]:
+                            nearest = (passed, spec.lstrip("!"))
+                        break
         return nearest[1] if nearest else None
 
-    def _holds(self, spec: str, department: Department | None) -> bool:
-        name = spec.lstrip("!")
-        guard = getattr(self.machine, name)
-        answer = guard(department=department) if name in _TAKES_DEPARTMENT else guard()
-        return bool(answer) != spec.startswith("!")
-
     def apply(self, act: Act, department: Department | None = None) -> Stage:
-        """Perform ``act`` (the machine writes ``facts.state``) and return the new stage."""
-        self.machine.send(act.value, department=department)
+        """Perform ``act`` (the machine writes the new state and the facts its actions keep) and return the new
+        stage."""
+        with _borrowed(self.facts, write_back=True) as m:
+            m.send(act.value, department=department)
         return self.facts.state
+
+
+_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ApplicationFacts))
+_IDLE: list[ApplicationMachine] = []  # machines not lent out; as many as questions were ever asked at once
+
+
+@contextmanager
+def _borrowed(facts: ApplicationFacts, write_back: bool = False) -> Iterator[ApplicationMachine]:
+    """A shared machine whose model holds a copy of ``facts`` (the same values: its set of signatures is the
+    very set of ``facts``); with ``write_back``, the model's facts are copied back into ``facts`` afterwards.
+
+    The question runs without yielding (python-statemachine's sync engine), so a machine is lent to one caller
+    at a time: workflow tasks of different applications running on other threads take other machines
+    (``list.pop`` and ``append`` are atomic). A machine that raised, or reached a final state (its engine then
+    stops), is dropped, not lent again."""
+    try:
+        machine = _IDLE.pop()
+    except IndexError:
+        machine = ApplicationMachine(model=ApplicationFacts(level=Level.city))
+    model = machine.model
+    for name in _FIELDS:
+        setattr(model, name, getattr(facts, name))
+    yield machine
+    if write_back:
+        for name in _FIELDS:
+            setattr(facts, name, getattr(model, name))
+    if machine.is_terminated:  # it reached a final state: its engine takes no more events
+        return
+    model.signed_departments = set()  # it keeps no application's facts while idle
+    model.now = model.notice_ends_at = None
+    _IDLE.append(machine)
+
+
+def _holds(machine: ApplicationMachine, spec: str, department: Department | None) -> bool:
+    name = spec.lstrip("!")
+    guard = getattr(machine, name)
+    answer = guard(department=department) if name in _TAKES_DEPARTMENT else guard()
+    return bool(answer) != spec.startswith("!")
 
 
 _GUARDS: tuple[str, ...] = tuple(

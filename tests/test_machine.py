@@ -225,3 +225,30 @@ def test_a_city_level_candidate_passes_the_city_review_only_as_its_rounds_select
     chosen = facts(Level.city, Stage.county_reviewed, selected_in_round=True)
     assert Act.city_review_pass in allowed_acts(chosen)
     assert apply(chosen, Act.city_review_pass) == Stage.city_reviewed
+
+
+def test_applications_share_machines_but_never_facts():
+    """No machine is kept per application (state.machine._borrowed lends shared ones): acts on one application,
+    interleaved with another's, leave the other's facts as they were, and a machine that ended an application
+    (final state: its engine stops) or refused an act is not lent again."""
+    a, b = publicized(open_=False, notice_closed=True), publicized(open_=False, notice_closed=True)
+    pa, pb = Procedure(a), Procedure(b)
+    assert not hasattr(pa, "machine")
+    pa.apply(Act.co_sign, Department.hrss)
+    pb.apply(Act.co_sign, Department.drc)
+    pa.apply(Act.co_sign, Department.civil_affairs)
+    assert (a.signed_departments, b.signed_departments) == (
+        {Department.hrss, Department.civil_affairs},
+        {Department.drc},
+    )
+    assert pb.refusal(Act.co_sign, Department.drc) is not None and pb.refusal(Act.co_sign, Department.hrss) is None
+    with pytest.raises(TransitionNotAllowed):
+        pb.apply(Act.co_sign, Department.drc)
+    assert b.signed_departments == {Department.drc} and b.state == Stage.publicized
+    assert pa.apply(Act.co_sign, Department.drc) == Stage.announced
+    assert pa.apply(Act.award) == Stage.plaque_awarded
+    assert pa.apply(Act.revoke) == Stage.revoked  # final: that machine is dropped
+    c = facts(Level.county, Stage.declared)
+    assert Procedure(c).apply(Act.county_review_pass) == Stage.county_reviewed
+    assert Procedure(c).allowed() == allowed_acts(facts(Level.county, Stage.county_reviewed))
+    assert a.state == Stage.revoked and Procedure(a).allowed() == []

@@ -197,11 +197,7 @@ async def set_quota(
     if not errors:
         body, found = body_of(quotas_api.QuotaCreate, {"totals": totals, "reason": values.get("reason", "")})
         errors = {("total" if k == "city" else f"county_{k}" if k in COUNTIES else k): v for k, v in found.items()}
-    call = (
-        quotas_api.put_quota(period_id, Level(level), body, actor, client, settings)
-        if body is not None
-        else None
-    )
+    call = quotas_api.put_quota(period_id, Level(level), body, actor, client, settings) if body is not None else None
     return await _refused_or_back(request, actor, client, settings, level, period_id, values, errors, call)
 
 
