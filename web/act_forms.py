@@ -11,6 +11,7 @@ from temporalio.client import Client
 
 from api.deps import role_in
 from api.routes import acts as acts_api
+from api.routes import corrections as corrections_api
 from api.routes import rounds as rounds_api
 from api.schemas import (
     AwardCreate,
@@ -40,6 +41,7 @@ class ActForm:
     call: Call
     numbers: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()  # "true" / "false" radios
+    lists: tuple[str, ...] = ()  # checkboxes: the values chosen, one a line (web/routes/acts.py)
 
     async def admit(self, actor: Actor) -> None:
         await role_in(*self.roles)(actor)  # the API's own 403, before anything is looked at
@@ -59,6 +61,8 @@ class ActForm:
             elif name in self.flags:
                 if raw in ("true", "false"):
                     data[name] = raw == "true"
+            elif name in self.lists:
+                data[name] = [v.strip() for v in raw.splitlines() if v.strip()]
             elif raw or name not in ("published_on", "source_url", "files"):  # the page uploads no evidence files
                 data[name] = raw
         return data, errors
@@ -86,6 +90,22 @@ FORMS = (
         ReviewCreate,
         (Role.city_reviewer,),
         lambda i, b, a, c, s, v: acts_api.city_review(i, b, a, _on(c, s)),
+    ),
+    ActForm(
+        "county-correction",
+        (Act.county_request_correction,),
+        corrections_api.CorrectionRequestCreate,
+        (Role.county_bureau,),
+        lambda i, b, a, c, s, v: corrections_api.request_correction(i, b, a, c, s),
+        lists=("items",),
+    ),
+    ActForm(
+        "city-correction",
+        (Act.city_request_correction,),
+        corrections_api.CorrectionRequestCreate,
+        (Role.city_reviewer,),
+        lambda i, b, a, c, s, v: corrections_api.request_correction(i, b, a, c, s),
+        lists=("items",),
     ),
     ActForm(
         "scores",

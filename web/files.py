@@ -27,14 +27,19 @@ def document_links(view: ApplicationView) -> list[tuple[str, str]]:
 
 
 def material_rows(view: ApplicationView) -> list[dict[str, Any]]:
-    """The files that stand now (a corrected item's earlier files are replaced), each with its page addresses."""
+    """Every file the acts submitted, oldest first, each with its page addresses; a file a correction replaced
+    (补正) stays listed, marked ``replaced``."""
     base = f"/applications/{view.application_id}/materials"
+    submitted = [a.materials for a in view.acts]
+    standing = {m.material_id for m in current_materials(submitted)}
     return [
         {
             "m": m,
             "title": m.title or m.item,
+            "replaced": m.material_id not in standing,
             "download": f"{base}/{m.material_id}",
             "preview": f"{base}/{m.material_id}/preview" if m.content_type in PREVIEWABLE else None,
         }
-        for m in current_materials([a.materials for a in view.acts])
+        for files in submitted
+        for m in files
     ]

@@ -51,6 +51,7 @@ MESSAGE_PATTERNS = (
     ("the records changed since the draft was reviewed", "备案内容已随记录变化，请核对新的备案内容后再确认"),
     ("nothing is filed yet", "尚未备案，请先确认备案"),
 )
+_CHINESE_HEAD = re.compile(r"[\u4e00-\u9fff]")
 _CHINESE_TAIL = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)\s*$")
 _RULE = re.compile(r"\[rule: (\w+)\]")
 
@@ -83,6 +84,8 @@ def problem_message(rule: str, message: str) -> str:
     for words, chinese in MESSAGE_PATTERNS:
         if words in message:
             return chinese
+    if _CHINESE_HEAD.match(message):  # the API said it in Chinese (a missing material, a file to resupply, …)
+        return message
     return "填写有误"
 
 

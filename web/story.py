@@ -61,6 +61,9 @@ DETAIL_NAMES = {
     "field_inspection": "实地考察",
     "source_application_id": "关联申报编号",
     "round_id": "评定批次",
+    "items": "补正事项",
+    "changed": "变更内容",
+    "version": "申报版本",
 }
 
 

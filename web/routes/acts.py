@@ -19,7 +19,7 @@ from web.visitors import SignedIn
 router = page_router()
 
 
-def _back(request: Request, target: str) -> Response:
+def back(request: Request, target: str) -> Response:
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
@@ -39,6 +39,8 @@ async def perform_act(
         raise PageRefusal(Refusal(404, f"no act form {form_name!r}"))
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
+    for name in form.lists:  # every box ticked, not the last one only
+        values[name] = "\n".join(v for v in posted.getlist(name) if isinstance(v, str))
     data, errors = form.body(values)
     refusal: Refusal | None = None
     body = None
@@ -54,7 +56,7 @@ async def perform_act(
         except Refusal as r:
             refusal = r
         else:
-            return _back(request, f"/applications/{application_id}?done={form.done(body).value}")
+            return back(request, f"/applications/{application_id}?done={form.done(body).value}")
     view = await visible_view(client, application_id, actor)
     explained = explain(refusal) if refusal else None
     if explained:

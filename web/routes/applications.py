@@ -14,6 +14,8 @@ from api.access import fetch_view
 from api.deps import READERS, SessionDep, TemporalClient
 from api.errors import Refusal, not_found
 from api.fields import ID_PATTERN
+from api.submission import checklists, condition_book
+from config import Settings
 from contracts.application import ApplicationView
 from db.queries.workbench import Filters, find
 from state.domain import COUNTIES, Act, Actor, InstitutionType, Level, Stage
@@ -114,6 +116,8 @@ def detail_page(
     values: dict[str, str] | None = None,
 ) -> Response:
     detail = present.detail(view, actor)
+    forms = [f for f in forms_for(detail.allowed_acts) if f.name != "scores" or view.round_id]  # rounds only
+    may_resubmit = Act.resubmit in detail.allowed_acts
     context = {
         "view": view,
         "detail": detail,
@@ -121,7 +125,8 @@ def detail_page(
         "steps": progress(view.level, view.state, [a.state_after for a in view.acts], view.notice_closed),
         "timeline": timeline(detail.acts, view.level, moment),
         "diagram": diagram(view.level, view.state),
-        "forms": [f for f in forms_for(detail.allowed_acts) if f.name != "scores" or view.round_id],  # rounds only
+        "forms": forms,
+        "may_resubmit": may_resubmit,
         "allowed": detail.allowed_acts,
         "pending": [o for o in detail.objections if o.upheld is None],
         "done": done,
@@ -134,9 +139,24 @@ def detail_page(
         "documents": document_links(view),
         "materials": material_rows(view),
     }
+    if may_resubmit or any(f.name.endswith("-correction") for f in forms):
+        context.update(correction_choices(request.app.state.settings, view))
     if is_htmx(request):
         status = 200  # htmx swaps 2xx answers only; the refusal is in the page
     return page(request, "application.html", context, status)
+
+
+def correction_choices(settings: Settings, view: ApplicationView) -> dict[str, Any]:
+    """What a return for correction may name (the checklist's items and the conditions that apply) and the
+    checklist a resubmission attaches new files to."""
+    kind, level = view.institution.type, view.level
+    checklist = checklists(settings).checklist(kind, level)
+    conditions = condition_book(settings, view.county).applicable(kind, level, view.county)
+    return {
+        "checklist": checklist,
+        "correction_items": [(i.code, i.title) for i in checklist] + [(c.code, c.text) for c in conditions],
+        "returned_items": view.correction.items if view.correction is not None else [],
+    }
 
 
 async def visible_view(client, application_id: str, actor: Actor) -> ApplicationView:

@@ -87,7 +87,7 @@ async def requirements(request: Request, actor: SignedIn):
     return _form(request, actor)
 
 
-async def _attached(posted: Any, actor: Actor, settings: Settings) -> tuple[list[dict[str, str]], dict[str, str]]:
+async def attached(posted: Any, actor: Actor, settings: Settings) -> tuple[list[dict[str, str]], dict[str, str]]:
     """Each chosen file uploaded as POST /materials would (typed by its bytes), and the refs the body carries."""
     refs: list[dict[str, str]] = []
     errors: dict[str, str] = {}
@@ -113,7 +113,7 @@ async def declare(request: Request, actor: SignedIn, client: TemporalClient, set
     body["institution"]["attestations"] = {
         k[len(ATTEST) :]: v.strip() for k, v in values.items() if k.startswith(ATTEST) and v.strip()
     }
-    body["materials"], file_errors = await _attached(posted, actor, settings)
+    body["materials"], file_errors = await attached(posted, actor, settings)
     errors.update(file_errors)
     declared = None
     if not errors:

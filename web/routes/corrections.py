@@ -1,0 +1,62 @@
+"""退回补正 from the application's page: the declaring county resubmits a returned declaration with new files for
+the items to correct (the facts as they stand), by the API's own route function; a refusal is said in Chinese on
+the application's page. (The return itself is an act form: web/act_forms.py county-correction, city-correction.)"""
+
+from fastapi import Request
+from pydantic import ValidationError
+
+from api import present
+from api.deps import SettingsDep, TemporalClient, Today, role_in
+from api.errors import Refusal
+from api.routes import corrections as corrections_api
+from state.domain import Act, Role
+from web.forms import field_errors
+from web.refusals import explain
+from web.routes import page_router
+from web.routes.acts import back
+from web.routes.applications import detail_page, visible_view
+from web.routes.declare import attached
+from web.visitors import SignedIn
+
+router = page_router()
+FORM = "resubmission"
+
+
+@router.post("/applications/{application_id}/resubmission")
+async def resubmit(
+    request: Request,
+    application_id: str,
+    actor: SignedIn,
+    client: TemporalClient,
+    settings: SettingsDep,
+    day: Today,
+):
+    view = await visible_view(client, application_id, actor)
+    posted = await request.form()
+    values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
+    refusal: Refusal | None = None
+    refs, errors = await attached(posted, actor, settings)
+    body = None
+    if not errors:
+        institution = present.detail(view, actor).institution.model_dump(mode="json")
+        given = {"reason": values.get("reason", "").strip(), "institution": institution, "materials": refs}
+        try:
+            body = corrections_api.ResubmissionCreate.model_validate(given)
+        except ValidationError as e:
+            errors = field_errors(e)
+    if body is not None:
+        try:
+            await role_in(Role.county_bureau)(actor)  # the API's own 403 first
+            await corrections_api.resubmit(application_id, body, actor, client, settings, day)
+        except Refusal as r:
+            refusal = r
+        else:
+            return back(request, f"/applications/{application_id}?done={Act.resubmit.value}")
+        view = await visible_view(client, application_id, actor)
+    explained = explain(refusal) if refusal else None
+    if explained:
+        errors = {**explained.fields, **errors}
+    status = refusal.status if refusal else 422
+    return detail_page(
+        request, view, actor, status=status, failed=FORM, explained=explained, errors=errors, values=values
+    )
