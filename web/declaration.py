@@ -49,6 +49,10 @@ INSTITUTION_FIELDS = (
     FormField("assessments_last_3_years", "近三年历次办学质量督导评估等次", "list", hint="每行一项，如 优秀"),
 )
 FIELD_TITLES = {f.name: f.title for f in INSTITUTION_FIELDS}
+# The facts a correction may amend on the page (the institution's identity, its type and credit code, stays).
+AMENDABLE: tuple[FormField, ...] = tuple(
+    f for f in INSTITUTION_FIELDS if f.type in ("text", "tel", "number", "textarea") and f.name != "credit_code"
+)
 DECLARATION_TITLES = {"level": "申报等级", "round_id": "评定批次编号", "reason": "申报说明", "county": "所属县区"}
 OPINION_FIELDS = tuple(f"opinion_{d.value}" for d in Department)
 
@@ -70,7 +74,7 @@ _BODY = TypeAdapter(DeclarationCreate)
 _INTEGER = {"staff_count"}
 
 
-def _number(value: str, name: str) -> int | float:
+def number_of(value: str, name: str) -> int | float:
     number = float(value)
     if name in _INTEGER:
         if not number.is_integer():
@@ -97,7 +101,7 @@ def body_from(values: Mapping[str, str], county: str | None) -> tuple[dict[str, 
         elif f.type == "number":
             if raw:
                 try:
-                    institution[f.name] = _number(raw, f.name)
+                    institution[f.name] = number_of(raw, f.name)
                 except ValueError:
                     errors[f.name] = "应填写整数" if f.name in _INTEGER else "应填写数字"
         elif f.type == "date" or f.name == "county_title_doc_no":

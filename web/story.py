@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from api.schemas import ActPublic
 from state.domain import Act, Department, Level, RevocationReason, Role, Stage
 from state.labels import ACTS, REVOCATION_REASONS, ROLES, SCORE_PARTS, STAGES, department_label, step_label
+from web.declaration import FIELD_TITLES
 from web.render import day
 
 MAIN_PATH = (
@@ -85,7 +86,20 @@ def _detail(key: str, value: str, level: Level) -> tuple[str, str]:
         return DETAIL_NAMES[key], REVOCATION_REASONS[RevocationReason(value)]
     if key in ("published_on", "awarded_on", "recorded_on"):
         return DETAIL_NAMES[key], day(value)
+    if key == "changed":
+        return DETAIL_NAMES[key], chinese_changes(value)
     return DETAIL_NAMES.get(key, "其他"), value
+
+
+def chinese_changes(text: str) -> str:
+    """A resubmission's ``field: old → new; …`` (workflows/application_corrections.py ``changes``) with each field
+    named as the 申报表 names it."""
+    titles = {**FIELD_TITLES, "attestations": "评定条件说明", "department_opinions": "部门意见"}
+    parts = []
+    for part in text.split("; "):
+        name, sep, rest = part.partition(": ")
+        parts.append(f"{titles.get(name, name)}：{rest}" if sep else part)
+    return "；".join(parts)
 
 
 def chinese_grounds(text: str) -> str:

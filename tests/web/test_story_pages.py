@@ -147,6 +147,8 @@ async def test_a_county_level_title_through_the_pages(late_page, late_site: Site
     assert "退回补正要求重新提交：服务场所照片" in await beside.inner_text()
     assert "填写有误" in await clerk.inner_text("[data-refusal]")
     await clerk.fill("#f-resubmission-reason", "已补充服务大厅窗口照片")
+    assert await clerk.input_value("#f-resubmission-fact__staff_count") == "6"  # the facts as declared, to amend
+    await clerk.fill("#f-resubmission-fact__staff_count", "8")
     new_photo = unique_png()
     await clerk.set_input_files(
         "#f-resubmission-file__premises_photos",
@@ -160,6 +162,7 @@ async def test_a_county_level_title_through_the_pages(late_page, late_site: Site
     timeline = await clerk.inner_text("#timeline")
     assert "县级退回补正" in timeline and reason in timeline
     assert "补正后重新报送" in timeline and "申报版本：2" in timeline
+    assert "staff_count" not in timeline and "6 → 8" in timeline  # what changed, said on the page
     photos = clerk.locator("#materials tbody tr", has_text="服务场所照片")
     assert await photos.count() == 2
     assert "已被补正材料替换" in await photos.nth(0).inner_text()

@@ -21,7 +21,7 @@ from db.queries.workbench import Filters, find
 from state.domain import COUNTIES, Act, Actor, InstitutionType, Level, Stage
 from state.labels import ACTS, label
 from web.act_forms import forms_for
-from web.declaration import FIELD_TITLES, INSTITUTION_FIELDS
+from web.declaration import AMENDABLE, FIELD_TITLES, INSTITUTION_FIELDS, FormField
 from web.files import document_links, material_rows
 from web.refusals import Explained, PageRefusal
 from web.render import day, is_htmx, moment, number, page
@@ -80,6 +80,15 @@ def applications(
     return page(request, "_application_rows.html" if fragment else "applications.html", context)
 
 
+def amendable_facts(view: ApplicationView) -> list[tuple[FormField, Any]]:
+    """The facts a correction may amend on the page, each with its value as declared (web/routes/corrections.py)."""
+
+    def shown(value: Any) -> Any:
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
+    return [(f, shown(getattr(view.institution, f.name))) for f in AMENDABLE]
+
+
 def institution_facts(view: ApplicationView) -> list[tuple[str, str]]:
     """The 申报表's facts as (title, text), the empty ones left out."""
     out = []
@@ -127,6 +136,7 @@ def detail_page(
         "diagram": diagram(view.level, view.state),
         "forms": forms,
         "may_resubmit": may_resubmit,
+        "amendable": amendable_facts(view) if may_resubmit else [],
         "allowed": detail.allowed_acts,
         "pending": [o for o in detail.objections if o.upheld is None],
         "done": done,

@@ -1,6 +1,10 @@
-"""退回补正 from the application's page: the declaring county resubmits a returned declaration with new files for
-the items to correct (the facts as they stand), by the API's own route function; a refusal is said in Chinese on
-the application's page. (The return itself is an act form: web/act_forms.py county-correction, city-correction.)"""
+"""退回补正 from the application's page: the declaring county resubmits a returned declaration with amended facts
+(the 申报表's text and number fields) and new files for the items to correct, by the API's own route function; a
+refusal is said in Chinese on the application's page. (The return itself is an act form: web/act_forms.py
+county-correction, city-correction.)"""
+
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import Request
 from pydantic import ValidationError
@@ -10,6 +14,7 @@ from api.deps import SettingsDep, TemporalClient, Today, role_in
 from api.errors import Refusal
 from api.routes import corrections as corrections_api
 from state.domain import Act, Role
+from web.declaration import AMENDABLE, number_of
 from web.forms import field_errors
 from web.refusals import explain
 from web.routes import page_router
@@ -20,6 +25,26 @@ from web.visitors import SignedIn
 
 router = page_router()
 FORM = "resubmission"
+FACT = "fact__"  # the amended facts' form names: fact__<field>
+
+
+def amend(institution: dict[str, Any], values: Mapping[str, str]) -> dict[str, str]:
+    """The posted facts written over the declared ones; the fields whose text is not even a number."""
+    errors: dict[str, str] = {}
+    for f in AMENDABLE:
+        if f"{FACT}{f.name}" not in values:
+            continue
+        raw = values[f"{FACT}{f.name}"].strip()
+        if not raw and institution.get(f.name) in (None, ""):
+            continue  # left empty as it was declared
+        if f.type != "number":
+            institution[f.name] = raw
+            continue
+        try:
+            institution[f.name] = number_of(raw, f.name) if raw else None
+        except ValueError:
+            errors[f"{FACT}{f.name}"] = "应填写数字"
+    return errors
 
 
 @router.post("/applications/{application_id}/resubmission")
@@ -37,13 +62,14 @@ async def resubmit(
     refusal: Refusal | None = None
     refs, errors = await attached(posted, actor, settings)
     body = None
+    institution = present.detail(view, actor).institution.model_dump(mode="json")
+    errors.update(amend(institution, values))
     if not errors:
-        institution = present.detail(view, actor).institution.model_dump(mode="json")
         given = {"reason": values.get("reason", "").strip(), "institution": institution, "materials": refs}
         try:
             body = corrections_api.ResubmissionCreate.model_validate(given)
         except ValidationError as e:
-            errors = field_errors(e)
+            errors = {_fact(k): v for k, v in field_errors(e).items()}
     if body is not None:
         try:
             await role_in(Role.county_bureau)(actor)  # the API's own 403 first
@@ -55,8 +81,13 @@ async def resubmit(
         view = await visible_view(client, application_id, actor)
     explained = explain(refusal) if refusal else None
     if explained:
-        errors = {**explained.fields, **errors}
+        errors = {**{_fact(k): v for k, v in explained.fields.items()}, **errors}
     status = refusal.status if refusal else 422
     return detail_page(
         request, view, actor, status=status, failed=FORM, explained=explained, errors=errors, values=values
     )
+
+
+def _fact(name: str) -> str:
+    """An error on an institution's field belongs to its amended-fact input."""
+    return f"{FACT}{name}" if name in {f.name for f in AMENDABLE} else name
