@@ -353,6 +353,8 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         assert await todo(reviewer) == {"评分": 1}
         await reviewer.goto(f"/rounds/{round_id}")
         await reload_until(reviewer, "#candidates", name)
+        shown = await reviewer.inner_text("main")
+        assert "测试常设期（2000—2100年）" in shown and "standing-" not in shown  # the period by its name
         await score(reviewer, app_id, "92", "90")  # 0.6 × 92 + 0.4 × 90 = 91.2
         await reviewer.wait_for_url("**done=score*")
         assert "我的评分" in await reviewer.inner_text(f"#candidate-{app_id}")
@@ -372,6 +374,7 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
 
         await reviewer.goto(f"/applications/{app_id}")
         assert await badge(reviewer) == "公示中"
+        assert await reviewer.get_attribute("#round-link", "href") == f"/rounds/{round_id}"  # the round it is in
         assert await timeline(reviewer) == ["申报", "县级审核通过", "评分", "市级评审通过", "发布公示"]
         assert [st for _, st in await steps(reviewer)] == ["done", "done", "done", "current", "todo", "todo"]
         await shot(reviewer, "walk-city-under-notice")

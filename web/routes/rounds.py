@@ -25,7 +25,7 @@ from api.routes import rounds as rounds_api
 from api.routes.applications import list_applications
 from config import Settings
 from contracts.rounds import RoundPhase, RoundWindow
-from db.rounds import EvaluationRound
+from db.rounds import EvaluationRound, Period
 from db.session import get_engine
 from state.domain import Act, Actor, Level, Role, Stage
 from state.labels import SCORE_PARTS
@@ -138,9 +138,12 @@ async def open_round(request: Request, actor: SignedIn, client: TemporalClient, 
 # ---- one round ---------------------------------------------------------------------------------------------
 
 
-def _record(database_url: str, round_id: str) -> EvaluationRound | None:
+def _record(database_url: str, round_id: str) -> tuple[EvaluationRound | None, str]:
+    """The round as recorded, and the name of its period (评定周期)."""
     with Session(get_engine(database_url)) as s:
-        return s.get(EvaluationRound, round_id)
+        record = s.get(EvaluationRound, round_id)
+        period = s.get(Period, record.period_id) if record else None
+        return record, (f"{period.name}（{period.start_year}—{period.end_year}年）" if period else "")
 
 
 async def _window(actor: Actor, round_id: str, client: Client) -> RoundWindow:
@@ -175,7 +178,7 @@ async def round_page(
     **context: Any,
 ) -> Response:
     window = await _window(actor, round_id, client)
-    record = await run_in_threadpool(_record, settings.database_url, round_id)
+    record, period_name = await run_in_threadpool(_record, settings.database_url, round_id)
     weights: dict[str, float] = dict(record.weights) if record else {}
     candidates = []
     if actor.role in READERS:
@@ -218,6 +221,7 @@ async def round_page(
     ctx = {
         "window": window,
         "record": record,
+        "period_name": period_name,
         "weights": weights,
         "parts": SCORE_PARTS,
         "candidates": candidates,
