@@ -24,13 +24,8 @@ import time
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
-from config import ROOT, Settings, get_settings
+from config import ROOT, Settings, get_settings, venv_binary
 from workflows import search_attributes as sa
-
-
-def _bin(name: str) -> str:
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else name
 
 
 def _reachable(address: str) -> bool:
@@ -53,7 +48,7 @@ def _wait_for(address: str, what: str, seconds: float = 60) -> None:
 def dev_server_command(settings: Settings) -> list[str]:
     host, _, port = settings.temporal_address.rpartition(":")
     cmd = [
-        _bin("temporal"),
+        venv_binary("temporal"),
         "server",
         "start-dev",
         "--db-filename",

