@@ -46,13 +46,17 @@ _CLOSED = (
 )
 
 
+def _under_notice_at(now: datetime) -> tuple[Any, ...]:
+    """Under public notice at ``now``: publicized, its window not over, and not closed by its workflow."""
+    return Application.state == Stage.publicized, col(Application.notice_ends_at) > now, ~_CLOSED
+
+
 def under_notice(session: Session, now: datetime, limit: int = 1000) -> list[Application]:
-    """Everything under public notice at ``now`` and not closed by its workflow (the institution's full record left
-    unread)."""
+    """Everything under public notice at ``now`` (the institution's full record left unread)."""
     return list(
         session.exec(
             select(Application)
-            .where(Application.state == Stage.publicized, col(Application.notice_ends_at) > now, ~_CLOSED)
+            .where(*_under_notice_at(now))
             .options(defer(_INSTITUTION))
             .order_by(col(Application.notice_ends_at), col(Application.id))
             .limit(limit)
@@ -60,12 +64,9 @@ def under_notice(session: Session, now: datetime, limit: int = 1000) -> list[App
     )
 
 
-def notice_closed(session: Session, application_id: str) -> bool:
-    """Whether the application's workflow has closed its notice (公示期满)."""
-    closed = select(ApplicationEvent.id).where(
-        ApplicationEvent.application_id == application_id, ApplicationEvent.act == Act.close_notice
-    )
-    return session.exec(closed).first() is not None
+def one_under_notice(session: Session, application_id: str, now: datetime) -> Application | None:
+    """The application, if it is under public notice at ``now``."""
+    return session.exec(select(Application).where(Application.id == application_id, *_under_notice_at(now))).first()
 
 
 def place_of(session: Session, application_id: str) -> tuple[Level, str, Stage] | None:

@@ -19,11 +19,11 @@ from api.routes import public as public_api
 from api.schemas import ObjectionCreate
 from config import Settings
 from db.models import Application
-from db.queries.applications import notice_closed, under_notice
+from db.queries.applications import one_under_notice, under_notice
 from db.queries.titles import directory
 from db.receipts import issue_receipt, normal_receipt, objection_by_receipt, shown
 from db.session import get_engine
-from state.domain import Department, Level, Stage
+from state.domain import Department, Level
 from state.labels import organ_name
 from web.forms import field_errors, text
 from web.refusals import explain
@@ -60,11 +60,7 @@ def _under_notice(session: Session, application_id: str) -> Application | None:
     """The application, if it is under notice now (else it is not public: answered like an unknown one)."""
     if not re.match(ID_PATTERN, application_id):
         return None
-    row = session.get(Application, application_id)
-    if row is None or row.state != Stage.publicized or row.notice_ends_at is None:
-        return None
-    ends = row.notice_ends_at if row.notice_ends_at.tzinfo else row.notice_ends_at.replace(tzinfo=UTC)
-    return row if ends > datetime.now(UTC) and not notice_closed(session, application_id) else None
+    return one_under_notice(session, application_id, datetime.now(UTC))
 
 
 def _notice_page(request: Request, row: Application, settings: Settings, status: int = 200, **context: object):
