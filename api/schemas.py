@@ -221,8 +221,8 @@ class NoticeCreate(BaseModel):
     source_url: str = Field(
         default="",
         max_length=2000,
-        pattern=r"^(https?://\S+)?$",
-        description="the page the notice was published on; required when published_on is before today",
+        description="the page (http/https) the notice was published on; required when published_on is before today "
+        "(the workflow's rule: source_url_http, late_notice_needs_source_url)",
     )
 
 

@@ -123,6 +123,8 @@ async def test_county_level_application_is_run_by_the_county(late_api, late_driv
     late = {"published_on": reviewed_on}
     refused = expect(await api.post("bureau", f"{url}/notice", late), 422)["detail"]
     assert (refused["field"], refused["rule"]) == ("source_url", "late_notice_needs_source_url")
+    not_a_page = expect(await api.post("bureau", f"{url}/notice", {**late, "source_url": "ftp://x/1"}), 422)["detail"]
+    assert (not_a_page["field"], not_a_page["rule"]) == ("source_url", "source_url_http")
     page = "https://hrss.linyi.gov.cn/gs/2026/1.html"
     expect(await api.post("bureau", f"{url}/notice", {**late, "source_url": page}), 200)
     seen = expect(await api.get("bureau", url), 200)
