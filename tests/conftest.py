@@ -112,18 +112,26 @@ async def skip_env():
     await env.shutdown()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_database_url(request, tmp_path) -> Iterator[str]:
-    """A read model of the test's own, at the migrations' schema: for a test on a Temporal server of its own (the
-    time-skipping server), whose standing period must not meet another server's in a shared database."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+@contextmanager
+def fresh_database(kind: str, directory: Path) -> Iterator[str]:
+    """A read model of its own at the migrations' schema: a SQLite file in ``directory``, or a PostgreSQL database
+    made on the test server and dropped after."""
+    if kind == "sqlite":
+        url = f"sqlite:///{directory / 'fresh.db'}"
         upgrade(url)
         yield url
         get_engine(url).dispose()
         return
     with scratch_postgres("biaogan_fresh") as url:
         upgrade(url)
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database_url(request, tmp_path) -> Iterator[str]:
+    """For a test on a Temporal server of its own (the time-skipping server), whose standing period must not meet
+    another server's in a shared database."""
+    with fresh_database(request.param, tmp_path) as url:
         yield url
 
 

@@ -50,6 +50,7 @@ from tests.conftest import (
     RunningWorker,
     _register_search_attributes,
     binary,
+    pass_notice,
     settings_for,
 )
 from tests.factory import (
@@ -124,12 +125,6 @@ def shanghai_today() -> date:
 
 
 # ---- branches on the dev server -------------------------------------------------------------------
-async def pass_notice(env: WorkflowEnvironment, h: WorkflowHandle) -> None:
-    """A notice is not back-dated past its review: its 5 working days pass on the time-skipping server."""
-    ends_at = (await view(h)).notice.ends_at  # type: ignore[union-attr]
-    await skip_to(env, ends_at + timedelta(hours=1))
-
-
 async def award(h: WorkflowHandle, owner, plaque_no: str) -> None:
     announced_on = (await view(h)).announced_on
     assert announced_on is not None

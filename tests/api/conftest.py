@@ -6,7 +6,7 @@ ASGITransport and one token per principal. Helpers drive applications to the sta
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import ExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -26,13 +26,12 @@ from config import LimitSettings
 from contracts.application import ReviewAct
 from contracts.rounds import RoundPlan
 from db.rounds import HistoricTitle
-from db.schema import upgrade
 from db.session import get_engine
 from state import conditions
 from state import materials as checklists
 from state.calendar import TZ
 from state.domain import InstitutionType, Level
-from tests.conftest import RunningWorker, places_queue, scratch_postgres, settings_for, unique
+from tests.conftest import RunningWorker, fresh_database, places_queue, settings_for, unique
 from tests.factory import COUNTY, OTHER_COUNTY, credit_code, reviewer
 from tests.samples import unique_pdf, unique_png
 from workflows.application import ApplicationWorkflow, workflow_id_for
@@ -228,13 +227,16 @@ async def api(dev_env, database_url):
         yield served
 
 
-def server_day(env: WorkflowEnvironment) -> Callable[[], Awaitable[date]]:
-    """Today as the time-skipping server has it (its clock runs ahead of the wall clock once time is skipped)."""
+def on_skipping_server(api: Api, env: WorkflowEnvironment) -> Api:
+    """The API served against the time-skipping server ``env``: its today is the server's (whose clock runs ahead
+    of the wall clock once time is skipped), and ``Driver.pass_notice`` skips time there."""
 
-    async def day() -> date:
+    async def server_day() -> date:
         return (await env.get_current_time()).astimezone(TZ).date()
 
-    return day
+    api.env = env
+    api.app.dependency_overrides[today] = server_day
+    return api
 
 
 @pytest_asyncio.fixture
@@ -242,16 +244,9 @@ async def late_api(request, skip_env, tmp_path):
     """The API on a time-skipping server of the test's own, with a read model of its own (SQLite; PostgreSQL too
     where a test parametrizes ``late_api`` indirectly): for tests that go past a public notice, whose 5 working days
     pass there (``Driver.pass_notice``) as they do on the clock."""
-    with ExitStack() as stack:
-        if getattr(request, "param", "sqlite") == "postgresql":
-            url = stack.enter_context(scratch_postgres("biaogan_late"))
-        else:
-            url = f"sqlite:///{tmp_path / 'late.db'}"
-        upgrade(url)
+    with fresh_database(getattr(request, "param", "sqlite"), tmp_path) as url:
         async with serve(skip_env, url) as served:
-            served.env = skip_env
-            served.app.dependency_overrides[today] = server_day(skip_env)
-            yield served
+            yield on_skipping_server(served, skip_env)
 
 
 @pytest_asyncio.fixture

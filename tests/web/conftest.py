@@ -21,7 +21,6 @@ import uvicorn
 from sqlmodel import Session, select
 
 from api.auth import hash_token
-from api.deps import today
 from db.logins import add_login
 from db.schema import upgrade
 from db.session import get_engine
@@ -31,8 +30,8 @@ from tests.api.conftest import (
     Api,
     Driver,
     late_api,  # noqa: F401  (the fixture: the API past a notice on both databases, for test_read_queries.py)
+    on_skipping_server,
     serve,
-    server_day,
 )
 
 PASSWORD = "correct-horse-9"
@@ -113,8 +112,7 @@ async def late_site(skip_env, tmp_path) -> AsyncIterator[Site]:
     """The pages on a time-skipping server of the test's own: for tests that go past a public notice
     (``site.driver.pass_notice``)."""
     async with open_site(skip_env, f"sqlite:///{tmp_path / 'late-pages.db'}") as served:
-        served.api.env = skip_env
-        served.api.app.dependency_overrides[today] = server_day(skip_env)
+        on_skipping_server(served.api, skip_env)
         yield served
 
 
