@@ -2,9 +2,16 @@
 
 A round's selection reserves its chosen in one request (activities/rounds.py); an application published on its own
 reserves its place here, through the period's QuotaWorkflow, before the notice starts. The period is the round's, or
-else one whose years cover the day of publication and whose quota for the level and scope is set."""
+else one whose years cover the day of publication and whose quota for the level and scope is set.
+
+Publications that arrive while a reservation for the same quota (and scope, round and actor) is on its way wait and
+go together in the next one: the quota's workflow serves reservations one at a time and the server admits at most
+10 updates in flight per workflow, so one update per publication made many publications at once queue, be refused
+and wait out retry backoff (issue 10). Granted in the order they arrived, as before."""
 
 import asyncio
+import hashlib
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 from temporalio import activity
@@ -12,7 +19,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from contracts.quota import CITY_SCOPE, NoticePlace, PlaceHeld, Reserve
+from contracts.quota import CITY_SCOPE, NoticePlace, PlaceHeld, Reservation, Reserve
 from contracts.refusals import RefusalKind, refusal_kind, refuse
 from db.rounds import EvaluationRound, Period, QuotaChange
 from db.session import get_engine
@@ -20,11 +27,62 @@ from state.domain import Level
 from state.labels import LEVELS
 from workflows.quota import QuotaWorkflow, quota_workflow_id
 
+BATCH_MOST = 50  # applications in one reservation
+Group = tuple[object, ...]  # the quota's workflow, the scope, the round and the actor
+
+
+@dataclass
+class _Waiting:
+    application_id: str
+    key: str
+    answer: asyncio.Future[Reservation]
+
 
 class PlaceActivities:
     def __init__(self, database_url: str, client: Client):
         self.database_url = database_url
         self.client = client
+        self._waiting: dict[Group, list[_Waiting]] = {}
+        self._senders: dict[Group, asyncio.Task[None]] = {}
+
+    async def _reserve(self, workflow_id: str, ask: Reserve, key: str) -> Reservation:
+        """``ask`` (one application) sent with whatever else waits for the same quota, scope, round and actor."""
+        a = ask.actor
+        group: Group = (workflow_id, ask.scope, ask.round_id, a.user_id, a.name, a.role, a.county, a.department)
+        answer: asyncio.Future[Reservation] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(group, []).append(_Waiting(ask.application_ids[0], key, answer))
+        if group not in self._senders:
+            self._senders[group] = asyncio.create_task(self._send(group, workflow_id, ask))
+        return await answer
+
+    async def _send(self, group: Group, workflow_id: str, ask: Reserve) -> None:
+        handle = self.client.get_workflow_handle_for(QuotaWorkflow.run, workflow_id)
+        try:
+            while waiting := self._waiting.pop(group, []):
+                alive = [w for w in waiting if not w.answer.done()]
+                batch, rest = alive[:BATCH_MOST], alive[BATCH_MOST:]
+                if rest:
+                    self._waiting[group] = rest + self._waiting.get(group, [])
+                if not batch:
+                    continue
+                # The same id for the same publications, so a repeated request is answered from the first.
+                keys = sorted(w.key for w in batch)
+                update_id = (
+                    keys[0] if len(keys) == 1 else "places-" + hashlib.sha256("\n".join(keys).encode()).hexdigest()
+                )
+                together = Reserve(ask.actor, ask.round_id, ask.scope, [w.application_id for w in batch])
+                try:
+                    got = await handle.execute_update(QuotaWorkflow.reserve, together, id=update_id)
+                except Exception as e:
+                    for w in batch:
+                        if not w.answer.done():
+                            w.answer.set_exception(e)
+                else:
+                    for w in batch:
+                        if not w.answer.done():
+                            w.answer.set_result(got)
+        finally:
+            del self._senders[group]
 
     def _period_for(self, r: NoticePlace, scope: str) -> str | None:
         """The round's period; else, of the periods covering the day, the latest-starting one whose quota for this
@@ -60,10 +118,9 @@ class PlaceActivities:
                 rule="no_period_for_notice",
             )
         where = f"规划期 {period_id} {'' if r.level == Level.city else scope}{level}名额"
-        handle = self.client.get_workflow_handle_for(QuotaWorkflow.run, quota_workflow_id(period_id, r.level))
         ask = Reserve(actor=r.actor, round_id=r.round_id, scope=scope, application_ids=[r.application_id])
         try:
-            got = await handle.execute_update(QuotaWorkflow.reserve, ask, id=r.key)
+            got = await self._reserve(quota_workflow_id(period_id, r.level), ask, r.key)
         except RPCError as e:
             if e.status == RPCStatusCode.NOT_FOUND:
                 raise refuse(

@@ -123,3 +123,34 @@ def test_each_generation_records_acts_its_own_way():
     after = _activity_types(load("city_awarded_revoked"))
     assert "project" in before and "notify" in before and "record_act" not in before
     assert "record_act" in after and "project" not in after and "notify" not in after
+
+
+def load_quota(generation: str) -> WorkflowHistory:
+    from tests.record_quota_history import QUOTA_HISTORIES, WORKFLOW_ID  # the sandbox re-imports this module
+
+    return WorkflowHistory.from_json(WORKFLOW_ID, json.loads((QUOTA_HISTORIES / f"{generation}.json").read_text()))
+
+
+QUOTA_GENERATIONS = ("before-local-reservation", "reservations")  # tests/record_quota_history.py
+
+
+@pytest.mark.parametrize("generation", QUOTA_GENERATIONS)
+async def test_quota_histories_replay(generation):
+    """A period's QuotaWorkflow lives for years: reservations recorded as ordinary activities (before the patch)
+    and as local activities (after it) both replay with the current workflow."""
+    from workflows.quota import QuotaWorkflow
+
+    result = await replayer(QuotaWorkflow).replay_workflow(load_quota(generation))
+    assert result.replay_failure is None
+
+
+def test_quota_generations_reserve_their_own_way():
+    before, after = (load_quota(g) for g in QUOTA_GENERATIONS)
+    assert _activity_types(before).count("reserve_places") == 3
+    assert "reserve_places" not in _activity_types(after)
+    markers = [
+        e.marker_recorded_event_attributes.marker_name
+        for e in after.events
+        if e.HasField("marker_recorded_event_attributes")
+    ]
+    assert markers.count("core_local_activity") == 2 and "core_patch" in markers

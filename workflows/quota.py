@@ -38,6 +38,10 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+# Reservations run as a local activity: in the worker that runs this workflow, on slots of their own. As an
+# ordinary activity they took the same slots as the publications' activities that wait for them, and with every
+# slot held by a publication waiting for its place, none was left for the reservation (issue 10).
+LOCAL_RESERVATION = "reservation-as-local-activity"
 
 
 def period_problem(act: DefinePeriod) -> ApplicationError | None:
@@ -172,12 +176,20 @@ class QuotaWorkflow:
                 at=workflow.now(),
             )
             try:
-                grant = await workflow.execute_activity_method(
-                    QuotaActivities.reserve_places,
-                    request,
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=RETRY,
-                )
+                if workflow.patched(LOCAL_RESERVATION):
+                    grant = await workflow.execute_local_activity_method(
+                        QuotaActivities.reserve_places,
+                        request,
+                        start_to_close_timeout=ACTIVITY_TIMEOUT,
+                        retry_policy=RETRY,
+                    )
+                else:
+                    grant = await workflow.execute_activity_method(
+                        QuotaActivities.reserve_places,
+                        request,
+                        start_to_close_timeout=ACTIVITY_TIMEOUT,
+                        retry_policy=RETRY,
+                    )
             except ActivityError as e:
                 raise _rethrow(e) from None
             self._used[act.scope] = grant.used_after

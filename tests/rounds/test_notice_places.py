@@ -2,6 +2,8 @@
 one through the period's QuotaWorkflow before its notice starts, and is refused (changing nothing) when no period
 covers the day, the period has no quota for its county, or no place is left."""
 
+import asyncio
+
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -53,3 +55,37 @@ async def test_a_notice_holds_a_place_and_the_county_quota_is_a_ceiling(dev_env,
         assert refused_view.state == Stage.county_reviewed and refused_view.notice is None  # nothing changed
         usage = await w.quota(period_id, Level.county).query(QuotaWorkflow.usage, UsageRequest())
         assert usage.used[COUNTY] == 1
+
+
+async def test_publications_at_once_share_reservations_and_the_quota_still_holds(dev_env, fresh_db):
+    """More publications at once than the server admits updates in flight on one workflow (10): the worker sends
+    those that arrive while a reservation is on its way together, so every one is answered, and the quota is
+    still a ceiling (the first ten to arrive get the ten places)."""
+    async with RoundWorker(dev_env.client, settings_for(fresh_db, unique("pl")), places=False) as w:
+        period_id = unique("P")
+        await w.define_period(period_id, today().year, today().year + 4)
+        await w.set_quota(period_id, Level.county, {COUNTY: 10})
+        apps = [await start(w.client, w.task_queue, declaration(Level.county)) for _ in range(14)]
+        for h in apps:
+            await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
+
+        async def publish(h):
+            try:
+                return await h.execute_update(
+                    ApplicationWorkflow.publicize, PublicizeAct(bureau(), today(), "网站公示")
+                )
+            except WorkflowUpdateFailedError as e:
+                return e.cause
+
+        outcomes = await asyncio.gather(*(publish(h) for h in apps))
+        published = [o for o in outcomes if not isinstance(o, BaseException)]
+        full = [o for o in outcomes if isinstance(o, ApplicationError)]
+        assert len(published) == 10 and all(o.state == Stage.publicized for o in published)
+        assert len(full) == 4 and {e.details[0]["rule"] for e in full} == {"quota_full"}
+
+        quota = w.quota(period_id, Level.county)
+        assert (await quota.query(QuotaWorkflow.usage, UsageRequest())).used[COUNTY] == 10
+        history = await quota.fetch_history()
+        updates = [e for e in history.events if e.HasField("workflow_execution_update_accepted_event_attributes")]
+        reservations = len(updates) - 1  # the set_quota before them
+        assert 1 <= reservations < len(apps), f"{reservations} reservations for {len(apps)} publications"
