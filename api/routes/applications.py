@@ -1,14 +1,16 @@
 """Declaring an application, and reading them: the list from the read model, one from its workflow."""
 
+import asyncio
 import hashlib
 import uuid
 from dataclasses import fields
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
+from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
@@ -26,7 +28,7 @@ from api.schemas import (
     InstitutionCreate,
     Round,
 )
-from api.submission import attestation_problems, check_county_title, submitted_materials
+from api.submission import attestation_problems, county_title_refusal, on_record, submitted_materials
 from clients.rounds import declaration_window_refusal
 from contracts.application import ApplicationView, Declaration, Institution
 from db.queries.workbench import Filters, summaries
@@ -37,6 +39,7 @@ from state.domain import Act, Actor, Department, InstitutionType, Level, Stage, 
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
 
 router = APIRouter(prefix="/applications", tags=["applications"])
+T = TypeVar("T")
 
 IdempotencyKey = Annotated[
     str | None,
@@ -73,6 +76,19 @@ def _same_declaration(view: ApplicationView, decl: Declaration) -> bool:
     ) and [(m.item, m.material_id) for m in declared] == [(m.item, m.material_id) for m in decl.materials]
 
 
+async def _window_refusal(client: Client, round_id: str | None, level: Level, county: str) -> str | None:
+    if not round_id:
+        return None
+    return await declaration_window_refusal(client, round_id, datetime.now(TZ), level, county)
+
+
+def _answer(answer: T | BaseException) -> T:
+    """What a call asked with asyncio.gather(return_exceptions=True) answered: raised only when its turn comes."""
+    if isinstance(answer, BaseException):
+        raise answer
+    return answer
+
+
 @router.post(
     "",
     status_code=201,
@@ -99,7 +115,14 @@ async def declare(
         raise Refusal(403, refused)
     institution = _institution(body.institution)
     problems = declaration_problems(level, county, institution, day)
-    problems += attestation_problems(settings, level, county, institution)
+    # The read model and the round's window are asked at once; their answers are judged below in the rules' order.
+    read, window = await asyncio.gather(
+        on_record(settings, actor, level, county, institution, body.materials),
+        _window_refusal(client, body.round_id, level, county),
+        return_exceptions=True,
+    )
+    records = _answer(read)
+    problems += attestation_problems(settings, level, county, institution, records.county_conditions)
     if problems:
         raise Refusal(
             422,
@@ -108,8 +131,8 @@ async def declare(
             rule=problems[0].code,
             problems=[{"field": p.field, "rule": p.code, "message": p.message} for p in problems],
         )
-    if level == Level.city:
-        await check_county_title(settings.database_url, institution)
+    if level == Level.city and (refused_title := county_title_refusal(institution, records.county_title)):
+        raise refused_title
     if level == Level.city and not body.round_id:
         raise Refusal(
             422,
@@ -117,12 +140,12 @@ async def declare(
             field="round_id",
             rule="city_level_in_round",
         )
-    if body.round_id:
-        outside = await declaration_window_refusal(client, body.round_id, datetime.now(TZ), level, county)
-        if outside:
-            raise Refusal(422, outside, field="round_id", rule="declaration_window")
+    if outside := _answer(window):
+        raise Refusal(422, outside, field="round_id", rule="declaration_window")
     application_id = application_id_for(actor, idempotency_key)
-    materials = await submitted_materials(settings, actor, application_id, level, institution.type, body.materials)
+    materials = await submitted_materials(
+        settings, actor, application_id, level, institution.type, body.materials, uploads=records.uploads
+    )
     decl = Declaration(
         application_id=application_id,
         level=level,
