@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from db import models
@@ -213,33 +214,38 @@ def county_title_of(database_url: str, credit_code: str) -> tuple[str, date] | N
         return county_title_in(s, credit_code)
 
 
+# county_title_in's statements, built once (a city-level declaration reads them): the code travels as a parameter.
+_ANNOUNCED_HERE = (
+    select(models.ApplicationEvent.details, models.ApplicationEvent.at)
+    .join(
+        models.Application,
+        col(models.Application.id) == col(models.ApplicationEvent.application_id),
+    )
+    .where(
+        models.Application.credit_code == bindparam("code"),
+        models.Application.level == Level.county,
+        col(models.Application.state).in_([Stage.announced, Stage.plaque_awarded]),
+        models.ApplicationEvent.act == Act.co_sign,
+        models.ApplicationEvent.state_after == Stage.announced,
+    )
+    .order_by(col(models.ApplicationEvent.at).desc())
+)
+_IMPORTED = (
+    select(col(HistoricTitle.document_no), col(HistoricTitle.awarded_on))
+    .where(
+        HistoricTitle.credit_code == bindparam("code"),
+        HistoricTitle.level == Level.county.value,
+    )
+    .order_by(col(HistoricTitle.awarded_on).desc())
+)
+
+
 def county_title_in(s: Session, credit_code: str) -> tuple[str, date] | None:
     """As ``county_title_of``, read through ``s``."""
-    code = credit_code.strip().upper()
-    held = s.exec(
-        select(models.ApplicationEvent.details, models.ApplicationEvent.at)
-        .join(
-            models.Application,
-            col(models.Application.id) == col(models.ApplicationEvent.application_id),
-        )
-        .where(
-            models.Application.credit_code == code,
-            models.Application.level == Level.county,
-            col(models.Application.state).in_([Stage.announced, Stage.plaque_awarded]),
-            models.ApplicationEvent.act == Act.co_sign,
-            models.ApplicationEvent.state_after == Stage.announced,
-        )
-        .order_by(col(models.ApplicationEvent.at).desc())
-    ).first()
+    code = {"code": credit_code.strip().upper()}
+    held = s.exec(_ANNOUNCED_HERE, params=code).first()
     if held and held[0].get("document_no"):
         at = held[1] if held[1].tzinfo else held[1].replace(tzinfo=UTC)
         return held[0]["document_no"], at.astimezone(TZ).date()
-    title = s.exec(
-        select(col(HistoricTitle.document_no), col(HistoricTitle.awarded_on))
-        .where(
-            HistoricTitle.credit_code == code,
-            HistoricTitle.level == Level.county.value,
-        )
-        .order_by(col(HistoricTitle.awarded_on).desc())
-    ).first()
+    title = s.exec(_IMPORTED, params=code).first()
     return (title[0], title[1]) if title else None
