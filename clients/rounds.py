@@ -74,9 +74,10 @@ async def declaration_window_refusal(
         return f"round {round_id} ({w.name}) is a {w.level.value}-level round, not {level.value}-level（批次等级不符）"
     if level == Level.county and w.owner_county and w.owner_county != county:
         return f"round {round_id} ({w.name}) belongs to {w.owner_county}, not {county}（不是本县区的批次）"
-    span = window_text(w)
     if now < w.opens_at:
-        return f"the declaration window of round {round_id} ({w.name}) is {span}: it has not opened yet（申报尚未开始）"
+        return f"the declaration window of round {round_id} ({w.name}) is {window_text(w)}: it has not opened yet（申报尚未开始）"
     if now >= w.closes_at:
-        return f"the declaration window of round {round_id} ({w.name}) was {span}: it has closed（申报已截止）"
+        return (
+            f"the declaration window of round {round_id} ({w.name}) was {window_text(w)}: it has closed（申报已截止）"
+        )
     return None
