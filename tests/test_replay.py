@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():  # the sandbox re-imports this mo
 HISTORIES = Path(__file__).parent / "histories"
 # Histories recorded before a patch stay, one folder per generation, and must replay for ever: workflows
 # started then may still be running. The current generation is HISTORIES itself.
-GENERATIONS = ("", "before-notice-place", "before-city-round", "before-record-act")
+GENERATIONS = ("", "before-notice-in-one-activity", "before-notice-place", "before-city-round", "before-record-act")
 # Every golden file and how its workflow stood when recorded, so a truncated or mis-recorded file cannot
 # pass for its branch (a running workflow's history replays as well as a completed one's).
 ENDINGS = {
@@ -123,6 +123,18 @@ def test_each_generation_records_acts_its_own_way():
     after = _activity_types(load("city_awarded_revoked"))
     assert "project" in before and "notify" in before and "record_act" not in before
     assert "record_act" in after and "project" not in after and "notify" not in after
+
+
+def test_the_notice_opens_and_an_objection_is_recorded_in_fewer_activities():
+    """Before the patches: a place, then the notice's days, and an objection registered before its act; after them,
+    one activity opens the notice and the objection is written with its act (both generations replay above)."""
+    before = _activity_types(load("objection_upheld", "before-notice-in-one-activity"))
+    after = _activity_types(load("objection_upheld"))
+    assert {"reserve_notice_place", "compute_notice_period", "register_objection"} <= set(before)
+    assert "open_notice" not in before
+    assert after.count("open_notice") == 1
+    assert not {"reserve_notice_place", "compute_notice_period", "register_objection"} & set(after)
+    assert len(before) - len(after) == 2
 
 
 def load_quota(generation: str) -> WorkflowHistory:
