@@ -143,13 +143,14 @@ def load_quota(generation: str) -> WorkflowHistory:
     return WorkflowHistory.from_json(WORKFLOW_ID, json.loads((QUOTA_HISTORIES / f"{generation}.json").read_text()))
 
 
-QUOTA_GENERATIONS = ("before-local-reservation", "reservations")  # tests/record_quota_history.py
+# tests/record_quota_history.py; oldest first
+QUOTA_GENERATIONS = ("before-local-reservation", "before-bounded-run", "reservations")
 
 
 @pytest.mark.parametrize("generation", QUOTA_GENERATIONS)
 async def test_quota_histories_replay(generation):
-    """A period's QuotaWorkflow lives for years: reservations recorded as ordinary activities (before the patch)
-    and as local activities (after it) both replay with the current workflow."""
+    """A period's QuotaWorkflow lives for years: reservations recorded as ordinary activities, as local activities,
+    and in a run bounded by its reservations all replay with the current workflow."""
     from workflows.quota import QuotaWorkflow
 
     result = await replayer(QuotaWorkflow).replay_workflow(load_quota(generation))
@@ -157,7 +158,7 @@ async def test_quota_histories_replay(generation):
 
 
 def test_quota_generations_reserve_their_own_way():
-    before, after = (load_quota(g) for g in QUOTA_GENERATIONS)
+    before, after = (load_quota(g) for g in QUOTA_GENERATIONS[:2])
     assert _activity_types(before).count("reserve_places") == 3
     assert "reserve_places" not in _activity_types(after)
     markers = [
@@ -166,3 +167,9 @@ def test_quota_generations_reserve_their_own_way():
         if e.HasField("marker_recorded_event_attributes")
     ]
     assert markers.count("core_local_activity") == 2 and "core_patch" in markers
+
+
+def test_the_current_quota_generation_marks_both_patches():
+    """Recorded with the bounded run: a second patch marker beside the local reservation's."""
+    marked = [e for e in load_quota("reservations").events if e.HasField("marker_recorded_event_attributes")]
+    assert [e.marker_recorded_event_attributes.marker_name for e in marked].count("core_patch") == 2
