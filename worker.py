@@ -19,7 +19,7 @@ from activities.filing import FilingActivities
 from activities.filing_delivery import FilingDeliveryActivities
 from activities.notify import NotifyActivities
 from activities.permanent import PermanentErrors
-from activities.places import PlaceActivities
+from activities.places import NoticeActivities, PlaceActivities
 from activities.read_model import ReadModelActivities
 from activities.record import RecordActivities
 from activities.rounds import round_activities_for
@@ -75,6 +75,7 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
     """Every activity of biaogan, bound to ``settings`` (the client: rounds reserve places through quotas)."""
     read_model = ReadModelActivities(settings.database_url)
     calendar = CalendarActivities(settings.calendar_overrides, settings.notice_working_days, settings.notice_end_hour)
+    places = PlaceActivities(settings.database_url, client)
     notify = NotifyActivities(settings.database_url, settings.channels)
     record = RecordActivities(settings.database_url, settings.channels)
     filing = FilingActivities(settings.database_url, settings.filing)
@@ -90,7 +91,8 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
         filing.project_filing_status,
         FilingDeliveryActivities(settings.database_url, settings.channels).deliver_filing,
         *round_activities_for(settings.database_url, client, settings.calendar_overrides),
-        PlaceActivities(settings.database_url, client).reserve_notice_place,
+        places.reserve_notice_place,
+        NoticeActivities(places, calendar).open_notice,
         CorrectionActivities(settings.calendar_overrides, settings.corrections).compute_correction_window,
         StandardsActivities(settings.database_url).record_county_conditions,
     ]

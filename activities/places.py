@@ -19,6 +19,8 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.calendar import CalendarActivities
+from contracts.application import NoticePeriodRequest, NoticeWindow
 from contracts.quota import CITY_SCOPE, NoticePlace, PlaceHeld, Reservation, Reserve
 from contracts.refusals import RefusalKind, refusal_kind, refuse
 from db.rounds import EvaluationRound, Period, QuotaChange
@@ -149,3 +151,18 @@ class PlaceActivities:
                 used=got.used_after,
             )
         return PlaceHeld(period_id=period_id, scope=scope, total=got.total, used_after=got.used_after)
+
+
+class NoticeActivities:
+    """A notice opened in one activity: its place held under the quota, then its days computed from the calendar
+    (read here, as it can change after the fact)."""
+
+    def __init__(self, places: PlaceActivities, calendar: CalendarActivities):
+        self.places = places
+        self.calendar = calendar
+
+    @activity.defn
+    async def open_notice(self, place: NoticePlace) -> NoticeWindow:
+        await self.places.reserve_notice_place(place)
+        request = NoticePeriodRequest(published_on=place.published_on)
+        return await asyncio.to_thread(self.calendar.compute_notice_period, request)

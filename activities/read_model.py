@@ -9,6 +9,7 @@ from temporalio import activity
 
 from contracts.application import (
     InstitutionLookup,
+    Objection,
     ObjectionRegistration,
     Projected,
     Projection,
@@ -30,6 +31,17 @@ def _actor_columns(actor: Actor) -> dict:
         "actor_role": actor.role,
         "actor_department": actor.department.value if actor.department else None,
         "actor_county": actor.county,
+    }
+
+
+def _objection_row(application_id: str, o: Objection) -> dict[str, Any]:
+    return {
+        "id": o.objection_id,
+        "application_id": application_id,
+        "name": o.name,
+        "contact": o.contact,
+        "content": o.content,
+        "lodged_at": o.lodged_at,
     }
 
 
@@ -60,6 +72,8 @@ def project_into(connection: Connection, p: Projection) -> bool:
         row["institution"] = p.institution
     first = {"id": p.application_id, "workflow_id": p.workflow_id, "declared_at": p.act.at, "institution": {}, **row}
     insert_ignore(connection, models.Application, first, ["id"])
+    for o in p.lodged:
+        insert_ignore(connection, models.Objection, _objection_row(p.application_id, o), ["id"])
     connection.execute(_MOVE_FORWARD, {"_id": p.application_id, "_seq": p.act.seq, **row})
     written = insert_ignore(
         connection,
@@ -108,19 +122,7 @@ class ReadModelActivities:
     def register_objection(self, r: ObjectionRegistration) -> Registered:
         o = r.objection
         with session_for(self.database_url) as s:
-            created = insert_ignore(
-                s,
-                models.Objection,
-                {
-                    "id": o.objection_id,
-                    "application_id": r.application_id,
-                    "name": o.name,
-                    "contact": o.contact,
-                    "content": o.content,
-                    "lodged_at": o.lodged_at,
-                },
-                ["id"],
-            )
+            created = insert_ignore(s, models.Objection, _objection_row(r.application_id, o), ["id"])
             s.commit()
         return Registered(objection_id=o.objection_id, created=created)
 

@@ -304,7 +304,8 @@ class Projection:
     notice: NoticeWindow | None
     flagged: bool
     act: ActRecord
-    objections: list[Objection] = field(default_factory=list)
+    objections: list[Objection] = field(default_factory=list)  # those with a finding
+    lodged: list[Objection] = field(default_factory=list)  # the objection this act lodges, written with it
 
 
 @dataclass

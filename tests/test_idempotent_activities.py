@@ -141,6 +141,20 @@ def test_registering_the_same_objection_twice_keeps_one_row(database_url):
     ]
 
 
+def test_an_objection_lodged_with_its_act_projected_twice_keeps_one_row_and_one_event(database_url):
+    read_model = ReadModelActivities(database_url)
+    decl = declaration(Level.city)
+    objection = Objection(f"{decl.application_id}-O1", "王五", "13700000000", "服务时间不实", lodged_at=T0)
+    lodging = dataclasses.replace(projection(decl, 5, Act.lodge_objection, Stage.publicized), lodged=[objection])
+    results = [run(read_model.project, lodging) for _ in range(2)]
+    stored = rows(database_url, models.Objection, decl.application_id)
+    assert [(o.id, o.name, o.content, o.upheld) for o in stored] == [
+        (objection.objection_id, "王五", "服务时间不实", None)
+    ]
+    assert [e.seq for e in rows(database_url, models.ApplicationEvent, decl.application_id)] == [5]
+    assert [r.event_written for r in results] == [True, False]
+
+
 def test_a_finding_projected_twice_updates_the_one_objection(database_url):
     read_model = ReadModelActivities(database_url)
     decl = declaration(Level.city)

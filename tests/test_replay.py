@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():  # the sandbox re-imports this mo
 HISTORIES = Path(__file__).parent / "histories"
 # Histories recorded before a patch stay, one folder per generation, and must replay for ever: workflows
 # started then may still be running. The current generation is HISTORIES itself.
-GENERATIONS = ("", "before-notice-place", "before-city-round", "before-record-act")
+GENERATIONS = ("", "before-notice-in-one-activity", "before-notice-place", "before-city-round", "before-record-act")
 # Every golden file and how its workflow stood when recorded, so a truncated or mis-recorded file cannot
 # pass for its branch (a running workflow's history replays as well as a completed one's).
 ENDINGS = {
@@ -125,19 +125,32 @@ def test_each_generation_records_acts_its_own_way():
     assert "record_act" in after and "project" not in after and "notify" not in after
 
 
+def test_the_notice_opens_and_an_objection_is_recorded_in_fewer_activities():
+    """Before the patches: a place, then the notice's days, and an objection registered before its act; after them,
+    one activity opens the notice and the objection is written with its act (both generations replay above)."""
+    before = _activity_types(load("objection_upheld", "before-notice-in-one-activity"))
+    after = _activity_types(load("objection_upheld"))
+    assert {"reserve_notice_place", "compute_notice_period", "register_objection"} <= set(before)
+    assert "open_notice" not in before
+    assert after.count("open_notice") == 1
+    assert not {"reserve_notice_place", "compute_notice_period", "register_objection"} & set(after)
+    assert len(before) - len(after) == 2
+
+
 def load_quota(generation: str) -> WorkflowHistory:
     from tests.record_quota_history import QUOTA_HISTORIES, WORKFLOW_ID  # the sandbox re-imports this module
 
     return WorkflowHistory.from_json(WORKFLOW_ID, json.loads((QUOTA_HISTORIES / f"{generation}.json").read_text()))
 
 
-QUOTA_GENERATIONS = ("before-local-reservation", "reservations")  # tests/record_quota_history.py
+# tests/record_quota_history.py; oldest first
+QUOTA_GENERATIONS = ("before-local-reservation", "before-bounded-run", "reservations")
 
 
 @pytest.mark.parametrize("generation", QUOTA_GENERATIONS)
 async def test_quota_histories_replay(generation):
-    """A period's QuotaWorkflow lives for years: reservations recorded as ordinary activities (before the patch)
-    and as local activities (after it) both replay with the current workflow."""
+    """A period's QuotaWorkflow lives for years: reservations recorded as ordinary activities, as local activities,
+    and in a run bounded by its reservations all replay with the current workflow."""
     from workflows.quota import QuotaWorkflow
 
     result = await replayer(QuotaWorkflow).replay_workflow(load_quota(generation))
@@ -145,7 +158,7 @@ async def test_quota_histories_replay(generation):
 
 
 def test_quota_generations_reserve_their_own_way():
-    before, after = (load_quota(g) for g in QUOTA_GENERATIONS)
+    before, after = (load_quota(g) for g in QUOTA_GENERATIONS[:2])
     assert _activity_types(before).count("reserve_places") == 3
     assert "reserve_places" not in _activity_types(after)
     markers = [
@@ -154,3 +167,9 @@ def test_quota_generations_reserve_their_own_way():
         if e.HasField("marker_recorded_event_attributes")
     ]
     assert markers.count("core_local_activity") == 2 and "core_patch" in markers
+
+
+def test_the_current_quota_generation_marks_both_patches():
+    """Recorded with the bounded run: a second patch marker beside the local reservation's."""
+    marked = [e for e in load_quota("reservations").events if e.HasField("marker_recorded_event_attributes")]
+    assert [e.marker_recorded_event_attributes.marker_name for e in marked].count("core_patch") == 2

@@ -16,7 +16,7 @@ from workflows.application_corrections import Corrections
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
     from activities.notify import NotifyActivities
-    from activities.places import PlaceActivities
+    from activities.places import NoticeActivities, PlaceActivities
     from activities.read_model import ReadModelActivities
     from activities.record import RecordActivities
     from contracts.application import (
@@ -72,6 +72,15 @@ RECORD_IN_ONE_ACTIVITY = "record-act-in-one-activity"
 CITY_PASS_BY_ROUND = "city-pass-by-round-selection"
 # Patch: a publication holds a place under the quota before its notice starts (older histories published without).
 NOTICE_HOLDS_A_PLACE = "notice-holds-a-quota-place"
+# Patch: the place held and the notice's days computed in one activity (older histories: two, or one before places).
+NOTICE_OPENED_IN_ONE_ACTIVITY = "notice-opened-in-one-activity"
+# Patch: an objection written to the read model with the act that lodges it (older histories: an activity before it).
+OBJECTION_WITH_ITS_ACT = "objection-recorded-with-its-act"
+
+
+def _refusal_or(e: ActivityError) -> Exception:
+    """The activity's business refusal, or the failure as it was."""
+    return refusal_from(e) or e
 
 
 def workflow_id_for(application_id: str) -> str:
@@ -222,9 +231,12 @@ class ApplicationWorkflow(Corrections):
         published = act.published_on or self._today()
         async with self._turn():
             self._check(Act.publicize, act.actor)
-            if workflow.patched(NOTICE_HOLDS_A_PLACE):
-                await self._hold_place(act, published)
-            notice = await self._compute_notice(published)
+            if workflow.patched(NOTICE_OPENED_IN_ONE_ACTIVITY):
+                notice = await self._open_notice(act, published)
+            else:
+                if workflow.patched(NOTICE_HOLDS_A_PLACE):
+                    await self._hold_place(act, published)
+                notice = await self._compute_notice(published)
             self._check(Act.publicize, act.actor)  # nothing may have moved while the deadline was computed
             late = self._recorded_late(act, published)
             self._notice = replace(notice, source_url=act.source_url.strip(), recorded_on=late) if late else notice
@@ -250,12 +262,13 @@ class ApplicationWorkflow(Corrections):
                 evidence=list(act.evidence),
             )
             self._objections.append(objection)
-            await workflow.execute_activity_method(
-                ReadModelActivities.register_objection,
-                ObjectionRegistration(application_id=self._decl.application_id, objection=objection),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
-            )
+            if not workflow.patched(OBJECTION_WITH_ITS_ACT):
+                await workflow.execute_activity_method(
+                    ReadModelActivities.register_objection,
+                    ObjectionRegistration(application_id=self._decl.application_id, objection=objection),
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=RETRY,
+                )
             public = Actor(user_id=f"public:{act.contact}", name=act.name, role=Role.public)
             result = await self._apply_with_files(
                 Act.lodge_objection, public, act.content, act.evidence, objection_id=objection.objection_id
@@ -482,6 +495,9 @@ class ApplicationWorkflow(Corrections):
             flagged=bool(self._flags),
             act=record,
             objections=[o for o in self._objections if o.upheld is not None],
+            lodged=[self._objections[-1]]
+            if act == Act.lodge_objection and workflow.patched(OBJECTION_WITH_ITS_ACT)
+            else [],
         )
         if one_activity:
             await workflow.execute_activity_method(
@@ -511,10 +527,9 @@ class ApplicationWorkflow(Corrections):
             ),
         )
 
-    async def _hold_place(self, act: PublicizeAct, published: date) -> None:
-        """A place under the period's quota, through its QuotaWorkflow (granted at once to one the round chose)."""
+    def _notice_place(self, act: PublicizeAct, published: date) -> NoticePlace:
         decl = self._decl
-        place = NoticePlace(
+        return NoticePlace(
             application_id=decl.application_id,
             level=decl.level,
             county=decl.county,
@@ -523,15 +538,31 @@ class ApplicationWorkflow(Corrections):
             actor=act.actor,
             key=f"notice-{decl.application_id}-{workflow.now().timestamp():.6f}",
         )
+
+    async def _open_notice(self, act: PublicizeAct, published: date) -> NoticeWindow:
+        """A place under the period's quota, through its QuotaWorkflow (granted at once to one the round chose),
+        and the notice's days from the calendar, in one activity."""
         try:
-            await workflow.execute_activity_method(
-                PlaceActivities.reserve_notice_place, place, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+            return await workflow.execute_activity_method(
+                NoticeActivities.open_notice,
+                self._notice_place(act, published),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
             )
         except ActivityError as e:
-            refused = refusal_from(e)
-            if refused is None:
-                raise
-            raise refused from None
+            raise _refusal_or(e) from None
+
+    async def _hold_place(self, act: PublicizeAct, published: date) -> None:
+        """As ``_open_notice``'s first half, for histories recorded before it (NOTICE_HOLDS_A_PLACE)."""
+        try:
+            await workflow.execute_activity_method(
+                PlaceActivities.reserve_notice_place,
+                self._notice_place(act, published),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+        except ActivityError as e:
+            raise _refusal_or(e) from None
 
     async def _compute_notice(self, published_on: date) -> NoticeWindow:
         return await workflow.execute_activity_method(

@@ -42,6 +42,11 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=time
 # ordinary activity they took the same slots as the publications' activities that wait for them, and with every
 # slot held by a publication waiting for its place, none was left for the reservation (issue 10).
 LOCAL_RESERVATION = "reservation-as-local-activity"
+# A run's memory in the worker grows with its history, and the server suggests continuing as new only after
+# thousands of events: a run now continues as new after serving this many reservations, once no update is running
+# (runs started before the patch wait for the server's suggestion, as they did).
+BOUNDED_RUN = "quota-run-bounded-by-reservations"
+RUN_RESERVATIONS = 100
 
 
 def period_problem(act: DefinePeriod) -> ApplicationError | None:
@@ -105,11 +110,16 @@ class QuotaWorkflow:
         self._seq = start.seq
         self._as_of: datetime | None = None
         self._lock = asyncio.Lock()
+        self._served = 0  # reservations served in this run
 
     @workflow.run
     async def run(self, start: QuotaStart) -> None:
+        bounded = workflow.patched(BOUNDED_RUN)
         await workflow.wait_condition(
-            lambda: workflow.info().is_continue_as_new_suggested() and not self._lock.locked()
+            lambda: (
+                (workflow.info().is_continue_as_new_suggested() or (bounded and self._served >= RUN_RESERVATIONS))
+                and not self._lock.locked()
+            )
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(
@@ -194,6 +204,7 @@ class QuotaWorkflow:
                 raise _rethrow(e) from None
             self._used[act.scope] = grant.used_after
             self._as_of = workflow.now()
+            self._served += 1
             return Reservation(
                 granted=grant.granted,
                 total=total,

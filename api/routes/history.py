@@ -1,8 +1,9 @@
 """The supervisor's timeline: an application's Temporal history told as domain events.
 
 Every accepted act passes through the ``record_act`` activity (``project`` before that change), so the act
-records are read from that activity's scheduled input; deadlines from ``compute_notice_period`` results; the notice's timers as they were started,
-fired or cancelled. Nothing else of Temporal's bookkeeping is shown.
+records are read from that activity's scheduled input; deadlines from the results of ``open_notice`` (the place held and
+the days computed in one activity) or, in older histories, ``compute_notice_period``; the notice's timers as they were
+started, fired or cancelled. Nothing else of Temporal's bookkeeping is shown.
 """
 
 from collections.abc import Iterable
@@ -27,7 +28,8 @@ router = APIRouter(prefix="/applications/{application_id}", tags=["history"])
 # Activity and signal names as registered by the worker (method names).
 PROJECT = "project"  # workflows started before acts were recorded by one activity
 RECORD_ACT = "record_act"
-COMPUTE_NOTICE = "compute_notice_period"
+# Activities whose result is the notice's window: opening it, or (older histories, and re-planning) computing it.
+NOTICE_WINDOW = {"open_notice", "compute_notice_period"}
 CLOSED_OTHERWISE = {
     "workflow_execution_failed_event_attributes": "the workflow failed",
     "workflow_execution_terminated_event_attributes": "terminated by an operator",
@@ -78,7 +80,7 @@ class _Narrator:
                     )
                 )
         elif kind == "activity_task_completed_event_attributes":
-            if self.scheduled.get(attrs.scheduled_event_id) == COMPUTE_NOTICE:
+            if self.scheduled.get(attrs.scheduled_event_id) in NOTICE_WINDOW:
                 window = await _decode(self.converter, attrs.result, NoticeWindow)
                 notice = TimelineNotice(
                     published_on=window.published_on,

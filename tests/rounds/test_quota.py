@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from contracts.quota import Reserve, SetQuota, UsageRequest
@@ -19,7 +19,7 @@ from state.domain import COUNTIES, Level
 from tests.conftest import settings_for, unique
 from tests.factory import bureau, reviewer
 from tests.rounds.conftest import ADMIN, RoundWorker
-from workflows.quota import QuotaWorkflow
+from workflows.quota import RUN_RESERVATIONS, QuotaWorkflow
 
 
 @pytest.fixture
@@ -117,6 +117,29 @@ async def test_two_reservations_racing_for_the_last_place_exactly_one_wins(quota
     # Asking again for a place already held grants it again without taking another.
     again = await handle.execute_update(QuotaWorkflow.reserve, Reserve(reviewer(), "R-a", "city", [f"{pid}-A"]))
     assert again.granted == [f"{pid}-A"] and again.used_after == 2
+
+
+async def test_a_quota_run_continues_as_new_after_its_share_of_reservations_and_keeps_counting(quota_worker):
+    """The worker's memory of a run grows with its history: after RUN_RESERVATIONS reservations it continues as
+    new, carrying its totals and places used, and the ceiling still holds across runs."""
+    pid, start, end = far_period()
+    await quota_worker.define_period(pid, start, end)
+    total = RUN_RESERVATIONS + 2
+    await quota_worker.set_quota(pid, Level.city, {"city": total})
+    handle = quota_worker.quota(pid, Level.city)
+    first_run = (await handle.describe()).run_id
+    for n in range(RUN_RESERVATIONS):
+        got = await handle.execute_update(QuotaWorkflow.reserve, Reserve(reviewer(), "R", "city", [f"{pid}-{n}"]))
+        assert got.used_after == n + 1
+    last = [f"{pid}-x", f"{pid}-y", f"{pid}-z"]
+    got = await handle.execute_update(QuotaWorkflow.reserve, Reserve(reviewer(), "R", "city", last))
+    assert got.granted == last[:2] and got.used_after == total  # the ceiling, counted across the two runs
+    described = await handle.describe()
+    assert described.run_id != first_run  # continued as new
+    usage = await handle.query(QuotaWorkflow.usage, UsageRequest())
+    assert usage.totals == {"city": total} and usage.used == {"city": total}
+    first = quota_worker.client.get_workflow_handle(handle.id, run_id=first_run)
+    assert (await first.describe()).status == WorkflowExecutionStatus.CONTINUED_AS_NEW
 
 
 async def test_county_quota_is_reserved_by_its_own_bureau(quota_worker):
