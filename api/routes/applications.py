@@ -203,15 +203,15 @@ def list_applications(
     return present.page(rows, total, limit, offset)
 
 
+# The page is validated once, as it is made (present.page), and serialized here: returned as a model, FastAPI would
+# validate it against response_model again (in a thread of its own, for a sync route) before serializing it.
+PAGE_JSON = ApplicationPage.__pydantic_serializer__
+
+
 def _page_json(database_url: str, scope: str | None, wanted: Filters, offset: int, limit: int) -> bytes:
     with get_engine(database_url).connect() as connection:
         rows, total = summaries(connection, scope, wanted, offset, limit)
     return PAGE_JSON.to_json(present.page(rows, total, limit, offset))
-
-
-# The page is validated once, as it is made (present.page), and serialized here: returned as a model, FastAPI would
-# validate it against response_model again (in a thread of its own, for a sync route) before serializing it.
-PAGE_JSON = ApplicationPage.__pydantic_serializer__
 
 
 @router.get(
