@@ -4,14 +4,16 @@ read model at each scrape, and a request id on every answer and log line."""
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlmodel import Session
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import API_PREFIX
 from db.filing import FilingStatus
@@ -43,6 +45,46 @@ class DomainCollector(Collector):
         yield from (by_state, notices, overdue)
 
 
+class Measured:
+    """Counts and times every request by route template and status, logs it, and gives it a request id (the
+    caller's X-Request-Id, else a new one) in the log lines and on the answer. A plain ASGI middleware: Starlette's
+    BaseHTTPMiddleware (``@app.middleware``) runs the rest of the app in a task and a stream of its own per request."""
+
+    def __init__(self, app: ASGIApp, requests: Counter, latency: Histogram) -> None:
+        self.app, self.requests, self.latency = app, requests, latency
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"").decode("latin-1")
+        request_id = given[:64] or uuid.uuid4().hex
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def answer(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-Id"] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, answer)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", "unmatched")  # the template, never the ids in the path
+            if scope["path"].startswith(API_PREFIX) and not template.startswith(API_PREFIX):
+                template = API_PREFIX + template  # routers included under the prefix keep their own paths
+            elapsed = time.perf_counter() - started
+            self.requests.labels(scope["method"], template, str(status)).inc()
+            self.latency.labels(scope["method"], template).observe(elapsed)
+            log.info("%s %s %s %.1f ms", scope["method"], template, status, elapsed * 1000)
+            REQUEST_ID.reset(token)
+
+
 def install(app: FastAPI, database_url: str) -> None:
     registry = CollectorRegistry()
     requests = Counter(
@@ -57,27 +99,7 @@ def install(app: FastAPI, database_url: str) -> None:
     )
     registry.register(DomainCollector(database_url))
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
-        token = REQUEST_ID.set(request_id)
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            response.headers["X-Request-Id"] = request_id
-            return response
-        finally:
-            route = request.scope.get("route")
-            template = getattr(route, "path", "unmatched")  # the template, never the ids in the path
-            if request.url.path.startswith(API_PREFIX) and not template.startswith(API_PREFIX):
-                template = API_PREFIX + template  # routers included under the prefix keep their own paths
-            elapsed = time.perf_counter() - started
-            requests.labels(request.method, template, str(status)).inc()
-            latency.labels(request.method, template).observe(elapsed)
-            log.info("%s %s %s %.1f ms", request.method, template, status, elapsed * 1000)
-            REQUEST_ID.reset(token)
+    app.add_middleware(Measured, requests=requests, latency=latency)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

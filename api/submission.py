@@ -3,7 +3,8 @@ applicable condition, and the checklist's files, uploaded by the caller. Checked
 (the data files can change; a workflow replaying an old declaration must not re-judge it)."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
@@ -13,11 +14,12 @@ from api.material_schemas import MaterialRefCreate
 from api.schemas import ErrorBody
 from config import Settings
 from contracts.application import Institution, SubmittedMaterial
-from db.historic_import import county_title_of
+from db.historic_import import county_title_in, county_title_of
 from db.materials import Material, claim, expire_unreferenced
 from db.queries import standards
 from db.queries.materials import uploaded_by
 from db.session import get_engine
+from db.standards import CountyConditionVersion
 from state import conditions, materials
 from state.declaration import Problem
 from state.domain import Actor, InstitutionType, Level, Role
@@ -36,11 +38,50 @@ def public_uploader(application_id: str) -> Actor:
     return Actor(user_id=f"public:{application_id}", name="社会公众", role=Role.public)
 
 
-def condition_book(settings: Settings, county: str | None = None) -> conditions.ConditionBook:
+@dataclass(frozen=True)
+class OnRecord:
+    """What a declaration is checked against in the read model, read together (one trip to a thread, one session):
+    the declaring county's own conditions, the institution's county-level title (asked for a city-level one
+    only) and the caller's uploads among those it names."""
+
+    county_conditions: dict[str, CountyConditionVersion]
+    county_title: tuple[str, date] | None
+    uploads: dict[str, Material]
+
+
+def _read_on_record(
+    database_url: str, county: str, title_of: str | None, material_ids: list[str], owner_user_id: str
+) -> OnRecord:
+    with Session(get_engine(database_url)) as s:
+        return OnRecord(
+            county_conditions=standards.current(s, county),
+            county_title=county_title_in(s, title_of) if title_of is not None else None,
+            uploads=uploaded_by(s, material_ids, owner_user_id),
+        )
+
+
+async def on_record(
+    settings: Settings,
+    actor: Actor,
+    level: Level,
+    county: str,
+    institution: Institution,
+    refs: Sequence[MaterialRefCreate],
+) -> OnRecord:
+    title_of = institution.credit_code if level == Level.city else None
+    ids = list(dict.fromkeys(r.material_id for r in refs))
+    return await run_in_threadpool(_read_on_record, settings.database_url, county, title_of, ids, actor.user_id)
+
+
+def condition_book(
+    settings: Settings, county: str | None = None, standing: dict[str, CountyConditionVersion] | None = None
+) -> conditions.ConditionBook:
     """The notice's conditions (the file) and the counties' own as last set (the read model, db/standards.py): of
-    ``county`` alone when given (one small read; the declaration, its documents and the pages ask for one)."""
-    with Session(get_engine(settings.database_url)) as s:
-        standing = standards.current(s, county)
+    ``county`` alone when given (one small read; the declaration, its documents and the pages ask for one), or
+    ``standing``, as already read."""
+    if standing is None:
+        with Session(get_engine(settings.database_url)) as s:
+            standing = standards.current(s, county)
     own = {
         c: [conditions.county_condition(x["code"], x["text"], x["types"]) for x in v.conditions]
         for c, v in standing.items()
@@ -64,9 +105,16 @@ def store_for(settings: Settings) -> BlobStore:
     return file_store(settings.material_store_dir())
 
 
-def attestation_problems(settings: Settings, level: Level, county: str, institution: Institution) -> list[Problem]:
-    """Every applicable condition (basic, the level's, the county's) the declaring county has not attested."""
-    return condition_book(settings, county).attestation_problems(
+def attestation_problems(
+    settings: Settings,
+    level: Level,
+    county: str,
+    institution: Institution,
+    standing: dict[str, CountyConditionVersion] | None = None,
+) -> list[Problem]:
+    """Every applicable condition (basic, the level's, the county's) the declaring county has not attested
+    (``standing``: the county's own conditions, when already read)."""
+    return condition_book(settings, county, standing).attestation_problems(
         institution.type, level, county, institution.attestations
     )
 
@@ -95,12 +143,16 @@ async def submitted_materials(
     institution_type: InstitutionType,
     refs: Sequence[MaterialRefCreate],
     carried: Sequence[SubmittedMaterial] = (),
+    uploads: dict[str, Material] | None = None,
 ) -> list[SubmittedMaterial]:
     """The files ``refs`` names, as the act will record them; refused when one is not the caller's upload (422),
     when the checklist is not met by them and ``carried`` together (422, naming each missing item), or when they
-    are too large together (413). The uploads are then marked as referenced by ``application_id``."""
+    are too large together (413). The uploads are then marked as referenced by ``application_id``.
+    ``uploads``: the caller's uploads among ``refs``, when already read (OnRecord)."""
     ids = list(dict.fromkeys(r.material_id for r in refs))
-    rows = await run_in_threadpool(_uploads, settings.database_url, ids, actor.user_id)
+    rows = (
+        uploads if uploads is not None else await run_in_threadpool(_uploads, settings.database_url, ids, actor.user_id)
+    )
     unknown = [
         Problem(f"materials[{n}].material_id", "material_unknown", f"没有您上传的此文件：{r.material_id}")
         for n, r in enumerate(refs)
@@ -225,24 +277,33 @@ async def evidence_files(
 async def check_county_title(database_url: str, institution: Institution) -> None:
     """A city-level candidate must already hold the county-level title, on record here: an announced county-level
     application of this system or an imported historic title; the declared document must be that one."""
-    on_record = await run_in_threadpool(county_title_of, database_url, institution.credit_code)
-    if on_record is None:
-        raise Refusal(
+    refused = county_title_refusal(
+        institution, await run_in_threadpool(county_title_of, database_url, institution.credit_code)
+    )
+    if refused is not None:
+        raise refused
+
+
+def county_title_refusal(institution: Institution, held: tuple[str, date] | None) -> Refusal | None:
+    """check_county_title's verdict on the title ``held`` on record (county_title_of's answer)."""
+    if held is None:
+        return Refusal(
             422,
             f"no county-level title is on record for {institution.credit_code}: a city-level candidate must already "
             "be a county-level benchmark (须已被评定为县级就业服务质量标杆机构); import historic titles first",
             field="institution.credit_code",
             rule="county_title_not_on_record",
         )
-    doc_no, awarded_on = on_record
+    doc_no, awarded_on = held
     if (institution.county_title_doc_no, institution.county_title_date) != (doc_no, awarded_on):
-        raise Refusal(
+        return Refusal(
             422,
             f"the declared county-level title ({institution.county_title_doc_no}, {institution.county_title_date}) "
             f"is not the one on record ({doc_no}, {awarded_on})",
             field="institution.county_title_doc_no",
             rule="county_title_mismatch",
         )
+    return None
 
 
 TOO_LARGE = {413: {"model": ErrorBody, "description": "The file (or a submission's files together) is too large"}}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from db import models
@@ -209,32 +210,45 @@ def import_titles(path: str | Path, database_url: str, progress: Progress | None
 def county_title_of(database_url: str, credit_code: str) -> tuple[str, date] | None:
     """The institution's county-level title (document number, date): from the system's own records (an
     announced county-level application's joint document), else from an imported historic title."""
-    code = credit_code.strip().upper()
     with Session(get_engine(database_url)) as s:
-        held = s.exec(
-            select(models.ApplicationEvent.details, models.ApplicationEvent.at)
-            .join(
-                models.Application,
-                col(models.Application.id) == col(models.ApplicationEvent.application_id),
-            )
-            .where(
-                models.Application.credit_code == code,
-                models.Application.level == Level.county,
-                col(models.Application.state).in_([Stage.announced, Stage.plaque_awarded]),
-                models.ApplicationEvent.act == Act.co_sign,
-                models.ApplicationEvent.state_after == Stage.announced,
-            )
-            .order_by(col(models.ApplicationEvent.at).desc())
-        ).first()
-        if held and held[0].get("document_no"):
-            at = held[1] if held[1].tzinfo else held[1].replace(tzinfo=UTC)
-            return held[0]["document_no"], at.astimezone(TZ).date()
-        title = s.exec(
-            select(col(HistoricTitle.document_no), col(HistoricTitle.awarded_on))
-            .where(
-                HistoricTitle.credit_code == code,
-                HistoricTitle.level == Level.county.value,
-            )
-            .order_by(col(HistoricTitle.awarded_on).desc())
-        ).first()
+        return county_title_in(s, credit_code)
+
+
+# county_title_in's statements, built once (a city-level declaration reads them): the values travel as parameters.
+# The institution's applications are found by credit code alone: with the level beside it in one statement,
+# SQLite (no statistics) chose the level's index and read every county-level application.
+_APPLICATIONS_OF = select(models.Application.id, models.Application.level, models.Application.state).where(
+    models.Application.credit_code == bindparam("code")
+)
+_ANNOUNCED = (
+    select(models.ApplicationEvent.details, models.ApplicationEvent.at)
+    .where(
+        col(models.ApplicationEvent.application_id).in_(bindparam("ids", expanding=True)),
+        models.ApplicationEvent.act == Act.co_sign,
+        models.ApplicationEvent.state_after == Stage.announced,
+    )
+    .order_by(col(models.ApplicationEvent.at).desc())
+)
+_IMPORTED = (
+    select(col(HistoricTitle.document_no), col(HistoricTitle.awarded_on))
+    .where(
+        HistoricTitle.credit_code == bindparam("code"),
+        HistoricTitle.level == Level.county.value,
+    )
+    .order_by(col(HistoricTitle.awarded_on).desc())
+)
+_HELD = (Stage.announced, Stage.plaque_awarded)
+
+
+def county_title_in(s: Session, credit_code: str) -> tuple[str, date] | None:
+    """As ``county_title_of``, read through ``s``."""
+    code = {"code": credit_code.strip().upper()}
+    held_by = [
+        i for i, level, state in s.exec(_APPLICATIONS_OF, params=code) if level == Level.county and state in _HELD
+    ]
+    held = s.exec(_ANNOUNCED, params={"ids": held_by}).first() if held_by else None
+    if held and held[0].get("document_no"):
+        at = held[1] if held[1].tzinfo else held[1].replace(tzinfo=UTC)
+        return held[0]["document_no"], at.astimezone(TZ).date()
+    title = s.exec(_IMPORTED, params=code).first()
     return (title[0], title[1]) if title else None

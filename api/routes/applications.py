@@ -1,19 +1,23 @@
 """Declaring an application, and reading them: the list from the read model, one from its workflow."""
 
+import asyncio
 import hashlib
 import uuid
 from dataclasses import fields
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
+from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from api import present
 from api.access import fetch_view
-from api.deps import API_PREFIX, ApplicationId, CountyBureau, Reader, SessionDep, SettingsDep, TemporalClient, Today
+from api.deps import API_PREFIX, ApplicationId, CountyBureau, Reader, SettingsDep, TemporalClient, Today
 from api.errors import ON_APPLICATION, Refusal, documented, from_temporal
 from api.schemas import (
     ApplicationDetail,
@@ -24,16 +28,18 @@ from api.schemas import (
     InstitutionCreate,
     Round,
 )
-from api.submission import attestation_problems, check_county_title, submitted_materials
+from api.submission import attestation_problems, county_title_refusal, on_record, submitted_materials
 from clients.rounds import declaration_window_refusal
 from contracts.application import ApplicationView, Declaration, Institution
-from db.queries.workbench import Filters, find
+from db.queries.workbench import Filters, summaries
+from db.session import get_engine
 from state.calendar import TZ
 from state.declaration import declaration_problems
 from state.domain import Act, Actor, Department, InstitutionType, Level, Stage, authority_refusal
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
 
 router = APIRouter(prefix="/applications", tags=["applications"])
+T = TypeVar("T")
 
 IdempotencyKey = Annotated[
     str | None,
@@ -70,6 +76,19 @@ def _same_declaration(view: ApplicationView, decl: Declaration) -> bool:
     ) and [(m.item, m.material_id) for m in declared] == [(m.item, m.material_id) for m in decl.materials]
 
 
+async def _window_refusal(client: Client, round_id: str | None, level: Level, county: str) -> str | None:
+    if not round_id:
+        return None
+    return await declaration_window_refusal(client, round_id, datetime.now(TZ), level, county)
+
+
+def _answer(answer: T | BaseException) -> T:
+    """What a call asked with asyncio.gather(return_exceptions=True) answered: raised only when its turn comes."""
+    if isinstance(answer, BaseException):
+        raise answer
+    return answer
+
+
 @router.post(
     "",
     status_code=201,
@@ -96,7 +115,14 @@ async def declare(
         raise Refusal(403, refused)
     institution = _institution(body.institution)
     problems = declaration_problems(level, county, institution, day)
-    problems += attestation_problems(settings, level, county, institution)
+    # The read model and the round's window are asked at once; their answers are judged below in the rules' order.
+    read, window = await asyncio.gather(
+        on_record(settings, actor, level, county, institution, body.materials),
+        _window_refusal(client, body.round_id, level, county),
+        return_exceptions=True,
+    )
+    records = _answer(read)
+    problems += attestation_problems(settings, level, county, institution, records.county_conditions)
     if problems:
         raise Refusal(
             422,
@@ -105,8 +131,8 @@ async def declare(
             rule=problems[0].code,
             problems=[{"field": p.field, "rule": p.code, "message": p.message} for p in problems],
         )
-    if level == Level.city:
-        await check_county_title(settings.database_url, institution)
+    if level == Level.city and (refused_title := county_title_refusal(institution, records.county_title)):
+        raise refused_title
     if level == Level.city and not body.round_id:
         raise Refusal(
             422,
@@ -114,12 +140,12 @@ async def declare(
             field="round_id",
             rule="city_level_in_round",
         )
-    if body.round_id:
-        outside = await declaration_window_refusal(client, body.round_id, datetime.now(TZ), level, county)
-        if outside:
-            raise Refusal(422, outside, field="round_id", rule="declaration_window")
+    if outside := _answer(window):
+        raise Refusal(422, outside, field="round_id", rule="declaration_window")
     application_id = application_id_for(actor, idempotency_key)
-    materials = await submitted_materials(settings, actor, application_id, level, institution.type, body.materials)
+    materials = await submitted_materials(
+        settings, actor, application_id, level, institution.type, body.materials, uploads=records.uploads
+    )
     decl = Declaration(
         application_id=application_id,
         level=level,
@@ -160,10 +186,44 @@ async def declare(
     return Declared(id=application_id, state=Stage.declared)
 
 
-@router.get("", response_model=ApplicationPage, summary="List applications", responses=documented(401, 403))
 def list_applications(
+    actor: Actor,
+    session: Session,
+    state: Stage | None = None,
+    county: str | None = None,
+    level: Level | None = None,
+    institution_type: InstitutionType | None = None,
+    round_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> ApplicationPage:
+    """The page GET /applications answers, read through ``session`` (the web's round page lists its candidates)."""
+    wanted = Filters(state=state, county=county, level=level, institution_type=institution_type, round_id=round_id)
+    rows, total = summaries(session.connection(), actor.county, wanted, offset, limit)
+    return present.page(rows, total, limit, offset)
+
+
+# The page is validated once, as it is made (present.page), and serialized here: returned as a model, FastAPI would
+# validate it against response_model again (in a thread of its own, for a sync route) before serializing it.
+PAGE_JSON = ApplicationPage.__pydantic_serializer__
+
+
+def _page_json(database_url: str, scope: str | None, wanted: Filters, offset: int, limit: int) -> bytes:
+    with get_engine(database_url).connect() as connection:
+        rows, total = summaries(connection, scope, wanted, offset, limit)
+    return PAGE_JSON.to_json(present.page(rows, total, limit, offset))
+
+
+@router.get(
+    "",
+    name="list_applications",
+    response_model=ApplicationPage,
+    summary="List applications",
+    responses=documented(401, 403),
+)
+async def list_page(
     actor: Reader,
-    session: SessionDep,
+    settings: SettingsDep,
     state: Stage | None = None,
     county: Annotated[County | None, Query()] = None,
     level: Level | None = None,
@@ -171,11 +231,12 @@ def list_applications(
     round_id: Annotated[Round | None, Query(alias="round")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> ApplicationPage:
+) -> Response:
     """Newest first. County-scoped callers (county bureaus, county departments) see only their county."""
     wanted = Filters(state=state, county=county, level=level, institution_type=institution_type, round_id=round_id)
-    rows, total = find(session, actor.county, wanted, offset, limit)
-    return ApplicationPage(items=[present.summary(r) for r in rows], total=total, limit=limit, offset=offset)
+    # One trip to a thread for the reads and the page (a Session dependency would take two more).
+    body = await run_in_threadpool(_page_json, settings.database_url, actor.county, wanted, offset, limit)
+    return Response(body, media_type="application/json")
 
 
 @router.get(

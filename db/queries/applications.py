@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any, cast
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, select
 
@@ -69,9 +70,11 @@ def one_under_notice(session: Session, application_id: str, now: datetime) -> Ap
     return session.exec(select(Application).where(Application.id == application_id, *_under_notice_at(now))).first()
 
 
+# Built once (every act reads it): the id travels as a parameter.
+_PLACE = select(Application.level, Application.county, Application.state).where(Application.id == bindparam("id"))
+
+
 def place_of(session: Session, application_id: str) -> tuple[Level, str, Stage] | None:
     """An application's level, county and state, as far as admitting a caller goes."""
-    row = session.exec(
-        select(Application.level, Application.county, Application.state).where(Application.id == application_id)
-    ).first()
+    row = session.exec(_PLACE, params={"id": application_id}).first()
     return (row[0], row[1], row[2]) if row else None

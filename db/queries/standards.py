@@ -1,6 +1,8 @@
 """Reads of the counties' own conditions (db/standards.py): the current list of each county, a county's versions."""
 
-from sqlalchemy import func
+from functools import lru_cache
+
+from sqlalchemy import Select, bindparam, func
 from sqlmodel import Session, col, select
 
 from contracts.standards import CountyCondition, StandardsStart
@@ -10,18 +12,22 @@ from state.domain import InstitutionType
 
 def current(session: Session, county: str | None = None) -> dict[str, CountyConditionVersion]:
     """The latest version of each county's conditions (of ``county`` alone when given)."""
-    latest = select(CountyConditionVersion.county, func.max(CountyConditionVersion.version).label("version"))
-    if county is not None:
-        latest = latest.where(CountyConditionVersion.county == county)
-    newest = latest.group_by(col(CountyConditionVersion.county)).subquery()
-    rows = session.exec(
-        select(CountyConditionVersion).join(
-            newest,
-            (col(CountyConditionVersion.county) == newest.c.county)
-            & (col(CountyConditionVersion.version) == newest.c.version),
-        )
-    ).all()
+    rows = session.exec(_latest(county is not None), params={"county": county}).all()
     return {r.county: r for r in rows}
+
+
+@lru_cache(maxsize=2)
+def _latest(of_one_county: bool) -> Select:
+    """``current``'s statement, built once (a declaration reads it): the county travels as a parameter."""
+    latest = select(CountyConditionVersion.county, func.max(CountyConditionVersion.version).label("version"))
+    if of_one_county:
+        latest = latest.where(CountyConditionVersion.county == bindparam("county"))
+    newest = latest.group_by(col(CountyConditionVersion.county)).subquery()
+    return select(CountyConditionVersion).join(
+        newest,
+        (col(CountyConditionVersion.county) == newest.c.county)
+        & (col(CountyConditionVersion.version) == newest.c.version),
+    )
 
 
 def versions(session: Session, county: str, limit: int = 100) -> list[CountyConditionVersion]:

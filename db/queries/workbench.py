@@ -3,9 +3,10 @@ guards need to know of those under notice, and the acts a user has performed. ``
 None for the whole city, else only that county's applications are ever read."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import or_
+from sqlalchemy import Connection, Integer, Row, Select, bindparam, or_
 from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, func, select
 
@@ -33,19 +34,17 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+_FILTERED = ("state", "county", "level", "institution_type", "round_id")  # Filters' fields matched exactly
+
+
 def _where(scope: str | None, f: Filters) -> list:
     where: list = []
     if scope is not None:
         where.append(Application.county == scope)
-    for column, value in (
-        (Application.state, f.state),
-        (Application.county, f.county),
-        (Application.level, f.level),
-        (Application.institution_type, f.institution_type),
-        (Application.round_id, f.round_id),
-    ):
+    for name in _FILTERED:
+        value = getattr(f, name)
         if value is not None:
-            where.append(column == value)
+            where.append(getattr(Application, name) == value)
     text = f.text.strip()
     if text:
         where.append(
@@ -70,6 +69,68 @@ def find(session: Session, scope: str | None, f: Filters, offset: int, limit: in
         .limit(limit)
     ).all()
     return list(rows), total
+
+
+# What a summary shows (api.present.summary): the list reads these columns and nothing else.
+_SUMMARY = (
+    Application.id,
+    Application.level,
+    Application.county,
+    Application.round_id,
+    Application.institution_name,
+    Application.institution_type,
+    Application.state,
+    Application.notice_first_day,
+    Application.notice_last_day,
+    Application.notice_ends_at,
+    Application.notice_confirmed,
+    Application.notice_recorded_on,
+    Application.notice_source_url,
+    Application.flagged,
+    Application.declared_at,
+    Application.updated_at,
+)
+
+
+@lru_cache(maxsize=128)
+def _summary_statements(scoped: bool, given: tuple[str, ...], searched: bool) -> tuple[Select, Select]:
+    """The count and the page for one shape of filter, built once: the values travel as parameters (``scope``,
+    each given filter by name, ``name_like``/``code_like``, ``offset``, ``limit``), so a request neither builds
+    a statement nor computes its cache key."""
+    where: list = []
+    if scoped:
+        where.append(Application.county == bindparam("scope"))
+    where += [getattr(Application, name) == bindparam(name) for name in given]
+    if searched:
+        where.append(
+            or_(
+                col(Application.institution_name).like(bindparam("name_like"), escape="\\"),
+                col(Application.credit_code).like(bindparam("code_like"), escape="\\"),
+            )
+        )
+    count = select(func.count()).select_from(Application).where(*where)
+    page = (
+        select(*_SUMMARY)
+        .where(*where)
+        .order_by(col(Application.declared_at).desc(), col(Application.id))
+        .offset(bindparam("offset", type_=Integer))
+        .limit(bindparam("limit", type_=Integer))
+    )
+    return count, page
+
+
+def summaries(connection: Connection, scope: str | None, f: Filters, offset: int, limit: int) -> tuple[list[Row], int]:
+    """As ``find``, the summary's columns only (rows, not ORM objects): the API's list, read without a Session."""
+    given = tuple(name for name in _FILTERED if getattr(f, name) is not None)
+    text = f.text.strip()
+    params: dict[str, Any] = {name: getattr(f, name) for name in given} | {"offset": offset, "limit": limit}
+    if scope is not None:
+        params["scope"] = scope
+    if text:
+        params |= {"name_like": _like(text), "code_like": _like(text.upper())}
+    count, page = _summary_statements(scope is not None, given, bool(text))
+    total = connection.execute(count, params).scalar_one()
+    return list(connection.execute(page, params).all()), total
 
 
 def live(session: Session, scope: str | None, limit: int = 5000) -> list[Application]:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
+from clients import rounds as rounds_client
 from clients.rounds import declaration_window_refusal
 from contracts.application import ViewRequest
 from contracts.rounds import RoundPhase, WindowRequest
@@ -88,3 +89,21 @@ async def test_window_opens_reminds_undeclared_counties_and_closes(skip_env, tmp
             row = s.get(EvaluationRound, plan.round_id)
         assert row is not None and row.phase == "reviewing" and row.level == "city"
         assert len(reminders(db, plan.round_id)) == len(COUNTIES) - 1  # reminded once
+
+
+async def test_a_round_started_again_under_its_id_is_asked_afresh(rounds, monkeypatch):
+    """The API keeps each run's window (clients.rounds.round_window): a round whose run ended and was started again
+    under the same id answers with its new window once its old one has closed, or once KEEP_SECONDS have passed."""
+    now = datetime.now(TZ)
+    first = city_round("p-again", now - timedelta(days=1), now + timedelta(days=30))
+    h = await rounds.start_round(first)
+    assert await declaration_window_refusal(rounds.client, first.round_id, now) is None
+    await h.terminate("测试：结束后以同一编号重新创建")  # a run ended by hand; the id may be started again
+    again = city_round("p-again", now + timedelta(days=5), now + timedelta(days=60), round_id=first.round_id)
+    await rounds.start_round(again)
+
+    after_first = now + timedelta(days=31)  # the first window has closed: the round is asked which run is latest
+    assert await declaration_window_refusal(rounds.client, first.round_id, after_first) is None
+    monkeypatch.setattr(rounds_client, "KEEP_SECONDS", 0.0)  # else the latest run is taken on trust a few seconds
+    refused = await declaration_window_refusal(rounds.client, first.round_id, now)
+    assert refused is not None and "has not opened yet" in refused
