@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 from sqlalchemy import and_, or_, update
@@ -51,7 +51,7 @@ class Outgoing:
     address: str
     subject: str
     body: str
-    payload: dict
+    payload: dict[str, Any]
 
     @property
     def key(self) -> str:
@@ -155,7 +155,7 @@ def _claim(database_url: str, out: Outgoing, lease: timedelta) -> bool:
 
 
 def _finish(database_url: str, out: Outgoing, status: str, error: str | None = None) -> None:
-    values: dict = {"status": status, "last_error": error}
+    values: dict[str, Any] = {"status": status, "last_error": error}
     if status == "sent":
         values["sent_at"] = datetime.now(UTC)
     with session_for(database_url) as s:

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -80,7 +81,7 @@ def plan_for(settings: FilingSettings, calendar: WorkingDayCalendar, req: PlanRe
 # ---- the content ---------------------------------------------------------------------------------
 
 
-def entry_json(e: FilingEntry) -> dict:
+def entry_json(e: FilingEntry) -> dict[str, Any]:
     return {
         "seq": e.seq,
         "application_id": e.application_id,
@@ -95,7 +96,7 @@ def entry_json(e: FilingEntry) -> dict:
     }
 
 
-def entry_from_json(d: dict) -> FilingEntry:
+def entry_from_json(d: dict[str, Any]) -> FilingEntry:
     return FilingEntry(**{**d, "announced_on": date.fromisoformat(d["announced_on"])})
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -39,7 +40,7 @@ def _local(moment: datetime) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TZ).strftime("%Y-%m-%d %H:%M")
 
 
-def entry_list(entries: list[dict]) -> str:
+def entry_list(entries: list[dict[str, Any]]) -> str:
     """The form's rows as lines of text, for an addressee who cannot open the form here."""
     if not entries:
         return "本年度无公布的县级标杆机构。"
@@ -55,7 +56,7 @@ def entry_list(entries: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def messages(req: DeliveryRequest, entries: list[dict]) -> tuple[NotifyRequest, NotifyRequest]:
+def messages(req: DeliveryRequest, entries: list[dict[str, Any]]) -> tuple[NotifyRequest, NotifyRequest]:
     """To the county and the city (the message FilingDeadlineWorkflow sent before the province was added, same key),
     and to the province."""
     key = f"{req.workflow_id}:version:{req.version}"

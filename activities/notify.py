@@ -11,6 +11,7 @@ notice, recipient, channel and address, however often the activity is retried.
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection
 from temporalio import activity
@@ -105,7 +106,7 @@ def recipients(req: NotifyRequest) -> list[Recipient]:
         out.append(Recipient(Role.department, owner_county))
     if req.act == Act.revoke:
         out.append(Recipient(Role.inspector, None))
-    unique: dict[tuple, Recipient] = {(r.role, r.county): r for r in out}
+    unique: dict[tuple[Role, str | None], Recipient] = {(r.role, r.county): r for r in out}
     return list(unique.values())
 
 
@@ -155,7 +156,9 @@ def outside(req: NotifyRequest) -> list[str]:
     return list(dict.fromkeys(req.message.outside)) if req.message else []
 
 
-def _payload(req: NotifyRequest, name: str, county: str | None, subject: str, body: str, base_url: str) -> dict:
+def _payload(
+    req: NotifyRequest, name: str, county: str | None, subject: str, body: str, base_url: str
+) -> dict[str, Any]:
     m = req.message
     deadline = m.deadline if m else req.deadline
     return {
@@ -214,7 +217,8 @@ def deliver_outside(database_url: str, channels: ChannelSettings, req: NotifyReq
     retry while attempts remain, so a failed delivery is tried again and delivered ones are skipped."""
     base_url = channels.public_base_url or "http://127.0.0.1:8000"
     outgoing = []
-    for r in [*recipients(req), *outside(req)]:
+    everyone: list[Recipient | str] = [*recipients(req), *outside(req)]
+    for r in everyone:
         name = r.role.value if isinstance(r, Recipient) else r
         county = r.county if isinstance(r, Recipient) else None
         addresses = outgoing_for(channels, name, county)

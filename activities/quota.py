@@ -8,6 +8,7 @@ only then is what remains granted. Every write is keyed, so a retried activity c
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -50,7 +51,7 @@ def _invalid(message: str) -> ApplicationError:
     return refuse(RefusalKind.invalid_input, message)
 
 
-def _actor(a: Actor) -> dict:
+def _actor(a: Actor) -> dict[str, Any]:
     return {
         "actor_user_id": a.user_id,
         "actor_name": a.name,
@@ -90,11 +91,12 @@ def reconcile(s: Session, period: Period, level: Level, scope: str) -> Reconcili
     )
     ids = [p.application_id for p in active]
     states = (
-        dict(
-            s.exec(
+        {
+            app_id: Stage(state)
+            for app_id, state in s.exec(
                 select(models.Application.id, models.Application.state).where(col(models.Application.id).in_(ids))
             ).all()
-        )
+        }
         if ids
         else {}
     )
@@ -209,7 +211,7 @@ class QuotaActivities:
             held = {p.application_id: p.slot_no for p in rec.active if p.released_at is None}
             taken = set(held.values())
 
-            def place(application_id: str, round_id: str) -> None:
+            def hold(application_id: str, round_id: str) -> None:
                 slot = next(n for n in range(1, len(taken) + 2) if n not in taken)
                 taken.add(slot)
                 held[application_id] = slot
@@ -226,7 +228,7 @@ class QuotaActivities:
                 )
 
             for application_id in rec.unplaced:
-                place(application_id, "")
+                hold(application_id, "")
             asked = set(r.application_ids)
             # Places this request could have: a retried request finds its own places already held.
             available = max(0, r.total - sum(1 for a in held if a not in asked))
@@ -235,7 +237,7 @@ class QuotaActivities:
                 if application_id in held:
                     granted.append(application_id)
                 elif left > 0:
-                    place(application_id, r.round_id)
+                    hold(application_id, r.round_id)
                     granted.append(application_id)
                     left -= 1
             released = [p.application_id for p, _ in rec.release]

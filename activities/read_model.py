@@ -24,7 +24,7 @@ from state.machine import FINAL_STAGES
 log = logging.getLogger(__name__)
 
 
-def _actor_columns(actor: Actor) -> dict:
+def _actor_columns(actor: Actor) -> dict[str, Any]:
     return {
         "actor_user_id": actor.user_id,
         "actor_name": actor.name,

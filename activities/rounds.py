@@ -8,6 +8,7 @@ deduplicated by the server, and an act that turns out to have happened already c
 import logging
 from datetime import UTC, datetime, time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -236,7 +237,7 @@ class RoundActivities:
         return DecisionApplied(application_id=d.application_id, state=now)
 
 
-def round_activities_for(database_url: str, client: Client, calendar_overrides: Path | None = None) -> list:
+def round_activities_for(database_url: str, client: Client, calendar_overrides: Path | None = None) -> list[Any]:
     """Every activity of rounds, quotas and periods, for the worker's ``activities`` list."""
     from activities.quota import QuotaActivities
 

@@ -2,6 +2,7 @@
 ``NotificationRead`` (a caller marking an inbox item read)."""
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -49,7 +50,7 @@ class FilingVersion(SQLModel, table=True):
     on_time: bool
     working_days_late: int
     digest: str
-    entries: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    entries: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class FilingDelivery(SQLModel, table=True):
@@ -68,7 +69,7 @@ class FilingDelivery(SQLModel, table=True):
     version: int
     addressee: str  # city | province
     state: str  # delivered | failed | unconfigured
-    channels: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    channels: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     notice_key: str
     at: datetime
 

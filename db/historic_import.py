@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
@@ -70,7 +71,7 @@ class ImportReport:
         return not self.errors
 
 
-def _parse_row(line: int, raw: dict[str, str], today: date) -> tuple[dict | None, list[RowError]]:
+def _parse_row(line: int, raw: dict[str, str], today: date) -> tuple[dict[str, Any] | None, list[RowError]]:
     v = {k: (raw.get(k) or "").strip() for k in COLUMNS}
     errors: list[RowError] = []
 
@@ -124,9 +125,9 @@ def _parse_row(line: int, raw: dict[str, str], today: date) -> tuple[dict | None
 
 def validate_file(
     path: Path, today: date | None = None, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-) -> tuple[list[dict], list[RowError]]:
+) -> tuple[list[dict[str, Any]], list[RowError]]:
     today = today or clock().astimezone(TZ).date()  # the date in Asia/Shanghai, whatever the host's zone
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str, str], int] = {}
     try:

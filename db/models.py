@@ -1,6 +1,7 @@
 """The read model (written only by activities) and reference data, as SQLModel tables."""
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -35,7 +36,7 @@ class Application(ApplicationBase, table=True):
     id: str = Field(primary_key=True)
     workflow_id: str = Field(unique=True)
     version: int = 0  # seq of the last act projected; an older projection never overwrites a newer one
-    institution: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    institution: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     declared_at: datetime
     updated_at: datetime
 
@@ -58,7 +59,7 @@ class ApplicationEvent(SQLModel, table=True):
     reason: str = ""
     state_after: Stage
     at: datetime
-    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class Objection(SQLModel, table=True):

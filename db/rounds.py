@@ -7,6 +7,7 @@ A released place (its application rejected, withdrawn or revoked) keeps its row,
 """
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -32,8 +33,8 @@ class PeriodChange(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True)  # <workflow id>-<seq>
     period_id: str = Field(index=True)
-    old: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    new: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    old: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    new: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     reason: str
     actor_user_id: str
     actor_name: str
@@ -59,7 +60,7 @@ class QuotaChange(SQLModel, table=True):
     actor_name: str
     actor_role: str
     at: datetime
-    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class QuotaPlace(SQLModel, table=True):
@@ -111,7 +112,7 @@ class EvaluationRound(SQLModel, table=True):
     opens_at: datetime
     closes_at: datetime
     phase: str
-    weights: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    weights: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_by: str
     updated_at: datetime
 

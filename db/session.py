@@ -20,7 +20,7 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _wal(dbapi_conn, _record):  # readers never block the writer
+        def _wal(dbapi_conn: Any, _record: Any) -> None:  # readers never block the writer
             dbapi_conn.execute("PRAGMA journal_mode=WAL")
             dbapi_conn.execute("PRAGMA synchronous=NORMAL")
     else:

@@ -3,6 +3,7 @@ went through, written only by CountyStandardsWorkflow's activity and never edite
 county are its latest version's; every earlier version stays, with who set it, when and why."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -16,9 +17,11 @@ class CountyConditionVersion(SQLModel, table=True):
     county: str = Field(index=True)
     version: int
     # [{"code", "text", "types": [institution type, …]}], in the county's order
-    conditions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    retired_now: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # codes retired here
-    retired: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # every code retired so far
+    conditions: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    retired_now: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # codes retired here
+    retired: list[Any] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )  # every code retired so far
     reason: str
     actor_user_id: str
     actor_name: str

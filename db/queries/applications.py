@@ -77,4 +77,4 @@ _PLACE = select(Application.level, Application.county, Application.state).where(
 def place_of(session: Session, application_id: str) -> tuple[Level, str, Stage] | None:
     """An application's level, county and state, as far as admitting a caller goes."""
     row = session.exec(_PLACE, params={"id": application_id}).first()
-    return (row[0], row[1], row[2]) if row else None
+    return (Level(row[0]), row[1], Stage(row[2])) if row else None

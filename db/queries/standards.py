@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from contracts.standards import CountyCondition, StandardsStart
 from db.standards import CountyConditionVersion
@@ -17,7 +18,7 @@ def current(session: Session, county: str | None = None) -> dict[str, CountyCond
 
 
 @lru_cache(maxsize=2)
-def _latest(of_one_county: bool) -> Select:
+def _latest(of_one_county: bool) -> SelectOfScalar[CountyConditionVersion]:
     """``current``'s statement, built once (a declaration reads it): the county travels as a parameter."""
     latest = select(CountyConditionVersion.county, func.max(CountyConditionVersion.version).label("version"))
     if of_one_county:

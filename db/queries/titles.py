@@ -3,6 +3,7 @@ the document that announced it, its plaque, and, if it was revoked, when."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -42,7 +43,7 @@ def _from_applications(session: Session) -> list[Title]:
         )
         .order_by(col(ApplicationEvent.seq))
     ).all()
-    facts: dict[str, dict] = {r.id: {} for r in rows}
+    facts: dict[str, dict[str, Any]] = {r.id: {} for r in rows}
     for e in events:
         held = facts[e.application_id]
         if e.act == Act.co_sign and e.state_after == Stage.announced:

@@ -37,8 +37,8 @@ def _like(text: str) -> str:
 _FILTERED = ("state", "county", "level", "institution_type", "round_id")  # Filters' fields matched exactly
 
 
-def _where(scope: str | None, f: Filters) -> list:
-    where: list = []
+def _where(scope: str | None, f: Filters) -> list[Any]:
+    where: list[Any] = []
     if scope is not None:
         where.append(Application.county == scope)
     for name in _FILTERED:
@@ -72,7 +72,7 @@ def find(session: Session, scope: str | None, f: Filters, offset: int, limit: in
 
 
 # What a summary shows (api.present.summary): the list reads these columns and nothing else.
-_SUMMARY = (
+_SUMMARY: tuple[Any, ...] = (  # columns (SQLModel types them as their values)
     Application.id,
     Application.level,
     Application.county,
@@ -93,11 +93,11 @@ _SUMMARY = (
 
 
 @lru_cache(maxsize=128)
-def _summary_statements(scoped: bool, given: tuple[str, ...], searched: bool) -> tuple[Select, Select]:
+def _summary_statements(scoped: bool, given: tuple[str, ...], searched: bool) -> tuple[Select[Any], Select[Any]]:
     """The count and the page for one shape of filter, built once: the values travel as parameters (``scope``,
     each given filter by name, ``name_like``/``code_like``, ``offset``, ``limit``), so a request neither builds
     a statement nor computes its cache key."""
-    where: list = []
+    where: list[Any] = []
     if scoped:
         where.append(Application.county == bindparam("scope"))
     where += [getattr(Application, name) == bindparam(name) for name in given]
@@ -119,7 +119,9 @@ def _summary_statements(scoped: bool, given: tuple[str, ...], searched: bool) ->
     return count, page
 
 
-def summaries(connection: Connection, scope: str | None, f: Filters, offset: int, limit: int) -> tuple[list[Row], int]:
+def summaries(
+    connection: Connection, scope: str | None, f: Filters, offset: int, limit: int
+) -> tuple[list[Row[Any]], int]:
     """As ``find``, the summary's columns only (rows, not ORM objects): the API's list, read without a Session."""
     given = tuple(name for name in _FILTERED if getattr(f, name) is not None)
     text = f.text.strip()
@@ -200,7 +202,7 @@ def done_by(session: Session, user_id: str, scope: str | None, limit: int = 20) 
 def counts_by_state(session: Session, scope: str | None) -> dict[Stage, int]:
     where = _where(scope, Filters())
     rows = session.exec(select(Application.state, func.count()).where(*where).group_by(col(Application.state))).all()
-    return {state: count for state, count in rows}
+    return {Stage(state): count for state, count in rows}
 
 
 def declarers(session: Session, application_ids: list[str]) -> dict[str, str]:
