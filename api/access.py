@@ -16,13 +16,14 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import Refusal, from_temporal, not_found
 from clients.application import handle_for, query_view
-from contracts.application import ActResult, ApplicationView
+from contracts.application import ActResult, ApplicationOutcome, ApplicationView
 from db.queries.applications import place_of
 from db.session import get_engine
 from state.domain import Act, Actor, Level, Role, Stage, authority_refusal, separation_refusal
 from state.machine import FINAL_STAGES
+from workflows.application import ApplicationWorkflow
 
-UpdateCall = Callable[[WorkflowHandle], Awaitable[ActResult]]
+UpdateCall = Callable[[WorkflowHandle[ApplicationWorkflow, ApplicationOutcome]], Awaitable[ActResult]]
 PUBLIC = Actor(user_id="public", name="public", role=Role.public)
 
 

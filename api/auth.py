@@ -6,7 +6,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.logins import end_sessions
 from db.session import session_for
@@ -93,7 +93,7 @@ def create_user(
 def ensure_admin(database_url: str) -> str | None:
     """The first admin, created on first run; its token is returned then, and None ever after."""
     with session_for(database_url) as s:
-        active_admin = select(User.id).where(User.role == Role.admin, User.disabled_at.is_(None))  # type: ignore[union-attr]
+        active_admin = select(User.id).where(User.role == Role.admin, col(User.disabled_at).is_(None))
         exists = s.exec(active_admin.limit(1)).first()
     if exists:
         return None

@@ -36,7 +36,8 @@ bearer = HTTPBearer(auto_error=False, description="a token issued by `biaogan us
 
 
 async def _settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
@@ -51,7 +52,8 @@ SessionDep = Annotated[Session, Depends(_session)]
 
 
 async def _temporal(request: Request) -> Client:
-    return request.app.state.temporal
+    client: Client = request.app.state.temporal
+    return client
 
 
 TemporalClient = Annotated[Client, Depends(_temporal)]

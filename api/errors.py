@@ -58,7 +58,7 @@ def from_temporal(error: BaseException, what: str, renamed: dict[str, str] | Non
     kind = refusal_kind(cause) if cause is not None else None
     if kind is not None:
         assert isinstance(cause, ApplicationError)
-        given = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+        given: dict[str, Any] = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
         details = {(renamed or {}).get(k, k): v for k, v in given.items() if k not in ("status", "message", "headers")}
         if isinstance(details.get("problems"), list):  # declaration problems name their rule ``code``
             details["problems"] = [

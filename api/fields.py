@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from state import eligibility
 from state.domain import COUNTIES, InstitutionType, RevocationReason
 
 # At least one visible character, and no NUL (PostgreSQL cannot store it). \x1c-\x1f and \x85 are
@@ -69,14 +70,19 @@ def _date_between(earliest: date, latest: date) -> Any:
     return AfterValidator(check)
 
 
-def Text(max_length: int) -> Any:
-    """Required free text: not blank."""
-    return Annotated[str, StringConstraints(max_length=max_length, pattern=_VISIBLE), AfterValidator(_not_blank)]
-
-
-def OptionalText(max_length: int) -> Any:
-    return Annotated[str, StringConstraints(max_length=max_length, pattern=_NO_NUL), AfterValidator(_encodable)]
-
+# Free text of at most N characters. Spelled out one alias per length (not built by a function) so that a type
+# checker reads each as a type; every one is ``str`` to it, and pydantic sees exactly the same metadata.
+# TextN: required, not blank.
+Text20 = Annotated[str, StringConstraints(max_length=20, pattern=_VISIBLE), AfterValidator(_not_blank)]
+Text100 = Annotated[str, StringConstraints(max_length=100, pattern=_VISIBLE), AfterValidator(_not_blank)]
+Text200 = Annotated[str, StringConstraints(max_length=200, pattern=_VISIBLE), AfterValidator(_not_blank)]
+Text2000 = Annotated[str, StringConstraints(max_length=2000, pattern=_VISIBLE), AfterValidator(_not_blank)]
+Text5000 = Annotated[str, StringConstraints(max_length=5000, pattern=_VISIBLE), AfterValidator(_not_blank)]
+# OptionalTextN: may be empty, no NUL.
+OptionalText100 = Annotated[str, StringConstraints(max_length=100, pattern=_NO_NUL), AfterValidator(_encodable)]
+OptionalText500 = Annotated[str, StringConstraints(max_length=500, pattern=_NO_NUL), AfterValidator(_encodable)]
+OptionalText2000 = Annotated[str, StringConstraints(max_length=2000, pattern=_NO_NUL), AfterValidator(_encodable)]
+OptionalText5000 = Annotated[str, StringConstraints(max_length=5000, pattern=_NO_NUL), AfterValidator(_encodable)]
 
 County = Literal[COUNTIES]  # type: ignore[valid-type]
 CreditCode = Annotated[str, StringConstraints(pattern=CREDIT_CODE_PATTERN)]
@@ -96,9 +102,14 @@ LaxType = Annotated[InstitutionType, Field(strict=False)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 
-def WholeNumber(ge: int, le: int) -> Any:
-    """An integer as JSON Schema has it: 6.0 is one, "6" and true are not."""
-    return Annotated[int, Field(strict=False, ge=ge, le=le), BeforeValidator(_json_number)]
+# Whole numbers as JSON Schema has them: 6.0 is one, "6" and true are not. One alias per range, as for TextN.
+StaffCount = Annotated[int, Field(strict=False, ge=0, le=1_000_000), BeforeValidator(_json_number)]
+TownshipStaffCount = Annotated[
+    int, Field(strict=False, ge=eligibility.TOWNSHIP_MIN_STAFF, le=1_000_000), BeforeValidator(_json_number)
+]
+VillageStaffCount = Annotated[
+    int, Field(strict=False, ge=eligibility.VILLAGE_MIN_STAFF, le=1_000_000), BeforeValidator(_json_number)
+]
 
 
 LaxReason = Annotated[RevocationReason, Field(strict=False)]

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.worksheet import Worksheet
 
 from contracts.filing import FilingEntry
 from state.domain import InstitutionType
@@ -53,7 +54,7 @@ class Form:
         return f"{self.county}{self.year}年度县级标杆机构评定备案表（{suffix}）.{ext}"
 
 
-def row_values(e: FilingEntry) -> list:
+def row_values(e: FilingEntry) -> list[Any]:
     return [
         e.seq,
         e.institution_name,
@@ -93,7 +94,9 @@ class Table:
 def tables_xlsx(tables: Sequence[Table]) -> bytes:
     """Plain tables as one workbook, a sheet each, in the 备案表's style (used by the statistics export)."""
     wb = Workbook()
-    wb.remove(wb.active)
+    first = wb.active
+    assert isinstance(first, Worksheet)  # a new workbook has one sheet, a worksheet
+    wb.remove(first)
     for t in tables:
         ws = wb.create_sheet(t.sheet[:31])
         ws.cell(row=1, column=1, value=safe_cell(t.title)).font = Font(bold=True, size=14)
@@ -111,6 +114,7 @@ def tables_xlsx(tables: Sequence[Table]) -> bytes:
 def xlsx(form: Form) -> bytes:
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one sheet, a worksheet
     ws.title = "附件4"
     last = len(COLUMNS)
     ws.cell(row=1, column=1, value=TITLE).font = Font(bold=True, size=16)

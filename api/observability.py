@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -36,8 +36,9 @@ class DomainCollector(Collector):
         notices = GaugeMetricFamily("biaogan_open_notices", "Applications under public notice now")
         overdue = GaugeMetricFamily("biaogan_overdue_filings", "County filings past their deadline, not filed")
         with Session(get_engine(self.database_url)) as s:
-            counts = dict(s.execute(select(Application.state, func.count()).group_by(Application.state)).all())
-            late = s.execute(select(func.count()).where(FilingStatus.state == "overdue")).scalar_one()
+            by_stage = select(col(Application.state), func.count()).group_by(col(Application.state))
+            counts: dict[str, int] = dict(s.execute(by_stage).all())
+            late = s.execute(select(func.count()).where(col(FilingStatus.state) == "overdue")).scalar_one()
         for stage in Stage:
             by_state.add_metric([stage.value], counts.get(stage, counts.get(stage.value, 0)))
         notices.add_metric([], counts.get(Stage.publicized, counts.get(Stage.publicized.value, 0)))

@@ -7,10 +7,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.correction_schemas import CorrectionPublic
-from api.fields import (  # noqa: F401  (County, Text and OptionalText are used by other routers too)
+from api.fields import (
     FORBID,
-    ID_PATTERN,
-    OBJECTION_ID_PATTERN,
     AttestationCode,
     County,
     CreditCode,
@@ -18,12 +16,21 @@ from api.fields import (  # noqa: F401  (County, Text and OptionalText are used 
     IsoDate,
     LaxReason,
     LaxType,
-    OptionalText,
+    OptionalText100,
+    OptionalText500,
+    OptionalText2000,
+    OptionalText5000,
     Percent,
     Phone,
     Round,
-    Text,
-    WholeNumber,
+    StaffCount,
+    Text20,
+    Text100,
+    Text200,
+    Text2000,
+    Text5000,
+    TownshipStaffCount,
+    VillageStaffCount,
 )
 from api.material_schemas import MaterialId, MaterialPublic, MaterialRefCreate
 from state import eligibility
@@ -81,31 +88,31 @@ class InstitutionBase(BaseModel):
 class InstitutionCreate(InstitutionBase):
     model_config = FORBID
 
-    name: Text(200)
+    name: Text200
     type: LaxType
     credit_code: CreditCode = Field(
         description="统一社会信用代码: 18 characters, the last a GB 32100-2015 check character"
     )
-    address: OptionalText(500) = ""
-    person_in_charge: OptionalText(100) = ""
-    contact: OptionalText(100) = ""
+    address: OptionalText500 = ""
+    person_in_charge: OptionalText100 = ""
+    contact: OptionalText100 = ""
     phone: Phone = Field(default="", description="mainland mobile (11 digits) or 0539-xxxxxxx")
     premises_area_m2: float | None = Field(default=None, ge=0, le=10_000_000)
-    staff_count: WholeNumber(0, 1_000_000) | None = None
+    staff_count: StaffCount | None = None
     founded_on: FoundingDate | None = Field(default=None, description="not in the future")
-    services: OptionalText(5000) = ""
-    highlights: OptionalText(5000) = ""
-    honours: list[Text(200)] = Field(default=[], max_length=50)
+    services: OptionalText5000 = ""
+    highlights: OptionalText5000 = ""
+    honours: list[Text200] = Field(default=[], max_length=50)
     city_or_higher_honours: bool = Field(default=False, description="市级及以上荣誉: wins ties in selection")
-    county_title_doc_no: Text(100) | None = None
+    county_title_doc_no: Text100 | None = None
     county_title_date: IsoDate | None = Field(default=None, description="not in the future")
     budget_funded: bool | None = Field(default=None, description="township/street platforms: 经费纳入同级财政预算")
     training_pass_rate: Percent | None = None
     trainee_satisfaction: Percent | None = None
-    assessments_last_3_years: list[Text(20)] = Field(
+    assessments_last_3_years: list[Text20] = Field(
         default=[], max_length=10, description='e.g. ["优秀", "优秀", "优秀"]'
     )
-    attestations: dict[AttestationCode, OptionalText(2000)] = Field(
+    attestations: dict[AttestationCode, OptionalText2000] = Field(
         default={},
         max_length=30,
         description="qualitative conditions attested by the declaring county, by condition code",
@@ -116,45 +123,48 @@ class InstitutionCreate(InstitutionBase):
 # A city-level candidate must already hold the county-level title, and meet its type's measurable
 # conditions (thresholds from state/eligibility.py, so that the schema states the same rule the checks enforce).
 class CityInstitutionCreate(InstitutionCreate):
-    county_title_doc_no: Text(100) = Field(description="the document that gave the county-level title")
+    county_title_doc_no: Text100 = Field(description="the document that gave the county-level title")
     county_title_date: IsoDate = Field(description="not in the future")
 
 
+# Each city-level type narrows fields of CityInstitutionCreate: ``type`` to its discriminator tag (a Literal string, which
+# is what pydantic stores; InstitutionType is a str enum with that value), and some fields to stricter values. A type
+# checker calls these narrowed overrides incompatible ([assignment]); pydantic's discriminated unions are built so.
 class CityPublicAgency(CityInstitutionCreate):
-    type: Literal["public_agency"]
+    type: Literal["public_agency"]  # type: ignore[assignment]  # the discriminator tag, see above
 
 
 class CityHrAgency(CityInstitutionCreate):
-    type: Literal["hr_agency"]
+    type: Literal["hr_agency"]  # type: ignore[assignment]  # the discriminator tag, see above
 
 
 class CityTownshipPlatform(CityInstitutionCreate):
-    type: Literal["township_platform"]
-    staff_count: WholeNumber(eligibility.TOWNSHIP_MIN_STAFF, 1_000_000) = Field(description="工作人员不少于5人")
+    type: Literal["township_platform"]  # type: ignore[assignment]  # the discriminator tag, see above
+    staff_count: TownshipStaffCount = Field(description="工作人员不少于5人")
     budget_funded: Literal[True] = Field(description="经费纳入同级财政预算")
 
 
 class CityVillagePlatform(CityInstitutionCreate):
-    type: Literal["village_platform"]
-    staff_count: WholeNumber(eligibility.VILLAGE_MIN_STAFF, 1_000_000) = Field(description="工作人员不少于1人")
+    type: Literal["village_platform"]  # type: ignore[assignment]  # the discriminator tag, see above
+    staff_count: VillageStaffCount = Field(description="工作人员不少于1人")
 
 
 class CityGigMarket(CityInstitutionCreate):
-    type: Literal["gig_market"]
+    type: Literal["gig_market"]  # type: ignore[assignment]  # the discriminator tag, see above
     premises_area_m2: float = Field(
         ge=eligibility.GIG_MARKET_MIN_AREA_M2, le=10_000_000, description="服务场所面积不少于500㎡"
     )
 
 
 class CityTraining(CityInstitutionCreate):
-    type: Literal["training"]
+    type: Literal["training"]  # type: ignore[assignment]  # the discriminator tag, see above
     training_pass_rate: Annotated[float, Field(ge=eligibility.TRAINING_MIN_PASS_RATE, le=100)] = Field(
         description="培训合格率不低于95%"
     )
     trainee_satisfaction: Annotated[float, Field(ge=eligibility.TRAINING_MIN_SATISFACTION, le=100)] = Field(
         description="学员整体满意率不低于95%"
     )
-    assessments_last_3_years: list[Literal["优秀"]] = Field(
+    assessments_last_3_years: list[Literal["优秀"]] = Field(  # type: ignore[assignment]  # narrowed, see above
         min_length=1, max_length=10, description="近三年内历次办学质量督导评估优秀等次"
     )
 
@@ -174,8 +184,8 @@ class DeclarationBase(BaseModel):
 
     county: County | None = Field(default=None, description="defaults to the caller's county")
     round_id: Round = Field(default="", description="the declaration round (批次)")
-    reason: OptionalText(2000) = ""
-    department_opinions: dict[Literal["hrss", "drc", "civil_affairs"], OptionalText(2000)] = Field(
+    reason: OptionalText2000 = ""
+    department_opinions: dict[Literal["hrss", "drc", "civil_affairs"], OptionalText2000] = Field(
         default={},
         description="the county departments' opinions (hrss, drc, civil_affairs), recorded with the declaration",
     )
@@ -208,7 +218,7 @@ class Declared(BaseModel):
 class ReviewCreate(BaseModel):
     model_config = FORBID
     decision: Literal["pass", "fail"]
-    opinion: Text(5000)
+    opinion: Text5000
 
 
 class NoticeCreate(BaseModel):
@@ -228,9 +238,9 @@ class NoticeCreate(BaseModel):
 
 class ObjectionCreate(BaseModel):
     model_config = FORBID
-    name: Text(100)
-    contact: Text(100)
-    content: Text(5000)
+    name: Text100
+    contact: Text100
+    content: Text5000
     evidence: list[MaterialId] = Field(
         default=[],
         max_length=10,
@@ -245,30 +255,30 @@ class ObjectionLodged(BaseModel):
 class FindingCreate(BaseModel):
     model_config = FORBID
     upheld: bool
-    finding: Text(5000)
+    finding: Text5000
 
 
 class CoSignatureCreate(BaseModel):
     model_config = FORBID
-    document_no: Text(100) = Field(description="the joint announcement's document number; the same for all three")
+    document_no: Text100 = Field(description="the joint announcement's document number; the same for all three")
 
 
 class AwardCreate(BaseModel):
     model_config = FORBID
-    plaque_no: Text(100)
+    plaque_no: Text100
     awarded_on: IsoDate = Field(description="not in the future, not before the announcement")
 
 
 class RevocationCreate(BaseModel):
     model_config = FORBID
     reason: LaxReason
-    evidence: Text(5000)
+    evidence: Text5000
     files: list[MaterialId] = Field(default=[], max_length=20, description="the inspector's uploads (POST /materials)")
 
 
 class WithdrawalCreate(BaseModel):
     model_config = FORBID
-    reason: Text(2000)
+    reason: Text2000
 
 
 class ActOutcome(BaseModel):

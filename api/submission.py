@@ -5,6 +5,7 @@ applicable condition, and the checklist's files, uploaded by the caller. Checked
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
@@ -119,7 +120,7 @@ def attestation_problems(
     )
 
 
-def refusal(status: int, problems: Sequence[Problem], **extra: object) -> Refusal:
+def refusal(status: int, problems: Sequence[Problem], **extra: Any) -> Refusal:
     return Refusal(
         status,
         "; ".join(p.message for p in problems),
@@ -306,4 +307,6 @@ def county_title_refusal(institution: Institution, held: tuple[str, date] | None
     return None
 
 
-TOO_LARGE = {413: {"model": ErrorBody, "description": "The file (or a submission's files together) is too large"}}
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorBody, "description": "The file (or a submission's files together) is too large"}
+}

@@ -2,7 +2,9 @@
 with 驳回 / 撤回 / 撤销 where they happened) and the timeline of acts (who, role, when, why), all in Chinese."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from api.schemas import ActPublic
 from state.domain import Act, Department, Level, RevocationReason, Role, Stage
@@ -121,7 +123,7 @@ def chinese_selection(text: str) -> str:
     return _SELECTION_TAIL.sub("。", text)
 
 
-def timeline(acts: list[ActPublic], level: Level, moment) -> list[Entry]:
+def timeline(acts: list[ActPublic], level: Level, moment: Callable[[datetime], str]) -> list[Entry]:
     out = []
     for a in acts:
         who = a.actor.name if a.actor.name is not None else "（不公开）"

@@ -55,7 +55,7 @@ def waiting_for(
     """The user's to-do, one Task per kind of act, in the procedure's order."""
     now = datetime.now(UTC)
     tasks = {act: Task(task_label(act), act) for act in WAITING}
-    remembered: dict[tuple, list[Act]] = {}
+    remembered: dict[tuple[object, ...], list[Act]] = {}
     for row in rows:
         notice = notices.get(row.id, NoticeFacts())
         ends = _aware(row.notice_ends_at)

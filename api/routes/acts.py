@@ -19,8 +19,8 @@ from api.deps import (
     TemporalClient,
 )
 from api.errors import ON_ACT, documented
+from api.fields import OBJECTION_ID_PATTERN
 from api.schemas import (
-    OBJECTION_ID_PATTERN,
     ActOutcome,
     AwardCreate,
     CoSignatureCreate,
@@ -34,6 +34,7 @@ from api.schemas import (
 from api.submission import REVOCATION_EVIDENCE, evidence_files
 from contracts.application import (
     ActResult,
+    ApplicationOutcome,
     AwardAct,
     CoSignAct,
     FindingAct,
@@ -74,7 +75,9 @@ def _review(body: ReviewCreate, actor: Actor, passed: Act, failed: Act) -> tuple
 
 
 @router.post("/county-review", response_model=ActOutcome, summary="County review (县级审核)", responses=ACT_RESPONSES)
-async def county_review(application_id: ApplicationId, body: ReviewCreate, actor: CountyBureau, on: WorkflowsDep):
+async def county_review(
+    application_id: ApplicationId, body: ReviewCreate, actor: CountyBureau, on: WorkflowsDep
+) -> ActOutcome:
     act, review = _review(body, actor, Act.county_review_pass, Act.county_review_fail)
     return await on.act(
         application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.county_review, review)
@@ -82,13 +85,17 @@ async def county_review(application_id: ApplicationId, body: ReviewCreate, actor
 
 
 @router.post("/city-review", response_model=ActOutcome, summary="City review (市级评审)", responses=ACT_RESPONSES)
-async def city_review(application_id: ApplicationId, body: ReviewCreate, actor: CityReviewer, on: WorkflowsDep):
+async def city_review(
+    application_id: ApplicationId, body: ReviewCreate, actor: CityReviewer, on: WorkflowsDep
+) -> ActOutcome:
     act, review = _review(body, actor, Act.city_review_pass, Act.city_review_fail)
     return await on.act(application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.city_review, review))
 
 
 @router.post("/notice", response_model=ActOutcome, summary="Start the public notice (公示)", responses=ACT_RESPONSES)
-async def start_notice(application_id: ApplicationId, body: NoticeCreate, actor: LevelOwner, on: WorkflowsDep):
+async def start_notice(
+    application_id: ApplicationId, body: NoticeCreate, actor: LevelOwner, on: WorkflowsDep
+) -> ActOutcome:
     publicize = PublicizeAct(actor=actor, published_on=body.published_on, source_url=body.source_url)
     return await on.act(
         application_id, actor, Act.publicize, lambda h: h.execute_update(ApplicationWorkflow.publicize, publicize)
@@ -103,7 +110,7 @@ async def start_notice(application_id: ApplicationId, body: NoticeCreate, actor:
 )
 async def record_finding(
     application_id: ApplicationId, objection_id: ObjectionId, body: FindingCreate, actor: LevelOwner, on: WorkflowsDep
-):
+) -> ActOutcome:
     act = Act.uphold_objection if body.upheld else Act.dismiss_objection
     finding = FindingAct(actor=actor, objection_id=objection_id, upheld=body.upheld, finding=body.finding)
     return await on.act(
@@ -117,7 +124,9 @@ async def record_finding(
     summary="Co-sign the announcement for the caller's department (会签)",
     responses=ACT_RESPONSES,
 )
-async def co_sign(application_id: ApplicationId, body: CoSignatureCreate, actor: DepartmentUser, on: WorkflowsDep):
+async def co_sign(
+    application_id: ApplicationId, body: CoSignatureCreate, actor: DepartmentUser, on: WorkflowsDep
+) -> ActOutcome:
     signature = CoSignAct(actor=actor, document_no=body.document_no)
     return await on.act(
         application_id, actor, Act.co_sign, lambda h: h.execute_update(ApplicationWorkflow.co_sign, signature)
@@ -125,7 +134,7 @@ async def co_sign(application_id: ApplicationId, body: CoSignatureCreate, actor:
 
 
 @router.post("/award", response_model=ActOutcome, summary="Award the plaque (授牌)", responses=ACT_RESPONSES)
-async def award(application_id: ApplicationId, body: AwardCreate, actor: LevelOwner, on: WorkflowsDep):
+async def award(application_id: ApplicationId, body: AwardCreate, actor: LevelOwner, on: WorkflowsDep) -> ActOutcome:
     plaque = AwardAct(actor=actor, plaque_no=body.plaque_no, awarded_on=body.awarded_on)
     return await on.act(application_id, actor, Act.award, lambda h: h.execute_update(ApplicationWorkflow.award, plaque))
 
@@ -133,7 +142,9 @@ async def award(application_id: ApplicationId, body: AwardCreate, actor: LevelOw
 @router.post(
     "/withdrawal", response_model=ActOutcome, summary="Withdraw the declaration (撤回)", responses=ACT_RESPONSES
 )
-async def withdraw(application_id: ApplicationId, body: WithdrawalCreate, actor: CountyBureau, on: WorkflowsDep):
+async def withdraw(
+    application_id: ApplicationId, body: WithdrawalCreate, actor: CountyBureau, on: WorkflowsDep
+) -> ActOutcome:
     withdrawal = WithdrawAct(actor=actor, reason=body.reason)
     return await on.act(
         application_id, actor, Act.withdraw, lambda h: h.execute_update(ApplicationWorkflow.withdraw, withdrawal)
@@ -153,13 +164,13 @@ async def revoke(
     actor: Inspector,
     client: TemporalClient,
     settings: SettingsDep,
-):
+) -> RevocationAccepted:
     """Revocation is an update like every act: of concurrent revocations the first is applied and the others
     answer 409 (already revoked); nothing is dropped unanswered."""
     files = await evidence_files(settings, body.files, actor.user_id, REVOCATION_EVIDENCE, application_id)
     act = RevokeAct(actor=actor, reason=body.reason, evidence=body.evidence, files=files)
 
-    async def call(handle: WorkflowHandle) -> ActResult:
+    async def call(handle: WorkflowHandle[ApplicationWorkflow, ApplicationOutcome]) -> ActResult:
         return await handle.execute_update(ApplicationWorkflow.revoke_title, act)
 
     _, result = await perform(client, settings.database_url, application_id, actor, Act.revoke, call)

@@ -19,14 +19,13 @@ from api import present
 from api.access import fetch_view
 from api.deps import API_PREFIX, ApplicationId, CountyBureau, Reader, SettingsDep, TemporalClient, Today
 from api.errors import ON_APPLICATION, Refusal, documented, from_temporal
+from api.fields import County, Round
 from api.schemas import (
     ApplicationDetail,
     ApplicationPage,
-    County,
     DeclarationCreate,
     Declared,
     InstitutionCreate,
-    Round,
 )
 from api.submission import attestation_problems, county_title_refusal, on_record, submitted_materials
 from clients.rounds import declaration_window_refusal

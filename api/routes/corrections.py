@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api.access import Place, acts_for, fetch_view, not_allowed, perform, require_authority
 from api.deps import ApplicationId, CountyBureau, LevelOwner, SettingsDep, TemporalClient, Today
 from api.errors import ON_ACT, Refusal, documented
-from api.fields import FORBID, Text
+from api.fields import FORBID, Text2000, Text5000
 from api.material_schemas import ItemCode, MaterialRefCreate
 from api.schemas import ActOutcome, InstitutionCreate
 from api.submission import (
@@ -36,7 +36,7 @@ router = APIRouter(prefix="/applications/{application_id}", tags=["acts"])
 
 class CorrectionRequestCreate(BaseModel):
     model_config = FORBID
-    reason: Text(5000) = Field(description="what is wrong and how to correct it (退回补正意见)")
+    reason: Text5000 = Field(description="what is wrong and how to correct it (退回补正意见)")
     items: list[ItemCode] = Field(
         default=[],
         max_length=50,
@@ -46,7 +46,7 @@ class CorrectionRequestCreate(BaseModel):
 
 class ResubmissionCreate(BaseModel):
     model_config = FORBID
-    reason: Text(2000) = Field(description="what was corrected (补正说明)")
+    reason: Text2000 = Field(description="what was corrected (补正说明)")
     institution: InstitutionCreate = Field(description="the amended facts, in full (same institution and type)")
     materials: list[MaterialRefCreate] = Field(
         default=[], max_length=200, description="new files; each replaces every earlier file of its item"

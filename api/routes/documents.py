@@ -2,7 +2,7 @@
 公示名单 of the notice board or of a round. Readable by whoever may read the application (same 404 rule)."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.concurrency import run_in_threadpool
@@ -24,10 +24,13 @@ from state.labels import CITY, INSTITUTION_TYPES, LEVELS, department_label, issu
 
 PDF = "application/pdf"
 # A PDF answers 200 (documented as such, not as JSON); refusals are JSON as everywhere.
-ANSWERS = {200: {"description": "the PDF", "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}}
+ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the PDF", "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}
+}
 router = APIRouter(tags=["documents"], responses={**ANSWERS, **documented(401, 404)}, default_response_class=Response)
 UNSET = "见发布机关网站公告"
-AS_PDF = {"response_class": Response, "responses": {200: {"content": {PDF: {}}, "description": "the document (PDF)"}}}
+# The answers of a route that serves a PDF; its decorator also gives response_class=Response.
+PDF_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {PDF: {}}, "description": "the document (PDF)"}}
 
 
 def _pdf(content: bytes, name: str) -> Response:
@@ -47,7 +50,12 @@ def _place(level: Level, county: str) -> str:
     return CITY if level == Level.city else county
 
 
-@router.get("/applications/{application_id}/documents/declaration.pdf", summary="申报表 (Attachment 2)", **AS_PDF)
+@router.get(
+    "/applications/{application_id}/documents/declaration.pdf",
+    summary="申报表 (Attachment 2)",
+    response_class=Response,
+    responses=PDF_RESPONSES,
+)
 async def declaration(
     application_id: ApplicationId, actor: Reader, client: TemporalClient, settings: SettingsDep
 ) -> Response:
@@ -114,7 +122,7 @@ def _announcement(view: ApplicationView, batch: list[Application]) -> bytes:
     "/applications/{application_id}/documents/announcement.pdf",
     summary="The joint 公布文件 that announced this application (shared by its batch)",
     response_class=Response,
-    responses={200: AS_PDF["responses"][200], **documented(409)},
+    responses={200: PDF_RESPONSES[200], **documented(409)},
 )
 async def announcement(
     application_id: ApplicationId, actor: Reader, client: TemporalClient, session: SessionDep
@@ -131,7 +139,7 @@ async def announcement(
     "/applications/{application_id}/documents/certificate.pdf",
     summary="The plaque certificate (Attachment 3 style)",
     response_class=Response,
-    responses={200: AS_PDF["responses"][200], **documented(409)},
+    responses={200: PDF_RESPONSES[200], **documented(409)},
 )
 async def certificate(application_id: ApplicationId, actor: Reader, client: TemporalClient) -> Response:
     view = await fetch_view(client, application_id, actor)
@@ -167,7 +175,12 @@ def _notice_list(title: str, rows: list[Application], notice: NoticeSettings, or
     )
 
 
-@router.get("/public/notices.pdf", summary="公示名单 of everything under notice now (no account needed)", **AS_PDF)
+@router.get(
+    "/public/notices.pdf",
+    summary="公示名单 of everything under notice now (no account needed)",
+    response_class=Response,
+    responses=PDF_RESPONSES,
+)
 async def notices_pdf(session: SessionDep, settings: SettingsDep) -> Response:
     rows = await run_in_threadpool(queries.under_notice, session, datetime.now(UTC))
     title = "临沂市就业服务质量标杆机构拟评定名单公示"
@@ -178,7 +191,12 @@ async def notices_pdf(session: SessionDep, settings: SettingsDep) -> Response:
 RoundId = Annotated[str, Path(pattern=ID_PATTERN, description="the round id")]
 
 
-@router.get("/rounds/{round_id}/documents/notice-list.pdf", summary="公示名单 of one round", **AS_PDF)
+@router.get(
+    "/rounds/{round_id}/documents/notice-list.pdf",
+    summary="公示名单 of one round",
+    response_class=Response,
+    responses=PDF_RESPONSES,
+)
 async def round_notice_list(round_id: RoundId, _: Reader, session: SessionDep, settings: SettingsDep) -> Response:
     rows: list[Application] = await run_in_threadpool(queries.noticed_in_round, session, round_id)
     if not rows:

@@ -24,8 +24,8 @@ from api.deps import (
     TemporalClient,
 )
 from api.errors import Refusal, documented, from_temporal
+from api.fields import County, OptionalText2000, Text2000
 from api.present import local
-from api.schemas import County, OptionalText, Text
 from config import FilingSettings
 from contracts.filing import (
     ADDRESSEES,
@@ -34,6 +34,7 @@ from contracts.filing import (
     CorrectAct,
     FileAct,
     FilingEntry,
+    FilingOutcome,
     FilingStart,
     FilingStatusView,
     ReplanRequest,
@@ -70,11 +71,11 @@ FilingSettingsDep = Annotated[FilingSettings, Depends(_filing_settings)]
 class FilingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     digest: str = Field(pattern=DIGEST_PATTERN, description="the `digest` of the draft the caller reviewed")
-    note: OptionalText(2000) = ""
+    note: OptionalText2000 = ""
 
 
 class CorrectionCreate(FilingCreate):
-    reason: Text(2000) = Field(description="why the filing is corrected")
+    reason: Text2000 = Field(description="why the filing is corrected")
 
 
 class EntryPublic(BaseModel):
@@ -213,9 +214,9 @@ def addressees(version: int | None, sent: dict[str, FilingDelivery]) -> list[Add
         state: AddresseeState = "not_filed" if version is None else "unrecorded"
         out.append(
             AddresseePublic(
-                addressee=addressee,  # type: ignore[arg-type]
+                addressee=addressee,
                 name=ADDRESSEE_NAMES[addressee],
-                state=d.state if d else state,  # type: ignore[arg-type]
+                state=d.state if d else state,
                 version=version,
                 at=local(d.at) if d else None,
                 channels=list(d.channels) if d else [],
@@ -227,7 +228,7 @@ def addressees(version: int | None, sent: dict[str, FilingDelivery]) -> list[Add
 def _version_public(v: FilingVersion, sent: dict[str, FilingDelivery]) -> VersionPublic:
     return VersionPublic(
         version=v.version,
-        kind=v.kind,  # type: ignore[arg-type]
+        kind=v.kind,
         filed_at=local(v.filed_at),
         filed_by=v.actor_name,
         reason=v.reason,
@@ -255,7 +256,7 @@ async def _live_status(client: Client, workflow_id: str) -> FilingStatusView | N
 
 async def _start(
     client: Client, task_queue: str, fs: FilingSettings, county: str, year: int, who: str
-) -> WorkflowHandle:
+) -> WorkflowHandle[FilingDeadlineWorkflow, FilingOutcome]:
     try:
         return await client.start_workflow(
             FilingDeadlineWorkflow.run,
@@ -332,7 +333,7 @@ async def filing(
                 kind=n.kind, label=n.label, planned_at=local(n.planned_at), sent_at=local(n.sent_at), skipped=n.skipped
             )
             for n in view.notices
-        ]  # type: ignore[arg-type]
+        ]
         if view
         else [],
         filed_at=local(first.filed_at) if first else None,

@@ -8,10 +8,11 @@ started, fired or cancelled. Nothing else of Temporal's bookkeeping is shown.
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from fastapi import APIRouter
 from temporalio.api.common.v1 import Payloads
-from temporalio.api.history.v1 import HistoryEvent
+from temporalio.api.history.v1 import HistoryEvent, WorkflowExecutionSignaledEventAttributes
 from temporalio.converter import DataConverter
 from temporalio.service import RPCError
 
@@ -23,6 +24,7 @@ from api.schemas import Timeline, TimelineEvent, TimelineNotice
 from clients.application import handle_for
 from contracts.application import ActRecording, ApplicationOutcome, NoticeWindow, Projection, ReplanNotice, RevokeAct
 
+T = TypeVar("T")
 router = APIRouter(prefix="/applications/{application_id}", tags=["history"])
 
 # Activity and signal names as registered by the worker (method names).
@@ -38,9 +40,10 @@ CLOSED_OTHERWISE = {
 }
 
 
-async def _decode(converter: DataConverter, payloads: Payloads, kind: type):
+async def _decode(converter: DataConverter, payloads: Payloads, kind: type[T]) -> T:
     values = await converter.decode(list(payloads.payloads), [kind])
-    return values[0]
+    value: T = values[0]  # the converter decodes to the type hint it was given
+    return value
 
 
 def _utc(event: HistoryEvent) -> datetime:
@@ -56,9 +59,9 @@ class _Narrator:
 
     async def tell(self, event: HistoryEvent) -> None:
         kind = event.WhichOneof("attributes")
-        attrs = getattr(event, kind) if kind else None
         when = present.local(_utc(event))
         if kind == "activity_task_scheduled_event_attributes":
+            attrs = event.activity_task_scheduled_event_attributes
             name = attrs.activity_type.name
             self.scheduled[event.event_id] = name
             if name in (PROJECT, RECORD_ACT):
@@ -80,8 +83,9 @@ class _Narrator:
                     )
                 )
         elif kind == "activity_task_completed_event_attributes":
-            if self.scheduled.get(attrs.scheduled_event_id) in NOTICE_WINDOW:
-                window = await _decode(self.converter, attrs.result, NoticeWindow)
+            completed = event.activity_task_completed_event_attributes
+            if self.scheduled.get(completed.scheduled_event_id, "") in NOTICE_WINDOW:
+                window = await _decode(self.converter, completed.result, NoticeWindow)
                 notice = TimelineNotice(
                     published_on=window.published_on,
                     first_day=window.first_day,
@@ -91,7 +95,8 @@ class _Narrator:
                 )
                 self.out.append(TimelineEvent(when=when, kind="deadline_computed", notice=notice))
         elif kind == "timer_started_event_attributes":
-            fires_at = present.local(_utc(event) + attrs.start_to_fire_timeout.ToTimedelta())
+            timeout = event.timer_started_event_attributes.start_to_fire_timeout
+            fires_at = present.local(_utc(event) + timeout.ToTimedelta())
             reason = "waiting for the notice period to end"
             self.out.append(TimelineEvent(when=when, kind="timer_started", reason=reason, fires_at=fires_at))
         elif kind == "timer_fired_event_attributes":
@@ -99,16 +104,17 @@ class _Narrator:
         elif kind == "timer_canceled_event_attributes":
             self.out.append(TimelineEvent(when=when, kind="timer_canceled", reason="no longer needed"))
         elif kind == "workflow_execution_signaled_event_attributes":
-            await self._signal(attrs, when)
+            await self._signal(event.workflow_execution_signaled_event_attributes, when)
         elif kind == "workflow_execution_completed_event_attributes":
-            outcome = await _decode(self.converter, attrs.result, ApplicationOutcome)
+            result = event.workflow_execution_completed_event_attributes.result
+            outcome = await _decode(self.converter, result, ApplicationOutcome)
             self.out.append(
                 TimelineEvent(when=when, kind="closed", state_after=outcome.state, reason="the procedure ended")
             )
         elif kind in CLOSED_OTHERWISE:
             self.out.append(TimelineEvent(when=when, kind="closed", reason=CLOSED_OTHERWISE[kind]))
 
-    async def _signal(self, attrs, when: datetime) -> None:
+    async def _signal(self, attrs: WorkflowExecutionSignaledEventAttributes, when: datetime) -> None:
         if attrs.signal_name == "revoke":
             request = await _decode(self.converter, attrs.input, RevokeAct)
             self.out.append(
@@ -121,8 +127,8 @@ class _Narrator:
                 )
             )
         elif attrs.signal_name == "replan_notice":
-            request = await _decode(self.converter, attrs.input, ReplanNotice)
-            self.out.append(TimelineEvent(when=when, kind="replan_requested", reason=request.reason))
+            replan = await _decode(self.converter, attrs.input, ReplanNotice)
+            self.out.append(TimelineEvent(when=when, kind="replan_requested", reason=replan.reason))
 
 
 @router.get(

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from starlette.datastructures import UploadFile as StarletteUploadFile
 from temporalio.client import Client
 from temporalio.service import RPCError
 
@@ -124,7 +125,7 @@ def clean_filename(name: str | None, content_type: str) -> str:
     return base or f"未命名{'.pdf' if content_type == 'application/pdf' else ''}"
 
 
-async def _read(file: UploadFile, limit: int) -> bytes:
+async def _read(file: StarletteUploadFile, limit: int) -> bytes:
     parts, size = [], 0
     while chunk := await file.read(CHUNK):
         size += len(chunk)
@@ -137,7 +138,7 @@ async def _read(file: UploadFile, limit: int) -> bytes:
 Uploader = Annotated[Actor, Depends(role_in(Role.county_bureau, Role.inspector))]
 
 
-async def _typed(file: UploadFile, limit: int, accepted: tuple[str, ...]) -> tuple[bytes, str]:
+async def _typed(file: StarletteUploadFile, limit: int, accepted: tuple[str, ...]) -> tuple[bytes, str]:
     """The file's bytes (413 over ``limit``) and its type, told by the bytes (422 unless ``accepted``)."""
     data = await _read(file, limit)
     content_type = sniff(data[:SNIFF_BYTES])
@@ -154,7 +155,7 @@ async def _typed(file: UploadFile, limit: int, accepted: tuple[str, ...]) -> tup
 
 
 async def _keep(
-    settings: Settings, file: UploadFile, data: bytes, content_type: str, owner: Actor, purpose: str
+    settings: Settings, file: StarletteUploadFile, data: bytes, content_type: str, owner: Actor, purpose: str
 ) -> MaterialUploaded:
     filename = clean_filename(file.filename, content_type)
     material = await run_in_threadpool(
@@ -183,6 +184,12 @@ async def upload(
     actor: Uploader,
     settings: SettingsDep,
 ) -> MaterialUploaded:
+    return await store_upload(file, actor, settings)
+
+
+async def store_upload(file: StarletteUploadFile, actor: Actor, settings: Settings) -> MaterialUploaded:
+    """POST /materials once the caller is admitted; also the declaration page's uploads (multipart form data
+    holds Starlette's UploadFile, of which FastAPI's is a subclass)."""
     data, content_type = await _typed(file, settings.materials.material_max_bytes, ACCEPTED)
     purpose = DECLARATION if actor.role == Role.county_bureau else REVOCATION_EVIDENCE
     return await _keep(settings, file, data, content_type, actor, purpose)

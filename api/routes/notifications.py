@@ -34,7 +34,7 @@ class NotificationPage(BaseModel):
 
 def _public(n: Notification, read_at: datetime | None) -> NotificationPublic:
     return NotificationPublic(
-        id=n.id,  # type: ignore[arg-type]
+        id=n.id,
         subject=n.subject,
         body=n.body,
         about=n.application_id or None,

@@ -26,7 +26,7 @@ from db.historic_import import import_titles
 from db.queries.rounds import periods
 from db.rounds import Period
 from db.session import get_engine
-from state.apportionment import ApportionmentError, CountyFigures, apportion
+from state.apportionment import Apportionment, ApportionmentError, CountyFigures, apportion
 from state.domain import COUNTIES, Actor, Level, Role
 from workflows.quota import QuotaWorkflow, quota_workflow_id
 
@@ -133,7 +133,7 @@ async def define_period(
     actor: Admin,
     client: TemporalClient,
     settings: SettingsDep,
-):
+) -> PeriodView:
     act = DefinePeriod(
         actor=actor,
         name=body.name,
@@ -159,7 +159,7 @@ async def put_quota(
     actor: Admin,
     client: TemporalClient,
     settings: SettingsDep,
-):
+) -> QuotaSet:
     if not await run_in_threadpool(_period_exists, settings.database_url, period_id):
         raise Refusal(404, f"period {period_id!r} not found; define it first")
     return await set_quota(
@@ -182,7 +182,7 @@ async def get_quota(
     actor: QuotaReader,
     client: TemporalClient,
     settings: SettingsDep,
-):
+) -> QuotaPublic:
     try:
         usage = await client.get_workflow_handle_for(QuotaWorkflow.run, quota_workflow_id(period_id, level)).query(
             QuotaWorkflow.usage, UsageRequest()
@@ -203,7 +203,7 @@ async def get_quota(
     )
 
 
-def _apportion(body: ApportionmentRequest):
+def _apportion(body: ApportionmentRequest) -> Apportionment:
     unknown = [c.county for c in body.counties if c.county not in COUNTIES]
     if unknown:
         raise Refusal(
@@ -226,7 +226,7 @@ def _apportion(body: ApportionmentRequest):
         raise Refusal(422, str(e), field=e.field, rule="apportionment") from None
 
 
-def _preview(plan) -> ApportionmentPreview:
+def _preview(plan: Apportionment) -> ApportionmentPreview:
     shares = [
         {
             "county": s.county,
@@ -247,7 +247,7 @@ def _preview(plan) -> ApportionmentPreview:
     response_model=ApportionmentPreview,
     summary="Preview a county split (largest remainder)",
 )
-async def preview_apportionment(period_id: PeriodId, body: ApportionmentRequest, _: Admin):
+async def preview_apportionment(period_id: PeriodId, body: ApportionmentRequest, _: Admin) -> ApportionmentPreview:
     return _preview(_apportion(body))
 
 
@@ -262,7 +262,7 @@ async def adopt_apportionment(
     actor: Admin,
     client: TemporalClient,
     settings: SettingsDep,
-):
+) -> QuotaSet:
     plan = _apportion(body)
     seats = plan.seats()
     bad = [c for c in body.adjustments if c not in seats]
@@ -302,7 +302,7 @@ async def adopt_apportionment(
     response_model=ImportPublic,
     summary="Import historic titles from CSV (text/csv body; nothing is written if any row is bad)",
 )
-async def import_historic_titles(request: Request, _: Admin, settings: SettingsDep):
+async def import_historic_titles(request: Request, _: Admin, settings: SettingsDep) -> ImportPublic:
     body = await request.body()
     if len(body) > 5_000_000:
         raise Refusal(422, "the file is larger than 5 MB", field="body", rule="too_large")

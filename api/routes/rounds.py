@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
@@ -89,7 +89,7 @@ def _may_see(actor: Actor, row_level: str, owner_county: str | None) -> bool:
     return actor.county is None or row_level == Level.city.value or owner_county == actor.county
 
 
-async def _window(client, round_id: str) -> RoundWindow:
+async def _window(client: Client, round_id: str) -> RoundWindow:
     try:
         return await client.get_workflow_handle(round_workflow_id(round_id)).query(
             RoundWorkflow.window, WindowRequest()
@@ -104,7 +104,9 @@ async def _window(client, round_id: str) -> RoundWindow:
     response_model=RoundWindow,
     summary="Create a round and its declaration window",
 )
-async def create_round(body: RoundCreate, actor: LevelOwner, client: TemporalClient, settings: SettingsDep):
+async def create_round(
+    body: RoundCreate, actor: LevelOwner, client: TemporalClient, settings: SettingsDep
+) -> RoundWindow:
     owner = actor.county if body.level == Level.county else None
     why = _may_own(actor, body.level, owner)
     if why:
@@ -166,7 +168,7 @@ async def list_rounds(actor: RoundReader, settings: SettingsDep) -> list[dict[st
     response_model=RoundWindow,
     summary="A round's window and phase",
 )
-async def get_round(round_id: RoundId, actor: RoundReader, client: TemporalClient):
+async def get_round(round_id: RoundId, actor: RoundReader, client: TemporalClient) -> RoundWindow:
     w = await _window(client, round_id)
     if not _may_see(actor, w.level.value, w.owner_county):
         raise Refusal(404, f"round {round_id!r} not found")
@@ -183,7 +185,7 @@ async def close_review(
     body: CloseReviewCreate,
     actor: LevelOwner,
     client: TemporalClient,
-):
+) -> RankingTable:
     w = await _window(client, round_id)
     if not _may_see(actor, w.level.value, w.owner_county):  # another county's round: as if it did not exist
         raise Refusal(404, f"round {round_id!r} not found")
@@ -224,7 +226,7 @@ RankingReader = Annotated[
     response_model=RankingTable,
     summary="The ranking table (reviewers, supervisors)",
 )
-async def ranking(round_id: RoundId, actor: RankingReader, client: TemporalClient):
+async def ranking(round_id: RoundId, actor: RankingReader, client: TemporalClient) -> RankingTable:
     w = await _window(client, round_id)
     if actor.role == Role.county_bureau and (w.level != Level.county or w.owner_county != actor.county):
         raise Refusal(404, f"round {round_id!r} not found")
@@ -242,7 +244,7 @@ async def score(
     actor: LevelOwner,
     client: TemporalClient,
     settings: SettingsDep,
-):
+) -> ScoreOutcome:
     act = ScoreAct(
         actor=actor,
         opinion=body.opinion,

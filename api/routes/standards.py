@@ -4,7 +4,7 @@ CountyStandardsWorkflow, which records the version with who, when and why; the c
 (GET /api/v1/conditions) adds the county's current conditions to the notice's."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
@@ -88,7 +88,7 @@ class ConditionsSetOut(BaseModel):
     unchanged: bool
 
 
-def _condition(c: dict) -> ConditionOut:
+def _condition(c: dict[str, Any]) -> ConditionOut:
     return ConditionOut(code=c["code"], text=c["text"], types=[InstitutionType(t) for t in c["types"]])
 
 

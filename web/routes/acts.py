@@ -33,7 +33,7 @@ async def perform_act(
     actor: SignedIn,
     client: TemporalClient,
     settings: SettingsDep,
-):
+) -> Response:
     form = BY_NAME.get(form_name)
     if form is None:
         raise PageRefusal(Refusal(404, f"no act form {form_name!r}"))

@@ -83,7 +83,7 @@ async def users_page(request: Request, settings: Settings, status: int = 200, **
 
 
 @router.get("/admin/users")
-async def users(request: Request, actor: SignedIn, settings: SettingsDep, done: str = ""):
+async def users(request: Request, actor: SignedIn, settings: SettingsDep, done: str = "") -> Response:
     await admit(actor, Role.admin)
     return await users_page(request, settings, done=done)
 
@@ -105,7 +105,7 @@ def _create(database_url: str, values: dict[str, str], password: str) -> tuple[s
 
 
 @router.post("/admin/users")
-async def create(request: Request, actor: SignedIn, settings: SettingsDep):
+async def create(request: Request, actor: SignedIn, settings: SettingsDep) -> Response:
     await admit(actor, Role.admin)
     form = await request.form()
     password = form.get("password")
@@ -129,7 +129,7 @@ def _known(database_url: str, user_id: str) -> User:
 
 
 @router.post("/admin/users/{user_id}/password")
-async def reset(request: Request, user_id: str, actor: SignedIn, settings: SettingsDep):
+async def reset(request: Request, user_id: str, actor: SignedIn, settings: SettingsDep) -> Response:
     await admit(actor, Role.admin)
     await run_in_threadpool(_known, settings.database_url, user_id)
     form = await request.form()
@@ -145,7 +145,7 @@ async def reset(request: Request, user_id: str, actor: SignedIn, settings: Setti
 
 
 @router.post("/admin/users/{user_id}/disable")
-async def disable(request: Request, user_id: str, actor: SignedIn, settings: SettingsDep):
+async def disable(request: Request, user_id: str, actor: SignedIn, settings: SettingsDep) -> Response:
     await admit(actor, Role.admin)
     await run_in_threadpool(_known, settings.database_url, user_id)
     if user_id == actor.user_id:

@@ -4,10 +4,12 @@ departments' opinions, the progress bar, the timeline, and a form for each act t
 
 import math
 import re
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from fastapi import Query, Request
 from starlette.responses import Response
+from temporalio.client import Client
 
 from api import present
 from api.access import fetch_view
@@ -40,7 +42,10 @@ def require_reader(actor: Actor) -> None:
         raise PageRefusal(Refusal(403, f"this is for role {names}, not {actor.role.value!r}"))
 
 
-def _choice(enum: type, value: str) -> Any:
+E = TypeVar("E", bound=Enum)
+
+
+def _choice(enum: type[E], value: str) -> E | None:
     return enum(value) if value in enum._value2member_map_ else None
 
 
@@ -55,7 +60,7 @@ def applications(
     institution_type: str = "",
     q: str = Query("", max_length=100),
     page_no: int = Query(1, alias="page", ge=1, le=100_000),
-):
+) -> Response:
     require_reader(actor)
     filters = Filters(
         state=_choice(Stage, state),
@@ -169,7 +174,7 @@ def correction_choices(settings: Settings, view: ApplicationView) -> dict[str, A
     }
 
 
-async def visible_view(client, application_id: str, actor: Actor) -> ApplicationView:
+async def visible_view(client: Client, application_id: str, actor: Actor) -> ApplicationView:
     """The workflow's view through the user's eyes (api.access.fetch_view); another county's is a 404."""
     require_reader(actor)
     if not re.match(ID_PATTERN, application_id):
@@ -181,6 +186,8 @@ async def visible_view(client, application_id: str, actor: Actor) -> Application
 
 
 @router.get("/applications/{application_id}")
-async def application(request: Request, application_id: str, actor: SignedIn, client: TemporalClient, done: str = ""):
+async def application(
+    request: Request, application_id: str, actor: SignedIn, client: TemporalClient, done: str = ""
+) -> Response:
     view = await visible_view(client, application_id, actor)
     return detail_page(request, view, actor, done=done)

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import Request
 from pydantic import ValidationError
+from starlette.responses import Response
 
 from api import present
 from api.deps import SettingsDep, TemporalClient, Today, role_in
@@ -55,7 +56,7 @@ async def resubmit(
     client: TemporalClient,
     settings: SettingsDep,
     day: Today,
-):
+) -> Response:
     view = await visible_view(client, application_id, actor)
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}

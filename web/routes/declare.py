@@ -75,13 +75,13 @@ def _form(request: Request, actor: Actor, status: int = 200, **context: object) 
 
 
 @router.get("/applications/new")
-async def declaration_form(request: Request, actor: SignedIn):
+async def declaration_form(request: Request, actor: SignedIn) -> Response:
     await _admit(actor)
     return _form(request, actor)
 
 
 @router.get("/applications/new/requirements")
-async def requirements(request: Request, actor: SignedIn):
+async def requirements(request: Request, actor: SignedIn) -> Response:
     """The conditions and materials part of the form, redrawn when the type or level changes (htmx)."""
     await _admit(actor)
     return _form(request, actor)
@@ -95,7 +95,7 @@ async def attached(posted: Any, actor: Actor, settings: Settings) -> tuple[list[
         if not name.startswith(FILE) or not isinstance(value, UploadFile) or not value.filename:
             continue
         try:
-            uploaded = await materials_api.upload(value, actor, settings)
+            uploaded = await materials_api.store_upload(value, actor, settings)
         except Refusal as refusal:
             errors[name] = refusal.message
             continue
@@ -104,7 +104,9 @@ async def attached(posted: Any, actor: Actor, settings: Settings) -> tuple[list[
 
 
 @router.post("/applications/new")
-async def declare(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep, day: Today):
+async def declare(
+    request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep, day: Today
+) -> Response:
     await _admit(actor)
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}

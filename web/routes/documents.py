@@ -42,19 +42,19 @@ async def _answer(call: Awaitable[Response], unavailable: str = "") -> Response:
 
 
 @router.get("/applications/{application_id}/documents/declaration.pdf")
-async def declaration(application_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep):
+async def declaration(application_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep) -> Response:
     _readable(application_id, actor)
     return await _answer(api_documents.declaration(application_id, actor, client, settings))
 
 
 @router.get("/applications/{application_id}/documents/announcement.pdf")
-async def announcement(application_id: str, actor: SignedIn, client: TemporalClient, session: SessionDep):
+async def announcement(application_id: str, actor: SignedIn, client: TemporalClient, session: SessionDep) -> Response:
     _readable(application_id, actor)
     return await _answer(api_documents.announcement(application_id, actor, client, session), "尚未公布，暂无公布文件")
 
 
 @router.get("/applications/{application_id}/documents/certificate.pdf")
-async def certificate(application_id: str, actor: SignedIn, client: TemporalClient):
+async def certificate(application_id: str, actor: SignedIn, client: TemporalClient) -> Response:
     _readable(application_id, actor)
     return await _answer(api_documents.certificate(application_id, actor, client), "尚未授牌或称号已撤销，暂无标牌证书")
 
@@ -62,7 +62,7 @@ async def certificate(application_id: str, actor: SignedIn, client: TemporalClie
 @router.get("/applications/{application_id}/documents/notice-list.pdf")
 async def notice_list(
     application_id: str, actor: SignedIn, client: TemporalClient, session: SessionDep, settings: SettingsDep
-):
+) -> Response:
     """The 公示名单 of the round this application was noticed in."""
     view = await visible_view(client, application_id, actor)
     if not view.round_id or view.notice is None:
@@ -73,7 +73,7 @@ async def notice_list(
 @router.get("/applications/{application_id}/materials/{material_id}")
 async def material(
     application_id: str, material_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
-):
+) -> Response:
     _readable(application_id, actor)
     return await _answer(api_materials.application_material(application_id, material_id, actor, client, settings))
 
@@ -81,7 +81,7 @@ async def material(
 @router.get("/applications/{application_id}/materials/{material_id}/preview")
 async def preview(
     application_id: str, material_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
-):
+) -> Response:
     """The same bytes, shown in the browser: only PDF and images (their type checked at upload, and served with
     nosniff, as the API does); anything else is downloaded as the API serves it."""
     _readable(application_id, actor)

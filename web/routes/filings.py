@@ -11,11 +11,14 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
+from sqlmodel import Session
 from starlette.responses import Response
+from temporalio.client import Client
 
 from api.deps import SessionDep, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, not_found
 from api.routes import filings as api_filings
+from config import Settings
 from db.queries import filing as filing_queries
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Actor, Role
@@ -56,7 +59,7 @@ def xlsx_url(county: str, year: int, version: int | None = None) -> str:
 
 
 @router.get("/filings")
-def board(request: Request, actor: SignedIn, session: SessionDep, settings: SettingsDep, year: str = ""):
+def board(request: Request, actor: SignedIn, session: SessionDep, settings: SettingsDep, year: str = "") -> Response:
     require_reader(actor)
     chosen = _year(year)
     try:
@@ -140,13 +143,20 @@ async def filing(
     settings: SettingsDep,
     client: TemporalClient,
     done: str = "",
-):
+) -> Response:
     chosen = _year(year)
     return await filing_page(request, actor, _county(actor, county), chosen, session, settings, client, done=done)
 
 
 async def _write(
-    request: Request, actor: Actor, county: str, year: str, session, settings, client, act: str
+    request: Request,
+    actor: Actor,
+    county: str,
+    year: str,
+    session: Session,
+    settings: Settings,
+    client: Client,
+    act: str,
 ) -> Response:
     county, chosen = _county(actor, county), _year(year)
     posted = await request.form()
@@ -194,7 +204,7 @@ async def confirm(
     session: SessionDep,
     settings: SettingsDep,
     client: TemporalClient,
-):
+) -> Response:
     """备案: the county bureau sends back the digest of the draft it reviewed (POST /api/v1/filings/{county}/{year})."""
     return await _write(request, actor, county, year, session, settings, client, "file")
 
@@ -208,13 +218,15 @@ async def correct(
     session: SessionDep,
     settings: SettingsDep,
     client: TemporalClient,
-):
+) -> Response:
     """更正: a new version of the draft as the records now stand, with the reason."""
     return await _write(request, actor, county, year, session, settings, client, "correct")
 
 
 @router.get("/filings/{county}/{year}/form.xlsx")
-def form_xlsx(county: str, year: str, actor: SignedIn, session: SessionDep, settings: SettingsDep, version: str = ""):
+def form_xlsx(
+    county: str, year: str, actor: SignedIn, session: SessionDep, settings: SettingsDep, version: str = ""
+) -> Response:
     """附件4 as the API writes it: the latest version (or ?version=N), the draft while nothing is filed."""
     county, chosen = _county(actor, county), _year(year)
     if version and not (version.isdigit() and 1 <= int(version) <= 10_000):

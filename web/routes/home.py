@@ -1,7 +1,10 @@
 """The front page: the workbench of whoever is signed in (待办, the applications in their scope by state, 已办);
 everyone else is sent to /login."""
 
+from typing import Any
+
 from fastapi import Request
+from starlette.responses import Response
 
 from api.deps import READERS, SessionDep
 from db.queries.workbench import counts_by_state, declarers, done_by, live, notice_facts
@@ -15,8 +18,8 @@ router = page_router()
 
 
 @router.get("/")
-def workbench(request: Request, actor: SignedIn, session: SessionDep):
-    context: dict = {"actor": actor, "reader": actor.role in READERS}
+def workbench(request: Request, actor: SignedIn, session: SessionDep) -> Response:
+    context: dict[str, Any] = {"actor": actor, "reader": actor.role in READERS}
     if context["reader"]:
         rows = live(session, actor.county)
         notices = notice_facts(session, [r.id for r in rows if r.state == Stage.publicized])

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
+from starlette.responses import Response
 
 from api.deps import SettingsDep
 from db.logins import close_session, open_session, sign_in
@@ -25,19 +26,19 @@ def safe_next(target: str) -> str:
     return target
 
 
-def _form(request: Request, status: int = 200, **context: object):
+def _form(request: Request, status: int = 200, **context: object) -> Response:
     return page(request, "login.html", {"login": "", "next": "/", "error": None, **context}, status)
 
 
 @router.get("/login")
-async def login_form(request: Request, next: str = "/"):
+async def login_form(request: Request, next: str = "/") -> Response:
     if visitor_of(request).actor is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     return _form(request, next=safe_next(next))
 
 
 @router.post("/login")
-async def login(request: Request, settings: SettingsDep):
+async def login(request: Request, settings: SettingsDep) -> Response:
     form = await request.form()
     name, password, target = text(form, "login"), text(form, "password"), safe_next(text(form, "next") or "/")
     web = settings.web
@@ -69,7 +70,7 @@ async def login(request: Request, settings: SettingsDep):
 
 
 @router.post("/logout")
-async def logout(request: Request, settings: SettingsDep):
+async def logout(request: Request, settings: SettingsDep) -> Response:
     visitor = visitor_of(request)
     if visitor.session_token:
         await run_in_threadpool(close_session, settings.database_url, visitor.session_token)

@@ -5,6 +5,7 @@ import re
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from starlette.responses import Response
 
 from api.deps import SessionDep
 from db.queries import notifications as inbox_queries
@@ -24,7 +25,7 @@ def _lines(body: str) -> list[str]:
 
 
 @router.get("/notifications")
-def notifications(request: Request, actor: SignedIn, session: SessionDep):
+def notifications(request: Request, actor: SignedIn, session: SessionDep) -> Response:
     rows, unread = inbox_queries.inbox(session, actor, unread_only=False, limit=100)
     items = [
         {
@@ -40,7 +41,7 @@ def notifications(request: Request, actor: SignedIn, session: SessionDep):
 
 
 @router.post("/notifications/{notification_id}/read")
-def mark_read(request: Request, notification_id: int, actor: SignedIn, session: SessionDep):
+def mark_read(request: Request, notification_id: int, actor: SignedIn, session: SessionDep) -> Response:
     if inbox_queries.addressed(session, actor, notification_id) is not None:
         inbox_queries.mark_read(session, actor, notification_id)
     return RedirectResponse("/notifications", status_code=303)

@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
+from starlette.responses import Response
 
 from api.deps import SessionDep, SettingsDep, TemporalClient
 from api.errors import Refusal
@@ -20,7 +21,7 @@ from api.schemas import ObjectionCreate
 from config import Settings
 from db.models import Application
 from db.queries.applications import one_under_notice, under_notice
-from db.queries.titles import directory
+from db.queries.titles import Title, directory
 from db.receipts import issue_receipt, normal_receipt, objection_by_receipt, shown
 from db.session import get_engine
 from state.domain import Department, Level
@@ -46,7 +47,7 @@ def _contacts(settings: Settings) -> dict[str, str]:
 
 
 @router.get("/notices")
-def notice_board(request: Request, session: SessionDep, settings: SettingsDep):
+def notice_board(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     rows = under_notice(session, datetime.now(UTC))
     groups: dict[tuple[Level, str], list[Application]] = {}
     for row in sorted(rows, key=lambda r: (r.level != Level.city, r.county, r.institution_name)):
@@ -63,7 +64,9 @@ def _under_notice(session: Session, application_id: str) -> Application | None:
     return one_under_notice(session, application_id, datetime.now(UTC))
 
 
-def _notice_page(request: Request, row: Application, settings: Settings, status: int = 200, **context: object):
+def _notice_page(
+    request: Request, row: Application, settings: Settings, status: int = 200, **context: object
+) -> Response:
     ctx = {
         "row": row,
         "issuer": issuer(row.level, row.county),
@@ -74,13 +77,13 @@ def _notice_page(request: Request, row: Application, settings: Settings, status:
     return page(request, "notice.html", {**ctx, **context}, status)
 
 
-def _not_under_notice(request: Request):
+def _not_under_notice(request: Request) -> Response:
     lines = ["该机构不在公示期内，或公示已经结束。"]
     return page(request, "error.html", {"title": "未在公示", "lines": lines}, 404)
 
 
 @router.get("/notices/{application_id}")
-def one_notice(request: Request, application_id: str, session: SessionDep, settings: SettingsDep):
+def one_notice(request: Request, application_id: str, session: SessionDep, settings: SettingsDep) -> Response:
     row = _under_notice(session, application_id)
     return _notice_page(request, row, settings) if row else _not_under_notice(request)
 
@@ -91,7 +94,9 @@ def _lookup(database_url: str, application_id: str) -> Application | None:
 
 
 @router.post("/notices/{application_id}/objections")
-async def lodge_objection(request: Request, application_id: str, client: TemporalClient, settings: SettingsDep):
+async def lodge_objection(
+    request: Request, application_id: str, client: TemporalClient, settings: SettingsDep
+) -> Response:
     row = await run_in_threadpool(_lookup, settings.database_url, application_id)
     if row is None:
         return _not_under_notice(request)
@@ -113,14 +118,14 @@ async def lodge_objection(request: Request, application_id: str, client: Tempora
 
 
 @router.get("/objections")
-def find_objection(request: Request, receipt: str = ""):
+def find_objection(request: Request, receipt: str = "") -> Response:
     if receipt:
         return RedirectResponse(f"/objections/{normal_receipt(receipt) or '-'}", status_code=303)
     return page(request, "objection_lookup.html")
 
 
 @router.get("/objections/{receipt}")
-def objection_status(request: Request, receipt: str, settings: SettingsDep, new: int = 0):
+def objection_status(request: Request, receipt: str, settings: SettingsDep, new: int = 0) -> Response:
     found = objection_by_receipt(settings.database_url, receipt)
     if found is None:
         response = page(request, "objection_lookup.html", {"missing": True, "given": receipt}, 404)
@@ -131,11 +136,11 @@ def objection_status(request: Request, receipt: str, settings: SettingsDep, new:
 
 
 @router.get("/titles")
-def titles(request: Request, session: SessionDep):
+def titles(request: Request, session: SessionDep) -> Response:
     everything = directory(session)
     sections = []
     for level in (Level.city, Level.county):
-        by_county: dict[str, list] = {}
+        by_county: dict[str, list[Title]] = {}
         for t in everything:
             if t.level == level:
                 by_county.setdefault(t.county, []).append(t)

@@ -92,7 +92,7 @@ async def quotas_page(
 @router.get("/quotas")
 async def quotas(
     request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep, period: str = "", done: str = ""
-):
+) -> Response:
     await admit(actor, *QUOTA_READERS)
     return await quotas_page(request, actor, client, settings, period, done=done)
 
@@ -148,7 +148,7 @@ def _period_id(period_id: str) -> str:
 
 
 @router.post("/periods")
-async def define_period(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep):
+async def define_period(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep) -> Response:
     await admit(actor, Role.admin)
     values = posted(await request.form())
     period_id = values.get("period_id", "")
@@ -175,7 +175,7 @@ def _places(raw: str) -> tuple[int | None, str]:
 @router.post("/quotas/{period_id}/{level}")
 async def set_quota(
     request: Request, period_id: str, level: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
-):
+) -> Response:
     await admit(actor, Role.admin)
     _period_id(period_id)
     if level not in ("city", "county"):
@@ -241,7 +241,9 @@ def _figures(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 @router.post("/quotas/{period_id}/county/apportionment")
-async def apportion(request: Request, period_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep):
+async def apportion(
+    request: Request, period_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
+) -> Response:
     await admit(actor, Role.admin)
     _period_id(period_id)
     values = posted(await request.form())

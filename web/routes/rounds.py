@@ -73,7 +73,7 @@ async def _list_page(request: Request, actor: Actor, settings: Settings, status:
 
 
 @router.get("/rounds")
-async def rounds(request: Request, actor: SignedIn, settings: SettingsDep):
+async def rounds(request: Request, actor: SignedIn, settings: SettingsDep) -> Response:
     await admit(actor, *ROUND_READERS)
     return await _list_page(request, actor, settings)
 
@@ -116,7 +116,7 @@ def _plan_body(values: dict[str, str]) -> tuple[rounds_api.RoundCreate | None, d
 
 
 @router.post("/rounds")
-async def open_round(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep):
+async def open_round(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep) -> Response:
     await admit(actor, *OWNERS)
     values = posted(await request.form())
     body, errors = _plan_body(values)
@@ -254,7 +254,7 @@ async def one_round(
     settings: SettingsDep,
     session: SessionDep,
     done: str = "",
-):
+) -> Response:
     return await round_page(request, round_id, actor, client, settings, session, done=done)
 
 
@@ -267,7 +267,7 @@ async def score(
     client: TemporalClient,
     settings: SettingsDep,
     session: SessionDep,
-):
+) -> Response:
     await admit(actor, *OWNERS)
     if not re.match(ID_PATTERN, application_id):
         raise PageRefusal(Refusal(404, f"application {application_id!r} not found"))
@@ -306,7 +306,7 @@ async def close_review(
     client: TemporalClient,
     settings: SettingsDep,
     session: SessionDep,
-):
+) -> Response:
     await admit(actor, *OWNERS)
     if not ROUND_ID.match(round_id):
         raise PageRefusal(Refusal(404, f"round {round_id!r} not found"))

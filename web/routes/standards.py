@@ -46,7 +46,7 @@ def may_set(actor: Actor, county: str) -> bool:
 
 
 @router.get("/standards")
-async def overview(request: Request, actor: SignedIn, settings: SettingsDep):
+async def overview(request: Request, actor: SignedIn, settings: SettingsDep) -> Response:
     await admit(actor, *STANDARDS_READERS)
     if actor.county is not None:
         return RedirectResponse(f"/standards/{quote(actor.county)}", status_code=303)
@@ -100,7 +100,9 @@ async def standards_page(
 
 
 @router.get("/standards/{county}")
-async def county_standards(request: Request, county: str, actor: SignedIn, settings: SettingsDep, done: str = ""):
+async def county_standards(
+    request: Request, county: str, actor: SignedIn, settings: SettingsDep, done: str = ""
+) -> Response:
     await admit(actor, *STANDARDS_READERS)
     return await standards_page(request, actor, _county(county), settings, done=bool(done))
 
@@ -128,7 +130,9 @@ def _form_errors(refusal: Refusal, asked: list[dict[str, Any]]) -> dict[str, str
 
 
 @router.post("/standards/{county}")
-async def set_standards(request: Request, county: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep):
+async def set_standards(
+    request: Request, county: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
+) -> Response:
     await admit(actor, Role.admin, Role.county_bureau)
     county = _county(county)
     form = await request.form()

@@ -23,6 +23,7 @@ from api.routes import quotas as api_quotas
 from config import Settings
 from contracts.quota import CITY_SCOPE
 from db.queries import statistics as queries
+from db.rounds import Period
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Actor, InstitutionType, Level, Stage
 from state.labels import INSTITUTION_TYPES, LEVELS, STAGES
@@ -68,7 +69,7 @@ async def _quota(
         raise PageRefusal(refusal) from None
 
 
-def _reads(session: Session, scope: str | None) -> tuple[list, list, list]:
+def _reads(session: Session, scope: str | None) -> tuple[list[queries.Count], list[queries.YearTitles], list[Period]]:
     return queries.counts(session, scope), queries.titles_by_year(session, scope), queries.periods(session)
 
 
@@ -107,9 +108,9 @@ async def gather(session: Session, actor: Actor, client: Client, settings: Setti
         county = await _quota(client, settings, actor, chosen.id, Level.county)
         if county is not None:
             quota_set = quota_set or bool(county.totals)
-            for c in COUNTIES:
-                if c in county.totals:
-                    quota.append(QuotaRow(c, county.totals[c], county.used.get(c, 0), county.remaining[c]))
+            for name in COUNTIES:
+                if name in county.totals:
+                    quota.append(QuotaRow(name, county.totals[name], county.used.get(name, 0), county.remaining[name]))
     stats = Statistics(scope, rows, by_county, chosen, periods, quota, quota_set, titles)
     stats.charts = _charts(stats)
     return stats
@@ -152,7 +153,7 @@ async def statistics(
     client: TemporalClient,
     settings: SettingsDep,
     period: str = "",
-):
+) -> Response:
     stats = await gather(session, actor, client, settings, period)
     query = f"?period={quote(stats.period.id)}" if stats.period is not None else ""
     context = {"s": stats, "stages": list(Stage), "actor": actor, "xlsx": f"/statistics.xlsx{query}"}
@@ -192,7 +193,7 @@ def workbook(s: Statistics) -> bytes:
 @router.get("/statistics.xlsx")
 async def statistics_xlsx(
     actor: SignedIn, session: SessionDep, client: TemporalClient, settings: SettingsDep, period: str = ""
-):
+) -> Response:
     stats = await gather(session, actor, client, settings, period)
     content = await run_in_threadpool(workbook, stats)
     name = f"{stats.scope or '全市'}标杆机构评定统计.xlsx"
