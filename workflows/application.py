@@ -1,10 +1,11 @@
 """ApplicationWorkflow: one evaluation application (申报) from declaration to award or its end."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
@@ -66,6 +67,7 @@ with workflow.unsafe.imports_passed_through():
 ACTIVITY_TIMEOUT = timedelta(seconds=10)  # DB writes take milliseconds; a dead worker is noticed sooner
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 FINAL = machine.FINAL_STAGES
+T = TypeVar("T")
 # Patch: each act recorded by one activity (read model + inbox) instead of two; older histories keep two.
 RECORD_IN_ONE_ACTIVITY = "record-act-in-one-activity"
 # Patch: a city-level candidate passes the city review only as its round's selection (older histories passed alone).
@@ -542,21 +544,20 @@ class ApplicationWorkflow(Corrections):
     async def _open_notice(self, act: PublicizeAct, published: date) -> NoticeWindow:
         """A place under the period's quota, through its QuotaWorkflow (granted at once to one the round chose),
         and the notice's days from the calendar, in one activity."""
-        try:
-            return await workflow.execute_activity_method(
-                NoticeActivities.open_notice,
-                self._notice_place(act, published),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
-            )
-        except ActivityError as e:
-            raise _refusal_or(e) from None
+        return await self._ask_for_place(NoticeActivities.open_notice, act, published)
 
     async def _hold_place(self, act: PublicizeAct, published: date) -> None:
         """As ``_open_notice``'s first half, for histories recorded before it (NOTICE_HOLDS_A_PLACE)."""
+        await self._ask_for_place(PlaceActivities.reserve_notice_place, act, published)
+
+    async def _ask_for_place(
+        self, activity: Callable[[Any, NoticePlace], Awaitable[T]], act: PublicizeAct, published: date
+    ) -> T:
+        """The activity asking the quota for this publication's place; its refusal (no period, no quota, no
+        place left) as the act's."""
         try:
-            await workflow.execute_activity_method(
-                PlaceActivities.reserve_notice_place,
+            return await workflow.execute_activity_method(
+                activity,
                 self._notice_place(act, published),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from contracts.application import (
@@ -94,6 +95,16 @@ class ApplicationRules:
             allowed[Act.co_sign] = None
         return [a for a in allowed if role_for(a, self._decl.level) != Role.system]
 
+    def _not_now(self, message: str, department: Department | None = None, **details: object) -> ApplicationError:
+        """An ActNotAllowed refusal (the "when"), naming the state and the acts allowed now."""
+        return refuse(
+            RefusalKind.act_not_allowed,
+            message,
+            state=self._facts.state.value,
+            allowed_acts=[a.value for a in self._allowed_now(department)],
+            **details,
+        )
+
     def _refusal(self, act: Act, actor: Actor) -> str | None:
         return authority_refusal(act, actor, self._decl.level, self._decl.county) or (
             None if self._allowed(act, actor.department) else "not-allowed"
@@ -110,12 +121,7 @@ class ApplicationRules:
         self._facts.now = workflow.now()
         why = self._procedure.refusal(act, actor.department)
         if why:
-            raise refuse(
-                RefusalKind.act_not_allowed,
-                why,
-                state=self._facts.state.value,
-                allowed_acts=[a.value for a in self._allowed_now(actor.department)],
-            )
+            raise self._not_now(why, actor.department)
 
     def _check_separation(self, actor: Actor, act: Act) -> None:
         """Separation of duties (state.domain.SEPARATED): the account that declared an application does not also
@@ -130,12 +136,9 @@ class ApplicationRules:
             if not getattr(act, name).strip():
                 raise refuse(RefusalKind.invalid_input, f"{name} is required and must not be blank", field=name)
         if self._facts.state == Stage.publicized and self._notice and workflow.now() >= self._notice.ends_at:
-            raise refuse(
-                RefusalKind.act_not_allowed,
+            raise self._not_now(
                 f"the notice period ended at {self._notice.ends_at.isoformat()}; objections are no longer accepted",
-                state=self._facts.state.value,
                 notice_ends_at=self._notice.ends_at.isoformat(),
-                allowed_acts=[a.value for a in self._allowed_now()],
             )
         self._check(Act.lodge_objection, Actor(user_id="public", name="public", role=Role.public))
 
@@ -145,22 +148,16 @@ class ApplicationRules:
         pending = [o for o in self._objections if o.upheld is None]
         mine = [o for o in pending if o.contact.strip() == act.contact.strip()]
         if len(mine) >= PENDING_PER_CONTACT:
-            raise refuse(
-                RefusalKind.act_not_allowed,
+            raise self._not_now(
                 f"同一联系方式已有{len(mine)}件异议待调查核实，请待核实结论后再提出"
                 " (too many pending objections from this contact)",
                 rule="objections_pending_per_contact",
-                state=self._facts.state.value,
-                allowed_acts=[a.value for a in self._allowed_now()],
             )
         if len(pending) >= PENDING_PER_APPLICATION:
-            raise refuse(
-                RefusalKind.act_not_allowed,
+            raise self._not_now(
                 f"该机构已有{len(pending)}件异议待调查核实，请待核实结论后再提出"
                 " (too many pending objections on this application)",
                 rule="objections_pending_cap",
-                state=self._facts.state.value,
-                allowed_acts=[a.value for a in self._allowed_now()],
             )
 
     def _check_finding(self, act: FindingAct) -> Objection:
@@ -172,11 +169,8 @@ class ApplicationRules:
         if objection is None:
             raise refuse(RefusalKind.not_found, f"objection {act.objection_id!r} does not exist on this application")
         if objection.upheld is not None:
-            raise refuse(
-                RefusalKind.act_not_allowed,
-                f"objection {act.objection_id} already has a finding ({'upheld' if objection.upheld else 'dismissed'})",
-                state=self._facts.state.value,
-                allowed_acts=[a.value for a in self._allowed_now()],
+            raise self._not_now(
+                f"objection {act.objection_id} already has a finding ({'upheld' if objection.upheld else 'dismissed'})"
             )
         self._check(verdict, act.actor, finding=act.finding)
         return objection
@@ -266,9 +260,4 @@ class ApplicationRules:
             if value is not None and not 0 <= value <= 100:
                 raise refuse(RefusalKind.invalid_input, f"{name} must be between 0 and 100, got {value:g}", field=name)
         if any(s.reviewer.user_id == act.actor.user_id for s in self._scores):
-            raise refuse(
-                RefusalKind.act_not_allowed,
-                f"reviewer {act.actor.user_id!r} has already scored this application",
-                state=self._facts.state.value,
-                allowed_acts=[a.value for a in self._allowed_now()],
-            )
+            raise self._not_now(f"reviewer {act.actor.user_id!r} has already scored this application")
