@@ -1,6 +1,8 @@
 """Performing an act from an application's page: the form's text becomes the API's body, the API's route function
 does the rest (admission, the workflow's update, the refusals), and the page says how it went, in Chinese."""
 
+from collections.abc import Callable
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
@@ -8,6 +10,8 @@ from starlette.responses import Response
 
 from api.deps import SettingsDep, TemporalClient
 from api.errors import Refusal
+from contracts.application import ApplicationView
+from state.domain import Actor
 from web.act_forms import BY_NAME
 from web.forms import field_errors
 from web.refusals import PageRefusal, explain
@@ -17,6 +21,28 @@ from web.routes.applications import detail_page, visible_view
 from web.visitors import SignedIn
 
 router = page_router()
+
+
+def again(
+    request: Request,
+    view: ApplicationView,
+    actor: Actor,
+    failed: str,
+    refusal: Refusal | None,
+    errors: dict[str, str],
+    values: dict[str, str],
+    field: Callable[[str], str] = str,
+) -> Response:
+    """The application's page again after a form that did not go through: the API's refusal explained in Chinese,
+    its fields' errors (named as the form names them, by ``field``) beside the form's own; 422 when the form itself
+    was wrong."""
+    explained = explain(refusal) if refusal else None
+    if explained:
+        errors = {**{field(k): v for k, v in explained.fields.items()}, **errors}
+    status = refusal.status if refusal else 422
+    return detail_page(
+        request, view, actor, status=status, failed=failed, explained=explained, errors=errors, values=values
+    )
 
 
 def back(request: Request, target: str) -> Response:
@@ -58,10 +84,4 @@ async def perform_act(
         else:
             return back(request, f"/applications/{application_id}?done={form.done(body).value}")
     view = await visible_view(client, application_id, actor)
-    explained = explain(refusal) if refusal else None
-    if explained:
-        errors = {**explained.fields, **errors}
-    status = refusal.status if refusal else 422
-    return detail_page(
-        request, view, actor, status=status, failed=form.name, explained=explained, errors=errors, values=values
-    )
+    return again(request, view, actor, form.name, refusal, errors, values)

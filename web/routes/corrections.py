@@ -17,10 +17,9 @@ from api.routes import corrections as corrections_api
 from state.domain import Act, Role
 from web.declaration import AMENDABLE, number_of
 from web.forms import field_errors
-from web.refusals import explain
 from web.routes import page_router
-from web.routes.acts import back
-from web.routes.applications import detail_page, visible_view
+from web.routes.acts import again, back
+from web.routes.applications import visible_view
 from web.routes.declare import attached
 from web.visitors import SignedIn
 
@@ -80,13 +79,7 @@ async def resubmit(
         else:
             return back(request, f"/applications/{application_id}?done={Act.resubmit.value}")
         view = await visible_view(client, application_id, actor)
-    explained = explain(refusal) if refusal else None
-    if explained:
-        errors = {**{_fact(k): v for k, v in explained.fields.items()}, **errors}
-    status = refusal.status if refusal else 422
-    return detail_page(
-        request, view, actor, status=status, failed=FORM, explained=explained, errors=errors, values=values
-    )
+    return again(request, view, actor, FORM, refusal, errors, values, field=_fact)
 
 
 def _fact(name: str) -> str:
