@@ -40,12 +40,11 @@ import httpx
 from sqlalchemy import event, insert
 from sqlmodel import Session, func, select
 from temporalio.client import Client, WorkflowHandle
-from temporalio.testing import WorkflowEnvironment
 
 from api.auth import create_user
 from api.routes.applications import list_applications
 from bench.bare import BareWorkflow, Step
-from bench.harness import BARE_QUEUE_SUFFIX, Answer, ApiProcess, Run, WorkerThread, measure
+from bench.harness import BARE_QUEUE_SUFFIX, Answer, ApiProcess, Run, WorkerThread, dev_server, measure
 from clients.codec import data_converter, new_key_entry
 from config import Settings
 from db.models import Application
@@ -55,10 +54,8 @@ from db.session import get_engine
 from state import conditions, materials
 from state.calendar import TZ
 from state.domain import COUNTIES, Actor, InstitutionType, Level, Role, Stage
-from tests.conftest import binary
 from tests.factory import COUNTY, credit_code
 from tests.samples import pdf, png
-from workflows import search_attributes as sa
 
 WARM_UP = 10
 TITLE_DOC, TITLE_DATE = "兰人社发〔2023〕5号", date(2023, 1, 10)
@@ -300,12 +297,7 @@ async def run(args: argparse.Namespace) -> list[tuple[int, list[Run]]]:
     tmp = tempfile.TemporaryDirectory(prefix="biaogan-bench-")
     database_url = args.database_url or f"sqlite:///{Path(tmp.name) / 'readmodel.db'}"
     print(f"• dev server, worker (this process), API (uvicorn process); read model {database_url}", file=sys.stderr)
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        data_converter=data_converter(Settings(payload_keys=keys)),
-        search_attributes=list(sa.ALL),
-        dev_server_log_level="error",
-    )
+    env = await dev_server(data_converter(Settings(payload_keys=keys)))
     settings = Settings(
         data_dir=Path(tmp.name),
         database_url=database_url,

@@ -14,12 +14,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from temporalio.converter import DataConverter
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from bench.bare import BareWorkflow, noop
 from clients.connection import connect
-from config import Settings
+from config import Settings, venv_binary
 from worker import build_worker
+from workflows import search_attributes as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 BARE_QUEUE_SUFFIX = "-bare"
@@ -86,6 +89,17 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def dev_server(converter: DataConverter) -> WorkflowEnvironment:
+    """The benches' own Temporal dev server (in memory, the service's search attributes), its client using
+    ``converter`` as the service's clients do."""
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=venv_binary("temporal"),
+        data_converter=converter,
+        search_attributes=list(sa.ALL),
+        dev_server_log_level="error",
+    )
 
 
 class WorkerThread:

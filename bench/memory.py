@@ -39,18 +39,17 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from temporalio.client import Client, WorkflowHandle
-from temporalio.testing import WorkflowEnvironment
 
 from bench.bare import BareWorkflow, Step
+from bench.harness import dev_server
 from clients.codec import data_converter, new_key_entry
 from config import Settings
 from contracts.application import ObjectionAct, PublicizeAct, ReviewAct, ViewRequest
 from db.schema import upgrade
 from state.calendar import TZ
 from state.domain import Level, Stage
-from tests.conftest import binary, standing_places, standing_places_for
+from tests.conftest import standing_places, standing_places_for
 from tests.factory import bureau, declaration, reviewer, selected, start
-from workflows import search_attributes as sa
 from workflows.application import ApplicationWorkflow
 
 MIB = 1024 * 1024
@@ -283,12 +282,7 @@ async def main(n: int, concurrency: int, probes: int, small: int, places_apart: 
     keys = json.dumps([new_key_entry()])
     converter = data_converter(Settings(payload_keys=keys))
     print(f"• dev server; worker processes (python worker.py); n={n}", file=sys.stderr)
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        data_converter=converter,
-        search_attributes=list(sa.ALL),
-        dev_server_log_level="error",
-    )
+    env = await dev_server(converter)
     try:
         with tempfile.TemporaryDirectory(prefix="biaogan-memory-") as name:
             tmp = Path(name)

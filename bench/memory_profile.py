@@ -27,14 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from temporalio.testing import WorkflowEnvironment
 
+from bench.harness import dev_server
 from bench.memory import WARM_UP, in_parallel, open_application
 from clients.codec import data_converter, new_key_entry
 from config import Settings
-from tests.conftest import binary, standing_places
+from tests.conftest import standing_places
 from worker import build_worker
-from workflows import search_attributes as sa
 
 AREAS = (  # first match wins: (area, a fragment of the file's path)
     ("python-statemachine", "/statemachine/"),
@@ -64,12 +63,7 @@ def snapshot() -> tracemalloc.Snapshot:
 async def main(n: int, concurrency: int, top: int) -> None:
     keys = __import__("json").dumps([new_key_entry()])
     print(f"• dev server; the production worker in this process; n={n}", file=sys.stderr)
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        data_converter=data_converter(Settings(payload_keys=keys)),
-        search_attributes=list(sa.ALL),
-        dev_server_log_level="error",
-    )
+    env = await dev_server(data_converter(Settings(payload_keys=keys)))
     try:
         with tempfile.TemporaryDirectory(prefix="biaogan-memprof-") as name:
             settings = Settings(

@@ -30,18 +30,17 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from temporalio.client import Client, WorkflowHandle
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from bench.bare import BareWorkflow, Step, noop
+from bench.harness import dev_server
 from clients.codec import data_converter
 from config import Settings
 from contracts.application import FindingAct, ObjectionAct, PublicizeAct, ReviewAct
 from state.domain import Level
-from tests.conftest import binary, standing_places
+from tests.conftest import standing_places
 from tests.factory import bureau, declaration, reviewer, selected, start
 from worker import build_worker
-from workflows import search_attributes as sa
 from workflows.application import ApplicationWorkflow
 
 WARM_UP = 5  # applications of each kind run first and not counted
@@ -149,12 +148,7 @@ async def measure(client: Client, kinds: tuple[Kind, Kind], n: int, concurrency:
 
 async def bench(n: int, concurrency: int, rounds: int, database_url: str | None) -> None:
     print(f"starting the dev server and workers (n={n}, concurrency={concurrency})", file=sys.stderr)
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        data_converter=data_converter(Settings()),  # as the service's own clients
-        search_attributes=list(sa.ALL),
-        dev_server_log_level="error",
-    )
+    env = await dev_server(data_converter(Settings()))
     try:
         with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(16) as pool, ThreadPoolExecutor(16) as bare_pool:
             url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
