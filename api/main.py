@@ -12,7 +12,6 @@ from api import body_limits, docs, errors, observability
 from api.auth import TokenCache
 from api.deps import API_PREFIX
 from api.ratelimit import objection_limiter
-from api.security_headers import SecurityHeaders
 from api.routes import (
     acts,
     applications,
@@ -29,6 +28,7 @@ from api.routes import (
     rounds,
     standards,
 )
+from api.security_headers import SecurityHeaders
 from clients.connection import connect
 from clients.gate import WorkerGate
 from config import Settings, get_settings

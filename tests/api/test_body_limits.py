@@ -20,6 +20,8 @@ from sqlmodel import Session, col, func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import create_user, hash_token
+from api.body_limits import Limit, limit_for
+from config import Settings
 from db.logins import WebSession, add_login
 from db.materials import Material
 from db.session import get_engine
@@ -153,7 +155,9 @@ def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tu
     ]
     for name, (filename, data) in files.items():
         disposition = f'Content-Disposition: form-data; name="{name}"; filename="{filename}"'
-        parts.append(f"--{boundary}\r\n{disposition}\r\nContent-Type: application/pdf\r\n\r\n".encode() + data + b"\r\n")
+        parts.append(
+            f"--{boundary}\r\n{disposition}\r\nContent-Type: application/pdf\r\n\r\n".encode() + data + b"\r\n"
+        )
     return f"multipart/form-data; boundary={boundary}", b"".join(parts) + f"--{boundary}--\r\n".encode()
 
 
@@ -282,3 +286,42 @@ async def test_an_oversize_upload_is_refused_before_it_is_read(served: Served, c
     read_no_further(served, "/api/v1/materials", body_limit, chunked)
     assert answer.sent < len(body)  # the answer came while the client was still sending (kernel buffers aside)
     assert _materials(api.database_url, user_id) == before
+
+
+def test_each_kind_of_route_has_its_limit():
+    settings = Settings(database_url="sqlite://")
+    bodies, materials = settings.bodies, settings.materials
+    overhead = bodies.body_multipart_overhead_bytes
+    declaration = materials.materials_max_application_bytes
+    expected = {
+        "/api/v1/applications": Limit(bodies.body_json_max_bytes),
+        "/api/v1/applications/a1/county-review": Limit(bodies.body_json_max_bytes),
+        "/api/v1/applications/a1/resubmission": Limit(bodies.body_json_max_bytes),  # JSON: files go up on their own
+        "/api/v1/public/applications/a1/objections": Limit(bodies.body_objection_max_bytes),
+        "/api/v1/public/applications/a1/objections/evidence": Limit(
+            materials.objection_evidence_max_bytes + overhead, materials.objection_evidence_max_bytes
+        ),
+        "/api/v1/materials": Limit(materials.material_max_bytes + overhead, materials.material_max_bytes),
+        "/api/v1/historic-titles/import": Limit(5_000_000 + overhead, 5_000_000),
+        "/login": Limit(bodies.body_form_max_bytes),
+        "/applications/a1/acts/withdraw": Limit(bodies.body_form_max_bytes),
+        "/notices/a1/objections": Limit(bodies.body_objection_max_bytes),
+        "/applications/new": Limit(declaration + bodies.body_form_max_bytes + overhead, declaration),
+        "/applications/a1/resubmission": Limit(declaration + bodies.body_form_max_bytes + overhead, declaration),
+        "/api/v1/materials/../../applications/new": Limit(bodies.body_json_max_bytes),  # no such route: the smaller
+    }
+    assert {path: limit_for(path, settings) for path in expected} == expected
+    assert (bodies.body_json_max_bytes, bodies.body_objection_max_bytes, bodies.body_form_max_bytes) == (
+        MIB,
+        64 * KIB,
+        256 * KIB,
+    )
+
+
+def test_every_operation_that_takes_a_body_documents_the_413(sqlite_api):
+    schema = sqlite_api.app.openapi()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            takes_a_body = path.startswith("/api/v1/") and method in ("post", "put", "patch")
+            assert ("413" in operation["responses"]) == takes_a_body, (method, path)
+    assert schema["paths"]["/api/v1/public/applications/{application_id}/objections"]["post"]["responses"]["413"]
