@@ -48,7 +48,6 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from clients.health import workflow_pollers
 
-
 LOOK_SECONDS = 2.0  # the gate's look at the task queue (a cheap call) waits this long at most
 
 
