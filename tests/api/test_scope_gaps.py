@@ -101,6 +101,7 @@ async def test_metrics_answer_only_the_bearer_of_the_metrics_token(dev_env, sqli
                 assert metrics[("biaogan_http_requests_total", (("method", "GET"), detail, ("status", "200")))] >= 1
                 assert not any(app_id in str(labels) for _, labels in metrics)  # ids never become labels
                 assert metrics[("biaogan_applications", (("state", "declared"),))] >= 1
+                assert ("biaogan_open_notices", ()) in metrics and ("biaogan_overdue_filings", ()) in metrics
 
 
 async def test_a_full_quota_is_logged_by_the_worker_in_one_line_without_a_traceback(dev_env, tmp_path, caplog):
