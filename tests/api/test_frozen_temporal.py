@@ -28,7 +28,7 @@ from tests.conftest import CONVERTER, RunningWorker, settings_for, unique
 from web.visitors import SESSION_COOKIE
 
 WAIT = 2.0  # BIAOGAN_WORKER_WAIT_SECONDS for this test's API
-SLACK = 1.5  # a loaded machine's scheduling, on top of the wait
+SLACK = 2.0  # a loaded machine's scheduling, on top of the wait (a declaration waited 30 s before)
 REVIEW = {"decision": "pass", "opinion": "材料齐全"}
 OBJECTION = {"name": "张三", "contact": "13800000000", "content": "该机构场地面积不实"}
 
