@@ -217,13 +217,17 @@ class Settings(BaseSettings):
     payload_keys: SecretStr | None = None
     payload_key_file: Path | None = None
 
-    @field_validator("payload_keys", mode="before")
+    @field_validator("payload_keys", "metrics_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value  # BIAOGAN_PAYLOAD_KEYS= (compose's default): the key file
 
-    # How long the API lets an act wait for a worker to accept it (or a read to be answered) before it answers 503.
+    # How long the API lets an act wait for a worker to accept it (or a read to be answered) before it answers 503;
+    # every other call to Temporal waits no longer (clients/gate.py).
     worker_wait_seconds: float = Field(default=10, gt=0, le=300)
+    # The API's /metrics (counts by state, not yet public among them) answers only `Authorization: Bearer <token>`;
+    # unset, /metrics answers 404.
+    metrics_token: SecretStr | None = None
     filing: FilingSettings = Field(default_factory=FilingSettings)
     channels: ChannelSettings = Field(default_factory=ChannelSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)

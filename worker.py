@@ -102,6 +102,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     """The one assembly of the worker, used by ``main`` below, the tests and the benches alike. It keeps up to
     ``settings.worker_cache_size`` workflows in memory (``BIAOGAN_WORKER_CACHE_SIZE``; its cost: README, Operations)."""
     upgrade(settings.database_url)  # before the first activity runs
+    logs.quiet_refusals()  # a refusal is logged in one line, without the SDK's traceback
     interceptors = [PermanentErrors(), *options.pop("interceptors", ())]  # data errors are not retried
     return Worker(
         client,

@@ -12,7 +12,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from api.access import acts_for, perform
-from api.deps import READERS, ApplicationId, LevelOwner, SettingsDep, TemporalClient, role_in
+from api.deps import ApplicationId, CurrentUser, LevelOwner, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented, from_temporal
 from api.fields import IsoDate, Moment
 from contracts.application import ScoreAct, ViewRequest
@@ -30,13 +30,31 @@ from db.queries.rounds import rounds_seen_by
 from db.rounds import Period
 from db.session import get_engine
 from state.domain import Act, Actor, Level, Role
+from state.labels import ROLES
 from workflows.application import ApplicationWorkflow
 from workflows.round import RoundWorkflow, round_workflow_id
 from workflows.round_rules import plan_problems
 
 router = APIRouter(tags=["rounds"], responses=documented(401, 403, 404, 409, 503))
 RoundId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,60}$")]
-RoundReader = Annotated[Actor, Depends(role_in(*READERS, Role.admin))]
+# Who reads rounds (the README's access table): departments co-sign announcements and have no part in a round.
+ROUND_READERS = (Role.county_bureau, Role.city_reviewer, Role.inspector, Role.supervisor, Role.admin)
+
+
+def not_a_round_reader(actor: Actor) -> Refusal | None:
+    if actor.role in ROUND_READERS:
+        return None
+    readers = "、".join(ROLES[r] for r in ROUND_READERS)
+    return Refusal(403, f"评定批次仅供{readers}查看，{ROLES[actor.role]}无权查看", rule="round_readers")
+
+
+async def _round_reader(actor: CurrentUser) -> Actor:
+    if refused := not_a_round_reader(actor):
+        raise refused
+    return actor
+
+
+RoundReader = Annotated[Actor, Depends(_round_reader)]
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)  # finite numbers: JSON parsers read NaN and Infinity
 
 
