@@ -73,6 +73,9 @@ class MemoryCounts:
             return None
 
 
+IN_MEMORY = MemoryCounts()  # the process's own counts, shared by every ``Limits`` of the process
+
+
 class Limits:
     """The app's limits (``app.state.limits``), from ``settings.limits``."""
 
@@ -80,7 +83,7 @@ class Limits:
         limits = settings.limits
         if counts is None:
             memory = limits.rate_limit_store == "memory"
-            counts = MemoryCounts() if memory else DatabaseCounts(settings.database_url)
+            counts = IN_MEMORY if memory else DatabaseCounts(settings.database_url)
         self.counts = counts
         self.deployment = settings.task_queue
         self.objections = Limit(limits.objection_limit, limits.objection_window_seconds)

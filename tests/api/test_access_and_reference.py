@@ -58,7 +58,8 @@ async def test_a_flood_of_objections_is_answered_429(dev_env, sqlite_url):
         flooded = await api.post(None, url, body)
         detail = expect(flooded, 429)["detail"]
         assert detail["rule"] == "rate_limited" and detail["message"].startswith("来自此地址的异议过多")
-        assert 1 <= int(flooded.headers["Retry-After"]) <= 60
+        # the window slides over two fixed ones (db/ratelimits.py): the wait is at most two windows
+        assert 1 <= int(flooded.headers["Retry-After"]) <= 120
         expect(await api.get(None, "/public/notices"), 200)  # reading the board is not limited
 
 
