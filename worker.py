@@ -23,8 +23,8 @@ from activities.places import NoticeActivities, PlaceActivities
 from activities.read_model import ReadModelActivities
 from activities.record import RecordActivities
 from activities.rounds import round_activities_for
-from activities.uploads import sweep_periodically
 from activities.standards import StandardsActivities
+from activities.uploads import sweep_periodically
 from clients.connection import connect, metrics_runtime
 from clients.health import workflow_pollers
 from config import Settings, get_settings

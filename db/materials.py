@@ -142,3 +142,10 @@ def drop_rows_without_bytes(database_url: str, store: BlobStore, uploaded_before
                 )
                 s.commit()
                 dropped += int(result.rowcount)
+
+
+def unnamed(database_url: str, digests: Sequence[str]) -> set[str]:
+    """Those of ``digests`` no upload names."""
+    with session_for(database_url) as s:
+        named = set(s.exec(select(Material.sha256).where(col(Material.sha256).in_(digests))).all())
+    return set(digests) - named

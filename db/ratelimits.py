@@ -33,9 +33,7 @@ class Limit:
     window_seconds: float
 
 
-def take(
-    database_url: str, client: str, amounts: Mapping[str, tuple[int, Limit]], now: float
-) -> float | None:
+def take(database_url: str, client: str, amounts: Mapping[str, tuple[int, Limit]], now: float) -> float | None:
     """Count ``amounts`` (scope -> (amount, its limit)) for ``client`` at ``now`` (epoch seconds): None when every
     scope admits it (and it is counted), else the seconds until it would be (and nothing is counted)."""
     waits: list[float] = []
@@ -48,13 +46,16 @@ def take(
             current = connection.execute(
                 stmt, {"scope": scope, "client": client, "window_start": start, "hits": amount}
             ).scalar_one()
-            previous = s.exec(
-                select(RateCount.hits).where(
-                    RateCount.scope == scope,
-                    RateCount.client == client,
-                    RateCount.window_start == int(start - window),
-                )
-            ).first() or 0
+            previous = (
+                s.exec(
+                    select(RateCount.hits).where(
+                        RateCount.scope == scope,
+                        RateCount.client == client,
+                        RateCount.window_start == int(start - window),
+                    )
+                ).first()
+                or 0
+            )
             wait = refused(limit, previous, current - amount, amount, now - start)
             if wait is not None:
                 waits.append(wait)

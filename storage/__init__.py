@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -41,6 +42,8 @@ class BlobStore(Protocol):
     def delete(self, sha256: str, *, unless_newer_than: float | None = None) -> bool: ...
 
     def sweep_temporaries(self, older_than: float) -> int: ...
+
+    def kept_before(self, cutoff: float) -> Iterator[str]: ...
 
 
 def digest(data: bytes) -> str:
@@ -113,6 +116,15 @@ class FileBlobStore:
             except FileNotFoundError:
                 pass  # another sweep took it
         return removed
+
+    def kept_before(self, cutoff: float) -> Iterator[str]:
+        """The digests of the files last put before ``cutoff`` (epoch seconds)."""
+        for path in self.root.glob("*/*/*"):
+            try:
+                if SHA256.match(path.name) and path.stat().st_mtime < cutoff:
+                    yield path.name
+            except FileNotFoundError:
+                pass
 
 
 TEMPORARY = ".put-"

@@ -6,6 +6,7 @@ Last-Modified, which ``delete(unless_newer_than=…)`` reads as a fresh use, as 
 """
 
 import time
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,14 @@ class S3BlobStore:
         self.client.delete_object(Bucket=self.bucket, Key=self.key(sha256))
         return True
 
+    def kept_before(self, cutoff: float) -> Iterator[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
+        for page in pages:
+            for item in page.get("Contents", []):
+                name = item["Key"].rsplit("/", 1)[-1]
+                if SHA256.match(name) and item["LastModified"].timestamp() < cutoff:
+                    yield name
+
     def sweep_temporaries(self, older_than: float) -> int:
         return 0  # a PUT leaves nothing behind when its writer dies
 
@@ -81,7 +90,9 @@ class S3BlobStore:
 def s3_store(blobs: BlobSettings) -> S3BlobStore:
     """One client per configuration, shared by every request of the process (boto3's clients are thread-safe)."""
     secret = blobs.s3_secret_access_key.get_secret_value() if blobs.s3_secret_access_key else None
-    return _store(blobs.s3_endpoint_url, blobs.s3_region, blobs.s3_access_key_id, secret, blobs.s3_bucket, blobs.s3_prefix)
+    return _store(
+        blobs.s3_endpoint_url, blobs.s3_region, blobs.s3_access_key_id, secret, blobs.s3_bucket, blobs.s3_prefix
+    )
 
 
 @lru_cache(maxsize=8)
