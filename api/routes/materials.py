@@ -111,6 +111,12 @@ class SizeLimitedRoute(APIRoute):
         return limited
 
 
+QUOTA: dict[int | str, dict[str, Any]] = {
+    429: {
+        **documented(429)[429],
+        "description": "The account's upload quota for the hour is used up (rule upload_quota); see Retry-After",
+    }
+}
 router = APIRouter(tags=["materials"])
 uploads = APIRouter(tags=["materials"], route_class=SizeLimitedRoute)
 
@@ -221,7 +227,7 @@ async def _keep(
     response_model=MaterialUploaded,
     summary="Upload a file (PDF, JPEG or PNG, told by its bytes): a county bureau's for a declaration, an "
     "inspector's as evidence for a revocation; the caller's until an act attaches it",
-    responses={**documented(401, 403), **TOO_LARGE},
+    responses={**documented(401, 403), **QUOTA, **TOO_LARGE},
 )
 async def upload(
     file: Annotated[UploadFile, File(description="the file: PDF, JPEG or PNG (its bytes decide, not its name)")],
