@@ -65,8 +65,11 @@ class FileBlobStore:
         sha256 = digest(data)
         target = self.path(sha256)
         if target.exists():
-            os.utime(target)  # a fresh use: an expiry sweep leaves recently used files alone
-            return sha256
+            try:
+                os.utime(target)  # a fresh use: an expiry sweep leaves recently used files alone
+                return sha256
+            except FileNotFoundError:
+                pass  # swept just now: written again below
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY)
         try:

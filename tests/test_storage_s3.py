@@ -93,3 +93,10 @@ def test_an_s3_configuration_needs_a_bucket():
     with pytest.raises(ValueError, match="BIAOGAN_S3_BUCKET"):
         BlobSettings(storage="s3")
     assert isinstance(open_store(BlobSettings(), Path("/nonexistent")), FileBlobStore)
+
+
+def test_the_store_lists_what_was_put_before_a_time(store):
+    sha256 = store.put(pdf("listed"))
+    assert sha256 in set(store.kept_before(time.time() + 5))
+    assert sha256 not in set(store.kept_before(time.time() - 3600))
+    assert store.sweep_temporaries(older_than=0) == 0  # nothing half-written
