@@ -24,6 +24,7 @@ from activities.read_model import ReadModelActivities
 from activities.record import RecordActivities
 from activities.rounds import round_activities_for
 from activities.standards import StandardsActivities
+from activities.uploads import sweep_periodically
 from clients.connection import connect, metrics_runtime
 from clients.health import workflow_pollers
 from config import Settings, get_settings
@@ -170,8 +171,10 @@ async def _serve(settings: Settings) -> None:
                 "worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue
             )
             async with worker:
+                sweep = asyncio.create_task(sweep_periodically(settings, stop))  # uploads: off the request path
                 await stop.wait()
                 log.info("shutting down: finishing running tasks")
+                await sweep
     finally:
         if health is not None:
             health.close()
