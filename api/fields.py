@@ -48,25 +48,10 @@ class Checked:
 
     def check(self, value: str) -> str:
         _encodable(value)
-        bad = text.controls(value, self.multiline)
-        if bad:
-            raise PydanticCustomError(
-                "control_character",
-                "不能包含控制字符（{chars}）(must not contain control characters)",
-                {"chars": text.codepoints(bad)},
-            )
-        bidi = text.bidi_controls(value) if self.names else []
-        if bidi:
-            raise PydanticCustomError(
-                "bidi_control",
-                "名称不能包含改变文字方向的控制字符（{chars}）(no bidirectional controls in names)",
-                {"chars": text.codepoints(bidi)},
-            )
-        if self.required and not text.visible(value):
-            raise PydanticCustomError(
-                "text_blank",
-                "不能为空，也不能只有空格或不可见字符 (must show at least one visible character)",
-            )
+        refused = text.problem(value, self.multiline, self.required, self.names)
+        if refused is not None:
+            rule, message = refused
+            raise PydanticCustomError(rule, message)
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
