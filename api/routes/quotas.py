@@ -19,7 +19,7 @@ from temporalio.service import RPCError
 from activities.quota import live_usage
 from api.deps import READERS, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented, from_temporal
-from api.fields import EARLIEST, LATEST, Name40, Text500, json_number
+from api.fields import EARLIEST, LATEST, Name40, Text20, Text500, json_number
 from clients import quota as quota_workflows
 from config import Settings
 from contracts.quota import MAX_TOTAL, DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
@@ -29,7 +29,7 @@ from db.rounds import Period
 from db.session import get_engine
 from state.apportionment import Apportionment, ApportionmentError, CountyFigures, apportion
 from state.domain import COUNTIES, Actor, Level, Role
-from workflows.quota import QuotaWorkflow, quota_workflow_id
+from workflows.quota import QuotaWorkflow, quota_workflow_id, scopes_for
 
 router = APIRouter(tags=["periods and quotas"], responses=documented(401, 403, 404, 409, 503))
 Admin = Annotated[Actor, Depends(role_in(Role.admin))]
@@ -63,7 +63,7 @@ class QuotaCreate(BaseModel):
 
 class CountyFiguresIn(BaseModel):
     model_config = STRICT
-    county: str
+    county: Text20
     population: Figure = Field(ge=0, le=FIGURE_MAX, description="resident population (常住人口)")
     performance: Figure = Field(ge=0, le=FIGURE_MAX, description="public employment service performance index")
 
@@ -117,8 +117,9 @@ LEVEL_ZH = {Level.city: "市级", Level.county: "县级"}
 
 def below_used(database_url: str, period_id: str, level: Level, totals: dict[str, int]) -> Refusal | None:
     """409 when a total asked is below the places its scope already uses (live usage, as GET /quotas counts it):
-    a quota is never set under what has been granted."""
-    used = live_usage(database_url, period_id, level, list(totals))
+    a quota is never set under what has been granted. Unknown scopes are the workflow's to refuse (422)."""
+    known = scopes_for(level)
+    used = live_usage(database_url, period_id, level, [scope for scope in totals if scope in known])
     below = [
         {"scope": scope, "total": total, "used": used[scope]}
         for scope, total in totals.items()

@@ -16,7 +16,7 @@ from temporalio.service import RPCError
 
 from api.deps import READERS, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented, from_temporal
-from api.fields import County, OptionalText500, OptionalText2000
+from api.fields import County, OptionalText64, OptionalText500, OptionalText2000
 from api.present import local
 from clients import standards as standards_workflows
 from config import Settings
@@ -36,7 +36,7 @@ STRICT = ConfigDict(extra="forbid")
 
 class ConditionIn(BaseModel):
     model_config = STRICT
-    code: str = Field(max_length=64, examples=["tancheng_1_brand"], description="stable: ^[a-z0-9_]{1,64}$")
+    code: OptionalText64 = Field(examples=["tancheng_1_brand"], description="stable: ^[a-z0-9_]{1,64}$")
     text: OptionalText2000 = Field(examples=["具有县级就业服务特色品牌"], description="the condition, in Chinese")
     types: list[InstitutionType] = Field(
         default_factory=lambda: list(InstitutionType),
