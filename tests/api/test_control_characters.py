@@ -5,10 +5,19 @@ store NUL: it answered 500, or failed a round's workflow)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+import httpx
+from sqlmodel import Session, select
+
+from api.auth import hash_token
+from db.logins import open_session
+from db.session import get_engine
+from db.users import User
 from tests.api.conftest import Api, expect
+from web.visitors import SESSION_COOKIE
 
 CALLERS = ("admin", "clerk", "reviewer", "inspector", "supervisor", "hrss", None)
 # The value sent: NUL, and a control character PostgreSQL would store (the escape that starts a terminal sequence).
@@ -177,3 +186,15 @@ async def test_tab_and_line_breaks_stay_allowed_in_multi_line_text_not_in_names(
     refused = expect(await api.post("clerk", "/applications", {"level": "county", "institution": {
         "name": "兰山区\n零工驿站", "type": "gig_market", "credit_code": "x"}}), 422)["detail"]
     assert any(p["field"] == "institution.name" and p["rule"] == "control_character" for p in refused["problems"])
+
+
+async def test_a_control_character_in_the_pages_search_is_dropped_not_a_500(api):
+    """The applications page's search box (GET /applications?q=) reaches the read model's LIKE."""
+    with Session(get_engine(api.database_url)) as s:
+        user_id = s.exec(select(User.id).where(User.token_hash == hash_token(api.tokens["supervisor"]))).one()
+    session = open_session(api.database_url, user_id, datetime.now(UTC), 1)
+    transport = httpx.ASGITransport(app=api.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as pages:
+        pages.cookies.set(SESSION_COOKIE, session)
+        answered = await pages.get("/applications", params={"q": "零工\x00驿站"})
+    assert answered.status_code == 200, answered.text[:300]
