@@ -5,15 +5,16 @@ store NUL: it answered 500, or failed a round's workflow)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+import pytest
 from sqlmodel import Session, select
 
-from api.auth import hash_token
-from db.logins import open_session
+from api.auth import UserError, create_user, hash_token
+from db.logins import open_session, sign_in
 from db.session import get_engine
 from db.users import User
 from tests.api.conftest import Api, expect
@@ -198,3 +199,11 @@ async def test_a_control_character_in_the_pages_search_is_dropped_not_a_500(api)
         pages.cookies.set(SESSION_COOKIE, session)
         answered = await pages.get("/applications", params={"q": "零工\x00驿站"})
     assert answered.status_code == 200, answered.text[:300]
+
+
+def test_a_users_name_or_a_sign_in_with_a_control_character_is_refused_not_stored(database_url):
+    for name in ("张\x00三", "张三\x1b[2J", "\u3000\u200b", "管理\u202e员"):
+        with pytest.raises(UserError):
+            create_user(database_url, name, "supervisor")
+    attempt = sign_in(database_url, "admin\x00", "correct-horse-9", datetime.now(UTC), 5, timedelta(minutes=15))
+    assert attempt.outcome == "wrong"
