@@ -1,7 +1,6 @@
 """What anyone may do without an account: see what is under notice now, and object (异议) to it."""
 
 from datetime import UTC, datetime
-
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request

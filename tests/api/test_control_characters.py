@@ -159,9 +159,14 @@ async def test_a_control_character_in_any_text_parameter_is_422(api):
 
 
 async def test_a_period_or_a_round_named_with_nul_is_refused_and_nothing_is_recorded(api):
-    refused = expect(await api.http.put("/periods/p-nul", json={"name": "a\x00b", "start_year": 2026,
-                                                                 "end_year": 2030, "reason": "设定"},
-                                        headers=api.auth("admin")), 422)["detail"]
+    refused = expect(
+        await api.http.put(
+            "/periods/p-nul",
+            json={"name": "a\x00b", "start_year": 2026, "end_year": 2030, "reason": "设定"},
+            headers=api.auth("admin"),
+        ),
+        422,
+    )["detail"]
     assert (refused["field"], refused["rule"]) == ("name", "control_character")
     assert "控制字符" in refused["message"]
     assert all(p["id"] != "p-nul" for p in expect(await api.get("admin", "/periods"), 200))
@@ -184,8 +189,14 @@ async def test_tab_and_line_breaks_stay_allowed_in_multi_line_text_not_in_names(
     app_id = await driver.declare("county")
     opinion = {"decision": "pass", "opinion": "材料齐全。\r\n\t场地已核实。"}
     expect(await api.post("bureau", f"/applications/{app_id}/county-review", opinion), 200)
-    refused = expect(await api.post("clerk", "/applications", {"level": "county", "institution": {
-        "name": "兰山区\n零工驿站", "type": "gig_market", "credit_code": "x"}}), 422)["detail"]
+    refused = expect(
+        await api.post(
+            "clerk",
+            "/applications",
+            {"level": "county", "institution": {"name": "兰山区\n零工驿站", "type": "gig_market", "credit_code": "x"}},
+        ),
+        422,
+    )["detail"]
     assert any(p["field"] == "institution.name" and p["rule"] == "control_character" for p in refused["problems"])
 
 

@@ -30,7 +30,17 @@ def test_the_json_schema_pattern_and_the_validator_agree():
         "name": InstitutionCreate.model_json_schema()["properties"]["name"]["pattern"],
         "opinion": ReviewCreate.model_json_schema()["properties"]["opinion"]["pattern"],
     }
-    samples = [INVISIBLE, "兰山区", "a\x00b", "\t\n", "意见\r\n第二行", "兰山\u202e区", "\U000e0020", "\U000e0020x", "x"]
+    samples = [
+        INVISIBLE,
+        "兰山区",
+        "a\x00b",
+        "\t\n",
+        "意见\r\n第二行",
+        "兰山\u202e区",
+        "\U000e0020",
+        "\U000e0020x",
+        "x",
+    ]
     for value in samples:
         for field, multiline, names in (("name", False, True), ("opinion", True, False)):
             accepted = text.problem(value, multiline, required=True, names=names) is None

@@ -30,7 +30,13 @@ async def pending(driver, app_id: str) -> list[dict]:
 
 
 def test_contacts_are_kept_in_one_form():
-    for written in ("138 0000 9999", "+8613800009999", "+86 138-0000-9999", "008613800009999", "１３８００００９９９９"):
+    for written in (
+        "138 0000 9999",
+        "+8613800009999",
+        "+86 138-0000-9999",
+        "008613800009999",
+        "１３８００００９９９９",
+    ):
         assert normal_contact(written) == "+8613800009999", written
     assert normal_contact("0539-8123456") == normal_contact("+86 539 8123456") == "+865398123456"
     assert normal_contact("(010)88123456") == "+861088123456"
