@@ -4,10 +4,14 @@ and pending objections capped per network, so that a few addresses cannot fill t
 out every genuine objector. Against the real workflow."""
 
 import httpx
+import pytest
+from pydantic import ValidationError
 
+from api.schemas import ObjectionCreate
 from contracts.application import ObjectionAct
 from state.objector import normal_contact
 from tests.api.conftest import expect
+from web.forms import field_errors
 from workflows.application import ApplicationWorkflow, workflow_id_for
 from workflows.application_rules import PENDING_PER_APPLICATION, PENDING_PER_NETWORK
 
@@ -116,3 +120,13 @@ async def test_a_network_fills_only_its_own_share_and_the_total_cap_needs_many_n
     refused = expect(await from_("10.250.0.1"), 409)["detail"]
     assert refused["rule"] == "objections_pending_cap"
     assert len(await pending(driver, app_id)) == PENDING_PER_APPLICATION
+
+
+def test_the_objection_form_says_each_problem_in_chinese_beside_its_field():
+    """The page's form validates with the same model (web/routes/public.py) and says the rule's own words."""
+    with pytest.raises(ValidationError) as refused:
+        ObjectionCreate.model_validate({"name": "0", "contact": "0", "content": "\u3000\u200b "})
+    errors = field_errors(refused.value)
+    assert errors["name"].startswith("请填写真实姓名") and "匿名" in errors["name"]
+    assert errors["contact"].startswith("请填写能联系到您的手机号码")
+    assert errors["content"].startswith("此项必填")
