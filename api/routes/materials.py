@@ -47,6 +47,7 @@ from api.submission import (
 from clients.application import query_view
 from config import Settings
 from db.materials import keep_upload
+from state import text
 from state.domain import Actor, InstitutionType, Level, Role, Stage
 from state.materials import ACCEPTED, IMAGES, JPEG, PDF, PNG, SNIFF_BYTES, TYPE_NAMES, sniff
 from storage import BlobCorrupt, BlobMissing
@@ -208,6 +209,10 @@ async def _typed(file: StarletteUploadFile, limit: int, accepted: tuple[str, ...
 async def _keep(
     settings: Settings, file: StarletteUploadFile, data: bytes, content_type: str, owner: Actor, purpose: str
 ) -> MaterialUploaded:
+    bidi = text.bidi_controls(file.filename or "")
+    if bidi:  # "invoice\u202egnp.pdf" would read as "invoicefdp.png"
+        message = f"文件名不能包含改变文字方向的控制字符（{text.codepoints(bidi)}），请改名后重新上传"
+        raise Refusal(422, message, field="file", rule="bidi_control")
     filename = clean_filename(file.filename, content_type)
     material = await run_in_threadpool(
         keep_upload, settings.database_url, store_for(settings), data, content_type, filename, owner, purpose

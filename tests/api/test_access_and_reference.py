@@ -51,7 +51,7 @@ def test_the_first_admin_is_created_once(tmp_path):
 
 async def test_a_flood_of_objections_is_answered_429(dev_env, sqlite_url):
     async with serve(dev_env, sqlite_url, LimitSettings(objection_limit=2, objection_window_seconds=60)) as api:
-        body = {"name": "王五", "contact": "13700000000", "content": "异议"}
+        body = {"name": "王五", "contact": "13700000000", "content": "该机构服务场所面积不实"}
         url = "/public/applications/Anonexistent/objections"
         for _ in range(2):
             expect(await api.post(None, url, body), 404)
