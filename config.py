@@ -131,6 +131,13 @@ class LimitSettings(BaseSettings):
 
     objection_limit: int = Field(default=5, ge=1, le=100_000)
     objection_window_seconds: float = Field(default=60, gt=0, le=86_400)
+    # What one account may upload per window (files and bytes): beyond either, 429 upload_quota.
+    upload_quota_files: int = Field(default=200, ge=1, le=1_000_000)
+    upload_quota_bytes: int = Field(default=500 * 1024 * 1024, ge=1024)
+    upload_quota_window_seconds: float = Field(default=3600, gt=0, le=7 * 86_400)
+    # Where the counts are kept: "database" (every API process on the database sees them) or "memory" (each
+    # process its own; the limits then multiply by the number of processes).
+    rate_limit_store: Literal["database", "memory"] = "database"
     trusted_proxies: list[str] = Field(default_factory=list, max_length=100)
 
     @field_validator("trusted_proxies")
@@ -196,6 +203,30 @@ class MaterialSettings(BaseSettings):
     objection_evidence_max_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
 
 
+class BlobSettings(BaseSettings):
+    """``BIAOGAN_STORAGE`` and ``BIAOGAN_S3_*``: where uploaded files are kept, on the local disk (``file``, under
+    ``BIAOGAN_MATERIALS_DIR``) or in an S3-compatible object store (``s3``: AWS S3, MinIO…) every process reaches."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    storage: Literal["file", "s3"] = "file"
+    s3_endpoint_url: str | None = None  # unset: AWS's own endpoint for the region
+    s3_bucket: str = ""
+    s3_prefix: str = Field(default="materials/", max_length=200)  # the objects' keys start with it
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None  # unset: boto3's own chain (environment, instance role…)
+    s3_secret_access_key: SecretStr | None = None
+    # How often the worker sweeps uploads (expired, orphaned) and how old a half-written file must be to go.
+    upload_sweep_minutes: float = Field(default=10, gt=0, le=24 * 60)
+    upload_temp_grace_minutes: float = Field(default=60, gt=0, le=7 * 24 * 60)
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> BlobSettings:
+        if self.storage == "s3" and not self.s3_bucket:
+            raise ValueError("BIAOGAN_S3_BUCKET is required when BIAOGAN_STORAGE=s3")
+        return self
+
+
 class CorrectionSettings(BaseSettings):
     """``BIAOGAN_CORRECTION_*``: how long a declaration returned for correction (退回补正) waits for the county."""
 
@@ -231,13 +262,17 @@ class Settings(BaseSettings):
     payload_keys: SecretStr | None = None
     payload_key_file: Path | None = None
 
-    @field_validator("payload_keys", mode="before")
+    @field_validator("payload_keys", "metrics_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value  # BIAOGAN_PAYLOAD_KEYS= (compose's default): the key file
 
-    # How long the API lets an act wait for a worker to accept it (or a read to be answered) before it answers 503.
+    # How long the API lets an act wait for a worker to accept it (or a read to be answered) before it answers 503;
+    # every other call to Temporal waits no longer (clients/gate.py).
     worker_wait_seconds: float = Field(default=10, gt=0, le=300)
+    # The API's /metrics (counts by state, not yet public among them) answers only `Authorization: Bearer <token>`;
+    # unset, /metrics answers 404.
+    metrics_token: SecretStr | None = None
     filing: FilingSettings = Field(default_factory=FilingSettings)
     channels: ChannelSettings = Field(default_factory=ChannelSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
@@ -246,6 +281,7 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     materials: MaterialSettings = Field(default_factory=MaterialSettings)
     corrections: CorrectionSettings = Field(default_factory=CorrectionSettings)
+    blobs: BlobSettings = Field(default_factory=BlobSettings)
 
     @model_validator(mode="after")
     def _default_database_beside_the_data(self) -> Settings:

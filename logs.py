@@ -2,6 +2,11 @@
 
 Each line carries the request id (API) or the workflow and activity ids (worker) when there is one. Personal
 data (objectors' names and contacts, tokens) is never logged by biaogan's own code.
+
+The Temporal SDK logs every failed activity with its traceback. A refusal (``contracts.refusals.refuse``: a full
+quota, no period for the notice, …) is the procedure working as it should, answered 4xx to the caller: the worker
+logs it as one line, with its kind and rule, and no traceback (``quiet_refusals``). Any other failure keeps its
+traceback.
 """
 
 import json
@@ -9,6 +14,10 @@ import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
+
+from temporalio.exceptions import ApplicationError
+
+from contracts.refusals import refusal_kind
 
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="")
 
@@ -50,3 +59,30 @@ def configure(log_format: str, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+
+
+class RefusalsInOneLine(logging.Filter):
+    """On the SDK's activity logger: a record of a refusal becomes one INFO line naming its kind and rule."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, ApplicationError) or not error.non_retryable or refusal_kind(error) is None:
+            return True
+        given = error.details[0] if error.details and isinstance(error.details[0], dict) else {}
+        rule = f", rule {given['rule']}" if given.get("rule") else ""
+        first_line = (error.message.splitlines() or [""])[0]
+        record.msg = f"{record.getMessage()}: refused ({error.type}{rule}): {first_line}"
+        record.args = None
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        return True
+
+
+ACTIVITY_LOGGER = "temporalio.activity"
+
+
+def quiet_refusals() -> None:
+    """Install ``RefusalsInOneLine`` on the SDK's activity logger (once)."""
+    logger = logging.getLogger(ACTIVITY_LOGGER)
+    if not any(isinstance(f, RefusalsInOneLine) for f in logger.filters):
+        logger.addFilter(RefusalsInOneLine())

@@ -24,6 +24,7 @@ from activities.read_model import ReadModelActivities
 from activities.record import RecordActivities
 from activities.rounds import round_activities_for
 from activities.standards import StandardsActivities
+from activities.uploads import sweep_periodically
 from clients.connection import connect, metrics_runtime
 from clients.health import workflow_pollers
 from config import Settings, get_settings
@@ -102,6 +103,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     """The one assembly of the worker, used by ``main`` below, the tests and the benches alike. It keeps up to
     ``settings.worker_cache_size`` workflows in memory (``BIAOGAN_WORKER_CACHE_SIZE``; its cost: README, Operations)."""
     upgrade(settings.database_url)  # before the first activity runs
+    logs.quiet_refusals()  # a refusal is logged in one line, without the SDK's traceback
     interceptors = [PermanentErrors(), *options.pop("interceptors", ())]  # data errors are not retried
     return Worker(
         client,
@@ -169,8 +171,10 @@ async def _serve(settings: Settings) -> None:
                 "worker on %s/%s queue %s", settings.temporal_address, settings.temporal_namespace, settings.task_queue
             )
             async with worker:
+                sweep = asyncio.create_task(sweep_periodically(settings, stop))  # uploads: off the request path
                 await stop.wait()
                 log.info("shutting down: finishing running tasks")
+                await sweep
     finally:
         if health is not None:
             health.close()

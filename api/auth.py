@@ -11,10 +11,12 @@ from sqlmodel import Session, col, select
 from db.logins import end_sessions
 from db.session import session_for
 from db.users import User
+from state import text
 from state.domain import COUNTIES, Actor, Department, Role
 
 TOKEN_PREFIX = "bg_"
 MAX_TOKEN_LENGTH = 200
+MAX_USER_NAME = 100
 USER_ROLES = (
     Role.county_bureau,
     Role.city_reviewer,
@@ -71,8 +73,12 @@ def create_user(
 ) -> str:
     """Create a user and return its token; the token is shown this once and never stored.
     ``token`` provisions a token made elsewhere (tests); by default a new random one is made."""
-    if not name or not name.strip():
+    if not text.visible(name or ""):
         raise UserError("a user needs a name")
+    if text.controls(name) or text.bidi_controls(name):
+        raise UserError("a user's name must not contain control characters")
+    if len(name.strip()) > MAX_USER_NAME:
+        raise UserError(f"a user's name has at most {MAX_USER_NAME} characters")
     checked_role, checked_department = _checked(role, county, department)
     token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
     user = User(

@@ -29,6 +29,19 @@ STATUS_FOR_KIND = {
 }
 RATE_LIMITED = 429
 RETRY_SOON = {"Retry-After": "1"}
+# What a Temporal that is down, stopped or cut off answers. A call bounded by its rpc timeout (clients/gate.py) that
+# gets no answer ends CANCELLED ("Timeout expired"); a connection that breaks, UNKNOWN ("transport error").
+UNREACHABLE = frozenset(
+    {
+        RPCStatusCode.UNAVAILABLE,
+        RPCStatusCode.DEADLINE_EXCEEDED,
+        RPCStatusCode.CANCELLED,
+        RPCStatusCode.UNKNOWN,
+        RPCStatusCode.ABORTED,
+        RPCStatusCode.INTERNAL,
+        RPCStatusCode.FAILED_PRECONDITION,  # e.g. "no poller seen for task queue recently"
+    }
+)
 
 
 class Refusal(Exception):
@@ -83,11 +96,7 @@ def from_temporal(error: BaseException, what: str, renamed: dict[str, str] | Non
                 headers=RETRY_SOON,
                 code="temporal_busy",
             )
-        if error.status in (
-            RPCStatusCode.UNAVAILABLE,
-            RPCStatusCode.DEADLINE_EXCEEDED,
-            RPCStatusCode.FAILED_PRECONDITION,  # e.g. "no poller seen for task queue recently"
-        ):
+        if error.status in UNREACHABLE:
             return Refusal(
                 503,
                 "工作流服务暂不可用，请稍后重试 (the workflow service is unavailable; try again)",
@@ -205,15 +214,18 @@ def _methods_for(request: Request) -> set[str]:
     return methods
 
 
-async def _temporal(request: Request, exc: Exception) -> JSONResponse:
+TEMPORAL_ERRORS = (NoWorker, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError)
+
+
+async def temporal_answer(request: Request, exc: Exception) -> JSONResponse:
     """A Temporal error a route did not translate itself (from_temporal's, or none: then it is a 500)."""
     return await _refusal(request, from_temporal(exc, "the requested record"))
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(Refusal, _refusal)
-    for temporal_error in (NoWorker, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError):
-        app.add_exception_handler(temporal_error, _temporal)
+    for temporal_error in TEMPORAL_ERRORS:
+        app.add_exception_handler(temporal_error, temporal_answer)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
 

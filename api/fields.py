@@ -2,19 +2,25 @@
 Schema can say it, and validates exactly that."""
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from state import eligibility
+from state import eligibility, text
 from state.domain import COUNTIES, InstitutionType, RevocationReason
 
-# At least one visible character, and no NUL (PostgreSQL cannot store it). \x1c-\x1f and \x85 are
-# whitespace to Python's str.strip (which the workflow uses) but not to JSON Schema's \s.
-_VISIBLE = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
-_NO_NUL = r"^[^\x00]*$"
 # GB 32100-2015 shape; the check character itself is verified by state.credit_code (422 when wrong).
 CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})?$"
@@ -30,13 +36,42 @@ def _encodable(value: str) -> str:
     return value
 
 
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return _encodable(value)
+@dataclass(frozen=True)
+class Checked:
+    """A text's own checks (state/text.py), as pydantic metadata: after the length, refuse control characters (but
+    tab and line breaks in ``multiline`` text), bidirectional controls in ``names``, and, when ``required``, text
+    that shows nothing. Its JSON Schema ``pattern`` says the same."""
+
+    multiline: bool
+    required: bool
+    names: bool = False
+
+    def check(self, value: str) -> str:
+        _encodable(value)
+        refused = text.problem(value, self.multiline, self.required, self.names)
+        if refused is not None:
+            rule, message = refused
+            raise PydanticCustomError(rule, message)
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        out = handler(schema)
+        out["pattern"] = text.pattern(self.multiline, self.required, self.names)
+        return out
 
 
-def _json_number(value: object) -> object:
+LINE = Checked(multiline=False, required=True)
+LINES = Checked(multiline=True, required=True)
+NAME = Checked(multiline=False, required=True, names=True)
+OPTIONAL_LINE = Checked(multiline=False, required=False)
+OPTIONAL_LINES = Checked(multiline=True, required=False)
+OPTIONAL_NAME = Checked(multiline=False, required=False, names=True)
+
+
+def json_number(value: object) -> object:
     if isinstance(value, (bool, str)):
         raise ValueError("must be a JSON number")
     return value
@@ -72,23 +107,31 @@ def _date_between(earliest: date, latest: date) -> Any:
 
 # Free text of at most N characters. Spelled out one alias per length (not built by a function) so that a type
 # checker reads each as a type; every one is ``str`` to it, and pydantic sees exactly the same metadata.
-# TextN: required, not blank.
-Text20 = Annotated[str, StringConstraints(max_length=20, pattern=_VISIBLE), AfterValidator(_not_blank)]
-Text100 = Annotated[str, StringConstraints(max_length=100, pattern=_VISIBLE), AfterValidator(_not_blank)]
-Text200 = Annotated[str, StringConstraints(max_length=200, pattern=_VISIBLE), AfterValidator(_not_blank)]
-Text2000 = Annotated[str, StringConstraints(max_length=2000, pattern=_VISIBLE), AfterValidator(_not_blank)]
-Text5000 = Annotated[str, StringConstraints(max_length=5000, pattern=_VISIBLE), AfterValidator(_not_blank)]
-# OptionalTextN: may be empty, no NUL.
-OptionalText100 = Annotated[str, StringConstraints(max_length=100, pattern=_NO_NUL), AfterValidator(_encodable)]
-OptionalText500 = Annotated[str, StringConstraints(max_length=500, pattern=_NO_NUL), AfterValidator(_encodable)]
-OptionalText2000 = Annotated[str, StringConstraints(max_length=2000, pattern=_NO_NUL), AfterValidator(_encodable)]
-OptionalText5000 = Annotated[str, StringConstraints(max_length=5000, pattern=_NO_NUL), AfterValidator(_encodable)]
+# TextN: required, showing something; up to 200 characters one line, from 500 on tab and line breaks allowed.
+Text20 = Annotated[str, StringConstraints(max_length=20), LINE]
+Text100 = Annotated[str, StringConstraints(max_length=100), LINE]
+Text200 = Annotated[str, StringConstraints(max_length=200), LINE]
+Text500 = Annotated[str, StringConstraints(max_length=500), LINES]
+Text1000 = Annotated[str, StringConstraints(max_length=1000), LINES]
+Text2000 = Annotated[str, StringConstraints(max_length=2000), LINES]
+Text5000 = Annotated[str, StringConstraints(max_length=5000), LINES]
+# NameN: a required one-line name in which no bidirectional control may reorder what is read.
+Name40 = Annotated[str, StringConstraints(max_length=40), NAME]
+Name100 = Annotated[str, StringConstraints(max_length=100), NAME]
+Name200 = Annotated[str, StringConstraints(max_length=200), NAME]
+OptionalName100 = Annotated[str, StringConstraints(max_length=100), OPTIONAL_NAME]
+# OptionalTextN: may be empty; no control character.
+OptionalText64 = Annotated[str, StringConstraints(max_length=64), OPTIONAL_LINE]
+OptionalText100 = Annotated[str, StringConstraints(max_length=100), OPTIONAL_LINE]
+OptionalText500 = Annotated[str, StringConstraints(max_length=500), OPTIONAL_LINES]
+OptionalText2000 = Annotated[str, StringConstraints(max_length=2000), OPTIONAL_LINES]
+OptionalText5000 = Annotated[str, StringConstraints(max_length=5000), OPTIONAL_LINES]
 
 County = Literal[COUNTIES]  # type: ignore[valid-type]
 CreditCode = Annotated[str, StringConstraints(pattern=CREDIT_CODE_PATTERN)]
 Phone = Annotated[str, StringConstraints(pattern=PHONE_PATTERN)]
 AttestationCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
-Round = Annotated[str, StringConstraints(max_length=64, pattern=_NO_NUL), AfterValidator(_encodable)]
+Round = OptionalText64
 # Request bodies take JSON types as they are (no "5" for 5, no 1 for true, no timestamps for dates), and numbers
 # are finite (Python's JSON parser reads NaN and Infinity)...
 FORBID = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
@@ -103,12 +146,12 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 
 
 # Whole numbers as JSON Schema has them: 6.0 is one, "6" and true are not. One alias per range, as for TextN.
-StaffCount = Annotated[int, Field(strict=False, ge=0, le=1_000_000), BeforeValidator(_json_number)]
+StaffCount = Annotated[int, Field(strict=False, ge=0, le=1_000_000), BeforeValidator(json_number)]
 TownshipStaffCount = Annotated[
-    int, Field(strict=False, ge=eligibility.TOWNSHIP_MIN_STAFF, le=1_000_000), BeforeValidator(_json_number)
+    int, Field(strict=False, ge=eligibility.TOWNSHIP_MIN_STAFF, le=1_000_000), BeforeValidator(json_number)
 ]
 VillageStaffCount = Annotated[
-    int, Field(strict=False, ge=eligibility.VILLAGE_MIN_STAFF, le=1_000_000), BeforeValidator(_json_number)
+    int, Field(strict=False, ge=eligibility.VILLAGE_MIN_STAFF, le=1_000_000), BeforeValidator(json_number)
 ]
 
 

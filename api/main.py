@@ -11,7 +11,7 @@ import logs
 from api import body_limits, docs, errors, observability
 from api.auth import TokenCache
 from api.deps import API_PREFIX
-from api.ratelimit import objection_limiter
+from api.ratelimit import Limits
 from api.routes import (
     acts,
     applications,
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.objection_limiter = objection_limiter(settings.limits)
+    app.state.limits = Limits(settings)
     app.state.token_cache = TokenCache()
     errors.install(app)
     app.add_middleware(body_limits.BodyLimits, settings=settings)  # inside Measured: a 413 is counted and logged

@@ -1,21 +1,27 @@
 """What the API tells its operators: request counts and latencies by route and status, domain gauges read from the
-read model at each scrape, and a request id on every answer and log line."""
+read model at each scrape, and a request id on every answer and log line.
 
+``/metrics`` counts applications in states not yet public, so it answers only the bearer of
+``BIAOGAN_METRICS_TOKEN``; with none configured it answers 404, like a path that does not exist."""
+
+import hmac
 import logging
 import time
 import uuid
 from collections.abc import Iterator
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import API_PREFIX
+from api.errors import Refusal
 from db.filing import FilingStatus
 from db.models import Application
 from db.session import get_engine
@@ -103,5 +109,21 @@ def install(app: FastAPI, database_url: str) -> None:
     app.add_middleware(Measured, requests=requests, latency=latency)
 
     @app.get("/metrics", include_in_schema=False)
-    def metrics() -> Response:
+    def metrics(request: Request) -> Response:
+        scraper_may(request)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def scraper_may(request: Request) -> None:
+    """Admit the bearer of the configured metrics token; 404 when none is configured, 401 for any other caller."""
+    token = request.app.state.settings.metrics_token
+    if token is None:
+        raise HTTPException(404)
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.get_secret_value().encode()):
+        raise Refusal(
+            401,
+            "指标接口需要运维令牌（Authorization: Bearer <BIAOGAN_METRICS_TOKEN>）",
+            headers={"WWW-Authenticate": "Bearer"},
+            rule="metrics_token",
+        )

@@ -1,14 +1,17 @@
 """Request and response bodies. ``*Create`` models are what callers send (validated, unknown fields refused);
 ``*Public`` models are what the API answers; ``*Base`` holds what both share."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from api.correction_schemas import CorrectionPublic
 from api.fields import (
     FORBID,
+    OPTIONAL_LINE,
     AttestationCode,
     County,
     CreditCode,
@@ -16,7 +19,9 @@ from api.fields import (
     IsoDate,
     LaxReason,
     LaxType,
-    OptionalText100,
+    Name100,
+    Name200,
+    OptionalName100,
     OptionalText500,
     OptionalText2000,
     OptionalText5000,
@@ -33,7 +38,7 @@ from api.fields import (
     VillageStaffCount,
 )
 from api.material_schemas import MaterialId, MaterialPublic, MaterialRefCreate
-from state import eligibility
+from state import eligibility, objector
 from state.domain import Act, Department, InstitutionType, Level, Role, Stage
 
 
@@ -88,14 +93,14 @@ class InstitutionBase(BaseModel):
 class InstitutionCreate(InstitutionBase):
     model_config = FORBID
 
-    name: Text200
+    name: Name200
     type: LaxType
     credit_code: CreditCode = Field(
         description="统一社会信用代码: 18 characters, the last a GB 32100-2015 check character"
     )
     address: OptionalText500 = ""
-    person_in_charge: OptionalText100 = ""
-    contact: OptionalText100 = ""
+    person_in_charge: OptionalName100 = ""
+    contact: OptionalName100 = ""
     phone: Phone = Field(default="", description="mainland mobile (11 digits) or 0539-xxxxxxx")
     premises_area_m2: float | None = Field(default=None, ge=0, le=10_000_000)
     staff_count: StaffCount | None = None
@@ -214,6 +219,18 @@ class Declared(BaseModel):
     state: Stage
 
 
+def objector_rule(check: Callable[[str], str]) -> AfterValidator:
+    """One of state.objector's checks as a validator: its rule is the error's type, its Chinese its message."""
+
+    def run(value: str) -> str:
+        try:
+            return check(value)
+        except objector.ObjectorProblem as e:
+            raise PydanticCustomError(e.rule, e.message) from None
+
+    return AfterValidator(run)
+
+
 # ---- acts ----------------------------------------------------------------------------------------------
 class ReviewCreate(BaseModel):
     model_config = FORBID
@@ -228,9 +245,8 @@ class NoticeCreate(BaseModel):
         description="defaults to today (Asia/Shanghai); not in the future and not before the review that allowed "
         "the notice; before today the notice is recorded late (补录) and needs source_url",
     )
-    source_url: str = Field(
+    source_url: Annotated[str, StringConstraints(max_length=2000), OPTIONAL_LINE] = Field(
         default="",
-        max_length=2000,
         description="the page (http/https) the notice was published on; required when published_on is before today "
         "(the workflow's rule: source_url_http, late_notice_needs_source_url)",
     )
@@ -238,9 +254,16 @@ class NoticeCreate(BaseModel):
 
 class ObjectionCreate(BaseModel):
     model_config = FORBID
-    name: Text100
-    contact: Text100
-    content: Text5000
+    name: Annotated[Name100, objector_rule(objector.check_name)] = Field(
+        description="the objector's real name (至少2个字，含汉字或字母); anonymous objections are not accepted"
+    )
+    contact: Annotated[Text100, objector_rule(objector.check_contact)] = Field(
+        description="a mainland mobile or landline number (with its area code) or an e-mail address; kept in one "
+        "form: +86… for phones, case-folded for e-mail"
+    )
+    content: Annotated[Text5000, objector_rule(objector.check_content)] = Field(
+        description=f"the facts and grounds, at least {objector.CONTENT_MIN} visible characters"
+    )
     evidence: list[MaterialId] = Field(
         default=[],
         max_length=10,

@@ -4,7 +4,7 @@ applicable condition, and the checklist's files, uploaded by the caller. Checked
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
@@ -16,7 +16,7 @@ from api.schemas import ErrorBody
 from config import Settings
 from contracts.application import Institution, SubmittedMaterial
 from db.historic_import import county_title_in, county_title_of
-from db.materials import Material, claim, expire_unreferenced
+from db.materials import Material, claim
 from db.queries import standards
 from db.queries.materials import uploaded_by
 from db.session import get_engine
@@ -24,14 +24,12 @@ from db.standards import CountyConditionVersion
 from state import conditions, materials
 from state.declaration import Problem
 from state.domain import Actor, InstitutionType, Level, Role
-from storage import BlobStore, file_store
+from storage import BlobStore, open_store
 
 DECLARATION = "declaration"  # the purpose of a county bureau's upload through POST /materials
 OBJECTION_EVIDENCE = "objection_evidence"  # the public's images for an objection
 REVOCATION_EVIDENCE = "revocation_evidence"  # an inspector's upload through POST /materials
 EVIDENCE_TITLES = {OBJECTION_EVIDENCE: "异议证据材料", REVOCATION_EVIDENCE: "撤销依据材料"}
-SWEEP_EVERY = timedelta(minutes=10)
-_last_sweep: dict[str, datetime] = {}
 
 
 def public_uploader(application_id: str) -> Actor:
@@ -103,7 +101,7 @@ def checklists(settings: Settings) -> materials.Checklists:
 
 
 def store_for(settings: Settings) -> BlobStore:
-    return file_store(settings.material_store_dir())
+    return open_store(settings.blobs, settings.material_store_dir())
 
 
 def attestation_problems(
@@ -217,17 +215,6 @@ def current_materials(acts_materials: Sequence[Sequence[SubmittedMaterial]]) -> 
             fresh.setdefault(m.item, []).append(m)
         standing.update(fresh)
     return [m for files in standing.values() for m in files]
-
-
-async def sweep_lazily(settings: Settings, now: datetime | None = None) -> None:
-    """Expire unreferenced uploads, at most every SWEEP_EVERY per database (called on upload)."""
-    now = now or datetime.now(UTC)
-    last = _last_sweep.get(settings.database_url)
-    if last is not None and now - last < SWEEP_EVERY:
-        return
-    _last_sweep[settings.database_url] = now
-    older_than = timedelta(hours=settings.materials.material_unreferenced_hours)
-    await run_in_threadpool(expire_unreferenced, settings.database_url, store_for(settings), now, older_than)
 
 
 async def evidence_files(

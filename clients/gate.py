@@ -9,6 +9,10 @@ deadlines: an update must be *accepted* by the workflow within ``accept_timeout`
 awaited as before), a query must answer within it; else ``WorkflowUpdateRPCTimeoutOrCancelledError`` or
 ``RPCError(DEADLINE_EXCEEDED)``, both 503 too. Starting a workflow and signalling need no worker (Temporal
 keeps them durably) and pass unchecked.
+
+A Temporal that does not answer at all (its process stopped, a network that drops packets) is bounded the same way:
+every call through the client (start, signal, describe, history, …) and the gate's own look at the task queue wait
+at most ``accept_timeout``, so no request, a declaration included, waits longer for Temporal than an act does.
 """
 
 from __future__ import annotations
@@ -20,18 +24,31 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio.client import (
+    CancelWorkflowInput,
     Client,
+    CountWorkflowsInput,
+    DescribeWorkflowInput,
+    FetchWorkflowHistoryEventsInput,
     Interceptor,
     OutboundInterceptor,
     QueryWorkflowInput,
+    SignalWorkflowInput,
+    StartWorkflowInput,
     StartWorkflowUpdateInput,
     StartWorkflowUpdateWithStartInput,
+    TerminateWorkflowInput,
+    WorkflowExecutionCount,
+    WorkflowExecutionDescription,
+    WorkflowHandle,
+    WorkflowHistoryEventAsyncIterator,
     WorkflowUpdateHandle,
     WorkflowUpdateStage,
 )
 from temporalio.service import RPCError, RPCStatusCode
 
 from clients.health import workflow_pollers
+
+LOOK_SECONDS = 2.0  # the gate's look at the task queue (a cheap call) waits this long at most
 
 
 class NoWorker(Exception):
@@ -74,7 +91,7 @@ class WorkerGate(Interceptor):
         deadline = time.monotonic() + self.grace_seconds
         while True:
             try:
-                polled = await workflow_pollers(self._client, self.task_queue)
+                polled = await workflow_pollers(self._client, self.task_queue, self._look_seconds())
             except RPCError as e:
                 if e.status != RPCStatusCode.UNIMPLEMENTED:
                     raise
@@ -86,6 +103,9 @@ class WorkerGate(Interceptor):
             if time.monotonic() >= deadline:
                 raise NoWorker(self.task_queue, retry_after=max(1, round(self.keep_seconds)))
             await asyncio.sleep(0.2)
+
+    def _look_seconds(self) -> float:
+        return min(LOOK_SECONDS, self.accept_timeout.total_seconds())
 
 
 class _Outbound(OutboundInterceptor):
@@ -114,3 +134,31 @@ class _Outbound(OutboundInterceptor):
     async def start_update_with_start_workflow(self, input: StartWorkflowUpdateWithStartInput) -> Any:
         await self.gate.check()
         return await super().start_update_with_start_workflow(input)
+
+    # Calls no worker answers: unchecked, but a Temporal that does not answer is waited for no longer than an act.
+
+    async def start_workflow(self, input: StartWorkflowInput) -> WorkflowHandle[Any, Any]:
+        return await super().start_workflow(dataclasses.replace(input, rpc_timeout=self._bounded(input.rpc_timeout)))
+
+    async def signal_workflow(self, input: SignalWorkflowInput) -> None:
+        await super().signal_workflow(dataclasses.replace(input, rpc_timeout=self._bounded(input.rpc_timeout)))
+
+    async def describe_workflow(self, input: DescribeWorkflowInput) -> WorkflowExecutionDescription:
+        return await super().describe_workflow(dataclasses.replace(input, rpc_timeout=self._bounded(input.rpc_timeout)))
+
+    async def cancel_workflow(self, input: CancelWorkflowInput) -> None:
+        await super().cancel_workflow(dataclasses.replace(input, rpc_timeout=self._bounded(input.rpc_timeout)))
+
+    async def terminate_workflow(self, input: TerminateWorkflowInput) -> None:
+        await super().terminate_workflow(dataclasses.replace(input, rpc_timeout=self._bounded(input.rpc_timeout)))
+
+    async def count_workflows(self, input: CountWorkflowsInput) -> WorkflowExecutionCount:
+        return await super().count_workflows(dataclasses.replace(input, rpc_timeout=self._bounded(input.rpc_timeout)))
+
+    def fetch_workflow_history_events(
+        self, input: FetchWorkflowHistoryEventsInput
+    ) -> WorkflowHistoryEventAsyncIterator:
+        if input.wait_new_event:  # a long poll for the workflow's result: its wait is the caller's to choose
+            return super().fetch_workflow_history_events(input)
+        bounded = dataclasses.replace(input, rpc_timeout=self._bounded(input.rpc_timeout))
+        return super().fetch_workflow_history_events(bounded)

@@ -135,6 +135,9 @@ class ObjectionAct:
     contact: str
     content: str
     evidence: list[SubmittedMaterial] = field(default_factory=list)  # images the objector attached
+    # The /24 (IPv4) or /48 (IPv6) network it came from, as the API saw it: pending objections are capped per
+    # network too (state.objector.network_of). Empty for objections lodged before the cap.
+    network: str = ""
 
 
 @dataclass
@@ -212,6 +215,7 @@ class Objection:
     finding: str | None = None
     found_at: datetime | None = None
     evidence: list[SubmittedMaterial] = field(default_factory=list)
+    network: str = ""  # ObjectionAct.network, recorded for the per-network cap
 
 
 @dataclass

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from db import models
 from db.rounds import HistoricTitle
 from db.session import get_engine, insert_ignore
+from state import text
 from state.calendar import TZ
 from state.credit_code import CreditCodeError, validate_credit_code
 from state.domain import COUNTIES, Act, InstitutionType, Level, Stage
@@ -43,6 +44,13 @@ TYPE_ZH = {
     "职业培训机构": InstitutionType.training,
 }
 LEVEL_ZH = {"县级": Level.county, "市级": Level.city}
+# The bounds a declaration's fields have (api/schemas.py: the institution's name, the county-level title's document
+# number, an award's plaque number): column -> (Chinese name, at most, required, a name).
+TEXT_BOUNDS = {
+    "institution_name": ("机构名称", 200, True, True),
+    "document_no": ("评定文号", 100, True, False),
+    "plaque_no": ("奖牌编号", 100, False, False),
+}
 EARLIEST = date(2000, 1, 1)
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
@@ -78,6 +86,15 @@ def _parse_row(line: int, raw: dict[str, str], today: date) -> tuple[dict[str, A
     def bad(name: str, message: str) -> None:
         errors.append(RowError(line, name, message))
 
+    for name, (zh, most, required, names) in TEXT_BOUNDS.items():
+        if len(v[name]) > most:
+            errors.append(
+                RowError(line, name, f"第{line}行{zh}超过{most}个字（共{len(v[name])}个字），无法导入", "text_too_long")
+            )
+        elif refused := text.problem(v[name], multiline=False, required=False, names=names):
+            errors.append(RowError(line, name, f"第{line}行{zh}：{refused[1]}", refused[0]))
+        elif required and v[name] and not text.visible(v[name]):
+            errors.append(RowError(line, name, f"第{line}行{zh}不能只有空格或不可见字符", "text_blank"))
     if not v["institution_name"]:
         bad("institution_name", "required")
     kind = TYPE_ZH.get(v["type"]) or next((t for t in InstitutionType if t.value == v["type"]), None)
@@ -131,10 +148,10 @@ def validate_file(
     errors: list[RowError] = []
     seen: dict[tuple[str, str, str], int] = {}
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        content = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         return [], [RowError(1, "file", "the file is not UTF-8 text")]
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    reader = csv.DictReader(content.splitlines(keepends=True))
     try:
         fieldnames = reader.fieldnames or []
     except csv.Error as e:

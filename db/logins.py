@@ -121,7 +121,11 @@ def sign_in(database_url: str, login: str, password: str, now: datetime, attempt
     open it early); a success clears the count. A disabled user never signs in."""
     name = normal_login(login)
     with session_for(database_url) as s:
-        row = s.exec(select(Login).where(Login.login == name).with_for_update()).first() if name else None
+        row = (
+            s.exec(select(Login).where(Login.login == name).with_for_update()).first()
+            if LOGIN_PATTERN.fullmatch(name)
+            else None
+        )
         if row is None:
             _verify(_NOBODY, password)
             return SignIn("wrong")

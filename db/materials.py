@@ -33,7 +33,7 @@ class Material(SQLModel, table=True):
 
 
 def record_upload(database_url: str, material: Material) -> Material:
-    """Keep the row (before the bytes are put, so that a sweep never takes bytes a fresh row needs)."""
+    """Keep the row (once its bytes are kept: a row never names bytes that are not there)."""
     with session_for(database_url) as s:
         s.add(material)
         s.commit()
@@ -50,9 +50,11 @@ def keep_upload(
     owner: Actor,
     purpose: str = "declaration",
 ) -> Material:
-    """Keep an upload whose type was told by its bytes: its row, then its bytes (so that a sweep never takes bytes
-    a fresh row needs)."""
-    material = record_upload(
+    """Keep an upload whose type was told by its bytes: its bytes, durably, then its row. A process killed between
+    the two leaves bytes no row names, which the sweep takes (``expire_unreferenced`` spares bytes put within
+    half the expiry, so it cannot take them from under a row about to be written)."""
+    store.put(data)
+    return record_upload(
         database_url,
         Material(
             id="M" + uuid.uuid4().hex[:20],
@@ -67,8 +69,6 @@ def keep_upload(
             uploaded_at=datetime.now(UTC),
         ),
     )
-    store.put(data)
-    return material
 
 
 def claim(database_url: str, ids: Sequence[str], owner_user_id: str, application_id: str) -> list[Material]:
@@ -112,3 +112,40 @@ def expire_unreferenced(database_url: str, store: BlobStore, now: datetime, olde
     for sha256 in digests - kept:
         store.delete(sha256, unless_newer_than=older_than.total_seconds() / 2)
     return len(ids)
+
+
+def drop_rows_without_bytes(database_url: str, store: BlobStore, uploaded_before: datetime) -> int:
+    """Delete the unreferenced uploads (uploaded before ``uploaded_before``) whose bytes the store does not have,
+    as a process killed between row and bytes left them when rows came first. Returns how many went. (No act
+    can name such an upload: its uploader never got its id.)"""
+    dropped, after = 0, ""
+    while True:
+        with session_for(database_url) as s:
+            rows = s.exec(
+                select(Material.id, Material.sha256)
+                .where(
+                    col(Material.application_id).is_(None),
+                    col(Material.uploaded_at) < uploaded_before,
+                    col(Material.id) > after,
+                )
+                .order_by(col(Material.id))
+                .limit(500)
+            ).all()
+        if not rows:
+            return dropped
+        after = rows[-1][0]
+        orphans = [i for i, sha256 in rows if not store.exists(sha256)]
+        if orphans:
+            with session_for(database_url) as s:
+                result = s.exec(
+                    delete(Material).where(col(Material.id).in_(orphans), col(Material.application_id).is_(None))
+                )
+                s.commit()
+                dropped += int(result.rowcount)
+
+
+def unnamed(database_url: str, digests: Sequence[str]) -> set[str]:
+    """Those of ``digests`` no upload names."""
+    with session_for(database_url) as s:
+        named = set(s.exec(select(Material.sha256).where(col(Material.sha256).in_(digests))).all())
+    return set(digests) - named

@@ -7,6 +7,7 @@ from db.filing import Delivery, FilingDelivery, FilingStatus, FilingVersion, Not
 from db.logins import Login, WebSession
 from db.materials import Material
 from db.models import Application, ApplicationEvent, Notification, Objection
+from db.ratelimits import RateCount
 from db.receipts import ObjectionReceipt
 from db.rounds import EvaluationRound, HistoricTitle, Period, PeriodChange, QuotaChange, QuotaPlace
 from db.standards import CountyConditionVersion
@@ -34,6 +35,7 @@ __all__ = [
     "PeriodChange",
     "QuotaChange",
     "QuotaPlace",
+    "RateCount",
     "User",
     "WebSession",
     "metadata",

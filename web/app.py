@@ -10,6 +10,8 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 
+from api.deps import API_PREFIX
+from api.errors import TEMPORAL_ERRORS, from_temporal, temporal_answer
 from web.refusals import PageRefusal, refusal_page
 from web.render import is_htmx, page
 from web.visitors import CsrfRefused, SignInRequired
@@ -35,6 +37,14 @@ async def _page_refusal(request: Request, exc: Exception) -> Response:
     return refusal_page(request, exc.refusal, exc.title)
 
 
+async def _temporal(request: Request, exc: Exception) -> Response:
+    """A Temporal error no route translated: the API answers it as JSON (api.errors), a page with the refusal page
+    (服务暂不可用 for a Temporal that is down or frozen)."""
+    if request.url.path.startswith(API_PREFIX):
+        return await temporal_answer(request, exc)
+    return refusal_page(request, from_temporal(exc, "the requested page"))
+
+
 def install(app: FastAPI) -> None:
     from web.routes import ROUTERS
 
@@ -42,5 +52,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
     app.add_exception_handler(PageRefusal, _page_refusal)
+    for temporal_error in TEMPORAL_ERRORS:  # replaces api.errors' handler, which it calls for the API's paths
+        app.add_exception_handler(temporal_error, _temporal)
     for router in ROUTERS:
         app.include_router(router, include_in_schema=False)

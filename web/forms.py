@@ -15,6 +15,8 @@ PATTERN_MESSAGES = {
     "phone": RULE_MESSAGES["phone_format"],
 }
 
+OWN_MESSAGES = {"objector_name", "objector_contact", "objection_content"}
+
 
 def field_of(loc: tuple[Any, ...]) -> str:
     """The form field an error's location names: its last part that is a field, not a union's tag."""
@@ -45,8 +47,14 @@ def message_for(error: Mapping[str, Any], special: Mapping[str, str] | None = No
         return "应填写数字"
     if kind == "value_error" and "date" in str(error.get("msg", "")):
         return "日期格式应为 年-月-日"
-    if kind == "value_error" and "blank" in str(error.get("msg", "")):
-        return "此项必填"
+    if kind == "text_blank":
+        return "此项必填（不能只填空格或不可见字符）"
+    if kind == "control_character":
+        return "不能包含控制字符"
+    if kind == "bidi_control":
+        return "不能包含改变文字方向的控制字符"
+    if kind in OWN_MESSAGES:  # rules whose message is already the form's Chinese (state/objector.py)
+        return str(error.get("msg", ""))
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return "日期格式应为 年-月-日"
     return "填写有误"

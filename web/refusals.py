@@ -145,4 +145,7 @@ def explain(refusal: Refusal) -> Explained:
 def refusal_page(request: Request, refusal: Refusal, title: str = "") -> Response:
     explained = explain(refusal)
     context = {"title": title or explained.kind, "explained": explained, "lines": explained.lines}
-    return page(request, "error.html", context, explained.status)
+    response = page(request, "error.html", context, explained.status)
+    if refusal.headers and "Retry-After" in refusal.headers:  # a 503 or 429 says when to try again
+        response.headers["Retry-After"] = refusal.headers["Retry-After"]
+    return response

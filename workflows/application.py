@@ -262,6 +262,7 @@ class ApplicationWorkflow(Corrections):
                 content=act.content,
                 lodged_at=workflow.now(),
                 evidence=list(act.evidence),
+                network=act.network,
             )
             self._objections.append(objection)
             if not workflow.patched(OBJECTION_WITH_ITS_ACT):

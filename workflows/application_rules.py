@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
         Signature,
     )
     from contracts.refusals import RefusalKind, refuse
-    from state import machine
+    from state import machine, objector
     from state.clock import SHANGHAI
     from state.domain import (
         Act,
@@ -42,7 +42,8 @@ with workflow.unsafe.imports_passed_through():
 
 REVIEW_PASSES = (Act.county_review_pass, Act.city_review_pass)
 PENDING_PER_CONTACT = 2  # objections awaiting a finding, from one contact
-PENDING_PER_APPLICATION = 20  # and in all
+PENDING_PER_NETWORK = 4  # from one /24 (IPv4) or /48 (IPv6) network
+PENDING_PER_APPLICATION = 20  # and in all: reached only by objectors from five networks or more
 
 
 class ApplicationRules:
@@ -143,15 +144,24 @@ class ApplicationRules:
         self._check(Act.lodge_objection, Actor(user_id="public", name="public", role=Role.public))
 
     def _check_objection_cap(self, act: ObjectionAct) -> None:
-        """A flood of objections cannot hold a notice open for ever: the pending ones are capped per contact and per
-        application (validator only, so histories recorded before the cap still replay)."""
+        """A flood of objections cannot hold a notice open for ever: the pending ones are capped per contact (however
+        written: contacts recorded before the API normalised them compare normalised), per network, so that a few
+        addresses cannot fill the cap for everyone, and per application (validator only, so histories recorded
+        before the caps still replay)."""
         pending = [o for o in self._objections if o.upheld is None]
-        mine = [o for o in pending if o.contact.strip() == act.contact.strip()]
+        mine = [o for o in pending if objector.same_contact(o.contact, act.contact)]
         if len(mine) >= PENDING_PER_CONTACT:
             raise self._not_now(
                 f"同一联系方式已有{len(mine)}件异议待调查核实，请待核实结论后再提出"
                 " (too many pending objections from this contact)",
                 rule="objections_pending_per_contact",
+            )
+        ours = [o for o in pending if act.network and o.network == act.network]
+        if len(ours) >= PENDING_PER_NETWORK:
+            raise self._not_now(
+                f"同一网络已提交{len(ours)}件待调查核实的异议，请待核实结论后再提出，或通过公示所列电话、地址提出"
+                " (too many pending objections from this network)",
+                rule="objections_pending_per_network",
             )
         if len(pending) >= PENDING_PER_APPLICATION:
             raise self._not_now(

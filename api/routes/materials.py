@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import Client
 from temporalio.service import RPCError
 
@@ -31,7 +32,7 @@ from api.material_schemas import (
     MaterialId,
     MaterialUploaded,
 )
-from api.ratelimit import limit_objections
+from api.ratelimit import Limits, limit_objections
 from api.submission import (
     DECLARATION,
     OBJECTION_EVIDENCE,
@@ -42,25 +43,58 @@ from api.submission import (
     current_materials,
     public_uploader,
     store_for,
-    sweep_lazily,
 )
 from clients.application import query_view
 from config import Settings
 from db.materials import keep_upload
+from state import text
 from state.domain import Actor, InstitutionType, Level, Role, Stage
-from state.materials import ACCEPTED, IMAGES, SNIFF_BYTES, TYPE_NAMES, sniff
+from state.materials import ACCEPTED, IMAGES, JPEG, PDF, PNG, SNIFF_BYTES, TYPE_NAMES, sniff
 from storage import BlobCorrupt, BlobMissing
 
 MULTIPART_SLACK = 16 * 1024  # room for the multipart envelope around the file itself
 CHUNK = 1024 * 1024
+MAX_PARTS = 1000  # fields, and files, in one upload's form (Starlette's default, now said when exceeded)
+MAX_FIELD_KIB = 1024  # one text field of it (Starlette's max_part_size)
+FORM_URLENCODED = "application/x-www-form-urlencoded"
+EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",)}
 
 
 def _too_large(limit: int) -> Refusal:
     return Refusal(413, f"文件超过大小上限 {limit} 字节", field="file", rule="file_too_large", limit=limit)
 
 
+def _refused(refusal: Refusal) -> JSONResponse:
+    return JSONResponse({"detail": {"message": refusal.message, **refusal.extra}}, status_code=refusal.status)
+
+
+async def _parse_form(request: Request) -> Refusal | None:
+    """Read the multipart body (kept on the request for the route) within MAX_PARTS; what is wrong with it, if
+    anything (Starlette's own answer is a bare 400, which reads as "not JSON")."""
+    if not request.headers.get("content-type", "").startswith(("multipart/form-data", FORM_URLENCODED)):
+        return None  # no form at all: the route's validation names the missing file
+    try:
+        await request.form(max_files=MAX_PARTS, max_fields=MAX_PARTS)
+    except StarletteHTTPException as e:
+        if e.status_code != 400:
+            raise
+        detail = str(e.detail)
+        if detail.startswith(("Too many", "Field exceeded")):
+            return Refusal(
+                413,
+                f"上传请求的表单部分过多或过大：最多 {MAX_PARTS} 个字段、{MAX_PARTS} 个文件，"
+                f"每个文本字段不超过 {MAX_FIELD_KIB} KiB；一次上传只需一个文件字段 file",
+                field="body",
+                rule="multipart_too_many_parts",
+                limit=MAX_PARTS,
+            )
+        return Refusal(422, "上传请求不是有效的 multipart/form-data 表单", field="body", rule="multipart_invalid")
+    return None
+
+
 class SizeLimitedRoute(APIRoute):
-    """Refuses (413) an upload whose Content-Length is over the limit before its body is read."""
+    """Refuses (413) an upload whose Content-Length is over the limit before its body is read, and a form of too
+    many parts (413) or not a form at all (422) with what is wrong with it."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -69,13 +103,21 @@ class SizeLimitedRoute(APIRoute):
             limit = request.app.state.settings.materials.material_max_bytes
             length = request.headers.get("content-length", "")
             if length.isdigit() and int(length) > limit + MULTIPART_SLACK:
-                refusal = _too_large(limit)
-                return JSONResponse({"detail": {"message": refusal.message, **refusal.extra}}, status_code=413)
+                return _refused(_too_large(limit))
+            refusal = await _parse_form(request)
+            if refusal is not None:
+                return _refused(refusal)
             return await handler(request)
 
         return limited
 
 
+QUOTA: dict[int | str, dict[str, Any]] = {
+    429: {
+        **documented(429)[429],
+        "description": "The account's upload quota for the hour is used up (rule upload_quota); see Retry-After",
+    }
+}
 router = APIRouter(tags=["materials"])
 uploads = APIRouter(tags=["materials"], route_class=SizeLimitedRoute)
 
@@ -125,6 +167,16 @@ def clean_filename(name: str | None, content_type: str) -> str:
     return base or f"未命名{'.pdf' if content_type == 'application/pdf' else ''}"
 
 
+def download_name(filename: str, content_type: str) -> str:
+    """The name a file is served under: the uploader's, with the extension of the type its bytes were told to be
+    (a PDF uploaded as ``poly.html`` downloads as ``poly.pdf``), so no program opens it as something else."""
+    wanted = EXTENSIONS.get(content_type, (".bin",))
+    path = PurePosixPath(filename)
+    if filename.lower().endswith(wanted):
+        return filename
+    return (path.stem if path.suffix else filename) + wanted[0]
+
+
 async def _read(file: StarletteUploadFile, limit: int) -> bytes:
     parts, size = [], 0
     while chunk := await file.read(CHUNK):
@@ -157,11 +209,14 @@ async def _typed(file: StarletteUploadFile, limit: int, accepted: tuple[str, ...
 async def _keep(
     settings: Settings, file: StarletteUploadFile, data: bytes, content_type: str, owner: Actor, purpose: str
 ) -> MaterialUploaded:
+    bidi = text.bidi_controls(file.filename or "")
+    if bidi:  # "invoice\u202egnp.pdf" would read as "invoicefdp.png"
+        message = f"文件名不能包含改变文字方向的控制字符（{text.codepoints(bidi)}），请改名后重新上传"
+        raise Refusal(422, message, field="file", rule="bidi_control")
     filename = clean_filename(file.filename, content_type)
     material = await run_in_threadpool(
         keep_upload, settings.database_url, store_for(settings), data, content_type, filename, owner, purpose
     )
-    await sweep_lazily(settings)
     return MaterialUploaded(
         id=material.id,
         sha256=material.sha256,
@@ -177,7 +232,7 @@ async def _keep(
     response_model=MaterialUploaded,
     summary="Upload a file (PDF, JPEG or PNG, told by its bytes): a county bureau's for a declaration, an "
     "inspector's as evidence for a revocation; the caller's until an act attaches it",
-    responses={**documented(401, 403), **TOO_LARGE},
+    responses={**documented(401, 403), **QUOTA, **TOO_LARGE},
 )
 async def upload(
     file: Annotated[UploadFile, File(description="the file: PDF, JPEG or PNG (its bytes decide, not its name)")],
@@ -191,6 +246,7 @@ async def store_upload(file: StarletteUploadFile, actor: Actor, settings: Settin
     """POST /materials once the caller is admitted; also the declaration page's uploads (multipart form data
     holds Starlette's UploadFile, of which FastAPI's is a subclass)."""
     data, content_type = await _typed(file, settings.materials.material_max_bytes, ACCEPTED)
+    await run_in_threadpool(Limits(settings).upload, actor.user_id, len(data))  # 429 upload_quota
     purpose = DECLARATION if actor.role == Role.county_bureau else REVOCATION_EVIDENCE
     return await _keep(settings, file, data, content_type, actor, purpose)
 
@@ -277,7 +333,9 @@ async def application_material(
         data = await run_in_threadpool(store_for(settings).get, found.sha256)
     except (BlobMissing, BlobCorrupt) as e:
         raise Refusal(500, f"the stored file {found.sha256} cannot be read: {type(e).__name__}") from None
-    disposition = f"attachment; filename*=UTF-8''{quote(found.filename)}"
+    name = download_name(found.filename, found.content_type)
+    fallback = "material" + PurePosixPath(name).suffix  # for clients that do not read filename*
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
     headers = {"Content-Disposition": disposition, "ETag": f'"{found.sha256}"', "X-Content-Type-Options": "nosniff"}
     return Response(data, media_type=found.content_type, headers=headers)
 

@@ -1,8 +1,9 @@
 """What anyone may do without an account: see what is under notice now, and object (异议) to it."""
 
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from temporalio.service import RPCError
 
 from api import present
@@ -16,6 +17,7 @@ from clients.application import handle_for
 from contracts.application import ObjectionAct, ViewRequest
 from db.queries.applications import under_notice
 from state.domain import Act, Stage
+from state.objector import network_of
 from workflows.application import ApplicationWorkflow
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -26,6 +28,12 @@ MAX_NOTICES = 1000
 def notices(session: SessionDep) -> NoticeBoard:
     rows = under_notice(session, datetime.now(UTC), MAX_NOTICES)
     return NoticeBoard(items=[present.listing(r) for r in rows], total=len(rows))
+
+
+def objector_network(request: Request) -> str:
+    """The network the objection comes from (the address as uvicorn gives it: rewritten from X-Forwarded-For only
+    for a trusted proxy), for the per-network cap on pending objections."""
+    return network_of(request.client.host if request.client else "unknown")
 
 
 def _not_under_notice(application_id: str) -> Refusal:
@@ -41,7 +49,11 @@ def _not_under_notice(application_id: str) -> Refusal:
     responses=documented(404, 409, 429, 503),
 )
 async def lodge_objection(
-    application_id: ApplicationId, body: ObjectionCreate, client: TemporalClient, settings: SettingsDep
+    application_id: ApplicationId,
+    body: ObjectionCreate,
+    client: TemporalClient,
+    settings: SettingsDep,
+    network: Annotated[str, Depends(objector_network)],
 ) -> ObjectionLodged:
     handle = handle_for(client, application_id)
     try:
@@ -62,7 +74,9 @@ async def lodge_objection(
     try:
         result = await handle.execute_update(
             ApplicationWorkflow.lodge_objection,
-            ObjectionAct(name=body.name, contact=body.contact, content=body.content, evidence=evidence),
+            ObjectionAct(
+                name=body.name, contact=body.contact, content=body.content, evidence=evidence, network=network
+            ),
         )
     except Exception as e:
         refusal = from_temporal(e, f"application {application_id!r}")

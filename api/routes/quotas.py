@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlmodel import Session
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -19,8 +19,9 @@ from temporalio.service import RPCError
 from activities.quota import live_usage
 from api.deps import READERS, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented, from_temporal
-from api.fields import EARLIEST, LATEST
+from api.fields import EARLIEST, LATEST, Name40, Text20, Text500, json_number
 from clients import quota as quota_workflows
+from config import Settings
 from contracts.quota import MAX_TOTAL, DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
 from db.historic_import import import_titles
 from db.queries.rounds import periods
@@ -28,45 +29,50 @@ from db.rounds import Period
 from db.session import get_engine
 from state.apportionment import Apportionment, ApportionmentError, CountyFigures, apportion
 from state.domain import COUNTIES, Actor, Level, Role
-from workflows.quota import QuotaWorkflow, quota_workflow_id
+from workflows.quota import QuotaWorkflow, quota_workflow_id, scopes_for
 
 router = APIRouter(tags=["periods and quotas"], responses=documented(401, 403, 404, 409, 503))
 Admin = Annotated[Actor, Depends(role_in(Role.admin))]
 QuotaReader = Annotated[Actor, Depends(role_in(*READERS, Role.admin))]
-PeriodId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}$")]
+PERIOD_ID_PATTERN = r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}$"
+PeriodId = Annotated[str, Path(pattern=PERIOD_ID_PATTERN)]
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)  # finite numbers: JSON parsers read NaN and Infinity
-Places = Annotated[int, Field(ge=0, le=MAX_TOTAL)]
+# Places are JSON integers: true is not 1, "1" is not 1 (6.0 is 6, as JSON Schema has it).
+Places = Annotated[int, Field(strict=False, ge=0, le=MAX_TOTAL), BeforeValidator(json_number)]
+WholeNumber = Annotated[int, Field(strict=False), BeforeValidator(json_number)]
+Figure = Annotated[float, Field(strict=False), BeforeValidator(json_number)]
 FIGURE_MAX = 1e12  # population and performance figures: far above any county's
 
 
 class PeriodCreate(BaseModel):
     model_config = STRICT
-    name: str = Field(min_length=1, max_length=40, examples=["十四五"])
+    name: Name40 = Field(examples=["十四五"])
     start_year: int = Field(ge=EARLIEST.year, le=LATEST.year)
     end_year: int = Field(ge=EARLIEST.year, le=LATEST.year)
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Text500
 
 
 class QuotaCreate(BaseModel):
     model_config = STRICT
     totals: dict[str, Places] = Field(
         description=f'{{"city": 9}} for the city level; {{county: places}} for the county level; 0..{MAX_TOTAL} each'
+        " (a whole number; not below the places already used)"
     )
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Text500
 
 
 class CountyFiguresIn(BaseModel):
     model_config = STRICT
-    county: str
-    population: float = Field(ge=0, le=FIGURE_MAX, description="resident population (常住人口)")
-    performance: float = Field(ge=0, le=FIGURE_MAX, description="public employment service performance index")
+    county: Text20
+    population: Figure = Field(ge=0, le=FIGURE_MAX, description="resident population (常住人口)")
+    performance: Figure = Field(ge=0, le=FIGURE_MAX, description="public employment service performance index")
 
 
 class ApportionmentRequest(BaseModel):
     model_config = STRICT
-    total: int = Field(ge=0, le=MAX_TOTAL, examples=[90])
-    weight_population: float = Field(ge=0, le=1)
-    weight_performance: float = Field(ge=0, le=1)
+    total: WholeNumber = Field(ge=0, le=MAX_TOTAL, examples=[90])
+    weight_population: Figure = Field(ge=0, le=1)
+    weight_performance: Figure = Field(ge=0, le=1)
     counties: list[CountyFiguresIn] = Field(min_length=1, max_length=100)
 
 
@@ -75,7 +81,7 @@ class ApportionmentAdopt(ApportionmentRequest):
         default_factory=dict,
         description="county -> places, replacing the computed seats",
     )
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Text500
 
 
 class ApportionmentPreview(BaseModel):
@@ -106,7 +112,39 @@ def _period_exists(database_url: str, period_id: str) -> bool:
         return s.get(Period, period_id) is not None
 
 
-async def set_quota(client: Client, task_queue: str, period_id: str, level: Level, act: SetQuota) -> QuotaSet:
+LEVEL_ZH = {Level.city: "市级", Level.county: "县级"}
+
+
+def below_used(database_url: str, period_id: str, level: Level, totals: dict[str, int]) -> Refusal | None:
+    """409 when a total asked is below the places its scope already uses (live usage, as GET /quotas counts it):
+    a quota is never set under what has been granted. Unknown scopes are the workflow's to refuse (422)."""
+    known = scopes_for(level)
+    used = live_usage(database_url, period_id, level, [scope for scope in totals if scope in known])
+    below = [
+        {"scope": scope, "total": total, "used": used[scope]}
+        for scope, total in totals.items()
+        if used.get(scope, 0) > total
+    ]
+    if not below:
+        return None
+    first = below[0]
+    scope_zh = "全市" if first["scope"] == "city" else first["scope"]
+    return Refusal(
+        409,
+        f"{scope_zh}{LEVEL_ZH[level]}名额不能设为{first['total']}个：已使用{first['used']}个名额，名额不能少于已使用数"
+        f" (the total {first['total']} for {first['scope']} is below the {first['used']} places already used)",
+        field="totals",
+        rule="quota_below_used",
+        level=level.value,
+        below=below,
+    )
+
+
+async def set_quota(client: Client, settings: Settings, period_id: str, level: Level, act: SetQuota) -> QuotaSet:
+    refused = await run_in_threadpool(below_used, settings.database_url, period_id, level, act.totals)
+    if refused is not None:
+        raise refused
+    task_queue = settings.task_queue
     try:
         return await quota_workflows.set_quota(client, task_queue, period_id, level, act)
     except (WorkflowUpdateFailedError, RPCError) as e:
@@ -162,13 +200,7 @@ async def put_quota(
 ) -> QuotaSet:
     if not await run_in_threadpool(_period_exists, settings.database_url, period_id):
         raise Refusal(404, f"period {period_id!r} not found; define it first")
-    return await set_quota(
-        client,
-        settings.task_queue,
-        period_id,
-        level,
-        SetQuota(actor, body.totals, body.reason),
-    )
+    return await set_quota(client, settings, period_id, level, SetQuota(actor, body.totals, body.reason))
 
 
 @router.get(
@@ -288,13 +320,7 @@ async def adopt_apportionment(
         "computed": str(seats),
         "adjustments": str(body.adjustments),
     }
-    return await set_quota(
-        client,
-        settings.task_queue,
-        period_id,
-        Level.county,
-        SetQuota(actor, adjusted, body.reason, details),
-    )
+    return await set_quota(client, settings, period_id, Level.county, SetQuota(actor, adjusted, body.reason, details))
 
 
 @router.post(

@@ -12,9 +12,9 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from api.access import acts_for, perform
-from api.deps import READERS, ApplicationId, LevelOwner, SettingsDep, TemporalClient, role_in
+from api.deps import ApplicationId, CurrentUser, LevelOwner, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented, from_temporal
-from api.fields import IsoDate, Moment
+from api.fields import IsoDate, Moment, Name100, Text1000, Text2000
 from contracts.application import ScoreAct, ViewRequest
 from contracts.rounds import (
     CloseReview,
@@ -30,22 +30,40 @@ from db.queries.rounds import rounds_seen_by
 from db.rounds import Period
 from db.session import get_engine
 from state.domain import Act, Actor, Level, Role
+from state.labels import ROLES
 from workflows.application import ApplicationWorkflow
 from workflows.round import RoundWorkflow, round_workflow_id
 from workflows.round_rules import plan_problems
 
 router = APIRouter(tags=["rounds"], responses=documented(401, 403, 404, 409, 503))
 RoundId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,60}$")]
-RoundReader = Annotated[Actor, Depends(role_in(*READERS, Role.admin))]
+# Who reads rounds (the README's access table): departments co-sign announcements and have no part in a round.
+ROUND_READERS = (Role.county_bureau, Role.city_reviewer, Role.inspector, Role.supervisor, Role.admin)
+
+
+def not_a_round_reader(actor: Actor) -> Refusal | None:
+    if actor.role in ROUND_READERS:
+        return None
+    readers = "、".join(ROLES[r] for r in ROUND_READERS)
+    return Refusal(403, f"评定批次仅供{readers}查看，{ROLES[actor.role]}无权查看", rule="round_readers")
+
+
+async def _round_reader(actor: CurrentUser) -> Actor:
+    if refused := not_a_round_reader(actor):
+        raise refused
+    return actor
+
+
+RoundReader = Annotated[Actor, Depends(_round_reader)]
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)  # finite numbers: JSON parsers read NaN and Infinity
 
 
 class RoundCreate(BaseModel):
     model_config = STRICT
     round_id: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,60}$", examples=["2027-city-1"])
-    name: str = Field(min_length=1, max_length=100, examples=["2027年度市级就业服务质量标杆机构评定"])
+    name: Name100 = Field(examples=["2027年度市级就业服务质量标杆机构评定"])
     level: Level
-    period_id: str = Field(min_length=1, max_length=40)
+    period_id: str = Field(pattern=r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}$", description="a defined period's id")
     opens_at: Moment = Field(description="with its offset, e.g. 2027-03-01T09:00:00+08:00; 2000 to 2100")
     closes_at: Moment
     weights: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
@@ -57,7 +75,7 @@ class RoundCreate(BaseModel):
 
 class CloseReviewCreate(BaseModel):
     model_config = STRICT
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Text1000
     published_on: IsoDate | None = Field(
         default=None, description="the joint notice's publication day; today when empty"
     )
@@ -65,7 +83,7 @@ class CloseReviewCreate(BaseModel):
 
 class ScoreCreate(BaseModel):
     model_config = STRICT
-    opinion: str = Field(min_length=1, max_length=2000)
+    opinion: Text2000
     written: float | None = Field(default=None, ge=0, le=100)
     defence: float | None = Field(default=None, ge=0, le=100)
     field_inspection: float | None = Field(default=None, ge=0, le=100)

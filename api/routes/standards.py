@@ -16,14 +16,14 @@ from temporalio.service import RPCError
 
 from api.deps import READERS, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented, from_temporal
-from api.fields import County
+from api.fields import County, OptionalText64, OptionalText500, OptionalText2000
 from api.present import local
 from clients import standards as standards_workflows
 from config import Settings
 from contracts.standards import MAX_CONDITIONS, ConditionsSet, CountyCondition, SetConditions, StandardsStart
 from db.queries import standards as standards_queries
 from db.session import get_engine
-from state import conditions
+from state import conditions, text
 from state.domain import Actor, InstitutionType, Role
 from workflows.standards import conditions_problem
 
@@ -36,8 +36,8 @@ STRICT = ConfigDict(extra="forbid")
 
 class ConditionIn(BaseModel):
     model_config = STRICT
-    code: str = Field(max_length=64, examples=["tancheng_1_brand"], description="stable: ^[a-z0-9_]{1,64}$")
-    text: str = Field(max_length=2000, examples=["具有县级就业服务特色品牌"], description="the condition, in Chinese")
+    code: OptionalText64 = Field(examples=["tancheng_1_brand"], description="stable: ^[a-z0-9_]{1,64}$")
+    text: OptionalText2000 = Field(examples=["具有县级就业服务特色品牌"], description="the condition, in Chinese")
     types: list[InstitutionType] = Field(
         default_factory=lambda: list(InstitutionType),
         max_length=len(InstitutionType),
@@ -50,7 +50,7 @@ class ConditionsPut(BaseModel):
     conditions: list[ConditionIn] = Field(
         max_length=MAX_CONDITIONS, description="the county's conditions as they shall stand; a code left out is retired"
     )
-    reason: str = Field(min_length=1, max_length=500, description="设定依据")
+    reason: OptionalText500 = Field(min_length=1, description="设定依据")
 
 
 class ConditionOut(BaseModel):
@@ -139,6 +139,17 @@ async def get_county_conditions(county: CountyPath, actor: StandardsReader, sett
     return await run_in_threadpool(standing, settings.database_url, county)
 
 
+def _blank(body: ConditionsPut) -> Refusal | None:
+    """The workflow's "required" rules, with invisible characters counted as nothing (it strips whitespace only)."""
+    if not text.visible(body.reason):
+        return Refusal(422, "请填写设定依据", field="reason", rule="reason_required")
+    for n, c in enumerate(body.conditions):
+        if not text.visible(c.text):
+            where = f"conditions[{n}].text"
+            return Refusal(422, f"条件“{c.code}”的内容必填", field=where, rule="condition_text_required")
+    return None
+
+
 def _taken(settings: Settings, body: ConditionsPut) -> Refusal | None:
     """A code of the notice's own conditions (the file) is not a county's to use."""
     book = conditions.load(settings.materials.conditions_file)
@@ -168,6 +179,9 @@ async def put_county_conditions(
         conditions=[CountyCondition(c.code, c.text, list(c.types)) for c in body.conditions],
         reason=body.reason,
     )
+    blank = _blank(body)
+    if blank is not None:
+        raise blank
     try:
         problem = conditions_problem(county, act, [])  # at once, without the worker; retired codes: the workflow
         if problem:

@@ -9,6 +9,7 @@ Refused calls must leave the application as it was.
 import asyncio
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
 
 from tests.api.conftest import DOC_NO, PRINCIPALS, Driver, declaration_body, eventually, expect
@@ -90,7 +91,7 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
     declared_file = expect(await api.get("supervisor", f"/applications/{declared}"), 200)["acts"][0]["materials"][0]
     days = [(await driver.state(a))["announced_on"] for a in (announced, county_announced)]
     award = {"plaque_no": "LY-1", "awarded_on": max(days)}  # not before either announcement
-    objection_body = {"name": "李四", "contact": "li@example.com", "content": "有异议"}
+    objection_body = {"name": "李四", "contact": "li@example.com", "content": "该机构服务场所面积不实"}
     a = "/applications"
     return [
         Endpoint(
@@ -237,8 +238,14 @@ async def _call(api, who: str, endpoint: Endpoint):
     else:
         headers = api.auth(who)
     body = endpoint.body
-    if endpoint.name == "objection":  # each caller a different objector (pending ones are capped per contact)
+    if endpoint.name == "objection":
+        # each caller a different objector, from a network of its own (pending ones are capped per contact and
+        # per network)
         body = {**body, "contact": f"{who}@example.com"}
+        address = f"10.{EVERYONE.index(who)}.0.1"
+        transport = httpx.ASGITransport(app=api.app, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url=api.http.base_url) as http:
+            return await http.request(endpoint.method, endpoint.path, json=body, headers=headers)
     return await api.http.request(endpoint.method, endpoint.path, json=body, headers=headers)
 
 

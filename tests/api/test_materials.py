@@ -10,13 +10,12 @@ import httpx
 import pytest_asyncio
 from sqlmodel import Session, select
 
-from api import submission
 from api.auth import create_user
 from api.main import create_app
 from config import MaterialSettings
 from db.materials import Material, expire_unreferenced, record_upload
 from db.session import get_engine
-from storage import FileBlobStore, file_store
+from storage import FileBlobStore
 from tests.api.conftest import declaration_body, expect, required_items
 from tests.conftest import settings_for, unique
 from tests.factory import COUNTY
@@ -269,23 +268,6 @@ def test_unreferenced_uploads_expire_and_referenced_ones_stay(sqlite_url, tmp_pa
     assert {declared, fresh, shared_new} <= left
     assert not store.exists(hashlib.sha256(stale).hexdigest())
     assert store.exists(hashlib.sha256(kept_bytes).hexdigest())  # another row still keeps these bytes
-
-
-async def test_uploads_are_swept_lazily(sqlite_url, tmp_path):
-    """On upload, at most every ten minutes per database."""
-    settings = settings_for(sqlite_url, unique("sweep"), data_dir=tmp_path)
-    store = file_store(settings.material_store_dir())
-    submission._last_sweep.pop(sqlite_url, None)
-    now, month_ago = datetime.now(UTC), datetime.now(UTC) - timedelta(days=30)
-    first = _upload_row(sqlite_url, store, unique_pdf(), month_ago)
-    await submission.sweep_lazily(settings, now=now)
-    second = _upload_row(sqlite_url, store, unique_pdf(), month_ago)
-    await submission.sweep_lazily(settings, now=now + timedelta(minutes=5))
-    with Session(get_engine(sqlite_url)) as s:
-        assert s.get(Material, first) is None and s.get(Material, second) is not None
-    await submission.sweep_lazily(settings, now=now + timedelta(minutes=11))
-    with Session(get_engine(sqlite_url)) as s:
-        assert s.get(Material, second) is None
 
 
 async def test_the_declaration_form_lists_the_files_and_the_attested_conditions(api, driver):

@@ -158,7 +158,9 @@ async def test_objections_under_notice_are_heard_and_investigated(api, driver):
     objection_id = expect(await api.post(None, f"/public/applications/{app_id}/objections", objection), 201)["id"]
 
     as_reviewer = expect(await api.get("reviewer", url), 200)
-    assert as_reviewer["objections"][0]["name"] == "张三" and as_reviewer["objections"][0]["contact"] == "13800000000"
+    assert (
+        as_reviewer["objections"][0]["name"] == "张三" and as_reviewer["objections"][0]["contact"] == "+8613800000000"
+    )
     assert set(as_reviewer["allowed_acts"]) >= {"dismiss_objection", "uphold_objection"}
     as_bureau = expect(await api.get("bureau", url), 200)  # the declaring county does not learn who objected
     assert as_bureau["objections"][0]["name"] is None and as_bureau["objections"][0]["contact"] is None

@@ -141,13 +141,24 @@ def bulk_cases() -> dict[str, tuple[list[str], list[str], str, str]]:
     good = [f"兰山区甲{i},gig_market,兰山区,{codes[i]},county,兰人社发〔2022〕{i}号,2022-12-15," for i in range(3)]
     huge = good[1] + "x" * 131_073  # the plaque number: one character over csv's field limit
     nul = good[1].replace("兰山区甲1", "兰山区\x00甲1")
+    long_name = good[1].replace("兰山区甲1", "甲" * 70_000)  # within csv's limit, over a declaration's 200
+    bidi = good[1].replace("兰山区甲1", "兰山区\u202e甲1")
+    blank = good[1].replace("兰人社发〔2022〕1号", "\u3000\u200b")
+    bell = good[1] + "LY-\x07"  # the plaque number
     return {
         "field_too_large": ([good[0], huge, good[2]], codes, "row", "field_too_large"),
         "nul_byte": ([good[0], nul, good[2]], codes, "institution_name", "nul_byte"),
+        "text_too_long": ([good[0], long_name, good[2]], codes, "institution_name", "text_too_long"),
+        "bidi_control": ([good[0], bidi, good[2]], codes, "institution_name", "bidi_control"),
+        "text_blank": ([good[0], blank, good[2]], codes, "document_no", "text_blank"),
+        "control_character": ([good[0], bell, good[2]], codes, "plaque_no", "control_character"),
     }
 
 
-@pytest.mark.parametrize("case", ["field_too_large", "nul_byte"])
+CASES = ["field_too_large", "nul_byte", "text_too_long", "bidi_control", "text_blank", "control_character"]
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_a_huge_field_or_a_nul_byte_is_reported_on_its_line_and_nothing_is_written(tmp_path, database_url, case):
     lines, codes, field, code = bulk_cases()[case]
     before = count(database_url)
@@ -158,7 +169,7 @@ def test_a_huge_field_or_a_nul_byte_is_reported_on_its_line_and_nothing_is_writt
     assert count(database_url) == before and titles(database_url, codes) == []
 
 
-@pytest.mark.parametrize("case", ["field_too_large", "nul_byte"])
+@pytest.mark.parametrize("case", CASES)
 async def test_the_import_endpoint_answers_422_for_a_huge_field_or_a_nul_byte(dev_env, database_url, case):
     lines, codes, field, code = bulk_cases()[case]
     body = "\n".join([HEADER, *lines]).encode() + b"\n"

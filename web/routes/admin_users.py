@@ -42,6 +42,8 @@ USER_PROBLEMS = (
     ("cannot be given", "role", "请从列表中选择角色"),
     ("unknown department", "department", "请从列表中选择部门"),
     ("a user needs a name", "name", "此项必填"),
+    ("must not contain control characters", "name", "姓名不能包含控制字符或改变文字方向的字符"),
+    ("a user's name has at most", "name", "姓名过长"),
     ("a login is", "login", "登录名为2至64位小写字母、数字或 . _ @ -，以字母或数字开头"),
     ("is taken", "login", "该登录名已被使用"),
     ("at least", "password", "密码至少8位"),

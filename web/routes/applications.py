@@ -22,6 +22,7 @@ from contracts.application import ApplicationView
 from db.queries.workbench import Filters, find
 from state.domain import COUNTIES, Act, Actor, InstitutionType, Level, Stage
 from state.labels import ACTS, label
+from state.text import is_control
 from web.act_forms import forms_for
 from web.declaration import AMENDABLE, FIELD_TITLES, INSTITUTION_FIELDS, FormField
 from web.files import document_links, material_rows
@@ -62,6 +63,7 @@ def applications(
     page_no: int = Query(1, alias="page", ge=1, le=100_000),
 ) -> Response:
     require_reader(actor)
+    q = "".join(ch for ch in q if not is_control(ch))  # a search never holds one (PostgreSQL: not even NUL)
     filters = Filters(
         state=_choice(Stage, state),
         county=county if county in COUNTIES and actor.county is None else None,

@@ -107,8 +107,9 @@ async def lodge_objection(
     except ValidationError as e:
         return _notice_page(request, row, settings, 422, values=values, errors=field_errors(e))
     try:
-        limit_objections(request)  # the same limit per address as the API's
-        lodged = await public_api.lodge_objection(application_id, body, client, settings)
+        await run_in_threadpool(limit_objections, request)  # the same limit per address as the API's
+        network = public_api.objector_network(request)
+        lodged = await public_api.lodge_objection(application_id, body, client, settings, network)
     except Refusal as refusal:
         explained = explain(refusal)
         context = {"values": values, "errors": explained.fields, "explained": explained}
