@@ -2,8 +2,8 @@
 
 ``Settings`` has sections, each read from the same flat variables as before (``BIAOGAN_FILING_*``,
 ``BIAOGAN_SMTP_*``, ``BIAOGAN_OBJECTION_*``…): ``filing`` (the yearly filing), ``channels`` (e-mail and
-webhooks), ``limits`` (the public's write limits). Nothing else reads the environment; tests build a
-``Settings`` and hand it to the worker factory and the app.
+webhooks), ``limits`` (the public's write limits), ``bodies`` (request-body sizes). Nothing else reads the
+environment; tests build a ``Settings`` and hand it to the worker factory and the app.
 """
 
 from __future__ import annotations
@@ -151,6 +151,20 @@ class LimitSettings(BaseSettings):
         return value
 
 
+class BodySettings(BaseSettings):
+    """``BIAOGAN_BODY_*``: the bytes a request body may have, by the kind of route, enforced while it is read
+    (api/body_limits.py: 413 before anything is buffered). Uploads are bounded by ``MaterialSettings``' own limits,
+    plus ``body_multipart_overhead_bytes`` for the multipart envelope (plus ``body_form_max_bytes`` for the fields of
+    a page form that carries files)."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    body_json_max_bytes: int = Field(default=1024 * 1024, ge=4096)  # an API call's JSON (a declaration is the largest)
+    body_objection_max_bytes: int = Field(default=64 * 1024, ge=4096)  # an objection, API or page: anyone may send one
+    body_form_max_bytes: int = Field(default=256 * 1024, ge=4096)  # a page form without files (sign-in included)
+    body_multipart_overhead_bytes: int = Field(default=16 * 1024, ge=1024)  # around the file(s) of an upload
+
+
 class NoticeSettings(BaseSettings):
     """Where the public sends objections, printed on every 公示名单: ``BIAOGAN_OBJECTION_PHONE`` and friends."""
 
@@ -262,6 +276,7 @@ class Settings(BaseSettings):
     filing: FilingSettings = Field(default_factory=FilingSettings)
     channels: ChannelSettings = Field(default_factory=ChannelSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    bodies: BodySettings = Field(default_factory=BodySettings)
     notice: NoticeSettings = Field(default_factory=NoticeSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     materials: MaterialSettings = Field(default_factory=MaterialSettings)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 import logs
-from api import errors, observability
+from api import body_limits, docs, errors, observability
 from api.auth import TokenCache
 from api.deps import API_PREFIX
 from api.ratelimit import Limits
@@ -28,6 +28,7 @@ from api.routes import (
     rounds,
     standards,
 )
+from api.security_headers import SecurityHeaders
 from clients.connection import connect
 from clients.gate import WorkerGate
 from config import Settings, get_settings
@@ -43,8 +44,9 @@ notice board, objections and the calendar need no token.
 Refusals answer `{"detail": {"message", ...}}`: **401** no or unknown token; **403** the caller's role (or
 county, or department) may not do this; **404** unknown, *or outside the caller's county* — an application
 another county declared is answered exactly like one that does not exist; **409** the procedure does not
-allow the act now (`state` and the caller's `allowed_acts` are in the body); **422** invalid input (`field`,
-`rule`, `problems`); **429** too many objections from one address (`Retry-After`); **503** Temporal is
+allow the act now (`state` and the caller's `allowed_acts` are in the body); **413** the body is larger than the
+route's limit (`limit`, in bytes; README, Configuration); **422** invalid input (`field`, `rule`, `problems`);
+**429** too many objections from one address (`Retry-After`); **503** Temporal is
 busy or unreachable, or no worker polls the task queue (`code`, `Retry-After`). A refused call changes nothing.
 """
 
@@ -70,14 +72,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # api/docs.py serves Swagger UI from the app's own files
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
     app.state.limits = Limits(settings)
     app.state.token_cache = TokenCache()
     errors.install(app)
+    app.add_middleware(body_limits.BodyLimits, settings=settings)  # inside Measured: a 413 is counted and logged
     observability.install(app, settings.database_url)
+    app.add_middleware(SecurityHeaders)  # outermost of ours: every answer, a 413 included
     if settings.log_format == "json":
         logs.configure("json")
     app.include_router(health.router)
@@ -87,4 +91,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(materials.router, prefix=API_PREFIX)
     app.include_router(corrections.router, prefix=API_PREFIX)
     app.include_router(standards.router, prefix=API_PREFIX)
+    docs.install(app)
+    body_limits.document(app)
     return app

@@ -1,0 +1,56 @@
+"""Security headers on every answer: no MIME sniffing, no referrer outside the site, no framing (the act forms, 撤回
+and 撤销 among them, cannot be framed by another site), and a Content-Security-Policy by kind of answer.
+
+Pages allow only the site's own scripts, styles and images (no inline script or style: web/templates has none, their
+scripts are files under web/static/); /docs (Swagger UI, served from web/static/vendor/swagger-ui/) gets the same;
+JSON allows nothing at all. Files (PDF, images, workbooks, the static assets) get no CSP: they run no script, and a PDF
+shown inline is left to the browser's own viewer."""
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+DOCS_CSP = PAGE_CSP  # Swagger UI sets styles through the DOM (allowed) and its icons are data: images
+JSON_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+EVERYWHERE = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+DOCS_PATH = "/docs"
+
+
+def policy_for(path: str, content_type: str) -> str | None:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if kind == "text/html":
+        return DOCS_CSP if path == DOCS_PATH else PAGE_CSP
+    if kind == "application/json" or kind.endswith("+json"):
+        return JSON_CSP
+    return None
+
+
+class SecurityHeaders:
+    """Pure ASGI: adds the headers to the answer's start, leaving any a route set itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def answering(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in EVERYWHERE.items():
+                    headers.setdefault(name, value)
+                policy = policy_for(scope["path"], headers.get("content-type", ""))
+                if policy is not None:
+                    headers.setdefault("Content-Security-Policy", policy)
+            await send(message)
+
+        await self.app(scope, receive, answering)
