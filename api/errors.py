@@ -194,11 +194,32 @@ async def _validation(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(_body(message, field=first["field"], rule=first["rule"], problems=problems), status_code=422)
 
 
-async def _http(request: Request, exc: Exception) -> JSONResponse:
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+FORM_MAX_PARTS = 1000  # Starlette's own bounds on a form: fields, files, and a text field's size
+FORM_MAX_FIELD_MIB = 1
+
+
+def unreadable_body(request: Request, exc: StarletteHTTPException) -> Refusal:
+    """What Starlette's bare 400 means: a form of too many parts, a form that is not one, or a body that is not
+    JSON — each said as what it is."""
+    if request.headers.get("content-type", "").startswith(FORM_TYPES):
+        if str(exc.detail).startswith(("Too many", "Field exceeded")):
+            return Refusal(
+                413,
+                f"提交的表单字段过多或过大：最多 {FORM_MAX_PARTS} 个字段、{FORM_MAX_PARTS} 个文件，"
+                f"每个文本字段不超过 {FORM_MAX_FIELD_MIB} MiB",
+                field="body",
+                rule="form_too_many_parts",
+                limit=FORM_MAX_PARTS,
+            )
+        return Refusal(422, "提交的内容不是有效的表单，请刷新页面后重试", field="body", rule="form_invalid")
+    return Refusal(422, "请求体不是合法的 JSON（须为 UTF-8 编码）", field="body", rule="json_invalid")
+
+
+async def http_answer(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 400:  # a body that is not JSON at all: invalid input like any other
-        body = _body("the body must be JSON (UTF-8)", field="body", rule="json_invalid")
-        return JSONResponse(body, status_code=422)
+    if exc.status_code == 400:  # a body that cannot be read at all: invalid input like any other
+        return await _refusal(request, unreadable_body(request, exc))
     headers = dict(exc.headers or {})
     if exc.status_code == 405:  # Starlette names only the first route's methods; a path may have several
         headers["Allow"] = ", ".join(sorted(_methods_for(request)))
@@ -227,7 +248,7 @@ def install(app: FastAPI) -> None:
     for temporal_error in TEMPORAL_ERRORS:
         app.add_exception_handler(temporal_error, temporal_answer)
     app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(StarletteHTTPException, http_answer)
 
 
 _DESCRIPTIONS = {

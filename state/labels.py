@@ -250,6 +250,7 @@ REFUSAL_KINDS: Final[Mapping[str, str]] = MappingProxyType(
         "InvalidInput": "填写有误",
         "Conflict": "冲突",
         "RateLimited": "请求过于频繁",
+        "TooLarge": "提交内容过大",
         "Unavailable": "服务暂不可用",
     }
 )

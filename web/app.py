@@ -8,10 +8,11 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from api.deps import API_PREFIX
-from api.errors import TEMPORAL_ERRORS, from_temporal, temporal_answer
+from api.errors import TEMPORAL_ERRORS, from_temporal, http_answer, temporal_answer, unreadable_body
 from web.refusals import PageRefusal, refusal_page
 from web.render import is_htmx, page
 from web.visitors import CsrfRefused, SignInRequired
@@ -45,6 +46,15 @@ async def _temporal(request: Request, exc: Exception) -> Response:
     return refusal_page(request, from_temporal(exc, "the requested page"))
 
 
+async def _http(request: Request, exc: Exception) -> Response:
+    """A body Starlette could not read (a form of too many parts, say) answers a page with the refusal page; every
+    other HTTP error, and the API's paths, as api.errors answers them."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and not request.url.path.startswith(API_PREFIX):
+        return refusal_page(request, unreadable_body(request, exc))
+    return await http_answer(request, exc)
+
+
 def install(app: FastAPI) -> None:
     from web.routes import ROUTERS
 
@@ -54,5 +64,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PageRefusal, _page_refusal)
     for temporal_error in TEMPORAL_ERRORS:  # replaces api.errors' handler, which it calls for the API's paths
         app.add_exception_handler(temporal_error, _temporal)
+    app.add_exception_handler(StarletteHTTPException, _http)  # replaces api.errors' handler, as above
     for router in ROUTERS:
         app.include_router(router, include_in_schema=False)

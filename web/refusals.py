@@ -19,6 +19,7 @@ KIND_BY_STATUS = {
     403: "Forbidden",
     404: "NotFound",
     409: "ActNotAllowed",
+    413: "TooLarge",
     422: "InvalidInput",
     429: "RateLimited",
     503: "Unavailable",
@@ -135,6 +136,8 @@ def explain(refusal: Refusal) -> Explained:
             out.fields.setdefault(_field_name(str(p.get("field", ""))), text)
         if not out.fields:
             out.lines.append(problem_message(str(extra.get("rule", "")), refusal.message))
+    elif status == 413:
+        out.lines.append(refusal.message)  # a size or a count of parts, said in Chinese where it is refused
     elif status == 429:
         out.lines.append("提交过于频繁，请稍后再试")
     else:
