@@ -702,7 +702,7 @@ def probes(real: Real, small: int, year: int, noticed_round: str) -> list[Probe]
             "API list ?institution_type=hr_agency",
             f"{apps}?institution_type=hr_agency&limit=50",
             "supervisor",
-            items(50),
+            items(1),
         ),
         Probe(
             "API list ?round= (its candidates)",

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from db.models import Application, ApplicationEvent
 from db.rounds import HistoricTitle
 from state.clock import shanghai_date
-from state.domain import COUNTIES, Act, Level, Stage
+from state.domain import COUNTIES, Act, InstitutionType, Level, Stage
 
 HELD_OR_REVOKED = (Stage.announced, Stage.plaque_awarded, Stage.revoked)
 
@@ -31,39 +31,53 @@ def _day(moment: datetime) -> date:
     return shanghai_date(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
+# What the directory shows of a titled application, and of its acts (SQLModel types the columns as their values).
+_COLUMNS: tuple[Any, ...] = (
+    Application.id,
+    Application.institution_name,
+    Application.institution_type,
+    Application.county,
+    Application.level,
+    ApplicationEvent.act,
+    ApplicationEvent.state_after,
+    ApplicationEvent.at,
+    ApplicationEvent.details,
+)
+
+
 def _from_applications(session: Session) -> list[Title]:
-    rows = session.exec(select(Application).where(col(Application.state).in_(HELD_OR_REVOKED))).all()
-    if not rows:
-        return []
-    events = session.exec(
-        select(ApplicationEvent)
-        .where(
-            col(ApplicationEvent.application_id).in_([r.id for r in rows]),
-            col(ApplicationEvent.act).in_([Act.co_sign, Act.award, Act.revoke]),
-        )
-        .order_by(col(ApplicationEvent.seq))
+    """One statement: the titled applications' columns the directory shows, each beside its announcing, award and
+    revocation acts (a title without them yet: once, with nulls). No list of ids is sent back to the database."""
+    wanted = (col(ApplicationEvent.application_id) == col(Application.id)) & col(ApplicationEvent.act).in_(
+        [Act.co_sign, Act.award, Act.revoke]
+    )
+    rows = session.exec(
+        select(*_COLUMNS)
+        .join(ApplicationEvent, wanted, isouter=True)
+        .where(col(Application.state).in_(HELD_OR_REVOKED))
+        .order_by(col(Application.id), col(ApplicationEvent.seq))
     ).all()
-    facts: dict[str, dict[str, Any]] = {r.id: {} for r in rows}
-    for e in events:
-        held = facts[e.application_id]
-        if e.act == Act.co_sign and e.state_after == Stage.announced:
-            held["document_no"], held["announced_on"] = (e.details or {}).get("document_no", ""), _day(e.at)
-        elif e.act == Act.award:
-            held["plaque_no"] = (e.details or {}).get("plaque_no", "")
-        elif e.act == Act.revoke:
-            held["revoked_on"] = _day(e.at)
+    titles: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+    for app_id, name, kind, county, level, act, after, at, details in rows:
+        _, held = titles.setdefault(app_id, ((name, kind, county, level), {}))
+        if act == Act.co_sign and after == Stage.announced:
+            held["document_no"], held["announced_on"] = (details or {}).get("document_no", ""), _day(at)
+        elif act == Act.award:
+            held["plaque_no"] = (details or {}).get("plaque_no", "")
+        elif act == Act.revoke:
+            held["revoked_on"] = _day(at)
     return [
         Title(
-            institution_name=r.institution_name,
-            institution_type=r.institution_type.value,
-            county=r.county,
-            level=r.level,
-            document_no=facts[r.id].get("document_no", ""),
-            announced_on=facts[r.id].get("announced_on"),
-            plaque_no=facts[r.id].get("plaque_no", ""),
-            revoked_on=facts[r.id].get("revoked_on"),
+            institution_name=name,
+            institution_type=InstitutionType(kind).value,
+            county=county,
+            level=Level(level),
+            document_no=held.get("document_no", ""),
+            announced_on=held.get("announced_on"),
+            plaque_no=held.get("plaque_no", ""),
+            revoked_on=held.get("revoked_on"),
         )
-        for r in rows
+        for (name, kind, county, level), held in titles.values()
     ]
 
 
