@@ -575,9 +575,13 @@ class Bench:
             raise SystemExit(f"setup {method} {path}: expected {expected}, got {r.status_code} {r.text[:500]}")
         return r.json()
 
-    async def time(self, probe: Probe, samples: int) -> Timing:
+    async def time(self, probe: Probe, samples: int, budget: float = 30.0) -> Timing:
+        """``samples`` requests after two unmeasured; a slow endpoint stops at 5 once ``budget`` seconds passed."""
         out = Timing()
+        began_all = time.perf_counter()
         for k in range(samples + 2):
+            if len(out.latencies) >= 5 and time.perf_counter() - began_all > budget:
+                break
             began = time.perf_counter()
             try:
                 r = await self.request(probe.who, "GET", probe.path)
@@ -859,6 +863,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, tuple[Timing, Timing]
                     log(f"measuring at {sizes[-1]['application']:,} applications ({args.samples} per endpoint)")
                     for probe in checks:
                         timing = await bench.time(probe, args.samples)
+                        log(f"  {probe.name}: p50 {timing.pct(50):.1f} ms ({len(timing.latencies)})")
                         if size == args.small:
                             results[probe.name] = (timing, Timing())
                         else:

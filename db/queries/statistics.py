@@ -3,13 +3,12 @@ revoked per year; the periods whose quotas are shown. ``scope`` is the caller's 
 county's users never read another county's rows."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from db.models import Application, ApplicationEvent
 from db.rounds import Period
-from state.clock import SHANGHAI
 from state.domain import Act, InstitutionType, Level, Stage
 
 
@@ -39,23 +38,29 @@ def counts(session: Session, scope: str | None) -> list[Count]:
     return [Count(county, InstitutionType(t), Stage(s), n) for county, t, s, n in session.exec(q).all()]
 
 
-def _year(moment: datetime) -> int:
-    """The year in Asia/Shanghai (the read model keeps UTC; SQLite hands it back naive)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SHANGHAI).year
+def _local_year(session: Session, moment: Any) -> Any:
+    """The year of a stored UTC moment in Asia/Shanghai, computed by the database (UTC+8 all year since 1991)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("year", func.timezone("Asia/Shanghai", moment))
+    return func.strftime("%Y", moment, "+8 hours")  # SQLite keeps the moment as UTC text
 
 
 def titles_by_year(session: Session, scope: str | None) -> list[YearTitles]:
-    """Plaques awarded (授牌) and titles revoked (撤销) per year and level, by the date of the act."""
-    q = select(ApplicationEvent.act, ApplicationEvent.at, Application.level).join(
-        Application, col(Application.id) == col(ApplicationEvent.application_id)
+    """Plaques awarded (授牌) and titles revoked (撤销) per year and level, by the date of the act: counted by the
+    database (one row per year, level and act), not by reading every act."""
+    year = _local_year(session, col(ApplicationEvent.at)).label("year")
+    q = (
+        select(ApplicationEvent.act, Application.level, year, func.count())
+        .join(Application, col(Application.id) == col(ApplicationEvent.application_id))
+        .where(col(ApplicationEvent.act).in_([Act.award, Act.revoke]))
+        .group_by(col(ApplicationEvent.act), col(Application.level), year)
     )
-    q = q.where(col(ApplicationEvent.act).in_([Act.award, Act.revoke]))
     if scope is not None:
         q = q.where(Application.county == scope)
     tally: dict[tuple[int, Level], list[int]] = {}
-    for act, at, level in session.exec(q).all():
-        pair = tally.setdefault((_year(at), Level(level)), [0, 0])
-        pair[0 if act == Act.award else 1] += 1
+    for act, level, in_year, n in session.exec(q).all():
+        pair = tally.setdefault((int(in_year), Level(level)), [0, 0])
+        pair[0 if act == Act.award else 1] += n
     order = {Level.city: 0, Level.county: 1}
     return [
         YearTitles(year, level, awarded, revoked)
