@@ -577,26 +577,20 @@ class Bench:
             raise SystemExit(f"setup {method} {path}: expected {expected}, got {r.status_code} {r.text[:500]}")
         return r.json()
 
-    async def time(self, probe: Probe, samples: int, budget: float = 30.0) -> Timing:
-        """``samples`` requests after two unmeasured; a slow endpoint stops at 5 once ``budget`` seconds passed."""
-        out = Timing()
-        began_all = time.perf_counter()
-        for k in range(samples + 2):
-            if len(out.latencies) >= 5 and time.perf_counter() - began_all > budget:
-                break
-            began = time.perf_counter()
-            try:
-                r = await self.request(probe.who, "GET", probe.path)
-            except httpx.HTTPError as e:
-                out.bad.append(f"{type(e).__name__}: {e}")
-                continue
-            took = time.perf_counter() - began
-            complaint = f"{r.status_code} {r.text[:300]}" if not 200 <= r.status_code < 300 else probe.check(r)
-            if complaint:
-                out.bad.append(complaint)
-            elif k >= 2:
-                out.latencies.append(took)
-        return out
+    async def sample(self, probe: Probe, out: Timing, measured: bool) -> None:
+        """One request of ``probe``: its latency kept in ``out`` if ``measured``, a failure always."""
+        began = time.perf_counter()
+        try:
+            r = await self.request(probe.who, "GET", probe.path)
+        except httpx.HTTPError as e:
+            out.bad.append(f"{type(e).__name__}: {e}")
+            return
+        took = time.perf_counter() - began
+        complaint = f"{r.status_code} {r.text[:300]}" if not 200 <= r.status_code < 300 else probe.check(r)
+        if complaint:
+            out.bad.append(complaint)
+        elif measured:
+            out.latencies.append(took)
 
 
 # ---- the real workflows -----------------------------------------------------------------------------------------------
@@ -793,18 +787,58 @@ def log(message: str) -> None:
     print(f"• {message}", file=sys.stderr, flush=True)
 
 
+def clone_database(admin_url: str, source: str, target: str) -> str:
+    """``target`` as a copy of ``source`` (CREATE DATABASE … TEMPLATE): the same users, sessions, rounds and real
+    workflows' rows. The bench's own connections to ``source`` are closed first."""
+    engine = create_engine(make_url(admin_url), isolation_level="AUTOCOMMIT")
+    try:
+        for attempt in range(20):
+            with engine.connect() as c:
+                c.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"), {"d": source}
+                )
+                try:
+                    c.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{source}"'))
+                    break
+                except Exception:
+                    if attempt == 19:
+                        raise
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+    return make_url(admin_url).set(database=target).render_as_string(hide_password=False)
+
+
+async def measure_pair(
+    small: Bench, large: Bench, probe: Probe, samples: int, budget: float = 60.0
+) -> tuple[Timing, Timing]:
+    """``samples`` requests to each API, alternating (small then large, then large then small, …) so that a change
+    in the machine's load weighs on both alike; two of each first, unmeasured. A slow endpoint stops at 5 once
+    ``budget`` seconds have passed."""
+    a, b = Timing(), Timing()
+    began = time.perf_counter()
+    for k in range(samples + 2):
+        if len(a.latencies) >= 5 and time.perf_counter() - began > budget:
+            break
+        order = [(small, a), (large, b)] if k % 2 == 0 else [(large, b), (small, a)]
+        for bench, timing in order:
+            await bench.sample(probe, timing, measured=k >= 2)
+    return a, b
+
+
 async def run(args: argparse.Namespace) -> tuple[dict[str, tuple[Timing, Timing]], dict[str, Any]]:
     tag = f"{random.randrange(16**6):06x}"
-    name = f"bench_scale_{tag}"
-    database_url = scratch_database(args.database_url, name)
+    small_name, large_name = f"bench_scale_{tag}", f"bench_scale_{tag}_large"
+    database_url = scratch_database(args.database_url, small_name)
+    large_url = ""
     keys = json.dumps([new_key_entry()])
     tmp = tempfile.TemporaryDirectory(prefix="biaogan-scale-")
-    facts: dict[str, Any] = {"database": name}
+    facts: dict[str, Any] = {"databases": [small_name, large_name]}
     results: dict[str, tuple[Timing, Timing]] = {}
     env = None
     try:
         upgrade(database_url)
-        log(f"scratch database {name}; dev server, worker (this process), API (uvicorn process)")
+        log(f"scratch database {small_name}; dev server, worker (this process), API (uvicorn process)")
         env = await dev_server(data_converter(Settings(payload_keys=keys)))
         settings = Settings(
             data_dir=Path(tmp.name),
@@ -822,65 +856,79 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, tuple[Timing, Timing]
         cookies = {who: open_session(database_url, ids[who], now, 12) for who in USERS}
         year = datetime.now(TZ).year
         noticed_round = f"noticed-{tag}"
-        with WorkerThread(settings), ApiProcess(settings, keys) as api:
-            base = api.base_url.removesuffix(API)
-            async with httpx.AsyncClient(base_url=base, timeout=120) as http:
-                bench = Bench(http, tokens, cookies, tag)
-                real = Real(bench, tag)
-                closes_in = timedelta(seconds=10 + args.candidates * 0.3)
-                log(f"a county-level round closing in {closes_in.total_seconds():.0f} s; {args.candidates} candidates")
-                await real.open_round(closes_in)
-                closes_at = time.monotonic() + closes_in.total_seconds()
-                began = time.perf_counter()
-                await real.declare_candidates(args.candidates)
-                facts["declared"] = f"{args.candidates} in {time.perf_counter() - began:.1f} s"
-                log(f"one application returned and resubmitted {args.cycles} times (its timeline)")
-                await real.long_timeline(args.cycles)
-                log(f"the small read model: {args.small} applications")
-                rows = Rows()
-                current_rows(rows, tag, now, args.under_notice, args.titles_this_year, noticed_round)
-                copy(database_url, "application", APP_COLUMNS, rows.applications)
-                copy(database_url, "application_event", EVENT_COLUMNS, rows.events)
-                statuses, versions = filing_rows(list(range(year - 10, year + 1)), now, 20)
-                copy(database_url, "filing_status", STATUS_COLUMNS, statuses)
-                copy(database_url, "filing_version", VERSION_COLUMNS, versions)
-                fixed = len(rows.applications) + args.candidates + 1
-                seed_history(database_url, tag, 0, args.small - fixed, year)
-                wait = closes_at - time.monotonic()
-                if wait > 0:
-                    log(f"waiting {wait:.0f} s for the round's window to close")
-                    await asyncio.sleep(wait)
-                await real.ranking_ready(args.candidates, timeout=120 + args.candidates)
-                analyze(database_url)
-                checks = probes(real, args.small, year, noticed_round)
-                sizes = []
-                for size, start in ((args.small, 0), (args.large, args.small - fixed)):
-                    if size != args.small:
-                        log(f"the large read model: {size - args.small} more applications (COPY)")
-                        began = time.perf_counter()
-                        seed_history(database_url, tag, start, size - fixed, year)
-                        analyze(database_url)
-                        facts["seeded"] = f"{size - args.small} applications in {time.perf_counter() - began:.0f} s"
-                    sizes.append({t: count(database_url, t) for t in ("application", "application_event", "objection")})
-                    log(f"measuring at {sizes[-1]['application']:,} applications ({args.samples} per endpoint)")
-                    for probe in checks:
-                        timing = await bench.time(probe, args.samples)
-                        log(f"  {probe.name}: p50 {timing.pct(50):.1f} ms ({len(timing.latencies)})")
-                        if size == args.small:
-                            results[probe.name] = (timing, Timing())
-                        else:
-                            results[probe.name] = (results[probe.name][0], timing)
-                facts["sizes"] = sizes
-                with get_engine(database_url).connect() as c:
-                    facts["titles"] = c.execute(
-                        text("SELECT count(*) FROM application WHERE state IN ('announced', 'plaque_awarded')")
-                    ).scalar_one()
+        with WorkerThread(settings):
+            with ApiProcess(settings, keys) as api:
+                async with httpx.AsyncClient(base_url=api.base_url.removesuffix(API), timeout=120) as http:
+                    bench = Bench(http, tokens, cookies, tag)
+                    real = Real(bench, tag)
+                    closes_in = timedelta(seconds=10 + args.candidates * 0.3)
+                    log(
+                        f"a county-level round closing in {closes_in.total_seconds():.0f} s; {args.candidates} candidates"
+                    )
+                    await real.open_round(closes_in)
+                    closes_at = time.monotonic() + closes_in.total_seconds()
+                    began = time.perf_counter()
+                    await real.declare_candidates(args.candidates)
+                    facts["declared"] = f"{args.candidates} in {time.perf_counter() - began:.1f} s"
+                    log(f"one application returned and resubmitted {args.cycles} times (its timeline)")
+                    await real.long_timeline(args.cycles)
+                    log(f"the small read model: {args.small} applications")
+                    rows = Rows()
+                    current_rows(rows, tag, now, args.under_notice, args.titles_this_year, noticed_round)
+                    copy(database_url, "application", APP_COLUMNS, rows.applications)
+                    copy(database_url, "application_event", EVENT_COLUMNS, rows.events)
+                    statuses, versions = filing_rows(list(range(year - 10, year + 1)), now, 20)
+                    copy(database_url, "filing_status", STATUS_COLUMNS, statuses)
+                    copy(database_url, "filing_version", VERSION_COLUMNS, versions)
+                    fixed = len(rows.applications) + args.candidates + 1
+                    seed_history(database_url, tag, 0, args.small - fixed, year)
+                    wait = closes_at - time.monotonic()
+                    if wait > 0:
+                        log(f"waiting {wait:.0f} s for the round's window to close")
+                        await asyncio.sleep(wait)
+                    await real.ranking_ready(args.candidates, timeout=120 + args.candidates)
+            get_engine(database_url).dispose()
+            log(f"the large read model: a copy of the small one ({large_name}) and {args.large - args.small} more")
+            large_url = clone_database(args.database_url, small_name, large_name)
+            began = time.perf_counter()
+            seed_history(large_url, tag, args.small - fixed, args.large - fixed, year)
+            facts["seeded"] = f"{args.large - args.small} applications in {time.perf_counter() - began:.0f} s"
+            analyze(database_url)
+            analyze(large_url)
+            facts["sizes"] = [
+                {t: count(url, t) for t in ("application", "application_event", "objection")}
+                for url in (database_url, large_url)
+            ]
+            with get_engine(large_url).connect() as c:
+                facts["titles"] = c.execute(
+                    text("SELECT count(*) FROM application WHERE state IN ('announced', 'plaque_awarded')")
+                ).scalar_one()
+            large_settings = settings.model_copy(update={"database_url": large_url})
+            with ApiProcess(settings, keys) as api_small, ApiProcess(large_settings, keys) as api_large:
+                async with (
+                    httpx.AsyncClient(base_url=api_small.base_url.removesuffix(API), timeout=120) as http_small,
+                    httpx.AsyncClient(base_url=api_large.base_url.removesuffix(API), timeout=120) as http_large,
+                ):
+                    small = Bench(http_small, tokens, cookies, tag)
+                    large = Bench(http_large, tokens, cookies, tag)
+                    sizes = facts["sizes"]
+                    log(
+                        f"measuring {sizes[0]['application']:,} vs {sizes[1]['application']:,} applications, "
+                        f"{args.samples} requests each, alternating"
+                    )
+                    for probe in probes(real, args.small, year, noticed_round):
+                        a, b = await measure_pair(small, large, probe, args.samples)
+                        results[probe.name] = (a, b)
+                        log(f"  {probe.name}: p50 {a.pct(50):.1f} vs {b.pct(50):.1f} ms ({len(a.latencies)})")
     finally:
         if env is not None:
             await env.shutdown()
-        get_engine(database_url).dispose()
+        for url in (database_url, large_url):
+            if url:
+                get_engine(url).dispose()
         if not args.keep:
-            drop_database(args.database_url, name)
+            drop_database(args.database_url, large_name)
+            drop_database(args.database_url, small_name)
         tmp.cleanup()
     return results, facts
 
