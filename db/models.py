@@ -111,3 +111,31 @@ class Notification(SQLModel, table=True):
     body: str
     created_at: datetime
     read_at: datetime | None = None
+
+
+class ApplicationTally(SQLModel, table=True):
+    """How many applications each (county, level, type, state, round) has: kept by the database itself (triggers on
+    ``application``, migration 0009), so that a list's total and the statistics' counts read a few hundred rows
+    however many applications there are. Never written by the code."""
+
+    __tablename__ = "application_tally"
+
+    county: str = Field(primary_key=True)
+    level: Level = Field(primary_key=True)
+    institution_type: InstitutionType = Field(primary_key=True)
+    state: Stage = Field(primary_key=True)
+    round_id: str = Field(primary_key=True)
+    n: int = 0
+
+
+class TitleTally(SQLModel, table=True):
+    """Plaques awarded and titles revoked per year (Asia/Shanghai), level and county: kept by the database itself
+    (a trigger on ``application_event``, migration 0009). Never written by the code."""
+
+    __tablename__ = "title_tally"
+
+    year: int = Field(primary_key=True)
+    level: Level = Field(primary_key=True)
+    county: str = Field(primary_key=True)
+    act: Act = Field(primary_key=True)
+    n: int = 0
