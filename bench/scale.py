@@ -190,8 +190,9 @@ def history_rows(rows: Rows, i: int, year: int, tag: str) -> None:
         _event(rows, app, seq, name_, role, where, after, at, details, dept)
 
     act("declare", "county_bureau", "declared")
-    act("county_request_correction", "county_bureau", "returned")
-    act("resubmit", "county_bureau", "declared")
+    for _ in range(1 if state in ("plaque_awarded", "revoked", "announced") else 2):
+        act("county_request_correction", "county_bureau", "returned")
+        act("resubmit", "county_bureau", "declared")
     notice: tuple[Any, ...] = (None, None, None, None, None)
     if state in ("rejected",):
         act("county_review_fail", "county_bureau", "rejected")

@@ -3,9 +3,11 @@ the document that announced it, its plaque, and, if it was revoked, when."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, case, or_
+from sqlalchemy.orm import QueryableAttribute
+from sqlmodel import Session, col, func, select
 
 from db.models import Application, ApplicationEvent
 from db.rounds import HistoricTitle
@@ -31,53 +33,53 @@ def _day(moment: datetime) -> date:
     return shanghai_date(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
-# What the directory shows of a titled application, and of its acts (SQLModel types the columns as their values).
-_COLUMNS: tuple[Any, ...] = (
-    Application.id,
+_DETAILS = cast("QueryableAttribute[dict[str, Any]]", ApplicationEvent.details)
+_ANNOUNCING = and_(col(ApplicationEvent.act) == Act.co_sign, col(ApplicationEvent.state_after) == Stage.announced)
+
+
+def _last(condition: Any, value: Any) -> Any:
+    """The value of the act that meets ``condition`` (each title has at most one of each), aggregated per title."""
+    return func.max(case((condition, value)))
+
+
+# One row per titled application, its acts folded in by the database: the directory reads no act row itself.
+_TITLES: tuple[Any, ...] = (
     Application.institution_name,
     Application.institution_type,
     Application.county,
     Application.level,
-    ApplicationEvent.act,
-    ApplicationEvent.state_after,
-    ApplicationEvent.at,
-    ApplicationEvent.details,
+    _last(_ANNOUNCING, _DETAILS["document_no"].as_string()),
+    _last(_ANNOUNCING, ApplicationEvent.at),
+    _last(ApplicationEvent.act == Act.award, _DETAILS["plaque_no"].as_string()),
+    _last(ApplicationEvent.act == Act.revoke, ApplicationEvent.at),
 )
 
 
 def _from_applications(session: Session) -> list[Title]:
-    """One statement: the titled applications' columns the directory shows, each beside its announcing, award and
-    revocation acts (a title without them yet: once, with nulls). No list of ids is sent back to the database."""
-    wanted = (col(ApplicationEvent.application_id) == col(Application.id)) & col(ApplicationEvent.act).in_(
-        [Act.co_sign, Act.award, Act.revoke]
+    """One statement: each titled application's columns the directory shows, with its announcing co-signature's
+    document and day, its plaque and its revocation's day (a title without them yet: empty)."""
+    wanted = and_(
+        col(ApplicationEvent.application_id) == col(Application.id),
+        or_(_ANNOUNCING, col(ApplicationEvent.act).in_([Act.award, Act.revoke])),
     )
     rows = session.exec(
-        select(*_COLUMNS)
+        select(*_TITLES)
         .join(ApplicationEvent, wanted, isouter=True)
         .where(col(Application.state).in_(HELD_OR_REVOKED))
-        .order_by(col(Application.id), col(ApplicationEvent.seq))
+        .group_by(col(Application.id))
     ).all()
-    titles: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
-    for app_id, name, kind, county, level, act, after, at, details in rows:
-        _, held = titles.setdefault(app_id, ((name, kind, county, level), {}))
-        if act == Act.co_sign and after == Stage.announced:
-            held["document_no"], held["announced_on"] = (details or {}).get("document_no", ""), _day(at)
-        elif act == Act.award:
-            held["plaque_no"] = (details or {}).get("plaque_no", "")
-        elif act == Act.revoke:
-            held["revoked_on"] = _day(at)
     return [
         Title(
             institution_name=name,
             institution_type=InstitutionType(kind).value,
             county=county,
             level=Level(level),
-            document_no=held.get("document_no", ""),
-            announced_on=held.get("announced_on"),
-            plaque_no=held.get("plaque_no", ""),
-            revoked_on=held.get("revoked_on"),
+            document_no=document_no or "",
+            announced_on=_day(announced_at) if announced_at else None,
+            plaque_no=plaque_no or "",
+            revoked_on=_day(revoked_at) if revoked_at else None,
         )
-        for (name, kind, county, level), held in titles.values()
+        for name, kind, county, level, document_no, announced_at, plaque_no, revoked_at in rows
     ]
 
 
