@@ -979,7 +979,7 @@ if __name__ == "__main__":
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
     if args.quick:
-        args.small, args.large, args.samples, args.candidates, args.cycles = 200, 2_000, 8, 12, 3
+        args.small, args.large, args.samples, args.candidates, args.cycles = 200, 2_000, 6, 12, 3
     if not args.database_url.startswith("postgresql"):
         sys.exit("bench/scale.py measures PostgreSQL: give a postgresql+psycopg:// URL")
     started = time.perf_counter()
