@@ -165,3 +165,30 @@ def _by_county_type_state(counted: Counter) -> dict:
     for (county, _level, kind, state, _round), n in counted.items():
         out[(county, InstitutionType(kind), Stage(state))] += n
     return dict(out)
+
+
+def test_a_batch_and_a_year_s_filing_are_found_by_the_database(url):
+    """announced_with matches the document number inside the act's details; generate_entries reads the year's
+    announcements only (Asia/Shanghai: 2024-12-31 16:30 UTC is in 2025 there), on both databases."""
+    from db.queries.applications import announced_with
+    from db.queries.filing import generate_entries
+
+    def announce(app: str, seq: int, at: datetime, doc: str) -> ApplicationEvent:
+        e = _event(app, seq, Act.co_sign, at)
+        e.state_after, e.details = Stage.announced, {"department": "hrss", "document_no": doc}
+        return e
+
+    with Session(get_engine(url)) as s:
+        for i in (1, 4, 7):  # county-level, all in COUNTIES[1]
+            s.add(_app(i, Stage.announced, COUNTIES[1]))
+        s.commit()
+        s.add(announce("A1", 1, datetime(2024, 12, 31, 16, 30, tzinfo=UTC), "兰人社字〔2025〕1号"))
+        s.add(announce("A4", 1, datetime(2025, 2, 1, tzinfo=UTC), "兰人社字〔2025〕1号"))
+        s.add(announce("A7", 1, datetime(2024, 12, 31, 15, 30, tzinfo=UTC), "兰人社字〔2024〕9号"))
+        s.commit()
+        assert [a.id for a in announced_with(s, "兰人社字〔2025〕1号")] == ["A1", "A4"]
+        assert [a.id for a in announced_with(s, "兰人社字〔2024〕9号")] == ["A7"]
+        assert announced_with(s, "兰人社字〔2025〕") == []
+        assert [e.application_id for e in generate_entries(s, COUNTIES[1], 2025)] == ["A1", "A4"]
+        assert [e.application_id for e in generate_entries(s, COUNTIES[1], 2024)] == ["A7"]
+        assert generate_entries(s, COUNTIES[0], 2025) == []
