@@ -20,9 +20,10 @@ year's work is the same at both sizes: the notices under notice now, one county'
 Attachment 4), this year's filing board, a round's notice list, the real workflows above. So what grows is only
 what a page must not read: a page that costs more at the large size reads history it does not show.
 
-Measured, one client, ``--samples`` requests each after two unmeasured (p50, p95), at the small size and then,
-after the rows that make up the difference were added (and ANALYZE), at the large size; the ratio large / small per
-endpoint. Every answer must be 2xx and pass its check (a page of rows where rows are expected, the search finding
+The small read model is then copied (CREATE DATABASE … TEMPLATE) and the copy grown to the large size; both get
+VACUUM ANALYZE, and each is served by an API process of its own. Measured, one client, ``--samples`` requests to each
+after two unmeasured, alternating small and large (so that the machine's load weighs on both alike): p50 and p95 at
+each size and the ratio large / small per endpoint. Every answer must be 2xx and pass its check (a page of rows where rows are expected, the search finding
 its institution, the ranking its candidates); otherwise the bench exits non-zero after the table.
 """
 
