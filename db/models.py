@@ -31,6 +31,27 @@ class Application(ApplicationBase, table=True):
     __table_args__ = (
         Index("ix_application_county_state_declared", "county", "state", "declared_at"),
         Index("ix_application_state_notice_ends", "state", "notice_ends_at"),
+        # Migration 0009 (bench/scale.py): each filter's page in the lists' order, the statistics' counts, and the
+        # search by part of a name or credit code (trigram indexes on PostgreSQL, plain ones on SQLite).
+        Index("ix_application_declared_at_id", "declared_at", "id"),
+        Index("ix_application_state_declared", "state", "declared_at"),
+        Index("ix_application_county_declared", "county", "declared_at"),
+        Index("ix_application_level_declared", "level", "declared_at"),
+        Index("ix_application_type_declared", "institution_type", "declared_at"),
+        Index("ix_application_round_declared", "round_id", "declared_at"),
+        Index("ix_application_county_type_state", "county", "institution_type", "state"),
+        Index(
+            "ix_application_name_trgm",
+            "institution_name",
+            postgresql_using="gin",
+            postgresql_ops={"institution_name": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_application_credit_code_trgm",
+            "credit_code",
+            postgresql_using="gin",
+            postgresql_ops={"credit_code": "gin_trgm_ops"},
+        ),
     )
 
     id: str = Field(primary_key=True)
@@ -45,7 +66,11 @@ class ApplicationEvent(SQLModel, table=True):
     """One accepted act, exactly once per (application, seq)."""
 
     __tablename__ = "application_event"
-    __table_args__ = (UniqueConstraint("application_id", "seq", name="uq_event_application_seq"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "seq", name="uq_event_application_seq"),
+        Index("ix_application_event_act_at", "act", "at"),  # migration 0009
+        Index("ix_application_event_application_act", "application_id", "act"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: str = Field(index=True)
@@ -86,3 +111,31 @@ class Notification(SQLModel, table=True):
     body: str
     created_at: datetime
     read_at: datetime | None = None
+
+
+class ApplicationTally(SQLModel, table=True):
+    """How many applications each (county, level, type, state, round) has: kept by the database itself (triggers on
+    ``application``, migration 0009), so that a list's total and the statistics' counts read a few hundred rows
+    however many applications there are. Never written by the code."""
+
+    __tablename__ = "application_tally"
+
+    county: str = Field(primary_key=True)
+    level: Level = Field(primary_key=True)
+    institution_type: InstitutionType = Field(primary_key=True)
+    state: Stage = Field(primary_key=True)
+    round_id: str = Field(primary_key=True)
+    n: int = 0
+
+
+class TitleTally(SQLModel, table=True):
+    """Plaques awarded and titles revoked per year (Asia/Shanghai), level and county: kept by the database itself
+    (a trigger on ``application_event``, migration 0009). Never written by the code."""
+
+    __tablename__ = "title_tally"
+
+    year: int = Field(primary_key=True)
+    level: Level = Field(primary_key=True)
+    county: str = Field(primary_key=True)
+    act: Act = Field(primary_key=True)
+    n: int = 0

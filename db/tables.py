@@ -6,7 +6,7 @@ from sqlmodel import SQLModel
 from db.filing import Delivery, FilingDelivery, FilingStatus, FilingVersion, NotificationRead
 from db.logins import Login, WebSession
 from db.materials import Material
-from db.models import Application, ApplicationEvent, Notification, Objection
+from db.models import Application, ApplicationEvent, ApplicationTally, Notification, Objection, TitleTally
 from db.ratelimits import RateCount
 from db.receipts import ObjectionReceipt
 from db.rounds import EvaluationRound, HistoricTitle, Period, PeriodChange, QuotaChange, QuotaPlace
@@ -18,6 +18,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "Application",
     "ApplicationEvent",
+    "ApplicationTally",
     "CountyConditionVersion",
     "Delivery",
     "EvaluationRound",
@@ -36,6 +37,7 @@ __all__ = [
     "QuotaChange",
     "QuotaPlace",
     "RateCount",
+    "TitleTally",
     "User",
     "WebSession",
     "metadata",

@@ -13,16 +13,22 @@ from state.domain import Act, Level, Stage
 # The institution's full record, left unread by list queries. At class level the field is SQLAlchemy's
 # InstrumentedAttribute, which SQLModel types as the field's value (a dict).
 _INSTITUTION = cast("QueryableAttribute[dict[str, Any]]", Application.institution)
+_DETAILS = cast("QueryableAttribute[dict[str, Any]]", ApplicationEvent.details)
 
 
 def announced_with(session: Session, document_no: str) -> list[Application]:
-    """Every application announced by the joint document ``document_no`` (its batch), in announcement order."""
+    """Every application announced by the joint document ``document_no`` (its batch), in announcement order. The
+    document number is matched by the database (in the act's details), not by reading every announcement."""
     events = session.exec(
-        select(ApplicationEvent)
-        .where(ApplicationEvent.act == Act.co_sign, ApplicationEvent.state_after == Stage.announced)
+        select(ApplicationEvent.application_id)
+        .where(
+            ApplicationEvent.act == Act.co_sign,
+            ApplicationEvent.state_after == Stage.announced,
+            _DETAILS["document_no"].as_string() == document_no,
+        )
         .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))
     ).all()
-    ids = [e.application_id for e in events if (e.details or {}).get("document_no") == document_no]
+    ids = list(events)
     if not ids:
         return []
     rows = {a.id: a for a in session.exec(select(Application).where(col(Application.id).in_(ids))).all()}

@@ -1,7 +1,9 @@
 """Reads of the yearly filing: the titles a county files for a year (its draft), its recorded versions, the board."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
 
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, select
 
 from contracts.filing import FilingEntry
@@ -11,21 +13,42 @@ from state.calendar import TZ
 from state.domain import Act, Level, Stage
 
 TITLED = (Stage.announced, Stage.plaque_awarded, Stage.revoked)
+# The institution's full record, left unread (an entry does not show it).
+_INSTITUTION = cast("QueryableAttribute[dict[str, Any]]", models.Application.institution)
 
 
 def local_day(moment: datetime) -> date:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TZ).date()
 
 
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The year in Asia/Shanghai, as UTC moments [start, end)."""
+    return (
+        datetime(year, 1, 1, tzinfo=TZ).astimezone(UTC),
+        datetime(year + 1, 1, 1, tzinfo=TZ).astimezone(UTC),
+    )
+
+
 def generate_entries(session: Session, county: str, year: int) -> list[FilingEntry]:
     """The county-level titles announced in ``county`` in ``year`` (Asia/Shanghai), from the read model:
-    the announcement is the co-signature that moved the application to 'announced'."""
-    apps = session.exec(
-        select(models.Application).where(
+    the announcement is the co-signature that moved the application to 'announced'. The year's announcements are
+    found by the database (the county's other years are not read)."""
+    start, end = _year_bounds(year)
+    announced_in_year = (
+        select(models.ApplicationEvent.application_id)
+        .join(models.Application, col(models.Application.id) == col(models.ApplicationEvent.application_id))
+        .where(
             models.Application.level == Level.county,
             models.Application.county == county,
             col(models.Application.state).in_(TITLED),
+            models.ApplicationEvent.act == Act.co_sign,
+            models.ApplicationEvent.state_after == Stage.announced,
+            col(models.ApplicationEvent.at) >= start - timedelta(days=1),  # a day's margin: the exact day below
+            col(models.ApplicationEvent.at) < end + timedelta(days=1),
         )
+    )
+    apps = session.exec(
+        select(models.Application).where(col(models.Application.id).in_(announced_in_year)).options(defer(_INSTITUTION))
     ).all()
     if not apps:
         return []

@@ -3,13 +3,11 @@ revoked per year; the periods whose quotas are shown. ``scope`` is the caller's 
 county's users never read another county's rows."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlmodel import Session, col, func, select
 
-from db.models import Application, ApplicationEvent
+from db.models import ApplicationTally, TitleTally
 from db.rounds import Period
-from state.clock import SHANGHAI
 from state.domain import Act, InstitutionType, Level, Stage
 
 
@@ -30,36 +28,37 @@ class YearTitles:
 
 
 def counts(session: Session, scope: str | None) -> list[Count]:
-    """How many applications each (county, type, state) has; combinations with none are left out."""
-    q = select(Application.county, Application.institution_type, Application.state, func.count()).group_by(
-        Application.county, Application.institution_type, Application.state
+    """How many applications each (county, type, state) has; combinations with none are left out. Read from the
+    tally the database keeps (migration 0009), not by counting every application."""
+    total = func.sum(ApplicationTally.n)
+    q = (
+        select(ApplicationTally.county, ApplicationTally.institution_type, ApplicationTally.state, total)
+        .group_by(col(ApplicationTally.county), col(ApplicationTally.institution_type), col(ApplicationTally.state))
+        .having(total > 0)
     )
     if scope is not None:
-        q = q.where(Application.county == scope)
-    return [Count(county, InstitutionType(t), Stage(s), n) for county, t, s, n in session.exec(q).all()]
-
-
-def _year(moment: datetime) -> int:
-    """The year in Asia/Shanghai (the read model keeps UTC; SQLite hands it back naive)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SHANGHAI).year
+        q = q.where(ApplicationTally.county == scope)
+    return [Count(county, InstitutionType(t), Stage(s), int(n)) for county, t, s, n in session.exec(q).all()]
 
 
 def titles_by_year(session: Session, scope: str | None) -> list[YearTitles]:
-    """Plaques awarded (授牌) and titles revoked (撤销) per year and level, by the date of the act."""
-    q = select(ApplicationEvent.act, ApplicationEvent.at, Application.level).join(
-        Application, col(Application.id) == col(ApplicationEvent.application_id)
+    """Plaques awarded (授牌) and titles revoked (撤销) per year and level, by the date of the act (Asia/Shanghai):
+    read from the tally the database keeps as the acts are recorded (migration 0009), not from every act."""
+    total = func.sum(TitleTally.n)
+    q = select(TitleTally.year, TitleTally.level, TitleTally.act, total).group_by(
+        col(TitleTally.year), col(TitleTally.level), col(TitleTally.act)
     )
-    q = q.where(col(ApplicationEvent.act).in_([Act.award, Act.revoke]))
     if scope is not None:
-        q = q.where(Application.county == scope)
+        q = q.where(TitleTally.county == scope)
     tally: dict[tuple[int, Level], list[int]] = {}
-    for act, at, level in session.exec(q).all():
-        pair = tally.setdefault((_year(at), Level(level)), [0, 0])
-        pair[0 if act == Act.award else 1] += 1
+    for year, level, act, n in session.exec(q).all():
+        pair = tally.setdefault((int(year), Level(level)), [0, 0])
+        pair[0 if act == Act.award else 1] += int(n)
     order = {Level.city: 0, Level.county: 1}
     return [
         YearTitles(year, level, awarded, revoked)
         for (year, level), (awarded, revoked) in sorted(tally.items(), key=lambda kv: (kv[0][0], order[kv[0][1]]))
+        if awarded or revoked
     ]
 
 

@@ -3,14 +3,16 @@ the document that announced it, its plaque, and, if it was revoked, when."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, case, or_
+from sqlalchemy.orm import QueryableAttribute
+from sqlmodel import Session, col, func, select
 
 from db.models import Application, ApplicationEvent
 from db.rounds import HistoricTitle
 from state.clock import shanghai_date
-from state.domain import COUNTIES, Act, Level, Stage
+from state.domain import COUNTIES, Act, InstitutionType, Level, Stage
 
 HELD_OR_REVOKED = (Stage.announced, Stage.plaque_awarded, Stage.revoked)
 
@@ -31,39 +33,53 @@ def _day(moment: datetime) -> date:
     return shanghai_date(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
+_DETAILS = cast("QueryableAttribute[dict[str, Any]]", ApplicationEvent.details)
+_ANNOUNCING = and_(col(ApplicationEvent.act) == Act.co_sign, col(ApplicationEvent.state_after) == Stage.announced)
+
+
+def _last(condition: Any, value: Any) -> Any:
+    """The value of the act that meets ``condition`` (each title has at most one of each), aggregated per title."""
+    return func.max(case((condition, value)))
+
+
+# One row per titled application, its acts folded in by the database: the directory reads no act row itself.
+_TITLES: tuple[Any, ...] = (
+    Application.institution_name,
+    Application.institution_type,
+    Application.county,
+    Application.level,
+    _last(_ANNOUNCING, _DETAILS["document_no"].as_string()),
+    _last(_ANNOUNCING, ApplicationEvent.at),
+    _last(ApplicationEvent.act == Act.award, _DETAILS["plaque_no"].as_string()),
+    _last(ApplicationEvent.act == Act.revoke, ApplicationEvent.at),
+)
+
+
 def _from_applications(session: Session) -> list[Title]:
-    rows = session.exec(select(Application).where(col(Application.state).in_(HELD_OR_REVOKED))).all()
-    if not rows:
-        return []
-    events = session.exec(
-        select(ApplicationEvent)
-        .where(
-            col(ApplicationEvent.application_id).in_([r.id for r in rows]),
-            col(ApplicationEvent.act).in_([Act.co_sign, Act.award, Act.revoke]),
-        )
-        .order_by(col(ApplicationEvent.seq))
+    """One statement: each titled application's columns the directory shows, with its announcing co-signature's
+    document and day, its plaque and its revocation's day (a title without them yet: empty)."""
+    wanted = and_(
+        col(ApplicationEvent.application_id) == col(Application.id),
+        or_(_ANNOUNCING, col(ApplicationEvent.act).in_([Act.award, Act.revoke])),
+    )
+    rows = session.exec(
+        select(*_TITLES)
+        .join(ApplicationEvent, wanted, isouter=True)
+        .where(col(Application.state).in_(HELD_OR_REVOKED))
+        .group_by(col(Application.id))
     ).all()
-    facts: dict[str, dict[str, Any]] = {r.id: {} for r in rows}
-    for e in events:
-        held = facts[e.application_id]
-        if e.act == Act.co_sign and e.state_after == Stage.announced:
-            held["document_no"], held["announced_on"] = (e.details or {}).get("document_no", ""), _day(e.at)
-        elif e.act == Act.award:
-            held["plaque_no"] = (e.details or {}).get("plaque_no", "")
-        elif e.act == Act.revoke:
-            held["revoked_on"] = _day(e.at)
     return [
         Title(
-            institution_name=r.institution_name,
-            institution_type=r.institution_type.value,
-            county=r.county,
-            level=r.level,
-            document_no=facts[r.id].get("document_no", ""),
-            announced_on=facts[r.id].get("announced_on"),
-            plaque_no=facts[r.id].get("plaque_no", ""),
-            revoked_on=facts[r.id].get("revoked_on"),
+            institution_name=name,
+            institution_type=InstitutionType(kind).value,
+            county=county,
+            level=Level(level),
+            document_no=document_no or "",
+            announced_on=_day(announced_at) if announced_at else None,
+            plaque_no=plaque_no or "",
+            revoked_on=_day(revoked_at) if revoked_at else None,
         )
-        for r in rows
+        for name, kind, county, level, document_no, announced_at, plaque_no, revoked_at in rows
     ]
 
 
