@@ -11,12 +11,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import API_PREFIX
 from config import Settings
-from web.render import is_htmx, page
 
 HISTORIC_IMPORT_MAX_BYTES = 5_000_000  # the CSV import's own bound (POST /historic-titles/import)
 _ID = r"[^/]+"
@@ -83,7 +82,9 @@ def refusal(scope: Scope, limit: Limit) -> Response:
         lines = [f"提交的内容过大：所附文件合计不得超过 {_mib(limit.file)}。", "请删减或压缩文件后重新提交。"]
     else:
         lines = [f"提交的内容过大：不得超过 {_kib(limit.body)}。", "请删减填写的内容后重新提交。"]
-    answer = page(request, "error.html", {"title": "提交内容过大", "lines": lines}, 200 if is_htmx(request) else 413)
+    # The pages (web/) install how they say it (app.state.too_large_page); the API does not import them.
+    say = getattr(scope["app"].state, "too_large_page", None) if "app" in scope else None
+    answer = say(request, lines) if say else PlainTextResponse("\n".join(lines), status_code=413)
     answer.headers.update(closing)
     return answer
 

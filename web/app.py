@@ -55,10 +55,16 @@ async def _http(request: Request, exc: Exception) -> Response:
     return await http_answer(request, exc)
 
 
+def _too_large_page(request: Request, lines: list[str]) -> Response:
+    """api.body_limits' 413 for a page: a Chinese page (200 to htmx, which swaps only a 2xx)."""
+    return page(request, "error.html", {"title": "提交内容过大", "lines": lines}, 200 if is_htmx(request) else 413)
+
+
 def install(app: FastAPI) -> None:
     from web.routes import ROUTERS
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.too_large_page = _too_large_page
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
     app.add_exception_handler(PageRefusal, _page_refusal)
