@@ -8,7 +8,16 @@ from dataclasses import fields
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.access import Place, acts_for, declarer_of, fetch_view, not_allowed, perform, require_authority, require_separation
+from api.access import (
+    Place,
+    acts_for,
+    declarer_of,
+    fetch_view,
+    not_allowed,
+    perform,
+    require_authority,
+    require_separation,
+)
 from api.deps import ApplicationId, CountyBureau, LevelOwner, SettingsDep, TemporalClient, Today
 from api.errors import ON_ACT, Refusal, documented
 from api.fields import FORBID, Text2000, Text5000
