@@ -3,6 +3,7 @@ every act with who, role and unit, when and the opinion given (told as the detai
 api/narration.py), the reviewers' scores, the notice and its objections with findings, and the documents issued.
 No ids, codes or English: details that are ids (an objection's or a round's) are left to the page."""
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import documents
@@ -35,7 +36,7 @@ FACT_TITLES = {
     "assessments_last_3_years": "近三年历次办学质量督导评估等次",
 }
 # Details that are ids or codes: the sheet names what they point to elsewhere, or leaves them out.
-LEFT_OUT = {"objection_id", "source_application_id", "round_id", "items"}
+LEFT_OUT = {"objection_id", "source_application_id", "round_id", "items", "deadline"}
 
 
 def moment(value: datetime) -> str:
@@ -105,7 +106,20 @@ def _parts(written: float | None, defence: float | None, field_inspection: float
     return "，".join(f"{SCORE_PARTS[k]} {number(v)}" for k, v in given.items() if v is not None)
 
 
-def sheet(view: ApplicationView, reader: Actor, printed: datetime) -> documents.ApprovalSheet:
+def _correction(details: dict[str, str], titles: Mapping[str, str]) -> list[tuple[str, str]]:
+    """A return for correction's items by their titles, and its deadline as a day."""
+    out = []
+    if details.get("items"):
+        out.append(("补正事项", "、".join(titles.get(code, "其他材料") for code in details["items"].split("、"))))
+    if details.get("deadline"):
+        out.append(("补正期限", narration.chinese_day(details["deadline"])))
+    return out
+
+
+def sheet(
+    view: ApplicationView, reader: Actor, printed: datetime, titles: Mapping[str, str]
+) -> documents.ApprovalSheet:
+    """``titles``: the checklist items' and conditions' titles by code, which a return for correction names."""
     detail = present.detail(view, reader)
     entries = narration.timeline(detail.acts, view.level, moment, FACT_TITLES, left_out=LEFT_OUT)
     return documents.ApprovalSheet(
@@ -114,8 +128,15 @@ def sheet(view: ApplicationView, reader: Actor, printed: datetime) -> documents.
         facts=_facts(view),
         state=STAGES[view.state],
         acts=[
-            documents.SheetAct(e.at, e.act, e.who, e.role, e.reason, [d for d in e.details if d[0] != narration.OTHER])
-            for e in entries
+            documents.SheetAct(
+                e.at,
+                e.act,
+                e.who,
+                e.role,
+                e.reason,
+                [d for d in e.details if d[0] != narration.OTHER] + _correction(a.details, titles),
+            )
+            for e, a in zip(entries, detail.acts, strict=True)
         ],
         scores=[
             documents.SheetScore(s.reviewer, moment(s.at), _parts(s.written, s.defence, s.field_inspection), s.opinion)

@@ -14,7 +14,7 @@ from api.approval_sheet import sheet
 from api.deps import ApplicationId, Reader, SessionDep, SettingsDep, TemporalClient
 from api.errors import Refusal, documented
 from api.fields import ID_PATTERN
-from api.submission import EVIDENCE_TITLES, condition_texts, current_materials
+from api.submission import EVIDENCE_TITLES, checklists, condition_texts, current_materials
 from config import NoticeSettings
 from contracts.application import ApplicationView
 from db.models import Application
@@ -105,9 +105,18 @@ async def declaration(
     response_class=Response,
     responses=PDF_RESPONSES,
 )
-async def approval_sheet(application_id: ApplicationId, actor: Reader, client: TemporalClient) -> Response:
+async def approval_sheet(
+    application_id: ApplicationId, actor: Reader, client: TemporalClient, settings: SettingsDep
+) -> Response:
     view = await fetch_view(client, application_id, actor)
-    content = await run_in_threadpool(lambda: documents.approval_sheet(sheet(view, actor, datetime.now(UTC))))
+
+    def render() -> bytes:
+        kind = InstitutionType(view.institution.type)
+        titles = {i.code: i.title for i in checklists(settings).checklist(kind, view.level)}
+        titles.update(condition_texts(settings, kind, view.level, view.county))
+        return documents.approval_sheet(sheet(view, actor, datetime.now(UTC), titles))
+
+    content = await run_in_threadpool(render)
     return _pdf(content, f"approval-sheet-{application_id}.pdf")
 
 

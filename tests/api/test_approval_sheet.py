@@ -6,7 +6,7 @@ from io import BytesIO
 from pypdf import PdfReader
 
 from state.domain import Act, Role, Stage
-from tests.api.conftest import Driver, expect
+from tests.api.conftest import Driver, expect, required_items
 
 SHEET = "/applications/{}/documents/approval-sheet.pdf"
 
@@ -40,6 +40,19 @@ async def test_the_approval_sheet_prints_every_act_with_its_actor_and_opinion(ap
     assert objection not in sheet and app_id not in sheet  # no ids
     enums = [*(a.value for a in Act), *(s.value for s in Stage), *(r.value for r in Role), "gig_market", "county"]
     assert not [e for e in enums if e in sheet.replace(detail["institution"]["credit_code"], "")]
+
+
+async def test_a_return_for_correction_is_printed_with_its_items_titles_and_deadline(api, driver: Driver):
+    app_id = await driver.declare("county")
+    item = required_items("gig_market", "county")[0]
+    body = {"reason": "请补充清晰的材料", "items": [item.code]}
+    expect(await api.post("bureau", f"/applications/{app_id}/correction-request", body), 200)
+
+    sheet = text(await api.get("bureau", SHEET.format(app_id)))
+
+    assert "县级退回补正" in sheet and "请补充清晰的材料" in sheet
+    assert f"补正事项：{''.join(item.title.split())}" in sheet and "补正期限：" in sheet
+    assert item.code not in sheet and "其他：" not in sheet
 
 
 async def test_the_approval_sheet_is_404_outside_the_scope_and_needs_a_token(api, driver: Driver):

@@ -48,9 +48,11 @@ async def declaration(application_id: str, actor: SignedIn, client: TemporalClie
 
 
 @router.get("/applications/{application_id}/documents/approval-sheet.pdf")
-async def approval_sheet(application_id: str, actor: SignedIn, client: TemporalClient) -> Response:
+async def approval_sheet(
+    application_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
+) -> Response:
     _readable(application_id, actor)
-    return await _answer(api_documents.approval_sheet(application_id, actor, client))
+    return await _answer(api_documents.approval_sheet(application_id, actor, client, settings))
 
 
 @router.get("/applications/{application_id}/documents/announcement.pdf")
