@@ -72,6 +72,13 @@ def require_authority(act: Act, actor: Actor, view: ApplicationView) -> None:
         raise Refusal(403, why)
 
 
+def require_separation(act: Act, actor: Actor, view: ApplicationView) -> None:
+    """403 separation_of_duties when the account that declared the application would take ``act`` on it."""
+    why = separation_refusal(act, actor, declarer_of(view))
+    if why:
+        raise Refusal(403, why, rule="separation_of_duties")
+
+
 def not_allowed(view: ApplicationView, actor: Actor, act: Act) -> Refusal:
     allowed = acts_for(actor, view.allowed_acts, view.level, view.county, declarer_of(view))
     return Refusal(

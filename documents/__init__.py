@@ -1,4 +1,4 @@
-"""The procedure's printable documents as PDF bytes: 申报表, 公示名单, 公布文件, 标牌证书.
+"""The procedure's printable documents as PDF bytes: 申报表, 公示名单, 公布文件, 标牌证书, 审批单.
 
 Pure rendering: inputs are the frozen records in documents.models, output is bytes; the only I/O is
 reading a font file. No database, no Temporal.
@@ -12,6 +12,7 @@ still extracts, but each reader substitutes its own face (poppler picks Noto San
 """
 
 from documents.announcement import announcement
+from documents.approval_sheet import approval_sheet
 from documents.certificate import plaque_certificate
 from documents.declaration import declaration_form
 from documents.layout import chinese_date, song
@@ -19,13 +20,18 @@ from documents.models import (
     CITY_ORGANS,
     COUNTY_DEPARTMENTS,
     Announcement,
+    ApprovalSheet,
     AttestedCondition,
     Certificate,
     DeclarationForm,
     DepartmentOpinion,
+    IssuedDocument,
     ListedInstitution,
     Material,
     NoticeList,
+    SheetAct,
+    SheetObjection,
+    SheetScore,
 )
 from documents.notice import notice_list, notice_window
 
@@ -33,14 +39,20 @@ __all__ = [
     "CITY_ORGANS",
     "COUNTY_DEPARTMENTS",
     "Announcement",
+    "ApprovalSheet",
     "AttestedCondition",
     "Certificate",
     "DeclarationForm",
     "DepartmentOpinion",
+    "IssuedDocument",
     "ListedInstitution",
     "Material",
     "NoticeList",
+    "SheetAct",
+    "SheetObjection",
+    "SheetScore",
     "announcement",
+    "approval_sheet",
     "chinese_date",
     "declaration_form",
     "notice_list",

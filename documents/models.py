@@ -130,3 +130,61 @@ class Certificate:
     plaque_number: str
     issued_on: date
     issuing_departments: Sequence[str] = field(default=CITY_ORGANS)
+
+
+@dataclass(frozen=True)
+class SheetAct:
+    """One line of the 审批单's record: when, what, who in which role and unit, and the opinion given."""
+
+    at: str
+    act: str
+    who: str
+    role: str
+    opinion: str = ""
+    details: Sequence[tuple[str, str]] = ()
+
+
+@dataclass(frozen=True)
+class SheetScore:
+    """A reviewer's score sheet in a round (评分)."""
+
+    reviewer: str
+    at: str
+    parts: str
+    opinion: str
+
+
+@dataclass(frozen=True)
+class SheetObjection:
+    """An objection raised during the notice and what its investigation found (异议调查核实)."""
+
+    lodged_at: str
+    content: str
+    finding: str
+    found_at: str = ""
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    """A document issued for the application: its name, its number (文号 or 编号) and its date."""
+
+    title: str
+    number: str
+    issued_on: str
+
+
+@dataclass(frozen=True)
+class ApprovalSheet:
+    """审批单: the application's facts, every act and opinion with who, role, unit and when, the notice and its
+    objections, and the documents issued; the sheet an office prints and files. Dates arrive written in Chinese."""
+
+    level: str
+    institution_name: str
+    facts: Sequence[tuple[str, str]]
+    state: str
+    acts: Sequence[SheetAct]
+    printed_at: str
+    scores: Sequence[SheetScore] = ()
+    notice: str = ""
+    objections: Sequence[SheetObjection] = ()
+    documents: Sequence[IssuedDocument] = ()

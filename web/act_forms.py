@@ -162,6 +162,20 @@ FORMS = (
 BY_NAME = {f.name: f for f in FORMS}
 
 
+# The acts of whoever reviews a declaration: to them a declaration is passed, failed or returned, not withdrawn.
+REVIEWING = {
+    Act.county_review_pass,
+    Act.county_review_fail,
+    Act.county_request_correction,
+    Act.city_review_pass,
+    Act.city_review_fail,
+    Act.city_request_correction,
+}
+
+
 def forms_for(allowed: list[Act]) -> list[ActForm]:
-    """The forms for the acts this user may do now, in the procedure's order."""
-    return [f for f in FORMS if any(a in allowed for a in f.acts)]
+    """The forms for the acts this user may do now, in the procedure's order. Whoever may review the declaration
+    is not shown the red 撤回 form beside the review (their answer is 不通过 or 退回补正); the declarer, who may
+    not review it (separation of duties), is."""
+    reviewing = any(a in REVIEWING for a in allowed)
+    return [f for f in FORMS if any(a in allowed for a in f.acts) and not (reviewing and f.name == "withdrawal")]

@@ -122,7 +122,11 @@ def explain(refusal: Refusal) -> Explained:
         if "objections are no longer accepted" in refusal.message:
             out.lines.insert(0, "公示期已结束，不再受理异议")
     elif status == 403 and extra.get("rule") == "separation_of_duties":
-        out.lines.append("职责分离：申报人不能审核本人申报的申请，也不能对其异议作出核实结论，请由本局其他工作人员办理")
+        out.lines.append(
+            refusal.message
+            if refusal.message.startswith("职责分离")
+            else "职责分离：申报人不能审核、退回补正或评分本人申报的申请，也不能对其异议作出核实结论，请由本局其他工作人员办理"
+        )
     elif status == 403:
         out.lines.append("您的角色、所属县区或部门无权办理此事项")
     elif status == 404:

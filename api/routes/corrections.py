@@ -8,7 +8,16 @@ from dataclasses import fields
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.access import Place, acts_for, fetch_view, not_allowed, perform, require_authority
+from api.access import (
+    Place,
+    acts_for,
+    declarer_of,
+    fetch_view,
+    not_allowed,
+    perform,
+    require_authority,
+    require_separation,
+)
 from api.deps import ApplicationId, CountyBureau, LevelOwner, SettingsDep, TemporalClient, Today
 from api.errors import ON_ACT, Refusal, documented
 from api.fields import FORBID, Text2000, Text5000
@@ -24,7 +33,7 @@ from api.submission import (
     refusal,
     submitted_materials,
 )
-from contracts.application import Institution, ResubmitAct
+from contracts.application import ApplicationView, Institution, ResubmitAct
 from contracts.corrections import CorrectionRequestAct
 from state.declaration import Problem, declaration_problems
 from state.domain import Act, Actor, InstitutionType, Level, Stage
@@ -77,6 +86,7 @@ async def request_correction(
     view = await fetch_view(client, application_id, actor)
     act = Act.county_request_correction if view.state == Stage.declared else Act.city_request_correction
     require_authority(act, actor, view)
+    require_separation(act, actor, view)
     kind = view.institution.type
     known = {i.code for i in checklists(settings).checklist(kind, view.level)}
     known |= {c.code for c in condition_book(settings, view.county).applicable(kind, view.level, view.county)}
@@ -97,11 +107,11 @@ async def request_correction(
         act,
         lambda h: h.execute_update(ApplicationWorkflow.request_correction, request),
     )
-    return ActOutcome(id=application_id, state=result.state, allowed_acts=_for(actor, result.allowed_acts, place))
+    return ActOutcome(id=application_id, state=result.state, allowed_acts=_for(actor, result.allowed_acts, place, view))
 
 
-def _for(actor: Actor, acts: list[Act], place: Place) -> list[Act]:
-    return acts_for(actor, acts, place.level, place.county)
+def _for(actor: Actor, acts: list[Act], place: Place, view: ApplicationView) -> list[Act]:
+    return acts_for(actor, acts, place.level, place.county, declarer_of(view))
 
 
 @router.post(
@@ -168,4 +178,4 @@ async def resubmit(
         Act.resubmit,
         lambda h: h.execute_update(ApplicationWorkflow.resubmit, act),
     )
-    return ActOutcome(id=application_id, state=result.state, allowed_acts=_for(actor, result.allowed_acts, place))
+    return ActOutcome(id=application_id, state=result.state, allowed_acts=_for(actor, result.allowed_acts, place, view))

@@ -1,5 +1,5 @@
-"""The procedure's printable documents as PDF: the 申报表, the joint 公布文件, the plaque certificate, and the
-公示名单 of the notice board or of a round. Readable by whoever may read the application (same 404 rule)."""
+"""The procedure's printable documents as PDF: the 申报表, the 审批单, the joint 公布文件, the plaque certificate, and
+the 公示名单 of the notice board or of a round. Readable by whoever may read the application (same 404 rule)."""
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -10,10 +10,11 @@ from fastapi.responses import Response
 
 import documents
 from api.access import fetch_view
+from api.approval_sheet import sheet
 from api.deps import ApplicationId, Reader, SessionDep, SettingsDep, TemporalClient
 from api.errors import Refusal, documented
 from api.fields import ID_PATTERN
-from api.submission import EVIDENCE_TITLES, condition_texts, current_materials
+from api.submission import EVIDENCE_TITLES, checklists, condition_texts, current_materials
 from config import NoticeSettings
 from contracts.application import ApplicationView
 from db.models import Application
@@ -96,6 +97,27 @@ async def declaration(
         ],
     )
     return _pdf(await run_in_threadpool(documents.declaration_form, form), f"declaration-{application_id}.pdf")
+
+
+@router.get(
+    "/applications/{application_id}/documents/approval-sheet.pdf",
+    summary="审批单: the facts, every act and opinion (who, role, unit, when), the notice, objections, documents",
+    response_class=Response,
+    responses=PDF_RESPONSES,
+)
+async def approval_sheet(
+    application_id: ApplicationId, actor: Reader, client: TemporalClient, settings: SettingsDep
+) -> Response:
+    view = await fetch_view(client, application_id, actor)
+
+    def render() -> bytes:
+        kind = InstitutionType(view.institution.type)
+        titles = {i.code: i.title for i in checklists(settings).checklist(kind, view.level)}
+        titles.update(condition_texts(settings, kind, view.level, view.county))
+        return documents.approval_sheet(sheet(view, actor, datetime.now(UTC), titles))
+
+    content = await run_in_threadpool(render)
+    return _pdf(content, f"approval-sheet-{application_id}.pdf")
 
 
 def _announcement(view: ApplicationView, batch: list[Application]) -> bytes:

@@ -11,7 +11,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
-from api.access import acts_for, perform
+from api.access import acts_for, declarer_of, fetch_view, perform, require_separation
 from api.deps import ApplicationId, CurrentUser, LevelOwner, SettingsDep, TemporalClient, role_in
 from api.errors import Refusal, documented, from_temporal
 from api.fields import IsoDate, Moment, Name100, Text1000, Text2000
@@ -263,6 +263,8 @@ async def score(
     client: TemporalClient,
     settings: SettingsDep,
 ) -> ScoreOutcome:
+    before = await fetch_view(client, application_id, actor)
+    require_separation(Act.score, actor, before)
     act = ScoreAct(
         actor=actor,
         opinion=body.opinion,
@@ -288,5 +290,5 @@ async def score(
             )
         except RPCError:
             pass  # a round that has ended (or never existed) needs no nudge
-    allowed = acts_for(actor, result.allowed_acts, place.level, place.county)
+    allowed = acts_for(actor, result.allowed_acts, place.level, place.county, declarer_of(before))
     return ScoreOutcome(id=application_id, state=result.state.value, allowed_acts=allowed)

@@ -128,6 +128,7 @@ async def test_a_city_reviewer_opens_a_round_scores_its_candidates_and_closes_th
 
     await page.fill("#closure #f-reason", "评审结束，按加权得分择优")
     await page.click("#closure button[type=submit]")
+    await page.click("#confirm-dialog-accept")  # the act said what it will do: confirmed
     await page.wait_for_url("**done=closed*")
     assert "已确定拟评定名单" in await page.inner_text("#phase")
     rows = page.locator("#ranking-table tbody tr")

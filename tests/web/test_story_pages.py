@@ -180,6 +180,7 @@ async def test_a_county_level_title_through_the_pages(late_page, late_site: Site
     await reviewer.click("text=提交县级审核")
     await reviewer.wait_for_url("**?done=county_review_pass")
     await reviewer.click("button:has-text('发布公示')")
+    await reviewer.click("#confirm-dialog-accept")  # the act said what it will do: confirmed
     await reviewer.wait_for_url("**?done=publicize")
     other_name = f"兰山区职业培训学校{unique('')[-6:]}"
     second = await site.driver.publicized("county", type="training", name=other_name)  # the same batch

@@ -235,6 +235,7 @@ async def test_a_county_level_application_from_declaration_to_plaque_and_revocat
         assert await todo(bureau) == {"发布公示": 1}
         await open_from_todo(bureau, "发布公示", name)
         await bureau.click("#act-notice button[type=submit]")  # no date: published today
+        await bureau.click("#confirm-dialog-accept")  # the act said what it will do: confirmed
         await act_done(bureau, "发布公示")
         assert await badge(bureau) == "公示中"
         assert ("公示", "current") in await steps(bureau)
@@ -257,6 +258,7 @@ async def test_a_county_level_application_from_declaration_to_plaque_and_revocat
         await inspector.select_option("#f-revocation-reason", "deregistered")
         await inspector.fill("#f-revocation-evidence", "经核查，该机构已办理注销登记")
         await inspector.click("button:has-text('撤销称号')")
+        await inspector.click("#confirm-dialog-accept")  # the act said what it will do: confirmed
         await act_done(inspector, "撤销")
         assert await badge(inspector) == "已撤销"
         assert (await steps(inspector))[-1] == ("撤销", "ended")
@@ -367,6 +369,7 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         await shot(reviewer, "walk-city-round-ranking")
         await reviewer.fill("#closure #f-reason", "评审结束，按加权得分择优确定")
         await reviewer.click("#closure button[type=submit]")
+        await reviewer.click("#confirm-dialog-accept")  # the act said what it will do: confirmed
         await reviewer.wait_for_url("**done=closed*")
         assert "已确定拟评定名单" in await reviewer.inner_text("#phase")
         await reload_until(reviewer, "#ranking-table", "入选（公示中）")

@@ -60,7 +60,8 @@ async def resubmit(
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
     refusal: Refusal | None = None
-    refs, errors = await attached(posted, actor, settings)
+    files = await attached(posted, actor, settings)
+    refs, errors = files.refs, dict(files.errors)
     body = None
     institution = present.detail(view, actor).institution.model_dump(mode="json")
     errors.update(amend(institution, values))

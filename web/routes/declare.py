@@ -1,13 +1,20 @@
 """The declaration form (申报表): the county bureau declares an institution. The body is validated by the API's own
 model and declared by the API's own route function (same checks, same Idempotency-Key semantics: the form carries a
-key made when it was shown, so submitting it twice declares once)."""
+key made when it was shown, so submitting it twice declares once).
+
+Files chosen are stored as they arrive (as POST /materials stores them). A refused submission names each file kept
+with a hidden reference (``kept__<item>``), so the corrected form is sent without choosing them again; a file
+chosen anew for an item replaces the kept one."""
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
@@ -15,8 +22,11 @@ from api.deps import SettingsDep, TemporalClient, Today, role_in
 from api.errors import Refusal
 from api.routes import applications as applications_api
 from api.routes import materials as materials_api
-from api.submission import checklists, condition_book
+from api.submission import DECLARATION, checklists, condition_book
 from config import Settings
+from db.materials import Material
+from db.queries.materials import uploaded_by
+from db.session import get_engine
 from state.domain import Actor, Department, InstitutionType, Level, Role
 from state.labels import choices, department_label, level_title
 from web.declaration import INSTITUTION_FIELDS, body_from, validate
@@ -26,7 +36,8 @@ from web.routes import page_router
 from web.visitors import SignedIn
 
 router = page_router()
-ATTEST, FILE = "attest__", "file__"  # form field prefixes: a condition's statement, a checklist item's file
+# Form field prefixes: a condition's statement, a checklist item's file, a file kept from a refused submission.
+ATTEST, FILE, KEPT = "attest__", "file__", "kept__"
 DECLARE = role_in(Role.county_bureau)
 
 
@@ -66,6 +77,7 @@ def _form(request: Request, actor: Actor, status: int = 200, **context: object) 
         "errors": {},
         "explained": None,
         "key": uuid.uuid4().hex,
+        "kept": {},
         "actor": actor,
         **context,
     }
@@ -87,20 +99,52 @@ async def requirements(request: Request, actor: SignedIn) -> Response:
     return _form(request, actor)
 
 
-async def attached(posted: Any, actor: Actor, settings: Settings) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """Each chosen file uploaded as POST /materials would (typed by its bytes), and the refs the body carries."""
+def _kept_uploads(database_url: str, ids: list[str], owner_user_id: str) -> dict[str, Material]:
+    """The caller's own declaration uploads among ``ids`` that no application has used yet."""
+    with Session(get_engine(database_url)) as s:
+        rows = uploaded_by(s, ids, owner_user_id)
+    return {k: m for k, m in rows.items() if m.purpose == DECLARATION and m.application_id is None}
+
+
+@dataclass(frozen=True)
+class Attached:
+    refs: list[dict[str, str]]  # the body's materials
+    errors: dict[str, str]
+    kept: dict[str, tuple[str, str]]  # item -> (material id, file name): what a redrawn form names and carries
+
+
+async def attached(posted: Any, actor: Actor, settings: Settings) -> Attached:
+    """Each chosen file uploaded as POST /materials would (typed by its bytes), and the refs the body carries: the
+    files chosen now, and for the other items the files kept from a refused submission (``kept__<item>``)."""
     refs: list[dict[str, str]] = []
     errors: dict[str, str] = {}
+    kept: dict[str, tuple[str, str]] = {}
     for name, value in posted.multi_items():
         if not name.startswith(FILE) or not isinstance(value, UploadFile) or not value.filename:
             continue
+        item = name[len(FILE) :]
         try:
             uploaded = await materials_api.store_upload(value, actor, settings)
         except Refusal as refusal:
             errors[name] = refusal.message
             continue
-        refs.append({"item": name[len(FILE) :], "material_id": uploaded.id})
-    return refs, errors
+        refs.append({"item": item, "material_id": uploaded.id})
+        kept[item] = (uploaded.id, uploaded.filename)
+    earlier = {
+        k[len(KEPT) :]: v
+        for k, v in posted.multi_items()
+        if k.startswith(KEPT)
+        and isinstance(v, str)
+        and k[len(KEPT) :] not in kept
+        and f"{FILE}{k[len(KEPT) :]}" not in errors
+    }
+    if earlier:
+        rows = await run_in_threadpool(_kept_uploads, settings.database_url, list(earlier.values()), actor.user_id)
+        for item, material_id in earlier.items():
+            if material_id in rows:  # another's, used or unknown: as if not sent
+                refs.append({"item": item, "material_id": material_id})
+                kept[item] = (material_id, rows[material_id].filename)
+    return Attached(refs, errors, kept)
 
 
 @router.post("/applications/new")
@@ -115,8 +159,9 @@ async def declare(
     body["institution"]["attestations"] = {
         k[len(ATTEST) :]: v.strip() for k, v in values.items() if k.startswith(ATTEST) and v.strip()
     }
-    body["materials"], file_errors = await attached(posted, actor, settings)
-    errors.update(file_errors)
+    files = await attached(posted, actor, settings)
+    body["materials"] = files.refs
+    errors.update(files.errors)
     declared = None
     if not errors:
         declared, errors = validate(body)
@@ -126,9 +171,18 @@ async def declare(
         except Refusal as refusal:
             explained = explain(refusal)
             errors = explained.fields
-            return _form(request, actor, refusal.status, values=values, errors=errors, explained=explained, key=key)
+            return _form(
+                request,
+                actor,
+                refusal.status,
+                values=values,
+                errors=errors,
+                explained=explained,
+                key=key,
+                kept=files.kept,
+            )
         target = f"/applications/{outcome.id}?done=declare"
         if is_htmx(request):
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
-    return _form(request, actor, 422, values=values, errors=errors, key=key)
+    return _form(request, actor, 422, values=values, errors=errors, key=key, kept=files.kept)

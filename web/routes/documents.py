@@ -47,6 +47,14 @@ async def declaration(application_id: str, actor: SignedIn, client: TemporalClie
     return await _answer(api_documents.declaration(application_id, actor, client, settings))
 
 
+@router.get("/applications/{application_id}/documents/approval-sheet.pdf")
+async def approval_sheet(
+    application_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
+) -> Response:
+    _readable(application_id, actor)
+    return await _answer(api_documents.approval_sheet(application_id, actor, client, settings))
+
+
 @router.get("/applications/{application_id}/documents/announcement.pdf")
 async def announcement(application_id: str, actor: SignedIn, client: TemporalClient, session: SessionDep) -> Response:
     _readable(application_id, actor)

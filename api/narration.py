@@ -1,0 +1,133 @@
+"""An application's acts told in Chinese: who, role, when, what and why, each detail by its name. The detail page's
+timeline (web/story.py) and the printed 审批单 (api/routes/documents.py) tell the same story from here."""
+
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from api.schemas import ActPublic
+from state.clock import SHANGHAI
+from state.domain import Act, Department, Level, RevocationReason, Role
+from state.labels import ACTS, REVOCATION_REASONS, ROLES, SCORE_PARTS, STAGES, department_label
+
+
+def chinese_day(value: str) -> str:
+    """2026年5月10日 from an ISO date or moment."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if len(value) > 10:
+        local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SHANGHAI).date()
+    else:
+        local = date(moment.year, moment.month, moment.day)
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+OTHER = "其他"  # a detail without a name of its own
+DETAIL_NAMES = {
+    "objection_id": "异议编号",
+    "published_on": "公示发布日期",
+    "source_url": "公示发布网页（补录）",
+    "recorded_on": "补录日期",
+    "department": "会签部门",
+    "document_no": "文号",
+    "plaque_no": "标牌编号",
+    "awarded_on": "授牌日期",
+    "ground": "撤销情形",
+    "opinion_hrss": "人社部门意见",
+    "opinion_drc": "发展改革部门意见",
+    "opinion_civil_affairs": "民政部门意见",
+    "written": "书面评审",
+    "defence": "现场答辩",
+    "field_inspection": "实地考察",
+    "source_application_id": "关联申报编号",
+    "round_id": "评定批次",
+    "items": "补正事项",
+    "changed": "变更内容",
+    "version": "申报版本",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: str
+    act: str
+    who: str
+    role: str
+    reason: str
+    state_after: str
+    details: list[tuple[str, str]]
+
+
+def _detail(key: str, value: str, level: Level, field_titles: Mapping[str, str]) -> tuple[str, str]:
+    if key == "department" and value in Department._value2member_map_:
+        return DETAIL_NAMES[key], department_label(Department(value), level)
+    if key == "ground" and value in RevocationReason._value2member_map_:
+        return DETAIL_NAMES[key], REVOCATION_REASONS[RevocationReason(value)]
+    if key in ("published_on", "awarded_on", "recorded_on"):
+        return DETAIL_NAMES[key], chinese_day(value)
+    if key == "changed":
+        return DETAIL_NAMES[key], chinese_changes(value, field_titles)
+    return DETAIL_NAMES.get(key, OTHER), value
+
+
+def chinese_changes(text: str, field_titles: Mapping[str, str]) -> str:
+    """A resubmission's ``field: old → new; …`` (workflows/application_corrections.py ``changes``) with each field
+    named as the 申报表 names it."""
+    titles = {**field_titles, "attestations": "评定条件说明", "department_opinions": "部门意见"}
+    parts = []
+    for part in text.split("; "):
+        name, sep, rest = part.partition(": ")
+        parts.append(f"{titles.get(name, name)}：{rest}" if sep else part)
+    return "；".join(parts)
+
+
+def chinese_grounds(text: str) -> str:
+    """A flag's note names the revocation ground by its value (workflows/application.py, and so the notices sent
+    about it): say the ground in Chinese."""
+    for ground, words in REVOCATION_REASONS.items():
+        text = text.replace(f"（{ground.value}，", f"（{words}，")
+    return text
+
+
+_SELECTION_TAIL = re.compile(r" — rank \d+ of \d+, quota \d+。")
+
+
+def chinese_selection(text: str) -> str:
+    """A round's selection writes its opinion with the score parts by name and an English tail
+    (workflows/round_rules.py ``opinion``): say the parts in Chinese and drop the tail."""
+    for part, words in SCORE_PARTS.items():
+        text = re.sub(rf"(?<=[（，]){part} (?=\d)", f"{words} ", text)
+    return _SELECTION_TAIL.sub("。", text)
+
+
+def timeline(
+    acts: list[ActPublic],
+    level: Level,
+    moment: Callable[[datetime], str],
+    field_titles: Mapping[str, str],
+    left_out: Collection[str] = (),
+) -> list[Entry]:
+    out = []
+    for a in acts:
+        who = a.actor.name if a.actor.name is not None else "（不公开）"
+        role = ROLES[a.actor.role]
+        if a.actor.role == Role.department and a.actor.department:
+            role = f"{role}（{department_label(a.actor.department, level)}）"
+        if a.actor.county:
+            role = f"{role}·{a.actor.county}"
+        details = [_detail(k, v, level, field_titles) for k, v in a.details.items() if v and k not in left_out]
+        out.append(
+            Entry(
+                at=moment(a.at),
+                act=ACTS[a.act],
+                who=who,
+                role=role,
+                reason=chinese_grounds(a.reason) if a.act == Act.flag else chinese_selection(a.reason),
+                state_after=STAGES[a.state_after],
+                details=details,
+            )
+        )
+    return out
