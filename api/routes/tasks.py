@@ -13,7 +13,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.access import locate
 from api.deps import READERS, ApplicationId, CurrentUser, SessionDep, SettingsDep, TemporalClient
-from api.errors import Refusal, documented, from_temporal
+from api.errors import ON_ACT, Refusal, documented, from_temporal
 from api.fields import FORBID, Text2000
 from api.present import local
 from api.todo import todo
@@ -92,7 +92,7 @@ def _urges(database_url: str, application_id: str, to: str) -> int:
     "/applications/{application_id}/urges",
     response_model=UrgeOutcome,
     summary="Urge the party that owes the next act (催办)",
-    responses=documented(401, 403, 404, 409, 422),
+    responses=documented(*ON_ACT),
 )
 async def urge(
     application_id: ApplicationId,

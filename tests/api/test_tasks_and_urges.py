@@ -71,10 +71,14 @@ async def test_urges_are_refused_to_others_outside_scope_and_when_nothing_is_owe
     before = expect(await api.get("supervisor", url), 200)["acts"]
     for who in ("clerk", "hrss", "inspector", "admin"):
         refused = expect(await api.post(who, f"{url}/urges", URGE), 403)["detail"]
-        assert refused["rule"] == "urge_not_permitted" and refused["message"] == "只有市人社局评审人员或监督人员可以催办"
+        assert (
+            refused["rule"] == "urge_not_permitted" and refused["message"] == "只有市人社局评审人员或监督人员可以催办"
+        )
     expect(await api.post("reviewer", f"/applications/{unique('A')}/urges", URGE), 404)
     owed_nothing = expect(await api.post("reviewer", f"{url}/urges", {**URGE, "to": "department"}), 409)["detail"]
-    assert owed_nothing["rule"] == "nothing_owed" and owed_nothing["message"] == "会签部门目前没有待办理的事项，无需催办"
+    assert (
+        owed_nothing["rule"] == "nothing_owed" and owed_nothing["message"] == "会签部门目前没有待办理的事项，无需催办"
+    )
     expect(await api.post("reviewer", f"{url}/urges", {**URGE, "to": "province"}), 422)
     expect(await api.post("reviewer", f"{url}/urges", {**URGE, "note": "   "}), 422)
     assert expect(await api.get("supervisor", url), 200)["acts"] == before  # refusals changed nothing
@@ -125,3 +129,21 @@ async def test_an_owed_filing_is_on_the_county_bureaus_to_do_overdue(api):
     assert datetime.fromisoformat(filing["arrived_at"]).date() == date(year, 11, 1)
     assert [t for t in expect(await api.get("other_bureau", "/tasks"), 200) if t["act"] == "file"] == []
     assert [t for t in expect(await api.get("reviewer", "/tasks"), 200) if t["act"] == "file"] == []
+
+
+async def test_the_departments_still_to_co_sign_are_urged_and_see_it_on_their_to_do(late_api, late_driver):
+    api = late_api
+    app_id = await late_driver.notice_closed("city")
+    url = f"/applications/{app_id}"
+    expect(await api.post("hrss", f"{url}/co-signatures", {"document_no": "临人社发〔2026〕1号"}), 200)
+    refused = expect(await api.post("reviewer", f"{url}/urges", URGE), 409)["detail"]  # the county owes nothing now
+    assert refused["rule"] == "nothing_owed"
+    urged = expect(await api.post("reviewer", f"{url}/urges", {"to": "department", "note": "请尽快会签"}), 200)
+    assert urged["urged"] == 1 and urged["state"] == "publicized"
+    [item] = _mine(expect(await api.get("drc", "/tasks"), 200), app_id)
+    assert item["act"] == "co_sign" and item["urged"] == 1 and item["due_at"] is None and item["arrived_at"]
+    assert _mine(expect(await api.get("hrss", "/tasks"), 200), app_id) == []  # it has signed
+    inbox = expect(await api.get("civil_affairs", "/notifications"), 200)["items"]
+    assert any(n["about"] == app_id and "市人社局催办：请尽快会签" in n["body"] for n in inbox)
+    county_inbox = expect(await api.get("clerk", "/notifications"), 200)["items"]
+    assert not any(n["about"] == app_id and "被催办" in n["subject"] for n in county_inbox)  # not the county's
