@@ -3,10 +3,12 @@ deadline its return named and how often the city urged it (催办); a fresh inst
 what is missing before the first notice, the clerk's 发布公示 refused for lack of a period is said as what it is, and
 once the admin has set a period and its quotas those steps are ticked and the notice goes out."""
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 import uvicorn
 
 from api.auth import create_user
@@ -62,8 +64,6 @@ async def fresh_site(env, url: str) -> AsyncIterator[Site]:
     async with RunningWorker(env.client, settings, places=False):
         app = create_app(settings)
         async with app.router.lifespan_context(app):
-            import httpx
-
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver/api/v1", timeout=30) as http:
                 names = ("admin", "clerk", "bureau")
@@ -76,8 +76,6 @@ async def fresh_site(env, url: str) -> AsyncIterator[Site]:
                     add_login(url, user_id_for(url, tokens[n]), site.logins[n], PASSWORD)
                 port = free_port()
                 server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
-                import asyncio
-
                 task = asyncio.create_task(server.serve())
                 while not server.started:
                     await asyncio.sleep(0.05)
@@ -102,45 +100,48 @@ async def _steps(page) -> dict[str, str]:
 
 
 async def test_a_fresh_sites_admin_follows_the_setup_checklist_to_a_first_notice(dev_env, browser, tmp_path):
-    async with fresh_site(dev_env, f"sqlite:///{tmp_path / 'fresh.db'}") as site:
-        async with new_page(browser, site) as admin, new_page(browser, site) as clerk:
-            await sign_in(admin, site, "admin")
-            steps = await _steps(admin)
-            assert steps["period"] == steps["city-quota"] == steps["county-quota"] == "no"
-            assert steps["role-county_bureau"] == "yes" and steps["role-city_reviewer"] == "no"
-            setup = await admin.inner_text("#setup")
-            assert "尚有" in setup and "设定评定周期" in setup and "尚未设定任何评定周期" in setup
-            assert await admin.locator("#setup-period a").get_attribute("href") == "/quotas#periods"
-            await shot(admin, "setup-checklist-fresh")
+    async with (
+        fresh_site(dev_env, f"sqlite:///{tmp_path / 'fresh.db'}") as site,
+        new_page(browser, site) as admin,
+        new_page(browser, site) as clerk,
+    ):
+        await sign_in(admin, site, "admin")
+        steps = await _steps(admin)
+        assert steps["period"] == steps["city-quota"] == steps["county-quota"] == "no"
+        assert steps["role-county_bureau"] == "yes" and steps["role-city_reviewer"] == "no"
+        setup = await admin.inner_text("#setup")
+        assert "尚有" in setup and "设定评定周期" in setup and "尚未设定任何评定周期" in setup
+        assert await admin.locator("#setup-period a").get_attribute("href") == "/quotas#periods"
+        await shot(admin, "setup-checklist-fresh")
 
-            # the clerk's notice, refused for lack of a period, says so (not 填写有误 with English appended)
-            app_id = await site.driver.declare("county", name="兰山区零工驿站（开通检查）")
-            await _on_todo(site, "bureau", app_id)
-            review = {"decision": "pass", "opinion": "材料齐全"}
-            expect(await site.api.post("bureau", f"/applications/{app_id}/county-review", review), 200)
-            await sign_in(clerk, site, "clerk")
-            await clerk.goto(f"/applications/{app_id}")
-            await clerk.click("button:has-text('发布公示')")
-            refusal = clerk.locator("[data-refusal]")
-            await refusal.wait_for()
-            said = await refusal.inner_text()
-            assert "尚未设定评定周期和名额，请联系管理员" in said and "填写有误" not in said
-            assert not re.search(r"[A-Za-z]{3,}", said.replace("data-", ""))
+        # the clerk's notice, refused for lack of a period, says so (not 填写有误 with English appended)
+        app_id = await site.driver.declare("county", name="兰山区零工驿站（开通检查）")
+        await _on_todo(site, "bureau", app_id)
+        review = {"decision": "pass", "opinion": "材料齐全"}
+        expect(await site.api.post("bureau", f"/applications/{app_id}/county-review", review), 200)
+        await sign_in(clerk, site, "clerk")
+        await clerk.goto(f"/applications/{app_id}")
+        await clerk.click("button:has-text('发布公示')")
+        refusal = clerk.locator("[data-refusal]")
+        await refusal.wait_for()
+        said = await refusal.inner_text()
+        assert "尚未设定评定周期和名额，请联系管理员" in said and "填写有误" not in said
+        assert not re.search(r"[A-Za-z]{3,}", said.replace("data-", ""))
 
-            # the admin sets a period and its quotas: those steps are ticked, and the notice goes out
-            pid = unique("P")
-            year = 2026
-            period = {"name": "十五五", "start_year": year - 1, "end_year": year + 4, "reason": "设定规划期"}
-            expect(await site.api.http.put(f"/periods/{pid}", json=period, headers=site.api.auth("admin")), 200)
-            for level, totals in (("city", {"city": 9}), ("county", dict.fromkeys(COUNTIES, 5))):
-                body = {"totals": totals, "reason": "设定名额"}
-                put = await site.api.http.put(f"/quotas/{pid}/{level}", json=body, headers=site.api.auth("admin"))
-                expect(put, 200)
-            steps = await _steps(admin)
-            assert steps["period"] == steps["city-quota"] == steps["county-quota"] == "yes"
-            assert steps["role-city_reviewer"] == "no"  # still missing: said, not ticked
-            await shot(admin, "setup-checklist-quotas-set")
+        # the admin sets a period and its quotas: those steps are ticked, and the notice goes out
+        pid = unique("P")
+        year = 2026
+        period = {"name": "十五五", "start_year": year - 1, "end_year": year + 4, "reason": "设定规划期"}
+        expect(await site.api.http.put(f"/periods/{pid}", json=period, headers=site.api.auth("admin")), 200)
+        for level, totals in (("city", {"city": 9}), ("county", dict.fromkeys(COUNTIES, 5))):
+            body = {"totals": totals, "reason": "设定名额"}
+            put = await site.api.http.put(f"/quotas/{pid}/{level}", json=body, headers=site.api.auth("admin"))
+            expect(put, 200)
+        steps = await _steps(admin)
+        assert steps["period"] == steps["city-quota"] == steps["county-quota"] == "yes"
+        assert steps["role-city_reviewer"] == "no"  # still missing: said, not ticked
+        await shot(admin, "setup-checklist-quotas-set")
 
-            await clerk.goto(f"/applications/{app_id}")
-            await clerk.click("button:has-text('发布公示')")
-            await clerk.wait_for_url("**?done=publicize")
+        await clerk.goto(f"/applications/{app_id}")
+        await clerk.click("button:has-text('发布公示')")
+        await clerk.wait_for_url("**?done=publicize")
