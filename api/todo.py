@@ -6,6 +6,7 @@ answers narrowed to the caller's authority exactly as the API's own (api.access.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from urllib.parse import quote
 
 from sqlmodel import Session
 
@@ -45,6 +46,7 @@ class TaskItem:
     overdue: bool
     urged: int  # how often the party owing it was urged since it arrived
     application_id: str | None = None
+    link: str = ""  # the page where it is done
     institution_name: str = ""
     county: str = ""
     level: Level | None = None
@@ -100,6 +102,7 @@ def _item(act: Act, row: Application, record: Record, now: datetime) -> TaskItem
         overdue=due is not None and now > due,
         urged=urged,
         application_id=row.id,
+        link=f"/applications/{row.id}",
         institution_name=row.institution_name,
         county=row.county,
         level=row.level,
@@ -155,6 +158,7 @@ def filing_items(actor: Actor, session: Session, filing: FilingSettings, now: da
                 arrived_at=datetime.combine(datetime(status.year, month, day).date(), time(), TZ),
                 due_at=due,
                 overdue=status.state == "overdue" or (due is not None and now > due),
+                link=f"/filings/{quote(actor.county)}/{status.year}",
                 urged=0,  # a filing is chased by reminders and escalations (filing workflow), not urged
                 county=actor.county,
             )

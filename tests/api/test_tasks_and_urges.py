@@ -13,6 +13,31 @@ from tests.api.conftest import eventually, expect
 from tests.conftest import unique
 from tests.factory import COUNTY
 
+
+def owed_filing(database_url: str, county: str, year: int) -> datetime:
+    """The yearly filing's status as the filing workflow projects it (activities/filing.py), past its deadline."""
+    deadline_at = datetime(year, 12, 20, 16, tzinfo=UTC)  # 21 December 00:00 in Beijing
+    FilingActivities(database_url, FilingSettings()).project_filing_status(
+        StatusProjection(
+            county=county,
+            year=year,
+            workflow_id=unique("filing"),
+            deadline_day=date(year, 12, 20),
+            deadline_at=deadline_at,
+            state=FilingState.overdue,
+            filed_at=None,
+            working_days_late=3,
+            current_version=0,
+            reminders_sent=4,
+            escalations_sent=1,
+            plan_confirmed=True,
+            seq=1,
+            at=deadline_at + timedelta(days=3),
+        )
+    )
+    return deadline_at
+
+
 RETURN = {"reason": "服务场所照片不清晰", "items": ["premises_photos"]}
 URGE = {"to": "county", "note": "请于本周内补正后重新报送"}
 
@@ -103,25 +128,7 @@ async def test_a_score_leaves_the_reviewers_to_do_once_given(api, driver):
 
 async def test_an_owed_filing_is_on_the_county_bureaus_to_do_overdue(api):
     year = 2023  # a past year no other test files for: its 12-20 has passed
-    deadline_at = datetime(year, 12, 20, 16, tzinfo=UTC)  # 21 December 00:00 in Beijing
-    FilingActivities(api.database_url, FilingSettings()).project_filing_status(
-        StatusProjection(
-            county=COUNTY,
-            year=year,
-            workflow_id=unique("filing"),
-            deadline_day=date(year, 12, 20),
-            deadline_at=deadline_at,
-            state=FilingState.overdue,
-            filed_at=None,
-            working_days_late=3,
-            current_version=0,
-            reminders_sent=4,
-            escalations_sent=1,
-            plan_confirmed=True,
-            seq=1,
-            at=deadline_at + timedelta(days=3),
-        )
-    )
+    deadline_at = owed_filing(api.database_url, COUNTY, year)
     [filing] = [t for t in expect(await api.get("clerk", "/tasks"), 200) if t["act"] == "file"]
     assert filing["application_id"] is None and filing["overdue"] is True
     assert filing["title"] == f"备案：{COUNTY}{year}年度县级标杆机构评定结果"

@@ -7,6 +7,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 import httpx
 import uvicorn
@@ -17,7 +18,9 @@ from db.logins import add_login
 from db.schema import upgrade
 from state.domain import COUNTIES
 from tests.api.conftest import PRINCIPALS, Api, Driver, eventually, expect, temporal_address
+from tests.api.test_tasks_and_urges import owed_filing
 from tests.conftest import RunningWorker, settings_for, unique
+from tests.factory import COUNTY
 from tests.web.conftest import PASSWORD, Site, _Server, free_port, new_page, shot, sign_in, user_id_for
 
 RETURN = {"reason": "服务场所照片不清晰", "items": ["premises_photos"]}
@@ -30,7 +33,7 @@ async def _on_todo(site: Site, who: str, app_id: str) -> None:
     await eventually(listed)
 
 
-async def test_the_clerk_sees_the_urged_return_with_its_deadline_and_count(page, site):
+async def test_the_clerk_sees_the_urged_return_and_the_overdue_filing_with_their_deadlines(page, site):
     name = f"兰山区零工驿站{unique('')[-6:]}"
     app_id = await site.driver.declare("county", name=name)
     await _on_todo(site, "bureau", app_id)
@@ -39,6 +42,8 @@ async def test_the_clerk_sees_the_urged_return_with_its_deadline_and_count(page,
         urge = {"to": "county", "note": "请于本周内补正后重新报送"}
         expect(await site.api.post(who, f"/applications/{app_id}/urges", urge), 200)
 
+    owed_filing(site.api.database_url, COUNTY, 2023)  # a past year's filing the county has not made
+
     await sign_in(page, site, "clerk")
     total = int(await page.inner_text("#todo-total"))
     card = page.locator("#todo .todo[data-act=resubmit]")
@@ -46,7 +51,13 @@ async def test_the_clerk_sees_the_urged_return_with_its_deadline_and_count(page,
     item = card.locator("li", has=page.get_by_role("link", name=name))
     said = await item.inner_text()
     assert "已催办2次" in said and "到达" in said and re.search(r"限\d{4}年\d{1,2}月\d{1,2}日24:00前办理", said)
-    assert "已逾期" not in said and total >= 1
+    assert "已逾期" not in said and total >= 2
+    filing = page.locator("#todo .todo[data-act=file]")
+    assert re.fullmatch(r"\s*\d+\s*件待备案\s*逾期\d+件\s*", await filing.locator("h3").inner_text())
+    overdue = filing.locator("li.todo-item--overdue", has_text=f"备案：{COUNTY}2023年度县级标杆机构评定结果")
+    assert "限2023年12月20日24:00前办理" in await overdue.inner_text() and "已逾期" in await overdue.inner_text()
+    assert await overdue.get_by_role("link").get_attribute("href") == f"/filings/{quote(COUNTY)}/2023"
+    assert "逾期" in await page.inner_text("#todo-overdue")
     await shot(page, "todo-urged-return")
 
     await item.get_by_role("link", name=name).click()
