@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.access import locate
+from api.access import acts_for, locate
 from api.deps import READERS, ApplicationId, CurrentUser, SessionDep, SettingsDep, TemporalClient
 from api.errors import ON_ACT, Refusal, documented, from_temporal
 from api.fields import FORBID, Text2000
@@ -21,7 +21,7 @@ from clients.application import handle_for
 from contracts.application import UrgeAct
 from db.queries.tasks import records
 from db.session import get_engine
-from state.domain import URGERS, Actor, Stage
+from state.domain import URGERS, Act, Actor, Stage
 from state.machine import FINAL_STAGES
 from workflows.application import ApplicationWorkflow
 
@@ -112,6 +112,10 @@ async def urge(
             raise Refusal(409, "该申报的办理已经结束，无需催办", rule="nothing_owed") from None
         raise from_temporal(e, f"application {application_id!r}") from None
     except Exception as e:
-        raise from_temporal(e, f"application {application_id!r}") from None
+        refusal = from_temporal(e, f"application {application_id!r}")
+        if refusal.status == 409:  # what the caller may do now, as every act's refusal says it
+            allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
+            refusal.extra["allowed_acts"] = [a.value for a in acts_for(actor, allowed, place.level, place.county)]
+        raise refusal from None
     urged = await run_in_threadpool(_urges, settings.database_url, application_id, body.to)
     return UrgeOutcome(id=application_id, state=result.state, to=body.to, urged=urged)

@@ -104,6 +104,7 @@ async def test_urges_are_refused_to_others_outside_scope_and_when_nothing_is_owe
     assert (
         owed_nothing["rule"] == "nothing_owed" and owed_nothing["message"] == "会签部门目前没有待办理的事项，无需催办"
     )
+    assert owed_nothing["state"] == "declared" and owed_nothing["allowed_acts"] == []  # the reviewer's own: none
     expect(await api.post("reviewer", f"{url}/urges", {**URGE, "to": "province"}), 422)
     expect(await api.post("reviewer", f"{url}/urges", {**URGE, "note": "   "}), 422)
     assert expect(await api.get("supervisor", url), 200)["acts"] == before  # refusals changed nothing
