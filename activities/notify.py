@@ -50,6 +50,7 @@ ACT_ZH: dict[Act, str] = {
     Act.resubmit: "已补正并重新报送",
     Act.lapse_correction: "逾期未补正，视为撤回",
     Act.correction_reminder: "补正期限将至，请尽快补正后重新报送",
+    Act.urge: "被催办，请尽快办理",
 }
 
 # Notices that are not an act on an application: subject and first line, filled from ``Message.params``.
@@ -99,6 +100,10 @@ def recipients(req: NotifyRequest) -> list[Recipient]:
         return list({(r.role, r.county): r for r in req.message.recipients}.values())
     assert req.act is not None and req.level is not None
     owner_county = req.county if req.level == Level.county else None
+    if req.act == Act.urge:  # 催办: to the party pressed, and to it only
+        if req.addressee == "department":
+            return [Recipient(Role.department, owner_county)]
+        return [Recipient(Role.county_bureau, req.county)]
     out = [Recipient(Role.county_bureau, req.county)]
     if req.level == Level.city or req.act in (Act.lodge_objection, Act.flag):
         out.append(Recipient(LEVEL_OWNER[req.level], owner_county))

@@ -40,6 +40,18 @@ class _Waiting:
     answer: asyncio.Future[Reservation]
 
 
+# A fresh install publishes nothing until an admin has set a period and its quotas (the admin's 工作台 lists the
+# steps): the clerk is told so, as what it is (not an input mistake), with a stable rule.
+NO_SETUP = "尚未设定评定周期和名额，请联系管理员"
+
+
+def _no_quota(r: NoticePlace, period_id: str) -> Exception:
+    which = "市级名额" if r.level == Level.city else f"{r.county}县级名额"
+    return refuse(
+        RefusalKind.act_not_allowed, f"{NO_SETUP}（{which}尚未设定）", rule="no_quota_for_notice", period_id=period_id
+    )
+
+
 class PlaceActivities:
     def __init__(self, database_url: str, client: Client):
         self.database_url = database_url
@@ -113,10 +125,8 @@ class PlaceActivities:
         period_id = await asyncio.to_thread(self._period_for, r, scope)
         if period_id is None:
             raise refuse(
-                RefusalKind.invalid_input,
-                f"没有覆盖{r.published_on.year}年的评定周期（规划期），无从核定{level}名额：公示前须由管理员设定规划期和名额"
-                f" (no period covers {r.published_on})",
-                field="published_on",
+                RefusalKind.act_not_allowed,
+                f"{NO_SETUP}（没有覆盖{r.published_on.year}年的评定周期，无从核定{level}名额）",
                 rule="no_period_for_notice",
             )
         where = f"规划期 {period_id} {'' if r.level == Level.city else scope}{level}名额"
@@ -125,19 +135,16 @@ class PlaceActivities:
             got = await self._reserve(quota_workflow_id(period_id, r.level), ask, r.key)
         except RPCError as e:
             if e.status == RPCStatusCode.NOT_FOUND:
-                raise refuse(
-                    RefusalKind.invalid_input,
-                    f"{where}尚未设定：公示前须由管理员设定名额 (no {r.level.value}-level quota in period {period_id})",
-                    field="published_on",
-                    rule="no_quota_for_notice",
-                    period_id=period_id,
-                ) from None
+                raise _no_quota(r, period_id) from None
             raise
         except WorkflowUpdateFailedError as e:
             kind = refusal_kind(e.cause) if e.cause is not None else None
             if kind is None:
                 raise
             assert isinstance(e.cause, ApplicationError)
+            given = e.cause.details[0] if e.cause.details and isinstance(e.cause.details[0], dict) else {}
+            if kind == RefusalKind.invalid_input and given.get("field") == "scope":  # this county has no quota
+                raise _no_quota(r, period_id) from None
             raise refuse(kind, e.cause.message, period_id=period_id) from None
         if r.application_id not in got.granted:
             raise refuse(

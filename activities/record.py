@@ -10,6 +10,7 @@ from config import ChannelSettings
 from contracts.application import ActRecorded, ActRecording
 from contracts.notify import NotifyRequest
 from db.session import get_engine
+from state.domain import Act
 
 
 def notice_of(r: ActRecording) -> NotifyRequest:
@@ -24,6 +25,7 @@ def notice_of(r: ActRecording) -> NotifyRequest:
         institution_name=p.institution_name,
         reason=p.act.reason,
         deadline=r.deadline,
+        addressee=str(p.act.details.get("to", "")) if p.act.act == Act.urge else "",
     )
 
 

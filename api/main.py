@@ -27,6 +27,7 @@ from api.routes import (
     quotas,
     rounds,
     standards,
+    tasks,
 )
 from api.security_headers import SecurityHeaders
 from clients.connection import connect
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(materials.router, prefix=API_PREFIX)
     app.include_router(corrections.router, prefix=API_PREFIX)
     app.include_router(standards.router, prefix=API_PREFIX)
+    app.include_router(tasks.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app

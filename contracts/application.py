@@ -170,6 +170,15 @@ class WithdrawAct:
 
 
 @dataclass
+class UrgeAct:
+    """催办: a city reviewer or a supervisor presses the party that owes the next act ("county" or "department")."""
+
+    actor: Actor
+    to: str
+    note: str
+
+
+@dataclass
 class RevokeAct:
     actor: Actor
     reason: RevocationReason

@@ -42,6 +42,7 @@ class NotifyRequest:
     reason: str = ""
     deadline: datetime | None = None
     message: Message | None = None
+    addressee: str = ""  # an urge's (催办): "county" or "department"
 
 
 @dataclass

@@ -45,6 +45,7 @@ class Act(str, Enum):
     flag = "flag"  # e.g. the institution's county-level title was revoked
     replan_notice = "replan_notice"  # the notice window was recomputed on a newly loaded calendar
     correction_reminder = "correction_reminder"  # the correction's deadline draws near
+    urge = "urge"  # 催办: the city bureau or a supervisor presses the party that owes the next act
 
 
 class Level(str, Enum):
@@ -142,7 +143,11 @@ _FIXED_ROLES: dict[Act, Role] = {
     Act.resubmit: Role.county_bureau,
     Act.lapse_correction: Role.system,
     Act.correction_reminder: Role.system,
+    Act.urge: Role.city_reviewer,  # or a supervisor (URGERS)
 }
+
+# Who may urge (催办): the city bureau, and oversight.
+URGERS: tuple[Role, ...] = (Role.city_reviewer, Role.supervisor)
 
 
 def role_for(act: Act, level: Level) -> Role:

@@ -59,6 +59,7 @@ ACTS: Final[Mapping[Act, str]] = MappingProxyType(
         Act.resubmit: "补正后重新报送",
         Act.lapse_correction: "逾期未补正（视为撤回）",
         Act.correction_reminder: "补正期限提醒",
+        Act.urge: "催办",
     }
 )
 
@@ -113,6 +114,7 @@ TASKS: Final[Mapping[Act, str]] = MappingProxyType(
         Act.resubmit: "补正后重新提交",
         Act.lapse_correction: "补正逾期撤回",
         Act.correction_reminder: "补正提醒",
+        Act.urge: "催办",
     }
 )
 

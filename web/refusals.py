@@ -36,8 +36,11 @@ RULE_MESSAGES = {
     "county_title_mismatch": "填写的县级标杆机构称号文号或日期与记录不符",
     "declaration_window": "不在该批次的申报时间内",
     "idempotency_key_reused": "此表单已提交过另一份申报，请重新打开申报表",
+    "no_period_for_notice": "尚未设定评定周期和名额，请联系管理员",
+    "no_quota_for_notice": "尚未设定评定周期和名额，请联系管理员",
     **_CONDITIONS,
 }
+SETUP_RULES = ("no_period_for_notice", "no_quota_for_notice")
 # What the workflow says of a field, by the words of its (English) message.
 MESSAGE_PATTERNS = (
     ("is required and must not be blank", "此项必填"),
@@ -105,6 +108,8 @@ def explain(refusal: Refusal) -> Explained:
         out.lines.append(RULE_MESSAGES["idempotency_key_reused"])
         return out
     if status == 409:
+        if extra.get("rule") in SETUP_RULES:  # not the clerk's mistake: the admin has a setup step to do
+            out.lines.append(RULE_MESSAGES[str(extra["rule"])])
         state = extra.get("state")
         if state in {s.value for s in Stage}:
             out.lines.append(f"当前状态：{STAGES[Stage(state)]}")

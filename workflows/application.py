@@ -13,6 +13,7 @@ from temporalio.exceptions import ActivityError
 
 from contracts.refusals import RefusalKind, refusal_from, refuse
 from workflows.application_corrections import Corrections
+from workflows.application_urges import Urges
 
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
@@ -90,12 +91,12 @@ def workflow_id_for(application_id: str) -> str:
 
 
 @workflow.defn
-class ApplicationWorkflow(Corrections):
+class ApplicationWorkflow(Corrections, Urges):
     """One application, driven by ``state.machine.ApplicationMachine``.
 
     Updates (refusable, validated): county_review, city_review, score, publicize, lodge_objection, record_finding,
     co_sign, award, withdraw, revoke_title (inspector); request_correction and resubmit (退回补正,
-    workflows/application_corrections.py).
+    workflows/application_corrections.py); urge (催办, workflows/application_urges.py).
     Signals: flag_county_title_revoked (cascade), replan_notice (calendar changed); revoke (superseded by the
     revoke_title update, kept for histories that carry it).
     Queries: view.

@@ -36,13 +36,18 @@ async def test_a_notice_holds_a_place_and_the_county_quota_is_a_ceiling(dev_env,
             return h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(), today(), "县人社局网站公示"))
 
         err = await refused(publish(first))
-        assert err.type == "InvalidInput" and err.details[0]["rule"] == "no_period_for_notice"
+        assert err.type == "ActNotAllowed" and err.details[0]["rule"] == "no_period_for_notice"
+        assert err.message.startswith("尚未设定评定周期和名额，请联系管理员")
         assert f"没有覆盖{today().year}年的评定周期" in err.message
 
         period_id = unique("P")
         await w.define_period(period_id, today().year, today().year + 4)
         err = await refused(publish(first))
         assert err.details[0]["rule"] == "no_quota_for_notice" and err.details[0]["period_id"] == period_id
+        assert (
+            err.type == "ActNotAllowed"
+            and err.message == f"尚未设定评定周期和名额，请联系管理员（{COUNTY}县级名额尚未设定）"
+        )
 
         await w.set_quota(period_id, Level.county, {COUNTY: 1})
         assert (await publish(first)).state == Stage.publicized

@@ -1,32 +1,40 @@
-"""The front page: the workbench of whoever is signed in (待办, the applications in their scope by state, 已办);
-everyone else is sent to /login."""
+"""The front page: the workbench of whoever is signed in (待办 with arrival, deadline, overdue and urges; the
+applications in their scope by state; 已办), and for the admin the first-run setup checklist; everyone else is sent
+to /login."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
 from starlette.responses import Response
 
-from api.deps import READERS, SessionDep
-from db.queries.workbench import counts_by_state, declarers, done_by, live, notice_facts
-from state.domain import Stage
+from api.deps import READERS, SessionDep, SettingsDep
+from api.todo import todo
+from db.queries.setup import setup_steps
+from db.queries.workbench import counts_by_state, done_by
+from state.domain import Role, Stage
 from web.render import page
 from web.routes import page_router
-from web.tasks import waiting_for
+from web.tasks import grouped
 from web.visitors import SignedIn
 
 router = page_router()
 
 
 @router.get("/")
-def workbench(request: Request, actor: SignedIn, session: SessionDep) -> Response:
+def workbench(request: Request, actor: SignedIn, session: SessionDep, settings: SettingsDep) -> Response:
     context: dict[str, Any] = {"actor": actor, "reader": actor.role in READERS}
     if context["reader"]:
-        rows = live(session, actor.county)
-        notices = notice_facts(session, [r.id for r in rows if r.state == Stage.publicized])
+        items = todo(actor, session, settings.filing, datetime.now(UTC))
         counted = counts_by_state(session, actor.county)
         context |= {
-            "tasks": waiting_for(actor, rows, notices, declarers(session, [r.id for r in rows])),
+            "tasks": grouped(items),
+            "total": len(items),
+            "overdue": sum(1 for i in items if i.overdue),
             "counts": [(s, counted.get(s, 0)) for s in Stage],
             "done": done_by(session, actor.user_id, actor.county),
         }
+    if actor.role == Role.admin:
+        steps = setup_steps(session, settings.notice)
+        context |= {"steps": steps, "missing": sum(1 for s in steps if not s.done)}
     return page(request, "workbench.html", context)

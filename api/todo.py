@@ -1,0 +1,176 @@
+"""The to-do list (待办): every act the machine allows this user now on the applications in their scope, and the
+yearly filing a county still owes, each with when it arrived, its deadline where the procedure sets one (补正: the
+working days the return named; 备案: the filing deadline), whether it is overdue and how often it was urged (催办).
+Read from the read model only (db/queries): the machine's guards are fed the facts the read model keeps, and its
+answers narrowed to the caller's authority exactly as the API's own (api.access.acts_for)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from urllib.parse import quote
+
+from sqlmodel import Session
+
+from api.access import acts_for
+from config import FilingSettings
+from db.models import Application
+from db.queries.tasks import Record, owed_filings, records
+from db.queries.workbench import NoticeFacts, declarers, live, notice_facts
+from state.calendar import TZ
+from state.domain import Act, Actor, Level, Role, Stage, role_for, separation_refusal
+from state.labels import LEVEL_TITLES, task_label
+from state.machine import ApplicationFacts, Procedure
+
+# Acts that wait for someone, in the procedure's order. Withdrawing and revoking are always possible while allowed,
+# so they are no one's to-do; objecting is the public's; the rest are the system's.
+WAITING = (
+    Act.county_review_pass,
+    Act.resubmit,
+    Act.city_review_pass,
+    Act.score,
+    Act.publicize,
+    Act.dismiss_objection,
+    Act.co_sign,
+    Act.award,
+)
+FILE = "file"  # the yearly filing (备案), owed by a county rather than on one application
+FILING_TASK = "备案"
+
+
+@dataclass
+class TaskItem:
+    act: str  # an Act's value, or "file"
+    name: str  # the task, as a to-do list names it: 县级审核, 补正, 备案, …
+    title: str  # the item in Chinese: "县级审核：某某人力资源市场"
+    arrived_at: datetime | None
+    due_at: datetime | None
+    overdue: bool
+    urged: int  # how often the party owing it was urged since it arrived
+    application_id: str | None = None
+    link: str = ""  # the page where it is done
+    institution_name: str = ""
+    county: str = ""
+    level: Level | None = None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def allowed_now(actor: Actor, row: Application, notice: NoticeFacts, now: datetime) -> list[Act]:
+    facts = ApplicationFacts(
+        level=row.level,
+        state=row.state,
+        now=now,
+        notice_ends_at=_aware(row.notice_ends_at),
+        notice_closed=notice.closed,
+        pending_objections=notice.pending_objections,
+        signed_departments=set(notice.signed),
+        # Either review's return is corrected by the same county bureau: what matters here is that it is owed.
+        returned_from=Stage.declared if row.state == Stage.returned else None,
+    )
+    return acts_for(actor, Procedure(facts).allowed(actor.department), row.level, row.county)
+
+
+def party_of(act: Act, level: Level) -> str | None:
+    """Who owes ``act``, as an urge (催办) names it: "county", "department", or None (the city itself)."""
+    role = role_for(act, level)
+    return {Role.county_bureau: "county", Role.department: "department"}.get(role)
+
+
+def _arrived(act: Act, record: Record) -> datetime | None:
+    if act == Act.co_sign:
+        return record.closed_at or record.state_since
+    if act == Act.dismiss_objection:
+        return record.pending_since or record.state_since
+    if act == Act.resubmit:
+        return record.returned_at or record.state_since
+    return record.state_since
+
+
+def _item(act: Act, row: Application, record: Record, now: datetime) -> TaskItem:
+    arrived = _arrived(act, record)
+    due = record.correction_due if act == Act.resubmit else None
+    party = party_of(act, row.level)
+    urged = sum(1 for at, to in record.urges if to == party and (arrived is None or at >= arrived))
+    name = task_label(act)
+    return TaskItem(
+        act=act.value,
+        name=name,
+        title=f"{name}：{row.institution_name}（{row.county}·{LEVEL_TITLES[row.level]}）",
+        arrived_at=arrived,
+        due_at=due,
+        overdue=due is not None and now > due,
+        urged=urged,
+        application_id=row.id,
+        link=f"/applications/{row.id}",
+        institution_name=row.institution_name,
+        county=row.county,
+        level=row.level,
+    )
+
+
+def application_items(actor: Actor, session: Session, now: datetime) -> list[TaskItem]:
+    rows = live(session, actor.county)
+    ids = [r.id for r in rows]
+    notices = notice_facts(session, [r.id for r in rows if r.state == Stage.publicized])
+    declared_by = declarers(session, ids)
+    kept = records(session, ids)
+    remembered: dict[tuple[object, ...], list[Act]] = {}
+    items: list[TaskItem] = []
+    for row in rows:
+        notice = notices.get(row.id, NoticeFacts())
+        ends = _aware(row.notice_ends_at)
+        key = (
+            row.level,
+            row.state,
+            row.county,
+            ends is not None and now < ends,
+            notice.closed,
+            notice.pending_objections > 0,
+            frozenset(notice.signed),
+        )
+        if key not in remembered:  # building a machine is the costly part; situations repeat
+            remembered[key] = allowed_now(actor, row, notice, now)
+        record = kept[row.id]
+        allowed = [a for a in remembered[key] if separation_refusal(a, actor, declared_by.get(row.id)) is None]
+        for act in WAITING:
+            if act not in allowed:
+                continue
+            if act == Act.score and (not row.round_id or actor.user_id in record.scored_by):
+                continue  # scores belong to competitive rounds, and are owed once by each reviewer
+            items.append(_item(act, row, record, now))
+    return items
+
+
+def filing_items(actor: Actor, session: Session, filing: FilingSettings, now: datetime) -> list[TaskItem]:
+    """The county's yearly filing (待备案), for its bureau, due by the configured day (12-20)."""
+    if actor.role != Role.county_bureau or actor.county is None:
+        return []
+    month, day = filing.schedule_start()
+    out = []
+    for status in owed_filings(session, actor.county):
+        due = _aware(status.deadline_at)
+        out.append(
+            TaskItem(
+                act=FILE,
+                name=FILING_TASK,
+                title=f"{FILING_TASK}：{actor.county}{status.year}年度县级标杆机构评定结果",
+                arrived_at=datetime.combine(datetime(status.year, month, day).date(), time(), TZ),
+                due_at=due,
+                overdue=status.state == "overdue" or (due is not None and now > due),
+                link=f"/filings/{quote(actor.county)}/{status.year}",
+                urged=0,  # a filing is chased by reminders and escalations (filing workflow), not urged
+                county=actor.county,
+            )
+        )
+    return out
+
+
+def todo(actor: Actor, session: Session, filing: FilingSettings, now: datetime | None = None) -> list[TaskItem]:
+    """The caller's whole to-do, in the procedure's order, the longest waiting first within each act, the filing
+    last."""
+    now = now or datetime.now(UTC)
+    items = application_items(actor, session, now)
+    order = {act.value: i for i, act in enumerate(WAITING)}
+    items.sort(key=lambda t: order[t.act])  # stable: the longest waiting first within each act
+    return items + filing_items(actor, session, filing, now)

@@ -1,0 +1,38 @@
+"""催办: the act 'urge' (the city bureau or a supervisor presses whoever owes the next act)
+
+Revision 0011. PostgreSQL keeps acts in a native enum type, which gains the value here; SQLite keeps them as text
+(the column stays as wide: 'urge' is short), its type recorded with the new value.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0011'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+ACTS_BEFORE = (
+    "declare", "county_review_pass", "county_review_fail", "city_review_pass", "city_review_fail", "publicize",
+    "lodge_objection", "dismiss_objection", "uphold_objection", "close_notice", "score", "co_sign", "award",
+    "revoke", "withdraw", "flag", "replan_notice", "county_request_correction", "city_request_correction",
+    "resubmit", "lapse_correction", "correction_reminder",
+)
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        with op.batch_alter_table("application_event") as batch:
+            batch.alter_column(
+                "act",
+                existing_type=sa.Enum(*ACTS_BEFORE, name="act"),
+                type_=sa.Enum(*ACTS_BEFORE, "urge", name="act"),
+                existing_nullable=False,
+            )
+        return
+    op.execute("ALTER TYPE act ADD VALUE IF NOT EXISTS 'urge'")
+
+
+def downgrade() -> None:
+    # PostgreSQL cannot drop a value from an enum type; going back to the baseline drops the types themselves.
+    pass
