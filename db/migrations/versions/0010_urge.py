@@ -1,14 +1,14 @@
 """催办: the act 'urge' (the city bureau or a supervisor presses whoever owes the next act)
 
-Revision 0011. PostgreSQL keeps acts in a native enum type, which gains the value here; SQLite keeps them as text
+Revision 0010, after 0009. PostgreSQL keeps acts in a native enum type, which gains the value here; SQLite keeps them as text
 (the column stays as wide: 'urge' is short), its type recorded with the new value.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
