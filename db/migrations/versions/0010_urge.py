@@ -4,7 +4,6 @@ Revision 0010, after 0009. PostgreSQL keeps acts in a native enum type, which ga
 (the column stays as wide: 'urge' is short).
 """
 
-import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
