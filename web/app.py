@@ -52,7 +52,21 @@ async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and not request.url.path.startswith(API_PREFIX):
         return refusal_page(request, unreadable_body(request, exc))
+    if exc.status_code == 404 and _browser_asks_for_a_page(request):  # a mistyped address: a page, in Chinese
+        return page(request, "error.html", {"title": "页面不存在", "lines": [NOT_FOUND]}, 404)
     return await http_answer(request, exc)
+
+
+NOT_FOUND = "您访问的页面不存在，请检查地址，或从上方的导航进入。"
+
+
+def _browser_asks_for_a_page(request: Request) -> bool:
+    path = request.url.path
+    return (
+        request.method == "GET"
+        and not path.startswith((API_PREFIX, "/static/"))
+        and "text/html" in request.headers.get("accept", "")
+    )
 
 
 def install(app: FastAPI) -> None:
