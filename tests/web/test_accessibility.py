@@ -12,7 +12,7 @@ from axe_playwright_python.async_playwright import Axe
 
 from tests.conftest import unique
 from tests.factory import COUNTY
-from tests.web.conftest import PASSWORD, PHONE, Site, new_page, sign_in
+from tests.web.conftest import PASSWORD, PHONE, Site, new_page, shot, sign_in
 
 AXE = Axe()
 SEVERE = {"serious", "critical"}
@@ -230,6 +230,8 @@ async def test_the_elderly_mode_enlarges_the_text_persists_and_passes_axe(browse
         assert await page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == after
         assert await page.locator("[data-elderly-toggle]").get_attribute("aria-pressed") == "true"
         found = await audit(page, ["/", "/applications", f"/applications/{content.declared}", "/applications/new"])
+        await page.goto(f"/applications/{content.declared}")
+        await shot(page, "a11y-elderly-application")
         await page.locator("[data-elderly-toggle]").click()  # and off again
         await page.reload()
         assert "elderly" not in (await page.get_attribute("html", "class") or "")
@@ -265,3 +267,4 @@ async def test_every_menu_item_is_visible_on_a_phone_without_scrolling_sideways(
             )
             assert not scrolls, f"the menu scrolls sideways for {who}"
             assert await page.evaluate("document.documentElement.scrollWidth") <= 375
+            await shot(page, f"a11y-phone-menu-{who or 'public'}")
