@@ -42,6 +42,10 @@ async def audit(page, paths: list[str]) -> list[str]:
     return found
 
 
+NO_BROWSER_CHECKS = "document.querySelectorAll('form').forEach(f => { f.noValidate = true; })"
+"""The browser's own checks of required fields off: the form goes to the server, which refuses it."""
+
+
 def report(found: list[str]) -> str:
     return "axe found serious or critical violations:\n" + "\n".join(found)
 
@@ -80,7 +84,7 @@ def pages_of(who: str, c: Content) -> list[str]:
     applications = [f"/applications/{c.declared}", f"/applications/{c.in_round}", f"/applications/{c.publicized}"]
     common = ["/", "/notifications"]  # the public pages are audited once signed in (the clerk's) and once not
     public = ["/notices", f"/notices/{c.publicized}", "/titles", "/objections", f"/objections/{c.receipt}"]
-    reading = ["/applications", "/applications?stage=publicized", "/filings", "/statistics", *applications]
+    reading = ["/applications", "/applications?state=publicized&q=无障碍", "/filings", "/statistics", *applications]
     return {
         "clerk": [
             *common,
@@ -131,6 +135,7 @@ async def test_axe_finds_no_serious_violation_on_the_public_pages_and_refused_fo
             f"/objections/{content.receipt}",
             "/objections/AAAA-BBBB-CCCC-DDDD",
             "/notices/A00000000000000000000",
+            "/no-such-page",
             "/applications",  # not signed in: sent to the login
         ],
     )
@@ -141,7 +146,9 @@ async def test_axe_finds_no_serious_violation_on_the_public_pages_and_refused_fo
     await page.wait_for_load_state("networkidle")
     found += await severe_violations(page)
     await page.goto(f"/notices/{content.publicized}")
+    await page.evaluate(NO_BROWSER_CHECKS)
     await page.click("text=提交异议")  # every field empty: refused beside each
+    await page.locator("#f-content-error").wait_for()
     await page.wait_for_load_state("networkidle")
     found += await severe_violations(page)
     assert not found, report(found)
@@ -154,10 +161,6 @@ async def test_axe_finds_no_serious_violation_on_a_phone(browser, site, content)
         await sign_in(page, site, "clerk")
         found += await audit(page, ["/", "/applications", f"/applications/{content.declared}", "/applications/new"])
     assert not found, report(found)
-
-
-NO_BROWSER_CHECKS = "document.querySelectorAll('form').forEach(f => { f.noValidate = true; })"
-"""The browser's own checks of required fields off: the form goes to the server, which refuses it."""
 
 
 async def focused_id(page) -> str:
