@@ -47,17 +47,32 @@ async def _temporal(request: Request, exc: Exception) -> Response:
 
 
 async def _http(request: Request, exc: Exception) -> Response:
-    """A body Starlette could not read (a form of too many parts, say) answers a page with the refusal page; every
-    other HTTP error, and the API's paths, as api.errors answers them."""
+    """A body Starlette could not read (a form of too many parts, say) answers a page with the refusal page, an
+    unknown address asked for by a browser with a Chinese page; every other HTTP error, and the API's paths, as
+    api.errors answers them."""
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and not request.url.path.startswith(API_PREFIX):
         return refusal_page(request, unreadable_body(request, exc))
+    if exc.status_code == 404 and _browser_asks_for_a_page(request):  # a mistyped address: a page, in Chinese
+        return page(request, "error.html", {"title": "页面不存在", "lines": [NOT_FOUND]}, 404)
     return await http_answer(request, exc)
 
 
 def _too_large_page(request: Request, lines: list[str]) -> Response:
     """api.body_limits' 413 for a page: a Chinese page (200 to htmx, which swaps only a 2xx)."""
     return page(request, "error.html", {"title": "提交内容过大", "lines": lines}, 200 if is_htmx(request) else 413)
+
+
+NOT_FOUND = "您访问的页面不存在，请检查地址，或从上方的导航进入。"
+
+
+def _browser_asks_for_a_page(request: Request) -> bool:
+    path = request.url.path
+    return (
+        request.method == "GET"
+        and not path.startswith((API_PREFIX, "/static/"))
+        and "text/html" in request.headers.get("accept", "")
+    )
 
 
 def install(app: FastAPI) -> None:
