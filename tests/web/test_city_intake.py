@@ -66,7 +66,7 @@ async def test_a_city_declaration_chooses_an_open_round_and_a_historic_title_is_
     await admin.wait_for_url("**/historic-titles")
     good = f"{name},零工市场,兰山区,{code},县级,{doc_no},2022-06-30,"
     await admin.set_input_files("#f-file", csv_file(good, f"{name}二,零工市场,不存在县,{credit_code()},县级,x,2022-06-30,"))
-    await admin.click("text=导入")
+    await admin.click("#import button[type=submit]")
     problems = admin.locator("#import-problems")
     await problems.wait_for()
     text = await problems.inner_text()
@@ -76,7 +76,7 @@ async def test_a_city_declaration_chooses_an_open_round_and_a_historic_title_is_
     assert name not in await admin.inner_text("#title-table")  # nothing imported
 
     await admin.set_input_files("#f-file", csv_file(good))
-    await admin.click("text=导入")
+    await admin.click("#import button[type=submit]")
     await admin.locator("#done").wait_for()
     assert "新导入1条" in await admin.inner_text("#done")
     row = admin.locator("#title-table tr", has_text=name)
