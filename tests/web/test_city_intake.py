@@ -7,6 +7,7 @@ import re
 
 from tests.conftest import unique
 from tests.factory import credit_code
+from tests.samples import unique_pdf, unique_png
 from tests.web.conftest import sign_in
 from tests.web.test_county_clerk import attest_and_attach
 
@@ -102,3 +103,42 @@ async def test_the_historic_titles_page_is_the_admins(page, site):
     answer = await page.goto("/historic-titles")
     assert answer is not None and answer.status == 403
     assert "历史称号导入" not in await page.inner_text("nav")
+
+
+async def test_an_objection_with_an_evidence_image_and_whom_to_write_to(page, site, browser):
+    name = f"兰山区异议证据测试零工市场{unique('')[-6:]}"
+    app_id = await site.driver.publicized("county", name=name)
+
+    await page.goto(f"/notices/{app_id}")
+    publisher = await page.inner_text("#objection-publisher")  # no contacts configured: whom to write to
+    assert "兰山区人力资源和社会保障局" in publisher and "官方网站" in publisher
+    await page.goto("/notices")
+    assert "兰山区人力资源和社会保障局" in await page.inner_text("#objection-publisher")
+
+    await page.goto(f"/notices/{app_id}")
+    await page.fill("#f-name", "李四")
+    await page.fill("#f-contact", "13800000001")
+    await page.fill("#f-content", "场地照片与实际不符，附现场照片")
+    pdf = {"name": "说明.pdf", "mimeType": "application/pdf", "buffer": unique_pdf()}
+    await page.set_input_files("#f-evidence", [pdf])
+    await page.click("text=提交异议")
+    error = page.locator("#f-evidence-error")
+    await error.wait_for()
+    assert "说明.pdf" in await error.inner_text() and "只接受 JPEG、PNG 图片" in await error.inner_text()
+    assert await page.input_value("#f-content") == "场地照片与实际不符，附现场照片"  # the text is kept
+
+    photo = {"name": "现场照片.png", "mimeType": "image/png", "buffer": unique_png()}
+    await page.set_input_files("#f-evidence", [photo])
+    await page.click("text=提交异议")
+    await page.wait_for_url(re.compile(r"/objections/[0-9A-Z]{16}\?new=1$"))
+
+    bureau_context = await browser.new_context(base_url=site.url, locale="zh-CN")
+    bureau = await bureau_context.new_page()
+    await sign_in(bureau, site, "bureau")  # the county bureau investigates a county-level objection
+    await bureau.goto(f"/applications/{app_id}")
+    row = bureau.locator("#materials tr", has_text="现场照片.png")
+    assert "异议证据材料" in await row.inner_text()
+    href = await row.locator("a", has_text="下载").get_attribute("href")
+    answer = await bureau.request.get(href or "")
+    assert answer.status == 200 and answer.headers["content-type"] == "image/png"
+    await bureau_context.close()
