@@ -9,6 +9,7 @@ from tests.conftest import unique
 from tests.factory import credit_code
 from tests.samples import unique_pdf, unique_png
 from tests.web.conftest import sign_in
+from tests.web.test_accessibility import report, severe_violations
 from tests.web.test_county_clerk import attest_and_attach
 
 HEADER = "institution_name,type,county,credit_code,level,document_no,date,plaque_no"
@@ -75,6 +76,7 @@ async def test_a_city_declaration_chooses_an_open_round_and_a_historic_title_is_
     assert "第2行" not in text
     assert not re.search(r"[A-Za-z]{4,}", text)  # no English
     assert name not in await admin.inner_text("#title-table")  # nothing imported
+    found = await severe_violations(admin)  # the page and its report pass axe
 
     await admin.set_input_files("#f-file", csv_file(good))
     await admin.click("#import button[type=submit]")
@@ -82,6 +84,8 @@ async def test_a_city_declaration_chooses_an_open_round_and_a_historic_title_is_
     assert "新导入1条" in await admin.inner_text("#done")
     row = admin.locator("#title-table tr", has_text=name)
     assert doc_no in await row.inner_text() and "县级" in await row.inner_text()
+    found += await severe_violations(admin)
+    assert not found, report(found)
     await admin_context.close()
 
     await page.click("text=提交申报")  # the files kept from the refused submission: nothing chosen again
@@ -124,6 +128,8 @@ async def test_an_objection_with_an_evidence_image_and_whom_to_write_to(page, si
     await page.click("text=提交异议")
     error = page.locator("#f-evidence-error")
     await error.wait_for()
+    found = await severe_violations(page)
+    assert not found, report(found)
     assert "说明.pdf" in await error.inner_text() and "只接受 JPEG、PNG 图片" in await error.inner_text()
     assert await page.input_value("#f-content") == "场地照片与实际不符，附现场照片"  # the text is kept
 
