@@ -43,7 +43,7 @@ def _api_limit(path: str, settings: Settings) -> Limit:
 
 def _page_limit(path: str, settings: Settings) -> Limit:
     bodies, materials = settings.bodies, settings.materials
-    if path == "/applications/new" or re.fullmatch(f"/applications/{_ID}/resubmission", path):
+    if path == "/applications/new" or re.fullmatch(f"/applications/{_ID}/(resubmission|acts/revocation)", path):
         files = materials.materials_max_application_bytes  # a declaration's files together, and its fields
         return Limit(files + bodies.body_form_max_bytes + bodies.body_multipart_overhead_bytes, files)
     if re.fullmatch(f"/notices/{_ID}/objections", path):  # the objection with its evidence images, as the API's

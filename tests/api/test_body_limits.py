@@ -312,6 +312,7 @@ def test_each_kind_of_route_has_its_limit():
         "/historic-titles": Limit(5_000_000 + bodies.body_form_max_bytes + overhead, 5_000_000),
         "/applications/new": Limit(declaration + bodies.body_form_max_bytes + overhead, declaration),
         "/applications/a1/resubmission": Limit(declaration + bodies.body_form_max_bytes + overhead, declaration),
+        "/applications/a1/acts/revocation": Limit(declaration + bodies.body_form_max_bytes + overhead, declaration),
         "/api/v1/materials/../../applications/new": Limit(bodies.body_json_max_bytes),  # no such route: the smaller
     }
     assert {path: limit_for(path, settings) for path in expected} == expected

@@ -148,3 +148,31 @@ async def test_an_objection_with_an_evidence_image_and_whom_to_write_to(page, si
     answer = await bureau.request.get(href or "")
     assert answer.status == 200 and answer.headers["content-type"] == "image/png"
     await bureau_context.close()
+
+
+async def test_the_inspector_attaches_evidence_files_to_a_revocation(late_page, late_site):
+    page, site = late_page, late_site
+    name = f"兰山区撤销依据测试零工市场{unique('')[-6:]}"
+    app_id = await site.driver.announced("county", name=name)
+    await sign_in(page, site, "inspector")
+    await page.goto(f"/applications/{app_id}")
+    await page.select_option("#f-revocation-reason", index=1)
+    await page.fill("#f-revocation-evidence", "经核查，机构已停止提供就业服务")
+    text = {"name": "说明.txt", "mimeType": "text/plain", "buffer": "不是PDF".encode()}
+    await page.set_input_files("#f-revocation-files", [text])
+    await page.click("#act-revocation button[type=submit]")
+    await page.click("#confirm-dialog-accept")
+    error = page.locator("#f-revocation-files-error")
+    await error.wait_for()
+    assert "只接受" in await error.inner_text() and "说明.txt" in await error.inner_text()
+    assert (await site.driver.state(app_id))["state"] == "announced"  # refused: nothing done
+
+    await page.select_option("#f-revocation-reason", index=1)
+    await page.fill("#f-revocation-evidence", "经核查，机构已停止提供就业服务")
+    report = {"name": "核查报告.pdf", "mimeType": "application/pdf", "buffer": unique_pdf()}
+    await page.set_input_files("#f-revocation-files", [report])
+    await page.click("#act-revocation button[type=submit]")
+    await page.click("#confirm-dialog-accept")
+    await page.wait_for_url("**?done=revoke")
+    row = page.locator("#materials tr", has_text="核查报告.pdf")
+    assert "撤销依据材料" in await row.inner_text()
