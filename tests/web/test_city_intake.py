@@ -67,7 +67,9 @@ async def test_a_city_declaration_chooses_an_open_round_and_a_historic_title_is_
     await admin.click("nav >> text=历史称号导入")
     await admin.wait_for_url("**/historic-titles")
     good = f"{name},零工市场,兰山区,{code},县级,{doc_no},2022-06-30,"
-    await admin.set_input_files("#f-file", csv_file(good, f"{name}二,零工市场,不存在县,{credit_code()},县级,x,2022-06-30,"))
+    await admin.set_input_files(
+        "#f-file", csv_file(good, f"{name}二,零工市场,不存在县,{credit_code()},县级,x,2022-06-30,")
+    )
     await admin.click("#import button[type=submit]")
     problems = admin.locator("#import-problems")
     await problems.wait_for()

@@ -38,7 +38,9 @@ async def evidence_uploads(posted: FormData, actor: Actor, settings: Settings) -
             ids.append((await materials_api.store_upload(f, actor, settings)).id)
         except Refusal as refusal:
             said = refusal.message.split("；")[0]  # the Chinese part (the API appends the types accepted)
-            raise Refusal(refusal.status, f"{said}（{f.filename}）", field=FILES, rule=refusal.extra.get("rule")) from None
+            raise Refusal(
+                refusal.status, f"{said}（{f.filename}）", field=FILES, rule=refusal.extra.get("rule")
+            ) from None
     return ids
 
 
@@ -97,7 +99,9 @@ async def perform_act(
     if body is not None:
         try:
             await form.admit(actor)
-            if FILES in form.model.model_fields:  # the revocation's evidence files, stored as POST /materials stores them
+            if (
+                FILES in form.model.model_fields
+            ):  # the revocation's evidence files, stored as POST /materials stores them
                 body = body.model_copy(update={FILES: await evidence_uploads(posted, actor, settings)})
             await form.call(application_id, body, actor, client, settings, values)
         except Refusal as r:

@@ -7,9 +7,9 @@ with a hidden reference (``kept__<item>``), so the corrected form is sent withou
 chosen anew for an item replaces the kept one."""
 
 import uuid
-from datetime import UTC, datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request

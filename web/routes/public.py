@@ -4,8 +4,10 @@ same workflow update as POST /api/v1/public/applications/{id}/objections, the ob
 
 import re
 from datetime import UTC, datetime
+from typing import cast
 
 from fastapi import Request
+from fastapi import UploadFile as FastApiUploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
@@ -141,9 +143,7 @@ def _upload_problem(name: str, refusal: Refusal) -> str:
     return f"{name}：{said if CHINESE.match(said) else '文件无法上传'}"
 
 
-async def _evidence(
-    form: FormData, application_id: str, client: Client, settings: Settings
-) -> tuple[list[str], str]:
+async def _evidence(form: FormData, application_id: str, client: Client, settings: Settings) -> tuple[list[str], str]:
     """The evidence images chosen, each stored as POST /public/applications/{id}/objections/evidence stores it (an
     image, told by its bytes, within its size), their ids for the objection; or what is wrong, in Chinese. A
     404 (no longer under notice) is raised as the API raises it."""
@@ -154,7 +154,9 @@ async def _evidence(
     ids: list[str] = []
     for f in files:
         try:
-            uploaded = await materials_api.upload_objection_evidence(application_id, f, client, settings)
+            # the API's route function itself; it reads the file as Starlette's UploadFile (FastAPI's subclasses it)
+            file = cast(FastApiUploadFile, f)
+            uploaded = await materials_api.upload_objection_evidence(application_id, file, client, settings)
         except Refusal as refusal:
             if refusal.status == 404:
                 raise
