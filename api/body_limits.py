@@ -43,11 +43,15 @@ def _api_limit(path: str, settings: Settings) -> Limit:
 
 def _page_limit(path: str, settings: Settings) -> Limit:
     bodies, materials = settings.bodies, settings.materials
-    if path == "/applications/new" or re.fullmatch(f"/applications/{_ID}/resubmission", path):
+    if path == "/applications/new" or re.fullmatch(f"/applications/{_ID}/(resubmission|acts/revocation)", path):
         files = materials.materials_max_application_bytes  # a declaration's files together, and its fields
         return Limit(files + bodies.body_form_max_bytes + bodies.body_multipart_overhead_bytes, files)
-    if re.fullmatch(f"/notices/{_ID}/objections", path):
-        return Limit(bodies.body_objection_max_bytes)
+    if re.fullmatch(f"/notices/{_ID}/objections", path):  # the objection with its evidence images, as the API's
+        files = materials.objection_evidence_max_files * materials.objection_evidence_max_bytes
+        return Limit(bodies.body_objection_max_bytes + files + bodies.body_multipart_overhead_bytes, files or None)
+    if path == "/historic-titles":  # the page's CSV upload: the import's own bound
+        overhead = bodies.body_multipart_overhead_bytes
+        return Limit(HISTORIC_IMPORT_MAX_BYTES + bodies.body_form_max_bytes + overhead, HISTORIC_IMPORT_MAX_BYTES)
     return Limit(bodies.body_form_max_bytes)  # any other page form, /login included, whatever its encoding
 
 

@@ -63,7 +63,7 @@ class ActForm:
                     data[name] = raw == "true"
             elif name in self.lists:
                 data[name] = [v.strip() for v in raw.splitlines() if v.strip()]
-            elif raw or name not in ("published_on", "source_url", "files"):  # the page uploads no evidence files
+            elif raw or name not in ("published_on", "source_url", "files"):  # files: uploaded (web/routes/acts.py)
                 data[name] = raw
         return data, errors
 

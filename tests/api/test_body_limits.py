@@ -293,6 +293,7 @@ def test_each_kind_of_route_has_its_limit():
     bodies, materials = settings.bodies, settings.materials
     overhead = bodies.body_multipart_overhead_bytes
     declaration = materials.materials_max_application_bytes
+    evidence = materials.objection_evidence_max_files * materials.objection_evidence_max_bytes
     expected = {
         "/api/v1/applications": Limit(bodies.body_json_max_bytes),
         "/api/v1/applications/a1/county-review": Limit(bodies.body_json_max_bytes),
@@ -305,9 +306,13 @@ def test_each_kind_of_route_has_its_limit():
         "/api/v1/historic-titles/import": Limit(5_000_000 + overhead, 5_000_000),
         "/login": Limit(bodies.body_form_max_bytes),
         "/applications/a1/acts/withdraw": Limit(bodies.body_form_max_bytes),
-        "/notices/a1/objections": Limit(bodies.body_objection_max_bytes),
+        "/notices/a1/objections": Limit(  # the page's objection carries its evidence images
+            bodies.body_objection_max_bytes + evidence + overhead, evidence
+        ),
+        "/historic-titles": Limit(5_000_000 + bodies.body_form_max_bytes + overhead, 5_000_000),
         "/applications/new": Limit(declaration + bodies.body_form_max_bytes + overhead, declaration),
         "/applications/a1/resubmission": Limit(declaration + bodies.body_form_max_bytes + overhead, declaration),
+        "/applications/a1/acts/revocation": Limit(declaration + bodies.body_form_max_bytes + overhead, declaration),
         "/api/v1/materials/../../applications/new": Limit(bodies.body_json_max_bytes),  # no such route: the smaller
     }
     assert {path: limit_for(path, settings) for path in expected} == expected

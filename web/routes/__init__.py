@@ -17,6 +17,7 @@ def _routers() -> list[APIRouter]:
         applications,
         corrections,
         declare,
+        historic_titles,
         home,
         login,
         notifications,
@@ -46,6 +47,7 @@ def _routers() -> list[APIRouter]:
         quotas.router,
         standards.router,
         admin_users.router,
+        historic_titles.router,
     ]
 
 

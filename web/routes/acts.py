@@ -6,10 +6,13 @@ from collections.abc import Callable
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from api.deps import SettingsDep, TemporalClient
 from api.errors import Refusal
+from api.routes import materials as materials_api
+from config import Settings
 from contracts.application import ApplicationView
 from state.domain import Actor
 from web.act_forms import BY_NAME
@@ -21,6 +24,24 @@ from web.routes.applications import detail_page, visible_view
 from web.visitors import SignedIn
 
 router = page_router()
+FILES = "files"
+
+
+async def evidence_uploads(posted: FormData, actor: Actor, settings: Settings) -> list[str]:
+    """Each file chosen, stored as POST /materials stores it (typed by its bytes); their ids for the act's body.
+    A refused file is refused beside the form's file field, in Chinese, with its name."""
+    ids: list[str] = []
+    for f in posted.getlist(FILES):
+        if not isinstance(f, UploadFile) or not f.filename:
+            continue
+        try:
+            ids.append((await materials_api.store_upload(f, actor, settings)).id)
+        except Refusal as refusal:
+            said = refusal.message.split("；")[0]  # the Chinese part (the API appends the types accepted)
+            raise Refusal(
+                refusal.status, f"{said}（{f.filename}）", field=FILES, rule=refusal.extra.get("rule")
+            ) from None
+    return ids
 
 
 def again(
@@ -78,6 +99,10 @@ async def perform_act(
     if body is not None:
         try:
             await form.admit(actor)
+            if (
+                FILES in form.model.model_fields
+            ):  # the revocation's evidence files, stored as POST /materials stores them
+                body = body.model_copy(update={FILES: await evidence_uploads(posted, actor, settings)})
             await form.call(application_id, body, actor, client, settings, values)
         except Refusal as r:
             refusal = r

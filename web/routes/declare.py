@@ -9,6 +9,7 @@ chosen anew for an item replaces the kept one."""
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
@@ -24,14 +25,17 @@ from api.routes import applications as applications_api
 from api.routes import materials as materials_api
 from api.submission import DECLARATION, checklists, condition_book
 from config import Settings
+from contracts.rounds import RoundPhase
 from db.materials import Material
 from db.queries.materials import uploaded_by
+from db.queries.rounds import rounds_seen_by
+from db.rounds import EvaluationRound
 from db.session import get_engine
 from state.domain import Actor, Department, InstitutionType, Level, Role
 from state.labels import choices, department_label, level_title
 from web.declaration import INSTITUTION_FIELDS, body_from, validate
 from web.refusals import PageRefusal, explain
-from web.render import is_htmx, page
+from web.render import is_htmx, moment, page
 from web.routes import page_router
 from web.visitors import SignedIn
 
@@ -63,6 +67,31 @@ def _requirements(settings: Settings, values: Mapping[str, str], county: str | N
     }
 
 
+# What a county bureau is told to do when its institution's county title predates the system.
+HISTORIC_HINT = "该机构的县级称号如评定于本系统启用之前，请联系管理员在『历史称号导入』中导入"
+
+
+def _is_open(r: EvaluationRound, now: datetime) -> bool:
+    opens, closes = (t if t.tzinfo else t.replace(tzinfo=UTC) for t in (r.opens_at, r.closes_at))
+    return r.phase == RoundPhase.open.value and opens <= now < closes
+
+
+def _scope(r: EvaluationRound) -> str:
+    return "市级" if r.level == Level.city.value else f"{r.owner_county or ''}县级"
+
+
+def open_rounds(database_url: str, county: str | None) -> list[tuple[str, str]]:
+    """The rounds the county may declare into now (their declaration window open), as the select's choices: the id
+    and the round's Chinese name with its level and window."""
+    now = datetime.now(UTC)
+    with Session(get_engine(database_url)) as s:
+        rows = [r for r in rounds_seen_by(s, county) if _is_open(r, now)]
+    return [
+        (r.id, f"{r.name}（{_scope(r)}，申报时间 {moment(r.opens_at)} 至 {moment(r.closes_at)}）")
+        for r in sorted(rows, key=lambda r: r.closes_at)
+    ]
+
+
 def _form(request: Request, actor: Actor, status: int = 200, **context: object) -> Response:
     settings: Settings = request.app.state.settings
     chosen = {k: v for k, v in request.query_params.items() if k in ("type", "level")}  # ?type=…&level=… preselects
@@ -72,6 +101,7 @@ def _form(request: Request, actor: Actor, status: int = 200, **context: object) 
         "fields": INSTITUTION_FIELDS,
         "types": choices("InstitutionType"),
         "levels": [(lv.value, level_title(lv)) for lv in Level],
+        "rounds": open_rounds(settings.database_url, actor.county),
         "opinions": [(f"opinion_{d.value}", f"县区{department_label(d, Level.county)}意见") for d in Department],
         "values": values,
         "errors": {},
@@ -171,6 +201,13 @@ async def declare(
         except Refusal as refusal:
             explained = explain(refusal)
             errors = explained.fields
+            if refusal.extra.get("rule") == "city_level_in_round":
+                errors["round_id"] = "市级标杆机构须经评定批次竞争性评审择优确定：市级申报须选择所参加的评定批次"
+            if refusal.extra.get("rule") == "county_title_not_on_record":
+                for name, text in errors.items():
+                    errors[name] = f"{text}。{HISTORIC_HINT}"
+                if not errors:
+                    explained.lines.append(HISTORIC_HINT)
             return _form(
                 request,
                 actor,

@@ -4,18 +4,23 @@ same workflow update as POST /api/v1/public/applications/{id}/objections, the ob
 
 import re
 from datetime import UTC, datetime
+from typing import cast
 
 from fastapi import Request
+from fastapi import UploadFile as FastApiUploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
+from temporalio.client import Client
 
 from api.deps import SessionDep, SettingsDep, TemporalClient
 from api.errors import Refusal
 from api.fields import ID_PATTERN
 from api.ratelimit import limit_objections
+from api.routes import materials as materials_api
 from api.routes import public as public_api
 from api.schemas import ObjectionCreate
 from config import Settings
@@ -33,6 +38,8 @@ from web.routes import page_router
 
 router = page_router()
 OBJECTION_FIELDS = ("name", "contact", "content")
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+EVIDENCE = "evidence"  # the form's file input: images attached to the objection
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -73,6 +80,8 @@ def _notice_page(
         "contacts": _contacts(settings),
         "values": {},
         "errors": {},
+        "evidence_files": settings.materials.objection_evidence_max_files,
+        "evidence_mib": f"{settings.materials.objection_evidence_max_bytes / 1024 / 1024:g}",
     }
     return page(request, "notice.html", {**ctx, **context}, status)
 
@@ -108,7 +117,12 @@ async def lodge_objection(
         return _notice_page(request, row, settings, 422, values=values, errors=field_errors(e))
     try:
         await run_in_threadpool(limit_objections, request)  # the same limit per address as the API's
+        ids, problem = await _evidence(form, application_id, client, settings)
+        if problem:
+            errors = {EVIDENCE: problem}
+            return _notice_page(request, row, settings, 422, values=values, errors=errors)
         network = public_api.objector_network(request)
+        body = body.model_copy(update={EVIDENCE: ids})
         lodged = await public_api.lodge_objection(application_id, body, client, settings, network)
     except Refusal as refusal:
         explained = explain(refusal)
@@ -116,6 +130,39 @@ async def lodge_objection(
         return _notice_page(request, row, settings, refusal.status, **context)
     receipt = await run_in_threadpool(issue_receipt, settings.database_url, lodged.id, application_id)
     return RedirectResponse(f"/objections/{receipt}?new=1", status_code=303, headers=NO_STORE)
+
+
+def _upload_problem(name: str, refusal: Refusal) -> str:
+    """An evidence file the API's upload refused, said in Chinese with the file's name."""
+    if refusal.extra.get("rule") == "file_too_large":
+        limit = int(refusal.extra.get("limit", 0))
+        return f"{name}：文件超过 {limit / 1024 / 1024:g} MB 的上限，请压缩后重新选择"
+    if refusal.extra.get("rule") == "file_type_not_accepted":
+        return f"{name}：证据只接受 JPEG、PNG 图片（按文件内容判断，而非文件名）"
+    said = refusal.message.split("；")[0]
+    return f"{name}：{said if CHINESE.match(said) else '文件无法上传'}"
+
+
+async def _evidence(form: FormData, application_id: str, client: Client, settings: Settings) -> tuple[list[str], str]:
+    """The evidence images chosen, each stored as POST /public/applications/{id}/objections/evidence stores it (an
+    image, told by its bytes, within its size), their ids for the objection; or what is wrong, in Chinese. A
+    404 (no longer under notice) is raised as the API raises it."""
+    files = [f for f in form.getlist(EVIDENCE) if isinstance(f, UploadFile) and f.filename]
+    most = settings.materials.objection_evidence_max_files
+    if len(files) > most:
+        return [], f"最多附{most}个证据文件，本次选择了{len(files)}个"
+    ids: list[str] = []
+    for f in files:
+        try:
+            # the API's route function itself; it reads the file as Starlette's UploadFile (FastAPI's subclasses it)
+            file = cast(FastApiUploadFile, f)
+            uploaded = await materials_api.upload_objection_evidence(application_id, file, client, settings)
+        except Refusal as refusal:
+            if refusal.status == 404:
+                raise
+            return [], _upload_problem(f.filename or "", refusal)
+        ids.append(uploaded.id)
+    return ids, ""
 
 
 @router.get("/objections")
