@@ -47,7 +47,24 @@ DETAIL_NAMES = {
     "items": "补正事项",
     "changed": "变更内容",
     "version": "申报版本",
+    "deadline": "补正期限",
 }
+
+
+def _item_titles() -> dict[str, str]:
+    """A correction's items by their Chinese names: the checklist's materials (state/data/materials.json) and the
+    notice's conditions (state/eligibility.py)."""
+    from state import eligibility, materials
+
+    titles = {c.code: c.text_zh for c in vars(eligibility).values() if isinstance(c, eligibility.Condition)}
+    try:
+        titles.update({code: d.title for code, d in materials.load().items.items()})
+    except (OSError, ValueError):
+        pass
+    return titles
+
+
+ITEM_TITLES = _item_titles()
 
 
 @dataclass(frozen=True)
@@ -66,7 +83,13 @@ def _detail(key: str, value: str, level: Level, field_titles: Mapping[str, str])
         return DETAIL_NAMES[key], department_label(Department(value), level)
     if key == "ground" and value in RevocationReason._value2member_map_:
         return DETAIL_NAMES[key], REVOCATION_REASONS[RevocationReason(value)]
-    if key in ("published_on", "awarded_on", "recorded_on"):
+    if key == "objection_id":
+        number = value.rpartition("-O")[2]
+        return "异议", f"第{number}条异议" if number.isdigit() else "异议"
+    if key == "items":
+        titles = {**ITEM_TITLES, **field_titles}
+        return DETAIL_NAMES[key], "、".join(titles.get(i, i) for i in value.split("、"))
+    if key in ("published_on", "awarded_on", "recorded_on", "deadline"):
         return DETAIL_NAMES[key], chinese_day(value)
     if key == "changed":
         return DETAIL_NAMES[key], chinese_changes(value, field_titles)
