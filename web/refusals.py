@@ -160,6 +160,10 @@ def explain(refusal: Refusal) -> Explained:
             out.lines.append(problem_message(str(extra.get("rule", "")), refusal.message))
     elif status == 413:
         out.lines.append(refusal.message)  # a size or a count of parts, said in Chinese where it is refused
+    elif status == 405:
+        out.lines.append("此处不能这样办理，请从页面上的按钮办理")
+    elif status == 414:
+        out.lines.append("网址过长，请缩短查询条件后重试")
     elif status == 429:
         out.lines.append("提交过于频繁，请稍后再试")
     else:
