@@ -61,6 +61,7 @@ MESSAGE_PATTERNS = (
     ("already filed for", "本年度已备案；如需修改，请提交更正"),
     ("the records changed since the draft was reviewed", "备案内容已随记录变化，请核对新的备案内容后再确认"),
     ("nothing is filed yet", "尚未备案，请先确认备案"),
+    ("has already scored this application", "您已对该候选机构评分，评分提交后不能修改"),
 )
 _CHINESE_HEAD = re.compile(r"[\u4e00-\u9fff]")
 _CHINESE_TAIL = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)\s*$")

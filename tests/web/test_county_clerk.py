@@ -1,6 +1,6 @@
 """A county bureau at work: its clerk signs in and declares through the 申报表 (an error beside its field first) and
 may not review what they declared (separation of duties, said in Chinese); a second account of the bureau
-county-reviews it, and meets a refused act (a stale page) said in Chinese, with the API's own message beside it."""
+county-reviews it, and meets a refused act (a stale page) said in Chinese (the API's own English message only in the log)."""
 
 import re
 

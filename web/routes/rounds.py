@@ -195,7 +195,8 @@ async def _sheet(client: Client, application_id: str, actor: Actor) -> dict[str,
         return {"may_score": False, "mine": None, "my_sheets": []}
     allowed = present.detail(view, actor).allowed_acts
     mine = [s for s in view.scores if s.reviewer.user_id == actor.user_id]
-    return {"may_score": Act.score in allowed, "mine": mine[-1] if mine else None, "my_sheets": mine}
+    # A reviewer scores a candidate once (workflows/application_rules.py _check_score): no form after that.
+    return {"may_score": Act.score in allowed and not mine, "mine": mine[-1] if mine else None, "my_sheets": mine}
 
 
 async def round_page(
@@ -229,7 +230,7 @@ async def round_page(
         listed = found.items
         sheets = await asyncio.gather(
             *(
-                _sheet(client, c.id, actor) if actor.role in OWNERS and c.state in SCOREABLE else _no_sheet()
+                _sheet(client, c.id, actor) if actor.role in OWNERS else _no_sheet()  # given scores stay shown
                 for c in listed
             )
         )
