@@ -85,7 +85,8 @@ def test_a_refusal_that_is_no_typing_mistake_is_not_titled_as_one():
     outside = Refusal(422, "不在该批次的申报时间内", field="round_id", rule="declaration_window")
     assert explain(outside).kind == "不在申报时间内"
     assert explain(Refusal(409, "尚未公布：三个部门会签后才有公布文件", rule="not_announced")).kind != "填写有误"
-    assert "尚未公布：三个部门会签后才有公布文件" in explain(
-        Refusal(409, "尚未公布：三个部门会签后才有公布文件", rule="not_announced")
-    ).lines
+    assert (
+        "尚未公布：三个部门会签后才有公布文件"
+        in explain(Refusal(409, "尚未公布：三个部门会签后才有公布文件", rule="not_announced")).lines
+    )
     assert explain(Refusal(422, "the file is larger", field="body", rule="too_large")).kind == "填写有误"
