@@ -14,7 +14,9 @@ from tests.api.conftest import eventually, expect
 from tests.conftest import unique
 from tests.factory import COUNTY
 from tests.web.conftest import PASSWORD, new_page, shot, sign_in, user_id_for
+from web.page_calls import said
 from web.refusals import explain
+from web.routes.rounds import _plan_body, percent_words, share
 
 RETURN = {"reason": "服务场所照片不清晰", "items": ["premises_photos"]}
 
@@ -90,3 +92,11 @@ def test_a_refusal_that_is_no_typing_mistake_is_not_titled_as_one():
         in explain(Refusal(409, "尚未公布：三个部门会签后才有公布文件", rule="not_announced")).lines
     )
     assert explain(Refusal(422, "the file is larger", field="body", rule="too_large")).kind == "填写有误"
+
+
+def test_weights_are_typed_and_refused_in_percent():
+    assert [share(text) for text in ("40", "30%", "３０％", "33.4")] == [0.4, 0.3, 0.3, 0.334]
+    body, errors = _plan_body({"weight_written": "六十"})
+    assert body is None and errors == {"weight_written": "应填写数字（百分比）"}
+    refused = said(Refusal(422, "weights must add up to 1, got 0.9", field="body", rule="round_plan"))
+    assert percent_words(refused).lines == ["各评审方式的权重之和须为100%"]
