@@ -4,7 +4,7 @@ timeline (web/story.py) and the printed 审批单 (api/routes/documents.py) tell
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from api.schemas import ActPublic
 from state.clock import SHANGHAI
@@ -23,6 +23,20 @@ def chinese_day(value: str) -> str:
     else:
         local = date(moment.year, moment.month, moment.day)
     return f"{local.year}年{local.month}月{local.day}日"
+
+
+def chinese_deadline(value: str) -> str:
+    """2026年12月21日24:00 from an ISO moment: a deadline at midnight is the end of the day before, as the notices and
+    the pages count days (web/render.py ``deadline``)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        before = local.date() - timedelta(days=1)
+        return f"{before.year}年{before.month}月{before.day}日24:00"
+    return f"{local.year}年{local.month}月{local.day}日{local:%H:%M}"
 
 
 OTHER = "其他"  # a detail without a name of its own
@@ -89,7 +103,9 @@ def _detail(key: str, value: str, level: Level, field_titles: Mapping[str, str])
     if key == "items":
         titles = {**ITEM_TITLES, **field_titles}
         return DETAIL_NAMES[key], "、".join(titles.get(i, i) for i in value.split("、"))
-    if key in ("published_on", "awarded_on", "recorded_on", "deadline"):
+    if key == "deadline":
+        return DETAIL_NAMES[key], chinese_deadline(value)
+    if key in ("published_on", "awarded_on", "recorded_on"):
         return DETAIL_NAMES[key], chinese_day(value)
     if key == "changed":
         return DETAIL_NAMES[key], chinese_changes(value, field_titles)

@@ -8,6 +8,7 @@ import re
 
 from api.auth import create_user
 from api.errors import Refusal
+from api.narration import chinese_deadline
 from db.logins import add_login
 from state.domain import Role
 from tests.api.conftest import eventually, expect
@@ -30,7 +31,7 @@ async def test_the_timeline_names_correction_items_and_objections_and_shows_no_i
     await page.goto(f"/applications/{app_id}")
     timeline = await page.inner_text("#timeline")
     assert "补正事项：服务场所照片" in timeline, timeline
-    assert re.search(r"补正期限：\d{4}年\d{1,2}月\d{1,2}日", timeline), timeline
+    assert re.search(r"补正期限：\d{4}年\d{1,2}月\d{1,2}日24:00", timeline), timeline  # the end of the last day
     assert "premises_photos" not in timeline and "T00:00:00" not in timeline and "其他：" not in timeline
     assert app_id not in await page.inner_text("body")  # the hex 申报编号 is in the address only
     await shot(page, "timeline-correction-in-words")
@@ -100,3 +101,8 @@ def test_weights_are_typed_and_refused_in_percent():
     assert body is None and errors == {"weight_written": "应填写数字（百分比）"}
     refused = said(Refusal(422, "weights must add up to 1, got 0.9", field="body", rule="round_plan"))
     assert percent_words(refused).lines == ["各评审方式的权重之和须为100%"]
+
+
+def test_a_deadline_at_midnight_is_the_end_of_the_day_before():
+    assert chinese_deadline("2026-12-22T00:00:00+08:00") == "2026年12月21日24:00"
+    assert chinese_deadline("2026-12-22T17:30:00+08:00") == "2026年12月22日17:30"
