@@ -40,6 +40,7 @@ from state import conditions, materials
 from state.calendar import TZ
 from state.credit_code import check_character
 from state.domain import Actor, Department, InstitutionType, Level, Role
+from state.labels import organ_name
 from storage import file_store
 from worker import build_worker
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
@@ -218,11 +219,14 @@ async def run_demo(settings: Settings, env: WorkflowEnvironment) -> None:
     print(" 5. notice closed by the workflow: period over, no objection pending")
     for n, dept in enumerate(Department, start=6):
         signer = Actor(
-            user_id=f"demo-{dept.value}", name=f"市{dept.value}（演示）", role=Role.department, department=dept
+            user_id=f"demo-{dept.value}",
+            name=f"{organ_name(dept, Level.city)}（演示）",
+            role=Role.department,
+            department=dept,
         )
         _step(
             n,
-            f"co-sign: {dept.value}",
+            f"co-sign: {organ_name(dept, Level.city)}",
             await handle.execute_update(ApplicationWorkflow.co_sign, CoSignAct(signer, "临人社发〔演示〕1号")),
         )
     announced_on = (await handle.query(ApplicationWorkflow.view, ViewRequest())).announced_on

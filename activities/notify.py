@@ -128,6 +128,11 @@ def _local(moment: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
+def _named(county: str, institution: str) -> str:
+    """The institution with its county before it, unless its name already starts with it (兰山区人力资源市场)."""
+    return institution if not county or institution.startswith(county) else f"{county} {institution}"
+
+
 def render(req: NotifyRequest, base_url: str = "") -> tuple[str, str]:
     """Subject and body (Chinese): what happened, to which institution, the deadline if any, and a link."""
     if req.message is not None:
@@ -140,9 +145,7 @@ def render(req: NotifyRequest, base_url: str = "") -> tuple[str, str]:
         level_zh = "市级" if req.level == Level.city else "县级"
         what = ACT_ZH.get(req.act, req.act.value)  # a new act without its text yet still notifies
         subject = f"【标杆机构评定】{req.institution_name}{what}"
-        lines = [
-            f"{req.county} {req.institution_name}（{level_zh}标杆机构评定，申报编号 {req.application_id}）{what}。"
-        ]
+        lines = [f"{_named(req.county, req.institution_name)}（{level_zh}标杆机构评定）{what}。"]
         if req.reason:
             lines.append(f"说明：{req.reason}")
         deadline, link = req.deadline, application_page(req.application_id)

@@ -4,7 +4,7 @@ timeline (web/story.py) and the printed 审批单 (api/routes/documents.py) tell
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from api.schemas import ActPublic
 from state.clock import SHANGHAI
@@ -23,6 +23,20 @@ def chinese_day(value: str) -> str:
     else:
         local = date(moment.year, moment.month, moment.day)
     return f"{local.year}年{local.month}月{local.day}日"
+
+
+def chinese_deadline(value: str) -> str:
+    """2026年12月21日24:00 from an ISO moment: a deadline at midnight is the end of the day before, as the notices and
+    the pages count days (web/render.py ``deadline``)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        before = local.date() - timedelta(days=1)
+        return f"{before.year}年{before.month}月{before.day}日24:00"
+    return f"{local.year}年{local.month}月{local.day}日{local:%H:%M}"
 
 
 OTHER = "其他"  # a detail without a name of its own
@@ -47,7 +61,24 @@ DETAIL_NAMES = {
     "items": "补正事项",
     "changed": "变更内容",
     "version": "申报版本",
+    "deadline": "补正期限",
 }
+
+
+def _item_titles() -> dict[str, str]:
+    """A correction's items by their Chinese names: the checklist's materials (state/data/materials.json) and the
+    notice's conditions (state/eligibility.py)."""
+    from state import eligibility, materials
+
+    titles = {c.code: c.text_zh for c in vars(eligibility).values() if isinstance(c, eligibility.Condition)}
+    try:
+        titles.update({code: d.title for code, d in materials.load().items.items()})
+    except (OSError, ValueError):
+        pass
+    return titles
+
+
+ITEM_TITLES = _item_titles()
 
 
 @dataclass(frozen=True)
@@ -66,6 +97,14 @@ def _detail(key: str, value: str, level: Level, field_titles: Mapping[str, str])
         return DETAIL_NAMES[key], department_label(Department(value), level)
     if key == "ground" and value in RevocationReason._value2member_map_:
         return DETAIL_NAMES[key], REVOCATION_REASONS[RevocationReason(value)]
+    if key == "objection_id":
+        number = value.rpartition("-O")[2]
+        return "异议", f"第{number}条异议" if number.isdigit() else "异议"
+    if key == "items":
+        titles = {**ITEM_TITLES, **field_titles}
+        return DETAIL_NAMES[key], "、".join(titles.get(i, i) for i in value.split("、"))
+    if key == "deadline":
+        return DETAIL_NAMES[key], chinese_deadline(value)
     if key in ("published_on", "awarded_on", "recorded_on"):
         return DETAIL_NAMES[key], chinese_day(value)
     if key == "changed":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from reportlab.lib import colors
@@ -13,6 +14,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from documents.layout import Heading, build, chinese_date, file_size, number, para, song, style
 from documents.models import COUNTY_DEPARTMENTS, DeclarationForm, DepartmentOpinion
+from state.clock import SHANGHAI
 
 BLANK_DATE = "年　月　日"
 SEAL_PLACE = "（盖章）"
@@ -171,8 +173,16 @@ def _conditions(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphSty
     return _grid(rows, [12 * mm, 79 * mm, WIDTH - 91 * mm], [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
 
 
+def _uploaded(moment: datetime | None) -> str:
+    """2026年3月2日 14:30, Beijing time; — when not known."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(SHANGHAI) if moment.tzinfo else moment
+    return f"{chinese_date(local.date())} {local:%H:%M}"
+
+
 def _materials(form: DeclarationForm, label: ParagraphStyle, small: ParagraphStyle) -> Table:
-    head = ["序号", "材料名称", "文件名", "SHA-256（前16位）", "大小"]
+    head = ["序号", "材料名称", "文件名", "大小", "上传时间"]
     rows: list[list[Any]] = [[para(text, label) for text in head]]
     for i, item in enumerate(form.materials, start=1):
         rows.append(
@@ -180,13 +190,13 @@ def _materials(form: DeclarationForm, label: ParagraphStyle, small: ParagraphSty
                 para(str(i), label),
                 para(item.title, small),
                 para(item.file_name, small),
-                para(item.sha256[:16].lower(), small),
                 para(file_size(item.size_bytes), small),
+                para(_uploaded(item.uploaded_at), small),
             ]
         )
     if not form.materials:
         rows.append([para("—", label), para("（无）", small), "", "", ""])
-    widths = [12 * mm, 52 * mm, 50 * mm, 36 * mm, WIDTH - 150 * mm]
+    widths = [12 * mm, 52 * mm, 56 * mm, 22 * mm, WIDTH - 142 * mm]
     return _grid(rows, widths, [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
 
 

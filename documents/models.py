@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 CITY_ORGANS: tuple[str, ...] = ("临沂市人力资源和社会保障局", "临沂市发展和改革委员会", "临沂市民政局")
 COUNTY_DEPARTMENTS: tuple[str, ...] = ("县区人力资源社会保障局", "县区发展改革局", "县区民政局")
@@ -34,12 +34,14 @@ class AttestedCondition:
 
 @dataclass(frozen=True)
 class Material:
-    """One file of the declaration materials (申报材料); sha256 is the full hex digest."""
+    """One file of the declaration materials (申报材料); sha256 is the full hex digest (kept for the record, not
+    printed: a clerk reads the file's name, size and when it was uploaded)."""
 
     title: str
     file_name: str
     sha256: str
     size_bytes: int
+    uploaded_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """A refusal said in Chinese: its kind (state/labels.py), what the procedure allows now (the state, the caller's
-acts, the rule the machine names), and which form fields are at fault. The API's own message is kept beside it, so
-that what the page says and what the API answers can always be compared."""
+acts, the rule the machine names), and which form fields are at fault. The API's own message (English, with codes)
+is written to the log beside the page's words, so that the two can always be compared; the page does not show it."""
 
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -14,12 +15,16 @@ from state.domain import Act, Stage
 from state.labels import ACTS, REFUSAL_KINDS, STAGES, rule_text
 from web.render import page
 
+log = logging.getLogger(__name__)
+
 KIND_BY_STATUS = {
     401: "Unauthenticated",
     403: "Forbidden",
     404: "NotFound",
+    405: "ActNotAllowed",
     409: "ActNotAllowed",
     413: "TooLarge",
+    414: "TooLarge",
     422: "InvalidInput",
     429: "RateLimited",
     503: "Unavailable",
@@ -41,6 +46,8 @@ RULE_MESSAGES = {
     **_CONDITIONS,
 }
 SETUP_RULES = ("no_period_for_notice", "no_quota_for_notice")
+# 422s that are no mistake in what was typed: titled by what they are, not 填写有误.
+NOT_MISTAKES = {"declaration_window": "不在申报时间内"}
 # What the workflow says of a field, by the words of its (English) message.
 MESSAGE_PATTERNS = (
     ("is required and must not be blank", "此项必填"),
@@ -54,6 +61,7 @@ MESSAGE_PATTERNS = (
     ("already filed for", "本年度已备案；如需修改，请提交更正"),
     ("the records changed since the draft was reviewed", "备案内容已随记录变化，请核对新的备案内容后再确认"),
     ("nothing is filed yet", "尚未备案，请先确认备案"),
+    ("has already scored this application", "您已对该候选机构评分，评分提交后不能修改"),
 )
 _CHINESE_HEAD = re.compile(r"[\u4e00-\u9fff]")
 _CHINESE_TAIL = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)\s*$")
@@ -103,11 +111,17 @@ def explain(refusal: Refusal) -> Explained:
     kind = REFUSAL_KINDS[KIND_BY_STATUS.get(status, "Unavailable")]
     extra = refusal.extra
     out = Explained(status=status, kind=kind, api_message=refusal.message)
+    log.info("refused %s %s: %s", status, extra.get("rule", ""), refusal.message)
     if status == 409 and extra.get("rule") == "idempotency_key_reused":
         out.kind = REFUSAL_KINDS["Conflict"]
         out.lines.append(RULE_MESSAGES["idempotency_key_reused"])
         return out
+    said_in_chinese = bool(_CHINESE_HEAD.match(refusal.message))
+    if status == 422 and extra.get("rule") in NOT_MISTAKES:
+        out.kind = NOT_MISTAKES[str(extra["rule"])]
     if status == 409:
+        if said_in_chinese and extra.get("rule") not in SETUP_RULES:  # the API said why in Chinese (尚未公布：…)
+            out.lines.append(refusal.message)
         if extra.get("rule") in SETUP_RULES:  # not the clerk's mistake: the admin has a setup step to do
             out.lines.append(RULE_MESSAGES[str(extra["rule"])])
         state = extra.get("state")
@@ -133,7 +147,7 @@ def explain(refusal: Refusal) -> Explained:
             else "职责分离：申报人不能审核、退回补正或评分本人申报的申请，也不能对其异议作出核实结论，请由本局其他工作人员办理"
         )
     elif status == 403:
-        out.lines.append("您的角色、所属县区或部门无权办理此事项")
+        out.lines.append(refusal.message if said_in_chinese else "您的角色、所属县区或部门无权办理此事项")
     elif status == 404:
         out.lines.append("未找到，或不在您的查看范围内")
     elif status == 422:
@@ -147,6 +161,10 @@ def explain(refusal: Refusal) -> Explained:
             out.lines.append(problem_message(str(extra.get("rule", "")), refusal.message))
     elif status == 413:
         out.lines.append(refusal.message)  # a size or a count of parts, said in Chinese where it is refused
+    elif status == 405:
+        out.lines.append("此处不能这样办理，请从页面上的按钮办理")
+    elif status == 414:
+        out.lines.append("网址过长，请缩短查询条件后重试")
     elif status == 429:
         out.lines.append("提交过于频繁，请稍后再试")
     else:

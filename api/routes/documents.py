@@ -85,7 +85,7 @@ async def declaration(
         county_title_on=i.county_title_date,
         conditions=[documents.AttestedCondition(texts.get(code, code), text) for code, text in i.attestations.items()],
         materials=[
-            documents.Material(m.title or m.item, m.filename, m.sha256, m.size)
+            documents.Material(m.title or m.item, m.filename, m.sha256, m.size, m.uploaded_at)
             for m in current_materials([a.materials for a in view.acts])
             if m.item not in EVIDENCE_TITLES
         ],

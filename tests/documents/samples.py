@@ -1,6 +1,6 @@
 """Sample inputs for the documents: a city-level round in Linyi, 2026."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from documents import (
     CITY_ORGANS,
@@ -51,6 +51,7 @@ DECLARATION = DeclarationForm(
             "登记证书.pdf",
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
             245_760,
+            datetime(2026, 3, 2, 6, 30, tzinfo=UTC),
         ),
         Material(
             "服务场所照片",

@@ -146,7 +146,8 @@ class TestDeclarationForm:
         assert "有固定的服务场所、稳定专业的服务团队" in joined
         assert "自有场所620㎡，专职人员12人" in joined
         assert "营业执照或法人登记证书" in joined and "登记证书.pdf" in joined
-        assert "9f86d081884c7d65" in joined and "9f86d081884c7d659" not in joined  # the first 16 hex only
+        assert "9f86d081884c7d65" not in joined and "SHA" not in joined  # no hash: what a clerk reads instead
+        assert "上传时间" in joined and "2026年3月2日14:30" in joined  # 06:30 UTC, in Beijing time
         assert "240.0KB" in joined and "3.2MB" in joined
         for department in ("兰山区人力资源社会保障局意见", "兰山区发展改革局意见", "兰山区民政局意见"):
             assert department in joined

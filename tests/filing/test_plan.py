@@ -97,10 +97,28 @@ def test_every_act_has_its_chinese_text():
     subject, body = render(req, "https://biaogan.example/")
     assert subject == "【标杆机构评定】某机构开始公示"
     assert body.splitlines() == [
-        "兰山区 某机构（县级标杆机构评定，申报编号 A1）开始公示。",
+        "兰山区 某机构（县级标杆机构评定）开始公示。",
         "截止时间：2026-05-09 24:00（北京时间）",
         "详情：https://biaogan.example/applications/A1",
     ]
+
+
+def test_a_notice_names_the_county_once_and_no_application_id():
+    req = NotifyRequest(
+        application_id="A3f2b34260c9e0559b529",
+        seq=1,
+        act=Act.declare,
+        state=Stage.declared,
+        level=Level.county,
+        county="兰山区",
+        institution_name="兰山区人力资源市场",
+        reason="",
+        deadline=None,
+    )
+    _, body = render(req, "https://biaogan.example/")
+    first = body.splitlines()[0]
+    assert first == "兰山区人力资源市场（县级标杆机构评定）已申报。"
+    assert "兰山区 兰山区" not in body and "A3f2b34260c9e0559b529" not in first
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES))

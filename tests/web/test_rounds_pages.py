@@ -73,8 +73,8 @@ async def test_a_city_reviewer_opens_a_round_scores_its_candidates_and_closes_th
     await form.locator("#f-period_id").select_option(period_id)
     await form.locator("#f-opens_at").fill(local(now - timedelta(hours=1)))
     await form.locator("#f-closes_at").fill(local(now - timedelta(days=1)))  # closes before it opens
-    await form.locator("#f-weight_written").fill("0.6")
-    await form.locator("#f-weight_defence").fill("0.4")
+    await form.locator("#f-weight_written").fill("60")  # percentages: the API gets 0.6 and 0.4
+    await form.locator("#f-weight_defence").fill("40%")
     await form.locator("#f-weight_field_inspection").fill("")
     await form.locator("#f-reviewers_required").fill("2")  # one reviewer's sheets never complete it: the owner closes
     await form.locator("button[type=submit]").click()
@@ -89,12 +89,15 @@ async def test_a_city_reviewer_opens_a_round_scores_its_candidates_and_closes_th
     await page.wait_for_url(f"**/rounds/{round_id}?done=opened")
     assert "批次已创建" in await page.inner_text("#done")
     await reload_until(page, "#phase", "评审中")
+    assert await page.inner_text("#weights") == "书面评审 60%、现场答辩 40%，之和为100%"
 
     suffix = unique("")[-6:]
     names = {key: f"{key}号零工市场{suffix}" for key in ("甲", "乙", "丙")}
     ids = {key: await candidate(site, round_id, name) for key, name in names.items()}
     await reload_until(page, "#candidates", names["丙"])
     assert "共2个，剩余2个" in await page.inner_text("#quota")
+    ranking = await page.inner_text("#ranking-table")  # the candidates in review, ranked or still to be scored
+    assert "尚无候选机构进入评审" not in ranking and all(name in ranking for name in names.values())
 
     await score(page, ids["甲"], "120", "80")  # over 100: the API's own bound, said beside the field
     error = page.locator(f"#f-{ids['甲']}-written-error")
@@ -104,6 +107,13 @@ async def test_a_city_reviewer_opens_a_round_scores_its_candidates_and_closes_th
 
     await score(page, ids["甲"], "90", "80")  # 0.6 × 90 + 0.4 × 80 = 86
     await page.wait_for_url("**done=score*")
+    given = page.locator(f"#mine-{ids['甲']}")  # the reviewer's own scores, as a table: when, each method, opinion
+    assert re.search(r"90\s+80\s+材料翔实，答辩清楚", await given.inner_text())
+    assert "不能修改" in await page.inner_text(f"#final-{ids['甲']}")
+    assert await page.locator(f"#candidate-{ids['甲']} form").count() == 0  # no empty form again: scored once
+    ranking = await page.inner_text("#ranking-table")
+    assert "尚无候选机构进入评审" not in ranking and all(name in ranking for name in names.values())
+    await shot(page, "round-scored")
     await score(page, ids["乙"], "70", "70")  # 70
     await page.wait_for_url("**done=score*")
     await score(page, ids["丙"], "95", "95")  # 95
@@ -137,6 +147,8 @@ async def test_a_city_reviewer_opens_a_round_scores_its_candidates_and_closes_th
     assert "未入选（未通过）" in third and names["乙"] in third
     assert "（最终）" in await page.inner_text("#ranking h2")
     assert await page.locator("#closure").count() == 0  # the review is over: no second closure
+    assert await page.locator(f"#candidate-{ids['甲']} form").count() == 0  # scores no longer change
+    assert "90" in await page.inner_text(f"#mine-{ids['甲']}")  # the given scores stay shown
     await shot(page, "round-selected")
 
 
@@ -155,4 +167,4 @@ async def test_a_county_bureau_may_not_close_a_city_round(page, site):
     assert answer.status == 403
     text = await answer.text()
     assert "无权办理" in text and "该批次只能由其主办单位办理" in text
-    assert re.search(r"city_reviewer", text)  # the API's own message, kept folded beside the Chinese
+    assert "city_reviewer" not in text  # the API's own English message is in the log, not on the page

@@ -25,7 +25,7 @@ VALUES = sorted({m.value for e in ENUMS for m in e}, key=len, reverse=True)
 ENGLISH = re.compile(r"(?<![A-Za-z_])(" + "|".join(map(re.escape, VALUES)) + r")(?![A-Za-z_])")
 VISIBLE_TEXT = """() => {
   const copy = document.body.cloneNode(true);
-  copy.querySelectorAll('[data-api-message], script, style').forEach(n => n.remove());
+  copy.querySelectorAll('script, style').forEach(n => n.remove());
   document.body.appendChild(copy); copy.style.position = 'absolute';
   const text = copy.innerText; copy.remove(); return text;
 }"""
@@ -34,7 +34,7 @@ CHARTS_DRAWN = "() => [...document.querySelectorAll('.chart')].every(c => c.data
 
 
 async def visible(page) -> str:
-    """What a reader sees, less the API's own message kept (folded) beside a refusal."""
+    """What a reader sees (the charts drawn, no script or style)."""
     return await page.evaluate(VISIBLE_TEXT)
 
 

@@ -335,8 +335,8 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         await form.locator("#f-period_id").select_option(f"standing-{places_queue(site.api.database_url)}")
         await form.locator("#f-opens_at").fill(local(now - timedelta(hours=1)))
         await form.locator("#f-closes_at").fill(local(closes_at))
-        await form.locator("#f-weight_written").fill("0.6")
-        await form.locator("#f-weight_defence").fill("0.4")
+        await form.locator("#f-weight_written").fill("60")
+        await form.locator("#f-weight_defence").fill("40")
         await form.locator("#f-weight_field_inspection").fill("")
         await form.locator("#f-reviewers_required").fill("2")  # one reviewer's sheet leaves the closure to its owner
         await form.locator("button[type=submit]").click()

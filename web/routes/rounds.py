@@ -5,6 +5,7 @@ api/routes/applications.py), so what the pages allow is what the API allows, and
 
 import asyncio
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import Request
@@ -63,7 +64,7 @@ async def _list_page(request: Request, actor: Actor, settings: Settings, status:
     rows = await rounds_api.list_rounds(actor, settings)
     periods = await quotas_api.list_periods(actor, settings) if actor.role in OWNERS else []
     level = Level.county if actor.role == Role.county_bureau else Level.city
-    values = {"level": level.value, "weight_written": "0.5", "weight_defence": "0.3", "weight_field_inspection": "0.2"}
+    values = {"level": level.value, "weight_written": "50", "weight_defence": "30", "weight_field_inspection": "20"}
     ctx = {
         "rounds": rows,
         "periods": periods,
@@ -88,6 +89,31 @@ def _moment(text: str) -> str:
     return f"{text}:00+08:00" if LOCAL_MOMENT.match(text) else text
 
 
+def share(text: str) -> float:
+    """A weight typed as a percentage (40, 40%, ４０％) -> the API's decimal (0.4), exact as typed; ValueError if it
+    is no number."""
+    cleaned = text.strip().rstrip("%％").strip().translate(FULL_WIDTH)
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite():
+        raise ValueError(text)
+    return float(number / 100)
+
+
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+WEIGHT_WORDS = (("之和须为1", "之和须为100%"),)
+
+
+def percent_words(explained: Explained) -> Explained:
+    """The API's words on the weights (之和须为1) said as the form asks for them, in percent."""
+    for old, new in WEIGHT_WORDS:
+        explained.lines = [line.replace(old, new) for line in explained.lines]
+        explained.fields = {k: v.replace(old, new) for k, v in explained.fields.items()}
+    return explained
+
+
 def _plan_body(values: dict[str, str]) -> tuple[rounds_api.RoundCreate | None, dict[str, str]]:
     errors: dict[str, str] = {}
     weights: dict[str, float] = {}
@@ -95,9 +121,9 @@ def _plan_body(values: dict[str, str]) -> tuple[rounds_api.RoundCreate | None, d
         raw = values.get(f"weight_{method}", "")
         if raw:
             try:
-                weights[method] = float(raw)
+                weights[method] = share(raw)
             except ValueError:
-                errors[f"weight_{method}"] = "应填写数字"
+                errors[f"weight_{method}"] = "应填写数字（百分比）"
     data: dict[str, Any] = {
         "round_id": values.get("round_id", ""),
         "name": values.get("name", ""),
@@ -116,7 +142,7 @@ def _plan_body(values: dict[str, str]) -> tuple[rounds_api.RoundCreate | None, d
     except ValidationError as e:
         found = field_errors(e)
         if "weights" in found or any(k in METHODS for k in found):
-            found = {k: v for k, v in found.items() if k not in METHODS} | {"weights": "权重应在0至1之间"}
+            found = {k: v for k, v in found.items() if k not in METHODS} | {"weights": "权重应在0%至100%之间"}
         return None, found
 
 
@@ -130,7 +156,7 @@ async def open_round(request: Request, actor: SignedIn, client: TemporalClient, 
         try:
             await rounds_api.create_round(body, actor, client, settings)
         except Refusal as refusal:
-            explained = said(refusal)
+            explained = percent_words(said(refusal))
             errors = {**explained.fields, **errors}
         else:
             return _back(f"/rounds/{body.round_id}?done=opened")
@@ -166,10 +192,11 @@ async def _sheet(client: Client, application_id: str, actor: Actor) -> dict[str,
     try:
         view = await fetch_view(client, application_id, actor)
     except Refusal:
-        return {"may_score": False, "mine": None}
+        return {"may_score": False, "mine": None, "my_sheets": []}
     allowed = present.detail(view, actor).allowed_acts
     mine = [s for s in view.scores if s.reviewer.user_id == actor.user_id]
-    return {"may_score": Act.score in allowed, "mine": mine[-1] if mine else None}
+    # A reviewer scores a candidate once (workflows/application_rules.py _check_score): no form after that.
+    return {"may_score": Act.score in allowed and not mine, "mine": mine[-1] if mine else None, "my_sheets": mine}
 
 
 async def round_page(
@@ -203,7 +230,7 @@ async def round_page(
         listed = found.items
         sheets = await asyncio.gather(
             *(
-                _sheet(client, c.id, actor) if actor.role in OWNERS and c.state in SCOREABLE else _no_sheet()
+                _sheet(client, c.id, actor) if actor.role in OWNERS else _no_sheet()  # given scores stay shown
                 for c in listed
             )
         )
@@ -230,6 +257,7 @@ async def round_page(
         "weights": weights,
         "parts": SCORE_PARTS,
         "candidates": candidates,
+        "scoreable": SCOREABLE,
         "reader": actor.role in READERS,
         "ranking": ranking,
         "quota_total": quota_total,
@@ -247,7 +275,7 @@ async def round_page(
 
 
 async def _no_sheet() -> dict[str, Any]:
-    return {"may_score": False, "mine": None}
+    return {"may_score": False, "mine": None, "my_sheets": []}
 
 
 @router.get("/rounds/{round_id}")
