@@ -133,6 +133,7 @@ async def test_a_fresh_sites_admin_follows_the_setup_checklist_to_a_first_notice
         await sign_in(clerk, site, "clerk")
         await clerk.goto(f"/applications/{app_id}")
         await clerk.click("button:has-text('发布公示')")
+        await clerk.click("#confirm-dialog-accept")  # the act said what it will do: confirmed
         refusal = clerk.locator("[data-refusal]")
         await refusal.wait_for()
         said = await refusal.inner_text()
@@ -155,4 +156,5 @@ async def test_a_fresh_sites_admin_follows_the_setup_checklist_to_a_first_notice
 
         await clerk.goto(f"/applications/{app_id}")
         await clerk.click("button:has-text('发布公示')")
+        await clerk.click("#confirm-dialog-accept")  # the act said what it will do: confirmed
         await clerk.wait_for_url("**?done=publicize")
