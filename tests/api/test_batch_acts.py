@@ -3,6 +3,7 @@ the single act's own update, each item answered on its own; a refused item (anot
 does not stop the others and changes nothing; a wrong request is refused as a whole and changes nothing."""
 
 from tests.api.conftest import CITY_DEPARTMENTS, DOC_NO, expect
+from tests.conftest import unique
 from tests.factory import OTHER_COUNTY
 
 
@@ -75,3 +76,17 @@ async def test_a_department_co_signs_a_batch_of_announcements(late_api, late_dri
     for app_id in (first, second):
         assert (await late_driver.state(app_id))["state"] == "announced"
     assert (await late_driver.state(declared))["state"] == "declared"
+
+
+async def test_saved_opinions_are_each_users_own_and_a_blank_one_is_refused(api):
+    text = f"材料齐全，符合申报条件，同意推荐。{unique('')[-6:]}"
+    mine = expect(await api.post("bureau", "/me/opinions", {"text": f"  {text}\n"}), 200)["opinions"]
+    assert mine[0]["text"] == text
+    again = expect(await api.post("bureau", "/me/opinions", {"text": text}), 200)["opinions"]
+    assert [o["text"] for o in again].count(text) == 1  # kept once
+    assert text in [o["text"] for o in expect(await api.get("bureau", "/me/opinions"), 200)["opinions"]]
+    assert text not in [o["text"] for o in expect(await api.get("clerk", "/me/opinions"), 200)["opinions"]]
+    blank = expect(await api.post("bureau", "/me/opinions", {"text": " \u3000 "}), 422)["detail"]
+    assert blank["rule"] == "required" and blank["message"] == "请先填写常用意见"
+    assert len(expect(await api.get("bureau", "/me/opinions"), 200)["opinions"]) == len(again)
+    expect(await api.get(None, "/me/opinions"), 401)

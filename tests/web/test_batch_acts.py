@@ -59,3 +59,27 @@ async def test_a_batch_with_nothing_ticked_or_no_opinion_is_refused_in_chinese_a
     await page.wait_for_selector("#batch-error")
     assert await page.inner_text("#batch-error") == "请填写意见"
     assert (await site.driver.state(app_id))["state"] == "declared"
+
+
+async def test_an_opinion_saved_on_one_form_fills_the_batch_form_later(page, site):
+    app_id = await site.driver.declare("county", name=f"兰山区常用意见驿站{unique('')[-6:]}")
+    text = f"经审核，申报材料齐全真实，同意通过。{unique('')[-4:]}"
+    await sign_in(page, site, "bureau")
+    await page.goto(f"/applications/{app_id}")
+    form = page.locator("#act-county-review")
+    await form.locator("textarea[name=opinion]").fill(text)
+    await form.get_by_role("button", name="存为常用意见").click()
+    await form.get_by_role("status").filter(has_text="已存为常用意见").wait_for()
+
+    async def listed() -> bool:
+        return any(t["application_id"] == app_id for t in expect(await site.api.get("bureau", "/tasks"), 200))
+
+    await eventually(listed)
+    await page.goto("/")
+    batch = page.locator("#batch-county_review_pass")
+    await batch.get_by_label("常用意见", exact=True).select_option(label=text)
+    assert await batch.get_by_label("审核意见").input_value() == text
+    await shot(page, "batch-saved-opinion")
+    # Another user has their own list: the bureau's opinion is not theirs.
+    listed_for_clerk = expect(await site.api.get("clerk", "/me/opinions"), 200)["opinions"]
+    assert text not in [o["text"] for o in listed_for_clerk]

@@ -6,11 +6,12 @@ refusal said in Chinese beside the item and the others done regardless."""
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from api.batch import BATCH_ACTS, FIELD_NAMES, MAX_BATCH, bodies, perform_batch
-from api.deps import SettingsDep, TemporalClient
+from api.deps import SessionDep, SettingsDep, TemporalClient
 from api.errors import Refusal
+from db.preferences import OPINION_LENGTH, SavedOpinion, opinions_of, save_opinion, text_problem
 from db.queries.batch import names_of
 from db.session import get_engine
 from state.labels import STAGES
@@ -61,3 +62,24 @@ async def batch_acts(request: Request, actor: SignedIn, client: TemporalClient, 
         "done": sum(1 for r in results if r.ok),
     }
     return page(request, "batch_result.html", context)
+
+
+# 常用意见: the signed-in user's saved opinions, read and added by web/static/batch.js beside each opinion field.
+
+
+def _opinions(rows: list[SavedOpinion]) -> JSONResponse:
+    return JSONResponse({"opinions": [{"id": o.id, "text": o.text} for o in rows]})
+
+
+@router.get("/opinions")
+def saved_opinions(actor: SignedIn, session: SessionDep) -> Response:
+    return _opinions(opinions_of(session, actor.user_id))
+
+
+@router.post("/opinions")
+async def add_opinion(request: Request, actor: SignedIn, session: SessionDep) -> Response:
+    text = str((await request.form()).get("text", "")).strip()
+    problem = text_problem(text, "意见", OPINION_LENGTH, multiline=True)
+    if problem:
+        return JSONResponse({"message": problem[1], "rule": problem[0]}, status_code=422)
+    return _opinions(await run_in_threadpool(save_opinion, session, actor.user_id, text))
