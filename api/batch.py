@@ -42,7 +42,7 @@ BATCH_ACTS = {
             ("opinion",),
             (),
             lambda f: ReviewCreate.model_validate({"decision": "pass", "opinion": f.get("opinion")}),
-            lambda i, b, a, on: acts_api.county_review(i, b, a, on),  # type: ignore[arg-type]
+            lambda i, b, a, on: acts_api.county_review(i, b, a, on),
         ),
         BatchAct(
             Act.city_review_pass,
@@ -51,7 +51,7 @@ BATCH_ACTS = {
             ("opinion",),
             (),
             lambda f: ReviewCreate.model_validate({"decision": "pass", "opinion": f.get("opinion")}),
-            lambda i, b, a, on: acts_api.city_review(i, b, a, on),  # type: ignore[arg-type]
+            lambda i, b, a, on: acts_api.city_review(i, b, a, on),
         ),
         BatchAct(
             Act.co_sign,
@@ -60,7 +60,7 @@ BATCH_ACTS = {
             ("document_no",),
             (),
             lambda f: CoSignatureCreate.model_validate({"document_no": f.get("document_no")}),
-            lambda i, b, a, on: acts_api.co_sign(i, b, a, on),  # type: ignore[arg-type]
+            lambda i, b, a, on: acts_api.co_sign(i, b, a, on),
         ),
         BatchAct(
             Act.award,
@@ -69,7 +69,7 @@ BATCH_ACTS = {
             ("awarded_on",),
             ("plaque_no",),
             lambda f: AwardCreate.model_validate({"plaque_no": f.get("plaque_no"), "awarded_on": f.get("awarded_on")}),
-            lambda i, b, a, on: acts_api.award(i, b, a, on),  # type: ignore[arg-type]
+            lambda i, b, a, on: acts_api.award(i, b, a, on),
         ),
     )
 }
