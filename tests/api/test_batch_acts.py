@@ -63,7 +63,7 @@ async def test_a_wrong_batch_is_refused_as_a_whole_and_changes_nothing(api, driv
     assert refused["field"] == "plaque_no" and refused["message"] == "请填写牌匾编号"
 
 
-async def test_a_department_co_signs_a_batch_of_announcements(late_api, late_driver):
+async def test_a_department_co_signs_a_batch_of_announcements_and_the_city_awards_them(late_api, late_driver):
     first = await late_driver.publicized("city")
     second = await late_driver.publicized("city")
     declared = await late_driver.declare("city")  # not announced yet: refused
@@ -76,6 +76,14 @@ async def test_a_department_co_signs_a_batch_of_announcements(late_api, late_dri
     for app_id in (first, second):
         assert (await late_driver.state(app_id))["state"] == "announced"
     assert (await late_driver.state(declared))["state"] == "declared"
+
+    announced_on = (await late_driver.state(first))["announced_on"]
+    plaques = {first: f"LY-{unique('P')}", second: f"LY-{unique('P')}"}
+    body = {"act": "award", "applications": [first, second], "awarded_on": announced_on, "plaque_nos": plaques}
+    results = expect(await late_api.post("reviewer", "/batch-acts", body), 200)["results"]
+    assert [(r["ok"], r["status"]) for r in results] == [(True, "plaque_awarded"), (True, "plaque_awarded")]
+    for app_id in (first, second):
+        assert (await late_driver.state(app_id))["plaque_no"] == plaques[app_id]
 
 
 async def test_saved_opinions_are_each_users_own_and_a_blank_one_is_refused(api):
