@@ -113,10 +113,11 @@ FIELD_NAMES = {"opinion": "意见", "document_no": "文号", "plaque_no": "牌�
 
 def bodies(
     batch: BatchAct, ids: list[str], fields: Mapping[str, Any], own: Mapping[str, Mapping[str, Any]]
-) -> dict[str, BaseModel]:
-    """Each application's body (the single act's own model), before any act: a missing or wrong field refuses the
-    whole batch (422, nothing done), naming the field in Chinese."""
-    out: dict[str, BaseModel] = {}
+) -> dict[str, BaseModel | Refusal]:
+    """Each application's body (the single act's own model), before any act: a missing or wrong field given once
+    refuses the whole batch (422, nothing done), naming the field in Chinese; an application's own field (its plaque
+    number) missing or wrong refuses that application only."""
+    out: dict[str, BaseModel | Refusal] = {}
     for application_id in dict.fromkeys(ids):  # each once, in the order given
         try:
             out[application_id] = batch.body({**fields, **own.get(application_id, {})})
@@ -126,14 +127,15 @@ def bodies(
             name = FIELD_NAMES.get(field, field)
             blank = first["type"] in ("missing", "string_type") or first["input"] in (None, "")
             message = f"请填写{name}" if blank else f"{name}填写有误"
-            raise Refusal(
-                422, message, field=field, rule="required" if blank else "invalid_input", application_id=application_id
-            ) from None
+            refusal = Refusal(422, message, field=field, rule="required" if blank else "invalid_input")
+            if field not in batch.per_item:
+                raise refusal from None
+            out[application_id] = refusal
     return out
 
 
 async def perform_batch(
-    batch: BatchAct, bodies: Mapping[str, BaseModel], actor: Actor, client: Client, database_url: str
+    batch: BatchAct, bodies: Mapping[str, BaseModel | Refusal], actor: Actor, client: Client, database_url: str
 ) -> list[ItemResult]:
     """Each application's act in turn (one after another: the department's document number is checked against the
     signatures before it), each refusal recorded and the rest carried on."""
@@ -141,6 +143,8 @@ async def perform_batch(
     results: list[ItemResult] = []
     for application_id, body in bodies.items():
         try:
+            if isinstance(body, Refusal):
+                raise body
             outcome = await batch.call(application_id, body, actor, on)
         except Refusal as r:
             state = r.extra.get("state")

@@ -3,11 +3,10 @@ single act's route performs it, each with its own result. A wrong request (an ac
 may not do it, a missing field, more than 100 applications) is refused as a whole and changes nothing; a refusal of
 one application is that application's result and does not stop the others."""
 
-import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from api.batch import BATCH_ACTS, MAX_BATCH, bodies, perform_batch
 from api.deps import CurrentUser, SettingsDep, TemporalClient
@@ -18,17 +17,37 @@ from state.domain import Stage
 router = APIRouter(tags=["acts"])
 
 
-class BatchActCreate(BaseModel):
+Ids = Annotated[
+    list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]],
+    Field(min_length=1, max_length=MAX_BATCH, description="the applications' ids, at most 100"),
+]
+
+
+class ReviewBatch(BaseModel):
     model_config = FORBID
-    act: Literal["county_review_pass", "city_review_pass", "co_sign", "award"] = Field(
-        description="the act repeated: county_review_pass / city_review_pass (opinion), co_sign (document_no), "
-        "award (awarded_on, and plaque_nos: each application's plaque number)"
+    act: Literal["county_review_pass", "city_review_pass"]
+    applications: Ids
+    opinion: Text5000
+
+
+class CoSignBatch(BaseModel):
+    model_config = FORBID
+    act: Literal["co_sign"]
+    applications: Ids
+    document_no: Text100 = Field(description="the joint announcement's document number")
+
+
+class AwardBatch(BaseModel):
+    model_config = FORBID
+    act: Literal["award"]
+    applications: Ids
+    awarded_on: IsoDate
+    plaque_nos: dict[str, Text100] = Field(
+        default={}, description="each application's plaque number (an application without one is refused)"
     )
-    applications: list[str] = Field(min_length=1, max_length=MAX_BATCH, description="the applications' ids")
-    opinion: Text5000 | None = None
-    document_no: Text100 | None = None
-    awarded_on: IsoDate | None = None
-    plaque_nos: dict[str, Text100] | None = Field(default=None, description="award: application id -> plaque number")
+
+
+BatchActCreate = Annotated[ReviewBatch | CoSignBatch | AwardBatch, Field(discriminator="act")]
 
 
 class BatchItem(BaseModel):
@@ -55,11 +74,8 @@ async def batch_acts(
     batch = BATCH_ACTS[body.act]
     if actor.role not in batch.roles:
         raise Refusal(403, f"您的角色不能批量办理“{batch.name}”", rule="batch_not_for_role")
-    for application_id in body.applications:
-        if not re.fullmatch(ID_PATTERN, application_id):
-            raise Refusal(422, "申报编号有误", field="applications", rule="invalid_input")
     fields: dict[str, Any] = {k: getattr(body, k) for k in batch.fields}
-    own = {i: {"plaque_no": n} for i, n in (body.plaque_nos or {}).items()}
+    own = {i: {"plaque_no": n} for i, n in (body.plaque_nos if isinstance(body, AwardBatch) else {}).items()}
     prepared = bodies(batch, body.applications, fields, own)
     results = await perform_batch(batch, prepared, actor, client, settings.database_url)
     return BatchOutcome(

@@ -5,7 +5,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import CurrentUser, SessionDep
-from api.errors import Refusal
+from api.errors import Refusal, documented
+from api.fields import FORBID, Text1000
 from db.preferences import OPINION_LENGTH, SavedOpinion, opinions_of, save_opinion, text_problem
 
 router = APIRouter(tags=["preferences"])
@@ -21,7 +22,8 @@ class OpinionList(BaseModel):
 
 
 class OpinionCreate(BaseModel):
-    text: str
+    model_config = FORBID
+    text: Text1000
 
 
 def listed(rows: list[SavedOpinion]) -> OpinionList:
@@ -36,11 +38,21 @@ def checked_opinion(text: str) -> str:
     return text
 
 
-@router.get("/me/opinions", response_model=OpinionList, summary="The caller's saved opinions (常用意见)")
+@router.get(
+    "/me/opinions",
+    response_model=OpinionList,
+    summary="The caller's saved opinions (常用意见)",
+    responses=documented(401),
+)
 def my_opinions(actor: CurrentUser, session: SessionDep) -> OpinionList:
     return listed(opinions_of(session, actor.user_id))
 
 
-@router.post("/me/opinions", response_model=OpinionList, summary="Save an opinion as 常用意见 (the list after)")
+@router.post(
+    "/me/opinions",
+    response_model=OpinionList,
+    summary="Save an opinion as 常用意见 (the list after)",
+    responses=documented(401),
+)
 def add_opinion(body: OpinionCreate, actor: CurrentUser, session: SessionDep) -> OpinionList:
     return listed(save_opinion(session, actor.user_id, checked_opinion(body.text)))

@@ -57,7 +57,7 @@ async def batch_acts(request: Request, actor: SignedIn, client: TemporalClient, 
             return names_of(s, actor.county, ids)
 
     context |= {
-        "results": [(r, explain(r.refusal).lines if r.refusal else []) for r in results],
+        "results": [(r, (explain(r.refusal).lines or [r.message]) if r.refusal else []) for r in results],
         "names": await run_in_threadpool(names),
         "done": sum(1 for r in results if r.ok),
     }
