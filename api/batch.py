@@ -112,11 +112,15 @@ FIELD_NAMES = {"opinion": "意见", "document_no": "文号", "plaque_no": "牌�
 
 
 def bodies(
-    batch: BatchAct, ids: list[str], fields: Mapping[str, Any], own: Mapping[str, Mapping[str, Any]]
+    batch: BatchAct,
+    ids: list[str],
+    fields: Mapping[str, Any],
+    own: Mapping[str, Mapping[str, Any]],
+    whole: bool = True,
 ) -> dict[str, BaseModel | Refusal]:
-    """Each application's body (the single act's own model), before any act: a missing or wrong field given once
-    refuses the whole batch (422, nothing done), naming the field in Chinese; an application's own field (its plaque
-    number) missing or wrong refuses that application only."""
+    """Each application's body (the single act's own model), before any act. A field missing or wrong refuses that
+    application (its result), naming the field in Chinese; with ``whole`` (the page's form), a field given once for
+    the batch refuses the whole batch instead (422, nothing done)."""
     out: dict[str, BaseModel | Refusal] = {}
     for application_id in dict.fromkeys(ids):  # each once, in the order given
         try:
@@ -128,7 +132,7 @@ def bodies(
             blank = first["type"] in ("missing", "string_type") or first["input"] in (None, "")
             message = f"请填写{name}" if blank else f"{name}填写有误"
             refusal = Refusal(422, message, field=field, rule="required" if blank else "invalid_input")
-            if field not in batch.per_item:
+            if whole and field not in batch.per_item:
                 raise refusal from None
             out[application_id] = refusal
     return out

@@ -17,37 +17,20 @@ from state.domain import Stage
 router = APIRouter(tags=["acts"])
 
 
-Ids = Annotated[
-    list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]],
-    Field(min_length=1, max_length=MAX_BATCH, description="the applications' ids, at most 100"),
-]
-
-
-class ReviewBatch(BaseModel):
+class BatchActCreate(BaseModel):
     model_config = FORBID
-    act: Literal["county_review_pass", "city_review_pass"]
-    applications: Ids
-    opinion: Text5000
-
-
-class CoSignBatch(BaseModel):
-    model_config = FORBID
-    act: Literal["co_sign"]
-    applications: Ids
-    document_no: Text100 = Field(description="the joint announcement's document number")
-
-
-class AwardBatch(BaseModel):
-    model_config = FORBID
-    act: Literal["award"]
-    applications: Ids
-    awarded_on: IsoDate
-    plaque_nos: dict[str, Text100] = Field(
-        default={}, description="each application's plaque number (an application without one is refused)"
+    act: Literal["county_review_pass", "city_review_pass", "co_sign", "award"] = Field(
+        description="the act repeated: county_review_pass / city_review_pass (opinion), co_sign (document_no), "
+        "award (awarded_on, and plaque_nos: each application's plaque number); an application the act's fields do "
+        "not suffice for is refused as its own result (rule required)"
     )
-
-
-BatchActCreate = Annotated[ReviewBatch | CoSignBatch | AwardBatch, Field(discriminator="act")]
+    applications: list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] = Field(
+        min_length=1, max_length=MAX_BATCH, description="the applications' ids, at most 100"
+    )
+    opinion: Text5000 | None = None
+    document_no: Text100 | None = None
+    awarded_on: IsoDate | None = None
+    plaque_nos: dict[str, Text100] | None = Field(default=None, description="award: application id -> plaque number")
 
 
 class BatchItem(BaseModel):
@@ -75,8 +58,8 @@ async def batch_acts(
     if actor.role not in batch.roles:
         raise Refusal(403, f"您的角色不能批量办理“{batch.name}”", rule="batch_not_for_role")
     fields: dict[str, Any] = {k: getattr(body, k) for k in batch.fields}
-    own = {i: {"plaque_no": n} for i, n in (body.plaque_nos if isinstance(body, AwardBatch) else {}).items()}
-    prepared = bodies(batch, body.applications, fields, own)
+    own = {i: {"plaque_no": n} for i, n in (body.plaque_nos or {}).items()}
+    prepared = bodies(batch, body.applications, fields, own, whole=False)
     results = await perform_batch(batch, prepared, actor, client, settings.database_url)
     return BatchOutcome(
         results=[

@@ -47,11 +47,13 @@ async def test_the_declarer_is_refused_per_item_by_separation_of_duties(api, dri
     assert (await driver.state(mine))["state"] == "declared"
 
 
-async def test_a_wrong_batch_is_refused_as_a_whole_and_changes_nothing(api, driver):
+async def test_a_wrong_batch_or_item_is_refused_and_changes_nothing(api, driver):
     app_id = await driver.declare("county")
-    no_opinion = {"act": "county_review_pass", "applications": [app_id]}
-    refused = expect(await api.post("bureau", "/batch-acts", no_opinion), 422)["detail"]
-    assert "opinion" in refused["field"]
+    no_opinion = {"act": "county_review_pass", "applications": [app_id]}  # each item refused, nothing done
+    [item] = expect(await api.post("bureau", "/batch-acts", no_opinion), 200)["results"]
+    assert item == {"application_id": app_id, "ok": False, "status": None, "message": "请填写意见", "rule": "required"}
+    blank = {"act": "county_review_pass", "applications": [app_id], "opinion": " "}
+    assert "opinion" in expect(await api.post("bureau", "/batch-acts", blank), 422)["detail"]["field"]
     wrong_role = {"act": "co_sign", "applications": [app_id], "document_no": DOC_NO}
     refused = expect(await api.post("bureau", "/batch-acts", wrong_role), 403)["detail"]
     assert refused["rule"] == "batch_not_for_role" and "会签" in refused["message"]
