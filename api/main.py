@@ -15,6 +15,7 @@ from api.ratelimit import Limits
 from api.routes import (
     acts,
     applications,
+    batch,
     calendar,
     corrections,
     documents,
@@ -23,6 +24,7 @@ from api.routes import (
     history,
     materials,
     notifications,
+    preferences,
     public,
     quotas,
     rounds,
@@ -93,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(corrections.router, prefix=API_PREFIX)
     app.include_router(standards.router, prefix=API_PREFIX)
     app.include_router(tasks.router, prefix=API_PREFIX)
+    app.include_router(batch.router, prefix=API_PREFIX)
+    app.include_router(preferences.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app

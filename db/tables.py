@@ -7,6 +7,7 @@ from db.filing import Delivery, FilingDelivery, FilingStatus, FilingVersion, Not
 from db.logins import Login, WebSession
 from db.materials import Material
 from db.models import Application, ApplicationEvent, ApplicationTally, Notification, Objection, TitleTally
+from db.preferences import SavedFilter, SavedOpinion
 from db.ratelimits import RateCount
 from db.receipts import ObjectionReceipt
 from db.rounds import EvaluationRound, HistoricTitle, Period, PeriodChange, QuotaChange, QuotaPlace
@@ -37,6 +38,8 @@ __all__ = [
     "QuotaChange",
     "QuotaPlace",
     "RateCount",
+    "SavedFilter",
+    "SavedOpinion",
     "TitleTally",
     "User",
     "WebSession",

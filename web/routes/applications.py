@@ -6,12 +6,16 @@ import math
 import re
 from enum import Enum
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.responses import Response
 from temporalio.client import Client
 
-from api import present
+from api import filing_forms, present
 from api.access import fetch_view
 from api.deps import READERS, SessionDep, TemporalClient
 from api.errors import Refusal, not_found
@@ -19,6 +23,7 @@ from api.fields import ID_PATTERN
 from api.submission import checklists, condition_book
 from config import Settings
 from contracts.application import ApplicationView
+from db.preferences import FILTER_NAME_LENGTH, filters_of, save_filter, text_problem
 from db.queries.workbench import Filters, find
 from state.domain import COUNTIES, Act, Actor, InstitutionType, Level, Stage
 from state.labels import ACTS, label
@@ -34,6 +39,7 @@ from web.visitors import SignedIn
 
 router = page_router()
 PAGE_SIZE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def require_reader(actor: Actor) -> None:
@@ -50,6 +56,29 @@ def _choice(enum: type[E], value: str) -> E | None:
     return enum(value) if value in enum._value2member_map_ else None
 
 
+def _filters(
+    actor: Actor, state: str, county: str, level: str, institution_type: str, q: str
+) -> tuple[Filters, dict[str, str], str]:
+    """The list's filter from its query's fields (unknown values ignored), the fields as the page shows them, and
+    the canonical query string (what a saved filter keeps and the export repeats)."""
+    q = "".join(ch for ch in q if not is_control(ch))[:100]  # a search never holds one (PostgreSQL: not even NUL)
+    filters = Filters(
+        state=_choice(Stage, state),
+        county=county if county in COUNTIES and actor.county is None else None,
+        level=_choice(Level, level),
+        institution_type=_choice(InstitutionType, institution_type),
+        text=q,
+    )
+    shown = {
+        "state": filters.state.value if filters.state else "",
+        "county": filters.county or "",
+        "level": filters.level.value if filters.level else "",
+        "institution_type": filters.institution_type.value if filters.institution_type else "",
+        "q": q,
+    }
+    return filters, shown, urlencode({k: v for k, v in shown.items() if v})
+
+
 @router.get("/applications")
 def applications(
     request: Request,
@@ -61,30 +90,110 @@ def applications(
     institution_type: str = "",
     q: str = Query("", max_length=100),
     page_no: int = Query(1, alias="page", ge=1, le=100_000),
+    saved: str = "",
 ) -> Response:
     require_reader(actor)
-    q = "".join(ch for ch in q if not is_control(ch))  # a search never holds one (PostgreSQL: not even NUL)
-    filters = Filters(
-        state=_choice(Stage, state),
-        county=county if county in COUNTIES and actor.county is None else None,
-        level=_choice(Level, level),
-        institution_type=_choice(InstitutionType, institution_type),
-        text=q,
-    )
+    filters, shown, query = _filters(actor, state, county, level, institution_type, q)
+    return list_page(request, actor, session, filters, shown, query, page_no, saved=saved)
+
+
+def list_page(
+    request: Request,
+    actor: Actor,
+    session: Session,
+    filters: Filters,
+    shown: dict[str, str],
+    query: str,
+    page_no: int = 1,
+    *,
+    saved: str = "",
+    filter_error: str = "",
+    filter_name: str = "",
+    status: int = 200,
+) -> Response:
     rows, total = find(session, actor.county, filters, (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
-    shown = {"state": state, "county": filters.county or "", "level": level, "institution_type": institution_type}
-    query = "&".join(f"{k}={v}" for k, v in {**shown, "q": q}.items() if v)
     context = {
         "rows": rows,
         "total": total,
         "page_no": page_no,
         "pages": max(1, math.ceil(total / PAGE_SIZE)),
-        "filters": {**shown, "q": q},
+        "filters": shown,
         "list_url": "/applications" + (f"?{query}" if query else ""),
+        "export_url": "/applications.xlsx" + (f"?{query}" if query else ""),
+        "saved_filters": filters_of(session, actor.user_id),
+        "saved": saved,
+        "filter_error": filter_error,
+        "filter_name": filter_name,
         "actor": actor,
     }
     fragment = is_htmx(request) and request.headers.get("HX-Target") == "results"
-    return page(request, "_application_rows.html" if fragment else "applications.html", context)
+    return page(request, "_application_rows.html" if fragment else "applications.html", context, status)
+
+
+@router.post("/applications/filters")
+async def save_list_filter(request: Request, actor: SignedIn, session: SessionDep) -> Response:
+    """保存筛选: the list's current filter kept under a name of the user's choosing, reopened from 我的筛选."""
+    require_reader(actor)
+    posted = await request.form()
+    field = {k: str(posted.get(k, "")) for k in ("state", "county", "level", "institution_type", "q", "name")}
+    filters, shown, query = _filters(
+        actor, field["state"], field["county"], field["level"], field["institution_type"], field["q"]
+    )
+    name = field["name"].strip()
+    problem = text_problem(name, "筛选名称", FILTER_NAME_LENGTH, multiline=False)
+    if problem:
+        return list_page(
+            request, actor, session, filters, shown, query, filter_error=problem[1], filter_name=name, status=422
+        )
+    await run_in_threadpool(save_filter, session, actor.user_id, name, query)
+    target = "/applications?" + urlencode({**dict(parse_qsl(query)), "saved": name})
+    return RedirectResponse(target, status_code=303)
+
+
+EXPORT_LIMIT = 10_000  # rows in one export; more than any city declares in a period
+
+
+def list_workbook(rows: list[Any], where: str) -> bytes:
+    table = filing_forms.Table(
+        "申报列表",
+        f"{where}标杆机构申报列表",
+        ["机构名称", "统一社会信用代码", "机构类型", "县区", "等级", "状态", "申报时间"],
+        [36, 22, 24, 10, 10, 12, 20],
+        [
+            [
+                r.institution_name,
+                r.credit_code,
+                label(r.institution_type),
+                r.county,
+                label(r.level),
+                label(r.state),
+                moment(r.declared_at),
+            ]
+            for r in rows
+        ],
+    )
+    return filing_forms.tables_xlsx([table])
+
+
+@router.get("/applications.xlsx")
+async def applications_xlsx(
+    actor: SignedIn,
+    session: SessionDep,
+    state: str = "",
+    county: str = "",
+    level: str = "",
+    institution_type: str = "",
+    q: str = Query("", max_length=100),
+) -> Response:
+    """导出Excel: every application the list's filter finds (in the user's scope), each cell formula-neutralised
+    (api.filing_forms writes every cell through state.spreadsheet.safe_cell)."""
+    require_reader(actor)
+    filters, _, _ = _filters(actor, state, county, level, institution_type, q)
+    rows, _ = await run_in_threadpool(find, session, actor.county, filters, 0, EXPORT_LIMIT)
+    content = await run_in_threadpool(list_workbook, rows, actor.county or "全市")
+    name = f"{actor.county or '全市'}标杆机构申报列表.xlsx"
+    disposition = f"attachment; filename=\"applications.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
 
 
 def amendable_facts(view: ApplicationView) -> list[tuple[FormField, Any]]:

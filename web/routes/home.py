@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import Response
 
+from api.batch import BATCH_ACTS
 from api.deps import READERS, SessionDep, SettingsDep
 from api.todo import todo
 from db.queries.setup import setup_steps
@@ -33,6 +34,8 @@ def workbench(request: Request, actor: SignedIn, session: SessionDep, settings: 
             "overdue": sum(1 for i in items if i.overdue),
             "counts": [(s, counted.get(s, 0)) for s in Stage],
             "done": done_by(session, actor.user_id, actor.county),
+            # the acts this user may do over several applications at once (批量办理)
+            "batchable": {k: b for k, b in BATCH_ACTS.items() if actor.role in b.roles},
         }
     if actor.role == Role.admin:
         steps = setup_steps(session, settings.notice)
