@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from reportlab.lib import colors
@@ -14,7 +14,6 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from documents.layout import Heading, build, chinese_date, file_size, number, para, song, style
 from documents.models import COUNTY_DEPARTMENTS, DeclarationForm, DepartmentOpinion
-from state.clock import SHANGHAI
 
 BLANK_DATE = "年　月　日"
 SEAL_PLACE = "（盖章）"
@@ -173,11 +172,14 @@ def _conditions(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphSty
     return _grid(rows, [12 * mm, 79 * mm, WIDTH - 91 * mm], [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
 
 
+BEIJING = timezone(timedelta(hours=8))  # documents import no other room: the zone as state.clock has it
+
+
 def _uploaded(moment: datetime | None) -> str:
     """2026年3月2日 14:30, Beijing time; — when not known."""
     if moment is None:
         return "—"
-    local = moment.astimezone(SHANGHAI) if moment.tzinfo else moment
+    local = moment.astimezone(BEIJING) if moment.tzinfo else moment
     return f"{chinese_date(local.date())} {local:%H:%M}"
 
 
