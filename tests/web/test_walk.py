@@ -97,12 +97,17 @@ async def declare(page, name: str, code: str, level: str, round_id: str = "") ->
     """The clerk's 申报表 for a gig market, every condition attested and every required file attached."""
     await page.click("nav >> text=新建申报")
     await page.wait_for_url("**/applications/new")
+    for _ in range(60 if round_id else 0):  # the open round is offered once its workflow has projected it
+        if await page.locator(f"#f-round_id option[value='{round_id}']").count():
+            break
+        await page.wait_for_timeout(250)
+        await page.reload()
     await page.select_option("#f-level", level)
     await page.select_option("#f-type", "gig_market")
     await page.locator("#requirements").get_by_text("零工市场场地面积证明").wait_for()
     await page.wait_for_load_state("networkidle")
     if round_id:
-        await page.fill("#f-round_id", round_id)
+        await page.select_option("#f-round_id", round_id)
     await page.fill("#f-name", name)
     await page.fill("#f-credit_code", code)
     await page.fill("#f-address", "临沂市兰山区金雀山路10号")
