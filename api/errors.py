@@ -11,107 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
-from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.service import RPCError
 
 from api.schemas import ErrorBody
 from clients.gate import NoWorker
-from contracts.refusals import RefusalKind, refusal_kind
+from services.refusals import Refusal, from_temporal, not_found, unauthenticated  # noqa: F401  (re-exported)
 from state import eligibility
 from state.domain import InstitutionType
-
-STATUS_FOR_KIND = {
-    RefusalKind.forbidden: 403,
-    RefusalKind.not_found: 404,
-    RefusalKind.act_not_allowed: 409,
-    RefusalKind.invalid_input: 422,
-}
-RATE_LIMITED = 429
-RETRY_SOON = {"Retry-After": "1"}
-# What a Temporal that is down, stopped or cut off answers. A call bounded by its rpc timeout (clients/gate.py) that
-# gets no answer ends CANCELLED ("Timeout expired"); a connection that breaks, UNKNOWN ("transport error").
-UNREACHABLE = frozenset(
-    {
-        RPCStatusCode.UNAVAILABLE,
-        RPCStatusCode.DEADLINE_EXCEEDED,
-        RPCStatusCode.CANCELLED,
-        RPCStatusCode.UNKNOWN,
-        RPCStatusCode.ABORTED,
-        RPCStatusCode.INTERNAL,
-        RPCStatusCode.FAILED_PRECONDITION,  # e.g. "no poller seen for task queue recently"
-    }
-)
-
-
-class Refusal(Exception):
-    """A refused call. ``extra`` goes into the body's ``detail`` beside the message."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers
-        self.extra = {k: v for k, v in extra.items() if v is not None}
-
-
-def unauthenticated(message: str = "a valid bearer token is required") -> Refusal:
-    return Refusal(401, message, headers={"WWW-Authenticate": "Bearer"})
-
-
-def not_found(application_id: str) -> Refusal:
-    # Also the answer for applications outside the caller's scope: existence never leaks.
-    return Refusal(404, f"application {application_id!r} not found")
-
-
-def from_temporal(error: BaseException, what: str, renamed: dict[str, str] | None = None) -> Refusal:
-    """The one translation of what a Temporal call raised into an answer; ``what`` names the target for a 404
-    (e.g. "application 'x'"), ``renamed`` renames detail keys. Unknown errors propagate (they are bugs: 500)."""
-    cause = error.cause if isinstance(error, (WorkflowUpdateFailedError, WorkflowFailureError)) else error
-    kind = refusal_kind(cause) if cause is not None else None
-    if kind is not None:
-        assert isinstance(cause, ApplicationError)
-        given: dict[str, Any] = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
-        details = {(renamed or {}).get(k, k): v for k, v in given.items() if k not in ("status", "message", "headers")}
-        if isinstance(details.get("problems"), list):  # declaration problems name their rule ``code``
-            details["problems"] = [
-                {"field": p.get("field", ""), "rule": p.get("code", ""), "message": p.get("message", "")}
-                for p in details["problems"]
-            ]
-        return Refusal(STATUS_FOR_KIND[kind], cause.message, **details)
-    if isinstance(error, NoWorker):
-        return Refusal(
-            503,
-            "暂无工作进程处理此请求，请稍后重试 (no worker is polling the task queue; try again shortly)",
-            headers={"Retry-After": str(error.retry_after)},
-            code="no_worker",
-        )
-    if isinstance(error, RPCError):
-        if error.status == RPCStatusCode.NOT_FOUND:
-            return Refusal(404, f"{what} not found")
-        if error.status == RPCStatusCode.RESOURCE_EXHAUSTED:
-            return Refusal(
-                503,
-                "工作流服务繁忙，请稍后重试 (the workflow service is busy; try again shortly)",
-                headers=RETRY_SOON,
-                code="temporal_busy",
-            )
-        if error.status in UNREACHABLE:
-            return Refusal(
-                503,
-                "工作流服务暂不可用，请稍后重试 (the workflow service is unavailable; try again)",
-                headers=RETRY_SOON,
-                code="temporal_unavailable",
-            )
-    if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
-        return Refusal(
-            503,
-            "办理超时，工作流尚未受理；请先查看当前状态再重试 (the act timed out before the workflow answered; check its state)",
-            headers=RETRY_SOON,
-            code="act_timeout",
-        )
-    raise error
-
 
 _TAGS = {"city", "county", *(t.value for t in InstitutionType)}  # discriminators: level, then institution type
 

@@ -18,10 +18,10 @@ from typing import Protocol
 
 from fastapi import Request
 
-from api.errors import RATE_LIMITED, Refusal
 from config import Settings
 from db import ratelimits
 from db.ratelimits import Limit
+from services.refusals import RATE_LIMITED, Refusal
 
 MAX_TRACKED_CLIENTS = 10_000
 MIB = 1024 * 1024

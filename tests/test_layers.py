@@ -6,20 +6,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OURS = {
     "state", "contracts", "db", "activities", "workflows", "clients", "api", "web", "documents",
-    "config", "logs", "worker", "cli", "demo", "quota_cli",
+    "config", "logs", "worker", "cli", "demo", "quota_cli", "services", "storage",
 }  # fmt: skip
 # Each room and the rooms (besides itself) it may import from.
 ALLOWED = {
     "state": set(),
     "documents": set(),
+    "storage": {"config"},
     "contracts": {"state"},
-    "db": {"state", "contracts", "config"},
-    "activities": {"state", "contracts", "db", "config"},
+    "db": {"state", "contracts", "config", "storage"},
+    "activities": {"state", "contracts", "db", "config", "storage"},
     "workflows": {"state", "contracts", "activities"},  # activities: only for their method references
     "clients": {"state", "contracts", "workflows", "activities", "config"},
-    "api": {"state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs"},
-    "web": {"state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "api"},
-}
+    "services": {"state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage"},
+    "api": {
+        "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",
+        "services",
+    },
+    "web": {
+        "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",
+        "services", "api",
+    },
+}  # fmt: skip
 # The round's selection is an activity that drives other workflows (reserve places, pass or fail the review)
 # through their typed handles, and so does a publication's reservation of its place under the quota: the two
 # activities that reach sideways into workflows.
