@@ -16,7 +16,10 @@ from temporalio.service import RPCError
 
 from api.schemas import ErrorBody
 from clients.gate import NoWorker
-from services.refusals import Refusal, from_temporal, not_found, unauthenticated  # noqa: F401  (re-exported)
+from services.refusals import Refusal as Refusal
+from services.refusals import from_temporal as from_temporal
+from services.refusals import not_found as not_found
+from services.refusals import unauthenticated as unauthenticated
 from state import eligibility
 from state.domain import InstitutionType
 
