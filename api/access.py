@@ -14,11 +14,11 @@ from sqlmodel import Session
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.errors import Refusal, from_temporal, not_found
 from clients.application import handle_for, query_view
 from contracts.application import ActResult, ApplicationOutcome, ApplicationView
 from db.queries.applications import place_of
 from db.session import get_engine
+from services.refusals import Refusal, from_temporal, not_found
 from state.domain import Act, Actor, Level, Role, Stage, authority_refusal, separation_refusal
 from state.machine import FINAL_STAGES
 from workflows.application import ApplicationWorkflow

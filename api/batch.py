@@ -10,9 +10,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from temporalio.client import Client
 
-from api.errors import Refusal
 from api.routes import acts as acts_api
-from api.schemas import ActOutcome, AwardCreate, CoSignatureCreate, ReviewCreate
+from schemas.models import ActOutcome, AwardCreate, CoSignatureCreate, ReviewCreate
+from services.refusals import Refusal
 from state.domain import Act, Actor, Role, Stage
 from state.labels import STAGES
 

@@ -11,10 +11,10 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from api.auth import TokenCache, actor_for_token
-from api.errors import Refusal, unauthenticated
-from api.fields import ID_PATTERN
 from config import Settings
 from db.session import get_engine
+from schemas.fields import ID_PATTERN
+from services.refusals import Refusal, unauthenticated
 from state.clock import SHANGHAI
 from state.domain import Actor, Role
 

@@ -14,8 +14,8 @@ from starlette.routing import Match
 from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
-from api.schemas import ErrorBody
 from clients.gate import NoWorker
+from schemas.models import ErrorBody
 from services.refusals import Refusal as Refusal
 from services.refusals import from_temporal as from_temporal
 from services.refusals import not_found as not_found

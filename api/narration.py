@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from api.schemas import ActPublic
+from schemas.models import ActPublic
 from state.clock import SHANGHAI
 from state.domain import Act, Department, Level, RevocationReason, Role
 from state.labels import ACTS, REVOCATION_REASONS, ROLES, SCORE_PARTS, STAGES, department_label

@@ -21,11 +21,11 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import API_PREFIX
-from api.errors import Refusal
 from db.filing import FilingStatus
 from db.models import Application
 from db.session import get_engine
 from logs import REQUEST_ID
+from services.refusals import Refusal
 from state.domain import Stage
 
 log = logging.getLogger("biaogan.api")

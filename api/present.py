@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from api.access import acts_for, declarer_of, may_see_objectors
-from api.correction_schemas import CorrectionPublic
-from api.material_schemas import MaterialPublic
-from api.schemas import (
+from contracts.application import ActRecord, ApplicationView, NoticeWindow, Objection, Signature, SubmittedMaterial
+from contracts.corrections import Correction
+from db import models
+from schemas.corrections import CorrectionPublic
+from schemas.materials import MaterialPublic
+from schemas.models import (
     ActorPublic,
     ActPublic,
     ApplicationDetail,
@@ -20,9 +23,6 @@ from api.schemas import (
     ScoreSheetPublic,
     SignaturePublic,
 )
-from contracts.application import ActRecord, ApplicationView, NoticeWindow, Objection, Signature, SubmittedMaterial
-from contracts.corrections import Correction
-from db import models
 from state.calendar import TZ
 from state.domain import Actor, Role
 

@@ -10,9 +10,6 @@ from typing import Any
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
-from api.errors import Refusal
-from api.material_schemas import MaterialRefCreate
-from api.schemas import ErrorBody
 from config import Settings
 from contracts.application import Institution, SubmittedMaterial
 from db.historic_import import county_title_in, county_title_of
@@ -21,6 +18,9 @@ from db.queries import standards
 from db.queries.materials import uploaded_by
 from db.session import get_engine
 from db.standards import CountyConditionVersion
+from schemas.materials import MaterialRefCreate
+from schemas.models import ErrorBody
+from services.refusals import Refusal
 from state import conditions, materials
 from state.declaration import Problem
 from state.domain import Actor, InstitutionType, Level, Role

@@ -44,7 +44,7 @@ TYPE_ZH = {
     "职业培训机构": InstitutionType.training,
 }
 LEVEL_ZH = {"县级": Level.county, "市级": Level.city}
-# The bounds a declaration's fields have (api/schemas.py: the institution's name, the county-level title's document
+# The bounds a declaration's fields have (schemas/models.py: the institution's name, the county-level title's document
 # number, an award's plaque number): column -> (Chinese name, at most, required, a name).
 TEXT_BOUNDS = {
     "institution_name": ("机构名称", 200, True, True),

@@ -24,7 +24,7 @@ from state.declaration import Problem
 from state.domain import InstitutionType, Level
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "conditions.json"
-CODE = re.compile(r"^[a-z0-9_]{1,64}$")  # the attestation keys the API accepts (api.fields.AttestationCode)
+CODE = re.compile(r"^[a-z0-9_]{1,64}$")  # the attestation keys the API accepts (schemas.fields.AttestationCode)
 ALL_TYPES: frozenset[InstitutionType] = frozenset(InstitutionType)
 
 Kind = Literal["basic", "level", "county"]

@@ -6,7 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OURS = {
     "state", "contracts", "db", "activities", "workflows", "clients", "api", "web", "documents",
-    "config", "logs", "worker", "cli", "demo", "quota_cli", "services", "storage",
+    "config", "logs", "worker", "cli", "demo", "quota_cli", "services", "storage", "schemas",
 }  # fmt: skip
 # Each room and the rooms (besides itself) it may import from.
 ALLOWED = {
@@ -14,18 +14,22 @@ ALLOWED = {
     "documents": set(),
     "storage": {"config"},
     "contracts": {"state"},
+    "schemas": {"state", "contracts"},
     "db": {"state", "contracts", "config", "storage"},
     "activities": {"state", "contracts", "db", "config", "storage"},
     "workflows": {"state", "contracts", "activities"},  # activities: only for their method references
     "clients": {"state", "contracts", "workflows", "activities", "config"},
-    "services": {"state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage"},
+    "services": {
+        "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",
+        "schemas",
+    },
     "api": {
         "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",
-        "services",
+        "services", "schemas",
     },
     "web": {
         "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",
-        "services", "api",
+        "services", "schemas", "api",
     },
 }  # fmt: skip
 # The round's selection is an activity that drives other workflows (reserve places, pass or fail the review)

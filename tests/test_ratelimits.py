@@ -5,11 +5,11 @@ import threading
 
 import pytest
 
-from api.errors import Refusal
 from api.ratelimit import Counts, DatabaseCounts, Limits, MemoryCounts
 from config import LimitSettings
 from db import ratelimits
 from db.ratelimits import Limit
+from services.refusals import Refusal
 from tests.conftest import settings_for, unique
 
 LIMIT = Limit(limit=2, window_seconds=10)

@@ -13,7 +13,8 @@ from api.deps import role_in
 from api.routes import acts as acts_api
 from api.routes import corrections as corrections_api
 from api.routes import rounds as rounds_api
-from api.schemas import (
+from config import Settings
+from schemas.models import (
     AwardCreate,
     CoSignatureCreate,
     FindingCreate,
@@ -22,7 +23,6 @@ from api.schemas import (
     RevocationCreate,
     WithdrawalCreate,
 )
-from config import Settings
 from state.domain import Act, Actor, Role
 
 Call = Callable[[str, Any, Actor, Client, Settings, Mapping[str, str]], Awaitable[Any]]

@@ -12,7 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from api.deps import API_PREFIX
-from api.errors import TEMPORAL_ERRORS, from_temporal, http_answer, temporal_answer, unreadable_body
+from api.errors import TEMPORAL_ERRORS, http_answer, temporal_answer, unreadable_body
+from services.refusals import from_temporal
 from web.refusals import PageRefusal, refusal_page
 from web.render import is_htmx, page
 from web.visitors import CsrfRefused, SignInRequired

@@ -1,5 +1,5 @@
 """The 申报表 as a web form: its fields in the notice's words, the form's text turned into the API's declaration body
-(api/schemas.py DeclarationCreate, validated by the same model), and errors beside their fields."""
+(schemas/models.py DeclarationCreate, validated by the same model), and errors beside their fields."""
 
 import re
 from collections.abc import Mapping
@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from api.schemas import DeclarationCreate
+from schemas.models import DeclarationCreate
 from state import eligibility as e
 from state.domain import Department, InstitutionType, Level
 from web.forms import field_errors

@@ -1,4 +1,4 @@
-"""Form data in, Chinese field errors out: the pages validate with the API's own request models (api/schemas.py),
+"""Form data in, Chinese field errors out: the pages validate with the API's own request models (schemas/models.py),
 so a form refuses exactly what the API refuses, and say each error beside its field."""
 
 from collections.abc import Mapping

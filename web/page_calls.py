@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from api.deps import role_in
-from api.errors import Refusal
+from services.refusals import Refusal
 from state.domain import Actor, Role
 from web.forms import field_errors
 from web.refusals import Explained, PageRefusal, explain

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from starlette.responses import Response
 
-from api.errors import Refusal
+from services.refusals import Refusal
 from state import eligibility
 from state.domain import Act, Stage
 from state.labels import ACTS, REFUSAL_KINDS, STAGES, rule_text

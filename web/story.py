@@ -7,7 +7,7 @@ from datetime import datetime
 
 from api import narration
 from api.narration import Entry, chinese_grounds, chinese_selection
-from api.schemas import ActPublic
+from schemas.models import ActPublic
 from state.domain import Act, Level, Stage
 from state.labels import ACTS, STAGES, step_label
 from web.declaration import FIELD_TITLES

@@ -19,18 +19,6 @@ from api.deps import (
     TemporalClient,
 )
 from api.errors import ON_ACT, documented
-from api.fields import OBJECTION_ID_PATTERN
-from api.schemas import (
-    ActOutcome,
-    AwardCreate,
-    CoSignatureCreate,
-    FindingCreate,
-    NoticeCreate,
-    ReviewCreate,
-    RevocationAccepted,
-    RevocationCreate,
-    WithdrawalCreate,
-)
 from api.submission import REVOCATION_EVIDENCE, evidence_files
 from contracts.application import (
     ActResult,
@@ -42,6 +30,18 @@ from contracts.application import (
     ReviewAct,
     RevokeAct,
     WithdrawAct,
+)
+from schemas.fields import OBJECTION_ID_PATTERN
+from schemas.models import (
+    ActOutcome,
+    AwardCreate,
+    CoSignatureCreate,
+    FindingCreate,
+    NoticeCreate,
+    ReviewCreate,
+    RevocationAccepted,
+    RevocationCreate,
+    WithdrawalCreate,
 )
 from state.domain import Act, Actor
 from workflows.application import ApplicationWorkflow

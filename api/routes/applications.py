@@ -18,20 +18,21 @@ from temporalio.service import RPCError
 from api import present
 from api.access import fetch_view
 from api.deps import API_PREFIX, ApplicationId, CountyBureau, Reader, SettingsDep, TemporalClient, Today
-from api.errors import ON_APPLICATION, Refusal, documented, from_temporal
-from api.fields import County, Round
-from api.schemas import (
+from api.errors import ON_APPLICATION, documented
+from api.submission import attestation_problems, county_title_refusal, on_record, submitted_materials
+from clients.rounds import declaration_window_refusal
+from contracts.application import ApplicationView, Declaration, Institution
+from db.queries.workbench import Filters, summaries
+from db.session import get_engine
+from schemas.fields import County, Round
+from schemas.models import (
     ApplicationDetail,
     ApplicationPage,
     DeclarationCreate,
     Declared,
     InstitutionCreate,
 )
-from api.submission import attestation_problems, county_title_refusal, on_record, submitted_materials
-from clients.rounds import declaration_window_refusal
-from contracts.application import ApplicationView, Declaration, Institution
-from db.queries.workbench import Filters, summaries
-from db.session import get_engine
+from services.refusals import Refusal, from_temporal
 from state.calendar import TZ
 from state.declaration import declaration_problems
 from state.domain import Act, Actor, Department, InstitutionType, Level, Stage, authority_refusal

@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from api.batch import BATCH_ACTS, MAX_BATCH, bodies, perform_batch
 from api.deps import CurrentUser, SettingsDep, TemporalClient
-from api.errors import ON_ACT, Refusal, documented
-from api.fields import FORBID, ID_PATTERN, IsoDate, Text100, Text5000
+from api.errors import ON_ACT, documented
+from schemas.fields import FORBID, ID_PATTERN, IsoDate, Text100, Text5000
+from services.refusals import Refusal
 from state.domain import Stage
 
 router = APIRouter(tags=["acts"])

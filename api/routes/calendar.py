@@ -8,9 +8,9 @@ from pydantic import AfterValidator
 
 from api.deps import SettingsDep, today
 from api.errors import documented
-from api.fields import AnyIsoDate
 from api.present import local
-from api.schemas import NoticePeriodPublic, WorkingDaysPublic
+from schemas.fields import AnyIsoDate
+from schemas.models import NoticePeriodPublic, WorkingDaysPublic
 from state.calendar import WorkingDayCalendar
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])

@@ -19,10 +19,7 @@ from api.access import (
     require_separation,
 )
 from api.deps import ApplicationId, CountyBureau, LevelOwner, SettingsDep, TemporalClient, Today
-from api.errors import ON_ACT, Refusal, documented
-from api.fields import FORBID, Text2000, Text5000
-from api.material_schemas import ItemCode, MaterialRefCreate
-from api.schemas import ActOutcome, InstitutionCreate
+from api.errors import ON_ACT, documented
 from api.submission import (
     TOO_LARGE,
     attestation_problems,
@@ -35,6 +32,10 @@ from api.submission import (
 )
 from contracts.application import ApplicationView, Institution, ResubmitAct
 from contracts.corrections import CorrectionRequestAct
+from schemas.fields import FORBID, Text2000, Text5000
+from schemas.materials import ItemCode, MaterialRefCreate
+from schemas.models import ActOutcome, InstitutionCreate
+from services.refusals import Refusal
 from state.declaration import Problem, declaration_problems
 from state.domain import Act, Actor, InstitutionType, Level, Stage
 from workflows.application import ApplicationWorkflow

@@ -12,13 +12,14 @@ import documents
 from api.access import fetch_view
 from api.approval_sheet import sheet
 from api.deps import ApplicationId, Reader, SessionDep, SettingsDep, TemporalClient
-from api.errors import Refusal, documented
-from api.fields import ID_PATTERN
+from api.errors import documented
 from api.submission import EVIDENCE_TITLES, checklists, condition_texts, current_materials
 from config import NoticeSettings
 from contracts.application import ApplicationView
 from db.models import Application
 from db.queries import applications as queries
+from schemas.fields import ID_PATTERN
+from services.refusals import Refusal
 from state.clock import SHANGHAI
 from state.domain import Department, InstitutionType, Level, Stage
 from state.labels import CITY, INSTITUTION_TYPES, LEVELS, department_label, issuing_organs, level_title

@@ -23,8 +23,7 @@ from api.deps import (
     SettingsDep,
     TemporalClient,
 )
-from api.errors import Refusal, documented, from_temporal
-from api.fields import County, OptionalText2000, Text2000
+from api.errors import documented
 from api.present import local
 from config import FilingSettings
 from contracts.filing import (
@@ -43,6 +42,8 @@ from contracts.filing import (
 )
 from db.filing import FilingDelivery, FilingStatus, FilingVersion
 from db.queries import filing as filing_queries
+from schemas.fields import County, OptionalText2000, Text2000
+from services.refusals import Refusal, from_temporal
 from state.calendar import TZ
 from state.domain import COUNTIES, Actor, InstitutionType, Stage
 from workflows.filing import FilingDeadlineWorkflow

@@ -19,10 +19,11 @@ from temporalio.service import RPCError
 from api import present
 from api.access import fetch_view, may_see_objectors
 from api.deps import ApplicationId, Reader, TemporalClient
-from api.errors import ON_APPLICATION, documented, from_temporal
-from api.schemas import Timeline, TimelineEvent, TimelineNotice
+from api.errors import ON_APPLICATION, documented
 from clients.application import handle_for
 from contracts.application import ActRecording, ApplicationOutcome, NoticeWindow, Projection, ReplanNotice, RevokeAct
+from schemas.models import Timeline, TimelineEvent, TimelineNotice
+from services.refusals import from_temporal
 
 T = TypeVar("T")
 router = APIRouter(prefix="/applications/{application_id}", tags=["history"])

@@ -19,19 +19,7 @@ from temporalio.service import RPCError
 from api import present
 from api.access import fetch_view
 from api.deps import ApplicationId, Reader, SettingsDep, TemporalClient, role_in
-from api.errors import ON_APPLICATION, Refusal, documented, from_temporal
-from api.fields import County
-from api.material_schemas import (
-    ActRef,
-    ApplicationMaterial,
-    ApplicationMaterials,
-    Checklist,
-    ChecklistItemPublic,
-    ConditionPublic,
-    Conditions,
-    MaterialId,
-    MaterialUploaded,
-)
+from api.errors import ON_APPLICATION, documented
 from api.ratelimit import Limits, limit_objections
 from api.submission import (
     DECLARATION,
@@ -47,6 +35,19 @@ from api.submission import (
 from clients.application import query_view
 from config import Settings
 from db.materials import keep_upload
+from schemas.fields import County
+from schemas.materials import (
+    ActRef,
+    ApplicationMaterial,
+    ApplicationMaterials,
+    Checklist,
+    ChecklistItemPublic,
+    ConditionPublic,
+    Conditions,
+    MaterialId,
+    MaterialUploaded,
+)
+from services.refusals import Refusal, from_temporal
 from state import text
 from state.domain import Actor, InstitutionType, Level, Role, Stage
 from state.materials import ACCEPTED, IMAGES, JPEG, PDF, PNG, SNIFF_BYTES, TYPE_NAMES, sniff

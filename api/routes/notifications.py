@@ -7,10 +7,11 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from api.deps import CurrentUser, SessionDep
-from api.errors import Refusal, documented
+from api.errors import documented
 from api.present import local
 from db.models import Notification
 from db.queries import notifications as notification_queries
+from services.refusals import Refusal
 from state.domain import Role
 
 router = APIRouter(prefix="/notifications", tags=["notifications"], responses=documented(401, 403, 404))

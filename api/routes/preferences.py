@@ -5,9 +5,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import CurrentUser, SessionDep
-from api.errors import Refusal, documented
-from api.fields import FORBID, Text1000
+from api.errors import documented
 from db.preferences import OPINION_LENGTH, SavedOpinion, opinions_of, save_opinion, text_problem
+from schemas.fields import FORBID, Text1000
+from services.refusals import Refusal
 
 router = APIRouter(tags=["preferences"])
 

@@ -9,13 +9,14 @@ from temporalio.service import RPCError
 from api import present
 from api.access import PUBLIC, acts_for
 from api.deps import ApplicationId, SessionDep, SettingsDep, TemporalClient
-from api.errors import Refusal, documented, from_temporal
+from api.errors import documented
 from api.ratelimit import limit_objections
-from api.schemas import NoticeBoard, ObjectionCreate, ObjectionLodged
 from api.submission import OBJECTION_EVIDENCE, evidence_files, public_uploader
 from clients.application import handle_for
 from contracts.application import ObjectionAct, ViewRequest
 from db.queries.applications import under_notice
+from schemas.models import NoticeBoard, ObjectionCreate, ObjectionLodged
+from services.refusals import Refusal, from_temporal
 from state.domain import Act, Stage
 from state.objector import network_of
 from workflows.application import ApplicationWorkflow

@@ -18,8 +18,7 @@ from temporalio.service import RPCError
 
 from activities.quota import live_usage
 from api.deps import READERS, SettingsDep, TemporalClient, role_in
-from api.errors import Refusal, documented, from_temporal
-from api.fields import EARLIEST, LATEST, Name40, Text20, Text500, json_number
+from api.errors import documented
 from clients import quota as quota_workflows
 from config import Settings
 from contracts.quota import MAX_TOTAL, DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
@@ -27,6 +26,8 @@ from db.historic_import import import_titles
 from db.queries.rounds import periods
 from db.rounds import Period
 from db.session import get_engine
+from schemas.fields import EARLIEST, LATEST, Name40, Text20, Text500, json_number
+from services.refusals import Refusal, from_temporal
 from state.apportionment import Apportionment, ApportionmentError, CountyFigures, apportion
 from state.domain import COUNTIES, Actor, Level, Role
 from workflows.quota import QuotaWorkflow, quota_workflow_id, scopes_for

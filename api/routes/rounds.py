@@ -13,8 +13,7 @@ from temporalio.service import RPCError
 
 from api.access import acts_for, declarer_of, fetch_view, perform, require_separation
 from api.deps import ApplicationId, CurrentUser, LevelOwner, SettingsDep, TemporalClient, role_in
-from api.errors import Refusal, documented, from_temporal
-from api.fields import IsoDate, Moment, Name100, Text1000, Text2000
+from api.errors import documented
 from contracts.application import ScoreAct, ViewRequest
 from contracts.rounds import (
     CloseReview,
@@ -29,6 +28,8 @@ from contracts.rounds import (
 from db.queries.rounds import rounds_seen_by
 from db.rounds import Period
 from db.session import get_engine
+from schemas.fields import IsoDate, Moment, Name100, Text1000, Text2000
+from services.refusals import Refusal, from_temporal
 from state.domain import Act, Actor, Level, Role
 from state.labels import ROLES
 from workflows.application import ApplicationWorkflow

@@ -15,14 +15,15 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
 from api.deps import READERS, SettingsDep, TemporalClient, role_in
-from api.errors import Refusal, documented, from_temporal
-from api.fields import County, OptionalText64, OptionalText500, OptionalText2000
+from api.errors import documented
 from api.present import local
 from clients import standards as standards_workflows
 from config import Settings
 from contracts.standards import MAX_CONDITIONS, ConditionsSet, CountyCondition, SetConditions, StandardsStart
 from db.queries import standards as standards_queries
 from db.session import get_engine
+from schemas.fields import County, OptionalText64, OptionalText500, OptionalText2000
+from services.refusals import Refusal, from_temporal
 from state import conditions, text
 from state.domain import Actor, InstitutionType, Role
 from workflows.standards import conditions_problem

@@ -13,14 +13,15 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.access import acts_for, locate
 from api.deps import READERS, ApplicationId, CurrentUser, SessionDep, SettingsDep, TemporalClient
-from api.errors import ON_ACT, Refusal, documented, from_temporal
-from api.fields import FORBID, Text2000
+from api.errors import ON_ACT, documented
 from api.present import local
 from api.todo import todo
 from clients.application import handle_for
 from contracts.application import UrgeAct
 from db.queries.tasks import records
 from db.session import get_engine
+from schemas.fields import FORBID, Text2000
+from services.refusals import Refusal, from_temporal
 from state.domain import URGERS, Act, Actor, Stage
 from state.machine import FINAL_STAGES
 from workflows.application import ApplicationWorkflow

@@ -6,7 +6,7 @@ import re
 import sys
 import unicodedata
 
-from api.schemas import InstitutionCreate, ReviewCreate
+from schemas.models import InstitutionCreate, ReviewCreate
 from state import text
 from tests.api.conftest import declaration_body, expect
 from tests.samples import unique_png

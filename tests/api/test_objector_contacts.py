@@ -7,8 +7,8 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from api.schemas import ObjectionCreate
 from contracts.application import ObjectionAct
+from schemas.models import ObjectionCreate
 from state.objector import normal_contact
 from tests.api.conftest import expect
 from web.forms import field_errors

@@ -18,7 +18,6 @@ from sqlmodel import Session
 
 from api.auth import actor_for_token, create_user
 from api.deps import today
-from api.fields import CREDIT_CODE_PATTERN, EARLIEST, FOUNDED_EARLIEST
 from api.main import create_app
 from api.routes.calendar import FIRST, LAST
 from clients.connection import connect
@@ -27,6 +26,7 @@ from contracts.rounds import RoundPlan
 from db.materials import Material, record_upload
 from db.rounds import Period
 from db.session import get_engine
+from schemas.fields import CREDIT_CODE_PATTERN, EARLIEST, FOUNDED_EARLIEST
 from state import materials
 from state.calendar import TZ
 from state.credit_code import check_character

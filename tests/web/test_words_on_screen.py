@@ -7,9 +7,9 @@ is no typing mistake is not titled 填写有误."""
 import re
 
 from api.auth import create_user
-from api.errors import Refusal
 from api.narration import chinese_deadline
 from db.logins import add_login
+from services.refusals import Refusal
 from state.domain import Role
 from tests.api.conftest import eventually, expect
 from tests.conftest import unique

@@ -10,10 +10,10 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from api.deps import SettingsDep, TemporalClient
-from api.errors import Refusal
 from api.routes import materials as materials_api
 from config import Settings
 from contracts.application import ApplicationView
+from services.refusals import Refusal
 from state.domain import Actor
 from web.act_forms import BY_NAME
 from web.forms import field_errors

@@ -12,11 +12,11 @@ from starlette.responses import Response
 
 from api.auth import USER_ROLES, TokenCache, UserError, create_user, disable_user, hash_token
 from api.deps import SettingsDep
-from api.errors import Refusal
 from config import Settings
 from db.logins import Login, LoginError, add_login, check_new_login, reset_password
 from db.session import get_engine
 from db.users import User
+from services.refusals import Refusal
 from state.domain import COUNTIES, Department, Role
 from state.labels import label
 from web.page_calls import admit, posted

@@ -18,13 +18,13 @@ from temporalio.client import Client
 from api import filing_forms, present
 from api.access import fetch_view
 from api.deps import READERS, SessionDep, TemporalClient
-from api.errors import Refusal, not_found
-from api.fields import ID_PATTERN
 from api.submission import checklists, condition_book
 from config import Settings
 from contracts.application import ApplicationView
 from db.preferences import FILTER_NAME_LENGTH, filters_of, save_filter, text_problem
 from db.queries.workbench import Filters, find
+from schemas.fields import ID_PATTERN
+from services.refusals import Refusal, not_found
 from state.domain import COUNTIES, Act, Actor, InstitutionType, Level, Stage
 from state.labels import ACTS, label
 from state.text import is_control

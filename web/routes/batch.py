@@ -10,10 +10,10 @@ from starlette.responses import JSONResponse, Response
 
 from api.batch import BATCH_ACTS, FIELD_NAMES, MAX_BATCH, bodies, perform_batch
 from api.deps import SessionDep, SettingsDep, TemporalClient
-from api.errors import Refusal
 from db.preferences import OPINION_LENGTH, SavedOpinion, opinions_of, save_opinion, text_problem
 from db.queries.batch import names_of
 from db.session import get_engine
+from services.refusals import Refusal
 from state.labels import STAGES
 from web.refusals import PageRefusal, explain
 from web.render import page

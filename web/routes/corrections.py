@@ -12,8 +12,8 @@ from starlette.responses import Response
 
 from api import present
 from api.deps import SettingsDep, TemporalClient, Today, role_in
-from api.errors import Refusal
 from api.routes import corrections as corrections_api
+from services.refusals import Refusal
 from state.domain import Act, Role
 from web.declaration import AMENDABLE, number_of
 from web.forms import field_errors

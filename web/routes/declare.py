@@ -20,7 +20,6 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from api.deps import SettingsDep, TemporalClient, Today, role_in
-from api.errors import Refusal
 from api.routes import applications as applications_api
 from api.routes import materials as materials_api
 from api.submission import DECLARATION, checklists, condition_book
@@ -31,6 +30,7 @@ from db.queries.materials import uploaded_by
 from db.queries.rounds import rounds_seen_by
 from db.rounds import EvaluationRound
 from db.session import get_engine
+from services.refusals import Refusal
 from state.domain import Actor, Department, InstitutionType, Level, Role
 from state.labels import choices, department_label, level_title
 from web.declaration import INSTITUTION_FIELDS, body_from, validate

@@ -11,10 +11,10 @@ from collections.abc import Awaitable
 from starlette.responses import Response
 
 from api.deps import SessionDep, SettingsDep, TemporalClient
-from api.errors import Refusal, not_found
-from api.fields import ID_PATTERN
 from api.routes import documents as api_documents
 from api.routes import materials as api_materials
+from schemas.fields import ID_PATTERN
+from services.refusals import Refusal, not_found
 from state.domain import Actor
 from web.files import PREVIEWABLE
 from web.refusals import PageRefusal

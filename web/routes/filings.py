@@ -16,10 +16,10 @@ from starlette.responses import Response
 from temporalio.client import Client
 
 from api.deps import SessionDep, SettingsDep, TemporalClient, role_in
-from api.errors import Refusal, not_found
 from api.routes import filings as api_filings
 from config import Settings
 from db.queries import filing as filing_queries
+from services.refusals import Refusal, not_found
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Actor, Role
 from state.labels import FILING_ACTS

@@ -17,18 +17,18 @@ from starlette.responses import Response
 from temporalio.client import Client
 
 from api.deps import SessionDep, SettingsDep, TemporalClient
-from api.errors import Refusal
-from api.fields import ID_PATTERN
 from api.ratelimit import limit_objections
 from api.routes import materials as materials_api
 from api.routes import public as public_api
-from api.schemas import ObjectionCreate
 from config import Settings
 from db.models import Application
 from db.queries.applications import one_under_notice, under_notice
 from db.queries.titles import Title, directory
 from db.receipts import issue_receipt, normal_receipt, objection_by_receipt, shown
 from db.session import get_engine
+from schemas.fields import ID_PATTERN
+from schemas.models import ObjectionCreate
+from services.refusals import Refusal
 from state.domain import Department, Level
 from state.labels import organ_name
 from web.forms import field_errors, text

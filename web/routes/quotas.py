@@ -15,11 +15,11 @@ from starlette.responses import Response
 from temporalio.client import Client
 
 from api.deps import READERS, SettingsDep, TemporalClient
-from api.errors import Refusal
 from api.routes import quotas as quotas_api
 from config import Settings
 from db.rounds import QuotaChange
 from db.session import get_engine
+from services.refusals import Refusal
 from state.domain import COUNTIES, Actor, Level, Role
 from web.page_calls import admit, body_of, posted, said
 from web.refusals import Explained, PageRefusal

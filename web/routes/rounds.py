@@ -19,8 +19,6 @@ from temporalio.client import Client
 from api import present
 from api.access import fetch_view
 from api.deps import READERS, SessionDep, SettingsDep, TemporalClient
-from api.errors import Refusal
-from api.fields import ID_PATTERN
 from api.routes import quotas as quotas_api
 from api.routes import rounds as rounds_api
 from api.routes.applications import list_applications
@@ -28,6 +26,8 @@ from config import Settings
 from contracts.rounds import RoundPhase, RoundWindow
 from db.rounds import EvaluationRound, Period
 from db.session import get_engine
+from schemas.fields import ID_PATTERN
+from services.refusals import Refusal
 from state.domain import Act, Actor, Level, Role, Stage
 from state.labels import SCORE_PARTS
 from state.ranking import METHODS

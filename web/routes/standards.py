@@ -16,11 +16,11 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api.deps import READERS, SettingsDep, TemporalClient
-from api.errors import Refusal, not_found
 from api.routes import standards as standards_api
 from config import Settings
 from db.queries import standards as standards_queries
 from db.session import get_engine
+from services.refusals import Refusal, not_found
 from state.domain import COUNTIES, Actor, InstitutionType, Role
 from web.forms import message_for
 from web.page_calls import admit

@@ -18,12 +18,12 @@ from temporalio.client import Client
 
 from api import filing_forms
 from api.deps import SessionDep, SettingsDep, TemporalClient
-from api.errors import Refusal
 from api.routes import quotas as api_quotas
 from config import Settings
 from contracts.quota import CITY_SCOPE
 from db.queries import statistics as queries
 from db.rounds import Period
+from services.refusals import Refusal
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Actor, InstitutionType, Level, Stage
 from state.labels import INSTITUTION_TYPES, LEVELS, STAGES

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.fields import FORBID, ID_PATTERN
+from schemas.fields import FORBID, ID_PATTERN
 from state.domain import Act
 
 ItemCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from api.correction_schemas import CorrectionPublic
-from api.fields import (
+from schemas.corrections import CorrectionPublic
+from schemas.fields import (
     FORBID,
     OPTIONAL_LINE,
     AttestationCode,
@@ -37,7 +37,7 @@ from api.fields import (
     TownshipStaffCount,
     VillageStaffCount,
 )
-from api.material_schemas import MaterialId, MaterialPublic, MaterialRefCreate
+from schemas.materials import MaterialId, MaterialPublic, MaterialRefCreate
 from state import eligibility, objector
 from state.domain import Act, Department, InstitutionType, Level, Role, Stage
 
