@@ -14,6 +14,7 @@ from api.auth import TokenCache, actor_for_token
 from config import Settings
 from db.session import get_engine
 from schemas.fields import ID_PATTERN
+from services.context import Context
 from services.refusals import Refusal, unauthenticated
 from state.clock import SHANGHAI
 from state.domain import Actor, Role
@@ -57,6 +58,14 @@ async def _temporal(request: Request) -> Client:
 
 
 TemporalClient = Annotated[Client, Depends(_temporal)]
+
+
+async def _context(request: Request) -> Context:
+    return Context(request.app.state.temporal, request.app.state.settings)
+
+
+# What a route hands the service it calls (services/): the Temporal client and the settings.
+ServiceContext = Annotated[Context, Depends(_context)]
 
 
 def _lookup(database_url: str, token: str) -> Actor | None:
