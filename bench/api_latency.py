@@ -44,18 +44,27 @@ from temporalio.client import Client, WorkflowHandle
 from api.auth import create_user
 from api.routes.applications import list_applications
 from bench.bare import BareWorkflow, Step
-from bench.harness import BARE_QUEUE_SUFFIX, Answer, ApiProcess, Run, WorkerThread, dev_server, measure
+from bench.harness import (
+    BARE_QUEUE_SUFFIX,
+    Answer,
+    ApiProcess,
+    Run,
+    WorkerThread,
+    dev_server,
+    measure,
+    round_plan,
+    upload_checklist,
+)
 from clients.codec import data_converter, new_key_entry
 from config import Settings
 from db.models import Application
 from db.rounds import HistoricTitle
 from db.schema import upgrade
 from db.session import get_engine
-from state import conditions, materials
+from state import conditions
 from state.calendar import TZ
 from state.domain import COUNTIES, Actor, InstitutionType, Level, Role, Stage
 from tests.factory import COUNTY, credit_code
-from tests.samples import pdf, png
 
 WARM_UP = 10
 TITLE_DOC, TITLE_DATE = "兰人社发〔2023〕5号", date(2023, 1, 10)
@@ -103,22 +112,10 @@ class Bench:
         await self.setup("admin", "PUT", f"/periods/{self.period_id}", 200, json=period)
         quota = {"totals": {"city": 9}, "reason": "基准测试"}
         await self.setup("admin", "PUT", f"/quotas/{self.period_id}/city", 200, json=quota)
-        now = datetime.now(TZ)
-        plan = {
-            "round_id": self.round_id,
-            "name": "基准测试批次",
-            "level": "city",
-            "period_id": self.period_id,
-            "opens_at": (now - timedelta(days=1)).isoformat(),
-            "closes_at": (now + timedelta(days=30)).isoformat(),
-            "weights": {"written": 1.0},
-        }
+        plan = round_plan(self.round_id, "基准测试批次", "city", self.period_id, timedelta(days=30))
         await self.setup("reviewer", "POST", "/rounds", 201, json=plan)
-        for item in materials.load().checklist(InstitutionType.gig_market, Level.city):
-            if item.required:
-                data, name = (pdf(item.code), "f.pdf") if materials.PDF in item.accepts else (png(item.code), "f.png")
-                up = await self.setup("clerk", "POST", "/materials", 201, files={"file": (name, data)})
-                self.materials.append({"item": item.code, "material_id": up["id"]})
+        self.materials.extend(await upload_checklist(self.setup, Level.city))
+        now = datetime.now(TZ)
         self.codes = [credit_code() for _ in range(declarations)]
         titles = [
             {

@@ -12,7 +12,9 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
@@ -21,6 +23,9 @@ from temporalio.worker import Worker
 from bench.bare import BareWorkflow, noop
 from clients.connection import connect
 from config import Settings, venv_binary
+from state import materials
+from state.calendar import TZ
+from state.domain import InstitutionType, Level
 from worker import build_worker
 from workflows import search_attributes as sa
 
@@ -182,3 +187,34 @@ class ApiProcess:
     def __exit__(self, *exc: object) -> None:
         self.process.terminate()
         self.process.wait(30)
+
+
+Setup = Callable[..., Awaitable[dict[str, Any]]]
+
+
+def round_plan(round_id: str, name: str, level: str, period_id: str, closes_in: timedelta) -> dict[str, Any]:
+    """A round whose declaration window opened yesterday, scored on written review alone."""
+    now = datetime.now(TZ)
+    return {
+        "round_id": round_id,
+        "name": name,
+        "level": level,
+        "period_id": period_id,
+        "opens_at": (now - timedelta(days=1)).isoformat(),
+        "closes_at": (now + closes_in).isoformat(),
+        "weights": {"written": 1.0},
+    }
+
+
+async def upload_checklist(setup: Setup, level: Level) -> list[dict[str, str]]:
+    """Upload (as the clerk) one sample file for every required item of a gig market's checklist at ``level``;
+    the declaration's ``materials``."""
+    from tests.samples import pdf, png
+
+    chosen = []
+    for item in materials.load().checklist(InstitutionType.gig_market, level):
+        if item.required:
+            data, name = (pdf(item.code), "f.pdf") if materials.PDF in item.accepts else (png(item.code), "f.png")
+            up = await setup("clerk", "POST", "/materials", 201, files={"file": (name, data)})
+            chosen.append({"item": item.code, "material_id": up["id"]})
+    return chosen

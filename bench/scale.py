@@ -49,14 +49,13 @@ from sqlalchemy import create_engine, make_url, text
 from sqlmodel import Session, select
 
 from api.auth import create_user, hash_token
-from bench.harness import ApiProcess, WorkerThread, dev_server
+from bench.harness import ApiProcess, WorkerThread, dev_server, round_plan, upload_checklist
 from clients.codec import data_converter, new_key_entry
 from config import Settings
 from db.logins import open_session
 from db.schema import upgrade
 from db.session import get_engine
 from db.users import User
-from state import materials
 from state.calendar import TZ
 from state.domain import COUNTIES, InstitutionType, Level
 
@@ -611,24 +610,9 @@ class Real:
     async def open_round(self, closes_in: timedelta) -> None:
         period = {"name": f"规模基准期{self.tag}", "start_year": 2026, "end_year": 2030, "reason": "规模基准测试"}
         await self.b.setup("admin", "PUT", f"/periods/{self.period}", 200, json=period)
-        now = datetime.now(TZ)
-        plan = {
-            "round_id": self.round,
-            "name": "规模基准测试批次",
-            "level": "county",
-            "period_id": self.period,
-            "opens_at": (now - timedelta(days=1)).isoformat(),
-            "closes_at": (now + closes_in).isoformat(),
-            "weights": {"written": 1.0},
-        }
+        plan = round_plan(self.round, "规模基准测试批次", "county", self.period, closes_in)
         await self.b.setup("bureau", "POST", "/rounds", 201, json=plan)
-        for item in materials.load().checklist(InstitutionType.gig_market, Level.county):
-            if item.required:
-                from tests.samples import pdf, png
-
-                data, name = (pdf(item.code), "f.pdf") if materials.PDF in item.accepts else (png(item.code), "f.png")
-                up = await self.b.setup("clerk", "POST", "/materials", 201, files={"file": (name, data)})
-                self.materials.append({"item": item.code, "material_id": up["id"]})
+        self.materials.extend(await upload_checklist(self.b.setup, Level.county))
 
     def declaration(self, name: str, code: str, in_round: bool) -> dict[str, Any]:
         from state import conditions

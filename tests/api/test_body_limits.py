@@ -6,16 +6,14 @@ Every oversize body here would be taken by its route without the limit (JSON pad
 with the right password and CSRF token): a 413 with nothing recorded is the limit's doing."""
 
 import asyncio
-import contextlib
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import httpx
 import pytest
 import pytest_asyncio
-import uvicorn
 from sqlmodel import Session, col, func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,6 +27,7 @@ from db.users import User
 from tests.api.conftest import Api, Driver, expect
 from tests.conftest import unique
 from tests.samples import pdf
+from tests.uvicorn_in_loop import served_on_a_port
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -61,12 +60,6 @@ class Counted:
         return next(sizes for p, sizes in reversed(self.reads) if p == path)
 
 
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:  # the test runner keeps its own signal handlers
-        yield
-
-
 @dataclass
 class Served:
     api: Api
@@ -77,19 +70,8 @@ class Served:
 @pytest_asyncio.fixture(scope="module")
 async def served(api) -> AsyncIterator[Served]:
     counted = Counted(api.app)
-    config = uvicorn.Config(counted, host="127.0.0.1", port=0, lifespan="off", log_level="warning")
-    server = _Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
+    async with served_on_a_port(counted) as port:
         yield Served(api, counted, port)
-    finally:
-        server.should_exit = True
-        await task
 
 
 @dataclass

@@ -6,18 +6,14 @@ applications on over HTTP) and one signed-in-able user per principal, whose logi
 whose password is PASSWORD. ``browser``: Chromium; ``page``: a fresh context (no cookies) per test.
 """
 
-import asyncio
-import contextlib
 import re
-import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-import uvicorn
 from sqlmodel import Session, select
 
 from api.auth import hash_token
@@ -33,6 +29,7 @@ from tests.api.conftest import (
     on_skipping_server,
     serve,
 )
+from tests.uvicorn_in_loop import served_on_a_port
 
 PASSWORD = "correct-horse-9"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -45,18 +42,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:  # the test runner keeps its own signal handlers
-        yield
 
 
 @dataclass
@@ -85,20 +70,9 @@ async def open_site(env, sqlite_url: str) -> AsyncIterator[Site]:
             served.user_ids[name] = user_id_for(sqlite_url, served_api.tokens[name])
             served.logins[name] = f"{name.replace('_', '-')}-{suffix}"
             add_login(sqlite_url, served.user_ids[name], served.logins[name], PASSWORD)
-        port = free_port()
-        config = uvicorn.Config(served_api.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
-        server = _Server(config)
-        task = asyncio.create_task(server.serve())
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.05)
-        served.url = f"http://127.0.0.1:{port}"
-        try:
+        async with served_on_a_port(served_api.app) as port:
+            served.url = f"http://127.0.0.1:{port}"
             yield served
-        finally:
-            server.should_exit = True
-            await task
 
 
 @pytest_asyncio.fixture(scope="session")

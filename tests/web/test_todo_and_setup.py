@@ -3,14 +3,12 @@ deadline its return named and how often the city urged it (催办); a fresh inst
 what is missing before the first notice, the clerk's 发布公示 refused for lack of a period is said as what it is, and
 once the admin has set a period and its quotas those steps are ticked and the notice goes out."""
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 import httpx
-import uvicorn
 
 from api.auth import create_user
 from api.main import create_app
@@ -21,7 +19,8 @@ from tests.api.conftest import PRINCIPALS, Api, Driver, eventually, expect, temp
 from tests.api.test_tasks_and_urges import owed_filing
 from tests.conftest import RunningWorker, settings_for, unique
 from tests.factory import COUNTY
-from tests.web.conftest import PASSWORD, Site, _Server, free_port, new_page, shot, sign_in, user_id_for
+from tests.uvicorn_in_loop import served_on_a_port
+from tests.web.conftest import PASSWORD, Site, new_page, shot, sign_in, user_id_for
 
 RETURN = {"reason": "服务场所照片不清晰", "items": ["premises_photos"]}
 
@@ -85,17 +84,9 @@ async def fresh_site(env, url: str) -> AsyncIterator[Site]:
                 for n in names:
                     site.logins[n] = f"{n}-{unique('l')[-8:]}"
                     add_login(url, user_id_for(url, tokens[n]), site.logins[n], PASSWORD)
-                port = free_port()
-                server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
-                task = asyncio.create_task(server.serve())
-                while not server.started:
-                    await asyncio.sleep(0.05)
-                site.url = f"http://127.0.0.1:{port}"
-                try:
+                async with served_on_a_port(app) as port:
+                    site.url = f"http://127.0.0.1:{port}"
                     yield site
-                finally:
-                    server.should_exit = True
-                    await task
 
 
 async def _steps(page) -> dict[str, str]:
