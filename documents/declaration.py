@@ -191,6 +191,7 @@ def _opinions(form: DeclarationForm, cell: ParagraphStyle) -> Table:
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), song()),
                 ("BOX", (0, 0), (-1, -1), 0.6, GRID_LINE),
                 ("LINEAFTER", (0, 0), (-2, -1), 0.6, GRID_LINE),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, GRID_LINE),

@@ -114,11 +114,12 @@ def style(
     space_before: float = 0,
     space_after: float = 0,
     colour: colors.Color = colors.black,
+    font: str | None = None,
 ) -> ParagraphStyle:
     alignment = ALIGNMENTS[align]
     return ParagraphStyle(
-        f"song-{size}-{align}",
-        fontName=song(),
+        f"{font or 'song'}-{size}-{align}",
+        fontName=font or song(),
         fontSize=size,
         leading=leading if leading is not None else size * 1.5,
         alignment=alignment,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+CITY = "临沂市"
 CITY_ORGANS: tuple[str, ...] = ("临沂市人力资源和社会保障局", "临沂市发展和改革委员会", "临沂市民政局")
 COUNTY_DEPARTMENTS: tuple[str, ...] = ("县区人力资源社会保障局", "县区发展改革局", "县区民政局")
 
