@@ -202,7 +202,7 @@ class Heading(Flowable):
     def draw(self) -> None:
         for i, line in enumerate(self.lines):
             # The ideographs' ink (-0.12 to 0.88 of the size about the baseline) centred in the line.
-            y = self.height - self.space_after - (i + 0.5) * self.line - self.size * 0.38
+            y = self.height - (i + 0.5) * self.line - self.size * 0.38
             draw_heavy(self.canv, self.width / 2, y, line, self.size, colour=self.colour)
 
 
