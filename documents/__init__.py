@@ -3,19 +3,20 @@
 Pure rendering: inputs are the frozen records in documents.models, output is bytes; the only I/O is
 reading a font file. No database, no Temporal.
 
-Font: AR PL UMing CN, a TrueType Song (Ming) face from Debian's fonts-arphic-uming
-(/usr/share/fonts/truetype/arphic/uming.ttc), embedded as a subset. Embedding makes every reader and
-pdftoppm show the same Song face a 公文 expects, and its ToUnicode map keeps text extraction exact.
-Noto CJK (fonts-noto-cjk) is CFF-based OpenType, which reportlab cannot embed. Without the UMing file
-the documents fall back to STSong-Light, PDF's standard Chinese CID font: nothing is embedded, text
-still extracts, but each reader substitutes its own face (poppler picks Noto Sans CJK: a sans face).
+Fonts, both TrueType from Debian and embedded as subsets (every reader shows the same faces, and the ToUnicode
+maps keep text extraction exact); GB/T 9704 asks for 小标宋 and 仿宋, neither free, so the closest that embed:
+- AR PL UMing CN (fonts-arphic-uming), a Song (Ming) face: titles, drawn heavy for 小标宋, and the forms' text;
+- AR PL UKai CN (fonts-arphic-ukai): the 公布文件's text, as 仿宋 (Song structure, thin even Kai-like strokes).
+Noto CJK (fonts-noto-cjk) is CFF-based OpenType, which reportlab cannot embed; cwTeX's 仿宋 (fonts-cwtex-fs) lacks
+the simplified characters. Without the UMing file the documents fall back to STSong-Light, PDF's standard Chinese
+CID font: nothing is embedded and each reader substitutes its own face. No page starts in Helvetica.
 """
 
 from documents.announcement import announcement
 from documents.approval_sheet import approval_sheet
 from documents.certificate import plaque_certificate
 from documents.declaration import declaration_form
-from documents.layout import chinese_date, song
+from documents.layout import chinese_date, fangsong, song
 from documents.models import (
     CITY_ORGANS,
     COUNTY_DEPARTMENTS,
@@ -55,6 +56,7 @@ __all__ = [
     "approval_sheet",
     "chinese_date",
     "declaration_form",
+    "fangsong",
     "notice_list",
     "notice_window",
     "plaque_certificate",

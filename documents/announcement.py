@@ -2,33 +2,55 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 from reportlab.platypus.flowables import TopPadder
 
-from documents.layout import GREY, RED, Heading, build, chinese_date, draw_heavy, para, song, style
-from documents.models import Announcement, ListedInstitution
+from documents.gongwen import (
+    BOTTOM,
+    LEFT,
+    LINE,
+    RIGHT,
+    TOP,
+    TYPE_WIDTH,
+    Colophon,
+    GridText,
+    RedHead,
+    Signatures,
+)
+from documents.layout import Heading, build, chinese_date, fangsong, grid, para, song, style
+from documents.models import CITY, Announcement, ListedInstitution
 
-# GB/T 9704-2012: A4, 版心 156 mm × 225 mm, top margin 37 mm, left 28 mm; body in 3号 (16 pt), 22 lines a page.
-TOP, LEFT, RIGHT, BOTTOM = 37 * mm, 28 * mm, 26 * mm, 35 * mm
-TYPE_WIDTH = A4[0] - LEFT - RIGHT
-BODY_SIZE = 16.0
-LINE = 225 * mm / 22
-SEAL_DIAMETER = 42 * mm
-SEAL_PLACE = "（盖章）"
+TITLE_SIZE = 22.0  # 2号
+PAGE_NUMBER_SIZE = 14.0  # 4号
+# Where the ink of UMing's "—" lies, as a fraction of the size above the baseline: the dash's height is what
+# GB/T 9704 fixes (一字线上距版心下边缘 7 mm), so the baseline is placed from it.
+DASH_RISE = 0.38
 
 
 def announcement(document: Announcement) -> bytes:
-    """The 公布文件 as PDF bytes."""
-    body = style(BODY_SIZE, leading=LINE, indent_chars=2)
+    """The 公布文件 as PDF bytes: the body on numbered pages, then the 版记 alone at the foot of an even page
+    (a blank page first when the body ends on an even page); neither of those pages is numbered."""
+    _, body_pages = _render(_body(document), numbered=None)
+    story = _body(document)
+    story += [PageBreak()] + ([_Blank(), PageBreak()] if body_pages % 2 == 0 else [])
+    story.append(TopPadder(_colophon(document)))
+    pdf, _ = _render(story, numbered=body_pages, title=f"{document.doc_number} {document.title}")
+    return pdf
+
+
+def organ_full_name(name: str) -> str:
+    """An organ as a 公文 names it: a county's bureau with the city before it (临沂市兰山区民政局)."""
+    return name if name.startswith(CITY) else CITY + name
+
+
+def _body(document: Announcement) -> list[Flowable]:
+    organs = [organ_full_name(name) for name in document.organs]
     count = len(document.institutions)
     opening = list(document.opening) or [
         (
@@ -43,194 +65,74 @@ def announcement(document: Announcement) -> bytes:
             "以及产生其他应当撤销评定情形的，将予以撤销。"
         )
     ]
-    story: list[Flowable] = [
-        RedHead(document.organs, document.doc_number),
-        Heading(document.title, 22, space_after=LINE * 0.8),
-        para(document.addressees, style(BODY_SIZE, leading=LINE, align="left")),
-        *[para(text, body) for text in opening],
+    return [
+        RedHead(organs, document.doc_number),
+        # 2号 title two lines under the red rule (in RedHead), the 主送 one blank line under the title.
+        Heading(document.title, TITLE_SIZE, line=LINE, space_after=LINE),
+        GridText(document.addressees, indent=0),
+        *[GridText(text) for text in opening],
         Spacer(1, LINE * 0.3),
         _list_table(document.institutions),
         Spacer(1, LINE * 0.3),
-        *[para(text, body) for text in closing[:-1]],
+        *[GridText(text) for text in closing[:-1]],
         # The last paragraph travels with the seals: GB/T 9704 allows no seal page without body text.
         KeepTogether(
             [
-                para(closing[-1], body),
-                Spacer(1, LINE),
-                SealBlock(document.organs, chinese_date(document.signed_on)),
-                para(f"（{document.disclosure}）", body) if document.disclosure else Spacer(1, 0),
+                GridText(closing[-1]),
+                Signatures(organs, chinese_date(document.signed_on)),
+                GridText(f"（{document.disclosure}）") if document.disclosure else Spacer(1, 0),
             ]
         ),
     ]
-    if document.printed_by:
-        printed_on = document.printed_on or document.signed_on
-        story.append(TopPadder(Colophon(document.copied_to, document.printed_by, chinese_date(printed_on))))
-
-    return build(
-        story,
-        pagesize=A4,
-        margins=(TOP, RIGHT, BOTTOM, LEFT),
-        title=f"{document.doc_number} {document.title}",
-        on_page=_page_number,
-    )
 
 
-def _page_number(canvas: Canvas, document: Any) -> None:
-    """4号 page number 7 mm below the type area, odd pages right and even pages left, one character in."""
-    size = 14
-    text = f"— {document.page} —"
+def _colophon(document: Announcement) -> Colophon:
+    printed_by = document.printed_by or f"{organ_full_name(document.organs[0])}办公室"
+    printed_on = document.printed_on or document.signed_on
+    return Colophon(document.copied_to, printed_by, chinese_date(printed_on))
+
+
+class _Blank(Flowable):
+    """Holds a page open so that the PageBreak after it leaves a blank page."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, 1
+
+    def draw(self) -> None:
+        pass
+
+
+def _render(story: list[Flowable], *, numbered: int | None, title: str = "") -> tuple[bytes, int]:
+    """The PDF and its page count; pages after the first numbered ones carry no number."""
+    pages = [0]
+
+    def page_number(canvas: Canvas, document: Any) -> None:
+        pages[0] = document.page
+        if numbered is None or document.page <= numbered:
+            _page_number(canvas, document.page)
+
+    pdf = build(story, pagesize=A4, margins=(TOP, RIGHT, BOTTOM, LEFT), title=title, on_page=page_number)
+    return pdf, pages[0]
+
+
+def _page_number(canvas: Canvas, page: int) -> None:
+    """4号 Song page number between 一字线, the dashes 7 mm below the 版心; odd pages right, even left, a
+    character in from the edge."""
+    size = PAGE_NUMBER_SIZE
+    text = f"— {page} —"
     canvas.saveState()
     canvas.setFont(song(), size)
-    y = BOTTOM - 7 * mm - size * 0.8
-    if document.page % 2:
+    y = BOTTOM - 7 * mm - size * DASH_RISE
+    if page % 2:
         canvas.drawRightString(A4[0] - RIGHT - size, y, text)
     else:
         canvas.drawString(LEFT + size, y, text)
     canvas.restoreState()
 
 
-class RedHead(Flowable):
-    """版头: the organs' mark in red (joint issue: names stacked, lead first, 文件 to their right),
-    the document number two lines below, the red separator 4 mm under it, then two blank lines."""
-
-    def __init__(self, organs: Sequence[str], doc_number: str):
-        super().__init__()
-        self.organs = list(organs)
-        self.doc_number = doc_number
-
-    def _mark_sizes(self) -> tuple[float, float, float]:
-        """(name size, 文件 size, names' width), as large as fits the type area, at most 34 pt."""
-        longest = max((pdfmetrics.stringWidth(name, song(), 1) for name in self.organs), default=0)
-        stacked = len(self.organs) > 1
-        word_scale = 1.4 if stacked else 1.0
-        per_point = longest + 0.6 + 2 * word_scale  # names, a gap, then 文件, in units of the name size
-        size = min(34.0, TYPE_WIDTH / per_point)
-        return size, size * word_scale, longest * size
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        size, _, _ = self._mark_sizes()
-        self.mark_height = max(1, len(self.organs)) * size * 1.25
-        self.height = 35 * mm + self.mark_height + 3 * LINE + 4 * mm + 2 * LINE
-        self.width = availWidth
-        return self.width, self.height
-
-    def draw(self) -> None:
-        canvas = self.canv
-        size, word_size, names_width = self._mark_sizes()
-        gap = 0.6 * size
-        total = names_width + gap + pdfmetrics.stringWidth("文件", song(), word_size)
-        left = (self.width - total) / 2
-        mark_top = self.height - 35 * mm
-        for i, name in enumerate(self.organs):
-            baseline = mark_top - i * size * 1.25 - size * 0.98
-            draw_heavy(canvas, left, baseline, name, size, colour=RED, anchor="left", width=names_width)
-        middle = mark_top - self.mark_height / 2
-        draw_heavy(
-            canvas, left + names_width + gap, middle - word_size * 0.36, "文件", word_size, colour=RED, anchor="left"
-        )
-
-        number_baseline = mark_top - self.mark_height - 2 * LINE - (LINE + BODY_SIZE * 0.76) / 2
-        canvas.saveState()
-        canvas.setFont(song(), BODY_SIZE)
-        canvas.drawCentredString(self.width / 2, number_baseline, self.doc_number)
-        rule = number_baseline - BODY_SIZE * 0.14 - 4 * mm
-        canvas.setStrokeColor(RED)
-        canvas.setLineWidth(1.3)
-        canvas.line(0, rule, self.width, rule)
-        canvas.restoreState()
-
-
-class SealBlock(Flowable):
-    """The organs' names in two columns, each under a seal place; the last organ on the right of the
-    last row with the 成文日期 below it, so its seal presses both name and date (GB/T 9704 7.3.5.1)."""
-
-    ROW = SEAL_DIAMETER + 5 * mm
-
-    def __init__(self, organs: Sequence[str], signed_on: str):
-        super().__init__()
-        self.organs = list(organs)
-        self.signed_on = signed_on
-
-    def slots(self) -> list[tuple[int, int]]:
-        rows = max(1, math.ceil(len(self.organs) / 2))
-        cells = [(row, column) for row in range(rows) for column in (0, 1)]
-        if len(self.organs) % 2:
-            cells.remove((rows - 1, 0))
-        return cells[: len(self.organs)]
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.width = availWidth
-        rows = max(1, math.ceil(len(self.organs) / 2))
-        self.height = rows * self.ROW + LINE * 0.6
-        return self.width, self.height
-
-    def draw(self) -> None:
-        canvas = self.canv
-        column = self.width / 2
-        last = len(self.organs) - 1
-        for i, (name, (row, col)) in enumerate(zip(self.organs, self.slots(), strict=True)):
-            centre_x = column * col + column / 2
-            centre_y = self.height - row * self.ROW - SEAL_DIAMETER / 2 - 2 * mm
-            size = min(BODY_SIZE, 0.95 * column / max(pdfmetrics.stringWidth(name, song(), 1), 1))
-            lines = [(name, size)] + ([(self.signed_on, BODY_SIZE)] if i == last else [])
-            self._seal_place(centre_x, centre_y)
-            first = centre_y + (len(lines) - 1) * LINE / 2
-            for k, (text, text_size) in enumerate(lines):
-                canvas.setFont(song(), text_size)
-                canvas.setFillColor(colors.black)
-                canvas.drawCentredString(centre_x, first - k * LINE - text_size * 0.36, text)
-
-    def _seal_place(self, x: float, y: float) -> None:
-        canvas = self.canv
-        canvas.saveState()
-        canvas.setStrokeColor(GREY)
-        canvas.setLineWidth(0.6)
-        canvas.setDash(3, 3)
-        canvas.circle(x, y, SEAL_DIAMETER / 2)
-        canvas.setFillColor(GREY)
-        canvas.setFont(song(), 10)
-        canvas.drawCentredString(x, y + SEAL_DIAMETER / 2 - 9 * mm, SEAL_PLACE)
-        canvas.restoreState()
-
-
-class Colophon(Flowable):
-    """版记: 抄送 and 印发机关/印发日期 between full-width rules, at the foot of the last page."""
-
-    def __init__(self, copied_to: str, printed_by: str, printed_on: str):
-        super().__init__()
-        self.copied_to = copied_to
-        self.printed_by = printed_by
-        self.printed_on = printed_on
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.width = availWidth
-        self.height = LINE * (2 if self.copied_to else 1) + 2
-        return self.width, self.height
-
-    def draw(self) -> None:
-        canvas = self.canv
-        size = 14
-        canvas.saveState()
-        canvas.setFont(song(), size)
-        canvas.setLineWidth(1.0)
-        canvas.line(0, self.height, self.width, self.height)
-        canvas.line(0, 0, self.width, 0)
-        y = self.height
-        if self.copied_to:
-            y -= LINE
-            canvas.drawString(size, y + (LINE - size) / 2 + size * 0.12, f"抄送：{self.copied_to}")
-            canvas.setLineWidth(0.7)
-            canvas.line(0, y, self.width, y)
-        y -= LINE
-        baseline = y + (LINE - size) / 2 + size * 0.12
-        canvas.drawString(size, baseline, self.printed_by)
-        canvas.drawRightString(self.width - size, baseline, f"{self.printed_on}印发")
-        canvas.restoreState()
-
-
 def _list_table(institutions: Sequence[ListedInstitution]) -> Table:
-    centre = style(13, leading=19, align="centre")
-    left = style(13, leading=19, align="left")
+    centre = style(13, leading=19, align="centre", font=fangsong())
+    left = style(13, leading=19, align="left", font=fangsong())
     rows: list[list[Flowable]] = [[para(text, centre) for text in ("序号", "机构名称", "机构类型", "所在县区")]]
     for i, item in enumerate(institutions, start=1):
         rows.append(
@@ -242,15 +144,4 @@ def _list_table(institutions: Sequence[ListedInstitution]) -> Table:
             ]
         )
     widths = [14 * mm, 76 * mm, 42 * mm, TYPE_WIDTH - 132 * mm]
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-            ]
-        )
-    )
-    return table
+    return grid(rows, widths, padding=(3, 5))

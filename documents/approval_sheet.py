@@ -9,13 +9,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
-from documents.layout import Heading, build, para, song, style
+from documents.layout import Heading, build, grid, para, song, style
 from documents.models import ApprovalSheet
 
 WIDTH = A4[0] - 40 * mm
-LINE = colors.Color(0.2, 0.2, 0.2)
 SHADE = colors.Color(0.94, 0.94, 0.94)
 NONE = "（无）"
 
@@ -57,20 +56,8 @@ def approval_sheet(sheet: ApprovalSheet) -> bytes:
 
 
 def _grid(rows: list[list[Any]], widths: list[float], *, header: bool = True) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    shade = [("BACKGROUND", (0, 0), (-1, 0), SHADE)] if header else [("BACKGROUND", (0, 0), (0, -1), SHADE)]
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.6, LINE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                *shade,
-            ]
-        )
-    )
-    return table
+    shade = ("BACKGROUND", (0, 0), (-1, 0) if header else (0, -1), SHADE)
+    return grid(rows, widths, [shade], header=header, padding=(3, 4))
 
 
 def _head(texts: list[str]) -> list[Paragraph]:

@@ -22,7 +22,8 @@ TITLE = "就业服务质量标杆机构"
 def plaque_certificate(certificate: Certificate) -> bytes:
     """The certificate as PDF bytes: one landscape A4 page."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=PAGE, invariant=1, lang="zh-CN")
+    # Start in the embedded face, not Helvetica (types-reportlab types initialFontName as a float: a stub slip).
+    canvas = Canvas(buffer, pagesize=PAGE, invariant=1, lang="zh-CN", initialFontName=song())  # type: ignore[arg-type]
     canvas.setTitle(f"{certificate.plaque_number} {certificate.institution_name}")
     canvas.setCreator("biaogan")
     width, height = PAGE

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from documents.layout import Heading, build, chinese_date, file_size, number, para, song, style
+from documents.layout import GRID_LINE, Heading, build, chinese_date, file_size, grid, number, para, song, style
 from documents.models import COUNTY_DEPARTMENTS, DeclarationForm, DepartmentOpinion
 
 BLANK_DATE = "年　月　日"
@@ -20,7 +20,6 @@ SEAL_PLACE = "（盖章）"
 PLEDGE = "申报单位承诺：以上所填内容及所附材料真实、准确、完整，如有虚假失实，愿按规定撤销评定。"
 
 WIDTH = A4[0] - 40 * mm
-LINE = colors.Color(0.2, 0.2, 0.2)
 LABEL_SHADE = colors.Color(0.94, 0.94, 0.94)
 
 
@@ -88,29 +87,6 @@ class SealAndDate(Flowable):
         self.canv.drawRightString(right, self.SIZE * 0.4, self.signed_on)
 
 
-def _grid(
-    rows: list[list[Any]],
-    widths: list[float],
-    extra: list[tuple[Any, ...]],
-    *,
-    header: bool = True,
-    min_heights: list[float] | None = None,
-) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, minRowHeights=min_heights)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.6, LINE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                *extra,
-            ]
-        )
-    )
-    return table
-
-
 def _facts(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
     def k(text: str) -> Paragraph:
         return para(text, label)
@@ -160,7 +136,7 @@ def _facts(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -
     # Free-text rows get room to be read (and, on a form printed blank, to be written in).
     heights = [0.0] * 7 + [18 * mm] * 3 + [0.0] * (len(rows) - 10)
     widths = [38 * mm, 47 * mm, 38 * mm, WIDTH - 123 * mm]
-    return _grid(rows, widths, [*spans, *shade], header=False, min_heights=heights)
+    return grid(rows, widths, [*spans, *shade], header=False, min_heights=heights)
 
 
 def _conditions(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
@@ -169,7 +145,7 @@ def _conditions(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphSty
         rows.append([para(str(i), label), para(item.condition, cell), para(item.statement, cell)])
     if not form.conditions:
         rows.append([para("—", label), para("（未填写）", cell), ""])
-    return _grid(rows, [12 * mm, 79 * mm, WIDTH - 91 * mm], [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
+    return grid(rows, [12 * mm, 79 * mm, WIDTH - 91 * mm], [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
 
 
 BEIJING = timezone(timedelta(hours=8))  # documents import no other room: the zone as state.clock has it
@@ -199,7 +175,7 @@ def _materials(form: DeclarationForm, label: ParagraphStyle, small: ParagraphSty
     if not form.materials:
         rows.append([para("—", label), para("（无）", small), "", "", ""])
     widths = [12 * mm, 52 * mm, 56 * mm, 22 * mm, WIDTH - 142 * mm]
-    return _grid(rows, widths, [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
+    return grid(rows, widths, [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
 
 
 def _opinions(form: DeclarationForm, cell: ParagraphStyle) -> Table:
@@ -215,9 +191,10 @@ def _opinions(form: DeclarationForm, cell: ParagraphStyle) -> Table:
     table.setStyle(
         TableStyle(
             [
-                ("BOX", (0, 0), (-1, -1), 0.6, LINE),
-                ("LINEAFTER", (0, 0), (-2, -1), 0.6, LINE),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, LINE),
+                ("FONTNAME", (0, 0), (-1, -1), song()),
+                ("BOX", (0, 0), (-1, -1), 0.6, GRID_LINE),
+                ("LINEAFTER", (0, 0), (-2, -1), 0.6, GRID_LINE),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, GRID_LINE),
                 ("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 5),

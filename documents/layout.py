@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import io
-import math
 import os
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -19,13 +18,21 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 from reportlab.platypus import paragraph as _paragraph
 
-# AR PL UMing CN (Debian fonts-arphic-uming): a TrueType Song/Ming face reportlab can embed. Noto CJK is
-# CFF-based OpenType, which reportlab's TTFont refuses.
+from documents.titles import title_lines
+
+# GB/T 9704 sets the title and the organ mark in 小标宋 and everything else in 仿宋. Neither is free; the closest
+# faces Debian ships that reportlab can embed (TrueType outlines: Noto CJK is CFF-based OpenType, which TTFont
+# refuses, and cwTeX's 仿宋 in fonts-cwtex-fs has only traditional characters):
+# - 小标宋 (a heavy Song): AR PL UMing CN (fonts-arphic-uming), a Song/Ming face, filled and stroked for weight;
+# - 仿宋 (Song structure in thin, even, Kai-like strokes): AR PL UKai CN (fonts-arphic-ukai). UMing's contrast
+#   strokes and wedge serifs are what 仿宋 drops, so the Kai face is nearer to it than the Ming one.
 EMBEDDED_FONT = "UMingCN"
 FONT_FILES: tuple[tuple[str, int], ...] = (("/usr/share/fonts/truetype/arphic/uming.ttc", 0),)
+FANGSONG_FONT = "UKaiCN"
+FANGSONG_FILES: tuple[tuple[str, int], ...] = (("/usr/share/fonts/truetype/arphic/ukai.ttc", 0),)
 # PDF's standard Simplified Chinese font: nothing embedded, the reader supplies a substitute face.
 STANDARD_FONT = "STSong-Light"
 
@@ -46,20 +53,33 @@ ALIGNMENTS: dict[str, Literal[0, 1, 2, 4]] = {
 
 RED = colors.Color(0.86, 0.0, 0.0)
 GREY = colors.Color(0.55, 0.55, 0.55)
+GRID_LINE = colors.Color(0.2, 0.2, 0.2)
+
+
+def _register(name: str, files: tuple[tuple[str, int], ...]) -> bool:
+    for path, index in files:
+        if os.path.exists(path):
+            try:
+                pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
+                return True
+            except TTFError:
+                continue
+    return False
 
 
 @functools.cache
 def song() -> str:
-    """The registered font name: the embedded UMing when its file is installed, else STSong-Light."""
-    for path, index in FONT_FILES:
-        if os.path.exists(path):
-            try:
-                pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, path, subfontIndex=index))
-                return EMBEDDED_FONT
-            except TTFError:
-                continue
+    """The Song face's registered name: the embedded UMing when its file is installed, else STSong-Light."""
+    if _register(EMBEDDED_FONT, FONT_FILES):
+        return EMBEDDED_FONT
     pdfmetrics.registerFont(UnicodeCIDFont(STANDARD_FONT))
     return STANDARD_FONT
+
+
+@functools.cache
+def fangsong() -> str:
+    """The 仿宋 stand-in's registered name: the embedded UKai when its file is installed, else the Song face."""
+    return FANGSONG_FONT if _register(FANGSONG_FONT, FANGSONG_FILES) else song()
 
 
 def chinese_date(day: date) -> str:
@@ -94,11 +114,12 @@ def style(
     space_before: float = 0,
     space_after: float = 0,
     colour: colors.Color = colors.black,
+    font: str | None = None,
 ) -> ParagraphStyle:
     alignment = ALIGNMENTS[align]
     return ParagraphStyle(
-        f"song-{size}-{align}",
-        fontName=song(),
+        f"{font or 'song'}-{size}-{align}",
+        fontName=font or song(),
         fontSize=size,
         leading=leading if leading is not None else size * 1.5,
         alignment=alignment,
@@ -149,43 +170,67 @@ def draw_heavy(
     canvas.restoreState()
 
 
-def balanced_lines(text: str, size: float, width: float) -> list[str]:
-    """Split a title into as few lines as fit, of near-equal length (公文 titles are not ragged)."""
-    font = song()
-    lines: list[str] = []
-    for part in text.splitlines() or [""]:
-        count = max(1, math.ceil(pdfmetrics.stringWidth(part, font, size) / width))
-        while True:
-            per_line = math.ceil(len(part) / count) if part else 1
-            pieces = [part[i : i + per_line] for i in range(0, len(part), per_line)] or [""]
-            if all(pdfmetrics.stringWidth(p, font, size) <= width for p in pieces):
-                break
-            count += 1
-        lines.extend(pieces)
-    return lines
-
-
 class Heading(Flowable):
-    """A centred heavy title, balanced over as many lines as it needs."""
+    """A centred heavy title over as few lines as fit, broken between words (documents.titles).
 
-    def __init__(self, text: str, size: float, *, colour: colors.Color = colors.black, space_after: float = 0):
+    line: each line's height; by default 1.45 times the size.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        size: float,
+        *,
+        colour: colors.Color = colors.black,
+        space_after: float = 0,
+        line: float | None = None,
+    ):
         super().__init__()
         self.text = text
         self.size = size
         self.colour = colour
         self.space_after = space_after
+        self.line = line if line is not None else size * 1.45
         self.lines: list[str] = []
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
-        self.lines = balanced_lines(self.text, self.size, availWidth)
-        self.height = len(self.lines) * self.size * 1.45 + self.space_after
+        self.lines = title_lines(self.text, lambda s: pdfmetrics.stringWidth(s, song(), self.size), availWidth)
+        self.height = len(self.lines) * self.line + self.space_after
         return self.width, self.height
 
     def draw(self) -> None:
         for i, line in enumerate(self.lines):
-            y = self.height - self.space_after - (i + 1) * self.size * 1.45 + self.size * 0.35
+            # The ideographs' ink (-0.12 to 0.88 of the size about the baseline) centred in the line.
+            y = self.height - (i + 0.5) * self.line - self.size * 0.38
             draw_heavy(self.canv, self.width / 2, y, line, self.size, colour=self.colour)
+
+
+def grid(
+    rows: list[list[Any]],
+    widths: list[float],
+    extra: Sequence[tuple[Any, ...]] = (),
+    *,
+    header: bool = True,
+    padding: tuple[float, float] = (4, 5),
+    min_heights: list[float] | None = None,
+) -> Table:
+    """A ruled form table; header repeats its first row on each page; padding is (top, bottom)."""
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, minRowHeights=min_heights)
+    table.setStyle(
+        TableStyle(
+            [
+                # A cell holding a bare string would otherwise be set in Helvetica, which no PDF of ours embeds.
+                ("FONTNAME", (0, 0), (-1, -1), song()),
+                ("GRID", (0, 0), (-1, -1), 0.6, GRID_LINE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), padding[0]),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), padding[1]),
+                *extra,
+            ]
+        )
+    )
+    return table
 
 
 PageCallback = Callable[[Canvas, Any], None]
@@ -225,6 +270,8 @@ def build(
         creator="biaogan",
         lang="zh-CN",
         invariant=1,  # same input, same bytes: no creation time or random file id
+        # reportlab's canvas starts each page in Helvetica, a font no PDF of ours embeds: start in ours instead.
+        initialFontName=song(),
     )
     document.build(list(story))
     return buffer.getvalue()

@@ -9,12 +9,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar, dataclass_transform
 
+_Record = TypeVar("_Record")
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def record(cls: type[_Record]) -> type[_Record]:
+    """What every record here is: a frozen dataclass (declared once; mypy reads it as one through the transform)."""
+    return dataclass(frozen=True)(cls)
+
+
+CITY = "临沂市"
 CITY_ORGANS: tuple[str, ...] = ("临沂市人力资源和社会保障局", "临沂市发展和改革委员会", "临沂市民政局")
 COUNTY_DEPARTMENTS: tuple[str, ...] = ("县区人力资源社会保障局", "县区发展改革局", "县区民政局")
 
 
-@dataclass(frozen=True)
+@record
 class ListedInstitution:
     """One line of a 公示名单 or of the 公布文件's list."""
 
@@ -24,7 +35,7 @@ class ListedInstitution:
     level: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class AttestedCondition:
     """A basic condition (评定基本条件) and what the declaring county states about it."""
 
@@ -32,7 +43,7 @@ class AttestedCondition:
     statement: str
 
 
-@dataclass(frozen=True)
+@record
 class Material:
     """One file of the declaration materials (申报材料); sha256 is the full hex digest (kept for the record, not
     printed: a clerk reads the file's name, size and when it was uploaded)."""
@@ -44,7 +55,7 @@ class Material:
     uploaded_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@record
 class DepartmentOpinion:
     """A county department's opinion box; blank opinion and no date leave room to write and seal by hand."""
 
@@ -53,7 +64,7 @@ class DepartmentOpinion:
     signed_on: date | None = None
 
 
-@dataclass(frozen=True)
+@record
 class DeclarationForm:
     """申报表 (附件2)."""
 
@@ -82,7 +93,7 @@ class DeclarationForm:
     opinions: Sequence[DepartmentOpinion] = ()
 
 
-@dataclass(frozen=True)
+@record
 class NoticeList:
     """公示名单, as published on the bureau's website during the notice window (公示期)."""
 
@@ -100,7 +111,7 @@ class NoticeList:
     working_days: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Announcement:
     """联合公布文件 (GB/T 9704-2012 layout). organs: lead organ first. A "\n" in the title chooses where a
     long title breaks; without one it is split into lines of near-equal length."""
@@ -122,7 +133,7 @@ class Announcement:
     printed_on: date | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Certificate:
     """标牌证书 (附件3 style)."""
 
@@ -134,7 +145,7 @@ class Certificate:
     issuing_departments: Sequence[str] = field(default=CITY_ORGANS)
 
 
-@dataclass(frozen=True)
+@record
 class SheetAct:
     """One line of the 审批单's record: when, what, who in which role and unit, and the opinion given."""
 
@@ -146,7 +157,7 @@ class SheetAct:
     details: Sequence[tuple[str, str]] = ()
 
 
-@dataclass(frozen=True)
+@record
 class SheetScore:
     """A reviewer's score sheet in a round (评分)."""
 
@@ -156,7 +167,7 @@ class SheetScore:
     opinion: str
 
 
-@dataclass(frozen=True)
+@record
 class SheetObjection:
     """An objection raised during the notice and what its investigation found (异议调查核实)."""
 
@@ -166,7 +177,7 @@ class SheetObjection:
     found_at: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class IssuedDocument:
     """A document issued for the application: its name, its number (文号 or 编号) and its date."""
 
@@ -175,7 +186,7 @@ class IssuedDocument:
     issued_on: str
 
 
-@dataclass(frozen=True)
+@record
 class ApprovalSheet:
     """审批单: the application's facts, every act and opinion with who, role, unit and when, the notice and its
     objections, and the documents issued; the sheet an office prints and files. Dates arrive written in Chinese."""

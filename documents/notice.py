@@ -8,13 +8,12 @@ from datetime import date
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table
 
-from documents.layout import Heading, build, chinese_date, para, style
+from documents.layout import Heading, build, chinese_date, grid, para, style
 from documents.models import ListedInstitution, NoticeList
 
 WIDTH = A4[0] - 50 * mm
-LINE = colors.Color(0.2, 0.2, 0.2)
 HEADER_SHADE = colors.Color(0.93, 0.93, 0.93)
 
 
@@ -73,16 +72,4 @@ def _list_table(institutions: Sequence[ListedInstitution]) -> Table:
             ]
         )
     widths = [13 * mm, 66 * mm, 42 * mm, 22 * mm, WIDTH - 143 * mm]
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.6, LINE),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_SHADE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-            ]
-        )
-    )
-    return table
+    return grid(rows, widths, [("BACKGROUND", (0, 0), (-1, 0), HEADER_SHADE)])

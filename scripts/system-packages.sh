@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: Chromium and CJK fonts for the browser tests, a Song face for the PDFs,
+# Debian packages the tests need: Chromium and CJK fonts for the browser tests, a Song face (小标宋's stand-in)
+# and a Kai face (仿宋's) for the PDFs,
 # poppler-utils to render PDF pictures. Installs only what is missing (needs root or sudo then).
 set -euo pipefail
-PACKAGES=(chromium fonts-noto-cjk fonts-arphic-uming poppler-utils)
+PACKAGES=(chromium fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,13 +5,18 @@ from datetime import UTC, date, datetime
 from documents import (
     CITY_ORGANS,
     Announcement,
+    ApprovalSheet,
     AttestedCondition,
     Certificate,
     DeclarationForm,
     DepartmentOpinion,
+    IssuedDocument,
     ListedInstitution,
     Material,
     NoticeList,
+    SheetAct,
+    SheetObjection,
+    SheetScore,
 )
 
 INSTITUTIONS = (
@@ -96,4 +101,22 @@ CERTIFICATE = Certificate(
     year=2026,
     plaque_number="LY-SJ-2026-001",
     issued_on=date(2026, 12, 1),
+)
+
+APPROVAL_SHEET = ApprovalSheet(
+    level="市级",
+    institution_name="兰山区零工市场",
+    facts=(("机构类型", "零工市场"), ("所在县区", "兰山区")),
+    state="已公布",
+    acts=(
+        SheetAct(
+            "2026年3月2日 14:30", "申报", "王芳", "县区人社局 兰山区人力资源社会保障局", details=(("面积", "620㎡"),)
+        ),
+        SheetAct("2026年3月9日 10:00", "县级审核", "李明", "县区人社局", "同意推荐。"),
+    ),
+    printed_at="2026年12月2日 09:00",
+    scores=(SheetScore("张评", "2026年6月1日", "书面评审 88", "材料完整"),),
+    notice="2026年9月28日至10月9日公示",
+    objections=(SheetObjection("2026年9月30日", "场所面积不实", "不属实", "2026年10月8日"),),
+    documents=(IssuedDocument("公布文件", "临人社字〔2026〕9号", "2026年12月1日"),),
 )
