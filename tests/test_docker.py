@@ -106,3 +106,13 @@ def test_every_process_keeps_uploads_in_minio_and_counts_limits_in_the_database(
     assert "bucket" in found["worker"]["depends_on"]  # the workers (and after them the APIs) wait for the bucket
     assert f"store/{blobs.s3_bucket}" in found["bucket"]["entrypoint"]  # the bucket they use is made
     assert found["minio"]["environment"]["MINIO_ROOT_USER"] == env["BIAOGAN_S3_ACCESS_KEY_ID"]
+
+
+def test_the_image_has_the_faces_the_pdfs_embed():
+    """documents/layout.py embeds the AR PL faces; the image installs the packages that hold them."""
+    layout = (ROOT / "documents" / "layout.py").read_text()
+    installs = [line for line in DOCKERFILE.read_text().splitlines() if "apt-get install" in line]
+    for package, face in (("fonts-arphic-uming", "uming.ttc"), ("fonts-arphic-ukai", "ukai.ttc")):
+        assert face in layout
+        assert any(package in line for line in installs), package
+
