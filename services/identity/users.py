@@ -90,8 +90,9 @@ def add_user(
         raise UserError(USER_NAME_TOO_LONG, "name", limit=MAX_USER_NAME)
     checked_role, checked_department = _checked(role, county, department)
     token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
+    user_id = uuid.uuid4().hex
     user = User(
-        id=uuid.uuid4().hex,
+        id=user_id,
         name=name.strip(),
         role=checked_role,
         county=county,
@@ -102,7 +103,7 @@ def add_user(
     with session_for(database_url) as s:
         s.add(user)
         s.commit()
-    return NewUser(user.id, token)
+    return NewUser(user_id, token)
 
 
 def create_user(
