@@ -91,7 +91,9 @@ class ProvinceProvider:
 
 async def test_a_new_way_in_is_one_provider(sqlite_api):
     county_user = Actor(user_id="prov-1", name="省认证县区用户", role=Role.county_bureau, county="兰山区")
-    department_user = Actor(user_id="prov-2", name="省认证民政", role=Role.department, department=Department.civil_affairs)
+    department_user = Actor(
+        user_id="prov-2", name="省认证民政", role=Role.department, department=Department.civil_affairs
+    )
     provider = ProvinceProvider({"prov-token-1": county_user, "prov-token-2": department_user})
     identity = identity_of(sqlite_api.app.state)
     as_county = {"Authorization": "Bearer prov-token-1"}
