@@ -292,7 +292,7 @@ def api(args: argparse.Namespace) -> None:
     os.execv(command[0], command)
 
 
-def _start_api(settings: Settings, env: dict, children: list[Component]) -> None:
+def _start_api(settings: Settings, env: dict[str, str], children: list[Component]) -> None:
     from services.identity import ensure_admin
 
     token = ensure_admin(settings.database_url)
