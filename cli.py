@@ -23,6 +23,7 @@ import sys
 import time
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
+from typing import NoReturn
 
 from config import ROOT, Settings, get_settings, venv_binary
 from workflows import search_attributes as sa
@@ -291,8 +292,8 @@ def api(args: argparse.Namespace) -> None:
     os.execv(command[0], command)
 
 
-def _start_api(settings: Settings, env: dict, children: list[Component]) -> None:
-    from api.auth import ensure_admin
+def _start_api(settings: Settings, env: dict[str, str], children: list[Component]) -> None:
+    from services.identity import ensure_admin
 
     token = ensure_admin(settings.database_url)
     address = f"{settings.api_host}:{settings.api_port}"
@@ -305,9 +306,11 @@ def _start_api(settings: Settings, env: dict, children: list[Component]) -> None
 
 
 def users(args: argparse.Namespace) -> None:
-    from api.auth import UserError, create_user
-    from db.logins import LoginError, add_login, check_new_login
     from db.schema import upgrade
+    from services.identity import AccountError, add_login, add_user, check_new_login
+
+    def refused(e: AccountError) -> NoReturn:
+        sys.exit(f"error: {e.rule}: {e.message}")
 
     settings = get_settings()
     upgrade(settings.database_url)
@@ -318,31 +321,20 @@ def users(args: argparse.Namespace) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
         try:
             check_new_login(settings.database_url, args.login, password)  # before the user exists
-        except LoginError as e:
-            sys.exit(f"error: {e}")
+        except AccountError as e:
+            refused(e)
     try:
-        token = create_user(settings.database_url, args.name, args.role, args.county, args.department)
-    except UserError as e:
-        sys.exit(f"error: {e}")
+        made = add_user(settings.database_url, args.name, args.role, args.county, args.department)
+    except AccountError as e:
+        refused(e)
     if password is not None:
         try:
-            add_login(settings.database_url, _user_id_of(settings.database_url, token), args.login, password)
-        except LoginError as e:  # taken meanwhile: the user exists, with a token but no login
-            sys.exit(f"error: {e}")
+            add_login(settings.database_url, made.id, args.login, password)
+        except AccountError as e:  # taken meanwhile: the user exists, with a token but no login
+            refused(e)
     signs_in = f", who signs in to the pages as {args.login.strip().lower()!r}" if password is not None else ""
     print(f"created {args.role} {args.name!r}{signs_in}; bearer token:")
-    print(token)
-
-
-def _user_id_of(database_url: str, token: str) -> str:
-    from sqlmodel import select
-
-    from api.auth import hash_token
-    from db.session import session_for
-    from db.users import User
-
-    with session_for(database_url) as s:
-        return s.exec(select(User.id).where(User.token_hash == hash_token(token))).one()
+    print(made.token)
 
 
 def import_titles(args: argparse.Namespace) -> None:

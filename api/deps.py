@@ -1,21 +1,22 @@
-"""Annotated dependencies: settings, database session, Temporal client, and who is calling."""
+"""Annotated dependencies: settings, database session, Temporal client, and who is calling (a bearer token,
+resolved by services.identity; ``READERS`` and the role admission are its too)."""
 
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from temporalio.client import Client
 
-from api.auth import TokenCache, actor_for_token
 from config import Settings
 from db.session import get_engine
 from schemas.fields import ID_PATTERN
 from services.context import Context
-from services.refusals import Refusal, unauthenticated
+from services.identity import READERS as READERS
+from services.identity import Credential, Principal, admit, identity_of
+from services.identity.tokens import BEARER
 from state.clock import SHANGHAI
 from state.domain import Actor, Role
 
@@ -68,52 +69,54 @@ async def _context(request: Request) -> Context:
 ServiceContext = Annotated[Context, Depends(_context)]
 
 
-def _lookup(database_url: str, token: str) -> Actor | None:
-    # A session of its own, closed at once: acts then wait on Temporal without holding a database connection.
-    with Session(get_engine(database_url)) as session:
-        return actor_for_token(session, token)
+def _bearer_credential(credentials: HTTPAuthorizationCredentials | None) -> Credential | None:
+    return Credential(BEARER, credentials.credentials) if credentials is not None else None
 
 
-async def _optional_user(
+async def _optional_principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> Actor | None:
-    if credentials is None:
+) -> Principal | None:
+    """No token: None; a token no provider knows: 401 ``token_unknown`` (services.identity resolves it)."""
+    credential = _bearer_credential(credentials)
+    if credential is None:
         return None
-    cache: TokenCache = request.app.state.token_cache
-    actor = cache.get(credentials.credentials)
-    if actor is None:
-        actor = await run_in_threadpool(_lookup, request.app.state.settings.database_url, credentials.credentials)
-        if actor is None:
-            raise unauthenticated("unknown or disabled bearer token")
-        cache.put(credentials.credentials, actor)
-    return actor
+    return await identity_of(request.app.state).caller(credential)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(_optional_principal)]
+
+
+async def _optional_user(principal: OptionalPrincipal) -> Actor | None:
+    return principal.actor if principal is not None else None
 
 
 OptionalUser = Annotated[Actor | None, Depends(_optional_user)]
 
 
-async def _current_user(actor: OptionalUser) -> Actor:
-    if actor is None:
-        raise unauthenticated()
-    return actor
+async def _current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Principal:
+    return await identity_of(request.app.state).caller(_bearer_credential(credentials))
+
+
+CurrentPrincipal = Annotated[Principal, Depends(_current_principal)]
+
+
+async def _current_user(principal: CurrentPrincipal) -> Actor:
+    return principal.actor
 
 
 CurrentUser = Annotated[Actor, Depends(_current_user)]
 
-# Who may read applications at all; county-scoped callers see only their county (see api.access).
-READERS = (Role.county_bureau, Role.city_reviewer, Role.department, Role.inspector, Role.supervisor)
-
 
 def role_in(*roles: Role) -> Callable[[Actor], Awaitable[Actor]]:
-    """A dependency admitting only ``roles``: 403 for anyone else, before any application is looked at."""
-    names = ", ".join(r.value for r in roles)
+    """A dependency admitting only ``roles`` (services.identity.admit): 403 ``role_not_permitted`` for anyone
+    else, before any application is looked at."""
 
-    async def admit(actor: CurrentUser) -> Actor:
-        if actor.role not in roles:
-            raise Refusal(403, f"this is for role {names}, not {actor.role.value!r}")
-        return actor
+    async def admit_role(actor: CurrentUser) -> Actor:
+        return admit(actor, *roles)
 
-    return admit
+    return admit_role
 
 
 Reader = Annotated[Actor, Depends(role_in(*READERS))]

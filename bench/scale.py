@@ -52,10 +52,10 @@ from api.auth import create_user, hash_token
 from bench.harness import ApiProcess, WorkerThread, dev_server, round_plan, upload_checklist
 from clients.codec import data_converter, new_key_entry
 from config import Settings
-from db.logins import open_session
 from db.schema import upgrade
 from db.session import get_engine
 from db.users import User
+from services.identity import open_session
 from state.calendar import TZ
 from state.domain import COUNTIES, InstitutionType, Level
 

@@ -115,4 +115,3 @@ def test_the_image_has_the_faces_the_pdfs_embed():
     for package, face in (("fonts-arphic-uming", "uming.ttc"), ("fonts-arphic-ukai", "ukai.ttc")):
         assert face in layout
         assert any(package in line for line in installs), package
-

@@ -1,5 +1,6 @@
 """Who is looking at a page, resolved once per request by the web routers' own dependency: signed in (a session
-cookie naming a session kept in the database) or not, and the CSRF token every form and htmx request must carry.
+cookie naming a session kept in the database, resolved by services.identity like every credential) or not, and the
+CSRF token every form and htmx request must carry. ``admitted`` is the pages' role admission (services.identity's).
 
 Before sign-in the token is an HMAC (the configured web secret) of a random nonce kept in an HttpOnly cookie; after
 sign-in it is the session's own token. Every POST to a page is refused unless it carries the token, in the form's
@@ -9,8 +10,8 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,10 +20,12 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from config import Settings
-from db.logins import session_of
 from db.queries.notifications import inbox
 from db.session import get_engine
-from state.domain import Actor
+from services.identity import Credential, Principal, admit, identity_of
+from services.identity.sessions import SESSION
+from services.refusals import Refusal
+from state.domain import Actor, Role
 
 SESSION_COOKIE = "bg_session"
 ANON_COOKIE = "bg_csrf"
@@ -42,6 +45,7 @@ class CsrfRefused(Exception):
 @dataclass
 class Visitor:
     actor: Actor | None = None
+    principal: Principal | None = None
     csrf_token: str = ""
     unread: int = 0
     session_token: str | None = None
@@ -77,14 +81,10 @@ def anonymous_token(secret: bytes, nonce: str) -> str:
     return hmac.new(secret, b"csrf:" + nonce.encode(), hashlib.sha256).hexdigest()
 
 
-def _signed_in(database_url: str, token: str) -> tuple[Actor, str, int] | None:
-    found = session_of(database_url, token, datetime.now(UTC))
-    if found is None:
-        return None
-    actor, csrf = found
+def _unread(database_url: str, actor: Actor) -> int:
     with Session(get_engine(database_url)) as s:
         _, unread = inbox(s, actor, unread_only=True, limit=1)
-    return actor, csrf, unread
+    return unread
 
 
 async def resolve(request: Request) -> Visitor:
@@ -93,9 +93,10 @@ async def resolve(request: Request) -> Visitor:
     visitor = Visitor()
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        found = await run_in_threadpool(_signed_in, settings.database_url, token)
-        if found is not None:
-            visitor.actor, visitor.csrf_token, visitor.unread = found
+        principal = await identity_of(request.app.state).resolve(Credential(SESSION, token))
+        if principal is not None:
+            visitor.principal, visitor.actor, visitor.csrf_token = principal, principal.actor, principal.csrf_token
+            visitor.unread = await run_in_threadpool(_unread, settings.database_url, principal.actor)
             visitor.session_token = token
     if visitor.actor is None:
         nonce = request.cookies.get(ANON_COOKIE, "")
@@ -131,3 +132,24 @@ async def signed_in(visitor: Annotated[Visitor, Depends(resolve)]) -> Actor:
 
 
 SignedIn = Annotated[Actor, Depends(signed_in)]
+
+
+def admitted(actor: Actor, *roles: Role) -> Actor:
+    """The pages' role admission: services.identity's, its 403 (``role_not_permitted``, in Chinese) answered with
+    the refusal page."""
+    from web.refusals import PageRefusal  # web.refusals renders with web.render, which reads the visitor from here
+
+    try:
+        return admit(actor, *roles)
+    except Refusal as refusal:
+        raise PageRefusal(refusal) from None
+
+
+def signed_in_as(*roles: Role) -> Callable[[Actor], Awaitable[Actor]]:
+    """A page's dependency: the signed-in user, admitted only in ``roles`` (a redirect to /login when signed out,
+    the refusal page for another role)."""
+
+    async def admit_page(actor: SignedIn) -> Actor:
+        return admitted(actor, *roles)
+
+    return admit_page

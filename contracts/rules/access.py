@@ -1,3 +1,30 @@
 """Who may call at all: sign-in, sessions, tokens, roles, rate limits, body limits, Temporal's availability."""
 
-from contracts.rules import rule  # noqa: F401
+from contracts.rules import rule
+
+# Who is calling (services/identity): a credential no provider accepts, none at all, a role not admitted.
+SIGN_IN_REQUIRED = rule("sign_in_required", "请先登录：此接口须携带有效的访问令牌")
+TOKEN_UNKNOWN = rule("token_unknown", "访问令牌无效，或其账号已停用")
+ROLE_NOT_PERMITTED = rule("role_not_permitted", "此事项仅供{roles}办理，{role}无权办理")
+
+# Signing in to the pages with a login name and password.
+PASSWORD_WRONG = rule("password_wrong", "登录名或密码错误。")
+LOGIN_LOCKED = rule("login_locked", "连续{attempts}次密码错误，账号已暂时锁定，请于{until}后再试。")
+ACCOUNT_DISABLED = rule("account_disabled", "该账号已停用，请联系系统管理员。")
+
+# Users and their logins (用户管理, ``biaogan users create``): what cannot be made, by the field at fault.
+USER_ROLE_UNKNOWN = rule("user_role_unknown", "请从列表中选择角色")
+USER_COUNTY_UNKNOWN = rule("user_county_unknown", "县区不在本市县区之列")
+USER_DEPARTMENT_UNKNOWN = rule("user_department_unknown", "请从列表中选择部门")
+USER_COUNTY_REQUIRED = rule("user_county_required", "县区人社局用户须选择所属县区")
+USER_DEPARTMENT_REQUIRED = rule("user_department_required", "会签部门用户须选择所属部门")
+USER_DEPARTMENT_NOT_FOR_ROLE = rule("user_department_not_for_role", "只有会签部门用户有所属部门")
+USER_COUNTY_NOT_FOR_ROLE = rule("user_county_not_for_role", "该角色面向全市，不选县区")
+USER_NAME_REQUIRED = rule("user_name_required", "此项必填")
+USER_NAME_CONTROLS = rule("user_name_controls", "姓名不能包含控制字符或改变文字方向的字符")
+USER_NAME_TOO_LONG = rule("user_name_too_long", "姓名过长，至多{limit}个字")
+USER_UNKNOWN = rule("user_unknown", "用户不存在")
+LOGIN_MALFORMED = rule("login_malformed", "登录名为2至64位小写字母、数字或 . _ @ -，以字母或数字开头")
+LOGIN_TAKEN = rule("login_taken", "该登录名已被使用")
+PASSWORD_TOO_SHORT = rule("password_too_short", "密码至少{minimum}位")
+LOGIN_MISSING = rule("login_missing", "该用户没有网页登录名")

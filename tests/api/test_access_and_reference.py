@@ -1,14 +1,19 @@
 """Tokens and users, the objection flood limit, the calendar endpoints and the OpenAPI document."""
 
+import re
+
 import pytest
 from sqlmodel import select
 
 from api.auth import UserError, actor_for_token, create_user, ensure_admin, hash_token
 from config import LimitSettings
+from contracts.rules import text_of
 from db.schema import upgrade
 from db.session import session_for
 from db.users import User
 from tests.api.conftest import expect, serve
+
+_CHINESE = re.compile(r"^[\u4e00-\u9fff]")
 
 
 def test_tokens_are_stored_only_as_hashes(sqlite_url):
@@ -22,21 +27,23 @@ def test_tokens_are_stored_only_as_hashes(sqlite_url):
 
 
 @pytest.mark.parametrize(
-    "role, county, department, complaint",
+    "role, county, department, rule, field",
     [
-        ("county_bureau", None, None, "needs --county"),
-        ("county_bureau", "火星区", None, "unknown county"),
-        ("department", None, None, "needs --department"),
-        ("department", None, "finance", "unknown department"),
-        ("supervisor", "兰山区", None, "has no county"),
-        ("inspector", None, "hrss", "only department users"),
-        ("public", None, None, "cannot be given"),
-        ("mayor", None, None, "unknown role"),
+        ("county_bureau", None, None, "user_county_required", "county"),
+        ("county_bureau", "火星区", None, "user_county_unknown", "county"),
+        ("department", None, None, "user_department_required", "department"),
+        ("department", None, "finance", "user_department_unknown", "department"),
+        ("supervisor", "兰山区", None, "user_county_not_for_role", "county"),
+        ("inspector", None, "hrss", "user_department_not_for_role", "department"),
+        ("public", None, None, "user_role_unknown", "role"),
+        ("mayor", None, None, "user_role_unknown", "role"),
     ],
 )
-def test_impossible_users_are_refused(sqlite_url, role, county, department, complaint):
-    with pytest.raises(UserError, match=complaint):
+def test_impossible_users_are_refused(sqlite_url, role, county, department, rule, field):
+    with pytest.raises(UserError) as refused:
         create_user(sqlite_url, "x", role, county, department)
+    assert refused.value.rule == rule and refused.value.field == field
+    assert str(refused.value) == text_of(rule) and _CHINESE.match(str(refused.value))
 
 
 def test_the_first_admin_is_created_once(tmp_path):

@@ -14,9 +14,9 @@ import pytest
 from sqlmodel import Session, select
 
 from api.auth import UserError, create_user, hash_token
-from db.logins import open_session, sign_in
 from db.session import get_engine
 from db.users import User
+from services.identity import open_session, sign_in
 from tests.api.conftest import Api, expect
 from web.visitors import SESSION_COOKIE
 

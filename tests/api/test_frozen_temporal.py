@@ -20,9 +20,9 @@ from temporalio.client import Client
 from api.auth import create_user, hash_token
 from api.main import create_app
 from cli import dev_server_command
-from db.logins import open_session
 from db.session import get_engine
 from db.users import User
+from services.identity import open_session
 from tests.api.conftest import PRINCIPALS, UNLIMITED, Api, declaration_body, expect, seed_county_title
 from tests.conftest import CONVERTER, RunningWorker, settings_for, unique
 from web.visitors import SESSION_COOKIE

@@ -16,9 +16,9 @@ import logs
 from api.auth import create_user, hash_token
 from api.main import create_app
 from contracts.application import PublicizeAct, ReviewAct
-from db.logins import open_session
 from db.session import get_engine
 from db.users import User
+from services.identity import open_session
 from state.domain import Level
 from tests.api.conftest import Api, Driver, expect, temporal_address
 from tests.conftest import RunningWorker, fresh_database, settings_for, today, unique

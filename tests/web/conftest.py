@@ -17,10 +17,10 @@ import pytest_asyncio
 from sqlmodel import Session, select
 
 from api.auth import hash_token
-from db.logins import add_login
 from db.schema import upgrade
 from db.session import get_engine
 from db.users import User
+from services.identity import add_login
 from tests.api.conftest import (
     PRINCIPALS,
     Api,

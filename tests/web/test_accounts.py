@@ -47,11 +47,11 @@ def test_the_cli_creates_a_user_who_can_sign_in_and_still_prints_the_token_last(
         capture_output=True,
         text=True,
     )
-    assert taken.returncode != 0 and "taken" in taken.stderr
+    assert taken.returncode != 0 and "login_taken: 该登录名已被使用" in taken.stderr
     short = subprocess.run(
         [*command, "--login", "x2", "--password-stdin"], input="short\n", env=env, capture_output=True, text=True
     )
-    assert short.returncode != 0 and "at least 8" in short.stderr
+    assert short.returncode != 0 and "password_too_short: 密码至少8位" in short.stderr
     with Session(get_engine(url)) as s:
         assert len(s.exec(select(User)).all()) == 2  # the refused ones made no user
 
@@ -102,7 +102,7 @@ async def test_repeated_failures_lock_the_login_even_for_the_right_password(page
 
     name = f"lock-{unique('')[-8:]}"
     from api.auth import create_user
-    from db.logins import add_login
+    from services.identity import add_login
 
     token = create_user(site.api.database_url, "罗庄区锁定测试", "county_bureau", "罗庄区")
     add_login(site.api.database_url, user_id_for(site.api.database_url, token), name, PASSWORD)
@@ -121,7 +121,7 @@ async def test_repeated_failures_lock_the_login_even_for_the_right_password(page
 
 async def test_disabling_a_user_ends_their_sessions_at_once(page, site):
     from api.auth import create_user
-    from db.logins import add_login
+    from services.identity import add_login
     from tests.web.conftest import user_id_for
 
     name = f"gone-{unique('')[-8:]}"

@@ -91,7 +91,7 @@ async def test_a_non_admin_opening_user_management_is_refused_in_chinese(page, s
     answer = await page.goto("/admin/users")
     assert answer.status == 403
     said = await page.inner_text("main")
-    assert "无权办理" in said and "您的角色、所属县区或部门无权办理此事项" in said
+    assert "无权办理" in said and "此事项仅供系统管理员办理，市人社局评审无权办理" in said
     token = await page.get_attribute("meta[name=csrf-token]", "content")
     posted = await page.request.post(
         "/admin/users",

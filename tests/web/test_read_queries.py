@@ -6,7 +6,7 @@ import re
 import httpx
 import pytest
 
-from db.logins import add_login
+from services.identity import add_login
 from tests.api.conftest import Driver, eventually, expect
 from tests.conftest import unique
 from tests.web.conftest import PASSWORD, user_id_for

@@ -12,8 +12,8 @@ import httpx
 
 from api.auth import create_user
 from api.main import create_app
-from db.logins import add_login
 from db.schema import upgrade
+from services.identity import add_login
 from state.domain import COUNTIES
 from tests.api.conftest import PRINCIPALS, Api, Driver, eventually, expect, temporal_address
 from tests.api.test_tasks_and_urges import owed_filing

@@ -8,7 +8,7 @@ import re
 
 from api.auth import create_user
 from api.narration import chinese_deadline
-from db.logins import add_login
+from services.identity import add_login
 from services.refusals import Refusal
 from state.domain import Role
 from tests.api.conftest import eventually, expect

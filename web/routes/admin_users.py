@@ -1,6 +1,6 @@
 """用户管理 (/admin/users), for the admin only: the users, creating one (login, name, role, county, department,
 password; the bearer token shown once), resetting a password (their sessions end), and disabling an account (its
-token and sessions stop working at once). The same functions the admin CLI uses (api.auth, db.logins)."""
+token and sessions stop working at once). The same functions the admin CLI uses (services.identity)."""
 
 from typing import Any
 
@@ -10,20 +10,29 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
-from api.auth import USER_ROLES, TokenCache, UserError, create_user, disable_user, hash_token
-from api.deps import SettingsDep
 from config import Settings
-from db.logins import Login, LoginError, add_login, check_new_login, reset_password
+from contracts.rules.access import USER_UNKNOWN
+from db.logins import Login
 from db.session import get_engine
 from db.users import User
+from services.identity import (
+    USER_ROLES,
+    AccountError,
+    add_login,
+    add_user,
+    check_new_login,
+    identity_of,
+    normal_login,
+    reset_password,
+)
 from services.refusals import Refusal
 from state.domain import COUNTIES, Department, Role
 from state.labels import label
-from web.page_calls import admit, posted
+from web.page_calls import posted
 from web.refusals import PageRefusal
 from web.render import page
 from web.routes import page_router
-from web.visitors import SignedIn
+from web.visitors import SignedIn, admitted
 
 router = page_router()
 DONE = {
@@ -31,31 +40,11 @@ DONE = {
     "reset": "密码已重置，该用户的登录会话已结束",
     "disabled": "账号已停用，其令牌和登录会话已失效",
 }
-# What api.auth and db.logins say (English), in Chinese, and the form field it concerns.
-USER_PROBLEMS = (
-    ("needs --county", "county", "县区人社局用户须选择所属县区"),
-    ("needs --department", "department", "会签部门用户须选择所属部门"),
-    ("only department users have a department", "department", "只有会签部门用户有所属部门"),
-    ("has no county", "county", "该角色面向全市，不选县区"),
-    ("unknown county", "county", "县区不在本市县区之列"),
-    ("unknown role", "role", "请从列表中选择角色"),
-    ("cannot be given", "role", "请从列表中选择角色"),
-    ("unknown department", "department", "请从列表中选择部门"),
-    ("a user needs a name", "name", "此项必填"),
-    ("must not contain control characters", "name", "姓名不能包含控制字符或改变文字方向的字符"),
-    ("a user's name has at most", "name", "姓名过长"),
-    ("a login is", "login", "登录名为2至64位小写字母、数字或 . _ @ -，以字母或数字开头"),
-    ("is taken", "login", "该登录名已被使用"),
-    ("at least", "password", "密码至少8位"),
-    ("has no login", "password", "该用户没有网页登录名"),
-)
 
 
-def _problem(message: str) -> tuple[str, str]:
-    for words, field, text in USER_PROBLEMS:
-        if words in message:
-            return field, text
-    return "form", "填写有误"
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def _users(database_url: str) -> list[dict[str, Any]]:
@@ -68,9 +57,9 @@ def _users(database_url: str) -> list[dict[str, Any]]:
     return [{"user": u, "login": login} for u, login in rows]
 
 
-async def users_page(request: Request, settings: Settings, status: int = 200, **context: Any) -> Response:
+async def users_page(request: Request, status: int = 200, **context: Any) -> Response:
     ctx = {
-        "users": await run_in_threadpool(_users, settings.database_url),
+        "users": await run_in_threadpool(_users, _settings(request).database_url),
         "roles": [(r.value, label(r)) for r in USER_ROLES],
         "departments": [(d.value, label(d)) for d in Department],
         "counties": COUNTIES,
@@ -85,77 +74,71 @@ async def users_page(request: Request, settings: Settings, status: int = 200, **
 
 
 @router.get("/admin/users")
-async def users(request: Request, actor: SignedIn, settings: SettingsDep, done: str = "") -> Response:
-    await admit(actor, Role.admin)
-    return await users_page(request, settings, done=done)
+async def users(request: Request, actor: SignedIn, done: str = "") -> Response:
+    admitted(actor, Role.admin)
+    return await users_page(request, done=done)
 
 
-def _create(database_url: str, values: dict[str, str], password: str) -> tuple[str, str]:
-    """The new user's id and token; LoginError / UserError when they cannot be made (nothing is then made)."""
+def _create(database_url: str, values: dict[str, str], password: str) -> str:
+    """The new user's token; AccountError when they cannot be made (nothing is then made)."""
     check_new_login(database_url, values.get("login", ""), password)  # before the user exists
-    token = create_user(
+    made = add_user(
         database_url,
         values.get("name", ""),
         values.get("role", ""),
         values.get("county") or None,
         values.get("department") or None,
     )
-    with Session(get_engine(database_url)) as s:
-        user_id = s.exec(select(User.id).where(User.token_hash == hash_token(token))).one()
-    add_login(database_url, user_id, values.get("login", ""), password)
-    return user_id, token
+    add_login(database_url, made.id, values.get("login", ""), password)
+    return made.token
 
 
 @router.post("/admin/users")
-async def create(request: Request, actor: SignedIn, settings: SettingsDep) -> Response:
-    await admit(actor, Role.admin)
+async def create(request: Request, actor: SignedIn) -> Response:
+    admitted(actor, Role.admin)
     form = await request.form()
     password = form.get("password")
     password = password if isinstance(password, str) else ""
     values = {k: v for k, v in posted(form).items() if k != "password"}
     try:
-        _, token = await run_in_threadpool(_create, settings.database_url, values, password)
-    except (UserError, LoginError) as e:
-        field, text = _problem(str(e))
-        return await users_page(request, settings, 422, failed="create", values=values, errors={field: text})
-    created = {"name": values.get("name", ""), "login": values.get("login", "").strip().lower()}
-    return await users_page(request, settings, 201, token=token, created=created, done="created")
+        token = await run_in_threadpool(_create, _settings(request).database_url, values, password)
+    except AccountError as e:
+        return await users_page(request, 422, failed="create", values=values, errors={e.field: e.message})
+    created = {"name": values.get("name", ""), "login": normal_login(values.get("login", ""))}
+    return await users_page(request, 201, token=token, created=created, done="created")
 
 
 def _known(database_url: str, user_id: str) -> User:
     with Session(get_engine(database_url)) as s:
         user = s.get(User, user_id)
     if user is None:
-        raise PageRefusal(Refusal(404, f"user {user_id!r} not found"))
+        raise PageRefusal(Refusal(404, USER_UNKNOWN))
     return user
 
 
 @router.post("/admin/users/{user_id}/password")
-async def reset(request: Request, user_id: str, actor: SignedIn, settings: SettingsDep) -> Response:
-    await admit(actor, Role.admin)
-    await run_in_threadpool(_known, settings.database_url, user_id)
+async def reset(request: Request, user_id: str, actor: SignedIn) -> Response:
+    admitted(actor, Role.admin)
+    database_url = _settings(request).database_url
+    await run_in_threadpool(_known, database_url, user_id)
     form = await request.form()
     password = form.get("password")
     try:
-        await run_in_threadpool(
-            reset_password, settings.database_url, user_id, password if isinstance(password, str) else ""
-        )
-    except LoginError as e:
-        _, text = _problem(str(e))
-        return await users_page(request, settings, 422, failed=user_id, errors={"password": text})
+        await run_in_threadpool(reset_password, database_url, user_id, password if isinstance(password, str) else "")
+    except AccountError as e:
+        return await users_page(request, 422, failed=user_id, errors={"password": e.message})
     return RedirectResponse("/admin/users?done=reset", status_code=303)
 
 
 @router.post("/admin/users/{user_id}/disable")
-async def disable(request: Request, user_id: str, actor: SignedIn, settings: SettingsDep) -> Response:
-    await admit(actor, Role.admin)
-    await run_in_threadpool(_known, settings.database_url, user_id)
+async def disable(request: Request, user_id: str, actor: SignedIn) -> Response:
+    admitted(actor, Role.admin)
+    await run_in_threadpool(_known, _settings(request).database_url, user_id)
     if user_id == actor.user_id:
         errors = {"form": "不能停用自己的账号"}
-        return await users_page(request, settings, 409, failed=user_id, errors=errors)
+        return await users_page(request, 409, failed=user_id, errors=errors)
     if posted(await request.form()).get("confirm") != "yes":
-        return await users_page(request, settings, 422, failed=user_id, errors={"form": "请勾选“确认停用”"})
-    await run_in_threadpool(disable_user, settings.database_url, user_id)
-    cache: TokenCache = request.app.state.token_cache
-    cache.forget_user(user_id)  # the API's cached token goes at once, not after the cache's time
+        return await users_page(request, 422, failed=user_id, errors={"form": "请勾选“确认停用”"})
+    # the sessions end, and the API's cached token goes at once, not after the cache's time
+    await run_in_threadpool(identity_of(request.app.state).disable, user_id)
     return RedirectResponse("/admin/users?done=disabled", status_code=303)

@@ -1,16 +1,18 @@
-"""Signing in and out of the pages. A password is checked by db.logins (argon2; a lockout after repeated failures);
-a success opens a server-side session whose token goes into an HttpOnly, SameSite=Lax cookie (Secure over HTTPS)."""
+"""Signing in and out of the pages. A login and password are checked by services.identity (argon2; a lockout after
+repeated failures); a success opens a server-side session whose token goes into an HttpOnly, SameSite=Lax cookie
+(Secure over HTTPS)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from api.deps import SettingsDep
-from db.logins import close_session, open_session, sign_in
-from state.clock import SHANGHAI
+from config import Settings
+from services.identity import Credential, close_session, identity_of, open_session
+from services.identity.passwords import PASSWORD
+from services.refusals import Refusal
 from web.forms import text
 from web.render import page
 from web.routes import page_router
@@ -38,42 +40,28 @@ async def login_form(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login")
-async def login(request: Request, settings: SettingsDep) -> Response:
+async def login(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
     form = await request.form()
     name, password, target = text(form, "login"), text(form, "password"), safe_next(text(form, "next") or "/")
-    web = settings.web
-    now = datetime.now(UTC)
-    result = await run_in_threadpool(
-        sign_in,
-        settings.database_url,
-        name,
-        password,
-        now,
-        web.web_login_attempts,
-        timedelta(minutes=web.web_lockout_minutes),
-    )
-    if result.outcome == "wrong":
-        return _form(request, 401, login=name, next=target, error="登录名或密码错误。")
-    if result.outcome == "locked":
-        assert result.locked_until is not None
-        until = result.locked_until.astimezone(SHANGHAI)
-        error = f"连续{web.web_login_attempts}次密码错误，账号已暂时锁定，请于{until:%H:%M}后再试。"
-        return _form(request, 429, login=name, next=target, error=error)
-    if result.outcome == "disabled" or result.actor is None:
-        return _form(request, 403, login=name, next=target, error="该账号已停用，请联系系统管理员。")
+    try:
+        principal = await identity_of(request.app.state).sign_in(Credential(PASSWORD, password, name=name))
+    except Refusal as refused:  # 登录名或密码错误 (401), 已暂时锁定 (429), 已停用 (403)
+        return _form(request, refused.status, login=name, next=target, error=refused.message)
+    hours = settings.web.web_session_hours
     token = await run_in_threadpool(
-        open_session, settings.database_url, result.actor.user_id, now, web.web_session_hours
+        open_session, settings.database_url, principal.id, datetime.now(UTC), hours, principal.signed_in_by
     )
     response = RedirectResponse(target, status_code=303)
-    set_cookie(request, response, SESSION_COOKIE, token, max_age=int(web.web_session_hours * 3600))
+    set_cookie(request, response, SESSION_COOKIE, token, max_age=int(hours * 3600))
     return response
 
 
 @router.post("/logout")
-async def logout(request: Request, settings: SettingsDep) -> Response:
+async def logout(request: Request) -> Response:
     visitor = visitor_of(request)
     if visitor.session_token:
-        await run_in_threadpool(close_session, settings.database_url, visitor.session_token)
+        await run_in_threadpool(close_session, request.app.state.settings.database_url, visitor.session_token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response
