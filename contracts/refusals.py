@@ -42,8 +42,12 @@ def refusal_from(error: ActivityError) -> ApplicationError | None:
     if kind is None:
         return None
     assert isinstance(cause, ApplicationError)
-    given = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
-    return refuse(kind, cause.message, **given)
+    return refuse(kind, cause.message, **details_of(cause))
+
+
+def details_of(error: ApplicationError) -> dict[str, object]:
+    """The details a refusal carries (its ``rule``, ``field``, facts); empty for an error without them."""
+    return dict(error.details[0]) if error.details and isinstance(error.details[0], dict) else {}
 
 
 _KINDS = {k.value for k in RefusalKind}
