@@ -170,7 +170,7 @@ def check_objection(s: ApplicationState, act: ObjectionAct) -> None:
             s,
             rules.NOTICE_PERIOD_ENDED,
             notice_ends_at=s.notice.ends_at.isoformat(),
-            ends_label=f"{ends:%Y年%m月%d日%H时%M分}（{s.notice.ends_at.isoformat()}）",
+            ends_label=f"{ends:%Y年%m月%d日%H时%M分}",
         )
     check(s, Act.lodge_objection, Actor(user_id="public", name="public", role=Role.public))
 

@@ -69,7 +69,6 @@ ROUND_CLOSED_BY_COUNTY = rule("round_closed_by_county", "本县级评定批次�
 ROUND_NOT_REVIEWING = rule("round_not_reviewing", "评定批次只能在评审中结束评审，当前为“{phase_label}”{closing}")
 ROUND_DECISION_REFUSED = rule("round_decision_refused", "申请{application_id}未能按择优结果办理：{reason}")
 ROUND_NO_QUOTA = rule("round_no_quota", "评定周期{period_id}尚未设定{level_label}名额")
-ROUND_RESERVATION_REFUSED = rule("round_reservation_refused", "名额未能预留：{reason}")
 
 # ---- periods and quotas (workflows/quota.py, activities/quota.py, activities/places.py) ---------------------
 PERIOD_BY_ADMIN = rule("period_by_admin", "评定周期由系统管理员设定，当前账号为{role_label}")
@@ -91,7 +90,6 @@ NO_PERIOD_FOR_NOTICE = rule(
 )
 NO_QUOTA_FOR_NOTICE = rule("no_quota_for_notice", "尚未设定评定周期和名额，请联系管理员（{which}尚未设定）")
 QUOTA_FULL = rule("quota_full", "{where}已满：共 {total} 个，已用 {used} 个，没有剩余名额")
-NOTICE_PLACE_REFUSED = rule("notice_place_refused", "名额未能核定：{reason}")
 
 # ---- standards (workflows/standards.py) --------------------------------------------------------------
 STANDARDS_SETTER = rule(

@@ -120,7 +120,7 @@ async def test_file_export_correct_board_and_inbox_over_http(skip_env, fresh_dat
                 ]
             )
             wrong = ok(await http.post(base, json={"digest": "0" * 64}, headers=as_("bureau")), 409)
-            assert "review the new draft" in wrong["detail"]["message"]
+            assert wrong["detail"]["rule"] == "filing_draft_changed" and "请核对新的草稿" in wrong["detail"]["message"]
             ok(await http.post(base, json={"digest": draft["digest"]}, headers=as_("other")), 403)
             filed = ok(
                 await http.post(base, json={"digest": draft["digest"], "note": "经三部门审核"}, headers=as_("bureau")),
@@ -133,7 +133,13 @@ async def test_file_export_correct_board_and_inbox_over_http(skip_env, fresh_dat
                 0,
             )
             again = ok(await http.post(base, json={"digest": draft["digest"]}, headers=as_("bureau")), 409)
-            assert "already filed" in again["detail"]["message"] and again["detail"]["filing_state"] == "filed_on_time"
+            assert (
+                again["detail"]["rule"] == "filing_already_filed" and again["detail"]["filing_state"] == "filed_on_time"
+            )
+            assert (
+                again["detail"]["message"].startswith(f"{COUNTY}{year}年度已于")
+                and "（第1版）" in again["detail"]["message"]
+            )
 
             book = load_workbook(io.BytesIO(ok(await http.get(f"{base}/form.xlsx", headers=as_("reviewer")))))
             sheet = book.active
