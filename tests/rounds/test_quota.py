@@ -87,6 +87,8 @@ async def test_quota_is_set_by_admins_only_and_for_known_scopes(quota_worker):
     with pytest.raises(WorkflowUpdateFailedError) as e:
         await handle.execute_update(QuotaWorkflow.set_quota, SetQuota(reviewer(), {"city": 10}, "想多评几个"))
     assert isinstance(e.value.cause, ApplicationError) and e.value.cause.type == "Forbidden"
+    assert e.value.cause.details[0]["rule"] == "quota_by_admin"
+    assert e.value.cause.message == "名额由系统管理员设定，当前账号为市人社局评审"
     with pytest.raises(WorkflowUpdateFailedError) as e:
         await handle.execute_update(QuotaWorkflow.set_quota, SetQuota(ADMIN, {"兰山区": 3}, "错层级"))
     assert e.value.cause.type == "InvalidInput" and e.value.cause.details[0]["rule"] == "quota_scope_unknown"

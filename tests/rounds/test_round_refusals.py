@@ -67,7 +67,7 @@ async def test_a_reservation_for_a_quota_never_set_is_refused(rounds):
     with pytest.raises(ApplicationError) as e:
         await ActivityEnvironment().run(activities.reserve_for_round, ask)
     assert e.value.details[0]["rule"] == "round_no_quota" and e.value.non_retryable
-    assert str(e.value) == f"评定周期{period_id}尚未设定市级名额"
+    assert e.value.message == f"评定周期{period_id}尚未设定市级名额"
 
 
 async def test_a_selection_that_cannot_reserve_places_is_refused_and_the_round_reviews_on(rounds):
@@ -94,4 +94,4 @@ async def test_a_decision_the_application_refuses_stops_the_selection(rounds):
         await ActivityEnvironment().run(activities.apply_decision, decision)
     said = e.value.details[0]
     assert said["rule"] == "round_decision_refused" and said["cause_rule"] == "act_for_county"
-    assert str(e.value).startswith(f"申请{decl.application_id}未能按择优结果办理：")
+    assert e.value.message.startswith(f"申请{decl.application_id}未能按择优结果办理：“县级审核通过”由兰山区人社局办理")
