@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from state.authority import Refused, authority_refused, separation_refused
     from state.clock import SHANGHAI
     from state.domain import Act, Actor, Department, Role, Stage, role_for
-    from state.labels import ACTS, DEPARTMENTS, SCORE_PARTS, STAGES, rule_text
+    from state.labels import DEPARTMENTS, SCORE_PARTS
     from workflows.application_state import ApplicationState
 
 
@@ -137,18 +137,8 @@ def check(s: ApplicationState, act: Act, actor: Actor, **texts: str) -> None:
     open_now = s.procedure.allowed(actor.department)
     if act not in open_now:
         guard = s.procedure.broken_rule(act, actor.department)
-        offered = allowed_now(s, actor.department)
-        raise not_now(
-            s,
-            rules.ACT_NOT_ALLOWED,
-            actor.department,
-            act=act.value,
-            act_label=ACTS[act],
-            state_label=STAGES[s.facts.state],
-            because=f"（{rule_text(guard)}）" if guard else "",
-            guard=guard,
-            allowed_labels="、".join(ACTS[a] for a in offered) or "无",
-        )
+        said = rules.not_allowed_facts(act, s.facts.state, allowed_now(s, actor.department), guard)
+        raise refuse(RefusalKind.act_not_allowed, rules.ACT_NOT_ALLOWED, **said)
 
 
 def check_separation(s: ApplicationState, actor: Actor, act: Act) -> None:

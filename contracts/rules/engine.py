@@ -1,7 +1,11 @@
 """What the workflows and the machine refuse (state/, workflows/, activities/)."""
 
+from collections.abc import Iterable
+
 from contracts.rules import rule
 from state.authority import REFUSED_TEXTS
+from state.domain import Act, Stage
+from state.labels import ACTS, STAGES, rule_text
 
 # ---- who may act (state/domain.py: authority_refused, separation_refused) ---------------------------------
 SEPARATION_OF_DUTIES = rule("separation_of_duties", REFUSED_TEXTS["separation_of_duties"])
@@ -14,6 +18,24 @@ CO_SIGN_LEVEL = rule("co_sign_level", REFUSED_TEXTS["co_sign_level"])
 ACT_NOT_ALLOWED = rule(
     "act_not_allowed", "当前状态为“{state_label}”，不能办理“{act_label}”{because}；现在可以办理：{allowed_labels}"
 )
+
+
+def not_allowed_facts(act: Act, state: Stage, allowed: Iterable[Act], guard: str | None = None) -> dict[str, object]:
+    """The facts of ``ACT_NOT_ALLOWED``: the act, the state, the machine's rule that stops it (``guard``, when one
+    does) and the acts allowed now, by value and in Chinese; the API says a 409 with the same facts."""
+    offered = list(allowed)
+    return {
+        "act": act.value,
+        "act_label": ACTS[act],
+        "state": state.value,
+        "state_label": STAGES[state],
+        "guard": guard,
+        "because": f"（{rule_text(guard)}）" if guard else "",
+        "allowed_acts": [a.value for a in offered],
+        "allowed_labels": "、".join(ACTS[a] for a in offered) or "无",
+    }
+
+
 ACT_TEXT_REQUIRED = rule("act_text_required", "请填写{field_label}，不能为空")
 DECLARATION_INVALID = rule("declaration_invalid", "申报信息有{count}处不符合要求：{summary}")
 NOTICE_PERIOD_ENDED = rule("notice_period_ended", "公示期已于{ends_label}结束，不再受理异议")
