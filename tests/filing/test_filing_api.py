@@ -120,7 +120,7 @@ async def test_file_export_correct_board_and_inbox_over_http(skip_env, fresh_dat
                 ]
             )
             wrong = ok(await http.post(base, json={"digest": "0" * 64}, headers=as_("bureau")), 409)
-            assert wrong["detail"]["rule"] == "filing_draft_changed" and "请核对新的草稿" in wrong["detail"]["message"]
+            assert "review the new draft" in wrong["detail"]["message"]
             ok(await http.post(base, json={"digest": draft["digest"]}, headers=as_("other")), 403)
             filed = ok(
                 await http.post(base, json={"digest": draft["digest"], "note": "经三部门审核"}, headers=as_("bureau")),

@@ -180,6 +180,8 @@ async def test_filing_on_time_stops_reminders_and_a_second_filing_is_refused(ski
         assert (await refused(h, FilingDeadlineWorkflow.correct, early))["rule"] == "filing_nothing_filed"
         blank = FileAct(actor=bureau(COUNTY), digest=" ")
         assert (await refused(h, FilingDeadlineWorkflow.file, blank))["rule"] == "filing_digest_required"
+        stale = FileAct(actor=bureau(COUNTY), digest="0" * 64)
+        assert (await refused(h, FilingDeadlineWorkflow.file, stale))["rule"] == "filing_draft_changed"
         result = await h.execute_update(
             FilingDeadlineWorkflow.file, FileAct(actor=bureau(COUNTY), digest=EMPTY, note="无")
         )
