@@ -20,6 +20,7 @@ from temporalio.exceptions import ApplicationError
 from activities.channels import Outgoing, deliver, outgoing_for
 from config import ChannelSettings
 from contracts.notify import Delivered, NotifyRequest, Recipient
+from contracts.rules import engine as rules
 from db import models
 from db.session import get_engine, insert_ignore
 from state.calendar import TZ
@@ -265,9 +266,10 @@ def deliver_outside(database_url: str, channels: ChannelSettings, req: NotifyReq
     if errors:
         attempt = activity.info().attempt
         if attempt < channels.channel_attempts:
+            said = {"count": len(errors), "attempt": attempt, "errors": "；".join(errors)}
+            # retryable (not a refusal): the next attempt may deliver
             raise ApplicationError(
-                f"{len(errors)} delivery(ies) failed (attempt {attempt}): " + "; ".join(errors),
-                type="DeliveryFailed",
+                rules.DELIVERY_FAILED.say(**said), {"rule": rules.DELIVERY_FAILED.code, **said}, type="DeliveryFailed"
             )
         log.error("giving up after %d attempts on: %s", attempt, "; ".join(errors))
         result.failed = len(errors)

@@ -29,10 +29,11 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 from contracts.refusals import RefusalKind, refuse
+from contracts.rules import engine as rules
 
 log = logging.getLogger(__name__)
 
-UNSTORABLE = "unstorable_value"
+UNSTORABLE = rules.UNSTORABLE_VALUE.code
 _DATA_ERRORS: tuple[type[BaseException], ...] = (OverflowError, ValueError)
 
 
@@ -57,8 +58,8 @@ def permanent_refusal(error: BaseException, activity_type: str) -> ApplicationEr
     cause = (str(root).splitlines() or [""])[0][:200]
     return refuse(
         RefusalKind.invalid_input,
-        f"数据超出可保存的范围，无法记录（重试也不会成功）：{cause}",
-        rule=UNSTORABLE,
+        rules.UNSTORABLE_VALUE,
+        cause=cause,
         activity=activity_type,
         error=type(root).__name__,
     )

@@ -23,6 +23,7 @@ from activities.calendar import CalendarActivities
 from contracts.application import NoticePeriodRequest, NoticeWindow
 from contracts.quota import CITY_SCOPE, NoticePlace, PlaceHeld, Reservation, Reserve
 from contracts.refusals import RefusalKind, refusal_kind, refuse
+from contracts.rules import engine as rules
 from db.rounds import EvaluationRound, Period, QuotaChange
 from db.session import get_engine
 from state.domain import Level
@@ -41,15 +42,13 @@ class _Waiting:
 
 
 # A fresh install publishes nothing until an admin has set a period and its quotas (the admin's 工作台 lists the
-# steps): the clerk is told so, as what it is (not an input mistake), with a stable rule.
-NO_SETUP = "尚未设定评定周期和名额，请联系管理员"
+# steps): the clerk is told so, as what it is (not an input mistake), with a stable rule (no_period_for_notice,
+# no_quota_for_notice).
 
 
 def _no_quota(r: NoticePlace, period_id: str) -> Exception:
     which = "市级名额" if r.level == Level.city else f"{r.county}县级名额"
-    return refuse(
-        RefusalKind.act_not_allowed, f"{NO_SETUP}（{which}尚未设定）", rule="no_quota_for_notice", period_id=period_id
-    )
+    return refuse(RefusalKind.act_not_allowed, rules.NO_QUOTA_FOR_NOTICE, which=which, period_id=period_id)
 
 
 class PlaceActivities:
@@ -125,9 +124,7 @@ class PlaceActivities:
         period_id = await asyncio.to_thread(self._period_for, r, scope)
         if period_id is None:
             raise refuse(
-                RefusalKind.act_not_allowed,
-                f"{NO_SETUP}（没有覆盖{r.published_on.year}年的评定周期，无从核定{level}名额）",
-                rule="no_period_for_notice",
+                RefusalKind.act_not_allowed, rules.NO_PERIOD_FOR_NOTICE, year=r.published_on.year, level_label=level
             )
         where = f"规划期 {period_id} {'' if r.level == Level.city else scope}{level}名额"
         ask = Reserve(actor=r.actor, round_id=r.round_id, scope=scope, application_ids=[r.application_id])
@@ -145,13 +142,12 @@ class PlaceActivities:
             given = e.cause.details[0] if e.cause.details and isinstance(e.cause.details[0], dict) else {}
             if kind == RefusalKind.invalid_input and given.get("field") == "scope":  # this county has no quota
                 raise _no_quota(r, period_id) from None
-            raise refuse(kind, e.cause.message, period_id=period_id) from None
+            raise refuse(kind, e.cause.message, **{**given, "period_id": period_id}) from None
         if r.application_id not in got.granted:
             raise refuse(
                 RefusalKind.act_not_allowed,
-                f"{where}已满：共 {got.total} 个，已用 {got.used_after} 个，没有剩余名额 "
-                f"(quota full: total {got.total}, used {got.used_after})",
-                rule="quota_full",
+                rules.QUOTA_FULL,
+                where=where,
                 period_id=period_id,
                 scope=scope,
                 total=got.total,

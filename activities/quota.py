@@ -24,6 +24,7 @@ from contracts.quota import (
     Recorded,
 )
 from contracts.refusals import RefusalKind, refuse
+from contracts.rules import engine as rules
 from db import models
 from db.rounds import (
     EvaluationRound,
@@ -47,8 +48,8 @@ HELD = (Stage.publicized, Stage.announced, Stage.plaque_awarded)
 HOLDING: dict[Level, tuple[Stage, ...]] = {Level.city: HELD, Level.county: HELD}
 
 
-def _invalid(message: str) -> ApplicationError:
-    return refuse(RefusalKind.invalid_input, message)
+def _unknown_period(period_id: str) -> ApplicationError:
+    return refuse(RefusalKind.invalid_input, rules.PERIOD_UNKNOWN, period_id=period_id)
 
 
 def _actor(a: Actor) -> dict[str, Any]:
@@ -62,7 +63,7 @@ def _actor(a: Actor) -> dict[str, Any]:
 def _period(s: Session, period_id: str) -> Period:
     period = s.get(Period, period_id)
     if period is None:
-        raise _invalid(f"period {period_id!r} is not defined; an admin defines it first")
+        raise _unknown_period(period_id)
     return period
 
 

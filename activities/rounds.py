@@ -19,7 +19,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from contracts.application import PublicizeAct, ReviewAct, ViewRequest
 from contracts.quota import Reservation
-from contracts.refusals import RefusalKind, refusal_kind, refuse
+from contracts.refusals import RefusalKind, details_of, refusal_kind, refuse
 from contracts.rounds import (
     CandidateRequest,
     Candidates,
@@ -32,11 +32,13 @@ from contracts.rounds import (
     RoundRecord,
     RoundReserve,
 )
+from contracts.rules import engine as rules
 from db import models
 from db.rounds import EvaluationRound
 from db.session import get_engine, insert_ignore
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import COUNTIES, Level, Role, Stage
+from state.labels import LEVELS
 from state.ranking import Candidate
 from workflows.application import ApplicationWorkflow, workflow_id_for
 from workflows.quota import QuotaWorkflow, quota_workflow_id
@@ -63,7 +65,14 @@ def _unless_done(e: WorkflowUpdateFailedError, d: "Decision") -> None:
         return
     if kind is not None:
         assert isinstance(e.cause, ApplicationError)
-        raise refuse(kind, f"{d.application_id}: {e.cause.message}") from None
+        given = details_of(e.cause)
+        raise refuse(
+            kind,
+            rules.ROUND_DECISION_REFUSED,
+            application_id=d.application_id,
+            reason=e.cause.message,
+            cause_rule=given.get("rule"),
+        ) from None
     raise e
 
 
@@ -184,14 +193,14 @@ class RoundActivities:
         except RPCError as e:
             if e.status == RPCStatusCode.NOT_FOUND:
                 raise refuse(
-                    RefusalKind.invalid_input, f"no {r.level.value}-level quota is set for period {r.period_id}"
+                    RefusalKind.invalid_input, rules.ROUND_NO_QUOTA, period_id=r.period_id, level_label=LEVELS[r.level]
                 ) from None
             raise
         except WorkflowUpdateFailedError as e:
             kind = _kind_of(e)
             if kind is not None:
                 assert isinstance(e.cause, ApplicationError)
-                raise refuse(kind, e.cause.message) from None
+                raise refuse(kind, e.cause.message, **details_of(e.cause)) from None
             raise
 
     @activity.defn

@@ -8,6 +8,8 @@ from enum import Enum
 
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from contracts.rules import Rule
+
 
 class RefusalKind(str, Enum):
     forbidden = "Forbidden"  # who: the caller's role, county or department may not do this (403)
@@ -16,8 +18,12 @@ class RefusalKind(str, Enum):
     invalid_input = "InvalidInput"  # what it carries: a field breaks a rule (422)
 
 
-def refuse(kind: RefusalKind, message: str, **details: object) -> ApplicationError:
-    """A business refusal; ``kind`` tells the API which status to answer."""
+def refuse(kind: RefusalKind, message: str | Rule, **details: object) -> ApplicationError:
+    """A business refusal; ``kind`` tells the API which status to answer. Given a ``Rule``, its Chinese text said
+    with ``details`` is the message and its code the details' ``rule``."""
+    if not isinstance(message, str):  # a Rule (not isinstance: the sandbox may hold its own copy of the class)
+        details = {"rule": message.code, **details}
+        message = message.say(**details)
     return ApplicationError(message, details, type=kind.value, non_retryable=True)
 
 
@@ -36,8 +42,12 @@ def refusal_from(error: ActivityError) -> ApplicationError | None:
     if kind is None:
         return None
     assert isinstance(cause, ApplicationError)
-    given = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
-    return refuse(kind, cause.message, **given)
+    return refuse(kind, cause.message, **details_of(cause))
+
+
+def details_of(error: ApplicationError) -> dict[str, object]:
+    """The details a refusal carries (its ``rule``, ``field``, facts); empty for an error without them."""
+    return dict(error.details[0]) if error.details and isinstance(error.details[0], dict) else {}
 
 
 _KINDS = {k.value for k in RefusalKind}

@@ -170,25 +170,18 @@ SEPARATED: dict[Act, str] = {
 
 
 def separation_refusal(act: Act, actor: Actor, declarer_user_id: str | None) -> str | None:
-    """Why the declaring account may not take ``act`` on its own declaration; None if it may (or another may)."""
-    what = SEPARATED.get(act)
-    if what is None or declarer_user_id is None or actor.user_id != declarer_user_id:
-        return None
-    return f"职责分离：申报人（{actor.name}）不能对本人申报的申请{what}，请由本局其他工作人员办理"
+    """Why the declaring account may not take ``act`` on its own declaration, in Chinese; None if it may. The same
+    as a coded rule: ``state.authority.separation_refused``."""
+    from state.authority import separation_refused  # it imports this module
+
+    refused = separation_refused(act, actor, declarer_user_id)
+    return refused.text if refused else None
 
 
 def authority_refusal(act: Act, actor: Actor, level: Level, county: str) -> str | None:
-    """Why ``actor`` may not perform ``act`` on an application of ``level`` in ``county``; None if they may."""
-    required = role_for(act, level)
-    if actor.role != required:
-        return f"act {act.value!r} on a {level.value}-level application is for role {required.value!r}, not {actor.role.value!r}"
-    if required == Role.county_bureau and actor.county != county:
-        return f"act {act.value!r} is for the county bureau of {county}, not of {actor.county or 'no county'}"
-    if required == Role.department:
-        if actor.department is None:
-            return "a co-signature needs the signer's department (hrss, drc or civil_affairs)"
-        signer_level_ok = actor.county is None if level == Level.city else actor.county == county
-        if not signer_level_ok:
-            where = "the city's" if level == Level.city else f"{county}'s"
-            return f"a {level.value}-level announcement is co-signed by {where} departments"
-    return None
+    """Why ``actor`` may not perform ``act`` on an application of ``level`` in ``county``, in Chinese; None if
+    they may. The same as a coded rule: ``state.authority.authority_refused``."""
+    from state.authority import authority_refused  # it imports this module
+
+    refused = authority_refused(act, actor, level, county)
+    return refused.text if refused else None

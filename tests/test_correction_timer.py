@@ -1,7 +1,12 @@
 """退回补正 on the time-skipping server: the declaring county is reminded before the deadline, and a declaration not
 resubmitted by then is withdrawn by the system; one resubmitted in time is not. The deadline is in working days."""
 
+import dataclasses
 from datetime import date, timedelta
+
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 
 from activities.corrections import CorrectionActivities
 from config import CorrectionSettings
@@ -10,7 +15,7 @@ from contracts.corrections import CorrectionRequestAct, CorrectionWindowRequest
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Act, Level, Role, Stage
 from tests.conftest import RunningWorker, settings_for, unique
-from tests.factory import bureau, declaration, reviewer, start
+from tests.factory import bureau, credit_code, declaration, reviewer, start
 from tests.test_notice_timer import settle, skip_to, view
 from workflows.application import ApplicationWorkflow
 
@@ -63,6 +68,14 @@ async def test_a_declaration_resubmitted_in_time_is_not_withdrawn(skip_env, sqli
             ApplicationWorkflow.request_correction, CorrectionRequestAct(reviewer(), "请补充县级评定文件", [])
         )
         window = (await view(h)).correction.window
+        other = dataclasses.replace(decl.institution, credit_code=credit_code())
+        err = await refused(h.execute_update(ApplicationWorkflow.resubmit, ResubmitAct(bureau(), "换机构", other)))
+        assert err.details[0]["rule"] == "identity_changed" and err.details[0]["field"] == "institution.credit_code"
+        assert err.message == "补正不能更换申报机构：统一社会信用代码不能修改"
+        bad_phone = dataclasses.replace(decl.institution, phone="12345")
+        err = await refused(h.execute_update(ApplicationWorkflow.resubmit, ResubmitAct(bureau(), "改电话", bad_phone)))
+        assert err.details[0]["rule"] == "declaration_invalid" and err.message.startswith("申报信息有1处不符合要求：")
+        assert [p["field"] for p in err.details[0]["problems"]] == ["institution.phone"]
         amended = decl.institution
         amended.staff_count = 9
         result = await h.execute_update(ApplicationWorkflow.resubmit, ResubmitAct(bureau(), "已补充", amended))
@@ -82,3 +95,10 @@ async def test_a_declaration_resubmitted_in_time_is_not_withdrawn(skip_env, sqli
 
 async def shanghai_today(env) -> date:
     return (await env.get_current_time()).astimezone(TZ).date()
+
+
+async def refused(call) -> ApplicationError:
+    with pytest.raises(WorkflowUpdateFailedError) as e:
+        await call
+    assert isinstance(e.value.cause, ApplicationError)
+    return e.value.cause

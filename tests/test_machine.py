@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from statemachine.exceptions import TransitionNotAllowed
 
+from state.authority import authority_refused, separation_refused
 from state.domain import (
     Act,
     Actor,
@@ -14,6 +15,7 @@ from state.domain import (
     Stage,
     authority_refusal,
     role_for,
+    separation_refusal,
 )
 from state.machine import FINAL_STAGES, ApplicationFacts, ApplicationMachine, Procedure
 
@@ -186,14 +188,33 @@ def test_authority_is_scoped_to_county_and_department():
     own = Actor("u1", "n", Role.county_bureau, county="兰山区")
     other = Actor("u2", "n", Role.county_bureau, county="罗庄区")
     assert authority_refusal(Act.county_review_pass, own, Level.city, "兰山区") is None
-    assert "罗庄区" in authority_refusal(Act.county_review_pass, other, Level.city, "兰山区")
-    assert "city_reviewer" in authority_refusal(Act.city_review_pass, own, Level.city, "兰山区")
+    assert authority_refusal(Act.county_review_pass, other, Level.city, "兰山区") == (
+        "“县级审核通过”由兰山区人社局办理，当前账号属于罗庄区人社局"
+    )
+    wrong_role = authority_refused(Act.city_review_pass, own, Level.city, "兰山区")
+    assert wrong_role is not None and wrong_role.code == "act_for_role"
+    assert (wrong_role.facts["required_role"], wrong_role.facts["role"]) == ("city_reviewer", "county_bureau")
+    assert wrong_role.text == "市级申请的“市级评审通过”由市人社局评审办理，当前账号为县区人社局"
     city_hrss = Actor("d1", "n", Role.department, department=Department.hrss)
     county_hrss = Actor("d2", "n", Role.department, county="兰山区", department=Department.hrss)
     assert authority_refusal(Act.co_sign, city_hrss, Level.city, "兰山区") is None
-    assert authority_refusal(Act.co_sign, county_hrss, Level.city, "兰山区") is not None
+    assert authority_refusal(Act.co_sign, county_hrss, Level.city, "兰山区") == "市级申请的公布文件由市的三个部门会签"
     assert authority_refusal(Act.co_sign, county_hrss, Level.county, "兰山区") is None
-    assert authority_refusal(Act.co_sign, Actor("d3", "n", Role.department), Level.city, "兰山区") is not None
+    no_department = authority_refused(Act.co_sign, Actor("d3", "n", Role.department), Level.city, "兰山区")
+    assert no_department is not None and no_department.code == "co_sign_needs_department"
+    assert no_department.text == authority_refusal(Act.co_sign, Actor("d3", "n", Role.department), Level.city, "兰山区")
+
+
+def test_the_declarer_may_not_review_its_own_declaration():
+    declarer = Actor("u1", "张科员", Role.county_bureau, county="兰山区")
+    colleague = Actor("u2", "李科员", Role.county_bureau, county="兰山区")
+    said = separation_refused(Act.county_review_pass, declarer, "u1")
+    assert said is not None and said.code == "separation_of_duties" and said.facts["act"] == "county_review_pass"
+    assert separation_refusal(Act.county_review_pass, declarer, "u1") == (
+        "职责分离：申报人（张科员）不能对本人申报的申请作县级审核，请由本局其他工作人员办理"
+    )
+    assert separation_refused(Act.county_review_pass, colleague, "u1") is None
+    assert separation_refused(Act.withdraw, declarer, "u1") is None  # not a separated act
 
 
 def test_scoring_belongs_to_the_review_stage_of_the_level():

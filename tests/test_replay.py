@@ -82,21 +82,18 @@ async def test_golden_history_replays(name, generation):
 
 @workflow.defn(name="ApplicationWorkflow")
 class AlteredApplicationWorkflow(ApplicationWorkflow):
-    """The same workflow but for one change: it looks up related applications before recording each act —
-    a different activity sequence for the same acts, as a careless edit would make it."""
+    """The same workflow but for one change: it looks up related applications before declaring — a different
+    activity sequence for the same acts, as a careless edit would make it."""
 
     @workflow.run
     async def run(self, decl: Declaration) -> ApplicationOutcome:
-        return await super().run(decl)
-
-    async def _record(self, act, actor, reason, **details):  # type: ignore[override]
         await workflow.execute_activity_method(
             ReadModelActivities.find_related_applications,
             None,  # never executed: the replay stops at this command
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
         )
-        await super()._record(act, actor, reason, **details)
+        return await super().run(decl)
 
 
 async def test_replay_detects_a_changed_activity_sequence():

@@ -101,7 +101,8 @@ async def test_a_city_level_candidate_passes_only_as_its_rounds_selection(worker
     before = len((await h.fetch_history()).events)
     for alone in (ReviewAct(reviewer(), True, "综合评分第一"), selected("另一批次择优", round_id="R-another")):
         err = await refused(h.execute_update(ApplicationWorkflow.city_review, alone))
-        assert err.type == "ActNotAllowed" and "[rule: selected_in_round]" in err.message
+        assert err.type == "ActNotAllowed" and err.details[0]["rule"] == "act_not_allowed"
+        assert err.details[0]["guard"] == "selected_in_round" and "择优确定" in err.message
         assert "city_review_pass" not in err.details[0]["allowed_acts"]
     assert len((await h.fetch_history()).events) == before  # refused in the validator: nothing in the history
     view = await h.query(ApplicationWorkflow.view, ViewRequest())
@@ -118,15 +119,19 @@ async def test_refused_acts_leave_no_trace(worker, dev_env):
     before = len((await h.fetch_history()).events)
     err = await refused(h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "x")))
     assert err.type == "ActNotAllowed"
-    assert "county_reviewed" in err.message and "publicize" in err.message
+    assert err.details[0]["rule"] == "act_not_allowed" and err.details[0]["state"] == "county_reviewed"
+    assert (
+        err.message.startswith("当前状态为“县级审核通过”，不能办理“市级评审通过”") and "发布公示、撤回" in err.message
+    )
     assert err.details[0]["allowed_acts"] == ["publicize", "withdraw"]
     err = await refused(h.execute_update(ApplicationWorkflow.withdraw, WithdrawAct(bureau(OTHER_COUNTY), "撤回")))
-    assert err.type == "Forbidden" and OTHER_COUNTY in err.message
+    assert err.type == "Forbidden" and err.details[0]["rule"] == "act_for_county" and OTHER_COUNTY in err.message
     err = await refused(h.execute_update(ApplicationWorkflow.withdraw, WithdrawAct(bureau(), "  ")))
     assert err.type == "InvalidInput" and err.details[0]["field"] == "reason"
+    assert err.details[0]["rule"] == "act_text_required" and err.message == "请填写理由，不能为空"
     future = datetime.now(TZ).date() + timedelta(days=3)
     err = await refused(h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(), future)))
-    assert err.type == "InvalidInput" and "future" in err.message
+    assert err.type == "InvalidInput" and err.details[0]["rule"] == "notice_not_in_future" and "晚于今天" in err.message
     before_review = datetime.now(TZ).date() - timedelta(days=1)
     for page in ("", "https://hrss.example.gov.cn/gs/1.html"):  # recorded late or not: never before the review
         err = await refused(
@@ -163,11 +168,12 @@ async def test_objection_dismissed_then_upheld(worker, dev_env):
     err = await refused(h.execute_update(ApplicationWorkflow.record_finding, FindingAct(bureau(), first, True, "x")))
     assert err.type == "Forbidden"  # a city-level finding is the city's
     err = await refused(h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, "nope", True, "x")))
-    assert err.type == "NotFound"
+    assert err.type == "NotFound" and err.details[0]["rule"] == "objection_not_found" and "nope" in err.message
     r = await h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, first, False, "经核查面积属实"))
     assert r.state == Stage.publicized  # dismissed: the notice goes on
     err = await refused(h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, first, True, "again")))
-    assert err.type == "ActNotAllowed" and "already has a finding" in err.message
+    assert err.type == "ActNotAllowed" and err.details[0]["rule"] == "objection_already_found"
+    assert err.message == f"异议{first}已有调查核实结论（不属实）"
     r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("李四", "13900000000", "存在违规收费"))
     r = await h.execute_update(
         ApplicationWorkflow.record_finding, FindingAct(owner, r.objection_id, True, "查实违规收费")
@@ -189,7 +195,8 @@ async def test_late_objection_is_refused_with_the_window_end(late_worker, skip_e
         h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("王五", "13700000000", "迟到"))
     )
     ends = (await view(h)).notice.ends_at.astimezone(TZ)
-    assert err.type == "ActNotAllowed" and ends.isoformat() in err.message
+    assert err.type == "ActNotAllowed" and err.details[0]["rule"] == "notice_period_ended"
+    assert err.details[0]["notice_ends_at"] == ends.isoformat() and f"{ends:%Y年%m月%d日}" in err.message
 
 
 async def test_co_sign_refuses_duplicates_other_documents_and_wrong_level(late_worker, skip_env):
@@ -201,15 +208,18 @@ async def test_co_sign_refuses_duplicates_other_documents_and_wrong_level(late_w
     err = await refused(
         h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.drc), "临人社发〔2026〕9号"))
     )
-    assert err.type == "ActNotAllowed" and "already co-signed" in err.message
+    assert err.type == "ActNotAllowed" and err.details[0]["guard"] == "department_not_yet_signed"
+    assert "每个部门只会签一次" in err.message
     err = await refused(h.execute_update(ApplicationWorkflow.co_sign, CoSignAct(department(Department.hrss), "另一号")))
     assert err.type == "InvalidInput" and "临人社发〔2026〕9号" in err.message
+    assert err.details[0]["rule"] == "co_sign_one_document" and "发展改革委会签的文号" in err.message
     err = await refused(
         h.execute_update(
             ApplicationWorkflow.co_sign, CoSignAct(department(Department.hrss, "兰山区"), "临人社发〔2026〕9号")
         )
     )
-    assert err.type == "Forbidden"
+    assert err.type == "Forbidden" and err.details[0]["rule"] == "co_sign_level"
+    assert err.message == "市级申请的公布文件由市的三个部门会签"
     v = await view(h)
     assert [s.department for s in v.signatures] == [Department.drc] and v.state == Stage.publicized
 
@@ -227,8 +237,12 @@ async def test_award_checks_its_date(late_worker, skip_env):
         h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "P", v.announced_on - timedelta(days=1)))
     )
     assert err.type == "InvalidInput" and err.details[0]["field"] == "awarded_on"
+    assert err.details[0]["rule"] == "award_before_announcement" and f"早于公布日期{v.announced_on}" in err.message
+    later = v.announced_on + timedelta(days=400)
+    err = await refused(h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "P", later)))
+    assert err.details[0]["rule"] == "award_not_in_future" and f"授牌日期{later}晚于今天" in err.message
     err = await refused(h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "", v.announced_on)))
-    assert err.details[0]["field"] == "plaque_no"
+    assert err.details[0]["field"] == "plaque_no" and err.message == "请填写标牌编号，不能为空"
 
 
 async def test_withdrawal_ends_the_application(worker, dev_env):
@@ -291,12 +305,18 @@ async def test_reviewers_score_once_each_within_range(worker, dev_env):
     r = await h.execute_update(ApplicationWorkflow.score, ScoreAct(reviewer(), "材料扎实", written=88.5, defence=90))
     assert r.state == Stage.county_reviewed
     err = await refused(h.execute_update(ApplicationWorkflow.score, ScoreAct(reviewer(), "再评", written=70)))
-    assert err.type == "ActNotAllowed" and "already scored" in err.message
+    assert (
+        err.type == "ActNotAllowed" and err.details[0]["rule"] == "already_scored" and "已对本申请评过分" in err.message
+    )
     other = reviewer().__class__(user_id="reviewer-2", name="评审员二", role=reviewer().role)
     err = await refused(h.execute_update(ApplicationWorkflow.score, ScoreAct(other, "超范围", written=101)))
     assert err.type == "InvalidInput" and err.details[0]["field"] == "written"
+    assert err.details[0]["rule"] == "score_range" and err.message == "书面评审评分须在0到100分之间，填写的是101"
+    err = await refused(h.execute_update(ApplicationWorkflow.score, ScoreAct(other, "未评", written=None)))
+    assert err.details[0]["rule"] == "score_missing" and err.details[0]["field"] == "written"
     err = await refused(h.execute_update(ApplicationWorkflow.score, ScoreAct(bureau(), "县里不评分", written=60)))
-    assert err.type == "Forbidden"
+    assert err.type == "Forbidden" and err.details[0]["rule"] == "act_for_role"
+    assert err.message == "市级申请的“评分”由市人社局评审办理，当前账号为县区人社局"
     v = await view(h)
     assert [(s.reviewer.user_id, s.written, s.defence, s.field_inspection) for s in v.scores] == [
         ("reviewer-1", 88.5, 90, None)

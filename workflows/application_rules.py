@@ -1,6 +1,7 @@
-"""The rules ApplicationWorkflow checks before an act: who may act (authority), what the act must carry
-(input), and whether the machine allows it now. Each refusal is an ApplicationError whose type the API maps
-to a status: Forbidden 403, NotFound 404, ActNotAllowed 409, InvalidInput 422."""
+"""The rules ApplicationWorkflow checks before an act, as functions over its state (workflows/application_state.py):
+who may act (authority), what the act must carry (input), and whether the machine allows it now. Each refusal is
+an ApplicationError whose type the API maps to a status (Forbidden 403, NotFound 404, ActNotAllowed 409,
+InvalidInput 422), its message a registered rule's Chinese text and its details the rule's code and facts."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,263 +12,294 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from contracts.application import (
-        ActRecord,
         AwardAct,
         CoSignAct,
-        Declaration,
         FindingAct,
-        NoticeWindow,
         Objection,
         ObjectionAct,
         PublicizeAct,
         ReviewAct,
         ScoreAct,
-        ScoreSheet,
-        Signature,
     )
     from contracts.refusals import RefusalKind, refuse
-    from state import machine, objector
+    from contracts.rules import RULES, Rule
+    from contracts.rules import engine as rules
+    from state import objector
+    from state.authority import Refused, authority_refused, separation_refused
     from state.clock import SHANGHAI
-    from state.domain import (
-        Act,
-        Actor,
-        Department,
-        Role,
-        Stage,
-        authority_refusal,
-        role_for,
-        separation_refusal,
-    )
+    from state.domain import Act, Actor, Department, Role, Stage, role_for
+    from state.labels import DEPARTMENTS, SCORE_PARTS
+    from workflows.application_state import ApplicationState
 
 
 REVIEW_PASSES = (Act.county_review_pass, Act.city_review_pass)
 PENDING_PER_CONTACT = 2  # objections awaiting a finding, from one contact
 PENDING_PER_NETWORK = 4  # from one /24 (IPv4) or /48 (IPv6) network
 PENDING_PER_APPLICATION = 20  # and in all: reached only by objectors from five networks or more
+# The words of the texts an act carries, as a refusal names them.
+FIELDS = {
+    "opinion": "意见",
+    "reason": "理由",
+    "finding": "调查核实结论",
+    "document_no": "公布文件文号",
+    "plaque_no": "标牌编号",
+    "evidence": "撤销依据",
+    "name": "姓名",
+    "contact": "联系方式",
+    "content": "异议内容",
+    "credit_code": "统一社会信用代码",
+    "type": "机构类型",
+    **SCORE_PARTS,
+}
 
 
-class ApplicationRules:
-    """Checks over the workflow's own state; mixed into ApplicationWorkflow."""
+def today() -> date:
+    return workflow.now().astimezone(SHANGHAI).date()
 
-    _decl: Declaration
-    _facts: machine.ApplicationFacts
-    _procedure: machine.Procedure
-    _notice: NoticeWindow | None
-    _objections: list[Objection]
-    _signatures: list[Signature]
-    _announcement: tuple[str, date] | None
-    _scores: list[ScoreSheet]
-    _acts: list[ActRecord]
 
-    def _today(self) -> date:
-        return workflow.now().astimezone(SHANGHAI).date()
+def review_act(act: ReviewAct, passed: Act, failed: Act) -> Act:
+    return passed if act.passed else failed
 
-    @staticmethod
-    def _review_act(act: ReviewAct, passed: Act, failed: Act) -> Act:
-        return passed if act.passed else failed
 
-    def _chosen_in_round(self, act: ReviewAct) -> bool:
-        """The review is the selection of the round this application was declared in (activities/rounds.py)."""
-        return act.passed and act.round_id is not None and act.round_id == self._decl.round_id
+def chosen_in_round(s: ApplicationState, act: ReviewAct) -> bool:
+    """The review is the selection of the round this application was declared in (activities/rounds.py)."""
+    return act.passed and act.round_id is not None and act.round_id == s.decl.round_id
 
-    @staticmethod
-    def _round_detail(act: ReviewAct) -> dict[str, str]:
-        return {"round_id": act.round_id} if act.round_id else {}
 
-    @contextmanager
-    def _selection(self, chosen: bool) -> Iterator[None]:
-        """The machine's ``selected_in_round`` fact holds for the act at hand only."""
-        self._facts.selected_in_round = chosen
-        try:
-            yield
-        finally:
-            self._facts.selected_in_round = False
+def round_detail(act: ReviewAct) -> dict[str, str]:
+    return {"round_id": act.round_id} if act.round_id else {}
 
-    def _allowed(self, act: Act, department: Department | None = None) -> bool:
-        self._facts.now = workflow.now()
-        return act in self._procedure.allowed(department)
 
-    def _allowed_now(self, department: Department | None = None) -> list[Act]:
-        """Acts open to people now; without a department, co_sign counts if any department may still sign."""
-        self._facts.now = workflow.now()
-        allowed = dict.fromkeys(self._procedure.allowed(department))
-        closed_notice = self._facts.notice_closed and self._facts.state == Stage.publicized
-        if department is None and closed_notice and any(Act.co_sign in self._procedure.allowed(d) for d in Department):
-            allowed[Act.co_sign] = None
-        return [a for a in allowed if role_for(a, self._decl.level) != Role.system]
+@contextmanager
+def selection(s: ApplicationState, chosen: bool) -> Iterator[None]:
+    """The machine's ``selected_in_round`` fact holds for the act at hand only."""
+    s.facts.selected_in_round = chosen
+    try:
+        yield
+    finally:
+        s.facts.selected_in_round = False
 
-    def _not_now(self, message: str, department: Department | None = None, **details: object) -> ApplicationError:
-        """An ActNotAllowed refusal (the "when"), naming the state and the acts allowed now."""
-        return refuse(
-            RefusalKind.act_not_allowed,
-            message,
-            state=self._facts.state.value,
-            allowed_acts=[a.value for a in self._allowed_now(department)],
-            **details,
+
+def allowed(s: ApplicationState, act: Act, department: Department | None = None) -> bool:
+    s.facts.now = workflow.now()
+    return act in s.procedure.allowed(department)
+
+
+def allowed_now(s: ApplicationState, department: Department | None = None) -> list[Act]:
+    """Acts open to people now; without a department, co_sign counts if any department may still sign."""
+    s.facts.now = workflow.now()
+    found = dict.fromkeys(s.procedure.allowed(department))
+    closed_notice = s.facts.notice_closed and s.facts.state == Stage.publicized
+    if department is None and closed_notice and any(Act.co_sign in s.procedure.allowed(d) for d in Department):
+        found[Act.co_sign] = None
+    return [a for a in found if role_for(a, s.decl.level) != Role.system]
+
+
+def not_now(
+    s: ApplicationState, broken: Rule, department: Department | None = None, **facts: object
+) -> ApplicationError:
+    """An ActNotAllowed refusal (the "when"), naming the state and the acts allowed now."""
+    return refuse(
+        RefusalKind.act_not_allowed,
+        broken,
+        state=s.facts.state.value,
+        allowed_acts=[a.value for a in allowed_now(s, department)],
+        **facts,
+    )
+
+
+def refused(kind: RefusalKind, why: Refused) -> ApplicationError:
+    """The refusal of a domain rule (state.domain's ``Refused``), by its registered code."""
+    return refuse(kind, RULES[why.code], **why.facts)
+
+
+def blank(field: str, words: str | None = None) -> ApplicationError:
+    return refuse(
+        RefusalKind.invalid_input, rules.ACT_TEXT_REQUIRED, field=field, field_label=words or FIELDS.get(field, field)
+    )
+
+
+def refusal(s: ApplicationState, act: Act, actor: Actor) -> str | None:
+    """Why ``act`` by ``actor`` is refused now, as a text; None if it is not (for a signal, which cannot refuse)."""
+    why = authority_refused(act, actor, s.decl.level, s.decl.county)
+    return why.text if why else (None if allowed(s, act, actor.department) else "当前状态不允许")
+
+
+def check(s: ApplicationState, act: Act, actor: Actor, **texts: str) -> None:
+    """Refuse with the right kind: Forbidden (who), InvalidInput (what), ActNotAllowed (when)."""
+    forbidden = authority_refused(act, actor, s.decl.level, s.decl.county)
+    if forbidden:
+        raise refused(RefusalKind.forbidden, forbidden)
+    for name, text in texts.items():
+        if not text or not text.strip():
+            raise blank(name)
+    s.facts.now = workflow.now()
+    open_now = s.procedure.allowed(actor.department)
+    if act not in open_now:
+        guard = s.procedure.broken_rule(act, actor.department)
+        said = rules.not_allowed_facts(act, s.facts.state, allowed_now(s, actor.department), guard)
+        raise refuse(RefusalKind.act_not_allowed, rules.ACT_NOT_ALLOWED, **said)
+
+
+def check_separation(s: ApplicationState, actor: Actor, act: Act) -> None:
+    """Separation of duties (state.domain.SEPARATED): the account that declared an application does not also
+    review it or find on an objection to it. Checked in validators only, so histories recorded before the rule
+    still replay."""
+    why = separation_refused(act, actor, s.decl.actor.user_id)
+    if why:
+        raise refused(RefusalKind.forbidden, why)
+
+
+def check_objection(s: ApplicationState, act: ObjectionAct) -> None:
+    for name in ("name", "contact", "content"):
+        if not getattr(act, name).strip():
+            raise blank(name)
+    if s.facts.state == Stage.publicized and s.notice and workflow.now() >= s.notice.ends_at:
+        ends = s.notice.ends_at.astimezone(SHANGHAI)
+        raise not_now(
+            s,
+            rules.NOTICE_PERIOD_ENDED,
+            notice_ends_at=s.notice.ends_at.isoformat(),
+            ends_label=f"{ends:%Y年%m月%d日%H时%M分}",
+        )
+    check(s, Act.lodge_objection, Actor(user_id="public", name="public", role=Role.public))
+
+
+def check_objection_cap(s: ApplicationState, act: ObjectionAct) -> None:
+    """A flood of objections cannot hold a notice open for ever: the pending ones are capped per contact (however
+    written: contacts recorded before the API normalised them compare normalised), per network, so that a few
+    addresses cannot fill the cap for everyone, and per application (validator only, so histories recorded
+    before the caps still replay)."""
+    pending = [o for o in s.objections if o.upheld is None]
+    mine = [o for o in pending if objector.same_contact(o.contact, act.contact)]
+    if len(mine) >= PENDING_PER_CONTACT:
+        raise not_now(s, rules.OBJECTIONS_PENDING_PER_CONTACT, pending=len(mine))
+    ours = [o for o in pending if act.network and o.network == act.network]
+    if len(ours) >= PENDING_PER_NETWORK:
+        raise not_now(s, rules.OBJECTIONS_PENDING_PER_NETWORK, pending=len(ours))
+    if len(pending) >= PENDING_PER_APPLICATION:
+        raise not_now(s, rules.OBJECTIONS_PENDING_CAP, pending=len(pending))
+
+
+def check_finding(s: ApplicationState, act: FindingAct) -> Objection:
+    verdict = Act.uphold_objection if act.upheld else Act.dismiss_objection
+    forbidden = authority_refused(verdict, act.actor, s.decl.level, s.decl.county)
+    if forbidden:
+        raise refused(RefusalKind.forbidden, forbidden)
+    objection = next((o for o in s.objections if o.objection_id == act.objection_id), None)
+    if objection is None:
+        raise refuse(RefusalKind.not_found, rules.OBJECTION_NOT_FOUND, objection_id=act.objection_id)
+    if objection.upheld is not None:
+        raise not_now(
+            s,
+            rules.OBJECTION_ALREADY_FOUND,
+            objection_id=act.objection_id,
+            finding_label="属实" if objection.upheld else "不属实",
+        )
+    check(s, verdict, act.actor, finding=act.finding)
+    return objection
+
+
+def check_co_sign(s: ApplicationState, act: CoSignAct) -> None:
+    check(s, Act.co_sign, act.actor, document_no=act.document_no)
+    if s.signatures and act.document_no.strip() != s.signatures[0].document_no:
+        first = s.signatures[0]
+        raise refuse(
+            RefusalKind.invalid_input,
+            rules.CO_SIGN_ONE_DOCUMENT,
+            field="document_no",
+            first_department_label=DEPARTMENTS[first.department],
+            first_document_no=first.document_no,
+            document_no=act.document_no,
         )
 
-    def _refusal(self, act: Act, actor: Actor) -> str | None:
-        return authority_refusal(act, actor, self._decl.level, self._decl.county) or (
-            None if self._allowed(act, actor.department) else "not-allowed"
+
+def reviewed_on(s: ApplicationState) -> date | None:
+    """The day (Asia/Shanghai) of the review act that allowed the notice: the latest review passed."""
+    passed = next((a for a in reversed(s.acts) if a.act in REVIEW_PASSES), None)
+    return passed.at.astimezone(SHANGHAI).date() if passed else None
+
+
+def check_publication(s: ApplicationState, act: PublicizeAct, published: date) -> None:
+    """The notice cannot be walked around by its date: not in the future, not before the review that allowed
+    it, and a notice published before today is recorded late (补录) with the page it was published on.
+    Checked in the validator only, so histories recorded before the rule still replay."""
+    now = today()
+    if published > now:
+        raise refuse(
+            RefusalKind.invalid_input,
+            rules.NOTICE_NOT_IN_FUTURE,
+            field="published_on",
+            published_on=published.isoformat(),
+            today=now.isoformat(),
+        )
+    reviewed = reviewed_on(s)
+    if reviewed is not None and published < reviewed:
+        raise refuse(
+            RefusalKind.invalid_input,
+            rules.NOTICE_NOT_BEFORE_REVIEW,
+            field="published_on",
+            published_on=published.isoformat(),
+            reviewed_on=reviewed.isoformat(),
+        )
+    url = act.source_url.strip()
+    if published < now and not url:
+        raise refuse(
+            RefusalKind.invalid_input,
+            rules.LATE_NOTICE_NEEDS_SOURCE_URL,
+            field="source_url",
+            published_on=published.isoformat(),
+            today=now.isoformat(),
+        )
+    if url and not url.startswith(("http://", "https://")):
+        raise refuse(
+            RefusalKind.invalid_input, rules.SOURCE_URL_HTTP, field="source_url", schemes="http:// 或 https://"
         )
 
-    def _check(self, act: Act, actor: Actor, **texts: str) -> None:
-        """Refuse with the right kind: Forbidden (who), InvalidInput (what), ActNotAllowed (when)."""
-        forbidden = authority_refusal(act, actor, self._decl.level, self._decl.county)
-        if forbidden:
-            raise refuse(RefusalKind.forbidden, forbidden)
-        for name, text in texts.items():
-            if not text or not text.strip():
-                raise refuse(RefusalKind.invalid_input, f"{name} is required and must not be blank", field=name)
-        self._facts.now = workflow.now()
-        why = self._procedure.refusal(act, actor.department)
-        if why:
-            raise self._not_now(why, actor.department)
 
-    def _check_separation(self, actor: Actor, act: Act) -> None:
-        """Separation of duties (state.domain.SEPARATED): the account that declared an application does not also
-        review it or find on an objection to it. Checked in validators only, so histories recorded before the rule
-        still replay."""
-        why = separation_refusal(act, actor, self._decl.actor.user_id)
-        if why:
-            raise refuse(RefusalKind.forbidden, why, rule="separation_of_duties")
+def recorded_late(act: PublicizeAct, published: date) -> date | None:
+    """Today, when the notice was published before today with its page named (补录); None otherwise (and for
+    acts recorded before the rule, which carry no page)."""
+    now = today()
+    return now if published < now and act.source_url.strip() else None
 
-    def _check_objection(self, act: ObjectionAct) -> None:
-        for name in ("name", "contact", "content"):
-            if not getattr(act, name).strip():
-                raise refuse(RefusalKind.invalid_input, f"{name} is required and must not be blank", field=name)
-        if self._facts.state == Stage.publicized and self._notice and workflow.now() >= self._notice.ends_at:
-            raise self._not_now(
-                f"the notice period ended at {self._notice.ends_at.isoformat()}; objections are no longer accepted",
-                notice_ends_at=self._notice.ends_at.isoformat(),
-            )
-        self._check(Act.lodge_objection, Actor(user_id="public", name="public", role=Role.public))
 
-    def _check_objection_cap(self, act: ObjectionAct) -> None:
-        """A flood of objections cannot hold a notice open for ever: the pending ones are capped per contact (however
-        written: contacts recorded before the API normalised them compare normalised), per network, so that a few
-        addresses cannot fill the cap for everyone, and per application (validator only, so histories recorded
-        before the caps still replay)."""
-        pending = [o for o in self._objections if o.upheld is None]
-        mine = [o for o in pending if objector.same_contact(o.contact, act.contact)]
-        if len(mine) >= PENDING_PER_CONTACT:
-            raise self._not_now(
-                f"同一联系方式已有{len(mine)}件异议待调查核实，请待核实结论后再提出"
-                " (too many pending objections from this contact)",
-                rule="objections_pending_per_contact",
-            )
-        ours = [o for o in pending if act.network and o.network == act.network]
-        if len(ours) >= PENDING_PER_NETWORK:
-            raise self._not_now(
-                f"同一网络已提交{len(ours)}件待调查核实的异议，请待核实结论后再提出，或通过公示所列电话、地址提出"
-                " (too many pending objections from this network)",
-                rule="objections_pending_per_network",
-            )
-        if len(pending) >= PENDING_PER_APPLICATION:
-            raise self._not_now(
-                f"该机构已有{len(pending)}件异议待调查核实，请待核实结论后再提出"
-                " (too many pending objections on this application)",
-                rule="objections_pending_cap",
-            )
+def check_award(s: ApplicationState, act: AwardAct) -> None:
+    check(s, Act.award, act.actor, plaque_no=act.plaque_no)
+    now = today()
+    if act.awarded_on > now:
+        raise refuse(
+            RefusalKind.invalid_input,
+            rules.AWARD_NOT_IN_FUTURE,
+            field="awarded_on",
+            awarded_on=act.awarded_on.isoformat(),
+            today=now.isoformat(),
+        )
+    if s.announcement and act.awarded_on < s.announcement[1]:
+        raise refuse(
+            RefusalKind.invalid_input,
+            rules.AWARD_BEFORE_ANNOUNCEMENT,
+            field="awarded_on",
+            awarded_on=act.awarded_on.isoformat(),
+            announced_on=s.announcement[1].isoformat(),
+        )
 
-    def _check_finding(self, act: FindingAct) -> Objection:
-        verdict = Act.uphold_objection if act.upheld else Act.dismiss_objection
-        forbidden = authority_refusal(verdict, act.actor, self._decl.level, self._decl.county)
-        if forbidden:
-            raise refuse(RefusalKind.forbidden, forbidden)
-        objection = next((o for o in self._objections if o.objection_id == act.objection_id), None)
-        if objection is None:
-            raise refuse(RefusalKind.not_found, f"objection {act.objection_id!r} does not exist on this application")
-        if objection.upheld is not None:
-            raise self._not_now(
-                f"objection {act.objection_id} already has a finding ({'upheld' if objection.upheld else 'dismissed'})"
-            )
-        self._check(verdict, act.actor, finding=act.finding)
-        return objection
 
-    def _check_co_sign(self, act: CoSignAct) -> None:
-        self._check(Act.co_sign, act.actor, document_no=act.document_no)
-        if self._signatures and act.document_no.strip() != self._signatures[0].document_no:
-            first = self._signatures[0]
+def check_score(s: ApplicationState, act: ScoreAct) -> None:
+    check(s, Act.score, act.actor, opinion=act.opinion)
+    marks = {"written": act.written, "defence": act.defence, "field_inspection": act.field_inspection}
+    if all(v is None for v in marks.values()):
+        raise refuse(RefusalKind.invalid_input, rules.SCORE_MISSING, field="written")
+    for name, value in marks.items():
+        if value is not None and not 0 <= value <= 100:
             raise refuse(
                 RefusalKind.invalid_input,
-                f"the three departments sign one joint document: {first.department.value} signed "
-                f"{first.document_no!r}, not {act.document_no!r}",
-                field="document_no",
+                rules.SCORE_RANGE,
+                field=name,
+                field_label=FIELDS[name],
+                low=0,
+                high=100,
+                value=f"{value:g}",
             )
-
-    def _reviewed_on(self) -> date | None:
-        """The day (Asia/Shanghai) of the review act that allowed the notice: the latest review passed."""
-        passed = next((a for a in reversed(self._acts) if a.act in REVIEW_PASSES), None)
-        return passed.at.astimezone(SHANGHAI).date() if passed else None
-
-    def _check_publication(self, act: PublicizeAct, published: date) -> None:
-        """The notice cannot be walked around by its date: not in the future, not before the review that allowed
-        it, and a notice published before today is recorded late (补录) with the page it was published on.
-        Checked in the validator only, so histories recorded before the rule still replay."""
-        today = self._today()
-        if published > today:
-            raise refuse(
-                RefusalKind.invalid_input,
-                f"公示发布日期{published}晚于今天（{today}）：不得填写将来的日期 (published_on is in the future)",
-                field="published_on",
-                rule="notice_not_in_future",
-            )
-        reviewed = self._reviewed_on()
-        if reviewed is not None and published < reviewed:
-            raise refuse(
-                RefusalKind.invalid_input,
-                f"公示发布日期{published}早于允许公示的审核日期{reviewed}：公示须在审核通过之后发布"
-                f" (published_on is before the review of {reviewed})",
-                field="published_on",
-                rule="notice_not_before_review",
-                reviewed_on=reviewed.isoformat(),
-            )
-        url = act.source_url.strip()
-        if published < today and not url:
-            raise refuse(
-                RefusalKind.invalid_input,
-                f"公示发布日期{published}早于今天（{today}），属补录：须填写公示发布的网页地址"
-                " (a notice recorded late needs source_url)",
-                field="source_url",
-                rule="late_notice_needs_source_url",
-            )
-        if url and not url.startswith(("http://", "https://")):
-            raise refuse(
-                RefusalKind.invalid_input,
-                "公示发布的网页地址须以 http:// 或 https:// 开头 (source_url must be an http(s) address)",
-                field="source_url",
-                rule="source_url_http",
-            )
-
-    def _recorded_late(self, act: PublicizeAct, published: date) -> date | None:
-        """Today, when the notice was published before today with its page named (补录); None otherwise (and for
-        acts recorded before the rule, which carry no page)."""
-        today = self._today()
-        return today if published < today and act.source_url.strip() else None
-
-    def _check_award(self, act: AwardAct) -> None:
-        self._check(Act.award, act.actor, plaque_no=act.plaque_no)
-        if act.awarded_on > self._today():
-            raise refuse(RefusalKind.invalid_input, f"awarded_on {act.awarded_on} is in the future", field="awarded_on")
-        if self._announcement and act.awarded_on < self._announcement[1]:
-            raise refuse(
-                RefusalKind.invalid_input,
-                f"awarded_on {act.awarded_on} is before the announcement of {self._announcement[1]}",
-                field="awarded_on",
-            )
-
-    def _check_score(self, act: ScoreAct) -> None:
-        self._check(Act.score, act.actor, opinion=act.opinion)
-        marks = {"written": act.written, "defence": act.defence, "field_inspection": act.field_inspection}
-        if all(v is None for v in marks.values()):
-            raise refuse(
-                RefusalKind.invalid_input,
-                "at least one of written, defence, field_inspection must be scored",
-                field="written",
-            )
-        for name, value in marks.items():
-            if value is not None and not 0 <= value <= 100:
-                raise refuse(RefusalKind.invalid_input, f"{name} must be between 0 and 100, got {value:g}", field=name)
-        if any(s.reviewer.user_id == act.actor.user_id for s in self._scores):
-            raise self._not_now(f"reviewer {act.actor.user_id!r} has already scored this application")
+    if any(sheet.reviewer.user_id == act.actor.user_id for sheet in s.scores):
+        raise not_now(s, rules.ALREADY_SCORED, reviewer=act.actor.name or act.actor.user_id)

@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         VersionSummary,
     )
     from contracts.notify import Message, NotifyRequest, Recipient
+    from contracts.rules import engine as rules
     from state.domain import COUNTIES, Actor, Role
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
@@ -78,7 +79,7 @@ class FilingDeadlineWorkflow:
     @workflow.run
     async def run(self, start: FilingStart) -> FilingOutcome:
         if start.county not in COUNTIES:
-            raise refuse(RefusalKind.invalid_input, f"unknown county {start.county!r}", field="county")
+            raise refuse(RefusalKind.invalid_input, rules.UNKNOWN_COUNTY, field="county", county=start.county)
         self._plan = await self._compute_plan()
         async with self._lock:
             await self._project()
@@ -231,7 +232,7 @@ class FilingDeadlineWorkflow:
     def _check_actor(self, actor: Actor) -> None:
         county = self._start.county
         if actor.role != Role.county_bureau or actor.county != county:
-            raise refuse(RefusalKind.forbidden, f"the filing of {county} is made by the county bureau of {county}")
+            raise refuse(RefusalKind.forbidden, rules.FILING_BY_OWN_COUNTY, county=county)
 
     def _check_file(self, act: FileAct) -> None:
         self._check_actor(act.actor)
@@ -239,21 +240,24 @@ class FilingDeadlineWorkflow:
             first = self._versions[0]
             raise refuse(
                 RefusalKind.act_not_allowed,
-                f"{self._start.county} already filed for {self._start.year} on {_local(first.filed_at)} "
-                f"(version {len(self._versions)}); submit a correction instead",
+                rules.FILING_ALREADY_FILED,
                 state=self._state.value,
+                county=self._start.county,
+                year=self._start.year,
+                filed_at=_local(first.filed_at),
+                version=len(self._versions),
             )
         if not act.digest.strip():
-            raise refuse(RefusalKind.invalid_input, "the digest of the reviewed draft is required", field="digest")
+            raise refuse(RefusalKind.invalid_input, rules.FILING_DIGEST_REQUIRED, field="digest")
 
     def _check_correct(self, act: CorrectAct) -> None:
         self._check_actor(act.actor)
         if not self._versions:
-            raise refuse(RefusalKind.act_not_allowed, "nothing is filed yet: file first", state=self._state.value)
+            raise refuse(RefusalKind.act_not_allowed, rules.FILING_NOTHING_FILED, state=self._state.value)
         if not act.reason.strip():
-            raise refuse(RefusalKind.invalid_input, "a correction needs its reason", field="reason")
+            raise refuse(RefusalKind.invalid_input, rules.FILING_CORRECTION_REASON, field="reason")
         if not act.digest.strip():
-            raise refuse(RefusalKind.invalid_input, "the digest of the reviewed draft is required", field="digest")
+            raise refuse(RefusalKind.invalid_input, rules.FILING_DIGEST_REQUIRED, field="digest")
 
     # ---- effects ---------------------------------------------------------------------------------
     async def _record(
@@ -281,7 +285,7 @@ class FilingDeadlineWorkflow:
         if recorded.digest_mismatch:
             raise refuse(
                 RefusalKind.act_not_allowed,
-                "the records changed since the draft was reviewed: review the new draft and confirm it",
+                rules.FILING_DRAFT_CHANGED,
                 digest=recorded.digest,
             )
         self._versions.append(

@@ -34,7 +34,9 @@ with workflow.unsafe.imports_passed_through():
         SetQuota,
         UsageRequest,
     )
+    from contracts.rules import engine as rules
     from state.domain import COUNTIES, Level, Role
+    from state.labels import LEVELS, ROLES
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
@@ -52,15 +54,19 @@ RUN_RESERVATIONS = 100
 def period_problem(act: DefinePeriod) -> ApplicationError | None:
     """Why a period definition is refused; None when PeriodWorkflow accepts it."""
     if act.actor.role != Role.admin:
-        return refuse(RefusalKind.forbidden, f"periods are defined by role 'admin', not {act.actor.role.value!r}")
-    for name in ("name", "reason"):
+        return refuse(
+            RefusalKind.forbidden, rules.PERIOD_BY_ADMIN, role=act.actor.role.value, role_label=ROLES[act.actor.role]
+        )
+    for name, words in (("name", "评定周期名称"), ("reason", "理由")):
         if not getattr(act, name).strip():
-            return refuse(RefusalKind.invalid_input, f"{name} is required and must not be blank", field=name)
+            return refuse(RefusalKind.invalid_input, rules.ACT_TEXT_REQUIRED, field=name, field_label=words)
     if not 2000 <= act.start_year <= act.end_year <= 2100:
         return refuse(
             RefusalKind.invalid_input,
-            f"the period runs from start_year to end_year (2000–2100), got {act.start_year}–{act.end_year}",
+            rules.PERIOD_YEARS,
             field="start_year",
+            start_year=act.start_year,
+            end_year=act.end_year,
         )
     return None
 
@@ -77,16 +83,14 @@ def scopes_for(level: Level) -> tuple[str, ...]:
     return (CITY_SCOPE,) if level == Level.city else COUNTIES
 
 
-def reserver_refusal(level: Level, scope: str, role: Role, county: str | None) -> str | None:
+def reserver_refusal(level: Level, scope: str, role: Role, county: str | None) -> ApplicationError | None:
     """Who may reserve places: the city reviewer for the city quota, a county's bureau for its own."""
     if level == Level.city:
-        return (
-            None
-            if role == Role.city_reviewer
-            else f"the city-level quota is reserved by role 'city_reviewer', not {role.value!r}"
-        )
+        if role == Role.city_reviewer:
+            return None
+        return refuse(RefusalKind.forbidden, rules.QUOTA_CITY_RESERVER, role=role.value, role_label=ROLES[role])
     if role != Role.county_bureau or county != scope:
-        return f"{scope}'s county-level quota is reserved by {scope}'s county bureau"
+        return refuse(RefusalKind.forbidden, rules.QUOTA_COUNTY_RESERVER, scope=scope)
     return None
 
 
@@ -229,48 +233,43 @@ class QuotaWorkflow:
     def _check_set(self, act: SetQuota) -> None:
         if act.actor.role != Role.admin:
             raise refuse(
-                RefusalKind.forbidden,
-                f"quotas are set by role 'admin', not {act.actor.role.value!r}",
+                RefusalKind.forbidden, rules.QUOTA_BY_ADMIN, role=act.actor.role.value, role_label=ROLES[act.actor.role]
             )
         if not act.reason.strip():
-            raise refuse(
-                RefusalKind.invalid_input,
-                "reason is required and must not be blank",
-                field="reason",
-            )
+            raise refuse(RefusalKind.invalid_input, rules.ACT_TEXT_REQUIRED, field="reason", field_label="理由")
         if not act.totals:
-            raise refuse(RefusalKind.invalid_input, "at least one total is required", field="totals")
+            raise refuse(RefusalKind.invalid_input, rules.QUOTA_TOTALS_REQUIRED, field="totals")
         known = scopes_for(self._start.level)
         for scope, total in act.totals.items():
             if scope not in known:
                 raise refuse(
                     RefusalKind.invalid_input,
-                    f"{scope!r} is not a scope of the {self._start.level.value}-level quota; known: {', '.join(known)}",
+                    rules.QUOTA_SCOPE_UNKNOWN,
                     field="totals",
+                    scope=scope,
+                    level_label=LEVELS[self._start.level],
+                    known="、".join(known),
                 )
             if not isinstance(total, int) or isinstance(total, bool) or total < 0:
                 raise refuse(
-                    RefusalKind.invalid_input,
-                    f"the total for {scope} must be a whole number ≥ 0, got {total!r}",
-                    field="totals",
+                    RefusalKind.invalid_input, rules.QUOTA_TOTAL_WHOLE, field="totals", scope=scope, total=repr(total)
                 )
 
     def _check_reserve(self, act: Reserve) -> None:
         why = reserver_refusal(self._start.level, act.scope, act.actor.role, act.actor.county)
         if why:
-            raise refuse(RefusalKind.forbidden, why)
+            raise why
         if act.scope not in self._totals:
             raise refuse(
                 RefusalKind.invalid_input,
-                f"no {self._start.level.value}-level quota is set for {act.scope} in period {self._start.period_id}",
+                rules.QUOTA_NOT_SET,
                 field="scope",
+                period_id=self._start.period_id,
+                scope=act.scope,
+                level_label=LEVELS[self._start.level],
             )
         if len(set(act.application_ids)) != len(act.application_ids):
-            raise refuse(
-                RefusalKind.invalid_input,
-                "an application is listed twice",
-                field="application_ids",
-            )
+            raise refuse(RefusalKind.invalid_input, rules.QUOTA_LISTED_TWICE, field="application_ids")
 
 
 @workflow.defn

@@ -39,7 +39,9 @@ with workflow.unsafe.imports_passed_through():
         ScoresRecorded,
         WindowRequest,
     )
+    from contracts.rules import engine as rules
     from state.domain import Actor, Level, Role
+    from state.labels import ROLES, ROUND_PHASES
     from state.ranking import Ranked, rank
     from workflows.round_rules import opinion, plan_problems
 
@@ -74,7 +76,9 @@ class RoundWorkflow:
     async def run(self, plan: RoundPlan) -> RoundOutcome:
         problems = plan_problems(plan)
         if problems:
-            raise refuse(RefusalKind.invalid_input, "; ".join(problems), problems=problems)
+            raise refuse(
+                RefusalKind.invalid_input, rules.ROUND_PLAN_INVALID, summary="；".join(problems), problems=problems
+            )
         await self._enter(RoundPhase.scheduled)
         await self._sleep_until(plan.opens_at)
         await self._enter(RoundPhase.open)
@@ -296,7 +300,7 @@ class RoundWorkflow:
         self._table.problem = ""
         await workflow.wait_condition(lambda: self._phase == RoundPhase.selected or self._attempts > attempts)
         if self._phase != RoundPhase.selected:
-            raise refuse(RefusalKind.invalid_input, f"selection could not be made: {self._table.problem}")
+            raise refuse(RefusalKind.invalid_input, rules.SELECTION_FAILED, problem=self._table.problem)
         return self.ranking(RankingRequest())
 
     @close_review.validator
@@ -334,33 +338,30 @@ class RoundWorkflow:
         if p.level == Level.city and act.actor.role != Role.city_reviewer:
             raise refuse(
                 RefusalKind.forbidden,
-                f"a city-level round's review is closed by role 'city_reviewer', not {act.actor.role.value!r}",
+                rules.ROUND_CLOSED_BY_CITY,
+                role=act.actor.role.value,
+                role_label=ROLES[act.actor.role],
             )
         if p.level == Level.county and (act.actor.role != Role.county_bureau or act.actor.county != p.owner_county):
-            raise refuse(
-                RefusalKind.forbidden,
-                f"this county-level round's review is closed by {p.owner_county}'s county bureau",
-            )
+            raise refuse(RefusalKind.forbidden, rules.ROUND_CLOSED_BY_COUNTY, owner_county=p.owner_county)
         if not act.reason.strip():
-            raise refuse(
-                RefusalKind.invalid_input,
-                "reason is required and must not be blank",
-                field="reason",
-            )
+            raise refuse(RefusalKind.invalid_input, rules.ACT_TEXT_REQUIRED, field="reason", field_label="理由")
         today = workflow.now().astimezone(SHANGHAI).date()
         if act.published_on and act.published_on > today:
             raise refuse(
                 RefusalKind.invalid_input,
-                f"公示发布日期{act.published_on}晚于今天（{today}）：不得填写将来的日期 (published_on is in the future)",
+                rules.NOTICE_NOT_IN_FUTURE,
                 field="published_on",
-                rule="notice_not_in_future",
+                published_on=act.published_on.isoformat(),
+                today=today.isoformat(),
             )
         if self._phase != RoundPhase.reviewing or self._close is not None:
             raise refuse(
                 RefusalKind.act_not_allowed,
-                f"the review can be closed only while the round is reviewing; it is {self._phase.value}"
-                + (" (closing already under way)" if self._close is not None else ""),
+                rules.ROUND_NOT_REVIEWING,
                 state=self._phase.value,
+                phase_label=ROUND_PHASES[self._phase.value],
+                closing="（正在结束评审）" if self._close is not None else "",
             )
 
     @staticmethod
@@ -371,10 +372,10 @@ class RoundWorkflow:
         if act.published_on and act.published_on < today:
             raise refuse(
                 RefusalKind.invalid_input,
-                f"公示发布日期{act.published_on}早于今天（{today}）：批次的择优结果今天确定，公示不得早于评审"
-                " (published_on is before the selection, which is today)",
+                rules.NOTICE_NOT_BEFORE_REVIEW,
                 field="published_on",
-                rule="notice_not_before_review",
+                published_on=act.published_on.isoformat(),
+                reviewed_on=today.isoformat(),
             )
 
 

@@ -19,6 +19,8 @@ from contracts.refusals import RefusalKind, refusal_from, refuse
 
 with workflow.unsafe.imports_passed_through():
     from activities.standards import StandardsActivities
+    from contracts.rules import Rule
+    from contracts.rules import engine as rules
     from contracts.standards import (
         MAX_CONDITIONS,
         MAX_TEXT,
@@ -47,59 +49,45 @@ def setter_problem(county: str, actor: Actor) -> ApplicationError | None:
     """Who may set a county's conditions: the admin, or that county's own bureau."""
     if actor.role == Role.admin or (actor.role == Role.county_bureau and actor.county == county):
         return None
-    return refuse(
-        RefusalKind.forbidden,
-        f"{county}的县级评定标准（附件5）只能由系统管理员或{county}人力资源社会保障局设定",
-        rule="standards_setter",
-    )
+    return refuse(RefusalKind.forbidden, rules.STANDARDS_SETTER, county=county)
 
 
-def _invalid(message: str, field: str, rule: str) -> ApplicationError:
-    return refuse(RefusalKind.invalid_input, message, field=field, rule=rule)
+def _invalid(broken: Rule, field: str, **facts: object) -> ApplicationError:
+    return refuse(RefusalKind.invalid_input, broken, field=field, **facts)
 
 
 def conditions_problem(county: str, act: SetConditions, retired: list[str]) -> ApplicationError | None:
     """Why setting ``act.conditions`` for ``county`` is refused (the first problem); None when it is accepted."""
     if county not in COUNTIES:
-        return _invalid(f"县区不在本市县区之列：{county}", "county", "unknown_county")
+        return _invalid(rules.UNKNOWN_COUNTY, "county", county=county)
     forbidden = setter_problem(county, act.actor)
     if forbidden:
         return forbidden
     if not act.reason.strip():
-        return _invalid("请填写设定依据", "reason", "reason_required")
+        return _invalid(rules.REASON_REQUIRED, "reason")
     if len(act.conditions) > MAX_CONDITIONS:
-        return _invalid(f"一个县区最多设定{MAX_CONDITIONS}项评定条件", "conditions", "too_many_conditions")
+        return _invalid(rules.TOO_MANY_CONDITIONS, "conditions", limit=MAX_CONDITIONS)
     seen: set[str] = set()
     for n, c in enumerate(act.conditions):
         where = f"conditions[{n}]"
         if not CODE.match(c.code):
-            return _invalid(
-                f"条件编号“{c.code}”须为1至64个小写字母、数字或下划线", f"{where}.code", "condition_code_format"
-            )
+            return _invalid(rules.CONDITION_CODE_FORMAT, f"{where}.code", code=c.code)
         if c.code.startswith(RESERVED):
-            return _invalid(
-                f"条件编号“{c.code}”不能以 basic_ 或 city_ 开头（为通知所列基本条件和市级条件保留）",
-                f"{where}.code",
-                "condition_code_reserved",
-            )
+            return _invalid(rules.CONDITION_CODE_RESERVED, f"{where}.code", code=c.code, reserved=" 或 ".join(RESERVED))
         if c.code in seen:
-            return _invalid(f"条件编号“{c.code}”重复", f"{where}.code", "condition_code_duplicated")
+            return _invalid(rules.CONDITION_CODE_DUPLICATED, f"{where}.code", code=c.code)
         if c.code in retired:
-            return _invalid(
-                f"条件编号“{c.code}”已停用，不能再次使用；请为新条件另起编号",
-                f"{where}.code",
-                "condition_code_retired",
-            )
+            return _invalid(rules.CONDITION_CODE_RETIRED, f"{where}.code", code=c.code)
         seen.add(c.code)
         text = c.text.strip()
         if not text:
-            return _invalid(f"条件“{c.code}”的内容必填", f"{where}.text", "condition_text_required")
+            return _invalid(rules.CONDITION_TEXT_REQUIRED, f"{where}.text", code=c.code)
         if not CHINESE.search(text):
-            return _invalid(f"条件“{c.code}”的内容须用中文表述", f"{where}.text", "condition_text_chinese")
+            return _invalid(rules.CONDITION_TEXT_CHINESE, f"{where}.text", code=c.code)
         if len(text) > MAX_TEXT:
-            return _invalid(f"条件“{c.code}”的内容不能超过{MAX_TEXT}字", f"{where}.text", "condition_text_too_long")
+            return _invalid(rules.CONDITION_TEXT_TOO_LONG, f"{where}.text", code=c.code, limit=MAX_TEXT)
         if not c.types:
-            return _invalid(f"条件“{c.code}”至少适用于一类机构", f"{where}.types", "condition_types_required")
+            return _invalid(rules.CONDITION_TYPES_REQUIRED, f"{where}.types", code=c.code)
     return None
 
 

@@ -148,6 +148,9 @@ def test_retried_notify_delivers_each_channel_once_and_gives_up_only_after_its_a
         with pytest.raises(ApplicationError) as first:
             attempt(1)
         assert first.value.type == "DeliveryFailed" and not first.value.non_retryable
+        said = first.value.details[0]
+        assert said["rule"] == "delivery_failed" and said["count"] == 1 and said["attempt"] == 1
+        assert first.value.message.startswith("1项通知未能送达（第1次尝试）：webhook ")
         assert len(smtp.mails) == 1 and len(hook.hits) == 1 and len(gone.hits) == 1
         assert attempt(3) == Delivered(delivered=0, skipped=1, emailed=0, webhooks=0, failed=1, rejected=0)
         assert len(smtp.mails) == 1 and [h.answered for h in hook.hits] == [500, 500] and len(gone.hits) == 1

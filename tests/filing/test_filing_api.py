@@ -133,7 +133,13 @@ async def test_file_export_correct_board_and_inbox_over_http(skip_env, fresh_dat
                 0,
             )
             again = ok(await http.post(base, json={"digest": draft["digest"]}, headers=as_("bureau")), 409)
-            assert "already filed" in again["detail"]["message"] and again["detail"]["filing_state"] == "filed_on_time"
+            assert (
+                again["detail"]["rule"] == "filing_already_filed" and again["detail"]["filing_state"] == "filed_on_time"
+            )
+            assert (
+                again["detail"]["message"].startswith(f"{COUNTY}{year}年度已于")
+                and "（第1版）" in again["detail"]["message"]
+            )
 
             book = load_workbook(io.BytesIO(ok(await http.get(f"{base}/form.xlsx", headers=as_("reviewer")))))
             sheet = book.active

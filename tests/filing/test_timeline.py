@@ -176,6 +176,12 @@ async def test_filing_on_time_stops_reminders_and_a_second_filing_is_refused(ski
         h = await case.start()
         await skip_to(skip_env, reminders[5] + timedelta(hours=1))
         assert [local_time(n.created_at) for n in case.sent("备案提醒")] == [reminders[10], reminders[5]]
+        early = CorrectAct(actor=bureau(COUNTY), digest=EMPTY, reason="更正")
+        assert (await refused(h, FilingDeadlineWorkflow.correct, early))["rule"] == "filing_nothing_filed"
+        blank = FileAct(actor=bureau(COUNTY), digest=" ")
+        assert (await refused(h, FilingDeadlineWorkflow.file, blank))["rule"] == "filing_digest_required"
+        stale = FileAct(actor=bureau(COUNTY), digest="0" * 64)
+        assert (await refused(h, FilingDeadlineWorkflow.file, stale))["rule"] == "filing_draft_changed"
         result = await h.execute_update(
             FilingDeadlineWorkflow.file, FileAct(actor=bureau(COUNTY), digest=EMPTY, note="无")
         )
@@ -188,11 +194,18 @@ async def test_filing_on_time_stops_reminders_and_a_second_filing_is_refused(ski
         with pytest.raises(WorkflowUpdateFailedError) as again:
             await h.execute_update(FilingDeadlineWorkflow.file, FileAct(actor=bureau(COUNTY), digest=EMPTY))
         assert isinstance(again.value.cause, ApplicationError) and again.value.cause.type == "ActNotAllowed"
+        assert again.value.cause.details[0]["rule"] == "filing_already_filed"
         with pytest.raises(WorkflowUpdateFailedError) as stranger:
             await h.execute_update(
                 FilingDeadlineWorkflow.correct, CorrectAct(actor=bureau("费县"), digest=EMPTY, reason="更正")
             )
         assert stranger.value.cause.type == "Forbidden"
+        said = stranger.value.cause
+        assert (
+            said.details[0]["rule"] == "filing_by_own_county" and said.message == f"{COUNTY}的备案由{COUNTY}人社局报送"
+        )
+        no_reason = CorrectAct(actor=bureau(COUNTY), digest=EMPTY, reason=" ")
+        assert (await refused(h, FilingDeadlineWorkflow.correct, no_reason))["rule"] == "filing_correction_reason"
         fixed = await h.execute_update(
             FilingDeadlineWorkflow.correct, CorrectAct(actor=bureau(COUNTY), digest=EMPTY, reason="补充说明")
         )
@@ -268,3 +281,11 @@ async def test_overdue_filing_escalates_every_n_working_days_until_filed_late(sk
         assert row is not None and (row.state, row.working_days_late) == ("filed_late", late_days[at_nine(e3)])
         recorded = case.sent("备案已报送")
         assert len(recorded) == 2 and f"逾期{late_days[at_nine(e3)]}个工作日" in recorded[0].body
+
+
+async def refused(handle, update, act) -> dict:
+    """The details of the refusal of ``act`` by the filing's workflow."""
+    with pytest.raises(WorkflowUpdateFailedError) as e:
+        await handle.execute_update(update, act)
+    assert isinstance(e.value.cause, ApplicationError)
+    return dict(e.value.cause.details[0])

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from contracts.quota import Reserve, SetQuota, UsageRequest
+from contracts.quota import DefinePeriod, Reserve, SetQuota, UsageRequest
 from db.rounds import Period, PeriodChange, QuotaChange, QuotaPlace
 from db.session import get_engine
 from state.apportionment import CountyFigures, apportion
@@ -19,7 +19,7 @@ from state.domain import COUNTIES, Level
 from tests.conftest import settings_for, unique
 from tests.factory import bureau, reviewer
 from tests.rounds.conftest import ADMIN, RoundWorker
-from workflows.quota import RUN_RESERVATIONS, QuotaWorkflow
+from workflows.quota import RUN_RESERVATIONS, QuotaWorkflow, period_problem
 
 
 @pytest.fixture
@@ -87,10 +87,44 @@ async def test_quota_is_set_by_admins_only_and_for_known_scopes(quota_worker):
     with pytest.raises(WorkflowUpdateFailedError) as e:
         await handle.execute_update(QuotaWorkflow.set_quota, SetQuota(reviewer(), {"city": 10}, "想多评几个"))
     assert isinstance(e.value.cause, ApplicationError) and e.value.cause.type == "Forbidden"
+    assert e.value.cause.details[0]["rule"] == "quota_by_admin"
+    assert e.value.cause.message == "名额由系统管理员设定，当前账号为市人社局评审"
     with pytest.raises(WorkflowUpdateFailedError) as e:
         await handle.execute_update(QuotaWorkflow.set_quota, SetQuota(ADMIN, {"兰山区": 3}, "错层级"))
-    assert e.value.cause.type == "InvalidInput" and "not a scope" in e.value.cause.message
+    assert e.value.cause.type == "InvalidInput" and e.value.cause.details[0]["rule"] == "quota_scope_unknown"
+    assert e.value.cause.message == "“兰山区”不在市级名额的范围之内；可设定：city"
+    for totals, reason, code in (
+        ({"city": 10}, "  ", "act_text_required"),
+        ({}, "空", "quota_totals_required"),
+        ({"city": -1}, "负数", "quota_total_whole"),
+    ):
+        assert (await refused(handle, SetQuota(ADMIN, totals, reason)))["rule"] == code
     assert (await handle.query(QuotaWorkflow.usage, UsageRequest())).totals == {"city": 9}
+
+
+async def refused(handle, act) -> dict:
+    """The details of the refusal of ``act`` (a SetQuota or a Reserve) by the quota's workflow."""
+    update = QuotaWorkflow.set_quota if isinstance(act, SetQuota) else QuotaWorkflow.reserve
+    with pytest.raises(WorkflowUpdateFailedError) as e:
+        await handle.execute_update(update, act)
+    assert isinstance(e.value.cause, ApplicationError)
+    return {**e.value.cause.details[0], "message": e.value.cause.message}
+
+
+def test_a_period_is_defined_by_an_admin_over_sensible_years():
+    said = period_problem(DefinePeriod(bureau(), "规划期", 2026, 2030, "设定"))
+    assert said is not None and said.details[0]["rule"] == "period_by_admin" and "县区人社局" in said.message
+    said = period_problem(DefinePeriod(ADMIN, "规划期", 2030, 2026, "设定"))
+    assert said is not None and said.details[0]["rule"] == "period_years" and "2030—2026" in said.message
+    said = period_problem(DefinePeriod(ADMIN, " ", 2026, 2030, "设定"))
+    assert said is not None and said.message == "请填写评定周期名称，不能为空"
+    assert period_problem(DefinePeriod(ADMIN, "规划期", 2026, 2030, "设定")) is None
+
+
+async def test_a_quota_of_a_period_not_defined_is_refused(quota_worker):
+    with pytest.raises(WorkflowUpdateFailedError) as e:
+        await quota_worker.set_quota(unique("P-undefined"), Level.city, {"city": 1})
+    assert isinstance(e.value.cause, ApplicationError) and e.value.cause.details[0]["rule"] == "period_unknown"
 
 
 async def test_two_reservations_racing_for_the_last_place_exactly_one_wins(quota_worker, database_url):
@@ -149,7 +183,15 @@ async def test_county_quota_is_reserved_by_its_own_bureau(quota_worker):
     handle = quota_worker.quota(pid, Level.county)
     with pytest.raises(WorkflowUpdateFailedError) as e:
         await handle.execute_update(QuotaWorkflow.reserve, Reserve(bureau("罗庄区"), "R", "兰山区", ["X"]))
-    assert e.value.cause.type == "Forbidden"
+    assert e.value.cause.type == "Forbidden" and e.value.cause.details[0]["rule"] == "quota_county_reserver"
+    said = await refused(handle, Reserve(bureau("罗庄区"), "R", "罗庄区", ["X", "X"]))
+    assert said["rule"] == "quota_listed_twice"
+    said = await refused(handle, Reserve(bureau("费县"), "R", "费县", ["X"]))
+    assert said["rule"] == "quota_not_set" and said["field"] == "scope" and "费县的县级名额" in said["message"]
+    city = quota_worker.quota(pid, Level.city)
+    await quota_worker.set_quota(pid, Level.city, {"city": 1})
+    said = await refused(city, Reserve(bureau("兰山区"), "R", "city", ["X"]))
+    assert said["rule"] == "quota_city_reserver" and said["message"].endswith("当前账号为县区人社局")
     ok = await handle.execute_update(
         QuotaWorkflow.reserve,
         Reserve(bureau("兰山区"), "R", "兰山区", [f"{pid}-X", f"{pid}-Y"]),

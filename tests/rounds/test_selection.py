@@ -208,6 +208,8 @@ async def test_a_revoked_title_frees_its_place_for_a_later_round(late_rounds, sk
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await close(r3, who=bureau())
     assert isinstance(refused.value.cause, ApplicationError) and refused.value.cause.type == "Forbidden"
+    assert refused.value.cause.details[0]["rule"] == "round_closed_by_city"
+    assert refused.value.cause.message == "市级评定批次的评审由市人社局评审人员结束，当前账号为县区人社局"
     table = await close(r3)
     assert table.rows[0].chosen is True and table.places_available == 1
     assert (await view(w)).state == Stage.publicized
