@@ -132,3 +132,29 @@ def test_admission_by_role_is_one_function_for_actors_and_principals():
         "role": "county_bureau",
         "allowed_roles": ["admin", "supervisor"],
     }
+
+
+def test_each_way_a_user_or_a_login_cannot_be_made_names_its_rule_and_field(url):
+    from services.identity.errors import AccountError
+    from services.identity.passwords import reset_password
+    from services.identity.users import disable_user
+
+    clerk = add_user(url, "县区经办人", Role.county_bureau, county="兰山区")
+    inspector = add_user(url, "第二人", Role.inspector)
+    taken = f"dup-{unique('d')[-6:]}"
+    add_login(url, clerk.id, taken, PASSWORD)
+    cases = [
+        (lambda: add_user(url, "  ", Role.inspector), "user_name_required", "name"),
+        (lambda: add_user(url, "名\x1b字", Role.inspector), "user_name_controls", "name"),
+        (lambda: add_user(url, "名" * 200, Role.inspector), "user_name_too_long", "name"),
+        (lambda: disable_user(url, "no-such-user"), "user_unknown", "form"),
+        (lambda: add_login(url, inspector.id, "坏登录名", PASSWORD), "login_malformed", "login"),
+        (lambda: add_login(url, inspector.id, "ok-login-1", "short"), "password_too_short", "password"),
+        (lambda: add_login(url, inspector.id, taken.upper(), PASSWORD), "login_taken", "login"),
+        (lambda: reset_password(url, inspector.id, PASSWORD), "login_missing", "password"),
+    ]
+    for attempt, code, field in cases:
+        with pytest.raises(AccountError) as refused:
+            attempt()
+        assert (refused.value.rule, refused.value.field) == (code, field)
+        assert refused.value.message and "{" not in refused.value.message and not refused.value.message.isascii()
