@@ -49,12 +49,13 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
 
     alone = await api.post("reviewer", f"{url}/city-review", {"decision": "pass", "opinion": "综合评分第一"})
     refused = expect(alone, 409)["detail"]
-    assert "[rule: selected_in_round]" in refused["message"] and "city_review_pass" not in refused["allowed_acts"]
+    assert (refused["rule"], refused["guard"]) == ("act_not_allowed", "selected_in_round")
+    assert "竞争性评审择优确定" in refused["message"] and "city_review_pass" not in refused["allowed_acts"]
     await driver.select_in_round(app_id, "综合评分第一")  # the round's selection (tests/rounds run the round)
     assert expect(await api.get("reviewer", url), 200)["allowed_acts"] == ["publicize"]
     back_dated = expect(await api.post("reviewer", f"{url}/notice", {"published_on": "2019-01-02"}), 422)["detail"]
     assert (back_dated["field"], back_dated["rule"]) == ("published_on", "notice_not_before_review")
-    assert "早于允许公示的审核日期" in back_dated["message"]
+    assert "公示须在审核通过之后发布" in back_dated["message"]
     outcome = expect(await api.post("reviewer", f"{url}/notice", {}), 200)  # published today
     assert outcome["state"] == "publicized"
     published = expect(await api.get("supervisor", url), 200)["notice"]
@@ -137,7 +138,7 @@ async def test_county_level_application_is_run_by_the_county(late_api, late_driv
     }
     await driver.pass_notice(app_id)
     refused = await api.post("hrss", f"{url}/co-signatures", {"document_no": DOC_NO})  # a city department
-    assert expect(refused, 403)["detail"]["message"].startswith("a county-level announcement is co-signed by")
+    assert expect(refused, 403)["detail"]["message"] == "县级申请的公布文件由兰山区的三个部门会签"
     for who in COUNTY_DEPARTMENTS:
         outcome = expect(await api.post(who, f"{url}/co-signatures", {"document_no": "兰人社发〔2026〕9号"}), 200)
     assert outcome["state"] == "announced" and outcome["allowed_acts"] == []
@@ -197,7 +198,11 @@ async def test_a_refused_call_changes_nothing(api, driver):
     conflict = expect(await api.post("reviewer", f"{url}/city-review", {"decision": "pass", "opinion": "x"}), 409)[
         "detail"
     ]
-    assert conflict["state"] == "declared" and conflict["allowed_acts"] == [] and "not allowed" in conflict["message"]
+    assert (
+        conflict["state"] == "declared"
+        and conflict["allowed_acts"] == []
+        and "不能办理“市级评审通过”" in conflict["message"]
+    )
     as_bureau = expect(await api.post("bureau", f"{url}/notice", {}), 409)["detail"]
     assert {"county_review_pass", "county_review_fail", "withdraw"} <= set(as_bureau["allowed_acts"])
     blank = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "   "}), 422)[
@@ -242,7 +247,7 @@ async def test_declarations_are_validated_before_anything_starts(api):
         assert detail["field"].startswith(field), detail
         assert detail["rule"] and detail["problems"][0]["field"].startswith(field)
     other = expect(await api.post("clerk", "/applications", declaration_body(county="罗庄区", round_id=round_id)), 403)
-    assert "county bureau of 罗庄区" in other["detail"]["message"]
+    assert other["detail"]["message"] == "“申报”由罗庄区人社局办理，当前账号属于兰山区人社局"
     expect(await api.post("reviewer", "/applications", declaration_body(round_id=round_id)), 403)
     assert (await _listed(api, "supervisor", round=round_id))["total"] == 0
 
