@@ -51,6 +51,7 @@ ACT_ZH: dict[Act, str] = {
     Act.lapse_correction: "逾期未补正，视为撤回",
     Act.correction_reminder: "补正期限将至，请尽快补正后重新报送",
     Act.urge: "被催办，请尽快办理",
+    Act.amend_score: "评审专家已修改评分",
 }
 
 # Notices that are not an act on an application: subject and first line, filled from ``Message.params``.

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from state import labels
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Department, InstitutionType, Level, RevocationReason, Stage
+from web.header import aria_label, owed_of
 from web.visitors import visitor_of  # resolved once per request, before the page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -91,6 +92,8 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, sta
         "csrf_token": visitor.csrf_token,
         "user": visitor.actor,
         "unread": visitor.unread,
+        "owed": owed_of(request, visitor.actor),
+        "owed_label": aria_label,
         "path": request.url.path,
         **(context or {}),
     }

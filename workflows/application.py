@@ -12,6 +12,7 @@ from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttri
 from temporalio.exceptions import ActivityError
 
 from contracts.refusals import RefusalKind, refusal_from, refuse
+from workflows import application_scores as scores
 from workflows.application_corrections import Corrections
 from workflows.application_urges import Urges
 
@@ -52,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from contracts.notify import NotifyRequest
     from contracts.quota import NoticePlace
+    from contracts.scores import AmendScoreAct
     from state import machine
     from state.declaration import declaration_problems
     from state.domain import (
@@ -304,6 +306,27 @@ class ApplicationWorkflow(Corrections, Urges):
     @score.validator
     def _validate_score(self, act: ScoreAct) -> None:
         self._check_score(act)
+
+    @workflow.update
+    async def amend_score(self, act: AmendScoreAct) -> ActResult:
+        """修改评分 (workflows/application_scores.py); a new handler, so older histories replay unchanged."""
+        async with self._turn():
+            index = self._check_amend_score(act)
+            old = self._scores[index]
+            self._scores[index] = new = scores.amended(old, act, workflow.now())
+            await self._record(
+                Act.amend_score, act.actor, act.reason.strip(), None, **scores.amendment_details(old, new)
+            )
+            return ActResult(self._decl.application_id, self._facts.state, self._allowed_now())
+
+    @amend_score.validator
+    def _validate_amend_score(self, act: AmendScoreAct) -> None:
+        self._check_amend_score(act)
+
+    def _check_amend_score(self, act: AmendScoreAct) -> int:
+        open_now = self._allowed(Act.score)
+        level, county, state = self._decl.level, self._decl.county, self._facts.state.value
+        return scores.check_amendment(self._scores, act, level, county, open_now, state, self._allowed_now())
 
     @workflow.update
     async def record_finding(self, act: FindingAct) -> ActResult:

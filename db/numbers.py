@@ -1,0 +1,76 @@
+"""The readable 申报编号 of each application (state/numbering.py): one row per application, unique per county,
+year and sequence, written once by the projection of its declaration and never changed. The application row
+carries a copy (``application.number``) so that every list reads it with the row."""
+
+from datetime import datetime
+
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel
+
+from db.models import Application
+from state.numbering import application_number, declaration_year
+
+ATTEMPTS = 50  # concurrent declarations in one county take the next number in turn; each conflict is one more try
+
+
+class ApplicationNumber(SQLModel, table=True):
+    __tablename__ = "application_number"
+
+    county: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    application_id: str = Field(unique=True)
+    number: str = Field(unique=True)
+
+
+_NUMBERS = ApplicationNumber.__table__  # type: ignore[attr-defined]
+_APPLICATIONS = Application.__table__  # type: ignore[attr-defined]
+
+
+def _existing(connection: Connection, application_id: str) -> str | None:
+    found = connection.execute(
+        select(_NUMBERS.c.number).where(_NUMBERS.c.application_id == application_id)
+    ).scalar_one_or_none()
+    return str(found) if found is not None else None
+
+
+def assign_number(connection: Connection, application_id: str, county: str, declared_at: datetime) -> str:
+    """The application's number: the one it has, or the next of its county and year (insert-if-absent under the
+    unique keys, in a savepoint retried on conflict), copied onto its row. Idempotent: a replayed or retried
+    projection finds the number it wrote and neither changes nor skips one."""
+    year = declaration_year(declared_at)
+    for _ in range(ATTEMPTS):
+        number = _existing(connection, application_id)
+        if number is None:
+            last = connection.execute(
+                select(func.coalesce(func.max(_NUMBERS.c.seq), 0)).where(
+                    _NUMBERS.c.county == county, _NUMBERS.c.year == year
+                )
+            ).scalar_one()
+            seq = int(last) + 1
+            candidate = application_number(county, year, seq)
+            row = {"county": county, "year": year, "seq": seq, "application_id": application_id, "number": candidate}
+            try:
+                with connection.begin_nested():
+                    connection.execute(_NUMBERS.insert().values(**row))
+            except IntegrityError:
+                continue  # another declaration took this number (or this one was numbered meanwhile): look again
+            number = candidate
+        connection.execute(
+            update(_APPLICATIONS)
+            .where(_APPLICATIONS.c.id == application_id, _APPLICATIONS.c.number.is_(None))
+            .values(number=number)
+        )
+        return number
+    raise RuntimeError(f"no number could be assigned to {application_id} after {ATTEMPTS} attempts")
+
+
+def numbers_of(session: Session, application_ids: list[str]) -> dict[str, str]:
+    """The numbers of these applications (those numbered)."""
+    if not application_ids:
+        return {}
+    rows = session.connection().execute(
+        select(_NUMBERS.c.application_id, _NUMBERS.c.number).where(_NUMBERS.c.application_id.in_(application_ids))
+    )
+    return {str(a): str(n) for a, n in rows}
