@@ -147,6 +147,8 @@ def render(req: NotifyRequest, base_url: str = "") -> tuple[str, str]:
         what = ACT_ZH.get(req.act, req.act.value)  # a new act without its text yet still notifies
         subject = f"【标杆机构评定】{req.institution_name}{what}"
         lines = [f"{_named(req.county, req.institution_name)}（{level_zh}标杆机构评定）{what}。"]
+        if req.number:
+            lines.append(f"申报编号：{req.number}")
         if req.reason:
             lines.append(f"说明：{req.reason}")
         deadline, link = req.deadline, application_page(req.application_id)

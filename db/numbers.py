@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel
 
 from db.models import Application
+from db.session import get_engine
 from state.numbering import application_number, declaration_year
 
 ATTEMPTS = 50  # concurrent declarations in one county take the next number in turn; each conflict is one more try
@@ -66,6 +67,11 @@ def assign_number(connection: Connection, application_id: str, county: str, decl
     raise RuntimeError(f"no number could be assigned to {application_id} after {ATTEMPTS} attempts")
 
 
+def number_in(connection: Connection, application_id: str) -> str:
+    """The application's number in the caller's transaction; empty when it has none."""
+    return _existing(connection, application_id) or ""
+
+
 def numbers_of(session: Session, application_ids: list[str]) -> dict[str, str]:
     """The numbers of these applications (those numbered)."""
     if not application_ids:
@@ -74,3 +80,9 @@ def numbers_of(session: Session, application_ids: list[str]) -> dict[str, str]:
         select(_NUMBERS.c.application_id, _NUMBERS.c.number).where(_NUMBERS.c.application_id.in_(application_ids))
     )
     return {str(a): str(n) for a, n in rows}
+
+
+def number_or_id(database_url: str, application_id: str) -> str:
+    """What a document prints for the application: its 申报编号, or its id before it has one."""
+    with get_engine(database_url).connect() as connection:
+        return number_in(connection, application_id) or application_id

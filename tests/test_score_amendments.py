@@ -113,9 +113,7 @@ async def test_the_review_decided_closes_the_amendments(worker, dev_env):
     assert [(s.written, s.defence) for s in v.scores] == [(80, 85)]
 
 
-async def test_a_county_level_sheet_is_amended_by_another_clerk_of_the_owning_bureau_before_its_review(
-    worker, dev_env
-):
+async def test_a_county_level_sheet_is_amended_by_another_clerk_of_the_owning_bureau_before_its_review(worker, dev_env):
     h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.county, round_id="R-county"))
     await h.execute_update(ApplicationWorkflow.score, ScoreAct(bureau(), "现场答辩表现好", defence=70))
     await h.execute_update(ApplicationWorkflow.amend_score, AmendScoreAct(bureau(), "计分有误", defence=75))
