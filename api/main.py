@@ -28,6 +28,7 @@ from api.routes import (
     public,
     quotas,
     rounds,
+    score_amendments,
     standards,
     tasks,
 )
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tasks.router, prefix=API_PREFIX)
     app.include_router(batch.router, prefix=API_PREFIX)
     app.include_router(preferences.router, prefix=API_PREFIX)
+    app.include_router(score_amendments.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app
