@@ -2,9 +2,8 @@
 reviewer's own sheet amended with a reason, told on the history's timeline and in the 审批单's opinions; refusals
 in Chinese with their rule, changing nothing."""
 
-import re
-
 import io
+import re
 
 from pypdf import PdfReader
 

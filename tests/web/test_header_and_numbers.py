@@ -4,6 +4,8 @@ reviewer amends their score on the application's page with a reason, and the tim
 
 import re
 
+from openpyxl import load_workbook
+
 from tests.api.conftest import eventually, expect
 from tests.api.test_tasks_and_urges import owed_filing
 from tests.conftest import unique
@@ -90,3 +92,19 @@ async def test_a_reviewer_amends_their_score_on_the_application_page(page, site)
     assert "修改评分" in timeline and "复核书面材料后调整" in timeline and "书面评审：80 → 92" in timeline
     assert await page.locator("#f-score-amendment-written").input_value() == "92"
     assert await severe_violations(page) == []
+
+
+async def test_the_export_gives_each_row_its_number(page, site, tmp_path):
+    name = f"兰山区导出编号驿站{unique('')[-6:]}"
+    app_id = await site.driver.declare("county", name=name)
+    await _listed(site, "bureau", app_id)
+    await sign_in(page, site, "bureau")
+    await page.goto(f"/applications?q={name}")
+    async with page.expect_download() as downloading:
+        await page.click("#export-xlsx")
+    saved = tmp_path / "export.xlsx"
+    await (await downloading.value).save_as(saved)
+    rows = list(load_workbook(saved).active.iter_rows(values_only=True))
+    header = next(r for r in rows if r and "申报编号" in r)
+    [row] = [r for r in rows if r and r[0] == name]
+    assert re.fullmatch(r"兰山-\d{4}-\d{4}", row[header.index("申报编号")])
