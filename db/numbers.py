@@ -2,6 +2,7 @@
 year and sequence, written once by the projection of its declaration and never changed. The application row
 carries a copy (``application.number``) so that every list reads it with the row."""
 
+import re
 from datetime import datetime
 
 from sqlalchemy import Connection, func, select, update
@@ -12,6 +13,8 @@ from db.models import Application
 from db.session import get_engine
 from state.numbering import application_number, declaration_year
 
+# An application's id as the API makes it (api/routes/applications.py application_id_for), inside a text.
+ID_IN_TEXT = re.compile(r"\bA[0-9a-f]{20}\b")
 ATTEMPTS = 50  # concurrent declarations in one county take the next number in turn; each conflict is one more try
 
 
@@ -86,3 +89,16 @@ def number_or_id(database_url: str, application_id: str) -> str:
     """What a document prints for the application: its 申报编号, or its id before it has one."""
     with get_engine(database_url).connect() as connection:
         return number_in(connection, application_id) or application_id
+
+
+def numbered_text(connection: Connection, text: str) -> str:
+    """``text`` with each application id in it replaced by that application's number, where it has one (a flag's
+    note names the application whose title was revoked)."""
+    ids = list(dict.fromkeys(ID_IN_TEXT.findall(text)))
+    if not ids:
+        return text
+    rows = connection.execute(
+        select(_NUMBERS.c.application_id, _NUMBERS.c.number).where(_NUMBERS.c.application_id.in_(ids))
+    )
+    known = {str(a): str(n) for a, n in rows}
+    return ID_IN_TEXT.sub(lambda m: known.get(m.group(0), m.group(0)), text)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from activities.read_model import project_into
 from contracts.application import ActRecord, Projection
 from db.models import Application
-from db.numbers import numbers_of
+from db.numbers import numbered_text, numbers_of
 from db.session import get_engine
 from state.domain import Act, Actor, InstitutionType, Level, Role, Stage
 from state.numbering import application_number, short_name
@@ -112,3 +112,15 @@ def test_the_short_names_of_the_city_s_counties():
         "郯城",
     ]
     assert application_number("兰山区", 2026, 7) == "兰山-2026-0007"
+
+
+def test_a_text_naming_applications_by_id_names_them_by_number(database_url):
+    county = f"戊{uuid.uuid4().hex[:4]}区"
+    at = datetime(2026, 4, 1, 2, tzinfo=UTC)
+    p = projection(county, at, app_id="A" + uuid.uuid4().hex[:20])
+    number = project(database_url, p)
+    unknown = "A" + "0" * 20
+    note = f"县级标杆称号已撤销（申报 {p.application_id}）；另见 {unknown}"
+    with get_engine(database_url).connect() as connection:
+        said = numbered_text(connection, note)
+    assert said == f"县级标杆称号已撤销（申报 {number}）；另见 {unknown}"  # one not numbered stays as it was

@@ -5,7 +5,7 @@ from fastapi import Request
 from sqlmodel import Session
 
 from config import Settings
-from db.numbers import numbers_of
+from db.numbers import ID_IN_TEXT, numbered_text, numbers_of
 from db.session import get_engine
 
 
@@ -18,3 +18,12 @@ def application_number(request: Request, application_id: str) -> str:
         with Session(get_engine(settings.database_url)) as session:
             known[application_id] = numbers_of(session, [application_id]).get(application_id, "")
     return known[application_id]
+
+
+def with_numbers(text: str, request: Request) -> str:
+    """A page's text with each application id in it said as its number (a flag names the revoked application)."""
+    if not ID_IN_TEXT.search(text):
+        return text
+    settings: Settings = request.app.state.settings
+    with get_engine(settings.database_url).connect() as connection:
+        return numbered_text(connection, text)

@@ -13,7 +13,7 @@ from state import labels
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Department, InstitutionType, Level, RevocationReason, Stage
 from web.header import aria_label, owed_of
-from web.numbers import application_number
+from web.numbers import application_number, with_numbers
 from web.visitors import visitor_of  # resolved once per request, before the page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -83,7 +83,12 @@ templates.env.globals.update(
     application_number=application_number,
 )
 templates.env.filters.update(
-    moment=moment, deadline=deadline, day=day, number=number, zip_self=lambda items: [(i, i) for i in items]
+    moment=moment,
+    deadline=deadline,
+    day=day,
+    number=number,
+    zip_self=lambda items: [(i, i) for i in items],
+    with_numbers=with_numbers,
 )
 
 
