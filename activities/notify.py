@@ -52,6 +52,7 @@ ACT_ZH: dict[Act, str] = {
     Act.lapse_correction: "逾期未补正，视为撤回",
     Act.correction_reminder: "补正期限将至，请尽快补正后重新报送",
     Act.urge: "被催办，请尽快办理",
+    Act.amend_score: "评审专家已修改评分",
 }
 
 # Notices that are not an act on an application: subject and first line, filled from ``Message.params``.
@@ -147,6 +148,8 @@ def render(req: NotifyRequest, base_url: str = "") -> tuple[str, str]:
         what = ACT_ZH.get(req.act, req.act.value)  # a new act without its text yet still notifies
         subject = f"【标杆机构评定】{req.institution_name}{what}"
         lines = [f"{_named(req.county, req.institution_name)}（{level_zh}标杆机构评定）{what}。"]
+        if req.number:
+            lines.append(f"申报编号：{req.number}")
         if req.reason:
             lines.append(f"说明：{req.reason}")
         deadline, link = req.deadline, application_page(req.application_id)

@@ -17,8 +17,9 @@ from contracts.application import (
     RelatedApplications,
 )
 from db import models
+from db.numbers import assign_number
 from db.session import get_engine, insert_ignore, session_for
-from state.domain import Actor
+from state.domain import Act, Actor
 from state.machine import FINAL_STAGES
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ def project_into(connection: Connection, p: Projection) -> bool:
         row["institution"] = p.institution
     first = {"id": p.application_id, "workflow_id": p.workflow_id, "declared_at": p.act.at, "institution": {}, **row}
     insert_ignore(connection, models.Application, first, ["id"])
+    if p.act.act == Act.declare:  # numbered once, with the declaration (a replay or a retry finds its number)
+        assign_number(connection, p.application_id, p.county, p.act.at)
     for o in p.lodged:
         insert_ignore(connection, models.Objection, _objection_row(p.application_id, o), ["id"])
     connection.execute(_MOVE_FORWARD, {"_id": p.application_id, "_seq": p.act.seq, **row})

@@ -9,6 +9,7 @@ from activities.read_model import project_into
 from config import ChannelSettings
 from contracts.application import ActRecorded, ActRecording
 from contracts.notify import NotifyRequest
+from db.numbers import number_in, numbered_text
 from db.session import get_engine
 from state.domain import Act
 
@@ -39,6 +40,8 @@ class RecordActivities:
         notice = notice_of(r)
         with get_engine(self.database_url).begin() as connection:
             written = project_into(connection, r.projection)
+            notice.number = number_in(connection, notice.application_id)
+            notice.reason = numbered_text(connection, notice.reason)
             inbox = write_inbox(connection, notice, self.channels, activity.info().current_attempt_scheduled_time)
         deliver_outside(self.database_url, self.channels, notice, inbox)
         return ActRecorded(event_written=written, notified=inbox.delivered)

@@ -29,6 +29,7 @@ from api.routes import (
     public,
     quotas,
     rounds,
+    score_amendments,
     standards,
     tasks,
 )
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(batch.router, prefix=API_PREFIX)
     app.include_router(preferences.router, prefix=API_PREFIX)
     app.include_router(me.router, prefix=API_PREFIX)
+    app.include_router(score_amendments.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app

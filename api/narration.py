@@ -142,6 +142,20 @@ def chinese_selection(text: str) -> str:
     return _SELECTION_TAIL.sub("。", text)
 
 
+def score_changes(details: Mapping[str, str]) -> list[tuple[str, str]]:
+    """An amendment's marks (workflows/application_scores.py): 书面评审 80 → 90; an unchanged part once; the old
+    opinion when it was replaced."""
+    out = []
+    for part in ("written", "defence", "field_inspection"):
+        old, new = details.get(f"old_{part}", ""), details.get(part, "")
+        if old or new:
+            name = DETAIL_NAMES[part]
+            out.append((name, new if old == new else f"{old or '未评'} → {new or '未评'}"))
+    if details.get("old_opinion"):
+        out.append(("原评审意见", details["old_opinion"]))
+    return out
+
+
 def timeline(
     acts: list[ActPublic],
     level: Level,
@@ -158,6 +172,8 @@ def timeline(
         if a.actor.county:
             role = f"{role}·{a.actor.county}"
         details = [_detail(k, v, level, field_titles) for k, v in a.details.items() if v and k not in left_out]
+        if a.act == Act.amend_score:  # 修改评分: each part as it was and as it is now
+            details = score_changes(a.details)
         out.append(
             Entry(
                 at=moment(a.at),

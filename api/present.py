@@ -181,6 +181,7 @@ def _summary(row: Any) -> dict[str, Any]:
     """An ApplicationSummary's fields."""
     return {
         "id": row.id,
+        "number": row.number,  # the readable 申报编号 (db/numbers.py); None before it is given
         "level": row.level,
         "county": row.county,
         "round_id": row.round_id,

@@ -46,6 +46,7 @@ class TaskItem:
     overdue: bool
     urged: int  # how often the party owing it was urged since it arrived
     application_id: str | None = None
+    number: str = ""  # the readable 申报编号 (db/numbers.py)
     link: str = ""  # the page where it is done
     institution_name: str = ""
     county: str = ""
@@ -102,6 +103,7 @@ def _item(act: Act, row: Application, record: Record, now: datetime) -> TaskItem
         overdue=due is not None and now > due,
         urged=urged,
         application_id=row.id,
+        number=row.number or "",
         link=f"/applications/{row.id}",
         institution_name=row.institution_name,
         county=row.county,

@@ -43,6 +43,7 @@ class NotifyRequest:
     deadline: datetime | None = None
     message: Message | None = None
     addressee: str = ""  # an urge's (催办): "county" or "department"
+    number: str = ""  # the application's readable 申报编号, once the read model has given it (db/numbers.py)
 
 
 @dataclass

@@ -34,6 +34,7 @@ class Application(ApplicationBase, table=True):
         # Migration 0009 (bench/scale.py): each filter's page in the lists' order, the statistics' counts, and the
         # search by part of a name or credit code (trigram indexes on PostgreSQL, plain ones on SQLite).
         Index("ix_application_declared_at_id", "declared_at", "id"),
+        Index("ix_application_number", "number", unique=True),  # migration 0012
         Index("ix_application_state_declared", "state", "declared_at"),
         Index("ix_application_county_declared", "county", "declared_at"),
         Index("ix_application_level_declared", "level", "declared_at"),
@@ -56,6 +57,7 @@ class Application(ApplicationBase, table=True):
 
     id: str = Field(primary_key=True)
     workflow_id: str = Field(unique=True)
+    number: str | None = None  # the readable 申报编号 (db/numbers.py), once assigned
     version: int = 0  # seq of the last act projected; an older projection never overwrites a newer one
     institution: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     declared_at: datetime

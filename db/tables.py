@@ -7,6 +7,7 @@ from db.filing import Delivery, FilingDelivery, FilingStatus, FilingVersion, Not
 from db.logins import Login, WebSession
 from db.materials import Material
 from db.models import Application, ApplicationEvent, ApplicationTally, Notification, Objection, TitleTally
+from db.numbers import ApplicationNumber
 from db.preferences import SavedFilter, SavedOpinion
 from db.ratelimits import RateCount
 from db.receipts import ObjectionReceipt
@@ -19,6 +20,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "Application",
     "ApplicationEvent",
+    "ApplicationNumber",
     "ApplicationTally",
     "CountyConditionVersion",
     "Delivery",

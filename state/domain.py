@@ -46,6 +46,7 @@ class Act(str, Enum):
     replan_notice = "replan_notice"  # the notice window was recomputed on a newly loaded calendar
     correction_reminder = "correction_reminder"  # the correction's deadline draws near
     urge = "urge"  # 催办: the city bureau or a supervisor presses the party that owes the next act
+    amend_score = "amend_score"  # 修改评分: a reviewer amends their own score sheet while the review is open
 
 
 class Level(str, Enum):

@@ -60,6 +60,7 @@ ACTS: Final[Mapping[Act, str]] = MappingProxyType(
         Act.lapse_correction: "逾期未补正（视为撤回）",
         Act.correction_reminder: "补正期限提醒",
         Act.urge: "催办",
+        Act.amend_score: "修改评分",
     }
 )
 
@@ -115,6 +116,7 @@ TASKS: Final[Mapping[Act, str]] = MappingProxyType(
         Act.lapse_correction: "补正逾期撤回",
         Act.correction_reminder: "补正提醒",
         Act.urge: "催办",
+        Act.amend_score: "修改评分",
     }
 )
 

@@ -12,6 +12,8 @@ from starlette.responses import Response
 from state import labels
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Department, InstitutionType, Level, RevocationReason, Stage
+from web.header import aria_label, owed_of
+from web.numbers import application_number, with_numbers
 from web.visitors import visitor_of  # resolved once per request, before the page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -78,9 +80,15 @@ templates.env.globals.update(
     Level=Level,
     InstitutionType=InstitutionType,
     RevocationReason=RevocationReason,
+    application_number=application_number,
 )
 templates.env.filters.update(
-    moment=moment, deadline=deadline, day=day, number=number, zip_self=lambda items: [(i, i) for i in items]
+    moment=moment,
+    deadline=deadline,
+    day=day,
+    number=number,
+    zip_self=lambda items: [(i, i) for i in items],
+    with_numbers=with_numbers,
 )
 
 
@@ -91,6 +99,8 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, sta
         "csrf_token": visitor.csrf_token,
         "user": visitor.actor,
         "unread": visitor.unread,
+        "owed": owed_of(request, visitor.actor),
+        "owed_label": aria_label,
         "path": request.url.path,
         **(context or {}),
     }

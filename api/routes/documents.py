@@ -17,6 +17,7 @@ from api.submission import EVIDENCE_TITLES, checklists, condition_texts, current
 from config import NoticeSettings
 from contracts.application import ApplicationView
 from db.models import Application
+from db.numbers import number_or_id
 from db.queries import applications as queries
 from schemas.fields import ID_PATTERN
 from services.refusals import Refusal
@@ -65,7 +66,7 @@ async def declaration(
     i = view.institution
     texts = await run_in_threadpool(condition_texts, settings, InstitutionType(i.type), view.level, view.county)
     form = documents.DeclarationForm(
-        application_id=view.application_id,
+        application_id=await run_in_threadpool(number_or_id, settings.database_url, view.application_id),
         declared_on=view.acts[0].at.astimezone(SHANGHAI).date() if view.acts else datetime.now(SHANGHAI).date(),
         level=LEVELS[view.level],
         institution_name=i.name,

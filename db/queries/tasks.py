@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, case, exists
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, select
 
 from db.filing import FilingStatus
-from db.models import ApplicationEvent
-from state.domain import Act, Stage
+from db.models import Application, ApplicationEvent, Objection
+from state.domain import Act, Actor, Level, Role, Stage
 
 # A filing still owed (contracts.filing.FilingState's values: db may not import contracts' enum for a query column).
 OWED_FILINGS = ("open", "overdue")
@@ -79,3 +81,122 @@ def owed_filings(session: Session, county: str) -> list[FilingStatus]:
             .order_by(col(FilingStatus.year))
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class Owed:
+    """How many to-do items a user has (api/todo.py lists them) and how many of them are overdue."""
+
+    count: int = 0
+    overdue: int = 0
+
+
+def _flag(condition: Any) -> Any:
+    return case((condition, 1), else_=0)
+
+
+def _items_statement(actor: Actor) -> Any:
+    """One statement: per application in the actor's scope, one for each waiting act the machine allows this actor
+    now (the rules of api/todo.py's application_items, as the machine's guards and state.domain's roles and
+    separation of duties answer them), summed; and how many of those are corrections past their deadline."""
+    a, e, o = Application, aliased(ApplicationEvent), aliased(Objection)
+
+    def acted(act: Act, *where: Any) -> Any:
+        return exists().where(col(e.application_id) == col(a.id), col(e.act) == act, *where)
+
+    declared_by_me = acted(Act.declare, col(e.actor_user_id) == actor.user_id)
+    scored_by_me = acted(Act.score, col(e.actor_user_id) == actor.user_id)
+    pending = exists().where(col(o.application_id) == col(a.id), col(o.upheld).is_(None))
+    state, level = col(a.state), col(a.level)
+    owner_level = {Role.county_bureau: Level.county, Role.city_reviewer: Level.city}.get(actor.role)
+    terms: list[Any] = []
+    if actor.role == Role.county_bureau:
+        terms += [
+            _flag(and_(state == Stage.declared, ~declared_by_me)),  # 县级审核
+            _flag(state == Stage.returned),  # 补正
+        ]
+    if owner_level is not None:
+        terms += [
+            _flag(
+                and_(
+                    state == (Stage.declared if owner_level == Level.county else Stage.county_reviewed),
+                    level == owner_level,
+                    col(a.round_id) != "",
+                    ~declared_by_me,
+                    ~scored_by_me,
+                )
+            ),  # 评分
+            _flag(
+                and_(
+                    state == (Stage.county_reviewed if owner_level == Level.county else Stage.city_reviewed),
+                    level == owner_level,
+                )
+            ),  # 发布公示
+            _flag(and_(state == Stage.publicized, level == owner_level, pending, ~declared_by_me)),  # 异议调查核实
+            _flag(and_(state == Stage.announced, level == owner_level)),  # 授牌
+        ]
+    if actor.role == Role.department and actor.department is not None:
+        terms.append(
+            _flag(
+                and_(
+                    state == Stage.publicized,
+                    level == (Level.city if actor.county is None else Level.county),
+                    acted(Act.close_notice),
+                    ~acted(Act.co_sign, col(e.actor_department) == actor.department.value),
+                )
+            )  # 会签
+        )
+    if not terms:
+        return None
+    where: list[Any] = [state.in_(WAITING_STAGES)]
+    if actor.county is not None:
+        where.append(a.county == actor.county)
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return select(func.coalesce(func.sum(total), 0)).where(*where)
+
+
+# The states in which some waiting act is owed (api/todo.py's WAITING acts leave these).
+WAITING_STAGES = (
+    Stage.declared,
+    Stage.returned,
+    Stage.county_reviewed,
+    Stage.city_reviewed,
+    Stage.publicized,
+    Stage.announced,
+)
+
+
+def _overdue_corrections(session: Session, county: str, now: datetime) -> int:
+    """Returned applications of ``county`` whose last return named a deadline now past (the deadline lives in the
+    return's details: read for the returned ones only)."""
+    rows = session.exec(
+        select(ApplicationEvent.application_id, ApplicationEvent.details)
+        .join(Application, col(Application.id) == col(ApplicationEvent.application_id))
+        .where(
+            Application.county == county,
+            Application.state == Stage.returned,
+            col(ApplicationEvent.act).in_([Act.county_request_correction, Act.city_request_correction]),
+        )
+        .order_by(col(ApplicationEvent.application_id), col(ApplicationEvent.seq))
+    ).all()
+    last: dict[str, Any] = {}
+    for application_id, details in rows:
+        last[application_id] = (details or {}).get("deadline")
+    return sum(1 for due in last.values() if isinstance(due, str) and due and now > _aware(datetime.fromisoformat(due)))
+
+
+def owed(session: Session, actor: Actor, now: datetime) -> Owed:
+    """The size of ``actor``'s to-do (api/todo.py's todo, counted by the database rather than listed): one counting
+    statement for the applications, and for a county bureau its corrections past due and the filings it owes."""
+    statement = _items_statement(actor)
+    count = int(session.exec(statement).one()) if statement is not None else 0
+    overdue = 0
+    if actor.role == Role.county_bureau and actor.county is not None:
+        overdue += _overdue_corrections(session, actor.county, now)
+        for status in owed_filings(session, actor.county):
+            count += 1
+            due = _aware(status.deadline_at) if status.deadline_at else None
+            overdue += status.state == "overdue" or (due is not None and now > due)
+    return Owed(count=count, overdue=overdue)

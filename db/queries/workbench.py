@@ -84,6 +84,7 @@ def find(session: Session, scope: str | None, f: Filters, offset: int, limit: in
 # What a summary shows (api.present.summary): the list reads these columns and nothing else.
 _SUMMARY: tuple[Any, ...] = (  # columns (SQLModel types them as their values)
     Application.id,
+    Application.number,
     Application.level,
     Application.county,
     Application.round_id,

@@ -25,6 +25,7 @@ def _routers() -> list[APIRouter]:
         public,
         quotas,
         rounds,
+        score_amendments,
         standards,
     )
     from web.routes.documents import router as documents_router
@@ -39,6 +40,7 @@ def _routers() -> list[APIRouter]:
         declare.router,
         applications.router,
         acts.router,
+        score_amendments.router,
         batch.router,
         corrections.router,
         notifications.router,

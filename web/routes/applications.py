@@ -157,8 +157,8 @@ def list_workbook(rows: list[Any], where: str) -> bytes:
     table = filing_forms.Table(
         "申报列表",
         f"{where}标杆机构申报列表",
-        ["机构名称", "统一社会信用代码", "机构类型", "县区", "等级", "状态", "申报时间"],
-        [36, 22, 24, 10, 10, 12, 20],
+        ["机构名称", "统一社会信用代码", "机构类型", "县区", "等级", "状态", "申报时间", "申报编号"],
+        [36, 22, 24, 10, 10, 12, 20, 16],
         [
             [
                 r.institution_name,
@@ -168,6 +168,7 @@ def list_workbook(rows: list[Any], where: str) -> bytes:
                 label(r.level),
                 label(r.state),
                 moment(r.declared_at),
+                r.number or "",
             ]
             for r in rows
         ],
