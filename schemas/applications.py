@@ -1,6 +1,7 @@
-"""The bodies of 退回补正 (a return for correction, a resubmission): shared by the API and the pages."""
+"""The bodies of acts on an application not in schemas/models.py: 退回补正 (a return for correction, a resubmission)
+and a reviewer's scores; shared by the API and the pages."""
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.fields import FORBID, Text2000, Text5000
 from schemas.materials import ItemCode, MaterialRefCreate
@@ -24,3 +25,12 @@ class ResubmissionCreate(BaseModel):
     materials: list[MaterialRefCreate] = Field(
         default=[], max_length=200, description="new files; each replaces every earlier file of its item"
     )
+
+
+class ScoreCreate(BaseModel):  # one reviewer's scores (评分), 0-100 each
+    # finite numbers: JSON parsers read NaN and Infinity
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    opinion: Text2000
+    written: float | None = Field(default=None, ge=0, le=100)
+    defence: float | None = Field(default=None, ge=0, le=100)
+    field_inspection: float | None = Field(default=None, ge=0, le=100)

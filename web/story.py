@@ -5,9 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from api import narration
-from api.narration import Entry, chinese_grounds, chinese_selection
 from schemas.models import ActPublic
+from services import narration
+from services.narration import Entry, chinese_grounds, chinese_selection
 from state.domain import Act, Level, Stage
 from state.labels import ACTS, STAGES, step_label
 from web.declaration import FIELD_TITLES

@@ -10,7 +10,7 @@ SEPARATION_OF_DUTIES = rule(
     "separation_of_duties",
     "职责分离：申报人不能审核、退回补正或评分本人申报的申请，也不能对其异议作出核实结论，请由本局其他工作人员办理",
 )
-NO_ACT_FORM = rule("no_act_form", "没有这项办理：{form}")
+NO_ACT_FORM = rule("no_act_form", "没有这项办理")
 
 # Declarations and resubmissions (services/declarations.py, services/corrections.py).
 COUNTY_TITLE_NOT_ON_RECORD = rule(
@@ -59,3 +59,5 @@ NOT_ANNOUNCED = rule("not_announced", "尚未公布：三个部门会签后才�
 NO_PLAQUE = rule("no_plaque", "未授牌或称号已撤销：没有可打印的标牌证书")
 NOTHING_UNDER_NOTICE = rule("nothing_under_notice_in_round", "该批次没有公示中的申报")
 NOT_NOTICED_IN_ROUND = rule("not_noticed_in_round", "该申报未在评定批次中公示，没有公示名单")
+NOT_A_READER = rule("not_a_reader", "您的角色无权查看申报")
+ACT_NOT_FOR_ROLE = rule("act_not_for_role", "您的角色不能办理此事项")

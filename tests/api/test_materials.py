@@ -11,7 +11,7 @@ import pytest_asyncio
 from sqlmodel import Session, select
 
 from api.auth import create_user
-from api.main import create_app
+from app import create_app
 from config import MaterialSettings
 from db.materials import Material, expire_unreferenced, record_upload
 from db.session import get_engine

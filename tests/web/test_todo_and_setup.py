@@ -13,7 +13,7 @@ import httpx
 import uvicorn
 
 from api.auth import create_user
-from api.main import create_app
+from app import create_app
 from db.logins import add_login
 from db.schema import upgrade
 from state.domain import COUNTIES

@@ -1,56 +1,5 @@
-"""The page routers. Every one is made by ``page_router``, so that every page resolves its visitor and every POST
-is checked for its CSRF token before the route runs."""
+"""The page routers, one module per area (web/app.py lists them); each is made by web.page_router.page_router."""
 
-from fastapi import APIRouter, Depends
+from web.page_router import page_router
 
-from web.visitors import resolve
-
-
-def page_router() -> APIRouter:
-    return APIRouter(dependencies=[Depends(resolve)])
-
-
-def _routers() -> list[APIRouter]:
-    from web.routes import (
-        acts,
-        admin_users,
-        applications,
-        batch,
-        corrections,
-        declare,
-        historic_titles,
-        home,
-        login,
-        notifications,
-        public,
-        quotas,
-        rounds,
-        standards,
-    )
-    from web.routes.documents import router as documents_router
-    from web.routes.filings import router as filings_router
-    from web.routes.statistics import router as statistics_router
-
-    # declare before applications: /applications/new is not an application's id
-    return [
-        home.router,
-        login.router,
-        public.router,
-        declare.router,
-        applications.router,
-        acts.router,
-        batch.router,
-        corrections.router,
-        notifications.router,
-        documents_router,
-        filings_router,
-        statistics_router,
-        rounds.router,
-        quotas.router,
-        standards.router,
-        admin_users.router,
-        historic_titles.router,
-    ]
-
-
-ROUTERS = _routers()
+__all__ = ["page_router"]  # for the modules that still import it from here
