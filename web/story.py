@@ -49,7 +49,7 @@ def progress(level: Level, state: Stage, reached: list[Stage], notice_closed: bo
 
 
 def timeline(acts: list[ActPublic], level: Level, moment: Callable[[datetime], str]) -> list[Entry]:
-    """The detail page's timeline (api/narration.py), a resubmission's changes named as the form names its fields."""
+    """The detail page's timeline (services/narration.py), a resubmission's changes named as the form names its fields."""
     return narration.timeline(acts, level, moment, FIELD_TITLES)
 
 
