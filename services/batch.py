@@ -81,7 +81,7 @@ def rule_of(refusal: Refusal) -> str:
 
 
 def in_chinese(refusal: Refusal) -> str:
-    if any("\u4e00" <= ch <= "\u9fff" for ch in refusal.message):
+    if "\u4e00" <= refusal.message.lstrip()[:1] <= "\u9fff":  # opens in Chinese (English may quote a 文号)
         return refusal.message
     text = REFUSAL_KINDS[KIND_BY_STATUS.get(refusal.status, "Unavailable")]
     state = refusal.extra.get("state")

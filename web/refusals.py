@@ -84,7 +84,8 @@ class PageRefusal(Exception):
 
 
 def in_chinese(message: str) -> bool:
-    return bool(_CHINESE.search(message))
+    """Said in Chinese: it opens in Chinese (an English message may quote a Chinese document number)."""
+    return bool(_CHINESE.match(message.lstrip()))
 
 
 def problem_message(rule: str, message: str) -> str:
