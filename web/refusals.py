@@ -142,6 +142,8 @@ def explain(refusal: Refusal) -> Explained:
         words = said or STATE_PROBLEMS.get(rule) or text_of(rule, **extra) or UNSAID.get(status, kind)
         if words:
             out.lines.append(words)
+    if status == 404 and not any(line.endswith("不在您的查看范围内") for line in out.lines):
+        out.lines.append(UNSAID[404])  # whatever was not found: it may be only out of the caller's sight
     if status == 409:
         _procedure(out, refusal)
     return out
