@@ -5,8 +5,11 @@ import re
 
 import httpx
 
+from contracts.rules.applications import ACT_NOT_ALLOWED
+from services.refusals import Refusal
 from tests.api.conftest import expect
 from tests.web.conftest import PASSWORD, Site
+from web.refusals import explain
 
 
 async def _signed_in(http: httpx.AsyncClient, site: Site, who: str) -> str:
@@ -36,3 +39,18 @@ async def test_a_refused_act_says_the_same_words_through_the_api_and_on_the_page
     assert refused["message"] in said  # the API's words, on the page
     assert "当前状态：已撤回" in said and "您现在没有可以办理的事项" in said
     assert "act_not_allowed" not in shown.text and "withdrawn" not in said
+
+
+def test_a_page_says_a_refusal_in_its_own_chinese_words_and_never_an_english_one():
+    refused = Refusal(409, ACT_NOT_ALLOWED, state="withdrawn", allowed_acts=[])
+    said = explain(refused)
+    assert said.kind == "当前状态不允许此操作"
+    assert said.lines == ["当前状态不允许办理此事项", "当前状态：已撤回", "您现在没有可以办理的事项"]
+
+    # Until the workflows say it in Chinese: an English message (quoting a Chinese 文号) is not shown.
+    english = "the three departments sign one joint document: hrss signed '兰人社发〔2026〕9号'"
+    beside = explain(Refusal(422, english, field="document_no"))
+    assert beside.fields == {"document_no": "填写有误"} and not beside.lines
+    assert explain(Refusal(403, "act 'award' is for role 'city_reviewer'")).lines == [
+        "您的角色、所属县区或部门无权办理此事项"
+    ]
