@@ -68,12 +68,12 @@ async def perform(
     place = await locate(client, database_url, application_id, actor)
     authority(act, actor, place.level, place.county)
     if place.state in FINAL_STAGES:
-        raise act_not_allowed(place.state, [])
+        raise act_not_allowed(act, place.state, [])
     try:
         result = await call(handle_for(client, application_id))
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
-            raise not_allowed(await fetch_view(client, application_id, actor), actor) from None
+            raise not_allowed(await fetch_view(client, application_id, actor), actor, act) from None
         raise absent(e, application_id) from None
     except Exception as e:
         refusal = from_temporal(e, f"application {application_id!r}")

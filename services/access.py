@@ -6,7 +6,9 @@ is answered exactly like an unknown one (404), so its existence never leaks.
 """
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from temporalio.service import RPCError, RPCStatusCode
@@ -23,6 +25,7 @@ from db.queries.applications import place_of
 from services.context import Context
 from services.refusals import Refusal, from_temporal
 from state.domain import Act, Actor, Level, Role, Stage, authority_refusal, separation_refusal
+from state.labels import ACTS, STAGES, rule_text
 
 PUBLIC = Actor(user_id="public", name="public", role=Role.public)
 # Who may read applications at all; county-scoped callers see only their county.
@@ -98,13 +101,29 @@ def require_separation(act: Act, actor: Actor, view: ApplicationView) -> None:
         raise Refusal(403, why, rule=SEPARATION_OF_DUTIES.code)
 
 
-def act_not_allowed(state: Stage, allowed: list[Act]) -> Refusal:
-    return Refusal(409, ACT_NOT_ALLOWED, state=state.value, allowed_acts=[a.value for a in allowed])
+def not_allowed_facts(act: Act, state: Stage, allowed: Iterable[Act], guard: str | None = None) -> dict[str, Any]:
+    """The facts of ACT_NOT_ALLOWED, as the workflow gives them (a copy of contracts.rules.engine.not_allowed_facts
+    on main: at the merge, use that one)."""
+    offered = list(allowed)
+    return {
+        "act": act.value,
+        "act_label": ACTS[act],
+        "state": state.value,
+        "state_label": STAGES[state],
+        "guard": guard,
+        "because": f"（{rule_text(guard)}）" if guard else "",
+        "allowed_acts": [a.value for a in offered],
+        "allowed_labels": "、".join(ACTS[a] for a in offered) or "无",
+    }
 
 
-def not_allowed(view: ApplicationView, actor: Actor) -> Refusal:
+def act_not_allowed(act: Act, state: Stage, allowed: list[Act]) -> Refusal:
+    return Refusal(409, ACT_NOT_ALLOWED, **not_allowed_facts(act, state, allowed))
+
+
+def not_allowed(view: ApplicationView, actor: Actor, act: Act) -> Refusal:
     allowed = acts_for(actor, view.allowed_acts, view.level, view.county, declarer_of(view))
-    return act_not_allowed(view.state, allowed)
+    return act_not_allowed(act, view.state, allowed)
 
 
 @dataclass(frozen=True)

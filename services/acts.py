@@ -77,12 +77,12 @@ async def perform(
     place = await locate(ctx, application_id, actor)
     access.authority(act, actor, place.level, place.county)
     if place.state in FINAL_STAGES:  # the workflow has ended and takes no update
-        raise act_not_allowed(place.state, [])
+        raise act_not_allowed(act, place.state, [])
     try:
         result = await handle_for(ctx.client, application_id).execute_update(UPDATES[act], values)
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:  # ended between the look and the act
-            raise access.not_allowed(await fetch_view(ctx, application_id, actor), actor) from None
+            raise access.not_allowed(await fetch_view(ctx, application_id, actor), actor, act) from None
         raise access.absent(e, application_id) from None
     except Exception as e:
         refusal = from_temporal(e, f"application {application_id!r}")

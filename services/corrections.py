@@ -57,11 +57,13 @@ async def resubmit(ctx: Context, actor: Actor, application_id: str, body: Resubm
     view = await fetch_view(ctx, application_id, actor)
     require_authority(Act.resubmit, actor, view)
     if view.state != Stage.returned or view.correction is None:
-        raise not_allowed(view, actor)
+        raise not_allowed(view, actor, Act.resubmit)
     institution = institution_of(body.institution)
     problems = [
         Problem(
-            f"institution.{name}", IDENTITY_CHANGED.code, IDENTITY_CHANGED.say(field=IDENTITY_NAMES.get(name, name))
+            f"institution.{name}",
+            IDENTITY_CHANGED.code,
+            IDENTITY_CHANGED.say(field_label=IDENTITY_NAMES.get(name, name)),
         )
         for name in IDENTITY
         if getattr(institution, name) != getattr(view.institution, name)

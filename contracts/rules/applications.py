@@ -4,12 +4,19 @@ from contracts.rules import rule
 
 # Who sees which application, and whether the procedure allows an act now (services/access.py, services/acts.py).
 APPLICATION_NOT_FOUND = rule("application_not_found", "未找到该申报，或不在您的查看范围内")
-ACT_NOT_ALLOWED = rule("act_not_allowed", "当前状态不允许办理此事项")
 ACT_NOT_AUTHORIZED = rule("act_not_authorized", "您的角色、所属县区或部门无权办理此事项")
-SEPARATION_OF_DUTIES = rule(
-    "separation_of_duties",
-    "职责分离：申报人不能审核、退回补正或评分本人申报的申请，也不能对其异议作出核实结论，请由本局其他工作人员办理",
+# ---- MERGE NOTE: the engine's branch (on main) registers these three in contracts/rules/engine.py, with the same
+# codes, names, texts and facts (and not_allowed_facts, copied in services/access.py). At the merge, delete this
+# block, import them from contracts.rules.engine, and use its not_allowed_facts and state.authority's coded
+# refusals (act_not_authorized then gives way to act_for_role, act_for_county, co_sign_*).
+ACT_NOT_ALLOWED = rule(
+    "act_not_allowed", "当前状态为“{state_label}”，不能办理“{act_label}”{because}；现在可以办理：{allowed_labels}"
 )
+SEPARATION_OF_DUTIES = rule(
+    "separation_of_duties", "职责分离：申报人（{name}）不能对本人申报的申请{what}，请由本局其他工作人员办理"
+)
+IDENTITY_CHANGED = rule("identity_changed", "补正不能更换申报机构：{field_label}不能修改")
+# ---- end of the engine's three
 NO_ACT_FORM = rule("no_act_form", "没有这项办理")
 
 # Declarations and resubmissions (services/declarations.py, services/corrections.py).
@@ -25,7 +32,6 @@ CITY_LEVEL_IN_ROUND = rule(
 )
 DECLARATION_WINDOW = rule("declaration_window", "不在该批次的申报时间内：{window}")
 IDEMPOTENCY_KEY_REUSED = rule("idempotency_key_reused", "此表单已提交过另一份申报，请重新打开申报表")
-IDENTITY_CHANGED = rule("identity_changed", "补正不能更换申报机构：{field}须保持不变")
 CORRECTION_ITEM_UNKNOWN = rule("correction_item_unknown", "不是本申报材料清单或评定条件中的项目：{items}")
 CORRECTION_ITEM_NOT_RESUPPLIED = rule("correction_item_not_resupplied", "退回补正要求重新提交：{title}（{item}）")
 

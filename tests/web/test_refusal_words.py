@@ -6,7 +6,9 @@ import re
 import httpx
 
 from contracts.rules.applications import ACT_NOT_ALLOWED
+from services.access import not_allowed_facts
 from services.refusals import Refusal
+from state.domain import Act, Stage
 from tests.api.conftest import expect
 from tests.web.conftest import PASSWORD, Site
 from web.refusals import explain
@@ -29,7 +31,7 @@ async def test_a_refused_act_says_the_same_words_through_the_api_and_on_the_page
 
     refused = expect(await site.api.post("bureau", f"{url}/withdrawal", {"reason": "再次撤回"}), 409)["detail"]
     assert refused["rule"] == "act_not_allowed" and refused["state"] == "withdrawn"
-    assert refused["message"] == "当前状态不允许办理此事项"
+    assert refused["message"] == "当前状态为“已撤回”，不能办理“撤回”；现在可以办理：无"
 
     async with httpx.AsyncClient(base_url=site.url) as http:
         token = await _signed_in(http, site, "bureau")
@@ -42,10 +44,11 @@ async def test_a_refused_act_says_the_same_words_through_the_api_and_on_the_page
 
 
 def test_a_page_says_a_refusal_in_its_own_chinese_words_and_never_an_english_one():
-    refused = Refusal(409, ACT_NOT_ALLOWED, state="withdrawn", allowed_acts=[])
+    refused = Refusal(409, ACT_NOT_ALLOWED, **not_allowed_facts(Act.withdraw, Stage.withdrawn, []))
     said = explain(refused)
     assert said.kind == "当前状态不允许此操作"
-    assert said.lines == ["当前状态不允许办理此事项", "当前状态：已撤回", "您现在没有可以办理的事项"]
+    assert said.lines == [refused.message, "当前状态：已撤回", "您现在没有可以办理的事项"]
+    assert refused.message == "当前状态为“已撤回”，不能办理“撤回”；现在可以办理：无"
 
     # Until the workflows say it in Chinese: an English message (quoting a Chinese 文号) is not shown.
     english = "the three departments sign one joint document: hrss signed '兰人社发〔2026〕9号'"
