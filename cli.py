@@ -274,7 +274,7 @@ def api_command(settings: Settings) -> list[str]:
         sys.executable,
         "-m",
         "uvicorn",
-        "api.main:create_app",
+        "app:create_app",
         "--factory",
         "--host",
         settings.api_host,

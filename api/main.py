@@ -1,4 +1,5 @@
-"""The HTTP API. ``uvicorn api.main:create_app --factory``; nothing connects until the app starts."""
+"""The HTTP API: ``create_api(settings)`` builds it (routes, middleware, error answers, the Temporal connection on
+start). app.py composes it with the pages; nothing connects until the app starts."""
 
 import gc
 from collections.abc import AsyncIterator
@@ -38,7 +39,6 @@ from clients.connection import connect
 from clients.gate import WorkerGate
 from config import Settings, get_settings
 from db.schema import upgrade
-from web.app import install as install_pages
 
 DESCRIPTION = """
 Evaluation of employment-service benchmark institutions (就业服务质量标杆机构评定).
@@ -56,7 +56,7 @@ busy or unreachable, or no worker polls the task queue (`code`, `Retry-After`). 
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_api(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -92,7 +92,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     for module in (applications, acts, history, public, calendar, filings, notifications, quotas, rounds, documents):
         app.include_router(module.router, prefix=API_PREFIX)
-    install_pages(app)  # the web pages (web/): the same app, the same service layer
     app.include_router(materials.router, prefix=API_PREFIX)
     app.include_router(corrections.router, prefix=API_PREFIX)
     app.include_router(standards.router, prefix=API_PREFIX)

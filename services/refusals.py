@@ -40,7 +40,9 @@ UNREACHABLE = frozenset(
 class Refusal(Exception):
     """A refused call. ``extra`` goes into the body's ``detail`` beside the message."""
 
-    def __init__(self, status: int, message: str | Rule, headers: dict[str, str] | None = None, **extra: Any) -> None:
+    def __init__(
+        self, status: int, message: str | Rule, *, headers: dict[str, str] | None = None, **extra: Any
+    ) -> None:
         if isinstance(message, Rule):
             extra.setdefault("rule", message.code)
             message = message.say(**extra)

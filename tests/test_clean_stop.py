@@ -11,7 +11,7 @@ import textwrap
 import time
 import weakref
 
-from api.main import create_app
+from app import create_app
 from config import ROOT
 from tests.api.conftest import temporal_address
 from tests.conftest import settings_for, unique

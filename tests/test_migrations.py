@@ -149,7 +149,7 @@ async def test_worker_and_api_started_at_once_on_an_empty_data_dir_both_stay_up(
         sys.executable,
         "-m",
         "uvicorn",
-        "api.main:create_app",
+        "app:create_app",
         "--factory",
         "--host",
         "127.0.0.1",

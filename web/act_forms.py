@@ -1,19 +1,16 @@
 """The forms for the acts on an application. Each names the acts it performs, the API's body model, the roles the
-API's route admits (api/deps.py role_in) and the API route function itself, called as the API calls it; so a form
-is shown only for an act the machine allows this user now, and refuses exactly what the API refuses."""
+API's route admits, and the one service the API's route calls (services/acts.py, services/corrections.py), called
+with the form's values; so a form is shown only for an act the machine allows this user now, and refuses exactly
+what the API refuses, in the same words."""
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from temporalio.client import Client
 
-from api.deps import role_in
-from api.routes import acts as acts_api
-from api.routes import corrections as corrections_api
-from api.routes import rounds as rounds_api
-from config import Settings
+from contracts.rules.applications import ACT_NOT_FOR_ROLE
+from schemas.applications import CorrectionRequestCreate, ScoreCreate
 from schemas.models import (
     AwardCreate,
     CoSignatureCreate,
@@ -23,13 +20,13 @@ from schemas.models import (
     RevocationCreate,
     WithdrawalCreate,
 )
+from services import acts, corrections
+from services.context import Context
+from services.refusals import Refusal
 from state.domain import Act, Actor, Role
 
-Call = Callable[[str, Any, Actor, Client, Settings, Mapping[str, str]], Awaitable[Any]]
-
-
-def _on(client: Client, settings: Settings) -> acts_api.Workflows:
-    return acts_api.Workflows(client, settings.database_url)
+# The service an act's form calls: (context, actor, application id, body, the form's own values) -> its answer.
+Call = Callable[[Context, Actor, str, Any, Mapping[str, str]], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
@@ -43,8 +40,10 @@ class ActForm:
     flags: tuple[str, ...] = ()  # "true" / "false" radios
     lists: tuple[str, ...] = ()  # checkboxes: the values chosen, one a line (web/routes/acts.py)
 
-    async def admit(self, actor: Actor) -> None:
-        await role_in(*self.roles)(actor)  # the API's own 403, before anything is looked at
+    def admit(self, actor: Actor) -> None:
+        """The roles the API's route admits: 403 for anyone else, before anything is looked at."""
+        if actor.role not in self.roles:
+            raise Refusal(403, ACT_NOT_FOR_ROLE)
 
     def body(self, values: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         """The API body from the form's text, and the fields that are not even of the right kind."""
@@ -82,37 +81,37 @@ FORMS = (
         (Act.county_review_pass, Act.county_review_fail),
         ReviewCreate,
         (Role.county_bureau,),
-        lambda i, b, a, c, s, v: acts_api.county_review(i, b, a, _on(c, s)),
+        lambda c, a, i, b, v: acts.county_review(c, a, i, b.decision == "pass", b.opinion),
     ),
     ActForm(
         "city-review",
         (Act.city_review_pass, Act.city_review_fail),
         ReviewCreate,
         (Role.city_reviewer,),
-        lambda i, b, a, c, s, v: acts_api.city_review(i, b, a, _on(c, s)),
+        lambda c, a, i, b, v: acts.city_review(c, a, i, b.decision == "pass", b.opinion),
     ),
     ActForm(
         "county-correction",
         (Act.county_request_correction,),
-        corrections_api.CorrectionRequestCreate,
+        CorrectionRequestCreate,
         (Role.county_bureau,),
-        lambda i, b, a, c, s, v: corrections_api.request_correction(i, b, a, c, s),
+        lambda c, a, i, b, v: corrections.request_correction(c, a, i, b),
         lists=("items",),
     ),
     ActForm(
         "city-correction",
         (Act.city_request_correction,),
-        corrections_api.CorrectionRequestCreate,
+        CorrectionRequestCreate,
         (Role.city_reviewer,),
-        lambda i, b, a, c, s, v: corrections_api.request_correction(i, b, a, c, s),
+        lambda c, a, i, b, v: corrections.request_correction(c, a, i, b),
         lists=("items",),
     ),
     ActForm(
         "scores",
         (Act.score,),
-        rounds_api.ScoreCreate,
+        ScoreCreate,
         (Role.county_bureau, Role.city_reviewer),
-        lambda i, b, a, c, s, v: rounds_api.score(i, b, a, c, s),
+        lambda c, a, i, b, v: acts.score(c, a, i, b.opinion, b.written, b.defence, b.field_inspection),
         numbers=("written", "defence", "field_inspection"),
     ),
     ActForm(
@@ -120,14 +119,14 @@ FORMS = (
         (Act.publicize,),
         NoticeCreate,
         (Role.county_bureau, Role.city_reviewer),
-        lambda i, b, a, c, s, v: acts_api.start_notice(i, b, a, _on(c, s)),
+        lambda c, a, i, b, v: acts.publicize(c, a, i, b.published_on, b.source_url),
     ),
     ActForm(
         "finding",
         (Act.dismiss_objection, Act.uphold_objection),
         FindingCreate,
         (Role.county_bureau, Role.city_reviewer),
-        lambda i, b, a, c, s, v: acts_api.record_finding(i, v.get("objection_id", ""), b, a, _on(c, s)),
+        lambda c, a, i, b, v: acts.record_finding(c, a, i, v.get("objection_id", ""), b.upheld, b.finding),
         flags=("upheld",),
     ),
     ActForm(
@@ -135,28 +134,28 @@ FORMS = (
         (Act.co_sign,),
         CoSignatureCreate,
         (Role.department,),
-        lambda i, b, a, c, s, v: acts_api.co_sign(i, b, a, _on(c, s)),
+        lambda c, a, i, b, v: acts.co_sign(c, a, i, b.document_no),
     ),
     ActForm(
         "award",
         (Act.award,),
         AwardCreate,
         (Role.county_bureau, Role.city_reviewer),
-        lambda i, b, a, c, s, v: acts_api.award(i, b, a, _on(c, s)),
+        lambda c, a, i, b, v: acts.award(c, a, i, b.plaque_no, b.awarded_on),
     ),
     ActForm(
         "withdrawal",
         (Act.withdraw,),
         WithdrawalCreate,
         (Role.county_bureau,),
-        lambda i, b, a, c, s, v: acts_api.withdraw(i, b, a, _on(c, s)),
+        lambda c, a, i, b, v: acts.withdraw(c, a, i, b.reason),
     ),
     ActForm(
         "revocation",
         (Act.revoke,),
         RevocationCreate,
         (Role.inspector,),
-        lambda i, b, a, c, s, v: acts_api.revoke(i, b, a, c, s),
+        lambda c, a, i, b, v: acts.revoke(c, a, i, b.reason, b.evidence, b.files),
     ),
 )
 BY_NAME = {f.name: f for f in FORMS}

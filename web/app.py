@@ -1,18 +1,16 @@
-"""The pages, served by the API's own FastAPI app: ``install(app)`` mounts /static and the page routers.
+"""The pages: ``install(app)`` mounts /static, the page routers and the pages' own exception handlers; app.py
+composes them with the API into one app (and answers the errors both may meet by the path asked for).
 
-A page never decides what is allowed: it calls what the API calls (api.access, the clients, the read queries), so a
-form exists only for an act the machine allows this user now, and a refusal says what the API says, in Chinese."""
+A page never decides what is allowed: it calls the service the API calls (services/), so a form exists only for an
+act the machine allows this user now, and a refusal says what the API says, in the same Chinese words."""
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from api.deps import API_PREFIX
-from api.errors import TEMPORAL_ERRORS, http_answer, temporal_answer, unreadable_body
 from services.refusals import from_temporal
 from web.refusals import PageRefusal, refusal_page
 from web.render import is_htmx, page
@@ -39,24 +37,17 @@ async def _page_refusal(request: Request, exc: Exception) -> Response:
     return refusal_page(request, exc.refusal, exc.title)
 
 
-async def _temporal(request: Request, exc: Exception) -> Response:
-    """A Temporal error no route translated: the API answers it as JSON (api.errors), a page with the refusal page
-    (服务暂不可用 for a Temporal that is down or frozen)."""
-    if request.url.path.startswith(API_PREFIX):
-        return await temporal_answer(request, exc)
+async def temporal_page(request: Request, exc: Exception) -> Response:
+    """A Temporal error no service translated, on a page: the refusal page (服务暂不可用 for a Temporal that is down
+    or frozen)."""
     return refusal_page(request, from_temporal(exc, "the requested page"))
 
 
-async def _http(request: Request, exc: Exception) -> Response:
-    """A body Starlette could not read (a form of too many parts, say) answers a page with the refusal page, an
-    unknown address asked for by a browser with a Chinese page; every other HTTP error, and the API's paths, as
-    api.errors answers them."""
-    assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 400 and not request.url.path.startswith(API_PREFIX):
-        return refusal_page(request, unreadable_body(request, exc))
-    if exc.status_code == 404 and _browser_asks_for_a_page(request):  # a mistyped address: a page, in Chinese
+def not_found_page(request: Request) -> Response | None:
+    """An unknown address asked for by a browser: a Chinese page; None for anything else."""
+    if _browser_asks_for_a_page(request):
         return page(request, "error.html", {"title": "页面不存在", "lines": [NOT_FOUND]}, 404)
-    return await http_answer(request, exc)
+    return None
 
 
 def _too_large_page(request: Request, lines: list[str]) -> Response:
@@ -70,22 +61,61 @@ NOT_FOUND = "您访问的页面不存在，请检查地址，或从上方的导�
 def _browser_asks_for_a_page(request: Request) -> bool:
     path = request.url.path
     return (
-        request.method == "GET"
-        and not path.startswith((API_PREFIX, "/static/"))
-        and "text/html" in request.headers.get("accept", "")
+        request.method == "GET" and not path.startswith("/static/") and "text/html" in request.headers.get("accept", "")
     )
 
 
-def install(app: FastAPI) -> None:
-    from web.routes import ROUTERS
+def routers() -> list[APIRouter]:
+    """The page routers, in the order they match (declare before applications: /applications/new is not an
+    application's id)."""
+    from web.routes import (
+        acts,
+        admin_users,
+        applications,
+        batch,
+        corrections,
+        declare,
+        documents,
+        filings,
+        historic_titles,
+        home,
+        login,
+        notifications,
+        public,
+        quotas,
+        rounds,
+        score_amendments,
+        standards,
+        statistics,
+    )
 
+    return [
+        home.router,
+        login.router,
+        public.router,
+        declare.router,
+        applications.router,
+        acts.router,
+        score_amendments.router,
+        batch.router,
+        corrections.router,
+        notifications.router,
+        documents.router,
+        filings.router,
+        statistics.router,
+        rounds.router,
+        quotas.router,
+        standards.router,
+        admin_users.router,
+        historic_titles.router,
+    ]
+
+
+def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.too_large_page = _too_large_page
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
     app.add_exception_handler(PageRefusal, _page_refusal)
-    for temporal_error in TEMPORAL_ERRORS:  # replaces api.errors' handler, which it calls for the API's paths
-        app.add_exception_handler(temporal_error, _temporal)
-    app.add_exception_handler(StarletteHTTPException, _http)  # replaces api.errors' handler, as above
-    for router in ROUTERS:
+    for router in routers():
         app.include_router(router, include_in_schema=False)

@@ -3,8 +3,8 @@ that stand, each at the page routes of web/routes/documents.py (served with the 
 
 from typing import Any
 
-from api.submission import current_materials
 from contracts.application import ApplicationView
+from services.declarations import current_materials
 from state.domain import Stage
 
 PREVIEWABLE = ("application/pdf", "image/png", "image/jpeg")

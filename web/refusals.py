@@ -1,6 +1,9 @@
-"""A refusal said in Chinese: its kind (state/labels.py), what the procedure allows now (the state, the caller's
-acts, the rule the machine names), and which form fields are at fault. The API's own message (English, with codes)
-is written to the log beside the page's words, so that the two can always be compared; the page does not show it."""
+"""A refusal on a page: the refusal's own message (a rule's Chinese text, contracts/rules; the API answers the same
+words), titled by its kind (state/labels.py), with what the procedure allows now (the state, the caller's acts)
+for an act refused, and the form fields at fault beside their fields.
+
+Until every workflow refusal is said in Chinese (workflows/, state/), a message with no Chinese in it is not shown:
+the page says the kind's Chinese title instead, and the message goes to the log."""
 
 import logging
 import re
@@ -9,6 +12,7 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from starlette.responses import Response
 
+from contracts.rules import text_of
 from services.refusals import Refusal
 from state import eligibility
 from state.domain import Act, Stage
@@ -30,42 +34,35 @@ KIND_BY_STATUS = {
     503: "Unavailable",
 }
 _CONDITIONS = {c.code: c.text_zh for c in vars(eligibility).values() if isinstance(c, eligibility.Condition)}
-# Rules the API names (``rule``), in the notice's words.
-RULE_MESSAGES = {
+# Refusals still said in English by state/ and activities/, by their codes: until they are said in Chinese there
+# (then delete this table; it matches codes, never English words).
+STATE_PROBLEMS = {
+    "no_period_for_notice": "尚未设定评定周期和名额，请联系管理员",
+    "no_quota_for_notice": "尚未设定评定周期和名额，请联系管理员",
     "unknown_county": "县区不在本市县区之列",
     "required": "此项必填",
     "phone_format": "联系电话应为11位手机号或0539-xxxxxxx",
     "future_date": "日期不能晚于今天",
     "county_title_required": "市级申报须填写县级标杆机构称号的文号和日期（须已被评定为县级就业服务质量标杆机构）",
-    "county_title_not_on_record": "未查到该机构的县级标杆机构称号记录（须已被评定为县级就业服务质量标杆机构）",
-    "county_title_mismatch": "填写的县级标杆机构称号文号或日期与记录不符",
-    "declaration_window": "不在该批次的申报时间内",
-    "idempotency_key_reused": "此表单已提交过另一份申报，请重新打开申报表",
-    "no_period_for_notice": "尚未设定评定周期和名额，请联系管理员",
-    "no_quota_for_notice": "尚未设定评定周期和名额，请联系管理员",
-    **_CONDITIONS,
 }
-SETUP_RULES = ("no_period_for_notice", "no_quota_for_notice")
-# 422s that are no mistake in what was typed: titled by what they are, not 填写有误.
-NOT_MISTAKES = {"declaration_window": "不在申报时间内"}
-# What the workflow says of a field, by the words of its (English) message.
-MESSAGE_PATTERNS = (
-    ("is required and must not be blank", "此项必填"),
-    ("before the announcement", "授牌日期不能早于公布日期"),
-    ("in the future", "日期不能晚于今天"),
-    ("sign one joint document", "三部门会签同一份联合发文：文号须与先会签的部门一致"),
-    ("at least one of", "书面评审、现场答辩、实地考察至少评一项"),
-    ("must be between 0 and 100", "评分应在0至100之间"),
-    ("already has a finding", "该异议已有调查核实结论"),
-    ("does not exist on this application", "该申报没有这条异议"),
-    ("already filed for", "本年度已备案；如需修改，请提交更正"),
-    ("the records changed since the draft was reviewed", "备案内容已随记录变化，请核对新的备案内容后再确认"),
-    ("nothing is filed yet", "尚未备案，请先确认备案"),
-    ("has already scored this application", "您已对该候选机构评分，评分提交后不能修改"),
-)
-_CHINESE_HEAD = re.compile(r"[\u4e00-\u9fff]")
+# Refusals that are no mistake of the one refused, titled by what they are.
+TITLES = {"declaration_window": "不在申报时间内", "idempotency_key_reused": REFUSAL_KINDS["Conflict"]}
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _CHINESE_TAIL = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)\s*$")
 _RULE = re.compile(r"\[rule: (\w+)\]")
+# What 405, 414 and 429 mean to someone at a page, whatever the answer's words.
+PLAIN = {
+    405: "此处不能这样办理，请从页面上的按钮办理",
+    414: "网址过长，请缩短查询条件后重试",
+    429: "提交过于频繁，请稍后再试",
+}
+# A refusal with no Chinese words (yet): what its status means.
+UNSAID = {
+    403: "您的角色、所属县区或部门无权办理此事项",
+    404: "未找到，或不在您的查看范围内",
+    409: "",  # the state and the acts allowed now say it
+    422: REFUSAL_KINDS["InvalidInput"],
+}
 
 
 @dataclass
@@ -86,19 +83,19 @@ class PageRefusal(Exception):
         self.title = title
 
 
+def in_chinese(message: str) -> bool:
+    """Said in Chinese: it opens in Chinese (an English message may quote a Chinese document number)."""
+    return bool(_CHINESE.match(message.lstrip()))
+
+
 def problem_message(rule: str, message: str) -> str:
-    """One field's problem in Chinese."""
+    """One field's problem in Chinese: its own words when Chinese, else its rule's."""
     if rule.startswith("credit_code_"):
         found = _CHINESE_TAIL.search(message)
         return found.group(1) if found else "统一社会信用代码有误"
-    if rule in RULE_MESSAGES:
-        return RULE_MESSAGES[rule]
-    for words, chinese in MESSAGE_PATTERNS:
-        if words in message:
-            return chinese
-    if _CHINESE_HEAD.match(message):  # the API said it in Chinese (a missing material, a file to resupply, …)
+    if in_chinese(message):
         return message
-    return "填写有误"
+    return _CONDITIONS.get(rule) or STATE_PROBLEMS.get(rule) or text_of(rule) or REFUSAL_KINDS["InvalidInput"]
 
 
 def _field_name(path: str) -> str:
@@ -106,69 +103,49 @@ def _field_name(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
 
-def explain(refusal: Refusal) -> Explained:
-    status = refusal.status
-    kind = REFUSAL_KINDS[KIND_BY_STATUS.get(status, "Unavailable")]
-    extra = refusal.extra
-    out = Explained(status=status, kind=kind, api_message=refusal.message)
-    log.info("refused %s %s: %s", status, extra.get("rule", ""), refusal.message)
-    if status == 409 and extra.get("rule") == "idempotency_key_reused":
-        out.kind = REFUSAL_KINDS["Conflict"]
-        out.lines.append(RULE_MESSAGES["idempotency_key_reused"])
-        return out
-    said_in_chinese = bool(_CHINESE_HEAD.match(refusal.message))
-    if status == 422 and extra.get("rule") in NOT_MISTAKES:
-        out.kind = NOT_MISTAKES[str(extra["rule"])]
-    if status == 409:
-        if said_in_chinese and extra.get("rule") not in SETUP_RULES:  # the API said why in Chinese (尚未公布：…)
-            out.lines.append(refusal.message)
-        if extra.get("rule") in SETUP_RULES:  # not the clerk's mistake: the admin has a setup step to do
-            out.lines.append(RULE_MESSAGES[str(extra["rule"])])
-        state = extra.get("state")
-        if state in {s.value for s in Stage}:
-            out.lines.append(f"当前状态：{STAGES[Stage(state)]}")
-        allowed = [ACTS[Act(a)] for a in extra.get("allowed_acts", []) if a in {x.value for x in Act}]
+def _procedure(out: Explained, refusal: Refusal) -> None:
+    """An act refused by the procedure: where the application stands, what the caller may do now, the rule."""
+    state = refusal.extra.get("state")
+    if state in {s.value for s in Stage}:
+        out.lines.append(f"当前状态：{STAGES[Stage(state)]}")
+    if "allowed_acts" in refusal.extra:
+        allowed = [ACTS[Act(a)] for a in refusal.extra["allowed_acts"] if a in {x.value for x in Act}]
         out.lines.append(f"您现在可以办理：{'、'.join(allowed)}" if allowed else "您现在没有可以办理的事项")
-        rule = _RULE.search(refusal.message)
-        if rule:
-            try:
-                out.lines.append(f"相关规则：{rule_text(rule.group(1))}")
-            except KeyError:
-                pass
-        for words, chinese in MESSAGE_PATTERNS:
-            if words in refusal.message:
-                out.lines.insert(0, chinese)
-        if "objections are no longer accepted" in refusal.message:
-            out.lines.insert(0, "公示期已结束，不再受理异议")
-    elif status == 403 and extra.get("rule") == "separation_of_duties":
-        out.lines.append(
-            refusal.message
-            if refusal.message.startswith("职责分离")
-            else "职责分离：申报人不能审核、退回补正或评分本人申报的申请，也不能对其异议作出核实结论，请由本局其他工作人员办理"
-        )
-    elif status == 403:
-        out.lines.append(refusal.message if said_in_chinese else "您的角色、所属县区或部门无权办理此事项")
-    elif status == 404:
-        out.lines.append("未找到，或不在您的查看范围内")
-    elif status == 422:
-        problems = extra.get("problems") or []
-        if not problems and extra.get("field"):
-            problems = [{"field": extra["field"], "rule": extra.get("rule", ""), "message": refusal.message}]
-        for p in problems:
-            text = problem_message(str(p.get("rule", "")), str(p.get("message", "")))
-            out.fields.setdefault(_field_name(str(p.get("field", ""))), text)
-        if not out.fields:
-            out.lines.append(problem_message(str(extra.get("rule", "")), refusal.message))
-    elif status == 413:
-        out.lines.append(refusal.message)  # a size or a count of parts, said in Chinese where it is refused
-    elif status == 405:
-        out.lines.append("此处不能这样办理，请从页面上的按钮办理")
-    elif status == 414:
-        out.lines.append("网址过长，请缩短查询条件后重试")
-    elif status == 429:
-        out.lines.append("提交过于频繁，请稍后再试")
-    else:
-        out.lines.append("服务暂不可用，请稍后重试")
+    named = _RULE.search(refusal.message)  # the machine names the rule it applied (state/machine.py)
+    if named:
+        try:
+            out.lines.append(f"相关规则：{rule_text(named.group(1))}")
+        except KeyError:
+            pass
+
+
+def explain(refusal: Refusal) -> Explained:
+    status, extra = refusal.status, refusal.extra
+    rule = str(extra.get("rule", ""))
+    kind = REFUSAL_KINDS[KIND_BY_STATUS.get(status, "Unavailable")]
+    out = Explained(status=status, kind=TITLES.get(rule, kind), api_message=refusal.message)
+    log.info("refused %s %s: %s", status, rule, refusal.message)
+    said = refusal.message if in_chinese(refusal.message) else ""
+    if status in PLAIN:
+        out.lines.append(PLAIN[status])
+        return out
+    if status >= 500:
+        out.lines.append(said or "服务暂不可用，请稍后重试")
+        return out
+    problems = extra.get("problems") or []
+    if status == 422 and not problems and extra.get("field"):
+        problems = [{"field": extra["field"], "rule": rule, "message": refusal.message}]
+    for p in problems:
+        text = problem_message(str(p.get("rule", "")), str(p.get("message", "")))
+        out.fields.setdefault(_field_name(str(p.get("field", ""))), text)
+    if not out.fields:
+        words = said or STATE_PROBLEMS.get(rule) or text_of(rule, **extra) or UNSAID.get(status, kind)
+        if words:
+            out.lines.append(words)
+    if status == 404 and not any(line.endswith("不在您的查看范围内") for line in out.lines):
+        out.lines.append(UNSAID[404])  # whatever was not found: it may be only out of the caller's sight
+    if status == 409:
+        _procedure(out, refusal)
     return out
 
 

@@ -5,9 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from api import narration
-from api.narration import Entry, chinese_grounds, chinese_selection
 from schemas.models import ActPublic
+from services import narration
+from services.narration import Entry, chinese_grounds, chinese_selection
 from state.domain import Act, Level, Stage
 from state.labels import ACTS, STAGES, step_label
 from web.declaration import FIELD_TITLES
@@ -49,7 +49,7 @@ def progress(level: Level, state: Stage, reached: list[Stage], notice_closed: bo
 
 
 def timeline(acts: list[ActPublic], level: Level, moment: Callable[[datetime], str]) -> list[Entry]:
-    """The detail page's timeline (api/narration.py), a resubmission's changes named as the form names its fields."""
+    """The detail page's timeline (services/narration.py), a resubmission's changes named as the form names its fields."""
     return narration.timeline(acts, level, moment, FIELD_TITLES)
 
 

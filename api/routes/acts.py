@@ -1,13 +1,10 @@
-"""The acts on one application. Each is a workflow update, answered with the state
-after the act and what the caller may do next; every refusal leaves the application as it was."""
+"""The acts on one application (services/acts.py). Each is a workflow update, answered with the state after the
+act and what the caller may do next; every refusal leaves the application as it was."""
 
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
-from temporalio.client import Client, WorkflowHandle
+from fastapi import APIRouter, Path
 
-from api.access import UpdateCall, acts_for, perform, settle
 from api.deps import (
     ApplicationId,
     CityReviewer,
@@ -15,22 +12,9 @@ from api.deps import (
     DepartmentUser,
     Inspector,
     LevelOwner,
-    SettingsDep,
-    TemporalClient,
+    ServiceContext,
 )
 from api.errors import ON_ACT, documented
-from api.submission import REVOCATION_EVIDENCE, evidence_files
-from contracts.application import (
-    ActResult,
-    ApplicationOutcome,
-    AwardAct,
-    CoSignAct,
-    FindingAct,
-    PublicizeAct,
-    ReviewAct,
-    RevokeAct,
-    WithdrawAct,
-)
 from schemas.fields import OBJECTION_ID_PATTERN
 from schemas.models import (
     ActOutcome,
@@ -43,63 +27,32 @@ from schemas.models import (
     RevocationCreate,
     WithdrawalCreate,
 )
-from state.domain import Act, Actor
-from workflows.application import ApplicationWorkflow
+from services import acts
 
 router = APIRouter(prefix="/applications/{application_id}", tags=["acts"])
 ObjectionId = Annotated[str, Path(pattern=OBJECTION_ID_PATTERN)]
 ACT_RESPONSES = documented(*ON_ACT)
 
 
-@dataclass
-class Workflows:
-    client: Client
-    database_url: str
-
-    async def act(self, application_id: str, actor: Actor, act: Act, call: UpdateCall) -> ActOutcome:
-        place, result = await perform(self.client, self.database_url, application_id, actor, act, call)
-        allowed = acts_for(actor, result.allowed_acts, place.level, place.county)
-        return ActOutcome(id=application_id, state=result.state, allowed_acts=allowed)
-
-
-async def _workflows(client: TemporalClient, settings: SettingsDep) -> Workflows:
-    return Workflows(client, settings.database_url)
-
-
-WorkflowsDep = Annotated[Workflows, Depends(_workflows)]
-
-
-def _review(body: ReviewCreate, actor: Actor, passed: Act, failed: Act) -> tuple[Act, ReviewAct]:
-    ok = body.decision == "pass"
-    return (passed if ok else failed), ReviewAct(actor=actor, passed=ok, opinion=body.opinion)
-
-
 @router.post("/county-review", response_model=ActOutcome, summary="County review (县级审核)", responses=ACT_RESPONSES)
 async def county_review(
-    application_id: ApplicationId, body: ReviewCreate, actor: CountyBureau, on: WorkflowsDep
+    application_id: ApplicationId, body: ReviewCreate, actor: CountyBureau, ctx: ServiceContext
 ) -> ActOutcome:
-    act, review = _review(body, actor, Act.county_review_pass, Act.county_review_fail)
-    return await on.act(
-        application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.county_review, review)
-    )
+    return (await acts.county_review(ctx, actor, application_id, body.decision == "pass", body.opinion)).answer()
 
 
 @router.post("/city-review", response_model=ActOutcome, summary="City review (市级评审)", responses=ACT_RESPONSES)
 async def city_review(
-    application_id: ApplicationId, body: ReviewCreate, actor: CityReviewer, on: WorkflowsDep
+    application_id: ApplicationId, body: ReviewCreate, actor: CityReviewer, ctx: ServiceContext
 ) -> ActOutcome:
-    act, review = _review(body, actor, Act.city_review_pass, Act.city_review_fail)
-    return await on.act(application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.city_review, review))
+    return (await acts.city_review(ctx, actor, application_id, body.decision == "pass", body.opinion)).answer()
 
 
 @router.post("/notice", response_model=ActOutcome, summary="Start the public notice (公示)", responses=ACT_RESPONSES)
 async def start_notice(
-    application_id: ApplicationId, body: NoticeCreate, actor: LevelOwner, on: WorkflowsDep
+    application_id: ApplicationId, body: NoticeCreate, actor: LevelOwner, ctx: ServiceContext
 ) -> ActOutcome:
-    publicize = PublicizeAct(actor=actor, published_on=body.published_on, source_url=body.source_url)
-    return await on.act(
-        application_id, actor, Act.publicize, lambda h: h.execute_update(ApplicationWorkflow.publicize, publicize)
-    )
+    return (await acts.publicize(ctx, actor, application_id, body.published_on, body.source_url)).answer()
 
 
 @router.post(
@@ -109,13 +62,13 @@ async def start_notice(
     responses=ACT_RESPONSES,
 )
 async def record_finding(
-    application_id: ApplicationId, objection_id: ObjectionId, body: FindingCreate, actor: LevelOwner, on: WorkflowsDep
+    application_id: ApplicationId,
+    objection_id: ObjectionId,
+    body: FindingCreate,
+    actor: LevelOwner,
+    ctx: ServiceContext,
 ) -> ActOutcome:
-    act = Act.uphold_objection if body.upheld else Act.dismiss_objection
-    finding = FindingAct(actor=actor, objection_id=objection_id, upheld=body.upheld, finding=body.finding)
-    return await on.act(
-        application_id, actor, act, lambda h: h.execute_update(ApplicationWorkflow.record_finding, finding)
-    )
+    return (await acts.record_finding(ctx, actor, application_id, objection_id, body.upheld, body.finding)).answer()
 
 
 @router.post(
@@ -125,30 +78,23 @@ async def record_finding(
     responses=ACT_RESPONSES,
 )
 async def co_sign(
-    application_id: ApplicationId, body: CoSignatureCreate, actor: DepartmentUser, on: WorkflowsDep
+    application_id: ApplicationId, body: CoSignatureCreate, actor: DepartmentUser, ctx: ServiceContext
 ) -> ActOutcome:
-    signature = CoSignAct(actor=actor, document_no=body.document_no)
-    return await on.act(
-        application_id, actor, Act.co_sign, lambda h: h.execute_update(ApplicationWorkflow.co_sign, signature)
-    )
+    return (await acts.co_sign(ctx, actor, application_id, body.document_no)).answer()
 
 
 @router.post("/award", response_model=ActOutcome, summary="Award the plaque (授牌)", responses=ACT_RESPONSES)
-async def award(application_id: ApplicationId, body: AwardCreate, actor: LevelOwner, on: WorkflowsDep) -> ActOutcome:
-    plaque = AwardAct(actor=actor, plaque_no=body.plaque_no, awarded_on=body.awarded_on)
-    return await on.act(application_id, actor, Act.award, lambda h: h.execute_update(ApplicationWorkflow.award, plaque))
+async def award(application_id: ApplicationId, body: AwardCreate, actor: LevelOwner, ctx: ServiceContext) -> ActOutcome:
+    return (await acts.award(ctx, actor, application_id, body.plaque_no, body.awarded_on)).answer()
 
 
 @router.post(
     "/withdrawal", response_model=ActOutcome, summary="Withdraw the declaration (撤回)", responses=ACT_RESPONSES
 )
 async def withdraw(
-    application_id: ApplicationId, body: WithdrawalCreate, actor: CountyBureau, on: WorkflowsDep
+    application_id: ApplicationId, body: WithdrawalCreate, actor: CountyBureau, ctx: ServiceContext
 ) -> ActOutcome:
-    withdrawal = WithdrawAct(actor=actor, reason=body.reason)
-    return await on.act(
-        application_id, actor, Act.withdraw, lambda h: h.execute_update(ApplicationWorkflow.withdraw, withdrawal)
-    )
+    return (await acts.withdraw(ctx, actor, application_id, body.reason)).answer()
 
 
 @router.post(
@@ -159,20 +105,9 @@ async def withdraw(
     responses=ACT_RESPONSES,
 )
 async def revoke(
-    application_id: ApplicationId,
-    body: RevocationCreate,
-    actor: Inspector,
-    client: TemporalClient,
-    settings: SettingsDep,
+    application_id: ApplicationId, body: RevocationCreate, actor: Inspector, ctx: ServiceContext
 ) -> RevocationAccepted:
     """Revocation is an update like every act: of concurrent revocations the first is applied and the others
     answer 409 (already revoked); nothing is dropped unanswered."""
-    files = await evidence_files(settings, body.files, actor.user_id, REVOCATION_EVIDENCE, application_id)
-    act = RevokeAct(actor=actor, reason=body.reason, evidence=body.evidence, files=files)
-
-    async def call(handle: WorkflowHandle[ApplicationWorkflow, ApplicationOutcome]) -> ActResult:
-        return await handle.execute_update(ApplicationWorkflow.revoke_title, act)
-
-    _, result = await perform(client, settings.database_url, application_id, actor, Act.revoke, call)
-    state = await settle(client, settings.database_url, application_id, actor, result.state)
+    state = await acts.revoke(ctx, actor, application_id, body.reason, body.evidence, body.files)
     return RevocationAccepted(id=application_id, state=state)

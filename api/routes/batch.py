@@ -1,18 +1,17 @@
 """Batch acts (批量办理) for the bureaus' own systems: one act over many applications, each performed exactly as the
-single act's route performs it, each with its own result. A wrong request (an act that is not batched, a role that
-may not do it, a missing field, more than 100 applications) is refused as a whole and changes nothing; a refusal of
-one application is that application's result and does not stop the others."""
+single act is (services/batch.py), each with its own result. A wrong request (an act that is not batched, a role
+that may not do it, a missing field, more than 100 applications) is refused as a whole and changes nothing; a
+refusal of one application is that application's result and does not stop the others."""
 
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.batch import BATCH_ACTS, MAX_BATCH, bodies, perform_batch
-from api.deps import CurrentUser, SettingsDep, TemporalClient
+from api.deps import CurrentUser, ServiceContext
 from api.errors import ON_ACT, documented
 from schemas.fields import FORBID, ID_PATTERN, IsoDate, Text100, Text5000
-from services.refusals import Refusal
+from services.batch import MAX_BATCH, batch_act, bodies, perform_batch
 from state.domain import Stage
 
 router = APIRouter(tags=["acts"])
@@ -52,16 +51,11 @@ class BatchOutcome(BaseModel):
     summary="One act over many applications (批量办理)",
     responses=documented(*ON_ACT),
 )
-async def batch_acts(
-    body: BatchActCreate, actor: CurrentUser, client: TemporalClient, settings: SettingsDep
-) -> BatchOutcome:
-    batch = BATCH_ACTS[body.act]
-    if actor.role not in batch.roles:
-        raise Refusal(403, f"您的角色不能批量办理“{batch.name}”", rule="batch_not_for_role")
+async def batch_acts(body: BatchActCreate, actor: CurrentUser, ctx: ServiceContext) -> BatchOutcome:
+    batch = batch_act(actor, body.act)
     fields: dict[str, Any] = {k: getattr(body, k) for k in batch.fields}
     own = {i: {"plaque_no": n} for i, n in (body.plaque_nos or {}).items()}
-    prepared = bodies(batch, body.applications, fields, own, whole=False)
-    results = await perform_batch(batch, prepared, actor, client, settings.database_url)
+    results = await perform_batch(ctx, actor, batch, bodies(batch, body.applications, fields, own, whole=False))
     return BatchOutcome(
         results=[
             BatchItem(application_id=r.application_id, ok=r.ok, status=r.status, message=r.message, rule=r.rule)

@@ -1,68 +1,32 @@
-"""Declaration materials (申报材料) and conditions (评定条件): the checklist and the conditions that apply (no account
-needed), uploads by county bureaus, and an application's files, read within the application's scope."""
+"""Declaration materials (申报材料) and conditions (评定条件) over HTTP (services/materials.py): the checklist and the
+conditions that apply (no account needed), uploads by county bureaus, and an application's files, read within the
+application's scope."""
 
-import re
 from collections.abc import Callable, Coroutine
-from pathlib import PurePosixPath
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
-from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from temporalio.client import Client
-from temporalio.service import RPCError
 
-from api import present
-from api.access import fetch_view
-from api.deps import ApplicationId, Reader, SettingsDep, TemporalClient, role_in
+from api.deps import ApplicationId, Reader, ServiceContext, SettingsDep, TemporalClient, role_in
 from api.errors import ON_APPLICATION, documented
 from api.ratelimit import Limits, limit_objections
-from api.submission import (
-    DECLARATION,
-    OBJECTION_EVIDENCE,
-    REVOCATION_EVIDENCE,
-    TOO_LARGE,
-    checklists,
-    condition_book,
-    current_materials,
-    public_uploader,
-    store_for,
-)
-from clients.application import query_view
-from config import Settings
-from db.materials import keep_upload
+from api.too_large import TOO_LARGE
+from contracts.rules.applications import MULTIPART_INVALID, MULTIPART_TOO_MANY_PARTS
 from schemas.fields import County
-from schemas.materials import (
-    ActRef,
-    ApplicationMaterial,
-    ApplicationMaterials,
-    Checklist,
-    ChecklistItemPublic,
-    ConditionPublic,
-    Conditions,
-    MaterialId,
-    MaterialUploaded,
-)
-from services.refusals import Refusal, from_temporal
-from state import text
-from state.domain import Actor, InstitutionType, Level, Role, Stage
-from state.materials import ACCEPTED, IMAGES, JPEG, PDF, PNG, SNIFF_BYTES, TYPE_NAMES, sniff
-from storage import BlobCorrupt, BlobMissing
+from schemas.materials import ApplicationMaterials, Checklist, Conditions, MaterialId, MaterialUploaded
+from services import materials
+from services.context import Context
+from services.refusals import Refusal
+from state.domain import Actor, InstitutionType, Level, Role
+from state.materials import ACCEPTED
 
 MULTIPART_SLACK = 16 * 1024  # room for the multipart envelope around the file itself
-CHUNK = 1024 * 1024
 MAX_PARTS = 1000  # fields, and files, in one upload's form (Starlette's default, now said when exceeded)
 MAX_FIELD_KIB = 1024  # one text field of it (Starlette's max_part_size)
 FORM_URLENCODED = "application/x-www-form-urlencoded"
-EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",)}
-
-
-def _too_large(limit: int) -> Refusal:
-    return Refusal(413, f"文件超过大小上限 {limit} 字节", field="file", rule="file_too_large", limit=limit)
 
 
 def _refused(refusal: Refusal) -> JSONResponse:
@@ -81,15 +45,8 @@ async def _parse_form(request: Request) -> Refusal | None:
             raise
         detail = str(e.detail)
         if detail.startswith(("Too many", "Field exceeded")):
-            return Refusal(
-                413,
-                f"上传请求的表单部分过多或过大：最多 {MAX_PARTS} 个字段、{MAX_PARTS} 个文件，"
-                f"每个文本字段不超过 {MAX_FIELD_KIB} KiB；一次上传只需一个文件字段 file",
-                field="body",
-                rule="multipart_too_many_parts",
-                limit=MAX_PARTS,
-            )
-        return Refusal(422, "上传请求不是有效的 multipart/form-data 表单", field="body", rule="multipart_invalid")
+            return Refusal(413, MULTIPART_TOO_MANY_PARTS, field="body", limit=MAX_PARTS, field_kib=MAX_FIELD_KIB)
+        return Refusal(422, MULTIPART_INVALID, field="body")
     return None
 
 
@@ -104,7 +61,7 @@ class SizeLimitedRoute(APIRoute):
             limit = request.app.state.settings.materials.material_max_bytes
             length = request.headers.get("content-length", "")
             if length.isdigit() and int(length) > limit + MULTIPART_SLACK:
-                return _refused(_too_large(limit))
+                return _refused(materials.too_large(limit))
             refusal = await _parse_form(request)
             if refusal is not None:
                 return _refused(refusal)
@@ -129,15 +86,8 @@ uploads = APIRouter(tags=["materials"], route_class=SizeLimitedRoute)
     summary="The materials a declaration attaches, by institution type and level (申报材料清单; no account needed)",
     responses=documented(),
 )
-def checklist(type: InstitutionType, level: Level, settings: SettingsDep) -> Checklist:
-    items = checklists(settings).checklist(type, level)
-    return Checklist(
-        type=type.value,
-        level=level.value,
-        items=[
-            ChecklistItemPublic(code=i.code, title=i.title, required=i.required, accepts=list(i.accepts)) for i in items
-        ],
-    )
+def checklist(type: InstitutionType, level: Level, ctx: ServiceContext) -> Checklist:
+    return materials.checklist(ctx, type, level)
 
 
 @router.get(
@@ -149,82 +99,13 @@ def checklist(type: InstitutionType, level: Level, settings: SettingsDep) -> Che
 def applicable_conditions(
     type: InstitutionType,
     level: Level,
-    settings: SettingsDep,
+    ctx: ServiceContext,
     county: Annotated[County | None, Query(description="the declaring county: its own conditions apply too")] = None,
 ) -> Conditions:
-    found = condition_book(settings, county).applicable(type, level, county)
-    return Conditions(
-        type=type.value,
-        level=level.value,
-        county=county,
-        items=[ConditionPublic(code=c.code, text=c.text, kind=c.kind) for c in found],
-    )
-
-
-def clean_filename(name: str | None, content_type: str) -> str:
-    """The base name the uploader gave, without paths or control characters; a plain name if none is left."""
-    base = PurePosixPath((name or "").replace("\\", "/")).name
-    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip()[:200]
-    return base or f"未命名{'.pdf' if content_type == 'application/pdf' else ''}"
-
-
-def download_name(filename: str, content_type: str) -> str:
-    """The name a file is served under: the uploader's, with the extension of the type its bytes were told to be
-    (a PDF uploaded as ``poly.html`` downloads as ``poly.pdf``), so no program opens it as something else."""
-    wanted = EXTENSIONS.get(content_type, (".bin",))
-    path = PurePosixPath(filename)
-    if filename.lower().endswith(wanted):
-        return filename
-    return (path.stem if path.suffix else filename) + wanted[0]
-
-
-async def _read(file: StarletteUploadFile, limit: int) -> bytes:
-    parts, size = [], 0
-    while chunk := await file.read(CHUNK):
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        parts.append(chunk)
-    return b"".join(parts)
+    return materials.conditions(ctx, type, level, county)
 
 
 Uploader = Annotated[Actor, Depends(role_in(Role.county_bureau, Role.inspector))]
-
-
-async def _typed(file: StarletteUploadFile, limit: int, accepted: tuple[str, ...]) -> tuple[bytes, str]:
-    """The file's bytes (413 over ``limit``) and its type, told by the bytes (422 unless ``accepted``)."""
-    data = await _read(file, limit)
-    content_type = sniff(data[:SNIFF_BYTES])
-    if content_type not in accepted:
-        kinds = "、".join(TYPE_NAMES[t] for t in accepted)
-        raise Refusal(
-            422,
-            f"只接受{kinds}文件（按文件内容判断，而非文件名）；accepted: {', '.join(accepted)}",
-            field="file",
-            rule="file_type_not_accepted",
-        )
-    assert content_type is not None
-    return data, content_type
-
-
-async def _keep(
-    settings: Settings, file: StarletteUploadFile, data: bytes, content_type: str, owner: Actor, purpose: str
-) -> MaterialUploaded:
-    bidi = text.bidi_controls(file.filename or "")
-    if bidi:  # "invoice\u202egnp.pdf" would read as "invoicefdp.png"
-        message = f"文件名不能包含改变文字方向的控制字符（{text.codepoints(bidi)}），请改名后重新上传"
-        raise Refusal(422, message, field="file", rule="bidi_control")
-    filename = clean_filename(file.filename, content_type)
-    material = await run_in_threadpool(
-        keep_upload, settings.database_url, store_for(settings), data, content_type, filename, owner, purpose
-    )
-    return MaterialUploaded(
-        id=material.id,
-        sha256=material.sha256,
-        size=material.size,
-        content_type=material.content_type,
-        filename=material.filename,
-    )
 
 
 @uploads.post(
@@ -238,18 +119,11 @@ async def _keep(
 async def upload(
     file: Annotated[UploadFile, File(description="the file: PDF, JPEG or PNG (its bytes decide, not its name)")],
     actor: Uploader,
-    settings: SettingsDep,
+    ctx: ServiceContext,
+    request: Request,
 ) -> MaterialUploaded:
-    return await store_upload(file, actor, settings)
-
-
-async def store_upload(file: StarletteUploadFile, actor: Actor, settings: Settings) -> MaterialUploaded:
-    """POST /materials once the caller is admitted; also the declaration page's uploads (multipart form data
-    holds Starlette's UploadFile, of which FastAPI's is a subclass)."""
-    data, content_type = await _typed(file, settings.materials.material_max_bytes, ACCEPTED)
-    await run_in_threadpool(Limits(settings).upload, actor.user_id, len(data))  # 429 upload_quota
-    purpose = DECLARATION if actor.role == Role.county_bureau else REVOCATION_EVIDENCE
-    return await _keep(settings, file, data, content_type, actor, purpose)
+    limits: Limits = request.app.state.limits
+    return await materials.store_upload(ctx, actor, file, limits)
 
 
 @uploads.post(
@@ -267,21 +141,8 @@ async def upload_objection_evidence(
     client: TemporalClient,
     settings: SettingsDep,
 ) -> MaterialUploaded:
-    await under_notice(client, application_id)
-    data, content_type = await _typed(file, settings.materials.objection_evidence_max_bytes, IMAGES)
-    return await _keep(settings, file, data, content_type, public_uploader(application_id), OBJECTION_EVIDENCE)
-
-
-async def under_notice(client: Client, application_id: str) -> None:
-    """404 unless the application is under public notice (as for objections themselves)."""
-    refused = Refusal(404, f"no application {application_id!r} is under public notice")
-    try:
-        view = await query_view(client, application_id, None)
-    except RPCError as e:
-        refusal = from_temporal(e, f"application {application_id!r}")
-        raise (refused if refusal.status == 404 else refusal) from None
-    if view.state != Stage.publicized:
-        raise refused
+    # The client and settings (not a ServiceContext): web/routes/public.py calls this function as it is.
+    return await materials.store_objection_evidence(Context(client, settings), application_id, file)
 
 
 @router.get(
@@ -291,20 +152,9 @@ async def under_notice(client: Client, application_id: str) -> None:
     responses=documented(*ON_APPLICATION),
 )
 async def application_materials(
-    application_id: ApplicationId, actor: Reader, client: TemporalClient
+    application_id: ApplicationId, actor: Reader, ctx: ServiceContext
 ) -> ApplicationMaterials:
-    view = await fetch_view(client, application_id, actor)
-    standing = {id(m) for m in current_materials([a.materials for a in view.acts])}
-    items = [
-        ApplicationMaterial(
-            **present.material(m).model_dump(),
-            act=ActRef(seq=a.seq, act=a.act, at=present.local(a.at)),
-            current=id(m) in standing,
-        )
-        for a in view.acts
-        for m in a.materials
-    ]
-    return ApplicationMaterials(id=application_id, items=items)
+    return await materials.application_materials(ctx, actor, application_id)
 
 
 FILE_TYPES = {t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED}
@@ -323,22 +173,10 @@ async def application_material(
     application_id: ApplicationId,
     material_id: Annotated[MaterialId, Path(description="the id of the upload")],
     actor: Reader,
-    client: TemporalClient,
-    settings: SettingsDep,
+    ctx: ServiceContext,
 ) -> Response:
-    view = await fetch_view(client, application_id, actor)
-    found = next((m for a in reversed(view.acts) for m in a.materials if m.material_id == material_id), None)
-    if found is None:
-        raise Refusal(404, f"material {material_id!r} not found on application {application_id!r}")
-    try:
-        data = await run_in_threadpool(store_for(settings).get, found.sha256)
-    except (BlobMissing, BlobCorrupt) as e:
-        raise Refusal(500, f"the stored file {found.sha256} cannot be read: {type(e).__name__}") from None
-    name = download_name(found.filename, found.content_type)
-    fallback = "material" + PurePosixPath(name).suffix  # for clients that do not read filename*
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
-    headers = {"Content-Disposition": disposition, "ETag": f'"{found.sha256}"', "X-Content-Type-Options": "nosniff"}
-    return Response(data, media_type=found.content_type, headers=headers)
+    found = await materials.material_file(ctx, actor, application_id, material_id)
+    return Response(found.data, media_type=found.content_type, headers=found.headers)
 
 
 router.include_router(uploads)

@@ -28,7 +28,8 @@ from contracts.rounds import (
 from db.queries.rounds import rounds_seen_by
 from db.rounds import Period
 from db.session import get_engine
-from schemas.fields import IsoDate, Moment, Name100, Text1000, Text2000
+from schemas.applications import ScoreCreate as ScoreCreate  # the score's body, shared with the pages
+from schemas.fields import IsoDate, Moment, Name100, Text1000
 from services.refusals import Refusal, from_temporal
 from state.domain import Act, Actor, Level, Role
 from state.labels import ROLES
@@ -80,14 +81,6 @@ class CloseReviewCreate(BaseModel):
     published_on: IsoDate | None = Field(
         default=None, description="the joint notice's publication day; today when empty"
     )
-
-
-class ScoreCreate(BaseModel):
-    model_config = STRICT
-    opinion: Text2000
-    written: float | None = Field(default=None, ge=0, le=100)
-    defence: float | None = Field(default=None, ge=0, le=100)
-    field_inspection: float | None = Field(default=None, ge=0, le=100)
 
 
 class ScoreOutcome(BaseModel):

@@ -21,7 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.auth import create_user
 from api.deps import today
-from api.main import create_app
+from app import create_app
 from config import LimitSettings
 from contracts.application import ReviewAct
 from contracts.rounds import RoundPlan

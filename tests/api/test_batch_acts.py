@@ -30,7 +30,7 @@ async def test_a_county_passes_several_declarations_in_one_go_and_a_refused_one_
     assert by_id[passed]["status"] == "county_reviewed" and "当前状态" in by_id[passed]["message"]
     assert by_id[elsewhere] == {
         "application_id": elsewhere, "ok": False, "status": None, "message": "未找到该申报，或不在您的查看范围内",
-        "rule": "not_found",
+        "rule": "application_not_found",
     }  # fmt: skip
     assert (await driver.state(elsewhere))["state"] == "declared"  # refused: nothing changed
     passed_acts = (await driver.state(passed))["acts"]

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from temporalio.client import Client
 
 from api.auth import create_user, hash_token
-from api.main import create_app
+from app import create_app
 from cli import dev_server_command
 from db.session import get_engine
 from db.users import User

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from temporalio.client import WorkflowHistory
 
-from api.routes.history import narrate
+from services.history import narrate
 from tests.conftest import CONVERTER
 
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"

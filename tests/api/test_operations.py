@@ -8,7 +8,7 @@ import logging
 import httpx
 
 import logs
-from api.main import create_app
+from app import create_app
 from tests.api.conftest import Driver, expect, temporal_address
 from tests.conftest import RunningWorker, settings_for, unique
 from worker import serve_health

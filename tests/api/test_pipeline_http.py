@@ -219,7 +219,8 @@ async def test_a_refused_call_changes_nothing(api, driver):
     ended = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "x"}), 409)[
         "detail"
     ]
-    assert ended == {"message": ended["message"], "state": "withdrawn", "allowed_acts": []}
+    assert (ended["rule"], ended["state"], ended["allowed_acts"]) == ("act_not_allowed", "withdrawn", [])
+    assert ended["message"] == "当前状态为“已撤回”，不能办理“县级审核通过”；现在可以办理：无"
 
 
 async def test_declarations_are_validated_before_anything_starts(api):

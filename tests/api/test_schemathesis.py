@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from api.auth import actor_for_token, create_user
 from api.deps import today
-from api.main import create_app
 from api.routes.calendar import FIRST, LAST
+from app import create_app
 from clients.connection import connect
 from config import Settings
 from contracts.rounds import RoundPlan

@@ -14,7 +14,7 @@ from temporalio.exceptions import ApplicationError
 
 import logs
 from api.auth import create_user, hash_token
-from api.main import create_app
+from app import create_app
 from contracts.application import PublicizeAct, ReviewAct
 from db.session import get_engine
 from db.users import User

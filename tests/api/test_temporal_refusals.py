@@ -9,7 +9,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api import errors
 from api.auth import create_user
-from api.main import create_app
+from app import create_app
 from tests.api.conftest import checklists, declaration_body, required_items, temporal_address, unique_pdf, unique_png
 from tests.conftest import settings_for, unique
 from tests.factory import COUNTY

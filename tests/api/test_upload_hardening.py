@@ -6,7 +6,7 @@ import pytest_asyncio
 from sqlmodel import Session, func, select
 
 from api.auth import create_user
-from api.main import create_app
+from app import create_app
 from config import LimitSettings, MaterialSettings
 from db.materials import Material
 from db.session import get_engine

@@ -11,8 +11,8 @@ from sqlalchemy import delete
 
 from api.auth import create_user
 from api.deps import API_PREFIX
-from api.main import create_app
 from api.routes import filings
+from app import create_app
 from config import ChannelAddresses, ChannelSettings, FilingSettings
 from db.filing import FilingDelivery, FilingStatus, FilingVersion
 from db.session import session_for

@@ -14,8 +14,8 @@ from sqlmodel import col
 from api.auth import create_user
 from api.deps import API_PREFIX
 from api.filing_forms import COLUMNS, TITLE
-from api.main import create_app
 from api.routes import filings, notifications
+from app import create_app
 from config import FilingSettings
 from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
 from db import models

@@ -8,8 +8,8 @@ import pytest
 
 from api.auth import create_user
 from api.deps import API_PREFIX
-from api.main import create_app
 from api.routes import quotas, rounds
+from app import create_app
 from contracts.application import ReviewAct, ViewRequest
 from state.calendar import TZ
 from state.domain import COUNTIES, Level

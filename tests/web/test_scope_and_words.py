@@ -88,7 +88,7 @@ async def test_a_county_user_never_sees_another_countys_application(page, site, 
 
     answer = await page.goto(f"/applications/{other}")
     assert answer.status == 404 and name not in await page.inner_text("body")
-    assert "未找到，或不在您的查看范围内" in await page.inner_text("main")
+    assert "不在您的查看范围内" in await page.inner_text("main")  # the API's words: 未找到该申报，或不在…
     await shot(page, "county-scope-not-found")
 
     cookies = {c["name"]: c["value"] for c in await page.context.cookies()}

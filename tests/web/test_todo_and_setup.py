@@ -11,7 +11,7 @@ from urllib.parse import quote
 import httpx
 
 from api.auth import create_user
-from api.main import create_app
+from app import create_app
 from db.schema import upgrade
 from services.identity import add_login
 from state.domain import COUNTIES

@@ -7,8 +7,8 @@ is no typing mistake is not titled 填写有误."""
 import re
 
 from api.auth import create_user
-from api.narration import chinese_deadline
 from services.identity import add_login
+from services.narration import chinese_deadline
 from services.refusals import Refusal
 from state.domain import Role
 from tests.api.conftest import eventually, expect

@@ -1,5 +1,6 @@
-"""Performing an act from an application's page: the form's text becomes the API's body, the API's route function
-does the rest (admission, the workflow's update, the refusals), and the page says how it went, in Chinese."""
+"""Performing an act from an application's page: the form's text becomes the API's body, the act's service does the
+rest (admission, the workflow's update, the refusals; services/acts.py), and the page says how it went, in the
+refusal's own Chinese words."""
 
 from collections.abc import Callable
 
@@ -9,17 +10,18 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
-from api.deps import SettingsDep, TemporalClient
-from api.routes import materials as materials_api
-from config import Settings
 from contracts.application import ApplicationView
+from contracts.rules.applications import NO_ACT_FORM
+from services import materials
+from services.context import Context
 from services.refusals import Refusal
 from state.domain import Actor
 from web.act_forms import BY_NAME
 from web.forms import field_errors
+from web.page_context import PageContext
+from web.page_router import page_router
 from web.refusals import PageRefusal, explain
 from web.render import is_htmx
-from web.routes import page_router
 from web.routes.applications import detail_page, visible_view
 from web.visitors import SignedIn
 
@@ -27,7 +29,7 @@ router = page_router()
 FILES = "files"
 
 
-async def evidence_uploads(posted: FormData, actor: Actor, settings: Settings) -> list[str]:
+async def evidence_uploads(request: Request, posted: FormData, actor: Actor, ctx: Context) -> list[str]:
     """Each file chosen, stored as POST /materials stores it (typed by its bytes); their ids for the act's body.
     A refused file is refused beside the form's file field, in Chinese, with its name."""
     ids: list[str] = []
@@ -35,12 +37,10 @@ async def evidence_uploads(posted: FormData, actor: Actor, settings: Settings) -
         if not isinstance(f, UploadFile) or not f.filename:
             continue
         try:
-            ids.append((await materials_api.store_upload(f, actor, settings)).id)
+            ids.append((await materials.store_upload(ctx, actor, f, request.app.state.limits)).id)
         except Refusal as refusal:
-            said = refusal.message.split("；")[0]  # the Chinese part (the API appends the types accepted)
-            raise Refusal(
-                refusal.status, f"{said}（{f.filename}）", field=FILES, rule=refusal.extra.get("rule")
-            ) from None
+            said = f"{refusal.message}（{f.filename}）"
+            raise Refusal(refusal.status, said, field=FILES, rule=refusal.extra.get("rule")) from None
     return ids
 
 
@@ -78,12 +78,11 @@ async def perform_act(
     application_id: str,
     form_name: str,
     actor: SignedIn,
-    client: TemporalClient,
-    settings: SettingsDep,
+    ctx: PageContext,
 ) -> Response:
     form = BY_NAME.get(form_name)
     if form is None:
-        raise PageRefusal(Refusal(404, f"no act form {form_name!r}"))
+        raise PageRefusal(Refusal(404, NO_ACT_FORM))
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
     for name in form.lists:  # every box ticked, not the last one only
@@ -98,15 +97,13 @@ async def perform_act(
             errors = field_errors(e)
     if body is not None:
         try:
-            await form.admit(actor)
-            if (
-                FILES in form.model.model_fields
-            ):  # the revocation's evidence files, stored as POST /materials stores them
-                body = body.model_copy(update={FILES: await evidence_uploads(posted, actor, settings)})
-            await form.call(application_id, body, actor, client, settings, values)
+            form.admit(actor)
+            if FILES in form.model.model_fields:  # the revocation's evidence files, stored as POST /materials does
+                body = body.model_copy(update={FILES: await evidence_uploads(request, posted, actor, ctx)})
+            await form.call(ctx, actor, application_id, body, values)
         except Refusal as r:
             refusal = r
         else:
             return back(request, f"/applications/{application_id}?done={form.done(body).value}")
-    view = await visible_view(client, application_id, actor)
+    view = await visible_view(ctx, application_id, actor)
     return again(request, view, actor, form.name, refusal, errors, values)

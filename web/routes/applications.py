@@ -13,27 +13,29 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
-from temporalio.client import Client
 
-from api import filing_forms, present
-from api.access import fetch_view
-from api.deps import READERS, SessionDep, TemporalClient
-from api.submission import checklists, condition_book
+from api import filing_forms  # the administration area's XLSX writer, until it moves below the pages
 from config import Settings
 from contracts.application import ApplicationView
+from contracts.rules.applications import NOT_A_READER
 from db.preferences import FILTER_NAME_LENGTH, filters_of, save_filter, text_problem
 from db.queries.workbench import Filters, find
 from schemas.fields import ID_PATTERN
-from services.refusals import Refusal, not_found
+from services import present
+from services.access import READERS, fetch_view, not_found
+from services.context import Context
+from services.declarations import checklists, condition_book
+from services.refusals import Refusal
 from state.domain import COUNTIES, Act, Actor, InstitutionType, Level, Stage
 from state.labels import ACTS, label
 from state.text import is_control
 from web.act_forms import forms_for
 from web.declaration import AMENDABLE, FIELD_TITLES, INSTITUTION_FIELDS, FormField
 from web.files import document_links, material_rows
+from web.page_context import PageContext, PageSession
+from web.page_router import page_router
 from web.refusals import Explained, PageRefusal
 from web.render import day, is_htmx, moment, number, page
-from web.routes import page_router
 from web.story import diagram, progress, timeline
 from web.visitors import SignedIn
 
@@ -43,10 +45,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def require_reader(actor: Actor) -> None:
-    """Who may read applications at all (api.deps.READERS): the API's 403 for anyone else (the admin)."""
+    """Who may read applications at all (services.access.READERS): a 403 for anyone else (the admin)."""
     if actor.role not in READERS:
-        names = ", ".join(r.value for r in READERS)
-        raise PageRefusal(Refusal(403, f"this is for role {names}, not {actor.role.value!r}"))
+        raise PageRefusal(Refusal(403, NOT_A_READER))
 
 
 E = TypeVar("E", bound=Enum)
@@ -83,7 +84,7 @@ def _filters(
 def applications(
     request: Request,
     actor: SignedIn,
-    session: SessionDep,
+    session: PageSession,
     state: str = "",
     county: str = "",
     level: str = "",
@@ -131,7 +132,7 @@ def list_page(
 
 
 @router.post("/applications/filters")
-async def save_list_filter(request: Request, actor: SignedIn, session: SessionDep) -> Response:
+async def save_list_filter(request: Request, actor: SignedIn, session: PageSession) -> Response:
     """保存筛选: the list's current filter kept under a name of the user's choosing, reopened from 我的筛选."""
     require_reader(actor)
     posted = await request.form()
@@ -179,7 +180,7 @@ def list_workbook(rows: list[Any], where: str) -> bytes:
 @router.get("/applications.xlsx")
 async def applications_xlsx(
     actor: SignedIn,
-    session: SessionDep,
+    session: PageSession,
     state: str = "",
     county: str = "",
     level: str = "",
@@ -286,20 +287,20 @@ def correction_choices(settings: Settings, view: ApplicationView) -> dict[str, A
     }
 
 
-async def visible_view(client: Client, application_id: str, actor: Actor) -> ApplicationView:
-    """The workflow's view through the user's eyes (api.access.fetch_view); another county's is a 404."""
+async def visible_view(ctx: Context, application_id: str, actor: Actor) -> ApplicationView:
+    """The workflow's view through the user's eyes (services.access.fetch_view); another county's is a 404."""
     require_reader(actor)
     if not re.match(ID_PATTERN, application_id):
         raise PageRefusal(not_found(application_id))
     try:
-        return await fetch_view(client, application_id, actor)
+        return await fetch_view(ctx, application_id, actor)
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
 
 
 @router.get("/applications/{application_id}")
 async def application(
-    request: Request, application_id: str, actor: SignedIn, client: TemporalClient, done: str = ""
+    request: Request, application_id: str, actor: SignedIn, ctx: PageContext, done: str = ""
 ) -> Response:
-    view = await visible_view(client, application_id, actor)
+    view = await visible_view(ctx, application_id, actor)
     return detail_page(request, view, actor, done=done)

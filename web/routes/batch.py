@@ -1,36 +1,33 @@
 """批量办理 from the workbench's 待办: the items ticked under one act, the act's fields given once (the opinion, the
 document number, the award's date and each plaque's number), each application's act performed as the API's batch
-performs it (api/batch.py: the single act's own route, one after another), and a page with each item's result, a
+performs it (services/batch.py: the single act's own service, one after another), and a page with each item's result, a
 refusal said in Chinese beside the item and the others done regardless."""
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session
 from starlette.responses import JSONResponse, Response
 
-from api.batch import BATCH_ACTS, FIELD_NAMES, MAX_BATCH, bodies, perform_batch
-from api.deps import SessionDep, SettingsDep, TemporalClient
 from db.preferences import OPINION_LENGTH, SavedOpinion, opinions_of, save_opinion, text_problem
 from db.queries.batch import names_of
-from db.session import get_engine
+from services.batch import MAX_BATCH, batch_act, bodies, perform_batch
 from services.refusals import Refusal
 from state.labels import STAGES
+from web.page_context import PageContext, PageSession
+from web.page_router import page_router
 from web.refusals import PageRefusal, explain
 from web.render import page
-from web.routes import page_router
 from web.visitors import SignedIn
 
 router = page_router()
 
 
 @router.post("/batch-acts")
-async def batch_acts(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep) -> Response:
+async def batch_acts(request: Request, actor: SignedIn, ctx: PageContext) -> Response:
     posted = await request.form()
-    batch = BATCH_ACTS.get(str(posted.get("act", "")))
-    if batch is None:
-        raise PageRefusal(Refusal(404, "没有这项批量办理", rule="no_batch_act"), "批量办理")
-    if actor.role not in batch.roles:
-        raise PageRefusal(Refusal(403, f"您的角色不能批量办理“{batch.name}”", rule="batch_not_for_role"), "批量办理")
+    try:
+        batch = batch_act(actor, str(posted.get("act", "")))
+    except Refusal as refusal:
+        raise PageRefusal(refusal, "批量办理") from None
     ids = [v for v in dict.fromkeys(posted.getlist("applications")) if isinstance(v, str) and v]
     context = {"batch": batch, "results": [], "names": {}, "error": "", "stages": STAGES}
     if not ids:
@@ -44,16 +41,12 @@ async def batch_acts(request: Request, actor: SignedIn, client: TemporalClient, 
     try:
         prepared = bodies(batch, ids, fields, own)
     except Refusal as r:
-        context["error"] = (
-            r.message
-            if r.extra.get("rule") == "required"
-            else f"{FIELD_NAMES.get(str(r.extra.get('field')), '')}填写有误"
-        )
+        context["error"] = r.message
         return page(request, "batch_result.html", context, 422)
-    results = await perform_batch(batch, prepared, actor, client, settings.database_url)
+    results = await perform_batch(ctx, actor, batch, prepared)
 
     def names() -> dict[str, str]:
-        with Session(get_engine(settings.database_url)) as s:
+        with ctx.session() as s:
             return names_of(s, actor.county, ids)
 
     context |= {
@@ -72,12 +65,12 @@ def _opinions(rows: list[SavedOpinion]) -> JSONResponse:
 
 
 @router.get("/opinions")
-def saved_opinions(actor: SignedIn, session: SessionDep) -> Response:
+def saved_opinions(actor: SignedIn, session: PageSession) -> Response:
     return _opinions(opinions_of(session, actor.user_id))
 
 
 @router.post("/opinions")
-async def add_opinion(request: Request, actor: SignedIn, session: SessionDep) -> Response:
+async def add_opinion(request: Request, actor: SignedIn, session: PageSession) -> Response:
     text = str((await request.form()).get("text", "")).strip()
     problem = text_problem(text, "意见", OPINION_LENGTH, multiline=True)
     if problem:

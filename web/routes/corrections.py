@@ -1,6 +1,6 @@
 """退回补正 from the application's page: the declaring county resubmits a returned declaration with amended facts
-(the 申报表's text and number fields) and new files for the items to correct, by the API's own route function; a
-refusal is said in Chinese on the application's page. (The return itself is an act form: web/act_forms.py
+(the 申报表's text and number fields) and new files for the items to correct, by the service the API calls
+(services/corrections.py); a refusal is said in its own Chinese words on the application's page. (The return itself is an act form: web/act_forms.py
 county-correction, city-correction.)"""
 
 from collections.abc import Mapping
@@ -10,14 +10,15 @@ from fastapi import Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from api import present
-from api.deps import SettingsDep, TemporalClient, Today, role_in
-from api.routes import corrections as corrections_api
+from contracts.rules.applications import ACT_NOT_FOR_ROLE
+from schemas.applications import ResubmissionCreate
+from services import corrections, present
 from services.refusals import Refusal
 from state.domain import Act, Role
 from web.declaration import AMENDABLE, number_of
 from web.forms import field_errors
-from web.routes import page_router
+from web.page_context import PageContext, PageToday
+from web.page_router import page_router
 from web.routes.acts import again, back
 from web.routes.applications import visible_view
 from web.routes.declare import attached
@@ -52,15 +53,14 @@ async def resubmit(
     request: Request,
     application_id: str,
     actor: SignedIn,
-    client: TemporalClient,
-    settings: SettingsDep,
-    day: Today,
+    ctx: PageContext,
+    day: PageToday,
 ) -> Response:
-    view = await visible_view(client, application_id, actor)
+    view = await visible_view(ctx, application_id, actor)
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
     refusal: Refusal | None = None
-    files = await attached(posted, actor, settings)
+    files = await attached(request, posted, actor, ctx)
     refs, errors = files.refs, dict(files.errors)
     body = None
     institution = present.detail(view, actor).institution.model_dump(mode="json")
@@ -68,18 +68,19 @@ async def resubmit(
     if not errors:
         given = {"reason": values.get("reason", "").strip(), "institution": institution, "materials": refs}
         try:
-            body = corrections_api.ResubmissionCreate.model_validate(given)
+            body = ResubmissionCreate.model_validate(given)
         except ValidationError as e:
             errors = {_fact(k): v for k, v in field_errors(e).items()}
     if body is not None:
         try:
-            await role_in(Role.county_bureau)(actor)  # the API's own 403 first
-            await corrections_api.resubmit(application_id, body, actor, client, settings, day)
+            if actor.role != Role.county_bureau:  # the role the API's route admits, first
+                raise Refusal(403, ACT_NOT_FOR_ROLE)
+            await corrections.resubmit(ctx, actor, application_id, body, day)
         except Refusal as r:
             refusal = r
         else:
             return back(request, f"/applications/{application_id}?done={Act.resubmit.value}")
-        view = await visible_view(client, application_id, actor)
+        view = await visible_view(ctx, application_id, actor)
     return again(request, view, actor, FORM, refusal, errors, values, field=_fact)
 
 

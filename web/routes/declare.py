@@ -1,6 +1,6 @@
 """The declaration form (申报表): the county bureau declares an institution. The body is validated by the API's own
-model and declared by the API's own route function (same checks, same Idempotency-Key semantics: the form carries a
-key made when it was shown, so submitting it twice declares once).
+model and declared by the service the API calls (services/applications.py: same checks, same Idempotency-Key
+semantics: the form carries a key made when it was shown, so submitting it twice declares once).
 
 Files chosen are stored as they arrive (as POST /materials stores them). A refused submission names each file kept
 with a hidden reference (``kept__<item>``), so the corrected form is sent without choosing them again; a file
@@ -19,37 +19,36 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from api.deps import SettingsDep, TemporalClient, Today, role_in
-from api.routes import applications as applications_api
-from api.routes import materials as materials_api
-from api.submission import DECLARATION, checklists, condition_book
 from config import Settings
 from contracts.rounds import RoundPhase
+from contracts.rules.applications import ACT_NOT_FOR_ROLE
 from db.materials import Material
 from db.queries.materials import uploaded_by
 from db.queries.rounds import rounds_seen_by
 from db.rounds import EvaluationRound
 from db.session import get_engine
+from services import applications, materials
+from services.context import Context
+from services.declarations import DECLARATION, checklists, condition_book
 from services.refusals import Refusal
 from state.domain import Actor, Department, InstitutionType, Level, Role
 from state.labels import choices, department_label, level_title
 from web.declaration import INSTITUTION_FIELDS, body_from, validate
+from web.page_context import PageContext, PageToday
+from web.page_router import page_router
 from web.refusals import PageRefusal, explain
 from web.render import is_htmx, moment, page
-from web.routes import page_router
 from web.visitors import SignedIn
 
 router = page_router()
 # Form field prefixes: a condition's statement, a checklist item's file, a file kept from a refused submission.
 ATTEST, FILE, KEPT = "attest__", "file__", "kept__"
-DECLARE = role_in(Role.county_bureau)
 
 
-async def _admit(actor: Actor) -> None:
-    try:
-        await DECLARE(actor)
-    except Refusal as refusal:
-        raise PageRefusal(refusal, "不能申报") from None
+def _admit(actor: Actor) -> None:
+    """The role the API's declaration admits: a county bureau."""
+    if actor.role != Role.county_bureau:
+        raise PageRefusal(Refusal(403, ACT_NOT_FOR_ROLE), "不能申报")
 
 
 def _requirements(settings: Settings, values: Mapping[str, str], county: str | None) -> dict[str, object]:
@@ -118,14 +117,14 @@ def _form(request: Request, actor: Actor, status: int = 200, **context: object) 
 
 @router.get("/applications/new")
 async def declaration_form(request: Request, actor: SignedIn) -> Response:
-    await _admit(actor)
+    _admit(actor)
     return _form(request, actor)
 
 
 @router.get("/applications/new/requirements")
 async def requirements(request: Request, actor: SignedIn) -> Response:
     """The conditions and materials part of the form, redrawn when the type or level changes (htmx)."""
-    await _admit(actor)
+    _admit(actor)
     return _form(request, actor)
 
 
@@ -143,7 +142,7 @@ class Attached:
     kept: dict[str, tuple[str, str]]  # item -> (material id, file name): what a redrawn form names and carries
 
 
-async def attached(posted: Any, actor: Actor, settings: Settings) -> Attached:
+async def attached(request: Request, posted: Any, actor: Actor, ctx: Context) -> Attached:
     """Each chosen file uploaded as POST /materials would (typed by its bytes), and the refs the body carries: the
     files chosen now, and for the other items the files kept from a refused submission (``kept__<item>``)."""
     refs: list[dict[str, str]] = []
@@ -154,7 +153,7 @@ async def attached(posted: Any, actor: Actor, settings: Settings) -> Attached:
             continue
         item = name[len(FILE) :]
         try:
-            uploaded = await materials_api.store_upload(value, actor, settings)
+            uploaded = await materials.store_upload(ctx, actor, value, request.app.state.limits)
         except Refusal as refusal:
             errors[name] = refusal.message
             continue
@@ -169,7 +168,8 @@ async def attached(posted: Any, actor: Actor, settings: Settings) -> Attached:
         and f"{FILE}{k[len(KEPT) :]}" not in errors
     }
     if earlier:
-        rows = await run_in_threadpool(_kept_uploads, settings.database_url, list(earlier.values()), actor.user_id)
+        ids = list(earlier.values())
+        rows = await run_in_threadpool(_kept_uploads, ctx.database_url, ids, actor.user_id)
         for item, material_id in earlier.items():
             if material_id in rows:  # another's, used or unknown: as if not sent
                 refs.append({"item": item, "material_id": material_id})
@@ -178,10 +178,8 @@ async def attached(posted: Any, actor: Actor, settings: Settings) -> Attached:
 
 
 @router.post("/applications/new")
-async def declare(
-    request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep, day: Today
-) -> Response:
-    await _admit(actor)
+async def declare(request: Request, actor: SignedIn, ctx: PageContext, day: PageToday) -> Response:
+    _admit(actor)
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
     key = values.get("key", "")[:128] or None
@@ -189,7 +187,7 @@ async def declare(
     body["institution"]["attestations"] = {
         k[len(ATTEST) :]: v.strip() for k, v in values.items() if k.startswith(ATTEST) and v.strip()
     }
-    files = await attached(posted, actor, settings)
+    files = await attached(request, posted, actor, ctx)
     body["materials"] = files.refs
     errors.update(files.errors)
     declared = None
@@ -197,7 +195,7 @@ async def declare(
         declared, errors = validate(body)
     if declared is not None:
         try:
-            outcome = await applications_api.declare(declared, actor, client, settings, day, Response(), key)
+            outcome = await applications.declare(ctx, actor, declared, day, key)
         except Refusal as refusal:
             explained = explain(refusal)
             errors = explained.fields
@@ -218,7 +216,7 @@ async def declare(
                 key=key,
                 kept=files.kept,
             )
-        target = f"/applications/{outcome.id}?done=declare"
+        target = f"/applications/{outcome.application_id}?done=declare"
         if is_htmx(request):
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)

@@ -1,28 +1,32 @@
 """The application's documents and files for whoever signed in to the pages: the 申报表, the joint 公布文件, the
 plaque certificate and a round's 公示名单 as PDF, and the submitted materials (preview and download).
 
-Each calls the API's own route function (api/routes/documents.py, api/routes/materials.py) with the signed-in user,
-so the same scope rule holds (another county's application is a 404) and a refusal (e.g. 409 before the
-announcement) is said in Chinese on an error page."""
+Each calls the service the API calls (services/documents.py, services/materials.py) with the signed-in user, so the
+same scope rule holds (another county's application is a 404) and a refusal (e.g. 409 before the announcement) is
+said in its own Chinese words on an error page."""
 
 import re
 from collections.abc import Awaitable
+from typing import TypeVar
 
 from starlette.responses import Response
 
-from api.deps import SessionDep, SettingsDep, TemporalClient
-from api.routes import documents as api_documents
-from api.routes import materials as api_materials
 from schemas.fields import ID_PATTERN
-from services.refusals import Refusal, not_found
+from services import documents, materials
+from services.access import not_found
+from services.documents import Pdf
+from services.materials import MaterialFile
+from services.refusals import Refusal
 from state.domain import Actor
 from web.files import PREVIEWABLE
+from web.page_context import PageContext
+from web.page_router import page_router
 from web.refusals import PageRefusal
-from web.routes import page_router
-from web.routes.applications import require_reader, visible_view
+from web.routes.applications import require_reader
 from web.visitors import SignedIn
 
 router = page_router()
+T = TypeVar("T")
 
 
 def _readable(application_id: str, actor: Actor) -> None:
@@ -33,68 +37,68 @@ def _readable(application_id: str, actor: Actor) -> None:
         raise PageRefusal(not_found(application_id))
 
 
-async def _answer(call: Awaitable[Response], unavailable: str = "") -> Response:
-    """The API function's answer; its refusal as a page, a 409 titled with what is not available yet."""
+async def _answer(call: Awaitable[T], unavailable: str = "") -> T:
+    """The service's answer; its refusal as a page, a 409 titled with what is not available yet."""
     try:
         return await call
     except Refusal as refusal:
         raise PageRefusal(refusal, unavailable if refusal.status == 409 else "") from None
 
 
+def _pdf(pdf: Pdf) -> Response:
+    return Response(
+        pdf.content, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{pdf.name}"'}
+    )
+
+
+def _file(found: MaterialFile) -> Response:
+    return Response(found.data, media_type=found.content_type, headers=found.headers)
+
+
 @router.get("/applications/{application_id}/documents/declaration.pdf")
-async def declaration(application_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep) -> Response:
+async def declaration(application_id: str, actor: SignedIn, ctx: PageContext) -> Response:
     _readable(application_id, actor)
-    return await _answer(api_documents.declaration(application_id, actor, client, settings))
+    return _pdf(await _answer(documents.declaration(ctx, actor, application_id)))
 
 
 @router.get("/applications/{application_id}/documents/approval-sheet.pdf")
-async def approval_sheet(
-    application_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
-) -> Response:
+async def approval_sheet(application_id: str, actor: SignedIn, ctx: PageContext) -> Response:
     _readable(application_id, actor)
-    return await _answer(api_documents.approval_sheet(application_id, actor, client, settings))
+    return _pdf(await _answer(documents.approval_sheet(ctx, actor, application_id)))
 
 
 @router.get("/applications/{application_id}/documents/announcement.pdf")
-async def announcement(application_id: str, actor: SignedIn, client: TemporalClient, session: SessionDep) -> Response:
+async def announcement(application_id: str, actor: SignedIn, ctx: PageContext) -> Response:
     _readable(application_id, actor)
-    return await _answer(api_documents.announcement(application_id, actor, client, session), "尚未公布，暂无公布文件")
+    return _pdf(await _answer(documents.announcement(ctx, actor, application_id), "尚未公布，暂无公布文件"))
 
 
 @router.get("/applications/{application_id}/documents/certificate.pdf")
-async def certificate(application_id: str, actor: SignedIn, client: TemporalClient) -> Response:
+async def certificate(application_id: str, actor: SignedIn, ctx: PageContext) -> Response:
     _readable(application_id, actor)
-    return await _answer(api_documents.certificate(application_id, actor, client), "尚未授牌或称号已撤销，暂无标牌证书")
+    return _pdf(await _answer(documents.certificate(ctx, actor, application_id), "尚未授牌或称号已撤销，暂无标牌证书"))
 
 
 @router.get("/applications/{application_id}/documents/notice-list.pdf")
-async def notice_list(
-    application_id: str, actor: SignedIn, client: TemporalClient, session: SessionDep, settings: SettingsDep
-) -> Response:
+async def notice_list(application_id: str, actor: SignedIn, ctx: PageContext) -> Response:
     """The 公示名单 of the round this application was noticed in."""
-    view = await visible_view(client, application_id, actor)
-    if not view.round_id or view.notice is None:
-        raise PageRefusal(Refusal(404, f"application {application_id!r} was not noticed in a round"))
-    return await _answer(api_documents.round_notice_list(view.round_id, actor, session, settings))
+    _readable(application_id, actor)
+    return _pdf(await _answer(documents.application_notice_list(ctx, actor, application_id)))
 
 
 @router.get("/applications/{application_id}/materials/{material_id}")
-async def material(
-    application_id: str, material_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
-) -> Response:
+async def material(application_id: str, material_id: str, actor: SignedIn, ctx: PageContext) -> Response:
     _readable(application_id, actor)
-    return await _answer(api_materials.application_material(application_id, material_id, actor, client, settings))
+    return _file(await _answer(materials.material_file(ctx, actor, application_id, material_id)))
 
 
 @router.get("/applications/{application_id}/materials/{material_id}/preview")
-async def preview(
-    application_id: str, material_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
-) -> Response:
+async def preview(application_id: str, material_id: str, actor: SignedIn, ctx: PageContext) -> Response:
     """The same bytes, shown in the browser: only PDF and images (their type checked at upload, and served with
     nosniff, as the API does); anything else is downloaded as the API serves it."""
     _readable(application_id, actor)
-    answer = await _answer(api_materials.application_material(application_id, material_id, actor, client, settings))
-    if answer.media_type in PREVIEWABLE:
-        disposition = answer.headers["Content-Disposition"]
-        answer.headers["Content-Disposition"] = disposition.replace("attachment", "inline", 1)
-    return answer
+    found = await _answer(materials.material_file(ctx, actor, application_id, material_id))
+    if found.content_type in PREVIEWABLE:
+        disposition = found.headers["Content-Disposition"].replace("attachment", "inline", 1)
+        found = MaterialFile(found.data, found.content_type, {**found.headers, "Content-Disposition": disposition})
+    return _file(found)

@@ -1,5 +1,5 @@
-"""修改评分 from the application's page: the form's marks and reason become the API's body (api/routes/
-score_amendments.py validates it and performs the act), and the page says how it went, in Chinese."""
+"""修改评分 from the application's page: the form's marks and reason, validated by the API's own body model, go to
+services.acts.amend_score, and the page says how it went, in Chinese."""
 
 from typing import Any
 
@@ -7,11 +7,11 @@ from fastapi import Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from api.deps import SettingsDep, TemporalClient
-from api.routes.score_amendments import ScoreAmendmentCreate, amend_scores
+from schemas.applications import ScoreAmendmentCreate
+from services import acts
 from services.refusals import Refusal
 from web.forms import field_errors
-from web.page_calls import posted
+from web.page_context import PageContext
 from web.routes import page_router
 from web.routes.acts import again, back
 from web.routes.applications import visible_view
@@ -44,16 +44,18 @@ def body_of(values: dict[str, str]) -> tuple[ScoreAmendmentCreate | None, dict[s
 
 
 @router.post("/applications/{application_id}/scores/amendments")
-async def amend(
-    request: Request, application_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
-) -> Response:
-    view = await visible_view(client, application_id, actor)
-    values = posted(await request.form())
+async def amend(request: Request, application_id: str, actor: SignedIn, ctx: PageContext) -> Response:
+    view = await visible_view(ctx, application_id, actor)
+    form = await request.form()
+    values = {k: v.strip() for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     body, errors = body_of(values)
     if body is None:
         return again(request, view, actor, FORM, None, errors, values)
     try:
-        await amend_scores(application_id, body, actor, client, settings)
+        marks = body.scores
+        await acts.amend_score(
+            ctx, actor, application_id, body.reason, body.opinion, marks.written, marks.defence, marks.field_inspection
+        )
     except Refusal as refusal:
-        return again(request, await visible_view(client, application_id, actor), actor, FORM, refusal, {}, values)
+        return again(request, await visible_view(ctx, application_id, actor), actor, FORM, refusal, {}, values)
     return back(request, f"/applications/{application_id}?done=amend_score")

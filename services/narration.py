@@ -1,5 +1,5 @@
 """An application's acts told in Chinese: who, role, when, what and why, each detail by its name. The detail page's
-timeline (web/story.py) and the printed 审批单 (api/routes/documents.py) tell the same story from here."""
+timeline (web/story.py) and the printed 审批单 (services/documents.py) tell the same story from here."""
 
 import re
 from collections.abc import Callable, Collection, Mapping

@@ -1,15 +1,15 @@
 """The 审批单's content from an application's view, through the reader's eyes, in Chinese: the institution's facts,
 every act with who, role and unit, when and the opinion given (told as the detail page's timeline tells it,
-api/narration.py), the reviewers' scores, the notice and its objections with findings, and the documents issued.
+services/narration.py), the reviewers' scores, the notice and its objections with findings, and the documents issued.
 No ids, codes or English: details that are ids (an objection's or a round's) are left to the page."""
 
 from collections.abc import Mapping
 from datetime import datetime
 
 import documents
-from api import narration, present
 from contracts.application import ApplicationView
 from documents.layout import number
+from services import narration, present
 from state.clock import SHANGHAI
 from state.domain import Actor, Department, InstitutionType, Level
 from state.labels import DEPARTMENTS_BY_LEVEL, INSTITUTION_TYPES, LEVELS, SCORE_PARTS, STAGES

@@ -1,0 +1,202 @@
+"""The acts on one application, each ONE call: ``await acts.county_review(ctx, actor, application_id, passed,
+opinion)``. Each admits the caller, then sends the act's workflow update; the workflow decides, and every refusal
+leaves the application as it was.
+
+The table ``UPDATES`` names, for each act, the workflow update that carries it: the route and the page hand over
+the act's values, never the call."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from temporalio.service import RPCError, RPCStatusCode
+
+from clients.application import handle_for
+from contracts.application import (
+    AwardAct,
+    CoSignAct,
+    FindingAct,
+    PublicizeAct,
+    ReviewAct,
+    RevokeAct,
+    ScoreAct,
+    WithdrawAct,
+)
+from contracts.rounds import ScoresRecorded
+from contracts.scores import AmendScoreAct
+from schemas.models import ActOutcome
+from services import access
+from services.access import Place, act_not_allowed, acts_for, declarer_of, fetch_view, locate
+from services.context import Context
+from services.declarations import REVOCATION_EVIDENCE, evidence_files
+from services.refusals import from_temporal
+from state.domain import Act, Actor, RevocationReason, Stage
+from state.machine import FINAL_STAGES
+from workflows.application import ApplicationWorkflow
+from workflows.round import RoundWorkflow, round_workflow_id
+
+# Each act and the workflow update that carries it (update methods of ApplicationWorkflow and its mixins).
+UPDATES: dict[Act, Any] = {
+    Act.county_review_pass: ApplicationWorkflow.county_review,
+    Act.county_review_fail: ApplicationWorkflow.county_review,
+    Act.city_review_pass: ApplicationWorkflow.city_review,
+    Act.city_review_fail: ApplicationWorkflow.city_review,
+    Act.county_request_correction: ApplicationWorkflow.request_correction,
+    Act.city_request_correction: ApplicationWorkflow.request_correction,
+    Act.resubmit: ApplicationWorkflow.resubmit,
+    Act.score: ApplicationWorkflow.score,
+    Act.publicize: ApplicationWorkflow.publicize,
+    Act.dismiss_objection: ApplicationWorkflow.record_finding,
+    Act.uphold_objection: ApplicationWorkflow.record_finding,
+    Act.co_sign: ApplicationWorkflow.co_sign,
+    Act.award: ApplicationWorkflow.award,
+    Act.withdraw: ApplicationWorkflow.withdraw,
+    Act.revoke: ApplicationWorkflow.revoke_title,
+    Act.amend_score: ApplicationWorkflow.amend_score,
+}
+
+
+@dataclass(frozen=True)
+class Done:
+    """An act done: where the application stands now and what the caller may do next."""
+
+    application_id: str
+    state: Stage
+    allowed_acts: list[Act]
+    place: Place
+
+    def answer(self) -> ActOutcome:
+        return ActOutcome(id=self.application_id, state=self.state, allowed_acts=self.allowed_acts)
+
+
+async def perform(
+    ctx: Context, actor: Actor, application_id: str, act: Act, values: Any, declarer: str | None = None
+) -> Done:
+    """Admit ``actor`` for ``act`` (scope, authority, a workflow still running), then send ``values`` by the act's
+    update. ``declarer``: who declared it, when known, so that the acts answered leave out those separated from
+    them."""
+    place = await locate(ctx, application_id, actor)
+    access.authority(act, actor, place.level, place.county)
+    if place.state in FINAL_STAGES:  # the workflow has ended and takes no update
+        raise act_not_allowed(act, place.state, [])
+    try:
+        result = await handle_for(ctx.client, application_id).execute_update(UPDATES[act], values)
+    except RPCError as e:
+        if e.status == RPCStatusCode.NOT_FOUND:  # ended between the look and the act
+            raise access.not_allowed(await fetch_view(ctx, application_id, actor), actor, act) from None
+        raise access.absent(e, application_id) from None
+    except Exception as e:
+        refusal = from_temporal(e, f"application {application_id!r}")
+        if refusal.status == 409:
+            allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
+            refusal.extra["allowed_acts"] = [a.value for a in acts_for(actor, allowed, place.level, place.county)]
+        raise refusal from None
+    allowed = acts_for(actor, result.allowed_acts, place.level, place.county, declarer)
+    return Done(application_id, result.state, allowed, place)
+
+
+def _review(passed: bool, on_pass: Act, on_fail: Act) -> Act:
+    return on_pass if passed else on_fail
+
+
+async def county_review(ctx: Context, actor: Actor, application_id: str, passed: bool, opinion: str) -> Done:
+    act = _review(passed, Act.county_review_pass, Act.county_review_fail)
+    return await perform(ctx, actor, application_id, act, ReviewAct(actor=actor, passed=passed, opinion=opinion))
+
+
+async def city_review(ctx: Context, actor: Actor, application_id: str, passed: bool, opinion: str) -> Done:
+    act = _review(passed, Act.city_review_pass, Act.city_review_fail)
+    return await perform(ctx, actor, application_id, act, ReviewAct(actor=actor, passed=passed, opinion=opinion))
+
+
+async def publicize(
+    ctx: Context, actor: Actor, application_id: str, published_on: date | None, source_url: str = ""
+) -> Done:
+    values = PublicizeAct(actor=actor, published_on=published_on, source_url=source_url)
+    return await perform(ctx, actor, application_id, Act.publicize, values)
+
+
+async def record_finding(
+    ctx: Context, actor: Actor, application_id: str, objection_id: str, upheld: bool, finding: str
+) -> Done:
+    act = Act.uphold_objection if upheld else Act.dismiss_objection
+    values = FindingAct(actor=actor, objection_id=objection_id, upheld=upheld, finding=finding)
+    return await perform(ctx, actor, application_id, act, values)
+
+
+async def co_sign(ctx: Context, actor: Actor, application_id: str, document_no: str) -> Done:
+    return await perform(ctx, actor, application_id, Act.co_sign, CoSignAct(actor=actor, document_no=document_no))
+
+
+async def award(ctx: Context, actor: Actor, application_id: str, plaque_no: str, awarded_on: date) -> Done:
+    values = AwardAct(actor=actor, plaque_no=plaque_no, awarded_on=awarded_on)
+    return await perform(ctx, actor, application_id, Act.award, values)
+
+
+async def withdraw(ctx: Context, actor: Actor, application_id: str, reason: str) -> Done:
+    return await perform(ctx, actor, application_id, Act.withdraw, WithdrawAct(actor=actor, reason=reason))
+
+
+async def revoke(
+    ctx: Context,
+    actor: Actor,
+    application_id: str,
+    reason: RevocationReason,
+    evidence: str,
+    files: Sequence[str] = (),
+) -> Stage:
+    """Revocation is an update like every act: of concurrent revocations the first is applied and the others are
+    refused (already revoked); nothing is dropped unanswered. Answered once the read model shows it."""
+    stored = await evidence_files(ctx.settings, files, actor.user_id, REVOCATION_EVIDENCE, application_id)
+    values = RevokeAct(actor=actor, reason=reason, evidence=evidence, files=stored)
+    done = await perform(ctx, actor, application_id, Act.revoke, values)
+    return await access.settle(ctx, application_id, actor, done.state)
+
+
+async def score(
+    ctx: Context,
+    actor: Actor,
+    application_id: str,
+    opinion: str,
+    written: float | None,
+    defence: float | None,
+    field_inspection: float | None,
+) -> Done:
+    """One reviewer's scores; the declarer may not score their own declaration (separation of duties)."""
+    before = await fetch_view(ctx, application_id, actor)
+    access.require_separation(Act.score, actor, before)
+    values = ScoreAct(actor=actor, opinion=opinion, written=written, defence=defence, field_inspection=field_inspection)
+    done = await perform(ctx, actor, application_id, Act.score, values, declarer_of(before))
+    if before.round_id:  # let the round look whether every candidate now has its scores
+        try:
+            await ctx.client.get_workflow_handle(round_workflow_id(before.round_id)).signal(
+                RoundWorkflow.scores_recorded, ScoresRecorded(application_id)
+            )
+        except RPCError:
+            pass  # a round that has ended (or never existed) needs no nudge
+    return done
+
+
+async def amend_score(
+    ctx: Context,
+    actor: Actor,
+    application_id: str,
+    reason: str,
+    opinion: str,
+    written: float | None,
+    defence: float | None,
+    field_inspection: float | None,
+) -> Done:
+    """修改评分: a reviewer amends their own score sheet, with a reason, while scoring is still open
+    (workflows/application_scores.py decides)."""
+    before = await fetch_view(ctx, application_id, actor)
+    values = AmendScoreAct(
+        actor=actor,
+        reason=reason,
+        written=written,
+        defence=defence,
+        field_inspection=field_inspection,
+        opinion=opinion,
+    )
+    return await perform(ctx, actor, application_id, Act.amend_score, values, declarer_of(before))

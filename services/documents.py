@@ -1,0 +1,210 @@
+"""The procedure's printable documents as PDF, fetched and rendered once for the API and the pages: the 申报表, the
+审批单, the joint 公布文件, the plaque certificate, and the 公示名单 of the notice board or of a round. Readable by
+whoever may read the application (same 404 rule)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from fastapi.concurrency import run_in_threadpool
+
+import documents
+from config import NoticeSettings
+from contracts.application import ApplicationView
+from contracts.rules.applications import NO_PLAQUE, NOT_ANNOUNCED, NOT_NOTICED_IN_ROUND, NOTHING_UNDER_NOTICE
+from db.models import Application
+from db.numbers import number_or_id
+from db.queries import applications as queries
+from services.access import fetch_view
+from services.approval_sheet import sheet
+from services.context import Context
+from services.declarations import EVIDENCE_TITLES, checklists, condition_texts, current_materials
+from services.refusals import Refusal
+from state.clock import SHANGHAI
+from state.domain import Actor, Department, InstitutionType, Level, Stage
+from state.labels import CITY, INSTITUTION_TYPES, LEVELS, department_label, issuing_organs, level_title
+
+UNSET = "见发布机关网站公告"
+
+
+@dataclass(frozen=True)
+class Pdf:
+    content: bytes
+    name: str  # the file name it is served under
+
+
+def _listed(a: Application) -> documents.ListedInstitution:
+    return documents.ListedInstitution(
+        name=a.institution_name,
+        institution_type=INSTITUTION_TYPES[a.institution_type],
+        county=a.county,
+        level=LEVELS[a.level],
+    )
+
+
+def _place(level: Level, county: str) -> str:
+    return CITY if level == Level.city else county
+
+
+async def declaration(ctx: Context, actor: Actor, application_id: str) -> Pdf:
+    """申报表 (Attachment 2)."""
+    settings = ctx.settings
+    view = await fetch_view(ctx, application_id, actor)
+    i = view.institution
+    texts = await run_in_threadpool(condition_texts, settings, InstitutionType(i.type), view.level, view.county)
+    form = documents.DeclarationForm(
+        application_id=await run_in_threadpool(number_or_id, settings.database_url, view.application_id),
+        declared_on=view.acts[0].at.astimezone(SHANGHAI).date() if view.acts else datetime.now(SHANGHAI).date(),
+        level=LEVELS[view.level],
+        institution_name=i.name,
+        institution_type=INSTITUTION_TYPES[InstitutionType(i.type)],
+        county=view.county,
+        credit_code=i.credit_code,
+        address=i.address,
+        person_in_charge=i.person_in_charge,
+        contact_person=i.contact,
+        contact_phone=i.phone,
+        premises_area_m2=i.premises_area_m2,
+        staff_count=i.staff_count,
+        founded_on=i.founded_on,
+        services=i.services,
+        highlights=i.highlights,
+        honours="、".join(i.honours),
+        county_title_doc_number=i.county_title_doc_no or "",
+        county_title_on=i.county_title_date,
+        conditions=[documents.AttestedCondition(texts.get(code, code), text) for code, text in i.attestations.items()],
+        materials=[
+            documents.Material(m.title or m.item, m.filename, m.sha256, m.size, m.uploaded_at)
+            for m in current_materials([a.materials for a in view.acts])
+            if m.item not in EVIDENCE_TITLES
+        ],
+        opinions=[
+            documents.DepartmentOpinion(
+                f"{view.county}{department_label(d, Level.county)}", view.department_opinions.get(d, "")
+            )
+            for d in Department
+        ],
+    )
+    return Pdf(await run_in_threadpool(documents.declaration_form, form), f"declaration-{application_id}.pdf")
+
+
+async def approval_sheet(ctx: Context, actor: Actor, application_id: str) -> Pdf:
+    """审批单: the facts, every act and opinion (who, role, unit, when), the notice, objections, documents."""
+    settings = ctx.settings
+    view = await fetch_view(ctx, application_id, actor)
+
+    def render() -> bytes:
+        kind = InstitutionType(view.institution.type)
+        titles = {i.code: i.title for i in checklists(settings).checklist(kind, view.level)}
+        titles.update(condition_texts(settings, kind, view.level, view.county))
+        return documents.approval_sheet(sheet(view, actor, datetime.now(UTC), titles))
+
+    return Pdf(await run_in_threadpool(render), f"approval-sheet-{application_id}.pdf")
+
+
+def _announcement(view: ApplicationView, batch: list[Application]) -> bytes:
+    assert view.announcement_doc_no is not None and view.announced_on is not None
+    place = _place(view.level, view.county)
+    organs = issuing_organs(view.level, None if view.level == Level.city else view.county)
+    addressees = (
+        "各县区人力资源社会保障局、发展改革局、民政局：" if view.level == Level.city else "各乡镇（街道）、各有关单位："
+    )
+    return documents.announcement(
+        documents.Announcement(
+            organs=organs,
+            doc_number=view.announcement_doc_no,
+            title=f"关于公布{place}{level_title(view.level, full=True)}名单的通知",
+            addressees=addressees,
+            institutions=[_listed(a) for a in batch],
+            signed_on=view.announced_on,
+            level=LEVELS[view.level],
+        )
+    )
+
+
+def _announced_with(ctx: Context, doc_no: str) -> list[Application]:
+    with ctx.session() as s:
+        return list(queries.announced_with(s, doc_no))
+
+
+async def announcement(ctx: Context, actor: Actor, application_id: str) -> Pdf:
+    """The joint 公布文件 that announced this application (shared by its batch)."""
+    view = await fetch_view(ctx, application_id, actor)
+    if view.announcement_doc_no is None:
+        raise Refusal(409, NOT_ANNOUNCED, state=view.state.value)
+    batch = await run_in_threadpool(_announced_with, ctx, view.announcement_doc_no)
+    content = await run_in_threadpool(_announcement, view, batch)
+    return Pdf(content, f"announcement-{application_id}.pdf")
+
+
+async def certificate(ctx: Context, actor: Actor, application_id: str) -> Pdf:
+    """The plaque certificate (Attachment 3 style)."""
+    view = await fetch_view(ctx, application_id, actor)
+    if view.plaque_no is None or view.awarded_on is None or view.state == Stage.revoked:
+        raise Refusal(409, NO_PLAQUE, state=view.state.value)
+    cert = documents.Certificate(
+        institution_name=view.institution.name,
+        level=LEVELS[view.level],
+        year=view.awarded_on.year,
+        plaque_number=view.plaque_no,
+        issued_on=view.awarded_on,
+        issuing_departments=issuing_organs(view.level, None if view.level == Level.city else view.county),
+    )
+    return Pdf(await run_in_threadpool(documents.plaque_certificate, cert), f"certificate-{application_id}.pdf")
+
+
+def _notice_list(title: str, rows: list[Application], notice: NoticeSettings, organ: str) -> bytes:
+    starts = [a.notice_first_day for a in rows if a.notice_first_day]
+    ends = [a.notice_last_day for a in rows if a.notice_last_day]
+    today = datetime.now(SHANGHAI).date()
+    return documents.notice_list(
+        documents.NoticeList(
+            title=title,
+            institutions=[_listed(a) for a in rows],
+            window_start=min(starts, default=today),
+            window_end=max(ends, default=today),
+            objection_phone=notice.objection_phone or UNSET,
+            objection_email=notice.objection_email or UNSET,
+            objection_address=notice.objection_address,
+            issuing_organ=organ,
+            issued_on=min((a.notice_published_on for a in rows if a.notice_published_on), default=today),
+        )
+    )
+
+
+def _under_notice(ctx: Context) -> list[Application]:
+    with ctx.session() as s:
+        return list(queries.under_notice(s, datetime.now(UTC)))
+
+
+def _noticed_in_round(ctx: Context, round_id: str) -> list[Application]:
+    with ctx.session() as s:
+        return list(queries.noticed_in_round(s, round_id))
+
+
+async def notices(ctx: Context) -> Pdf:
+    """公示名单 of everything under notice now (no account needed)."""
+    rows = await run_in_threadpool(_under_notice, ctx)
+    title = "临沂市就业服务质量标杆机构拟评定名单公示"
+    organ = issuing_organs(Level.city)[0]
+    return Pdf(await run_in_threadpool(_notice_list, title, rows, ctx.settings.notice, organ), "notices.pdf")
+
+
+async def round_notice_list(ctx: Context, round_id: str) -> Pdf:
+    """公示名单 of one round (for any reader: the round's notice is public)."""
+    settings = ctx.settings
+    rows = await run_in_threadpool(_noticed_in_round, ctx, round_id)
+    if not rows:
+        raise Refusal(404, NOTHING_UNDER_NOTICE)
+    level = Level(rows[0].level)
+    county = None if level == Level.city else rows[0].county
+    title = f"{_place(level, rows[0].county)}{level_title(level, full=True)}拟评定名单公示"
+    content = await run_in_threadpool(_notice_list, title, rows, settings.notice, issuing_organs(level, county)[0])
+    return Pdf(content, f"round-{round_id}-notice-list.pdf")
+
+
+async def application_notice_list(ctx: Context, actor: Actor, application_id: str) -> Pdf:
+    """The 公示名单 of the round this application was noticed in."""
+    view = await fetch_view(ctx, application_id, actor)
+    if not view.round_id or view.notice is None:
+        raise Refusal(404, NOT_NOTICED_IN_ROUND)
+    return await round_notice_list(ctx, view.round_id)
