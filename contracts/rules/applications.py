@@ -23,7 +23,7 @@ CORRECTION_ITEM_UNKNOWN = rule("correction_item_unknown", "不是本申报材料
 CORRECTION_ITEM_NOT_RESUPPLIED = rule("correction_item_not_resupplied", "退回补正要求重新提交：{title}（{item}）")
 
 # Files: uploads, a declaration's materials, evidence (services/materials.py).
-MATERIAL_UNKNOWN = rule("material_unknown", "没有您上传的此文件：{material_id}")
+MATERIAL_UNKNOWN = rule("material_unknown", "没有您上传的此文件")
 MATERIALS_TOO_LARGE = rule("materials_too_large", "申报材料合计 {total} 字节，超过上限 {limit} 字节")
 MATERIAL_EXPIRED = rule("material_expired", "文件已过期，请重新上传：{materials}")
 TOO_MANY_EVIDENCE_FILES = rule("too_many_evidence_files", "最多附{limit}个证据文件（已附{given}个）")
@@ -38,8 +38,8 @@ MULTIPART_INVALID = rule("multipart_invalid", "上传请求不是有效的文件
 FILE_TYPE_NOT_ACCEPTED = rule("file_type_not_accepted", "只接受{kinds}文件（按文件内容判断，而非文件名）")
 BIDI_CONTROL = rule("bidi_control", "文件名不能包含改变文字方向的控制字符（{codepoints}），请改名后重新上传")
 NOT_UNDER_NOTICE = rule("not_under_notice", "该申报不在公示期内，或不存在")
-MATERIAL_NOT_FOUND = rule("material_not_found", "该申报没有这个文件：{material_id}")
-MATERIAL_UNREADABLE = rule("material_unreadable", "存储的文件无法读取（{sha256}），请联系管理员")
+MATERIAL_NOT_FOUND = rule("material_not_found", "该申报没有这个文件")
+MATERIAL_UNREADABLE = rule("material_unreadable", "存储的文件无法读取，请联系管理员")
 
 # Batch acts (services/batch.py).
 NO_BATCH_ACT = rule("no_batch_act", "没有这项批量办理")

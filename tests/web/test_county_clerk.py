@@ -132,7 +132,7 @@ async def test_the_county_departments_co_sign_from_their_to_do_and_a_wrong_numbe
     await drc.click("button:has-text('会签')")
     error = drc.locator("#f-co-sign-document_no-error")
     await error.wait_for()
-    assert "三部门会签同一份联合发文" in await error.inner_text()
+    assert "三个部门会签同一份公布文件" in await error.inner_text()
     assert "填写有误" in await drc.inner_text("[data-refusal]")
     await shot(drc, "co-sign-refused-field")
     await other.close()
