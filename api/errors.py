@@ -96,7 +96,7 @@ async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = [_problem(e) for e in exc.errors()]
     first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": schema_rules.INVALID.text}
-    message = "；".join(f"{p['field']}：{p['message']}" for p in problems[:5])
+    message = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
     return JSONResponse(_body(message, field=first["field"], rule=first["rule"], problems=problems), status_code=422)
 
 
@@ -166,13 +166,21 @@ _DESCRIPTIONS = {
     429: "Too many requests from this address; see Retry-After",
     503: "Temporal is busy or unavailable, or no worker polls the task queue (see `code` and Retry-After)",
 }
+# The rules a kind of refusal is given by on every route that can answer it; a route adds its own (``rules``).
+SCHEMA_RULES = tuple(dict.fromkeys(r.code for r in schema_rules.PYDANTIC.values()))
+TEMPORAL_RULES = ("temporal_unavailable", "temporal_busy", "no_worker", "act_timeout")
+COMMON_RULES: dict[int, tuple[str, ...]] = {422: (*SCHEMA_RULES, schema_rules.INVALID.code), 503: TEMPORAL_RULES}
+CONDITION_RULES = tuple(sorted({c.code for c in eligibility.CONDITION_OF_FIELD.values()}))
 
 
-def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` for the refusals an endpoint can answer."""
+def documented(*statuses: int, rules: dict[int, tuple[str, ...]] | None = None) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the refusals an endpoint can answer, each naming the ``rule`` codes it is given
+    by (in its description and as ``x-rules``): the common ones of its status and the route's own ``rules``."""
     out: dict[int | str, dict[str, Any]] = {}
-    for s in (*statuses, 422):
-        out[s] = {"model": ErrorBody, "description": _DESCRIPTIONS[s]}
+    for s in dict.fromkeys((*statuses, *(rules or {}), 422)):
+        codes = tuple(dict.fromkeys((*COMMON_RULES.get(s, ()), *(rules or {}).get(s, ()))))
+        said = f"{_DESCRIPTIONS[s]}. 规则（`rule`）：{'、'.join(codes)}" if codes else _DESCRIPTIONS[s]
+        out[s] = {"model": ErrorBody, "description": said, "x-rules": list(codes)}
         if s in (429, 503):
             out[s]["headers"] = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
         if s == 401:

@@ -18,7 +18,7 @@ from temporalio.service import RPCError
 from api import present
 from api.access import fetch_view
 from api.deps import API_PREFIX, ApplicationId, CountyBureau, Reader, SettingsDep, TemporalClient, Today
-from api.errors import ON_APPLICATION, documented
+from api.errors import CONDITION_RULES, ON_APPLICATION, documented
 from api.submission import attestation_problems, county_title_refusal, on_record, submitted_materials
 from clients.rounds import declaration_window_refusal
 from contracts.application import ApplicationView, Declaration, Institution
@@ -96,7 +96,29 @@ def _answer(answer: T | BaseException) -> T:
     summary="Declare an institution (申报)",
     responses={
         200: {"model": Declared, "description": "The same Idempotency-Key was used before: that application"},
-        **documented(401, 403, 409, 503),
+        **documented(
+            401,
+            403,
+            409,
+            503,
+            rules={
+                409: ("idempotency_key_reused",),
+                422: (
+                    *CONDITION_RULES,
+                    "city_level_in_round",
+                    "declaration_window",
+                    "county_title_not_on_record",
+                    "county_title_mismatch",
+                    "unknown_county",
+                    "material_unknown",
+                    "material_type_not_accepted",
+                    "material_item_unknown",
+                    "material_duplicate",
+                    "material_missing",
+                    "material_expired",
+                ),
+            },
+        ),
     },
 )
 async def declare(

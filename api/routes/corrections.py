@@ -19,7 +19,7 @@ from api.access import (
     require_separation,
 )
 from api.deps import ApplicationId, CountyBureau, LevelOwner, SettingsDep, TemporalClient, Today
-from api.errors import ON_ACT, documented
+from api.errors import CONDITION_RULES, ON_ACT, documented
 from api.submission import (
     TOO_LARGE,
     attestation_problems,
@@ -73,7 +73,7 @@ def _institution(given: InstitutionCreate) -> Institution:
     "/correction-request",
     response_model=ActOutcome,
     summary="Return the declaration to the declaring county for correction (退回补正)",
-    responses=documented(*ON_ACT),
+    responses=documented(*ON_ACT, rules={422: ("correction_item_unknown",)}),
 )
 async def request_correction(
     application_id: ApplicationId,
@@ -119,7 +119,22 @@ def _for(actor: Actor, acts: list[Act], place: Place, view: ApplicationView) -> 
     "/resubmission",
     response_model=ActOutcome,
     summary="Resubmit the corrected declaration (补正后重新报送)",
-    responses={**documented(*ON_ACT), **TOO_LARGE},
+    responses={
+        **documented(
+            *ON_ACT,
+            rules={
+                422: (
+                    *CONDITION_RULES,
+                    "identity_changed",
+                    "material_unknown",
+                    "material_type_not_accepted",
+                    "material_missing",
+                    "material_expired",
+                )
+            },
+        ),
+        **TOO_LARGE,
+    },
 )
 async def resubmit(
     application_id: ApplicationId,

@@ -56,7 +56,7 @@ def _place(level: Level, county: str) -> str:
     "/applications/{application_id}/documents/declaration.pdf",
     summary="申报表 (Attachment 2)",
     response_class=Response,
-    responses=PDF_RESPONSES,
+    responses={**PDF_RESPONSES, **documented(403, 503)},
 )
 async def declaration(
     application_id: ApplicationId, actor: Reader, client: TemporalClient, settings: SettingsDep
@@ -104,7 +104,7 @@ async def declaration(
     "/applications/{application_id}/documents/approval-sheet.pdf",
     summary="审批单: the facts, every act and opinion (who, role, unit, when), the notice, objections, documents",
     response_class=Response,
-    responses=PDF_RESPONSES,
+    responses={**PDF_RESPONSES, **documented(403, 503)},
 )
 async def approval_sheet(
     application_id: ApplicationId, actor: Reader, client: TemporalClient, settings: SettingsDep
@@ -145,7 +145,7 @@ def _announcement(view: ApplicationView, batch: list[Application]) -> bytes:
     "/applications/{application_id}/documents/announcement.pdf",
     summary="The joint 公布文件 that announced this application (shared by its batch)",
     response_class=Response,
-    responses={200: PDF_RESPONSES[200], **documented(409)},
+    responses={200: PDF_RESPONSES[200], **documented(403, 409, 503, rules={409: ("not_announced",)})},
 )
 async def announcement(
     application_id: ApplicationId, actor: Reader, client: TemporalClient, session: SessionDep
@@ -162,7 +162,7 @@ async def announcement(
     "/applications/{application_id}/documents/certificate.pdf",
     summary="The plaque certificate (Attachment 3 style)",
     response_class=Response,
-    responses={200: PDF_RESPONSES[200], **documented(409)},
+    responses={200: PDF_RESPONSES[200], **documented(403, 409, 503, rules={409: ("no_plaque",)})},
 )
 async def certificate(application_id: ApplicationId, actor: Reader, client: TemporalClient) -> Response:
     view = await fetch_view(client, application_id, actor)
@@ -218,7 +218,7 @@ RoundId = Annotated[str, Path(pattern=ID_PATTERN, description="the round id")]
     "/rounds/{round_id}/documents/notice-list.pdf",
     summary="公示名单 of one round",
     response_class=Response,
-    responses=PDF_RESPONSES,
+    responses={**PDF_RESPONSES, **documented(403)},
 )
 async def round_notice_list(round_id: RoundId, _: Reader, session: SessionDep, settings: SettingsDep) -> Response:
     rows: list[Application] = await run_in_threadpool(queries.noticed_in_round, session, round_id)
