@@ -164,7 +164,7 @@ _DESCRIPTIONS = {
     409: "The state machine does not allow this act now (current state and allowed acts in the body)",
     422: "Invalid input: the body names the field and the rule",
     429: "Too many requests from this address; see Retry-After",
-    503: "Temporal is busy or unavailable, or no worker polls the task queue (see `code` and Retry-After)",
+    503: "Temporal is busy or unavailable, or no worker polls the task queue (see `rule`, also as `code`, and Retry-After)",
 }
 # The rules a kind of refusal is given by on every route that can answer it; a route adds its own (``rules``).
 SCHEMA_RULES = tuple(dict.fromkeys(r.code for r in schema_rules.PYDANTIC.values()))
