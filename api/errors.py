@@ -118,8 +118,8 @@ def unreadable_body(request: Request, exc: StarletteHTTPException) -> Refusal:
                 rule="form_too_many_parts",
                 limit=FORM_MAX_PARTS,
             )
-        return Refusal(422, "提交的内容不是有效的表单，请刷新页面后重试", field="body", rule="form_invalid")
-    return Refusal(422, "请求体不是合法的 JSON（须为 UTF-8 编码）", field="body", rule="json_invalid")
+        return Refusal(422, schema_rules.FORM_INVALID, field="body")
+    return Refusal(422, schema_rules.JSON_INVALID, field="body")
 
 
 async def http_answer(request: Request, exc: Exception) -> JSONResponse:

@@ -37,6 +37,7 @@ OBJECT_TYPE = rule("model_type", "应为对象")
 TOO_SHORT = rule("too_short", "条目过少，至少 {min_length} 项")
 TOO_LONG = rule("too_long", "条目过多，最多 {max_length} 项")
 JSON_INVALID = rule("json_invalid", "请求体无法解析，请检查其格式与字符编码")
+FORM_INVALID = rule("form_invalid", "提交的内容不是有效的表单，请刷新页面后重试")
 INVALID = rule("invalid", "取值不正确")
 
 # pydantic's error type -> the rule it is refused by (a type not named here is refused as INVALID).
