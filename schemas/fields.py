@@ -120,9 +120,9 @@ class Between:
         return value
 
     def written(self, value: object) -> object:
-        if isinstance(value, str) and not re.fullmatch(self.pattern, value):
-            found = rules.DATETIME_PARSING if self.with_time else rules.DATE_PARSING
-            raise PydanticCustomError(found.code, found.text)
+        """A moment written in full, with its offset (any year: a year out of range is said as such by check)."""
+        if isinstance(value, str) and not re.fullmatch(f"[0-9]{{4}}{_MONTH_DAY}{_TIME}", value):
+            raise PydanticCustomError(rules.DATETIME_PARSING.code, rules.DATETIME_PARSING.text)
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
