@@ -30,6 +30,7 @@ DATE_PARSING = rule("date_parsing", "应为日期，格式为 年-月-日（如 
 DATETIME_PARSING = rule("datetime_parsing", "应为带时区的日期时间（如 2027-03-01T09:00:00+08:00）")
 DATE_OUT_OF_RANGE = rule("date_out_of_range", "日期须在 {earliest} 至 {latest} 之间")
 CHOICE = rule("literal_error", "取值不在允许范围内")
+ENUM = rule("enum", "取值不在所列选项之中")
 UNION_TAG = rule("union_tag_invalid", "机构类型或级别不正确")
 UNION_TAG_MISSING = rule("union_tag_not_found", "缺少机构类型或级别")
 LIST_TYPE = rule("list_type", "应为列表")
@@ -76,7 +77,7 @@ PYDANTIC: dict[str, Rule] = {
     "timezone_aware": DATETIME_PARSING,
     "date_out_of_range": DATE_OUT_OF_RANGE,
     "literal_error": CHOICE,
-    "enum": CHOICE,
+    "enum": ENUM,
     "union_tag_invalid": UNION_TAG,
     "union_tag_not_found": UNION_TAG_MISSING,
     "list_type": LIST_TYPE,
