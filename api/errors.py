@@ -61,7 +61,7 @@ def _problem(error: Any) -> dict[str, str]:
     if condition is not None:
         given = error.get("input")
         detail = f"填报值 {given}" if given is not None and not isinstance(given, dict) else "未填报"
-        message = f"{condition.text_zh}（{condition.code}）：{detail}"
+        message = f"{condition.text_zh}：{detail}"
         return {"field": condition.field, "rule": condition.code, "message": message}
     facts = {k: _fact(v) for k, v in (error.get("ctx") or {}).items()}
     found = schema_rules.PYDANTIC.get(kind) or RULES.get(kind)
