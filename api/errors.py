@@ -180,7 +180,7 @@ def documented(*statuses: int, rules: dict[int, tuple[str, ...]] | None = None) 
     for s in dict.fromkeys((*statuses, *(rules or {}), 422)):
         codes = tuple(dict.fromkeys((*COMMON_RULES.get(s, ()), *(rules or {}).get(s, ()))))
         said = f"{_DESCRIPTIONS[s]}. 规则（`rule`）：{'、'.join(codes)}" if codes else _DESCRIPTIONS[s]
-        out[s] = {"model": ErrorBody, "description": said, "x-rules": list(codes)}
+        out[s] = {"model": ErrorBody, "description": said, **({"x-rules": list(codes)} if codes else {})}
         if s in (429, 503):
             out[s]["headers"] = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
         if s == 401:
