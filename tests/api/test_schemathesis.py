@@ -4,7 +4,9 @@ Among them the three issue 18 names: ``not_a_server_error``, ``positive_data_acc
 valid is not refused 400/422) and ``status_code_conformance`` (every status answered is documented); the test
 fails on any finding. The date ranges are in the schema itself (schemas/fields.py), so the generator draws dates
 within them; it is taught only the rules JSON Schema cannot state — the GB 32100 check character, dates not in
-the future, and the references a valid body makes (rounds, uploads, attestations).
+the future, and the references a valid body makes (rounds, uploads, attestations), and the admin's cross-field
+rules (years in order, weights adding up to 1). Requests go with the county bureau's token, and those that only the
+admin may make with the admin's: a body is checked only when its caller may send it.
 
 Schemathesis drives the app from a thread of its own (a sync test), so the worker runs on its own thread and
 event loop here too.
