@@ -213,7 +213,8 @@ def served(dev_env, sqlite_url):
     with ThreadedWorker(settings):
         app = create_app(settings)
         create_user(sqlite_url, unique("schemathesis"), "county_bureau", COUNTY, token=TOKEN)
-        create_user(sqlite_url, unique("schemathesis-admin"), "admin", token=ADMIN_TOKEN)
+        for role, (token, department) in OTHER_CALLERS.items():
+            create_user(sqlite_url, unique(f"schemathesis-{role}"), role, department=department, token=token)
         SERVED_DB[:] = [sqlite_url]
         with Session(get_engine(sqlite_url)) as s:  # reference data a round refers to
             s.merge(Period(id=PERIOD, name="十五五", start_year=2026, end_year=2030, updated_at=datetime.now(TZ)))
@@ -230,10 +231,13 @@ schema.hook(map_case)
 
 def before_call(context, case, kwargs):
     """Every phase, every mode: a city candidate's county-level title is on record (reference data it refers to).
-    Every phase, data the generator calls valid: the admin's bodies made valid beyond their schema (the coverage
-    phase applies no map_case hook; schemathesis revalidates a case edited here)."""
-    if case.meta is not None and case.meta.generation.mode.is_positive and case.operation.path.startswith(ADMIN_PATHS):
-        _admin_case(case)
+    Every phase, data the generator calls valid: the admin's and the inspector's bodies made valid beyond their
+    schema (the coverage phase applies no map_case hook; schemathesis revalidates a case edited here)."""
+    if case.meta is not None and case.meta.generation.mode.is_positive:
+        if case.operation.path.startswith(ADMIN_PATHS):
+            _admin_case(case)
+        if case.operation.path.endswith("/revocation") and isinstance(case.body, dict):
+            case.body["files"] = []  # the inspector's uploads are references, as a declaration's materials
     body = case.body if case.method == "POST" and case.operation.path.endswith("/applications") else None
     if (
         SERVED_DB
@@ -253,23 +257,31 @@ UPLOADS = {code: f"M{secrets.token_hex(4)}-{code}"[:64] for code in materials.lo
 TYPES = {t.value for t in InstitutionType}
 LEVELS = {lv.value for lv in Level}  # the served app's database, for reference data the generated cases refer to
 TOKEN = "bg_" + secrets.token_urlsafe(32)  # known when cases are generated, stored when the app is built
-ADMIN_TOKEN = "bg_" + secrets.token_urlsafe(32)
+# role -> (token, department): the callers of what the county bureau may not do, so that those bodies are checked too
+OTHER_CALLERS = {
+    role: ("bg_" + secrets.token_urlsafe(32), "hrss" if role == "department" else None)
+    for role in ("admin", "city_reviewer", "department", "inspector")
+}
+ACTS_OF = {"city_reviewer": ("/city-review",), "department": ("/co-signatures",), "inspector": ("/revocation",)}
 ADMIN_PATHS = ("/api/v1/periods", "/api/v1/quotas", "/api/v1/historic-titles")
 EXAMPLES = 15  # per operation and phase: 63 operations, 3.5 minutes on two idle cores
 
 
-def _for_admin(case, context) -> bool:
-    """What only the admin may change (periods, quotas, historic titles) goes with the admin's token, so that its
-    bodies are checked too rather than refused 403 for who sends them; the rest with the county bureau's."""
-    return case.method != "GET" and case.operation.path.startswith(ADMIN_PATHS)
+def caller(case, context=None) -> str:
+    """Who sends ``case``: the admin what only the admin may change (periods, quotas, historic titles), the city
+    reviewer, a city department and the inspector their own acts, the county bureau the rest; a body is checked
+    only when its caller may send it, not refused 403 for who sends it."""
+    if case.method != "GET" and case.operation.path.startswith(ADMIN_PATHS):
+        return "admin"
+    return next((r for r, ends in ACTS_OF.items() if case.operation.path.endswith(ends)), "county_bureau")
 
 
-@schema.auth(cache_by_key=_for_admin)  # one token per key: schemathesis caches what get returns
+@schema.auth(cache_by_key=caller)  # one token per caller: schemathesis caches what get returns
 class Tokens:
     """Through schemathesis' own auth, so its checks know when a case goes without a token on purpose."""
 
     def get(self, case, context):
-        return ADMIN_TOKEN if _for_admin(case, context) else TOKEN
+        return TOKEN if caller(case) == "county_bureau" else OTHER_CALLERS[caller(case)][0]
 
     def set(self, case, data, context):
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
