@@ -3,6 +3,7 @@ runs on an intranet) and started by /static/docs.js, so that the page needs no i
 (api/security_headers.py gives it its CSP)."""
 
 from html import escape
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
@@ -34,3 +35,23 @@ def install(app: FastAPI) -> None:
     @app.get(DOCS_PATH, include_in_schema=False)
     def docs() -> HTMLResponse:
         return HTMLResponse(html)
+
+    settle(app)
+
+
+def settle(app: FastAPI) -> None:
+    """The OpenAPI document says the bounds this app was configured with: an objection's evidence list holds at
+    most ``objection_evidence_max_files`` (the server refuses more, 422 ``too_many_evidence_files``)."""
+    plain = app.openapi
+
+    def settled() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = plain()
+            most = app.state.settings.materials.objection_evidence_max_files
+            evidence = schema["components"]["schemas"]["ObjectionCreate"]["properties"]["evidence"]
+            evidence["maxItems"] = most
+            evidence["description"] = f"images uploaded to …/objections/evidence, at most {most}"
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = settled  # type: ignore[method-assign]

@@ -4,6 +4,8 @@ The workflow refuses with ``ApplicationError`` whose ``type`` names the kind of 
 those kinds (and Temporal's own errors) to status codes.
 """
 
+import re
+from datetime import date
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +17,8 @@ from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
 from clients.gate import NoWorker
+from contracts.rules import RULES
+from contracts.rules import schema as schema_rules
 from schemas.models import ErrorBody
 from services.refusals import Refusal as Refusal
 from services.refusals import from_temporal as from_temporal
@@ -46,43 +50,35 @@ async def _refusal(_: Request, exc: Exception) -> JSONResponse:
 
 # Schema refusals that mean a condition of the notice is not met (below a threshold, not the required value).
 _UNMET = {"greater_than_equal", "greater_than", "literal_error", "too_short", "missing", "bool_parsing"}
-_ZH = {
-    "missing": "必填",
-    "string_too_long": "内容过长",
-    "string_too_short": "不能为空",
-    "string_pattern_mismatch": "格式不正确",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
-    "greater_than": "数值过小",
-    "less_than": "数值过大",
-    "int_parsing": "应为整数",
-    "float_parsing": "应为数字",
-    "finite_number": "须为有限数值，不接受 NaN 或 Infinity",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-    "date_parsing": "应为日期（YYYY-MM-DD）",
-    "bool_parsing": "应为 true 或 false",
-    "literal_error": "取值不在允许范围内",
-    "enum": "取值不在允许范围内",
-    "extra_forbidden": "不接受此字段",
-    "union_tag_invalid": "机构类型或级别不正确",
-    "json_invalid": "请求体不是合法的 JSON",
-    "too_short": "条目过少",
-    "too_long": "条目过多",
-}
 
 
 def _problem(error: Any) -> dict[str, str]:
-    """One schema refusal, in Chinese first; an unmet condition of the notice by its own words and stable code."""
+    """One schema refusal in Chinese, by its registered rule (contracts/rules/schema.py) with pydantic's facts; an
+    unmet condition of the notice by its own words and stable code."""
     loc = tuple(error.get("loc", ()))
-    kind, english = error.get("type", "invalid"), error.get("msg", "")
+    kind = str(error.get("type", "invalid"))
     condition = _condition(loc) if kind in _UNMET else None
     if condition is not None:
         given = error.get("input")
         detail = f"填报值 {given}" if given is not None and not isinstance(given, dict) else "未填报"
-        message = f"{condition.text_zh}（{condition.code}）：{detail}"
+        message = f"{condition.text_zh}：{detail}"
         return {"field": condition.field, "rule": condition.code, "message": message}
-    zh = _ZH.get(kind)
-    return {"field": _field(loc), "rule": kind, "message": f"{zh}（{english}）" if zh else english}
+    facts = {k: _fact(v) for k, v in (error.get("ctx") or {}).items()}
+    found = schema_rules.PYDANTIC.get(kind) or RULES.get(kind)
+    if found is not None:
+        return {"field": _field(loc), "rule": found.code, "message": found.say(**facts)}
+    said = str(error.get("msg", ""))
+    if _CHINESE.search(said) and not _ENGLISH.search(said):  # a rule of its own (state/objector.py), in Chinese
+        return {"field": _field(loc), "rule": kind, "message": said}
+    return {"field": _field(loc), "rule": schema_rules.INVALID.code, "message": schema_rules.INVALID.text}
+
+
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_ENGLISH = re.compile(r"[A-Za-z]{3,}")
+
+
+def _fact(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _condition(loc: tuple[Any, ...]) -> eligibility.Condition | None:
@@ -99,7 +95,7 @@ _TYPES = {t.value for t in InstitutionType}
 async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = [_problem(e) for e in exc.errors()]
-    first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": "invalid request"}
+    first = problems[0] if problems else {"field": "body", "rule": "invalid", "message": schema_rules.INVALID.text}
     message = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
     return JSONResponse(_body(message, field=first["field"], rule=first["rule"], problems=problems), status_code=422)
 
@@ -122,8 +118,8 @@ def unreadable_body(request: Request, exc: StarletteHTTPException) -> Refusal:
                 rule="form_too_many_parts",
                 limit=FORM_MAX_PARTS,
             )
-        return Refusal(422, "提交的内容不是有效的表单，请刷新页面后重试", field="body", rule="form_invalid")
-    return Refusal(422, "请求体不是合法的 JSON（须为 UTF-8 编码）", field="body", rule="json_invalid")
+        return Refusal(422, schema_rules.FORM_INVALID, field="body")
+    return Refusal(422, schema_rules.JSON_INVALID, field="body")
 
 
 async def http_answer(request: Request, exc: Exception) -> JSONResponse:
@@ -168,15 +164,23 @@ _DESCRIPTIONS = {
     409: "The state machine does not allow this act now (current state and allowed acts in the body)",
     422: "Invalid input: the body names the field and the rule",
     429: "Too many requests from this address; see Retry-After",
-    503: "Temporal is busy or unavailable, or no worker polls the task queue (see `code` and Retry-After)",
+    503: "Temporal is busy or unavailable, or no worker polls the task queue (see `rule`, also as `code`, and Retry-After)",
 }
+# The rules a kind of refusal is given by on every route that can answer it; a route adds its own (``rules``).
+SCHEMA_RULES = tuple(dict.fromkeys(r.code for r in schema_rules.PYDANTIC.values()))
+TEMPORAL_RULES = ("temporal_unavailable", "temporal_busy", "no_worker", "act_timeout")
+COMMON_RULES: dict[int, tuple[str, ...]] = {422: (*SCHEMA_RULES, schema_rules.INVALID.code), 503: TEMPORAL_RULES}
+CONDITION_RULES = tuple(sorted({c.code for c in eligibility.CONDITION_OF_FIELD.values()}))
 
 
-def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` for the refusals an endpoint can answer."""
+def documented(*statuses: int, rules: dict[int, tuple[str, ...]] | None = None) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the refusals an endpoint can answer, each naming the ``rule`` codes it is given
+    by (in its description and as ``x-rules``): the common ones of its status and the route's own ``rules``."""
     out: dict[int | str, dict[str, Any]] = {}
-    for s in (*statuses, 422):
-        out[s] = {"model": ErrorBody, "description": _DESCRIPTIONS[s]}
+    for s in dict.fromkeys((*statuses, *(rules or {}), 422)):
+        codes = tuple(dict.fromkeys((*COMMON_RULES.get(s, ()), *(rules or {}).get(s, ()))))
+        said = f"{_DESCRIPTIONS[s]}. 规则（`rule`）：{'、'.join(codes)}" if codes else _DESCRIPTIONS[s]
+        out[s] = {"model": ErrorBody, "description": said, **({"x-rules": list(codes)} if codes else {})}
         if s in (429, 503):
             out[s]["headers"] = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
         if s == 401:

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -18,6 +17,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from contracts.rules import schema as rules
 from state import eligibility, text
 from state.domain import COUNTIES, InstitutionType, RevocationReason
 
@@ -32,7 +32,7 @@ def _encodable(value: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+        raise PydanticCustomError(rules.STRING_UNICODE.code, rules.STRING_UNICODE.text) from None
     return value
 
 
@@ -49,9 +49,10 @@ class Checked:
     def check(self, value: str) -> str:
         _encodable(value)
         refused = text.problem(value, self.multiline, self.required, self.names)
-        if refused is not None:
-            rule, message = refused
-            raise PydanticCustomError(rule, message)
+        if refused is not None:  # said by its registered rule, naming the characters refused
+            found = rules.PYDANTIC[refused[0]]
+            bad = text.controls(value, self.multiline) or text.bidi_controls(value)
+            raise PydanticCustomError(found.code, found.text, {"codepoints": text.codepoints(bad)})
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
@@ -73,7 +74,7 @@ OPTIONAL_NAME = Checked(multiline=False, required=False, names=True)
 
 def json_number(value: object) -> object:
     if isinstance(value, (bool, str)):
-        raise ValueError("must be a JSON number")
+        raise PydanticCustomError(rules.NUMBER_TYPE.code, rules.NUMBER_TYPE.text)
     return value
 
 
@@ -82,27 +83,58 @@ def _iso_date(value: object) -> object:
         return value
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         return value
-    raise ValueError("must be a date written YYYY-MM-DD")
+    raise PydanticCustomError(rules.DATE_PARSING.code, rules.DATE_PARSING.text)
 
 
-# Every date the procedure records lies in a sane range: a year-1 or year-9999 date cannot be stored everywhere
-# (a window opening at 0001-01-01T00:00+08:00 is year 0 in UTC) and would fail its activity.
+# One bound per kind of date. Every date the procedure records (and the calendar answers for) lies in 2000..2100:
+# a year-1 or year-9999 date cannot be stored everywhere (a window opening at 0001-01-01T00:00+08:00 is year 0 in
+# UTC) and would fail its activity. A founding date is the one historic kind: an institution may be older than
+# the procedure, so it goes back to 1900. JSON Schema's minimum/maximum do not apply to ``format: date`` strings,
+# so each range is its ``pattern`` (the years, and months and days that can exist), with ``x-earliest`` and
+# ``x-latest`` saying it in words; the server checks the same (a string of that shape, a real day, the range).
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
-FOUNDED_EARLIEST = date(1900, 1, 1)  # an institution may be older than the procedure
+FOUNDED_EARLIEST = date(1900, 1, 1)
+_YEARS = {EARLIEST.year: "(20[0-9]{2}|2100)", FOUNDED_EARLIEST.year: "(19[0-9]{2}|20[0-9]{2}|2100)"}
+_MONTH_DAY = "-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_TIME = r"[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
 
 
-def _date_between(earliest: date, latest: date) -> Any:
-    def check(value: date) -> date:
+@dataclass(frozen=True)
+class Between:
+    """A date (or a moment's own date) within ``earliest``..``latest``, said in its JSON Schema as a pattern; a
+    moment (``with_time``) is also written in full, with its offset, e.g. 2027-03-01T09:00:00+08:00."""
+
+    earliest: date
+    latest: date
+    with_time: bool = False
+
+    @property
+    def pattern(self) -> str:
+        return f"^{_YEARS[self.earliest.year]}{_MONTH_DAY}{_TIME if self.with_time else ''}$"
+
+    def check(self, value: date) -> date:
         day = value.date() if isinstance(value, datetime) else value
-        if not earliest <= day <= latest:
-            raise PydanticCustomError(
-                "date_out_of_range",
-                "日期须在 {earliest} 至 {latest} 之间 (a date between {earliest} and {latest})",
-                {"earliest": earliest.isoformat(), "latest": latest.isoformat()},
-            )
+        if not self.earliest <= day <= self.latest:
+            facts = {"earliest": self.earliest.isoformat(), "latest": self.latest.isoformat()}
+            raise PydanticCustomError(rules.DATE_OUT_OF_RANGE.code, rules.DATE_OUT_OF_RANGE.text, facts)
         return value
 
-    return AfterValidator(check)
+    def written(self, value: object) -> object:
+        """A moment written in full, with its offset (any year: a year out of range is said as such by check)."""
+        if isinstance(value, str) and not re.fullmatch(f"[0-9]{{4}}{_MONTH_DAY}{_TIME}", value):
+            raise PydanticCustomError(rules.DATETIME_PARSING.code, rules.DATETIME_PARSING.text)
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        checked = core_schema.no_info_after_validator_function(self.check, handler(source))
+        return core_schema.no_info_before_validator_function(self.written, checked) if self.with_time else checked
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        out = handler(schema)
+        out.update(
+            pattern=self.pattern, **{"x-earliest": self.earliest.isoformat(), "x-latest": self.latest.isoformat()}
+        )
+        return out
 
 
 # Free text of at most N characters. Spelled out one alias per length (not built by a function) so that a type
@@ -137,10 +169,10 @@ Round = OptionalText64
 FORBID = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 # ...except where a JSON string stands for a richer type: dates and the domain's enumerations.
 AnyIsoDate = Annotated[date, Field(strict=False), BeforeValidator(_iso_date)]
-IsoDate = Annotated[AnyIsoDate, _date_between(EARLIEST, LATEST)]
-FoundingDate = Annotated[AnyIsoDate, _date_between(FOUNDED_EARLIEST, LATEST)]
+IsoDate = Annotated[AnyIsoDate, Between(EARLIEST, LATEST)]  # the procedure's dates, the calendar's too
+FoundingDate = Annotated[AnyIsoDate, Between(FOUNDED_EARLIEST, LATEST)]  # the one historic kind
 # A moment with its offset, e.g. 2027-03-01T09:00:00+08:00, its date within EARLIEST..LATEST.
-Moment = Annotated[datetime, _date_between(EARLIEST, LATEST)]
+Moment = Annotated[datetime, Between(EARLIEST, LATEST, with_time=True)]
 LaxType = Annotated[InstitutionType, Field(strict=False)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from contracts.rules.applications import BATCH_FIELD_INVALID, BATCH_FIELD_REQUIRED, BATCH_NOT_FOR_ROLE, NO_BATCH_ACT
+from contracts.rules.applications import BATCH_FIELD_INVALID, BATCH_NOT_FOR_ROLE, NO_BATCH_ACT
+from contracts.rules.schema import REQUIRED as BATCH_FIELD_REQUIRED
 from schemas.models import AwardCreate, CoSignatureCreate, ReviewCreate
 from services import acts
 from services.context import Context

@@ -14,13 +14,13 @@ from temporalio.service import RPCError
 from clients.application import query_view
 from contracts.application import SubmittedMaterial
 from contracts.rules.applications import (
-    BIDI_CONTROL,
     FILE_TOO_LARGE,
     FILE_TYPE_NOT_ACCEPTED,
     MATERIAL_NOT_FOUND,
     MATERIAL_UNREADABLE,
     NOT_UNDER_NOTICE,
 )
+from contracts.rules.schema import BIDI_CONTROL
 from db.materials import keep_upload
 from schemas.materials import (
     ActRef,

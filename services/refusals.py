@@ -12,7 +12,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from clients.gate import NoWorker
 from contracts.refusals import RefusalKind, refusal_kind
-from contracts.rules import Rule
+from contracts.rules import Rule, access
 
 STATUS_FOR_KIND = {
     RefusalKind.forbidden: 403,
@@ -78,34 +78,14 @@ def from_temporal(error: BaseException, what: str, renamed: dict[str, str] | Non
             ]
         return Refusal(STATUS_FOR_KIND[kind], cause.message, **details)
     if isinstance(error, NoWorker):
-        return Refusal(
-            503,
-            "暂无工作进程处理此请求，请稍后重试 (no worker is polling the task queue; try again shortly)",
-            headers={"Retry-After": str(error.retry_after)},
-            code="no_worker",
-        )
+        return Refusal(503, access.NO_WORKER, headers={"Retry-After": str(error.retry_after)}, code="no_worker")
     if isinstance(error, RPCError):
         if error.status == RPCStatusCode.NOT_FOUND:
             return Refusal(404, f"{what} not found")
         if error.status == RPCStatusCode.RESOURCE_EXHAUSTED:
-            return Refusal(
-                503,
-                "工作流服务繁忙，请稍后重试 (the workflow service is busy; try again shortly)",
-                headers=RETRY_SOON,
-                code="temporal_busy",
-            )
+            return Refusal(503, access.TEMPORAL_BUSY, headers=RETRY_SOON, code="temporal_busy")
         if error.status in UNREACHABLE:
-            return Refusal(
-                503,
-                "工作流服务暂不可用，请稍后重试 (the workflow service is unavailable; try again)",
-                headers=RETRY_SOON,
-                code="temporal_unavailable",
-            )
+            return Refusal(503, access.TEMPORAL_UNAVAILABLE, headers=RETRY_SOON, code="temporal_unavailable")
     if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
-        return Refusal(
-            503,
-            "办理超时，工作流尚未受理；请先查看当前状态再重试 (the act timed out before the workflow answered; check its state)",
-            headers=RETRY_SOON,
-            code="act_timeout",
-        )
+        return Refusal(503, access.ACT_TIMEOUT, headers=RETRY_SOON, code="act_timeout")
     raise error

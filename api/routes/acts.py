@@ -41,14 +41,35 @@ async def county_review(
     return (await acts.county_review(ctx, actor, application_id, body.decision == "pass", body.opinion)).answer()
 
 
-@router.post("/city-review", response_model=ActOutcome, summary="City review (市级评审)", responses=ACT_RESPONSES)
+@router.post(
+    "/city-review",
+    response_model=ActOutcome,
+    summary="City review (市级评审)",
+    responses=documented(*ON_ACT, rules={403: ("separation_of_duties",)}),
+)
 async def city_review(
     application_id: ApplicationId, body: ReviewCreate, actor: CityReviewer, ctx: ServiceContext
 ) -> ActOutcome:
     return (await acts.city_review(ctx, actor, application_id, body.decision == "pass", body.opinion)).answer()
 
 
-@router.post("/notice", response_model=ActOutcome, summary="Start the public notice (公示)", responses=ACT_RESPONSES)
+@router.post(
+    "/notice",
+    response_model=ActOutcome,
+    summary="Start the public notice (公示)",
+    responses=documented(
+        *ON_ACT,
+        rules={
+            409: ("no_quota_for_notice", "no_period_for_notice", "quota_full"),
+            422: (
+                "notice_not_in_future",
+                "notice_not_before_review",
+                "late_notice_needs_source_url",
+                "source_url_http",
+            ),
+        },
+    ),
+)
 async def start_notice(
     application_id: ApplicationId, body: NoticeCreate, actor: LevelOwner, ctx: ServiceContext
 ) -> ActOutcome:
@@ -75,7 +96,7 @@ async def record_finding(
     "/co-signatures",
     response_model=ActOutcome,
     summary="Co-sign the announcement for the caller's department (会签)",
-    responses=ACT_RESPONSES,
+    responses=documented(*ON_ACT, rules={403: ("separation_of_duties",)}),
 )
 async def co_sign(
     application_id: ApplicationId, body: CoSignatureCreate, actor: DepartmentUser, ctx: ServiceContext

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Header, Query, Response
 from sqlmodel import Session
 
 from api.deps import API_PREFIX, ApplicationId, CountyBureau, Reader, ServiceContext, Today
-from api.errors import ON_APPLICATION, documented
+from api.errors import CONDITION_RULES, ON_APPLICATION, documented
 from db.queries.workbench import Filters, summaries
 from schemas.fields import County, Round
 from schemas.models import ApplicationDetail, ApplicationPage, DeclarationCreate, Declared
@@ -35,7 +35,29 @@ IdempotencyKey = Annotated[
     summary="Declare an institution (申报)",
     responses={
         200: {"model": Declared, "description": "The same Idempotency-Key was used before: that application"},
-        **documented(401, 403, 409, 503),
+        **documented(
+            401,
+            403,
+            409,
+            503,
+            rules={
+                409: ("idempotency_key_reused",),
+                422: (
+                    *CONDITION_RULES,
+                    "city_level_in_round",
+                    "declaration_window",
+                    "county_title_not_on_record",
+                    "county_title_mismatch",
+                    "unknown_county",
+                    "material_unknown",
+                    "material_type_not_accepted",
+                    "material_item_unknown",
+                    "material_duplicate",
+                    "material_missing",
+                    "material_expired",
+                ),
+            },
+        ),
     },
 )
 async def declare(

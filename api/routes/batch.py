@@ -49,7 +49,7 @@ class BatchOutcome(BaseModel):
     "/batch-acts",
     response_model=BatchOutcome,
     summary="One act over many applications (批量办理)",
-    responses=documented(*ON_ACT),
+    responses=documented(*ON_ACT, rules={403: ("batch_not_for_role",)}),
 )
 async def batch_acts(body: BatchActCreate, actor: CurrentUser, ctx: ServiceContext) -> BatchOutcome:
     batch = batch_act(actor, body.act)

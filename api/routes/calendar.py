@@ -1,32 +1,22 @@
 """China's working-day calendar as the workflow uses it: reference data, open to anyone."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AfterValidator
 
 from api.deps import SettingsDep, today
 from api.errors import documented
 from api.present import local
-from schemas.fields import AnyIsoDate
+from schemas.fields import EARLIEST, LATEST, IsoDate
 from schemas.models import NoticePeriodPublic, WorkingDaysPublic
 from state.calendar import WorkingDayCalendar
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 
-# Bounded so that no request can walk the calendar off its end or for long.
-FIRST, LAST = date(2000, 1, 1), date(2199, 12, 31)
+# Bounded so that no request can walk the calendar off its end or for long: the procedure's dates (schemas/fields.py).
+FIRST, LAST = EARLIEST, LATEST
 MAX_COUNT = 1000
-
-
-def _within_calendar(day: date) -> date:
-    if not FIRST <= day <= LAST:
-        raise ValueError(f"must be between {FIRST} and {LAST}")
-    return day
-
-
-CalendarDate = Annotated[AnyIsoDate, AfterValidator(_within_calendar)]
+CalendarDate = IsoDate
 
 
 def _calendar(settings: SettingsDep) -> WorkingDayCalendar:

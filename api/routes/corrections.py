@@ -4,7 +4,7 @@ correction, and the county resubmits it corrected."""
 from fastapi import APIRouter
 
 from api.deps import ApplicationId, CountyBureau, LevelOwner, ServiceContext, Today
-from api.errors import ON_ACT, documented
+from api.errors import CONDITION_RULES, ON_ACT, documented
 from api.too_large import TOO_LARGE
 from schemas.applications import CorrectionRequestCreate, ResubmissionCreate
 from schemas.models import ActOutcome
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/applications/{application_id}", tags=["acts"])
     "/correction-request",
     response_model=ActOutcome,
     summary="Return the declaration to the declaring county for correction (退回补正)",
-    responses=documented(*ON_ACT),
+    responses=documented(*ON_ACT, rules={422: ("correction_item_unknown",)}),
 )
 async def request_correction(
     application_id: ApplicationId, body: CorrectionRequestCreate, actor: LevelOwner, ctx: ServiceContext
@@ -31,7 +31,22 @@ async def request_correction(
     "/resubmission",
     response_model=ActOutcome,
     summary="Resubmit the corrected declaration (补正后重新报送)",
-    responses={**documented(*ON_ACT), **TOO_LARGE},
+    responses={
+        **documented(
+            *ON_ACT,
+            rules={
+                422: (
+                    *CONDITION_RULES,
+                    "identity_changed",
+                    "material_unknown",
+                    "material_type_not_accepted",
+                    "material_missing",
+                    "material_expired",
+                )
+            },
+        ),
+        **TOO_LARGE,
+    },
 )
 async def resubmit(
     application_id: ApplicationId, body: ResubmissionCreate, actor: CountyBureau, ctx: ServiceContext, day: Today

@@ -32,7 +32,7 @@ def served(pdf: Pdf) -> Response:
     "/applications/{application_id}/documents/declaration.pdf",
     summary="申报表 (Attachment 2)",
     response_class=Response,
-    responses=PDF_RESPONSES,
+    responses={**PDF_RESPONSES, **documented(403, 503)},
 )
 async def declaration(application_id: ApplicationId, actor: Reader, ctx: ServiceContext) -> Response:
     return served(await documents.declaration(ctx, actor, application_id))
@@ -42,7 +42,7 @@ async def declaration(application_id: ApplicationId, actor: Reader, ctx: Service
     "/applications/{application_id}/documents/approval-sheet.pdf",
     summary="审批单: the facts, every act and opinion (who, role, unit, when), the notice, objections, documents",
     response_class=Response,
-    responses=PDF_RESPONSES,
+    responses={**PDF_RESPONSES, **documented(403, 503)},
 )
 async def approval_sheet(application_id: ApplicationId, actor: Reader, ctx: ServiceContext) -> Response:
     return served(await documents.approval_sheet(ctx, actor, application_id))
@@ -52,7 +52,7 @@ async def approval_sheet(application_id: ApplicationId, actor: Reader, ctx: Serv
     "/applications/{application_id}/documents/announcement.pdf",
     summary="The joint 公布文件 that announced this application (shared by its batch)",
     response_class=Response,
-    responses={200: PDF_RESPONSES[200], **documented(409)},
+    responses={200: PDF_RESPONSES[200], **documented(403, 409, 503, rules={409: ("not_announced",)})},
 )
 async def announcement(application_id: ApplicationId, actor: Reader, ctx: ServiceContext) -> Response:
     return served(await documents.announcement(ctx, actor, application_id))
@@ -62,7 +62,7 @@ async def announcement(application_id: ApplicationId, actor: Reader, ctx: Servic
     "/applications/{application_id}/documents/certificate.pdf",
     summary="The plaque certificate (Attachment 3 style)",
     response_class=Response,
-    responses={200: PDF_RESPONSES[200], **documented(409)},
+    responses={200: PDF_RESPONSES[200], **documented(403, 409, 503, rules={409: ("no_plaque",)})},
 )
 async def certificate(application_id: ApplicationId, actor: Reader, ctx: ServiceContext) -> Response:
     return served(await documents.certificate(ctx, actor, application_id))
@@ -82,7 +82,7 @@ async def notices_pdf(ctx: ServiceContext) -> Response:
     "/rounds/{round_id}/documents/notice-list.pdf",
     summary="公示名单 of one round",
     response_class=Response,
-    responses=PDF_RESPONSES,
+    responses={**PDF_RESPONSES, **documented(403)},
 )
 async def round_notice_list(round_id: RoundId, _: Reader, ctx: ServiceContext) -> Response:
     return served(await documents.round_notice_list(ctx, round_id))

@@ -23,7 +23,14 @@ def _database_answers(url: str) -> None:
         c.execute(text("select 1"))
 
 
-@router.get("/readyz", summary="Ready to serve: Temporal, a worker and the database")
+@router.get(
+    "/readyz",
+    summary="Ready to serve: Temporal, a worker and the database",
+    responses={
+        200: {"description": "ready: every check `ok`"},
+        503: {"description": "not ready: `checks` says which of temporal, worker and database is not `ok`"},
+    },
+)
 async def readyz(request: Request) -> JSONResponse:
     settings = request.app.state.settings
     checks: dict[str, Any] = {}

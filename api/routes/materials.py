@@ -114,7 +114,11 @@ Uploader = Annotated[Actor, Depends(role_in(Role.county_bureau, Role.inspector))
     response_model=MaterialUploaded,
     summary="Upload a file (PDF, JPEG or PNG, told by its bytes): a county bureau's for a declaration, an "
     "inspector's as evidence for a revocation; the caller's until an act attaches it",
-    responses={**documented(401, 403), **QUOTA, **TOO_LARGE},
+    responses={
+        **documented(401, 403, rules={422: ("file_type_not_accepted", "multipart_invalid")}),
+        **QUOTA,
+        **TOO_LARGE,
+    },
 )
 async def upload(
     file: Annotated[UploadFile, File(description="the file: PDF, JPEG or PNG (its bytes decide, not its name)")],
@@ -133,7 +137,12 @@ async def upload(
     summary="Attach an image (JPEG or PNG) to an objection, while the application is under notice (no account "
     "needed); its id goes in the objection's evidence",
     dependencies=[Depends(limit_objections)],
-    responses={**documented(404, 429, 503), **TOO_LARGE},
+    responses={
+        **documented(
+            404, 429, 503, rules={422: ("file_type_not_accepted", "multipart_invalid"), 429: ("rate_limited",)}
+        ),
+        **TOO_LARGE,
+    },
 )
 async def upload_objection_evidence(
     application_id: ApplicationId,

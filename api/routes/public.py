@@ -47,7 +47,24 @@ def _not_under_notice(application_id: str) -> Refusal:
     response_model=ObjectionLodged,
     summary="Object to an application under notice (no account needed)",
     dependencies=[Depends(limit_objections)],
-    responses=documented(404, 409, 429, 503),
+    responses=documented(
+        404,
+        409,
+        429,
+        503,
+        rules={
+            409: ("objections_pending_per_contact", "objections_pending_per_network", "objections_pending_cap"),
+            422: (
+                "objector_name",
+                "objector_contact",
+                "objection_content",
+                "too_many_evidence_files",
+                "evidence_unknown",
+                "material_expired",
+            ),
+            429: ("rate_limited",),
+        },
+    ),
 )
 async def lodge_objection(
     application_id: ApplicationId,

@@ -22,11 +22,12 @@ from api.errors import documented
 from clients import quota as quota_workflows
 from config import Settings
 from contracts.quota import MAX_TOTAL, DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
+from db.historic_import import COLUMNS as HISTORIC_COLUMNS
 from db.historic_import import import_titles
 from db.queries.rounds import periods
 from db.rounds import Period
 from db.session import get_engine
-from schemas.fields import EARLIEST, LATEST, Name40, Text20, Text500, json_number
+from schemas.fields import EARLIEST, LATEST, County, Name40, Text500, json_number
 from services.refusals import Refusal, from_temporal
 from state.apportionment import Apportionment, ApportionmentError, CountyFigures, apportion
 from state.domain import COUNTIES, Actor, Level, Role
@@ -56,15 +57,16 @@ class PeriodCreate(BaseModel):
 class QuotaCreate(BaseModel):
     model_config = STRICT
     totals: dict[str, Places] = Field(
+        min_length=1,
         description=f'{{"city": 9}} for the city level; {{county: places}} for the county level; 0..{MAX_TOTAL} each'
-        " (a whole number; not below the places already used)"
+        " (a whole number; not below the places already used)",
     )
     reason: Text500
 
 
 class CountyFiguresIn(BaseModel):
     model_config = STRICT
-    county: Text20
+    county: County
     population: Figure = Field(ge=0, le=FIGURE_MAX, description="resident population (常住人口)")
     performance: Figure = Field(ge=0, le=FIGURE_MAX, description="public employment service performance index")
 
@@ -328,6 +330,22 @@ async def adopt_apportionment(
     "/historic-titles/import",
     response_model=ImportPublic,
     summary="Import historic titles from CSV (text/csv body; nothing is written if any row is bad)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {
+                    "schema": {
+                        "type": "string",
+                        "maxLength": 5_000_000,
+                        "pattern": f"^{','.join(HISTORIC_COLUMNS)}\\r?\\n",
+                        "description": "UTF-8 CSV, this header line first, then one row per title",
+                    }
+                }
+            },
+        }
+    },
+    responses=documented(rules={422: ("rows", "too_large")}),
 )
 async def import_historic_titles(request: Request, _: Admin, settings: SettingsDep) -> ImportPublic:
     body = await request.body()

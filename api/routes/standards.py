@@ -170,7 +170,17 @@ def _taken(settings: Settings, body: ConditionsPut) -> Refusal | None:
     "/counties/{county}/conditions",
     response_model=ConditionsSetOut,
     summary="Set a county's own conditions (the admin or the county's bureau; each change recorded as a version)",
-    responses=documented(401, 403, 404, 409, 503),
+    responses=documented(
+        401,
+        403,
+        404,
+        409,
+        503,
+        rules={
+            403: ("standards_setter",),
+            422: ("reason_required", "condition_text_required", "condition_code_taken"),
+        },
+    ),
 )
 async def put_county_conditions(
     county: CountyPath, body: ConditionsPut, actor: Setter, client: TemporalClient, settings: SettingsDep

@@ -67,7 +67,10 @@ class UrgeOutcome(BaseModel):
 
 
 @router.get(
-    "/tasks", response_model=list[TaskPublic], summary="The caller's to-do (待办)", responses=documented(401, 403)
+    "/tasks",
+    response_model=list[TaskPublic],
+    summary="The caller's to-do (待办)",
+    responses=documented(401, 403, rules={403: ("tasks_not_for_role",)}),
 )
 def tasks(actor: Annotated[Actor, Depends(_reader)], session: SessionDep, settings: SettingsDep) -> list[TaskPublic]:
     return [
@@ -93,7 +96,9 @@ def _urges(database_url: str, application_id: str, to: str) -> int:
     "/applications/{application_id}/urges",
     response_model=UrgeOutcome,
     summary="Urge the party that owes the next act (催办)",
-    responses=documented(*ON_ACT),
+    responses=documented(
+        *ON_ACT, rules={403: ("urge_not_permitted",), 409: ("nothing_owed",), 422: ("urge_to", "text_blank")}
+    ),
 )
 async def urge(
     application_id: ApplicationId,

@@ -28,3 +28,9 @@ LOGIN_MALFORMED = rule("login_malformed", "登录名为2至64位小写字母、�
 LOGIN_TAKEN = rule("login_taken", "该登录名已被使用")
 PASSWORD_TOO_SHORT = rule("password_too_short", "密码至少{minimum}位")
 LOGIN_MISSING = rule("login_missing", "该用户没有网页登录名")
+
+# Temporal's availability (503, with Retry-After): services/refusals.py from_temporal.
+TEMPORAL_UNAVAILABLE = rule("temporal_unavailable", "工作流服务暂不可用，请稍后重试")
+TEMPORAL_BUSY = rule("temporal_busy", "工作流服务繁忙，请稍后重试")
+NO_WORKER = rule("no_worker", "暂无工作进程处理此请求，请稍后重试")
+ACT_TIMEOUT = rule("act_timeout", "办理超时，工作流尚未受理；请先查看当前状态再重试")

@@ -36,7 +36,6 @@ MULTIPART_TOO_MANY_PARTS = rule(
 )
 MULTIPART_INVALID = rule("multipart_invalid", "上传请求不是有效的文件上传表单")
 FILE_TYPE_NOT_ACCEPTED = rule("file_type_not_accepted", "只接受{kinds}文件（按文件内容判断，而非文件名）")
-BIDI_CONTROL = rule("bidi_control", "文件名不能包含改变文字方向的控制字符（{codepoints}），请改名后重新上传")
 NOT_UNDER_NOTICE = rule("not_under_notice", "该申报不在公示期内，或不存在")
 MATERIAL_NOT_FOUND = rule("material_not_found", "该申报没有这个文件")
 MATERIAL_UNREADABLE = rule("material_unreadable", "存储的文件无法读取，请联系管理员")
@@ -44,7 +43,6 @@ MATERIAL_UNREADABLE = rule("material_unreadable", "存储的文件无法读取�
 # Batch acts (services/batch.py).
 NO_BATCH_ACT = rule("no_batch_act", "没有这项批量办理")
 BATCH_NOT_FOR_ROLE = rule("batch_not_for_role", "您的角色不能批量办理“{act}”")
-BATCH_FIELD_REQUIRED = rule("required", "请填写{name}")
 BATCH_FIELD_INVALID = rule("invalid_input", "{name}填写有误")
 
 # Documents (services/documents.py).

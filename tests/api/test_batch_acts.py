@@ -51,7 +51,7 @@ async def test_a_wrong_batch_or_item_is_refused_and_changes_nothing(api, driver)
     app_id = await driver.declare("county")
     no_opinion = {"act": "county_review_pass", "applications": [app_id]}  # each item refused, nothing done
     [item] = expect(await api.post("bureau", "/batch-acts", no_opinion), 200)["results"]
-    assert item == {"application_id": app_id, "ok": False, "status": None, "message": "请填写意见", "rule": "required"}
+    assert item == {"application_id": app_id, "ok": False, "status": None, "message": "意见必填", "rule": "required"}
     blank = {"act": "county_review_pass", "applications": [app_id], "opinion": " "}
     assert "opinion" in expect(await api.post("bureau", "/batch-acts", blank), 422)["detail"]["field"]
     wrong_role = {"act": "co_sign", "applications": [app_id], "document_no": DOC_NO}
@@ -67,7 +67,7 @@ async def test_a_wrong_batch_or_item_is_refused_and_changes_nothing(api, driver)
         "application_id": app_id,
         "ok": False,
         "status": None,
-        "message": "请填写牌匾编号",
+        "message": "牌匾编号必填",
         "rule": "required",
     }
 

@@ -57,7 +57,7 @@ async def test_a_batch_with_nothing_ticked_or_no_opinion_is_refused_in_chinese_a
     await form.locator(f"input[type=checkbox][value='{app_id}']").check()
     await form.get_by_role("button", name="批量办理（县级审核通过）").click()
     await page.wait_for_selector("#batch-error")
-    assert await page.inner_text("#batch-error") == "请填写意见"
+    assert await page.inner_text("#batch-error") == "意见必填"
     assert (await site.driver.state(app_id))["state"] == "declared"
 
 
