@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from api.auth import create_user
 from api.deps import API_PREFIX
-from api.filing_forms import COLUMNS, TITLE
+from services.filing_forms import COLUMNS, TITLE
 from api.main import create_app
 from api.routes import filings, notifications
 from config import FilingSettings

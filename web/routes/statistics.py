@@ -16,7 +16,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 from temporalio.client import Client
 
-from api import filing_forms
+from services import filing_forms
 from api.deps import SessionDep, SettingsDep, TemporalClient
 from api.routes import quotas as api_quotas
 from config import Settings
