@@ -16,7 +16,6 @@ AddresseeState = Literal["not_filed", "delivered", "failed", "unconfigured", "un
 DIGEST_PATTERN = r"^[0-9a-f]{64}$"
 
 
-
 class FilingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     digest: str = Field(pattern=DIGEST_PATTERN, description="the `digest` of the draft the caller reviewed")

@@ -6,8 +6,19 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from contracts.quota import MAX_TOTAL
-from schemas.fields import EARLIEST, LATEST, IsoDate, Moment, Name40, Name100, Text20, Text500, Text1000, Text2000
-from schemas.fields import json_number
+from schemas.fields import (
+    EARLIEST,
+    LATEST,
+    IsoDate,
+    Moment,
+    Name40,
+    Name100,
+    Text20,
+    Text500,
+    Text1000,
+    Text2000,
+    json_number,
+)
 from state.domain import Act, Level
 
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)  # finite numbers: JSON parsers read NaN and Infinity
@@ -18,6 +29,7 @@ Places = Annotated[int, Field(strict=False, ge=0, le=MAX_TOTAL), BeforeValidator
 WholeNumber = Annotated[int, Field(strict=False), BeforeValidator(json_number)]
 Figure = Annotated[float, Field(strict=False), BeforeValidator(json_number)]
 FIGURE_MAX = 1e12  # population and performance figures: far above any county's
+
 
 class RoundCreate(BaseModel):
     model_config = STRICT

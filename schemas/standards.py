@@ -10,6 +10,7 @@ from state.domain import InstitutionType
 
 STRICT = ConfigDict(extra="forbid")
 
+
 class ConditionIn(BaseModel):
     model_config = STRICT
     code: OptionalText64 = Field(examples=["tancheng_1_brand"], description="stable: ^[a-z0-9_]{1,64}$")

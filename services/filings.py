@@ -129,7 +129,9 @@ async def _live_status(client: Client, workflow_id: str) -> FilingStatusView | N
         raise from_temporal(e, "filing", renamed=RENAMED) from None
 
 
-async def _start(ctx: Context, county: str, year: int, who: str) -> WorkflowHandle[FilingDeadlineWorkflow, FilingOutcome]:
+async def _start(
+    ctx: Context, county: str, year: int, who: str
+) -> WorkflowHandle[FilingDeadlineWorkflow, FilingOutcome]:
     fs = ctx.settings.filing
     try:
         return await ctx.client.start_workflow(
@@ -183,13 +185,17 @@ async def filing(actor: Actor, ctx: Context, county: str, year: int) -> FilingPu
     return await run_in_threadpool(read)
 
 
-def _filing(session: Session, fs: FilingSettings, county: str, year: int, view: FilingStatusView | None) -> FilingPublic:
+def _filing(
+    session: Session, fs: FilingSettings, county: str, year: int, view: FilingStatusView | None
+) -> FilingPublic:
     row = session.get(FilingStatus, f"{county}:{year}")
     versions = filing_queries.versions(session, county, year)
     sent = filing_queries.deliveries(session, county, year)
     first = versions[0] if versions else None
     notices = [
-        SentPublic(kind=n.kind, label=n.label, planned_at=local(n.planned_at), sent_at=local(n.sent_at), skipped=n.skipped)
+        SentPublic(
+            kind=n.kind, label=n.label, planned_at=local(n.planned_at), sent_at=local(n.sent_at), skipped=n.skipped
+        )
         for n in (view.notices if view else [])
     ]
     return FilingPublic(
@@ -247,7 +253,9 @@ async def correct(
 ) -> FiledPublic:
     """更正: a new version of the filing, with the reason."""
     _own(actor, county)
-    handle = ctx.client.get_workflow_handle(filing_workflow_id(county, year, ctx.settings.filing.filing_workflow_prefix))
+    handle = ctx.client.get_workflow_handle(
+        filing_workflow_id(county, year, ctx.settings.filing.filing_workflow_prefix)
+    )
     try:
         result = await handle.execute_update(
             FilingDeadlineWorkflow.correct, CorrectAct(actor=actor, digest=digest, reason=reason, note=note)

@@ -195,9 +195,7 @@ async def adopt(actor: Actor, ctx: Context, period_id: str, body: ApportionmentA
         raise Refusal(422, rules.ADJUSTMENT_NOT_IN_SPLIT, county=bad[0], field="adjustments")
     adjusted = {**seats, **body.adjustments}
     if sum(adjusted.values()) != body.total or any(v < 0 for v in adjusted.values()):
-        raise Refusal(
-            422, rules.ADJUSTED_TOTAL, adjusted=sum(adjusted.values()), total=body.total, field="adjustments"
-        )
+        raise Refusal(422, rules.ADJUSTED_TOTAL, adjusted=sum(adjusted.values()), total=body.total, field="adjustments")
     await _require_period(ctx, period_id)
     details = {"working": "\n".join(plan.working()), "computed": str(seats), "adjustments": str(body.adjustments)}
     return await _set(ctx, period_id, Level.county, SetQuota(actor, adjusted, body.reason, details))
@@ -226,4 +224,3 @@ def refused_rows(report: ImportReport) -> Refusal | None:
     if not errors:
         return None
     return Refusal(422, rules.HISTORIC_ROWS, count=len(errors), field="body", errors=errors)
-

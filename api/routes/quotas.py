@@ -39,9 +39,7 @@ async def define_period(period_id: PeriodId, body: PeriodCreate, actor: Admin, c
     return await quotas.define_period(actor, ctx, period_id, body.name, body.start_year, body.end_year, body.reason)
 
 
-@router.put(
-    "/quotas/{period_id}/{level}", response_model=QuotaSet, summary="Set a period's quota (admin; recorded)"
-)
+@router.put("/quotas/{period_id}/{level}", response_model=QuotaSet, summary="Set a period's quota (admin; recorded)")
 async def put_quota(
     period_id: PeriodId, level: Level, body: QuotaCreate, actor: Admin, ctx: ServiceContext
 ) -> QuotaSet:

@@ -13,6 +13,7 @@ from contracts.application import ScoreAct
 from contracts.rounds import RankingTable, RoundWindow
 from schemas.rounds import ROUND_ID_PATTERN, CloseReviewCreate, RoundCreate, ScoreCreate, ScoreOutcome
 from services import rounds
+from services.context import Context
 from state.domain import Act, Actor
 from workflows.application import ApplicationWorkflow
 
@@ -29,7 +30,9 @@ RoundReader = Annotated[Actor, Depends(_round_reader)]
 RankingReader = Annotated[Actor, Depends(role_in(*rounds.RANKING_READERS))]
 
 
-@router.post("/rounds", status_code=201, response_model=RoundWindow, summary="Create a round and its declaration window")
+@router.post(
+    "/rounds", status_code=201, response_model=RoundWindow, summary="Create a round and its declaration window"
+)
 async def create_round(body: RoundCreate, actor: LevelOwner, ctx: ServiceContext) -> RoundWindow:
     return await rounds.create_round(actor, ctx, body)
 
@@ -69,7 +72,6 @@ async def score(
     actor: LevelOwner,
     client: TemporalClient,
     settings: SettingsDep,
-    ctx: ServiceContext,
 ) -> ScoreOutcome:
     # The act itself is the application's (api.access, the applications area's until its service lands).
     before = await fetch_view(client, application_id, actor)
@@ -89,6 +91,6 @@ async def score(
         Act.score,
         lambda h: h.execute_update(ApplicationWorkflow.score, act),
     )
-    await rounds.scores_recorded(ctx, application_id)
+    await rounds.scores_recorded(Context(client, settings), application_id)
     allowed = acts_for(actor, result.allowed_acts, place.level, place.county, declarer_of(before))
     return ScoreOutcome(id=application_id, state=result.state.value, allowed_acts=allowed)

@@ -6,7 +6,9 @@ from contracts.rules import rule
 NOT_FOR_ROLE = rule("page_not_for_role", "您的角色、所属县区或部门无权办理此事项（此项仅供{roles}办理）")
 ROUND_READERS = rule("round_readers", "评定批次仅供{readers}查看，{role}无权查看")
 CITY_ROUND_OWNER = rule("city_round_owner", "该批次只能由其主办单位办理：市级评定批次由市人社局评审人员办理")
-COUNTY_ROUND_OWNER = rule("county_round_owner", "该批次只能由其主办单位办理：{county}的县级评定批次由{county}人社局办理")
+COUNTY_ROUND_OWNER = rule(
+    "county_round_owner", "该批次只能由其主办单位办理：{county}的县级评定批次由{county}人社局办理"
+)
 
 # ---- rounds ---------------------------------------------------------------------------------------------------
 ROUND_PLAN = rule("round_plan", "批次设定有误：{problems}")

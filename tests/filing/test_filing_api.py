@@ -13,7 +13,6 @@ from sqlmodel import col
 
 from api.auth import create_user
 from api.deps import API_PREFIX
-from services.filing_forms import COLUMNS, TITLE
 from api.main import create_app
 from api.routes import filings, notifications
 from config import FilingSettings
@@ -21,6 +20,7 @@ from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, 
 from db import models
 from db.filing import FilingStatus, FilingVersion
 from db.session import session_for
+from services.filing_forms import COLUMNS, TITLE
 from state.calendar import TZ
 from state.domain import COUNTIES, Department, InstitutionType, Level
 from tests.api.conftest import temporal_address
