@@ -11,7 +11,7 @@ COUNTY_ROUND_OWNER = rule(
 )
 
 # ---- rounds ---------------------------------------------------------------------------------------------------
-ROUND_PLAN = rule("round_plan", "批次设定有误：{problems}")
+ROUND_PLAN = rule("round_plan", "批次设定有误：{listed}")
 ROUND_NAME_REQUIRED = rule("round_name_required", "批次编号和名称必填")
 WINDOW_TIME_ZONE = rule("window_time_zone", "申报时间须填写完整的日期和时间")
 WINDOW_ORDER = rule("window_order", "申报截止时间须晚于开始时间")
@@ -40,10 +40,8 @@ ADJUSTED_TOTAL = rule("total", "调整后的名额之和须等于总名额：现
 HISTORIC_FILE_TOO_LARGE = rule("too_large", "文件超过5MB，请分成几个文件导入")
 HISTORIC_ROWS = rule("rows", "有{count}处错误，未导入任何记录")
 
-# ---- county standards -----------------------------------------------------------------------------------------
+# ---- county standards (reason_required and condition_text_required are the workflow's: workflows/standards.py)
 STANDARDS_OUT_OF_SCOPE = rule("standards_out_of_scope", "没有{county}的县级评定标准可供查看")
-STANDARDS_REASON_REQUIRED = rule("reason_required", "请填写设定依据")
-CONDITION_TEXT_REQUIRED = rule("condition_text_required", "条件“{code}”的内容必填")
 CONDITION_CODE_TAKEN = rule("condition_code_taken", "条件编号“{code}”已是通知所列条件的编号，请另起编号")
 
 # ---- the yearly filing ----------------------------------------------------------------------------------------
@@ -55,9 +53,7 @@ FILING_NOT_OPEN = rule("filing_not_open", "{county}{year}年度没有可更正�
 FILING_NOT_STARTED = rule("filing_not_started", "{county}{year}年度的备案尚未开始")
 FILING_VERSION_UNKNOWN = rule("filing_version_unknown", "{county}{year}年度没有第{version}版备案")
 
-# ---- the public board, the inbox, preferences, the 待办 -----------------------------------------------------------
+# ---- the public board, the inbox, preferences, the 待办 (urge_not_permitted, nothing_owed: workflows' codes)
 NOT_UNDER_NOTICE = rule("not_under_notice", "该申报不在公示期内，或不存在")
 NOTIFICATION_NOT_FOUND = rule("notification_not_found", "未找到该通知，或它不是发给您的")
 TASKS_NOT_FOR_ROLE = rule("tasks_not_for_role", "待办仅供办理申报的各业务角色查看")
-URGE_NOT_PERMITTED = rule("urge_not_permitted", "只有市人社局评审人员或监督人员可以催办")
-NOTHING_OWED = rule("nothing_owed", "该申报的办理已经结束，无需催办")
