@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -20,7 +20,7 @@ from contracts.quota import DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageR
 from contracts.rules import administration as rules
 from db.historic_import import ImportReport, import_titles
 from db.queries.rounds import periods
-from db.rounds import Period, QuotaChange
+from db.rounds import HistoricTitle, Period, QuotaChange
 from schemas.rounds import ApportionmentAdopt, ApportionmentPreview, ApportionmentRequest, QuotaPublic
 from services.context import Context
 from services.refusals import Refusal, from_temporal
@@ -224,3 +224,11 @@ def refused_rows(report: ImportReport) -> Refusal | None:
     if not errors:
         return None
     return Refusal(422, rules.HISTORIC_ROWS, count=len(errors), field="body", errors=errors)
+
+
+def historic_titles(ctx: Context, shown: int) -> tuple[list[HistoricTitle], int]:
+    """The ``shown`` latest imported historic titles (newest import first), and how many there are."""
+    with ctx.session() as s:
+        q = select(HistoricTitle).order_by(col(HistoricTitle.imported_at).desc(), col(HistoricTitle.id).desc())
+        total = s.exec(select(func.count()).select_from(HistoricTitle)).one()
+        return list(s.exec(q.limit(shown)).all()), total

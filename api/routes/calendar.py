@@ -11,7 +11,7 @@ from api.errors import documented
 from api.present import local
 from schemas.fields import AnyIsoDate
 from schemas.models import NoticePeriodPublic, WorkingDaysPublic
-from state.calendar import WorkingDayCalendar
+from services import calendar as calendar_service
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 
@@ -22,16 +22,11 @@ MAX_COUNT = 1000
 
 def _within_calendar(day: date) -> date:
     if not FIRST <= day <= LAST:
-        raise ValueError(f"must be between {FIRST} and {LAST}")
+        raise ValueError(f"日期须在{FIRST}至{LAST}之间")
     return day
 
 
 CalendarDate = Annotated[AnyIsoDate, AfterValidator(_within_calendar)]
-
-
-def _calendar(settings: SettingsDep) -> WorkingDayCalendar:
-    # Read on each call, like the workflow's activity: an official arrangement loaded later counts at once.
-    return WorkingDayCalendar.from_file(settings.calendar_overrides)
 
 
 @router.get(
@@ -45,9 +40,8 @@ def working_days(
     start: Annotated[CalendarDate, Query(description=f"YYYY-MM-DD, {FIRST} to {LAST}")],
     count: Annotated[int, Query(ge=-MAX_COUNT, le=MAX_COUNT)],
 ) -> WorkingDaysPublic:
-    calendar = _calendar(settings)
-    end = calendar.add_working_days(start, count)
-    return WorkingDaysPublic(start=start, end=end, confirmed=calendar.span_confirmed(start, end))
+    end, confirmed = calendar_service.working_days(settings, start, count)
+    return WorkingDaysPublic(start=start, end=end, confirmed=confirmed)
 
 
 @router.get(
@@ -62,9 +56,7 @@ def notice_period(
         CalendarDate | None, Query(description=f"YYYY-MM-DD, {FIRST} to {LAST}; default today")
     ] = None,
 ) -> NoticePeriodPublic:
-    p = _calendar(settings).notice_period(
-        published_on or today(), days=settings.notice_working_days, end_hour=settings.notice_end_hour
-    )
+    p = calendar_service.notice_period(settings, published_on or today())
     return NoticePeriodPublic(
         first_day=p.first_day, last_day=p.last_day, ends_at=local(p.ends_at), confirmed=p.confirmed
     )

@@ -37,7 +37,7 @@ APPORTIONMENT_COUNTY = rule("apportionment_county", "县区{county}不在本市�
 APPORTIONMENT = rule("apportionment", "名额分配无法计算：{problem}")
 ADJUSTMENT_NOT_IN_SPLIT = rule("adjustment_not_in_split", "调整的县区{county}不在分配之列")
 ADJUSTED_TOTAL = rule("total", "调整后的名额之和须等于总名额：现为{adjusted}个，总名额{total}个")
-HISTORIC_FILE_TOO_LARGE = rule("too_large", "文件超过5MB，请分成几个文件导入")
+HISTORIC_FILE_TOO_LARGE = rule("too_large", "文件过大（上限5000000字节），请分成几个文件导入")
 HISTORIC_ROWS = rule("rows", "有{count}处错误，未导入任何记录")
 
 # ---- county standards (reason_required and condition_text_required are the workflow's: workflows/standards.py)

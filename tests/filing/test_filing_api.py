@@ -120,7 +120,8 @@ async def test_file_export_correct_board_and_inbox_over_http(skip_env, fresh_dat
                 ]
             )
             wrong = ok(await http.post(base, json={"digest": "0" * 64}, headers=as_("bureau")), 409)
-            assert "review the new draft" in wrong["detail"]["message"]
+            assert wrong["detail"]["rule"] == "filing_draft_changed"
+            assert wrong["detail"]["message"] == "备案内容已随记录变化，请核对新的备案内容后再确认"
             ok(await http.post(base, json={"digest": draft["digest"]}, headers=as_("other")), 403)
             filed = ok(
                 await http.post(base, json={"digest": draft["digest"], "note": "经三部门审核"}, headers=as_("bureau")),

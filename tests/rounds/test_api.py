@@ -302,6 +302,7 @@ async def test_a_county_caller_neither_learns_of_another_countys_round_nor_its_q
     closure = {"reason": "结束评审"}
     r = await http.post(f"/rounds/{plan['round_id']}/review-closure", json=closure, headers=as_(http, "other_bureau"))
     assert r.status_code == 404 and "兰山区" not in r.text, r.text
+
     def not_found(round_id: str) -> dict[str, object]:
         said = ROUND_NOT_FOUND.say(round_id=round_id)
         return {"detail": {"message": said, "rule": "round_not_found", "round_id": round_id}}
