@@ -25,4 +25,7 @@ def mark_read(actor: Actor, ctx: Context, notification_id: int) -> tuple[Notific
         n = inbox_queries.addressed(s, actor, notification_id)
         if n is None:
             raise Refusal(404, NOTIFICATION_NOT_FOUND, notification_id=notification_id)
-        return n, inbox_queries.mark_read(s, actor, notification_id)
+        read_at = inbox_queries.mark_read(s, actor, notification_id)
+        s.refresh(n)  # loaded before the session closes: the caller reads it after
+        s.expunge(n)
+        return n, read_at

@@ -29,6 +29,9 @@ ROUND_NOT_REVIEWING = rule("round_not_reviewing", "仅在评审阶段可以结�
 
 # ---- periods and quotas ---------------------------------------------------------------------------------------
 PERIOD_NOT_DEFINED = rule("period_not_defined", "评定周期{period_id}不存在，请先设定评定周期")
+PERIOD_YEARS = rule("period_years", "终止年度不能早于起始年度，年度在2000至2100之间")
+QUOTA_TOTALS_REQUIRED = rule("quota_totals_required", "至少填写一个名额")
+QUOTA_SCOPE_UNKNOWN = rule("quota_scope_unknown", "{scope}不在{level_zh}名额的分配范围之内（{known}）")
 QUOTA_NOT_SET = rule("quota_not_set", "尚未设定评定周期{period_id}的{level_zh}名额")
 QUOTA_BELOW_USED = rule(
     "quota_below_used", "{scope_zh}{level_zh}名额不能设为{total}个：已使用{used}个名额，名额不能少于已使用数"
