@@ -225,7 +225,7 @@ def draft(actor: Actor, ctx: Context, county: str, year: int) -> DraftPublic:
 def _own(actor: Actor, county: str) -> None:
     admit(actor, Role.county_bureau)
     if actor.county != county:
-        raise Refusal(403, rules.FILING_BY_OWN_COUNTY, county=county)
+        raise Refusal(403, rules.borrowed("filing_by_own_county"), county=county)
 
 
 async def file(actor: Actor, ctx: Context, county: str, year: int, digest: str, note: str) -> FiledPublic:
@@ -237,7 +237,7 @@ async def file(actor: Actor, ctx: Context, county: str, year: int, digest: str, 
             return digest_of(filing_queries.generate_entries(session, county, year))
 
     if digest != await run_in_threadpool(current_digest):
-        raise Refusal(409, rules.FILING_DRAFT_CHANGED)
+        raise Refusal(409, rules.borrowed("filing_draft_changed"))
     handle = await _start(ctx, county, year, actor.user_id)
     try:
         result = await handle.execute_update(

@@ -10,7 +10,7 @@ from temporalio.service import RPCError
 
 from clients.application import handle_for
 from contracts.application import ObjectionAct, SubmittedMaterial, ViewRequest
-from contracts.rules.administration import NOT_UNDER_NOTICE
+from contracts.rules.administration import borrowed
 from db.models import Application
 from db.queries.applications import one_under_notice, under_notice
 from db.queries.titles import Title, directory
@@ -49,7 +49,7 @@ def objection(ctx: Context, receipt: str) -> ReceiptView | None:
 
 
 def _not_under_notice() -> Refusal:
-    return Refusal(404, NOT_UNDER_NOTICE)
+    return Refusal(404, borrowed("not_under_notice"))
 
 
 async def lodge_objection(

@@ -79,13 +79,18 @@ def below_used(database_url: str, period_id: str, level: Level, totals: dict[str
 async def _set(ctx: Context, period_id: str, level: Level, act: SetQuota) -> QuotaSet:
     # What QuotaWorkflow refuses of the totals, said before asking it.
     if not act.totals:
-        raise Refusal(422, rules.QUOTA_TOTALS_REQUIRED, field="totals")
+        raise Refusal(422, rules.borrowed("quota_totals_required"), field="totals")
     known = scopes_for(level)
     if unknown := [scope for scope in act.totals if scope not in known]:
         scope_zh = "全市" if unknown[0] == "city" else unknown[0]
         where = "、".join("全市" if k == "city" else k for k in known)
         raise Refusal(
-            422, rules.QUOTA_SCOPE_UNKNOWN, scope=scope_zh, level_zh=LEVEL_ZH[level], known=where, field="totals"
+            422,
+            rules.borrowed("quota_scope_unknown"),
+            scope=scope_zh,
+            level_label=LEVEL_ZH[level],
+            known=where,
+            field="totals",
         )
     refused = await run_in_threadpool(below_used, ctx.database_url, period_id, level, act.totals)
     if refused is not None:
@@ -110,7 +115,7 @@ async def define_period(
     actor: Actor, ctx: Context, period_id: str, name: str, start_year: int, end_year: int, reason: str
 ) -> PeriodView:
     if not 2000 <= start_year <= end_year <= 2100:  # as PeriodWorkflow refuses it, said before asking it
-        raise Refusal(422, rules.PERIOD_YEARS, field="start_year")
+        raise Refusal(422, rules.borrowed("period_years"), start_year=start_year, end_year=end_year, field="start_year")
     act = DefinePeriod(actor=actor, name=name, start_year=start_year, end_year=end_year, reason=reason)
     try:
         return await quota_workflows.define_period(ctx.client, ctx.settings.task_queue, period_id, act)
@@ -132,7 +137,9 @@ async def get_quota(actor: Actor, ctx: Context, period_id: str, level: Level) ->
         usage = await handle.query(QuotaWorkflow.usage, UsageRequest())
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
-            raise Refusal(404, rules.QUOTA_NOT_SET, period_id=period_id, level_zh=LEVEL_ZH[level]) from None
+            scope = "全市" if level == Level.city else "各县区"
+            quota_not_set = rules.borrowed("quota_not_set")
+            raise Refusal(404, quota_not_set, period_id=period_id, scope=scope, level_label=LEVEL_ZH[level]) from None
         raise from_temporal(e, f"quota {period_id}/{level.value}") from None
     totals = usage.totals
     if level == Level.county and actor.county is not None:  # a county's callers see their own county's places only

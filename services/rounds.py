@@ -173,7 +173,8 @@ async def close_review(
         raise refused
     if w.phase != RoundPhase.reviewing:  # a round that has selected has ended and takes no update
         phase = w.phase.value
-        raise Refusal(409, rules.ROUND_NOT_REVIEWING, phase_zh=ROUND_PHASES.get(phase, phase), state=phase)
+        said = ROUND_PHASES.get(phase, phase)
+        raise Refusal(409, rules.borrowed("round_not_reviewing"), phase_label=said, closing="", state=phase)
     act = CloseReview(actor=actor, reason=reason, published_on=published_on)
     try:
         return await ctx.client.get_workflow_handle(round_workflow_id(round_id)).execute_update(

@@ -23,9 +23,6 @@ from state import conditions, text
 from state.domain import Actor, InstitutionType
 from workflows.standards import conditions_problem
 
-# The workflow's own rules (workflows/standards.py), said here at once without the worker: registered by the engine.
-REASON_REQUIRED, CONDITION_TEXT_REQUIRED = "reason_required", "condition_text_required"
-
 
 def _condition(c: dict[str, Any]) -> ConditionOut:
     return ConditionOut(code=c["code"], text=c["text"], types=[InstitutionType(t) for t in c["types"]])
@@ -71,11 +68,11 @@ async def county_conditions(actor: Actor, ctx: Context, county: str) -> Standard
 def _blank(body: ConditionsPut) -> Refusal | None:
     """The workflow's "required" rules, with invisible characters counted as nothing (it strips whitespace only)."""
     if not text.visible(body.reason):
-        return Refusal(422, "请填写设定依据", field="reason", rule=REASON_REQUIRED)
+        return Refusal(422, rules.borrowed("reason_required"), field="reason")
     for n, c in enumerate(body.conditions):
         if not text.visible(c.text):
-            where = f"conditions[{n}].text"
-            return Refusal(422, f"条件“{c.code}”的内容必填", field=where, rule=CONDITION_TEXT_REQUIRED)
+            required = rules.borrowed("condition_text_required")
+            return Refusal(422, required, code=c.code, field=f"conditions[{n}].text")
     return None
 
 

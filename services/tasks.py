@@ -17,7 +17,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from clients.application import handle_for
 from config import FilingSettings
 from contracts.application import UrgeAct
-from contracts.rules.administration import TASKS_NOT_FOR_ROLE
+from contracts.rules.administration import TASKS_NOT_FOR_ROLE, borrowed
 from db.models import Application
 from db.queries.tasks import Record, owed_filings, records
 from db.queries.workbench import NoticeFacts, declarers, live, notice_facts
@@ -234,16 +234,17 @@ def grouped(items: list[TaskItem]) -> list[Task]:
     return list(found.values())
 
 
-# 催办 by whoever may urge (the workflow refuses the rest again): the codes are the workflow's own
-# (workflows/application_urges.py), registered with the engine's rules.
-URGE_NOT_PERMITTED, NOTHING_OWED = "urge_not_permitted", "nothing_owed"
-ENDED = "该申报的办理已经结束，无需催办"
-
-
 def admit_urger(actor: Actor) -> Actor:
+    """催办 is the city reviewers' and the supervisors' (the workflow refuses anyone else again: its rule)."""
     if actor.role not in URGERS:
-        raise Refusal(403, "只有市人社局评审人员或监督人员可以催办", rule=URGE_NOT_PERMITTED)
+        raise Refusal(403, borrowed("urge_not_permitted"))
     return actor
+
+
+def _ended(state: str | None = None) -> Refusal:
+    """An application whose procedure has ended owes nothing: the workflow's rule (nothing_owed), said before asking
+    it, in words of its own (the rule's text names the party that owes nothing)."""
+    return Refusal(409, "该申报的办理已经结束，无需催办", rule="nothing_owed", state=state)
 
 
 @dataclass(frozen=True)
@@ -264,13 +265,13 @@ async def urge(
     ``level``, ``county`` and ``state`` are where the caller found it (in their scope)."""
     admit_urger(actor)
     if state in FINAL_STAGES:  # the workflow has ended and takes no update
-        raise Refusal(409, ENDED, rule=NOTHING_OWED, state=state.value)
+        raise _ended(state=state.value)
     act = UrgeAct(actor=actor, to=to, note=note)
     try:
         result = await handle_for(ctx.client, application_id).execute_update(ApplicationWorkflow.urge, act)
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:  # ended between the look and the urge
-            raise Refusal(409, ENDED, rule=NOTHING_OWED) from None
+            raise _ended() from None
         raise from_temporal(e, f"application {application_id!r}") from None
     except Exception as e:
         raise narrowed(from_temporal(e, f"application {application_id!r}"), actor, level, county) from None

@@ -17,6 +17,7 @@ from api.main import create_app
 from api.routes import filings, notifications
 from config import FilingSettings
 from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
+from contracts.rules.administration import borrowed
 from db import models
 from db.filing import FilingStatus, FilingVersion
 from db.session import session_for
@@ -121,7 +122,7 @@ async def test_file_export_correct_board_and_inbox_over_http(skip_env, fresh_dat
             )
             wrong = ok(await http.post(base, json={"digest": "0" * 64}, headers=as_("bureau")), 409)
             assert wrong["detail"]["rule"] == "filing_draft_changed"
-            assert wrong["detail"]["message"] == "备案内容已随记录变化，请核对新的备案内容后再确认"
+            assert wrong["detail"]["message"] == borrowed("filing_draft_changed").say()
             ok(await http.post(base, json={"digest": draft["digest"]}, headers=as_("other")), 403)
             filed = ok(
                 await http.post(base, json={"digest": draft["digest"], "note": "经三部门审核"}, headers=as_("bureau")),
