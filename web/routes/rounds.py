@@ -23,7 +23,7 @@ from api.routes.applications import list_applications
 from contracts.rounds import RoundPhase, RoundWindow
 from contracts.rules.administration import ROUND_NOT_FOUND
 from schemas.fields import ID_PATTERN
-from schemas.rounds import CloseReviewCreate, RoundCreate, ScoreCreate
+from schemas.rounds import ROUND_ID_PATTERN, CloseReviewCreate, RoundCreate, ScoreCreate
 from services import quotas, rounds
 from services.context import Context
 from services.refusals import Refusal, not_found
@@ -41,7 +41,7 @@ from web.visitors import SignedIn
 
 router = page_router()
 OWNERS = LEVEL_OWNERS
-ROUND_ID = re.compile(r"^[A-Za-z0-9_\-]{1,60}$")
+ROUND_ID = re.compile(ROUND_ID_PATTERN)
 LOCAL_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")  # <input type=datetime-local>, Asia/Shanghai
 SCOREABLE = (Stage.declared, Stage.county_reviewed)
 DONE = {"opened": "批次已创建", "score": "评分已提交", "closed": "评审已结束，已按得分择优确定拟评定名单"}
