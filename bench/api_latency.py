@@ -42,7 +42,6 @@ from sqlmodel import Session, func, select
 from temporalio.client import Client, WorkflowHandle
 
 from api.auth import create_user
-from api.routes.applications import list_applications
 from bench.bare import BareWorkflow, Step
 from bench.harness import (
     BARE_QUEUE_SUFFIX,
@@ -58,9 +57,12 @@ from bench.harness import (
 from clients.codec import data_converter, new_key_entry
 from config import Settings
 from db.models import Application
+from db.queries.workbench import Filters
 from db.rounds import HistoricTitle
 from db.schema import upgrade
 from db.session import get_engine
+from services import applications
+from services.context import Context
 from state import conditions
 from state.calendar import TZ
 from state.domain import COUNTIES, Actor, InstitutionType, Level, Role, Stage
@@ -207,8 +209,8 @@ class Bench:
         bureau = Actor(user_id="bench-bureau", name="兰山区人社局", role=Role.county_bureau, county=COUNTY)
         event.listen(engine, "before_cursor_execute", keep)
         try:
-            with Session(engine) as s:
-                page = list_applications(bureau, s, state=Stage.publicized, round_id=self.list_round, limit=50)
+            wanted = Filters(state=Stage.publicized, round_id=self.list_round)
+            page = applications.list_applications(Context(self.client, self.settings), bureau, wanted, limit=50)
         finally:
             event.remove(engine, "before_cursor_execute", keep)
         return len(page.items)

@@ -1,84 +1,68 @@
-"""What the rounds, quotas and users pages share: admitting a user as the API's own role dependency admits them,
-turning a form's text into an API body model (field errors in Chinese), and saying the API's English refusals of
-rounds, periods, quotas and users in Chinese. The pages decide nothing: the API's functions do."""
+"""What the administration pages (rounds, periods and quotas, standards, users) share: admitting a user by role,
+turning a form's text into the body model the API validates too (field errors in Chinese), and showing a refused
+service's words. A refusal's ``message`` is its rule's Chinese text (contracts/rules): the page shows it as said and
+puts it beside the form field the refusal names; nothing is translated here."""
 
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from api.deps import role_in
 from services.refusals import Refusal
+from services.roles import admit as admit_role
 from state.domain import Actor, Role
+from state.labels import REFUSAL_KINDS
 from web.forms import field_errors
-from web.refusals import Explained, PageRefusal, explain
-
-# The API's messages for rounds, periods, quotas and users (English), in the notice's words.
-PROBLEMS = (
-    ("the window must close after it opens", "申报截止时间须晚于开始时间"),
-    ("need a time zone", "申报时间须填写完整的日期和时间"),
-    ("weights must add up to 1", "各评审方式的权重之和须为1"),
-    ("every weight must be greater than 0", "每项权重须大于0（不采用的评审方式请留空）"),
-    ("at least one review method", "至少设定一种评审方式的权重"),
-    ("unknown review method", "评审方式只能是书面评审、现场答辩、实地考察"),
-    ("round_id and name are required", "批次编号和名称必填"),
-    ("rounds are created by", "该批次只能由其主办单位创建"),
-    ("rounds are run by", "该批次只能由其主办单位办理"),
-    ("is run by", "该批次只能由其主办单位办理"),
-    ("review is closed by", "该批次的评审只能由其主办单位结束"),
-    ("already exists", "批次编号已被使用，请换一个编号"),
-    ("is not defined", "评定周期不存在，请先由系统管理员设定"),
-    ("runs from start_year to end_year", "终止年度不能早于起始年度，年度在2000至2100之间"),
-    ("must be a whole number", "名额应为不小于0的整数"),
-    ("at least one total is required", "至少填写一个名额"),
-    ("period", "评定周期不存在，请先设定评定周期"),
-    ("can be closed only while the round is reviewing", "仅在评审阶段可以结束评审"),
-    ("weights must be non-negative and add up to 1", "人口与绩效两项权重须不小于0且之和为1"),
-    ("a weighted figure sums to zero", "加权的指标合计为0，无法分配"),
-    ("a county is listed twice", "县区重复填写"),
-    ("at least one county is needed", "至少填写一个县区的数据"),
-    ("add up to", "调整后的名额之和须等于总名额"),
-    ("which is not in the split", "调整的县区不在分配之列"),
-    ("unknown county", "县区不在本市县区之列"),
-    ("no quota", "尚未设定该评定周期的名额"),
-)
-FIELD_WORDS = {
-    "opens_at": "申报开始时间",
-    "closes_at": "申报截止时间",
-    "weights": "评审权重",
-    "period_id": "评定周期",
-    "round_id": "批次编号",
-}
+from web.refusals import KIND_BY_STATUS, Explained, PageRefusal, explain
 
 M = TypeVar("M", bound=BaseModel)
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-def chinese(message: str) -> str:
-    """The first known problem in ``message`` in Chinese; 填写有误 when none is known."""
-    for words, text in PROBLEMS:
-        if words in message:
-            return text
-    return "填写有误"
+def words(refusal: Refusal) -> str:
+    """The refusal's message; a message with no Chinese in it (a workflow's, until it names its rule) is shown as
+    its kind's title (填写有误, 无权办理, …) rather than in English."""
+    if _CHINESE.search(refusal.message):
+        return refusal.message
+    return REFUSAL_KINDS[KIND_BY_STATUS.get(refusal.status, "Unavailable")]
+
+
+def _field(path: Any) -> str:
+    """``conditions.0.text`` or ``body`` -> the form's field name (the last part); nothing for the whole body."""
+    name = str(path or "").rsplit(".", 1)[-1]
+    return "" if name == "body" else name
 
 
 def said(refusal: Refusal) -> Explained:
-    """web.refusals.explain, with the rounds', periods', quotas' and users' own problems said in Chinese."""
+    """web.refusals.explain, with the refusal's own words first and, for a 422, beside the fields it names."""
     out = explain(refusal)
-    if refusal.status in (403, 404, 409, 422):
-        known = [chinese(part) for part in refusal.message.split("; ") if chinese(part) != "填写有误"]
-        if known and refusal.status == 422:
-            field = str(refusal.extra.get("field", ""))
-            out.fields = {field.rsplit(".", 1)[-1]: known[0]} if field and field != "body" else {}
-            out.lines = list(dict.fromkeys(known))
-        elif known:
-            out.lines = [known[0], *[line for line in out.lines if line not in known]]
+    if refusal.status not in (403, 404, 409, 422):
+        return out
+    said_words = words(refusal)
+    if refusal.status == 422:
+        problems = [p for p in refusal.extra.get("problems") or [] if isinstance(p, dict)]
+        if problems:
+            out.fields, lines = {}, []
+            for p in problems:
+                text = str(p.get("message", "")) if _CHINESE.search(str(p.get("message", ""))) else said_words
+                if name := _field(p.get("field")):
+                    out.fields.setdefault(name, text)
+                lines.append(text)
+            out.lines = list(dict.fromkeys(lines))
+        else:
+            name = _field(refusal.extra.get("field"))
+            out.fields = {name: said_words} if name else {}
+            out.lines = [said_words]
+    else:
+        out.lines = [said_words, *[line for line in out.lines if line != said_words]]
     return out
 
 
 async def admit(actor: Actor, *roles: Role) -> None:
-    """The API's own role dependency (api.deps.role_in): its 403, said as a page."""
+    """Only ``roles`` (services.roles.admit): anyone else is answered with the refusal page."""
     try:
-        await role_in(*roles)(actor)
+        admit_role(actor, *roles)
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
 

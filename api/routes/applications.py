@@ -4,15 +4,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Response
-from sqlmodel import Session
 
 from api.deps import API_PREFIX, ApplicationId, CountyBureau, Reader, ServiceContext, Today
 from api.errors import CONDITION_RULES, ON_APPLICATION, documented
-from db.queries.workbench import Filters, summaries
+from db.queries.workbench import Filters
 from schemas.fields import County, Round
 from schemas.models import ApplicationDetail, ApplicationPage, DeclarationCreate, Declared
-from services import applications, present
-from state.domain import Actor, InstitutionType, Level, Stage
+from services import applications
+from state.domain import InstitutionType, Level, Stage
 
 router = APIRouter(prefix="/applications", tags=["applications"])
 
@@ -74,24 +73,6 @@ async def declare(
     else:
         response.status_code = 200
     return Declared(id=declared.application_id, state=declared.state)
-
-
-def list_applications(
-    actor: Actor,
-    session: Session,
-    state: Stage | None = None,
-    county: str | None = None,
-    level: Level | None = None,
-    institution_type: InstitutionType | None = None,
-    round_id: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> ApplicationPage:
-    """The page GET /applications answers, read through ``session``. Kept for the round page (web/routes/rounds.py)
-    until it lists its candidates through services.applications.list_applications."""
-    wanted = Filters(state=state, county=county, level=level, institution_type=institution_type, round_id=round_id)
-    rows, total = summaries(session.connection(), actor.county, wanted, offset, limit)
-    return present.page(rows, total, limit, offset)
 
 
 @router.get(

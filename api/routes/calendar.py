@@ -9,7 +9,7 @@ from api.errors import documented
 from api.present import local
 from schemas.fields import EARLIEST, LATEST, IsoDate
 from schemas.models import NoticePeriodPublic, WorkingDaysPublic
-from state.calendar import WorkingDayCalendar
+from services import calendar as calendar_service
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 
@@ -17,11 +17,6 @@ router = APIRouter(prefix="/calendar", tags=["calendar"])
 FIRST, LAST = EARLIEST, LATEST
 MAX_COUNT = 1000
 CalendarDate = IsoDate
-
-
-def _calendar(settings: SettingsDep) -> WorkingDayCalendar:
-    # Read on each call, like the workflow's activity: an official arrangement loaded later counts at once.
-    return WorkingDayCalendar.from_file(settings.calendar_overrides)
 
 
 @router.get(
@@ -35,9 +30,8 @@ def working_days(
     start: Annotated[CalendarDate, Query(description=f"YYYY-MM-DD, {FIRST} to {LAST}")],
     count: Annotated[int, Query(ge=-MAX_COUNT, le=MAX_COUNT)],
 ) -> WorkingDaysPublic:
-    calendar = _calendar(settings)
-    end = calendar.add_working_days(start, count)
-    return WorkingDaysPublic(start=start, end=end, confirmed=calendar.span_confirmed(start, end))
+    end, confirmed = calendar_service.working_days(settings, start, count)
+    return WorkingDaysPublic(start=start, end=end, confirmed=confirmed)
 
 
 @router.get(
@@ -52,9 +46,7 @@ def notice_period(
         CalendarDate | None, Query(description=f"YYYY-MM-DD, {FIRST} to {LAST}; default today")
     ] = None,
 ) -> NoticePeriodPublic:
-    p = _calendar(settings).notice_period(
-        published_on or today(), days=settings.notice_working_days, end_hour=settings.notice_end_hour
-    )
+    p = calendar_service.notice_period(settings, published_on or today())
     return NoticePeriodPublic(
         first_day=p.first_day, last_day=p.last_day, ends_at=local(p.ends_at), confirmed=p.confirmed
     )

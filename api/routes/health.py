@@ -1,14 +1,10 @@
 """``/healthz``: the process answers. ``/readyz``: Temporal reachable, a worker polling, the database answering."""
 
-from typing import Any
-
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
-from clients.health import workflow_pollers
-from db.session import get_engine
+from services.context import Context
+from services.health import readiness
 
 router = APIRouter(tags=["operations"])
 
@@ -16,11 +12,6 @@ router = APIRouter(tags=["operations"])
 @router.get("/healthz", summary="The process is up")
 async def healthz() -> dict[str, str]:
     return {"status": "ok"}
-
-
-def _database_answers(url: str) -> None:
-    with get_engine(url).connect() as c:
-        c.execute(text("select 1"))
 
 
 @router.get(
@@ -32,20 +23,8 @@ def _database_answers(url: str) -> None:
     },
 )
 async def readyz(request: Request) -> JSONResponse:
-    settings = request.app.state.settings
-    checks: dict[str, Any] = {}
-    try:
-        pollers = await workflow_pollers(request.app.state.temporal, settings.task_queue)
-        checks["temporal"] = "ok"
-        checks["worker"] = "ok" if pollers else f"no worker polls task queue {settings.task_queue!r}"
-    except Exception as e:  # any failure to reach Temporal means not ready
-        checks["temporal"] = f"unreachable: {type(e).__name__}"
-        checks["worker"] = "unknown"
-    try:
-        await run_in_threadpool(_database_answers, settings.database_url)
-        checks["database"] = "ok"
-    except Exception as e:
-        checks["database"] = f"unreachable: {type(e).__name__}"
+    ctx = Context(request.app.state.temporal, request.app.state.settings)
+    checks = await readiness(ctx)
     ready = all(v == "ok" for v in checks.values())
     return JSONResponse(
         {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503

@@ -6,12 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
-from api.deps import CurrentUser, SessionDep
+from api.deps import CurrentUser, ServiceContext
 from api.errors import documented
 from api.present import local
 from db.models import Notification
-from db.queries import notifications as notification_queries
-from services.refusals import Refusal
+from services import notifications as inbox_service
 from state.domain import Role
 
 router = APIRouter(prefix="/notifications", tags=["notifications"], responses=documented(401, 403, 404))
@@ -51,11 +50,11 @@ def _public(n: Notification, read_at: datetime | None) -> NotificationPublic:
 )
 def inbox(
     actor: CurrentUser,
-    session: SessionDep,
+    ctx: ServiceContext,
     unread_only: Annotated[bool, Query(alias="unread")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> NotificationPage:
-    rows, unread = notification_queries.inbox(session, actor, unread_only, limit)
+    rows, unread = inbox_service.inbox(actor, ctx, unread_only, limit)
     return NotificationPage(items=[_public(n, read_at) for n, read_at in rows], unread=unread)
 
 
@@ -66,10 +65,6 @@ def inbox(
     responses=documented(401, 404),
 )
 def mark_read(
-    notification_id: Annotated[int, Path(ge=1, le=2**62)], actor: CurrentUser, session: SessionDep
+    notification_id: Annotated[int, Path(ge=1, le=2**62)], actor: CurrentUser, ctx: ServiceContext
 ) -> NotificationPublic:
-    n = notification_queries.addressed(session, actor, notification_id)
-    if n is None:
-        raise Refusal(404, f"notification {notification_id} not found")
-    read_at = notification_queries.mark_read(session, actor, notification_id)
-    return _public(n, read_at)
+    return _public(*inbox_service.mark_read(actor, ctx, notification_id))

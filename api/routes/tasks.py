@@ -1,44 +1,26 @@
 """The caller's to-do (待办) as the bureaus' own systems read it, and 催办 (urging the party that owes an
-application's next act). The list is the workbench's own (api/todo.py, from the read model); an urge is an update
-of the application's workflow, refused there when that party owes nothing."""
+application's next act). The list is the workbench's own (from the read model); an urge is an update
+of the application's workflow, refused there when that party owes nothing. Both are services/tasks.py's."""
 
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
-from sqlmodel import Session
-from temporalio.service import RPCError, RPCStatusCode
 
-from api.access import acts_for, locate
-from api.deps import READERS, ApplicationId, CurrentUser, SessionDep, SettingsDep, TemporalClient
+from api.access import locate
+from api.deps import ApplicationId, CurrentUser, ServiceContext
 from api.errors import ON_ACT, documented
-from api.present import local
-from api.todo import todo
-from clients.application import handle_for
-from contracts.application import UrgeAct
-from db.queries.tasks import records
-from db.session import get_engine
 from schemas.fields import FORBID, Text2000
-from services.refusals import Refusal, from_temporal
-from state.domain import URGERS, Act, Actor, Stage
-from state.machine import FINAL_STAGES
-from workflows.application import ApplicationWorkflow
+from services import tasks as to_do
+from services.moments import local
+from state.domain import Actor, Stage
 
 router = APIRouter(tags=["tasks"])
 
 
-async def _reader(actor: CurrentUser) -> Actor:
-    if actor.role not in READERS:
-        raise Refusal(403, "待办仅供办理申报的各业务角色查看", rule="tasks_not_for_role")
-    return actor
-
-
 async def _urger(actor: CurrentUser) -> Actor:
-    if actor.role not in URGERS:
-        raise Refusal(403, "只有市人社局评审人员或监督人员可以催办", rule="urge_not_permitted")
-    return actor
+    return to_do.admit_urger(actor)
 
 
 class TaskPublic(BaseModel):
@@ -72,7 +54,7 @@ class UrgeOutcome(BaseModel):
     summary="The caller's to-do (待办)",
     responses=documented(401, 403, rules={403: ("tasks_not_for_role",)}),
 )
-def tasks(actor: Annotated[Actor, Depends(_reader)], session: SessionDep, settings: SettingsDep) -> list[TaskPublic]:
+def tasks(actor: CurrentUser, ctx: ServiceContext) -> list[TaskPublic]:
     return [
         TaskPublic(
             application_id=t.application_id,
@@ -83,13 +65,8 @@ def tasks(actor: Annotated[Actor, Depends(_reader)], session: SessionDep, settin
             overdue=t.overdue,
             urged=t.urged,
         )
-        for t in todo(actor, session, settings.filing, datetime.now(UTC))
+        for t in to_do.tasks(actor, ctx, datetime.now(UTC))
     ]
-
-
-def _urges(database_url: str, application_id: str, to: str) -> int:
-    with Session(get_engine(database_url)) as s:
-        return sum(1 for _, party in records(s, [application_id])[application_id].urges if party == to)
 
 
 @router.post(
@@ -104,24 +81,9 @@ async def urge(
     application_id: ApplicationId,
     body: UrgeCreate,
     actor: Annotated[Actor, Depends(_urger)],
-    client: TemporalClient,
-    settings: SettingsDep,
+    ctx: ServiceContext,
 ) -> UrgeOutcome:
-    place = await locate(client, settings.database_url, application_id, actor)
-    if place.state in FINAL_STAGES:  # the workflow has ended and takes no update
-        raise Refusal(409, "该申报的办理已经结束，无需催办", rule="nothing_owed", state=place.state.value)
-    act = UrgeAct(actor=actor, to=body.to, note=body.note)
-    try:
-        result = await handle_for(client, application_id).execute_update(ApplicationWorkflow.urge, act)
-    except RPCError as e:
-        if e.status == RPCStatusCode.NOT_FOUND:  # ended between the look and the urge
-            raise Refusal(409, "该申报的办理已经结束，无需催办", rule="nothing_owed") from None
-        raise from_temporal(e, f"application {application_id!r}") from None
-    except Exception as e:
-        refusal = from_temporal(e, f"application {application_id!r}")
-        if refusal.status == 409:  # what the caller may do now, as every act's refusal says it
-            allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
-            refusal.extra["allowed_acts"] = [a.value for a in acts_for(actor, allowed, place.level, place.county)]
-        raise refusal from None
-    urged = await run_in_threadpool(_urges, settings.database_url, application_id, body.to)
-    return UrgeOutcome(id=application_id, state=result.state, to=body.to, urged=urged)
+    # Where the application is and whether the caller sees it: the applications area's (api.access) for now.
+    place = await locate(ctx.client, ctx.database_url, application_id, actor)
+    done = await to_do.urge(actor, ctx, application_id, place.level, place.county, place.state, body.to, body.note)
+    return UrgeOutcome(id=application_id, state=done.state, to=body.to, urged=done.urged)

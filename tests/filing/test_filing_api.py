@@ -13,14 +13,15 @@ from sqlmodel import col
 
 from api.auth import create_user
 from api.deps import API_PREFIX
-from api.filing_forms import COLUMNS, TITLE
 from api.routes import filings, notifications
 from app import create_app
 from config import FilingSettings
 from contracts.application import AwardAct, CoSignAct, PublicizeAct, ReviewAct, ViewRequest
+from contracts.rules.administration import borrowed
 from db import models
 from db.filing import FilingStatus, FilingVersion
 from db.session import session_for
+from services.filing_forms import COLUMNS, TITLE
 from state.calendar import TZ
 from state.domain import COUNTIES, Department, InstitutionType, Level
 from tests.api.conftest import temporal_address
@@ -120,7 +121,8 @@ async def test_file_export_correct_board_and_inbox_over_http(skip_env, fresh_dat
                 ]
             )
             wrong = ok(await http.post(base, json={"digest": "0" * 64}, headers=as_("bureau")), 409)
-            assert "review the new draft" in wrong["detail"]["message"]
+            assert wrong["detail"]["rule"] == "filing_draft_changed"
+            assert wrong["detail"]["message"] == borrowed("filing_draft_changed").say()
             ok(await http.post(base, json={"digest": draft["digest"]}, headers=as_("other")), 403)
             filed = ok(
                 await http.post(base, json={"digest": draft["digest"], "note": "经三部门审核"}, headers=as_("bureau")),

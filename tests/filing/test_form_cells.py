@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-from api.filing_forms import Form, csv_bytes, xlsx
 from contracts.filing import FilingEntry
+from services.filing_forms import Form, csv_bytes, xlsx
 from state.calendar import TZ
 from state.domain import InstitutionType, Stage
 from state.spreadsheet import safe_cell

@@ -11,6 +11,7 @@ from api.deps import API_PREFIX
 from api.routes import quotas, rounds
 from app import create_app
 from contracts.application import ReviewAct, ViewRequest
+from contracts.rules.administration import ROUND_NOT_FOUND
 from state.calendar import TZ
 from state.domain import COUNTIES, Level
 from tests.conftest import settings_for, unique
@@ -301,7 +302,12 @@ async def test_a_county_caller_neither_learns_of_another_countys_round_nor_its_q
     closure = {"reason": "结束评审"}
     r = await http.post(f"/rounds/{plan['round_id']}/review-closure", json=closure, headers=as_(http, "other_bureau"))
     assert r.status_code == 404 and "兰山区" not in r.text, r.text
-    assert r.json() == {"detail": {"message": f"round {plan['round_id']!r} not found"}}  # as for an unknown round
+
+    def not_found(round_id: str) -> dict[str, object]:
+        said = ROUND_NOT_FOUND.say(round_id=round_id)
+        return {"detail": {"message": said, "rule": "round_not_found", "round_id": round_id}}
+
+    assert r.json() == not_found(plan["round_id"])  # as for an unknown round
     unknown = unique("nosuch")
     r = await http.post(f"/rounds/{unknown}/review-closure", json=closure, headers=as_(http, "other_bureau"))
-    assert r.json() == {"detail": {"message": f"round {unknown!r} not found"}}
+    assert r.json() == not_found(unknown)

@@ -5,11 +5,14 @@ the remaining quota, and closes the review: the best within the quota are chosen
 import re
 from datetime import datetime, timedelta
 
+import httpx
+
 from clients import quota as quota_client
 from contracts.application import ReviewAct
 from contracts.quota import DefinePeriod, SetQuota
+from contracts.rules.administration import ADJUSTED_TOTAL, CITY_ROUND_OWNER
 from state.calendar import TZ
-from state.domain import Actor, Level, Role
+from state.domain import COUNTIES, Actor, Level, Role
 from tests.conftest import unique
 from tests.factory import bureau, declaration, start
 from tests.web.conftest import shot, sign_in
@@ -168,3 +171,55 @@ async def test_a_county_bureau_may_not_close_a_city_round(page, site):
     text = await answer.text()
     assert "无权办理" in text and "该批次只能由其主办单位办理" in text
     assert "city_reviewer" not in text  # the API's own English message is in the log, not on the page
+
+
+async def test_a_round_refusal_says_the_same_chinese_words_on_the_api_and_the_page(page, site):
+    """One rule, one text: the API's message and the page's words are both the rule's (contracts/rules)."""
+    round_id = unique("R")
+    await site.api.ensure_round(round_id)  # a city round: only the city's reviewers run it
+    said = CITY_ROUND_OWNER.say()
+    async with httpx.AsyncClient(base_url=f"{site.url}/api/v1") as http:
+        answer = await http.post(
+            f"/rounds/{round_id}/review-closure",
+            json={"reason": "越权结束"},
+            headers={"Authorization": f"Bearer {site.api.tokens['bureau']}"},
+        )
+    assert answer.status_code == 403
+    assert answer.json()["detail"] == {"message": said, "rule": "city_round_owner"}
+    await sign_in(page, site, "bureau")
+    await page.goto(f"/rounds/{round_id}")
+    token = await page.get_attribute("meta[name=csrf-token]", "content")
+    shown = await page.request.post(
+        f"/rounds/{round_id}/review-closure", form={"csrf_token": token or "", "reason": "越权结束"}
+    )
+    assert shown.status == 403 and said in await shown.text()
+
+
+async def test_a_quota_refusal_says_the_same_chinese_words_on_the_api_and_the_page(page, site):
+    """An adjusted split that does not add up to the total: the same words from the API and beside the form."""
+    period_id = await period_with_city_quota(site, 1)
+    figures = {"total": 3, "weight_population": 0.5, "weight_performance": 0.5}
+    counties = [{"county": c, "population": 100, "performance": 10} for c in COUNTIES[:3]]
+    body = {**figures, "counties": counties, "adjustments": {COUNTIES[0]: 3}, "reason": "测试：调整"}
+    async with httpx.AsyncClient(base_url=f"{site.url}/api/v1") as http:
+        answer = await http.post(
+            f"/quotas/{period_id}/county/apportionment/adoption",
+            json=body,
+            headers={"Authorization": f"Bearer {site.api.tokens['admin']}"},
+        )
+    assert answer.status_code == 422
+    detail = answer.json()["detail"]
+    assert detail["rule"] == "total" and detail["message"] == ADJUSTED_TOTAL.say(adjusted=5, total=3)
+    await sign_in(page, site, "admin")
+    await page.goto(f"/quotas?period={period_id}")
+    token = await page.get_attribute("meta[name=csrf-token]", "content")
+    form = {
+        "csrf_token": token or "",
+        "action": "adopt",
+        "reason": "测试：调整",
+        **{k: str(v) for k, v in figures.items()},
+    }
+    form |= {f"pop_{c}": "100" for c in COUNTIES[:3]} | {f"perf_{c}": "10" for c in COUNTIES[:3]}
+    form[f"adjust_{COUNTIES[0]}"] = "3"
+    shown = await page.request.post(f"/quotas/{period_id}/county/apportionment", form=form)
+    assert shown.status == 422 and detail["message"] in await shown.text()

@@ -10,6 +10,7 @@ from api.auth import create_user
 from services.identity import add_login
 from services.narration import chinese_deadline
 from services.refusals import Refusal
+from services.rounds import plan_refusal
 from state.domain import Role
 from tests.api.conftest import eventually, expect
 from tests.conftest import unique
@@ -99,8 +100,9 @@ def test_weights_are_typed_and_refused_in_percent():
     assert [share(text) for text in ("40", "30%", "３０％", "33.4")] == [0.4, 0.3, 0.3, 0.334]
     body, errors = _plan_body({"weight_written": "六十"})
     assert body is None and errors == {"weight_written": "应填写数字（百分比）"}
-    refused = said(Refusal(422, "weights must add up to 1, got 0.9", field="body", rule="round_plan"))
-    assert percent_words(refused).lines == ["各评审方式的权重之和须为100%"]
+    refused = percent_words(said(plan_refusal(["weights must add up to 1, got 0.9"])))  # the plan check's, by rule
+    assert refused.status == 422 and refused.lines == ["各评审方式的权重之和须为100%"]
+    assert refused.fields == {"weights": "各评审方式的权重之和须为100%"}
 
 
 def test_a_deadline_at_midnight_is_the_end_of_the_day_before():

@@ -2,35 +2,35 @@
 and a county's filing (/filings/{county}/{year}: the draft the records give, the recorded versions, and for that
 county's bureau the confirm and correction forms).
 
-Every read and write is the API's own route function (api/routes/filings.py) called with the signed-in user, so the
-scope (a county user sees its own county; another county's filing is a 404) and the refusals are the API's."""
+Every read and write is the service the API calls too (services/filings.py) with the signed-in user, so the scope
+(a county user sees its own county; another county's filing is a 404) and the refusals are the API's."""
 
 from datetime import datetime
 from typing import Any
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from sqlmodel import Session
 from starlette.responses import Response
-from temporalio.client import Client
 
-from api.deps import SessionDep, SettingsDep, TemporalClient, role_in
-from api.routes import filings as api_filings
-from config import Settings
-from db.queries import filing as filing_queries
+from schemas.filings import CorrectionCreate, FilingCreate
+from services import filing_forms, filings
 from services.refusals import Refusal, not_found
+from services.roles import READERS, admit
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Actor, Role
 from state.labels import FILING_ACTS
+from web.context import context_of
 from web.forms import field_errors
-from web.refusals import Explained, PageRefusal, explain
+from web.page_calls import said
+from web.refusals import Explained, PageRefusal
 from web.render import page
 from web.routes import page_router
-from web.routes.applications import require_reader
 from web.visitors import SignedIn
 
 router = page_router()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR, LAST_YEAR = 2022, 2100  # the API's bounds on a filing's year
 
 
@@ -47,6 +47,13 @@ def _year(value: str) -> int:
     return int(value)
 
 
+def require_reader(actor: Actor) -> None:
+    try:
+        admit(actor, *READERS)
+    except Refusal as refusal:
+        raise PageRefusal(refusal) from None
+
+
 def _county(actor: Actor, county: str) -> str:
     require_reader(actor)
     if county not in COUNTIES:
@@ -59,14 +66,15 @@ def xlsx_url(county: str, year: int, version: int | None = None) -> str:
 
 
 @router.get("/filings")
-def board(request: Request, actor: SignedIn, session: SessionDep, settings: SettingsDep, year: str = "") -> Response:
+def board(request: Request, actor: SignedIn, year: str = "") -> Response:
     require_reader(actor)
     chosen = _year(year)
+    ctx = context_of(request)
     try:
-        answer = api_filings.board(actor, session, settings.filing, chosen)
+        answer = filings.board(actor, ctx, chosen)
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
-    versions = filing_queries.versions_of_year(session, chosen)
+    versions = filings.versions_of_year(ctx, chosen)
     rows = [
         {
             "row": row,
@@ -94,9 +102,6 @@ async def filing_page(
     actor: Actor,
     county: str,
     year: int,
-    session: SessionDep,
-    settings: SettingsDep,
-    client: TemporalClient,
     *,
     explained: Explained | None = None,
     errors: dict[str, str] | None = None,
@@ -105,8 +110,9 @@ async def filing_page(
     done: str = "",
 ) -> Response:
     try:
-        filing = await api_filings.filing(county, year, actor, session, settings.filing, client)
-        draft = api_filings.draft(county, year, actor, session, settings.filing)
+        ctx = context_of(request)
+        filing = await filings.filing(actor, ctx, county, year)
+        draft = await run_in_threadpool(filings.draft, actor, ctx, county, year)
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
     context: dict[str, Any] = {
@@ -139,13 +145,10 @@ async def filing(
     county: str,
     year: str,
     actor: SignedIn,
-    session: SessionDep,
-    settings: SettingsDep,
-    client: TemporalClient,
     done: str = "",
 ) -> Response:
     chosen = _year(year)
-    return await filing_page(request, actor, _county(actor, county), chosen, session, settings, client, done=done)
+    return await filing_page(request, actor, _county(actor, county), chosen, done=done)
 
 
 async def _write(
@@ -153,40 +156,29 @@ async def _write(
     actor: Actor,
     county: str,
     year: str,
-    session: Session,
-    settings: Settings,
-    client: Client,
     act: str,
 ) -> Response:
     county, chosen = _county(actor, county), _year(year)
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
+    ctx = context_of(request)
     try:
-        await role_in(Role.county_bureau)(actor)  # the API routes' own admission (CountyBureau), before anything
+        admit(actor, Role.county_bureau)  # as the API's routes admit (CountyBureau), before anything
         if act == "file":
-            body: Any = api_filings.FilingCreate.model_validate(
-                {"digest": values.get("digest", ""), "note": values.get("note", "")}
-            )
-            await api_filings.file(county, chosen, body, actor, session, settings.filing, settings, client)
+            filed = FilingCreate.model_validate({"digest": values.get("digest", ""), "note": values.get("note", "")})
+            await filings.file(actor, ctx, county, chosen, filed.digest, filed.note)
         else:
-            body = api_filings.CorrectionCreate.model_validate(
-                {k: values.get(k, "") for k in ("digest", "note", "reason")}
-            )
-            await api_filings.correct(county, chosen, body, actor, settings.filing, client)
+            fixed = CorrectionCreate.model_validate({k: values.get(k, "") for k in ("digest", "note", "reason")})
+            await filings.correct(actor, ctx, county, chosen, fixed.digest, fixed.reason, fixed.note)
     except ValidationError as e:
-        return await filing_page(
-            request, actor, county, chosen, session, settings, client, errors=field_errors(e), values=values, status=422
-        )
+        return await filing_page(request, actor, county, chosen, errors=field_errors(e), values=values, status=422)
     except Refusal as refusal:
-        explained = explain(refusal)
+        explained = said(refusal)
         return await filing_page(
             request,
             actor,
             county,
             chosen,
-            session,
-            settings,
-            client,
             explained=explained,
             errors=explained.fields,
             values=values,
@@ -201,12 +193,9 @@ async def confirm(
     county: str,
     year: str,
     actor: SignedIn,
-    session: SessionDep,
-    settings: SettingsDep,
-    client: TemporalClient,
 ) -> Response:
     """备案: the county bureau sends back the digest of the draft it reviewed (POST /api/v1/filings/{county}/{year})."""
-    return await _write(request, actor, county, year, session, settings, client, "file")
+    return await _write(request, actor, county, year, "file")
 
 
 @router.post("/filings/{county}/{year}/corrections")
@@ -215,23 +204,20 @@ async def correct(
     county: str,
     year: str,
     actor: SignedIn,
-    session: SessionDep,
-    settings: SettingsDep,
-    client: TemporalClient,
 ) -> Response:
     """更正: a new version of the draft as the records now stand, with the reason."""
-    return await _write(request, actor, county, year, session, settings, client, "correct")
+    return await _write(request, actor, county, year, "correct")
 
 
 @router.get("/filings/{county}/{year}/form.xlsx")
-def form_xlsx(
-    county: str, year: str, actor: SignedIn, session: SessionDep, settings: SettingsDep, version: str = ""
-) -> Response:
+def form_xlsx(request: Request, county: str, year: str, actor: SignedIn, version: str = "") -> Response:
     """附件4 as the API writes it: the latest version (or ?version=N), the draft while nothing is filed."""
     county, chosen = _county(actor, county), _year(year)
     if version and not (version.isdigit() and 1 <= int(version) <= 10_000):
         raise PageRefusal(not_found(f"version {version!r}"))
     try:
-        return api_filings.form_xlsx(county, chosen, actor, session, settings.filing, int(version) if version else None)
+        form = filings.form(actor, context_of(request), county, chosen, int(version) if version else None)
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
+    disposition = filing_forms.disposition(form.filename("xlsx"))
+    return Response(filing_forms.xlsx(form), media_type=XLSX, headers={"Content-Disposition": disposition})

@@ -5,28 +5,25 @@ the page lists each problem by its line, in Chinese, and nothing is written; oth
 already imported is skipped). The titles on record are listed below the form."""
 
 import re
-import tempfile
-from pathlib import Path
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session, col, func, select
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from api.deps import SettingsDep
-from db.historic_import import COLUMNS, TYPE_ZH, ImportReport, RowError, import_titles
-from db.rounds import HistoricTitle
-from db.session import get_engine
+from db.historic_import import COLUMNS, TYPE_ZH, ImportReport, RowError
+from services import quotas
+from services.refusals import Refusal
 from state.domain import COUNTIES, Level, Role
 from state.labels import level_title
-from web.page_calls import admit
+from web.context import context_of
+from web.page_calls import admit, words
 from web.render import page
 from web.routes import page_router
 from web.visitors import SignedIn
 
 router = page_router()
-MAX_BYTES = 5_000_000  # as POST /historic-titles/import
+MAX_BYTES = quotas.HISTORIC_MAX_BYTES  # as POST /historic-titles/import
 SHOWN = 200  # the titles listed, newest import first
 COLUMN_WORDS = {
     "institution_name": "机构名称",
@@ -75,29 +72,14 @@ def row_problem(e: RowError) -> str:
     return f"{at}有误，无法导入"
 
 
-def _titles(database_url: str) -> tuple[list[HistoricTitle], int]:
-    with Session(get_engine(database_url)) as s:
-        q = select(HistoricTitle).order_by(col(HistoricTitle.imported_at).desc(), col(HistoricTitle.id).desc())
-        total = s.exec(select(func.count()).select_from(HistoricTitle)).one()
-        return list(s.exec(q.limit(SHOWN)).all()), total
-
-
-def _import(data: bytes, filename: str, database_url: str) -> ImportReport:
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / (Path(filename).name or "upload.csv")
-        path.write_bytes(data)
-        return import_titles(path, database_url, None)
-
-
 async def _page(
     request: Request,
-    settings: SettingsDep,
     status: int = 200,
     report: ImportReport | None = None,
     problems: list[str] | None = None,
     refused: str = "",
 ) -> Response:
-    titles, total = await run_in_threadpool(_titles, settings.database_url)
+    titles, total = await run_in_threadpool(quotas.historic_titles, context_of(request), SHOWN)
     ctx = {
         "titles": titles,
         "total": total,
@@ -113,23 +95,24 @@ async def _page(
 
 
 @router.get("/historic-titles")
-async def historic_titles(request: Request, actor: SignedIn, settings: SettingsDep) -> Response:
+async def historic_titles(request: Request, actor: SignedIn) -> Response:
     await admit(actor, Role.admin)
-    return await _page(request, settings)
+    return await _page(request)
 
 
 @router.post("/historic-titles")
-async def import_historic_titles(request: Request, actor: SignedIn, settings: SettingsDep) -> Response:
+async def import_historic_titles(request: Request, actor: SignedIn) -> Response:
     await admit(actor, Role.admin)
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return await _page(request, settings, 422, refused="请选择要导入的 CSV 文件")
+        return await _page(request, 422, refused="请选择要导入的 CSV 文件")
     data = await upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        return await _page(request, settings, 422, refused="文件超过5MB，请分成几个文件导入")
-    report = await run_in_threadpool(_import, data, upload.filename, settings.database_url)
+    try:
+        report = await quotas.import_historic_titles(context_of(request), data, upload.filename)
+    except Refusal as refusal:  # too large: said by its rule
+        return await _page(request, 422, refused=words(refusal))
     if report.errors:
         problems = [row_problem(e) for e in report.errors]
-        return await _page(request, settings, 422, report=report, problems=problems)
-    return await _page(request, settings, report=report)
+        return await _page(request, 422, report=report, problems=problems)
+    return await _page(request, report=report)

@@ -7,8 +7,9 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from api.deps import SessionDep
-from db.queries import notifications as inbox_queries
+from services import notifications as inbox_service
+from services.refusals import Refusal
+from web.context import context_of
 from web.render import page
 from web.routes import page_router
 from web.story import chinese_grounds
@@ -25,8 +26,8 @@ def _lines(body: str) -> list[str]:
 
 
 @router.get("/notifications")
-def notifications(request: Request, actor: SignedIn, session: SessionDep) -> Response:
-    rows, unread = inbox_queries.inbox(session, actor, unread_only=False, limit=100)
+def notifications(request: Request, actor: SignedIn) -> Response:
+    rows, unread = inbox_service.inbox(actor, context_of(request), unread_only=False, limit=100)
     items = [
         {
             "n": n,
@@ -41,7 +42,9 @@ def notifications(request: Request, actor: SignedIn, session: SessionDep) -> Res
 
 
 @router.post("/notifications/{notification_id}/read")
-def mark_read(request: Request, notification_id: int, actor: SignedIn, session: SessionDep) -> Response:
-    if inbox_queries.addressed(session, actor, notification_id) is not None:
-        inbox_queries.mark_read(session, actor, notification_id)
+def mark_read(request: Request, notification_id: int, actor: SignedIn) -> Response:
+    try:
+        inbox_service.mark_read(actor, context_of(request), notification_id)
+    except Refusal:
+        pass  # not theirs (or gone): the inbox again, as for any other
     return RedirectResponse("/notifications", status_code=303)

@@ -1,9 +1,9 @@
 """What anyone may see and do without signing in: the notice board (公示名单), objecting (提出异议) through the
 same workflow update as POST /api/v1/public/applications/{id}/objections, the objector's receipt page, and the
-标杆机构名录. Nothing here names an objector."""
+标杆机构名录 (services/notices.py). Nothing here names an objector. Lodging an objection still goes through the API's
+function, whose evidence files and limits are the materials and access areas' (api.submission, api.ratelimit)."""
 
 import re
-from datetime import UTC, datetime
 from typing import cast
 
 from fastapi import Request
@@ -11,26 +11,25 @@ from fastapi import UploadFile as FastApiUploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 from temporalio.client import Client
 
-from api.deps import SessionDep, SettingsDep, TemporalClient
 from api.ratelimit import limit_objections
 from api.routes import materials as materials_api
 from api.routes import public as public_api
 from config import Settings
 from db.models import Application
-from db.queries.applications import one_under_notice, under_notice
-from db.queries.titles import Title, directory
-from db.receipts import issue_receipt, normal_receipt, objection_by_receipt, shown
-from db.session import get_engine
+from db.queries.titles import Title
+from db.receipts import normal_receipt, shown
 from schemas.fields import ID_PATTERN
 from schemas.models import ObjectionCreate
+from services import notices
+from services.context import Context
 from services.refusals import Refusal
 from state.domain import Department, Level
 from state.labels import organ_name
+from web.context import context_of
 from web.forms import field_errors, text
 from web.refusals import explain
 from web.render import page
@@ -54,8 +53,10 @@ def _contacts(settings: Settings) -> dict[str, str]:
 
 
 @router.get("/notices")
-def notice_board(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    rows = under_notice(session, datetime.now(UTC))
+def notice_board(request: Request) -> Response:
+    ctx = context_of(request)
+    settings = ctx.settings
+    rows = notices.notices(ctx)
     groups: dict[tuple[Level, str], list[Application]] = {}
     for row in sorted(rows, key=lambda r: (r.level != Level.city, r.county, r.institution_name)):
         key = (row.level, "" if row.level == Level.city else row.county)
@@ -64,11 +65,11 @@ def notice_board(request: Request, session: SessionDep, settings: SettingsDep) -
     return page(request, "notices.html", {"sections": sections, "total": len(rows), "contacts": _contacts(settings)})
 
 
-def _under_notice(session: Session, application_id: str) -> Application | None:
+def _under_notice(ctx: Context, application_id: str) -> Application | None:
     """The application, if it is under notice now (else it is not public: answered like an unknown one)."""
     if not re.match(ID_PATTERN, application_id):
         return None
-    return one_under_notice(session, application_id, datetime.now(UTC))
+    return notices.one_notice(ctx, application_id)
 
 
 def _notice_page(
@@ -92,21 +93,17 @@ def _not_under_notice(request: Request) -> Response:
 
 
 @router.get("/notices/{application_id}")
-def one_notice(request: Request, application_id: str, session: SessionDep, settings: SettingsDep) -> Response:
-    row = _under_notice(session, application_id)
-    return _notice_page(request, row, settings) if row else _not_under_notice(request)
-
-
-def _lookup(database_url: str, application_id: str) -> Application | None:
-    with Session(get_engine(database_url)) as s:
-        return _under_notice(s, application_id)
+def one_notice(request: Request, application_id: str) -> Response:
+    ctx = context_of(request)
+    row = _under_notice(ctx, application_id)
+    return _notice_page(request, row, ctx.settings) if row else _not_under_notice(request)
 
 
 @router.post("/notices/{application_id}/objections")
-async def lodge_objection(
-    request: Request, application_id: str, client: TemporalClient, settings: SettingsDep
-) -> Response:
-    row = await run_in_threadpool(_lookup, settings.database_url, application_id)
+async def lodge_objection(request: Request, application_id: str) -> Response:
+    ctx = context_of(request)
+    client, settings = ctx.client, ctx.settings
+    row = await run_in_threadpool(_under_notice, ctx, application_id)
     if row is None:
         return _not_under_notice(request)
     form = await request.form()
@@ -123,12 +120,12 @@ async def lodge_objection(
             return _notice_page(request, row, settings, 422, values=values, errors=errors)
         network = public_api.objector_network(request)
         body = body.model_copy(update={EVIDENCE: ids})
-        lodged = await public_api.lodge_objection(application_id, body, client, settings, network)
+        lodged = await public_api.lodge_objection(application_id, body, ctx, network)
     except Refusal as refusal:
         explained = explain(refusal)
         context = {"values": values, "errors": explained.fields, "explained": explained}
         return _notice_page(request, row, settings, refusal.status, **context)
-    receipt = await run_in_threadpool(issue_receipt, settings.database_url, lodged.id, application_id)
+    receipt = await notices.receipt_for(ctx, lodged.id, application_id)
     return RedirectResponse(f"/objections/{receipt}?new=1", status_code=303, headers=NO_STORE)
 
 
@@ -173,8 +170,8 @@ def find_objection(request: Request, receipt: str = "") -> Response:
 
 
 @router.get("/objections/{receipt}")
-def objection_status(request: Request, receipt: str, settings: SettingsDep, new: int = 0) -> Response:
-    found = objection_by_receipt(settings.database_url, receipt)
+def objection_status(request: Request, receipt: str, new: int = 0) -> Response:
+    found = notices.objection(context_of(request), receipt)
     if found is None:
         response = page(request, "objection_lookup.html", {"missing": True, "given": receipt}, 404)
     else:
@@ -184,8 +181,8 @@ def objection_status(request: Request, receipt: str, settings: SettingsDep, new:
 
 
 @router.get("/titles")
-def titles(request: Request, session: SessionDep) -> Response:
-    everything = directory(session)
+def titles(request: Request) -> Response:
+    everything = notices.titles(context_of(request))
     sections = []
     for level in (Level.city, Level.county):
         by_county: dict[str, list[Title]] = {}

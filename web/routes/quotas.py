@@ -1,7 +1,7 @@
 """名额与评定周期 (/quotas): the periods, a period's city and county quotas with their live usage, and for the
 admin: defining a period, setting the city's and the counties' quotas, and apportioning the county-level quota
 across counties (largest remainder, the working shown) and adopting the split. Every read and change is the
-API's own function (api/routes/quotas.py), so every change goes through its workflow and is recorded."""
+service the API calls too (services/quotas.py), so every change goes through its workflow and is recorded."""
 
 import re
 from typing import Any
@@ -10,17 +10,23 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session, col, select
 from starlette.responses import Response
-from temporalio.client import Client
 
-from api.deps import READERS, SettingsDep, TemporalClient
-from api.routes import quotas as quotas_api
-from config import Settings
 from db.rounds import QuotaChange
-from db.session import get_engine
-from services.refusals import Refusal
+from schemas.rounds import (
+    PERIOD_ID_PATTERN,
+    ApportionmentAdopt,
+    ApportionmentRequest,
+    PeriodCreate,
+    QuotaCreate,
+    QuotaPublic,
+)
+from services import quotas as quota_service
+from services.context import Context
+from services.refusals import Refusal, not_found
+from services.roles import READERS
 from state.domain import COUNTIES, Actor, Level, Role
+from web.context import context_of
 from web.page_calls import admit, body_of, posted, said
 from web.refusals import Explained, PageRefusal
 from web.render import page
@@ -29,7 +35,7 @@ from web.visitors import SignedIn
 
 router = page_router()
 QUOTA_READERS = (*READERS, Role.admin)  # api.routes.quotas.QuotaReader
-PERIOD_ID = re.compile(r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}$")  # api.routes.quotas.PeriodId
+PERIOD_ID = re.compile(PERIOD_ID_PATTERN)
 DONE = {
     "period": "评定周期已设定",
     "city": "市级名额已设定",
@@ -38,15 +44,9 @@ DONE = {
 }
 
 
-def _changes(database_url: str, period_id: str) -> list[QuotaChange]:
-    with Session(get_engine(database_url)) as s:
-        q = select(QuotaChange).where(QuotaChange.period_id == period_id).order_by(col(QuotaChange.at).desc())
-        return list(s.exec(q.limit(50)).all())
-
-
-async def _quota(period_id: str, level: Level, actor: Actor, client: Client, settings: Settings) -> Any:
+async def _quota(ctx: Context, period_id: str, level: Level, actor: Actor) -> QuotaPublic | None:
     try:
-        return await quotas_api.get_quota(period_id, level, actor, client, settings)
+        return await quota_service.get_quota(actor, ctx, period_id, level)
     except Refusal:
         return None  # not set yet
 
@@ -54,23 +54,22 @@ async def _quota(period_id: str, level: Level, actor: Actor, client: Client, set
 async def quotas_page(
     request: Request,
     actor: Actor,
-    client: Client,
-    settings: Settings,
     period: str = "",
     status: int = 200,
     **context: Any,
 ) -> Response:
-    periods = await quotas_api.list_periods(actor, settings)
+    ctx = context_of(request)
+    periods = await quota_service.list_periods(ctx)
     ids = [p["id"] for p in periods]
     selected = period if period in ids else (ids[-1] if ids else "")
     city = county = None
     changes: list[QuotaChange] = []
     if selected:
-        city = await _quota(selected, Level.city, actor, client, settings)
-        county = await _quota(selected, Level.county, actor, client, settings)
+        city = await _quota(ctx, selected, Level.city, actor)
+        county = await _quota(ctx, selected, Level.county, actor)
         if actor.role == Role.admin:
-            changes = await run_in_threadpool(_changes, settings.database_url, selected)
-    ctx = {
+            changes = await run_in_threadpool(quota_service.changes, ctx, selected)
+    shown = {
         "periods": periods,
         "selected": selected,
         "city": city,
@@ -86,15 +85,13 @@ async def quotas_page(
         "done_text": DONE.get(str(context.pop("done", "")), ""),
         **context,
     }
-    return page(request, "quotas.html", ctx, status)
+    return page(request, "quotas.html", shown, status)
 
 
 @router.get("/quotas")
-async def quotas(
-    request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep, period: str = "", done: str = ""
-) -> Response:
+async def quotas(request: Request, actor: SignedIn, period: str = "", done: str = "") -> Response:
     await admit(actor, *QUOTA_READERS)
-    return await quotas_page(request, actor, client, settings, period, done=done)
+    return await quotas_page(request, actor, period, done=done)
 
 
 def _back(period_id: str, done: str) -> Response:
@@ -104,8 +101,6 @@ def _back(period_id: str, done: str) -> Response:
 async def _refused_or_back(
     request: Request,
     actor: Actor,
-    client: Client,
-    settings: Settings,
     form: str,
     period_id: str,
     values: dict[str, str],
@@ -113,7 +108,7 @@ async def _refused_or_back(
     call: Any,
     **context: Any,
 ) -> Response:
-    """Perform ``call`` (the API's function) unless the form is already wrong; the page again with the refusal."""
+    """Perform ``call`` (the service's) unless the form is already wrong; the page again with the refusal."""
     explained: Explained | None = None
     if call is not None and not errors:
         try:
@@ -129,8 +124,6 @@ async def _refused_or_back(
     return await quotas_page(
         request,
         actor,
-        client,
-        settings,
         period_id,
         status,
         failed=form,
@@ -143,21 +136,27 @@ async def _refused_or_back(
 
 def _period_id(period_id: str) -> str:
     if not PERIOD_ID.match(period_id):
-        raise PageRefusal(Refusal(404, f"period {period_id!r} not found"))
+        raise PageRefusal(not_found(period_id))
     return period_id
 
 
 @router.post("/periods")
-async def define_period(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep) -> Response:
+async def define_period(request: Request, actor: SignedIn) -> Response:
     await admit(actor, Role.admin)
     values = posted(await request.form())
     period_id = values.get("period_id", "")
     data = {k: values.get(k, "") for k in ("name", "start_year", "end_year", "reason")}
-    body, errors = body_of(quotas_api.PeriodCreate, data)
+    body, errors = body_of(PeriodCreate, data)
     if not PERIOD_ID.match(period_id):
         errors["period_id"] = "周期编号为1至40个字母、数字、汉字或 - _"
-    call = quotas_api.define_period(period_id, body, actor, client, settings) if body is not None else None
-    return await _refused_or_back(request, actor, client, settings, "period", period_id, values, errors, call)
+    call = (
+        quota_service.define_period(
+            actor, context_of(request), period_id, body.name, body.start_year, body.end_year, body.reason
+        )
+        if body is not None
+        else None
+    )
+    return await _refused_or_back(request, actor, "period", period_id, values, errors, call)
 
 
 def _places(raw: str) -> tuple[int | None, str]:
@@ -173,13 +172,11 @@ def _places(raw: str) -> tuple[int | None, str]:
 
 
 @router.post("/quotas/{period_id}/{level}")
-async def set_quota(
-    request: Request, period_id: str, level: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
-) -> Response:
+async def set_quota(request: Request, period_id: str, level: str, actor: SignedIn) -> Response:
     await admit(actor, Role.admin)
     _period_id(period_id)
     if level not in ("city", "county"):
-        raise PageRefusal(Refusal(404, f"no quota level {level!r}"))
+        raise PageRefusal(not_found(level))
     values = posted(await request.form())
     errors: dict[str, str] = {}
     totals: dict[str, int] = {}
@@ -193,12 +190,16 @@ async def set_quota(
             totals[name] = number
     if level == "county" and not names:
         errors["form"] = "至少填写一个县区的名额"
-    body: quotas_api.QuotaCreate | None = None
+    body: QuotaCreate | None = None
     if not errors:
-        body, found = body_of(quotas_api.QuotaCreate, {"totals": totals, "reason": values.get("reason", "")})
+        body, found = body_of(QuotaCreate, {"totals": totals, "reason": values.get("reason", "")})
         errors = {("total" if k == "city" else f"county_{k}" if k in COUNTIES else k): v for k, v in found.items()}
-    call = quotas_api.put_quota(period_id, Level(level), body, actor, client, settings) if body is not None else None
-    return await _refused_or_back(request, actor, client, settings, level, period_id, values, errors, call)
+    call = (
+        quota_service.set_quota(actor, context_of(request), period_id, Level(level), body.totals, body.reason)
+        if body is not None
+        else None
+    )
+    return await _refused_or_back(request, actor, level, period_id, values, errors, call)
 
 
 def _figures(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -241,9 +242,7 @@ def _figures(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 @router.post("/quotas/{period_id}/county/apportionment")
-async def apportion(
-    request: Request, period_id: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
-) -> Response:
+async def apportion(request: Request, period_id: str, actor: SignedIn) -> Response:
     await admit(actor, Role.admin)
     _period_id(period_id)
     values = posted(await request.form())
@@ -253,28 +252,22 @@ async def apportion(
     explained: Explained | None = None
     if not errors:
         asked = {k: v for k, v in data.items() if k not in ("adjustments", "reason")}
-        request_body, errors = body_of(quotas_api.ApportionmentRequest, asked)
+        request_body, errors = body_of(ApportionmentRequest, asked)
         if request_body is not None:
             try:  # the working is shown with every answer, the adoption's refusal too
-                preview = await quotas_api.preview_apportionment(period_id, request_body, actor)
+                preview = quota_service.preview(request_body)
             except Refusal as refusal:
                 explained = said(refusal)
     if adopt and preview is not None:
-        adopt_body, errors = body_of(quotas_api.ApportionmentAdopt, data)
+        adopt_body, errors = body_of(ApportionmentAdopt, data)
         call = (
-            quotas_api.adopt_apportionment(period_id, adopt_body, actor, client, settings)
-            if adopt_body is not None
-            else None
+            quota_service.adopt(actor, context_of(request), period_id, adopt_body) if adopt_body is not None else None
         )
-        return await _refused_or_back(
-            request, actor, client, settings, "adopted", period_id, values, errors, call, preview=preview
-        )
+        return await _refused_or_back(request, actor, "adopted", period_id, values, errors, call, preview=preview)
     status = explained.status if explained else (422 if errors else 200)
     return await quotas_page(
         request,
         actor,
-        client,
-        settings,
         period_id,
         status,
         failed="apportionment",

@@ -1,7 +1,9 @@
 """评定批次: the rounds a user may see and opening one (/rounds); one round (/rounds/{id}) with its declaration
 window, its candidates, the scoring sheet for reviewers, the ranking within the remaining quota, and the review's
-closure (selection). Every read and act is the API's own function (api/routes/rounds.py, api/routes/quotas.py,
-api/routes/applications.py), so what the pages allow is what the API allows, and a refusal is said in Chinese."""
+closure (selection). Every read and act is the service the API calls too (services/rounds.py, services/quotas.py),
+so what the pages allow is what the API allows, and a refusal shows its rule's Chinese words. The candidates, their
+views and the score act are still the applications area's API functions (api.access, api.routes.applications)
+until that area's services land."""
 
 import asyncio
 import re
@@ -12,25 +14,22 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from sqlmodel import Session
 from starlette.responses import Response
-from temporalio.client import Client
 
-from api import present
-from api.access import fetch_view
-from api.deps import READERS, SessionDep, SettingsDep, TemporalClient
-from api.routes import quotas as quotas_api
-from api.routes import rounds as rounds_api
-from api.routes.applications import list_applications
-from config import Settings
 from contracts.rounds import RoundPhase, RoundWindow
-from db.rounds import EvaluationRound, Period
-from db.session import get_engine
+from contracts.rules.administration import ROUND_NOT_FOUND
+from db.queries.workbench import Filters
 from schemas.fields import ID_PATTERN
-from services.refusals import Refusal
+from schemas.rounds import ROUND_ID_PATTERN, CloseReviewCreate, RoundCreate, ScoreCreate
+from services import acts, applications, present, quotas, rounds
+from services.access import fetch_view
+from services.context import Context
+from services.refusals import Refusal, not_found
+from services.roles import LEVEL_OWNERS, READERS
 from state.domain import Act, Actor, Level, Role, Stage
 from state.labels import SCORE_PARTS
 from state.ranking import METHODS
+from web.context import context_of
 from web.forms import field_errors
 from web.page_calls import admit, body_of, posted, said
 from web.refusals import Explained, PageRefusal
@@ -39,17 +38,16 @@ from web.routes import page_router
 from web.visitors import SignedIn
 
 router = page_router()
-OWNERS = (Role.county_bureau, Role.city_reviewer)  # api.deps.LevelOwner
-RANKING_READERS = (Role.city_reviewer, Role.county_bureau, Role.supervisor, Role.inspector, Role.admin)
-ROUND_ID = re.compile(r"^[A-Za-z0-9_\-]{1,60}$")
+OWNERS = LEVEL_OWNERS
+ROUND_ID = re.compile(ROUND_ID_PATTERN)
 LOCAL_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")  # <input type=datetime-local>, Asia/Shanghai
 SCOREABLE = (Stage.declared, Stage.county_reviewed)
 DONE = {"opened": "批次已创建", "score": "评分已提交", "closed": "评审已结束，已按得分择优确定拟评定名单"}
 
 
 def _admit_reader(actor: Actor) -> None:
-    """The API's own check (api.routes.rounds.RoundReader): its 403, said as a page."""
-    if refused := rounds_api.not_a_round_reader(actor):
+    """The service's own check (services.rounds.admit_reader): its 403, said as a page."""
+    if refused := rounds.not_a_round_reader(actor):
         raise PageRefusal(refused)
 
 
@@ -60,12 +58,13 @@ def _back(target: str) -> Response:
 # ---- the list and opening a round --------------------------------------------------------------------------
 
 
-async def _list_page(request: Request, actor: Actor, settings: Settings, status: int = 200, **context: Any) -> Response:
-    rows = await rounds_api.list_rounds(actor, settings)
-    periods = await quotas_api.list_periods(actor, settings) if actor.role in OWNERS else []
+async def _list_page(request: Request, actor: Actor, status: int = 200, **context: Any) -> Response:
+    ctx = context_of(request)
+    rows = await rounds.list_rounds(actor, ctx)
+    periods = await quotas.list_periods(ctx) if actor.role in OWNERS else []
     level = Level.county if actor.role == Role.county_bureau else Level.city
     values = {"level": level.value, "weight_written": "50", "weight_defence": "30", "weight_field_inspection": "20"}
-    ctx = {
+    shown = {
         "rounds": rows,
         "periods": periods,
         "may_open": actor.role in OWNERS,
@@ -75,13 +74,13 @@ async def _list_page(request: Request, actor: Actor, settings: Settings, status:
         "parts": SCORE_PARTS,
         **context,
     }
-    return page(request, "rounds.html", ctx, status)
+    return page(request, "rounds.html", shown, status)
 
 
 @router.get("/rounds")
-async def rounds(request: Request, actor: SignedIn, settings: SettingsDep) -> Response:
+async def rounds_list(request: Request, actor: SignedIn) -> Response:
     _admit_reader(actor)
-    return await _list_page(request, actor, settings)
+    return await _list_page(request, actor)
 
 
 def _moment(text: str) -> str:
@@ -114,7 +113,7 @@ def percent_words(explained: Explained) -> Explained:
     return explained
 
 
-def _plan_body(values: dict[str, str]) -> tuple[rounds_api.RoundCreate | None, dict[str, str]]:
+def _plan_body(values: dict[str, str]) -> tuple[RoundCreate | None, dict[str, str]]:
     errors: dict[str, str] = {}
     weights: dict[str, float] = {}
     for method in METHODS:
@@ -138,7 +137,7 @@ def _plan_body(values: dict[str, str]) -> tuple[rounds_api.RoundCreate | None, d
     if errors:
         return None, errors
     try:
-        return rounds_api.RoundCreate.model_validate(data), {}
+        return RoundCreate.model_validate(data), {}
     except ValidationError as e:
         found = field_errors(e)
         if "weights" in found or any(k in METHODS for k in found):
@@ -147,50 +146,40 @@ def _plan_body(values: dict[str, str]) -> tuple[rounds_api.RoundCreate | None, d
 
 
 @router.post("/rounds")
-async def open_round(request: Request, actor: SignedIn, client: TemporalClient, settings: SettingsDep) -> Response:
+async def open_round(request: Request, actor: SignedIn) -> Response:
     await admit(actor, *OWNERS)
     values = posted(await request.form())
     body, errors = _plan_body(values)
     explained: Explained | None = None
     if body is not None:
         try:
-            await rounds_api.create_round(body, actor, client, settings)
+            await rounds.create_round(actor, context_of(request), body)
         except Refusal as refusal:
             explained = percent_words(said(refusal))
             errors = {**explained.fields, **errors}
         else:
             return _back(f"/rounds/{body.round_id}?done=opened")
     status = explained.status if explained else 422
-    return await _list_page(
-        request, actor, settings, status, values=values, errors=errors, explained=explained, failed="open"
-    )
+    return await _list_page(request, actor, status, values=values, errors=errors, explained=explained, failed="open")
 
 
 # ---- one round ---------------------------------------------------------------------------------------------
 
 
-def _record(database_url: str, round_id: str) -> tuple[EvaluationRound | None, str]:
-    """The round as recorded, and the name of its period (评定周期)."""
-    with Session(get_engine(database_url)) as s:
-        record = s.get(EvaluationRound, round_id)
-        period = s.get(Period, record.period_id) if record else None
-        return record, (f"{period.name}（{period.start_year}—{period.end_year}年）" if period else "")
-
-
-async def _window(actor: Actor, round_id: str, client: Client) -> RoundWindow:
+async def _window(actor: Actor, round_id: str, ctx: Context) -> RoundWindow:
     _admit_reader(actor)
     if not ROUND_ID.match(round_id):
-        raise PageRefusal(Refusal(404, f"round {round_id!r} not found"))
+        raise PageRefusal(Refusal(404, ROUND_NOT_FOUND, round_id=round_id))
     try:
-        return await rounds_api.get_round(round_id, actor, client)
+        return await rounds.get_round(actor, ctx, round_id)
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
 
 
-async def _sheet(client: Client, application_id: str, actor: Actor) -> dict[str, Any]:
+async def _sheet(ctx: Context, application_id: str, actor: Actor) -> dict[str, Any]:
     """Whether the machine lets this user score the candidate now, and their last sheet."""
     try:
-        view = await fetch_view(client, application_id, actor)
+        view = await fetch_view(ctx, application_id, actor)
     except Refusal:
         return {"may_score": False, "mine": None, "my_sheets": []}
     allowed = present.detail(view, actor).allowed_acts
@@ -203,54 +192,41 @@ async def round_page(
     request: Request,
     round_id: str,
     actor: Actor,
-    client: Client,
-    settings: Settings,
-    session: Session,
     status: int = 200,
     **context: Any,
 ) -> Response:
-    window = await _window(actor, round_id, client)
-    record, period_name = await run_in_threadpool(_record, settings.database_url, round_id)
+    ctx = context_of(request)
+    window = await _window(actor, round_id, ctx)
+    record, period_name = await run_in_threadpool(rounds.record, ctx, round_id)
     weights: dict[str, float] = dict(record.weights) if record else {}
     candidates = []
     if actor.role in READERS:
-        found = await run_in_threadpool(
-            lambda: list_applications(
-                actor,
-                session,
-                state=None,
-                county=None,
-                level=None,
-                institution_type=None,
-                round_id=round_id,
-                limit=200,
-                offset=0,
-            )
-        )
+        wanted = Filters(round_id=round_id)
+        found = await run_in_threadpool(applications.list_applications, ctx, actor, wanted, 200, 0)
         listed = found.items
         sheets = await asyncio.gather(
             *(
-                _sheet(client, c.id, actor) if actor.role in OWNERS else _no_sheet()  # given scores stay shown
+                _sheet(ctx, c.id, actor) if actor.role in OWNERS else _no_sheet()  # given scores stay shown
                 for c in listed
             )
         )
         candidates = [{"row": c, **sheet} for c, sheet in zip(listed, sheets, strict=True)]
     ranking = None
-    if actor.role in RANKING_READERS:
+    if actor.role in rounds.RANKING_READERS:
         try:
-            ranking = await rounds_api.ranking(round_id, actor, client)
+            ranking = await rounds.ranking(actor, ctx, round_id)
         except Refusal:
             ranking = None
     remaining = quota_total = None
     if record is not None:
         try:
-            quota = await quotas_api.get_quota(record.period_id, window.level, actor, client, settings)
+            quota = await quotas.get_quota(actor, ctx, record.period_id, window.level)
         except Refusal:
             quota = None
         scope = "city" if window.level == Level.city else (window.owner_county or "")
         if quota is not None and scope in quota.totals:
             quota_total, remaining = quota.totals[scope], quota.remaining.get(scope, 0)
-    ctx = {
+    shown = {
         "window": window,
         "record": record,
         "period_name": period_name,
@@ -263,7 +239,7 @@ async def round_page(
         "quota_total": quota_total,
         "remaining": remaining,
         "may_close": window.phase == RoundPhase.reviewing
-        and rounds_api._may_own(actor, window.level, window.owner_county) is None,
+        and rounds.not_the_owner(actor, window.level, window.owner_county) is None,
         "done_text": DONE.get(str(context.pop("done", "")), ""),
         "failed": "",
         "errors": {},
@@ -271,7 +247,7 @@ async def round_page(
         "explained": None,
         **context,
     }
-    return page(request, "round.html", ctx, status)
+    return page(request, "round.html", shown, status)
 
 
 async def _no_sheet() -> dict[str, Any]:
@@ -283,12 +259,9 @@ async def one_round(
     request: Request,
     round_id: str,
     actor: SignedIn,
-    client: TemporalClient,
-    settings: SettingsDep,
-    session: SessionDep,
     done: str = "",
 ) -> Response:
-    return await round_page(request, round_id, actor, client, settings, session, done=done)
+    return await round_page(request, round_id, actor, done=done)
 
 
 @router.post("/rounds/{round_id}/scores/{application_id}")
@@ -297,19 +270,19 @@ async def score(
     round_id: str,
     application_id: str,
     actor: SignedIn,
-    client: TemporalClient,
-    settings: SettingsDep,
-    session: SessionDep,
 ) -> Response:
     await admit(actor, *OWNERS)
     if not re.match(ID_PATTERN, application_id):
-        raise PageRefusal(Refusal(404, f"application {application_id!r} not found"))
+        raise PageRefusal(not_found(application_id))
     values = posted(await request.form())
-    body, errors = body_of(rounds_api.ScoreCreate, values, numbers=METHODS)
+    body, errors = body_of(ScoreCreate, values, numbers=METHODS)
     explained: Explained | None = None
     if body is not None:
         try:
-            await rounds_api.score(application_id, body, actor, client, settings)
+            ctx = context_of(request)
+            await acts.score(
+                ctx, actor, application_id, body.opinion, body.written, body.defence, body.field_inspection
+            )
         except Refusal as refusal:
             explained = said(refusal)
             errors = {**explained.fields}
@@ -320,9 +293,6 @@ async def score(
         request,
         round_id,
         actor,
-        client,
-        settings,
-        session,
         status,
         failed=application_id,
         errors=errors,
@@ -336,20 +306,17 @@ async def close_review(
     request: Request,
     round_id: str,
     actor: SignedIn,
-    client: TemporalClient,
-    settings: SettingsDep,
-    session: SessionDep,
 ) -> Response:
     await admit(actor, *OWNERS)
     if not ROUND_ID.match(round_id):
-        raise PageRefusal(Refusal(404, f"round {round_id!r} not found"))
+        raise PageRefusal(Refusal(404, ROUND_NOT_FOUND, round_id=round_id))
     values = posted(await request.form())
     given = {k: v for k, v in values.items() if k in ("reason", "published_on") and v}
-    body, errors = body_of(rounds_api.CloseReviewCreate, given)
+    body, errors = body_of(CloseReviewCreate, given)
     explained: Explained | None = None
     if body is not None:
         try:
-            await rounds_api.close_review(round_id, body, actor, client)
+            await rounds.close_review(actor, context_of(request), round_id, body.reason, body.published_on)
         except Refusal as refusal:
             explained = said(refusal)
         else:
@@ -359,9 +326,6 @@ async def close_review(
         request,
         round_id,
         actor,
-        client,
-        settings,
-        session,
         status,
         failed="closure",
         errors=errors,

@@ -12,16 +12,14 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from sqlmodel import Session
 from starlette.responses import Response
 
-from api.deps import READERS, SettingsDep, TemporalClient
-from api.routes import standards as standards_api
-from config import Settings
-from db.queries import standards as standards_queries
-from db.session import get_engine
+from schemas.standards import ConditionsPut
+from services import standards as standards_service
 from services.refusals import Refusal, not_found
+from services.roles import READERS
 from state.domain import COUNTIES, Actor, InstitutionType, Role
+from web.context import context_of
 from web.forms import message_for
 from web.page_calls import admit
 from web.refusals import Explained, PageRefusal, explain
@@ -35,22 +33,17 @@ BLANK_ROWS = 3  # empty rows for new conditions under the ones in force
 _API_FIELD = re.compile(r"^conditions\[(\d+)\]\.(code|text|types)$")
 
 
-def _overview(database_url: str) -> dict[str, Any]:
-    with Session(get_engine(database_url)) as s:
-        return standards_queries.current(s)
-
-
 def may_set(actor: Actor, county: str) -> bool:
     """Whose form it is (the workflow decides again): the admin, or the county's own bureau."""
     return actor.role == Role.admin or (actor.role == Role.county_bureau and actor.county == county)
 
 
 @router.get("/standards")
-async def overview(request: Request, actor: SignedIn, settings: SettingsDep) -> Response:
+async def overview(request: Request, actor: SignedIn) -> Response:
     await admit(actor, *STANDARDS_READERS)
     if actor.county is not None:
         return RedirectResponse(f"/standards/{quote(actor.county)}", status_code=303)
-    current = await run_in_threadpool(_overview, settings.database_url)
+    current = await run_in_threadpool(standards_service.overview, context_of(request))
     rows = [{"county": c, "current": current.get(c)} for c in COUNTIES]
     return page(request, "standards.html", {"rows": rows, "actor": actor})
 
@@ -65,7 +58,6 @@ async def standards_page(
     request: Request,
     actor: Actor,
     county: str,
-    settings: Settings,
     status: int = 200,
     *,
     rows: list[dict[str, Any]] | None = None,
@@ -75,7 +67,7 @@ async def standards_page(
     done: bool = False,
 ) -> Response:
     try:
-        standing = await standards_api.get_county_conditions(county, actor, settings)
+        standing = await standards_service.county_conditions(actor, context_of(request), county)
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
     if rows is None:
@@ -100,11 +92,9 @@ async def standards_page(
 
 
 @router.get("/standards/{county}")
-async def county_standards(
-    request: Request, county: str, actor: SignedIn, settings: SettingsDep, done: str = ""
-) -> Response:
+async def county_standards(request: Request, county: str, actor: SignedIn, done: str = "") -> Response:
     await admit(actor, *STANDARDS_READERS)
-    return await standards_page(request, actor, _county(county), settings, done=bool(done))
+    return await standards_page(request, actor, _county(county), done=bool(done))
 
 
 def _rows(form: Any) -> list[dict[str, Any]]:
@@ -130,9 +120,7 @@ def _form_errors(refusal: Refusal, asked: list[dict[str, Any]]) -> dict[str, str
 
 
 @router.post("/standards/{county}")
-async def set_standards(
-    request: Request, county: str, actor: SignedIn, client: TemporalClient, settings: SettingsDep
-) -> Response:
+async def set_standards(request: Request, county: str, actor: SignedIn) -> Response:
     await admit(actor, Role.admin, Role.county_bureau)
     county = _county(county)
     form = await request.form()
@@ -146,12 +134,12 @@ async def set_standards(
     errors: dict[str, str] = {}
     explained: Explained | None = None
     try:
-        body = standards_api.ConditionsPut.model_validate(data)
+        body = ConditionsPut.model_validate(data)
     except ValidationError as e:
         errors = {_page_field(err.get("loc", ()), asked): message_for(err) for err in reversed(e.errors())}
     else:
         try:
-            await standards_api.put_county_conditions(county, body, actor, client, settings)
+            await standards_service.set_county_conditions(actor, context_of(request), county, body)
         except Refusal as refusal:
             if refusal.status != 422:
                 raise PageRefusal(refusal) from None
@@ -161,7 +149,7 @@ async def set_standards(
         else:
             return RedirectResponse(f"/standards/{quote(county)}?done=1#done", status_code=303)
     return await standards_page(
-        request, actor, county, settings, 422, rows=rows, errors=errors, reason=reason, explained=explained
+        request, actor, county, 422, rows=rows, errors=errors, reason=reason, explained=explained
     )
 
 

@@ -1,200 +1,45 @@
 """统计 (/statistics): applications by county, institution type and state; each county's quota, used and left, for a
 period; titles awarded and revoked per year. Tables with ECharts charts (vendored, web/static/vendor), and the same
-tables as XLSX (/statistics.xlsx, written by api.filing_forms with every cell formula-neutralised).
+tables as XLSX (/statistics.xlsx). The figures are services/statistics.py's; a county's users see their county only,
+in every table, chart and export."""
 
-Reads are db/queries/statistics.py and the API's own quota read (api.routes.quotas.get_quota); a county's users see
-their county only, in every table, chart and export."""
-
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session
 from starlette.responses import Response
-from temporalio.client import Client
 
-from api import filing_forms
-from api.deps import SessionDep, SettingsDep, TemporalClient
-from api.routes import quotas as api_quotas
-from config import Settings
-from contracts.quota import CITY_SCOPE
-from db.queries import statistics as queries
-from db.rounds import Period
 from services.refusals import Refusal
-from state.clock import SHANGHAI
-from state.domain import COUNTIES, Actor, InstitutionType, Level, Stage
-from state.labels import INSTITUTION_TYPES, LEVELS, STAGES
+from services.statistics import Statistics, gather, workbook
+from state.domain import Stage
+from web.context import context_of
 from web.refusals import PageRefusal
 from web.render import page
 from web.routes import page_router
-from web.routes.applications import require_reader
 from web.visitors import SignedIn
 
 router = page_router()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@dataclass
-class QuotaRow:
-    scope: str  # a county, or 市级 for the city-level quota
-    total: int
-    used: int
-    left: int
-
-
-@dataclass
-class Statistics:
-    scope: str | None
-    rows: list[dict[str, Any]]  # one per (county, type) with any application: counts by state and total
-    by_county: dict[str, dict[Stage, int]]
-    period: Any  # db.rounds.Period | None
-    periods: list[Any]
-    quota: list[QuotaRow]
-    quota_set: bool
-    titles: list[queries.YearTitles]
-    charts: dict[str, Any] = field(default_factory=dict)
-
-
-async def _quota(
-    client: Client, settings: Settings, actor: Actor, period_id: str, level: Level
-) -> api_quotas.QuotaPublic | None:
+async def _gathered(request: Request, actor: SignedIn, period: str) -> Statistics:
     try:
-        return await api_quotas.get_quota(period_id, level, actor, client, settings)
+        return await gather(actor, context_of(request), period)
     except Refusal as refusal:
-        if refusal.status == 404:  # no quota set for the period at this level
-            return None
         raise PageRefusal(refusal) from None
 
 
-def _reads(session: Session, scope: str | None) -> tuple[list[queries.Count], list[queries.YearTitles], list[Period]]:
-    return queries.counts(session, scope), queries.titles_by_year(session, scope), queries.periods(session)
-
-
-async def gather(session: Session, actor: Actor, client: Client, settings: Settings, period_id: str) -> Statistics:
-    require_reader(actor)
-    scope = actor.county
-    counted, titles, periods = await run_in_threadpool(_reads, session, scope)
-    table: dict[tuple[str, InstitutionType], dict[Stage, int]] = {}
-    by_county: dict[str, dict[Stage, int]] = {c: {} for c in COUNTIES if scope is None or c == scope}
-    for c in counted:
-        cell = table.setdefault((c.county, c.institution_type), {})
-        cell[c.state] = cell.get(c.state, 0) + c.n
-        if c.county in by_county:
-            by_county[c.county][c.state] = by_county[c.county].get(c.state, 0) + c.n
-    county_order = {c: i for i, c in enumerate(COUNTIES)}
-    type_order = {t: i for i, t in enumerate(InstitutionType)}
-    rows = [
-        {"county": county, "type": kind, "counts": cells, "total": sum(cells.values())}
-        for (county, kind), cells in sorted(
-            table.items(), key=lambda kv: (county_order.get(kv[0][0], 99), type_order[kv[0][1]])
-        )
-    ]
-    chosen = next((p for p in periods if p.id == period_id), None) or queries.current_period(
-        periods, datetime.now(SHANGHAI).year
-    )
-    quota: list[QuotaRow] = []
-    quota_set = False
-    if chosen is not None:
-        if scope is None:
-            city = await _quota(client, settings, actor, chosen.id, Level.city)
-            if city is not None and CITY_SCOPE in city.totals:
-                quota_set = True
-                quota.append(
-                    QuotaRow("市级", city.totals[CITY_SCOPE], city.used.get(CITY_SCOPE, 0), city.remaining[CITY_SCOPE])
-                )
-        county = await _quota(client, settings, actor, chosen.id, Level.county)
-        if county is not None:
-            quota_set = quota_set or bool(county.totals)
-            for name in COUNTIES:
-                if name in county.totals:
-                    quota.append(QuotaRow(name, county.totals[name], county.used.get(name, 0), county.remaining[name]))
-    stats = Statistics(scope, rows, by_county, chosen, periods, quota, quota_set, titles)
-    stats.charts = _charts(stats)
-    return stats
-
-
-def _charts(s: Statistics) -> dict[str, Any]:
-    """What web/static/statistics.js draws: every label already in Chinese."""
-    counties = list(s.by_county)
-    present = [st for st in Stage if any(s.by_county[c].get(st) for c in counties)]
-    years = sorted({t.year for t in s.titles})
-
-    def per_year(level: Level, awarded: bool) -> list[int]:
-        found = {t.year: (t.awarded if awarded else t.revoked) for t in s.titles if t.level == level}
-        return [found.get(y, 0) for y in years]
-
-    county_quota = [q for q in s.quota if q.scope != "市级"]
-    return {
-        "states": {
-            "counties": counties,
-            "series": [{"name": STAGES[st], "data": [s.by_county[c].get(st, 0) for c in counties]} for st in present],
-        },
-        "quota": {
-            "counties": [q.scope for q in county_quota],
-            "used": [q.used for q in county_quota],
-            "left": [q.left for q in county_quota],
-        },
-        "titles": {
-            "years": [f"{y}年" for y in years],
-            "series": [{"name": f"{LEVELS[lv]}授牌", "data": per_year(lv, True)} for lv in (Level.city, Level.county)]
-            + [{"name": f"{LEVELS[lv]}撤销", "data": per_year(lv, False)} for lv in (Level.city, Level.county)],
-        },
-    }
-
-
 @router.get("/statistics")
-async def statistics(
-    request: Request,
-    actor: SignedIn,
-    session: SessionDep,
-    client: TemporalClient,
-    settings: SettingsDep,
-    period: str = "",
-) -> Response:
-    stats = await gather(session, actor, client, settings, period)
+async def statistics(request: Request, actor: SignedIn, period: str = "") -> Response:
+    stats = await _gathered(request, actor, period)
     query = f"?period={quote(stats.period.id)}" if stats.period is not None else ""
     context = {"s": stats, "stages": list(Stage), "actor": actor, "xlsx": f"/statistics.xlsx{query}"}
     return page(request, "statistics.html", context)
 
 
-def workbook(s: Statistics) -> bytes:
-    where = s.scope or "全市"
-    counts = filing_forms.Table(
-        "申报情况",
-        f"{where}标杆机构申报情况（按县区、机构类型、状态）",
-        ["县区", "机构类型", *(STAGES[st] for st in Stage), "合计"],
-        [10, 28, *(10 for _ in Stage), 8],
-        [
-            [r["county"], INSTITUTION_TYPES[r["type"]], *(r["counts"].get(st, 0) for st in Stage), r["total"]]
-            for r in s.rows
-        ],
-    )
-    period = f"（{s.period.name} {s.period.start_year}—{s.period.end_year}年）" if s.period is not None else ""
-    quota = filing_forms.Table(
-        "名额使用",
-        f"{where}名额使用情况{period}",
-        ["范围", "名额", "已用", "剩余"],
-        [12, 8, 8, 8],
-        [[q.scope, q.total, q.used, q.left] for q in s.quota],
-    )
-    titles = filing_forms.Table(
-        "授牌和撤销",
-        f"{where}各年度授牌和撤销情况",
-        ["年度", "等级", "授牌", "撤销"],
-        [8, 10, 8, 8],
-        [[t.year, LEVELS[t.level], t.awarded, t.revoked] for t in s.titles],
-    )
-    return filing_forms.tables_xlsx([counts, quota, titles])
-
-
 @router.get("/statistics.xlsx")
-async def statistics_xlsx(
-    actor: SignedIn, session: SessionDep, client: TemporalClient, settings: SettingsDep, period: str = ""
-) -> Response:
-    stats = await gather(session, actor, client, settings, period)
+async def statistics_xlsx(request: Request, actor: SignedIn, period: str = "") -> Response:
+    stats = await _gathered(request, actor, period)
     content = await run_in_threadpool(workbook, stats)
     name = f"{stats.scope or '全市'}标杆机构评定统计.xlsx"
     disposition = f"attachment; filename=\"statistics.xlsx\"; filename*=UTF-8''{quote(name)}"

@@ -1,24 +1,34 @@
-"""The to-do list (待办): every act the machine allows this user now on the applications in their scope, and the
-yearly filing a county still owes, each with when it arrived, its deadline where the procedure sets one (补正: the
-working days the return named; 备案: the filing deadline), whether it is overdue and how often it was urged (催办).
+"""The to-do list (待办), one computation for the API (GET /tasks) and the workbench: every act the machine allows
+this user now on the applications in their scope, and the yearly filing a county still owes, each with when it
+arrived, its deadline where the procedure sets one (补正: the working days the return named; 备案: the filing
+deadline), whether it is overdue and how often it was urged (催办); grouped by task for the workbench ("3件待县级审核").
 Read from the read model only (db/queries): the machine's guards are fed the facts the read model keeps, and its
-answers narrowed to the caller's authority exactly as the API's own (api.access.acts_for)."""
+answers narrowed to the caller's authority (``within_authority``). And 催办 itself: an update of the application's
+workflow, refused there when the party urged owes nothing."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from urllib.parse import quote
 
+from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
+from temporalio.service import RPCError, RPCStatusCode
 
-from api.access import acts_for
+from clients.application import handle_for
 from config import FilingSettings
+from contracts.application import UrgeAct
+from contracts.rules.administration import TASKS_NOT_FOR_ROLE, borrowed
 from db.models import Application
 from db.queries.tasks import Record, owed_filings, records
 from db.queries.workbench import NoticeFacts, declarers, live, notice_facts
+from services.context import Context
+from services.refusals import Refusal, from_temporal
+from services.roles import READERS
 from state.calendar import TZ
-from state.domain import Act, Actor, Level, Role, Stage, role_for, separation_refusal
+from state.domain import URGERS, Act, Actor, Level, Role, Stage, authority_refusal, role_for, separation_refusal
 from state.labels import LEVEL_TITLES, task_label
-from state.machine import ApplicationFacts, Procedure
+from state.machine import FINAL_STAGES, ApplicationFacts, Procedure
+from workflows.application import ApplicationWorkflow
 
 # Acts that wait for someone, in the procedure's order. Withdrawing and revoking are always possible while allowed,
 # so they are no one's to-do; objecting is the public's; the rest are the system's.
@@ -53,6 +63,27 @@ class TaskItem:
     level: Level | None = None
 
 
+def within_authority(
+    actor: Actor, acts: list[Act], level: Level, county: str, declarer: str | None = None
+) -> list[Act]:
+    """The acts the machine allows now, narrowed to those ``actor`` has the authority for (and, given who declared
+    the application, not separated from them: state.domain.SEPARATED). api.access.acts_for is the same narrowing."""
+    return [
+        a
+        for a in acts
+        if authority_refusal(a, actor, level, county) is None and separation_refusal(a, actor, declarer) is None
+    ]
+
+
+def narrowed(refusal: Refusal, actor: Actor, level: Level, county: str) -> Refusal:
+    """A 409's ``allowed_acts`` (the machine's, for anyone) narrowed to what ``actor`` may do now, as every act's
+    refusal says it; other refusals as they are."""
+    if refusal.status == 409:
+        allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
+        refusal.extra["allowed_acts"] = [a.value for a in within_authority(actor, allowed, level, county)]
+    return refusal
+
+
 def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
@@ -69,7 +100,7 @@ def allowed_now(actor: Actor, row: Application, notice: NoticeFacts, now: dateti
         # Either review's return is corrected by the same county bureau: what matters here is that it is owed.
         returned_from=Stage.declared if row.state == Stage.returned else None,
     )
-    return acts_for(actor, Procedure(facts).allowed(actor.department), row.level, row.county)
+    return within_authority(actor, Procedure(facts).allowed(actor.department), row.level, row.county)
 
 
 def party_of(act: Act, level: Level) -> str | None:
@@ -176,3 +207,74 @@ def todo(actor: Actor, session: Session, filing: FilingSettings, now: datetime |
     order = {act.value: i for i, act in enumerate(WAITING)}
     items.sort(key=lambda t: order[t.act])  # stable: the longest waiting first within each act
     return items + filing_items(actor, session, filing, now)
+
+
+def tasks(actor: Actor, ctx: Context, now: datetime | None = None) -> list[TaskItem]:
+    """The caller's to-do (待办), for the roles that handle declarations."""
+    if actor.role not in READERS:
+        raise Refusal(403, TASKS_NOT_FOR_ROLE)
+    with ctx.session() as session:
+        return todo(actor, session, ctx.settings.filing, now)
+
+
+@dataclass
+class Task:
+    name: str  # 县级审核, 会签, 备案, …
+    act: str
+    items: list[TaskItem] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for i in self.items if i.overdue)
+
+
+def grouped(items: list[TaskItem]) -> list[Task]:
+    """One Task per kind of act, in the order the items come (the procedure's)."""
+    found: dict[str, Task] = {}
+    for item in items:
+        found.setdefault(item.act, Task(item.name, item.act)).items.append(item)
+    return list(found.values())
+
+
+def admit_urger(actor: Actor) -> Actor:
+    """催办 is the city reviewers' and the supervisors' (the workflow refuses anyone else again: its rule)."""
+    if actor.role not in URGERS:
+        raise Refusal(403, borrowed("urge_not_permitted"))
+    return actor
+
+
+def _ended(state: str | None = None) -> Refusal:
+    """An application whose procedure has ended owes nothing: the workflow's rule (nothing_owed), said before asking
+    it, in words of its own (the rule's text names the party that owes nothing)."""
+    return Refusal(409, "该申报的办理已经结束，无需催办", rule="nothing_owed", state=state)
+
+
+@dataclass(frozen=True)
+class Urged:
+    state: Stage
+    urged: int  # how often that party has been urged on this application in all
+
+
+def _urges(ctx: Context, application_id: str, to: str) -> int:
+    with ctx.session() as s:
+        return sum(1 for _, party in records(s, [application_id])[application_id].urges if party == to)
+
+
+async def urge(
+    actor: Actor, ctx: Context, application_id: str, level: Level, county: str, state: Stage, to: str, note: str
+) -> Urged:
+    """Urge the party that owes the application's next act (``to``: county or department); the application's
+    ``level``, ``county`` and ``state`` are where the caller found it (in their scope)."""
+    admit_urger(actor)
+    if state in FINAL_STAGES:  # the workflow has ended and takes no update
+        raise _ended(state=state.value)
+    act = UrgeAct(actor=actor, to=to, note=note)
+    try:
+        result = await handle_for(ctx.client, application_id).execute_update(ApplicationWorkflow.urge, act)
+    except RPCError as e:
+        if e.status == RPCStatusCode.NOT_FOUND:  # ended between the look and the urge
+            raise _ended() from None
+        raise from_temporal(e, f"application {application_id!r}") from None
+    except Exception as e:
+        raise narrowed(from_temporal(e, f"application {application_id!r}"), actor, level, county) from None
+    return Urged(result.state, await run_in_threadpool(_urges, ctx, application_id, to))
