@@ -10,10 +10,10 @@ import sys
 
 from sqlmodel import Session
 
-from api.auth import actor_for_token
 from config import get_settings
 from db.schema import upgrade
 from db.session import get_engine
+from services.identity import actor_for_token
 from state.domain import Actor, Level, Role
 
 

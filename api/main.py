@@ -10,7 +10,6 @@ from fastapi import FastAPI
 
 import logs
 from api import body_limits, docs, errors, observability
-from api.auth import TokenCache
 from api.deps import API_PREFIX
 from api.ratelimit import Limits
 from api.routes import (
@@ -39,6 +38,7 @@ from clients.connection import connect
 from clients.gate import WorkerGate
 from config import Settings, get_settings
 from db.schema import upgrade
+from services.identity import TokenCache
 
 DESCRIPTION = """
 Evaluation of employment-service benchmark institutions (就业服务质量标杆机构评定).

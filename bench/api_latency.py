@@ -41,7 +41,6 @@ from sqlalchemy import event, insert
 from sqlmodel import Session, func, select
 from temporalio.client import Client, WorkflowHandle
 
-from api.auth import create_user
 from bench.bare import BareWorkflow, Step
 from bench.harness import (
     BARE_QUEUE_SUFFIX,
@@ -63,6 +62,7 @@ from db.schema import upgrade
 from db.session import get_engine
 from services import applications
 from services.context import Context
+from services.identity import create_user
 from state import conditions
 from state.calendar import TZ
 from state.domain import COUNTIES, Actor, InstitutionType, Level, Role, Stage

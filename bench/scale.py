@@ -48,14 +48,13 @@ import httpx
 from sqlalchemy import create_engine, make_url, text
 from sqlmodel import Session, select
 
-from api.auth import create_user, hash_token
 from bench.harness import ApiProcess, WorkerThread, dev_server, round_plan, upload_checklist
 from clients.codec import data_converter, new_key_entry
 from config import Settings
 from db.schema import upgrade
 from db.session import get_engine
 from db.users import User
-from services.identity import open_session
+from services.identity import create_user, hash_token, open_session
 from state.calendar import TZ
 from state.domain import COUNTIES, InstitutionType, Level
 

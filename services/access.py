@@ -49,6 +49,15 @@ def acts_for(actor: Actor, acts: list[Act], level: Level, county: str, declarer:
     ]
 
 
+def narrowed(refusal: Refusal, actor: Actor, level: Level, county: str) -> Refusal:
+    """A 409's ``allowed_acts`` (the machine's, for anyone) narrowed to what ``actor`` may do now, as every act's
+    refusal says it; other refusals as they are."""
+    if refusal.status == 409:
+        allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
+        refusal.extra["allowed_acts"] = [a.value for a in acts_for(actor, allowed, level, county)]
+    return refusal
+
+
 def declarer_of(view: ApplicationView) -> str | None:
     """The account that declared it (the first act on record)."""
     first = view.acts[0] if view.acts else None

@@ -87,11 +87,9 @@ async def perform(
             raise access.not_allowed(await fetch_view(ctx, application_id, actor), actor, act) from None
         raise access.absent(e, application_id) from None
     except Exception as e:
-        refusal = from_temporal(e, f"application {application_id!r}")
-        if refusal.status == 409:
-            allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
-            refusal.extra["allowed_acts"] = [a.value for a in acts_for(actor, allowed, place.level, place.county)]
-        raise refusal from None
+        raise access.narrowed(
+            from_temporal(e, f"application {application_id!r}"), actor, place.level, place.county
+        ) from None
     allowed = acts_for(actor, result.allowed_acts, place.level, place.county, declarer)
     return Done(application_id, result.state, allowed, place)
 

@@ -46,7 +46,7 @@ from schemas.filings import (
 )
 from services import filing_forms
 from services.context import Context
-from services.moments import local
+from services.present import local
 from services.refusals import Refusal, from_temporal
 from services.roles import READERS, admit
 from state.calendar import TZ

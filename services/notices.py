@@ -2,22 +2,22 @@
 objecting (异议) to an application under notice, and following an objection by its receipt. Under both
 api/routes/public.py and web/routes/public.py."""
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from fastapi.concurrency import run_in_threadpool
 from temporalio.service import RPCError
 
 from clients.application import handle_for
-from contracts.application import ObjectionAct, SubmittedMaterial, ViewRequest
+from contracts.application import ObjectionAct, ViewRequest
 from contracts.rules.administration import borrowed
 from db.models import Application
 from db.queries.applications import one_under_notice, under_notice
 from db.queries.titles import Title, directory
 from db.receipts import ReceiptView, issue_receipt, objection_by_receipt
+from services.access import narrowed
 from services.context import Context
+from services.declarations import OBJECTION_EVIDENCE, evidence_files, public_uploader
 from services.refusals import Refusal, from_temporal
-from services.tasks import narrowed
 from state.domain import Actor, Role, Stage
 from workflows.application import ApplicationWorkflow
 
@@ -59,11 +59,11 @@ async def lodge_objection(
     contact: str,
     content: str,
     network: str,
-    evidence: Callable[[], Awaitable[list[SubmittedMaterial]]],
+    evidence: list[str],
 ) -> str:
-    """Object to an application under notice: the objection's id. ``evidence`` stores the files the objector named
-    (the materials area's) once the application is known to be under notice; ``network`` is where the objection
-    comes from, for the workflow's cap on pending objections per network."""
+    """Object to an application under notice: the objection's id. ``evidence``: the uploads the objector named,
+    taken (as the materials area keeps them) once the application is known to be under notice; ``network`` is where
+    the objection comes from, for the workflow's cap on pending objections per network."""
     handle = handle_for(ctx.client, application_id)
     try:
         view = await handle.query(ApplicationWorkflow.view, ViewRequest())
@@ -72,7 +72,14 @@ async def lodge_objection(
         raise (_not_under_notice() if refusal.status == 404 else refusal) from None
     if view.state != Stage.publicized:  # only what is (or was just) on the notice board is public
         raise _not_under_notice()
-    files = await evidence()
+    files = await evidence_files(
+        ctx.settings,
+        evidence,
+        public_uploader(application_id).user_id,
+        OBJECTION_EVIDENCE,
+        application_id,
+        ctx.settings.materials.objection_evidence_max_files,
+    )
     act = ObjectionAct(name=name, contact=contact, content=content, evidence=files, network=network)
     try:
         result = await handle.execute_update(ApplicationWorkflow.lodge_objection, act)

@@ -17,7 +17,7 @@ from contracts.standards import ConditionsSet, CountyCondition, SetConditions, S
 from db.queries import standards as standards_queries
 from schemas.standards import ConditionOut, ConditionsPut, ConditionsSetOut, StandardsOut, VersionOut
 from services.context import Context
-from services.moments import local
+from services.present import local
 from services.refusals import Refusal, from_temporal
 from state import conditions, text
 from state.domain import Actor, InstitutionType

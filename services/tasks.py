@@ -3,7 +3,7 @@ this user now on the applications in their scope, and the yearly filing a county
 arrived, its deadline where the procedure sets one (补正: the working days the return named; 备案: the filing
 deadline), whether it is overdue and how often it was urged (催办); grouped by task for the workbench ("3件待县级审核").
 Read from the read model only (db/queries): the machine's guards are fed the facts the read model keeps, and its
-answers narrowed to the caller's authority (``within_authority``). And 催办 itself: an update of the application's
+answers narrowed to the caller's authority (``services.access.narrowed``). And 催办 itself: an update of the application's
 workflow, refused there when the party urged owes nothing."""
 
 from dataclasses import dataclass, field
@@ -21,11 +21,12 @@ from contracts.rules.administration import TASKS_NOT_FOR_ROLE, borrowed
 from db.models import Application
 from db.queries.tasks import Record, owed_filings, records
 from db.queries.workbench import NoticeFacts, declarers, live, notice_facts
+from services.access import acts_for, narrowed
 from services.context import Context
 from services.refusals import Refusal, from_temporal
 from services.roles import READERS
 from state.calendar import TZ
-from state.domain import URGERS, Act, Actor, Level, Role, Stage, authority_refusal, role_for, separation_refusal
+from state.domain import URGERS, Act, Actor, Level, Role, Stage, role_for, separation_refusal
 from state.labels import LEVEL_TITLES, task_label
 from state.machine import FINAL_STAGES, ApplicationFacts, Procedure
 from workflows.application import ApplicationWorkflow
@@ -63,27 +64,6 @@ class TaskItem:
     level: Level | None = None
 
 
-def within_authority(
-    actor: Actor, acts: list[Act], level: Level, county: str, declarer: str | None = None
-) -> list[Act]:
-    """The acts the machine allows now, narrowed to those ``actor`` has the authority for (and, given who declared
-    the application, not separated from them: state.domain.SEPARATED). api.access.acts_for is the same narrowing."""
-    return [
-        a
-        for a in acts
-        if authority_refusal(a, actor, level, county) is None and separation_refusal(a, actor, declarer) is None
-    ]
-
-
-def narrowed(refusal: Refusal, actor: Actor, level: Level, county: str) -> Refusal:
-    """A 409's ``allowed_acts`` (the machine's, for anyone) narrowed to what ``actor`` may do now, as every act's
-    refusal says it; other refusals as they are."""
-    if refusal.status == 409:
-        allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
-        refusal.extra["allowed_acts"] = [a.value for a in within_authority(actor, allowed, level, county)]
-    return refusal
-
-
 def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
@@ -100,7 +80,7 @@ def allowed_now(actor: Actor, row: Application, notice: NoticeFacts, now: dateti
         # Either review's return is corrected by the same county bureau: what matters here is that it is owed.
         returned_from=Stage.declared if row.state == Stage.returned else None,
     )
-    return within_authority(actor, Procedure(facts).allowed(actor.department), row.level, row.county)
+    return acts_for(actor, Procedure(facts).allowed(actor.department), row.level, row.county)
 
 
 def party_of(act: Act, level: Level) -> str | None:

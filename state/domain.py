@@ -159,11 +159,11 @@ def role_for(act: Act, level: Level) -> Role:
 # Separation of duties (职责分离): the account that declared an application may not also take these acts on it
 # (accounts of one bureau are different people); what each act is, in the refusal's words. The workflow's validators
 # check the reviews and findings (workflows/application_rules.py); every act here is refused by the API
-# (api/access.py require_separation) and left out of the acts it offers (acts_for).
+# (services/access.py require_separation) and left out of the acts it offers (acts_for).
 SEPARATED: dict[Act, str] = {
     Act.county_review_pass: "作县级审核",
     Act.county_review_fail: "作县级审核",
-    Act.county_request_correction: "退回补正",  # refused by the API (api/access.py): the workflow never checked it
+    Act.county_request_correction: "退回补正",  # refused by the services (services/access.py): the workflow never checked it
     Act.score: "评分",  # likewise: a county-level round's scorer is not who declared the candidate
     Act.uphold_objection: "作出异议调查核实结论",
     Act.dismiss_objection: "作出异议调查核实结论",

@@ -29,34 +29,20 @@ ALLOWED = {
     },
     "web": {
         "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",
-        "services", "schemas", "api",
+        "services", "schemas",
     },
 }  # fmt: skip
 # The round's selection is an activity that drives other workflows (reserve places, pass or fail the review)
 # through their typed handles, and so does a publication's reservation of its place under the quota: the two
 # activities that reach sideways into workflows.
 EXCEPTIONS = {"activities/rounds.py": {"workflows"}, "activities/places.py": {"workflows"}}
-# The pages call services/, never the API. These pages (and helpers of pages) still import api/ while their areas
-# move under services/ (issue 18): web/routes/applications.py for api.filing_forms' XLSX writer, the others for
-# api.deps, api.auth, api.routes.*, api.todo, api.ratelimit. Shrink this list; "api" leaves web's ALLOWED with it.
-WEB_IMPORTS_API_FOR_NOW = {
-    "web/page_calls.py", "web/tasks.py", "web/routes/applications.py",
-    "web/routes/filings.py", "web/routes/historic_titles.py", "web/routes/home.py",
-    "web/routes/notifications.py", "web/routes/public.py", "web/routes/quotas.py", "web/routes/rounds.py",
-    "web/routes/standards.py", "web/routes/statistics.py",
-}  # fmt: skip
 # Calls of Temporal's client (workflow handles, updates, signals, queries, starts) belong in clients/ and the
-# services that use them. The activities that drive other workflows are the documented exceptions above; these
-# routes still call Temporal themselves until their areas move under services/ (issue 18).
+# services that use them. The activities that drive other workflows are the documented exceptions above.
 TEMPORAL_CALLS = {
     "execute_update", "start_update", "start_workflow", "execute_workflow", "signal_with_start_workflow",
     "get_workflow_handle", "get_workflow_handle_for", "signal", "query",
 }  # fmt: skip
 TEMPORAL_CALLS_ELSEWHERE = {"activities/rounds.py", "activities/places.py"}
-TEMPORAL_CALLS_FOR_NOW = {
-    "api/routes/filings.py", "api/routes/public.py", "api/routes/quotas.py", "api/routes/rounds.py",
-    "api/routes/tasks.py",
-}  # fmt: skip
 
 
 def imports_of(path: Path) -> set[str]:
@@ -99,18 +85,14 @@ def test_the_layer_check_sees_a_wrong_import(tmp_path):
     assert {"workflows.application", "api.routes.public"} <= imports_of(bad)
 
 
-def test_no_page_imports_the_api():
+def test_the_api_and_the_pages_do_not_import_each_other():
+    """Siblings over services/: only app.py, which composes them, imports both."""
     wrong = []
-    for path in (ROOT / "web").rglob("*.py"):
-        where = str(path.relative_to(ROOT))
-        if where in WEB_IMPORTS_API_FOR_NOW:
-            continue
-        wrong += [f"{where} imports {name}" for name in imports_of(path) if name.split(".")[0] == "api"]
+    for room, other in (("web", "api"), ("api", "web")):
+        for path in (ROOT / room).rglob("*.py"):
+            where = str(path.relative_to(ROOT))
+            wrong += [f"{where} imports {name}" for name in imports_of(path) if name.split(".")[0] == other]
     assert not wrong, "\n".join(sorted(set(wrong)))
-    still = {w for w in WEB_IMPORTS_API_FOR_NOW if any(n.split(".")[0] == "api" for n in imports_of(ROOT / w))}
-    assert still == WEB_IMPORTS_API_FOR_NOW, (
-        f"no longer imports api: drop from the list {WEB_IMPORTS_API_FOR_NOW - still}"
-    )
 
 
 def temporal_calls_in(path: Path) -> set[str]:
@@ -127,14 +109,10 @@ def test_temporal_is_called_only_from_clients_and_services():
     for room in set(ALLOWED) - {"clients", "services", "workflows"}:
         for path in (ROOT / room).rglob("*.py"):
             where = str(path.relative_to(ROOT))
-            if where in TEMPORAL_CALLS_ELSEWHERE | TEMPORAL_CALLS_FOR_NOW:
+            if where in TEMPORAL_CALLS_ELSEWHERE:
                 continue
             wrong += [f"{where} calls {call}" for call in sorted(temporal_calls_in(path))]
     assert not wrong, "\n".join(sorted(wrong))
-    still = {w for w in TEMPORAL_CALLS_FOR_NOW if temporal_calls_in(ROOT / w)}
-    assert still == TEMPORAL_CALLS_FOR_NOW, (
-        f"calls Temporal no more: drop from the list {TEMPORAL_CALLS_FOR_NOW - still}"
-    )
 
 
 def test_the_temporal_check_sees_a_call(tmp_path):

@@ -1,5 +1,5 @@
 """The header's 待办 count (db/queries/tasks.owed, one counting statement) says exactly what the workbench's list
-(api/todo.py) lists, for every role, on SQLite and PostgreSQL: items the machine allows, separation of duties,
+(services/tasks.py) lists, for every role, on SQLite and PostgreSQL: items the machine allows, separation of duties,
 sheets already given, co-signatures already made, corrections and filings past their deadline."""
 
 import uuid
@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.todo import todo
 from config import FilingSettings
 from db.filing import FilingStatus
 from db.models import Application, ApplicationEvent, Objection
 from db.queries.tasks import owed
 from db.session import get_engine
+from services.tasks import todo
 from state.domain import Act, Actor, Department, InstitutionType, Level, Role, Stage
 
 NOW = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ counts the requests of both (limit N: the N+1-th, whichever process answers it, 
 
 import httpx
 
-from api.auth import create_user
 from config import LimitSettings
+from services.identity import create_user
 from storage.s3 import s3_store
 from tests.api.conftest import Api, declaration_body, expect
 from tests.api_process import ApiProcess

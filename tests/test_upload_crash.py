@@ -13,9 +13,9 @@ import httpx
 from sqlmodel import select
 
 from activities.uploads import sweep_uploads
-from api.auth import create_user
 from db.materials import Material, record_upload
 from db.session import session_for
+from services.identity import create_user
 from storage import FileBlobStore, digest, file_store
 from tests.api_process import ApiProcess, WorkerProcess
 from tests.conftest import settings_for, unique

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Query
 
 from api.deps import SettingsDep, today
 from api.errors import documented
-from api.present import local
 from schemas.fields import EARLIEST, LATEST, IsoDate
 from schemas.models import NoticePeriodPublic, WorkingDaysPublic
 from services import calendar as calendar_service
+from services.present import local
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 

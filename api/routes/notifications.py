@@ -8,9 +8,9 @@ from pydantic import BaseModel
 
 from api.deps import CurrentUser, ServiceContext
 from api.errors import documented
-from api.present import local
 from db.models import Notification
 from services import notifications as inbox_service
+from services.present import local
 from state.domain import Role
 
 router = APIRouter(prefix="/notifications", tags=["notifications"], responses=documented(401, 403, 404))

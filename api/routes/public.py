@@ -5,14 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from api import present
 from api.deps import ApplicationId, ServiceContext
 from api.errors import documented
 from api.ratelimit import limit_objections
-from api.submission import OBJECTION_EVIDENCE, evidence_files, public_uploader
-from contracts.application import SubmittedMaterial
 from schemas.models import NoticeBoard, ObjectionCreate, ObjectionLodged
 from services import notices as public
+from services import present
 from state.objector import network_of
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -62,15 +60,7 @@ async def lodge_objection(
     ctx: ServiceContext,
     network: Annotated[str, Depends(objector_network)],
 ) -> ObjectionLodged:
-    async def evidence() -> list[SubmittedMaterial]:  # the uploads named, as the materials area stores them
-        return await evidence_files(
-            ctx.settings,
-            body.evidence,
-            public_uploader(application_id).user_id,
-            OBJECTION_EVIDENCE,
-            application_id,
-            ctx.settings.materials.objection_evidence_max_files,
-        )
-
-    lodged = await public.lodge_objection(ctx, application_id, body.name, body.contact, body.content, network, evidence)
+    lodged = await public.lodge_objection(
+        ctx, application_id, body.name, body.contact, body.content, network, body.evidence
+    )
     return ObjectionLodged(id=lodged)

@@ -8,12 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from api.access import locate
 from api.deps import ApplicationId, CurrentUser, ServiceContext
 from api.errors import ON_ACT, documented
 from schemas.fields import FORBID, Text2000
 from services import tasks as to_do
-from services.moments import local
+from services.access import locate
+from services.present import local
 from state.domain import Actor, Stage
 
 router = APIRouter(tags=["tasks"])
@@ -83,7 +83,6 @@ async def urge(
     actor: Annotated[Actor, Depends(_urger)],
     ctx: ServiceContext,
 ) -> UrgeOutcome:
-    # Where the application is and whether the caller sees it: the applications area's (api.access) for now.
-    place = await locate(ctx.client, ctx.database_url, application_id, actor)
+    place = await locate(ctx, application_id, actor)  # where it is, and whether the caller sees it
     done = await to_do.urge(actor, ctx, application_id, place.level, place.county, place.state, body.to, body.note)
     return UrgeOutcome(id=application_id, state=done.state, to=body.to, urged=done.urged)

@@ -85,7 +85,7 @@ def owed_filings(session: Session, county: str) -> list[FilingStatus]:
 
 @dataclass(frozen=True)
 class Owed:
-    """How many to-do items a user has (api/todo.py lists them) and how many of them are overdue."""
+    """How many to-do items a user has (services/tasks.py lists them) and how many of them are overdue."""
 
     count: int = 0
     overdue: int = 0
@@ -97,7 +97,7 @@ def _flag(condition: Any) -> Any:
 
 def _items_statement(actor: Actor) -> Any:
     """One statement: per application in the actor's scope, one for each waiting act the machine allows this actor
-    now (the rules of api/todo.py's application_items, as the machine's guards and state.domain's roles and
+    now (the rules of services/tasks.py's application_items, as the machine's guards and state.domain's roles and
     separation of duties answer them), summed; and how many of those are corrections past their deadline."""
     a, e, o = Application, aliased(ApplicationEvent), aliased(Objection)
 
@@ -157,7 +157,7 @@ def _items_statement(actor: Actor) -> Any:
     return select(func.coalesce(func.sum(total), 0)).where(*where)
 
 
-# The states in which some waiting act is owed (api/todo.py's WAITING acts leave these).
+# The states in which some waiting act is owed (services/tasks.py's WAITING acts leave these).
 WAITING_STAGES = (
     Stage.declared,
     Stage.returned,
@@ -188,7 +188,7 @@ def _overdue_corrections(session: Session, county: str, now: datetime) -> int:
 
 
 def owed(session: Session, actor: Actor, now: datetime) -> Owed:
-    """The size of ``actor``'s to-do (api/todo.py's todo, counted by the database rather than listed): one counting
+    """The size of ``actor``'s to-do (services/tasks.py's todo, counted by the database rather than listed): one counting
     statement for the applications, and for a county bureau its corrections past due and the filings it owes."""
     statement = _items_statement(actor)
     count = int(session.exec(statement).one()) if statement is not None else 0

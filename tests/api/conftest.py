@@ -19,7 +19,6 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 
-from api.auth import create_user
 from api.deps import today
 from app import create_app
 from config import LimitSettings
@@ -27,6 +26,7 @@ from contracts.application import ReviewAct
 from contracts.rounds import RoundPlan
 from db.rounds import HistoricTitle
 from db.session import get_engine
+from services.identity import create_user
 from state import conditions
 from state import materials as checklists
 from state.calendar import TZ

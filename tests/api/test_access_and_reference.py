@@ -5,12 +5,12 @@ import re
 import pytest
 from sqlmodel import select
 
-from api.auth import UserError, actor_for_token, create_user, ensure_admin, hash_token
 from config import LimitSettings
 from contracts.rules import text_of
 from db.schema import upgrade
 from db.session import session_for
 from db.users import User
+from services.identity import UserError, actor_for_token, create_user, ensure_admin, hash_token
 from tests.api.conftest import expect, serve
 
 _CHINESE = re.compile(r"^[\u4e00-\u9fff]")

@@ -17,14 +17,13 @@ import pytest_asyncio
 from sqlmodel import Session, col, func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import create_user, hash_token
 from api.body_limits import Limit, limit_for
 from config import Settings
 from db.logins import WebSession
 from db.materials import Material
 from db.session import get_engine
 from db.users import User
-from services.identity import add_login
+from services.identity import add_login, create_user, hash_token
 from tests.api.conftest import Api, Driver, expect
 from tests.conftest import unique
 from tests.samples import pdf

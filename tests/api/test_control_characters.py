@@ -13,10 +13,9 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from api.auth import UserError, create_user, hash_token
 from db.session import get_engine
 from db.users import User
-from services.identity import open_session, sign_in
+from services.identity import UserError, create_user, hash_token, open_session, sign_in
 from tests.api.conftest import Api, expect
 from web.visitors import SESSION_COOKIE
 

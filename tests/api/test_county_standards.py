@@ -8,7 +8,7 @@ import secrets
 import pytest_asyncio
 from temporalio.service import RPCError
 
-from api.auth import create_user
+from services.identity import create_user
 from tests.api.conftest import declaration_body, expect
 from tests.conftest import unique
 from workflows.standards import standards_workflow_id

@@ -17,12 +17,11 @@ import httpx
 from sqlmodel import Session, select
 from temporalio.client import Client
 
-from api.auth import create_user, hash_token
 from app import create_app
 from cli import dev_server_command
 from db.session import get_engine
 from db.users import User
-from services.identity import open_session
+from services.identity import create_user, hash_token, open_session
 from tests.api.conftest import PRINCIPALS, UNLIMITED, Api, declaration_body, expect, seed_county_title
 from tests.conftest import CONVERTER, RunningWorker, settings_for, unique
 from web.visitors import SESSION_COOKIE

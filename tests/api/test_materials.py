@@ -10,11 +10,11 @@ import httpx
 import pytest_asyncio
 from sqlmodel import Session, select
 
-from api.auth import create_user
 from app import create_app
 from config import MaterialSettings
 from db.materials import Material, expire_unreferenced, record_upload
 from db.session import get_engine
+from services.identity import create_user
 from storage import FileBlobStore
 from tests.api.conftest import declaration_body, expect, required_items
 from tests.conftest import settings_for, unique

@@ -23,7 +23,6 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlmodel import Session
 
-from api.auth import actor_for_token, create_user
 from api.deps import today
 from app import create_app
 from clients.connection import connect
@@ -34,6 +33,7 @@ from db.materials import Material, record_upload
 from db.rounds import Period
 from db.session import get_engine
 from schemas.fields import CREDIT_CODE_PATTERN
+from services.identity import actor_for_token, create_user
 from state import materials
 from state.calendar import TZ
 from state.credit_code import check_character

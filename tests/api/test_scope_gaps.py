@@ -13,12 +13,11 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 import logs
-from api.auth import create_user, hash_token
 from app import create_app
 from contracts.application import PublicizeAct, ReviewAct
 from db.session import get_engine
 from db.users import User
-from services.identity import open_session
+from services.identity import create_user, hash_token, open_session
 from state.domain import Level
 from tests.api.conftest import Api, Driver, expect, temporal_address
 from tests.conftest import RunningWorker, fresh_database, settings_for, today, unique

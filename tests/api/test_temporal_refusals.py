@@ -8,8 +8,8 @@ from fastapi import FastAPI
 from temporalio.service import RPCError, RPCStatusCode
 
 from api import errors
-from api.auth import create_user
 from app import create_app
+from services.identity import create_user
 from tests.api.conftest import checklists, declaration_body, required_items, temporal_address, unique_pdf, unique_png
 from tests.conftest import settings_for, unique
 from tests.factory import COUNTY

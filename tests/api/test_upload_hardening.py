@@ -5,11 +5,11 @@ import httpx
 import pytest_asyncio
 from sqlmodel import Session, func, select
 
-from api.auth import create_user
 from app import create_app
 from config import LimitSettings, MaterialSettings
 from db.materials import Material
 from db.session import get_engine
+from services.identity import create_user
 from tests.api.conftest import declaration_body, expect
 from tests.conftest import settings_for, unique
 from tests.factory import COUNTY

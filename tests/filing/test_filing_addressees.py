@@ -9,13 +9,13 @@ from datetime import datetime
 import httpx
 from sqlalchemy import delete
 
-from api.auth import create_user
 from api.deps import API_PREFIX
 from api.routes import filings
 from app import create_app
 from config import ChannelAddresses, ChannelSettings, FilingSettings
 from db.filing import FilingDelivery, FilingStatus, FilingVersion
 from db.session import session_for
+from services.identity import create_user
 from state.calendar import TZ
 from tests.api.conftest import temporal_address
 from tests.conftest import settings_for, unique

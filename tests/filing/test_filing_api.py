@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from sqlalchemy import delete
 from sqlmodel import col
 
-from api.auth import create_user
 from api.deps import API_PREFIX
 from api.routes import filings, notifications
 from app import create_app
@@ -22,6 +21,7 @@ from db import models
 from db.filing import FilingStatus, FilingVersion
 from db.session import session_for
 from services.filing_forms import COLUMNS, TITLE
+from services.identity import create_user
 from state.calendar import TZ
 from state.domain import COUNTIES, Department, InstitutionType, Level
 from tests.api.conftest import temporal_address

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from api.auth import create_user
 from api.deps import API_PREFIX
 from api.routes import quotas, rounds
 from app import create_app
 from contracts.application import ReviewAct, ViewRequest
 from contracts.rules.administration import ROUND_NOT_FOUND
+from services.identity import create_user
 from state.calendar import TZ
 from state.domain import COUNTIES, Level
 from tests.conftest import settings_for, unique

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from api.auth import create_user
 from config import ROOT
 from db.rounds import QuotaChange
 from db.schema import upgrade
 from db.session import get_engine
+from services.identity import create_user
 from tests.api.conftest import temporal_address
 from tests.conftest import RunningWorker, settings_for, unique
 

@@ -16,11 +16,10 @@ import pytest
 import pytest_asyncio
 from sqlmodel import Session, select
 
-from api.auth import hash_token
 from db.schema import upgrade
 from db.session import get_engine
 from db.users import User
-from services.identity import add_login
+from services.identity import add_login, hash_token
 from tests.api.conftest import (
     PRINCIPALS,
     Api,

@@ -8,8 +8,7 @@ import secrets
 
 from temporalio.service import RPCError
 
-from api.auth import create_user
-from services.identity import add_login
+from services.identity import add_login, create_user
 from tests.web.conftest import PASSWORD, shot, sign_in, user_id_for
 from workflows.standards import standards_workflow_id
 

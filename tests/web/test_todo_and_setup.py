@@ -10,10 +10,9 @@ from urllib.parse import quote
 
 import httpx
 
-from api.auth import create_user
 from app import create_app
 from db.schema import upgrade
-from services.identity import add_login
+from services.identity import add_login, create_user
 from state.domain import COUNTIES
 from tests.api.conftest import PRINCIPALS, Api, Driver, eventually, expect, temporal_address
 from tests.api.test_tasks_and_urges import owed_filing

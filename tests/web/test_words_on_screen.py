@@ -6,8 +6,7 @@ is no typing mistake is not titled 填写有误."""
 
 import re
 
-from api.auth import create_user
-from services.identity import add_login
+from services.identity import add_login, create_user
 from services.narration import chinese_deadline
 from services.refusals import Refusal
 from services.rounds import plan_refusal

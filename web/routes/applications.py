@@ -14,14 +14,13 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
-from api import filing_forms  # the administration area's XLSX writer, until it moves below the pages
 from config import Settings
 from contracts.application import ApplicationView
 from contracts.rules.applications import NOT_A_READER
 from db.preferences import FILTER_NAME_LENGTH, filters_of, save_filter, text_problem
 from db.queries.workbench import Filters, find
 from schemas.fields import ID_PATTERN
-from services import present
+from services import filing_forms, present
 from services.access import READERS, fetch_view, not_found
 from services.context import Context
 from services.declarations import checklists, condition_book

@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import Response
 
-from api.batch import BATCH_ACTS
 from db.queries.setup import setup_steps
 from db.queries.workbench import counts_by_state, done_by
+from services.batch import BATCH_ACTS
 from services.roles import READERS
 from services.tasks import grouped, todo
 from state.domain import Role, Stage

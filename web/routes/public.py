@@ -4,10 +4,8 @@ same workflow update as POST /api/v1/public/applications/{id}/objections, the ob
 function, whose evidence files and limits are the materials and access areas' (api.submission, api.ratelimit)."""
 
 import re
-from typing import cast
 
 from fastapi import Request
-from fastapi import UploadFile as FastApiUploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
@@ -15,20 +13,18 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 from temporalio.client import Client
 
-from api.ratelimit import limit_objections
-from api.routes import materials as materials_api
-from api.routes import public as public_api
 from config import Settings
 from db.models import Application
 from db.queries.titles import Title
 from db.receipts import normal_receipt, shown
 from schemas.fields import ID_PATTERN
 from schemas.models import ObjectionCreate
-from services import notices
+from services import materials, notices
 from services.context import Context
 from services.refusals import Refusal
 from state.domain import Department, Level
 from state.labels import organ_name
+from state.objector import network_of
 from web.context import context_of
 from web.forms import field_errors, text
 from web.refusals import explain
@@ -99,6 +95,12 @@ def one_notice(request: Request, application_id: str) -> Response:
     return _notice_page(request, row, ctx.settings) if row else _not_under_notice(request)
 
 
+def _limit_objections(request: Request) -> None:
+    """429 with Retry-After once an address has lodged too many objections in the window (the API's own limits,
+    kept on the app)."""
+    request.app.state.limits.objection(request.client.host if request.client else "unknown")
+
+
 @router.post("/notices/{application_id}/objections")
 async def lodge_objection(request: Request, application_id: str) -> Response:
     ctx = context_of(request)
@@ -113,19 +115,21 @@ async def lodge_objection(request: Request, application_id: str) -> Response:
     except ValidationError as e:
         return _notice_page(request, row, settings, 422, values=values, errors=field_errors(e))
     try:
-        await run_in_threadpool(limit_objections, request)  # the same limit per address as the API's
+        await run_in_threadpool(_limit_objections, request)  # the same limit per address as the API's
         ids, problem = await _evidence(form, application_id, client, settings)
         if problem:
             errors = {EVIDENCE: problem}
             return _notice_page(request, row, settings, 422, values=values, errors=errors)
-        network = public_api.objector_network(request)
+        network = network_of(request.client.host if request.client else "unknown")
         body = body.model_copy(update={EVIDENCE: ids})
-        lodged = await public_api.lodge_objection(application_id, body, ctx, network)
+        lodged = await notices.lodge_objection(
+            ctx, application_id, body.name, body.contact, body.content, network, body.evidence
+        )
     except Refusal as refusal:
         explained = explain(refusal)
         context = {"values": values, "errors": explained.fields, "explained": explained}
         return _notice_page(request, row, settings, refusal.status, **context)
-    receipt = await notices.receipt_for(ctx, lodged.id, application_id)
+    receipt = await notices.receipt_for(ctx, lodged, application_id)
     return RedirectResponse(f"/objections/{receipt}?new=1", status_code=303, headers=NO_STORE)
 
 
@@ -151,9 +155,7 @@ async def _evidence(form: FormData, application_id: str, client: Client, setting
     ids: list[str] = []
     for f in files:
         try:
-            # the API's route function itself; it reads the file as Starlette's UploadFile (FastAPI's subclasses it)
-            file = cast(FastApiUploadFile, f)
-            uploaded = await materials_api.upload_objection_evidence(application_id, file, client, settings)
+            uploaded = await materials.store_objection_evidence(Context(client, settings), application_id, f)
         except Refusal as refusal:
             if refusal.status == 404:
                 raise
