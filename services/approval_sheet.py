@@ -117,15 +117,16 @@ def _correction(details: dict[str, str], titles: Mapping[str, str]) -> list[tupl
 
 
 def sheet(
-    view: ApplicationView, reader: Actor, printed: datetime, titles: Mapping[str, str]
+    view: ApplicationView, reader: Actor, printed: datetime, titles: Mapping[str, str], number: str = ""
 ) -> documents.ApprovalSheet:
-    """``titles``: the checklist items' and conditions' titles by code, which a return for correction names."""
+    """``titles``: the checklist items' and conditions' titles by code, which a return for correction names;
+    ``number``: the readable 申报编号 the sheet is filed under."""
     detail = present.detail(view, reader)
     entries = narration.timeline(detail.acts, view.level, moment, FACT_TITLES, left_out=LEFT_OUT)
     return documents.ApprovalSheet(
         level=LEVELS[view.level],
         institution_name=view.institution.name,
-        facts=_facts(view),
+        facts=([("申报编号", number)] if number else []) + _facts(view),
         state=STAGES[view.state],
         acts=[
             documents.SheetAct(

@@ -96,7 +96,8 @@ async def approval_sheet(ctx: Context, actor: Actor, application_id: str) -> Pdf
         kind = InstitutionType(view.institution.type)
         titles = {i.code: i.title for i in checklists(settings).checklist(kind, view.level)}
         titles.update(condition_texts(settings, kind, view.level, view.county))
-        return documents.approval_sheet(sheet(view, actor, datetime.now(UTC), titles))
+        number = number_or_id(settings.database_url, view.application_id)
+        return documents.approval_sheet(sheet(view, actor, datetime.now(UTC), titles, number))
 
     return Pdf(await run_in_threadpool(render), f"approval-sheet-{application_id}.pdf")
 
