@@ -22,6 +22,7 @@ from services.context import Context
 from services.refusals import Refusal, from_temporal
 from state.authority import Refused, authority_refused, separation_refused
 from state.domain import Act, Actor, Level, Role, Stage, authority_refusal, separation_refusal
+from state.labels import ACTS as ACT_WORDS
 
 PUBLIC = Actor(user_id="public", name="public", role=Role.public)
 # Who may read applications at all; county-scoped callers see only their county.
@@ -54,7 +55,12 @@ def narrowed(refusal: Refusal, actor: Actor, level: Level, county: str) -> Refus
     refusal says it; other refusals as they are."""
     if refusal.status == 409:
         allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
-        refusal.extra["allowed_acts"] = [a.value for a in acts_for(actor, allowed, level, county)]
+        mine = acts_for(actor, allowed, level, county)
+        refusal.extra["allowed_acts"] = [a.value for a in mine]
+        if refusal.extra.get("rule") == ACT_NOT_ALLOWED.code:  # its words name the acts: the caller's, too
+            refusal.extra["allowed_labels"] = "、".join(ACT_WORDS[a] for a in mine) or "无"
+            refusal.message = ACT_NOT_ALLOWED.say(**refusal.extra)
+            refusal.args = (refusal.message,)
     return refusal
 
 

@@ -201,7 +201,7 @@ async def test_a_refused_call_changes_nothing(api, driver):
     assert (
         conflict["state"] == "declared"
         and conflict["allowed_acts"] == []
-        and "不能办理“市级评审通过”" in conflict["message"]
+        and conflict["message"].endswith("不能办理“市级评审通过”；现在可以办理：无")
     )
     as_bureau = expect(await api.post("bureau", f"{url}/notice", {}), 409)["detail"]
     assert {"county_review_pass", "county_review_fail", "withdraw"} <= set(as_bureau["allowed_acts"])
