@@ -192,14 +192,16 @@ async def test_file_export_correct_board_and_inbox_over_http(skip_env, fresh_dat
                 io.BytesIO(ok(await http.get(f"{base}/form.xlsx?version=1", headers=as_("reviewer"))))
             ).active
             assert "版本：第2版" in latest["A2"].value and "版本：第1版" in first["A2"].value
-            ok(await http.get(f"{base}/form.xlsx?version=9", headers=as_("reviewer")), 404)
+            unknown = ok(await http.get(f"{base}/form.xlsx?version=9", headers=as_("reviewer")), 404)
+            assert unknown["detail"]["rule"] == "filing_version_unknown"
 
             detail = ok(await http.get(base, headers=as_("reviewer")))
             assert [v["version"] for v in detail["versions"]] == [1, 2] and detail["state"] == "filed_on_time"
             assert [v["kind"] for v in detail["versions"]] == ["filing", "correction"] and detail["versions"][1][
                 "reason"
             ] == "补报奖牌编号"
-            ok(await http.get(base, headers=as_("other")), 404)  # another county's filing is not visible
+            hidden = ok(await http.get(base, headers=as_("other")), 404)  # another county's filing is not visible
+            assert hidden["detail"]["rule"] == "filing_out_of_scope"
 
             board = ok(await http.get(f"/filings?year={year}", headers=as_("reviewer")))
             states = {r["county"]: r["state"] for r in board["counties"]}
@@ -224,6 +226,7 @@ async def test_file_export_correct_board_and_inbox_over_http(skip_env, fresh_dat
             assert after["unread"] == inbox["unread"] - 1
             unread = ok(await http.get("/notifications?unread=true", headers=as_("bureau")))
             assert one["id"] not in [n["id"] for n in unread["items"]]
-            ok(await http.post(f"/notifications/{one['id']}/read", headers=as_("other")), 404)  # not addressed to them
+            theirs = ok(await http.post(f"/notifications/{one['id']}/read", headers=as_("other")), 404)  # not addressed
+            assert theirs["detail"]["rule"] == "notification_not_found"
             city = ok(await http.get("/notifications", headers=as_("reviewer")))
             assert any(n["subject"].startswith(f"【备案已报送】{COUNTY}") for n in city["items"])

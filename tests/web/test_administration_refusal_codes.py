@@ -1,0 +1,44 @@
+"""The administration area's refusals only the pages answer, each provoked by a signed-in user's request: the page's
+status and the rule's own Chinese words on it (contracts/rules/administration.py; a page never shows the code
+itself). The API's refusals of this area are provoked in tests/api/test_administration_refusal_codes.py."""
+
+import re
+from html import unescape
+
+import httpx
+
+from contracts.rules import RULES
+from services.roles import LEVEL_OWNERS
+from state.domain import Role
+from state.labels import ROLES
+from tests.web.conftest import PASSWORD, Site
+
+
+async def signed_in(http: httpx.AsyncClient, site: Site, who: str) -> str:
+    """Signs ``who`` in on ``http``; the CSRF token its forms carry."""
+    form = await http.get("/login")
+    token = re.search(r'name="csrf-token" content="([^"]+)"', form.text).group(1)
+    signed = await http.post("/login", data={"csrf_token": token, "login": site.logins[who], "password": PASSWORD})
+    assert signed.status_code == 303
+    page = await http.get("/")
+    return re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+
+
+def shown(response: httpx.Response, status: int, code: str, **facts: str) -> str:
+    """The page's text, after checking its status and that the rule's words are on it, and not its code."""
+    assert response.status_code == status, f"{response.request.url}: {response.status_code} {response.text[:2000]}"
+    text = unescape(response.text)
+    assert RULES[code].say(**facts) in text
+    assert code not in text
+    return text
+
+
+async def test_a_page_outside_ones_role_is_page_not_for_role(site: Site):
+    async with httpx.AsyncClient(base_url=site.url) as http:
+        token = await signed_in(http, site, "reviewer")  # periods are the admin's to define
+        period = {"csrf_token": token, "period_id": "P-not-mine", "name": "十四五", "start_year": "2021"}
+        shown(await http.post("/periods", data=period), 403, "page_not_for_role", roles=ROLES[Role.admin])
+    async with httpx.AsyncClient(base_url=site.url) as http:
+        token = await signed_in(http, site, "supervisor")  # rounds are opened by their owners
+        owners = "、".join(ROLES[r] for r in LEVEL_OWNERS)
+        shown(await http.post("/rounds", data={"csrf_token": token}), 403, "page_not_for_role", roles=owners)
