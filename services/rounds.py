@@ -20,7 +20,7 @@ from contracts.rounds import (
     ScoresRecorded,
     WindowRequest,
 )
-from contracts.rules import Rule
+from contracts.rules import RULES
 from contracts.rules import administration as rules
 from db.queries.rounds import rounds_seen_by
 from db.rounds import EvaluationRound, Period
@@ -36,21 +36,6 @@ from workflows.round_rules import plan_problems
 # Who reads rounds (the README's access table): departments co-sign announcements and have no part in a round.
 ROUND_READERS = (Role.county_bureau, Role.city_reviewer, Role.inspector, Role.supervisor, Role.admin)
 RANKING_READERS = (Role.city_reviewer, Role.county_bureau, Role.supervisor, Role.inspector, Role.admin)
-# What the round's plan check (workflows/round_rules.plan_problems, English until the engine's rule codes land)
-# says, by its words: the rule and the field each problem is about.
-PLAN_WORDS: tuple[tuple[str, Rule, str], ...] = (
-    ("round_id and name are required", rules.ROUND_NAME_REQUIRED, "round_id"),
-    ("need a time zone", rules.WINDOW_TIME_ZONE, "opens_at"),
-    ("the window must close after it opens", rules.WINDOW_ORDER, "closes_at"),
-    ("unknown review method", rules.UNKNOWN_REVIEW_METHOD, "weights"),
-    ("at least one review method", rules.REVIEW_METHOD_REQUIRED, "weights"),
-    ("every weight must be greater than 0", rules.WEIGHT_POSITIVE, "weights"),
-    ("weights must add up to 1", rules.WEIGHTS_SUM, "weights"),
-    ("reminder_working_days", rules.REMINDER_DAYS, "reminder_working_days"),
-    ("reviewers_required", rules.REVIEWERS_REQUIRED, "reviewers_required"),
-    ("created by", rules.ROUND_CREATOR, "level"),
-    ("owner", rules.ROUND_CREATOR, "level"),
-)
 
 
 def not_a_round_reader(actor: Actor) -> Refusal | None:
@@ -83,15 +68,9 @@ def _not_found(round_id: str) -> Refusal:
     return Refusal(404, rules.ROUND_NOT_FOUND, round_id=round_id)
 
 
-def plan_refusal(problems: list[str]) -> Refusal:
-    """The plan check's problems as one 422: each problem's rule, field and Chinese words in ``problems``."""
-    said: list[dict[str, str]] = []
-    for problem in problems:
-        found = next(((r, f) for words, r, f in PLAN_WORDS if words in str(problem)), None)
-        if found is None:
-            said.append({"field": "body", "rule": rules.ROUND_PLAN.code, "message": "批次设定有误"})
-        else:
-            said.append({"field": found[1], "rule": found[0].code, "message": found[0].say()})
+def plan_refusal(problems: list[tuple[str, str]]) -> Refusal:
+    """The plan check's problems (rule code, field) as one 422: each problem's rule, field and Chinese words."""
+    said = [{"field": f, "rule": code, "message": RULES[code].say()} for code, f in problems]
     listed = "；".join(dict.fromkeys(p["message"] for p in said))
     return Refusal(422, rules.ROUND_PLAN, listed=listed, field=said[0]["field"], problems=said)
 

@@ -46,16 +46,17 @@ def exact(value: float | str) -> Fraction:
 
 
 def weight_problems(weights: dict[str, float]) -> list[str]:
+    """The rules a round's weights break, by code (contracts/rules/administration.py says them)."""
     out = []
     unknown = sorted(set(weights) - set(METHODS))
     if unknown:
-        out.append(f"unknown review method(s) {unknown}; known: {list(METHODS)}")
+        out.append("unknown_review_method")
     if not weights:
-        out.append("at least one review method with a weight is required")
+        out.append("review_method_required")
     if any(w <= 0 for w in weights.values()):
-        out.append("every weight must be greater than 0 (leave an unused method out)")
+        out.append("weight_positive")
     if weights and not unknown and sum(exact(w) for w in weights.values()) != 1:
-        out.append(f"weights must add up to 1, got {float(sum(exact(w) for w in weights.values())):g}")
+        out.append("weights_sum")
     return out
 
 

@@ -39,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         ScoresRecorded,
         WindowRequest,
     )
+    from contracts.rules import RULES
     from contracts.rules import engine as rules
     from state.domain import Actor, Level, Role
     from state.labels import ROLES, ROUND_PHASES
@@ -74,11 +75,10 @@ class RoundWorkflow:
 
     @workflow.run
     async def run(self, plan: RoundPlan) -> RoundOutcome:
-        problems = plan_problems(plan)
+        problems = [{"field": f, "rule": code, "message": RULES[code].say()} for code, f in plan_problems(plan)]
         if problems:
-            raise refuse(
-                RefusalKind.invalid_input, rules.ROUND_PLAN_INVALID, summary="；".join(problems), problems=problems
-            )
+            summary = "；".join(dict.fromkeys(p["message"] for p in problems))
+            raise refuse(RefusalKind.invalid_input, rules.ROUND_PLAN_INVALID, summary=summary, problems=problems)
         await self._enter(RoundPhase.scheduled)
         await self._sleep_until(plan.opens_at)
         await self._enter(RoundPhase.open)

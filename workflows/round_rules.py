@@ -7,31 +7,27 @@ from state.domain import COUNTIES, Actor, Level, Role
 from state.ranking import METHOD_ZH, METHODS, Ranked, weight_problems
 
 
-def plan_problems(plan: RoundPlan) -> list[str]:
-    """Why a round cannot be created as planned; empty when it can (the API answers 422 with these)."""
+def plan_problems(plan: RoundPlan) -> list[tuple[str, str]]:
+    """Why a round cannot be created as planned, as (rule code, field) pairs; empty when it can. The codes are
+    contracts/rules/administration.py's: the service checks before starting the round, the workflow again."""
     out = []
     if not plan.round_id.strip() or not plan.name.strip():
-        out.append("round_id and name are required")
+        out.append(("round_name_required", "round_id"))
     if plan.opens_at.tzinfo is None or plan.closes_at.tzinfo is None:
-        out.append("opens_at and closes_at need a time zone (Asia/Shanghai: +08:00)")
+        out.append(("window_time_zone", "opens_at"))
     elif plan.closes_at <= plan.opens_at:
-        out.append(f"the window must close after it opens ({plan.opens_at.isoformat()} – {plan.closes_at.isoformat()})")
-    out += weight_problems(plan.weights)
+        out.append(("window_order", "closes_at"))
+    out += [(code, "weights") for code in weight_problems(plan.weights)]
     actor = plan.created_by
     if plan.level == Level.city:
-        if plan.owner_county:
-            out.append("a city-level round is owned by the city: owner_county must be empty")
-        if actor.role != Role.city_reviewer:
-            out.append(f"city-level rounds are created by role 'city_reviewer', not {actor.role.value!r}")
-    else:
-        if plan.owner_county not in COUNTIES:
-            out.append(f"a county-level round needs its owner county (one of {'、'.join(COUNTIES)})")
-        elif actor.role != Role.county_bureau or actor.county != plan.owner_county:
-            out.append(f"{plan.owner_county}'s county-level rounds are created by {plan.owner_county}'s county bureau")
+        if plan.owner_county or actor.role != Role.city_reviewer:
+            out.append(("round_creator", "level"))
+    elif plan.owner_county not in COUNTIES or actor.role != Role.county_bureau or actor.county != plan.owner_county:
+        out.append(("round_creator", "level"))
     if not 1 <= plan.reminder_working_days <= 30:
-        out.append("reminder_working_days must be between 1 and 30")
+        out.append(("reminder_days", "reminder_working_days"))
     if plan.reviewers_required < 1 or plan.check_every_minutes < 1:
-        out.append("reviewers_required and check_every_minutes must be at least 1")
+        out.append(("reviewers_required", "reviewers_required"))
     return out
 
 

@@ -95,3 +95,30 @@ async def test_a_decision_the_application_refuses_stops_the_selection(rounds):
     said = e.value.details[0]
     assert said["rule"] == "round_decision_refused" and said["cause_rule"] == "act_for_county"
     assert e.value.message.startswith(f"申请{decl.application_id}未能按择优结果办理：“县级审核通过”由兰山区人社局办理")
+
+
+async def test_a_plan_started_past_the_api_is_refused_by_the_workflow_rule_by_rule(rounds):
+    """The API's schema refuses these first; a round started by any other client meets the same rules in its
+    workflow, each problem by its code and field."""
+    plan = county_round(unique("P"))
+    plan.name = "  "
+    plan.opens_at = plan.opens_at.replace(tzinfo=None)
+    plan.weights = {"written": 0.5, "oral": 0.5}
+    plan.created_by = reviewer()
+    plan.reminder_working_days = 0
+    plan.reviewers_required = 0
+    h = await rounds.start_round(plan)
+    with pytest.raises(WorkflowFailureError) as e:
+        await h.result()
+    cause = e.value.cause
+    assert isinstance(cause, ApplicationError)
+    problems = {(p["rule"], p["field"]) for p in cause.details[0]["problems"]}
+    assert problems == {
+        ("round_name_required", "round_id"),
+        ("window_time_zone", "opens_at"),
+        ("unknown_review_method", "weights"),
+        ("round_creator", "level"),
+        ("reminder_days", "reminder_working_days"),
+        ("reviewers_required", "reviewers_required"),
+    }
+    assert "批次编号和名称必填" in cause.message and not any(c.isascii() and c.isalpha() for c in cause.message)
