@@ -31,7 +31,6 @@ PERIOD_NOT_DEFINED = rule("period_not_defined", "评定周期{period_id}不存�
 QUOTA_BELOW_USED = rule(
     "quota_below_used", "{scope_zh}{level_zh}名额不能设为{total}个：已使用{used}个名额，名额不能少于已使用数"
 )
-APPORTIONMENT_COUNTY = rule("apportionment_county", "县区{county}不在本市县区之列")
 APPORTIONMENT = rule("apportionment", "名额分配无法计算：{problem}")
 ADJUSTMENT_NOT_IN_SPLIT = rule("adjustment_not_in_split", "调整的县区{county}不在分配之列")
 ADJUSTED_TOTAL = rule("total", "调整后的名额之和须等于总名额：现为{adjusted}个，总名额{total}个")

@@ -22,9 +22,7 @@ INT_TYPE = rule("int_type", "应为整数")
 FLOAT_TYPE = rule("float_type", "应为数字")
 FINITE_NUMBER = rule("finite_number", "须为有限数值，不接受非数值或无穷大")
 GREATER_THAN_EQUAL = rule("greater_than_equal", "数值不能小于 {ge}")
-GREATER_THAN = rule("greater_than", "数值须大于 {gt}")
 LESS_THAN_EQUAL = rule("less_than_equal", "数值不能大于 {le}")
-LESS_THAN = rule("less_than", "数值须小于 {lt}")
 BOOL_TYPE = rule("bool_type", "应为布尔值（是或否）")
 DATE_PARSING = rule("date_parsing", "应为日期，格式为 年-月-日（如 2027-03-01）")
 DATETIME_PARSING = rule("datetime_parsing", "应为带时区的日期时间（如 2027-03-01T09:00:00+08:00）")
@@ -62,9 +60,7 @@ PYDANTIC: dict[str, Rule] = {
     "float_parsing": FLOAT_TYPE,
     "finite_number": FINITE_NUMBER,
     "greater_than_equal": GREATER_THAN_EQUAL,
-    "greater_than": GREATER_THAN,
     "less_than_equal": LESS_THAN_EQUAL,
-    "less_than": LESS_THAN,
     "bool_type": BOOL_TYPE,
     "bool_parsing": BOOL_TYPE,
     "date_type": DATE_PARSING,
