@@ -10,7 +10,7 @@ from typing import Any
 
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.main import create_app
+from app import create_app
 from config import Settings
 from contracts.rules import RULES
 from services.refusals import from_temporal
