@@ -63,7 +63,7 @@ class Ineligibility:
 
     @property
     def message(self) -> str:
-        return f"{self.condition.text_zh}（{self.condition.code}）: {self.detail}"
+        return f"{self.condition.text_zh}：{self.detail}"
 
 
 def ineligibilities(level: Level, institution: Any) -> list[Ineligibility]:
@@ -72,32 +72,42 @@ def ineligibilities(level: Level, institution: Any) -> list[Ineligibility]:
         return []
     t, out = institution.type, []
 
-    def need(ok: bool, condition: Condition, detail: str) -> None:
+    def need(ok: bool, condition: Condition, given: Any) -> None:
         if not ok:
-            out.append(Ineligibility(condition, detail))
+            shown = "、".join(str(g) for g in given) if isinstance(given, list) else given
+            out.append(Ineligibility(condition, "未填报" if shown in (None, "") else f"填报值为{_said(shown)}"))
 
     if t == InstitutionType.township_platform:
         staff = institution.staff_count
-        need(staff is not None and staff >= TOWNSHIP_MIN_STAFF, TOWNSHIP_STAFF, f"staff_count is {staff}")
-        need(institution.budget_funded is True, TOWNSHIP_BUDGET, f"budget_funded is {institution.budget_funded}")
+        need(staff is not None and staff >= TOWNSHIP_MIN_STAFF, TOWNSHIP_STAFF, staff)
+        need(institution.budget_funded is True, TOWNSHIP_BUDGET, institution.budget_funded)
     elif t == InstitutionType.village_platform:
         staff = institution.staff_count
-        need(staff is not None and staff >= VILLAGE_MIN_STAFF, VILLAGE_STAFF, f"staff_count is {staff}")
+        need(staff is not None and staff >= VILLAGE_MIN_STAFF, VILLAGE_STAFF, staff)
     elif t == InstitutionType.gig_market:
         area = institution.premises_area_m2
-        need(area is not None and area >= GIG_MARKET_MIN_AREA_M2, GIG_AREA, f"premises_area_m2 is {area}")
+        need(area is not None and area >= GIG_MARKET_MIN_AREA_M2, GIG_AREA, area)
     elif t == InstitutionType.training:
         rate, satisfaction = institution.training_pass_rate, institution.trainee_satisfaction
-        need(rate is not None and rate >= TRAINING_MIN_PASS_RATE, TRAINING_PASS, f"training_pass_rate is {rate}")
+        need(rate is not None and rate >= TRAINING_MIN_PASS_RATE, TRAINING_PASS, rate)
         need(
             satisfaction is not None and satisfaction >= TRAINING_MIN_SATISFACTION,
             TRAINING_SATISFACTION,
-            f"trainee_satisfaction is {satisfaction}",
+            satisfaction,
         )
         ratings = list(institution.assessments_last_3_years or [])
         need(
             bool(ratings) and all(r == EXCELLENT for r in ratings),
             TRAINING_ASSESSMENTS,
-            f"assessments_last_3_years is {ratings or 'empty'}",
+            ratings,
         )
     return out
+
+
+def _said(value: Any) -> str:
+    """A value as the notice's words say it: 是/否 for a yes or no."""
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return str(value)

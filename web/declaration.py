@@ -31,7 +31,7 @@ INSTITUTION_FIELDS = (
     FormField("address", "机构地址"),
     FormField("person_in_charge", "负责人"),
     FormField("contact", "联系人"),
-    FormField("phone", "联系电话", "tel", hint="11位手机号或0539-xxxxxxx"),
+    FormField("phone", "联系电话", "tel", hint="11位手机号，或0539开头的固定电话"),
     FormField("premises_area_m2", "服务场所面积（㎡）", "number"),
     FormField("staff_count", "工作人员数（人）", "number"),
     FormField("founded_on", "成立日期", "date"),

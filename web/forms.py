@@ -7,12 +7,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from state.domain import InstitutionType
-from web.refusals import STATE_PROBLEMS
 
 _TAGS = {"city", "county", *(t.value for t in InstitutionType)}  # a discriminated union's tags in error locations
 PATTERN_MESSAGES = {
     "credit_code": "统一社会信用代码应为18位数字或大写字母（不含I、O、S、V、Z）",
-    "phone": STATE_PROBLEMS["phone_format"],
+    "phone": "联系电话应为11位手机号，或0539开头的固定电话",
 }
 
 OWN_MESSAGES = {"objector_name", "objector_contact", "objection_content"}

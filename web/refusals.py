@@ -34,22 +34,9 @@ KIND_BY_STATUS = {
     503: "Unavailable",
 }
 _CONDITIONS = {c.code: c.text_zh for c in vars(eligibility).values() if isinstance(c, eligibility.Condition)}
-# Refusals still said in English by state/ and activities/, by their codes: until they are said in Chinese there
-# (then delete this table; it matches codes, never English words).
-STATE_PROBLEMS = {
-    "no_period_for_notice": "尚未设定评定周期和名额，请联系管理员",
-    "no_quota_for_notice": "尚未设定评定周期和名额，请联系管理员",
-    "unknown_county": "县区不在本市县区之列",
-    "required": "此项必填",
-    "phone_format": "联系电话应为11位手机号或0539-xxxxxxx",
-    "future_date": "日期不能晚于今天",
-    "county_title_required": "市级申报须填写县级标杆机构称号的文号和日期（须已被评定为县级就业服务质量标杆机构）",
-}
 # Refusals that are no mistake of the one refused, titled by what they are.
 TITLES = {"declaration_window": "不在申报时间内", "idempotency_key_reused": REFUSAL_KINDS["Conflict"]}
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
-_CHINESE_TAIL = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)\s*$")
-_RULE = re.compile(r"\[rule: (\w+)\]")
 # What 405, 414 and 429 mean to someone at a page, whatever the answer's words.
 PLAIN = {
     405: "此处不能这样办理，请从页面上的按钮办理",
@@ -90,12 +77,9 @@ def in_chinese(message: str) -> bool:
 
 def problem_message(rule: str, message: str) -> str:
     """One field's problem in Chinese: its own words when Chinese, else its rule's."""
-    if rule.startswith("credit_code_"):
-        found = _CHINESE_TAIL.search(message)
-        return found.group(1) if found else "统一社会信用代码有误"
     if in_chinese(message):
         return message
-    return _CONDITIONS.get(rule) or STATE_PROBLEMS.get(rule) or text_of(rule) or REFUSAL_KINDS["InvalidInput"]
+    return _CONDITIONS.get(rule) or text_of(rule) or REFUSAL_KINDS["InvalidInput"]
 
 
 def _field_name(path: str) -> str:
@@ -111,10 +95,10 @@ def _procedure(out: Explained, refusal: Refusal) -> None:
     if "allowed_acts" in refusal.extra:
         allowed = [ACTS[Act(a)] for a in refusal.extra["allowed_acts"] if a in {x.value for x in Act}]
         out.lines.append(f"您现在可以办理：{'、'.join(allowed)}" if allowed else "您现在没有可以办理的事项")
-    named = _RULE.search(refusal.message)  # the machine names the rule it applied (state/machine.py)
-    if named:
+    guard = refusal.extra.get("guard")  # the machine's rule that was not met (state/machine.py), when one was
+    if guard:
         try:
-            out.lines.append(f"相关规则：{rule_text(named.group(1))}")
+            out.lines.append(f"相关规则：{rule_text(str(guard))}")
         except KeyError:
             pass
 
@@ -139,7 +123,7 @@ def explain(refusal: Refusal) -> Explained:
         text = problem_message(str(p.get("rule", "")), str(p.get("message", "")))
         out.fields.setdefault(_field_name(str(p.get("field", ""))), text)
     if not out.fields:
-        words = said or STATE_PROBLEMS.get(rule) or text_of(rule, **extra) or UNSAID.get(status, kind)
+        words = said or text_of(rule, **extra) or UNSAID.get(status, kind)
         if words:
             out.lines.append(words)
     if status == 404 and not any(line.endswith("不在您的查看范围内") for line in out.lines):
