@@ -19,14 +19,13 @@ from contracts.rules.applications import APPLICATION_NOT_FOUND
 from contracts.rules.engine import ACT_NOT_ALLOWED, not_allowed_facts
 from db.queries.applications import place_of
 from services.context import Context
+from services.identity import READERS as READERS  # who may read applications at all
 from services.refusals import Refusal, from_temporal
 from state.authority import Refused, authority_refused, separation_refused
 from state.domain import Act, Actor, Level, Role, Stage, authority_refusal, separation_refusal
 from state.labels import ACTS as ACT_WORDS
 
 PUBLIC = Actor(user_id="public", name="public", role=Role.public)
-# Who may read applications at all; county-scoped callers see only their county.
-READERS = (Role.county_bureau, Role.city_reviewer, Role.department, Role.inspector, Role.supervisor)
 
 
 def may_see(actor: Actor, county: str) -> bool:

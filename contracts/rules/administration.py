@@ -3,7 +3,6 @@
 from contracts.rules import RULES, Rule, rule
 
 # ---- who may (the pages' admission, the rounds' owners) ---------------------------------------------------------
-NOT_FOR_ROLE = rule("page_not_for_role", "您的角色、所属县区或部门无权办理此事项（此项仅供{roles}办理）")
 ROUND_READERS = rule("round_readers", "评定批次仅供{readers}查看，{role}无权查看")
 CITY_ROUND_OWNER = rule("city_round_owner", "该批次只能由其主办单位办理：市级评定批次由市人社局评审人员办理")
 COUNTY_ROUND_OWNER = rule(

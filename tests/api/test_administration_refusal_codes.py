@@ -1,7 +1,7 @@
 """The administration area's refusals the API answers, each provoked through the running API: the answer's status,
 its ``rule`` and the rule's own Chinese words (contracts/rules/administration.py). Rounds, periods and quotas, the
-county split, county standards, the yearly filing and the inbox. ``page_not_for_role`` is the pages' (the API admits
-by role with ``role_not_permitted``): tests/web/test_administration_refusal_codes.py provokes it."""
+county split, county standards, the yearly filing and the inbox. A role refused on a page is refused as the API
+refuses it (``role_not_permitted``): tests/web/test_administration_refusal_codes.py."""
 
 import json
 from datetime import datetime, timedelta

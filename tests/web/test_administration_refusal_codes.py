@@ -33,12 +33,24 @@ def shown(response: httpx.Response, status: int, code: str, **facts: str) -> str
     return text
 
 
-async def test_a_page_outside_ones_role_is_page_not_for_role(site: Site):
+async def test_a_page_outside_ones_role_is_refused_as_the_api_refuses_it(site: Site):
     async with httpx.AsyncClient(base_url=site.url) as http:
         token = await signed_in(http, site, "reviewer")  # periods are the admin's to define
         period = {"csrf_token": token, "period_id": "P-not-mine", "name": "十四五", "start_year": "2021"}
-        shown(await http.post("/periods", data=period), 403, "page_not_for_role", roles=ROLES[Role.admin])
+        shown(
+            await http.post("/periods", data=period),
+            403,
+            "role_not_permitted",
+            roles=ROLES[Role.admin],
+            role=ROLES[Role.city_reviewer],
+        )
     async with httpx.AsyncClient(base_url=site.url) as http:
         token = await signed_in(http, site, "supervisor")  # rounds are opened by their owners
         owners = "、".join(ROLES[r] for r in LEVEL_OWNERS)
-        shown(await http.post("/rounds", data={"csrf_token": token}), 403, "page_not_for_role", roles=owners)
+        shown(
+            await http.post("/rounds", data={"csrf_token": token}),
+            403,
+            "role_not_permitted",
+            roles=owners,
+            role=ROLES[Role.supervisor],
+        )
