@@ -18,6 +18,7 @@ from temporalio.service import RPCError
 
 from clients.gate import NoWorker
 from contracts.rules import RULES
+from contracts.rules import access as access_rules
 from contracts.rules import schema as schema_rules
 from schemas.models import ErrorBody
 from services.refusals import Refusal as Refusal
@@ -129,16 +130,24 @@ async def http_answer(request: Request, exc: Exception) -> JSONResponse:
     headers = dict(exc.headers or {})
     if exc.status_code == 405:  # Starlette names only the first route's methods; a path may have several
         headers["Allow"] = ", ".join(sorted(_methods_for(request)))
-    return JSONResponse(_body(str(exc.detail)), status_code=exc.status_code, headers=headers)
+    said = HTTP_RULES.get(exc.status_code)
+    if said is None:
+        return JSONResponse(_body(str(exc.detail)), status_code=exc.status_code, headers=headers)
+    return JSONResponse(_body(said.say(), rule=said.code), status_code=exc.status_code, headers=headers)
+
+
+# What Starlette answers before any route does (an address no route has, a method a route does not take).
+HTTP_RULES = {404: access_rules.NO_SUCH_ADDRESS, 405: access_rules.METHOD_NOT_ALLOWED}
 
 
 def _methods_for(request: Request) -> set[str]:
-    methods: set[str] = set()
-    for route in request.app.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match != Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
-    return methods
+    """The methods some route takes at this path: each asked for in turn (routes may be nested in included
+    routers, which say only whether they match)."""
+    return {
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in request.app.routes)
+    }
 
 
 TEMPORAL_ERRORS = (NoWorker, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError)

@@ -34,3 +34,7 @@ TEMPORAL_UNAVAILABLE = rule("temporal_unavailable", "工作流服务暂不可用
 TEMPORAL_BUSY = rule("temporal_busy", "工作流服务繁忙，请稍后重试")
 NO_WORKER = rule("no_worker", "暂无工作进程处理此请求，请稍后重试")
 ACT_TIMEOUT = rule("act_timeout", "办理超时，工作流尚未受理；请先查看当前状态再重试")
+
+# What no route answers: an address the API does not have, a method its route does not take.
+NO_SUCH_ADDRESS = rule("no_such_address", "没有这个接口地址，请核对网址")
+METHOD_NOT_ALLOWED = rule("method_not_allowed", "此接口不接受这种请求方法")

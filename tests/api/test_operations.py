@@ -80,3 +80,11 @@ def test_json_log_lines_carry_the_request_and_workflow_ids():
     record.temporal_workflow = {"workflow_id": "application-A1", "run_id": "r", "workflow_type": "ApplicationWorkflow"}
     line = json.loads(formatter.format(record))
     assert line["workflow_id"] == "application-A1" and "request_id" not in line
+
+
+async def test_an_address_or_a_method_no_route_has_is_refused_in_chinese_with_its_rule(sqlite_api):
+    unknown = expect(await sqlite_api.http.get("/no-such-address"), 404)["detail"]
+    assert unknown == {"message": "没有这个接口地址，请核对网址", "rule": "no_such_address"}
+    wrong = await sqlite_api.http.delete("/applications", headers=sqlite_api.auth("supervisor"))
+    assert wrong.status_code == 405 and set(wrong.headers["Allow"].split(", ")) == {"GET", "POST"}
+    assert wrong.json()["detail"] == {"message": "此接口不接受这种请求方法", "rule": "method_not_allowed"}
