@@ -137,7 +137,7 @@ async def _keep(
 ) -> MaterialUploaded:
     bidi = text.bidi_controls(file.filename or "")
     if bidi:  # "invoice\u202egnp.pdf" would read as "invoicefdp.png"
-        raise Refusal(422, BIDI_CONTROL, field="file", codepoints=text.codepoints(bidi))
+        raise Refusal(422, BIDI_CONTROL, field="file", what="文件名", codepoints=text.codepoints(bidi))
     filename = clean_filename(file.filename, content_type)
     settings = ctx.settings
     material = await run_in_threadpool(

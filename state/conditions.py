@@ -70,7 +70,7 @@ class ConditionBook:
             Problem(
                 f"institution.attestations.{c.code}",
                 "attestation_missing",
-                f"缺少评定条件承诺：{c.code}（{_gist(c.text)}）",
+                f"缺少评定条件的核实说明：{_gist(c.text)}",
             )
             for c in self.applicable(institution_type, level, county)
             if not (attestations.get(c.code) or "").strip()

@@ -82,7 +82,7 @@ async def test_the_bureau_sets_its_conditions_and_its_county_level_declarations_
         f"institution.attestations.{brand}",
         f"institution.attestations.{hall}",
     }
-    assert "缺少评定条件承诺" in refused["detail"]["message"]
+    assert "缺少评定条件的核实说明" in refused["detail"]["message"]
     attested = dict(declaration["institution"]["attestations"])
     attested |= {brand: "经核实，具有“郯城就业”服务品牌", hall: "经核实，设有零工服务大厅"}
     declaration["institution"]["attestations"] = attested

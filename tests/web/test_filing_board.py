@@ -84,7 +84,11 @@ async def test_a_county_confirms_its_filing_and_the_city_sees_every_county(late_
     digest = await page.get_attribute("#correct-form input[name=digest]", "value")
     again = await page.request.post(f"/filings/{COUNTY}/{year}", form={"csrf_token": token, "digest": digest})
     assert again.status == 409  # filing twice: the API's refusal, said on the page
-    assert "本年度已备案" in await again.text() and "第2版" not in await again.text()
+    assert (
+        "年度已于" in await again.text()
+        and "备案（第1版），如需修改请提交更正" in await again.text()
+        and "第2版" not in await again.text()
+    )
 
     await page.fill("#f-reason", "补录奖牌编号")
     await page.click("text=按上表内容更正")

@@ -99,7 +99,7 @@ def test_weights_are_typed_and_refused_in_percent():
     assert [share(text) for text in ("40", "30%", "３０％", "33.4")] == [0.4, 0.3, 0.3, 0.334]
     body, errors = _plan_body({"weight_written": "六十"})
     assert body is None and errors == {"weight_written": "应填写数字（百分比）"}
-    refused = percent_words(said(plan_refusal(["weights must add up to 1, got 0.9"])))  # the plan check's, by rule
+    refused = percent_words(said(plan_refusal([("weights_sum", "weights")])))  # the plan check's, by rule
     assert refused.status == 422 and refused.lines == ["各评审方式的权重之和须为100%"]
     assert refused.fields == {"weights": "各评审方式的权重之和须为100%"}
 
