@@ -101,8 +101,7 @@ async def test_repeated_failures_lock_the_login_even_for_the_right_password(page
     from tests.web.conftest import user_id_for
 
     name = f"lock-{unique('')[-8:]}"
-    from services.identity import create_user
-    from services.identity import add_login
+    from services.identity import add_login, create_user
 
     token = create_user(site.api.database_url, "罗庄区锁定测试", "county_bureau", "罗庄区")
     add_login(site.api.database_url, user_id_for(site.api.database_url, token), name, PASSWORD)
@@ -120,8 +119,7 @@ async def test_repeated_failures_lock_the_login_even_for_the_right_password(page
 
 
 async def test_disabling_a_user_ends_their_sessions_at_once(page, site):
-    from services.identity import create_user
-    from services.identity import add_login
+    from services.identity import add_login, create_user
     from tests.web.conftest import user_id_for
 
     name = f"gone-{unique('')[-8:]}"
