@@ -1,4 +1,4 @@
-"""The procedure's printable documents as PDF bytes: 申报表, 公示名单, 公布文件, 标牌证书, 审批单.
+"""The procedure's printable documents as PDF bytes: 申报表, 公示名单, 公布文件, 奖牌证书, 审批单.
 
 Pure rendering: inputs are the frozen records in documents.models, output is bytes; the only I/O is
 reading a font file. No database, no Temporal.

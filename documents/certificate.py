@@ -1,4 +1,4 @@
-"""标牌证书 (附件3 style): a bordered landscape certificate for the plaque awarded (授牌)."""
+"""奖牌证书 (附件3 style): a bordered landscape certificate for the plaque awarded (授牌)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def plaque_certificate(certificate: Certificate) -> bytes:
     canvas.drawCentredString(middle, 82 * mm, f"{certificate.year}年度")
 
     canvas.setFont(song(), 13)
-    canvas.drawString(34 * mm, 38 * mm, f"标牌编号：{certificate.plaque_number}")
+    canvas.drawString(34 * mm, 38 * mm, f"奖牌编号：{certificate.plaque_number}")
 
     signers = [*certificate.issuing_departments, chinese_date(certificate.issued_on)]
     block = max(pdfmetrics.stringWidth(text, song(), 14) for text in signers)

@@ -135,7 +135,7 @@ class Announcement:
 
 @record
 class Certificate:
-    """标牌证书 (附件3 style)."""
+    """奖牌证书 (附件3 style)."""
 
     institution_name: str
     level: str

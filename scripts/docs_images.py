@@ -1,6 +1,6 @@
 """The pictures in docs/images that README.md shows.
 
-- pdf-*.png: the first page of each printable document (申报表, 公示名单, 公布文件, 标牌证书), rendered from the sample
+- pdf-*.png: the first page of each printable document (申报表, 公示名单, 公布文件, 奖牌证书), rendered from the sample
   inputs of tests/documents/samples.py with ``pdftoppm -png -r 50`` (poppler-utils);
 - page-*.png: screenshots the browser tests took (tests/web/screenshots, by the ``shot`` helper), shrunk to 800 px
   wide with a 256-colour palette. Run the browser tests first:

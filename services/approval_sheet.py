@@ -97,7 +97,7 @@ def _documents(view: ApplicationView) -> list[documents.IssuedDocument]:
         out.append(documents.IssuedDocument("公布文件（联合发文）", view.announcement_doc_no, on))
     if view.plaque_no:
         on = day(view.awarded_on.isoformat()) if view.awarded_on else ""
-        out.append(documents.IssuedDocument("奖牌（标牌编号）", view.plaque_no, on))
+        out.append(documents.IssuedDocument("奖牌", view.plaque_no, on))
     return out
 
 

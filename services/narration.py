@@ -47,7 +47,7 @@ DETAIL_NAMES = {
     "recorded_on": "补录日期",
     "department": "会签部门",
     "document_no": "文号",
-    "plaque_no": "标牌编号",
+    "plaque_no": "奖牌编号",
     "awarded_on": "授牌日期",
     "ground": "撤销情形",
     "opinion_hrss": "人社部门意见",

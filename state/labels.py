@@ -315,7 +315,7 @@ DOCUMENTS: Final[Mapping[str, str]] = MappingProxyType(
         "directory": "标杆机构名录",
         "filing_form": "备案表（附件4）",
         "declaration_form": "申报表（附件2）",
-        "plaque": "标牌（附件3）",
+        "plaque": "奖牌（附件3）",
         "quota": "名额（附件1）",
         "standards": "评定标准（附件5）",
     }

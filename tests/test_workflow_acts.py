@@ -242,7 +242,7 @@ async def test_award_checks_its_date(late_worker, skip_env):
     err = await refused(h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "P", later)))
     assert err.details[0]["rule"] == "award_not_in_future" and f"授牌日期{later}晚于今天" in err.message
     err = await refused(h.execute_update(ApplicationWorkflow.award, AwardAct(reviewer(), "", v.announced_on)))
-    assert err.details[0]["field"] == "plaque_no" and err.message == "请填写标牌编号，不能为空"
+    assert err.details[0]["field"] == "plaque_no" and err.message == "请填写奖牌编号，不能为空"
 
 
 async def test_withdrawal_ends_the_application(worker, dev_env):

@@ -22,7 +22,7 @@ def document_links(view: ApplicationView) -> list[tuple[str, str]]:
     if view.announcement_doc_no is not None and view.state in ANNOUNCED:
         links.append(("公布文件", f"{base}/announcement.pdf"))
     if view.plaque_no is not None and view.state == Stage.plaque_awarded:
-        links.append(("标牌证书", f"{base}/certificate.pdf"))
+        links.append(("奖牌证书", f"{base}/certificate.pdf"))
     return links
 
 

@@ -42,7 +42,7 @@ FIELDS = {
     "reason": "理由",
     "finding": "调查核实结论",
     "document_no": "公布文件文号",
-    "plaque_no": "标牌编号",
+    "plaque_no": "奖牌编号",
     "evidence": "撤销依据",
     "name": "姓名",
     "contact": "联系方式",

@@ -47,7 +47,7 @@ BATCH_FIELD_INVALID = rule("invalid_input", "{name}填写有误")
 
 # Documents (services/documents.py).
 NOT_ANNOUNCED = rule("not_announced", "尚未公布：三个部门会签后才有公布文件")
-NO_PLAQUE = rule("no_plaque", "未授牌或称号已撤销：没有可打印的标牌证书")
+NO_PLAQUE = rule("no_plaque", "未授牌或称号已撤销：没有可打印的奖牌证书")
 NOTHING_UNDER_NOTICE = rule("nothing_under_notice_in_round", "该批次没有公示中的申报")
 NOT_NOTICED_IN_ROUND = rule("not_noticed_in_round", "该申报未在评定批次中公示，没有公示名单")
 NOT_A_READER = rule("not_a_reader", "您的角色无权查看申报")

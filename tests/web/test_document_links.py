@@ -22,7 +22,7 @@ async def test_the_application_page_links_its_pdfs_and_files(late_page, late_sit
     await sign_in(page, site, "bureau")
     await page.goto(f"/applications/{awarded}")
     links = await _links(page)
-    assert list(links) == ["申报表（PDF）", "公布文件（PDF）", "标牌证书（PDF）"]
+    assert list(links) == ["申报表（PDF）", "公布文件（PDF）", "奖牌证书（PDF）"]
     for href in links.values():
         assert href.startswith(f"/applications/{awarded}/documents/"), href  # the page's, not the API's
         answer = await page.request.get(href)
@@ -70,7 +70,7 @@ async def test_a_document_not_yet_due_is_not_linked_and_is_refused_in_chinese(pa
     assert list(await _links(page)) == ["申报表（PDF）"]
     answer = await page.goto(f"/applications/{declared}/documents/certificate.pdf")
     assert answer.status == 409
-    assert "暂无标牌证书" in await page.inner_text("h1")
+    assert "暂无奖牌证书" in await page.inner_text("h1")
 
 
 async def test_the_notice_board_links_the_printable_list(page, site):

@@ -217,7 +217,7 @@ async def test_a_county_level_title_through_the_pages(late_page, late_site: Site
         await city.goto(f"/applications/{each}")
         links = city.locator("#documents .doc-links a")
         announcement = await links.filter(has_text="公布文件").get_attribute("href") or ""
-        certificate = await links.filter(has_text="标牌证书").get_attribute("href") or ""
+        certificate = await links.filter(has_text="奖牌证书").get_attribute("href") or ""
         joint = await city.request.get(announcement)
         assert joint.status == 200 and joint.headers["content-type"] == PDF
         text = pdf_text(await joint.body())

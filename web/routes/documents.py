@@ -76,7 +76,7 @@ async def announcement(application_id: str, actor: SignedIn, ctx: PageContext) -
 @router.get("/applications/{application_id}/documents/certificate.pdf")
 async def certificate(application_id: str, actor: SignedIn, ctx: PageContext) -> Response:
     _readable(application_id, actor)
-    return _pdf(await _answer(documents.certificate(ctx, actor, application_id), "尚未授牌或称号已撤销，暂无标牌证书"))
+    return _pdf(await _answer(documents.certificate(ctx, actor, application_id), "尚未授牌或称号已撤销，暂无奖牌证书"))
 
 
 @router.get("/applications/{application_id}/documents/notice-list.pdf")
