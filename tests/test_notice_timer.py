@@ -58,6 +58,7 @@ async def test_pending_objection_holds_the_notice_open_past_its_end(skip_env, sq
         assert v.notice_closed
         closing = v.acts[-1]
         assert closing.act == Act.close_notice and closing.at >= ends_at
+        assert closing.reason == "公示期满，收到异议1件，经调查核实均不成立"  # not 无异议: one was lodged
 
 
 def arrangement(calendar: WorkingDayCalendar, year: int, confirmed: bool, extra_off: date | None = None) -> dict:

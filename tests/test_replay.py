@@ -21,7 +21,14 @@ with workflow.unsafe.imports_passed_through():  # the sandbox re-imports this mo
 HISTORIES = Path(__file__).parent / "histories"
 # Histories recorded before a patch stay, one folder per generation, and must replay for ever: workflows
 # started then may still be running. The current generation is HISTORIES itself.
-GENERATIONS = ("", "before-notice-in-one-activity", "before-notice-place", "before-city-round", "before-record-act")
+GENERATIONS = (
+    "",
+    "before-close-notice-says-objections",
+    "before-notice-in-one-activity",
+    "before-notice-place",
+    "before-city-round",
+    "before-record-act",
+)
 # Every golden file and how its workflow stood when recorded, so a truncated or mis-recorded file cannot
 # pass for its branch (a running workflow's history replays as well as a completed one's).
 ENDINGS = {

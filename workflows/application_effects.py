@@ -242,8 +242,19 @@ async def run_notice(s: ApplicationState, turn: Turn) -> None:
         await workflow.wait_condition(lambda: s.facts.pending_objections == 0 or s.facts.state != Stage.publicized)
         async with turn():
             if s.facts.state == Stage.publicized and allowed(s, Act.close_notice):
-                await apply(s, Act.close_notice, SYSTEM, "公示期满无异议")
+                await apply(s, Act.close_notice, SYSTEM, notice_closed_reason(s))
         return
+
+
+def notice_closed_reason(s: ApplicationState) -> str:
+    """What the closing of the notice records: 无异议 only when no objection was lodged. Runs of before the patch
+    recorded 无异议 whatever was lodged, and replay as they did."""
+    if s.objections and workflow.patched(CLOSE_NOTICE_SAYS_OBJECTIONS):
+        return f"公示期满，收到异议{len(s.objections)}件，经调查核实均不成立"
+    return "公示期满无异议"
+
+
+CLOSE_NOTICE_SAYS_OBJECTIONS = "close-notice-says-objections"
 
 
 async def _replan(s: ApplicationState, turn: Turn) -> bool:
