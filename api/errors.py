@@ -24,7 +24,6 @@ from schemas.models import ErrorBody
 from services.refusals import Refusal as Refusal
 from services.refusals import from_temporal as from_temporal
 from services.refusals import not_found as not_found
-from services.refusals import unauthenticated as unauthenticated
 from state import eligibility
 from state.domain import InstitutionType
 

@@ -53,13 +53,10 @@ class Refusal(Exception):
         self.extra = {k: v for k, v in extra.items() if v is not None}
 
 
-def unauthenticated(message: str = "a valid bearer token is required") -> Refusal:
-    return Refusal(401, message, headers={"WWW-Authenticate": "Bearer"})
-
-
-def not_found(application_id: str) -> Refusal:
-    # Also the answer for applications outside the caller's scope: existence never leaks.
-    return Refusal(404, f"application {application_id!r} not found")
+def not_found(what: str) -> Refusal:
+    """404 for a record asked for by ``what`` (an id, a year, a county): also the answer for one outside the
+    caller's scope, so existence never leaks. ``what`` goes to the answer's facts, never into its words."""
+    return Refusal(404, access.NOT_FOUND, target=what)
 
 
 def from_temporal(error: BaseException, what: str, renamed: dict[str, str] | None = None) -> Refusal:
@@ -81,7 +78,7 @@ def from_temporal(error: BaseException, what: str, renamed: dict[str, str] | Non
         return Refusal(503, access.NO_WORKER, headers={"Retry-After": str(error.retry_after)}, code="no_worker")
     if isinstance(error, RPCError):
         if error.status == RPCStatusCode.NOT_FOUND:
-            return Refusal(404, f"{what} not found")
+            return Refusal(404, access.NOT_FOUND, target=what)
         if error.status == RPCStatusCode.RESOURCE_EXHAUSTED:
             return Refusal(503, access.TEMPORAL_BUSY, headers=RETRY_SOON, code="temporal_busy")
         if error.status in UNREACHABLE:

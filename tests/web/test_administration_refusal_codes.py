@@ -54,3 +54,12 @@ async def test_a_page_outside_ones_role_is_refused_as_the_api_refuses_it(site: S
             roles=owners,
             role=ROLES[Role.supervisor],
         )
+
+
+async def test_a_record_not_found_is_said_without_what_was_asked(site: Site):
+    """A page asked for a county or a year there is none of: not_found, said without the words asked for."""
+    async with httpx.AsyncClient(base_url=site.url) as http:
+        await signed_in(http, site, "supervisor")
+        text = shown(await http.get("/filings/不存在县/2026"), 404, "not_found")
+        assert "不存在县" not in text.split("</header>")[-1]
+        shown(await http.get("/filings/兰山区/1800"), 404, "not_found")
