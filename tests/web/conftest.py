@@ -10,12 +10,15 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
+import httpx
 import pytest
 import pytest_asyncio
 from sqlmodel import Session, select
 
+from contracts.rules import RULES
 from db.schema import upgrade
 from db.session import get_engine
 from db.users import User
@@ -137,3 +140,22 @@ async def sign_in(page, site: Site, who: str) -> None:
     await page.fill("#f-password", PASSWORD)
     await page.click("button[type=submit]")
     await page.wait_for_url(re.compile(r"/$"))
+
+
+async def signed_in_over_http(http: httpx.AsyncClient, site: Site, who: str) -> str:
+    """Signs ``who`` in on ``http`` (no browser); the CSRF token its forms carry."""
+    form = await http.get("/login")
+    token = re.search(r'name="csrf-token" content="([^"]+)"', form.text).group(1)
+    signed = await http.post("/login", data={"csrf_token": token, "login": site.logins[who], "password": PASSWORD})
+    assert signed.status_code == 303
+    page = await http.get("/")
+    return re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+
+
+def shown_by_rule(response: httpx.Response, status: int, code: str, **facts: str) -> str:
+    """The page's text, after checking its status and that the rule's words are on it, and not its code."""
+    assert response.status_code == status, f"{response.request.url}: {response.status_code} {response.text[:2000]}"
+    text = unescape(response.text)
+    assert RULES[code].say(**facts) in text
+    assert code not in text
+    return text

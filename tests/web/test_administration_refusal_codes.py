@@ -2,42 +2,19 @@
 status and the rule's own Chinese words on it (contracts/rules/administration.py; a page never shows the code
 itself). The API's refusals of this area are provoked in tests/api/test_administration_refusal_codes.py."""
 
-import re
-from html import unescape
-
 import httpx
 
-from contracts.rules import RULES
 from services.roles import LEVEL_OWNERS
 from state.domain import Role
 from state.labels import ROLES
-from tests.web.conftest import PASSWORD, Site
-
-
-async def signed_in(http: httpx.AsyncClient, site: Site, who: str) -> str:
-    """Signs ``who`` in on ``http``; the CSRF token its forms carry."""
-    form = await http.get("/login")
-    token = re.search(r'name="csrf-token" content="([^"]+)"', form.text).group(1)
-    signed = await http.post("/login", data={"csrf_token": token, "login": site.logins[who], "password": PASSWORD})
-    assert signed.status_code == 303
-    page = await http.get("/")
-    return re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
-
-
-def shown(response: httpx.Response, status: int, code: str, **facts: str) -> str:
-    """The page's text, after checking its status and that the rule's words are on it, and not its code."""
-    assert response.status_code == status, f"{response.request.url}: {response.status_code} {response.text[:2000]}"
-    text = unescape(response.text)
-    assert RULES[code].say(**facts) in text
-    assert code not in text
-    return text
+from tests.web.conftest import Site, shown_by_rule, signed_in_over_http
 
 
 async def test_a_page_outside_ones_role_is_refused_as_the_api_refuses_it(site: Site):
     async with httpx.AsyncClient(base_url=site.url) as http:
-        token = await signed_in(http, site, "reviewer")  # periods are the admin's to define
+        token = await signed_in_over_http(http, site, "reviewer")  # periods are the admin's to define
         period = {"csrf_token": token, "period_id": "P-not-mine", "name": "十四五", "start_year": "2021"}
-        shown(
+        shown_by_rule(
             await http.post("/periods", data=period),
             403,
             "role_not_permitted",
@@ -45,9 +22,9 @@ async def test_a_page_outside_ones_role_is_refused_as_the_api_refuses_it(site: S
             role=ROLES[Role.city_reviewer],
         )
     async with httpx.AsyncClient(base_url=site.url) as http:
-        token = await signed_in(http, site, "supervisor")  # rounds are opened by their owners
+        token = await signed_in_over_http(http, site, "supervisor")  # rounds are opened by their owners
         owners = "、".join(ROLES[r] for r in LEVEL_OWNERS)
-        shown(
+        shown_by_rule(
             await http.post("/rounds", data={"csrf_token": token}),
             403,
             "role_not_permitted",
@@ -59,7 +36,7 @@ async def test_a_page_outside_ones_role_is_refused_as_the_api_refuses_it(site: S
 async def test_a_record_not_found_is_said_without_what_was_asked(site: Site):
     """A page asked for a county or a year there is none of: not_found, said without the words asked for."""
     async with httpx.AsyncClient(base_url=site.url) as http:
-        await signed_in(http, site, "supervisor")
-        text = shown(await http.get("/filings/不存在县/2026"), 404, "not_found")
+        await signed_in_over_http(http, site, "supervisor")
+        text = shown_by_rule(await http.get("/filings/不存在县/2026"), 404, "not_found")
         assert "不存在县" not in text.split("</header>")[-1]
-        shown(await http.get("/filings/兰山区/1800"), 404, "not_found")
+        shown_by_rule(await http.get("/filings/兰山区/1800"), 404, "not_found")

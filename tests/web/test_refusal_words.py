@@ -10,18 +10,8 @@ from services.access import not_allowed_facts
 from services.refusals import Refusal
 from state.domain import Act, Stage
 from tests.api.conftest import expect
-from tests.web.conftest import PASSWORD, Site
+from tests.web.conftest import Site, signed_in_over_http
 from web.refusals import explain
-
-
-async def _signed_in(http: httpx.AsyncClient, site: Site, who: str) -> str:
-    """Signs ``who`` in on ``http``; the CSRF token its forms carry."""
-    form = await http.get("/login")
-    token = re.search(r'name="csrf-token" content="([^"]+)"', form.text).group(1)
-    signed = await http.post("/login", data={"csrf_token": token, "login": site.logins[who], "password": PASSWORD})
-    assert signed.status_code == 303
-    page = await http.get("/")
-    return re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
 
 
 async def test_a_refused_act_says_the_same_words_through_the_api_and_on_the_page(site: Site):
@@ -34,7 +24,7 @@ async def test_a_refused_act_says_the_same_words_through_the_api_and_on_the_page
     assert refused["message"] == "当前状态为“已撤回”，不能办理“撤回”；现在可以办理：无"
 
     async with httpx.AsyncClient(base_url=site.url) as http:
-        token = await _signed_in(http, site, "bureau")
+        token = await signed_in_over_http(http, site, "bureau")
         shown = await http.post(f"{url}/acts/withdrawal", data={"csrf_token": token, "reason": "再次撤回"})
     assert shown.status_code == 409
     said = re.search(r"<div[^>]*data-refusal[^>]*>(.*?)</div>", shown.text, re.S).group(1)
