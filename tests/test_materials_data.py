@@ -123,7 +123,8 @@ def test_a_county_adds_its_own_conditions_for_its_county_level():
     assert book.attestation_problems(InstitutionType.hr_agency, Level.county, "兰山区", attested) == []
     attested["lanshan_1_brand"] = "  "
     (problem,) = book.attestation_problems(InstitutionType.hr_agency, Level.county, "兰山区", attested)
-    assert problem.code == "attestation_missing" and "lanshan_1_brand" in problem.message
+    assert problem.code == "attestation_missing" and problem.field.endswith("lanshan_1_brand")
+    assert problem.message == "缺少评定条件的核实说明：具有区级就业服务品牌"  # its words, not its code
     only_gig = conditions.county_condition("lanshan_2_gig", "零工市场设有区级服务站点", ["gig_market"])
     book = conditions.load().with_counties({"兰山区": [only_gig]})
     assert "lanshan_2_gig" in [c.code for c in book.applicable(InstitutionType.gig_market, Level.county, "兰山区")]
