@@ -168,12 +168,12 @@ async def test_objection_dismissed_then_upheld(worker, dev_env):
     err = await refused(h.execute_update(ApplicationWorkflow.record_finding, FindingAct(bureau(), first, True, "x")))
     assert err.type == "Forbidden"  # a city-level finding is the city's
     err = await refused(h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, "nope", True, "x")))
-    assert err.type == "NotFound" and err.details[0]["rule"] == "objection_not_found" and "nope" in err.message
+    assert err.type == "NotFound" and err.details[0]["rule"] == "objection_not_found" and "nope" not in err.message
     r = await h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, first, False, "经核查面积属实"))
     assert r.state == Stage.publicized  # dismissed: the notice goes on
     err = await refused(h.execute_update(ApplicationWorkflow.record_finding, FindingAct(owner, first, True, "again")))
     assert err.type == "ActNotAllowed" and err.details[0]["rule"] == "objection_already_found"
-    assert err.message == f"异议{first}已有调查核实结论（不属实）"
+    assert err.message == "该异议已有调查核实结论（不属实）" and err.details[0]["objection_id"] == first
     r = await h.execute_update(ApplicationWorkflow.lodge_objection, ObjectionAct("李四", "13900000000", "存在违规收费"))
     r = await h.execute_update(
         ApplicationWorkflow.record_finding, FindingAct(owner, r.objection_id, True, "查实违规收费")

@@ -47,8 +47,8 @@ OBJECTIONS_PENDING_PER_NETWORK = rule(
     "同一网络已提交{pending}件待调查核实的异议，请待核实结论后再提出，或通过公示所列电话、地址提出",
 )
 OBJECTIONS_PENDING_CAP = rule("objections_pending_cap", "该机构已有{pending}件异议待调查核实，请待核实结论后再提出")
-OBJECTION_NOT_FOUND = rule("objection_not_found", "本申请没有编号为{objection_id}的异议")
-OBJECTION_ALREADY_FOUND = rule("objection_already_found", "异议{objection_id}已有调查核实结论（{finding_label}）")
+OBJECTION_NOT_FOUND = rule("objection_not_found", "本申请没有这条异议")
+OBJECTION_ALREADY_FOUND = rule("objection_already_found", "该异议已有调查核实结论（{finding_label}）")
 CO_SIGN_ONE_DOCUMENT = rule(
     "co_sign_one_document",
     "三个部门会签同一份公布文件：{first_department_label}会签的文号为{first_document_no}，不是{document_no}",
@@ -89,7 +89,7 @@ SELECTION_FAILED = rule("selection_failed", "无法确定择优结果：{problem
 ROUND_CLOSED_BY_CITY = rule("round_closed_by_city", "市级评定批次的评审由市人社局评审人员结束，当前账号为{role_label}")
 ROUND_CLOSED_BY_COUNTY = rule("round_closed_by_county", "本县级评定批次的评审由{owner_county}人社局结束")
 ROUND_NOT_REVIEWING = rule("round_not_reviewing", "评定批次只能在评审中结束评审，当前为“{phase_label}”{closing}")
-ROUND_DECISION_REFUSED = rule("round_decision_refused", "申请{application_id}未能按择优结果办理：{reason}")
+ROUND_DECISION_REFUSED = rule("round_decision_refused", "一项申报未能按择优结果办理：{reason}")
 ROUND_NO_QUOTA = rule("round_no_quota", "评定周期{period_id}尚未设定{level_label}名额")
 
 # ---- periods and quotas (workflows/quota.py, activities/quota.py, activities/places.py) ---------------------

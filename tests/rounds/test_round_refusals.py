@@ -94,7 +94,8 @@ async def test_a_decision_the_application_refuses_stops_the_selection(rounds):
         await ActivityEnvironment().run(activities.apply_decision, decision)
     said = e.value.details[0]
     assert said["rule"] == "round_decision_refused" and said["cause_rule"] == "act_for_county"
-    assert e.value.message.startswith(f"申请{decl.application_id}未能按择优结果办理：“县级审核通过”由兰山区人社局办理")
+    assert e.value.message.startswith("一项申报未能按择优结果办理：“县级审核通过”由兰山区人社局办理")
+    assert decl.application_id not in e.value.message and said["application_id"] == decl.application_id
 
 
 async def test_a_plan_started_past_the_api_is_refused_by_the_workflow_rule_by_rule(rounds):
