@@ -22,6 +22,7 @@ from activities.permanent import PermanentErrors
 from activities.places import NoticeActivities, PlaceActivities
 from activities.read_model import ReadModelActivities
 from activities.record import RecordActivities
+from activities.register import RegisterActivities
 from activities.rounds import round_activities_for
 from activities.standards import StandardsActivities
 from activities.uploads import sweep_periodically
@@ -96,6 +97,7 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
         NoticeActivities(places, calendar).open_notice,
         CorrectionActivities(settings.calendar_overrides, settings.corrections).compute_correction_window,
         StandardsActivities(settings.database_url).record_county_conditions,
+        RegisterActivities(settings.database_url).draw_document_number,
     ]
 
 

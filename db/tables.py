@@ -3,6 +3,7 @@ are written against it and tests/test_migrations.py checks them against it. A ne
 
 from sqlmodel import SQLModel
 
+from db.document_register import DocumentNumber
 from db.filing import Delivery, FilingDelivery, FilingStatus, FilingVersion, NotificationRead
 from db.logins import Login, WebSession
 from db.materials import Material
@@ -24,6 +25,7 @@ __all__ = [
     "ApplicationTally",
     "CountyConditionVersion",
     "Delivery",
+    "DocumentNumber",
     "EvaluationRound",
     "FilingDelivery",
     "FilingStatus",

@@ -1,0 +1,30 @@
+"""The issuing organs' document numbers (发文字号, GB/T 9704-2012 7.2.4): 机关代字〔年份〕序号号.
+
+A joint document is numbered by its lead organ, the level's human resources and social security bureau: the city's
+临人社字, a county's 兰山人社字. The register (db/document_register.py) draws the sequence; nobody types a number.
+"""
+
+import re
+
+from state.domain import Level
+from state.numbering import short_name
+
+CITY_PREFIX = "临人社字"
+
+DOCUMENT_NUMBER = re.compile(r"^(?P<prefix>\S+字)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
+
+
+def lead_prefix(level: Level, county: str | None = None) -> str:
+    """The 机关代字 of the organ that leads a joint document at ``level`` (a county's needs the county)."""
+    if level == Level.city:
+        return CITY_PREFIX
+    if not county:
+        raise ValueError("a county-level document needs its county")
+    return f"{short_name(county)}人社字"
+
+
+def document_number(prefix: str, year: int, seq: int) -> str:
+    """``临人社字〔2026〕7号``: the year in 六角括号, the sequence without leading zeros (GB/T 9704 7.2.4)."""
+    if seq < 1:
+        raise ValueError("a document's sequence starts at 1")
+    return f"{prefix}〔{year}〕{seq}号"
