@@ -15,6 +15,7 @@ declaring county's own clerk is told its own application's 申报编号.
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
@@ -44,7 +45,7 @@ STALE_AFTER = timedelta(minutes=5)
 
 def already_declared(level: Level, credit_code: str, county: str, holder_county: str, number: str | None) -> Refusal:
     own = number is not None and holder_county == county
-    facts = {"number": number, "yours": f"（本县区申报编号{number}）"} if own else {}
+    facts: dict[str, Any] = {"number": number, "yours": f"（本县区申报编号{number}）"} if own else {}
     return Refusal(
         409,
         INSTITUTION_ALREADY_DECLARED,

@@ -112,11 +112,13 @@ async def _applications_in_every_state(site) -> dict[str, str]:
     d, api = site.driver, site.api
     code = credit_code()  # one institution, in the city's pipeline while its county-level title is revoked
     made = {
+        # first those past their notice (time skipped); the county-level title before the city-level declaration
+        # (an institution holding a county-level title is not declared for it again)
+        "revoked": await d.awarded("county", type="training", credit_code=code),
         "flagged": await d.city_reviewed(credit_code=code),
-        "notice_closed": await d.notice_closed("county"),  # first those past their notice (time skipped)
+        "notice_closed": await d.notice_closed("county"),
         "announced": await d.announced("county"),
         "awarded": await d.awarded("county"),
-        "revoked": await d.awarded("county", type="training", credit_code=code),
         "declared": await d.declare("county"),
         "city_reviewed": await d.city_reviewed(),
         "objected": (await d.objected("county"))[0],
