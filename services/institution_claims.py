@@ -19,7 +19,7 @@ from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
-from temporalio.client import WorkflowFailureError
+from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -84,17 +84,16 @@ def _state_of(database_url: str, application_id: str) -> tuple[Stage, str | None
         return application_state(s, application_id)
 
 
-async def _never_started(ctx: Context, holder: InstitutionClaim) -> bool:
-    """A claim held long enough for its application to have started, whose application never did."""
-    if holder.claimed_at is None or datetime.now(UTC) - holder.claimed_at < STALE_AFTER:
-        return False
+async def _holder_gone(ctx: Context, holder: InstitutionClaim) -> bool:
+    """Whether the claim's application will never release it: its workflow has closed (ended without its release:
+    terminated, failed), or has not started long after the claim (its declaration cut off in between)."""
     try:
-        await ctx.client.get_workflow_handle(workflow_id_for(holder.application_id)).describe()
+        described = await ctx.client.get_workflow_handle(workflow_id_for(holder.application_id)).describe()
     except RPCError as e:
-        if e.status == RPCStatusCode.NOT_FOUND:
-            return True
-        raise from_temporal(e, f"application {holder.application_id!r}") from None
-    return False
+        if e.status != RPCStatusCode.NOT_FOUND:
+            raise from_temporal(e, f"application {holder.application_id!r}") from None
+        return holder.claimed_at is not None and datetime.now(UTC) - holder.claimed_at > STALE_AFTER
+    return described.status != WorkflowExecutionStatus.RUNNING
 
 
 async def take(ctx: Context, decl: Declaration) -> bool:
@@ -128,17 +127,17 @@ async def take(ctx: Context, decl: Declaration) -> bool:
         if holder.application_id == decl.application_id:
             return False
         held = await run_in_threadpool(_state_of, ctx.database_url, holder.application_id)
-        gone = held is None and await _never_started(ctx, holder)
-        if gone:  # its declaration was cut off between the claim and the start: nothing else would release it
-            await handle.signal(InstitutionClaimWorkflow.release, holder.application_id)
-        if gone or (held is not None and held[0] in FINAL_STAGES):
+        if held is not None and held[0] in TITLED:
+            raise already_titled(decl.level, code)
+        ended = held is not None and held[0] in FINAL_STAGES  # its release is on its way
+        if ended or await _holder_gone(ctx, holder):
             try:
+                if not ended:  # nothing else would release it
+                    await handle.signal(InstitutionClaimWorkflow.release, holder.application_id)
                 await asyncio.wait_for(handle.result(), RELEASE_WAIT_SECONDS)
             except (TimeoutError, WorkflowFailureError, RPCError):
                 pass
             continue
-        if held is not None and held[0] in TITLED:
-            raise already_titled(decl.level, code)
         raise already_declared(decl.level, code, decl.county, holder.county, held[1] if held else None)
     raise already_declared(decl.level, code, decl.county, "", None)
 
@@ -148,5 +147,5 @@ async def release(ctx: Context, decl: Declaration) -> None:
     claim_id = claim_workflow_id(decl.level, decl.institution.credit_code)
     try:
         await ctx.client.get_workflow_handle(claim_id).signal(InstitutionClaimWorkflow.release, decl.application_id)
-    except RPCError as e:  # the claim then stays until its application (none) ends: logged to be released by hand
+    except RPCError as e:  # the next declaration of the institution finds it stale (_holder_gone) and releases it
         log.error("could not release claim %s of %s: %s", claim_id, decl.application_id, e)

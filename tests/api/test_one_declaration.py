@@ -4,6 +4,7 @@ another county's clerk without naming the first; race-safe."""
 
 import asyncio
 import json
+from datetime import timedelta
 
 from sqlmodel import Session, select
 from temporalio.api.enums.v1 import EventType
@@ -11,12 +12,13 @@ from temporalio.worker import Replayer
 
 from db.models import Application
 from db.session import get_engine
+from services import institution_claims
 from state.domain import Level
 from tests.api.conftest import Api, Driver, declaration_body, eventually, expect, seed_county_title
 from tests.conftest import unique
 from tests.factory import COUNTY, OTHER_COUNTY, credit_code, declaration, start
 from workflows.application import RELEASES_ITS_CLAIM, ApplicationWorkflow, workflow_id_for
-from workflows.institution_claim import InstitutionClaimWorkflow, claim_workflow_id
+from workflows.institution_claim import InstitutionClaim, InstitutionClaimWorkflow, claim_workflow_id
 
 
 def number_of(api: Api, application_id: str) -> str | None:
@@ -147,3 +149,20 @@ async def test_an_announced_title_is_institution_already_titled(late_api, late_d
     refused = expect(await api.post("other_bureau", "/applications", body), 409)["detail"]
     assert refused["rule"] == "institution_already_titled" and code in refused["message"]
     says_nothing_of(refused, announced, COUNTY)
+
+
+async def test_a_claim_whose_application_never_started_is_released_by_the_next_declaration(sqlite_api, monkeypatch):
+    api = sqlite_api
+    assert api.client is not None
+    code = credit_code()
+    cut_off = InstitutionClaim(unique("A"), Level.county, code, COUNTY)  # its declaration died after the claim
+    claim = await api.client.start_workflow(
+        InstitutionClaimWorkflow.run, cut_off, id=claim_workflow_id(Level.county, code), task_queue=api.task_queue
+    )
+    refused = expect(await api.post("clerk", "/applications", declaration_body("county", credit_code=code)), 409)
+    assert refused["detail"]["rule"] == "institution_already_declared" and "number" not in refused["detail"]
+    monkeypatch.setattr(institution_claims, "STALE_AFTER", timedelta(0))  # as if 5 minutes had passed
+    again = expect(await api.post("clerk", "/applications", declaration_body("county", credit_code=code)), 201)
+    assert await claim.result() == cut_off.application_id
+    held = api.client.get_workflow_handle(claim_workflow_id(Level.county, code))
+    assert (await held.query(InstitutionClaimWorkflow.holder)).application_id == again["id"]
