@@ -33,6 +33,7 @@ from db.schema import upgrade
 from workflows.application import ApplicationWorkflow
 from workflows.filing import FilingDeadlineWorkflow
 from workflows.filing_schedule import FilingYearWorkflow
+from workflows.institution_claim import InstitutionClaimWorkflow
 from workflows.quota import PeriodWorkflow, QuotaWorkflow
 from workflows.round import RoundWorkflow
 from workflows.standards import CountyStandardsWorkflow
@@ -45,6 +46,7 @@ WORKFLOWS = [
     QuotaWorkflow,
     PeriodWorkflow,
     CountyStandardsWorkflow,
+    InstitutionClaimWorkflow,
 ]
 log = logging.getLogger("biaogan.worker")
 # Modules imported once per worker and shared by every workflow instance, instead of imported again inside the

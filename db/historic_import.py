@@ -17,13 +17,16 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from contracts.rules.institutions import HISTORIC_TITLE_ALREADY_HELD, HISTORIC_TITLE_TWICE_IN_FILE
 from db import models
+from db.queries.institutions import titles_held
 from db.rounds import HistoricTitle
 from db.session import get_engine, insert_ignore
 from state import text
 from state.calendar import TZ
 from state.credit_code import CreditCodeError, validate_credit_code
 from state.domain import COUNTIES, Act, InstitutionType, Level, Stage
+from state.labels import level_title
 
 COLUMNS = (
     "institution_name",
@@ -147,6 +150,7 @@ def validate_file(
     rows: list[dict[str, Any]] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str, str], int] = {}
+    held_at: dict[tuple[str, str], int] = {}  # (credit code, level) -> its first line
     try:
         content = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -190,9 +194,39 @@ def validate_file(
             if key in seen:
                 errors.append(RowError(line, "row", f"the same title as line {seen[key]}"))
                 continue
+            if (first := held_at.get(key[:2])) is not None:  # one institution holds one title of a level
+                errors.append(_twice(line, first, row))
+                continue
             seen[key] = line
-            rows.append(row)
+            held_at[key[:2]] = line
+            rows.append({**row, "line": line})
     return rows, errors
+
+
+def _twice(line: int, first: int, row: dict[str, Any]) -> RowError:
+    level = Level(row["level"])
+    message = HISTORIC_TITLE_TWICE_IN_FILE.say(
+        line=line, first_line=first, credit_code=row["credit_code"], level_title=level_title(level)
+    )
+    return RowError(line, "credit_code", message, HISTORIC_TITLE_TWICE_IN_FILE.code)
+
+
+def held_before(s: Session, rows: list[dict[str, Any]]) -> list[RowError]:
+    """The rows whose institution already holds an unrevoked title of that level (an announced or awarded
+    application, or another imported title); the same title imported again is not one (it is skipped)."""
+    held = titles_held(s, [r["credit_code"] for r in rows])
+    errors = []
+    for r in rows:
+        others = held.get((r["credit_code"], r["level"]), set()) - {r["document_no"]}
+        if others:
+            message = HISTORIC_TITLE_ALREADY_HELD.say(
+                line=r["line"],
+                credit_code=r["credit_code"],
+                level_title=level_title(Level(r["level"])),
+                held="（" + "、".join(sorted(others)) + "）" if others != {""} else "",
+            )
+            errors.append(RowError(r["line"], "credit_code", message, HISTORIC_TITLE_ALREADY_HELD.code))
+    return errors
 
 
 def _unreadable(line: int, e: csv.Error) -> RowError:
@@ -206,15 +240,18 @@ def import_titles(path: str | Path, database_url: str, progress: Progress | None
     """Validate every row, then write all of them in one transaction, or nothing if any row is bad."""
     rows, errors = validate_file(Path(path))
     report = ImportReport(rows=len(rows) + len({e.line for e in errors}), errors=errors)
-    if errors:
-        return report
     now = datetime.now(UTC)
     with Session(get_engine(database_url)) as s:
+        held = held_before(s, rows)
+        if held:
+            report.errors = sorted([*errors, *held], key=lambda e: e.line)
+        if report.errors:
+            return report
         for i, row in enumerate(rows, 1):
             written = insert_ignore(
                 s,
                 HistoricTitle,
-                {**row, "source": Path(path).name, "imported_at": now},
+                {**{k: v for k, v in row.items() if k != "line"}, "source": Path(path).name, "imported_at": now},
                 ["credit_code", "level", "document_no"],
             )
             report.written += written

@@ -22,7 +22,7 @@ from contracts.rules.applications import CITY_LEVEL_IN_ROUND, DECLARATION_WINDOW
 from db.queries.workbench import Filters, summaries
 from db.session import get_engine
 from schemas.models import ApplicationDetail, ApplicationPage, DeclarationCreate
-from services import present
+from services import institution_claims, present
 from services.access import absent, authority, fetch_view
 from services.context import Context
 from services.declarations import (
@@ -75,6 +75,25 @@ def _answer(answer: T | BaseException) -> T:
     return answer
 
 
+async def _start(ctx: Context, decl: Declaration) -> None:
+    """Start the application's workflow holding its institution's claim (services/institution_claims.py); a claim
+    taken for it here is given back when it does not start (a retry of an application that has ended, or an error)."""
+    claimed_now = await institution_claims.take(ctx, decl)
+    try:
+        await ctx.client.start_workflow(
+            ApplicationWorkflow.run,
+            decl,
+            id=workflow_id_for(decl.application_id),
+            task_queue=ctx.settings.task_queue,
+            search_attributes=start_attributes(decl),
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # an ended application is never restarted
+        )
+    except BaseException:
+        if claimed_now:
+            await institution_claims.release(ctx, decl)
+        raise
+
+
 @dataclass(frozen=True)
 class Declared:
     application_id: str
@@ -91,9 +110,10 @@ async def declare(
     authority(Act.declare, actor, level, county)
     institution = institution_of(body.institution)
     problems = declaration_problems(level, county, institution, day)
+    application_id = application_id_for(actor, idempotency_key)
     # The read model and the round's window are asked at once; their answers are judged below in the rules' order.
     read, window = await asyncio.gather(
-        on_record(settings, actor, level, county, institution, body.materials),
+        on_record(settings, actor, level, county, institution, body.materials, application_id),
         _window_refusal(ctx, body.round_id, level, county),
         return_exceptions=True,
     )
@@ -107,7 +127,8 @@ async def declare(
         raise Refusal(422, CITY_LEVEL_IN_ROUND, field="round_id")
     if outside := _answer(window):
         raise Refusal(422, DECLARATION_WINDOW, field="round_id", window=outside)
-    application_id = application_id_for(actor, idempotency_key)
+    if declared_before := institution_claims.standing_refusal(records.standing, level, institution.credit_code, county):
+        raise declared_before
     materials = await submitted_materials(
         settings, actor, application_id, level, institution.type, body.materials, uploads=records.uploads
     )
@@ -123,14 +144,7 @@ async def declare(
         materials=materials,
     )
     try:
-        await ctx.client.start_workflow(
-            ApplicationWorkflow.run,
-            decl,
-            id=workflow_id_for(application_id),
-            task_queue=settings.task_queue,
-            search_attributes=start_attributes(decl),
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # an ended application is never restarted
-        )
+        await _start(ctx, decl)
     except WorkflowAlreadyStartedError:
         if idempotency_key is None:
             raise

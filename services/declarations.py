@@ -24,6 +24,7 @@ from contracts.rules.applications import (
 from db.historic_import import county_title_in, county_title_of
 from db.materials import Material, claim
 from db.queries import standards
+from db.queries.institutions import Standing, standing_in
 from db.queries.materials import uploaded_by
 from db.session import get_engine
 from db.standards import CountyConditionVersion
@@ -50,21 +51,31 @@ def public_uploader(application_id: str) -> Actor:
 class OnRecord:
     """What a declaration is checked against in the read model, read together (one trip to a thread, one session):
     the declaring county's own conditions, the institution's county-level title (asked for a city-level one
-    only) and the caller's uploads among those it names."""
+    only), the caller's uploads among those it names, and the institution's other applications and title at the
+    declared level (services/institution_claims.py)."""
 
     county_conditions: dict[str, CountyConditionVersion]
     county_title: tuple[str, date] | None
     uploads: dict[str, Material]
+    standing: Standing
 
 
 def _read_on_record(
-    database_url: str, county: str, title_of: str | None, material_ids: list[str], owner_user_id: str
+    database_url: str,
+    county: str,
+    level: Level,
+    institution: Institution,
+    material_ids: list[str],
+    owner_user_id: str,
+    application_id: str,
 ) -> OnRecord:
+    title_of = institution.credit_code if level == Level.city else None
     with Session(get_engine(database_url)) as s:
         return OnRecord(
             county_conditions=standards.current(s, county),
             county_title=county_title_in(s, title_of) if title_of is not None else None,
             uploads=uploaded_by(s, material_ids, owner_user_id),
+            standing=standing_in(s, institution.credit_code, level, other_than=application_id),
         )
 
 
@@ -75,10 +86,12 @@ async def on_record(
     county: str,
     institution: Institution,
     refs: Sequence[MaterialRefCreate],
+    application_id: str,
 ) -> OnRecord:
-    title_of = institution.credit_code if level == Level.city else None
     ids = list(dict.fromkeys(r.material_id for r in refs))
-    return await run_in_threadpool(_read_on_record, settings.database_url, county, title_of, ids, actor.user_id)
+    return await run_in_threadpool(
+        _read_on_record, settings.database_url, county, level, institution, ids, actor.user_id, application_id
+    )
 
 
 def condition_book(

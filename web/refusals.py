@@ -35,7 +35,12 @@ KIND_BY_STATUS = {
 }
 _CONDITIONS = {c.code: c.text_zh for c in vars(eligibility).values() if isinstance(c, eligibility.Condition)}
 # Refusals that are no mistake of the one refused, titled by what they are.
-TITLES = {"declaration_window": "不在申报时间内", "idempotency_key_reused": REFUSAL_KINDS["Conflict"]}
+TITLES = {
+    "declaration_window": "不在申报时间内",
+    "idempotency_key_reused": REFUSAL_KINDS["Conflict"],
+    "institution_already_declared": "该机构已申报",
+    "institution_already_titled": "该机构已获称号",
+}
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # What 405, 414 and 429 mean to someone at a page, whatever the answer's words.
 PLAIN = {

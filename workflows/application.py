@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
     from workflows.application_effects import ACTIVITY_TIMEOUT, RETRY
     from workflows.application_state import ApplicationState
+    from workflows.institution_claim import InstitutionClaimWorkflow, claim_workflow_id
 
 __all__ = ["ACTIVITY_TIMEOUT", "RETRY", "ApplicationWorkflow", "start_attributes", "workflow_id_for"]
 
@@ -59,6 +60,8 @@ CITY_PASS_BY_ROUND = "city-pass-by-round-selection"
 NOTICE_HOLDS_A_PLACE = "notice-holds-a-quota-place"
 # Patch: the place held and the notice's days computed in one activity (older histories: two, or one before places).
 NOTICE_OPENED_IN_ONE_ACTIVITY = "notice-opened-in-one-activity"
+# Patch: an application that ends releases its institution's claim (older histories held none).
+RELEASES_ITS_CLAIM = "releases-its-institution-claim"
 
 
 def workflow_id_for(application_id: str) -> str:
@@ -90,9 +93,11 @@ class ApplicationWorkflow:
         s = self._s
         problems = declaration_problems(decl.level, decl.county, decl.institution, rules.today())
         if problems:
+            await self._release_claim()
             raise corrections.declaration_refusal(problems)
         refused = authority_refused(Act.declare, decl.actor, decl.level, decl.county)
         if refused:
+            await self._release_claim()
             raise rules.refused(RefusalKind.forbidden, refused)
         async with self._lock:
             opinions = {f"opinion_{d.value}": text for d, text in decl.department_opinions.items()}
@@ -111,7 +116,19 @@ class ApplicationWorkflow:
             elif s.facts.state == Stage.returned:
                 await corrections.run_correction(s, self._turn)
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._release_claim()
         return ApplicationOutcome(application_id=decl.application_id, state=s.facts.state, acts=list(s.acts))
+
+    async def _release_claim(self) -> None:
+        """The institution may be declared again at this level (workflows/institution_claim.py)."""
+        if not workflow.patched(RELEASES_ITS_CLAIM):
+            return
+        decl = self._s.decl
+        try:
+            claim = workflow.get_external_workflow_handle(claim_workflow_id(decl.level, decl.institution.credit_code))
+            await claim.signal(InstitutionClaimWorkflow.release, decl.application_id)
+        except Exception as e:  # no claim: declared before claims, or started without one (tests)
+            workflow.logger.info("no institution claim to release: %s", e)
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:

@@ -40,7 +40,7 @@ IdempotencyKey = Annotated[
             409,
             503,
             rules={
-                409: ("idempotency_key_reused",),
+                409: ("idempotency_key_reused", "institution_already_declared", "institution_already_titled"),
                 422: (
                     *CONDITION_RULES,
                     "city_level_in_round",

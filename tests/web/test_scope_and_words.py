@@ -111,12 +111,18 @@ async def test_a_county_user_never_sees_another_countys_application(page, site, 
 async def _applications_in_every_state(site) -> dict[str, str]:
     d, api = site.driver, site.api
     code = credit_code()  # one institution, in the city's pipeline while its county-level title is revoked
+    # First those past their notice (time skipped). The county-level title first: the city-level declaration names
+    # it (an institution holding the county-level title is not declared for it again).
+    titled = await d.awarded("county", type="training", credit_code=code)
+    title = await d.state(titled)
     made = {
-        "flagged": await d.city_reviewed(credit_code=code),
-        "notice_closed": await d.notice_closed("county"),  # first those past their notice (time skipped)
+        "revoked": titled,
+        "flagged": await d.city_reviewed(
+            credit_code=code, county_title_doc_no=title["announcement_doc_no"], county_title_date=title["announced_on"]
+        ),
+        "notice_closed": await d.notice_closed("county"),
         "announced": await d.announced("county"),
         "awarded": await d.awarded("county"),
-        "revoked": await d.awarded("county", type="training", credit_code=code),
         "declared": await d.declare("county"),
         "city_reviewed": await d.city_reviewed(),
         "objected": (await d.objected("county"))[0],
