@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 
 from api.deps import READERS, ServiceContext, role_in
 from api.errors import documented
@@ -26,6 +27,21 @@ from schemas.rounds import (
 from services import quotas
 from state.domain import Actor, Level, Role
 
+
+class LevelConvertor(Convertor[str]):
+    """``{level:level}``: a quota's path names a level (city, county), so /quotas/{period}/releases is never taken
+    for one (a method it does not take answers 405, not 422 for a level)."""
+
+    regex = "|".join(level.value for level in Level)
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("level", LevelConvertor())
 router = APIRouter(tags=["periods and quotas"], responses=documented(401, 403, 404, 409, 503))
 Admin = Annotated[Actor, Depends(role_in(Role.admin))]
 QuotaReader = Annotated[Actor, Depends(role_in(*READERS, Role.admin))]
@@ -51,7 +67,9 @@ async def define_period(period_id: PeriodId, body: PeriodCreate, actor: Admin, c
     return await quotas.define_period(actor, ctx, period_id, body.name, body.start_year, body.end_year, body.reason)
 
 
-@router.put("/quotas/{period_id}/{level}", response_model=QuotaSet, summary="Set a period's quota (admin; recorded)")
+@router.put(
+    "/quotas/{period_id}/{level:level}", response_model=QuotaSet, summary="Set a period's quota (admin; recorded)"
+)
 async def put_quota(
     period_id: PeriodId, level: Level, body: QuotaCreate, actor: Admin, ctx: ServiceContext
 ) -> QuotaSet:
@@ -80,7 +98,7 @@ async def released_places(period_id: PeriodId, actor: QuotaReader, ctx: ServiceC
 
 
 @router.get(
-    "/quotas/{period_id}/{level}",
+    "/quotas/{period_id}/{level:level}",
     response_model=QuotaPublic,
     summary="A quota and its live usage (a county's callers: their county's alone)",
 )

@@ -143,3 +143,17 @@ async def test_quota_workflow_refuses_a_release_by_anyone_but_an_admin_or_withou
     with pytest.raises(WorkflowUpdateFailedError) as e:
         await handle.execute_update(QuotaWorkflow.release, ReleasePlace(ADMIN, "X", " "))
     assert e.value.cause.type == "InvalidInput" and e.value.cause.details[0]["rule"] == "place_release_reason"
+
+
+async def test_the_releases_address_is_never_taken_for_a_level(http):  # noqa: F811
+    pid = await _period(http)
+    r = await http.put(
+        f"/quotas/{pid}/releases", json={"totals": {"city": 1}, "reason": "x"}, headers=as_(http, "admin")
+    )
+    assert (
+        r.status_code == 405
+        and set(r.headers["allow"].split(", ")) >= {"GET", "POST"}
+        and "PUT" not in r.headers["allow"]
+    )
+    assert r.json()["detail"]["rule"] == "method_not_allowed"
+    assert (await http.get(f"/quotas/{pid}/releases", headers=as_(http, "admin"))).json() == []
