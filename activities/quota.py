@@ -1,7 +1,8 @@
 """Quota and period activities: the database side of QuotaWorkflow and PeriodWorkflow.
 
 Places are counted from the database every time a reservation is served: the places held by applications
-now rejected, withdrawn or revoked are released first, then titles that hold no place yet (imported
+now rejected or withdrawn are released first (a revoked title keeps its place for the period until an admin
+releases it, with a reason: ``release_place``), then titles that hold no place yet (imported
 historic titles of the period, applications that reached the notice without a round) are given one, and
 only then is what remains granted. Every write is keyed, so a retried activity changes nothing twice.
 """
@@ -19,12 +20,15 @@ from contracts.quota import (
     CITY_SCOPE,
     PeriodChangeRecord,
     PlaceGrant,
+    PlaceReleased,
+    PlaceReleaseRecord,
     PlaceRequest,
     QuotaChangeRecord,
     Recorded,
 )
 from contracts.refusals import RefusalKind, refuse
 from contracts.rules import engine as rules
+from contracts.rules import places as place_rules
 from db import models
 from db.rounds import (
     EvaluationRound,
@@ -36,11 +40,14 @@ from db.rounds import (
 )
 from db.session import get_engine, insert_ignore
 from state.domain import Actor, Level, Stage
+from state.labels import STAGES
 from state.machine import FINAL_STAGES
 
 log = logging.getLogger(__name__)
 
-RELEASING = FINAL_STAGES  # an application that ends without a title gives its place back
+# An application that ends without a title gives its place back; a revoked title was awarded, and keeps its place
+# for the period (so no more titles are awarded than the quota) until an admin releases it (``release_place``).
+RELEASING = FINAL_STAGES - {Stage.revoked}
 # Stages that hold a place, for titles placed before every notice reserved its own (they are placed on the next
 # reservation): under notice, announced, awarded. A reviewed application holds one only once a round chose it or
 # its notice reserved it (activities/places.py).
@@ -65,6 +72,11 @@ def _period(s: Session, period_id: str) -> Period:
     if period is None:
         raise _unknown_period(period_id)
     return period
+
+
+def released_by_end(state: Stage) -> str:
+    """What a place released by its application's end records, in Chinese."""
+    return f"申报{STAGES[state]}，名额随之释放"
 
 
 def _scope_of(level: Level, county: str) -> str:
@@ -206,7 +218,7 @@ class QuotaActivities:
             rec = reconcile(s, period, r.level, r.scope)
             for place, state in rec.release:
                 place.released_at = r.at
-                place.release_reason = f"application {state.value}"
+                place.release_reason = released_by_end(state)
                 s.add(place)
             s.flush()
             held = {p.application_id: p.slot_no for p in rec.active if p.released_at is None}
@@ -268,3 +280,63 @@ class QuotaActivities:
             released=released,
             placed=rec.unplaced,
         )
+
+    @activity.defn
+    def release_place(self, r: PlaceReleaseRecord) -> PlaceReleased:
+        """Release the place a revoked title keeps, recording who and why; a retry finds its release done."""
+        with Session(get_engine(self.database_url)) as s:
+            done = s.exec(select(QuotaPlace).where(QuotaPlace.release_key == r.key)).first()
+            place = (
+                done
+                or s.exec(
+                    select(QuotaPlace).where(
+                        QuotaPlace.period_id == r.period_id,
+                        QuotaPlace.level == r.level.value,
+                        QuotaPlace.application_id == r.application_id,
+                        col(QuotaPlace.released_at).is_(None),
+                    )
+                ).first()
+            )
+            if place is None:
+                raise refuse(
+                    RefusalKind.act_not_allowed,
+                    place_rules.PLACE_NOT_HELD,
+                    period_id=r.period_id,
+                    application_id=r.application_id,
+                )
+            if done is None:
+                application = s.get(models.Application, r.application_id)
+                state = Stage(application.state) if application is not None else None
+                if state != Stage.revoked:
+                    raise refuse(
+                        RefusalKind.act_not_allowed,
+                        place_rules.PLACE_NOT_REVOKED,
+                        application_id=r.application_id,
+                        state=state.value if state else None,
+                        state_label=STAGES[state] if state else "历史称号",
+                    )
+                place.released_at = r.at
+                place.release_reason = r.reason
+                place.released_by_user_id = r.actor.user_id
+                place.released_by_name = r.actor.name
+                place.released_by_role = r.actor.role.value
+                place.release_key = r.key
+                s.add(place)
+                s.commit()
+                s.refresh(place)
+            used = s.exec(
+                select(func.count())
+                .select_from(QuotaPlace)
+                .where(
+                    QuotaPlace.period_id == place.period_id,
+                    QuotaPlace.level == place.level,
+                    QuotaPlace.scope == place.scope,
+                    col(QuotaPlace.released_at).is_(None),
+                )
+            ).one()
+            log.info(
+                "quota %s/%s/%s: place %d released by an admin", r.period_id, r.level.value, place.scope, place.slot_no
+            )
+            return PlaceReleased(
+                application_id=r.application_id, scope=place.scope, slot_no=place.slot_no, used_after=int(used)
+            )

@@ -256,6 +256,7 @@ def round_activities_for(database_url: str, client: Client, calendar_overrides: 
         quota.record_quota_change,
         quota.record_period_change,
         quota.reserve_places,
+        quota.release_place,
         rounds.record_round,
         rounds.plan_reminder,
         rounds.remind_undeclared,

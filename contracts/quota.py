@@ -174,3 +174,32 @@ class PlaceHeld:
     scope: str
     total: int
     used_after: int
+
+
+# ---- releasing a revoked title's place (admin) -------------------------------------------------------
+@dataclass
+class ReleasePlace:
+    """Admin: give back the place a revoked title keeps for the period, with the reason recorded."""
+
+    actor: Actor
+    application_id: str
+    reason: str
+
+
+@dataclass
+class PlaceReleaseRecord:
+    key: str  # the same across the activity's retries: a retried release finds its own release done
+    period_id: str
+    level: Level
+    application_id: str
+    reason: str
+    actor: Actor
+    at: datetime
+
+
+@dataclass
+class PlaceReleased:
+    application_id: str
+    scope: str
+    slot_no: int
+    used_after: int

@@ -3,7 +3,8 @@
 ``quota_place`` is the database's own guard on a quota: one row per place a title holds, numbered 1..total in
 its scope. Two active rows can never share a slot of the same period, level and scope, and an application can
 never hold two active places (partial unique indexes on ``released_at IS NULL``, SQLite and PostgreSQL alike).
-A released place (its application rejected, withdrawn or revoked) keeps its row, with ``released_at`` set.
+A released place (its application rejected or withdrawn, or a revoked title's released by an admin) keeps its row,
+with ``released_at`` set.
 """
 
 from datetime import date, datetime
@@ -85,6 +86,7 @@ class QuotaPlace(SQLModel, table=True):
             sqlite_where=ACTIVE,
             postgresql_where=ACTIVE,
         ),
+        Index("ix_quota_place_release_key", "release_key", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -96,7 +98,12 @@ class QuotaPlace(SQLModel, table=True):
     round_id: str = ""
     reserved_at: datetime
     released_at: datetime | None = None
-    release_reason: str | None = None
+    release_reason: str | None = None  # Chinese: the application's end, or the admin's reason
+    # An admin's release of a revoked title's place (None when the application's end released it).
+    released_by_user_id: str | None = None
+    released_by_name: str | None = None
+    released_by_role: str | None = None
+    release_key: str | None = None  # the admin's release, once (unique index, migration 0017_releases)
 
 
 class EvaluationRound(SQLModel, table=True):

@@ -34,7 +34,7 @@ from documents.models import (
     SheetObjection,
     SheetScore,
 )
-from documents.notice import notice_list, notice_window
+from documents.notice import notice_list, notice_lists, notice_window
 
 __all__ = [
     "CITY_ORGANS",
@@ -58,6 +58,7 @@ __all__ = [
     "declaration_form",
     "fangsong",
     "notice_list",
+    "notice_lists",
     "notice_window",
     "plaque_certificate",
     "song",

@@ -109,6 +109,7 @@ class NoticeList:
     intro: str = ""
     objection_address: str = ""
     working_days: int | None = None
+    objection_receiver: str = ""  # who receives objections (the issuing organ); empty: not printed
 
 
 @record

@@ -1,4 +1,6 @@
-"""公示名单: the list under public notice, the notice window and how to object."""
+"""公示名单: the list under public notice, the notice window and how to object; several 公示, one per issuing organ
+(the city bureau's of city-level candidates, each county bureau's of its county-level ones), each on its own pages
+with its own window, contacts and signature."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from datetime import date
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table
+from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 
 from documents.layout import Heading, build, chinese_date, grid, para, style
 from documents.models import ListedInstitution, NoticeList
@@ -24,6 +26,20 @@ def notice_window(start: date, end: date) -> str:
 
 def notice_list(notice: NoticeList) -> bytes:
     """The 公示 as PDF bytes."""
+    return notice_lists([notice], notice.title)
+
+
+def notice_lists(notices: Sequence[NoticeList], title: str) -> bytes:
+    """Several 公示 in one PDF, each from a new page (at least one)."""
+    story: list[Flowable] = []
+    for i, notice in enumerate(notices):
+        if i:
+            story.append(PageBreak())
+        story.extend(_story(notice))
+    return build(story, pagesize=A4, margins=(25 * mm, 25 * mm, 25 * mm, 25 * mm), title=title)
+
+
+def _story(notice: NoticeList) -> list[Flowable]:
     body = style(13, leading=24, indent_chars=2)
     intro = notice.intro or (
         "根据就业服务质量标杆机构评定工作安排，经申报、评审，"
@@ -36,11 +52,12 @@ def notice_list(notice: NoticeList) -> bytes:
         "公示期间，任何单位和个人对公示名单有异议的，请以书面形式实名提出，写明异议事项和理由，"
         "并提供联系方式及必要的证明材料。匿名或逾期提出的异议不予受理。"
     )
-    contact = [f"异议受理电话：{notice.objection_phone}", f"电子邮箱：{notice.objection_email}"]
+    contact = [f"异议受理单位：{notice.objection_receiver}"] if notice.objection_receiver else []
+    contact += [f"异议受理电话：{notice.objection_phone}", f"电子邮箱：{notice.objection_email}"]
     if notice.objection_address:
         contact.append(f"通信地址：{notice.objection_address}")
     signature = style(13, leading=24, align="right")
-    story: list[Flowable] = [
+    return [
         Heading(notice.title, 19, space_after=8 * mm),
         para(intro, body),
         Spacer(1, 3 * mm),
@@ -53,7 +70,6 @@ def notice_list(notice: NoticeList) -> bytes:
         para(notice.issuing_organ, signature),
         para(chinese_date(notice.issued_on), signature),
     ]
-    return build(story, pagesize=A4, margins=(25 * mm, 25 * mm, 25 * mm, 25 * mm), title=notice.title)
 
 
 def _list_table(institutions: Sequence[ListedInstitution]) -> Table:

@@ -1,6 +1,7 @@
 """The bodies and answers of rounds, periods, quotas and the apportionment: validated alike by the API and the
 pages (which turn a form into the same body)."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -9,6 +10,7 @@ from contracts.quota import MAX_TOTAL
 from schemas.applications import ScoreCreate as ScoreCreate  # the score's body, one for every area
 from schemas.fields import (
     EARLIEST,
+    ID_PATTERN,
     LATEST,
     County,
     IsoDate,
@@ -122,3 +124,25 @@ class ImportPublic(BaseModel):
     written: int
     skipped: int
     errors: list[dict[str, Any]]
+
+
+class PlaceReleaseCreate(BaseModel):
+    """Admin: release the place a revoked title keeps for the period."""
+
+    model_config = STRICT
+    application_id: str = Field(pattern=ID_PATTERN, description="the revoked application's id")
+    reason: Text500
+
+
+class PlaceReleasePublic(BaseModel):
+    """A released place (已释放名额): which application, who released it (none: its application's end), when, why."""
+
+    application_id: str
+    number: str | None = None  # the 申报编号
+    institution_name: str | None = None
+    level: Level
+    scope: str
+    slot_no: int
+    released_at: datetime
+    released_by: str | None = None  # the admin's name
+    reason: str

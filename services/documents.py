@@ -11,9 +11,11 @@ import documents
 from config import NoticeSettings
 from contracts.application import ApplicationView
 from contracts.rules.applications import NO_PLAQUE, NOT_ANNOUNCED, NOT_NOTICED_IN_ROUND, NOTHING_UNDER_NOTICE
+from contracts.rules.places import NO_NOTICE_NOW
 from db.models import Application
 from db.numbers import number_or_id
 from db.queries import applications as queries
+from services import notices as notice_service
 from services.access import fetch_view
 from services.approval_sheet import sheet
 from services.context import Context
@@ -172,22 +174,18 @@ def _notice_list(title: str, rows: list[Application], notice: NoticeSettings, or
     )
 
 
-def _under_notice(ctx: Context) -> list[Application]:
-    with ctx.session() as s:
-        return list(queries.under_notice(s, datetime.now(UTC)))
-
-
 def _noticed_in_round(ctx: Context, round_id: str) -> list[Application]:
     with ctx.session() as s:
         return list(queries.noticed_in_round(s, round_id))
 
 
 async def notices(ctx: Context) -> Pdf:
-    """公示名单 of everything under notice now (no account needed)."""
-    rows = await run_in_threadpool(_under_notice, ctx)
-    title = "临沂市就业服务质量标杆机构拟评定名单公示"
-    organ = issuing_organs(Level.city)[0]
-    return Pdf(await run_in_threadpool(_notice_list, title, rows, ctx.settings.notice, organ), "notices.pdf")
+    """公示名单 of everything under notice now (no account needed), one 公示 per issuing organ
+    (services/notices.py); 404 when nothing is under notice: no 公示 is issued."""
+    groups = await run_in_threadpool(notice_service.notice_groups, ctx)
+    if not groups:
+        raise Refusal(404, NO_NOTICE_NOW)
+    return Pdf(await run_in_threadpool(notice_service.notice_pdf, groups, ctx.settings.notice), "notices.pdf")
 
 
 async def round_notice_list(ctx: Context, round_id: str) -> Pdf:

@@ -1,13 +1,18 @@
-"""What anyone may see or do without an account: what is under public notice now (公示), the directory of titles,
-objecting (异议) to an application under notice, and following an objection by its receipt. Under both
-api/routes/public.py and web/routes/public.py."""
+"""What anyone may see or do without an account: what is under public notice now (公示), grouped by the organ that
+publishes it (the city bureau for city-level candidates, each county's bureau for its county-level ones), each
+group with its own window and where to object; the directory of titles, objecting (异议) to an application under
+notice, and following an objection by its receipt. Under both api/routes/public.py and web/routes/public.py (and
+the board's PDF, services/documents.py)."""
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from fastapi.concurrency import run_in_threadpool
 from temporalio.service import RPCError
 
+import documents
 from clients.application import handle_for
+from config import NoticeSettings
 from contracts.application import ObjectionAct, ViewRequest
 from contracts.rules.administration import borrowed
 from db.models import Application
@@ -18,7 +23,9 @@ from services.access import narrowed
 from services.context import Context
 from services.declarations import OBJECTION_EVIDENCE, evidence_files, public_uploader
 from services.refusals import Refusal, from_temporal
-from state.domain import Actor, Role, Stage
+from state.calendar import TZ
+from state.domain import Actor, Department, Level, Role, Stage
+from state.labels import CITY, INSTITUTION_TYPES, LEVELS, level_title, organ_name
 from workflows.application import ApplicationWorkflow
 
 MAX_NOTICES = 1000
@@ -29,6 +36,90 @@ def notices(ctx: Context, limit: int = MAX_NOTICES) -> list[Application]:
     """Everything under public notice now (公示名单)."""
     with ctx.session() as s:
         return under_notice(s, datetime.now(UTC), limit)
+
+
+def issuer(level: Level, county: str) -> str:
+    """Who publishes the notice: the city's HRSS for city-level candidates, the county's for county-level ones."""
+    return organ_name(Department.hrss, level, None if level == Level.city else county)
+
+
+@dataclass(frozen=True)
+class NoticeGroup:
+    """One 公示: the candidates one organ publishes, with its window (its notices' first and last day)."""
+
+    level: Level
+    county: str  # "" for the city's
+    issuer: str
+    title: str
+    rows: list[Application]
+    first_day: date
+    last_day: date
+    published_on: date
+
+
+def grouped(rows: list[Application]) -> list[NoticeGroup]:
+    """``rows`` by issuing organ: the city's first, then the counties by name; each its institutions by name."""
+    today = datetime.now(TZ).date()
+    by_organ: dict[tuple[Level, str], list[Application]] = {}
+    for row in sorted(rows, key=lambda r: (r.level != Level.city, r.county, r.institution_name)):
+        by_organ.setdefault((row.level, "" if row.level == Level.city else row.county), []).append(row)
+    out = []
+    for (level, county), listed in by_organ.items():
+        firsts = [r.notice_first_day for r in listed if r.notice_first_day]
+        lasts = [r.notice_last_day for r in listed if r.notice_last_day]
+        published = [r.notice_published_on for r in listed if r.notice_published_on]
+        first = min(firsts, default=today)
+        out.append(
+            NoticeGroup(
+                level=level,
+                county=county,
+                issuer=issuer(level, county),
+                title=f"{CITY if level == Level.city else county}{level_title(level, full=True)}拟评定名单公示",
+                rows=listed,
+                first_day=first,
+                last_day=max(lasts, default=first),
+                published_on=min(published, default=first),
+            )
+        )
+    return out
+
+
+def notice_groups(ctx: Context) -> list[NoticeGroup]:
+    """What is under notice now, one group per issuing organ; none when nothing is (no 公示 is issued)."""
+    return grouped(notices(ctx))
+
+
+def _listed(a: Application) -> documents.ListedInstitution:
+    return documents.ListedInstitution(
+        name=a.institution_name,
+        institution_type=INSTITUTION_TYPES[a.institution_type],
+        county=a.county,
+        level=LEVELS[a.level],
+    )
+
+
+def notice_pdf(groups: list[NoticeGroup], contacts: NoticeSettings) -> bytes:
+    """The 公示 of each group, one after the other, each under its organ's signature; the contacts configured
+    (BIAOGAN_OBJECTION_*), or else the organ's own website."""
+    unset = "见发布单位官方网站公告"
+    return documents.notice_lists(
+        [
+            documents.NoticeList(
+                title=g.title,
+                institutions=[_listed(a) for a in g.rows],
+                window_start=g.first_day,
+                window_end=g.last_day,
+                objection_phone=contacts.objection_phone or unset,
+                objection_email=contacts.objection_email or unset,
+                objection_address=contacts.objection_address,
+                objection_receiver=g.issuer,
+                issuing_organ=g.issuer,
+                issued_on=g.published_on,
+            )
+            for g in groups
+        ],
+        "就业服务质量标杆机构拟评定名单公示",
+    )
 
 
 def one_notice(ctx: Context, application_id: str) -> Application | None:

@@ -1,5 +1,6 @@
 """Periods and quotas (名额): defining a period, setting a period's quota (never below the places used), reading a
-quota with its live usage, apportioning the county-level quota (largest remainder) and adopting the split, and the
+quota with its live usage, releasing a revoked title's place (admin, with a reason) and listing the places
+released, apportioning the county-level quota (largest remainder) and adopting the split, and the
 historic-title import. Every change goes through its workflow (PeriodWorkflow, QuotaWorkflow), which records who,
 when, old → new and why. Under both api/routes/quotas.py and web/routes/quotas.py."""
 
@@ -16,16 +17,24 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.quota import live_usage
 from clients import quota as quota_workflows
-from contracts.quota import DefinePeriod, PeriodView, QuotaSet, SetQuota, UsageRequest
+from contracts.quota import DefinePeriod, PeriodView, PlaceReleased, QuotaSet, ReleasePlace, SetQuota, UsageRequest
 from contracts.rules import administration as rules
+from contracts.rules import places as place_rules
+from db import models
 from db.historic_import import ImportReport, import_titles
 from db.queries.rounds import periods
-from db.rounds import HistoricTitle, Period, QuotaChange
-from schemas.rounds import ApportionmentAdopt, ApportionmentPreview, ApportionmentRequest, QuotaPublic
+from db.rounds import HistoricTitle, Period, QuotaChange, QuotaPlace
+from schemas.rounds import (
+    ApportionmentAdopt,
+    ApportionmentPreview,
+    ApportionmentRequest,
+    PlaceReleasePublic,
+    QuotaPublic,
+)
 from services.context import Context
 from services.refusals import Refusal, from_temporal
 from state.apportionment import Apportionment, ApportionmentError, CountyFigures, apportion
-from state.domain import Actor, Level
+from state.domain import Actor, Level, Stage
 from workflows.quota import QuotaWorkflow, quota_workflow_id, scopes_for
 
 LEVEL_ZH = {Level.city: "市级", Level.county: "县级"}
@@ -157,6 +166,84 @@ async def quota_or_none(actor: Actor, ctx: Context, period_id: str, level: Level
         if refusal.status == 404:
             return None
         raise
+
+
+def _held_level(ctx: Context, period_id: str, application_id: str) -> Level | None:
+    """The level at which the application holds a place in the period now; None when it holds none."""
+    with ctx.session() as s:
+        level = s.exec(
+            select(QuotaPlace.level).where(
+                QuotaPlace.period_id == period_id,
+                QuotaPlace.application_id == application_id,
+                col(QuotaPlace.released_at).is_(None),
+            )
+        ).first()
+        return Level(level) if level else None
+
+
+async def release_place(actor: Actor, ctx: Context, period_id: str, application_id: str, reason: str) -> PlaceReleased:
+    """Release the place a revoked title keeps for the period (admin; the reason recorded). 409 when the
+    application holds no place in the period or its title is not revoked (QuotaWorkflow's activity decides)."""
+    await _require_period(ctx, period_id)
+    level = await run_in_threadpool(_held_level, ctx, period_id, application_id)
+    if level is None:
+        raise Refusal(409, place_rules.PLACE_NOT_HELD, period_id=period_id, application_id=application_id)
+    act = ReleasePlace(actor=actor, application_id=application_id, reason=reason)
+    handle = ctx.client.get_workflow_handle_for(QuotaWorkflow.run, quota_workflow_id(period_id, level))
+    try:
+        return await handle.execute_update(QuotaWorkflow.release, act)
+    except (WorkflowUpdateFailedError, RPCError) as e:
+        raise from_temporal(e, f"quota {period_id}/{level.value}") from None
+
+
+def released_places(actor: Actor, ctx: Context, period_id: str) -> list[PlaceReleasePublic]:
+    """The period's released places (已释放名额), newest first: which application, who, when, why; a county's
+    callers see the city's and their own county's."""
+    with ctx.session() as s:
+        q = (
+            select(QuotaPlace, models.Application.number, models.Application.institution_name)
+            .join(
+                models.Application,
+                col(models.Application.id) == col(QuotaPlace.application_id),
+                isouter=True,
+            )
+            .where(QuotaPlace.period_id == period_id, col(QuotaPlace.released_at).is_not(None))
+            .order_by(col(QuotaPlace.released_at).desc(), col(QuotaPlace.id).desc())
+        )
+        if actor.county is not None:
+            q = q.where((QuotaPlace.level == Level.city.value) | (QuotaPlace.scope == actor.county))
+        return [
+            PlaceReleasePublic(
+                application_id=p.application_id,
+                number=number,
+                institution_name=name,
+                level=Level(p.level),
+                scope=p.scope,
+                slot_no=p.slot_no,
+                released_at=p.released_at,
+                released_by=p.released_by_name,
+                reason=p.release_reason or "",
+            )
+            for p, number, name in s.exec(q).all()
+            if p.released_at is not None
+        ]
+
+
+def releasable(ctx: Context, period_id: str) -> list[tuple[str, str]]:
+    """The revoked titles that still hold a place in the period, as (application id, 申报编号 and name): what an
+    admin may release."""
+    with ctx.session() as s:
+        q = (
+            select(QuotaPlace.application_id, models.Application.number, models.Application.institution_name)
+            .join(models.Application, col(models.Application.id) == col(QuotaPlace.application_id))
+            .where(
+                QuotaPlace.period_id == period_id,
+                col(QuotaPlace.released_at).is_(None),
+                models.Application.state == Stage.revoked,
+            )
+            .order_by(col(QuotaPlace.level), col(QuotaPlace.scope), col(QuotaPlace.slot_no))
+        )
+        return [(app_id, f"{number or ''} {name}".strip()) for app_id, number, name in s.exec(q).all()]
 
 
 def changes(ctx: Context, period_id: str, limit: int = 50) -> list[QuotaChange]:

@@ -73,18 +73,18 @@ def bidi_controls(text: str) -> list[str]:
 
 
 def problem(value: str, multiline: bool, required: bool, names: bool = False) -> tuple[str, str] | None:
-    """Why ``value`` is refused, as (rule, Chinese message with its English); None when it is accepted."""
+    """Why ``value`` is refused, as (rule, Chinese message); None when it is accepted."""
     bad = controls(value, multiline)
     if bad:
-        return "control_character", f"不能包含控制字符（{codepoints(bad)}）(must not contain control characters)"
+        return "control_character", f"不能包含控制字符（{codepoints(bad)}）"
     bidi = bidi_controls(value) if names else []
     if bidi:
         return (
             "bidi_control",
-            f"名称不能包含改变文字方向的控制字符（{codepoints(bidi)}）(no bidirectional controls in names)",
+            f"名称不能包含改变文字方向的控制字符（{codepoints(bidi)}）",
         )
     if required and not visible(value):
-        return "text_blank", "不能为空，也不能只有空格或不可见字符 (must show at least one visible character)"
+        return "text_blank", "不能为空，也不能只有空格或不可见字符"
     return None
 
 

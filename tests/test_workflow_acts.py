@@ -275,6 +275,9 @@ async def test_county_title_revocation_flags_the_city_application(late_worker, s
     v = await until(hy, lambda v: v.flags)
     assert "申报材料虚假" in v.flags[0] and v.state == Stage.county_reviewed
     assert v.acts[-1].act == Act.flag
+    # The ground said in Chinese, no enum value and no id in the words; the source kept in the act's details.
+    assert v.flags[0] == "县级标杆称号已撤销（申报材料虚假失实）：申报材料虚假" == v.acts[-1].reason
+    assert v.acts[-1].details == {"source_application_id": county_app.application_id, "ground": "false_materials"}
     with session_for(worker.settings.database_url) as s:
         row = s.get(models.Application, city_app.application_id)
         recall = s.exec(

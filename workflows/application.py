@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from state.authority import authority_refused
     from state.declaration import declaration_problems
     from state.domain import SYSTEM, Act, Actor, Level, Role, Stage
+    from state.labels import REVOCATION_REASONS
     from workflows import application_corrections as corrections
     from workflows import application_effects as effects
     from workflows import application_rules as rules
@@ -419,9 +420,19 @@ class ApplicationWorkflow:
         async with self._turn():
             if s.facts.state in FINAL:
                 return
-            note = f"县级标杆称号已撤销（{flag.reason.value}，申报 {flag.source_application_id}）：{flag.evidence}"
+            if workflow.patched("flag-says-ground-in-chinese"):
+                # The ground in Chinese; the source application (whose 申报编号 the workflow does not know) only in
+                # the act's details.
+                note = f"县级标杆称号已撤销（{REVOCATION_REASONS[flag.reason]}）：{flag.evidence}"
+                details: dict[str, str] = {
+                    "source_application_id": flag.source_application_id,
+                    "ground": flag.reason.value,
+                }
+            else:
+                note = f"县级标杆称号已撤销（{flag.reason.value}，申报 {flag.source_application_id}）：{flag.evidence}"
+                details = {"source_application_id": flag.source_application_id}
             s.flags.append(note)
-            await effects.record(s, Act.flag, SYSTEM, note, source_application_id=flag.source_application_id)
+            await effects.record(s, Act.flag, SYSTEM, note, None, **details)
 
     @workflow.signal
     def replan_notice(self, request: ReplanNotice) -> None:

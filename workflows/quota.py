@@ -24,17 +24,21 @@ with workflow.unsafe.imports_passed_through():
         PeriodRequest,
         PeriodStart,
         PeriodView,
+        PlaceReleased,
+        PlaceReleaseRecord,
         PlaceRequest,
         QuotaChangeRecord,
         QuotaSet,
         QuotaStart,
         QuotaUsage,
+        ReleasePlace,
         Reservation,
         Reserve,
         SetQuota,
         UsageRequest,
     )
     from contracts.rules import engine as rules
+    from contracts.rules import places as place_rules
     from state.domain import COUNTIES, Level, Role
     from state.labels import LEVELS, ROLES
 
@@ -104,7 +108,8 @@ def _rethrow(e: ActivityError) -> ApplicationError:
 
 @workflow.defn
 class QuotaWorkflow:
-    """Updates: set_quota (admin), reserve (a round's selection). Query: usage."""
+    """Updates: set_quota (admin), reserve (a round's selection), release (admin: a revoked title's place). Query:
+    usage."""
 
     @workflow.init
     def __init__(self, start: QuotaStart) -> None:
@@ -219,6 +224,51 @@ class QuotaWorkflow:
     @reserve.validator
     def _validate_reserve(self, act: Reserve) -> None:
         self._check_reserve(act)
+
+    @workflow.update
+    async def release(self, act: ReleasePlace) -> PlaceReleased:
+        """A revoked title keeps its place for the period; only an admin gives it back, with a reason (a new
+        handler: older histories never call it)."""
+        async with self._lock:
+            self._check_release(act)
+            record = PlaceReleaseRecord(
+                key=f"{workflow.info().workflow_id}-release-{workflow.uuid4()}",
+                period_id=self._start.period_id,
+                level=self._start.level,
+                application_id=act.application_id.strip(),
+                reason=act.reason.strip(),
+                actor=act.actor,
+                at=workflow.now(),
+            )
+            try:
+                released = await workflow.execute_activity_method(
+                    QuotaActivities.release_place,
+                    record,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=RETRY,
+                )
+            except ActivityError as e:
+                raise _rethrow(e) from None
+            self._used[released.scope] = released.used_after
+            self._as_of = workflow.now()
+            return released
+
+    @release.validator
+    def _validate_release(self, act: ReleasePlace) -> None:
+        self._check_release(act)
+
+    def _check_release(self, act: ReleasePlace) -> None:
+        if act.actor.role != Role.admin:
+            raise refuse(
+                RefusalKind.forbidden,
+                place_rules.PLACE_RELEASE_BY_ADMIN,
+                role=act.actor.role.value,
+                role_label=ROLES[act.actor.role],
+            )
+        if not act.reason.strip():
+            raise refuse(RefusalKind.invalid_input, place_rules.PLACE_RELEASE_REASON, field="reason")
+        if not act.application_id.strip():
+            raise refuse(RefusalKind.invalid_input, rules.ACT_TEXT_REQUIRED, field="application_id", field_label="申报")
 
     @workflow.query
     def usage(self, _: UsageRequest) -> QuotaUsage:

@@ -70,9 +70,9 @@ async def certificate(application_id: ApplicationId, actor: Reader, ctx: Service
 
 @router.get(
     "/public/notices.pdf",
-    summary="公示名单 of everything under notice now (no account needed)",
+    summary="公示名单 of everything under notice now, one 公示 per issuing organ (no account needed)",
     response_class=Response,
-    responses=PDF_RESPONSES,
+    responses={**PDF_RESPONSES, **documented(404, rules={404: ("no_notice_now",)})},
 )
 async def notices_pdf(ctx: ServiceContext) -> Response:
     return served(await documents.notices(ctx))

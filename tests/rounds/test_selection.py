@@ -1,5 +1,5 @@
 """A full city-level round on the dev server: 12 candidates scored by two reviewers for 3 places; then a
-revoked title freeing its place for a later round."""
+revoked title keeping its place until an admin releases it for a later round."""
 
 from datetime import date
 
@@ -8,7 +8,9 @@ from sqlmodel import Session, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from activities.quota import live_usage
 from contracts.application import CoSignAct, ReviewAct, RevokeAct, ScoreAct, ViewRequest
+from contracts.quota import ReleasePlace
 from contracts.rounds import CloseReview, RankingRequest, RoundPhase, ScoresRecorded, WindowRequest
 from db import models
 from db.rounds import QuotaPlace
@@ -16,8 +18,9 @@ from db.session import get_engine
 from state.domain import Act, Actor, Department, Level, RevocationReason, Role, Stage
 from tests.conftest import pass_notice, unique
 from tests.factory import bureau, declaration, department, inspector, reviewer, start
-from tests.rounds.conftest import city_round, eventually, past_window
+from tests.rounds.conftest import ADMIN, city_round, eventually, past_window
 from workflows.application import ApplicationWorkflow
+from workflows.quota import QuotaWorkflow
 from workflows.round import RoundWorkflow
 
 REVIEWER_2 = Actor(user_id="reviewer-2", name="市发改委评审员", role=Role.city_reviewer)
@@ -163,7 +166,7 @@ async def close(r: WorkflowHandle, who: Actor | None = None, published_on: date 
     )
 
 
-async def test_a_revoked_title_frees_its_place_for_a_later_round(late_rounds, skip_env):
+async def test_a_revoked_title_keeps_its_place_until_an_admin_releases_it_for_a_later_round(late_rounds, skip_env):
     rounds = late_rounds
     pid = unique("15th")
     await rounds.define_period(pid, 2026, 2030, "十五五")
@@ -200,6 +203,24 @@ async def test_a_revoked_title_frees_its_place_for_a_later_round(late_rounds, sk
     await eventually(lambda: view(x), lambda v: v.state == Stage.revoked)
     await eventually(lambda: rounds_state(rounds, x), lambda s: s == Stage.revoked)
 
+    # The revoked title was awarded: its place stays used, so a round after the revocation has none to give.
+    kept = city_round(pid, opens, closes, reviewers_required=2)
+    r_kept = await rounds.start_round(kept)
+    v = await declare(rounds, kept.round_id, "V")
+    await score(v, reviewer(), (99, 99, 99))
+    table = await close(r_kept)
+    assert table.rows[0].chosen is False and table.places_available == 0
+    assert live_usage(rounds.settings.database_url, pid, Level.city, ["city"]) == {"city": 1}
+
+    # Only an admin releases it, with a reason.
+    quota = rounds.quota(pid, Level.city)
+    release = ReleasePlace(ADMIN, x.id.removeprefix("application-"), "称号撤销，经局务会研究收回名额")
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await quota.execute_update(QuotaWorkflow.release, ReleasePlace(reviewer(), release.application_id, "收回"))
+    assert refused.value.cause.details[0]["rule"] == "place_release_by_admin"
+    released = await quota.execute_update(QuotaWorkflow.release, release)
+    assert (released.slot_no, released.used_after) == (1, 0)
+
     third = city_round(pid, opens, closes, reviewers_required=2)  # one reviewer scores: the owner closes
     r3 = await rounds.start_round(third)
     w = await declare(rounds, third.round_id, "W")
@@ -221,7 +242,7 @@ async def test_a_revoked_title_frees_its_place_for_a_later_round(late_rounds, sk
         (x_id, 1, True),
         (w_id, 1, False),
     ]
-    assert rows[0].release_reason == "application revoked"
+    assert (rows[0].release_reason, rows[0].released_by_name) == ("称号撤销，经局务会研究收回名额", ADMIN.name)
 
 
 async def rounds_state(rounds, h: WorkflowHandle) -> Stage | None:

@@ -52,6 +52,7 @@ def assert_headers(answer: httpx.Response, csp: str | None) -> None:
 async def test_every_kind_of_answer_carries_the_security_headers(site: Site):
     app_id = await site.driver.declare("county")
     await listed(site, app_id)
+    await site.driver.publicized("county")  # the notice list (a PDF) is issued only while something is under notice
     async with signed_in(site, None) as anonymous:
         for path in ("/login", "/notices", "/titles", "/objections", "/objections/NOSUCHRECEIPT"):
             answer = await anonymous.get(path)

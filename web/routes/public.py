@@ -22,8 +22,7 @@ from schemas.models import ObjectionCreate
 from services import materials, notices
 from services.context import Context
 from services.refusals import Refusal
-from state.domain import Department, Level
-from state.labels import organ_name
+from state.domain import Level
 from state.objector import network_of
 from web.context import context_of
 from web.forms import field_errors, text
@@ -38,11 +37,6 @@ EVIDENCE = "evidence"  # the form's file input: images attached to the objection
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def issuer(level: Level, county: str) -> str:
-    """Who publishes the notice: the city's HRSS for city-level candidates, the county's for county-level ones."""
-    return organ_name(Department.hrss, level, None if level == Level.city else county)
-
-
 def _contacts(settings: Settings) -> dict[str, str]:
     n = settings.notice
     return {"phone": n.objection_phone, "email": n.objection_email, "address": n.objection_address}
@@ -50,15 +44,11 @@ def _contacts(settings: Settings) -> dict[str, str]:
 
 @router.get("/notices")
 def notice_board(request: Request) -> Response:
+    """One 公示 per issuing organ, each with its window and where to object; none when nothing is under notice."""
     ctx = context_of(request)
-    settings = ctx.settings
-    rows = notices.notices(ctx)
-    groups: dict[tuple[Level, str], list[Application]] = {}
-    for row in sorted(rows, key=lambda r: (r.level != Level.city, r.county, r.institution_name)):
-        key = (row.level, "" if row.level == Level.city else row.county)
-        groups.setdefault(key, []).append(row)
-    sections = [{"level": lv, "county": c, "issuer": issuer(lv, c), "rows": rs} for (lv, c), rs in groups.items()]
-    return page(request, "notices.html", {"sections": sections, "total": len(rows), "contacts": _contacts(settings)})
+    groups = notices.notice_groups(ctx)
+    total = sum(len(g.rows) for g in groups)
+    return page(request, "notices.html", {"sections": groups, "total": total, "contacts": _contacts(ctx.settings)})
 
 
 def _under_notice(ctx: Context, application_id: str) -> Application | None:
@@ -73,7 +63,7 @@ def _notice_page(
 ) -> Response:
     ctx = {
         "row": row,
-        "issuer": issuer(row.level, row.county),
+        "issuer": notices.issuer(row.level, row.county),
         "contacts": _contacts(settings),
         "values": {},
         "errors": {},

@@ -1,5 +1,6 @@
 """名额与评定周期 (/quotas): the periods, a period's city and county quotas with their live usage, and for the
-admin: defining a period, setting the city's and the counties' quotas, and apportioning the county-level quota
+admin: defining a period, setting the city's and the counties' quotas, releasing a revoked title's place (with a
+reason; the places released shown apart, 已释放名额), and apportioning the county-level quota
 across counties (largest remainder, the working shown) and adopting the split. Every read and change is the
 service the API calls too (services/quotas.py), so every change goes through its workflow and is recorded."""
 
@@ -18,6 +19,8 @@ from schemas.rounds import (
     ApportionmentAdopt,
     ApportionmentRequest,
     PeriodCreate,
+    PlaceReleaseCreate,
+    PlaceReleasePublic,
     QuotaCreate,
     QuotaPublic,
 )
@@ -41,6 +44,7 @@ DONE = {
     "city": "市级名额已设定",
     "county": "县级名额已设定",
     "adopted": "已采纳县级名额分配方案",
+    "release": "名额已释放",
 }
 
 
@@ -64,17 +68,23 @@ async def quotas_page(
     selected = period if period in ids else (ids[-1] if ids else "")
     city = county = None
     changes: list[QuotaChange] = []
+    releases: list[PlaceReleasePublic] = []
+    releasable: list[tuple[str, str]] = []
     if selected:
         city = await _quota(ctx, selected, Level.city, actor)
         county = await _quota(ctx, selected, Level.county, actor)
+        releases = await run_in_threadpool(quota_service.released_places, actor, ctx, selected)
         if actor.role == Role.admin:
             changes = await run_in_threadpool(quota_service.changes, ctx, selected)
+            releasable = await run_in_threadpool(quota_service.releasable, ctx, selected)
     shown = {
         "periods": periods,
         "selected": selected,
         "city": city,
         "county": county,
         "changes": changes,
+        "releases": releases,
+        "releasable": releasable,
         "admin": actor.role == Role.admin,
         "counties": COUNTIES,
         "failed": "",
@@ -169,6 +179,22 @@ def _places(raw: str) -> tuple[int | None, str]:
     if number < 0:
         return None, "不能小于0"
     return int(number), ""
+
+
+@router.post("/quotas/{period_id}/releases")  # before /quotas/{period_id}/{level}, which would take its path
+async def release_place(request: Request, period_id: str, actor: SignedIn) -> Response:
+    await admit(actor, Role.admin)
+    _period_id(period_id)
+    values = posted(await request.form())
+    body, errors = body_of(
+        PlaceReleaseCreate, {"application_id": values.get("application_id", ""), "reason": values.get("reason", "")}
+    )
+    call = (
+        quota_service.release_place(actor, context_of(request), period_id, body.application_id, body.reason)
+        if body is not None
+        else None
+    )
+    return await _refused_or_back(request, actor, "release", period_id, values, errors, call)
 
 
 @router.post("/quotas/{period_id}/{level}")
