@@ -386,6 +386,19 @@ class Driver:
         expect(await self.api.post(owner, f"/applications/{app_id}/award", body), 200)
         return app_id
 
+    async def revoked(
+        self, app_id: str, reason: str = "deregistered", evidence: str = "机构已注销", level: str | None = None
+    ) -> dict:
+        """Revocation as the issuing organs decide it: an inspector proposes (202), the three departments of the
+        title's level co-sign; the third signature revokes. The proposal as it ends (its 文号 and document)."""
+        level = level or (await self.state(app_id))["level"]
+        url = f"/applications/{app_id}/revocation"
+        expect(await self.api.post("inspector", url, {"reason": reason, "evidence": evidence}), 202)
+        decided: dict = {}
+        for who in CITY_DEPARTMENTS if level == "city" else COUNTY_DEPARTMENTS:
+            decided = expect(await self.api.post(who, f"{url}/co-signatures", {"decision": "sign"}), 200)
+        return decided
+
 
 @pytest_asyncio.fixture(scope="session")
 async def driver(api) -> Driver:
