@@ -391,12 +391,17 @@ class Driver:
     ) -> dict:
         """Revocation as the issuing organs decide it: an inspector proposes (202), the three departments of the
         title's level co-sign; the third signature revokes. The proposal as it ends (its 文号 and document)."""
-        level = level or (await self.state(app_id))["level"]
         url = f"/applications/{app_id}/revocation"
         expect(await self.api.post("inspector", url, {"reason": reason, "evidence": evidence}), 202)
+        return await self.revocation_signed(app_id, level)
+
+    async def revocation_signed(self, app_id: str, level: str | None = None) -> dict:
+        """The three departments of the title's level sign its open revocation proposal: the third revokes."""
+        level = level or (await self.state(app_id))["level"]
         decided: dict = {}
         for who in CITY_DEPARTMENTS if level == "city" else COUNTY_DEPARTMENTS:
-            decided = expect(await self.api.post(who, f"{url}/co-signatures", {"decision": "sign"}), 200)
+            signatures = f"/applications/{app_id}/revocation/co-signatures"
+            decided = expect(await self.api.post(who, signatures, {"decision": "sign"}), 200)
         return decided
 
 
