@@ -22,6 +22,7 @@ from contracts.rules import revocations as rules
 from db import revocations as table
 from db.revocations import Revocation
 from db.rounds import HistoricTitle
+from db.session import session_for
 from schemas.revocations import PublicRevocation, RevocationPublic, RevocationSignaturePublic
 from services import access
 from services.access import fetch_view, locate
@@ -96,6 +97,13 @@ def present(row: Revocation) -> RevocationPublic:
 def _latest(ctx: Context, kind: SubjectKind, subject_id: str) -> Revocation | None:
     with ctx.session() as s:
         return table.latest_for(s, kind.value, subject_id)
+
+
+def proposal_of_application(database_url: str, application_id: str) -> RevocationPublic | None:
+    """As ``of_application``, for a page built without awaiting (web/routes/applications.py)."""
+    with session_for(database_url) as s:
+        row = table.latest_for(s, SubjectKind.application.value, application_id)
+    return present(row) if row else None
 
 
 async def of_application(ctx: Context, application_id: str) -> RevocationPublic | None:

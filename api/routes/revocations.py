@@ -60,7 +60,7 @@ async def propose(
     "/applications/{application_id}/revocation",
     response_model=RevocationPublic,
     summary="The application's latest revocation proposal",
-    responses=documented(401, 403, 404),
+    responses=documented(401, 403, 404, 503),
 )
 async def proposal(application_id: ApplicationId, actor: Reader, ctx: ServiceContext) -> RevocationPublic:
     return await revocations.of_subject(ctx, actor, SubjectKind.application, application_id)
@@ -83,7 +83,7 @@ async def co_sign(
     "/applications/{application_id}/revocation/document.pdf",
     response_class=Response,
     summary="The 撤销决定 as issued (ETag: its SHA-256)",
-    responses={**PDF_RESPONSES, **documented(401, 403, 404)},
+    responses={**PDF_RESPONSES, **documented(401, 403, 404, 503)},
 )
 async def document(application_id: ApplicationId, actor: Reader, ctx: ServiceContext) -> Response:
     found = await revocations.document(ctx, actor, SubjectKind.application, application_id)
@@ -108,7 +108,7 @@ async def propose_historic(
     "/historic-titles/{title_id}/revocation",
     response_model=RevocationPublic,
     summary="The historic title's latest revocation proposal",
-    responses=documented(401, 403, 404),
+    responses=documented(401, 403, 404, 503),
 )
 async def historic_proposal(title_id: HistoricId, actor: Reader, ctx: ServiceContext) -> RevocationPublic:
     return await revocations.of_subject(ctx, actor, SubjectKind.historic, title_id)
@@ -131,7 +131,7 @@ async def co_sign_historic(
     "/historic-titles/{title_id}/revocation/document.pdf",
     response_class=Response,
     summary="The 撤销决定 of a historic title as issued (ETag: its SHA-256)",
-    responses={**PDF_RESPONSES, **documented(401, 403, 404)},
+    responses={**PDF_RESPONSES, **documented(401, 403, 404, 503)},
 )
 async def historic_document(title_id: HistoricId, actor: Reader, ctx: ServiceContext) -> Response:
     found = await revocations.document(ctx, actor, SubjectKind.historic, title_id)

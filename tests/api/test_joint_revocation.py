@@ -39,11 +39,17 @@ async def test_a_city_title_is_revoked_by_the_third_of_three_signatures(late_api
     no_pdf = expect(await api.get("supervisor", f"{url}/document.pdf"), 404)
     assert no_pdf["detail"]["rule"] == "revocation_no_document"
 
+    async def owed(who: str) -> list[str]:
+        tasks = expect(await api.get(who, "/tasks"), 200)
+        return [t["title"] for t in tasks if t["act"] == "revocation_co_sign" and t["application_id"] == app_id]
+
+    assert (await owed("hrss"))[0].startswith("撤销会签：临沂市罗庄区零工驿站") and not await owed("county_hrss")
     signatures = f"{url}/co-signatures"
     wrong_level = expect(await api.post("county_hrss", signatures, {"decision": "sign"}), 403)
     assert wrong_level["detail"]["rule"] == "revocation_signer_level"
     expect(await api.post("inspector", signatures, {"decision": "sign"}), 403)
     expect(await api.post("hrss", signatures, {"decision": "sign"}), 200)
+    assert not await owed("hrss") and await owed("drc")  # each department's word once
     twice = expect(await api.post("hrss", signatures, {"decision": "sign"}), 409)
     assert twice["detail"]["rule"] == "revocation_signed_twice" and "同意撤销" in twice["detail"]["message"]
     after_two = expect(await api.post("drc", signatures, {"decision": "sign"}), 200)

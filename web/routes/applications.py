@@ -20,7 +20,7 @@ from contracts.rules.applications import NOT_A_READER
 from db.preferences import FILTER_NAME_LENGTH, filters_of, save_filter, text_problem
 from db.queries.workbench import Filters, find
 from schemas.fields import ID_PATTERN
-from services import filing_forms, present
+from services import filing_forms, present, revocations
 from services.access import READERS, fetch_view, not_found
 from services.context import Context
 from services.declarations import checklists, condition_book
@@ -257,7 +257,13 @@ def detail_page(
         "allowed": detail.allowed_acts,
         "pending": [o for o in detail.objections if o.upheld is None],
         "done": done,
-        "done_label": ACTS[Act(done)] if done in Act._value2member_map_ else "",
+        # an inspector's 撤销 is a proposal now: revoked once the three departments have signed (web/routes/revocations.py)
+        "done_label": "撤销提议（待三部门会签）"
+        if done == Act.revoke.value
+        else ACTS.get(Act(done), "")
+        if done in Act._value2member_map_
+        else "",
+        "revocation": revocations.proposal_of_application(request.app.state.settings.database_url, view.application_id),
         "failed": failed,
         "explained": explained,
         "errors": errors or {},
