@@ -114,7 +114,8 @@ class RevocationActivities:
         """The application's title revoked by its workflow's update; its refusal is the activity's (not retried)."""
         handle = self.client.get_workflow_handle(decision.workflow_id)
         try:
-            return await handle.execute_update("revoke_by_decision", decision, result_type=ActResult)
+            result: ActResult = await handle.execute_update("revoke_by_decision", decision, result_type=ActResult)
+            return result
         except WorkflowUpdateFailedError as e:
             cause = e.cause
             if isinstance(cause, ApplicationError):
@@ -137,17 +138,16 @@ class RevocationActivities:
             "ground": REVOCATION_REASONS[p.ground],
             "evidence": p.evidence,
         }
-        request = NotifyRequest(
-            message=Message(
-                key=f"revocation:{p.proposal_id}",
-                template="revocation_decided",
-                recipients=[Recipient(Role.county_bureau, subject.county)],
-                params=params,
-                link_path="/public/revocations",
-                subject_id=f"revocation-{subject.subject_id}",
-                outside=[f"institution:{subject.credit_code}"],
-            )
+        message = Message(
+            key=f"revocation:{p.proposal_id}",
+            template="revocation_decided",
+            recipients=[Recipient(Role.county_bureau, subject.county)],
+            params=params,
+            link_path="/revocations",
+            subject_id=f"revocation-{subject.subject_id}",
+            outside=[f"institution:{subject.credit_code}"],
         )
+        request = NotifyRequest(message=message)
         channels = self.settings.channels
         now = datetime.now(UTC)
         with get_engine(self.settings.database_url).begin() as connection:
@@ -156,7 +156,7 @@ class RevocationActivities:
         if subject.email and EMAIL.match(subject.email) and channels.smtp_host:
             title, body = render(request, channels.public_base_url or "http://127.0.0.1:8000")
             recipient = f"institution:{subject.credit_code}"
-            out = Outgoing(request.message.key, recipient, "email", subject.email, title, body, {"params": params})
+            out = Outgoing(message.key, recipient, "email", subject.email, title, body, {"params": params})
             if deliver(self.settings.database_url, channels, out) == "sent":
                 result.emailed += 1
         return result

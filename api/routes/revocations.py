@@ -4,7 +4,7 @@ sign or decline once, and the third signature issues the 撤销决定 (a 文号 
 rendered) and revokes the title. The same for a title imported from before the system (/historic-titles/{id}).
 The public list of 撤销公告 and each decision's PDF need no account."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
@@ -21,7 +21,9 @@ router = APIRouter(tags=["revocations"])
 HistoricId = Annotated[str, Path(pattern=r"^[0-9]{1,18}$", description="the imported historic title's id")]
 ProposalId = Annotated[str, Path(pattern=ID_PATTERN, description="the proposal's id")]
 PDF = "application/pdf"
-PDF_RESPONSES = {200: {"content": {PDF: {}}, "description": "the 撤销决定 (PDF) as issued; ETag: its SHA-256"}}
+PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {PDF: {}}, "description": "the 撤销决定 (PDF) as issued; ETag: its SHA-256"}
+}
 ON_PROPOSAL = documented(
     *ON_ACT, 422, rules={409: ("revocation_already_proposed", "act_not_allowed", "revocation_title_revoked")}
 )
