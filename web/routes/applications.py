@@ -243,6 +243,9 @@ def detail_page(
 ) -> Response:
     detail = present.detail(view, actor)
     forms = [f for f in forms_for(detail.allowed_acts) if f.name != "scores" or view.round_id]  # rounds only
+    revocation = revocations.proposal_of_application(request.app.state.settings.database_url, view.application_id)
+    if revocation is not None and revocation.state == "pending":  # one open proposal per title
+        forms = [f for f in forms if f.name != "revocation"]
     may_resubmit = Act.resubmit in detail.allowed_acts
     context = {
         "view": view,
@@ -263,7 +266,7 @@ def detail_page(
         else ACTS.get(Act(done), "")
         if done in Act._value2member_map_
         else "",
-        "revocation": revocations.proposal_of_application(request.app.state.settings.database_url, view.application_id),
+        "revocation": revocation,
         "failed": failed,
         "explained": explained,
         "errors": errors or {},

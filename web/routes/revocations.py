@@ -62,5 +62,8 @@ async def co_sign(request: Request, application_id: str, actor: SignedIn, ctx: P
             ctx, actor, SubjectKind.application, application_id, body.decision == "sign", body.reason
         )
     except Refusal as refusal:
-        return await _proposal_page(request, ctx, actor, application_id, explained=explain(refusal), values=values)
+        explained = explain(refusal)
+        return await _proposal_page(
+            request, ctx, actor, application_id, explained=explained, errors=explained.fields, values=values
+        )
     return back(request, f"/applications/{application_id}/revocation?done={body.decision}")
