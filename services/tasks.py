@@ -204,7 +204,7 @@ def revocation_items(actor: Actor, session: Session) -> list[TaskItem]:
             overdue=False,
             urged=0,
             application_id=r.subject_id if r.subject_kind == "application" else None,
-            link=f"/applications/{r.subject_id}/revocation" if r.subject_kind == "application" else "/revocations",
+            link=f"/{'applications' if r.subject_kind == 'application' else 'historic-titles'}/{r.subject_id}/revocation",
             institution_name=r.institution_name,
             county=r.county,
             level=Level(r.level),

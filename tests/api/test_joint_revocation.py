@@ -124,7 +124,7 @@ async def test_a_decline_ends_the_proposal_and_a_county_revocation_still_flags_t
     await eventually(flagged)
 
 
-def _historic_title(database_url: str, name: str) -> int:
+def historic_title(database_url: str, name: str) -> int:
     with Session(get_engine(database_url)) as s:
         title = HistoricTitle(
             institution_name=name,
@@ -145,7 +145,7 @@ def _historic_title(database_url: str, name: str) -> int:
 
 async def test_a_historic_title_is_revoked_the_same_way(late_api):
     api = late_api
-    title_id = _historic_title(api.database_url, "兰山区老字号职业培训学校")
+    title_id = historic_title(api.database_url, "兰山区老字号职业培训学校")
     missing = expect(
         await api.post("inspector", "/historic-titles/987654321/revocation", {"reason": "other", "evidence": "无"}), 404
     )

@@ -3,6 +3,7 @@ form is gone while it is open), a department of the title's level declines on th
 required), and the public 撤销公告 needs no account."""
 
 from tests.api.conftest import expect
+from tests.api.test_joint_revocation import historic_title
 from tests.conftest import unique
 from tests.web.conftest import sign_in
 
@@ -33,3 +34,24 @@ async def test_a_department_declines_on_the_proposals_page(late_page, late_site)
     assert "已否决" in proposal and "不同意撤销，核查材料不足以证明" in proposal
     assert await page.locator("#revocation-co-sign").count() == 0
     assert (await site.driver.state(app_id))["state"] == "announced"
+
+
+async def test_a_historic_title_is_signed_on_its_proposals_page_and_the_directory_shows_the_decision(
+    late_page, late_site
+):
+    page, site = late_page, late_site
+    name = f"兰山区历史称号撤销测试学校{unique('')[-6:]}"
+    title_id = historic_title(site.api.database_url, name)
+    url = f"/historic-titles/{title_id}/revocation"
+    expect(await site.api.post("inspector", url, {"reason": "deregistered", "evidence": "机构已注销"}), 202)
+    await sign_in(page, site, "county_hrss")
+    await page.goto("/")
+    await page.click(f"a:has-text('撤销会签：{name}')")  # the department's 待办 leads to the proposal
+    await page.click("#revocation-co-sign button[type=submit]")
+    await page.wait_for_url(f"**{url}?done=sign")
+    assert "同意撤销" in await page.inner_text("#revocation-signatures")
+    for who in ("county_drc", "county_civil_affairs"):
+        decided = expect(await site.api.post(who, f"{url}/co-signatures", {"decision": "sign"}), 200)
+    await page.goto("/titles")
+    row = await page.locator("tr", has_text=name).inner_text()
+    assert "已撤销" in row and decided["document_no"] in row

@@ -29,41 +29,61 @@ async def public_list(request: Request, ctx: PageContext) -> Response:
     return page(request, "revocations.html", {"items": await revocations.public_list(ctx)})
 
 
+BASES = {SubjectKind.application: "/applications", SubjectKind.historic: "/historic-titles"}
+
+
 async def _proposal_page(
-    request: Request, ctx: PageContext, actor: SignedIn, application_id: str, **more: object
+    request: Request, ctx: PageContext, actor: SignedIn, kind: SubjectKind, subject_id: str, **more: object
 ) -> Response:
     try:
-        proposal = await revocations.of_subject(ctx, actor, SubjectKind.application, application_id)
+        proposal = await revocations.of_subject(ctx, actor, kind, subject_id)
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
     may_sign = actor.role == Role.department and proposal.state == "pending" and actor.department in proposal.awaiting
-    context = {"proposal": proposal, "application_id": application_id, "may_sign": may_sign, **more}
+    base = f"{BASES[kind]}/{subject_id}"
+    back_to = base if kind == SubjectKind.application else ""  # a historic title has no page of its own
+    context = {"proposal": proposal, "base": base, "back_to": back_to, "may_sign": may_sign, **more}
     return page(request, "revocation.html", context, status=422 if more.get("errors") else 200)
 
 
-@router.get("/applications/{application_id}/revocation")
-async def proposal(request: Request, application_id: str, actor: SignedIn, ctx: PageContext) -> Response:
+async def _shown(request: Request, ctx: PageContext, actor: SignedIn, kind: SubjectKind, subject_id: str) -> Response:
     done = request.query_params.get("done", "")
-    return await _proposal_page(request, ctx, actor, application_id, done=DONE.get(done, ""))
+    return await _proposal_page(request, ctx, actor, kind, subject_id, done=DONE.get(done, ""))
 
 
-@router.post("/applications/{application_id}/revocation/co-signatures")
-async def co_sign(request: Request, application_id: str, actor: SignedIn, ctx: PageContext) -> Response:
+async def _co_sign(request: Request, ctx: PageContext, actor: SignedIn, kind: SubjectKind, subject_id: str) -> Response:
     values = posted(await request.form())
     try:
         body = RevocationSignCreate.model_validate(
             {"decision": values.get("decision"), "reason": values.get("reason", "")}
         )
     except ValidationError as e:
-        errors = field_errors(e)
-        return await _proposal_page(request, ctx, actor, application_id, errors=errors, values=values)
+        return await _proposal_page(request, ctx, actor, kind, subject_id, errors=field_errors(e), values=values)
     try:
-        await revocations.co_sign(
-            ctx, actor, SubjectKind.application, application_id, body.decision == "sign", body.reason
-        )
+        await revocations.co_sign(ctx, actor, kind, subject_id, body.decision == "sign", body.reason)
     except Refusal as refusal:
         explained = explain(refusal)
         return await _proposal_page(
-            request, ctx, actor, application_id, explained=explained, errors=explained.fields, values=values
+            request, ctx, actor, kind, subject_id, explained=explained, errors=explained.fields, values=values
         )
-    return back(request, f"/applications/{application_id}/revocation?done={body.decision}")
+    return back(request, f"{BASES[kind]}/{subject_id}/revocation?done={body.decision}")
+
+
+@router.get("/applications/{application_id}/revocation")
+async def proposal(request: Request, application_id: str, actor: SignedIn, ctx: PageContext) -> Response:
+    return await _shown(request, ctx, actor, SubjectKind.application, application_id)
+
+
+@router.post("/applications/{application_id}/revocation/co-signatures")
+async def co_sign(request: Request, application_id: str, actor: SignedIn, ctx: PageContext) -> Response:
+    return await _co_sign(request, ctx, actor, SubjectKind.application, application_id)
+
+
+@router.get("/historic-titles/{title_id}/revocation")
+async def historic_proposal(request: Request, title_id: str, actor: SignedIn, ctx: PageContext) -> Response:
+    return await _shown(request, ctx, actor, SubjectKind.historic, title_id)
+
+
+@router.post("/historic-titles/{title_id}/revocation/co-signatures")
+async def historic_co_sign(request: Request, title_id: str, actor: SignedIn, ctx: PageContext) -> Response:
+    return await _co_sign(request, ctx, actor, SubjectKind.historic, title_id)
