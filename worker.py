@@ -23,6 +23,7 @@ from activities.places import NoticeActivities, PlaceActivities
 from activities.read_model import ReadModelActivities
 from activities.record import RecordActivities
 from activities.register import RegisterActivities
+from activities.revocation import RevocationActivities
 from activities.rounds import round_activities_for
 from activities.standards import StandardsActivities
 from activities.uploads import sweep_periodically
@@ -35,6 +36,7 @@ from workflows.filing import FilingDeadlineWorkflow
 from workflows.filing_schedule import FilingYearWorkflow
 from workflows.institution_claim import InstitutionClaimWorkflow
 from workflows.quota import PeriodWorkflow, QuotaWorkflow
+from workflows.revocation import RevocationWorkflow
 from workflows.round import RoundWorkflow
 from workflows.standards import CountyStandardsWorkflow
 
@@ -47,6 +49,7 @@ WORKFLOWS = [
     PeriodWorkflow,
     CountyStandardsWorkflow,
     InstitutionClaimWorkflow,
+    RevocationWorkflow,
 ]
 log = logging.getLogger("biaogan.worker")
 # Modules imported once per worker and shared by every workflow instance, instead of imported again inside the
@@ -100,6 +103,17 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
         CorrectionActivities(settings.calendar_overrides, settings.corrections).compute_correction_window,
         StandardsActivities(settings.database_url).record_county_conditions,
         RegisterActivities(settings.database_url).draw_document_number,
+        *revocation_activities(settings, client),
+    ]
+
+
+def revocation_activities(settings: Settings, client: Client) -> list[Callable[..., Any]]:
+    revocation = RevocationActivities(settings, client)
+    return [
+        revocation.record_revocation,
+        revocation.issue_decision,
+        revocation.revoke_application,
+        revocation.notify_institution,
     ]
 
 

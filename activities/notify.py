@@ -85,6 +85,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
             "共{entries}家机构）。更正说明：{reason}"
         ),
     ),
+    # 撤销决定 (workflows/revocation.py): to the institution (its contact on record) and its county bureau.
+    "revocation_decided": (
+        "【撤销决定】{institution}{title_name}称号已撤销（{document_no}）",
+        (
+            "{institution}：经{organs}研究，因“{ground}”，决定撤销你单位{title_name}称号（{document_no}，"
+            "{decided_on}），请交回奖牌和证书。撤销依据：{evidence}"
+        ),
+    ),
     # To the province (评定结果报省、市备案): it has no account here, so the form's rows travel in the message.
     "filing_to_province": (
         "【评定结果备案】{city}{county}{year}年度县级标杆机构评定结果备案表（第{version}版）",

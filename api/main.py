@@ -28,6 +28,7 @@ from api.routes import (
     preferences,
     public,
     quotas,
+    revocations,
     rounds,
     score_amendments,
     standards,
@@ -100,6 +101,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.include_router(preferences.router, prefix=API_PREFIX)
     app.include_router(me.router, prefix=API_PREFIX)
     app.include_router(score_amendments.router, prefix=API_PREFIX)
+    app.include_router(revocations.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app

@@ -145,7 +145,9 @@ def drop_rows_without_bytes(database_url: str, store: BlobStore, uploaded_before
 
 
 def unnamed(database_url: str, digests: Sequence[str]) -> set[str]:
-    """Those of ``digests`` no upload names."""
+    """Those of ``digests`` no upload names (nor a revocation decision, whose PDF the same store keeps)."""
+    from db.revocations import is_a_decision
+
     with session_for(database_url) as s:
         named = set(s.exec(select(Material.sha256).where(col(Material.sha256).in_(digests))).all())
-    return set(digests) - named
+    return set(digests) - named - is_a_decision(database_url, list(digests))

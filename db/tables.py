@@ -12,6 +12,7 @@ from db.numbers import ApplicationNumber
 from db.preferences import SavedFilter, SavedOpinion
 from db.ratelimits import RateCount
 from db.receipts import ObjectionReceipt
+from db.revocations import Revocation
 from db.rounds import EvaluationRound, HistoricTitle, Period, PeriodChange, QuotaChange, QuotaPlace
 from db.standards import CountyConditionVersion
 from db.users import User
@@ -42,6 +43,7 @@ __all__ = [
     "QuotaChange",
     "QuotaPlace",
     "RateCount",
+    "Revocation",
     "SavedFilter",
     "SavedOpinion",
     "TitleTally",

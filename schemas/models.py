@@ -38,6 +38,7 @@ from schemas.fields import (
     VillageStaffCount,
 )
 from schemas.materials import MaterialId, MaterialPublic, MaterialRefCreate
+from schemas.revocations import RevocationPublic
 from state import eligibility, objector
 from state.domain import Act, Department, InstitutionType, Level, Role, Stage
 
@@ -419,6 +420,7 @@ class ApplicationDetail(BaseModel):
     scores: list[ScoreSheetPublic] = []
     correction: CorrectionPublic | None = Field(default=None, description="open while returned for correction")
     institution_versions: list[InstitutionPublic] = Field(default=[], description="as declared before corrections")
+    revocation: RevocationPublic | None = Field(default=None, description="the latest revocation proposal (撤销提议)")
 
 
 class NoticeListing(BaseModel):

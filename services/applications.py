@@ -22,7 +22,7 @@ from contracts.rules.applications import CITY_LEVEL_IN_ROUND, DECLARATION_WINDOW
 from db.queries.workbench import Filters, summaries
 from db.session import get_engine
 from schemas.models import ApplicationDetail, ApplicationPage, DeclarationCreate
-from services import institution_claims, present
+from services import institution_claims, present, revocations
 from services.access import absent, authority, fetch_view
 from services.context import Context
 from services.declarations import (
@@ -178,4 +178,6 @@ async def page_json(ctx: Context, actor: Actor, wanted: Filters, offset: int, li
 
 async def detail(ctx: Context, actor: Actor, application_id: str) -> ApplicationDetail:
     """One application: state, the caller's allowed acts, notice, objections, signatures, acts."""
-    return present.detail(await fetch_view(ctx, application_id, actor), actor)
+    found = present.detail(await fetch_view(ctx, application_id, actor), actor)
+    found.revocation = await revocations.of_application(ctx, application_id)
+    return found

@@ -19,7 +19,7 @@ from config import FilingSettings
 from contracts.application import UrgeAct
 from contracts.rules.administration import TASKS_NOT_FOR_ROLE, borrowed
 from db.models import Application
-from db.queries.tasks import Record, owed_filings, records
+from db.queries.tasks import Record, owed_filings, records, revocations_awaiting
 from db.queries.workbench import NoticeFacts, declarers, live, notice_facts
 from services.access import acts_for, narrowed
 from services.context import Context
@@ -45,6 +45,7 @@ WAITING = (
 )
 FILE = "file"  # the yearly filing (备案), owed by a county rather than on one application
 FILING_TASK = "备案"
+REVOCATION_TASK = "revocation_co_sign"  # a department's word on a revocation proposal (撤销会签)
 
 
 @dataclass
@@ -186,7 +187,30 @@ def todo(actor: Actor, session: Session, filing: FilingSettings, now: datetime |
     items = application_items(actor, session, now)
     order = {act.value: i for i, act in enumerate(WAITING)}
     items.sort(key=lambda t: order[t.act])  # stable: the longest waiting first within each act
-    return items + filing_items(actor, session, filing, now)
+    return items + revocation_items(actor, session) + filing_items(actor, session, filing, now)
+
+
+def revocation_items(actor: Actor, session: Session) -> list[TaskItem]:
+    """The revocation proposals awaiting a department's word (撤销会签), on the proposal's page."""
+    if actor.role != Role.department or actor.department is None:
+        return []
+    return [
+        TaskItem(
+            act=REVOCATION_TASK,
+            name="撤销会签",
+            title=f"撤销会签：{r.institution_name}（{r.county}·{LEVEL_TITLES[Level(r.level)]}）",
+            arrived_at=_aware(r.proposed_at),
+            due_at=None,
+            overdue=False,
+            urged=0,
+            application_id=r.subject_id if r.subject_kind == "application" else None,
+            link=f"/{'applications' if r.subject_kind == 'application' else 'historic-titles'}/{r.subject_id}/revocation",
+            institution_name=r.institution_name,
+            county=r.county,
+            level=Level(r.level),
+        )
+        for r in revocations_awaiting(session, actor.department.value, actor.county)
+    ]
 
 
 def tasks(actor: Actor, ctx: Context, now: datetime | None = None) -> list[TaskItem]:

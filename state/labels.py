@@ -244,6 +244,12 @@ REVOCATION_REASONS: Final[Mapping[RevocationReason, str]] = MappingProxyType(
     }
 )
 
+# A revocation proposal's state (contracts.revocation.RevocationState's values) and a department's word on it.
+REVOCATION_STATES: Final[Mapping[str, str]] = MappingProxyType(
+    {"pending": "待会签", "revoked": "已撤销", "declined": "已否决"}
+)
+REVOCATION_DECISIONS: Final[Mapping[str, str]] = MappingProxyType({"sign": "同意撤销", "decline": "不同意撤销"})
+
 # ---- refusals: the ``type`` of a workflow's ApplicationError and the API's refusal kinds ---------------
 REFUSAL_KINDS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -342,6 +348,8 @@ _KINDS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
         "Role": _by_value(ROLES),
         "Department": _by_value(DEPARTMENTS),
         "RevocationReason": _by_value(REVOCATION_REASONS),
+        "RevocationState": REVOCATION_STATES,
+        "RevocationDecision": REVOCATION_DECISIONS,
         "RefusalKind": REFUSAL_KINDS,
         "FilingState": FILING_STATES,
         "FilingDelivery": FILING_DELIVERIES,

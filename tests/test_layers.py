@@ -35,14 +35,19 @@ ALLOWED = {
 # The round's selection is an activity that drives other workflows (reserve places, pass or fail the review)
 # through their typed handles, and so does a publication's reservation of its place under the quota: the two
 # activities that reach sideways into workflows.
-EXCEPTIONS = {"activities/rounds.py": {"workflows"}, "activities/places.py": {"workflows"}}
+EXCEPTIONS = {
+    "activities/rounds.py": {"workflows"},
+    "activities/places.py": {"workflows"},
+    # The revocation's decision is rendered once, by the activity that keeps it (documents is a leaf).
+    "activities/revocation.py": {"documents"},
+}
 # Calls of Temporal's client (workflow handles, updates, signals, queries, starts) belong in clients/ and the
 # services that use them. The activities that drive other workflows are the documented exceptions above.
 TEMPORAL_CALLS = {
     "execute_update", "start_update", "start_workflow", "execute_workflow", "signal_with_start_workflow",
     "get_workflow_handle", "get_workflow_handle_for", "signal", "query",
 }  # fmt: skip
-TEMPORAL_CALLS_ELSEWHERE = {"activities/rounds.py", "activities/places.py"}
+TEMPORAL_CALLS_ELSEWHERE = {"activities/rounds.py", "activities/places.py", "activities/revocation.py"}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -20,7 +20,7 @@ from schemas.models import (
     RevocationCreate,
     WithdrawalCreate,
 )
-from services import acts, corrections
+from services import acts, corrections, revocations
 from services.context import Context
 from services.refusals import Refusal
 from state.domain import Act, Actor, Role
@@ -155,7 +155,7 @@ FORMS = (
         (Act.revoke,),
         RevocationCreate,
         (Role.inspector,),
-        lambda c, a, i, b, v: acts.revoke(c, a, i, b.reason, b.evidence, b.files),
+        lambda c, a, i, b, v: revocations.propose(c, a, i, b.reason, b.evidence, b.files),
     ),
 )
 BY_NAME = {f.name: f for f in FORMS}

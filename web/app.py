@@ -83,6 +83,7 @@ def routers() -> list[APIRouter]:
         notifications,
         public,
         quotas,
+        revocations,
         rounds,
         score_amendments,
         standards,
@@ -108,6 +109,7 @@ def routers() -> list[APIRouter]:
         standards.router,
         admin_users.router,
         historic_titles.router,
+        revocations.router,
     ]
 
 

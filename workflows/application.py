@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from contracts.corrections import CorrectionRequestAct
     from contracts.refusals import RefusalKind
+    from contracts.revocation import RevokeByDecision
     from contracts.scores import AmendScoreAct
     from state import machine
     from state.authority import authority_refused
@@ -76,7 +77,8 @@ class ApplicationWorkflow:
     workflows/application_effects.py.
 
     Updates (refusable, validated): county_review, city_review, score, publicize, lodge_objection, record_finding,
-    co_sign, award, withdraw, revoke_title (inspector); request_correction and resubmit (退回补正,
+    co_sign, award, withdraw, revoke_title (inspector; superseded by revoke_by_decision, kept for histories that
+    carry it), revoke_by_decision (the issuing organs' 撤销决定, sent by workflows/revocation.py); request_correction and resubmit (退回补正,
     workflows/application_corrections.py); urge (催办, workflows/application_urges.py).
     Signals: flag_county_title_revoked (cascade), replan_notice (calendar changed); revoke (superseded by the
     revoke_title update, kept for histories that carry it).
@@ -361,6 +363,31 @@ class ApplicationWorkflow:
 
     @revoke_title.validator
     def _validate_revoke_title(self, act: RevokeAct) -> None:
+        rules.check(self._s, Act.revoke, act.actor, evidence=act.evidence)
+
+    @workflow.update
+    async def revoke_by_decision(self, act: RevokeByDecision) -> ActResult:
+        """Revocation as the issuing organs' decision (撤销决定, workflows/revocation.py): the proposing inspector's
+        act, on record with the decision's 文号; the county-to-city cascade as before. A new handler: older
+        histories replay unchanged."""
+        s = self._s
+        async with self._turn():
+            rules.check(s, Act.revoke, act.actor, evidence=act.evidence)
+            result = await effects.apply_with_files(
+                s,
+                Act.revoke,
+                act.actor,
+                act.evidence,
+                act.files,
+                ground=act.ground.value,
+                document_no=act.document_no,
+            )
+        if s.decl.level == Level.county:
+            await effects.cascade_revocation(s, RevokeAct(act.actor, act.ground, act.evidence))
+        return result
+
+    @revoke_by_decision.validator
+    def _validate_revoke_by_decision(self, act: RevokeByDecision) -> None:
         rules.check(self._s, Act.revoke, act.actor, evidence=act.evidence)
 
     @workflow.update

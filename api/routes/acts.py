@@ -10,7 +10,6 @@ from api.deps import (
     CityReviewer,
     CountyBureau,
     DepartmentUser,
-    Inspector,
     LevelOwner,
     ServiceContext,
 )
@@ -23,8 +22,6 @@ from schemas.models import (
     FindingCreate,
     NoticeCreate,
     ReviewCreate,
-    RevocationAccepted,
-    RevocationCreate,
     WithdrawalCreate,
 )
 from services import acts
@@ -116,19 +113,3 @@ async def withdraw(
     application_id: ApplicationId, body: WithdrawalCreate, actor: CountyBureau, ctx: ServiceContext
 ) -> ActOutcome:
     return (await acts.withdraw(ctx, actor, application_id, body.reason)).answer()
-
-
-@router.post(
-    "/revocation",
-    status_code=202,
-    response_model=RevocationAccepted,
-    summary="Revoke the title (撤销)",
-    responses=ACT_RESPONSES,
-)
-async def revoke(
-    application_id: ApplicationId, body: RevocationCreate, actor: Inspector, ctx: ServiceContext
-) -> RevocationAccepted:
-    """Revocation is an update like every act: of concurrent revocations the first is applied and the others
-    answer 409 (already revoked); nothing is dropped unanswered."""
-    state = await acts.revoke(ctx, actor, application_id, body.reason, body.evidence, body.files)
-    return RevocationAccepted(id=application_id, state=state)

@@ -56,6 +56,7 @@ from contracts.rules import (  # noqa: E402,F401
     engine,
     institutions,
     places,
+    revocations,
     schema,
     scores,
 )

@@ -12,6 +12,8 @@ from sqlmodel import Session, col, func, select
 
 from db.filing import FilingStatus
 from db.models import Application, ApplicationEvent, Objection
+from db.revocations import OPEN as REVOCATION_OPEN
+from db.revocations import Revocation
 from state.domain import Act, Actor, Level, Role, Stage
 
 # A filing still owed (contracts.filing.FilingState's values: db may not import contracts' enum for a query column).
@@ -200,3 +202,15 @@ def owed(session: Session, actor: Actor, now: datetime) -> Owed:
             due = _aware(status.deadline_at) if status.deadline_at else None
             overdue += status.state == "overdue" or (due is not None and now > due)
     return Owed(count=count, overdue=overdue)
+
+
+def revocations_awaiting(session: Session, department: str, county: str | None) -> list[Revocation]:
+    """The revocation proposals (撤销提议) awaiting this department's word: open ones of its level (a city
+    department: city-level titles; a county's: that county's county-level titles) it has not signed nor declined,
+    the oldest first."""
+    level = Level.city.value if county is None else Level.county.value
+    query = select(Revocation).where(Revocation.state == REVOCATION_OPEN, Revocation.level == level)
+    if county is not None:
+        query = query.where(Revocation.county == county)
+    rows = session.exec(query.order_by(col(Revocation.proposed_at))).all()
+    return [r for r in rows if all(s.get("department") != department for s in r.signatures)]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlmodel import Session, col, func, select
 
 from db.models import Application, ApplicationEvent
+from db.revocations import revoked_for
 from db.rounds import HistoricTitle
 from state.clock import shanghai_date
 from state.domain import COUNTIES, Act, InstitutionType, Level, Stage
@@ -27,6 +28,7 @@ class Title:
     announced_on: date | None
     plaque_no: str
     revoked_on: date | None = None
+    revocation_no: str = ""  # the 撤销决定's 文号 (a revocation before the joint decision has none)
 
 
 def _day(moment: datetime) -> date:
@@ -52,6 +54,7 @@ _TITLES: tuple[Any, ...] = (
     _last(_ANNOUNCING, ApplicationEvent.at),
     _last(ApplicationEvent.act == Act.award, _DETAILS["plaque_no"].as_string()),
     _last(ApplicationEvent.act == Act.revoke, ApplicationEvent.at),
+    _last(ApplicationEvent.act == Act.revoke, _DETAILS["document_no"].as_string()),
 )
 
 
@@ -78,12 +81,16 @@ def _from_applications(session: Session) -> list[Title]:
             announced_on=_day(announced_at) if announced_at else None,
             plaque_no=plaque_no or "",
             revoked_on=_day(revoked_at) if revoked_at else None,
+            revocation_no=revocation_no or "",
         )
-        for name, kind, county, level, document_no, announced_at, plaque_no, revoked_at in rows
+        for name, kind, county, level, document_no, announced_at, plaque_no, revoked_at, revocation_no in rows
     ]
 
 
 def _imported(session: Session) -> list[Title]:
+    """The imported titles, each with the decision that revoked it, if one did (db/revocations.py)."""
+    imported = session.exec(select(HistoricTitle)).all()
+    revoked = revoked_for(session, "historic", [str(t.id) for t in imported])
     return [
         Title(
             institution_name=t.institution_name,
@@ -93,8 +100,10 @@ def _imported(session: Session) -> list[Title]:
             document_no=t.document_no,
             announced_on=t.awarded_on,
             plaque_no=t.plaque_no,
+            revoked_on=decision.decided_on if (decision := revoked.get(str(t.id))) else None,
+            revocation_no=(decision.document_no or "") if decision else "",
         )
-        for t in session.exec(select(HistoricTitle)).all()
+        for t in imported
     ]
 
 

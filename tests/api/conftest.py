@@ -386,6 +386,24 @@ class Driver:
         expect(await self.api.post(owner, f"/applications/{app_id}/award", body), 200)
         return app_id
 
+    async def revoked(
+        self, app_id: str, reason: str = "deregistered", evidence: str = "机构已注销", level: str | None = None
+    ) -> dict:
+        """Revocation as the issuing organs decide it: an inspector proposes (202), the three departments of the
+        title's level co-sign; the third signature revokes. The proposal as it ends (its 文号 and document)."""
+        url = f"/applications/{app_id}/revocation"
+        expect(await self.api.post("inspector", url, {"reason": reason, "evidence": evidence}), 202)
+        return await self.revocation_signed(app_id, level)
+
+    async def revocation_signed(self, app_id: str, level: str | None = None) -> dict:
+        """The three departments of the title's level sign its open revocation proposal: the third revokes."""
+        level = level or (await self.state(app_id))["level"]
+        decided: dict = {}
+        for who in CITY_DEPARTMENTS if level == "city" else COUNTY_DEPARTMENTS:
+            signatures = f"/applications/{app_id}/revocation/co-signatures"
+            decided = expect(await self.api.post(who, signatures, {"decision": "sign"}), 200)
+        return decided
+
 
 @pytest_asyncio.fixture(scope="session")
 async def driver(api) -> Driver:

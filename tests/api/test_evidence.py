@@ -67,6 +67,7 @@ async def test_a_revocation_carries_the_inspectors_files(late_api, late_driver):
     )
     assert refused["detail"]["rule"] == "evidence_unknown"
     expect(await api.post("inspector", f"/applications/{app_id}/revocation", {**body, "files": [uploaded["id"]]}), 202)
+    await driver.revocation_signed(app_id)  # the decision carries the proposal's files to the revoking act
     detail = expect(await api.get("supervisor", f"/applications/{app_id}"), 200)
     revoke = detail["acts"][-1]
     assert revoke["act"] == "revoke" and [m["sha256"] for m in revoke["materials"]] == [

@@ -87,8 +87,8 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
     assert review["actor"]["role"] == "city_reviewer" and review["reason"] == "综合评分第一"
     assert review["details"]["round_id"] == round_id
 
-    revoked = await api.post("inspector", f"{url}/revocation", {"reason": "deregistered", "evidence": "机构已注销"})
-    assert expect(revoked, 202) == {"id": app_id, "state": "revoked"}
+    decided = await driver.revoked(app_id, "deregistered", "机构已注销")  # proposed, then co-signed by three
+    assert decided["state"] == "revoked"
     assert (await _listed(api, "supervisor", round=round_id))["items"][0]["state"] == "revoked"
 
     timeline = expect(await api.get("supervisor", f"{url}/history"), 200)["events"]
@@ -108,7 +108,8 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
     deadline = next(e for e in timeline if e["kind"] == "deadline_computed")
     assert deadline["notice"]["last_day"] == published["last_day"]
     assert deadline["notice"]["published_on"] == acts[3]["details"]["published_on"] == published["first_day"]
-    assert acts[-1]["details"] == {"ground": "deregistered"}  # revocation is an act like the others (an update)
+    # revocation is an act like the others (an update), with the decision's 文号
+    assert acts[-1]["details"] == {"ground": "deregistered", "document_no": decided["document_no"]}
     assert timeline[-1]["kind"] == "closed" and timeline[-1]["state_after"] == "revoked"
     assert [e["when"] for e in timeline] == sorted(e["when"] for e in timeline)
 

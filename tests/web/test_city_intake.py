@@ -177,5 +177,8 @@ async def test_the_inspector_attaches_evidence_files_to_a_revocation(late_page, 
     await page.click("#act-revocation button[type=submit]")
     await page.click("#confirm-dialog-accept")
     await page.wait_for_url("**?done=revoke")
+    assert (await site.driver.state(app_id))["state"] == "announced"  # proposed: revoked once the three have signed
+    await site.driver.revocation_signed(app_id, "county")
+    await page.goto(f"/applications/{app_id}")
     row = page.locator("#materials tr", has_text="核查报告.pdf")
     assert "撤销依据材料" in await row.inner_text()

@@ -75,7 +75,14 @@ async def test_the_directory_lists_titles_by_level_and_county_and_marks_revocati
     body = {"reason": "deregistered", "evidence": "机构已注销"}
     expect(await site.api.post("inspector", f"/applications/{app_id}/revocation", body), 202)
     await page.goto("/titles")
+    assert "有效" in await page.locator("tr", has_text=name).inner_text()  # a proposal revokes nothing yet
+    decided = await site.driver.revocation_signed(app_id, "county")
+    await page.goto("/titles")
     text = await page.locator("tr", has_text=name).inner_text()
-    assert re.search(r"已撤销（\d{4}年\d{1,2}月\d{1,2}日）", text), text
+    assert re.search(r"已撤销（\d{4}年\d{1,2}月\d{1,2}日，兰山人社字〔\d{4}〕\d+号）", text), text
+    assert decided["document_no"] in text
+    await page.goto("/revocations")  # the public 撤销公告, with the decision's PDF
+    listed = await page.locator("#revocation-table tr", has_text=name).inner_text()
+    assert decided["document_no"] in listed and "机构注销" in listed
     assert "经营性人力资源服务机构" in text
     await shot(page, "public-titles")

@@ -138,6 +138,7 @@ async def _applications_in_every_state(site) -> dict[str, str]:
     expect(await api.post("bureau", f"/applications/{made['withdrawn']}/withdrawal", {"reason": "机构主动撤回"}), 200)
     body = {"reason": "below_standard", "evidence": "就业服务工作被证实达不到标准"}
     expect(await api.post("inspector", f"/applications/{made['revoked']}/revocation", body), 202)
+    await d.revocation_signed(made["revoked"], "county")  # the county's three departments decide it
     for application_id in made.values():
         await listed(site, application_id)
 

@@ -264,13 +264,25 @@ async def test_a_county_level_application_from_declaration_to_plaque_and_revocat
         await inspector.fill("#f-revocation-evidence", "经核查，该机构已办理注销登记")
         await inspector.click("button:has-text('撤销称号')")
         await inspector.click("#confirm-dialog-accept")  # the act said what it will do: confirmed
-        await act_done(inspector, "撤销")
+        await act_done(inspector, "撤销提议（待三部门会签）")
+        assert await badge(inspector) != "已撤销"  # a proposal revokes nothing yet
+    # The county's three departments sign the proposal on its page; the third signature revokes.
+    for who in ("county_hrss", "county_drc", "county_civil_affairs"):
+        async with signed_in(browser, site, who) as department:
+            await department.goto(f"/applications/{app_id}")
+            await department.click("#revocation-link")
+            await department.click("#revocation-co-sign button[type=submit]")
+            await department.wait_for_url(re.compile(r"/revocation\?done=sign"))
+    async with signed_in(browser, site, "inspector") as inspector:
+        await inspector.goto(f"/applications/{app_id}")
         assert await badge(inspector) == "已撤销"
         assert (await steps(inspector))[-1] == ("撤销", "ended")
         assert await inspector.locator("#acts form").count() == 0
         await inspector.goto("/titles")
         row = await inspector.locator("tr", has_text=name).inner_text()
-        assert re.search(r"已撤销（\d{4}年\d{1,2}月\d{1,2}日）", row), row
+        assert re.search(r"已撤销（\d{4}年\d{1,2}月\d{1,2}日，兰山人社字〔\d{4}〕\d+号）", row), row
+        await inspector.goto("/revocations")
+        assert "兰山人社字〔" in await inspector.locator("#revocation-table tr", has_text=name).inner_text()
 
     # A supervisor reads the whole story in Chinese, and may change nothing.
     async with signed_in(browser, site, "supervisor") as supervisor:

@@ -20,7 +20,7 @@ from contracts.rules.applications import NOT_A_READER
 from db.preferences import FILTER_NAME_LENGTH, filters_of, save_filter, text_problem
 from db.queries.workbench import Filters, find
 from schemas.fields import ID_PATTERN
-from services import filing_forms, present
+from services import filing_forms, present, revocations
 from services.access import READERS, fetch_view, not_found
 from services.context import Context
 from services.declarations import checklists, condition_book
@@ -243,6 +243,9 @@ def detail_page(
 ) -> Response:
     detail = present.detail(view, actor)
     forms = [f for f in forms_for(detail.allowed_acts) if f.name != "scores" or view.round_id]  # rounds only
+    revocation = revocations.proposal_of_application(request.app.state.settings.database_url, view.application_id)
+    if revocation is not None and revocation.state == "pending":  # one open proposal per title
+        forms = [f for f in forms if f.name != "revocation"]
     may_resubmit = Act.resubmit in detail.allowed_acts
     context = {
         "view": view,
@@ -257,7 +260,13 @@ def detail_page(
         "allowed": detail.allowed_acts,
         "pending": [o for o in detail.objections if o.upheld is None],
         "done": done,
-        "done_label": ACTS[Act(done)] if done in Act._value2member_map_ else "",
+        # an inspector's 撤销 is a proposal now: revoked once the three departments have signed (web/routes/revocations.py)
+        "done_label": "撤销提议（待三部门会签）"
+        if done == Act.revoke.value
+        else ACTS.get(Act(done), "")
+        if done in Act._value2member_map_
+        else "",
+        "revocation": revocation,
         "failed": failed,
         "explained": explained,
         "errors": errors or {},
