@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import logs
+from activities.announcement import AnnouncementActivities
 from activities.calendar import CalendarActivities
 from activities.corrections import CorrectionActivities
 from activities.filing import FilingActivities
@@ -30,6 +31,7 @@ from clients.connection import connect, metrics_runtime
 from clients.health import workflow_pollers
 from config import Settings, get_settings
 from db.schema import upgrade
+from workflows.announcement import AnnouncementWorkflow
 from workflows.application import ApplicationWorkflow
 from workflows.filing import FilingDeadlineWorkflow
 from workflows.filing_schedule import FilingYearWorkflow
@@ -45,6 +47,7 @@ WORKFLOWS = [
     QuotaWorkflow,
     PeriodWorkflow,
     CountyStandardsWorkflow,
+    AnnouncementWorkflow,
 ]
 log = logging.getLogger("biaogan.worker")
 # Modules imported once per worker and shared by every workflow instance, instead of imported again inside the
@@ -98,6 +101,18 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
         CorrectionActivities(settings.calendar_overrides, settings.corrections).compute_correction_window,
         StandardsActivities(settings.database_url).record_county_conditions,
         RegisterActivities(settings.database_url).draw_document_number,
+        *_announcement_activities(client, settings),
+    ]
+
+
+def _announcement_activities(client: Client, settings: Settings) -> list[Callable[..., Any]]:
+    batch = AnnouncementActivities(client, settings)
+    return [
+        batch.join_batch,
+        batch.members,
+        batch.announce_members,
+        batch.render_announcement,
+        batch.project_announcement,
     ]
 
 

@@ -14,6 +14,7 @@ from contracts.rules.applications import NO_PLAQUE, NOT_ANNOUNCED, NOT_NOTICED_I
 from db.models import Application
 from db.numbers import number_or_id
 from db.queries import applications as queries
+from services import announcements
 from services.access import fetch_view
 from services.approval_sheet import sheet
 from services.context import Context
@@ -132,6 +133,9 @@ async def announcement(ctx: Context, actor: Actor, application_id: str) -> Pdf:
     view = await fetch_view(ctx, application_id, actor)
     if view.announcement_doc_no is None:
         raise Refusal(409, NOT_ANNOUNCED, state=view.state.value)
+    if view.announcement_id is not None:  # announced by its batch: the document kept at the third signature
+        stored = await announcements.document(ctx, actor, view.announcement_id)
+        return Pdf(stored.content, f"announcement-{application_id}.pdf")
     batch = await run_in_threadpool(_announced_with, ctx, view.announcement_doc_no)
     content = await run_in_threadpool(_announcement, view, batch)
     return Pdf(content, f"announcement-{application_id}.pdf")
