@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.announcement import AnnouncementActivities
@@ -34,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.rules import announcements as rules
     from state.authority import authority_refused
     from state.clock import SHANGHAI
-    from state.domain import Act, Level, Stage
+    from state.domain import Act, Actor, Level, Stage
     from state.labels import DEPARTMENTS
     from state.organs import lead_prefix
 
@@ -215,3 +216,26 @@ class AnnouncementWorkflow:
 
 def _closed(m: Member) -> bool:
     return (m.state == Stage.publicized and m.notice_closed) or m.state == Stage.announced
+
+
+async def start_for_round(round_id: str, level: Level, county: str | None, chosen: list[str], actor: Actor) -> None:
+    """A round's selection forms its batch by itself (RoundWorkflow): a child batch of the chosen, left running when
+    the round ends; their notices need not have closed yet, and its signatures wait until they have."""
+    plan = AnnouncementPlan(
+        announcement_id=f"{round_id}-selection",
+        level=level,
+        county=county if level == Level.county else None,
+        application_ids=chosen,
+        actor=actor,
+        notice_closed_required=False,
+        round_id=round_id,
+    )
+    try:
+        await workflow.start_child_workflow(
+            AnnouncementWorkflow.run,
+            plan,
+            id=announcement_workflow_id(plan.announcement_id),
+            parent_close_policy=ParentClosePolicy.ABANDON,
+        )
+    except WorkflowAlreadyStartedError:
+        pass  # formed by an earlier attempt of the same selection
