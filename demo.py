@@ -227,7 +227,7 @@ async def run_demo(settings: Settings, env: WorkflowEnvironment) -> None:
         )
         batch = client.get_workflow_handle(announcement_workflow_id(f"{round_id}-selection"))
         signed = await batch.execute_update(AnnouncementWorkflow.co_sign, BatchSignAct(signer))
-        print(f"{n:>2}. {'co-sign the batch: ' + organ_name(dept, Level.city):<34} → {signed.state} {signed.document_no}")
+        print(f"{n:>2}. {'co-sign the batch: ' + signer.name:<34} → {signed.state} {signed.document_no}")
     announced_on = (await handle.query(ApplicationWorkflow.view, ViewRequest())).announced_on
     assert announced_on is not None
     _step(

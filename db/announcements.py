@@ -84,3 +84,25 @@ def members_of(session: Session, announcement_id: str) -> list[AnnouncementMembe
 def listing(session: Session) -> list[Announcement]:
     """Every batch, newest first."""
     return list(session.exec(select(Announcement).order_by(col(Announcement.formed_at).desc())).all())
+
+
+def batched(session: Session, application_ids: list[str]) -> set[str]:
+    """Those of ``application_ids`` that are in a batch (and did not leave it)."""
+    if not application_ids:
+        return set()
+    query = select(AnnouncementMember.application_id).where(
+        col(AnnouncementMember.application_id).in_(application_ids), col(AnnouncementMember.left).is_(False)
+    )
+    return set(session.exec(query).all())
+
+
+def counts(session: Session, announcement_ids: list[str]) -> dict[str, int]:
+    """How many applications each batch announces (those that left it not counted)."""
+    found: dict[str, int] = {}
+    if announcement_ids:
+        query = select(AnnouncementMember.announcement_id).where(
+            col(AnnouncementMember.announcement_id).in_(announcement_ids), col(AnnouncementMember.left).is_(False)
+        )
+        for announcement_id in session.exec(query).all():
+            found[announcement_id] = found.get(announcement_id, 0) + 1
+    return found

@@ -3,9 +3,12 @@ each of the level's three departments; the third signature announces them all an
 here as it was stored (workflows/announcement.py decides; this module admits the caller and reads)."""
 
 import uuid
+from datetime import UTC, datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 from temporalio.service import RPCError, RPCStatusCode
 
 from contracts.announcement import AnnouncementPlan, AnnouncementView, BatchSignAct, FormationRequest
@@ -17,13 +20,16 @@ from contracts.rules.announcements import (
     ANNOUNCEMENT_NO_DOCUMENT,
     ANNOUNCEMENT_NOT_FOUND,
 )
-from db.announcements import Announcement, batch_of, listing
+from db.announcements import Announcement, batch_of, batched, counts, listing
 from services.access import locate
 from services.context import Context
 from services.declarations import store_for
 from services.refusals import Refusal, from_temporal
-from state.domain import LEVEL_OWNER, Actor, Level, Role
-from state.labels import LEVELS, ROLES
+from state.domain import LEVEL_OWNER, Act, Actor, Level, Role
+from state.labels import LEVEL_TITLES, LEVELS, ROLES
+if TYPE_CHECKING:
+    from services.tasks import TaskItem
+
 from workflows.announcement import ANNOUNCED, FORMED, REFUSED, AnnouncementWorkflow, announcement_workflow_id
 
 
@@ -142,3 +148,41 @@ def awaiting_signature(rows: list[Announcement], actor: Actor) -> list[Announcem
         return []
     mine = actor.department.value
     return [r for r in rows if r.state == FORMED and mine not in r.signed_departments.split(",")]
+
+
+ANNOUNCEMENT_TASK = "announcement"  # a department's to-do: sign a batch (one per batch, not per application)
+
+
+def _for_department(session: Session, actor: Actor) -> list[Announcement]:
+    rows = [r for r in listing(session) if may_see(actor, Level(r.level), r.county) and _for_signer(actor, r)]
+    return awaiting_signature(rows, actor)
+
+
+def signing_items(actor: Actor, session: Session) -> list["TaskItem"]:
+    """A department's batches to sign (会签公布批次), the longest waiting first."""
+    from services.tasks import TaskItem  # it imports this module for the to-do
+
+    rows = sorted(_for_department(session, actor), key=lambda r: r.formed_at or datetime.min)
+    many = counts(session, [r.id for r in rows])
+    return [
+        TaskItem(
+            act=ANNOUNCEMENT_TASK,
+            name="会签公布批次",
+            title=f"会签公布批次：{r.document_no}（{r.county or '全市'}·{LEVEL_TITLES[Level(r.level)]}，{many.get(r.id, 0)}家机构）",
+            arrived_at=r.formed_at.replace(tzinfo=r.formed_at.tzinfo or UTC) if r.formed_at else None,
+            due_at=None,
+            overdue=False,
+            urged=0,
+            link=f"/announcements/{r.id}",
+            county=r.county or "",
+            level=Level(r.level),
+        )
+        for r in rows
+    ]
+
+
+def without_batched(session: Session, items: list["TaskItem"]) -> list["TaskItem"]:
+    """A co-signature owed on an application in a batch is the batch's, not the application's."""
+    signing = [t.application_id for t in items if t.act == Act.co_sign.value and t.application_id]
+    inside = batched(session, signing)
+    return [t for t in items if not (t.act == Act.co_sign.value and t.application_id in inside)]

@@ -70,6 +70,7 @@ def routers() -> list[APIRouter]:
     application's id)."""
     from web.routes import (
         acts,
+        announcements,
         admin_users,
         applications,
         batch,
@@ -98,6 +99,7 @@ def routers() -> list[APIRouter]:
         acts.router,
         score_amendments.router,
         batch.router,
+        announcements.router,
         corrections.router,
         notifications.router,
         documents.router,
