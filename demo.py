@@ -22,6 +22,7 @@ from clients import quota as quota_client
 from clients.codec import data_converter
 from clients.connection import register_search_attributes
 from config import Settings, venv_binary
+from contracts.announcement import BatchSignAct
 from contracts.application import (
     ActResult,
     AwardAct,
@@ -32,7 +33,6 @@ from contracts.application import (
     SubmittedMaterial,
     ViewRequest,
 )
-from contracts.announcement import BatchSignAct
 from contracts.quota import CITY_SCOPE, DefinePeriod, SetQuota
 from contracts.rounds import CloseReview, RoundPhase, RoundPlan, WindowRequest
 from db.materials import keep_upload

@@ -85,7 +85,9 @@ class AnnouncementActivities:
         for application_id in plan.application_ids:
             join = JoinAnnouncement(plan.announcement_id, plan.level, plan.county, plan.notice_closed_required)
             try:
-                joined.append(await self._handle(application_id).execute_update(ApplicationWorkflow.join_announcement, join))
+                joined.append(
+                    await self._handle(application_id).execute_update(ApplicationWorkflow.join_announcement, join)
+                )
             except (WorkflowUpdateFailedError, RPCError) as e:
                 for member in joined:
                     await self._handle(member.application_id).execute_update(

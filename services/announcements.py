@@ -3,8 +3,8 @@ each of the level's three departments; the third signature announces them all an
 here as it was stored (workflows/announcement.py decides; this module admits the caller and reads)."""
 
 import uuid
-from datetime import UTC, datetime
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from fastapi.concurrency import run_in_threadpool
@@ -27,6 +27,7 @@ from services.declarations import store_for
 from services.refusals import Refusal, from_temporal
 from state.domain import LEVEL_OWNER, Act, Actor, Level, Role
 from state.labels import LEVEL_TITLES, LEVELS, ROLES
+
 if TYPE_CHECKING:
     from services.tasks import TaskItem
 
@@ -69,7 +70,10 @@ async def form(ctx: Context, actor: Actor, application_ids: list[str]) -> Announ
     plan = AnnouncementPlan(announcement_id, level, county, ids, actor)
     try:
         handle = await ctx.client.start_workflow(
-            AnnouncementWorkflow.run, plan, id=announcement_workflow_id(announcement_id), task_queue=ctx.settings.task_queue
+            AnnouncementWorkflow.run,
+            plan,
+            id=announcement_workflow_id(announcement_id),
+            task_queue=ctx.settings.task_queue,
         )
         return await handle.execute_update(AnnouncementWorkflow.formation, FormationRequest())
     except Exception as e:

@@ -70,8 +70,8 @@ def routers() -> list[APIRouter]:
     application's id)."""
     from web.routes import (
         acts,
-        announcements,
         admin_users,
+        announcements,
         applications,
         batch,
         corrections,

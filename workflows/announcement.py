@@ -7,6 +7,7 @@ announces every application still in the batch."""
 import asyncio
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -98,7 +99,7 @@ class AnnouncementWorkflow:
     def _refused(self, error: ApplicationError) -> None:
         self._refusal, self._state = error, REFUSED
 
-    async def _activity(self, method, arg):  # type: ignore[no-untyped-def]
+    async def _activity(self, method: Any, arg: object) -> Any:
         return await workflow.execute_activity_method(
             method, arg, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
         )

@@ -52,9 +52,7 @@ def check_join(s: ApplicationState, batch: str | None, join: JoinAnnouncement) -
     if batch == join.announcement_id:
         return
     if batch is not None:
-        raise not_now(
-            s, ANNOUNCEMENT_ALREADY_BATCHED, institution=s.decl.institution.name, announcement_id=batch
-        )
+        raise not_now(s, ANNOUNCEMENT_ALREADY_BATCHED, institution=s.decl.institution.name, announcement_id=batch)
     county = s.decl.county if s.decl.level == Level.county else None
     if s.decl.level != join.level or county != join.county:
         found = f"{LEVELS[s.decl.level]}（{s.decl.county}）"

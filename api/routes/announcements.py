@@ -24,8 +24,9 @@ PDF = "application/pdf"
 class AnnouncementCreate(BaseModel):
     model_config = FORBID
     applications: list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] = Field(
-        max_length=100, description="the applications' ids: all of one level and county, each publicized with its "
-        "notice closed and in no other batch"
+        max_length=100,
+        description="the applications' ids: all of one level and county, each publicized with its "
+        "notice closed and in no other batch",
     )
 
 
@@ -68,7 +69,9 @@ def answer(v: AnnouncementView) -> AnnouncementOut:
             )
             for m in v.members
         ],
-        signatures=[BatchSignatureOut(department=s.department, name=s.actor.name, signed_at=s.signed_at) for s in v.signatures],
+        signatures=[
+            BatchSignatureOut(department=s.department, name=s.actor.name, signed_at=s.signed_at) for s in v.signatures
+        ],
         sha256=v.sha256,
         signed_on=v.signed_on,
     )

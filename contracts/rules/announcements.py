@@ -4,9 +4,7 @@
 from contracts.rules import rule
 
 ANNOUNCEMENT_EMPTY = rule("announcement_empty", "公布批次至少须有一个申报")
-ANNOUNCEMENT_MIXED = rule(
-    "announcement_mixed", "同一公布批次的申报须为同一级别、同一县区：本批次有{found}"
-)
+ANNOUNCEMENT_MIXED = rule("announcement_mixed", "同一公布批次的申报须为同一级别、同一县区：本批次有{found}")
 ANNOUNCEMENT_BY_OWNER = rule("announcement_by_owner", "{level_label}申报的公布批次由{owner_label}组成")
 ANNOUNCEMENT_NOTICE_NOT_CLOSED = rule(
     "announcement_notice_not_closed", "{institution}尚未公示期满（当前：{state_label}），不能加入公布批次"

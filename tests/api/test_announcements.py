@@ -61,7 +61,9 @@ async def test_a_county_batch_is_signed_once_per_department_and_announced_by_one
     assert seq_of(other["document_no"]) == seq_of(batch["document_no"]) + 1  # the register's next number
 
     # An application in a batch is not co-signed by itself.
-    alone = await api.post("county_hrss", f"/applications/{first}/co-signatures", {"document_no": "兰山人社字〔2026〕1号"})
+    alone = await api.post(
+        "county_hrss", f"/applications/{first}/co-signatures", {"document_no": "兰山人社字〔2026〕1号"}
+    )
     assert expect(alone, 409)["detail"]["rule"] == "co_sign_by_announcement"
 
     path = f"/announcements/{batch['id']}"
