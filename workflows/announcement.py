@@ -44,6 +44,7 @@ ACTIVITY_TIMEOUT = timedelta(seconds=30)  # an announcement sends one update per
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 FORMING, REFUSED, FORMED, ANNOUNCED = "forming", "refused", "formed", "announced"
 LEFT = frozenset({Stage.rejected, Stage.withdrawn})
+REFUSAL_KEPT = timedelta(minutes=5)
 
 
 def announcement_workflow_id(announcement_id: str) -> str:
@@ -72,6 +73,7 @@ class AnnouncementWorkflow:
         self._signed_on: date | None = None
         self._formed_at: datetime | None = None
         self._lock = asyncio.Lock()
+        self._told = False  # the refusal was answered to the formation update
 
     @workflow.run
     async def run(self, plan: AnnouncementPlan) -> AnnouncementView:
@@ -82,7 +84,11 @@ class AnnouncementWorkflow:
                 self._members = await self._activity(AnnouncementActivities.join_batch, JoinBatch(plan))
             except ActivityError as e:
                 self._refused(refusal_from(e) or refuse(RefusalKind.act_not_allowed, rules.ANNOUNCEMENT_EMPTY))
-        if self._state == REFUSED:
+        if self._state == REFUSED:  # kept a while for whoever formed it to hear why
+            try:
+                await workflow.wait_condition(lambda: self._told, timeout=REFUSAL_KEPT)
+            except TimeoutError:
+                pass
             await workflow.wait_condition(workflow.all_handlers_finished)
             return self.view()
         year = workflow.now().astimezone(SHANGHAI).year
@@ -112,6 +118,7 @@ class AnnouncementWorkflow:
     async def formation(self, _: FormationRequest) -> AnnouncementView:
         await workflow.wait_condition(lambda: self._state != FORMING)
         if self._refusal is not None:
+            self._told = True
             raise self._refusal
         return self.view()
 

@@ -24,6 +24,7 @@ PDF = "application/pdf"
 class AnnouncementCreate(BaseModel):
     model_config = FORBID
     applications: list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] = Field(
+        min_length=1,
         max_length=100,
         description="the applications' ids: all of one level and county, each publicized with its "
         "notice closed and in no other batch",
@@ -91,7 +92,7 @@ def answer(v: AnnouncementView) -> AnnouncementOut:
         rules={
             403: ("announcement_by_owner",),
             409: ("announcement_notice_not_closed", "announcement_already_batched"),
-            422: ("announcement_empty", "announcement_mixed"),
+            422: ("announcement_mixed",),
         },
     ),
 )
