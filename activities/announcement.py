@@ -122,7 +122,7 @@ class AnnouncementActivities:
         for application_id in r.application_ids:
             try:
                 await self._handle(application_id).execute_update(ApplicationWorkflow.announce, r.act)
-            except WorkflowUpdateFailedError:
+            except (WorkflowUpdateFailedError, RPCError):  # refused, or its workflow has ended (withdrawn, rejected)
                 continue
             announced.append(application_id)
         return announced

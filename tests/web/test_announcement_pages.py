@@ -14,16 +14,23 @@ async def test_a_department_signs_the_batch_from_its_todo_on_the_batch_page(late
     page, site = late_page, late_site
     driver, api = site.driver, site.api
     first, second = await driver.publicized("county"), await driver.publicized("county")
-    await driver.pass_notice(first, second)
+    alone = await driver.publicized("county")  # in no batch: co-signed by itself, as before
+    await driver.pass_notice(first, second, alone)
     batch = expect(await api.post("bureau", "/announcements", {"applications": [first, second]}), 201)
     names = [(await driver.state(a))["institution"]["name"] for a in (first, second)]
 
     await sign_in(page, site, "county_hrss")
+    await page.goto(f"/applications/{alone}")
+    assert await page.locator("input[name=document_no]").count() == 1
+    await page.goto(f"/applications/{first}")  # signed by the batch: no 文号 typed by hand on the application
+    assert await page.locator("input[name=document_no]").count() == 0
+    assert await page.locator(f"#in-batch a[href='/announcements/{batch['id']}']").count() == 1
     await page.goto("/")
     todo = page.locator("[data-act=announcement]")
     assert await todo.count() == 1
     assert batch["document_no"] in await todo.inner_text()
-    assert await page.locator("[data-act=co_sign]").count() == 0  # not one to-do per application
+    owed = page.locator("[data-act=co_sign] a")
+    assert [await owed.nth(i).get_attribute("href") for i in range(await owed.count())] == [f"/applications/{alone}"]
     await todo.locator(f"a[href='/announcements/{batch['id']}']").first.click()
     await page.wait_for_url(re.compile(f"/announcements/{batch['id']}$"))
 
