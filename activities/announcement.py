@@ -7,7 +7,7 @@ A workflow cannot send an update to another workflow, so the joins and announcem
 from temporalio import activity
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 import documents
 from config import Settings
@@ -122,8 +122,12 @@ class AnnouncementActivities:
         for application_id in r.application_ids:
             try:
                 await self._handle(application_id).execute_update(ApplicationWorkflow.announce, r.act)
-            except (WorkflowUpdateFailedError, RPCError):  # refused, or its workflow has ended (withdrawn, rejected)
+            except WorkflowUpdateFailedError:  # refused: no longer under a closed notice
                 continue
+            except RPCError as e:
+                if e.status != RPCStatusCode.NOT_FOUND:
+                    raise  # Temporal unreachable: the activity is retried
+                continue  # its workflow has ended meanwhile (withdrawn, rejected)
             announced.append(application_id)
         return announced
 
