@@ -89,6 +89,8 @@ class AnnouncementActivities:
                     await self._handle(application_id).execute_update(ApplicationWorkflow.join_announcement, join)
                 )
             except (WorkflowUpdateFailedError, RPCError) as e:
+                if isinstance(e, RPCError) and e.status != RPCStatusCode.NOT_FOUND:
+                    raise  # Temporal unreachable: retried, and a join accepted before is accepted again
                 for member in joined:
                     await self._handle(member.application_id).execute_update(
                         ApplicationWorkflow.leave_announcement, LeaveAnnouncement(plan.announcement_id)
