@@ -63,6 +63,7 @@ async def test_a_county_batch_is_signed_once_per_department_and_announced_by_one
     assert refused["detail"]["rule"] == "announcement_notice_not_closed"
 
     batch = expect(await api.post("bureau", "/announcements", {"applications": [first, second]}), 201)
+    names = [(await driver.state(a))["institution"]["name"] for a in (first, second)]
     assert [a["id"] for a in batch["applications"]] == [first, second] and batch["state"] == "formed"
     drawn = register_rows(api.database_url)
     assert {r["key"]: r["number"] for r in drawn}[f"announcement:{batch['id']}"] == batch["document_no"]
@@ -106,6 +107,7 @@ async def test_a_county_batch_is_signed_once_per_department_and_announced_by_one
     assert one.headers["etag"].strip('"') == done["sha256"]
     text = pdf_text(one.content)
     assert batch["document_no"] in text and chinese_date(date.fromisoformat(done["signed_on"])) in text
+    assert "临沂市兰山区民政局" in text.replace("\n", "") and all(name in text for name in names)
     assert "经调查核实，异议不成立" in text and "公示期满无异议" not in text  # an objection was lodged against one
     own = await api.get("bureau", f"/applications/{second}/documents/announcement.pdf")
     assert own.status_code == 200 and own.content == one.content  # the application's link serves its batch's
