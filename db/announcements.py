@@ -76,11 +76,6 @@ def batch_of(session: Session, application_id: str) -> Announcement | None:
     ).first()
 
 
-def members_of(session: Session, announcement_id: str) -> list[AnnouncementMember]:
-    query = select(AnnouncementMember).where(AnnouncementMember.announcement_id == announcement_id)
-    return list(session.exec(query.order_by(col(AnnouncementMember.position))).all())
-
-
 def listing(session: Session) -> list[Announcement]:
     """Every batch, newest first."""
     return list(session.exec(select(Announcement).order_by(col(Announcement.formed_at).desc())).all())

@@ -83,7 +83,10 @@ class AnnouncementWorkflow:
             try:
                 self._members = await self._activity(AnnouncementActivities.join_batch, JoinBatch(plan))
             except ActivityError as e:
-                self._refused(refusal_from(e) or refuse(RefusalKind.act_not_allowed, rules.ANNOUNCEMENT_EMPTY))
+                refused = refusal_from(e)
+                if refused is None:
+                    raise
+                self._refused(refused)
         if self._state == REFUSED:  # kept a while for whoever formed it to hear why
             try:
                 await workflow.wait_condition(lambda: self._told, timeout=REFUSAL_KEPT)
