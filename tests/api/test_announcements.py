@@ -32,6 +32,7 @@ def seq_of(document_no: str) -> int:
     return int(found["seq"])
 
 
+@pytest.mark.parametrize("late_api", ["sqlite", "postgresql"], indirect=True)
 async def test_a_county_batch_is_signed_once_per_department_and_announced_by_one_stored_document(
     late_api, late_driver: Driver
 ):
