@@ -22,10 +22,10 @@ from clients import quota as quota_client
 from clients.codec import data_converter
 from clients.connection import register_search_attributes
 from config import Settings, venv_binary
+from contracts.announcement import BatchSignAct
 from contracts.application import (
     ActResult,
     AwardAct,
-    CoSignAct,
     Declaration,
     Institution,
     ReviewAct,
@@ -43,6 +43,7 @@ from state.domain import Actor, Department, InstitutionType, Level, Role
 from state.labels import organ_name
 from storage import file_store
 from worker import build_worker
+from workflows.announcement import AnnouncementWorkflow, announcement_workflow_id
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
 from workflows.round import RoundWorkflow, round_workflow_id
 
@@ -224,11 +225,9 @@ async def run_demo(settings: Settings, env: WorkflowEnvironment) -> None:
             role=Role.department,
             department=dept,
         )
-        _step(
-            n,
-            f"co-sign: {organ_name(dept, Level.city)}",
-            await handle.execute_update(ApplicationWorkflow.co_sign, CoSignAct(signer, "临人社发〔演示〕1号")),
-        )
+        batch = client.get_workflow_handle(announcement_workflow_id(f"{round_id}-selection"))
+        signed = await batch.execute_update(AnnouncementWorkflow.co_sign, BatchSignAct(signer))
+        print(f"{n:>2}. {'co-sign the batch: ' + signer.name:<34} → {signed.state} {signed.document_no}")
     announced_on = (await handle.query(ApplicationWorkflow.view, ViewRequest())).announced_on
     assert announced_on is not None
     _step(

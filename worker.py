@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import logs
+from activities.announcement import AnnouncementActivities
 from activities.calendar import CalendarActivities
 from activities.corrections import CorrectionActivities
 from activities.filing import FilingActivities
@@ -31,6 +32,7 @@ from clients.connection import connect, metrics_runtime
 from clients.health import workflow_pollers
 from config import Settings, get_settings
 from db.schema import upgrade
+from workflows.announcement import AnnouncementWorkflow
 from workflows.application import ApplicationWorkflow
 from workflows.filing import FilingDeadlineWorkflow
 from workflows.filing_schedule import FilingYearWorkflow
@@ -50,6 +52,7 @@ WORKFLOWS = [
     CountyStandardsWorkflow,
     InstitutionClaimWorkflow,
     RevocationWorkflow,
+    AnnouncementWorkflow,
 ]
 log = logging.getLogger("biaogan.worker")
 # Modules imported once per worker and shared by every workflow instance, instead of imported again inside the
@@ -104,6 +107,7 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
         StandardsActivities(settings.database_url).record_county_conditions,
         RegisterActivities(settings.database_url).draw_document_number,
         *revocation_activities(settings, client),
+        *_announcement_activities(client, settings),
     ]
 
 
@@ -114,6 +118,17 @@ def revocation_activities(settings: Settings, client: Client) -> list[Callable[.
         revocation.issue_decision,
         revocation.revoke_application,
         revocation.notify_institution,
+    ]
+
+
+def _announcement_activities(client: Client, settings: Settings) -> list[Callable[..., Any]]:
+    batch = AnnouncementActivities(client, settings)
+    return [
+        batch.join_batch,
+        batch.members,
+        batch.announce_members,
+        batch.render_announcement,
+        batch.project_announcement,
     ]
 
 

@@ -14,6 +14,7 @@ from api.deps import API_PREFIX
 from api.ratelimit import Limits
 from api.routes import (
     acts,
+    announcements,
     applications,
     batch,
     calendar,
@@ -98,6 +99,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.include_router(standards.router, prefix=API_PREFIX)
     app.include_router(tasks.router, prefix=API_PREFIX)
     app.include_router(batch.router, prefix=API_PREFIX)
+    app.include_router(announcements.router, prefix=API_PREFIX)
     app.include_router(preferences.router, prefix=API_PREFIX)
     app.include_router(me.router, prefix=API_PREFIX)
     app.include_router(score_amendments.router, prefix=API_PREFIX)

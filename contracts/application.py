@@ -291,6 +291,7 @@ class ApplicationView:
     department_opinions: dict[Department, str] = field(default_factory=dict)
     correction: Correction | None = None  # an open return for correction (退回补正)
     institution_versions: list[Institution] = field(default_factory=list)  # earlier versions, before corrections
+    announcement_id: str | None = None  # the batch (批次公布) that announces it, once it joined one
 
 
 @dataclass

@@ -3,6 +3,7 @@ are written against it and tests/test_migrations.py checks them against it. A ne
 
 from sqlmodel import SQLModel
 
+from db.announcements import Announcement, AnnouncementMember
 from db.document_register import DocumentNumber
 from db.filing import Delivery, FilingDelivery, FilingStatus, FilingVersion, NotificationRead
 from db.logins import Login, WebSession
@@ -20,6 +21,8 @@ from db.users import User
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Announcement",
+    "AnnouncementMember",
     "Application",
     "ApplicationEvent",
     "ApplicationNumber",

@@ -49,15 +49,19 @@ def organ_full_name(name: str) -> str:
     return name if name.startswith(CITY) else CITY + name
 
 
+def opening_paragraph(count: int, level: str, objections: bool = False) -> str:
+    """The paragraph before the list: 公示期满无异议 only when no objection was lodged against any of them."""
+    notice = "公示期间收到的异议经调查核实，异议不成立" if objections else "公示期满无异议"
+    return (
+        f"按照就业服务质量标杆机构评定工作安排，经申报、评审、公示等程序，{notice}，"
+        f"决定评定以下{count}家机构为{level}就业服务质量标杆机构，现予以公布。"
+    )
+
+
 def _body(document: Announcement) -> list[Flowable]:
     organs = [organ_full_name(name) for name in document.organs]
     count = len(document.institutions)
-    opening = list(document.opening) or [
-        (
-            "按照就业服务质量标杆机构评定工作安排，经申报、评审、公示等程序，公示期满无异议，"
-            f"决定评定以下{count}家机构为{document.level}就业服务质量标杆机构，现予以公布。"
-        )
-    ]
+    opening = list(document.opening) or [opening_paragraph(count, document.level)]
     closing = list(document.closing) or [
         (
             "希望被评定的标杆机构珍惜荣誉，充分发挥标杆引领、典型带动作用，持续提升就业服务质量。"

@@ -15,6 +15,7 @@ from contracts.rules.places import NO_NOTICE_NOW
 from db.models import Application
 from db.numbers import number_or_id
 from db.queries import applications as queries
+from services import announcements
 from services import notices as notice_service
 from services.access import fetch_view
 from services.approval_sheet import sheet
@@ -134,6 +135,9 @@ async def announcement(ctx: Context, actor: Actor, application_id: str) -> Pdf:
     view = await fetch_view(ctx, application_id, actor)
     if view.announcement_doc_no is None:
         raise Refusal(409, NOT_ANNOUNCED, state=view.state.value)
+    if view.announcement_id is not None:  # announced by its batch: the document kept at the third signature
+        stored = await announcements.document(ctx, actor, view.announcement_id)
+        return Pdf(stored.content, f"announcement-{application_id}.pdf")
     batch = await run_in_threadpool(_announced_with, ctx, view.announcement_doc_no)
     content = await run_in_threadpool(_announcement, view, batch)
     return Pdf(content, f"announcement-{application_id}.pdf")

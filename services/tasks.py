@@ -21,6 +21,7 @@ from contracts.rules.administration import TASKS_NOT_FOR_ROLE, borrowed
 from db.models import Application
 from db.queries.tasks import Record, owed_filings, records, revocations_awaiting
 from db.queries.workbench import NoticeFacts, declarers, live, notice_facts
+from services import announcements
 from services.access import acts_for, narrowed
 from services.context import Context
 from services.refusals import Refusal, from_temporal
@@ -184,10 +185,11 @@ def todo(actor: Actor, session: Session, filing: FilingSettings, now: datetime |
     """The caller's whole to-do, in the procedure's order, the longest waiting first within each act, the filing
     last."""
     now = now or datetime.now(UTC)
-    items = application_items(actor, session, now)
+    items = announcements.without_batched(session, application_items(actor, session, now))
     order = {act.value: i for i, act in enumerate(WAITING)}
     items.sort(key=lambda t: order[t.act])  # stable: the longest waiting first within each act
-    return items + revocation_items(actor, session) + filing_items(actor, session, filing, now)
+    batches = announcements.signing_items(actor, session) if actor.role == Role.department else []
+    return items + batches + revocation_items(actor, session) + filing_items(actor, session, filing, now)
 
 
 def revocation_items(actor: Actor, session: Session) -> list[TaskItem]:

@@ -47,6 +47,7 @@ class Act(str, Enum):
     correction_reminder = "correction_reminder"  # the correction's deadline draws near
     urge = "urge"  # 催办: the city bureau or a supervisor presses the party that owes the next act
     amend_score = "amend_score"  # 修改评分: a reviewer amends their own score sheet while the review is open
+    announce = "announce"  # 公布: the batch's joint 公布文件, signed by its third department, announces it
 
 
 class Level(str, Enum):
@@ -145,6 +146,7 @@ _FIXED_ROLES: dict[Act, Role] = {
     Act.lapse_correction: Role.system,
     Act.correction_reminder: Role.system,
     Act.urge: Role.city_reviewer,  # or a supervisor (URGERS)
+    Act.announce: Role.system,  # done by the batch (workflows/announcement.py), not offered on the application
 }
 
 # Who may urge (催办): the city bureau, and oversight.

@@ -61,6 +61,7 @@ ACTS: Final[Mapping[Act, str]] = MappingProxyType(
         Act.correction_reminder: "补正期限提醒",
         Act.urge: "催办",
         Act.amend_score: "修改评分",
+        Act.announce: "联合公布",
     }
 )
 
@@ -117,6 +118,7 @@ TASKS: Final[Mapping[Act, str]] = MappingProxyType(
         Act.correction_reminder: "补正提醒",
         Act.urge: "催办",
         Act.amend_score: "修改评分",
+        Act.announce: "联合公布",
     }
 )
 

@@ -60,6 +60,8 @@ class ApplicationMachine(StateMachine):
     co_sign = s.publicized.to(
         s.announced, cond=["notice_is_closed", "department_not_yet_signed", "completes_joint_signature"]
     ) | s.publicized.to.itself(internal=True, cond=["notice_is_closed", "department_not_yet_signed"])
+    # 批次公布: the batch's joint document, once its three departments have signed, announces each application in it.
+    announce = s.publicized.to(s.announced, cond="notice_is_closed")
     award = s.announced.to(s.plaque_awarded)
     revoke = s.announced.to(s.revoked) | s.plaque_awarded.to(s.revoked)
     withdraw = (

@@ -40,6 +40,7 @@ EXCEPTIONS = {
     "activities/places.py": {"workflows"},
     # The revocation's decision is rendered once, by the activity that keeps it (documents is a leaf).
     "activities/revocation.py": {"documents"},
+    "activities/announcement.py": {"workflows", "documents"},
 }
 # Calls of Temporal's client (workflow handles, updates, signals, queries, starts) belong in clients/ and the
 # services that use them. The activities that drive other workflows are the documented exceptions above.
@@ -47,7 +48,12 @@ TEMPORAL_CALLS = {
     "execute_update", "start_update", "start_workflow", "execute_workflow", "signal_with_start_workflow",
     "get_workflow_handle", "get_workflow_handle_for", "signal", "query",
 }  # fmt: skip
-TEMPORAL_CALLS_ELSEWHERE = {"activities/rounds.py", "activities/places.py", "activities/revocation.py"}
+TEMPORAL_CALLS_ELSEWHERE = {
+    "activities/rounds.py",
+    "activities/places.py",
+    "activities/revocation.py",
+    "activities/announcement.py",
+}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -71,6 +71,7 @@ def routers() -> list[APIRouter]:
     from web.routes import (
         acts,
         admin_users,
+        announcements,
         applications,
         batch,
         corrections,
@@ -99,6 +100,7 @@ def routers() -> list[APIRouter]:
         acts.router,
         score_amendments.router,
         batch.router,
+        announcements.router,
         corrections.router,
         notifications.router,
         documents.router,

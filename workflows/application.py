@@ -10,6 +10,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 with workflow.unsafe.imports_passed_through():
     from activities.read_model import ReadModelActivities
+    from contracts.announcement import AnnounceAct, JoinAnnouncement, LeaveAnnouncement, Member
     from contracts.application import (
         ActResult,
         ApplicationOutcome,
@@ -43,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from state.declaration import declaration_problems
     from state.domain import SYSTEM, Act, Actor, Level, Role, Stage
     from state.labels import REVOCATION_REASONS
+    from workflows import application_announcements as announcements
     from workflows import application_corrections as corrections
     from workflows import application_effects as effects
     from workflows import application_rules as rules
@@ -78,8 +80,10 @@ class ApplicationWorkflow:
 
     Updates (refusable, validated): county_review, city_review, score, publicize, lodge_objection, record_finding,
     co_sign, award, withdraw, revoke_title (inspector; superseded by revoke_by_decision, kept for histories that
-    carry it), revoke_by_decision (the issuing organs' 撤销决定, sent by workflows/revocation.py); request_correction and resubmit (退回补正,
-    workflows/application_corrections.py); urge (催办, workflows/application_urges.py).
+    carry it), revoke_by_decision (the issuing organs' 撤销决定, sent by workflows/revocation.py); request_correction
+    and resubmit (退回补正, workflows/application_corrections.py); urge (催办, workflows/application_urges.py);
+    join_announcement, leave_announcement and announce (批次公布, workflows/application_announcements.py: an
+    application in a batch refuses its own co_sign).
     Signals: flag_county_title_revoked (cascade), replan_notice (calendar changed); revoke (superseded by the
     revoke_title update, kept for histories that carry it).
     Queries: view.
@@ -89,6 +93,7 @@ class ApplicationWorkflow:
     def __init__(self, decl: Declaration) -> None:
         self._s = ApplicationState.of(decl)
         self._lock = asyncio.Lock()
+        self._batch: str | None = None  # the batch (workflows/announcement.py) that announces it, once it joined
 
     # ---- run -------------------------------------------------------------------------------------
     @workflow.run
@@ -294,6 +299,7 @@ class ApplicationWorkflow:
     async def co_sign(self, act: CoSignAct) -> ActResult:
         s = self._s
         async with self._turn():
+            announcements.check_no_batch(s, self._batch)
             rules.check_co_sign(s, act)
             assert act.actor.department is not None
             s.signatures.append(
@@ -318,7 +324,42 @@ class ApplicationWorkflow:
 
     @co_sign.validator
     def _validate_co_sign(self, act: CoSignAct) -> None:
+        announcements.check_no_batch(self._s, self._batch)
         rules.check_co_sign(self._s, act)
+
+    @workflow.update
+    async def join_announcement(self, join: JoinAnnouncement) -> Member:
+        async with self._turn():
+            announcements.check_join(self._s, self._batch, join)
+            self._batch = join.announcement_id
+            return announcements.member(self._s)
+
+    @join_announcement.validator
+    def _validate_join_announcement(self, join: JoinAnnouncement) -> None:
+        announcements.check_join(self._s, self._batch, join)
+
+    @workflow.update
+    async def leave_announcement(self, leave: LeaveAnnouncement) -> Member:
+        """A batch that could not be formed lets go of the applications that had joined it."""
+        async with self._turn():
+            if self._batch == leave.announcement_id and self._s.announcement is None:
+                self._batch = None
+            return announcements.member(self._s)
+
+    @workflow.update
+    async def announce(self, act: AnnounceAct) -> ActResult:
+        s = self._s
+        async with self._turn():
+            announcements.check_announce(s, self._batch, act)
+            if not announcements.announced_by(s, self._batch, act):
+                s.announcement = (act.document_no, act.signed_on)
+                reason = f"三部门联合公布（{act.document_no}）"
+                await effects.apply(s, Act.announce, act.actor, reason, **announcements.announce_details(act))
+            return ActResult(s.decl.application_id, s.facts.state, rules.allowed_now(s))
+
+    @announce.validator
+    def _validate_announce(self, act: AnnounceAct) -> None:
+        announcements.check_announce(self._s, self._batch, act)
 
     @workflow.update
     async def award(self, act: AwardAct) -> ActResult:
@@ -477,7 +518,9 @@ class ApplicationWorkflow:
             round_id=s.decl.round_id,
             institution=s.decl.institution,
             state=s.facts.state,
-            allowed_acts=rules.allowed_now(s, request.department),
+            allowed_acts=[
+                a for a in rules.allowed_now(s, request.department) if not (self._batch and a == Act.co_sign)
+            ],
             notice=s.notice,
             notice_closed=s.facts.notice_closed,
             objections=list(s.objections),
@@ -492,6 +535,7 @@ class ApplicationWorkflow:
             department_opinions=dict(s.decl.department_opinions),
             correction=s.correction if s.facts.state == Stage.returned else None,
             institution_versions=list(s.versions),
+            announcement_id=self._batch,
         )
 
 

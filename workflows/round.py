@@ -44,9 +44,12 @@ with workflow.unsafe.imports_passed_through():
     from state.domain import Actor, Level, Role
     from state.labels import ROLES, ROUND_PHASES
     from state.ranking import Ranked, rank
+    from workflows.announcement import start_for_round
     from workflows.round_rules import opinion, plan_problems
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
+# Patch: the selection forms its batch (批次公布, workflows/announcement.py); older histories formed none.
+ROUND_FORMS_ITS_BATCH = "round-forms-its-batch"
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
 
@@ -222,6 +225,9 @@ class RoundWorkflow:
             )
         except ActivityError as e:
             raise SelectionFailed(_message(e)) from None
+        if granted and workflow.patched(ROUND_FORMS_ITS_BATCH):
+            chosen = [r.candidate.application_id for r in ranked if r.candidate.application_id in granted]
+            await start_for_round(plan.round_id, plan.level, plan.owner_county, chosen, actor)
         table = self._tabulate(ranked, found, final=True)
         states = {a.application_id: a.state.value for a in applied}
         for row in table.rows:

@@ -52,6 +52,7 @@ def text_of(code: str, **facts: Any) -> str | None:
 from contracts.rules import (  # noqa: E402,F401
     access,
     administration,
+    announcements,
     applications,
     engine,
     institutions,

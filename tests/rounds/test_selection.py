@@ -9,7 +9,8 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from activities.quota import live_usage
-from contracts.application import CoSignAct, ReviewAct, RevokeAct, ScoreAct, ViewRequest
+from contracts.announcement import BatchSignAct
+from contracts.application import ReviewAct, RevokeAct, ScoreAct, ViewRequest
 from contracts.quota import ReleasePlace
 from contracts.rounds import CloseReview, RankingRequest, RoundPhase, ScoresRecorded, WindowRequest
 from db import models
@@ -19,6 +20,7 @@ from state.domain import Act, Actor, Department, Level, RevocationReason, Role, 
 from tests.conftest import pass_notice, unique
 from tests.factory import bureau, declaration, department, inspector, reviewer, start
 from tests.rounds.conftest import ADMIN, city_round, eventually, past_window
+from workflows.announcement import AnnouncementWorkflow, announcement_workflow_id
 from workflows.application import ApplicationWorkflow
 from workflows.quota import QuotaWorkflow
 from workflows.round import RoundWorkflow
@@ -146,13 +148,12 @@ async def test_twelve_candidates_for_three_places_end_with_three_under_one_notic
     assert sorted(places) == sorted(in_notice)
 
 
-async def announce(env, h: WorkflowHandle) -> None:
+async def announce(env, h: WorkflowHandle, round_id: str) -> None:
+    """The round's selection formed its batch (批次公布): each department signs it once."""
     await pass_notice(env, h)
+    batch = env.client.get_workflow_handle(announcement_workflow_id(f"{round_id}-selection"))
     for dept in Department:
-        await h.execute_update(
-            ApplicationWorkflow.co_sign,
-            CoSignAct(department(dept), "临人社发〔2026〕9号"),
-        )
+        await batch.execute_update(AnnouncementWorkflow.co_sign, BatchSignAct(department(dept)))
 
 
 async def close(r: WorkflowHandle, who: Actor | None = None, published_on: date | None = None):
@@ -183,7 +184,7 @@ async def test_a_revoked_title_keeps_its_place_until_an_admin_releases_it_for_a_
     assert [row.chosen for row in table.rows] == [True, False] and table.rows[0].application_id == x.id.removeprefix(
         "application-"
     )
-    await announce(skip_env, x)
+    await announce(skip_env, x, first.round_id)
     assert (await view(x)).state == Stage.announced
 
     second = city_round(

@@ -1,13 +1,13 @@
 """Revocations (撤销) as the issuing organs' decision: one row per proposal, its co-signatures and its decision.
 
-Revision 0019_revocations, after 0013 (re-chained at merge).
+Revision 0019_revocations, after 0018_announcements.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_revocations"
-down_revision = "0017_releases"
+down_revision = "0018_announcements"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,144 @@
+"""What a batch (批次公布, workflows/announcement.py) does outside itself: have its applications join it (all or
+none), read where they stand, announce them, render and keep its 公布文件, and write the read model.
+
+A workflow cannot send an update to another workflow, so the joins and announcements go through the client here
+(like activities/places.py). Each is safe to retry: an application accepts the same join or announcement again."""
+
+from temporalio import activity
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+import documents
+from config import Settings
+from contracts.announcement import (
+    AnnounceMembers,
+    AnnouncementView,
+    JoinAnnouncement,
+    JoinBatch,
+    LeaveAnnouncement,
+    Member,
+    MembersRequest,
+    RenderAnnouncement,
+)
+from contracts.application import ViewRequest
+from contracts.refusals import RefusalKind, details_of, refusal_kind, refuse
+from contracts.rules.applications import APPLICATION_NOT_FOUND
+from db.announcements import write_announcement
+from documents.announcement import opening_paragraph
+from state.domain import InstitutionType, Level
+from state.labels import CITY, INSTITUTION_TYPES, LEVELS, issuing_organs, level_title
+from storage import open_store
+from workflows.application import ApplicationWorkflow, workflow_id_for
+
+ADDRESSEES = {
+    Level.city: "各县区人力资源社会保障局、发展改革局、民政局：",
+    Level.county: "各乡镇（街道）、各有关单位：",
+}
+
+
+def _refusal(error: BaseException, application_id: str) -> ApplicationError:
+    """The application's refusal as it said it; an application that is not there, as such."""
+    cause = error.cause if isinstance(error, WorkflowUpdateFailedError) else error
+    kind = refusal_kind(cause) if cause is not None else None
+    if kind is not None and isinstance(cause, ApplicationError):
+        return refuse(kind, cause.message, **details_of(cause))
+    return refuse(RefusalKind.not_found, APPLICATION_NOT_FOUND, application_id=application_id)
+
+
+def document_for(r: RenderAnnouncement) -> documents.Announcement:
+    """The batch's 公布文件: the level's three organs, the 文号 drawn for it, the day of its third signature."""
+    place = CITY if r.level == Level.city else r.county or ""
+    listed = [m for m in r.members if not m.left]
+    return documents.Announcement(
+        organs=issuing_organs(r.level, r.county if r.level == Level.county else None),
+        doc_number=r.document_no,
+        title=f"关于公布{place}{level_title(r.level, full=True)}名单的通知",
+        addressees=ADDRESSEES[r.level],
+        institutions=[
+            documents.ListedInstitution(
+                name=m.institution_name,
+                institution_type=INSTITUTION_TYPES[InstitutionType(m.institution_type)],
+                county=m.county,
+                level=LEVELS[r.level],
+            )
+            for m in listed
+        ],
+        signed_on=r.signed_on,
+        level=LEVELS[r.level],
+        opening=[opening_paragraph(len(listed), LEVELS[r.level], any(m.objections for m in listed))],
+    )
+
+
+class AnnouncementActivities:
+    def __init__(self, client: Client, settings: Settings):
+        self.client = client
+        self.settings = settings
+
+    def _handle(self, application_id: str):  # type: ignore[no-untyped-def]
+        return self.client.get_workflow_handle(workflow_id_for(application_id))
+
+    @activity.defn
+    async def join_batch(self, r: JoinBatch) -> list[Member]:
+        """Every application joins, or none stays: on the first refusal the ones that joined are let go."""
+        plan, joined = r.plan, []
+        for application_id in plan.application_ids:
+            join = JoinAnnouncement(plan.announcement_id, plan.level, plan.county, plan.notice_closed_required)
+            try:
+                joined.append(
+                    await self._handle(application_id).execute_update(ApplicationWorkflow.join_announcement, join)
+                )
+            except (WorkflowUpdateFailedError, RPCError) as e:
+                if isinstance(e, RPCError) and e.status != RPCStatusCode.NOT_FOUND:
+                    raise  # Temporal unreachable: retried, and a join accepted before is accepted again
+                for member in joined:
+                    await self._handle(member.application_id).execute_update(
+                        ApplicationWorkflow.leave_announcement, LeaveAnnouncement(plan.announcement_id)
+                    )
+                raise _refusal(e, application_id) from None
+        return joined
+
+    @activity.defn
+    async def members(self, r: MembersRequest) -> list[Member]:
+        """Where each application stands now (its state, its notice, the objections lodged against it)."""
+        found = []
+        for application_id in r.application_ids:
+            view = await self._handle(application_id).query(ApplicationWorkflow.view, ViewRequest())
+            found.append(
+                Member(
+                    application_id=view.application_id,
+                    institution_name=view.institution.name,
+                    institution_type=view.institution.type.value,
+                    county=view.county,
+                    state=view.state,
+                    notice_closed=view.notice_closed,
+                    objections=len(view.objections),
+                )
+            )
+        return found
+
+    @activity.defn
+    async def announce_members(self, r: AnnounceMembers) -> list[str]:
+        """Announce each application; the ones that refuse (no longer under a closed notice) are left out."""
+        announced = []
+        for application_id in r.application_ids:
+            try:
+                await self._handle(application_id).execute_update(ApplicationWorkflow.announce, r.act)
+            except WorkflowUpdateFailedError:  # refused: no longer under a closed notice
+                continue
+            except RPCError as e:
+                if e.status != RPCStatusCode.NOT_FOUND:
+                    raise  # Temporal unreachable: the activity is retried
+                continue  # its workflow has ended meanwhile (withdrawn, rejected)
+            announced.append(application_id)
+        return announced
+
+    @activity.defn
+    def render_announcement(self, r: RenderAnnouncement) -> str:
+        """Render the 公布文件 and keep it in the blob store: its SHA-256 (the same bytes keep the same name)."""
+        pdf = documents.announcement(document_for(r))
+        return open_store(self.settings.blobs, self.settings.material_store_dir()).put(pdf)
+
+    @activity.defn
+    def project_announcement(self, view: AnnouncementView) -> None:
+        write_announcement(self.settings.database_url, view)

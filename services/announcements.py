@@ -1,0 +1,192 @@
+"""Batches (批次公布): the applications one joint 公布文件 announces. Formed by the level's owner, co-signed once by
+each of the level's three departments; the third signature announces them all and keeps the document, served
+here as it was stored (workflows/announcement.py decides; this module admits the caller and reads)."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
+from temporalio.service import RPCError, RPCStatusCode
+
+from contracts.announcement import AnnouncementPlan, AnnouncementView, BatchSignAct, FormationRequest
+from contracts.rules.announcements import (
+    ANNOUNCEMENT_BY_OWNER,
+    ANNOUNCEMENT_DONE,
+    ANNOUNCEMENT_EMPTY,
+    ANNOUNCEMENT_MIXED,
+    ANNOUNCEMENT_NO_DOCUMENT,
+    ANNOUNCEMENT_NOT_FOUND,
+)
+from db.announcements import Announcement, batch_of, batched, counts, listing
+from services.access import locate
+from services.context import Context
+from services.declarations import store_for
+from services.refusals import Refusal, from_temporal
+from state.domain import LEVEL_OWNER, Act, Actor, Level, Role
+from state.labels import LEVEL_TITLES, LEVELS, ROLES
+
+if TYPE_CHECKING:
+    from services.tasks import TaskItem
+
+from workflows.announcement import ANNOUNCED, FORMED, REFUSED, AnnouncementWorkflow, announcement_workflow_id
+
+
+@dataclass(frozen=True)
+class Document:
+    content: bytes
+    sha256: str
+    name: str
+
+
+def _not_found(announcement_id: str) -> Refusal:
+    return Refusal(404, ANNOUNCEMENT_NOT_FOUND, announcement_id=announcement_id)
+
+
+def may_see(actor: Actor, level: Level, county: str | None) -> bool:
+    """A county's accounts see their county's batches (and the city's); the city's accounts see every batch."""
+    return actor.county is None or level == Level.city or actor.county == county
+
+
+async def form(ctx: Context, actor: Actor, application_ids: list[str]) -> AnnouncementView:
+    """A batch of ``application_ids``, all of one level and county, formed by that level's owner; each application
+    must accept joining it (publicized, its notice closed, in no other batch) or none joins."""
+    ids = list(dict.fromkeys(application_ids))
+    if not ids:
+        raise Refusal(422, ANNOUNCEMENT_EMPTY)
+    places = [await locate(ctx, application_id, actor) for application_id in ids]
+    where = {(p.level, p.county if p.level == Level.county else None) for p in places}
+    if len(where) > 1:
+        found = "、".join(sorted({f"{LEVELS[p.level]}（{p.county}）" for p in places}))
+        raise Refusal(422, ANNOUNCEMENT_MIXED, found=found)
+    level, county = where.pop()
+    owner = LEVEL_OWNER[level]
+    if actor.role != owner or (level == Level.county and actor.county != county):
+        owner_label = f"{county}{ROLES[owner]}" if level == Level.county else ROLES[owner]
+        raise Refusal(403, ANNOUNCEMENT_BY_OWNER, level_label=LEVELS[level], owner_label=owner_label)
+    announcement_id = "B" + uuid.uuid4().hex[:20]
+    plan = AnnouncementPlan(announcement_id, level, county, ids, actor)
+    try:
+        handle = await ctx.client.start_workflow(
+            AnnouncementWorkflow.run,
+            plan,
+            id=announcement_workflow_id(announcement_id),
+            task_queue=ctx.settings.task_queue,
+        )
+        return await handle.execute_update(AnnouncementWorkflow.formation, FormationRequest())
+    except Exception as e:
+        raise from_temporal(e, "announcement") from None
+
+
+async def view(ctx: Context, actor: Actor, announcement_id: str) -> AnnouncementView:
+    handle = ctx.client.get_workflow_handle(announcement_workflow_id(announcement_id))
+    try:
+        found: AnnouncementView = await handle.query(AnnouncementWorkflow.view)
+    except RPCError as e:
+        if e.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+            raise _not_found(announcement_id) from None
+        raise from_temporal(e, "announcement") from None
+    if found.state == REFUSED or not may_see(actor, found.level, found.county):
+        raise _not_found(announcement_id)
+    return found
+
+
+async def co_sign(ctx: Context, actor: Actor, announcement_id: str) -> AnnouncementView:
+    """One department's signature for the whole batch; the third announces every application in it."""
+    before = await view(ctx, actor, announcement_id)
+    if before.state == ANNOUNCED:  # its workflow has ended and takes no update
+        raise Refusal(409, ANNOUNCEMENT_DONE, document_no=before.document_no)
+    handle = ctx.client.get_workflow_handle(announcement_workflow_id(announcement_id))
+    try:
+        signed: AnnouncementView = await handle.execute_update(AnnouncementWorkflow.co_sign, BatchSignAct(actor))
+    except Exception as e:
+        raise from_temporal(e, "announcement") from None
+    return signed
+
+
+async def document(ctx: Context, actor: Actor, announcement_id: str) -> Document:
+    """The 公布文件 as kept at the third signature: the same bytes every time."""
+    batch = await view(ctx, actor, announcement_id)
+    if batch.sha256 is None:
+        raise Refusal(404, ANNOUNCEMENT_NO_DOCUMENT, announcement_id=announcement_id)
+    content = await run_in_threadpool(store_for(ctx.settings).get, batch.sha256)
+    return Document(content, batch.sha256, f"announcement-{announcement_id}.pdf")
+
+
+def _batch_of(ctx: Context, application_id: str) -> Announcement | None:
+    with ctx.session() as s:
+        return batch_of(s, application_id)
+
+
+async def document_of_application(ctx: Context, actor: Actor, application_id: str) -> Document | None:
+    """The stored document of the batch that announced this application; None for one announced by itself."""
+    batch = await run_in_threadpool(_batch_of, ctx, application_id)
+    if batch is None or batch.sha256 is None:
+        return None
+    return await document(ctx, actor, batch.id)
+
+
+def _listing(ctx: Context, actor: Actor) -> list[Announcement]:
+    with ctx.session() as s:
+        rows = listing(s)
+    return [r for r in rows if may_see(actor, Level(r.level), r.county) and _for_signer(actor, r)]
+
+
+def _for_signer(actor: Actor, row: Announcement) -> bool:
+    """A department sees the batches of its own level (the city's, or its county's)."""
+    if actor.role != Role.department:
+        return True
+    return (row.level == Level.city.value) == (actor.county is None)
+
+
+async def batches(ctx: Context, actor: Actor) -> list[Announcement]:
+    """Every batch ``actor`` may see, newest first."""
+    return await run_in_threadpool(_listing, ctx, actor)
+
+
+def awaiting_signature(rows: list[Announcement], actor: Actor) -> list[Announcement]:
+    """The batches a department still has to sign (its 待办): formed, not signed by its department."""
+    if actor.role != Role.department or actor.department is None:
+        return []
+    mine = actor.department.value
+    return [r for r in rows if r.state == FORMED and mine not in r.signed_departments.split(",")]
+
+
+ANNOUNCEMENT_TASK = "announcement"  # a department's to-do: sign a batch (one per batch, not per application)
+
+
+def _for_department(session: Session, actor: Actor) -> list[Announcement]:
+    rows = [r for r in listing(session) if may_see(actor, Level(r.level), r.county) and _for_signer(actor, r)]
+    return awaiting_signature(rows, actor)
+
+
+def signing_items(actor: Actor, session: Session) -> list["TaskItem"]:
+    """A department's batches to sign (会签公布批次), the longest waiting first."""
+    from services.tasks import TaskItem  # it imports this module for the to-do
+
+    rows = sorted(_for_department(session, actor), key=lambda r: r.formed_at or datetime.min)
+    many = counts(session, [r.id for r in rows])
+    return [
+        TaskItem(
+            act=ANNOUNCEMENT_TASK,
+            name="会签公布批次",
+            title=f"会签公布批次：{r.document_no}（{r.county or '全市'}·{LEVEL_TITLES[Level(r.level)]}，{many.get(r.id, 0)}家机构）",
+            arrived_at=r.formed_at.replace(tzinfo=r.formed_at.tzinfo or UTC) if r.formed_at else None,
+            due_at=None,
+            overdue=False,
+            urged=0,
+            link=f"/announcements/{r.id}",
+            county=r.county or "",
+            level=Level(r.level),
+        )
+        for r in rows
+    ]
+
+
+def without_batched(session: Session, items: list["TaskItem"]) -> list["TaskItem"]:
+    """A co-signature owed on an application in a batch is the batch's, not the application's."""
+    signing = [t.application_id for t in items if t.act == Act.co_sign.value and t.application_id]
+    inside = batched(session, signing)
+    return [t for t in items if not (t.act == Act.co_sign.value and t.application_id in inside)]
