@@ -27,7 +27,7 @@ INSTITUTIONS = (
 )
 
 DECLARATION = DeclarationForm(
-    application_id="APP-2026-000123",
+    number="兰山-2026-0007",
     declared_on=date(2026, 3, 2),
     level="市级",
     institution_name="兰山区零工市场",
