@@ -167,7 +167,7 @@ class SignaturePlaces(Flowable):
 
 def _pledge() -> Table:
     body = para(PLEDGE, style(SIZE, leading=17, indent_chars=2))
-    table = Table([[body], [SignaturePlaces()]], colWidths=[WIDTH])
+    table = Table([[body], [SignaturePlaces()]], colWidths=[WIDTH], splitInRow=1)
     table.setStyle(
         TableStyle(
             [
@@ -182,24 +182,36 @@ def _pledge() -> Table:
     return table
 
 
+def breakable(table: Table) -> Table:
+    """The table, allowed to break inside a row: a free text may be longer than a page (5000 characters of 特色亮点)."""
+    table.splitInRow = 1
+    return table
+
+
 def _labelled(
     rows: list[tuple[str, str] | tuple[str, str, str, str]], label: ParagraphStyle, cell: ParagraphStyle, tall: int = 0
 ) -> Table:
-    """A four-column facts table: a pair of (label, value) per row, or one label whose value spans the row; the last
-    ``tall`` rows get room to be read (and, on a form printed blank, to be written in)."""
-    cells: list[list[Any]] = []
-    spans: list[tuple[Any, ...]] = []
-    for i, row in enumerate(rows):
-        if len(row) == 2:
-            cells.append([para(row[0], label), para(row[1], cell), "", ""])
-            spans.append(("SPAN", (1, i), (3, i)))
-        else:
-            cells.append([para(row[0], label), para(row[1], cell), para(row[2], label), para(row[3], cell)])
-            spans.append(("BACKGROUND", (2, i), (2, i), LABEL_SHADE))
-    shade = [("BACKGROUND", (0, 0), (0, -1), LABEL_SHADE)]
+    """A facts table: a pair of (label, value) per row, or two pairs side by side; the last ``tall`` rows get room to
+    be read (and, on a form printed blank, to be written in). Pairs alone take two columns, no span: a long text's
+    row then breaks across pages cleanly (reportlab lays out a spanned cell's broken half wrongly)."""
+    if all(len(row) == 2 for row in rows):
+        cells: list[list[Any]] = [[para(row[0], label), para(row[-1], cell)] for row in rows]
+        widths = [38 * mm, WIDTH - 38 * mm]
+        extra: list[tuple[Any, ...]] = []
+    else:
+        cells = []
+        extra = []
+        for i, row in enumerate(rows):
+            if len(row) == 2:
+                cells.append([para(row[0], label), para(row[1], cell), "", ""])
+                extra.append(("SPAN", (1, i), (3, i)))
+            else:
+                cells.append([para(row[0], label), para(row[1], cell), para(row[2], label), para(row[3], cell)])
+                extra.append(("BACKGROUND", (2, i), (2, i), LABEL_SHADE))
+        widths = [38 * mm, 47 * mm, 38 * mm, WIDTH - 123 * mm]
+    shade = ("BACKGROUND", (0, 0), (0, -1), LABEL_SHADE)
     heights = [0.0] * (len(rows) - tall) + [18 * mm] * tall
-    widths = [38 * mm, 47 * mm, 38 * mm, WIDTH - 123 * mm]
-    return grid(cells, widths, [*spans, *shade], header=False, min_heights=heights)
+    return breakable(grid(cells, widths, [*extra, shade], header=False, min_heights=heights))
 
 
 def _unit(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
@@ -257,7 +269,7 @@ def _conditions(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphSty
         rows.append([para(str(i), label), para(item.condition, cell), para(item.statement, cell)])
     if not form.conditions:
         rows.append([para("—", label), para("（未填写）", cell), ""])
-    return grid(rows, [12 * mm, 79 * mm, WIDTH - 91 * mm], [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
+    return breakable(grid(rows, [12 * mm, 79 * mm, WIDTH - 91 * mm], [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)]))
 
 
 BEIJING = timezone(timedelta(hours=8))  # documents import no other room: the zone as state.clock has it
@@ -287,7 +299,7 @@ def _materials(form: DeclarationForm, label: ParagraphStyle, small: ParagraphSty
     if not form.materials:
         rows.append([para("—", label), para("（无）", small), "", "", ""])
     widths = [12 * mm, 52 * mm, 56 * mm, 22 * mm, WIDTH - 142 * mm]
-    return grid(rows, widths, [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
+    return breakable(grid(rows, widths, [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)]))
 
 
 def _checklist(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
@@ -297,7 +309,7 @@ def _checklist(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyl
         rows.append([para(str(i), label), para(item.title, cell), para("必需" if item.required else "可选", label)])
     if not form.to_attach:
         rows.append([para("—", label), para("（无）", cell), ""])
-    return grid(rows, [12 * mm, WIDTH - 42 * mm, 30 * mm], [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
+    return breakable(grid(rows, [12 * mm, WIDTH - 42 * mm, 30 * mm], [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)]))
 
 
 def _opinions(form: DeclarationForm, cell: ParagraphStyle) -> Table:
@@ -309,7 +321,8 @@ def _opinions(form: DeclarationForm, cell: ParagraphStyle) -> Table:
         [SealAndDate(chinese_date(o.signed_on) if o.signed_on else BLANK_DATE) for o in opinions],
     ]
     columns = len(opinions)
-    table = Table(rows, colWidths=[WIDTH / columns] * columns, rowHeights=[None, 42 * mm, None])
+    # The opinions' row is at least 42 mm, room to write by hand; a long opinion makes it taller.
+    table = Table(rows, colWidths=[WIDTH / columns] * columns, minRowHeights=[0, 42 * mm, 0], splitInRow=1)
     table.setStyle(
         TableStyle(
             [

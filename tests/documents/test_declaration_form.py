@@ -19,6 +19,7 @@ from tests.documents.samples import DECLARATION, DRAFT
 MM = 72 / 25.4
 PAGE_WIDTH = 595.28
 LEFT, RIGHT = 20 * MM, PAGE_WIDTH - 20 * MM  # the 申报表's type area (documents/declaration.py MARGINS)
+TOP, BOTTOM = 20 * MM, 22 * MM
 SECTIONS = (
     "一、单位基本情况",
     "二、申报类型及级别",
@@ -37,6 +38,13 @@ def page_texts(pdf: bytes) -> list[str]:
     """Each page's text top to bottom, without line breaks or spaces (a cell's text may wrap; 年　月　日 is 年月日)."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         return ["".join(page.extract_text().split()) for page in document.pages]
+
+
+def body_text(pdf: bytes) -> str:
+    """The text inside the type area of every page (no footer, no draft mark), without line breaks or spaces."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        inside = [page.within_bbox((0, TOP, page.width, page.height - BOTTOM)) for page in document.pages]
+        return "".join("".join(page.extract_text().split()) for page in inside)
 
 
 def between(whole: str, start: str, end: str | None = None) -> str:
@@ -136,19 +144,45 @@ LONG = replace(
     contact_person="欧阳" * 30,
     contact_phone="0539-81234567",
     services="零工信息发布、供需对接、技能培训" * 40,
+    highlights="0" * 5000,  # the longest the API takes, longer than a page: the row breaks across pages
     honours="、".join(["2024年山东省充分就业社区"] * 20),
     county_title_doc_number="兰人社字〔2025〕123456789号" * 3,
     type_facts=(("服务场所面积（㎡）", "10000000"), ("近三年历次办学质量督导评估等次", "优秀、" * 40)),
-    conditions=tuple(AttestedCondition("有固定的服务场所" * 8, "经核实，" + "符合" * 120) for _ in range(6)),
+    conditions=tuple(AttestedCondition("有固定的服务场所" * 8, "经核实，" + "符合" * 998) for _ in range(3)),
     printed_on=date(2026, 12, 31),
 )
+LONG_OPINIONS = replace(
+    DECLARATION,
+    opinions=(
+        DepartmentOpinion("兰山区人力资源社会保障局", "同意推荐" * 500, date(2026, 3, 5)),
+        DepartmentOpinion("兰山区发展改革局"),
+        DepartmentOpinion("兰山区民政局"),
+    ),
+)
+MARGIN_LINES = ("申报编号：", "草稿（待盖章）")  # the footer and a draft's mark, in the margins by design
 
 
-@pytest.mark.parametrize("form", [DECLARATION, DRAFT, LONG], ids=["declared", "draft", "long texts"])
+def margin_lines(page) -> list[str]:
+    """The lines of text above or below the type area (a character partly outside counts as outside)."""
+    bottom = page.height - BOTTOM + 0.5
+
+    def outside(o: dict) -> bool:
+        return o.get("object_type") == "char" and not (o["top"] >= TOP - 0.5 and o["bottom"] <= bottom)
+
+    return page.filter(outside).extract_text().splitlines()
+
+
+@pytest.mark.parametrize(
+    "form", [DECLARATION, DRAFT, LONG, LONG_OPINIONS], ids=["declared", "draft", "long texts", "long opinion"]
+)
 def test_no_character_runs_past_the_margins(form) -> None:
     with pdfplumber.open(io.BytesIO(declaration_form(form))) as document:
         for number, page in enumerate(document.pages, start=1):
             assert page.chars
             outside = [c["text"] for c in page.chars if c["x0"] < LEFT - 0.5 or c["x1"] > RIGHT + 0.5]
             assert outside == [], (number, "".join(outside))
-            assert all(c["top"] >= 0 and c["bottom"] <= page.height for c in page.chars)
+            for line in margin_lines(page):
+                assert line.replace(" ", "").startswith(MARGIN_LINES), (number, line)
+    if form is LONG_OPINIONS:  # the opinion's box grew with it: all of it printed, its seal place below it
+        opinions = between(body_text(declaration_form(form)), "八、县区部门意见")
+        assert opinions.count("同意推荐") == 500 and opinions.rindex("同意推荐") < opinions.index("（盖章）")
