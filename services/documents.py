@@ -9,15 +9,15 @@ from fastapi.concurrency import run_in_threadpool
 
 import documents
 from config import NoticeSettings
-from contracts.application import ApplicationView, Institution
+from contracts.application import ApplicationView
 from contracts.rules.applications import NO_PLAQUE, NOT_ANNOUNCED, NOT_NOTICED_IN_ROUND, NOTHING_UNDER_NOTICE
 from db.models import Application
-from db.numbers import number_or_id, numbers_of
+from db.numbers import number_or_id
 from db.queries import applications as queries
-from documents.layout import number as figure
 from services.access import fetch_view
 from services.approval_sheet import sheet
 from services.context import Context
+from services.declaration_facts import declared_number, type_facts
 from services.declarations import EVIDENCE_TITLES, checklists, condition_texts, current_materials
 from services.refusals import Refusal
 from state.clock import SHANGHAI
@@ -53,7 +53,7 @@ async def declaration(ctx: Context, actor: Actor, application_id: str) -> Pdf:
     i = view.institution
     texts = await run_in_threadpool(condition_texts, settings, InstitutionType(i.type), view.level, view.county)
     form = documents.DeclarationForm(
-        number=await run_in_threadpool(_declared_number, ctx, view.application_id),
+        number=await run_in_threadpool(declared_number, ctx, view.application_id),
         declared_on=view.acts[0].at.astimezone(SHANGHAI).date() if view.acts else datetime.now(SHANGHAI).date(),
         level=LEVELS[view.level],
         institution_name=i.name,
@@ -88,39 +88,6 @@ async def declaration(ctx: Context, actor: Actor, application_id: str) -> Pdf:
         ],
     )
     return Pdf(await run_in_threadpool(documents.declaration_form, form), f"declaration-{application_id}.pdf")
-
-
-def _declared_number(ctx: Context, application_id: str) -> str:
-    """The 申报编号; empty a moment after declaring, before the read model has numbered it (never the id)."""
-    with ctx.session() as s:
-        return numbers_of(s, [application_id]).get(application_id, "")
-
-
-def _yes_no(value: bool | None) -> str:
-    return "" if value is None else ("是" if value else "否")
-
-
-def _measure(value: float | None, unit: str = "") -> str:
-    return "" if value is None else f"{figure(value)}{unit}"
-
-
-def type_facts(i: Institution) -> list[tuple[str, str]]:
-    """The institution type's own facts, in the 申报表's words (its 四、分类评定指标); none for a type without any."""
-    kind = InstitutionType(i.type)
-    staff = ("工作人员数", _measure(i.staff_count, "人"))
-    if kind == InstitutionType.township_platform:
-        return [staff, ("经费纳入同级财政预算", _yes_no(i.budget_funded))]
-    if kind == InstitutionType.village_platform:
-        return [staff]
-    if kind == InstitutionType.gig_market:
-        return [("服务场所面积（㎡）", _measure(i.premises_area_m2))]
-    if kind == InstitutionType.training:
-        return [
-            ("培训合格率", _measure(i.training_pass_rate, "%")),
-            ("学员整体满意率", _measure(i.trainee_satisfaction, "%")),
-            ("近三年历次办学质量督导评估等次", "、".join(i.assessments_last_3_years)),
-        ]
-    return []
 
 
 async def approval_sheet(ctx: Context, actor: Actor, application_id: str) -> Pdf:

@@ -16,6 +16,7 @@ from db.standards import CountyConditionVersion
 from schemas.models import DeclarationCreate
 from services.access import authority
 from services.context import Context
+from services.declaration_facts import type_facts
 from services.declarations import (
     attestation_problems,
     checklists,
@@ -25,7 +26,7 @@ from services.declarations import (
     on_record,
     refusal,
 )
-from services.documents import Pdf, type_facts
+from services.documents import Pdf
 from state.declaration import declaration_problems
 from state.domain import Act, Actor, Department, Level
 from state.labels import INSTITUTION_TYPES, LEVELS, department_label

@@ -1,6 +1,6 @@
 """The procedure's printable documents as PDF (services/documents.py): the 申报表, the 审批单, the joint 公布文件, the
 plaque certificate, and the 公示名单 of the notice board or of a round. Readable by whoever may read the application
-(same 404 rule)."""
+(same 404 rule). The 申报表's draft, before declaring, is a county bureau's (services/drafts.py)."""
 
 from typing import Annotated, Any
 
