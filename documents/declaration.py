@@ -1,4 +1,8 @@
-"""申报表 (附件2): the institution's facts, the basic conditions attested, the materials, the county's opinions."""
+"""申报表 (附件2): the unit's facts, what it declares for, its record, its type's own facts, the conditions attested,
+the materials, the unit's integrity pledge (诚信承诺) with its seal and its head's signature, the county's opinions.
+
+A draft (printed before declaring, to be sealed, signed and uploaded as the checklist's 申报表) is marked 草稿（待盖章）
+on every page; its number is the system's to give at declaration, and it says so."""
 
 from __future__ import annotations
 
@@ -10,66 +14,118 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from documents.layout import GRID_LINE, Heading, build, chinese_date, file_size, grid, number, para, song, style
 from documents.models import COUNTY_DEPARTMENTS, DeclarationForm, DepartmentOpinion
 
 BLANK_DATE = "年　月　日"
 SEAL_PLACE = "（盖章）"
-PLEDGE = "申报单位承诺：以上所填内容及所附材料真实、准确、完整，如有虚假失实，愿按规定撤销评定。"
+PLEDGE = (
+    "本单位郑重承诺：本申报表所填内容及所附申报材料真实、准确、完整，如有虚假，自愿承担相应责任、接受撤销评定结果。"
+)
+DRAFT_MARK = "草稿（待盖章）"
+DRAFT_NOTE = (
+    "本表为申报前打印的草稿：经申报单位盖章、负责人签字，县区人力资源社会保障、发展改革、民政部门签署意见并盖章后，"
+    "作为申报材料“申报表”扫描上传。申报编号于申报后由系统生成。"
+)
+NUMBER_TO_COME = "（申报后由系统生成）"
+NUMBER_PENDING = "（生成中）"  # declared a moment ago: the read model has not numbered it yet
 
-WIDTH = A4[0] - 40 * mm
+MARGINS = (20 * mm, 20 * mm, 22 * mm, 20 * mm)  # top, right, bottom, left
+WIDTH = A4[0] - MARGINS[1] - MARGINS[3]
 LABEL_SHADE = colors.Color(0.94, 0.94, 0.94)
+MARK_RED = colors.Color(0.75, 0.0, 0.0)
+SIZE = 10.5
 
 
 def declaration_form(form: DeclarationForm) -> bytes:
-    """The 申报表 as PDF bytes."""
-    label = style(10.5, leading=14, align="centre")
-    cell = style(10.5, leading=15, align="left")
+    """The 申报表 (or its draft) as PDF bytes."""
+    label = style(SIZE, leading=14, align="centre")
+    cell = style(SIZE, leading=15, align="left")
     section = style(12.5, leading=18, align="left", space_before=5 * mm, space_after=2 * mm)
-    story: list[Flowable] = [
-        para("附件2", style(12, align="left")),
-        Spacer(1, 3 * mm),
-        Heading(f"{form.level}就业服务质量标杆机构申报表", 20, space_after=5 * mm),
-        para("一、机构基本情况", section),
-        _facts(form, label, cell),
-        para("二、评定基本条件", section),
-        _conditions(form, label, cell),
-        para("三、申报材料清单", section),
-        _materials(form, label, style(9.5, leading=13, align="left")),
-        KeepTogether(
-            [
-                para("四、县区部门意见", section),
-                para(PLEDGE, style(10.5, leading=16, indent_chars=2, space_after=3 * mm)),
-                _opinions(form, cell),
-            ]
+    title = f"{form.level}就业服务质量标杆机构申报表"
+    story: list[Flowable] = [para("附件2", style(12, align="left")), Spacer(1, 3 * mm)]
+    story.append(Heading(title, 20, space_after=3 * mm))
+    if form.draft:
+        story += [
+            para(DRAFT_MARK, style(14, leading=20, align="centre", colour=MARK_RED)),
+            para(DRAFT_NOTE, style(9.5, leading=13, align="left", space_before=1 * mm, space_after=2 * mm)),
+        ]
+    story += [
+        _number_and_date(form, cell),
+        _section("一、单位基本情况", _unit(form, label, cell), section),
+        _section("二、申报类型及级别", _kind_and_level(form, label, cell), section),
+        _section("三、主要业绩及服务情况", _record(form, label, cell), section),
+        _section(f"四、分类评定指标（{form.institution_type}）", _type_facts(form, label, cell), section),
+        _section("五、评定条件说明", _conditions(form, label, cell), section),
+        _section(
+            "六、申报材料清单",
+            _checklist(form, label, cell)
+            if form.draft
+            else _materials(form, label, style(9.5, leading=13, align="left")),
+            section,
         ),
+        _section("七、诚信承诺", _pledge(), section),
+        _section("八、县区部门意见", _opinions(form, cell), section),
     ]
 
-    def footer(canvas: Canvas, document: Any) -> None:
+    def margins(canvas: Canvas, document: Any) -> None:
         canvas.saveState()
         canvas.setFont(song(), 9)
         canvas.setFillColor(colors.Color(0.3, 0.3, 0.3))
+        left, right = MARGINS[3], A4[0] - MARGINS[1]
         y = 12 * mm
-        canvas.drawString(20 * mm, y, f"申报编号：{form.application_id}")
+        canvas.drawString(left, y, f"申报编号：{_number(form)}")
         canvas.drawCentredString(A4[0] / 2, y, f"第{document.page}页")
-        canvas.drawRightString(A4[0] - 20 * mm, y, f"申报日期：{chinese_date(form.declared_on)}")
+        canvas.drawRightString(right, y, _dated(form))
+        if form.draft:
+            canvas.setFillColor(MARK_RED)
+            canvas.setFont(song(), 10.5)
+            canvas.drawRightString(right, A4[1] - 12 * mm, DRAFT_MARK)
         canvas.restoreState()
 
     return build(
         story,
         pagesize=A4,
-        margins=(20 * mm, 20 * mm, 22 * mm, 20 * mm),
-        title=f"{form.institution_name} 就业服务质量标杆机构申报表",
-        on_page=footer,
+        margins=MARGINS,
+        title=f"{form.institution_name} 就业服务质量标杆机构申报表" + ("（草稿）" if form.draft else ""),
+        on_page=margins,
     )
+
+
+def _section(heading: str, body: Flowable, section: ParagraphStyle) -> KeepTogether:
+    """A section's heading kept with its table (a table longer than a page still breaks, under its heading)."""
+    return KeepTogether([para(heading, section), body])
+
+
+def _number(form: DeclarationForm) -> str:
+    return form.number or (NUMBER_TO_COME if form.draft else NUMBER_PENDING)
+
+
+def _dated(form: DeclarationForm) -> str:
+    if form.declared_on is not None:
+        return f"申报日期：{chinese_date(form.declared_on)}"
+    return f"打印日期：{chinese_date(form.printed_on)}" if form.printed_on else "申报日期：（申报时填写）"
+
+
+def _number_and_date(form: DeclarationForm, cell: ParagraphStyle) -> Table:
+    right = style(SIZE, leading=15, align="right")
+    table = Table([[para(f"申报编号：{_number(form)}", cell), para(_dated(form), right)]], colWidths=[WIDTH / 2] * 2)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), song()),  # no cell in Helvetica, which no PDF of ours embeds
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
 
 
 class SealAndDate(Flowable):
     """（盖章） over the date, right-aligned, drawn as is: a Paragraph would collapse the 　 in 年　月　日."""
-
-    SIZE = 10.5
 
     def __init__(self, signed_on: str):
         super().__init__()
@@ -77,49 +133,105 @@ class SealAndDate(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
-        self.height = 2 * self.SIZE * 1.7
+        self.height = 2 * SIZE * 1.7
         return self.width, self.height
 
     def draw(self) -> None:
-        self.canv.setFont(song(), self.SIZE)
-        right = self.width - self.SIZE
-        self.canv.drawRightString(right, self.SIZE * 2.1, SEAL_PLACE)
-        self.canv.drawRightString(right, self.SIZE * 0.4, self.signed_on)
+        self.canv.setFont(song(), SIZE)
+        right = self.width - SIZE
+        self.canv.drawRightString(right, SIZE * 2.1, SEAL_PLACE)
+        self.canv.drawRightString(right, SIZE * 0.4, self.signed_on)
 
 
-def _facts(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
-    def k(text: str) -> Paragraph:
-        return para(text, label)
+class SignaturePlaces(Flowable):
+    """The unit's seal place and its head's signature, each on a line to write on, over the date line."""
 
-    def v(text: str) -> Paragraph:
-        return para(text, cell)
+    LINE = 42 * mm
 
-    rows: list[list[Any]] = [
-        [k("机构名称"), v(form.institution_name), "", ""],
-        [k("机构类型"), v(form.institution_type), k("所在县区"), v(form.county)],
-        [
-            k("统一社会信用代码"),
-            v(form.credit_code),
-            k("成立日期"),
-            v(chinese_date(form.founded_on) if form.founded_on else ""),
-        ],
-        [k("地址"), v(form.address), "", ""],
-        [k("负责人"), v(form.person_in_charge), k("联系人"), v(form.contact_person)],
-        [
-            k("联系电话"),
-            v(form.contact_phone),
-            k("工作人员数"),
-            v(f"{form.staff_count}人" if form.staff_count is not None else ""),
-        ],
-        [
-            k("服务场所面积（㎡）"),
-            v(number(form.premises_area_m2) if form.premises_area_m2 is not None else ""),
-            k("申报级别"),
-            v(form.level),
-        ],
-        [k("服务内容"), v(form.services), "", ""],
-        [k("特色亮点"), v(form.highlights), "", ""],
-        [k("所获荣誉"), v(form.honours), "", ""],
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = SIZE * 7
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFont(song(), SIZE)
+        canvas.setLineWidth(0.5)
+        y = SIZE * 4.6
+        for x, words in ((SIZE, "申报单位（盖章）："), (self.width / 2, "负责人（签字）：")):
+            canvas.drawString(x, y, words)
+            start = x + len(words) * SIZE + 2
+            canvas.line(start, y - 2, min(start + self.LINE, self.width - SIZE), y - 2)
+        canvas.drawRightString(self.width - SIZE, SIZE * 1.2, f"日期：{BLANK_DATE}")
+
+
+def _pledge() -> Table:
+    body = para(PLEDGE, style(SIZE, leading=17, indent_chars=2))
+    table = Table([[body], [SignaturePlaces()]], colWidths=[WIDTH], splitInRow=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), song()),
+                ("BOX", (0, 0), (-1, -1), 0.6, GRID_LINE),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    return table
+
+
+def breakable(table: Table) -> Table:
+    """The table, allowed to break inside a row: a free text may be longer than a page (5000 characters of 特色亮点)."""
+    table.splitInRow = 1
+    return table
+
+
+def _labelled(
+    rows: list[tuple[str, str] | tuple[str, str, str, str]], label: ParagraphStyle, cell: ParagraphStyle, tall: int = 0
+) -> Table:
+    """A facts table: a pair of (label, value) per row, or two pairs side by side; the last ``tall`` rows get room to
+    be read (and, on a form printed blank, to be written in). Pairs alone take two columns, no span: a long text's
+    row then breaks across pages cleanly (reportlab lays out a spanned cell's broken half wrongly)."""
+    if all(len(row) == 2 for row in rows):
+        cells: list[list[Any]] = [[para(row[0], label), para(row[-1], cell)] for row in rows]
+        widths = [38 * mm, WIDTH - 38 * mm]
+        extra: list[tuple[Any, ...]] = []
+    else:
+        cells = []
+        extra = []
+        for i, row in enumerate(rows):
+            if len(row) == 2:
+                cells.append([para(row[0], label), para(row[1], cell), "", ""])
+                extra.append(("SPAN", (1, i), (3, i)))
+            else:
+                cells.append([para(row[0], label), para(row[1], cell), para(row[2], label), para(row[3], cell)])
+                extra.append(("BACKGROUND", (2, i), (2, i), LABEL_SHADE))
+        widths = [38 * mm, 47 * mm, 38 * mm, WIDTH - 123 * mm]
+    shade = ("BACKGROUND", (0, 0), (0, -1), LABEL_SHADE)
+    heights = [0.0] * (len(rows) - tall) + [18 * mm] * tall
+    return breakable(grid(cells, widths, [*extra, shade], header=False, min_heights=heights))
+
+
+def _unit(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
+    area = number(form.premises_area_m2) if form.premises_area_m2 is not None else ""
+    staff = f"{form.staff_count}人" if form.staff_count is not None else ""
+    founded = chinese_date(form.founded_on) if form.founded_on else ""
+    rows: list[tuple[str, str] | tuple[str, str, str, str]] = [
+        ("机构名称", form.institution_name),
+        ("统一社会信用代码", form.credit_code, "成立日期", founded),
+        ("所在县区", form.county, "工作人员数", staff),
+        ("地址", form.address),
+        ("负责人", form.person_in_charge, "服务场所面积（㎡）", area),
+        ("联系人", form.contact_person, "联系电话", form.contact_phone),
+    ]
+    return _labelled(rows, label, cell)
+
+
+def _kind_and_level(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
+    rows: list[tuple[str, str] | tuple[str, str, str, str]] = [
+        ("机构类型", form.institution_type, "申报级别", form.level)
     ]
     if form.level == "市级" or form.county_title_doc_number:
         held = " ".join(
@@ -130,13 +242,25 @@ def _facts(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -
             )
             if part
         )
-        rows.append([k("县级标杆称号文号及日期"), v(held), "", ""])
-    spans = [("SPAN", (1, i), (3, i)) for i, row in enumerate(rows) if row[2] == ""]
-    shade = [("BACKGROUND", (0, 0), (0, -1), LABEL_SHADE), ("BACKGROUND", (2, 1), (2, 6), LABEL_SHADE)]
-    # Free-text rows get room to be read (and, on a form printed blank, to be written in).
-    heights = [0.0] * 7 + [18 * mm] * 3 + [0.0] * (len(rows) - 10)
-    widths = [38 * mm, 47 * mm, 38 * mm, WIDTH - 123 * mm]
-    return grid(rows, widths, [*spans, *shade], header=False, min_heights=heights)
+        rows.append(("县级标杆称号文号及日期", held))
+    return _labelled(rows, label, cell)
+
+
+def _record(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
+    rows: list[tuple[str, str] | tuple[str, str, str, str]] = [
+        ("获得市级及以上荣誉", "是" if form.city_or_higher_honours else "否"),
+        ("服务内容", form.services),
+        ("特色亮点", form.highlights),
+        ("所获荣誉", form.honours),
+    ]
+    return _labelled(rows, label, cell, tall=3)
+
+
+def _type_facts(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
+    rows: list[tuple[str, str] | tuple[str, str, str, str]] = list(form.type_facts) or [
+        ("分类指标", "本类型机构无须填报量化指标，按评定条件逐项说明")
+    ]
+    return _labelled(rows, label, cell)
 
 
 def _conditions(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
@@ -145,7 +269,7 @@ def _conditions(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphSty
         rows.append([para(str(i), label), para(item.condition, cell), para(item.statement, cell)])
     if not form.conditions:
         rows.append([para("—", label), para("（未填写）", cell), ""])
-    return grid(rows, [12 * mm, 79 * mm, WIDTH - 91 * mm], [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
+    return breakable(grid(rows, [12 * mm, 79 * mm, WIDTH - 91 * mm], [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)]))
 
 
 BEIJING = timezone(timedelta(hours=8))  # documents import no other room: the zone as state.clock has it
@@ -175,19 +299,30 @@ def _materials(form: DeclarationForm, label: ParagraphStyle, small: ParagraphSty
     if not form.materials:
         rows.append([para("—", label), para("（无）", small), "", "", ""])
     widths = [12 * mm, 52 * mm, 56 * mm, 22 * mm, WIDTH - 142 * mm]
-    return grid(rows, widths, [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)])
+    return breakable(grid(rows, widths, [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)]))
+
+
+def _checklist(form: DeclarationForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
+    """A draft's materials: the checklist's items, each to be uploaded when declaring."""
+    rows: list[list[Any]] = [[para(text, label) for text in ("序号", "材料名称", "要求")]]
+    for i, item in enumerate(form.to_attach, start=1):
+        rows.append([para(str(i), label), para(item.title, cell), para("必需" if item.required else "可选", label)])
+    if not form.to_attach:
+        rows.append([para("—", label), para("（无）", cell), ""])
+    return breakable(grid(rows, [12 * mm, WIDTH - 42 * mm, 30 * mm], [("BACKGROUND", (0, 0), (-1, 0), LABEL_SHADE)]))
 
 
 def _opinions(form: DeclarationForm, cell: ParagraphStyle) -> Table:
     opinions = list(form.opinions) or [DepartmentOpinion(name) for name in COUNTY_DEPARTMENTS]
-    head = style(10.5, leading=14, align="centre")
+    head = style(SIZE, leading=14, align="centre")
     rows: list[list[Any]] = [
         [para(f"{o.department}意见", head) for o in opinions],
         [para(o.opinion, cell) for o in opinions],
         [SealAndDate(chinese_date(o.signed_on) if o.signed_on else BLANK_DATE) for o in opinions],
     ]
     columns = len(opinions)
-    table = Table(rows, colWidths=[WIDTH / columns] * columns, rowHeights=[None, 42 * mm, None])
+    # The opinions' row is at least 42 mm, room to write by hand; a long opinion makes it taller.
+    table = Table(rows, colWidths=[WIDTH / columns] * columns, minRowHeights=[0, 42 * mm, 0], splitInRow=1)
     table.setStyle(
         TableStyle(
             [

@@ -65,11 +65,22 @@ class DepartmentOpinion:
 
 
 @record
-class DeclarationForm:
-    """申报表 (附件2)."""
+class ChecklistEntry:
+    """An item of the 申报材料清单 a draft names: to be uploaded when declaring, required or not."""
 
-    application_id: str
-    declared_on: date
+    title: str
+    required: bool = True
+
+
+@record
+class DeclarationForm:
+    """申报表 (附件2). A draft is printed before declaring, to be sealed and signed: it has no number and no
+    declaration date yet, names the checklist's items instead of uploaded files, and is marked 草稿（待盖章）."""
+
+    number: (
+        str  # the readable 申报编号 (兰山-2026-0007); empty: not assigned yet (a draft, or a moment after declaring)
+    )
+    declared_on: date | None
     level: str
     institution_name: str
     institution_type: str
@@ -85,12 +96,18 @@ class DeclarationForm:
     services: str
     highlights: str = ""
     honours: str = ""
+    city_or_higher_honours: bool = False
     county_title_doc_number: str = ""
     county_title_on: date | None = None
+    # The institution type's own facts (培训合格率, 经费纳入同级财政预算 …), each as (its words, its value).
+    type_facts: Sequence[tuple[str, str]] = ()
     conditions: Sequence[AttestedCondition] = ()
     materials: Sequence[Material] = ()
     # Empty: the three county departments' boxes are printed blank, to be filled in and sealed.
     opinions: Sequence[DepartmentOpinion] = ()
+    draft: bool = False
+    to_attach: Sequence[ChecklistEntry] = ()  # a draft's 申报材料清单
+    printed_on: date | None = None  # a draft's date
 
 
 @record

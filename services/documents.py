@@ -20,6 +20,7 @@ from services import notices as notice_service
 from services.access import fetch_view
 from services.approval_sheet import sheet
 from services.context import Context
+from services.declaration_facts import declared_number, type_facts
 from services.declarations import EVIDENCE_TITLES, checklists, condition_texts, current_materials
 from services.refusals import Refusal
 from state.clock import SHANGHAI
@@ -55,7 +56,7 @@ async def declaration(ctx: Context, actor: Actor, application_id: str) -> Pdf:
     i = view.institution
     texts = await run_in_threadpool(condition_texts, settings, InstitutionType(i.type), view.level, view.county)
     form = documents.DeclarationForm(
-        application_id=await run_in_threadpool(number_or_id, settings.database_url, view.application_id),
+        number=await run_in_threadpool(declared_number, ctx, view.application_id),
         declared_on=view.acts[0].at.astimezone(SHANGHAI).date() if view.acts else datetime.now(SHANGHAI).date(),
         level=LEVELS[view.level],
         institution_name=i.name,
@@ -72,6 +73,8 @@ async def declaration(ctx: Context, actor: Actor, application_id: str) -> Pdf:
         services=i.services,
         highlights=i.highlights,
         honours="、".join(i.honours),
+        city_or_higher_honours=i.city_or_higher_honours,
+        type_facts=type_facts(i),
         county_title_doc_number=i.county_title_doc_no or "",
         county_title_on=i.county_title_date,
         conditions=[documents.AttestedCondition(texts.get(code, code), text) for code, text in i.attestations.items()],

@@ -50,7 +50,23 @@ def test_the_checklist_depends_on_type_and_level():
     for kind in InstitutionType:
         for level in Level:
             required = {i.code for i in book.checklist(kind, level) if i.required}
-            assert {"declaration_form", "registration_certificate", "premises_photos"} <= required
+            assert {"declaration_form", "integrity_pledge", "registration_certificate", "premises_photos"} <= required
+
+
+def test_the_integrity_pledge_is_an_upload_every_declaration_needs():
+    book = materials.load()
+    pledge = {i.code: i for i in book.checklist(InstitutionType.hr_agency, Level.county)}["integrity_pledge"]
+    assert pledge.title.startswith("诚信承诺书") and "盖章" in pledge.title and "签字" in pledge.title
+    assert pledge.accepts == (materials.PDF, materials.JPEG, materials.PNG) and pledge.required
+    attached = [
+        materials.Attached(code, f"M{n}", materials.PDF if code != "premises_photos" else materials.PNG)
+        for n, code in enumerate(("declaration_form", "registration_certificate", "premises_photos"))
+    ]
+    problems = book.problems(InstitutionType.hr_agency, Level.county, attached)
+    missing = [p.message for p in problems if p.code == "material_missing"]
+    assert missing == ["缺少必需材料：诚信承诺书（申报单位盖章、负责人签字）（integrity_pledge）"]
+    pledged = [*attached, materials.Attached("integrity_pledge", "M9", materials.JPEG)]
+    assert book.problems(InstitutionType.hr_agency, Level.county, pledged) == []
 
 
 def test_missing_items_wrong_types_and_unknown_items_are_named():

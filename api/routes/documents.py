@@ -1,16 +1,17 @@
 """The procedure's printable documents as PDF (services/documents.py): the 申报表, the 审批单, the joint 公布文件, the
 plaque certificate, and the 公示名单 of the notice board or of a round. Readable by whoever may read the application
-(same 404 rule)."""
+(same 404 rule). The 申报表's draft, before declaring, is a county bureau's (services/drafts.py)."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Body, Path
 from fastapi.responses import Response
 
-from api.deps import ApplicationId, Reader, ServiceContext
-from api.errors import documented
+from api.deps import ApplicationId, CountyBureau, Reader, ServiceContext, Today
+from api.errors import CONDITION_RULES, documented
 from schemas.fields import ID_PATTERN
-from services import documents
+from schemas.models import DeclarationCreate
+from services import documents, drafts
 from services.documents import Pdf
 
 PDF = "application/pdf"
@@ -36,6 +37,34 @@ def served(pdf: Pdf) -> Response:
 )
 async def declaration(application_id: ApplicationId, actor: Reader, ctx: ServiceContext) -> Response:
     return served(await documents.declaration(ctx, actor, application_id))
+
+
+@router.post(
+    "/documents/declaration-draft.pdf",
+    summary="申报表 before declaring (草稿, 待盖章): the declaration's body, judged as declaring it would be, no files",
+    response_class=Response,
+    responses={
+        **PDF_RESPONSES,
+        **documented(
+            403,
+            rules={
+                422: (
+                    *CONDITION_RULES,
+                    "county_title_not_on_record",
+                    "county_title_mismatch",
+                    "unknown_county",
+                    "attestation_missing",
+                )
+            },
+        ),
+    },
+)
+async def declaration_draft(
+    body: Annotated[DeclarationCreate, Body()], actor: CountyBureau, ctx: ServiceContext, day: Today
+) -> Response:
+    """Nothing is started or stored: the draft is printed, sealed and signed, then uploaded as the checklist's
+    申报表 when declaring (which gives the 申报编号)."""
+    return served(await drafts.declaration_draft(ctx, actor, body, day))
 
 
 @router.get(

@@ -32,6 +32,7 @@ async def test_the_checklist_per_type_and_level(api):
         "required": True,
         "accepts": ["application/pdf", "image/jpeg", "image/png"],
     }
+    assert items["integrity_pledge"]["required"] and items["integrity_pledge"]["title"].startswith("诚信承诺书")
     assert items["county_title_document"]["required"] and items["premises_photos"]["accepts"] == [
         "image/jpeg",
         "image/png",
@@ -173,7 +174,10 @@ async def test_someone_elses_material_or_a_wrong_type_is_refused(api):
 async def test_the_declared_files_are_on_record_and_readable_in_scope(api):
     files = {"declaration_form": (unique_pdf(), "申报表（盖章）.pdf")}
     files |= {"premises_photos": (unique_png(), "服务大厅.png"), "registration_certificate": (jpeg("证"), "执照.jpg")}
-    files |= {"gig_market_area_proof": (unique_pdf(), "面积证明.pdf")}
+    files |= {
+        "gig_market_area_proof": (unique_pdf(), "面积证明.pdf"),
+        "integrity_pledge": (jpeg("诺"), "诚信承诺书.jpg"),
+    }
     refs, uploaded = [], {}
     for item, (data, name) in files.items():
         answer = expect(await api.upload("bureau", data, name), 201)

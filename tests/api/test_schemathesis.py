@@ -127,11 +127,15 @@ async def open_city_round(settings: Settings) -> None:
     )
 
 
+# The operations that take a declaration's body: declaring, and printing its 申报表 before declaring (judged alike).
+DECLARATION_BODIES = ("/applications", "/documents/declaration-draft.pdf")
+
+
 def map_case(context, case):
     """Only for data the generator calls valid: make it valid by the rules the schema cannot express."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return case
-    if case.method == "POST" and case.operation.path.endswith("/applications") and isinstance(case.body, dict):
+    if case.method == "POST" and case.operation.path.endswith(DECLARATION_BODIES) and isinstance(case.body, dict):
         institution = case.body.get("institution")
         if isinstance(institution, dict):
             code = institution.get("credit_code")
@@ -238,7 +242,7 @@ def before_call(context, case, kwargs):
             _admin_case(case)
         if case.operation.path.endswith("/revocation") and isinstance(case.body, dict):
             case.body["files"] = []  # the inspector's uploads are references, as a declaration's materials
-    body = case.body if case.method == "POST" and case.operation.path.endswith("/applications") else None
+    body = case.body if case.method == "POST" and case.operation.path.endswith(DECLARATION_BODIES) else None
     if (
         SERVED_DB
         and isinstance(body, dict)

@@ -1,5 +1,6 @@
 """Sample inputs for the documents: a city-level round in Linyi, 2026."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from documents import (
@@ -8,6 +9,7 @@ from documents import (
     ApprovalSheet,
     AttestedCondition,
     Certificate,
+    ChecklistEntry,
     DeclarationForm,
     DepartmentOpinion,
     IssuedDocument,
@@ -27,7 +29,7 @@ INSTITUTIONS = (
 )
 
 DECLARATION = DeclarationForm(
-    application_id="APP-2026-000123",
+    number="兰山-2026-0007",
     declared_on=date(2026, 3, 2),
     level="市级",
     institution_name="兰山区零工市场",
@@ -119,4 +121,21 @@ APPROVAL_SHEET = ApprovalSheet(
     notice="2026年9月28日至10月9日公示",
     objections=(SheetObjection("2026年9月30日", "场所面积不实", "不属实", "2026年10月8日"),),
     documents=(IssuedDocument("公布文件", "临人社字〔2026〕9号", "2026年12月1日"),),
+)
+
+# The same declaration printed before declaring: no number, no files, the checklist's items, blank opinion boxes.
+DRAFT = replace(
+    DECLARATION,
+    number="",
+    declared_on=None,
+    draft=True,
+    printed_on=date(2026, 3, 1),
+    type_facts=(("服务场所面积（㎡）", "620"),),
+    materials=(),
+    opinions=(),
+    to_attach=(
+        ChecklistEntry("申报表（附件2，加盖县区人力资源社会保障、发展改革、民政部门公章）"),
+        ChecklistEntry("诚信承诺书（申报单位盖章、负责人签字）"),
+        ChecklistEntry("荣誉证书（市级及以上荣誉称号、项目奖励等）", required=False),
+    ),
 )

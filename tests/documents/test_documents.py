@@ -151,11 +151,12 @@ class TestDeclarationForm:
         assert "240.0KB" in joined and "3.2MB" in joined
         for department in ("兰山区人力资源社会保障局意见", "兰山区发展改革局意见", "兰山区民政局意见"):
             assert department in joined
-        assert joined.count("（盖章）") == 3
+        assert joined.count("（盖章）") == 4  # the three departments' and the declaring unit's
         assert "同意推荐。" in joined and "2026年3月5日" in joined
-        assert text.count("年\u3000月\u3000日") == 2  # two departments have not signed yet
+        assert text.count("年\u3000月\u3000日") == 3  # two departments have not signed yet, nor has the unit
         for page in pages:  # the footer on every page
-            assert "申报编号：APP-2026-000123" in page and "申报日期：2026年3月2日" in page
+            assert "申报编号：兰山-2026-0007" in page and "申报日期：2026年3月2日" in page
+        assert "草稿" not in joined and "待盖章" not in joined  # a declared form is no draft
 
     def test_blank_opinions_name_the_three_county_departments(self) -> None:
         county_level = replace(
@@ -165,7 +166,7 @@ class TestDeclarationForm:
         assert "县级就业服务质量标杆机构申报表" in joined
         for department in ("县区人力资源社会保障局意见", "县区发展改革局意见", "县区民政局意见"):
             assert department in joined
-        assert joined.count("（盖章）") == 3
+        assert joined.count("（盖章）") == 4
         assert "县级标杆称号文号及日期" not in joined  # a county-level declaration holds no such title yet
 
     def test_user_text_is_printed_literally(self) -> None:
@@ -328,7 +329,7 @@ def test_without_the_font_file_the_standard_cid_font_keeps_the_text(monkeypatch:
 
 def test_declaration_form_requires_no_optional_fields() -> None:
     minimal = DeclarationForm(
-        application_id="APP-1",
+        number="费县-2026-0001",
         declared_on=date(2026, 3, 1),
         level="县级",
         institution_name="测试机构",

@@ -24,7 +24,7 @@ from documents import (
     notice_list,
     plaque_certificate,
 )
-from tests.documents.samples import ANNOUNCEMENT, APPROVAL_SHEET, CERTIFICATE, DECLARATION, NOTICE
+from tests.documents.samples import ANNOUNCEMENT, APPROVAL_SHEET, CERTIFICATE, DECLARATION, DRAFT, NOTICE
 
 MM = 72 / 25.4
 PAGE_HEIGHT = 841.89
@@ -245,6 +245,7 @@ def every_pdf() -> Iterator[tuple[str, bytes]]:
     yield "notice", notice_list(NOTICE)
     yield "certificate", plaque_certificate(CERTIFICATE)
     yield "declaration", declaration_form(DECLARATION)
+    yield "declaration draft", declaration_form(DRAFT)
     yield "approval sheet", approval_sheet(APPROVAL_SHEET)
 
 

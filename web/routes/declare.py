@@ -27,7 +27,7 @@ from db.queries.materials import uploaded_by
 from db.queries.rounds import rounds_seen_by
 from db.rounds import EvaluationRound
 from db.session import get_engine
-from services import applications, materials
+from services import applications, drafts, materials
 from services.context import Context
 from services.declarations import DECLARATION, checklists, condition_book
 from services.refusals import Refusal
@@ -167,14 +167,50 @@ async def attached(request: Request, posted: Any, actor: Actor, ctx: Context) ->
         and k[len(KEPT) :] not in kept
         and f"{FILE}{k[len(KEPT) :]}" not in errors
     }
-    if earlier:
-        ids = list(earlier.values())
-        rows = await run_in_threadpool(_kept_uploads, ctx.database_url, ids, actor.user_id)
-        for item, material_id in earlier.items():
-            if material_id in rows:  # another's, used or unknown: as if not sent
-                refs.append({"item": item, "material_id": material_id})
-                kept[item] = (material_id, rows[material_id].filename)
-    return Attached(refs, errors, kept)
+    still = await kept_files(earlier, actor, ctx)
+    refs += [{"item": item, "material_id": material_id} for item, (material_id, _) in still.items()]
+    return Attached(refs, errors, kept | still)
+
+
+async def kept_files(earlier: dict[str, str], actor: Actor, ctx: Context) -> dict[str, tuple[str, str]]:
+    """Of the files kept from a refused submission (item -> material id), those still the caller's and unused:
+    item -> (material id, file name); another's, a used or an unknown one is as if not sent."""
+    if not earlier:
+        return {}
+    rows = await run_in_threadpool(_kept_uploads, ctx.database_url, list(earlier.values()), actor.user_id)
+    return {item: (m, rows[m].filename) for item, m in earlier.items() if m in rows}
+
+
+def _posted_body(values: Mapping[str, str], actor: Actor) -> tuple[dict[str, Any], dict[str, str]]:
+    """The declaration body the form's text makes (without its files), and the fields not even of the right kind."""
+    body, errors = body_from(values, actor.county)
+    body["institution"]["attestations"] = {
+        k[len(ATTEST) :]: v.strip() for k, v in values.items() if k.startswith(ATTEST) and v.strip()
+    }
+    return body, errors
+
+
+def _refused(request: Request, actor: Actor, refusal: Refusal, values: dict[str, str], files: Attached) -> Response:
+    """The form again, the service's refusal beside its fields and above the form."""
+    explained = explain(refusal)
+    errors = explained.fields
+    if refusal.extra.get("rule") == "city_level_in_round":
+        errors["round_id"] = "市级标杆机构须经评定批次竞争性评审择优确定：市级申报须选择所参加的评定批次"
+    if refusal.extra.get("rule") == "county_title_not_on_record":
+        for name, text in errors.items():
+            errors[name] = f"{text}。{HISTORIC_HINT}"
+        if not errors:
+            explained.lines.append(HISTORIC_HINT)
+    return _form(
+        request,
+        actor,
+        refusal.status,
+        values=values,
+        errors=errors,
+        explained=explained,
+        key=values.get("key", "")[:128] or None,
+        kept=files.kept,
+    )
 
 
 @router.post("/applications/new")
@@ -183,10 +219,7 @@ async def declare(request: Request, actor: SignedIn, ctx: PageContext, day: Page
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
     key = values.get("key", "")[:128] or None
-    body, errors = body_from(values, actor.county)
-    body["institution"]["attestations"] = {
-        k[len(ATTEST) :]: v.strip() for k, v in values.items() if k.startswith(ATTEST) and v.strip()
-    }
+    body, errors = _posted_body(values, actor)
     files = await attached(request, posted, actor, ctx)
     body["materials"] = files.refs
     errors.update(files.errors)
@@ -197,27 +230,34 @@ async def declare(request: Request, actor: SignedIn, ctx: PageContext, day: Page
         try:
             outcome = await applications.declare(ctx, actor, declared, day, key)
         except Refusal as refusal:
-            explained = explain(refusal)
-            errors = explained.fields
-            if refusal.extra.get("rule") == "city_level_in_round":
-                errors["round_id"] = "市级标杆机构须经评定批次竞争性评审择优确定：市级申报须选择所参加的评定批次"
-            if refusal.extra.get("rule") == "county_title_not_on_record":
-                for name, text in errors.items():
-                    errors[name] = f"{text}。{HISTORIC_HINT}"
-                if not errors:
-                    explained.lines.append(HISTORIC_HINT)
-            return _form(
-                request,
-                actor,
-                refusal.status,
-                values=values,
-                errors=errors,
-                explained=explained,
-                key=key,
-                kept=files.kept,
-            )
+            return _refused(request, actor, refusal, values, files)
         target = f"/applications/{outcome.application_id}?done=declare"
         if is_htmx(request):
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
     return _form(request, actor, 422, values=values, errors=errors, key=key, kept=files.kept)
+
+
+@router.post("/applications/new/draft")
+async def draft(request: Request, actor: SignedIn, ctx: PageContext, day: PageToday) -> Response:
+    """打印申报表（草稿）: the form's data as it stands, judged as declaring it would be (files aside), answered with the
+    draft 申报表 to download; refused, the form again with the same words beside the same fields. The button sends
+    the form without its files (nothing is uploaded); the files kept from a refused declaration stay kept."""
+    _admit(actor)
+    posted = await request.form()
+    values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
+    body, errors = _posted_body(values, actor)
+    earlier = {k[len(KEPT) :]: v for k, v in values.items() if k.startswith(KEPT)}
+    files = Attached([], {}, await kept_files(earlier, actor, ctx))  # nothing uploaded: a file sent is ignored
+    checked = None
+    if not errors:
+        checked, errors = validate(body)
+    if checked is None:
+        key = values.get("key", "")[:128] or None
+        return _form(request, actor, 422, values=values, errors=errors, key=key, kept=files.kept)
+    try:
+        pdf = await drafts.declaration_draft(ctx, actor, checked, day)
+    except Refusal as refusal:
+        return _refused(request, actor, refusal, values, files)
+    disposition = f'attachment; filename="{pdf.name}"'  # downloaded: the form stays as filled in
+    return Response(pdf.content, media_type="application/pdf", headers={"Content-Disposition": disposition})

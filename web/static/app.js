@@ -19,6 +19,16 @@
     }
   });
 
+  // <button data-native-submit formaction=…>: its form is sent as the browser sends it, not through htmx: the answer
+  // is a file to download (the 申报表's draft), not a part of the page. Stopped on its way down to the form, where
+  // htmx listens; the browser's own submission goes on.
+  document.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    if (submitter instanceof HTMLElement && submitter.hasAttribute("data-native-submit")) {
+      event.stopPropagation();
+    }
+  }, true);
+
   // <button data-print>: prints the page (公示名单, 名录).
   document.addEventListener("click", function (event) {
     var target = event.target instanceof Element ? event.target.closest("[data-print]") : null;

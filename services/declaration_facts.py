@@ -1,0 +1,41 @@
+"""What the 申报表 prints beyond the declared facts as they are: the readable 申报编号 and the institution type's own
+facts in the form's words (services/documents.py prints the declared form, services/drafts.py its draft)."""
+
+from contracts.application import Institution
+from db.numbers import numbers_of
+from documents.layout import number as figure
+from services.context import Context
+from state.domain import InstitutionType
+
+
+def declared_number(ctx: Context, application_id: str) -> str:
+    """The 申报编号; empty a moment after declaring, before the read model has numbered it (never the id)."""
+    with ctx.session() as s:
+        return numbers_of(s, [application_id]).get(application_id, "")
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("是" if value else "否")
+
+
+def _measure(value: float | None, unit: str = "") -> str:
+    return "" if value is None else f"{figure(value)}{unit}"
+
+
+def type_facts(i: Institution) -> list[tuple[str, str]]:
+    """The institution type's own facts, in the 申报表's words (its 四、分类评定指标); none for a type without any."""
+    kind = InstitutionType(i.type)
+    staff = ("工作人员数", _measure(i.staff_count, "人"))
+    if kind == InstitutionType.township_platform:
+        return [staff, ("经费纳入同级财政预算", _yes_no(i.budget_funded))]
+    if kind == InstitutionType.village_platform:
+        return [staff]
+    if kind == InstitutionType.gig_market:
+        return [("服务场所面积（㎡）", _measure(i.premises_area_m2))]
+    if kind == InstitutionType.training:
+        return [
+            ("培训合格率", _measure(i.training_pass_rate, "%")),
+            ("学员整体满意率", _measure(i.trainee_satisfaction, "%")),
+            ("近三年历次办学质量督导评估等次", "、".join(i.assessments_last_3_years)),
+        ]
+    return []

@@ -1,0 +1,104 @@
+"""The 申报表 before declaring (草稿): the checklist asks for the sealed 申报表 as an upload, so the clerk prints the
+form from the declaration's own body first. The body is judged as a declaration's facts are (services/applications.py
+declare: the caller's authority, state/declaration, the county's attestations, a city-level candidate's county title
+on record), with the same refusals; what only the act itself needs (the files, the round's window) is not asked.
+Nothing is started and nothing is stored: the answer is the PDF."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from fastapi.concurrency import run_in_threadpool
+
+import documents
+from config import Settings
+from contracts.application import Institution
+from db.standards import CountyConditionVersion
+from schemas.models import DeclarationCreate
+from services.access import authority
+from services.context import Context
+from services.declaration_facts import type_facts
+from services.declarations import (
+    attestation_problems,
+    checklists,
+    condition_book,
+    county_title_refusal,
+    institution_of,
+    on_record,
+    refusal,
+)
+from services.documents import Pdf
+from state.declaration import declaration_problems
+from state.domain import Act, Actor, Department, Level
+from state.labels import INSTITUTION_TYPES, LEVELS, department_label
+
+DRAFT_FILE = "declaration-draft.pdf"
+
+
+async def declaration_draft(ctx: Context, actor: Actor, body: DeclarationCreate, day: date) -> Pdf:
+    """The draft 申报表 of ``body``: refused (403, 422) as declaring it would be for its facts."""
+    settings = ctx.settings
+    county = body.county or actor.county or ""
+    level = Level(body.level)
+    authority(Act.declare, actor, level, county)
+    institution = institution_of(body.institution)
+    problems = declaration_problems(level, county, institution, day)
+    records = await on_record(settings, actor, level, county, institution, [])
+    problems += attestation_problems(settings, level, county, institution, records.county_conditions)
+    if problems:
+        raise refusal(422, problems)
+    if level == Level.city and (refused_title := county_title_refusal(institution, records.county_title)):
+        raise refused_title
+    content = await run_in_threadpool(_render, settings, level, county, institution, records.county_conditions, day)
+    return Pdf(content, DRAFT_FILE)
+
+
+def _render(
+    settings: Settings,
+    level: Level,
+    county: str,
+    i: Institution,
+    standing: dict[str, CountyConditionVersion],
+    day: date,
+) -> bytes:
+    applicable = condition_book(settings, county, standing).applicable(i.type, level, county)
+    return documents.declaration_form(
+        documents.DeclarationForm(
+            number="",
+            declared_on=None,
+            level=LEVELS[level],
+            institution_name=i.name,
+            institution_type=INSTITUTION_TYPES[i.type],
+            county=county,
+            credit_code=i.credit_code,
+            address=i.address,
+            person_in_charge=i.person_in_charge,
+            contact_person=i.contact,
+            contact_phone=i.phone,
+            premises_area_m2=i.premises_area_m2,
+            staff_count=i.staff_count,
+            founded_on=i.founded_on,
+            services=i.services,
+            highlights=i.highlights,
+            honours="、".join(i.honours),
+            city_or_higher_honours=i.city_or_higher_honours,
+            county_title_doc_number=i.county_title_doc_no or "",
+            county_title_on=i.county_title_date,
+            type_facts=type_facts(i),
+            conditions=[documents.AttestedCondition(c.text, i.attestations.get(c.code, "")) for c in applicable],
+            opinions=_blank_opinions(county),
+            draft=True,
+            to_attach=_to_attach(settings, i, level),
+            printed_on=day,
+        )
+    )
+
+
+def _blank_opinions(county: str) -> Sequence[documents.DepartmentOpinion]:
+    """The county's three departments, each a box to write its opinion in and seal by hand."""
+    return [documents.DepartmentOpinion(f"{county}{department_label(d, Level.county)}") for d in Department]
+
+
+def _to_attach(settings: Settings, i: Institution, level: Level) -> list[documents.ChecklistEntry]:
+    return [
+        documents.ChecklistEntry(item.title, item.required) for item in checklists(settings).checklist(i.type, level)
+    ]
