@@ -134,7 +134,7 @@ class Checklists:
         given = {item for item, _ in seen}
         for item in items.values():
             if item.required and item.code not in given:
-                out.append(Problem("materials", "material_missing", f"缺少必需材料：{item.title}（{item.code}）"))
+                out.append(Problem("materials", "material_missing", f"缺少必需材料：{item.title}"))
         return out
 
 

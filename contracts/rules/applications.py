@@ -20,7 +20,7 @@ CITY_LEVEL_IN_ROUND = rule(
 DECLARATION_WINDOW = rule("declaration_window", "不在该批次的申报时间内：{window}")
 IDEMPOTENCY_KEY_REUSED = rule("idempotency_key_reused", "此表单已提交过另一份申报，请重新打开申报表")
 CORRECTION_ITEM_UNKNOWN = rule("correction_item_unknown", "不是本申报材料清单或评定条件中的项目：{items}")
-CORRECTION_ITEM_NOT_RESUPPLIED = rule("correction_item_not_resupplied", "退回补正要求重新提交：{title}（{item}）")
+CORRECTION_ITEM_NOT_RESUPPLIED = rule("correction_item_not_resupplied", "退回补正要求重新提交：{title}")
 
 # Files: uploads, a declaration's materials, evidence (services/materials.py).
 MATERIAL_UNKNOWN = rule("material_unknown", "没有您上传的此文件")
