@@ -5,7 +5,6 @@ leaves the application as it was.
 The table ``UPDATES`` names, for each act, the workflow update that carries it: the route and the page hand over
 the act's values, never the call."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,7 +18,6 @@ from contracts.application import (
     FindingAct,
     PublicizeAct,
     ReviewAct,
-    RevokeAct,
     ScoreAct,
     WithdrawAct,
 )
@@ -29,9 +27,8 @@ from schemas.models import ActOutcome
 from services import access
 from services.access import Place, act_not_allowed, acts_for, declarer_of, fetch_view, locate
 from services.context import Context
-from services.declarations import REVOCATION_EVIDENCE, evidence_files
 from services.refusals import from_temporal
-from state.domain import Act, Actor, RevocationReason, Stage
+from state.domain import Act, Actor, Stage
 from state.machine import FINAL_STAGES
 from workflows.application import ApplicationWorkflow
 from workflows.round import RoundWorkflow, round_workflow_id
@@ -134,22 +131,6 @@ async def award(ctx: Context, actor: Actor, application_id: str, plaque_no: str,
 
 async def withdraw(ctx: Context, actor: Actor, application_id: str, reason: str) -> Done:
     return await perform(ctx, actor, application_id, Act.withdraw, WithdrawAct(actor=actor, reason=reason))
-
-
-async def revoke(
-    ctx: Context,
-    actor: Actor,
-    application_id: str,
-    reason: RevocationReason,
-    evidence: str,
-    files: Sequence[str] = (),
-) -> Stage:
-    """Revocation is an update like every act: of concurrent revocations the first is applied and the others are
-    refused (already revoked); nothing is dropped unanswered. Answered once the read model shows it."""
-    stored = await evidence_files(ctx.settings, files, actor.user_id, REVOCATION_EVIDENCE, application_id)
-    values = RevokeAct(actor=actor, reason=reason, evidence=evidence, files=stored)
-    done = await perform(ctx, actor, application_id, Act.revoke, values)
-    return await access.settle(ctx, application_id, actor, done.state)
 
 
 async def score(
