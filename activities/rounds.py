@@ -181,6 +181,7 @@ class RoundActivities:
                     declared_at=declared_at if declared_at.tzinfo else declared_at.replace(tzinfo=UTC),
                     honours=view.institution.city_or_higher_honours,
                     sheets=sheets,
+                    reviewers=[x.reviewer.user_id for x in view.scores],
                 )
             )
         return Candidates(candidates=out, not_ranked=waiting)

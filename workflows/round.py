@@ -25,9 +25,14 @@ with workflow.unsafe.imports_passed_through():
         Candidates,
         CloseReview,
         Decision,
+        MissingScore,
+        PanelRequest,
+        PanelView,
         RankingRequest,
         RankingRow,
         RankingTable,
+        Recusal,
+        RecuseAct,
         ReminderRequest,
         ReminderSend,
         RoundOutcome,
@@ -41,10 +46,11 @@ with workflow.unsafe.imports_passed_through():
     )
     from contracts.rules import RULES
     from contracts.rules import engine as rules
+    from contracts.rules import panel as panel_rules
     from state.domain import Actor, Level, Role
     from state.labels import ROLES, ROUND_PHASES
-    from state.ranking import Ranked, rank
-    from workflows.round_rules import opinion, plan_problems
+    from state.ranking import Ranked, rank, rank_panel
+    from workflows.round_rules import opinion, panel_opinion, plan_problems
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
@@ -60,8 +66,9 @@ class SelectionFailed(Exception):
 
 @workflow.defn
 class RoundWorkflow:
-    """Update: close_review (the owner ends the review; answers the final ranking). Signal: scores_recorded
-    (look again whether every candidate has its scores). Queries: window, ranking."""
+    """Updates: close_review (the owner ends the review; answers the final ranking), recuse (a panel member's
+    回避). Signal: scores_recorded (look again whether every candidate has its scores). Queries: window, ranking,
+    panel."""
 
     @workflow.init
     def __init__(self, plan: RoundPlan) -> None:
@@ -71,6 +78,7 @@ class RoundWorkflow:
         self._nudged = False
         self._attempts = 0
         self._reminded: list[str] = []
+        self._recusals: list[Recusal] = []
         self._table = RankingTable(round_id=plan.round_id, phase=self._phase, final=False, rows=[])
 
     @workflow.run
@@ -139,7 +147,7 @@ class RoundWorkflow:
         while True:
             if self._close is None:
                 found = await self._gather()
-                ranked = rank(found.candidates, plan.weights, plan.reviewers_required)
+                ranked = self._rank(found)
                 self._table = self._tabulate(ranked, found, final=False)
                 if self._close is None and ranked and all(r.complete for r in ranked):
                     return plan.created_by, "全部候选人评分完毕，自动择优", None
@@ -163,13 +171,13 @@ class RoundWorkflow:
         plan = self._plan
         await self._enter(RoundPhase.selecting)
         found = await self._gather()
-        ranked = rank(found.candidates, plan.weights, plan.reviewers_required)
+        ranked = self._rank(found)
         scope = CITY_SCOPE if plan.level == Level.city else plan.owner_county or ""
         reserve = Reserve(
             actor=actor,
             round_id=plan.round_id,
             scope=scope,
-            application_ids=[r.candidate.application_id for r in ranked],
+            application_ids=[r.candidate.application_id for r in ranked if r.selectable],
         )
         try:
             reservation = await workflow.execute_activity_method(
@@ -188,13 +196,26 @@ class RoundWorkflow:
         granted = set(reservation.granted)
         published = published_on or workflow.now().astimezone(SHANGHAI).date()
         m, k = len(ranked), reservation.available
+        chinese = workflow.patched("round-opinion-chinese")  # the note is recorded: older histories keep theirs
+        names = {p.user_id: p.name for p in plan.panel}
         decisions = [
             Decision(
                 round_id=plan.round_id,
                 application_id=r.candidate.application_id,
                 level=plan.level,
                 chosen=r.candidate.application_id in granted,
-                opinion=opinion(
+                opinion=panel_opinion(
+                    plan.name,
+                    r,
+                    m,
+                    k,
+                    r.candidate.application_id in granted,
+                    actor,
+                    reason,
+                    "、".join(names.get(u, u) for u in r.missing),
+                )
+                if chinese
+                else opinion(
                     plan.round_id,
                     r,
                     m,
@@ -256,9 +277,14 @@ class RoundWorkflow:
                 honours=r.candidate.honours,
                 declared_at=r.candidate.declared_at,
                 tie_broken_by=r.tie_broken_by,
+                counted=r.counted,
+                required=r.required,
+                selectable=r.selectable,
+                marks=r.marks,
             )
             for r in ranked
         ]
+        names = {p.user_id: p.name for p in self._plan.panel}
         return RankingTable(
             round_id=self._plan.round_id,
             phase=self._phase,
@@ -266,7 +292,24 @@ class RoundWorkflow:
             rows=rows,
             not_ranked=list(found.not_ranked),
             problem=self._table.problem,
+            recusals=list(self._recusals),
+            missing=[
+                MissingScore(u, names.get(u, u), r.candidate.application_id, r.candidate.institution_name)
+                for r in ranked
+                for u in r.missing
+            ],
         )
+
+    def _rank(self, found: Candidates) -> list[Ranked]:
+        """A panel's round by its members' sheets (state.ranking.rank_panel); a round planned before the panel by
+        ``reviewers_required``."""
+        plan = self._plan
+        if not plan.panel:
+            return rank(found.candidates, plan.weights, plan.reviewers_required)
+        recused: dict[str, set[str]] = {}
+        for x in self._recusals:
+            recused.setdefault(x.application_id, set()).add(x.member_id)
+        return rank_panel(found.candidates, plan.weights, [p.user_id for p in plan.panel], recused, plan.panel_min)
 
     async def _enter(self, phase: RoundPhase) -> None:
         self._phase = phase
@@ -311,6 +354,34 @@ class RoundWorkflow:
     @workflow.signal
     def scores_recorded(self, _: ScoresRecorded) -> None:
         self._nudged = True
+
+    @workflow.update
+    def recuse(self, act: RecuseAct) -> PanelView:
+        """回避: a member leaves one candidate's review (the service has checked they have not scored it)."""
+        self._check_recusal(act)
+        self._recusals.append(
+            Recusal(act.actor.user_id, act.actor.name, act.application_id, act.reason.strip(), workflow.now())
+        )
+        self._nudged = True  # the candidate may now have every score it needs
+        return self.panel(PanelRequest())
+
+    @recuse.validator
+    def _validate_recuse(self, act: RecuseAct) -> None:
+        self._check_recusal(act)
+
+    @workflow.query
+    def panel(self, _: PanelRequest) -> PanelView:
+        return PanelView(list(self._plan.panel), self._plan.panel_min, list(self._recusals))
+
+    def _check_recusal(self, act: RecuseAct) -> None:
+        if act.actor.user_id not in {p.user_id for p in self._plan.panel}:
+            raise refuse(RefusalKind.forbidden, panel_rules.NOT_ON_PANEL)
+        if not act.reason.strip():
+            raise refuse(RefusalKind.invalid_input, panel_rules.RECUSAL_REASON, field="reason")
+        if self._phase in (RoundPhase.selecting, RoundPhase.selected) or self._close is not None:
+            raise refuse(RefusalKind.act_not_allowed, panel_rules.RECUSAL_NOT_REVIEWING, state=self._phase.value)
+        if any(x.member_id == act.actor.user_id and x.application_id == act.application_id for x in self._recusals):
+            raise refuse(RefusalKind.act_not_allowed, panel_rules.RECUSAL_TWICE, application_id=act.application_id)
 
     @workflow.query
     def window(self, _: WindowRequest) -> RoundWindow:

@@ -28,6 +28,8 @@ def plan_problems(plan: RoundPlan) -> list[tuple[str, str]]:
         out.append(("reminder_days", "reminder_working_days"))
     if plan.reviewers_required < 1 or plan.check_every_minutes < 1:
         out.append(("reviewers_required", "reviewers_required"))
+    if plan.panel and not 3 <= plan.panel_min <= 50:
+        out.append(("panel_min_too_low", "panel_min"))
     return out
 
 
@@ -45,3 +47,21 @@ def opinion(round_id: str, r: Ranked, m: int, k: int, chosen: bool, actor: Actor
         f"批次 {round_id} 择优{verdict}：排名第{r.rank}/{m}名，名额{k}，加权得分{float(r.score):.2f}（{marks or '无评分'}）"
         f" — rank {r.rank} of {m}, quota {k}。{actor.name}结束评审：{reason}"
     )
+
+
+def panel_opinion(name: str, r: Ranked, m: int, k: int, chosen: bool, actor: Actor, reason: str, missing: str) -> str:
+    """The selection note in Chinese only (recorded in history from patch ``round-opinion-chinese`` on): the
+    round by its name, the rank, the places, the means; a panel's round adds the full sheets counted and the
+    members who have not scored (缺评), by name."""
+    verdict = "入选" if chosen else "未入选"
+    marks = "，".join(
+        f"{METHOD_ZH[name]} {float(v):.2f}" for name, v in r.means.items() if name in METHODS and v is not None
+    )
+    text = f"{name}择优{verdict}：排名第{r.rank}/{m}名，名额{k}名，加权得分{float(r.score):.2f}（{marks or '无评分'}）"
+    if r.required:
+        text += f"，有效评分{r.counted}份（至少须{r.required}份）"
+        if not r.selectable:
+            text += "，评分不足，不予择优"
+    if missing:
+        text += f"，缺评：{missing}"
+    return f"{text}。{actor.name}结束评审：{reason}"
