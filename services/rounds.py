@@ -23,6 +23,7 @@ from contracts.rounds import (
 )
 from contracts.rules import RULES
 from contracts.rules import administration as rules
+from contracts.rules import panel as panel_rules
 from db.queries.rounds import rounds_seen_by
 from db.rounds import EvaluationRound, Period
 from schemas.rounds import RoundCreate
@@ -219,6 +220,8 @@ async def recuse(actor: Actor, ctx: Context, round_id: str, application_id: str,
     w = await window(ctx.client, round_id)
     if not may_see(actor, w.level, w.owner_county):
         raise _not_found(round_id)
+    if w.phase in (RoundPhase.selecting, RoundPhase.selected):  # a round that has selected takes no update
+        raise Refusal(409, panel_rules.RECUSAL_NOT_REVIEWING, state=w.phase.value)
     view = await fetch_view(ctx, application_id, actor)
     return await panel.recuse(ctx, actor, view, round_id, reason)
 

@@ -124,6 +124,7 @@ PEOPLE = {
 PANEL_PEOPLE = {
     "drc": ("department", None, "drc"),
     "civil": ("department", None, "civil_affairs"),
+    "drc_2": ("department", None, "drc"),
     "reviewer_2": ("city_reviewer", None, None),
     "county_drc": ("department", "兰山区", "drc"),
     "county_civil": ("department", "兰山区", "civil_affairs"),
@@ -132,6 +133,7 @@ NAMES = {
     "reviewer": "王评审",
     "drc": "李发改",
     "civil": "赵民政",
+    "drc_2": "郑发改",
     "reviewer_2": "钱评审",
     "bureau": "孙县局",
     "county_drc": "周县发改",

@@ -6,18 +6,23 @@ import io
 from datetime import datetime, timedelta
 
 import pdfplumber
+import pytest
 from sqlmodel import Session
+from temporalio.client import WorkflowUpdateFailedError
 
 from contracts.application import ReviewAct, ViewRequest
+from contracts.refusals import details_of
+from contracts.rounds import RecuseAct
 from db import models
 from db.session import get_engine
 from services.identity.users import disable_user
 from state.calendar import TZ
-from state.domain import Level
+from state.domain import Actor, Department, Level, Role
 from tests.conftest import unique
 from tests.factory import bureau, credit_code, declaration, start
 from tests.rounds.conftest import as_, eventually, panel_of
 from workflows.application import ApplicationWorkflow
+from workflows.round import RoundWorkflow, round_workflow_id
 
 WEIGHTS = {"written": 0.5, "defence": 0.3, "field_inspection": 0.2}
 OCCASION = {
@@ -66,6 +71,10 @@ async def _open(http, plan: dict, names: list[str]) -> list:
     return handles
 
 
+def civil_actor(http) -> Actor:
+    return Actor(http.ids["civil"], "赵民政", Role.department, department=Department.civil_affairs)
+
+
 def _id(h) -> str:
     return h.id.removeprefix("application-")
 
@@ -95,6 +104,7 @@ async def test_a_panel_must_have_its_minimum_and_its_departments_and_only_member
         ([*city, city[0]], 3, "panel_member_twice"),
         ([http.ids["reviewer"], http.ids["reviewer_2"], http.ids["drc"]], 3, "panel_needs_departments"),
         ([http.ids["drc"], http.ids["civil"], http.ids["county_drc"]], 3, "panel_member_role"),
+        ([http.ids["drc"], http.ids["civil"], http.ids["drc_2"]], 3, "panel_needs_bureau"),
     ]
     for members, minimum, rule in cases:
         r = await http.post(
@@ -160,6 +170,14 @@ async def test_a_recused_member_is_left_out_and_the_review_closes_by_itself_when
     _refused(r, 409, "recusal_after_score")  # a score given is not discarded by a later recusal
     other = {"application_id": "no-such-application", "reason": "无"}
     assert (await http.post(f"/rounds/{rid}/recusals", json=other, headers=as_(http, "civil"))).status_code == 404
+    elsewhere = await start(http.worker.client, http.worker.task_queue, declaration(Level.city, code=credit_code()))
+    other = {"application_id": _id(elsewhere), "reason": "无"}
+    r = await http.post(f"/rounds/{rid}/recusals", json=other, headers=as_(http, "civil"))
+    assert _refused(r, 422, "recusal_not_candidate")["field"] == "application_id"
+    handle = http.worker.client.get_workflow_handle(round_workflow_id(rid))
+    with pytest.raises(WorkflowUpdateFailedError) as blank:
+        await handle.execute_update(RoundWorkflow.recuse, RecuseAct(civil_actor(http), _id(b), "  "))
+    assert details_of(blank.value.cause)["rule"] == "recusal_reason"
 
     assert (await _score(http, "civil", a, 80)).status_code == 200  # a department member scores by the panel
     assert (await _score(http, "reviewer", b, 84)).status_code == 200
@@ -231,3 +249,6 @@ async def test_an_early_closure_names_the_missing_scores_and_a_candidate_under_t
     assert "评分不足，不予择优" in note and "缺评：李发改、赵民政" in note and "评审期限已到" in note, note
     states = [(await h.query(ApplicationWorkflow.view, ViewRequest())).state.value for h in (a, b, c)]
     assert states == ["publicized", "rejected", "publicized"]
+    late = {"application_id": _id(b), "reason": "评审结束后才发现关联"}
+    r = await http.post(f"/rounds/{rid}/recusals", json=late, headers=as_(http, "civil"))
+    _refused(r, 409, "recusal_not_reviewing")
