@@ -21,7 +21,7 @@ from db.users import User
 from services.context import Context
 from services.refusals import Refusal, from_temporal
 from state.domain import Actor, Department, Level, Role
-from state.labels import SCORE_PARTS
+from state.labels import SCORE_PARTS, department_label
 from workflows.round import RoundWorkflow, round_workflow_id
 
 PANEL_DEPARTMENTS = (Department.drc, Department.civil_affairs)
@@ -29,6 +29,14 @@ PANEL_DEPARTMENTS = (Department.drc, Department.civil_affairs)
 
 def where(level: Level, county: str | None) -> str:
     return "市" if level == Level.city else (county or "县")
+
+
+def unit(role: Role, department: Department | None, county: str | None, level: Level) -> str:
+    """A member's unit in Chinese: 市人社局, 市发展改革委, 兰山区民政局 …"""
+    place = "市" if level == Level.city else (county or "")
+    if role == Role.department and department is not None:
+        return f"{place}{department_label(department, level)}"
+    return f"{place}人社局"
 
 
 def eligible(user: User, level: Level, county: str | None) -> bool:

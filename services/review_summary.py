@@ -12,15 +12,12 @@ from services import panel, rounds
 from services.context import Context
 from services.documents import Pdf
 from state.domain import Actor, Level, Role
-from state.labels import ROUND_PHASES, department_label
+from state.labels import ROUND_PHASES
 from state.ranking import METHOD_ZH
 
 
 def unit(m: PanelMember, level: Level) -> str:
-    where = "市" if level == Level.city else (m.county or "")
-    if m.role == Role.department and m.department is not None:
-        return f"{where}{department_label(m.department, level)}"
-    return f"{where}人社局"
+    return panel.unit(m.role, m.department, m.county, level)
 
 
 def _fmt(value: float | None) -> str:
