@@ -7,6 +7,7 @@ county_bureau of that county) and the county's DRC / civil-affairs members, at l
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import select
@@ -57,7 +58,7 @@ def candidates(ctx: Context, level: Level, county: str | None) -> list[User]:
     return sorted((u for u in users if eligible(u, level, county)), key=lambda u: (u.role.value, u.name))
 
 
-def _refuse(rule: Rule, **facts: object) -> Refusal:
+def _refuse(rule: Rule, **facts: Any) -> Refusal:
     return Refusal(422, rule, field="panel", **facts)
 
 
@@ -66,7 +67,7 @@ def check_panel(ctx: Context, ids: list[str], panel_min: int, level: Level, coun
     place = where(level, county)
     with ctx.session() as s:
         found = {i: s.get(User, i) for i in dict.fromkeys(ids)}
-    members = []
+    members: list[PanelMember] = []
     for i in ids:
         user = found.get(i)
         if user is None:
