@@ -182,6 +182,13 @@ class RoundRecord:
     weights: dict[str, float]
     created_by: str
     at: datetime
+    panel: list[PanelMember] = field(default_factory=list)
+
+
+@dataclass
+class RecusalRecord:
+    round_id: str
+    recusal: Recusal
 
 
 @dataclass

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         RankingRow,
         RankingTable,
         Recusal,
+        RecusalRecord,
         RecuseAct,
         ReminderRequest,
         ReminderSend,
@@ -329,6 +330,7 @@ class RoundWorkflow:
                 weights=dict(p.weights),
                 created_by=p.created_by.user_id,
                 at=workflow.now(),
+                panel=list(p.panel),
             ),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
@@ -356,13 +358,18 @@ class RoundWorkflow:
         self._nudged = True
 
     @workflow.update
-    def recuse(self, act: RecuseAct) -> PanelView:
+    async def recuse(self, act: RecuseAct) -> PanelView:
         """回避: a member leaves one candidate's review (the service has checked they have not scored it)."""
         self._check_recusal(act)
-        self._recusals.append(
-            Recusal(act.actor.user_id, act.actor.name, act.application_id, act.reason.strip(), workflow.now())
-        )
+        recusal = Recusal(act.actor.user_id, act.actor.name, act.application_id, act.reason.strip(), workflow.now())
+        self._recusals.append(recusal)
         self._nudged = True  # the candidate may now have every score it needs
+        await workflow.execute_activity_method(
+            RoundActivities.record_recusal,
+            RecusalRecord(self._plan.round_id, recusal),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+        )
         return self.panel(PanelRequest())
 
     @recuse.validator

@@ -84,6 +84,13 @@ async def _score(http, who: str, h, mark: float, **changes):
     return await http.post(f"/applications/{_id(h)}/scores", json=body, headers=as_(http, who))
 
 
+async def owed(http, who: str) -> set[str]:
+    """The candidates ``who``'s to-do list (待办) says they owe a score."""
+    answer = await http.get("/tasks", headers=as_(http, who))
+    assert answer.status_code == 200, answer.text
+    return {t["application_id"] for t in answer.json() if t["act"] == "score"}
+
+
 def _refused(r, status: int, rule: str) -> dict:
     assert r.status_code == status, r.text
     detail = r.json()["detail"]
@@ -161,6 +168,9 @@ async def test_a_recused_member_is_left_out_and_the_review_closes_by_itself_when
     assert [(x["member_name"], x["application_id"]) for x in r.json()["recusals"]] == [("李发改", _id(a))]
     _refused(await http.post(f"/rounds/{rid}/recusals", json=recusal, headers=as_(http, "drc")), 409, "recusal_twice")
     _refused(await _score(http, "drc", a, 99), 409, "recused_no_score")
+    assert await owed(http, "drc") == {_id(b)}  # 待办: what a member owes, not what they recused from
+    assert await owed(http, "civil") == {_id(a), _id(b)}
+    assert await owed(http, "reviewer_2") == set()  # a city reviewer off the panel owes nothing in this round
 
     _refused(await _score(http, "reviewer", a, 90, defence_place=""), 422, "score_occasion_required")
     _refused(await _score(http, "reviewer", a, 90, inspected_on=None), 422, "score_occasion_required")
@@ -180,16 +190,17 @@ async def test_a_recused_member_is_left_out_and_the_review_closes_by_itself_when
     assert details_of(blank.value.cause)["rule"] == "recusal_reason"
 
     assert (await _score(http, "civil", a, 80)).status_code == 200  # a department member scores by the panel
+    assert await owed(http, "civil") == {_id(b)} and await owed(http, "reviewer") == {_id(b)}
     assert (await _score(http, "reviewer", b, 84)).status_code == 200
     assert (await _score(http, "drc", b, 86)).status_code == 200
-    owed = [("赵民政", _id(b))]
+    owing = [("赵民政", _id(b))]
     table = (
         await eventually(
             lambda: http.get(f"/rounds/{rid}/ranking", headers=as_(http, "supervisor")),
-            lambda r: [(m["member_name"], m["application_id"]) for m in r.json()["missing"]] == owed,
+            lambda r: [(m["member_name"], m["application_id"]) for m in r.json()["missing"]] == owing,
         )
     ).json()
-    assert not table["final"] and [(m["member_name"], m["application_id"]) for m in table["missing"]] == owed
+    assert not table["final"] and [(m["member_name"], m["application_id"]) for m in table["missing"]] == owing
     assert (await _score(http, "civil", b, 85)).status_code == 200  # the last one owed: it closes by itself
 
     table = (
