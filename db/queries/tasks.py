@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from db.filing import FilingStatus
 from db.models import Application, ApplicationEvent, Objection
+from db.panel import PanelMember, PanelRecusal
 from state.domain import Act, Actor, Level, Role, Stage
 
 # A filing still owed (contracts.filing.FilingState's values: db may not import contracts' enum for a query column).
@@ -115,6 +116,17 @@ def _items_statement(actor: Actor) -> Any:
             _flag(and_(state == Stage.declared, ~declared_by_me)),  # 县级审核
             _flag(state == Stage.returned),  # 补正
         ]
+    panel_round = exists().where(col(PanelMember.round_id) == col(a.round_id))
+    on_panel = exists().where(col(PanelMember.round_id) == col(a.round_id), col(PanelMember.user_id) == actor.user_id)
+    recused = exists().where(
+        col(PanelRecusal.round_id) == col(a.round_id),
+        col(PanelRecusal.application_id) == col(a.id),
+        col(PanelRecusal.user_id) == actor.user_id,
+    )
+    under_review = case((level == Level.county, Stage.declared), else_=Stage.county_reviewed)
+    terms.append(
+        _flag(and_(on_panel, state == under_review, ~scored_by_me, ~recused, ~declared_by_me))
+    )  # 评分（评审组）
     if owner_level is not None:
         terms += [
             _flag(
@@ -124,6 +136,7 @@ def _items_statement(actor: Actor) -> Any:
                     col(a.round_id) != "",
                     ~declared_by_me,
                     ~scored_by_me,
+                    ~panel_round,
                 )
             ),  # 评分
             _flag(

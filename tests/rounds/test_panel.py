@@ -14,6 +14,7 @@ from contracts.application import ReviewAct, ViewRequest
 from contracts.refusals import details_of
 from contracts.rounds import RecuseAct
 from db import models
+from db.queries.tasks import owed as owed_count
 from db.session import get_engine
 from services.identity.users import disable_user
 from state.calendar import TZ
@@ -171,6 +172,10 @@ async def test_a_recused_member_is_left_out_and_the_review_closes_by_itself_when
     assert await owed(http, "drc") == {_id(b)}  # 待办: what a member owes, not what they recused from
     assert await owed(http, "civil") == {_id(a), _id(b)}
     assert await owed(http, "reviewer_2") == set()  # a city reviewer off the panel owes nothing in this round
+    drc = Actor(http.ids["drc"], "李发改", Role.department, department=Department.drc)
+    with Session(get_engine(http.db)) as s:  # the header's count agrees with the list
+        assert owed_count(s, drc, datetime.now(TZ)).count == 1
+        assert owed_count(s, Actor(http.ids["reviewer_2"], "钱评审", Role.city_reviewer), datetime.now(TZ)).count == 0
 
     _refused(await _score(http, "reviewer", a, 90, defence_place=""), 422, "score_occasion_required")
     _refused(await _score(http, "reviewer", a, 90, inspected_on=None), 422, "score_occasion_required")
