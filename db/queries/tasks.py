@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists
+from sqlalchemy import and_, case, exists, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -123,10 +123,10 @@ def _items_statement(actor: Actor) -> Any:
         col(PanelRecusal.application_id) == col(a.id),
         col(PanelRecusal.user_id) == actor.user_id,
     )
-    under_review = case((level == Level.county, Stage.declared), else_=Stage.county_reviewed)
-    terms.append(
-        _flag(and_(on_panel, state == under_review, ~scored_by_me, ~recused, ~declared_by_me))
-    )  # 评分（评审组）
+    under_review = or_(
+        and_(level == Level.county, state == Stage.declared), and_(level == Level.city, state == Stage.county_reviewed)
+    )
+    terms.append(_flag(and_(on_panel, under_review, ~scored_by_me, ~recused, ~declared_by_me)))  # 评分（评审组）
     if owner_level is not None:
         terms += [
             _flag(
