@@ -47,11 +47,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from contracts.rules import RULES
     from contracts.rules import engine as rules
-    from contracts.rules import panel as panel_rules
     from state.domain import Actor, Level, Role
     from state.labels import ROLES, ROUND_PHASES
-    from state.ranking import Ranked, rank, rank_panel
-    from workflows.round_rules import opinion, panel_opinion, plan_problems
+    from state.ranking import Ranked
+    from workflows.round_rules import check_recusal, opinion, panel_opinion, plan_problems, ranked_for
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
@@ -302,15 +301,7 @@ class RoundWorkflow:
         )
 
     def _rank(self, found: Candidates) -> list[Ranked]:
-        """A panel's round by its members' sheets (state.ranking.rank_panel); a round planned before the panel by
-        ``reviewers_required``."""
-        plan = self._plan
-        if not plan.panel:
-            return rank(found.candidates, plan.weights, plan.reviewers_required)
-        recused: dict[str, set[str]] = {}
-        for x in self._recusals:
-            recused.setdefault(x.application_id, set()).add(x.member_id)
-        return rank_panel(found.candidates, plan.weights, [p.user_id for p in plan.panel], recused, plan.panel_min)
+        return ranked_for(self._plan, found.candidates, self._recusals)
 
     async def _enter(self, phase: RoundPhase) -> None:
         self._phase = phase
@@ -381,14 +372,8 @@ class RoundWorkflow:
         return PanelView(list(self._plan.panel), self._plan.panel_min, list(self._recusals))
 
     def _check_recusal(self, act: RecuseAct) -> None:
-        if act.actor.user_id not in {p.user_id for p in self._plan.panel}:
-            raise refuse(RefusalKind.forbidden, panel_rules.NOT_ON_PANEL)
-        if not act.reason.strip():
-            raise refuse(RefusalKind.invalid_input, panel_rules.RECUSAL_REASON, field="reason")
-        if self._phase in (RoundPhase.selecting, RoundPhase.selected) or self._close is not None:
-            raise refuse(RefusalKind.act_not_allowed, panel_rules.RECUSAL_NOT_REVIEWING, state=self._phase.value)
-        if any(x.member_id == act.actor.user_id and x.application_id == act.application_id for x in self._recusals):
-            raise refuse(RefusalKind.act_not_allowed, panel_rules.RECUSAL_TWICE, application_id=act.application_id)
+        closing = self._phase in (RoundPhase.selecting, RoundPhase.selected) or self._close is not None
+        check_recusal(self._plan, self._recusals, act, closing, self._phase.value)
 
     @workflow.query
     def window(self, _: WindowRequest) -> RoundWindow:

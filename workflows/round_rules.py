@@ -1,10 +1,12 @@
 """RoundWorkflow's rules that need no workflow: whether a plan can be created, how a window and a selection
 opinion read. Pure functions, shared with the API."""
 
-from contracts.rounds import RoundPlan, RoundWindow
+from contracts.refusals import RefusalKind, refuse
+from contracts.rounds import Recusal, RecuseAct, RoundPlan, RoundWindow
+from contracts.rules import panel as panel_rules
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Actor, Level, Role
-from state.ranking import METHOD_ZH, METHODS, Ranked, weight_problems
+from state.ranking import METHOD_ZH, METHODS, Candidate, Ranked, rank, rank_panel, weight_problems
 
 
 def plan_problems(plan: RoundPlan) -> list[tuple[str, str]]:
@@ -65,3 +67,26 @@ def panel_opinion(name: str, r: Ranked, m: int, k: int, chosen: bool, actor: Act
     if missing:
         text += f"，缺评：{missing}"
     return f"{text}。{actor.name}结束评审：{reason}"
+
+
+def ranked_for(plan: RoundPlan, candidates: list[Candidate], recusals: list[Recusal]) -> list[Ranked]:
+    """A panel's round by its members' sheets (state.ranking.rank_panel); a round planned before the panel by
+    ``reviewers_required``."""
+    if not plan.panel:
+        return rank(candidates, plan.weights, plan.reviewers_required)
+    recused: dict[str, set[str]] = {}
+    for x in recusals:
+        recused.setdefault(x.application_id, set()).add(x.member_id)
+    return rank_panel(candidates, plan.weights, [p.user_id for p in plan.panel], recused, plan.panel_min)
+
+
+def check_recusal(plan: RoundPlan, recusals: list[Recusal], act: RecuseAct, closing: bool, phase: str) -> None:
+    """Why a recusal (回避) may not be recorded: not a member, no reason, the review over, already recused."""
+    if act.actor.user_id not in {p.user_id for p in plan.panel}:
+        raise refuse(RefusalKind.forbidden, panel_rules.NOT_ON_PANEL)
+    if not act.reason.strip():
+        raise refuse(RefusalKind.invalid_input, panel_rules.RECUSAL_REASON, field="reason")
+    if closing:
+        raise refuse(RefusalKind.act_not_allowed, panel_rules.RECUSAL_NOT_REVIEWING, state=phase)
+    if any(x.member_id == act.actor.user_id and x.application_id == act.application_id for x in recusals):
+        raise refuse(RefusalKind.act_not_allowed, panel_rules.RECUSAL_TWICE, application_id=act.application_id)
