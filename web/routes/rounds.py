@@ -124,7 +124,7 @@ def percent_words(explained: Explained) -> Explained:
     return explained
 
 
-def _plan_body(values: dict[str, str], members: list[str]) -> tuple[RoundCreate | None, dict[str, str]]:
+def _plan_body(values: dict[str, str], members: list[str] | None = None) -> tuple[RoundCreate | None, dict[str, str]]:
     errors: dict[str, str] = {}
     weights: dict[str, float] = {}
     for method in METHODS:
@@ -142,7 +142,7 @@ def _plan_body(values: dict[str, str], members: list[str]) -> tuple[RoundCreate 
         "opens_at": _moment(values.get("opens_at", "")),
         "closes_at": _moment(values.get("closes_at", "")),
         "weights": weights,
-        "panel": members,
+        "panel": members or [],
     }
     if values.get("panel_min"):
         data["panel_min"] = values["panel_min"]
