@@ -59,6 +59,7 @@ class PanelView:
     members: list[PanelMember]
     panel_min: int
     recusals: list[Recusal]
+    weights: dict[str, float] = field(default_factory=dict)  # the methods each member scores
 
 
 # ---- rounds ----------------------------------------------------------------------------------------

@@ -129,6 +129,10 @@ async def admit_scorer(
         raise Refusal(403, rules.NOT_ON_PANEL)
     if any(x.member_id == actor.user_id and x.application_id == view.application_id for x in panel.recusals):
         raise Refusal(409, rules.RECUSED_NO_SCORE, application_id=view.application_id)
+    unscored = [m for m in panel.weights if marks.get(m) is None]
+    if unscored:
+        methods = "、".join(SCORE_PARTS[m] for m in panel.weights)
+        raise Refusal(422, rules.SCORE_EVERY_METHOD, methods=methods, field=unscored[0])
     for method, day, spot, field in (
         ("defence", occasion.defence_on, occasion.defence_place, "defence_on"),
         ("field_inspection", occasion.inspected_on, occasion.inspected_place, "inspected_on"),

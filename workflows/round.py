@@ -369,7 +369,8 @@ class RoundWorkflow:
 
     @workflow.query
     def panel(self, _: PanelRequest) -> PanelView:
-        return PanelView(list(self._plan.panel), self._plan.panel_min, list(self._recusals))
+        p = self._plan
+        return PanelView(list(p.panel), p.panel_min, list(self._recusals), dict(p.weights))
 
     def _check_recusal(self, act: RecuseAct) -> None:
         closing = self._phase in (RoundPhase.selecting, RoundPhase.selected) or self._close is not None

@@ -177,6 +177,8 @@ async def test_a_recused_member_is_left_out_and_the_review_closes_by_itself_when
         assert owed_count(s, drc, datetime.now(TZ)).count == 1
         assert owed_count(s, Actor(http.ids["reviewer_2"], "钱评审", Role.city_reviewer), datetime.now(TZ)).count == 0
 
+    partial = await _score(http, "reviewer", a, 90, field_inspection=None)
+    assert _refused(partial, 422, "score_every_method")["field"] == "field_inspection"
     _refused(await _score(http, "reviewer", a, 90, defence_place=""), 422, "score_occasion_required")
     _refused(await _score(http, "reviewer", a, 90, inspected_on=None), 422, "score_occasion_required")
     assert (await _score(http, "reviewer", a, 90)).status_code == 200
