@@ -168,6 +168,9 @@ async def test_a_recused_member_is_left_out_and_the_review_closes_by_itself_when
     assert r.status_code == 201, r.text
     assert [(x["member_name"], x["application_id"]) for x in r.json()["recusals"]] == [("李发改", _id(a))]
     _refused(await http.post(f"/rounds/{rid}/recusals", json=recusal, headers=as_(http, "drc")), 409, "recusal_twice")
+    seen = (await http.get(f"/rounds/{rid}/panel", headers=as_(http, "civil"))).json()  # a member reads the panel
+    assert [m["name"] for m in seen["members"]] == ["王评审", "李发改", "赵民政"] and len(seen["recusals"]) == 1
+    assert (await http.get(f"/rounds/{rid}/panel", headers=as_(http, "department"))).status_code == 404  # off it
     _refused(await _score(http, "drc", a, 99), 409, "recused_no_score")
     assert await owed(http, "drc") == {_id(b)}  # 待办: what a member owes, not what they recused from
     assert await owed(http, "civil") == {_id(a), _id(b)}
