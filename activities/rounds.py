@@ -25,6 +25,7 @@ from contracts.rounds import (
     Candidates,
     Decision,
     DecisionApplied,
+    RecusalRecord,
     Reminded,
     ReminderPlan,
     ReminderRequest,
@@ -34,6 +35,7 @@ from contracts.rounds import (
 )
 from contracts.rules import engine as rules
 from db import models
+from db.panel import PanelMember, PanelRecusal
 from db.rounds import EvaluationRound
 from db.session import get_engine, insert_ignore
 from state.calendar import TZ, WorkingDayCalendar
@@ -100,6 +102,18 @@ class RoundActivities:
         with Session(get_engine(self.database_url)) as s:
             if not insert_ignore(s, EvaluationRound, {"id": r.round_id, **values}, ["id"]):
                 s.exec(update(EvaluationRound).where(col(EvaluationRound.id) == r.round_id).values(**values))
+            for m in r.panel:
+                member = {"round_id": r.round_id, "user_id": m.user_id, "name": m.name}
+                insert_ignore(s, PanelMember, member, ["round_id", "user_id"])
+            s.commit()
+
+    @activity.defn
+    def record_recusal(self, r: RecusalRecord) -> None:
+        """A member's recusal (回避), for the to-do list; once per member and candidate."""
+        x = r.recusal
+        row = {"round_id": r.round_id, "user_id": x.member_id, "application_id": x.application_id}
+        with Session(get_engine(self.database_url)) as s:
+            insert_ignore(s, PanelRecusal, {**row, "reason": x.reason, "at": x.at}, list(row))
             s.commit()
 
     @activity.defn
@@ -181,6 +195,7 @@ class RoundActivities:
                     declared_at=declared_at if declared_at.tzinfo else declared_at.replace(tzinfo=UTC),
                     honours=view.institution.city_or_higher_honours,
                     sheets=sheets,
+                    reviewers=[x.reviewer.user_id for x in view.scores],
                 )
             )
         return Candidates(candidates=out, not_ranked=waiting)
@@ -258,6 +273,7 @@ def round_activities_for(database_url: str, client: Client, calendar_overrides: 
         quota.reserve_places,
         quota.release_place,
         rounds.record_round,
+        rounds.record_recusal,
         rounds.plan_reminder,
         rounds.remind_undeclared,
         rounds.gather_candidates,

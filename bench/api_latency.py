@@ -50,6 +50,7 @@ from bench.harness import (
     WorkerThread,
     dev_server,
     measure,
+    panel_for,
     round_plan,
     upload_checklist,
 )
@@ -114,7 +115,8 @@ class Bench:
         await self.setup("admin", "PUT", f"/periods/{self.period_id}", 200, json=period)
         quota = {"totals": {"city": 9}, "reason": "基准测试"}
         await self.setup("admin", "PUT", f"/quotas/{self.period_id}/city", 200, json=quota)
-        plan = round_plan(self.round_id, "基准测试批次", "city", self.period_id, timedelta(days=30))
+        panel = panel_for(self.settings.database_url, self.tokens["reviewer"], None, self.tag)
+        plan = round_plan(self.round_id, "基准测试批次", "city", self.period_id, timedelta(days=30), panel)
         await self.setup("reviewer", "POST", "/rounds", 201, json=plan)
         self.materials.extend(await upload_checklist(self.setup, Level.city))
         now = datetime.now(TZ)

@@ -192,10 +192,32 @@ class ApiProcess:
 Setup = Callable[..., Awaitable[dict[str, Any]]]
 
 
-def round_plan(round_id: str, name: str, level: str, period_id: str, closes_in: timedelta) -> dict[str, Any]:
-    """A round whose declaration window opened yesterday, scored on written review alone."""
+def panel_for(database_url: str, owner_token: str, county: str | None, tag: str) -> list[str]:
+    """A lawful review panel (评审组) for a bench round: the owner's own account (found by its token) and a DRC and
+    a civil-affairs member made here, of the owner's county for a county round."""
+    from sqlmodel import Session, select
+
+    from db.session import get_engine
+    from db.users import User
+    from services.identity import hash_token
+    from services.identity.users import add_user
+
+    with Session(get_engine(database_url)) as s:
+        owner = s.exec(select(User.id).where(User.token_hash == hash_token(owner_token))).one()
+    made = [
+        add_user(database_url, f"基准{word}{tag}", "department", county, department).id
+        for word, department in (("发改", "drc"), ("民政", "civil_affairs"))
+    ]
+    return [owner, *made]
+
+
+def round_plan(
+    round_id: str, name: str, level: str, period_id: str, closes_in: timedelta, panel: list[str] | None = None
+) -> dict[str, Any]:
+    """A round whose declaration window opened yesterday, scored on written review alone, by ``panel``."""
     now = datetime.now(TZ)
     return {
+        "panel": panel or [],
         "round_id": round_id,
         "name": name,
         "level": level,

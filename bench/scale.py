@@ -48,7 +48,7 @@ import httpx
 from sqlalchemy import create_engine, make_url, text
 from sqlmodel import Session, select
 
-from bench.harness import ApiProcess, WorkerThread, dev_server, round_plan, upload_checklist
+from bench.harness import ApiProcess, WorkerThread, dev_server, panel_for, round_plan, upload_checklist
 from clients.codec import data_converter, new_key_entry
 from config import Settings
 from db.schema import upgrade
@@ -597,8 +597,8 @@ class Bench:
 class Real:
     """What needs Temporal: a county-level round with its candidates, and an application with a long timeline."""
 
-    def __init__(self, bench: Bench, tag: str) -> None:
-        self.b, self.tag = bench, tag
+    def __init__(self, bench: Bench, tag: str, database_url: str) -> None:
+        self.b, self.tag, self.database_url = bench, tag, database_url
         self.period, self.round = f"P{tag}", f"scale-{tag}"
         self.materials: list[dict[str, str]] = []
         self.candidates: list[str] = []
@@ -609,7 +609,8 @@ class Real:
     async def open_round(self, closes_in: timedelta) -> None:
         period = {"name": f"规模基准期{self.tag}", "start_year": 2026, "end_year": 2030, "reason": "规模基准测试"}
         await self.b.setup("admin", "PUT", f"/periods/{self.period}", 200, json=period)
-        plan = round_plan(self.round, "规模基准测试批次", "county", self.period, closes_in)
+        panel = panel_for(self.database_url, self.b.tokens["bureau"], COUNTY, self.tag)
+        plan = round_plan(self.round, "规模基准测试批次", "county", self.period, closes_in, panel)
         await self.b.setup("bureau", "POST", "/rounds", 201, json=plan)
         self.materials.extend(await upload_checklist(self.b.setup, Level.county))
 
@@ -845,7 +846,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, tuple[Timing, Timing]
             with ApiProcess(settings, keys) as api:
                 async with httpx.AsyncClient(base_url=api.base_url.removesuffix(API), timeout=120) as http:
                     bench = Bench(http, tokens, cookies, tag)
-                    real = Real(bench, tag)
+                    real = Real(bench, tag, database_url)
                     closes_in = timedelta(seconds=10 + args.candidates * 0.3)
                     log(
                         f"a county-level round closing in {closes_in.total_seconds():.0f} s; {args.candidates} candidates"

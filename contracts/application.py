@@ -104,6 +104,13 @@ class ScoreAct:
     written: float | None = None  # 书面评审
     defence: float | None = None  # 现场答辩
     field_inspection: float | None = None  # 实地考察
+    # A panel's round (services/panel.py): the member is admitted by the panel whatever their role, and the day
+    # and place of the defence and the inspection are recorded with the marks.
+    panel_member: bool = False
+    defence_on: date | None = None
+    defence_place: str = ""
+    inspected_on: date | None = None
+    inspected_place: str = ""
 
 
 @dataclass
@@ -114,6 +121,10 @@ class ScoreSheet:
     written: float | None = None
     defence: float | None = None
     field_inspection: float | None = None
+    defence_on: date | None = None
+    defence_place: str = ""
+    inspected_on: date | None = None
+    inspected_place: str = ""
 
 
 @dataclass

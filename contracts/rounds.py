@@ -5,8 +5,61 @@ from datetime import date, datetime
 from enum import Enum
 
 from contracts.quota import Reserve
-from state.domain import Actor, Level, Stage
+from state.domain import Actor, Department, Level, Role, Stage
 from state.ranking import Candidate
+
+
+# ---- the review panel (评审组) -----------------------------------------------------------------------------
+@dataclass
+class PanelMember:
+    """A member of a round's review panel: the city's (or county's) bureau reviewers, DRC and civil affairs."""
+
+    user_id: str
+    name: str
+    role: Role
+    department: Department | None = None
+    county: str | None = None
+
+
+@dataclass
+class RecuseAct:
+    """A member declares a conflict of interest with one candidate (回避)."""
+
+    actor: Actor
+    application_id: str
+    reason: str
+
+
+@dataclass
+class Recusal:
+    member_id: str
+    member_name: str
+    application_id: str
+    reason: str
+    at: datetime
+
+
+@dataclass
+class MissingScore:
+    """缺评: a member (not recused) who has not scored every method of the round for a candidate."""
+
+    member_id: str
+    member_name: str
+    application_id: str
+    institution_name: str
+
+
+@dataclass
+class PanelRequest:
+    pass
+
+
+@dataclass
+class PanelView:
+    members: list[PanelMember]
+    panel_min: int
+    recusals: list[Recusal]
+    weights: dict[str, float] = field(default_factory=dict)  # the methods each member scores
 
 
 # ---- rounds ----------------------------------------------------------------------------------------
@@ -32,6 +85,9 @@ class RoundPlan:
     reminder_working_days: int = 3
     reviewers_required: int = 1  # complete when this many reviewers scored every method
     check_every_minutes: int = 60  # how often the round looks whether every candidate has its scores
+    # The review panel (评审组). Rounds planned without one (before the panel) keep ``reviewers_required``.
+    panel: list[PanelMember] = field(default_factory=list)
+    panel_min: int = 3
 
 
 @dataclass
@@ -78,6 +134,11 @@ class RankingRow:
     tie_broken_by: str = ""
     chosen: bool | None = None  # None until selection
     state: str = ""  # the application's state after selection
+    # Panel rounds: the full score sheets counted, how many it needs to be selectable, and each member's marks.
+    counted: int = 0
+    required: int = 0
+    selectable: bool = True
+    marks: dict[str, dict[str, float | None]] = field(default_factory=dict)  # member id -> method -> mark
 
 
 @dataclass
@@ -99,6 +160,8 @@ class RankingTable:
     decided_at: datetime | None = None
     reason: str = ""
     problem: str = ""  # why the last selection attempt failed (e.g. no quota set)
+    recusals: list[Recusal] = field(default_factory=list)
+    missing: list[MissingScore] = field(default_factory=list)  # 缺评, at the time of the table
 
 
 @dataclass
@@ -120,6 +183,13 @@ class RoundRecord:
     weights: dict[str, float]
     created_by: str
     at: datetime
+    panel: list[PanelMember] = field(default_factory=list)
+
+
+@dataclass
+class RecusalRecord:
+    round_id: str
+    recusal: Recusal
 
 
 @dataclass

@@ -10,6 +10,7 @@ from db.logins import Login, WebSession
 from db.materials import Material
 from db.models import Application, ApplicationEvent, ApplicationTally, Notification, Objection, TitleTally
 from db.numbers import ApplicationNumber
+from db.panel import PanelMember, PanelRecusal
 from db.preferences import SavedFilter, SavedOpinion
 from db.ratelimits import RateCount
 from db.receipts import ObjectionReceipt
@@ -41,6 +42,8 @@ __all__ = [
     "NotificationRead",
     "Objection",
     "ObjectionReceipt",
+    "PanelMember",
+    "PanelRecusal",
     "Period",
     "PeriodChange",
     "QuotaChange",

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.fields import FORBID, OptionalText2000, Text2000, Text5000
+from schemas.fields import FORBID, IsoDate, OptionalText100, OptionalText2000, Text2000, Text5000
 from schemas.materials import ItemCode, MaterialRefCreate
 from schemas.models import InstitutionCreate
 from state.domain import Act
@@ -37,6 +37,11 @@ class ScoreCreate(BaseModel):  # one reviewer's scores (评分), 0-100 each
     written: float | None = Field(default=None, ge=0, le=100)
     defence: float | None = Field(default=None, ge=0, le=100)
     field_inspection: float | None = Field(default=None, ge=0, le=100)
+    # a panel's round: the day and place of the 现场答辩 / 实地考察 scored (required with its mark there)
+    defence_on: IsoDate | None = None
+    defence_place: OptionalText100 = ""
+    inspected_on: IsoDate | None = None
+    inspected_place: OptionalText100 = ""
 
 
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)  # finite numbers: JSON parsers read NaN and Infinity

@@ -46,6 +46,19 @@ class RoundCreate(BaseModel):
     )
     reminder_working_days: int = Field(default=3, ge=1, le=30)
     reviewers_required: int = Field(default=1, ge=1, le=50)
+    panel: list[Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="the review panel (评审组): user ids; the city's (county's) bureau reviewers and DRC and civil"
+        " affairs members, at least panel_min of them",
+    )
+    panel_min: int = Field(default=3, ge=3, le=50)
+
+
+class RecusalCreate(BaseModel):
+    model_config = STRICT
+    application_id: str = Field(max_length=100)
+    reason: Text500
 
 
 class CloseReviewCreate(BaseModel):

@@ -24,7 +24,7 @@ from contracts.application import (
 from contracts.rounds import ScoresRecorded
 from contracts.scores import AmendScoreAct
 from schemas.models import ActOutcome
-from services import access
+from services import access, panel
 from services.access import Place, act_not_allowed, acts_for, declarer_of, fetch_view, locate
 from services.context import Context
 from services.refusals import from_temporal
@@ -68,13 +68,20 @@ class Done:
 
 
 async def perform(
-    ctx: Context, actor: Actor, application_id: str, act: Act, values: Any, declarer: str | None = None
+    ctx: Context,
+    actor: Actor,
+    application_id: str,
+    act: Act,
+    values: Any,
+    declarer: str | None = None,
+    admitted: bool = False,
 ) -> Done:
     """Admit ``actor`` for ``act`` (scope, authority, a workflow still running), then send ``values`` by the act's
     update. ``declarer``: who declared it, when known, so that the acts answered leave out those separated from
-    them."""
+    them. ``admitted``: admitted by another rule than the role (a round's review panel, services/panel.py)."""
     place = await locate(ctx, application_id, actor)
-    access.authority(act, actor, place.level, place.county)
+    if not admitted:
+        access.authority(act, actor, place.level, place.county)
     if place.state in FINAL_STAGES:  # the workflow has ended and takes no update
         raise act_not_allowed(act, place.state, [])
     try:
@@ -141,12 +148,27 @@ async def score(
     written: float | None,
     defence: float | None,
     field_inspection: float | None,
+    occasion: panel.Occasion = panel.Occasion(),
 ) -> Done:
-    """One reviewer's scores; the declarer may not score their own declaration (separation of duties)."""
+    """One reviewer's scores; the declarer may not score their own declaration (separation of duties). In a
+    panel's round only its members score, not a candidate they recused from (services/panel.py)."""
     before = await fetch_view(ctx, application_id, actor)
     access.require_separation(Act.score, actor, before)
-    values = ScoreAct(actor=actor, opinion=opinion, written=written, defence=defence, field_inspection=field_inspection)
-    done = await perform(ctx, actor, application_id, Act.score, values, declarer_of(before))
+    marks = {"written": written, "defence": defence, "field_inspection": field_inspection}
+    member = await panel.admit_scorer(ctx, actor, before, marks, occasion)
+    values = ScoreAct(
+        actor=actor,
+        opinion=opinion,
+        written=written,
+        defence=defence,
+        field_inspection=field_inspection,
+        panel_member=member,
+        defence_on=occasion.defence_on,
+        defence_place=occasion.defence_place,
+        inspected_on=occasion.inspected_on,
+        inspected_place=occasion.inspected_place,
+    )
+    done = await perform(ctx, actor, application_id, Act.score, values, declarer_of(before), admitted=member)
     if before.round_id:  # let the round look whether every candidate now has its scores
         try:
             await ctx.client.get_workflow_handle(round_workflow_id(before.round_id)).signal(

@@ -42,7 +42,7 @@ async def declaration_draft(ctx: Context, actor: Actor, body: DeclarationCreate,
     authority(Act.declare, actor, level, county)
     institution = institution_of(body.institution)
     problems = declaration_problems(level, county, institution, day)
-    records = await on_record(settings, actor, level, county, institution, [])
+    records = await on_record(settings, actor, level, county, institution, [], application_id="")
     problems += attestation_problems(settings, level, county, institution, records.county_conditions)
     if problems:
         raise refusal(422, problems)

@@ -12,6 +12,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from contracts.application import ViewRequest
 from contracts.rounds import (
     CloseReview,
+    PanelView,
     RankingRequest,
     RankingTable,
     RoundPhase,
@@ -22,9 +23,12 @@ from contracts.rounds import (
 )
 from contracts.rules import RULES
 from contracts.rules import administration as rules
+from contracts.rules import panel as panel_rules
 from db.queries.rounds import rounds_seen_by
 from db.rounds import EvaluationRound, Period
 from schemas.rounds import RoundCreate
+from services import panel
+from services.access import fetch_view
 from services.context import Context
 from services.refusals import Refusal, from_temporal
 from state.domain import Actor, Level, Role
@@ -102,6 +106,7 @@ async def create_round(actor: Actor, ctx: Context, body: RoundCreate) -> RoundWi
         owner_county=owner,
         reminder_working_days=body.reminder_working_days,
         reviewers_required=body.reviewers_required,
+        panel_min=body.panel_min,
     )
     problems = plan_problems(plan)
     if problems:
@@ -113,6 +118,7 @@ async def create_round(actor: Actor, ctx: Context, body: RoundCreate) -> RoundWi
 
     if not await run_in_threadpool(period_known):
         raise Refusal(422, rules.UNKNOWN_PERIOD, period_id=body.period_id, field="period_id")
+    plan.panel = await run_in_threadpool(panel.check_panel, ctx, body.panel, body.panel_min, body.level, owner)
     try:
         await ctx.client.start_workflow(
             RoundWorkflow.run, plan, id=round_workflow_id(plan.round_id), task_queue=ctx.settings.task_queue
@@ -172,10 +178,18 @@ async def ranking(actor: Actor, ctx: Context, round_id: str) -> RankingTable:
     w = await window(ctx.client, round_id)
     if actor.role == Role.county_bureau and (w.level != Level.county or w.owner_county != actor.county):
         raise _not_found(round_id)
+    return await ranking_table(ctx, round_id)
+
+
+async def ranking_table(ctx: Context, round_id: str) -> RankingTable:
     table: RankingTable = await ctx.client.get_workflow_handle(round_workflow_id(round_id)).query(
         RoundWorkflow.ranking, RankingRequest()
     )
     return table
+
+
+def not_found(round_id: str) -> Refusal:
+    return _not_found(round_id)
 
 
 async def scores_recorded(ctx: Context, application_id: str) -> None:
@@ -199,3 +213,24 @@ def record(ctx: Context, round_id: str) -> tuple[EvaluationRound | None, str]:
         found = s.get(EvaluationRound, round_id)
         period = s.get(Period, found.period_id) if found else None
         return found, (f"{period.name}（{period.start_year}—{period.end_year}年）" if period else "")
+
+
+async def recuse(actor: Actor, ctx: Context, round_id: str, application_id: str, reason: str) -> PanelView:
+    """A panel member's recusal from one candidate (回避)."""
+    w = await window(ctx.client, round_id)
+    if not may_see(actor, w.level, w.owner_county):
+        raise _not_found(round_id)
+    if w.phase in (RoundPhase.selecting, RoundPhase.selected):  # a round that has selected takes no update
+        raise Refusal(409, panel_rules.RECUSAL_NOT_REVIEWING, state=w.phase.value)
+    view = await fetch_view(ctx, application_id, actor)
+    return await panel.recuse(ctx, actor, view, round_id, reason)
+
+
+async def panel_view(actor: Actor, ctx: Context, round_id: str) -> PanelView:
+    """The panel, its recusals (readers of the round and its members)."""
+    w = await window(ctx.client, round_id)
+    found = await panel.panel_of(ctx, round_id)
+    member = actor.user_id in {m.user_id for m in found.members}
+    if not member and (not_a_round_reader(actor) or not may_see(actor, w.level, w.owner_county)):
+        raise _not_found(round_id)
+    return found

@@ -19,6 +19,7 @@ from config import FilingSettings
 from contracts.application import UrgeAct
 from contracts.rules.administration import TASKS_NOT_FOR_ROLE, borrowed
 from db.models import Application
+from db.panel import panel_duties
 from db.queries.tasks import Record, owed_filings, records, revocations_awaiting
 from db.queries.workbench import NoticeFacts, declarers, live, notice_facts
 from services import announcements
@@ -130,6 +131,7 @@ def application_items(actor: Actor, session: Session, now: datetime) -> list[Tas
     notices = notice_facts(session, [r.id for r in rows if r.state == Stage.publicized])
     declared_by = declarers(session, ids)
     kept = records(session, ids)
+    panels, mine, recused = panel_duties(session, actor.user_id)
     remembered: dict[tuple[object, ...], list[Act]] = {}
     items: list[TaskItem] = []
     for row in rows:
@@ -151,10 +153,27 @@ def application_items(actor: Actor, session: Session, now: datetime) -> list[Tas
         for act in WAITING:
             if act not in allowed:
                 continue
-            if act == Act.score and (not row.round_id or actor.user_id in record.scored_by):
+            if act == Act.score and (not row.round_id or actor.user_id in record.scored_by or row.round_id in panels):
                 continue  # scores belong to competitive rounds, and are owed once by each reviewer
             items.append(_item(act, row, record, now))
+        if owed_by_member(row, actor, record, mine, recused, declared_by.get(row.id)):
+            items.append(_item(Act.score, row, record, now))
     return items
+
+
+def owed_by_member(
+    row: Application, actor: Actor, record: Record, mine: set[str], recused: set[tuple[str, str]], declarer: str | None
+) -> bool:
+    """A round with a panel (评审组): its members owe a score to each candidate under review that they have neither
+    scored nor recused from (whatever their role); nobody else does."""
+    under_review = Stage.declared if row.level == Level.county else Stage.county_reviewed
+    return (
+        row.round_id in mine
+        and row.state == under_review
+        and actor.user_id not in record.scored_by
+        and (row.round_id, row.id) not in recused
+        and declarer != actor.user_id
+    )
 
 
 def filing_items(actor: Actor, session: Session, filing: FilingSettings, now: datetime) -> list[TaskItem]:

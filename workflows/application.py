@@ -250,6 +250,10 @@ class ApplicationWorkflow:
                 written=act.written,
                 defence=act.defence,
                 field_inspection=act.field_inspection,
+                defence_on=act.defence_on,
+                defence_place=act.defence_place,
+                inspected_on=act.inspected_on,
+                inspected_place=act.inspected_place,
             )
             s.scores.append(sheet)
             marks = {k: v for k in ("written", "defence", "field_inspection") if (v := getattr(act, k)) is not None}

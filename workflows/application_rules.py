@@ -125,9 +125,10 @@ def refusal(s: ApplicationState, act: Act, actor: Actor) -> str | None:
     return why.text if why else (None if allowed(s, act, actor.department) else "当前状态不允许")
 
 
-def check(s: ApplicationState, act: Act, actor: Actor, **texts: str) -> None:
-    """Refuse with the right kind: Forbidden (who), InvalidInput (what), ActNotAllowed (when)."""
-    forbidden = authority_refused(act, actor, s.decl.level, s.decl.county)
+def check(s: ApplicationState, act: Act, actor: Actor, admitted: bool = False, **texts: str) -> None:
+    """Refuse with the right kind: Forbidden (who), InvalidInput (what), ActNotAllowed (when). ``admitted``: the
+    service has admitted the actor by another rule (a round's review panel), not by role."""
+    forbidden = None if admitted else authority_refused(act, actor, s.decl.level, s.decl.county)
     if forbidden:
         raise refused(RefusalKind.forbidden, forbidden)
     for name, text in texts.items():
@@ -286,7 +287,7 @@ def check_award(s: ApplicationState, act: AwardAct) -> None:
 
 
 def check_score(s: ApplicationState, act: ScoreAct) -> None:
-    check(s, Act.score, act.actor, opinion=act.opinion)
+    check(s, Act.score, act.actor, act.panel_member, opinion=act.opinion)
     marks = {"written": act.written, "defence": act.defence, "field_inspection": act.field_inspection}
     if all(v is None for v in marks.values()):
         raise refuse(RefusalKind.invalid_input, rules.SCORE_MISSING, field="written")

@@ -72,7 +72,15 @@ def _invalid(message: str, code: str, field: str) -> ApplicationError:
 def amended(old: ScoreSheet, act: AmendScoreAct, at: datetime) -> ScoreSheet:
     """The sheet as amended: the new marks, the new opinion if one was given, the reviewer as they are now."""
     opinion = act.opinion.strip() or old.opinion
-    return replace(old, reviewer=act.actor, opinion=opinion, at=at, **_marks(act))
+    return replace(
+        old,
+        reviewer=act.actor,
+        opinion=opinion,
+        at=at,
+        written=act.written,
+        defence=act.defence,
+        field_inspection=act.field_inspection,
+    )
 
 
 def amendment_details(old: ScoreSheet, new: ScoreSheet) -> dict[str, str]:

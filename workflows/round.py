@@ -25,9 +25,15 @@ with workflow.unsafe.imports_passed_through():
         Candidates,
         CloseReview,
         Decision,
+        MissingScore,
+        PanelRequest,
+        PanelView,
         RankingRequest,
         RankingRow,
         RankingTable,
+        Recusal,
+        RecusalRecord,
+        RecuseAct,
         ReminderRequest,
         ReminderSend,
         RoundOutcome,
@@ -43,9 +49,9 @@ with workflow.unsafe.imports_passed_through():
     from contracts.rules import engine as rules
     from state.domain import Actor, Level, Role
     from state.labels import ROLES, ROUND_PHASES
-    from state.ranking import Ranked, rank
+    from state.ranking import Ranked
     from workflows.announcement import start_for_round
-    from workflows.round_rules import opinion, plan_problems
+    from workflows.round_rules import check_recusal, opinion, panel_opinion, plan_problems, ranked_for
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 # Patch: the selection forms its batch (批次公布, workflows/announcement.py); older histories formed none.
@@ -63,8 +69,9 @@ class SelectionFailed(Exception):
 
 @workflow.defn
 class RoundWorkflow:
-    """Update: close_review (the owner ends the review; answers the final ranking). Signal: scores_recorded
-    (look again whether every candidate has its scores). Queries: window, ranking."""
+    """Updates: close_review (the owner ends the review; answers the final ranking), recuse (a panel member's
+    回避). Signal: scores_recorded (look again whether every candidate has its scores). Queries: window, ranking,
+    panel."""
 
     @workflow.init
     def __init__(self, plan: RoundPlan) -> None:
@@ -74,6 +81,7 @@ class RoundWorkflow:
         self._nudged = False
         self._attempts = 0
         self._reminded: list[str] = []
+        self._recusals: list[Recusal] = []
         self._table = RankingTable(round_id=plan.round_id, phase=self._phase, final=False, rows=[])
 
     @workflow.run
@@ -142,7 +150,7 @@ class RoundWorkflow:
         while True:
             if self._close is None:
                 found = await self._gather()
-                ranked = rank(found.candidates, plan.weights, plan.reviewers_required)
+                ranked = self._rank(found)
                 self._table = self._tabulate(ranked, found, final=False)
                 if self._close is None and ranked and all(r.complete for r in ranked):
                     return plan.created_by, "全部候选人评分完毕，自动择优", None
@@ -166,13 +174,13 @@ class RoundWorkflow:
         plan = self._plan
         await self._enter(RoundPhase.selecting)
         found = await self._gather()
-        ranked = rank(found.candidates, plan.weights, plan.reviewers_required)
+        ranked = self._rank(found)
         scope = CITY_SCOPE if plan.level == Level.city else plan.owner_county or ""
         reserve = Reserve(
             actor=actor,
             round_id=plan.round_id,
             scope=scope,
-            application_ids=[r.candidate.application_id for r in ranked],
+            application_ids=[r.candidate.application_id for r in ranked if r.selectable],
         )
         try:
             reservation = await workflow.execute_activity_method(
@@ -191,13 +199,26 @@ class RoundWorkflow:
         granted = set(reservation.granted)
         published = published_on or workflow.now().astimezone(SHANGHAI).date()
         m, k = len(ranked), reservation.available
+        chinese = workflow.patched("round-opinion-chinese")  # the note is recorded: older histories keep theirs
+        names = {p.user_id: p.name for p in plan.panel}
         decisions = [
             Decision(
                 round_id=plan.round_id,
                 application_id=r.candidate.application_id,
                 level=plan.level,
                 chosen=r.candidate.application_id in granted,
-                opinion=opinion(
+                opinion=panel_opinion(
+                    plan.name,
+                    r,
+                    m,
+                    k,
+                    r.candidate.application_id in granted,
+                    actor,
+                    reason,
+                    "、".join(names.get(u, u) for u in r.missing),
+                )
+                if chinese
+                else opinion(
                     plan.round_id,
                     r,
                     m,
@@ -262,9 +283,14 @@ class RoundWorkflow:
                 honours=r.candidate.honours,
                 declared_at=r.candidate.declared_at,
                 tie_broken_by=r.tie_broken_by,
+                counted=r.counted,
+                required=r.required,
+                selectable=r.selectable,
+                marks=r.marks,
             )
             for r in ranked
         ]
+        names = {p.user_id: p.name for p in self._plan.panel}
         return RankingTable(
             round_id=self._plan.round_id,
             phase=self._phase,
@@ -272,7 +298,16 @@ class RoundWorkflow:
             rows=rows,
             not_ranked=list(found.not_ranked),
             problem=self._table.problem,
+            recusals=list(self._recusals),
+            missing=[
+                MissingScore(u, names.get(u, u), r.candidate.application_id, r.candidate.institution_name)
+                for r in ranked
+                for u in r.missing
+            ],
         )
+
+    def _rank(self, found: Candidates) -> list[Ranked]:
+        return ranked_for(self._plan, found.candidates, self._recusals)
 
     async def _enter(self, phase: RoundPhase) -> None:
         self._phase = phase
@@ -292,6 +327,7 @@ class RoundWorkflow:
                 weights=dict(p.weights),
                 created_by=p.created_by.user_id,
                 at=workflow.now(),
+                panel=list(p.panel),
             ),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
@@ -317,6 +353,34 @@ class RoundWorkflow:
     @workflow.signal
     def scores_recorded(self, _: ScoresRecorded) -> None:
         self._nudged = True
+
+    @workflow.update
+    async def recuse(self, act: RecuseAct) -> PanelView:
+        """回避: a member leaves one candidate's review (the service has checked they have not scored it)."""
+        self._check_recusal(act)
+        recusal = Recusal(act.actor.user_id, act.actor.name, act.application_id, act.reason.strip(), workflow.now())
+        self._recusals.append(recusal)
+        self._nudged = True  # the candidate may now have every score it needs
+        await workflow.execute_activity_method(
+            RoundActivities.record_recusal,
+            RecusalRecord(self._plan.round_id, recusal),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+        )
+        return self.panel(PanelRequest())
+
+    @recuse.validator
+    def _validate_recuse(self, act: RecuseAct) -> None:
+        self._check_recusal(act)
+
+    @workflow.query
+    def panel(self, _: PanelRequest) -> PanelView:
+        p = self._plan
+        return PanelView(list(p.panel), p.panel_min, list(self._recusals), dict(p.weights))
+
+    def _check_recusal(self, act: RecuseAct) -> None:
+        closing = self._phase in (RoundPhase.selecting, RoundPhase.selected) or self._close is not None
+        check_recusal(self._plan, self._recusals, act, closing, self._phase.value)
 
     @workflow.query
     def window(self, _: WindowRequest) -> RoundWindow:

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists
+from sqlalchemy import and_, case, exists, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from db.filing import FilingStatus
 from db.models import Application, ApplicationEvent, Objection
+from db.panel import PanelMember, PanelRecusal
 from db.revocations import OPEN as REVOCATION_OPEN
 from db.revocations import Revocation
 from state.domain import Act, Actor, Level, Role, Stage
@@ -117,6 +118,17 @@ def _items_statement(actor: Actor) -> Any:
             _flag(and_(state == Stage.declared, ~declared_by_me)),  # 县级审核
             _flag(state == Stage.returned),  # 补正
         ]
+    panel_round = exists().where(col(PanelMember.round_id) == col(a.round_id))
+    on_panel = exists().where(col(PanelMember.round_id) == col(a.round_id), col(PanelMember.user_id) == actor.user_id)
+    recused = exists().where(
+        col(PanelRecusal.round_id) == col(a.round_id),
+        col(PanelRecusal.application_id) == col(a.id),
+        col(PanelRecusal.user_id) == actor.user_id,
+    )
+    under_review = or_(
+        and_(level == Level.county, state == Stage.declared), and_(level == Level.city, state == Stage.county_reviewed)
+    )
+    terms.append(_flag(and_(on_panel, under_review, ~scored_by_me, ~recused, ~declared_by_me)))  # 评分（评审组）
     if owner_level is not None:
         terms += [
             _flag(
@@ -126,6 +138,7 @@ def _items_statement(actor: Actor) -> Any:
                     col(a.round_id) != "",
                     ~declared_by_me,
                     ~scored_by_me,
+                    ~panel_round,
                 )
             ),  # 评分
             _flag(

@@ -26,7 +26,7 @@ from contracts.application import ReviewAct
 from contracts.rounds import RoundPlan
 from db.rounds import HistoricTitle
 from db.session import get_engine
-from services.identity import create_user
+from services.identity.users import add_user
 from state import conditions
 from state import materials as checklists
 from state.calendar import TZ
@@ -69,10 +69,20 @@ class Api:
     task_queue: str = ""
     env: WorkflowEnvironment | None = None  # the time-skipping server's, where a notice's 5 working days can pass
     tokens: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)  # user ids, by the same names
     rounds: set[str] = field(default_factory=set)
     city_round: str = field(default_factory=lambda: unique("RC"))  # where city-level declarations go unless named
     uploaded: dict[tuple[str, str, str], list[dict[str, str]]] = field(default_factory=dict)
     upload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def panel(self, level: str = "city") -> list[str]:
+        """A lawful review panel (评审组) of three for a round of ``level`` (of COUNTY)."""
+        names = (
+            ("reviewer", "drc", "civil_affairs")
+            if level == "city"
+            else ("bureau", "county_drc", "county_civil_affairs")
+        )
+        return [self.ids[n] for n in names]
 
     async def ensure_round(self, round_id: str, level: str = "city", county: str | None = None) -> None:
         """Declarations name an existing round whose window is open: tests tag theirs with a fresh round id (a
@@ -207,10 +217,11 @@ async def serve(dev_env, database_url: str, limits: LimitSettings = UNLIMITED) -
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver/api/v1", timeout=30) as http:
                 suffix = unique("u")
-                tokens = {
-                    name: create_user(database_url, f"{name}-{suffix}", role, county, department)
+                made = {
+                    name: add_user(database_url, f"{name}-{suffix}", role, county, department)
                     for name, (role, county, department) in PRINCIPALS.items()
                 }
+                tokens = {name: u.token for name, u in made.items()}
                 yield Api(
                     http=http,
                     app=app,
@@ -218,6 +229,7 @@ async def serve(dev_env, database_url: str, limits: LimitSettings = UNLIMITED) -
                     client=dev_env.client,
                     task_queue=settings.task_queue,
                     tokens=tokens,
+                    ids={name: u.id for name, u in made.items()},
                 )
 
 

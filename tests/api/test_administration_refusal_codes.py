@@ -85,7 +85,7 @@ async def test_a_round_of_a_period_not_defined_is_unknown_period(sqlite_api: Api
 
 
 async def test_a_round_id_used_twice_is_round_exists(sqlite_api: Api):
-    body = round_body(await define_period(sqlite_api))
+    body = round_body(await define_period(sqlite_api), panel=sqlite_api.panel())
     expect(await sqlite_api.post("reviewer", "/rounds", body), 201)
     detail = refused(await sqlite_api.post("reviewer", "/rounds", body), 409, "round_exists", round_id=body["round_id"])
     assert detail["field"] == "round_id"

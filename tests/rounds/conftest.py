@@ -3,12 +3,18 @@
 import asyncio
 from datetime import datetime, timedelta
 
+import httpx
 import pytest
 from temporalio.client import WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
 
+from api.deps import API_PREFIX
+from api.routes import quotas
+from api.routes import rounds as round_routes
+from app import create_app
 from contracts.quota import DefinePeriod, PeriodStart, QuotaSet, QuotaStart, SetQuota
 from contracts.rounds import RoundPlan
+from services.identity.users import add_user
 from state.calendar import TZ
 from state.domain import Actor, Level, Role
 from tests.conftest import RunningWorker, settings_for, unique
@@ -104,6 +110,72 @@ async def eventually(probe, predicate, tries: int = 200):
         await asyncio.sleep(0.05)
         value = await probe()
     return value
+
+
+PEOPLE = {
+    "admin": ("admin", None, None),
+    "reviewer": ("city_reviewer", None, None),
+    "bureau": ("county_bureau", "兰山区", None),
+    "other_bureau": ("county_bureau", "罗庄区", None),
+    "supervisor": ("supervisor", None, None),
+    "department": ("department", None, None),
+}
+# The review panels' members (评审组): with ``reviewer`` a city panel; with ``bureau`` 兰山区's panel.
+PANEL_PEOPLE = {
+    "drc": ("department", None, "drc"),
+    "civil": ("department", None, "civil_affairs"),
+    "drc_2": ("department", None, "drc"),
+    "reviewer_2": ("city_reviewer", None, None),
+    "county_drc": ("department", "兰山区", "drc"),
+    "county_civil": ("department", "兰山区", "civil_affairs"),
+}
+NAMES = {
+    "reviewer": "王评审",
+    "drc": "李发改",
+    "civil": "赵民政",
+    "drc_2": "郑发改",
+    "reviewer_2": "钱评审",
+    "bureau": "孙县局",
+    "county_drc": "周县发改",
+    "county_civil": "吴县民政",
+}
+CITY_PANEL = ("reviewer", "drc", "civil")
+COUNTY_PANEL = ("bureau", "county_drc", "county_civil")
+
+
+@pytest.fixture
+async def http(dev_env, tmp_path):
+    db = f"sqlite:///{tmp_path / 'api.db'}"
+    target = dev_env.client.service_client.config.target_host
+    settings = settings_for(db, unique("rapi"), temporal_address=target)
+    async with RoundWorker(dev_env.client, settings) as w:
+        app = create_app(settings)
+        for module in (round_routes, quotas):
+            app.include_router(module.router, prefix=API_PREFIX)
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://t/api/v1", timeout=30) as c,
+        ):
+            dept = {"department": "hrss"}
+            made = {
+                who: add_user(db, NAMES.get(who, who), role, county, department or dept.get(who))
+                for who, (role, county, department) in {**PEOPLE, **PANEL_PEOPLE}.items()
+            }
+            c.tokens = {who: u.token for who, u in made.items()}  # type: ignore[attr-defined]
+            c.ids = {who: u.id for who, u in made.items()}  # type: ignore[attr-defined]
+            c.db = db  # type: ignore[attr-defined]
+            c.worker = w  # type: ignore[attr-defined]
+            yield c
+
+
+def as_(c, who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {c.tokens[who]}"}
+
+
+def panel_of(c, level: str = "city") -> list[str]:
+    """The user ids of a lawful panel of three for a round of ``level`` made by the ``http`` fixture."""
+    return [c.ids[who] for who in (CITY_PANEL if level == "city" else COUNTY_PANEL)]
 
 
 @pytest.fixture

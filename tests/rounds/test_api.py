@@ -3,58 +3,14 @@
 import json
 from datetime import datetime, timedelta
 
-import httpx
-import pytest
-
-from api.deps import API_PREFIX
-from api.routes import quotas, rounds
-from app import create_app
 from contracts.application import ReviewAct, ViewRequest
 from contracts.rules.administration import ROUND_NOT_FOUND
-from services.identity import create_user
 from state.calendar import TZ
 from state.domain import COUNTIES, Level
-from tests.conftest import settings_for, unique
+from tests.conftest import unique
 from tests.factory import bureau, credit_code, declaration, start
-from tests.rounds.conftest import RoundWorker, eventually
+from tests.rounds.conftest import as_, eventually, panel_of
 from workflows.application import ApplicationWorkflow
-
-PEOPLE = {
-    "admin": ("admin", None),
-    "reviewer": ("city_reviewer", None),
-    "bureau": ("county_bureau", "兰山区"),
-    "other_bureau": ("county_bureau", "罗庄区"),
-    "supervisor": ("supervisor", None),
-    "department": ("department", None),
-}
-
-
-@pytest.fixture
-async def http(dev_env, tmp_path):
-    db = f"sqlite:///{tmp_path / 'api.db'}"
-    target = dev_env.client.service_client.config.target_host
-    settings = settings_for(db, unique("rapi"), temporal_address=target)
-    async with RoundWorker(dev_env.client, settings) as w:
-        app = create_app(settings)
-        for module in (rounds, quotas):
-            app.include_router(module.router, prefix=API_PREFIX)
-        transport = httpx.ASGITransport(app=app)
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=transport, base_url="http://t/api/v1", timeout=30) as c,
-        ):
-            suffix = unique("u")
-            dept = {"department": "hrss"}
-            c.tokens = {  # type: ignore[attr-defined]
-                who: create_user(db, f"{who}-{suffix}", role, county, dept.get(who))
-                for who, (role, county) in PEOPLE.items()
-            }
-            c.worker = w  # type: ignore[attr-defined]
-            yield c
-
-
-def as_(c, who: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {c.tokens[who]}"}
 
 
 async def test_a_city_round_end_to_end_over_the_api(http):
@@ -118,6 +74,7 @@ async def test_a_city_round_end_to_end_over_the_api(http):
         "opens_at": (now - timedelta(hours=2)).isoformat(),
         "closes_at": (now - timedelta(hours=1)).isoformat(),
         "weights": {"written": 0.6, "defence": 0.4},
+        "panel": panel_of(http),
     }
     assert (
         await http.post(
@@ -149,19 +106,23 @@ async def test_a_city_round_end_to_end_over_the_api(http):
         headers=as_(http, "bureau"),
     )
     assert refused.status_code == 403
-    ok = await http.post(
-        f"/applications/{ids[0]}/scores",
-        json={"opinion": "好", "written": 90, "defence": 90},
-        headers=as_(http, "reviewer"),
-    )
-    assert ok.status_code == 200, ok.text
+    defence = {"defence_on": "2026-03-02", "defence_place": "市人社局三楼会议室"}
+    for member in ("reviewer", "drc"):
+        ok = await http.post(
+            f"/applications/{ids[0]}/scores",
+            json={"opinion": "好", "written": 90, "defence": 90, **defence},
+            headers=as_(http, member),
+        )
+        assert ok.status_code == 200, ok.text
     assert (await http.get(f"/rounds/{rid}/ranking", headers=as_(http, "department"))).status_code == 403
-    await http.post(
-        f"/applications/{ids[1]}/scores",
-        json={"opinion": "一般", "written": 70, "defence": 80},
-        headers=as_(http, "reviewer"),
-    )
-    # The second sheet completes the scores: the round selects by itself.
+    for member, marks in (("civil", (90, 90)), ("reviewer", (70, 80)), ("drc", (75, 80)), ("civil", (65, 80))):
+        ok = await http.post(
+            f"/applications/{ids[0 if member == 'civil' and marks[0] == 90 else 1]}/scores",
+            json={"opinion": "一般", "written": marks[0], "defence": marks[1], **defence},
+            headers=as_(http, member),
+        )
+        assert ok.status_code == 200, ok.text
+    # The last member's sheet completes the scores: the round selects by itself.
     table = (
         await eventually(
             lambda: http.get(f"/rounds/{rid}/ranking", headers=as_(http, "supervisor")),
@@ -297,6 +258,7 @@ async def test_a_county_caller_neither_learns_of_another_countys_round_nor_its_q
         "opens_at": (now - timedelta(hours=2)).isoformat(),
         "closes_at": (now - timedelta(hours=1)).isoformat(),
         "weights": {"written": 1.0},
+        "panel": panel_of(http, "county"),
     }
     assert (await http.post("/rounds", json=plan, headers=as_(http, "bureau"))).status_code == 201
     closure = {"reason": "结束评审"}

@@ -134,7 +134,7 @@ async def test_twelve_candidates_for_three_places_end_with_three_under_one_notic
     for place, n in enumerate(EXPECTED_ORDER[3:], start=4):
         assert views[n].state == Stage.rejected
         fail = next(a for a in views[n].acts if a.act == Act.city_review_fail)
-        assert f"rank {place} of 12, quota 3" in fail.reason
+        assert f"排名第{place}/12名，名额3名" in fail.reason and "rank" not in fail.reason
 
     with Session(get_engine(rounds.settings.database_url)) as s:
         in_notice = s.exec(
@@ -195,7 +195,7 @@ async def test_a_revoked_title_keeps_its_place_until_an_admin_releases_it_for_a_
     await score(z, reviewer(), (99, 99, 99))
     table = await close(r2)
     assert table.rows[0].chosen is False and table.places_available == 0
-    assert "rank 1 of 1, quota 0" in next(a for a in (await view(z)).acts if a.act == Act.city_review_fail).reason
+    assert "排名第1/1名，名额0名" in next(a for a in (await view(z)).acts if a.act == Act.city_review_fail).reason
 
     await x.signal(
         ApplicationWorkflow.revoke,

@@ -54,11 +54,21 @@ async def reload_until(page, selector: str, text: str, tries: int = 60) -> None:
 
 
 async def score(page, application_id: str, written: str, defence: str) -> None:
-    form = page.locator(f"#candidate-{application_id} form")
+    form = page.locator(f"#candidate-{application_id} form.score-form")
     await form.locator("[name=written]").fill(written)
     await form.locator("[name=defence]").fill(defence)
+    if await form.locator("[name=defence_place]").count():  # a panel's round: when and where the defence was
+        await form.locator("[name=defence_on]").fill("2026-03-02")
+        await form.locator("[name=defence_place]").fill("市人社局三楼会议室")
     await form.locator("[name=opinion]").fill("材料翔实，答辩清楚")
     await form.locator("button[type=submit]").click()
+
+
+async def score_by_api(site, who: str, application_id: str, written: float, defence: float) -> None:
+    body = {"opinion": "同意", "written": written, "defence": defence}
+    body |= {"defence_on": "2026-03-02", "defence_place": "市人社局三楼会议室"}
+    answer = await site.api.post(who, f"/applications/{application_id}/scores", body)
+    assert answer.status_code == 200, answer.text
 
 
 async def test_a_city_reviewer_opens_a_round_scores_its_candidates_and_closes_the_review(page, site):
@@ -79,7 +89,8 @@ async def test_a_city_reviewer_opens_a_round_scores_its_candidates_and_closes_th
     await form.locator("#f-weight_written").fill("60")  # percentages: the API gets 0.6 and 0.4
     await form.locator("#f-weight_defence").fill("40%")
     await form.locator("#f-weight_field_inspection").fill("")
-    await form.locator("#f-reviewers_required").fill("2")  # one reviewer's sheets never complete it: the owner closes
+    for member in ("reviewer", "drc", "civil_affairs"):  # the review panel (评审组): the bureau, DRC, civil affairs
+        await form.locator(f"input[name=panel][value='{site.api.ids[member]}']").check()
     await form.locator("button[type=submit]").click()
     refusal = page.locator("#open-round [data-refusal]")
     await refusal.wait_for()
@@ -122,6 +133,17 @@ async def test_a_city_reviewer_opens_a_round_scores_its_candidates_and_closes_th
     await score(page, ids["丙"], "95", "95")  # 95
     await page.wait_for_url("**done=score*")
     assert "我的评分" in await page.inner_text(f"#candidate-{ids['丙']}")
+    # the other members score by the API; civil affairs leaves 乙 unscored: the owner closes, 乙 not selectable
+    for key, (w, d) in {"甲": (90, 80), "乙": (70, 70), "丙": (95, 95)}.items():
+        await score_by_api(site, "drc", ids[key], w, d)
+        if key != "乙":
+            await score_by_api(site, "civil_affairs", ids[key], w, d)
+    await reload_until(page, "#panel-table", "2/3")  # civil affairs' progress; the others 3/3
+    assert (await page.inner_text("#panel-table")).count("3/3") == 2 and names["乙"] in await page.inner_text(
+        "#missing"
+    )
+    pdf = await page.request.get(f"/rounds/{round_id}/documents/review-summary.pdf")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
 
     expected = [ids["丙"], ids["甲"], ids["乙"]]
     order: list[str] = []

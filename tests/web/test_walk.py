@@ -15,12 +15,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from services.identity.users import add_user
 from tests.api.conftest import seed_county_title
 from tests.conftest import places_queue, unique
 from tests.factory import credit_code
 from tests.web.conftest import PHONE, Site, new_page, shot, sign_in
 from tests.web.test_county_clerk import attest_and_attach
-from tests.web.test_rounds_pages import local, reload_until, score
+from tests.web.test_rounds_pages import local, reload_until, score, score_by_api
 
 COUNTY_DOC_NO = "兰人社发〔2026〕9号"
 CITY_DOC_NO = "临人社发〔2026〕12号"
@@ -340,6 +341,8 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
     )
 
     # The city reviewer opens a round whose declaration window closes in a few minutes of the server's clock.
+    second = add_user(site.api.database_url, f"第二评审员{suffix}", "city_reviewer").id
+    panel = [site.api.ids["reviewer"], second, site.api.ids["drc"], site.api.ids["civil_affairs"]]
     now = await site.api.env.get_current_time()
     closes_at = (now + timedelta(minutes=5)).replace(second=0, microsecond=0)
     async with signed_in(browser, site, "reviewer") as reviewer:
@@ -355,7 +358,10 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         await form.locator("#f-weight_written").fill("60")
         await form.locator("#f-weight_defence").fill("40")
         await form.locator("#f-weight_field_inspection").fill("")
-        await form.locator("#f-reviewers_required").fill("2")  # one reviewer's sheet leaves the closure to its owner
+        # The review panel (评审组): the city's two reviewers, DRC and civil affairs; three sheets of four are its
+        # minimum, so the fourth member's missing score leaves the closure to the round's owner.
+        for member in panel:
+            await form.locator(f"input[name=panel][value='{member}']").check()
         await form.locator("button[type=submit]").click()
         await reviewer.wait_for_url(f"**/rounds/{round_id}?done=opened")
         await reload_until(reviewer, "#phase", "申报中")
@@ -377,6 +383,8 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         await score(reviewer, app_id, "92", "90")  # 0.6 × 92 + 0.4 × 90 = 91.2
         await reviewer.wait_for_url("**done=score*")
         assert "我的评分" in await reviewer.inner_text(f"#candidate-{app_id}")
+        for member in ("drc", "civil_affairs"):  # the departments' members score alike (by the API here)
+            await score_by_api(site, member, app_id, 92, 90)
 
         now = await site.api.env.get_current_time()
         await site.api.env.sleep(closes_at - now + timedelta(minutes=1))  # the window closes on the server's clock
@@ -395,7 +403,7 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         await reviewer.goto(f"/applications/{app_id}")
         assert await badge(reviewer) == "公示中"
         assert await reviewer.get_attribute("#round-link", "href") == f"/rounds/{round_id}"  # the round it is in
-        assert await timeline(reviewer) == ["申报", "县级审核通过", "评分", "市级评审通过", "发布公示"]
+        assert await timeline(reviewer) == ["申报", "县级审核通过", "评分", "评分", "评分", "市级评审通过", "发布公示"]
         assert [st for _, st in await steps(reviewer)] == ["done", "done", "done", "current", "todo", "todo"]
         await shot(reviewer, "walk-city-under-notice")
         await on_phone(
@@ -418,6 +426,8 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         assert await timeline(supervisor) == [
             "申报",
             "县级审核通过",
+            "评分",
+            "评分",
             "评分",
             "市级评审通过",
             "发布公示",

@@ -16,12 +16,12 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from contracts.rounds import RoundPhase, RoundWindow
+from contracts.rounds import PanelView, RankingTable, RoundPhase, RoundWindow
 from contracts.rules.administration import ROUND_NOT_FOUND
 from db.queries.workbench import Filters
 from schemas.fields import ID_PATTERN
-from schemas.rounds import ROUND_ID_PATTERN, CloseReviewCreate, RoundCreate, ScoreCreate
-from services import acts, applications, present, quotas, rounds
+from schemas.rounds import ROUND_ID_PATTERN, CloseReviewCreate, RecusalCreate, RoundCreate, ScoreCreate
+from services import acts, applications, panel, present, quotas, review_summary, rounds
 from services.access import fetch_view
 from services.context import Context
 from services.refusals import Refusal, not_found
@@ -42,7 +42,13 @@ OWNERS = LEVEL_OWNERS
 ROUND_ID = re.compile(ROUND_ID_PATTERN)
 LOCAL_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")  # <input type=datetime-local>, Asia/Shanghai
 SCOREABLE = (Stage.declared, Stage.county_reviewed)
-DONE = {"opened": "批次已创建", "score": "评分已提交", "closed": "评审已结束，已按得分择优确定拟评定名单"}
+DONE = {
+    "opened": "批次已创建",
+    "score": "评分已提交",
+    "closed": "评审已结束，已按得分择优确定拟评定名单",
+    "recused": "回避申请已记录",
+}
+OCCASION_DAYS = ("defence_on", "inspected_on")
 
 
 def _admit_reader(actor: Actor) -> None:
@@ -64,7 +70,12 @@ async def _list_page(request: Request, actor: Actor, status: int = 200, **contex
     periods = await quotas.list_periods(ctx) if actor.role in OWNERS else []
     level = Level.county if actor.role == Role.county_bureau else Level.city
     values = {"level": level.value, "weight_written": "50", "weight_defence": "30", "weight_field_inspection": "20"}
+    eligible = await panel.eligible_users(ctx, level, actor.county) if actor.role in OWNERS else []
     shown = {
+        "panel_users": [
+            {"id": u.id, "name": u.name, "unit": panel.unit(u.role, u.department, u.county, level)} for u in eligible
+        ],
+        "panel_chosen": [],
         "rounds": rows,
         "periods": periods,
         "may_open": actor.role in OWNERS,
@@ -113,7 +124,7 @@ def percent_words(explained: Explained) -> Explained:
     return explained
 
 
-def _plan_body(values: dict[str, str]) -> tuple[RoundCreate | None, dict[str, str]]:
+def _plan_body(values: dict[str, str], members: list[str] | None = None) -> tuple[RoundCreate | None, dict[str, str]]:
     errors: dict[str, str] = {}
     weights: dict[str, float] = {}
     for method in METHODS:
@@ -131,9 +142,10 @@ def _plan_body(values: dict[str, str]) -> tuple[RoundCreate | None, dict[str, st
         "opens_at": _moment(values.get("opens_at", "")),
         "closes_at": _moment(values.get("closes_at", "")),
         "weights": weights,
+        "panel": members or [],
     }
-    if values.get("reviewers_required"):
-        data["reviewers_required"] = values["reviewers_required"]
+    if values.get("panel_min"):
+        data["panel_min"] = values["panel_min"]
     if errors:
         return None, errors
     try:
@@ -148,8 +160,10 @@ def _plan_body(values: dict[str, str]) -> tuple[RoundCreate | None, dict[str, st
 @router.post("/rounds")
 async def open_round(request: Request, actor: SignedIn) -> Response:
     await admit(actor, *OWNERS)
-    values = posted(await request.form())
-    body, errors = _plan_body(values)
+    form = await request.form()
+    values = posted(form)
+    members = [str(m) for m in form.getlist("panel")]
+    body, errors = _plan_body(values, members)
     explained: Explained | None = None
     if body is not None:
         try:
@@ -160,29 +174,51 @@ async def open_round(request: Request, actor: SignedIn) -> Response:
         else:
             return _back(f"/rounds/{body.round_id}?done=opened")
     status = explained.status if explained else 422
-    return await _list_page(request, actor, status, values=values, errors=errors, explained=explained, failed="open")
+    return await _list_page(
+        request, actor, status, values=values, errors=errors, explained=explained, failed="open", panel_chosen=members
+    )
 
 
 # ---- one round ---------------------------------------------------------------------------------------------
 
 
-async def _window(actor: Actor, round_id: str, ctx: Context) -> RoundWindow:
-    _admit_reader(actor)
+async def _panel(ctx: Context, round_id: str) -> PanelView | None:
+    try:
+        return await panel.panel_of(ctx, round_id)
+    except Refusal:
+        return None
+
+
+def _member(found: PanelView | None, actor: Actor) -> bool:
+    return found is not None and actor.user_id in {m.user_id for m in found.members}
+
+
+async def _window(actor: Actor, round_id: str, ctx: Context, found: PanelView | None = None) -> RoundWindow:
+    """The round for its readers, and for its panel's members (a department's among them reads no other round)."""
     if not ROUND_ID.match(round_id):
         raise PageRefusal(Refusal(404, ROUND_NOT_FOUND, round_id=round_id))
+    if not _member(found, actor):
+        _admit_reader(actor)
     try:
+        if _member(found, actor):
+            return await rounds.window(ctx.client, round_id)
         return await rounds.get_round(actor, ctx, round_id)
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
 
 
-async def _sheet(ctx: Context, application_id: str, actor: Actor) -> dict[str, Any]:
-    """Whether the machine lets this user score the candidate now, and their last sheet."""
+async def _sheet(ctx: Context, application_id: str, actor: Actor, found: PanelView | None) -> dict[str, Any]:
+    """Whether the machine lets this user score the candidate now, and their last sheet. In a panel's round only
+    its members score (whatever their role), not a candidate they recused from."""
     try:
         view = await fetch_view(ctx, application_id, actor)
     except Refusal:
         return {"may_score": False, "mine": None, "my_sheets": []}
-    allowed = present.detail(view, actor).allowed_acts
+    if found is not None and found.members:
+        recused = any(x.member_id == actor.user_id and x.application_id == application_id for x in found.recusals)
+        allowed = [] if recused or not _member(found, actor) else view.allowed_acts
+    else:
+        allowed = present.detail(view, actor).allowed_acts
     mine = [s for s in view.scores if s.reviewer.user_id == actor.user_id]
     # A reviewer scores a candidate once (workflows/application_rules.py _check_score): no form after that.
     return {"may_score": Act.score in allowed and not mine, "mine": mine[-1] if mine else None, "my_sheets": mine}
@@ -196,19 +232,18 @@ async def round_page(
     **context: Any,
 ) -> Response:
     ctx = context_of(request)
-    window = await _window(actor, round_id, ctx)
+    sitting = await _panel(ctx, round_id) if ROUND_ID.match(round_id) else None
+    window = await _window(actor, round_id, ctx, sitting)
+    member = _member(sitting, actor)
     record, period_name = await run_in_threadpool(rounds.record, ctx, round_id)
     weights: dict[str, float] = dict(record.weights) if record else {}
     candidates = []
-    if actor.role in READERS:
+    if actor.role in READERS or member:
         wanted = Filters(round_id=round_id)
         found = await run_in_threadpool(applications.list_applications, ctx, actor, wanted, 200, 0)
         listed = found.items
         sheets = await asyncio.gather(
-            *(
-                _sheet(ctx, c.id, actor) if actor.role in OWNERS else _no_sheet()  # given scores stay shown
-                for c in listed
-            )
+            *(_sheet(ctx, c.id, actor, sitting) if actor.role in OWNERS or member else _no_sheet() for c in listed)
         )
         candidates = [{"row": c, **sheet} for c, sheet in zip(listed, sheets, strict=True)]
     ranking = None
@@ -217,6 +252,7 @@ async def round_page(
             ranking = await rounds.ranking(actor, ctx, round_id)
         except Refusal:
             ranking = None
+    table = ranking if ranking is not None else (await rounds.ranking_table(ctx, round_id) if member else None)
     remaining = quota_total = None
     if record is not None:
         try:
@@ -234,7 +270,9 @@ async def round_page(
         "parts": SCORE_PARTS,
         "candidates": candidates,
         "scoreable": SCOREABLE,
-        "reader": actor.role in READERS,
+        "reader": actor.role in READERS or member,
+        "panel": _panel_shown(sitting, table, window.level),
+        "member": member,
         "ranking": ranking,
         "quota_total": quota_total,
         "remaining": remaining,
@@ -248,6 +286,35 @@ async def round_page(
         **context,
     }
     return page(request, "round.html", shown, status)
+
+
+def _panel_shown(found: PanelView | None, table: RankingTable | None, level: Level) -> dict[str, Any] | None:
+    """The panel as the round page shows it: each member with their unit and progress (candidates scored of those
+    they owe), the recusals and the missing scores (缺评), by names."""
+    if found is None or not found.members:
+        return None
+    rows = table.rows if table is not None else []
+    names = {r.application_id: r.institution_name for r in rows}
+    missing = table.missing if table is not None else []
+    members = []
+    for m in found.members:
+        out = {x.application_id for x in found.recusals if x.member_id == m.user_id}
+        owed = [r for r in rows if r.application_id not in out]
+        unscored = [x for x in missing if x.member_id == m.user_id]
+        members.append(
+            {
+                "name": m.name,
+                "unit": panel.unit(m.role, m.department, m.county, level),
+                "owed": len(owed),
+                "scored": len(owed) - len(unscored),
+                "recused": len(out),
+            }
+        )
+    recusals = [
+        {"name": x.member_name, "institution": names.get(x.application_id, ""), "reason": x.reason, "at": x.at}
+        for x in found.recusals
+    ]
+    return {"members": members, "recusals": recusals, "missing": missing, "minimum": found.panel_min}
 
 
 async def _no_sheet() -> dict[str, Any]:
@@ -271,17 +338,20 @@ async def score(
     application_id: str,
     actor: SignedIn,
 ) -> Response:
-    await admit(actor, *OWNERS)
+    if not _member(await _panel(context_of(request), round_id), actor):
+        await admit(actor, *OWNERS)
     if not re.match(ID_PATTERN, application_id):
         raise PageRefusal(not_found(application_id))
     values = posted(await request.form())
-    body, errors = body_of(ScoreCreate, values, numbers=METHODS)
+    given = {k: v for k, v in values.items() if v or k not in OCCASION_DAYS}  # an empty day is no day
+    body, errors = body_of(ScoreCreate, given, numbers=METHODS)
     explained: Explained | None = None
     if body is not None:
         try:
             ctx = context_of(request)
+            occasion = panel.Occasion(body.defence_on, body.defence_place, body.inspected_on, body.inspected_place)
             await acts.score(
-                ctx, actor, application_id, body.opinion, body.written, body.defence, body.field_inspection
+                ctx, actor, application_id, body.opinion, body.written, body.defence, body.field_inspection, occasion
             )
         except Refusal as refusal:
             explained = said(refusal)
@@ -332,3 +402,38 @@ async def close_review(
         values=values,
         explained=explained,
     )
+
+
+@router.post("/rounds/{round_id}/recusals/{application_id}")
+async def recuse(request: Request, round_id: str, application_id: str, actor: SignedIn) -> Response:
+    """回避: a panel member leaves one candidate's review, with a reason."""
+    if not ROUND_ID.match(round_id) or not re.match(ID_PATTERN, application_id):
+        raise PageRefusal(Refusal(404, ROUND_NOT_FOUND, round_id=round_id))
+    values = posted(await request.form())
+    body, errors = body_of(RecusalCreate, {"application_id": application_id, "reason": values.get("reason", "")})
+    explained: Explained | None = None
+    if body is not None:
+        try:
+            await rounds.recuse(actor, context_of(request), round_id, application_id, body.reason)
+        except Refusal as refusal:
+            explained = said(refusal)
+            errors = {**explained.fields}
+        else:
+            return _back(f"/rounds/{round_id}?done=recused#panel")
+    status = explained.status if explained else 422
+    return await round_page(
+        request, round_id, actor, status, failed=application_id, errors=errors, values=values, explained=explained
+    )
+
+
+@router.get("/rounds/{round_id}/documents/review-summary.pdf")
+async def review_summary_pdf(round_id: str, actor: SignedIn, request: Request) -> Response:
+    """评审汇总表 (the service the API calls: its readers and the panel's members)."""
+    if not ROUND_ID.match(round_id):
+        raise PageRefusal(Refusal(404, ROUND_NOT_FOUND, round_id=round_id))
+    try:
+        pdf = await review_summary.review_summary_pdf(actor, context_of(request), round_id)
+    except Refusal as refusal:
+        raise PageRefusal(refusal) from None
+    headers = {"Content-Disposition": f'inline; filename="{pdf.name}"'}
+    return Response(pdf.content, media_type="application/pdf", headers=headers)
