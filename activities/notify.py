@@ -53,6 +53,7 @@ ACT_ZH: dict[Act, str] = {
     Act.correction_reminder: "补正期限将至，请尽快补正后重新报送",
     Act.urge: "被催办，请尽快办理",
     Act.amend_score: "评审专家已修改评分",
+    Act.department_opinion: "县区部门已出具意见",
 }
 
 # Notices that are not an act on an application: subject and first line, filled from ``Message.params``.

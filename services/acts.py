@@ -5,7 +5,7 @@ leaves the application as it was.
 The table ``UPDATES`` names, for each act, the workflow update that carries it: the route and the page hand over
 the act's values, never the call."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +23,7 @@ from contracts.application import (
     ScoreAct,
     WithdrawAct,
 )
+from contracts.opinions import DepartmentOpinionAct
 from contracts.rounds import ScoresRecorded
 from contracts.scores import AmendScoreAct
 from schemas.models import ActOutcome
@@ -31,8 +32,9 @@ from services.access import Place, act_not_allowed, acts_for, declarer_of, fetch
 from services.context import Context
 from services.declarations import REVOCATION_EVIDENCE, evidence_files
 from services.refusals import from_temporal
-from state.domain import Act, Actor, RevocationReason, Stage
+from state.domain import Act, Actor, Level, RevocationReason, Stage
 from state.machine import FINAL_STAGES
+from state.opinions import opinion_giver_refused
 from workflows.application import ApplicationWorkflow
 from workflows.round import RoundWorkflow, round_workflow_id
 
@@ -54,6 +56,7 @@ UPDATES: dict[Act, Any] = {
     Act.withdraw: ApplicationWorkflow.withdraw,
     Act.revoke: ApplicationWorkflow.revoke_title,
     Act.amend_score: ApplicationWorkflow.amend_score,
+    Act.department_opinion: ApplicationWorkflow.give_department_opinion,
 }
 
 
@@ -71,13 +74,19 @@ class Done:
 
 
 async def perform(
-    ctx: Context, actor: Actor, application_id: str, act: Act, values: Any, declarer: str | None = None
+    ctx: Context,
+    actor: Actor,
+    application_id: str,
+    act: Act,
+    values: Any,
+    declarer: str | None = None,
+    admit: Callable[[Act, Actor, Level, str], None] = access.authority,
 ) -> Done:
-    """Admit ``actor`` for ``act`` (scope, authority, a workflow still running), then send ``values`` by the act's
-    update. ``declarer``: who declared it, when known, so that the acts answered leave out those separated from
-    them."""
+    """Admit ``actor`` for ``act`` (scope, authority by ``admit``, a workflow still running), then send ``values`` by
+    the act's update. ``declarer``: who declared it, when known, so that the acts answered leave out those separated
+    from them."""
     place = await locate(ctx, application_id, actor)
-    access.authority(act, actor, place.level, place.county)
+    admit(act, actor, place.level, place.county)
     if place.state in FINAL_STAGES:  # the workflow has ended and takes no update
         raise act_not_allowed(act, place.state, [])
     try:
@@ -198,3 +207,17 @@ async def amend_score(
         opinion=opinion,
     )
     return await perform(ctx, actor, application_id, Act.amend_score, values, declarer_of(before))
+
+
+def _opinion_giver(act: Act, actor: Actor, level: Level, county: str) -> None:
+    """403 unless the county's DRC or civil affairs (whatever the application's level: the county declares both)."""
+    refused = opinion_giver_refused(actor, county)
+    if refused:
+        raise access.coded(refused)
+
+
+async def give_department_opinion(ctx: Context, actor: Actor, application_id: str, opinion: str, text: str) -> Done:
+    """县区部门意见 (会商): the county's DRC or civil affairs records, or changes, its opinion while the application is
+    declared (workflows/application_opinions.py decides)."""
+    values = DepartmentOpinionAct(actor=actor, opinion=opinion, text=text)
+    return await perform(ctx, actor, application_id, Act.department_opinion, values, admit=_opinion_giver)

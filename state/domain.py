@@ -47,6 +47,7 @@ class Act(str, Enum):
     correction_reminder = "correction_reminder"  # the correction's deadline draws near
     urge = "urge"  # 催办: the city bureau or a supervisor presses the party that owes the next act
     amend_score = "amend_score"  # 修改评分: a reviewer amends their own score sheet while the review is open
+    department_opinion = "department_opinion"  # 县区部门意见: the county's DRC or civil affairs on a declaration (会商)
 
 
 class Level(str, Enum):
@@ -145,6 +146,7 @@ _FIXED_ROLES: dict[Act, Role] = {
     Act.lapse_correction: Role.system,
     Act.correction_reminder: Role.system,
     Act.urge: Role.city_reviewer,  # or a supervisor (URGERS)
+    Act.department_opinion: Role.department,  # the county's DRC or civil affairs (state/opinions.py)
 }
 
 # Who may urge (催办): the city bureau, and oversight.

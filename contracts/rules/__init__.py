@@ -49,4 +49,4 @@ def text_of(code: str, **facts: Any) -> str | None:
 
 
 # The areas fill the register (imported for that effect; each names its rules as module constants).
-from contracts.rules import access, administration, applications, engine, schema, scores  # noqa: E402,F401
+from contracts.rules import access, administration, applications, engine, opinions, schema, scores  # noqa: E402,F401
