@@ -8,7 +8,7 @@ from db import models
 from db.session import session_for
 from state.domain import Act, Department, Level, RevocationReason, Stage
 from tests.conftest import RunningWorker, pass_notice, settings_for, unique
-from tests.factory import bureau, declaration, department, inspector, reviewer, selected, start
+from tests.factory import bureau, declaration, department, inspector, opinions_given, reviewer, selected, start
 from workflows.application import ApplicationWorkflow
 
 
@@ -22,6 +22,7 @@ async def test_city_level_application_runs_the_whole_pipeline(skip_env, fresh_da
     async with RunningWorker(skip_env.client, settings):
         decl = declaration(Level.city)
         h = await start(skip_env.client, settings.task_queue, decl)
+        await opinions_given(h)
         r = await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全"))
         assert r.state == Stage.county_reviewed
         r = await h.execute_update(ApplicationWorkflow.city_review, selected("综合评分第一"))
