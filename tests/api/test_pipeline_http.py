@@ -13,6 +13,7 @@ from tests.api.conftest import (
     declaration_body,
     eventually,
     expect,
+    opinions_given,
 )
 from tests.conftest import unique
 from tests.factory import COUNTY
@@ -39,8 +40,10 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
     seen = expect(await api.get("bureau", url), 200)
     assert seen["state"] == "declared" and seen["county"] == COUNTY
     assert seen["institution"]["credit_code"] == body["institution"]["credit_code"]
-    assert {"county_review_pass", "county_review_fail", "withdraw"} <= set(seen["allowed_acts"])
+    assert {"county_review_fail", "withdraw"} <= set(seen["allowed_acts"])  # the pass waits for the opinions
     assert expect(await api.get("reviewer", url), 200)["allowed_acts"] == []  # nothing for the city yet
+    await opinions_given(api, app_id)  # 会商: the county's DRC and civil affairs agree
+    assert "county_review_pass" in expect(await api.get("bureau", url), 200)["allowed_acts"]
 
     outcome = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "材料齐全"}), 200)
     assert outcome == {"id": app_id, "state": "county_reviewed", "allowed_acts": ["withdraw"]}
@@ -117,6 +120,7 @@ async def test_county_level_application_is_run_by_the_county(late_api, late_driv
     api, driver = late_api, late_driver
     app_id = await driver.declare("county", round_id=unique("R"))
     url = f"/applications/{app_id}"
+    await opinions_given(api, app_id)
     reviewed = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "同意"}), 200)
     assert reviewed["allowed_acts"] == ["publicize", "withdraw"]
     reviewed_on = expect(await api.get("bureau", url), 200)["acts"][-1]["at"][:10]
@@ -204,7 +208,7 @@ async def test_a_refused_call_changes_nothing(api, driver):
         and conflict["message"].endswith("不能办理“市级评审通过”；现在可以办理：无")
     )
     as_bureau = expect(await api.post("bureau", f"{url}/notice", {}), 409)["detail"]
-    assert {"county_review_pass", "county_review_fail", "withdraw"} <= set(as_bureau["allowed_acts"])
+    assert {"county_review_fail", "withdraw"} <= set(as_bureau["allowed_acts"])
     blank = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "   "}), 422)[
         "detail"
     ]
