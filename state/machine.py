@@ -128,9 +128,10 @@ class ApplicationMachine(StateMachine):
         return self.facts.selected_in_round
 
     def county_departments_agree(self) -> bool:
-        """县区发展改革、民政部门均出具同意意见后，县级审核方可通过（会商）.
+        """The county review passes only when the county's DRC and civil affairs have both agreed (会商).
 
-        The notice: 由各县区人力资源社会保障部门商发展改革、民政部门共同组织申报."""
+        The notice: 由各县区人力资源社会保障部门商发展改革、民政部门共同组织申报. Applications declared before the rule
+        (``opinions_required`` False) pass without them."""
         f = self.facts
         return not f.opinions_required or all(f.county_opinions.get(d) is True for d in CONSULTED_DEPARTMENTS)
 
