@@ -86,6 +86,8 @@ async def test_a_declaration_resubmitted_in_time_is_not_withdrawn(skip_env, sqli
         assert v.state == Stage.county_reviewed
         assert [a.act for a in v.acts] == [
             Act.declare,
+            Act.department_opinion,  # 会商: the county's DRC and civil affairs agree first
+            Act.department_opinion,
             Act.county_review_pass,
             Act.city_request_correction,
             Act.resubmit,

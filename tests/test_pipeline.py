@@ -43,6 +43,8 @@ async def test_city_level_application_runs_the_whole_pipeline(skip_env, fresh_da
         assert v.announcement_doc_no == "临人社发〔2026〕1号"
         assert [a.act.value for a in v.acts] == [
             "declare",
+            "department_opinion",  # 会商: the county's DRC and civil affairs agree first
+            "department_opinion",
             "county_review_pass",
             "city_review_pass",
             "publicize",
@@ -66,6 +68,6 @@ async def test_city_level_application_runs_the_whole_pipeline(skip_env, fresh_da
         ).all()
     assert row.state == Stage.revoked and row.notice_last_day == notice.last_day
     events = sorted(events, key=lambda e: e.seq)
-    assert [e.seq for e in events] == list(range(1, 11))
+    assert [e.seq for e in events] == list(range(1, 13))
     assert events[-1].actor_role.value == "inspector" and events[-1].reason == "已注销"
     assert any("收回奖牌" in n.subject for n in inbox)
