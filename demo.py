@@ -191,7 +191,8 @@ async def run_demo(settings: Settings, env: WorkflowEnvironment) -> None:
             department=dept,
         )
         result = await handle.execute_update(
-            ApplicationWorkflow.give_department_opinion, DepartmentOpinionAct(giver, "agree", "经会商，同意申报（演示）")
+            ApplicationWorkflow.give_department_opinion,
+            DepartmentOpinionAct(giver, "agree", "经会商，同意申报（演示）"),
         )
         print(f"    opinion of {giver.name}: agree → {result.state.value}")
     _step(

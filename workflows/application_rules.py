@@ -152,7 +152,6 @@ def not_agreed(s: ApplicationState) -> ApplicationError:
     opinions = s.facts.county_opinions
     disagreed = [d for d in CONSULTED_DEPARTMENTS if opinions.get(d) is False]
     missing = [d for d in CONSULTED_DEPARTMENTS if d not in opinions]
-    facts: dict[str, object] = {"guard": "county_departments_agree", "county": s.decl.county}
     if disagreed:
         return not_now(
             s,
@@ -160,7 +159,8 @@ def not_agreed(s: ApplicationState) -> ApplicationError:
             disagreed=[d.value for d in disagreed],
             disagreed_labels="、".join(names[d] for d in disagreed),
             missing=[d.value for d in missing],
-            **facts,
+            guard="county_departments_agree",
+            county=s.decl.county,
         )
     return not_now(
         s,
@@ -168,7 +168,8 @@ def not_agreed(s: ApplicationState) -> ApplicationError:
         missing=[d.value for d in missing],
         missing_labels="、".join(names[d] for d in missing),
         consulted=consulted_names(),
-        **facts,
+        guard="county_departments_agree",
+        county=s.decl.county,
     )
 
 

@@ -136,7 +136,10 @@ async def declare(page, name: str, code: str, level: str, round_id: str = "") ->
 
 async def department_opinions(browser, site: Site, name: str) -> None:
     """会商: the county's DRC and civil affairs each find it in their 待办 and record their opinion on its page."""
-    for who, said in (("county_drc", "符合产业发展方向，同意申报"), ("county_civil_affairs", "社区服务成效突出，同意申报")):
+    for who, said in (
+        ("county_drc", "符合产业发展方向，同意申报"),
+        ("county_civil_affairs", "社区服务成效突出，同意申报"),
+    ):
         async with signed_in(browser, site, who) as page:
             assert (await todo(page)).get("出具部门意见") == 1
             await open_from_todo(page, "出具部门意见", name)
