@@ -77,6 +77,8 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
     assert sorted(s["department"] for s in seen["signatures"]) == ["civil_affairs", "drc", "hrss"]
     assert [a["act"] for a in seen["acts"]] == [
         "declare",
+        "department_opinion",  # 会商: the county's DRC and civil affairs agree first
+        "department_opinion",
         "county_review_pass",
         "city_review_pass",
         "publicize",
@@ -86,7 +88,7 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
         "co_sign",
         "award",
     ]
-    review = seen["acts"][2]
+    review = seen["acts"][4]
     assert review["actor"]["role"] == "city_reviewer" and review["reason"] == "综合评分第一"
     assert review["details"]["round_id"] == round_id
 
@@ -110,7 +112,7 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
     }
     deadline = next(e for e in timeline if e["kind"] == "deadline_computed")
     assert deadline["notice"]["last_day"] == published["last_day"]
-    assert deadline["notice"]["published_on"] == acts[3]["details"]["published_on"] == published["first_day"]
+    assert deadline["notice"]["published_on"] == acts[5]["details"]["published_on"] == published["first_day"]
     assert acts[-1]["details"] == {"ground": "deregistered"}  # revocation is an act like the others (an update)
     assert timeline[-1]["kind"] == "closed" and timeline[-1]["state_after"] == "revoked"
     assert [e["when"] for e in timeline] == sorted(e["when"] for e in timeline)
