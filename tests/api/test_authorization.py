@@ -228,7 +228,7 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
             f"{a}/{to_opine}/department-opinions",
             {"opinion": "agree", "text": "经会商，同意申报"},
             {"county_drc", "county_civil_affairs"},
-            OTHER_COUNTY,
+            {"other_county_hrss"},  # another county's bureau is no department: refused (403) before any look
             to_opine,
         ),
         Endpoint("checklist", "GET", "/materials/checklist?type=training&level=city", None, set(EVERYONE)),
