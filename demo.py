@@ -33,6 +33,7 @@ from contracts.application import (
     SubmittedMaterial,
     ViewRequest,
 )
+from contracts.opinions import DepartmentOpinionAct
 from contracts.quota import CITY_SCOPE, DefinePeriod, SetQuota
 from contracts.rounds import CloseReview, RoundPhase, RoundPlan, WindowRequest
 from db.materials import keep_upload
@@ -41,6 +42,7 @@ from state.calendar import TZ
 from state.credit_code import check_character
 from state.domain import Actor, Department, InstitutionType, Level, Role
 from state.labels import organ_name
+from state.machine import CONSULTED_DEPARTMENTS
 from storage import file_store
 from worker import build_worker
 from workflows.announcement import AnnouncementWorkflow, announcement_workflow_id
@@ -181,6 +183,19 @@ async def run_demo(settings: Settings, env: WorkflowEnvironment) -> None:
     print(f" 1. declared by {CLERK.name}, {len(decl.materials)} files attached:")
     for m in decl.materials:
         print(f"      {m.item:<26} {m.content_type:<16} sha256 {m.sha256[:16]}…")
+    for dept in CONSULTED_DEPARTMENTS:  # 会商: the county's DRC and civil affairs agree, each from its own account
+        giver = Actor(
+            user_id=f"demo-county-{dept.value}",
+            name=f"{organ_name(dept, Level.county, COUNTY)}（演示）",
+            role=Role.department,
+            county=COUNTY,
+            department=dept,
+        )
+        result = await handle.execute_update(
+            ApplicationWorkflow.give_department_opinion,
+            DepartmentOpinionAct(giver, "agree", "经会商，同意申报（演示）"),
+        )
+        print(f"    opinion of {giver.name}: agree → {result.state.value}")
     _step(
         2,
         "county review: pass",

@@ -54,6 +54,7 @@ ACT_ZH: dict[Act, str] = {
     Act.urge: "被催办，请尽快办理",
     Act.amend_score: "评审专家已修改评分",
     Act.announce: "已由三部门联合公布",
+    Act.department_opinion: "县区部门已出具意见",
 }
 
 # Notices that are not an act on an application: subject and first line, filled from ``Message.params``.

@@ -19,6 +19,7 @@ from api.routes import (
     batch,
     calendar,
     corrections,
+    department_opinions,
     documents,
     filings,
     health,
@@ -104,6 +105,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.include_router(me.router, prefix=API_PREFIX)
     app.include_router(score_amendments.router, prefix=API_PREFIX)
     app.include_router(revocations.router, prefix=API_PREFIX)
+    app.include_router(department_opinions.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app

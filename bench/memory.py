@@ -49,7 +49,7 @@ from db.schema import upgrade
 from state.calendar import TZ
 from state.domain import Level, Stage
 from tests.conftest import standing_places, standing_places_for
-from tests.factory import bureau, declaration, reviewer, selected, start
+from tests.factory import bureau, declaration, opinions_given, reviewer, selected, start
 from workflows.application import ApplicationWorkflow
 
 MIB = 1024 * 1024
@@ -106,6 +106,7 @@ class WorkerProcess:
 async def open_application(client: Client, queue: str) -> WorkflowHandle:
     """Declared to publicized today: the application then waits on its notice timer. Each step is checked."""
     h = await start(client, queue, declaration(Level.city))
+    await opinions_given(h)  # 会商: the county's DRC and civil affairs agree before the county review
     for update, act in (
         (ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全")),
         (ApplicationWorkflow.city_review, selected("评审通过")),  # as the round's selection

@@ -39,7 +39,7 @@ from config import Settings
 from contracts.application import FindingAct, ObjectionAct, PublicizeAct, ReviewAct
 from state.domain import Level
 from tests.conftest import standing_places
-from tests.factory import bureau, declaration, reviewer, selected, start
+from tests.factory import bureau, declaration, opinions_given, reviewer, selected, start
 from worker import build_worker
 from workflows.application import ApplicationWorkflow
 
@@ -51,6 +51,7 @@ async def drive_application(client: Client, queue: str, i: int) -> WorkflowHandl
     """Declared, both reviews, the notice published today, two objections heard while it runs (a notice is not
     back-dated past its review, so its 5 working days cannot pass within a bench on the dev server)."""
     h = await start(client, queue, declaration(Level.city))
+    await opinions_given(h)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全"))
     await h.execute_update(ApplicationWorkflow.city_review, selected("评审通过"))  # as the round's selection
     await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), None))

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from contracts.corrections import Correction
+from contracts.opinions import DepartmentOpinion
 from state.domain import (
     Act,
     Actor,
@@ -303,6 +304,9 @@ class ApplicationView:
     correction: Correction | None = None  # an open return for correction (退回补正)
     institution_versions: list[Institution] = field(default_factory=list)  # earlier versions, before corrections
     announcement_id: str | None = None  # the batch (批次公布) that announces it, once it joined one
+    # 会商: the county DRC's and civil affairs' opinions as they stand, and whether the county review needs them
+    county_opinions: list[DepartmentOpinion] = field(default_factory=list)
+    opinions_required: bool = False
 
 
 @dataclass

@@ -38,6 +38,7 @@ from schemas.fields import (
     VillageStaffCount,
 )
 from schemas.materials import MaterialId, MaterialPublic, MaterialRefCreate
+from schemas.opinions import DepartmentOpinionPublic
 from schemas.revocations import RevocationPublic
 from state import eligibility, objector
 from state.domain import Act, Department, InstitutionType, Level, Role, Stage
@@ -193,7 +194,11 @@ class DeclarationBase(BaseModel):
     reason: OptionalText2000 = ""
     department_opinions: dict[Literal["hrss", "drc", "civil_affairs"], OptionalText2000] = Field(
         default={},
-        description="the county departments' opinions (hrss, drc, civil_affairs), recorded with the declaration",
+        description=(
+            "kept for compatibility: text typed with the declaration, shown as typed, but no longer the departments' "
+            "opinion; the county DRC and civil affairs record their own (POST /applications/{id}/department-opinions), "
+            "and the county review passes only with both agreeing"
+        ),
     )
     materials: list[MaterialRefCreate] = Field(
         default=[],
@@ -416,11 +421,17 @@ class ApplicationDetail(BaseModel):
     awarded_on: date | None
     flags: list[str]
     acts: list[ActPublic]
-    department_opinions: dict[Department, str] = {}
+    department_opinions: dict[Department, str] = Field(
+        default={}, description="text typed with the declaration (compatibility), not the departments' opinions"
+    )
     scores: list[ScoreSheetPublic] = []
     correction: CorrectionPublic | None = Field(default=None, description="open while returned for correction")
     institution_versions: list[InstitutionPublic] = Field(default=[], description="as declared before corrections")
     revocation: RevocationPublic | None = Field(default=None, description="the latest revocation proposal (撤销提议)")
+    county_opinions: list[DepartmentOpinionPublic] = Field(
+        default=[], description="the county DRC's and civil affairs' opinions as they stand (会商, the latest of each)"
+    )
+    opinions_required: bool = Field(default=False, description="the county review's pass needs both to agree")
 
 
 class NoticeListing(BaseModel):

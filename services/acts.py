@@ -5,6 +5,7 @@ leaves the application as it was.
 The table ``UPDATES`` names, for each act, the workflow update that carries it: the route and the page hand over
 the act's values, never the call."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +22,7 @@ from contracts.application import (
     ScoreAct,
     WithdrawAct,
 )
+from contracts.opinions import DepartmentOpinionAct
 from contracts.rounds import ScoresRecorded
 from contracts.scores import AmendScoreAct
 from schemas.models import ActOutcome
@@ -28,8 +30,9 @@ from services import access, panel
 from services.access import Place, act_not_allowed, acts_for, declarer_of, fetch_view, locate
 from services.context import Context
 from services.refusals import from_temporal
-from state.domain import Act, Actor, Stage
+from state.domain import Act, Actor, Level, Stage
 from state.machine import FINAL_STAGES
+from state.opinions import opinion_giver_refused
 from workflows.application import ApplicationWorkflow
 from workflows.round import RoundWorkflow, round_workflow_id
 
@@ -51,6 +54,7 @@ UPDATES: dict[Act, Any] = {
     Act.withdraw: ApplicationWorkflow.withdraw,
     Act.revoke: ApplicationWorkflow.revoke_title,
     Act.amend_score: ApplicationWorkflow.amend_score,
+    Act.department_opinion: ApplicationWorkflow.give_department_opinion,
 }
 
 
@@ -75,13 +79,14 @@ async def perform(
     values: Any,
     declarer: str | None = None,
     admitted: bool = False,
+    admit: Callable[[Act, Actor, Level, str], None] = access.authority,
 ) -> Done:
-    """Admit ``actor`` for ``act`` (scope, authority, a workflow still running), then send ``values`` by the act's
-    update. ``declarer``: who declared it, when known, so that the acts answered leave out those separated from
-    them. ``admitted``: admitted by another rule than the role (a round's review panel, services/panel.py)."""
+    """Admit ``actor`` for ``act`` (scope, authority by ``admit``, a workflow still running), then send ``values`` by
+    the act's update. ``declarer``: who declared it, when known, so that the acts answered leave out those separated
+    from them. ``admitted``: admitted by another rule than the role (a round's review panel, services/panel.py)."""
     place = await locate(ctx, application_id, actor)
     if not admitted:
-        access.authority(act, actor, place.level, place.county)
+        admit(act, actor, place.level, place.county)
     if place.state in FINAL_STAGES:  # the workflow has ended and takes no update
         raise act_not_allowed(act, place.state, [])
     try:
@@ -201,3 +206,17 @@ async def amend_score(
         opinion=opinion,
     )
     return await perform(ctx, actor, application_id, Act.amend_score, values, declarer_of(before))
+
+
+def _opinion_giver(act: Act, actor: Actor, level: Level, county: str) -> None:
+    """403 unless the county's DRC or civil affairs (whatever the application's level: the county declares both)."""
+    refused = opinion_giver_refused(actor, county)
+    if refused:
+        raise access.coded(refused)
+
+
+async def give_department_opinion(ctx: Context, actor: Actor, application_id: str, opinion: str, text: str) -> Done:
+    """县区部门意见 (会商): the county's DRC or civil affairs records, or changes, its opinion while the application is
+    declared (workflows/application_opinions.py decides)."""
+    values = DepartmentOpinionAct(actor=actor, opinion=opinion, text=text)
+    return await perform(ctx, actor, application_id, Act.department_opinion, values, admit=_opinion_giver)

@@ -10,6 +10,7 @@ import documents
 from contracts.application import ApplicationView
 from documents.layout import number
 from services import narration, present
+from services.opinions import recorded_texts
 from state.clock import SHANGHAI
 from state.domain import Actor, Department, InstitutionType, Level
 from state.labels import DEPARTMENTS_BY_LEVEL, INSTITUTION_TYPES, LEVELS, SCORE_PARTS, STAGES
@@ -66,9 +67,10 @@ def _facts(view: ApplicationView) -> list[tuple[str, str]]:
         held = narration.chinese_day(i.county_title_date.isoformat()) if i.county_title_date else ""
         facts.append(("县级标杆机构称号", f"{i.county_title_doc_no} {held}".strip()))
     names = DEPARTMENTS_BY_LEVEL[Level.county]
+    recorded = recorded_texts(view)
     for d in Department:
-        if view.department_opinions.get(d):
-            facts.append((f"县区{names[d]}意见", view.department_opinions[d]))
+        if recorded.get(d):
+            facts.append((f"县区{names[d]}意见", recorded[d]))
     return [(k, v) for k, v in facts if v]
 
 

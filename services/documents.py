@@ -22,6 +22,7 @@ from services.approval_sheet import sheet
 from services.context import Context
 from services.declaration_facts import declared_number, type_facts
 from services.declarations import EVIDENCE_TITLES, checklists, condition_texts, current_materials
+from services.opinions import recorded_texts
 from services.refusals import Refusal
 from state.clock import SHANGHAI
 from state.domain import Actor, Department, InstitutionType, Level, Stage
@@ -55,6 +56,7 @@ async def declaration(ctx: Context, actor: Actor, application_id: str) -> Pdf:
     view = await fetch_view(ctx, application_id, actor)
     i = view.institution
     texts = await run_in_threadpool(condition_texts, settings, InstitutionType(i.type), view.level, view.county)
+    recorded = recorded_texts(view)
     form = documents.DeclarationForm(
         number=await run_in_threadpool(declared_number, ctx, view.application_id),
         declared_on=view.acts[0].at.astimezone(SHANGHAI).date() if view.acts else datetime.now(SHANGHAI).date(),
@@ -84,9 +86,7 @@ async def declaration(ctx: Context, actor: Actor, application_id: str) -> Pdf:
             if m.item not in EVIDENCE_TITLES
         ],
         opinions=[
-            documents.DepartmentOpinion(
-                f"{view.county}{department_label(d, Level.county)}", view.department_opinions.get(d, "")
-            )
+            documents.DepartmentOpinion(f"{view.county}{department_label(d, Level.county)}", recorded.get(d, ""))
             for d in Department
         ],
     )

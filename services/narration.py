@@ -10,6 +10,7 @@ from schemas.models import ActPublic
 from state.clock import SHANGHAI
 from state.domain import Act, Department, Level, RevocationReason, Role
 from state.labels import ACTS, REVOCATION_REASONS, ROLES, SCORE_PARTS, STAGES, department_label
+from state.opinions import OPINION_WORDS
 
 
 def chinese_day(value: str) -> str:
@@ -50,9 +51,9 @@ DETAIL_NAMES = {
     "plaque_no": "奖牌编号",
     "awarded_on": "授牌日期",
     "ground": "撤销情形",
-    "opinion_hrss": "人社部门意见",
-    "opinion_drc": "发展改革部门意见",
-    "opinion_civil_affairs": "民政部门意见",
+    "opinion_hrss": "申报时填写的人社部门意见",
+    "opinion_drc": "申报时填写的发展改革部门意见",
+    "opinion_civil_affairs": "申报时填写的民政部门意见",
     "written": "书面评审",
     "defence": "现场答辩",
     "field_inspection": "实地考察",
@@ -156,6 +157,14 @@ def score_changes(details: Mapping[str, str]) -> list[tuple[str, str]]:
     return out
 
 
+def opinion_said(details: Mapping[str, str], reason: str) -> str:
+    """县区部门意见 as the timeline says it: 兰山区发展改革局意见：同意——材料属实."""
+    value = details.get("department", "")
+    department = department_label(Department(value), Level.county) if value in Department._value2member_map_ else ""
+    word = OPINION_WORDS.get(details.get("opinion", ""), "")
+    return f"{department}意见：{word}——{reason}"
+
+
 def timeline(
     acts: list[ActPublic],
     level: Level,
@@ -168,19 +177,25 @@ def timeline(
         who = a.actor.name if a.actor.name is not None else "（不公开）"
         role = ROLES[a.actor.role]
         if a.actor.role == Role.department and a.actor.department:
-            role = f"{role}（{department_label(a.actor.department, level)}）"
+            at_level = Level.county if a.actor.county else level  # a county's department, whatever the level
+            role = f"{role}（{department_label(a.actor.department, at_level)}）"
         if a.actor.county:
             role = f"{role}·{a.actor.county}"
         details = [_detail(k, v, level, field_titles) for k, v in a.details.items() if v and k not in left_out]
         if a.act == Act.amend_score:  # 修改评分: each part as it was and as it is now
             details = score_changes(a.details)
+        reason = chinese_grounds(a.reason) if a.act == Act.flag else chinese_selection(a.reason)
+        if a.act == Act.department_opinion:  # the department and its 同意 / 不同意 are the words themselves
+            reason, details = opinion_said(a.details, a.reason), []
+            if a.actor.county:
+                reason = a.actor.county + reason
         out.append(
             Entry(
                 at=moment(a.at),
                 act=ACTS[a.act],
                 who=who,
                 role=role,
-                reason=chinese_grounds(a.reason) if a.act == Act.flag else chinese_selection(a.reason),
+                reason=reason,
                 state_after=STAGES[a.state_after],
                 details=details,
             )

@@ -22,6 +22,7 @@ from schemas.models import (
     ScoreSheetPublic,
     SignaturePublic,
 )
+from schemas.opinions import DepartmentOpinionPublic
 from services.access import acts_for, declarer_of, may_see_objectors
 from state.calendar import TZ
 from state.domain import Actor, Role
@@ -149,6 +150,17 @@ def detail(view: ApplicationView, caller: Actor) -> ApplicationDetail:
         institution_versions=[
             InstitutionPublic.model_validate(i, from_attributes=True) for i in view.institution_versions
         ],
+        county_opinions=[
+            DepartmentOpinionPublic(
+                department=o.department,
+                opinion="agree" if o.agree else "disagree",
+                text=o.text,
+                by=o.by.name,
+                at=local(o.at),
+            )
+            for o in view.county_opinions
+        ],
+        opinions_required=view.opinions_required,
     )
 
 

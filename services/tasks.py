@@ -30,12 +30,13 @@ from services.roles import READERS
 from state.calendar import TZ
 from state.domain import URGERS, Act, Actor, Level, Role, Stage, role_for, separation_refusal
 from state.labels import LEVEL_TITLES, task_label
-from state.machine import FINAL_STAGES, ApplicationFacts, Procedure
+from state.machine import CONSULTED_DEPARTMENTS, FINAL_STAGES, ApplicationFacts, Procedure
 from workflows.application import ApplicationWorkflow
 
 # Acts that wait for someone, in the procedure's order. Withdrawing and revoking are always possible while allowed,
 # so they are no one's to-do; objecting is the public's; the rest are the system's.
 WAITING = (
+    Act.department_opinion,  # not the machine's: owed by the county's DRC and civil affairs (opinion_items)
     Act.county_review_pass,
     Act.resubmit,
     Act.city_review_pass,
@@ -176,6 +177,16 @@ def owed_by_member(
     )
 
 
+def opinion_items(actor: Actor, session: Session, now: datetime) -> list[TaskItem]:
+    """出具部门意见 (会商): the declarations of the county of a county DRC or civil affairs still without its opinion."""
+    if actor.role != Role.department or actor.department not in CONSULTED_DEPARTMENTS or actor.county is None:
+        return []
+    rows = [r for r in live(session, actor.county) if r.state == Stage.declared]
+    kept = records(session, [r.id for r in rows])
+    department = actor.department.value if actor.department else ""
+    return [_item(Act.department_opinion, r, kept[r.id], now) for r in rows if department not in kept[r.id].opined]
+
+
 def filing_items(actor: Actor, session: Session, filing: FilingSettings, now: datetime) -> list[TaskItem]:
     """The county's yearly filing (待备案), for its bureau, due by the configured day (12-20)."""
     if actor.role != Role.county_bureau or actor.county is None:
@@ -205,6 +216,7 @@ def todo(actor: Actor, session: Session, filing: FilingSettings, now: datetime |
     last."""
     now = now or datetime.now(UTC)
     items = announcements.without_batched(session, application_items(actor, session, now))
+    items += opinion_items(actor, session, now)
     order = {act.value: i for i, act in enumerate(WAITING)}
     items.sort(key=lambda t: order[t.act])  # stable: the longest waiting first within each act
     batches = announcements.signing_items(actor, session) if actor.role == Role.department else []

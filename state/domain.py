@@ -48,6 +48,7 @@ class Act(str, Enum):
     urge = "urge"  # 催办: the city bureau or a supervisor presses the party that owes the next act
     amend_score = "amend_score"  # 修改评分: a reviewer amends their own score sheet while the review is open
     announce = "announce"  # 公布: the batch's joint 公布文件, signed by its third department, announces it
+    department_opinion = "department_opinion"  # 县区部门意见: the county's DRC or civil affairs on a declaration (会商)
 
 
 class Level(str, Enum):
@@ -147,6 +148,7 @@ _FIXED_ROLES: dict[Act, Role] = {
     Act.correction_reminder: Role.system,
     Act.urge: Role.city_reviewer,  # or a supervisor (URGERS)
     Act.announce: Role.system,  # done by the batch (workflows/announcement.py), not offered on the application
+    Act.department_opinion: Role.department,  # the county's DRC or civil affairs (state/opinions.py)
 }
 
 # Who may urge (催办): the city bureau, and oversight.

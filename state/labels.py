@@ -62,6 +62,7 @@ ACTS: Final[Mapping[Act, str]] = MappingProxyType(
         Act.urge: "催办",
         Act.amend_score: "修改评分",
         Act.announce: "联合公布",
+        Act.department_opinion: "县区部门意见",
     }
 )
 
@@ -119,6 +120,7 @@ TASKS: Final[Mapping[Act, str]] = MappingProxyType(
         Act.urge: "催办",
         Act.amend_score: "修改评分",
         Act.announce: "联合公布",
+        Act.department_opinion: "出具部门意见",
     }
 )
 
@@ -137,6 +139,7 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
         "returned_by_county": "补正后回到县级审核",
         "returned_by_city": "补正后回到市级评审",
         "selected_in_round": "市级标杆机构须经评定批次竞争性评审择优确定，不能单独评审通过",
+        "county_departments_agree": "县区发展改革、民政部门均出具同意意见后县级审核方可通过",
     }
 )
 

@@ -17,6 +17,9 @@ from statemachine.states import States
 
 from state.domain import Act, Department, Level, Stage
 
+# The county departments whose opinion a declaration needs (会商); HRSS is the declaring bureau itself.
+CONSULTED_DEPARTMENTS: tuple[Department, ...] = (Department.drc, Department.civil_affairs)
+
 
 @dataclass
 class ApplicationFacts:
@@ -31,6 +34,10 @@ class ApplicationFacts:
     signed_departments: set[Department] = field(default_factory=set)
     returned_from: Stage | None = None  # the review that returned it for correction (退回补正)
     selected_in_round: bool = False  # its round's competitive selection chose it (择优确定), for the act at hand
+    # 会商: the county's DRC and civil-affairs departments' latest opinions (True: 同意), and whether the rule
+    # applies (applications declared before it pass the county review without them).
+    county_opinions: dict[Department, bool] = field(default_factory=dict)
+    opinions_required: bool = False
 
 
 class ApplicationMachine(StateMachine):
@@ -43,7 +50,7 @@ class ApplicationMachine(StateMachine):
         use_enum_instance=True,
     )
 
-    county_review_pass = s.declared.to(s.county_reviewed)
+    county_review_pass = s.declared.to(s.county_reviewed, cond="county_departments_agree")
     county_review_fail = s.declared.to(s.rejected)
     city_review_pass = s.county_reviewed.to(s.city_reviewed, cond=["is_city_level", "selected_in_round"])
     city_review_fail = s.county_reviewed.to(s.rejected, cond="is_city_level")
@@ -121,6 +128,14 @@ class ApplicationMachine(StateMachine):
 
         The notice: 采取书面评审、现场答辩或实地考察等方式组织竞争性评审，择优确定."""
         return self.facts.selected_in_round
+
+    def county_departments_agree(self) -> bool:
+        """The county review passes only when the county's DRC and civil affairs have both agreed (会商).
+
+        The notice: 由各县区人力资源社会保障部门商发展改革、民政部门共同组织申报. Applications declared before the rule
+        (``opinions_required`` False) pass without them."""
+        f = self.facts
+        return not f.opinions_required or all(f.county_opinions.get(d) is True for d in CONSULTED_DEPARTMENTS)
 
     def returned_by_county(self) -> bool:
         """A corrected declaration goes back to the review that returned it: the county's."""
@@ -247,6 +262,7 @@ def _borrowed(facts: ApplicationFacts, write_back: bool = False) -> Iterator[App
     if machine.is_terminated:  # it reached a final state: its engine takes no more events
         return
     model.signed_departments = set()  # it keeps no application's facts while idle
+    model.county_opinions = {}
     model.now = model.notice_ends_at = None
     _IDLE.append(machine)
 

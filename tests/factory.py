@@ -5,7 +5,8 @@ from datetime import date
 
 from temporalio.client import Client, WorkflowHandle
 
-from contracts.application import Declaration, Institution, ReviewAct
+from contracts.application import ActResult, Declaration, Institution, ReviewAct
+from contracts.opinions import DepartmentOpinionAct
 from state.credit_code import check_character
 from state.domain import Actor, Department, InstitutionType, Level, Role
 from workflows.application import ApplicationWorkflow, start_attributes, workflow_id_for
@@ -95,3 +96,18 @@ async def start(client: Client, task_queue: str, decl: Declaration) -> WorkflowH
         task_queue=task_queue,
         search_attributes=start_attributes(decl),
     )
+
+
+CONSULTED = (Department.drc, Department.civil_affairs)  # the county departments whose opinions a declaration needs
+
+
+async def opinions_given(
+    handle: WorkflowHandle, county: str = COUNTY, opinion: str = "agree", text: str = "经会商，同意申报"
+) -> ActResult | None:
+    """会商: the county's DRC and civil affairs each record ``opinion`` (both must agree before the county review
+    passes)."""
+    result = None
+    for d in CONSULTED:
+        act = DepartmentOpinionAct(department(d, county), opinion, text)
+        result = await handle.execute_update(ApplicationWorkflow.give_department_opinion, act)
+    return result

@@ -60,6 +60,7 @@ from tests.factory import (
     declaration,
     department,
     inspector,
+    opinions_given,
     reviewer,
     selected,
     start,
@@ -107,6 +108,7 @@ def expect(h: WorkflowHandle, state: Stage, got: Stage) -> None:
 
 async def reviewed(client: Client, queue: str, decl: Declaration, *, city: bool = True) -> WorkflowHandle:
     h = await start(client, queue, decl)
+    await opinions_given(h)  # 会商 (recorded since county-joint-opinions)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全，同意申报"))
     if city:
         await h.execute_update(ApplicationWorkflow.city_review, selected("书面评审、实地考察合格"))

@@ -27,7 +27,7 @@ from contracts.converter import DATA_CONVERTER
 from contracts.quota import DefinePeriod, SetQuota
 from state.domain import Actor, Level, Role
 from tests.conftest import RunningWorker, binary, settings_for, today
-from tests.factory import COUNTY, bureau, declaration, start
+from tests.factory import COUNTY, bureau, declaration, opinions_given, start
 from workflows import search_attributes as sa
 from workflows.application import ApplicationWorkflow
 from workflows.quota import quota_workflow_id
@@ -55,6 +55,7 @@ async def record(name: str) -> None:
                 )
                 apps = [await start(env.client, queue, declaration(Level.county)) for _ in range(3)]
                 for h in apps:
+                    await opinions_given(h)
                     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
 
                 async def publish(h):

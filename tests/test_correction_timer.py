@@ -15,7 +15,7 @@ from contracts.corrections import CorrectionRequestAct, CorrectionWindowRequest
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Act, Level, Role, Stage
 from tests.conftest import RunningWorker, settings_for, unique
-from tests.factory import bureau, credit_code, declaration, reviewer, start
+from tests.factory import bureau, credit_code, declaration, opinions_given, reviewer, start
 from tests.test_notice_timer import settle, skip_to, view
 from workflows.application import ApplicationWorkflow
 
@@ -63,6 +63,7 @@ async def test_a_declaration_resubmitted_in_time_is_not_withdrawn(skip_env, sqli
     async with RunningWorker(skip_env.client, settings):
         decl = declaration(Level.city)
         h = await start(skip_env.client, settings.task_queue, decl)
+        await opinions_given(h)
         await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
         await h.execute_update(
             ApplicationWorkflow.request_correction, CorrectionRequestAct(reviewer(), "请补充县级评定文件", [])
@@ -85,6 +86,8 @@ async def test_a_declaration_resubmitted_in_time_is_not_withdrawn(skip_env, sqli
         assert v.state == Stage.county_reviewed
         assert [a.act for a in v.acts] == [
             Act.declare,
+            Act.department_opinion,  # 会商: the county's DRC and civil affairs agree first
+            Act.department_opinion,
             Act.county_review_pass,
             Act.city_request_correction,
             Act.resubmit,

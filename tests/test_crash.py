@@ -27,11 +27,12 @@ from temporalio.service import RPCError
 from activities.notify import recipients
 from contracts.application import ApplicationView, FindingAct, ObjectionAct, PublicizeAct, ReviewAct, ViewRequest
 from contracts.notify import NotifyRequest
+from contracts.opinions import DepartmentOpinionAct
 from db import models
 from db.session import session_for
 from state.domain import Act, Level, Stage
 from tests.conftest import standing_places_for, unique
-from tests.factory import bureau, declaration, reviewer, selected, start
+from tests.factory import CONSULTED, COUNTY, bureau, declaration, department, reviewer, selected, start
 from workflows.application import ApplicationWorkflow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,9 +40,11 @@ APPLICATIONS = 10
 DOC_NO = "临人社发〔2026〕9号"
 CALL_TIMEOUT = 15.0  # one attempt of a call; a dead worker makes it time out, and it is retried
 PIPELINE_TIMEOUT = 180.0  # the whole drive, kill and restart included (application activities time out after 10 s)
-UPDATES_PER_APPLICATION = 7
+UPDATES_PER_APPLICATION = 9
 EXPECTED_ACTS = [
     Act.declare,
+    Act.department_opinion,
+    Act.department_opinion,
     Act.county_review_pass,
     Act.city_review_pass,
     Act.publicize,
@@ -94,6 +97,9 @@ async def drive(progress: Progress, h: WorkflowHandle) -> None:
             progress.updates_in_flight -= 1
         progress.updates_done += 1
 
+    for d in CONSULTED:  # 会商: the county's DRC and civil affairs agree first
+        opinion = DepartmentOpinionAct(department(d, COUNTY), "agree", "经会商，同意申报")
+        await update(f"opinion-{d.value}", ApplicationWorkflow.give_department_opinion, opinion)
     await update("county", ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全"))
     await update("city", ApplicationWorkflow.city_review, selected("评审通过"))
     await update("publicize", ApplicationWorkflow.publicize, PublicizeAct(reviewer(), None))  # today: it runs on

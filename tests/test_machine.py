@@ -248,6 +248,26 @@ def test_a_city_level_candidate_passes_the_city_review_only_as_its_rounds_select
     assert apply(chosen, Act.city_review_pass) == Stage.city_reviewed
 
 
+def test_a_county_review_passes_only_when_the_countys_drc_and_civil_affairs_agree():
+    agreed = {Department.drc: True, Department.civil_affairs: True}
+    for level in Level:
+        waiting = facts(level, Stage.declared, opinions_required=True)
+        assert Act.county_review_pass not in allowed_acts(waiting)
+        assert {Act.county_review_fail, Act.county_request_correction} <= set(allowed_acts(waiting))  # still open
+        why = refusal(waiting, Act.county_review_pass) or ""
+        assert "[rule: county_departments_agree]" in why and "both agreed" in why
+        assert Procedure(waiting).broken_rule(Act.county_review_pass) == "county_departments_agree"
+        with pytest.raises(TransitionNotAllowed):
+            apply(waiting, Act.county_review_pass)
+        for opinions in ({Department.drc: True}, {Department.drc: True, Department.civil_affairs: False}):
+            partly = facts(level, Stage.declared, opinions_required=True, county_opinions=opinions)
+            assert Act.county_review_pass not in allowed_acts(partly)
+        both = facts(level, Stage.declared, opinions_required=True, county_opinions=dict(agreed))
+        assert apply(both, Act.county_review_pass) == Stage.county_reviewed
+        before_the_rule = facts(level, Stage.declared)  # declared before it: no opinions needed
+        assert Act.county_review_pass in allowed_acts(before_the_rule)
+
+
 def test_applications_share_machines_but_never_facts():
     """No machine is kept per application (state.machine._borrowed lends shared ones): acts on one application,
     interleaved with another's, leave the other's facts as they were, and a machine that ended an application

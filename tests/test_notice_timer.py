@@ -9,7 +9,7 @@ from contracts.application import FindingAct, ObjectionAct, PublicizeAct, Review
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Act, Level, Stage
 from tests.conftest import RunningWorker, settings_for, unique
-from tests.factory import bureau, declaration, reviewer, selected, start
+from tests.factory import bureau, declaration, opinions_given, reviewer, selected, start
 from workflows.application import ApplicationWorkflow
 
 
@@ -40,6 +40,7 @@ async def test_pending_objection_holds_the_notice_open_past_its_end(skip_env, sq
     settings = settings_for(sqlite_url, unique("skip"))
     async with RunningWorker(skip_env.client, settings):
         h = await start(skip_env.client, settings.task_queue, declaration(Level.city))
+        await opinions_given(h)
         await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
         await h.execute_update(ApplicationWorkflow.city_review, selected("择优"))
         today = (await shanghai_now(skip_env)).date()
@@ -87,6 +88,7 @@ async def test_unconfirmed_notice_is_replanned_on_the_official_calendar(skip_env
     assert unconfirmed.ends_at == period.ends_at and not unconfirmed.confirmed
     async with RunningWorker(skip_env.client, settings):
         h = await start(skip_env.client, settings.task_queue, declaration(Level.county))
+        await opinions_given(h)
         await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
         await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(), published_on))
         v = await view(h)

@@ -8,7 +8,7 @@ from db import models
 from db.session import session_for
 from state.domain import Act, Department, Level, RevocationReason, Stage
 from tests.conftest import RunningWorker, pass_notice, settings_for, unique
-from tests.factory import bureau, declaration, department, inspector, reviewer, selected, start
+from tests.factory import bureau, declaration, department, inspector, opinions_given, reviewer, selected, start
 from workflows.application import ApplicationWorkflow
 
 
@@ -22,6 +22,7 @@ async def test_city_level_application_runs_the_whole_pipeline(skip_env, fresh_da
     async with RunningWorker(skip_env.client, settings):
         decl = declaration(Level.city)
         h = await start(skip_env.client, settings.task_queue, decl)
+        await opinions_given(h)
         r = await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全"))
         assert r.state == Stage.county_reviewed
         r = await h.execute_update(ApplicationWorkflow.city_review, selected("综合评分第一"))
@@ -42,6 +43,8 @@ async def test_city_level_application_runs_the_whole_pipeline(skip_env, fresh_da
         assert v.announcement_doc_no == "临人社发〔2026〕1号"
         assert [a.act.value for a in v.acts] == [
             "declare",
+            "department_opinion",  # 会商: the county's DRC and civil affairs agree first
+            "department_opinion",
             "county_review_pass",
             "city_review_pass",
             "publicize",
@@ -65,6 +68,6 @@ async def test_city_level_application_runs_the_whole_pipeline(skip_env, fresh_da
         ).all()
     assert row.state == Stage.revoked and row.notice_last_day == notice.last_day
     events = sorted(events, key=lambda e: e.seq)
-    assert [e.seq for e in events] == list(range(1, 11))
+    assert [e.seq for e in events] == list(range(1, 13))
     assert events[-1].actor_role.value == "inspector" and events[-1].reason == "已注销"
     assert any("收回奖牌" in n.subject for n in inbox)

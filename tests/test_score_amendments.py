@@ -16,7 +16,7 @@ from db import models
 from db.session import session_for
 from state.domain import Act, Actor, Level, Role, Stage
 from tests.conftest import RunningWorker, settings_for, unique
-from tests.factory import bureau, declaration, reviewer, selected, start
+from tests.factory import bureau, declaration, opinions_given, reviewer, selected, start
 from workflows.application import ApplicationWorkflow
 
 SECOND = Actor(user_id="reviewer-2", name="市人社局评审员二", role=Role.city_reviewer)
@@ -41,6 +41,7 @@ def rule_of(err: ApplicationError) -> str:
 
 async def scored(dev_env, worker):
     h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
+    await opinions_given(h)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
     await h.execute_update(ApplicationWorkflow.score, ScoreAct(reviewer(), "材料扎实", written=80, defence=85))
     return h
@@ -117,6 +118,7 @@ async def test_a_county_level_sheet_is_amended_by_another_clerk_of_the_owning_bu
     h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.county, round_id="R-county"))
     await h.execute_update(ApplicationWorkflow.score, ScoreAct(bureau(), "现场答辩表现好", defence=70))
     await h.execute_update(ApplicationWorkflow.amend_score, AmendScoreAct(bureau(), "计分有误", defence=75))
+    await opinions_given(h)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
     err = await refused(h.execute_update(ApplicationWorkflow.amend_score, AmendScoreAct(bureau(), "再改", defence=80)))
     assert rule_of(err) == "score_amend_closed"

@@ -78,6 +78,8 @@ def test_the_count_is_the_length_of_the_list_and_its_overdue(database_url):
         sc = Scene(s, county)
         sc.application(Stage.declared, Level.county, "R1")  # 县级审核 and 评分 for the bureau, nothing for its clerk
         sc.application(Stage.declared, Level.city)
+        opined = {"department": "civil_affairs", "opinion": "agree"}  # 会商: its opinion given, no longer its to-do
+        sc.application(Stage.declared, Level.county, acts=[(Act.department_opinion, county_civil, opined)])
         past = (NOW - timedelta(days=2)).isoformat()
         future = (NOW + timedelta(days=2)).isoformat()
         sc.application(
@@ -125,7 +127,8 @@ def test_the_count_is_the_length_of_the_list_and_its_overdue(database_url):
             counted = owed(s, actor, NOW)
             seen[actor.user_id] = (counted.count, counted.overdue)
             assert (counted.count, counted.overdue) == (len(items), sum(1 for i in items if i.overdue)), actor
-    assert seen[sc.bureau.user_id] == (8, 2)  # 2 reviews, 1 score, 2 corrections, 1 notice, 1 plaque, the filing
+    assert seen[sc.bureau.user_id] == (9, 2)  # 3 reviews, 1 score, 2 corrections, 1 notice, 1 plaque, the filing
     assert seen[sc.clerk.user_id] == (5, 2)  # not the review nor the score of what the clerk declared
-    assert seen[drc.user_id] == (1, 0) and seen[hrss.user_id] == (0, 0) and seen[county_civil.user_id] == (1, 0)
+    assert seen[drc.user_id] == (1, 0) and seen[hrss.user_id] == (0, 0)
+    assert seen[county_civil.user_id] == (3, 0)  # 1 co-signature, 2 opinions on its county's declarations (会商)
     assert seen["i"] == seen["a"] == (0, 0)

@@ -33,6 +33,7 @@ from tests.factory import (
     declaration,
     department,
     inspector,
+    opinions_given,
     reviewer,
     selected,
     start,
@@ -77,6 +78,7 @@ async def until(h: WorkflowHandle, predicate, seconds: float = 20):
 
 
 async def to_publicized(h, level=Level.city, published_on=None, county="兰山区"):
+    await opinions_given(h, county)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(county), True, "同意"))
     owner = reviewer() if level == Level.city else bureau(county)
     if level == Level.city:
@@ -97,6 +99,7 @@ async def to_awarded(env, h, level=Level.city, county="兰山区"):
 async def test_a_city_level_candidate_passes_only_as_its_rounds_selection(worker, dev_env):
     decl = declaration(Level.city)
     h = await start(dev_env.client, worker.settings.task_queue, decl)
+    await opinions_given(h)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
     before = len((await h.fetch_history()).events)
     for alone in (ReviewAct(reviewer(), True, "综合评分第一"), selected("另一批次择优", round_id="R-another")):
@@ -115,6 +118,7 @@ async def test_a_city_level_candidate_passes_only_as_its_rounds_selection(worker
 
 async def test_refused_acts_leave_no_trace(worker, dev_env):
     h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.county))
+    await opinions_given(h)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
     before = len((await h.fetch_history()).events)
     err = await refused(h.execute_update(ApplicationWorkflow.city_review, ReviewAct(reviewer(), True, "x")))
@@ -140,7 +144,8 @@ async def test_refused_acts_leave_no_trace(worker, dev_env):
         assert err.details[0]["rule"] == "notice_not_before_review" and err.details[0]["field"] == "published_on"
     assert len((await h.fetch_history()).events) == before
     v = await view(h)
-    assert v.state == Stage.county_reviewed and [a.act for a in v.acts] == [Act.declare, Act.county_review_pass]
+    moves = [a.act for a in v.acts if a.act != Act.department_opinion]  # the two opinions (会商) are remarks
+    assert v.state == Stage.county_reviewed and moves == [Act.declare, Act.county_review_pass]
 
 
 async def test_every_act_records_who_role_when_why(worker, dev_env):
@@ -254,9 +259,11 @@ async def test_withdrawal_ends_the_application(worker, dev_env):
 async def test_revocation_signal_out_of_state_changes_nothing(worker, dev_env):
     h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
     await h.signal(ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.violation, "证据"))
+    await opinions_given(h)
     r = await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
     assert r.state == Stage.county_reviewed
-    assert [a.act for a in (await view(h)).acts] == [Act.declare, Act.county_review_pass]
+    acts = [a.act for a in (await view(h)).acts]
+    assert acts == [Act.declare, Act.department_opinion, Act.department_opinion, Act.county_review_pass]
 
 
 async def test_county_title_revocation_flags_the_city_application(late_worker, skip_env):
@@ -267,6 +274,7 @@ async def test_county_title_revocation_flags_the_city_application(late_worker, s
     hc = await start(skip_env.client, worker.settings.task_queue, county_app)
     await to_awarded(skip_env, hc, Level.county)
     hy = await start(skip_env.client, worker.settings.task_queue, city_app)
+    await opinions_given(hy)
     await hy.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
     await hc.signal(
         ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.false_materials, "申报材料虚假")
@@ -290,6 +298,7 @@ async def test_county_title_revocation_flags_the_city_application(late_worker, s
 async def test_search_attributes_follow_the_stage(worker, dev_env):
     decl = declaration(Level.county, county=OTHER_COUNTY)
     h = await start(dev_env.client, worker.settings.task_queue, decl)
+    await opinions_given(h, OTHER_COUNTY)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(OTHER_COUNTY), True, "同意"))
     query = f"Stage='county_reviewed' AND County='{OTHER_COUNTY}' AND WorkflowId='{h.id}'"
     for _ in range(100):  # visibility is eventually consistent
@@ -304,6 +313,7 @@ async def test_reviewers_score_once_each_within_range(worker, dev_env):
     h = await start(dev_env.client, worker.settings.task_queue, declaration(Level.city))
     err = await refused(h.execute_update(ApplicationWorkflow.score, ScoreAct(reviewer(), "早了", written=80)))
     assert err.type == "ActNotAllowed"  # city-level scoring follows the county review
+    await opinions_given(h)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
     r = await h.execute_update(ApplicationWorkflow.score, ScoreAct(reviewer(), "材料扎实", written=88.5, defence=90))
     assert r.state == Stage.county_reviewed

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from schemas.models import DeclarationCreate
 from state import eligibility as e
-from state.domain import Department, InstitutionType, Level
+from state.domain import InstitutionType, Level
 from web.forms import field_errors
 
 
@@ -54,7 +54,6 @@ AMENDABLE: tuple[FormField, ...] = tuple(
     f for f in INSTITUTION_FIELDS if f.type in ("text", "tel", "number", "textarea") and f.name != "credit_code"
 )
 DECLARATION_TITLES = {"level": "申报等级", "round_id": "评定批次编号", "reason": "申报说明", "county": "所属县区"}
-OPINION_FIELDS = tuple(f"opinion_{d.value}" for d in Department)
 
 # City level: a broken threshold is the notice's condition, said beside its field.
 CONDITIONS: Mapping[InstitutionType, Mapping[str, str]] = {
@@ -109,13 +108,11 @@ def body_from(values: Mapping[str, str], county: str | None) -> tuple[dict[str, 
                 institution[f.name] = raw
         else:
             institution[f.name] = raw if f.name != "credit_code" else raw.upper()
-    opinions = {d.value: values.get(f"opinion_{d.value}", "").strip() for d in Department}
     body: dict[str, Any] = {
         "level": values.get("level", ""),
         "institution": institution,
         "reason": values.get("reason", "").strip(),
         "round_id": values.get("round_id", "").strip(),
-        "department_opinions": {k: v for k, v in opinions.items() if v},
     }
     if county:
         body["county"] = county

@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         WithdrawAct,
     )
     from contracts.corrections import CorrectionRequestAct
+    from contracts.opinions import DepartmentOpinionAct
     from contracts.refusals import RefusalKind
     from contracts.revocation import RevokeByDecision
     from contracts.scores import AmendScoreAct
@@ -47,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import application_announcements as announcements
     from workflows import application_corrections as corrections
     from workflows import application_effects as effects
+    from workflows import application_opinions as opinions
     from workflows import application_rules as rules
     from workflows import application_scores as scores
     from workflows import application_urges as urges
@@ -83,7 +85,8 @@ class ApplicationWorkflow:
     carry it), revoke_by_decision (the issuing organs' 撤销决定, sent by workflows/revocation.py); request_correction
     and resubmit (退回补正, workflows/application_corrections.py); urge (催办, workflows/application_urges.py);
     join_announcement, leave_announcement and announce (批次公布, workflows/application_announcements.py: an
-    application in a batch refuses its own co_sign).
+    application in a batch refuses its own co_sign); give_department_opinion (会商,
+    workflows/application_opinions.py).
     Signals: flag_county_title_revoked (cascade), replan_notice (calendar changed); revoke (superseded by the
     revoke_title update, kept for histories that carry it).
     Queries: view.
@@ -99,6 +102,7 @@ class ApplicationWorkflow:
     @workflow.run
     async def run(self, decl: Declaration) -> ApplicationOutcome:
         s = self._s
+        s.facts.opinions_required = workflow.patched(opinions.OPINIONS_REQUIRED)
         problems = declaration_problems(decl.level, decl.county, decl.institution, rules.today())
         if problems:
             await self._release_claim()
@@ -108,8 +112,8 @@ class ApplicationWorkflow:
             await self._release_claim()
             raise rules.refused(RefusalKind.forbidden, refused)
         async with self._lock:
-            opinions = {f"opinion_{d.value}": text for d, text in decl.department_opinions.items()}
-            await effects.record(s, Act.declare, decl.actor, decl.reason, materials=decl.materials, **opinions)
+            typed = {f"opinion_{d.value}": text for d, text in decl.department_opinions.items()}
+            await effects.record(s, Act.declare, decl.actor, decl.reason, materials=decl.materials, **typed)
             s.declared = True
         while s.facts.state not in FINAL:
             await workflow.wait_condition(
@@ -471,6 +475,17 @@ class ApplicationWorkflow:
     def _validate_urge(self, act: UrgeAct) -> None:
         urges.check_urge(self._s, act)
 
+    @workflow.update
+    async def give_department_opinion(self, act: DepartmentOpinionAct) -> ActResult:
+        """县区部门意见 (workflows/application_opinions.py); a new handler, so older histories replay unchanged."""
+        async with self._turn():
+            opinions.check_opinion(self._s, act)
+            return await opinions.give(self._s, act)
+
+    @give_department_opinion.validator
+    def _validate_give_department_opinion(self, act: DepartmentOpinionAct) -> None:
+        opinions.check_opinion(self._s, act)
+
     # ---- signals ---------------------------------------------------------------------------------
     @workflow.signal
     async def revoke(self, act: RevokeAct) -> None:
@@ -540,6 +555,8 @@ class ApplicationWorkflow:
             correction=s.correction if s.facts.state == Stage.returned else None,
             institution_versions=list(s.versions),
             announcement_id=self._batch,
+            county_opinions=opinions.standing(s),
+            opinions_required=s.facts.opinions_required,
         )
 
 

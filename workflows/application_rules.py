@@ -24,11 +24,14 @@ with workflow.unsafe.imports_passed_through():
     from contracts.refusals import RefusalKind, refuse
     from contracts.rules import RULES, Rule
     from contracts.rules import engine as rules
+    from contracts.rules import opinions as opinion_rules
     from state import objector
     from state.authority import Refused, authority_refused, separation_refused
     from state.clock import SHANGHAI
-    from state.domain import Act, Actor, Department, Role, Stage, role_for
-    from state.labels import DEPARTMENTS, SCORE_PARTS
+    from state.domain import Act, Actor, Department, Level, Role, Stage, role_for
+    from state.labels import DEPARTMENTS, SCORE_PARTS, department_label
+    from state.machine import CONSULTED_DEPARTMENTS
+    from state.opinions import consulted_names
     from workflows.application_state import ApplicationState
 
 
@@ -138,8 +141,37 @@ def check(s: ApplicationState, act: Act, actor: Actor, admitted: bool = False, *
     open_now = s.procedure.allowed(actor.department)
     if act not in open_now:
         guard = s.procedure.broken_rule(act, actor.department)
+        if guard == "county_departments_agree":
+            raise not_agreed(s)
         said = rules.not_allowed_facts(act, s.facts.state, allowed_now(s, actor.department), guard)
         raise refuse(RefusalKind.act_not_allowed, rules.ACT_NOT_ALLOWED, **said)
+
+
+def not_agreed(s: ApplicationState) -> ApplicationError:
+    """The county review's pass refused by ``county_departments_agree``: who disagreed, or whose opinion is missing."""
+    names = {d: f"{s.decl.county}{department_label(d, Level.county)}" for d in CONSULTED_DEPARTMENTS}
+    opinions = s.facts.county_opinions
+    disagreed = [d for d in CONSULTED_DEPARTMENTS if opinions.get(d) is False]
+    missing = [d for d in CONSULTED_DEPARTMENTS if d not in opinions]
+    if disagreed:
+        return not_now(
+            s,
+            opinion_rules.COUNTY_OPINION_DISAGREED,
+            disagreed=[d.value for d in disagreed],
+            disagreed_labels="、".join(names[d] for d in disagreed),
+            missing=[d.value for d in missing],
+            guard="county_departments_agree",
+            county=s.decl.county,
+        )
+    return not_now(
+        s,
+        opinion_rules.COUNTY_OPINIONS_MISSING,
+        missing=[d.value for d in missing],
+        missing_labels="、".join(names[d] for d in missing),
+        consulted=consulted_names(),
+        guard="county_departments_agree",
+        county=s.decl.county,
+    )
 
 
 def check_separation(s: ApplicationState, actor: Actor, act: Act) -> None:

@@ -21,7 +21,9 @@ with workflow.unsafe.imports_passed_through():
         Signature,
     )
     from contracts.corrections import Correction
+    from contracts.opinions import DepartmentOpinion
     from state import machine
+    from state.domain import Department
 
 
 @dataclass
@@ -42,6 +44,7 @@ class ApplicationState:
     correction: Correction | None = None  # the open return for correction (退回补正), while ``returned``
     correction_cycle: int = 0  # how many times the application was returned
     versions: tuple[Institution, ...] = ()  # the institution as declared before each resubmission
+    county_opinions: dict[Department, DepartmentOpinion] = field(default_factory=dict)  # 会商: the latest of each
 
     @classmethod
     def of(cls, decl: Declaration) -> "ApplicationState":

@@ -19,7 +19,15 @@ with workflow.unsafe.imports_passed_through():
 
 # What a county bureau may owe on an application (as the machine allows it now): its review, the correction it
 # was returned for, and on a county-level one the notice, the findings on objections and the plaque.
-COUNTY_OWES = (Act.county_review_pass, Act.resubmit, Act.publicize, Act.dismiss_objection, Act.award)
+# The review's fail counts too: its pass may wait for the county departments' opinions (会商), the review is owed.
+COUNTY_OWES = (
+    Act.county_review_pass,
+    Act.county_review_fail,
+    Act.resubmit,
+    Act.publicize,
+    Act.dismiss_objection,
+    Act.award,
+)
 PARTIES = {"county": "县区人社局", "department": "会签部门"}
 
 

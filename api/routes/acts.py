@@ -31,7 +31,13 @@ ObjectionId = Annotated[str, Path(pattern=OBJECTION_ID_PATTERN)]
 ACT_RESPONSES = documented(*ON_ACT)
 
 
-@router.post("/county-review", response_model=ActOutcome, summary="County review (县级审核)", responses=ACT_RESPONSES)
+@router.post(
+    "/county-review",
+    response_model=ActOutcome,
+    summary="County review (县级审核)",
+    description="A pass needs the county DRC's and civil affairs' agreement (POST …/department-opinions).",
+    responses=documented(*ON_ACT, rules={409: ("county_opinions_missing", "county_opinion_disagreed")}),
+)
 async def county_review(
     application_id: ApplicationId, body: ReviewCreate, actor: CountyBureau, ctx: ServiceContext
 ) -> ActOutcome:

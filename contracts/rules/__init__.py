@@ -56,6 +56,7 @@ from contracts.rules import (  # noqa: E402,F401
     applications,
     engine,
     institutions,
+    opinions,
     panel,
     places,
     revocations,

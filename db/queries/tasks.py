@@ -16,6 +16,7 @@ from db.panel import PanelMember, PanelRecusal
 from db.revocations import OPEN as REVOCATION_OPEN
 from db.revocations import Revocation
 from state.domain import Act, Actor, Level, Role, Stage
+from state.machine import CONSULTED_DEPARTMENTS
 
 # A filing still owed (contracts.filing.FilingState's values: db may not import contracts' enum for a query column).
 OWED_FILINGS = ("open", "overdue")
@@ -32,6 +33,7 @@ class Record:
     pending_since: datetime | None = None  # the oldest objection still without a finding
     scored_by: set[str] = field(default_factory=set)  # the accounts that gave their scores
     urges: list[tuple[datetime, str]] = field(default_factory=list)  # (when, "county" | "department")
+    opined: set[str] = field(default_factory=set)  # the county departments that recorded an opinion (会商)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -65,6 +67,8 @@ def records(session: Session, application_ids: list[str]) -> dict[str, Record]:
             r.scored_by.add(actor)
         elif act == Act.urge:
             r.urges.append((at, str(info.get("to", ""))))
+        elif act == Act.department_opinion and e.actor_department:
+            r.opined.add(e.actor_department)
         elif act == Act.lodge_objection:
             lodged.setdefault(application_id, {})[str(info.get("objection_id", ""))] = at
         elif act in (Act.dismiss_objection, Act.uphold_objection):
@@ -160,6 +164,15 @@ def _items_statement(actor: Actor) -> Any:
                     ~acted(Act.co_sign, col(e.actor_department) == actor.department.value),
                 )
             )  # 会签
+        )
+    if actor.role == Role.department and actor.department in CONSULTED_DEPARTMENTS and actor.county is not None:
+        terms.append(
+            _flag(
+                and_(
+                    state == Stage.declared,
+                    ~acted(Act.department_opinion, col(e.actor_department) == actor.department.value),
+                )
+            )  # 出具部门意见 (会商), on its county's declarations
         )
     if not terms:
         return None

@@ -314,6 +314,17 @@ def expect(response: httpx.Response, status: int) -> dict:
     return response.json()
 
 
+COUNTY_CONSULTED = ("county_drc", "county_civil_affairs")  # 会商: the county departments that give opinions
+
+
+async def opinions_given(api: Api, app_id: str, opinion: str = "agree", text: str = "经会商，同意申报") -> None:
+    """会商: the county's DRC and civil affairs (of COUNTY) each record ``opinion`` on the declaration; both must
+    agree before the county review passes."""
+    body = {"opinion": opinion, "text": text}
+    for who in COUNTY_CONSULTED:
+        expect(await api.post(who, f"/applications/{app_id}/department-opinions", body), 200)
+
+
 class Driver:
     """Moves an application through the procedure over HTTP, as the right roles."""
 
@@ -327,8 +338,12 @@ class Driver:
     async def state(self, application_id: str, who: str = "supervisor") -> dict:
         return expect(await self.api.get(who, f"/applications/{application_id}"), 200)
 
+    async def opinions_given(self, app_id: str, opinion: str = "agree") -> None:
+        await opinions_given(self.api, app_id, opinion)
+
     async def county_reviewed(self, level: str = "city", **kw: Any) -> str:
         app_id = await self.declare(level, **kw)
+        await self.opinions_given(app_id)
         review = {"decision": "pass", "opinion": "材料齐全"}
         expect(await self.api.post("bureau", f"/applications/{app_id}/county-review", review), 200)
         return app_id

@@ -76,9 +76,10 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
     unfit = {"decision": "fail", "opinion": "不符合条件"}  # a city-level pass is the round's selection alone
     finding = {"upheld": False, "finding": "经核查不成立"}
     api = driver.api
-    to_return, city_to_return, returned = await asyncio.gather(
-        driver.declare("county"), driver.county_reviewed("city"), driver.declare("county")
+    to_return, city_to_return, returned, to_opine = await asyncio.gather(
+        driver.declare("county"), driver.county_reviewed("city"), driver.declare("county"), driver.declare("city")
     )
+    await driver.opinions_given(declared)  # 会商: its county review may pass
     correction = {"reason": "服务场所照片不清晰", "items": ["premises_photos"]}
     expect(await api.post("bureau", f"/applications/{returned}/correction-request", correction), 200)
     photo = expect(await api.upload("bureau", unique_png(), "新照片.png"), 201)["id"]
@@ -221,6 +222,15 @@ async def _endpoints(driver: Driver) -> list[Endpoint]:
             OTHER_COUNTY,
             declared,
         ),
+        Endpoint(
+            "department opinion",
+            "POST",
+            f"{a}/{to_opine}/department-opinions",
+            {"opinion": "agree", "text": "经会商，同意申报"},
+            {"county_drc", "county_civil_affairs"},
+            {"other_county_hrss"},  # another county's bureau is no department: refused (403) before any look
+            to_opine,
+        ),
         Endpoint("checklist", "GET", "/materials/checklist?type=training&level=city", None, set(EVERYONE)),
         Endpoint("conditions", "GET", "/conditions?type=training&level=county&county=兰山区", None, set(EVERYONE)),
         Endpoint("notice board", "GET", "/public/notices", None, set(EVERYONE)),
@@ -320,14 +330,17 @@ async def test_separation_of_duties(sqlite_api, matrix_driver):
     declared = await matrix_driver.declare("county")  # by "clerk"
     offered = {who: expect(await api.get(who, f"/applications/{declared}"), 200)["allowed_acts"] for who in BOTH}
     assert "county_review_pass" not in offered["clerk"] and "withdraw" in offered["clerk"]  # not offered to them
-    assert {"county_review_pass", "county_review_fail"} <= set(offered["bureau"])
+    assert {"county_review_fail"} <= set(offered["bureau"])  # the pass waits for the departments' opinions
     review = {"decision": "pass", "opinion": "材料齐全"}
+    await matrix_driver.opinions_given(declared)
     refused = expect(await api.post("clerk", f"/applications/{declared}/county-review", review), 403)["detail"]
     assert refused["rule"] == "separation_of_duties" and "职责分离" in refused["message"]
-    assert [a["act"] for a in await _acts(api, declared)] == ["declare"]  # the refusal changed nothing
+    acts = [a["act"] for a in await _acts(api, declared)]
+    assert acts == ["declare", "department_opinion", "department_opinion"]  # the refusal changed nothing
     expect(await api.post("bureau", f"/applications/{declared}/county-review", review), 200)
 
     own = await matrix_driver.declare("county", who="bureau")
+    await matrix_driver.opinions_given(own)
     expect(await api.post("clerk", f"/applications/{own}/county-review", review), 200)
     expect(await api.post("clerk", f"/applications/{own}/notice", {}), 200)
     body = {"name": "张三", "contact": "13800000000", "content": "该机构场地面积不实"}

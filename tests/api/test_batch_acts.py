@@ -9,16 +9,19 @@ from tests.factory import OTHER_COUNTY
 
 async def test_a_county_passes_several_declarations_in_one_go_and_a_refused_one_does_not_stop_the_others(api, driver):
     first, second = await driver.declare("county"), await driver.declare("county")
+    await driver.opinions_given(first)
+    await driver.opinions_given(second)
+    unagreed = await driver.declare("county")  # the county's departments have not agreed: refused (409)
     passed = await driver.county_reviewed("county")  # already passed: refused (409)
     elsewhere = await driver.declare("county", who="other_bureau", county=OTHER_COUNTY)  # not in scope: 404
     body = {
         "act": "county_review_pass",
-        "applications": [first, passed, elsewhere, second],
+        "applications": [first, passed, elsewhere, second, unagreed],
         "opinion": "材料齐全，同意",
     }
     results = expect(await api.post("bureau", "/batch-acts", body), 200)["results"]
     by_id = {r["application_id"]: r for r in results}
-    assert [r["application_id"] for r in results] == [first, passed, elsewhere, second]
+    assert [r["application_id"] for r in results] == [first, passed, elsewhere, second, unagreed]
     for done in (first, second):
         assert by_id[done] == {
             "application_id": done, "ok": True, "status": "county_reviewed", "message": "办理成功", "rule": None,
@@ -33,13 +36,16 @@ async def test_a_county_passes_several_declarations_in_one_go_and_a_refused_one_
         "rule": "application_not_found",
     }  # fmt: skip
     assert (await driver.state(elsewhere))["state"] == "declared"  # refused: nothing changed
+    assert by_id[unagreed]["ok"] is False and by_id[unagreed]["rule"] == "county_opinions_missing"
+    assert (await driver.state(unagreed))["state"] == "declared"
     passed_acts = (await driver.state(passed))["acts"]
-    assert len(passed_acts) == 2  # declared, passed once: the refused repeat recorded nothing
+    assert len(passed_acts) == 4  # declared, two opinions, passed once: the refused repeat recorded nothing
 
 
 async def test_the_declarer_is_refused_per_item_by_separation_of_duties(api, driver):
     mine = await driver.declare("county")  # declared by "clerk"
     theirs = await driver.declare("county", who="bureau")
+    await driver.opinions_given(theirs)
     body = {"act": "county_review_pass", "applications": [mine, theirs], "opinion": "同意"}
     results = expect(await api.post("clerk", "/batch-acts", body), 200)["results"]
     assert [(r["ok"], r["rule"]) for r in results] == [(False, "separation_of_duties"), (True, None)]

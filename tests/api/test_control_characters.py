@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from db.session import get_engine
 from db.users import User
 from services.identity import UserError, create_user, hash_token, open_session, sign_in
-from tests.api.conftest import Api, expect
+from tests.api.conftest import Api, expect, opinions_given
 from web.visitors import SESSION_COOKIE
 
 CALLERS = ("admin", "clerk", "reviewer", "inspector", "supervisor", "hrss", None)
@@ -187,6 +187,7 @@ async def test_a_period_or_a_round_named_with_nul_is_refused_and_nothing_is_reco
 async def test_tab_and_line_breaks_stay_allowed_in_multi_line_text_not_in_names(api, driver):
     app_id = await driver.declare("county")
     opinion = {"decision": "pass", "opinion": "材料齐全。\r\n\t场地已核实。"}
+    await opinions_given(api, app_id)
     expect(await api.post("bureau", f"/applications/{app_id}/county-review", opinion), 200)
     refused = expect(
         await api.post(

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from api.deps import today
 from state.calendar import WorkingDayCalendar
-from tests.api.conftest import expect
+from tests.api.conftest import expect, opinions_given
 from tests.samples import unique_pdf, unique_png
 
 RETURN = {"reason": "服务场所照片不清晰，面积证明未加盖公章", "items": ["premises_photos", "gig_market_area_proof"]}
@@ -71,7 +71,7 @@ async def test_the_county_returns_a_declaration_and_gets_it_back_corrected(api, 
     expect(await api.post("other_bureau", f"{url}/resubmission", _body(resubmission)), 404)
 
     back = expect(await api.post("bureau", f"{url}/resubmission", _body(resubmission)), 200)
-    assert back["state"] == "declared" and "county_review_pass" in back["allowed_acts"]
+    assert back["state"] == "declared" and "county_review_fail" in back["allowed_acts"]
     detail = expect(await api.get("supervisor", url), 200)
     assert detail["correction"] is None
     assert detail["institution"]["premises_area_m2"] == 920
@@ -92,6 +92,7 @@ async def test_the_county_returns_a_declaration_and_gets_it_back_corrected(api, 
     assert told and {m["sha256"] for m in told[0]["materials"]} == {m["_sha256"] for m in resubmission["materials"]}
 
     review = {"decision": "pass", "opinion": "补正后材料齐全"}
+    await opinions_given(api, app_id)
     assert expect(await api.post("bureau", f"{url}/county-review", review), 200)["state"] == "county_reviewed"
 
 

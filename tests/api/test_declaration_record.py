@@ -1,7 +1,7 @@
 """What a declaration carries is recorded with the application: the county departments' opinions, attestations,
 and later each reviewer's score sheet."""
 
-from tests.api.conftest import declaration_body, expect, seed_county_title
+from tests.api.conftest import declaration_body, expect, opinions_given, seed_county_title
 from tests.conftest import unique
 from tests.factory import OTHER_COUNTY, credit_code
 
@@ -12,6 +12,10 @@ async def test_department_opinions_and_scores_are_on_record(api, driver):
     body["institution"]["attestations"]["fixed_premises"] = "有固定服务场所，面积820㎡"  # a key of its own is kept too
     app_id = expect(await api.post("clerk", "/applications", body), 201)["id"]
     review = {"decision": "pass", "opinion": "材料齐全"}
+    # the text typed with the declaration is kept, but is not the departments' opinion (会商): they give their own
+    refused = expect(await api.post("bureau", f"/applications/{app_id}/county-review", review), 409)["detail"]
+    assert refused["rule"] == "county_opinions_missing"
+    await opinions_given(api, app_id)
     expect(await api.post("bureau", f"/applications/{app_id}/county-review", review), 200)
     detail = expect(await api.get("supervisor", f"/applications/{app_id}"), 200)
     assert detail["department_opinions"] == body["department_opinions"]

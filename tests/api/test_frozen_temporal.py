@@ -22,7 +22,7 @@ from cli import dev_server_command
 from db.session import get_engine
 from db.users import User
 from services.identity import create_user, hash_token, open_session
-from tests.api.conftest import PRINCIPALS, UNLIMITED, Api, declaration_body, expect, seed_county_title
+from tests.api.conftest import PRINCIPALS, UNLIMITED, Api, declaration_body, expect, opinions_given, seed_county_title
 from tests.conftest import CONVERTER, RunningWorker, settings_for, unique
 from web.visitors import SESSION_COOKIE
 
@@ -149,6 +149,7 @@ async def test_a_frozen_temporal_is_answered_503_within_the_wait_and_works_again
         # Running again: a declaration, a view, an act and the public's question are answered by the workflow.
         again = expect(await api.post("clerk", "/applications", declaration_body("county")), 201)["id"]
         assert expect(await api.get("supervisor", f"/applications/{again}"), 200)["state"] == "declared"
+        await opinions_given(api, again)
         assert expect(await api.post("bureau", f"/applications/{again}/county-review", REVIEW), 200)["state"]
         objection = await api.post(None, f"/public/applications/{again}/objections", OBJECTION)
         assert objection.status_code == 404  # not under notice: the workflow said so

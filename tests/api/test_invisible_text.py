@@ -8,7 +8,7 @@ import unicodedata
 
 from schemas.models import InstitutionCreate, ReviewCreate
 from state import text
-from tests.api.conftest import declaration_body, expect
+from tests.api.conftest import declaration_body, expect, opinions_given
 from tests.samples import unique_png
 
 INVISIBLE = "\u3000\u200b \u00a0\u2060\ufeff\u3164\u2800\u202f"
@@ -84,4 +84,5 @@ async def test_bidirectional_controls_are_refused_in_names_and_file_names_not_in
 
     declared = await driver.declare("county")  # an opinion quoting Arabic or Hebrew may need them
     body = {"decision": "pass", "opinion": "材料齐全 \u2067שלום\u2069"}
+    await opinions_given(api, declared)
     expect(await api.post("bureau", f"/applications/{declared}/county-review", body), 200)

@@ -13,6 +13,7 @@ from tests.api.conftest import (
     declaration_body,
     eventually,
     expect,
+    opinions_given,
 )
 from tests.conftest import unique
 from tests.factory import COUNTY
@@ -39,8 +40,10 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
     seen = expect(await api.get("bureau", url), 200)
     assert seen["state"] == "declared" and seen["county"] == COUNTY
     assert seen["institution"]["credit_code"] == body["institution"]["credit_code"]
-    assert {"county_review_pass", "county_review_fail", "withdraw"} <= set(seen["allowed_acts"])
+    assert {"county_review_fail", "withdraw"} <= set(seen["allowed_acts"])  # the pass waits for the opinions
     assert expect(await api.get("reviewer", url), 200)["allowed_acts"] == []  # nothing for the city yet
+    await opinions_given(api, app_id)  # 会商: the county's DRC and civil affairs agree
+    assert "county_review_pass" in expect(await api.get("bureau", url), 200)["allowed_acts"]
 
     outcome = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "材料齐全"}), 200)
     assert outcome == {"id": app_id, "state": "county_reviewed", "allowed_acts": ["withdraw"]}
@@ -74,6 +77,8 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
     assert sorted(s["department"] for s in seen["signatures"]) == ["civil_affairs", "drc", "hrss"]
     assert [a["act"] for a in seen["acts"]] == [
         "declare",
+        "department_opinion",  # 会商: the county's DRC and civil affairs agree first
+        "department_opinion",
         "county_review_pass",
         "city_review_pass",
         "publicize",
@@ -83,7 +88,7 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
         "co_sign",
         "award",
     ]
-    review = seen["acts"][2]
+    review = seen["acts"][4]
     assert review["actor"]["role"] == "city_reviewer" and review["reason"] == "综合评分第一"
     assert review["details"]["round_id"] == round_id
 
@@ -107,7 +112,7 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
     }
     deadline = next(e for e in timeline if e["kind"] == "deadline_computed")
     assert deadline["notice"]["last_day"] == published["last_day"]
-    assert deadline["notice"]["published_on"] == acts[3]["details"]["published_on"] == published["first_day"]
+    assert deadline["notice"]["published_on"] == acts[5]["details"]["published_on"] == published["first_day"]
     # revocation is an act like the others (an update), with the decision's 文号
     assert acts[-1]["details"] == {"ground": "deregistered", "document_no": decided["document_no"]}
     assert timeline[-1]["kind"] == "closed" and timeline[-1]["state_after"] == "revoked"
@@ -118,6 +123,7 @@ async def test_county_level_application_is_run_by_the_county(late_api, late_driv
     api, driver = late_api, late_driver
     app_id = await driver.declare("county", round_id=unique("R"))
     url = f"/applications/{app_id}"
+    await opinions_given(api, app_id)
     reviewed = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "同意"}), 200)
     assert reviewed["allowed_acts"] == ["publicize", "withdraw"]
     reviewed_on = expect(await api.get("bureau", url), 200)["acts"][-1]["at"][:10]
@@ -205,7 +211,7 @@ async def test_a_refused_call_changes_nothing(api, driver):
         and conflict["message"].endswith("不能办理“市级评审通过”；现在可以办理：无")
     )
     as_bureau = expect(await api.post("bureau", f"{url}/notice", {}), 409)["detail"]
-    assert {"county_review_pass", "county_review_fail", "withdraw"} <= set(as_bureau["allowed_acts"])
+    assert {"county_review_fail", "withdraw"} <= set(as_bureau["allowed_acts"])
     blank = expect(await api.post("bureau", f"{url}/county-review", {"decision": "pass", "opinion": "   "}), 422)[
         "detail"
     ]

@@ -21,7 +21,7 @@ from services.identity import create_user, hash_token, open_session
 from state.domain import Level
 from tests.api.conftest import Api, Driver, expect, temporal_address
 from tests.conftest import RunningWorker, fresh_database, settings_for, today, unique
-from tests.factory import COUNTY, bureau, declaration, start
+from tests.factory import COUNTY, bureau, declaration, opinions_given, start
 from tests.rounds.conftest import RoundWorker
 from web.visitors import SESSION_COOKIE
 from workflows.application import ApplicationWorkflow
@@ -109,6 +109,7 @@ async def test_a_full_quota_is_logged_by_the_worker_in_one_line_without_a_traceb
         async with RoundWorker(dev_env.client, settings_for(url, unique("log")), places=False) as w:
             first, second = [await start(w.client, w.task_queue, declaration(Level.county)) for _ in range(2)]
             for h in (first, second):
+                await opinions_given(h)
                 await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
             period_id = unique("P")
             await w.define_period(period_id, today().year, today().year + 4)

@@ -15,7 +15,7 @@ from io import BytesIO
 import httpx
 from pypdf import PdfReader
 
-from tests.api.conftest import COUNTY_DEPARTMENTS, Api, Driver, declaration_body, expect
+from tests.api.conftest import COUNTY_DEPARTMENTS, Api, Driver, declaration_body, expect, opinions_given
 from tests.conftest import unique
 from tests.samples import unique_pdf, unique_png
 
@@ -145,6 +145,7 @@ async def test_a_county_level_title_from_the_clerks_files_to_the_citys_print(lat
 
     # ---- county review, and the notice (with a second declaration of the same batch) -----------------------
     review = {"decision": "pass", "opinion": "补正后材料齐全，同意"}
+    await opinions_given(api, app_id)
     assert expect(await api.post("bureau", f"{app}/county-review", review), 200)["state"] == "county_reviewed"
     assert expect(await api.post("bureau", f"{app}/notice", {}), 200)["state"] == "publicized"
     other_name = f"兰山区职业培训学校{unique('')[-6:]}"

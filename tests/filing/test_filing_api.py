@@ -26,7 +26,7 @@ from state.calendar import TZ
 from state.domain import COUNTIES, Department, InstitutionType, Level
 from tests.api.conftest import temporal_address
 from tests.conftest import pass_notice, settings_for, unique
-from tests.factory import bureau, declaration, department, start
+from tests.factory import bureau, declaration, department, opinions_given, start
 from tests.filing.conftest import FilingWorker
 from workflows.application import ApplicationWorkflow
 
@@ -49,6 +49,7 @@ async def announce(env, task_queue: str, name: str, kind: InstitutionType, docum
     server) and the three co-signatures."""
     decl = declaration(Level.county, county=COUNTY, name=name, type=kind)
     h = await start(env.client, task_queue, decl)
+    await opinions_given(h, COUNTY)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(COUNTY), True, "同意"))
     await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(bureau(COUNTY), None))
     await pass_notice(env, h)

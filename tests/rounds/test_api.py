@@ -8,7 +8,7 @@ from contracts.rules.administration import ROUND_NOT_FOUND
 from state.calendar import TZ
 from state.domain import COUNTIES, Level
 from tests.conftest import unique
-from tests.factory import bureau, credit_code, declaration, start
+from tests.factory import bureau, credit_code, declaration, opinions_given, start
 from tests.rounds.conftest import as_, eventually, panel_of
 from workflows.application import ApplicationWorkflow
 
@@ -97,6 +97,7 @@ async def test_a_city_round_end_to_end_over_the_api(http):
         decl = declaration(Level.city, name=f"{name}零工市场", code=credit_code())
         decl.round_id = rid
         h = await start(http.worker.client, http.worker.task_queue, decl)
+        await opinions_given(h)
         await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "县级审核通过"))
         handles.append(h)
     ids = [h.id.removeprefix("application-") for h in handles]

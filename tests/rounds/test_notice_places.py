@@ -12,7 +12,7 @@ from contracts.application import PublicizeAct, ReviewAct, ViewRequest
 from contracts.quota import UsageRequest
 from state.domain import Level, Stage
 from tests.conftest import settings_for, today, unique
-from tests.factory import COUNTY, bureau, declaration, start
+from tests.factory import COUNTY, bureau, declaration, opinions_given, start
 from tests.rounds.conftest import RoundWorker
 from workflows.application import ApplicationWorkflow
 from workflows.quota import QuotaWorkflow
@@ -30,6 +30,7 @@ async def test_a_notice_holds_a_place_and_the_county_quota_is_a_ceiling(dev_env,
     async with RoundWorker(dev_env.client, settings_for(fresh_db, unique("pl")), places=False) as w:
         first, second = [await start(w.client, w.task_queue, declaration(Level.county)) for _ in range(2)]
         for h in (first, second):
+            await opinions_given(h)
             await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
 
         def publish(h):
@@ -72,6 +73,7 @@ async def test_publications_at_once_share_reservations_and_the_quota_still_holds
         await w.set_quota(period_id, Level.county, {COUNTY: 10})
         apps = [await start(w.client, w.task_queue, declaration(Level.county)) for _ in range(14)]
         for h in apps:
+            await opinions_given(h)
             await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
 
         async def publish(h):

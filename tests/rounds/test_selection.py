@@ -18,7 +18,7 @@ from db.rounds import QuotaPlace
 from db.session import get_engine
 from state.domain import Act, Actor, Department, Level, RevocationReason, Role, Stage
 from tests.conftest import pass_notice, unique
-from tests.factory import bureau, declaration, department, inspector, reviewer, start
+from tests.factory import bureau, declaration, department, inspector, opinions_given, reviewer, start
 from tests.rounds.conftest import ADMIN, city_round, eventually, past_window
 from workflows.announcement import AnnouncementWorkflow, announcement_workflow_id
 from workflows.application import ApplicationWorkflow
@@ -55,6 +55,7 @@ async def declare(rounds, round_id: str, name: str, honours: bool = False) -> Wo
     decl = declaration(Level.city, name=f"{name}号零工市场", city_or_higher_honours=honours)
     decl.round_id = round_id
     h = await start(rounds.client, rounds.task_queue, decl)
+    await opinions_given(h)
     await h.execute_update(
         ApplicationWorkflow.county_review,
         ReviewAct(bureau(), True, "县人社局会同发改、民政审核通过"),

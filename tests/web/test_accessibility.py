@@ -209,6 +209,7 @@ async def test_focus_lands_on_the_first_field_in_error_on_a_refused_objection(pa
 
 async def test_focus_lands_on_the_field_in_error_of_a_refused_act(page, site):
     app_id = await site.driver.declare("county", name=f"兰山区焦点测试零工市场{unique('')[-6:]}")
+    await site.driver.opinions_given(app_id)  # 会商: the pass is offered once both departments agree
     await sign_in(page, site, "bureau")
     await page.goto(f"/applications/{app_id}")
     await page.check("#f-county-review-decision >> input[value=pass]")

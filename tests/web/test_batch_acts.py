@@ -2,7 +2,7 @@
 passes them in one go; one of them was passed meanwhile by a colleague, and the result page says so for that item
 in Chinese while the other two are done."""
 
-from tests.api.conftest import eventually, expect
+from tests.api.conftest import eventually, expect, opinions_given
 from tests.conftest import unique
 from tests.web.conftest import shot, sign_in
 
@@ -10,6 +10,8 @@ from tests.web.conftest import shot, sign_in
 async def test_the_bureau_passes_several_declarations_from_its_to_do_in_one_go(page, site):
     names = [f"兰山区批量驿站{unique('')[-6:]}{i}" for i in range(3)]
     ids = [await site.driver.declare("county", name=n) for n in names]
+    for app_id in ids:
+        await opinions_given(site.api, app_id)  # 会商: the county's DRC and civil affairs agree
 
     async def listed() -> bool:
         tasks = expect(await site.api.get("bureau", "/tasks"), 200)

@@ -4,6 +4,7 @@ county-reviews it, and meets a refused act (a stale page) said in Chinese (the A
 
 import re
 
+from tests.api.conftest import opinions_given
 from tests.conftest import unique
 from tests.factory import credit_code
 from tests.samples import unique_pdf, unique_png
@@ -44,9 +45,7 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     await page.fill("#f-premises_area_m2", "800")
     await page.fill("#f-staff_count", "6")
     await page.fill("#f-founded_on", "2015-03-01")
-    await page.fill("#f-opinion_hrss", "同意申报")
-    await page.fill("#f-opinion_drc", "同意")
-    await page.fill("#f-opinion_civil_affairs", "同意")
+    assert await page.locator("#f-opinion_drc").count() == 0  # the departments give their own opinions (会商)
     assert "零工市场场地面积证明" in await page.inner_text("#requirements")
     await attest_and_attach(page)
     await page.click("text=提交申报")
@@ -63,7 +62,8 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     app_url = page.url.split("?")[0]
     assert "已办理：申报" in await page.inner_text("#done")
     assert (await page.text_content(".step.is-current")).strip() == "县级审核（当前环节）"
-    assert "同意申报" in await page.inner_text("main")  # the departments' opinions
+    said = await page.inner_text("#department-opinions")  # the departments' opinions are still to come
+    assert "县区发展改革局、民政局尚未出具意见" in said
 
     assert await page.locator("#act-county-review").count() == 0  # the clerk is not offered to review their own
     await page.goto("/")
@@ -71,6 +71,7 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     await page.goto(app_url)
     await shot(page, "application-separation-of-duties")
 
+    await opinions_given(site.api, app_url.rsplit("/", 1)[1])  # 会商: the county's DRC and civil affairs agree
     reviewer = await browser.new_context(base_url=site.url)  # another account of the same bureau reviews
     page = await reviewer.new_page()
     await sign_in(page, site, "bureau")

@@ -14,7 +14,7 @@ from contracts.rules.administration import ADJUSTED_TOTAL, CITY_ROUND_OWNER
 from state.calendar import TZ
 from state.domain import COUNTIES, Actor, Level, Role
 from tests.conftest import unique
-from tests.factory import bureau, declaration, start
+from tests.factory import bureau, declaration, opinions_given, start
 from tests.web.conftest import shot, sign_in
 from workflows.application import ApplicationWorkflow
 
@@ -36,6 +36,7 @@ async def candidate(site, round_id: str, name: str) -> str:
     decl = declaration(Level.city, name=name)
     decl.round_id = round_id
     handle = await start(site.api.client, site.api.task_queue, decl)
+    await opinions_given(handle)
     await handle.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "县级审核通过，推荐参评"))
     return decl.application_id
 

@@ -14,7 +14,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from tests.api.conftest import COUNTY_DEPARTMENTS, expect
+from tests.api.conftest import COUNTY_DEPARTMENTS, expect, opinions_given
 from tests.conftest import unique
 from tests.factory import credit_code
 from tests.samples import unique_pdf, unique_png
@@ -74,7 +74,6 @@ async def declare_through_the_form(page, name: str) -> str:
     await page.fill("#f-premises_area_m2", "800")
     await page.fill("#f-staff_count", "6")
     await page.fill("#f-founded_on", "2015-03-01")
-    await page.fill("#f-opinion_hrss", "同意申报")
     for area in await page.locator("#requirements textarea").all():
         await area.fill("经县区人社、发改、民政部门核实，符合该项条件")
     inputs = page.locator("#requirements input[type=file]")
@@ -173,7 +172,8 @@ async def test_a_county_level_title_through_the_pages(late_page, late_site: Site
     await shot(clerk, "story-resubmitted")
     await outside.sees_nothing_of(app_id, await material_hrefs(clerk, app_id))
 
-    # ---- the bureau reviews and publishes the notice --------------------------------------------------------
+    # ---- the county's departments agree (会商); the bureau reviews and publishes the notice ---------------------
+    await opinions_given(site.api, app_id)
     await reviewer.goto(f"/applications/{app_id}")
     await reviewer.check("#f-county-review-decision >> input[value=pass]")
     await reviewer.fill("#f-county-review-opinion", "补正后材料齐全，同意")

@@ -80,6 +80,9 @@ async def diagram_node(page, state: str) -> str:
     return await page.locator("#diagram .diagram__node").filter(has=strong).inner_text()
 
 
+OPINIONS = ["县区部门意见", "县区部门意见"]  # 会商: the county's DRC and civil affairs, before the county review
+
+
 async def timeline(page) -> list[str]:
     return [t.strip() for t in await page.locator("#timeline li strong").all_inner_texts()]
 
@@ -120,9 +123,6 @@ async def declare(page, name: str, code: str, level: str, round_id: str = "") ->
     if level == "city":
         await page.fill("#f-county_title_doc_no", "兰人社发〔2023〕3号")
         await page.fill("#f-county_title_date", "2023-01-16")
-    await page.fill("#f-opinion_hrss", "同意申报")
-    await page.fill("#f-opinion_drc", "同意")
-    await page.fill("#f-opinion_civil_affairs", "同意")
     await page.fill("#f-reason", "县人社局会同县发改、民政部门申报")
     await attest_and_attach(page)
     await shot(page, f"walk-{level}-declaration-form")
@@ -135,8 +135,27 @@ async def declare(page, name: str, code: str, level: str, round_id: str = "") ->
     return page.url.split("/applications/")[1].split("?")[0]
 
 
+async def department_opinions(browser, site: Site, name: str) -> None:
+    """会商: the county's DRC and civil affairs each find it in their 待办 and record their opinion on its page."""
+    for who, said in (
+        ("county_drc", "符合产业发展方向，同意申报"),
+        ("county_civil_affairs", "社区服务成效突出，同意申报"),
+    ):
+        async with signed_in(browser, site, who) as page:
+            assert (await todo(page)).get("出具部门意见") == 1
+            await open_from_todo(page, "出具部门意见", name)
+            await page.select_option("#f-department-opinion-opinion", "agree")
+            await page.fill("#f-department-opinion-text", said)
+            await page.click("text=提交意见")
+            await act_done(page, "县区部门意见")
+            assert said in await page.inner_text("#county-opinions")
+            assert f"意见：同意——{said}" in await page.inner_text("#timeline")
+            assert await todo_after(page) == {}
+
+
 async def county_review(browser, site: Site, app_id: str, name: str) -> None:
-    """Another account of the bureau finds it in its 待办 and passes it."""
+    """The county's departments agree; another account of the bureau finds it in its 待办 and passes it."""
+    await department_opinions(browser, site, name)
     async with signed_in(browser, site, "bureau") as page:
         assert (await todo(page)).get("县级审核") == 1
         await open_from_todo(page, "县级审核", name)
@@ -145,7 +164,7 @@ async def county_review(browser, site: Site, app_id: str, name: str) -> None:
         await page.click("text=提交县级审核")
         await act_done(page, "县级审核通过")
         assert await badge(page) == "县级审核通过"
-        assert await timeline(page) == ["申报", "县级审核通过"]
+        assert await timeline(page) == ["申报", *OPINIONS, "县级审核通过"]
         assert "材料齐全，同意上报" in await page.inner_text("#timeline")
 
 
@@ -246,7 +265,7 @@ async def test_a_county_level_application_from_declaration_to_plaque_and_revocat
         assert await badge(bureau) == "公示中"
         assert ("公示", "current") in await steps(bureau)
         assert "公示中" in await bureau.inner_text("main")
-        assert await timeline(bureau) == ["申报", "县级审核通过", "发布公示"]
+        assert await timeline(bureau) == ["申报", *OPINIONS, "县级审核通过", "发布公示"]
         await shot(bureau, "walk-county-under-notice")
         assert await todo_after(bureau) == {}  # nothing for the bureau while the notice runs
 
@@ -290,6 +309,7 @@ async def test_a_county_level_application_from_declaration_to_plaque_and_revocat
         await supervisor.goto(f"/applications/{app_id}")
         assert await timeline(supervisor) == [
             "申报",
+            *OPINIONS,
             "县级审核通过",
             "发布公示",
             "公示期满",
@@ -403,7 +423,16 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         await reviewer.goto(f"/applications/{app_id}")
         assert await badge(reviewer) == "公示中"
         assert await reviewer.get_attribute("#round-link", "href") == f"/rounds/{round_id}"  # the round it is in
-        assert await timeline(reviewer) == ["申报", "县级审核通过", "评分", "评分", "评分", "市级评审通过", "发布公示"]
+        assert await timeline(reviewer) == [
+            "申报",
+            *OPINIONS,
+            "县级审核通过",
+            "评分",
+            "评分",
+            "评分",
+            "市级评审通过",
+            "发布公示",
+        ]
         assert [st for _, st in await steps(reviewer)] == ["done", "done", "done", "current", "todo", "todo"]
         await shot(reviewer, "walk-city-under-notice")
         await on_phone(
@@ -425,6 +454,7 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         assert await badge(supervisor) == "已授牌"
         assert await timeline(supervisor) == [
             "申报",
+            *OPINIONS,
             "县级审核通过",
             "评分",
             "评分",

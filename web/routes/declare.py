@@ -31,8 +31,8 @@ from services import applications, drafts, materials
 from services.context import Context
 from services.declarations import DECLARATION, checklists, condition_book
 from services.refusals import Refusal
-from state.domain import Actor, Department, InstitutionType, Level, Role
-from state.labels import choices, department_label, level_title
+from state.domain import Actor, InstitutionType, Level, Role
+from state.labels import choices, level_title
 from web.declaration import INSTITUTION_FIELDS, body_from, validate
 from web.page_context import PageContext, PageToday
 from web.page_router import page_router
@@ -101,7 +101,6 @@ def _form(request: Request, actor: Actor, status: int = 200, **context: object) 
         "types": choices("InstitutionType"),
         "levels": [(lv.value, level_title(lv)) for lv in Level],
         "rounds": open_rounds(settings.database_url, actor.county),
-        "opinions": [(f"opinion_{d.value}", f"县区{department_label(d, Level.county)}意见") for d in Department],
         "values": values,
         "errors": {},
         "explained": None,
