@@ -1,6 +1,6 @@
 """The pictures in docs/images that README.md shows.
 
-- pdf-*.png: the first page of each printable document (申报表, 公示名单, 公布文件, 奖牌证书), rendered from the sample
+- pdf-*.png: the first page of each printable document (申报表, 公示名单, 公布文件, 奖牌证书, 撤销决定, 评审汇总表), rendered from the sample
   inputs of tests/documents/samples.py with ``pdftoppm -png -r 50`` (poppler-utils);
 - page-*.png: screenshots the browser tests took (tests/web/screenshots, by the ``shot`` helper), shrunk to 800 px
   wide with a 256-colour palette. Run the browser tests first:
@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import documents  # noqa: E402
+from documents.review_summary import review_summary  # noqa: E402
+from documents.revocation import revocation_decision  # noqa: E402
 from tests.documents import samples  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
@@ -44,6 +46,8 @@ def pdfs() -> None:
         "pdf-notice-list": documents.notice_list(samples.NOTICE),
         "pdf-announcement": documents.announcement(samples.ANNOUNCEMENT),
         "pdf-certificate": documents.plaque_certificate(samples.CERTIFICATE),
+        "pdf-revocation": revocation_decision(samples.REVOCATION),
+        "pdf-review-summary": review_summary(samples.REVIEW_SUMMARY),
     }
     with tempfile.TemporaryDirectory() as scratch:
         for name, content in rendered.items():
