@@ -49,12 +49,12 @@ def acts_for(actor: Actor, acts: list[Act], level: Level, county: str, declarer:
     ]
 
 
-def narrowed(refusal: Refusal, actor: Actor, level: Level, county: str) -> Refusal:
-    """A 409's ``allowed_acts`` (the machine's, for anyone) narrowed to what ``actor`` may do now, as every act's
-    refusal says it; other refusals as they are."""
+def narrowed(refusal: Refusal, actor: Actor, level: Level, county: str, declarer: str | None = None) -> Refusal:
+    """A 409's ``allowed_acts`` (the machine's, for anyone) narrowed to what ``actor`` may do now (and, given who
+    declared it, not separated from them), as every act's refusal says it; other refusals as they are."""
     if refusal.status == 409:
         allowed = [Act(a) for a in refusal.extra.get("allowed_acts", [])]
-        mine = acts_for(actor, allowed, level, county)
+        mine = acts_for(actor, allowed, level, county, declarer)
         refusal.extra["allowed_acts"] = [a.value for a in mine]
         if refusal.extra.get("rule") == ACT_NOT_ALLOWED.code:  # its words name the acts: the caller's, too
             refusal.extra["allowed_labels"] = "、".join(ACT_WORDS[a] for a in mine) or "无"

@@ -96,9 +96,10 @@ async def perform(
             raise access.not_allowed(await fetch_view(ctx, application_id, actor), actor, act) from None
         raise access.absent(e, application_id) from None
     except Exception as e:
-        raise access.narrowed(
-            from_temporal(e, f"application {application_id!r}"), actor, place.level, place.county
-        ) from None
+        refusal = from_temporal(e, f"application {application_id!r}")
+        if refusal.status == 409 and declarer is None:  # the acts left to the caller leave out those separated
+            declarer = declarer_of(await fetch_view(ctx, application_id, actor))
+        raise access.narrowed(refusal, actor, place.level, place.county, declarer) from None
     allowed = acts_for(actor, result.allowed_acts, place.level, place.county, declarer)
     return Done(application_id, result.state, allowed, place)
 

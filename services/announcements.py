@@ -21,7 +21,7 @@ from contracts.rules.announcements import (
     ANNOUNCEMENT_NOT_FOUND,
 )
 from db.announcements import Announcement, batch_of, batched, counts, listing
-from services.access import locate
+from services.access import locate, narrowed
 from services.context import Context
 from services.declarations import store_for
 from services.refusals import Refusal, from_temporal
@@ -76,8 +76,8 @@ async def form(ctx: Context, actor: Actor, application_ids: list[str]) -> Announ
             task_queue=ctx.settings.task_queue,
         )
         return await handle.execute_update(AnnouncementWorkflow.formation, FormationRequest())
-    except Exception as e:
-        raise from_temporal(e, "announcement") from None
+    except Exception as e:  # a member's refusal names the acts left to the caller on it, not to anyone
+        raise narrowed(from_temporal(e, "announcement"), actor, level, county or "") from None
 
 
 async def view(ctx: Context, actor: Actor, announcement_id: str) -> AnnouncementView:

@@ -31,10 +31,10 @@ RECORD_ACT = "record_act"
 # Activities whose result is the notice's window: opening it, or (older histories, and re-planning) computing it.
 NOTICE_WINDOW = {"open_notice", "compute_notice_period"}
 CLOSED_OTHERWISE = {
-    "workflow_execution_failed_event_attributes": "the workflow failed",
-    "workflow_execution_terminated_event_attributes": "terminated by an operator",
-    "workflow_execution_timed_out_event_attributes": "timed out",
-    "workflow_execution_canceled_event_attributes": "cancelled",
+    "workflow_execution_failed_event_attributes": "流程异常终止",
+    "workflow_execution_terminated_event_attributes": "由运维人员终止",
+    "workflow_execution_timed_out_event_attributes": "流程超时",
+    "workflow_execution_canceled_event_attributes": "流程已取消",
 }
 
 
@@ -95,20 +95,18 @@ class _Narrator:
         elif kind == "timer_started_event_attributes":
             timeout = event.timer_started_event_attributes.start_to_fire_timeout
             fires_at = present.local(_utc(event) + timeout.ToTimedelta())
-            reason = "waiting for the notice period to end"
+            reason = "计时开始，等待期限届满"
             self.out.append(TimelineEvent(when=when, kind="timer_started", reason=reason, fires_at=fires_at))
         elif kind == "timer_fired_event_attributes":
-            self.out.append(TimelineEvent(when=when, kind="timer_fired", reason="the notice period's timer fired"))
+            self.out.append(TimelineEvent(when=when, kind="timer_fired", reason="期限届满，计时到点"))
         elif kind == "timer_canceled_event_attributes":
-            self.out.append(TimelineEvent(when=when, kind="timer_canceled", reason="no longer needed"))
+            self.out.append(TimelineEvent(when=when, kind="timer_canceled", reason="不再需要，计时取消"))
         elif kind == "workflow_execution_signaled_event_attributes":
             await self._signal(event.workflow_execution_signaled_event_attributes, when)
         elif kind == "workflow_execution_completed_event_attributes":
             result = event.workflow_execution_completed_event_attributes.result
             outcome = await _decode(self.converter, result, ApplicationOutcome)
-            self.out.append(
-                TimelineEvent(when=when, kind="closed", state_after=outcome.state, reason="the procedure ended")
-            )
+            self.out.append(TimelineEvent(when=when, kind="closed", state_after=outcome.state, reason="流程结束"))
         elif kind in CLOSED_OTHERWISE:
             self.out.append(TimelineEvent(when=when, kind="closed", reason=CLOSED_OTHERWISE[kind]))
 

@@ -14,7 +14,7 @@ from db.session import session_for
 from documents.layout import chinese_date
 from state.domain import InstitutionType, Level, Stage
 from tests.conftest import unique
-from tests.rounds.test_api import http  # noqa: F401 (the fixture: the app on a fresh database)
+from tests.rounds.conftest import http  # noqa: F401 (the fixture: the app on a fresh database)
 
 MONDAY = date(2026, 12, 7)
 # name, level, county, first day, last day

@@ -18,8 +18,8 @@ from db.session import get_engine
 from state.domain import InstitutionType, Level, Stage
 from tests.conftest import unique
 from tests.factory import reviewer
-from tests.rounds.conftest import ADMIN
-from tests.rounds.test_api import _period, as_, http  # noqa: F401 (the fixture)
+from tests.rounds.conftest import ADMIN, as_, http  # noqa: F401 (the fixture)
+from tests.rounds.test_api import _period
 from workflows.quota import QuotaWorkflow
 
 
