@@ -23,6 +23,7 @@ HISTORIES = Path(__file__).parent / "histories"
 # started then may still be running. The current generation is HISTORIES itself.
 GENERATIONS = (
     "",
+    "before-joint-procedure",
     "before-close-notice-says-objections",
     "before-notice-in-one-activity",
     "before-notice-place",
