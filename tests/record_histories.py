@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.application import (
@@ -121,6 +121,20 @@ async def until(
     raise BranchFailed(f"{h.id}: condition not reached in {seconds}s (state {(await view(h)).state.value})")
 
 
+async def ended(h: WorkflowHandle, seconds: float = 30) -> None:
+    """Wait, polling, until the workflow has completed; read what it ended with by a query afterwards. On the
+    time-skipping server ``result()`` lets time run while it waits, even for a closed workflow: the workflows left
+    open, with no timer of their own, would be carried to their execution timeout."""
+    for _ in range(int(seconds * 20)):
+        status = (await h.describe()).status
+        if status == WorkflowExecutionStatus.COMPLETED:
+            return
+        if status != WorkflowExecutionStatus.RUNNING:
+            raise BranchFailed(f"{h.id}: closed {status.name if status else status}")
+        await asyncio.sleep(0.05)
+    raise BranchFailed(f"{h.id}: still running after {seconds}s")
+
+
 def expect(h: WorkflowHandle, state: Stage, got: Stage) -> None:
     if got != state:
         raise BranchFailed(f"{h.id}: expected {state.value}, got {got.value}")
@@ -178,7 +192,8 @@ async def revoked_by_decision(
         await r.execute_update(
             RevocationWorkflow.co_sign, RevocationSignAct(department(dept, county), True, "同意撤销")
         )
-    decided = await r.result()
+    await ended(r)
+    decided = await r.query(RevocationWorkflow.view)
     if decided.state != RevocationState.revoked:
         raise BranchFailed(f"{r.id}: the proposal ended {decided.state.value}")
     return r
@@ -200,7 +215,8 @@ async def city_awarded_revoked(env: WorkflowEnvironment, queue: str) -> Recorded
     await announce(h)
     await award(h, reviewer(), "LY-2026-001")
     await revoked_by_decision(env.client, queue, h, RevocationReason.deregistered, "机构已注销")
-    expect(h, Stage.revoked, (await h.result()).state)
+    await ended(h)
+    expect(h, Stage.revoked, (await view(h)).state)
     return {"city_awarded_revoked": h}
 
 
@@ -215,7 +231,8 @@ async def county_awarded_revoked(env: WorkflowEnvironment, queue: str) -> Record
     await announce(h, county=COUNTY)
     await award(h, bureau(), "LS-2026-007")
     await revoked_by_decision(client, queue, h, RevocationReason.false_materials, "申报材料失实", county=COUNTY)
-    expect(h, Stage.revoked, (await h.result()).state)
+    await ended(h)
+    expect(h, Stage.revoked, (await view(h)).state)
     v = await until(city, lambda v: bool(v.flags))
     expect(city, Stage.county_reviewed, v.state)
     return {"county_awarded_revoked": h, "county_revocation_flags_city": city}
