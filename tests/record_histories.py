@@ -7,6 +7,11 @@ Each branch of the pipeline runs against a fresh server (the dev server; the tim
 notice must run out) with a worker on a temporary SQLite read model, and every workflow it touches is written
 to ``tests/histories/<name>.json`` (workflow id ``application-golden-<name>``). Workflows are left as they
 naturally end: completed, or still open (an awarded title waits for a revocation) — both replay.
+
+Each story follows today's procedure: the institution's claim is taken before its application starts (as
+services/institution_claims.py does), so an application that ends releases it; the county's DRC and civil affairs
+give their opinions (会商) before the county review; an announcement is co-signed per application (the
+workflow-level ``co_sign``; batches are recorded by tests/record_joint_histories.py).
 Re-record only on purpose: a changed golden file means the workflow's commands changed, i.e. running
 applications would no longer replay.
 """
@@ -24,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.application import (
@@ -37,13 +42,14 @@ from contracts.application import (
     PublicizeAct,
     ResubmitAct,
     ReviewAct,
-    RevokeAct,
     SubmittedMaterial,
     ViewRequest,
     WithdrawAct,
 )
 from contracts.converter import DATA_CONVERTER
 from contracts.corrections import CorrectionRequestAct
+from contracts.opinions import DepartmentOpinionAct
+from contracts.revocation import Proposal, RevocationSignAct, RevocationState, RevocationSubject, SubjectKind
 from state.calendar import TZ, WorkingDayCalendar
 from state.domain import Department, Level, RevocationReason, Stage
 from tests.conftest import (
@@ -67,6 +73,9 @@ from tests.factory import (
 )
 from workflows import search_attributes as sa
 from workflows.application import ApplicationWorkflow
+from workflows.institution_claim import InstitutionClaim, InstitutionClaimWorkflow, claim_workflow_id
+from workflows.revocation import RevocationWorkflow
+from workflows.revocation import workflow_id_for as revocation_workflow_id
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
 DOC_NO = "临人社发〔2026〕1号"
@@ -86,6 +95,17 @@ def golden(name: str, level: Level, **kw) -> Declaration:
     return decl
 
 
+async def declared(client: Client, queue: str, decl: Declaration) -> WorkflowHandle:
+    """As the API declares: the institution's claim at its level first (services/institution_claims.py ``take``),
+    then the application, which releases the claim when it ends."""
+    code = decl.institution.credit_code.strip().upper()
+    claim = InstitutionClaim(decl.application_id, decl.level, code, decl.county)
+    await client.start_workflow(
+        InstitutionClaimWorkflow.run, claim, id=claim_workflow_id(decl.level, code), task_queue=queue
+    )
+    return await start(client, queue, decl)
+
+
 async def view(h: WorkflowHandle) -> ApplicationView:
     return await h.query(ApplicationWorkflow.view, ViewRequest())
 
@@ -101,13 +121,27 @@ async def until(
     raise BranchFailed(f"{h.id}: condition not reached in {seconds}s (state {(await view(h)).state.value})")
 
 
+async def ended(h: WorkflowHandle, seconds: float = 30) -> None:
+    """Wait, polling, until the workflow has completed; read what it ended with by a query afterwards. On the
+    time-skipping server ``result()`` lets time run while it waits, even for a closed workflow: the workflows left
+    open, with no timer of their own, would be carried to their execution timeout."""
+    for _ in range(int(seconds * 20)):
+        status = (await h.describe()).status
+        if status == WorkflowExecutionStatus.COMPLETED:
+            return
+        if status != WorkflowExecutionStatus.RUNNING:
+            raise BranchFailed(f"{h.id}: closed {status.name if status else status}")
+        await asyncio.sleep(0.05)
+    raise BranchFailed(f"{h.id}: still running after {seconds}s")
+
+
 def expect(h: WorkflowHandle, state: Stage, got: Stage) -> None:
     if got != state:
         raise BranchFailed(f"{h.id}: expected {state.value}, got {got.value}")
 
 
 async def reviewed(client: Client, queue: str, decl: Declaration, *, city: bool = True) -> WorkflowHandle:
-    h = await start(client, queue, decl)
+    h = await declared(client, queue, decl)
     await opinions_given(h)  # 会商 (recorded since county-joint-opinions)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全，同意申报"))
     if city:
@@ -126,6 +160,45 @@ def shanghai_today() -> date:
     return datetime.now(TZ).date()
 
 
+async def revoked_by_decision(
+    client: Client, queue: str, h: WorkflowHandle, ground: RevocationReason, evidence: str, county: str | None = None
+) -> WorkflowHandle:
+    """撤销 as today: the inspector's proposal (services/revocations.py ``propose``), the three departments of the
+    level that announced the title sign it, and the third signature's decision revokes the application (its
+    ``revoke_by_decision`` update, sent by RevocationWorkflow). Returns the proposal's workflow, ended."""
+    v = await view(h)
+    i = v.institution
+    subject = RevocationSubject(
+        kind=SubjectKind.application,
+        subject_id=v.application_id,
+        level=v.level,
+        county=v.county,
+        institution_name=i.name,
+        institution_type=i.type.value,
+        credit_code=i.credit_code,
+        announcement_doc_no=v.announcement_doc_no or "",
+        announced_on=v.announced_on,
+        contact=i.contact,
+        phone=i.phone,
+    )
+    proposal = Proposal(f"golden-{v.application_id}", subject, ground, evidence, inspector())
+    r = await client.start_workflow(
+        RevocationWorkflow.run,
+        proposal,
+        id=revocation_workflow_id(SubjectKind.application, v.application_id),
+        task_queue=queue,
+    )
+    for dept in ALL_DEPARTMENTS:
+        await r.execute_update(
+            RevocationWorkflow.co_sign, RevocationSignAct(department(dept, county), True, "同意撤销")
+        )
+    await ended(r)
+    decided = await r.query(RevocationWorkflow.view)
+    if decided.state != RevocationState.revoked:
+        raise BranchFailed(f"{r.id}: the proposal ended {decided.state.value}")
+    return r
+
+
 # ---- branches on the dev server -------------------------------------------------------------------
 async def award(h: WorkflowHandle, owner, plaque_no: str) -> None:
     announced_on = (await view(h)).announced_on
@@ -135,14 +208,15 @@ async def award(h: WorkflowHandle, owner, plaque_no: str) -> None:
 
 
 async def city_awarded_revoked(env: WorkflowEnvironment, queue: str) -> Recorded:
-    """City level: declare, both reviews, the notice runs out, three co-signs, award, revoke."""
+    """City level: declare, both reviews, the notice runs out, three co-signs, award, revoked by decision."""
     h = await reviewed(env.client, queue, golden("city_awarded_revoked", Level.city))
     await h.execute_update(ApplicationWorkflow.publicize, PublicizeAct(reviewer(), None, "市级评审结果公示"))
     await pass_notice(env, h)
     await announce(h)
     await award(h, reviewer(), "LY-2026-001")
-    await h.signal(ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.deregistered, "机构已注销"))
-    expect(h, Stage.revoked, (await h.result()).state)
+    await revoked_by_decision(env.client, queue, h, RevocationReason.deregistered, "机构已注销")
+    await ended(h)
+    expect(h, Stage.revoked, (await view(h)).state)
     return {"city_awarded_revoked": h}
 
 
@@ -156,15 +230,25 @@ async def county_awarded_revoked(env: WorkflowEnvironment, queue: str) -> Record
     await pass_notice(env, h)
     await announce(h, county=COUNTY)
     await award(h, bureau(), "LS-2026-007")
-    await h.signal(ApplicationWorkflow.revoke, RevokeAct(inspector(), RevocationReason.false_materials, "申报材料失实"))
-    expect(h, Stage.revoked, (await h.result()).state)
+    await revoked_by_decision(client, queue, h, RevocationReason.false_materials, "申报材料失实", county=COUNTY)
+    await ended(h)
+    expect(h, Stage.revoked, (await view(h)).state)
     v = await until(city, lambda v: bool(v.flags))
     expect(city, Stage.county_reviewed, v.state)
     return {"county_awarded_revoked": h, "county_revocation_flags_city": city}
 
 
 async def county_review_failed(client: Client, queue: str) -> Recorded:
-    h = await start(client, queue, golden("county_review_failed", Level.city))
+    """The county's DRC agrees, its civil affairs does not: the county review fails it."""
+    h = await declared(client, queue, golden("county_review_failed", Level.city))
+    await h.execute_update(
+        ApplicationWorkflow.give_department_opinion,
+        DepartmentOpinionAct(department(Department.drc, COUNTY), "agree", "经会商，同意申报"),
+    )
+    await h.execute_update(
+        ApplicationWorkflow.give_department_opinion,
+        DepartmentOpinionAct(department(Department.civil_affairs, COUNTY), "disagree", "从业人员不足，不同意申报"),
+    )
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), False, "从业人员不足"))
     expect(h, Stage.rejected, (await h.result()).state)
     return {"county_review_failed": h}
@@ -317,7 +401,7 @@ async def notice_replanned(env: WorkflowEnvironment, queue: str, overrides: Path
 
 async def correction_lapsed(env: WorkflowEnvironment, queue: str) -> Recorded:
     """Returned by the county for correction and never resubmitted: reminded, then withdrawn by the system."""
-    h = await start(env.client, queue, golden("correction_lapsed", Level.county))
+    h = await declared(env.client, queue, golden("correction_lapsed", Level.county))
     await h.execute_update(
         ApplicationWorkflow.request_correction,
         CorrectionRequestAct(bureau(), "缺少场地面积证明", ["gig_market_area_proof"]),

@@ -1,10 +1,13 @@
 """Record a golden history of RoundWorkflow, which tests/rounds/test_round_replay.py replays with the current workflow.
 
-    .venv/bin/python tests/record_round_history.py panel          # writes tests/histories/round/panel.json
+    .venv/bin/python tests/record_round_history.py batch          # writes tests/histories/round/batch.json
 
 A city round on a fresh dev server, a quota of one place, two candidates scored until the round selects by itself.
 ``before-panel`` was recorded with the code before the review panel (one reviewer, the selection note ending in
-English); ``panel`` with a panel of three, one member recusing from one candidate. Re-record only on purpose.
+English); ``panel`` with a panel of three, one member recusing from one candidate (before the round formed its
+batch); ``batch`` the same panel round with today's code: the candidates declared after the county's two opinions
+(county-joint-opinions), the selection starting its child AnnouncementWorkflow (round-forms-its-batch). Each
+generation is kept and replays (tests/test_joint_replay.py replays ``batch``). Re-record only on purpose.
 """
 
 import asyncio
@@ -24,7 +27,7 @@ from contracts.converter import DATA_CONVERTER
 from contracts.rounds import RoundPhase, ScoresRecorded, WindowRequest
 from state.domain import Actor, Department, Level, Role
 from tests.conftest import binary, settings_for
-from tests.factory import bureau, credit_code, declaration, reviewer, start
+from tests.factory import bureau, credit_code, declaration, opinions_given, reviewer, start
 from tests.rounds.conftest import RoundWorker, city_round, eventually, past_window
 from workflows import search_attributes as sa
 from workflows.application import ApplicationWorkflow
@@ -64,6 +67,7 @@ async def record(name: str) -> None:
                     decl = declaration(Level.city, name=f"{n}零工市场", code=credit_code())
                     decl.round_id = ROUND_ID
                     h = await start(env.client, queue, decl)
+                    await opinions_given(h)  # 会商 (required since county-joint-opinions)
                     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "同意"))
                     apps.append(h)
                 marks = {"written": 90.0, "defence": 80.0, "field_inspection": 70.0}

@@ -23,6 +23,7 @@ HISTORIES = Path(__file__).parent / "histories"
 # started then may still be running. The current generation is HISTORIES itself.
 GENERATIONS = (
     "",
+    "before-joint-procedure",
     "before-close-notice-says-objections",
     "before-notice-in-one-activity",
     "before-notice-place",
@@ -138,7 +139,10 @@ def test_the_notice_opens_and_an_objection_is_recorded_in_fewer_activities():
     assert "open_notice" not in before
     assert after.count("open_notice") == 1
     assert not {"reserve_notice_place", "compute_notice_period", "register_objection"} & set(after)
-    assert len(before) - len(after) == 2
+    # Counted on the same acts: the current story also records the county's two opinions (county-joint-opinions).
+    same_acts = _activity_types(load("objection_upheld", "before-joint-procedure"))
+    assert "open_notice" in same_acts and len(before) - len(same_acts) == 2
+    assert len(after) - len(same_acts) == 2  # the two opinions' record_act
 
 
 def load_quota(generation: str) -> WorkflowHistory:
@@ -177,3 +181,43 @@ def test_the_current_quota_generation_marks_both_patches():
     """Recorded with the bounded run: a second patch marker beside the local reservation's."""
     marked = [e for e in load_quota("reservations").events if e.HasField("marker_recorded_event_attributes")]
     assert [e.marker_recorded_event_attributes.marker_name for e in marked].count("core_patch") == 2
+
+
+def _patches(history: WorkflowHistory) -> set[str]:
+    """The ids of the patch markers a history carries."""
+    return {
+        json.loads(p.data)["id"]
+        for e in history.events
+        if e.HasField("marker_recorded_event_attributes")
+        and e.marker_recorded_event_attributes.marker_name == "core_patch"
+        for p in e.marker_recorded_event_attributes.details["patch-data"].payloads
+    }
+
+
+def _updates(history: WorkflowHistory) -> set[str]:
+    return {
+        e.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
+        for e in history.events
+        if e.HasField("workflow_execution_update_accepted_event_attributes")
+    }
+
+
+@pytest.mark.parametrize("name", BRANCHES)
+def test_the_current_generation_follows_the_joint_procedure(name):
+    """Recorded after county-joint-opinions, releases-its-institution-claim and flag-says-ground-in-chinese: every
+    story records the county's opinions, every ended one releases its institution's claim (the signal delivered),
+    the cascade's flag says its ground in Chinese; the generation before carries none of these."""
+    now, before = load(name), load(name, "before-joint-procedure")
+    assert "county-joint-opinions" in _patches(now) and "county-joint-opinions" not in _patches(before)
+    if ENDINGS[name] == "COMPLETED":
+        assert "releases-its-institution-claim" in _patches(now)
+        signalled = EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED
+        assert any(e.event_type == signalled for e in now.events)
+    assert "releases-its-institution-claim" not in _patches(before)
+    if name == "county_revocation_flags_city":
+        assert "flag-says-ground-in-chinese" in _patches(now)
+    assert "flag-says-ground-in-chinese" not in _patches(before)
+    if name != "correction_lapsed":  # returned by the county before any opinion
+        assert "give_department_opinion" in _updates(now)
+    if name.endswith("_awarded_revoked"):  # revoked as the organs decide (RevocationWorkflow), not by a signal
+        assert "revoke_by_decision" in _updates(now) and "revoke_by_decision" not in _updates(before)
