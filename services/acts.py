@@ -24,8 +24,8 @@ from contracts.application import (
     WithdrawAct,
 )
 from contracts.opinions import DepartmentOpinionAct
-from contracts.rules.announcements import CO_SIGN_BY_BATCH_ONLY
 from contracts.rounds import ScoresRecorded
+from contracts.rules.announcements import CO_SIGN_BY_BATCH_ONLY
 from contracts.scores import AmendScoreAct
 from schemas.models import ActOutcome
 from services import access, panel
