@@ -138,8 +138,7 @@ async def record_finding(
 def batch_owner_label(level: Level, county: str) -> str:
     """Who forms the batches of ``level`` (the county's bureau for county-level, the city reviewers for city-level),
     as the words say it."""
-    owner = LEVEL_OWNER[level]
-    return f"{county}{ROLES[owner]}" if level == Level.county else ROLES[owner]
+    return f"{county}人社局" if level == Level.county else ROLES[LEVEL_OWNER[level]]
 
 
 def batch_only(view: ApplicationView, actor: Actor) -> Refusal:
