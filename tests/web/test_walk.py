@@ -183,7 +183,7 @@ async def batch_signed(browser, site: Site, app_id: str, name: str, signers: tup
     """批次公布: the level's ``owner`` (when given: the county bureau; a round's selection forms the city's batch by
     itself) ticks it in its 待办 and forms the batch; each department finds the batch (not the application) in its
     待办 and signs it once on the batch's page; the third signature announces. The batch's 文号 (the register's)."""
-    batch = re.compile(r"/announcements/B[0-9a-f]+$")
+    batch = re.compile(r"/announcements/[^/#?]+$")  # a round's batch is named after it (<round>-selection)
     if owner:
         async with signed_in(browser, site, owner) as page:
             assert (await todo(page)).get("编入公布批次") == 1, owner
