@@ -307,6 +307,9 @@ class ApplicationView:
     # 会商: the county DRC's and civil affairs' opinions as they stand, and whether the county review needs them
     county_opinions: list[DepartmentOpinion] = field(default_factory=list)
     opinions_required: bool = False
+    # 批次公布 only: declared under the same patch as opinions_required, so co-signed once per batch by each
+    # department; the per-application co_sign stays in the workflow for histories but the services refuse it
+    announced_by_batch: bool = False
 
 
 @dataclass

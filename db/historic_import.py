@@ -279,7 +279,7 @@ _ANNOUNCED = (
     select(models.ApplicationEvent.details, models.ApplicationEvent.at)
     .where(
         col(models.ApplicationEvent.application_id).in_(bindparam("ids", expanding=True)),
-        models.ApplicationEvent.act == Act.co_sign,
+        col(models.ApplicationEvent.act).in_([Act.co_sign, Act.announce]),  # by itself, or by its batch
         models.ApplicationEvent.state_after == Stage.announced,
     )
     .order_by(col(models.ApplicationEvent.at).desc())

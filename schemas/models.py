@@ -432,6 +432,12 @@ class ApplicationDetail(BaseModel):
         default=[], description="the county DRC's and civil affairs' opinions as they stand (会商, the latest of each)"
     )
     opinions_required: bool = Field(default=False, description="the county review's pass needs both to agree")
+    announced_by_batch: bool = Field(
+        default=False,
+        description="announced by a batch's joint 公布文件 only (批次公布): its own co-signatures are refused "
+        "(409 co_sign_by_batch_only); false for applications declared before, which keep them",
+    )
+    announcement_id: str | None = Field(default=None, description="the batch (公布批次) it is in, once it joined one")
 
 
 class NoticeListing(BaseModel):

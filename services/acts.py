@@ -14,6 +14,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from clients.application import handle_for
 from contracts.application import (
+    ApplicationView,
     AwardAct,
     CoSignAct,
     FindingAct,
@@ -24,13 +25,15 @@ from contracts.application import (
 )
 from contracts.opinions import DepartmentOpinionAct
 from contracts.rounds import ScoresRecorded
+from contracts.rules.announcements import CO_SIGN_BY_BATCH_ONLY
 from contracts.scores import AmendScoreAct
 from schemas.models import ActOutcome
 from services import access, panel
 from services.access import Place, act_not_allowed, acts_for, declarer_of, fetch_view, locate
 from services.context import Context
-from services.refusals import from_temporal
-from state.domain import Act, Actor, Level, Stage
+from services.refusals import Refusal, from_temporal
+from state.domain import LEVEL_OWNER, Act, Actor, Level, Stage
+from state.labels import ROLES
 from state.machine import FINAL_STAGES
 from state.opinions import opinion_giver_refused
 from workflows.application import ApplicationWorkflow
@@ -133,7 +136,35 @@ async def record_finding(
     return await perform(ctx, actor, application_id, act, values)
 
 
+def batch_owner_label(level: Level, county: str) -> str:
+    """Who forms the batches of ``level`` (the county's bureau for county-level, the city reviewers for city-level),
+    as the words say it."""
+    return f"{county}人社局" if level == Level.county else ROLES[LEVEL_OWNER[level]]
+
+
+def batch_only(view: ApplicationView, actor: Actor) -> Refusal:
+    """409 co_sign_by_batch_only: an application declared under 批次公布 is co-signed in its batch, never by itself
+    (its workflow keeps the co_sign update for the histories that carry it)."""
+    allowed = acts_for(actor, view.allowed_acts, view.level, view.county, declarer_of(view))
+    return Refusal(
+        409,
+        CO_SIGN_BY_BATCH_ONLY,
+        owner_label=batch_owner_label(view.level, view.county),
+        announcement_id=view.announcement_id,
+        state=view.state.value,
+        allowed_acts=[a.value for a in allowed],
+    )
+
+
 async def co_sign(ctx: Context, actor: Actor, application_id: str, document_no: str) -> Done:
+    """The per-application co-signature, kept for applications declared before 批次公布; one announced by batch is
+    refused here, before any update is sent (no trace in its history)."""
+    place = await locate(ctx, application_id, actor)
+    access.authority(Act.co_sign, actor, place.level, place.county)
+    if place.state not in FINAL_STAGES:
+        view = await fetch_view(ctx, application_id, actor)
+        if view.announced_by_batch and view.announcement_id is None:
+            raise batch_only(view, actor)
     return await perform(ctx, actor, application_id, Act.co_sign, CoSignAct(actor=actor, document_no=document_no))
 
 

@@ -21,11 +21,12 @@ from contracts.rules.announcements import (
     ANNOUNCEMENT_NOT_FOUND,
 )
 from db.announcements import Announcement, batch_of, batched, counts, listing
+from db.queries.workbench import live, notice_facts
 from services.access import locate, narrowed
 from services.context import Context
 from services.declarations import store_for
 from services.refusals import Refusal, from_temporal
-from state.domain import LEVEL_OWNER, Act, Actor, Level, Role
+from state.domain import LEVEL_OWNER, Act, Actor, Level, Role, Stage
 from state.labels import LEVEL_TITLES, LEVELS, ROLES
 
 if TYPE_CHECKING:
@@ -139,6 +140,38 @@ def _for_signer(actor: Actor, row: Announcement) -> bool:
     if actor.role != Role.department:
         return True
     return (row.level == Level.city.value) == (actor.county is None)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An application its level's owner may put into a batch: publicized, its notice closed, in no batch."""
+
+    application_id: str
+    number: str
+    institution_name: str
+    county: str
+    level: Level
+
+
+def _candidates(ctx: Context, actor: Actor) -> list[Candidate]:
+    level = next((lv for lv, owner in LEVEL_OWNER.items() if owner == actor.role), None)
+    if level is None or (level == Level.county and actor.county is None):
+        return []
+    with ctx.session() as s:
+        rows = [r for r in live(s, actor.county) if r.level == level and r.state == Stage.publicized]
+        closed = notice_facts(s, [r.id for r in rows])
+        inside = batched(s, [r.id for r in rows])
+    return [
+        Candidate(r.id, r.number or "", r.institution_name, r.county, Level(r.level))
+        for r in rows
+        if closed[r.id].closed and r.id not in inside
+    ]
+
+
+async def candidates(ctx: Context, actor: Actor) -> list[Candidate]:
+    """The applications ``actor`` (the county bureau for its county's county-level ones, the city reviewers for the
+    city-level ones) may form a batch of now, oldest first; none for anyone else."""
+    return await run_in_threadpool(_candidates, ctx, actor)
 
 
 async def batches(ctx: Context, actor: Actor) -> list[Announcement]:

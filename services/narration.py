@@ -63,7 +63,11 @@ DETAIL_NAMES = {
     "changed": "变更内容",
     "version": "申报版本",
     "deadline": "补正期限",
+    "signed_on": "成文日期",  # 联合公布 by a batch: the day of its third signature
 }
+# Details kept for the record but said by no page: a batch's id and its document's SHA-256 (联合公布; the document
+# itself is linked from the application's page).
+UNSAID = frozenset({"announcement_id", "sha256"})
 
 
 def _item_titles() -> dict[str, str]:
@@ -106,7 +110,7 @@ def _detail(key: str, value: str, level: Level, field_titles: Mapping[str, str])
         return DETAIL_NAMES[key], "、".join(titles.get(i, i) for i in value.split("、"))
     if key == "deadline":
         return DETAIL_NAMES[key], chinese_deadline(value)
-    if key in ("published_on", "awarded_on", "recorded_on"):
+    if key in ("published_on", "awarded_on", "recorded_on", "signed_on"):
         return DETAIL_NAMES[key], chinese_day(value)
     if key == "changed":
         return DETAIL_NAMES[key], chinese_changes(value, field_titles)
@@ -181,7 +185,11 @@ def timeline(
             role = f"{role}（{department_label(a.actor.department, at_level)}）"
         if a.actor.county:
             role = f"{role}·{a.actor.county}"
-        details = [_detail(k, v, level, field_titles) for k, v in a.details.items() if v and k not in left_out]
+        details = [
+            _detail(k, v, level, field_titles)
+            for k, v in a.details.items()
+            if v and k not in left_out and k not in UNSAID
+        ]
         if a.act == Act.amend_score:  # 修改评分: each part as it was and as it is now
             details = score_changes(a.details)
         reason = chinese_grounds(a.reason) if a.act == Act.flag else chinese_selection(a.reason)

@@ -161,6 +161,8 @@ def detail(view: ApplicationView, caller: Actor) -> ApplicationDetail:
             for o in view.county_opinions
         ],
         opinions_required=view.opinions_required,
+        announced_by_batch=view.announced_by_batch,
+        announcement_id=view.announcement_id,
     )
 
 

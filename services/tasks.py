@@ -18,6 +18,7 @@ from clients.application import handle_for
 from config import FilingSettings
 from contracts.application import UrgeAct
 from contracts.rules.administration import TASKS_NOT_FOR_ROLE, borrowed
+from db.announcements import batched
 from db.models import Application
 from db.panel import panel_duties
 from db.queries.tasks import Record, owed_filings, records, revocations_awaiting
@@ -49,6 +50,8 @@ WAITING = (
 FILE = "file"  # the yearly filing (备案), owed by a county rather than on one application
 FILING_TASK = "备案"
 REVOCATION_TASK = "revocation_co_sign"  # a department's word on a revocation proposal (撤销会签)
+BATCHING_TASK = "form_announcement"  # the county bureau's: put applications whose notice closed into a batch
+BATCHING_NAME = "编入公布批次"
 
 
 @dataclass
@@ -154,12 +157,53 @@ def application_items(actor: Actor, session: Session, now: datetime) -> list[Tas
         for act in WAITING:
             if act not in allowed:
                 continue
+            if act == Act.co_sign and by_batch(record):
+                continue  # 批次公布: signed once in its batch (announcements.signing_items), never by itself
             if act == Act.score and (not row.round_id or actor.user_id in record.scored_by or row.round_id in panels):
                 continue  # scores belong to competitive rounds, and are owed once by each reviewer
             items.append(_item(act, row, record, now))
         if owed_by_member(row, actor, record, mine, recused, declared_by.get(row.id)):
             items.append(_item(Act.score, row, record, now))
     return items
+
+
+def by_batch(record: Record) -> bool:
+    """Declared under 批次公布 (the workflow's ``announced_by_batch``), as the read model tells it: the county's DRC
+    and civil affairs gave their opinions (会商), which the same patch made a condition of the county review."""
+    return bool(record.opined)
+
+
+def batching_items(actor: Actor, session: Session, now: datetime) -> list[TaskItem]:
+    """编入公布批次: the county bureau's county-level applications announced by batch whose notice has closed and
+    that are in no batch yet (the city's round batches form by themselves), on the page that forms a batch."""
+    if actor.role != Role.county_bureau or actor.county is None:
+        return []
+    rows = [r for r in live(session, actor.county) if r.level == Level.county and r.state == Stage.publicized]
+    ids = [r.id for r in rows]
+    notices, kept, inside = notice_facts(session, ids), records(session, ids), batched(session, ids)
+    out = []
+    for row in rows:
+        record = kept[row.id]
+        if not notices[row.id].closed or row.id in inside or not by_batch(record):
+            continue
+        out.append(
+            TaskItem(
+                act=BATCHING_TASK,
+                name=BATCHING_NAME,
+                title=f"{BATCHING_NAME}：{row.institution_name}（{row.county}·{LEVEL_TITLES[row.level]}）",
+                arrived_at=record.closed_at or record.state_since,
+                due_at=None,
+                overdue=False,
+                urged=0,
+                application_id=row.id,
+                number=row.number or "",
+                link="/announcements#form-batch",
+                institution_name=row.institution_name,
+                county=row.county,
+                level=row.level,
+            )
+        )
+    return out
 
 
 def owed_by_member(
@@ -220,6 +264,7 @@ def todo(actor: Actor, session: Session, filing: FilingSettings, now: datetime |
     order = {act.value: i for i, act in enumerate(WAITING)}
     items.sort(key=lambda t: order[t.act])  # stable: the longest waiting first within each act
     batches = announcements.signing_items(actor, session) if actor.role == Role.department else []
+    batches += batching_items(actor, session, now)
     return items + batches + revocation_items(actor, session) + filing_items(actor, session, filing, now)
 
 

@@ -538,7 +538,9 @@ class ApplicationWorkflow:
             institution=s.decl.institution,
             state=s.facts.state,
             allowed_acts=[
-                a for a in rules.allowed_now(s, request.department) if not (self._batch and a == Act.co_sign)
+                a
+                for a in rules.allowed_now(s, request.department)
+                if not ((self._batch or s.facts.opinions_required) and a == Act.co_sign)
             ],
             notice=s.notice,
             notice_closed=s.facts.notice_closed,
@@ -557,6 +559,7 @@ class ApplicationWorkflow:
             announcement_id=self._batch,
             county_opinions=opinions.standing(s),
             opinions_required=s.facts.opinions_required,
+            announced_by_batch=s.facts.opinions_required,  # the same patch: declared from then on, 批次公布 only
         )
 
 

@@ -99,7 +99,13 @@ async def record_finding(
     "/co-signatures",
     response_model=ActOutcome,
     summary="Co-sign the announcement for the caller's department (会签)",
-    responses=documented(*ON_ACT, rules={403: ("separation_of_duties",)}),
+    description="Kept for applications declared before batches (批次公布). An application announced by batch "
+    "(`announced_by_batch`) is co-signed once in its batch (POST /announcements/{id}/co-signatures): refused here "
+    "with 409 co_sign_by_batch_only (or co_sign_by_announcement once it is in a batch).",
+    responses=documented(
+        *ON_ACT,
+        rules={403: ("separation_of_duties",), 409: ("co_sign_by_batch_only", "co_sign_by_announcement")},
+    ),
 )
 async def co_sign(
     application_id: ApplicationId, body: CoSignatureCreate, actor: DepartmentUser, ctx: ServiceContext

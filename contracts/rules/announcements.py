@@ -21,3 +21,7 @@ ANNOUNCEMENT_NOTHING_LEFT = rule("announcement_nothing_left", "本批次的申�
 CO_SIGN_BY_ANNOUNCEMENT = rule(
     "co_sign_by_announcement", "该申报由公布批次联合公布，请在公布批次中会签（各部门对整个批次会签一次）"
 )
+CO_SIGN_BY_BATCH_ONLY = rule(
+    "co_sign_by_batch_only",
+    "本申请须通过公布批次会签：请由{owner_label}将其编入公布批次，各部门在批次中会签一次",
+)

@@ -22,7 +22,7 @@ def announced_with(session: Session, document_no: str) -> list[Application]:
     events = session.exec(
         select(ApplicationEvent.application_id)
         .where(
-            ApplicationEvent.act == Act.co_sign,
+            col(ApplicationEvent.act).in_([Act.co_sign, Act.announce]),  # by itself, or by its batch
             ApplicationEvent.state_after == Stage.announced,
             _DETAILS["document_no"].as_string() == document_no,
         )

@@ -41,7 +41,7 @@ def generate_entries(session: Session, county: str, year: int) -> list[FilingEnt
             models.Application.level == Level.county,
             models.Application.county == county,
             col(models.Application.state).in_(TITLED),
-            models.ApplicationEvent.act == Act.co_sign,
+            col(models.ApplicationEvent.act).in_([Act.co_sign, Act.announce]),  # by itself, or by its batch
             models.ApplicationEvent.state_after == Stage.announced,
             col(models.ApplicationEvent.at) >= start - timedelta(days=1),  # a day's margin: the exact day below
             col(models.ApplicationEvent.at) < end + timedelta(days=1),
@@ -56,7 +56,7 @@ def generate_entries(session: Session, county: str, year: int) -> list[FilingEnt
         select(models.ApplicationEvent)
         .where(
             col(models.ApplicationEvent.application_id).in_([a.id for a in apps]),
-            col(models.ApplicationEvent.act).in_([Act.co_sign, Act.award, Act.revoke]),
+            col(models.ApplicationEvent.act).in_([Act.co_sign, Act.announce, Act.award, Act.revoke]),
         )
         .order_by(col(models.ApplicationEvent.application_id), col(models.ApplicationEvent.seq))
     ).all()
@@ -66,7 +66,9 @@ def generate_entries(session: Session, county: str, year: int) -> list[FilingEnt
     rows: list[FilingEntry] = []
     for a in apps:
         mine = by_app.get(a.id, [])
-        announced = next((e for e in mine if e.act == Act.co_sign and e.state_after == Stage.announced), None)
+        announced = next(
+            (e for e in mine if e.act in (Act.co_sign, Act.announce) and e.state_after == Stage.announced), None
+        )
         if announced is None or local_day(announced.at).year != year:
             continue
         award = next((e for e in mine if e.act == Act.award), None)

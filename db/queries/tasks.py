@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, exists, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from db.announcements import AnnouncementMember
 from db.filing import FilingStatus
 from db.models import Application, ApplicationEvent, Objection
 from db.panel import PanelMember, PanelRecusal
@@ -106,7 +107,7 @@ def _items_statement(actor: Actor) -> Any:
     """One statement: per application in the actor's scope, one for each waiting act the machine allows this actor
     now (the rules of services/tasks.py's application_items, as the machine's guards and state.domain's roles and
     separation of duties answer them), summed; and how many of those are corrections past their deadline."""
-    a, e, o = Application, aliased(ApplicationEvent), aliased(Objection)
+    a, e, o, m = Application, aliased(ApplicationEvent), aliased(Objection), aliased(AnnouncementMember)
 
     def acted(act: Act, *where: Any) -> Any:
         return exists().where(col(e.application_id) == col(a.id), col(e.act) == act, *where)
@@ -162,8 +163,22 @@ def _items_statement(actor: Actor) -> Any:
                     level == (Level.city if actor.county is None else Level.county),
                     acted(Act.close_notice),
                     ~acted(Act.co_sign, col(e.actor_department) == actor.department.value),
+                    ~acted(Act.department_opinion),  # 批次公布: signed in its batch (services/tasks.py by_batch)
                 )
             )  # 会签
+        )
+    if actor.role == Role.county_bureau:
+        in_batch = exists().where(col(m.application_id) == col(a.id), col(m.left).is_(False))
+        terms.append(
+            _flag(
+                and_(
+                    state == Stage.publicized,
+                    level == Level.county,
+                    acted(Act.close_notice),
+                    acted(Act.department_opinion),
+                    ~in_batch,
+                )
+            )  # 编入公布批次 (services/tasks.py batching_items)
         )
     if actor.role == Role.department and actor.department in CONSULTED_DEPARTMENTS and actor.county is not None:
         terms.append(

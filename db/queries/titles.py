@@ -36,7 +36,9 @@ def _day(moment: datetime) -> date:
 
 
 _DETAILS = cast("QueryableAttribute[dict[str, Any]]", ApplicationEvent.details)
-_ANNOUNCING = and_(col(ApplicationEvent.act) == Act.co_sign, col(ApplicationEvent.state_after) == Stage.announced)
+_ANNOUNCING = and_(  # by itself (its third co-signature) or by its batch (announce)
+    col(ApplicationEvent.act).in_([Act.co_sign, Act.announce]), col(ApplicationEvent.state_after) == Stage.announced
+)
 
 
 def _last(condition: Any, value: Any) -> Any:

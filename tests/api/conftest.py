@@ -400,10 +400,25 @@ class Driver:
         await eventually(closed)
 
     async def announced(self, level: str = "city", **kw: Any) -> str:
+        """Announced by a batch (批次公布): the level's owner forms a batch of it, each of the level's three
+        departments signs the batch once; the third signature announces it (its 文号 from the register)."""
         app_id = await self.notice_closed(level, **kw)
-        for who in CITY_DEPARTMENTS if level == "city" else COUNTY_DEPARTMENTS:
-            expect(await self.api.post(who, f"/applications/{app_id}/co-signatures", {"document_no": DOC_NO}), 200)
+        await self.batch_announced([app_id], level)
         return app_id
+
+    async def batch_formed(self, app_ids: list[str], level: str = "city") -> dict:
+        """The batch of ``app_ids`` (notices closed), formed by the level's owner (the city's reviewer, the county's
+        bureau)."""
+        owner = "reviewer" if level == "city" else "bureau"
+        return expect(await self.api.post(owner, "/announcements", {"applications": app_ids}), 201)
+
+    async def batch_announced(self, app_ids: list[str], level: str = "city") -> dict:
+        """Formed, then signed by the level's three departments: the batch as the third signature leaves it."""
+        batch = await self.batch_formed(app_ids, level)
+        done: dict = {}
+        for who in CITY_DEPARTMENTS if level == "city" else COUNTY_DEPARTMENTS:
+            done = expect(await self.api.post(who, f"/announcements/{batch['id']}/co-signatures"), 200)
+        return done
 
     async def awarded(self, level: str = "city", **kw: Any) -> str:
         app_id = await self.announced(level, **kw)

@@ -2,7 +2,7 @@
 the single act's own update, each item answered on its own; a refused item (another county's, one already passed)
 does not stop the others and changes nothing; a wrong request is refused as a whole and changes nothing."""
 
-from tests.api.conftest import CITY_DEPARTMENTS, DOC_NO, expect
+from tests.api.conftest import DOC_NO, expect
 from tests.conftest import unique
 from tests.factory import OTHER_COUNTY
 
@@ -78,16 +78,21 @@ async def test_a_wrong_batch_or_item_is_refused_and_changes_nothing(api, driver)
     }
 
 
-async def test_a_department_co_signs_a_batch_of_announcements_and_the_city_awards_them(late_api, late_driver):
+async def test_batch_acts_do_not_co_sign_applications_announced_by_batch_and_the_city_awards_them(
+    late_api, late_driver
+):
     first = await late_driver.publicized("city")
     second = await late_driver.publicized("city")
-    declared = await late_driver.declare("city")  # not announced yet: refused
+    declared = await late_driver.declare("city")
     await late_driver.pass_notice(first, second)
-    for who in CITY_DEPARTMENTS:
-        body = {"act": "co_sign", "applications": [first, declared, second], "document_no": DOC_NO}
-        results = expect(await late_api.post(who, "/batch-acts", body), 200)["results"]
-        assert [(r["application_id"], r["ok"]) for r in results] == [(first, True), (declared, False), (second, True)]
-        assert results[1]["rule"] == "act_not_allowed"
+    before = {a: (await late_driver.state(a))["acts"] for a in (first, second)}
+    # 批次公布: no co-signature one application at a time, with a typed 文号: each item refused, nothing recorded
+    body = {"act": "co_sign", "applications": [first, declared, second], "document_no": DOC_NO}
+    results = expect(await late_api.post("hrss", "/batch-acts", body), 200)["results"]
+    assert [(r["ok"], r["rule"]) for r in results] == [(False, "co_sign_by_batch_only")] * 3
+    assert "公布批次" in results[0]["message"]
+    assert {a: (await late_driver.state(a))["acts"] for a in (first, second)} == before
+    await late_driver.batch_announced([first, second], "city")  # formed once, signed once by each department
     for app_id in (first, second):
         assert (await late_driver.state(app_id))["state"] == "announced"
     assert (await late_driver.state(declared))["state"] == "declared"

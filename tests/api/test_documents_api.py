@@ -4,7 +4,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from tests.api.conftest import COUNTY_DEPARTMENTS, Driver, expect
+from tests.api.conftest import Driver, expect
 from tests.conftest import today, unique
 
 
@@ -18,10 +18,7 @@ async def test_declaration_announcement_and_certificate_of_a_county_level_title(
     api, driver = late_api, late_driver
     first = await driver.notice_closed("county")
     second = await driver.notice_closed("county")
-    doc_no = f"兰人社字〔2026〕{unique('')[-6:]}号"
-    for app_id in (first, second):
-        for who in COUNTY_DEPARTMENTS:
-            expect(await api.post(who, f"/applications/{app_id}/co-signatures", {"document_no": doc_no}), 200)
+    doc_no = (await driver.batch_announced([first, second], "county"))["document_no"]  # the register's 文号
     detail = await driver.state(first)
     name, other = detail["institution"]["name"], (await driver.state(second))["institution"]["name"]
 

@@ -8,7 +8,6 @@ import pytest
 
 from tests.api.conftest import (
     CITY_DEPARTMENTS,
-    COUNTY_DEPARTMENTS,
     DOC_NO,
     declaration_body,
     eventually,
@@ -63,18 +62,30 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
     assert outcome["state"] == "publicized"
     published = expect(await api.get("supervisor", url), 200)["notice"]
     await driver.pass_notice(app_id)  # its 5 working days, on the time-skipping server
+    # 批次公布: declared now, it is announced by a batch only; its own co-signature (a typed 文号) is refused, 409
+    # co_sign_by_batch_only, before anything reaches its history
+    as_hrss = expect(await api.get("hrss", url), 200)
+    assert as_hrss["announced_by_batch"] is True and as_hrss["announcement_id"] is None
+    assert "co_sign" not in as_hrss["allowed_acts"]
+    before = as_hrss["acts"]
     for who in CITY_DEPARTMENTS:
-        outcome = expect(await api.post(who, f"{url}/co-signatures", {"document_no": DOC_NO}), 200)
-    assert outcome["state"] == "announced"
-    announced_on = expect(await api.get("supervisor", url), 200)["announced_on"]
+        alone = expect(await api.post(who, f"{url}/co-signatures", {"document_no": DOC_NO}), 409)["detail"]
+        assert alone["rule"] == "co_sign_by_batch_only" and alone["state"] == "publicized"
+        assert alone["message"] == "本申请须通过公布批次会签：请由市人社局评审将其编入公布批次，各部门在批次中会签一次"
+    assert expect(await api.get("supervisor", url), 200)["acts"] == before
+    batch = await driver.batch_announced([app_id], "city")  # formed by the city, signed once by each department
+    assert batch["state"] == "announced"
+    announced = expect(await api.get("supervisor", url), 200)
+    assert announced["state"] == "announced" and announced["announcement_id"] == batch["id"]
+    announced_on = announced["announced_on"]
     award = {"plaque_no": "LY-2026-001", "awarded_on": announced_on}
     assert expect(await api.post("reviewer", f"{url}/award", award), 200)["state"] == "plaque_awarded"
 
     seen = expect(await api.get("inspector", url), 200)
     assert seen["allowed_acts"] == ["revoke"]
     assert seen["notice"] == published and published["recorded_on"] is None and published["source_url"] is None
-    assert seen["announcement_doc_no"] == DOC_NO and seen["plaque_no"] == "LY-2026-001"
-    assert sorted(s["department"] for s in seen["signatures"]) == ["civil_affairs", "drc", "hrss"]
+    assert seen["announcement_doc_no"] == batch["document_no"] and seen["plaque_no"] == "LY-2026-001"
+    assert sorted(s["department"] for s in batch["signatures"]) == ["civil_affairs", "drc", "hrss"]
     assert [a["act"] for a in seen["acts"]] == [
         "declare",
         "department_opinion",  # 会商: the county's DRC and civil affairs agree first
@@ -83,9 +94,7 @@ async def test_city_level_application_from_declaration_to_revocation(late_api, l
         "city_review_pass",
         "publicize",
         "close_notice",
-        "co_sign",
-        "co_sign",
-        "co_sign",
+        "announce",  # by its batch's third signature
         "award",
     ]
     review = seen["acts"][4]
@@ -146,9 +155,11 @@ async def test_county_level_application_is_run_by_the_county(late_api, late_driv
     await driver.pass_notice(app_id)
     refused = await api.post("hrss", f"{url}/co-signatures", {"document_no": DOC_NO})  # a city department
     assert expect(refused, 403)["detail"]["message"] == "县级申请的公布文件由兰山区的三个部门会签"
-    for who in COUNTY_DEPARTMENTS:
-        outcome = expect(await api.post(who, f"{url}/co-signatures", {"document_no": "兰人社发〔2026〕9号"}), 200)
-    assert outcome["state"] == "announced" and outcome["allowed_acts"] == []
+    alone = await api.post("county_hrss", f"{url}/co-signatures", {"document_no": "兰人社发〔2026〕9号"})
+    refused = expect(alone, 409)["detail"]
+    assert refused["rule"] == "co_sign_by_batch_only" and "请由兰山区人社局将其编入公布批次" in refused["message"]
+    batch = await driver.batch_announced([app_id], "county")
+    assert batch["state"] == "announced" and expect(await api.get("bureau", url), 200)["state"] == "announced"
     award = {"plaque_no": "LS-2026-01", "awarded_on": expect(await api.get("bureau", url), 200)["announced_on"]}
     assert expect(await api.post("bureau", f"{url}/award", award), 200)["state"] == "plaque_awarded"
 
@@ -176,6 +187,7 @@ async def test_objections_under_notice_are_heard_and_investigated(api, driver):
 
     early = expect(await api.post("hrss", f"{url}/co-signatures", {"document_no": DOC_NO}), 409)["detail"]
     assert early["state"] == "publicized" and early["allowed_acts"] == []
+    assert early["rule"] == "co_sign_by_batch_only"  # 批次公布: never by itself, under notice or after
     unknown = await api.post("reviewer", f"{url}/objections/{app_id}-O9/finding", {"upheld": False, "finding": "x"})
     expect(unknown, 404)
     finding = {"upheld": False, "finding": "经实地核查，场地面积属实"}

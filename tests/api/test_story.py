@@ -15,7 +15,7 @@ from io import BytesIO
 import httpx
 from pypdf import PdfReader
 
-from tests.api.conftest import COUNTY_DEPARTMENTS, Api, Driver, declaration_body, expect, opinions_given
+from tests.api.conftest import Api, Driver, declaration_body, expect, opinions_given
 from tests.conftest import unique
 from tests.samples import unique_pdf, unique_png
 
@@ -155,10 +155,8 @@ async def test_a_county_level_title_from_the_clerks_files_to_the_citys_print(lat
     assert (await driver.state(app_id))["notice_closed"]
 
     # ---- the county's three departments co-sign one joint document for both -------------------------------
-    doc_no = f"兰人社发〔2026〕{unique('')[-4:]}号"
-    for who in COUNTY_DEPARTMENTS:
-        for each in (app_id, second):
-            expect(await api.post(who, f"/applications/{each}/co-signatures", {"document_no": doc_no}), 200)
+    # (批次公布: the bureau forms the batch, its 文号 drawn from the register; each department signs it once)
+    doc_no = (await driver.batch_announced([app_id, second], "county"))["document_no"]
     assert (await driver.state(app_id))["state"] == "announced"
     refused = await api.get("reviewer", f"{app}/documents/certificate.pdf")
     assert expect(refused, 409)["detail"]["rule"] == "no_plaque"

@@ -139,19 +139,49 @@ async def test_an_owed_filing_is_on_the_county_bureaus_to_do_overdue(api):
     assert [t for t in expect(await api.get("reviewer", "/tasks"), 200) if t["act"] == "file"] == []
 
 
-async def test_the_departments_still_to_co_sign_are_urged_and_see_it_on_their_to_do(late_api, late_driver):
+def _batch_items(tasks: list[dict], batch: dict) -> list[dict]:
+    return [t for t in tasks if t["act"] == "announcement" and batch["document_no"] in t["title"]]
+
+
+async def test_the_departments_still_to_co_sign_are_urged_and_sign_the_batch_from_their_to_do(late_api, late_driver):
     api = late_api
     app_id = await late_driver.notice_closed("city")
     url = f"/applications/{app_id}"
-    expect(await api.post("hrss", f"{url}/co-signatures", {"document_no": "临人社发〔2026〕1号"}), 200)
+    # 批次公布: no department owes a co-signature on the application itself, before its batch or after
+    assert _mine(expect(await api.get("drc", "/tasks"), 200), app_id) == []
+    batch = await late_driver.batch_formed([app_id], "city")
+    expect(await api.post("hrss", f"/announcements/{batch['id']}/co-signatures"), 200)
     refused = expect(await api.post("reviewer", f"{url}/urges", URGE), 409)["detail"]  # the county owes nothing now
     assert refused["rule"] == "nothing_owed"
     urged = expect(await api.post("reviewer", f"{url}/urges", {"to": "department", "note": "请尽快会签"}), 200)
     assert urged["urged"] == 1 and urged["state"] == "publicized"
-    [item] = _mine(expect(await api.get("drc", "/tasks"), 200), app_id)
-    assert item["act"] == "co_sign" and item["urged"] == 1 and item["due_at"] is None and item["arrived_at"]
-    assert _mine(expect(await api.get("hrss", "/tasks"), 200), app_id) == []  # it has signed
+    assert _mine(expect(await api.get("drc", "/tasks"), 200), app_id) == []
+
+    async def signed_by_hrss() -> bool:  # the batch's signature is projected a moment after it is answered
+        return _batch_items(expect(await api.get("hrss", "/tasks"), 200), batch) == []
+
+    await eventually(signed_by_hrss)
+    [item] = _batch_items(expect(await api.get("drc", "/tasks"), 200), batch)  # one item for the batch
+    assert item["title"].startswith("会签公布批次：") and item["arrived_at"]
     inbox = expect(await api.get("civil_affairs", "/notifications"), 200)["items"]
     assert any(n["about"] == app_id and "市人社局催办：请尽快会签" in n["body"] for n in inbox)
     county_inbox = expect(await api.get("clerk", "/notifications"), 200)["items"]
     assert not any(n["about"] == app_id and "被催办" in n["subject"] for n in county_inbox)  # not the county's
+
+
+async def test_the_county_bureau_is_asked_to_batch_its_closed_notices_and_no_department_to_sign_them_alone(
+    late_api, late_driver
+):
+    api = late_api
+    app_id = await late_driver.notice_closed("county")
+    [item] = _mine(expect(await api.get("bureau", "/tasks"), 200), app_id)
+    assert item["act"] == "form_announcement" and item["title"].startswith("编入公布批次：") and item["arrived_at"]
+    assert _mine(expect(await api.get("other_bureau", "/tasks"), 200), app_id) == []
+    for who in ("county_hrss", "county_drc", "county_civil_affairs"):
+        assert _mine(expect(await api.get(who, "/tasks"), 200), app_id) == []
+    await late_driver.batch_formed([app_id], "county")
+
+    async def batched() -> bool:  # in a batch now, once the batch is projected
+        return _mine(expect(await api.get("bureau", "/tasks"), 200), app_id) == []
+
+    await eventually(batched)

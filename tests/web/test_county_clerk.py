@@ -109,34 +109,49 @@ async def test_a_county_clerk_declares_reviews_and_sees_a_refusal_in_chinese(pag
     await reviewer.close()
 
 
-async def test_the_county_departments_co_sign_from_their_to_do_and_a_wrong_number_is_said_beside_its_field(
+async def test_the_bureau_forms_the_batch_from_its_to_do_and_the_departments_sign_it_not_the_application(
     late_page, late_site, browser
 ):
+    """批次公布: no department co-signs the application by itself (no 文号 typed on its page, no such to-do); the
+    county bureau puts it into a batch from its 待办 (the 文号 from the register), and each department signs the
+    batch once on the batch's page."""
     page, site = late_page, late_site
     name = f"兰山区会签测试职业培训学校{unique('')[-6:]}"
     app_id = await site.driver.notice_closed("county", name=name)
 
     await sign_in(page, site, "county_hrss")
-    todo = await page.inner_text("#todo")
-    assert re.search(r"\d+\s*件待会签", todo) and name in todo
-    await page.click(f"#todo >> text={name}")
-    await page.fill("#f-co-sign-document_no", "兰人社发〔2026〕9号")
-    await page.click("button:has-text('会签')")
-    await page.wait_for_url("**?done=co_sign")
+    await page.goto("/")
+    assert name not in await page.inner_text("#todo")  # no per-application co-signature owed
+    await page.goto(f"/applications/{app_id}")
+    assert await page.locator("#f-co-sign-document_no").count() == 0  # no per-application co-signature
+    said = await page.inner_text("#by-batch")
+    assert "兰山区人社局编入公布批次" in said and await page.locator("#form-batch-link").count() == 0
 
     other = await browser.new_context(base_url=site.url)
-    drc = await other.new_page()
-    await sign_in(drc, site, "county_drc")
-    await drc.goto(f"/applications/{app_id}")
-    assert await drc.input_value("#f-co-sign-document_no") == "兰人社发〔2026〕9号"  # the number signed first
-    await drc.fill("#f-co-sign-document_no", "兰发改发〔2026〕1号")
-    await drc.click("button:has-text('会签')")
-    error = drc.locator("#f-co-sign-document_no-error")
-    await error.wait_for()
-    assert "三个部门会签同一份公布文件" in await error.inner_text()
-    assert "填写有误" in await drc.inner_text("[data-refusal]")
-    await shot(drc, "co-sign-refused-field")
+    bureau = await other.new_page()
+    await sign_in(bureau, site, "bureau")
+    await bureau.goto(f"/applications/{app_id}")
+    assert await bureau.locator("#form-batch-link").count() == 1  # the owner: a link to form the batch
+    await bureau.goto("/")
+    todo = bureau.locator("[data-act=form_announcement]")
+    assert "件待编入公布批次" in await todo.inner_text() and name in await todo.inner_text()
+    for box in await todo.locator("input[name=applications]").all():  # ours alone (other tests' may be listed)
+        if await box.get_attribute("value") != app_id:
+            await box.uncheck()
+    await todo.locator("button:has-text('组成公布批次')").click()
+    await bureau.wait_for_url(re.compile(r"/announcements/B[0-9a-f]+$"))
+    batch_url = bureau.url
+    shown = await bureau.locator("main").inner_text()
+    assert name in shown and "尚未会签" in shown
     await other.close()
+
+    await page.goto(f"/applications/{app_id}")
+    await page.locator("#in-batch a").click()
+    await page.wait_for_url(batch_url)
+    await page.click("#batch-sign button")
+    await page.wait_for_url(batch_url)
+    assert "人力资源社会保障局：已会签" in await page.locator("#batch-signatures").inner_text()
+    await shot(page, "batch-signed-by-the-county-hrss")
 
 
 async def test_the_declaration_form_redraws_its_conditions_and_materials_for_the_latest_choice(page, site):

@@ -187,16 +187,26 @@ async def test_a_county_level_title_through_the_pages(late_page, late_site: Site
     await outside.sees_nothing_of(app_id, await material_hrefs(reviewer, app_id))
     await site.driver.pass_notice(app_id, second)  # 5 working days on the time-skipping server's clock
 
-    # ---- the county's three departments co-sign one joint document for both --------------------------------
-    doc_no = f"兰人社发〔2026〕{unique('')[-4:]}号"
+    # ---- the bureau forms the batch (its 文号 from the register); each department signs it once ---------------
+    await reviewer.goto("/announcements")
+    for box in await reviewer.locator("#batch-form input[name=applications]").all():
+        if await box.get_attribute("value") not in (app_id, second):
+            await box.uncheck()  # other tests' closed notices may be listed too
+    await reviewer.click("#batch-form button:has-text('组成公布批次')")
+    await reviewer.wait_for_url(re.compile(r"/announcements/B[0-9a-f]+$"))
+    batch_url = reviewer.url
+    doc_no = batch_url.rsplit("/", 1)[1]  # replaced by the 文号 below
     for who in COUNTY_DEPARTMENTS:
         department = await signed_in(browser, site, who)
-        for each in (app_id, second):
-            await department.goto(f"/applications/{each}")
-            await department.fill("#f-co-sign-document_no", doc_no)
-            await department.click("button:has-text('会签')")
-            await department.wait_for_url("**?done=co_sign")
+        await department.goto(f"/applications/{app_id}")
+        assert await department.locator("#f-co-sign-document_no").count() == 0  # never by itself
+        await department.goto(batch_url)
+        await department.click("#batch-sign button")
+        await department.wait_for_url(batch_url)
         await department.context.close()
+    announced = expect(await site.api.get("bureau", f"/applications/{app_id}"), 200)
+    assert announced["state"] == "announced" and announced["announcement_id"] == doc_no
+    doc_no = announced["announcement_doc_no"]
 
     # ---- the bureau awards the plaques ----------------------------------------------------------------------
     plaques = {}

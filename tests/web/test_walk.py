@@ -3,11 +3,11 @@ only, every role signing in and clicking, on a time-skipping Temporal server of 
 working days are skipped there: ``late_site.driver.pass_notice``).
 
 County level: the clerk declares with the 申报表 and its materials; another account of the bureau county-reviews and
-publishes the notice; the public reads /notices and /notices/{id}; the notice's days pass; the county's three
-departments co-sign from their 待办; the bureau awards the plaque; an inspector revokes the title; a supervisor reads
+publishes the notice; the public reads /notices and /notices/{id}; the notice's days pass; the bureau forms the batch
+and the county's three departments sign it from their 待办; the bureau awards the plaque; an inspector revokes the title; a supervisor reads
 the Chinese timeline and the state diagram. City level: the city reviewer opens a round, the clerk declares into it,
 the bureau county-reviews, the reviewer scores on the round page and closes the round's review, whose selection
-passes the city review and publishes the notice; the city's departments co-sign; the reviewer awards. Each role's
+passes the city review and publishes the notice; the city's departments sign the round's batch; the reviewer awards. Each role's
 main pages are also opened on a 375 px phone: nothing is wider than the screen."""
 
 import re
@@ -22,9 +22,6 @@ from tests.factory import credit_code
 from tests.web.conftest import PHONE, Site, new_page, shot, sign_in
 from tests.web.test_county_clerk import attest_and_attach
 from tests.web.test_rounds_pages import local, reload_until, score, score_by_api
-
-COUNTY_DOC_NO = "兰人社发〔2026〕9号"
-CITY_DOC_NO = "临人社发〔2026〕12号"
 
 
 @asynccontextmanager
@@ -182,20 +179,35 @@ async def public_reads_the_notice(browser, site: Site, app_id: str, name: str, l
     await on_phone(browser, site, None, {"notices": "/notices", "notice": f"/notices/{app_id}"}, f"walk-{level}")
 
 
-async def co_sign_all(browser, site: Site, app_id: str, name: str, signers: tuple[str, ...], doc_no: str) -> None:
-    """Each department finds it in its 待办 and co-signs the one joint document; the third signature announces."""
-    for n, who in enumerate(signers, start=1):
+async def batch_signed(browser, site: Site, app_id: str, name: str, signers: tuple[str, ...], owner: str = "") -> str:
+    """批次公布: the level's ``owner`` (when given: the county bureau; a round's selection forms the city's batch by
+    itself) ticks it in its 待办 and forms the batch; each department finds the batch (not the application) in its
+    待办 and signs it once on the batch's page; the third signature announces. The batch's 文号 (the register's)."""
+    batch = re.compile(r"/announcements/[^/#?]+$")  # a round's batch is named after it (<round>-selection)
+    if owner:
+        async with signed_in(browser, site, owner) as page:
+            assert (await todo(page)).get("编入公布批次") == 1, owner
+            card = page.locator("[data-act=form_announcement]")
+            assert name in await card.inner_text()
+            await card.locator("button:has-text('组成公布批次')").click()
+            await page.wait_for_url(batch)
+            assert name in await page.inner_text("main")
+    for who in signers:
         async with signed_in(browser, site, who) as page:
-            assert (await todo(page)) == {"会签": 1}, who
-            await open_from_todo(page, "会签", name)
-            if n == 1:
-                await page.fill("#f-co-sign-document_no", doc_no)
-            else:  # the number signed first is offered
-                assert await page.input_value("#f-co-sign-document_no") == doc_no
-            await page.click("button:has-text('会签')")
-            await act_done(page, "会签")
-            assert await badge(page) == ("已公布" if n == len(signers) else "公示中")
+            assert (await todo(page)) == {"会签公布批次": 1}, who
+            await page.goto(f"/applications/{app_id}")
+            assert await page.locator("input[name=document_no]").count() == 0  # never signed by itself
+            await page.goto("/")
+            card = page.locator("[data-act=announcement]")
+            await card.get_by_role("link").first.click()
+            await page.wait_for_url(batch)
+            assert name in await page.inner_text("main")
+            await page.click("#batch-sign button")
+            await page.wait_for_url(batch)
             assert await todo_after(page) == {}, who
+    announced = await site.driver.state(app_id)
+    assert announced["state"] == "announced"
+    return announced["announcement_doc_no"]
 
 
 async def todo_after(page) -> dict[str, int]:
@@ -273,7 +285,9 @@ async def test_a_county_level_application_from_declaration_to_plaque_and_revocat
 
     # The notice's 5 working days pass; the workflow closes it by itself.
     await site.driver.pass_notice(app_id)
-    await co_sign_all(browser, site, app_id, name, ("county_hrss", "county_drc", "county_civil_affairs"), COUNTY_DOC_NO)
+    county_doc_no = await batch_signed(
+        browser, site, app_id, name, ("county_hrss", "county_drc", "county_civil_affairs"), owner="bureau"
+    )
     await award(browser, site, "bureau", app_id, name, "county")
 
     # An inspector revokes the title.
@@ -313,19 +327,16 @@ async def test_a_county_level_application_from_declaration_to_plaque_and_revocat
             "县级审核通过",
             "发布公示",
             "公示期满",
-            "会签",
-            "会签",
-            "会签",
+            "联合公布",
             "授牌",
             "撤销",
         ]
         story = await supervisor.inner_text("#timeline")
         for said in (
             "（县区人社局·兰山区）",
-            "会签部门",
             "（督查）",
             "（系统）",
-            COUNTY_DOC_NO,
+            county_doc_no,
             "经核查，该机构已办理注销登记",
         ):
             assert said in story, said
@@ -446,7 +457,7 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
     await public_reads_the_notice(browser, site, app_id, name, "city")
 
     await site.driver.pass_notice(app_id)
-    await co_sign_all(browser, site, app_id, name, ("hrss", "drc", "civil_affairs"), CITY_DOC_NO)
+    city_doc_no = await batch_signed(browser, site, app_id, name, ("hrss", "drc", "civil_affairs"))
     await award(browser, site, "reviewer", app_id, name, "city")
 
     async with signed_in(browser, site, "supervisor") as supervisor:
@@ -462,9 +473,7 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
             "市级评审通过",
             "发布公示",
             "公示期满",
-            "会签",
-            "会签",
-            "会签",
+            "联合公布",
             "授牌",
         ]
         story = await supervisor.inner_text("#timeline")
@@ -472,7 +481,7 @@ async def test_a_city_level_application_through_its_round_from_declaration_to_pl
         assert "加权得分91.20（书面评审 92.00，现场答辩 90.00）" in story
         assert f"评定批次：{round_id}" in story
         assert not re.search(r"\b(rank|quota|written|defence)\b", story) and "其他：" not in story
-        assert CITY_DOC_NO in story
+        assert city_doc_no in story
         states, current = await diagram(supervisor)
         assert current == "已授牌" and "市级评审通过" in states
         node = await diagram_node(supervisor, "县级审核通过")

@@ -1,4 +1,4 @@
-"""Batches (批次公布) on the pages: the list, a batch with its applications, signatures, 文号 and document, and the
+"""Batches (批次公布) on the pages: the list (and, for the level's owner, the form that forms one), a batch with its applications, signatures, 文号 and document, and the
 department's sign button (services/announcements.py decides, as for the API)."""
 
 from fastapi import Path, Request
@@ -9,7 +9,7 @@ from contracts.announcement import AnnouncementView
 from schemas.fields import ID_PATTERN
 from services import announcements
 from services.refusals import Refusal
-from state.domain import Actor, Department, Level, Role
+from state.domain import LEVEL_OWNER, Actor, Department, Level, Role
 from state.labels import DEPARTMENTS, LEVEL_TITLES, STAGES, department_label
 from web.page_context import PageContext
 from web.page_router import page_router
@@ -43,16 +43,33 @@ def _context(actor: Actor, batch: AnnouncementView) -> dict[str, object]:
     }
 
 
-@router.get("/announcements")
-async def batches(request: Request, actor: SignedIn, ctx: PageContext) -> Response:
-    rows = await announcements.batches(ctx, actor)
-    context = {
-        "rows": rows,
+async def _listing(actor: Actor, ctx: PageContext) -> dict[str, object]:
+    return {
+        "rows": await announcements.batches(ctx, actor),
         "states": STATES,
         "level_titles": {lv.value: LEVEL_TITLES[lv] for lv in Level},
         "departments": {d.value: DEPARTMENTS[d] for d in Department},
+        "candidates": await announcements.candidates(ctx, actor),
+        "may_form": actor.role in LEVEL_OWNER.values(),
     }
-    return page(request, "announcements.html", context)
+
+
+@router.get("/announcements")
+async def batches(request: Request, actor: SignedIn, ctx: PageContext) -> Response:
+    return page(request, "announcements.html", await _listing(actor, ctx))
+
+
+@router.post("/announcements")
+async def form_batch(request: Request, actor: SignedIn, ctx: PageContext) -> Response:
+    """组成公布批次: the applications ticked on the list page (the level's owner's, notice closed, in no batch)."""
+    posted = await request.form()
+    ids = [v for v in dict.fromkeys(posted.getlist("applications")) if isinstance(v, str) and v]
+    try:
+        batch = await announcements.form(ctx, actor, ids)
+    except Refusal as refusal:
+        context = await _listing(actor, ctx) | {"error": refusal.message}
+        return page(request, "announcements.html", context, refusal.status)
+    return RedirectResponse(f"/announcements/{batch.announcement_id}", status_code=303)
 
 
 @router.get("/announcements/{announcement_id}")

@@ -22,10 +22,11 @@ from db.queries.workbench import Filters, find
 from schemas.fields import ID_PATTERN
 from services import filing_forms, present, revocations
 from services.access import READERS, fetch_view, not_found
+from services.acts import batch_owner_label
 from services.context import Context
 from services.declarations import checklists, condition_book
 from services.refusals import Refusal
-from state.domain import COUNTIES, Act, Actor, InstitutionType, Level, Stage
+from state.domain import COUNTIES, LEVEL_OWNER, Act, Actor, InstitutionType, Level, Stage
 from state.labels import ACTS, label
 from state.text import is_control
 from web.act_forms import forms_for
@@ -229,6 +230,16 @@ def institution_facts(view: ApplicationView) -> list[tuple[str, str]]:
     return out
 
 
+def batch_facts(view: ApplicationView, actor: Actor) -> dict[str, Any]:
+    """批次公布: who forms the batch of an application announced by batch and not in one yet (its own co-signature is
+    not offered), and whether this caller is that owner with the notice closed (a link to form it)."""
+    if not view.announced_by_batch or view.announcement_id is not None or view.state != Stage.publicized:
+        return {"batch_owner": ""}
+    owner = LEVEL_OWNER[view.level]
+    mine = actor.role == owner and (view.level == Level.city or actor.county == view.county)
+    return {"batch_owner": batch_owner_label(view.level, view.county), "may_form_batch": mine and view.notice_closed}
+
+
 def detail_page(
     request: Request,
     view: ApplicationView,
@@ -274,6 +285,7 @@ def detail_page(
         "actor": actor,
         "documents": document_links(view),
         "materials": material_rows(view),
+        **batch_facts(view, actor),
     }
     if may_resubmit or any(f.name.endswith("-correction") for f in forms):
         context.update(correction_choices(request.app.state.settings, view))
