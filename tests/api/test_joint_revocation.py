@@ -100,8 +100,11 @@ async def test_a_city_title_is_revoked_by_the_third_of_three_signatures(late_api
 async def test_a_decline_ends_the_proposal_and_a_county_revocation_still_flags_the_city_application(late_api):
     api, driver = late_api, Driver(late_api)
     code = credit_code()
-    city = await driver.city_reviewed(credit_code=code)  # the institution's live city-level application
-    county = await driver.announced("county", type="training", credit_code=code)
+    county = await driver.announced("county", type="training", credit_code=code)  # its county-level title
+    title = await driver.state(county)
+    city = await driver.city_reviewed(  # then its live city-level application, naming that title
+        credit_code=code, county_title_doc_no=title["announcement_doc_no"], county_title_date=title["announced_on"]
+    )
     url = f"/applications/{county}/revocation"
     expect(await api.post("inspector", url, {"reason": "violation", "evidence": "发生违规问题"}), 202)
     expect(await api.post("county_hrss", f"{url}/co-signatures", {"decision": "sign"}), 200)
