@@ -4,7 +4,7 @@ pages (which turn a form into the same body)."""
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from contracts.quota import MAX_TOTAL
 from schemas.applications import ScoreCreate as ScoreCreate  # the score's body, one for every area
@@ -26,6 +26,7 @@ from state.domain import Act, Level
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)  # finite numbers: JSON parsers read NaN and Infinity
 ROUND_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,60}$"
 PERIOD_ID_PATTERN = r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}$"
+UserId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]  # an account's id (users.id)
 # Places are JSON integers: true is not 1, "1" is not 1 (6.0 is 6, as JSON Schema has it).
 Places = Annotated[int, Field(strict=False, ge=0, le=MAX_TOTAL), BeforeValidator(json_number)]
 WholeNumber = Annotated[int, Field(strict=False), BeforeValidator(json_number)]
@@ -46,7 +47,7 @@ class RoundCreate(BaseModel):
     )
     reminder_working_days: int = Field(default=3, ge=1, le=30)
     reviewers_required: int = Field(default=1, ge=1, le=50)
-    panel: list[Annotated[str, Field(max_length=100)]] = Field(
+    panel: list[UserId] = Field(
         default_factory=list,
         max_length=50,
         description="the review panel (评审组): user ids; the city's (county's) bureau reviewers and DRC and civil"

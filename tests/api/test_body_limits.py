@@ -191,7 +191,10 @@ async def test_an_oversize_objection_is_refused_before_it_is_read(served: Served
 
 @pytest_asyncio.fixture
 async def declared(served: Served) -> str:
-    return await Driver(served.api).declare("county")
+    driver = Driver(served.api)
+    app_id = await driver.declare("county")
+    await driver.opinions_given(app_id)  # 会商 first: the review below is refused only for its size
+    return app_id
 
 
 @MODES

@@ -34,6 +34,7 @@ from db.rounds import Period
 from db.session import get_engine
 from schemas.fields import CREDIT_CODE_PATTERN
 from services.identity import actor_for_token, create_user
+from services.identity.users import add_user
 from state import materials
 from state.calendar import TZ
 from state.credit_code import check_character
@@ -171,6 +172,8 @@ def map_case(context, case):
             period_id=PERIOD,
             opens_at=opens.isoformat(),
             closes_at=(opens + timedelta(days=30)).isoformat(),
+            panel=list(PANEL),
+            panel_min=3,
         )
     if case.method == "PUT" and case.operation.path.endswith("/conditions") and isinstance(case.body, dict):
         # a county's own conditions bind its later declarations in this shared database: set none (nothing recorded)
@@ -216,7 +219,11 @@ def served(dev_env, sqlite_url):
     settings = settings_for(sqlite_url, unique("st"), temporal_address=temporal_address(dev_env))
     with ThreadedWorker(settings):
         app = create_app(settings)
-        create_user(sqlite_url, unique("schemathesis"), "county_bureau", COUNTY, token=TOKEN)
+        bureau = add_user(sqlite_url, unique("schemathesis"), "county_bureau", COUNTY, token=TOKEN)
+        # a lawful review panel for the county's rounds: the bureau itself and the county's DRC and civil affairs
+        PANEL[:] = [bureau.id] + [
+            add_user(sqlite_url, unique(f"panel-{d}"), "department", COUNTY, d).id for d in ("drc", "civil_affairs")
+        ]
         for role, (token, department) in OTHER_CALLERS.items():
             create_user(sqlite_url, unique(f"schemathesis-{role}"), role, department=department, token=token)
         SERVED_DB[:] = [sqlite_url]
@@ -256,6 +263,7 @@ schemathesis.hook(before_call)  # a call hook is global in schemathesis 4
 PERIOD = "15th-fyp"
 CITY_ROUND = unique("R-city")
 SERVED_DB: list[str] = []
+PANEL: list[str] = []  # user ids of a lawful county panel, made by the fixture
 # checklist item -> an upload of the token's user (ids known when cases are generated, rows made with the app)
 UPLOADS = {code: f"M{secrets.token_hex(4)}-{code}"[:64] for code in materials.load().items}
 TYPES = {t.value for t in InstitutionType}

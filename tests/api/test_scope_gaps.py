@@ -19,7 +19,7 @@ from db.session import get_engine
 from db.users import User
 from services.identity import create_user, hash_token, open_session
 from state.domain import Level
-from tests.api.conftest import Api, Driver, expect, temporal_address
+from tests.api.conftest import Api, Driver, eventually, expect, temporal_address
 from tests.conftest import RunningWorker, fresh_database, settings_for, today, unique
 from tests.factory import COUNTY, bureau, declaration, opinions_given, start
 from tests.rounds.conftest import RoundWorker
@@ -41,6 +41,11 @@ def pages_as(api: Api, who: str) -> httpx.AsyncClient:
 async def test_departments_read_no_rounds_neither_by_the_api_nor_by_the_pages(sqlite_api):
     round_id = unique("RC")
     await sqlite_api.ensure_round(round_id)
+
+    async def listed() -> bool:  # the round's record reaches the read model by its activity, a moment later
+        return any(r["id"] == round_id for r in expect(await sqlite_api.get("reviewer", "/rounds"), 200))
+
+    await eventually(listed)
     for who in ("hrss", "county_hrss"):
         for path in ("/rounds", f"/rounds/{round_id}"):
             refused = expect(await sqlite_api.get(who, path), 403)["detail"]

@@ -121,7 +121,7 @@ def test_a_notice_names_the_county_once_and_no_application_id():
     assert "兰山区 兰山区" not in body and "A3f2b34260c9e0559b529" not in first
 
 
-@pytest.mark.parametrize("template", sorted(TEMPLATES))
+@pytest.mark.parametrize("template", sorted(t for t in TEMPLATES if t.startswith("filing_")))
 def test_every_filing_template_renders_with_the_workflows_parameters(template):
     params = {
         "county": "费县",

@@ -20,7 +20,7 @@ from services.identity.users import disable_user
 from state.calendar import TZ
 from state.domain import Actor, Department, Level, Role
 from tests.conftest import unique
-from tests.factory import bureau, credit_code, declaration, start
+from tests.factory import bureau, credit_code, declaration, opinions_given, start
 from tests.rounds.conftest import as_, eventually, panel_of
 from workflows.application import ApplicationWorkflow
 from workflows.round import RoundWorkflow, round_workflow_id
@@ -67,6 +67,7 @@ async def _open(http, plan: dict, names: list[str]) -> list:
         decl = declaration(Level.city, name=f"{name}零工市场", code=credit_code())
         decl.round_id = rid
         h = await start(http.worker.client, http.worker.task_queue, decl)
+        await opinions_given(h, decl.county)
         await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "县级审核通过"))
         handles.append(h)
     return handles

@@ -185,7 +185,9 @@ async def open_round(request: Request, actor: SignedIn) -> Response:
 async def _panel(ctx: Context, round_id: str) -> PanelView | None:
     try:
         return await panel.panel_of(ctx, round_id)
-    except Refusal:
+    except Refusal as refused:
+        if refused.status >= 500:  # Temporal unavailable: said at once, not waited for again by the next call
+            raise PageRefusal(refused) from None
         return None
 
 
