@@ -58,7 +58,7 @@ class RoundCreate(BaseModel):
 
 class RecusalCreate(BaseModel):
     model_config = STRICT
-    application_id: str = Field(max_length=100)
+    application_id: str = Field(pattern=ID_PATTERN, description="the candidate's application id")
     reason: Text500
 
 
