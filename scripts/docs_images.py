@@ -6,7 +6,7 @@
   wide with a 256-colour palette. Run the browser tests first:
 
     .venv/bin/python -m pytest -q tests/web/test_statistics.py tests/web/test_filing_board.py \\
-        tests/web/test_document_links.py tests/web/test_walk.py
+        tests/web/test_document_links.py tests/web/test_walk.py tests/web/test_announcement_pages.py
     .venv/bin/python scripts/docs_images.py
 """
 
@@ -35,6 +35,8 @@ PAGES = {  # the screenshot -> the picture in docs/images
     "walk-city-phone-notices": "page-phone-notices",
     "walk-city-phone-workbench": "page-phone-workbench",
     "walk-city-phone-round": "page-phone-round",
+    "walk-city-round-selected": "page-round-panel",
+    "announcements": "page-announcements",
 }
 WIDTH = 800
 PHONE_WIDTH = 375  # phone screenshots (a 375 px screen at device scale 2) are shown at the phone's own width
