@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import uuid
+import weakref
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
@@ -203,7 +204,9 @@ def places_queue(database_url: str) -> str:
     return f"places-{hashlib.sha256(database_url.encode()).hexdigest()[:12]}"
 
 
-_STANDING: set[tuple[str, str]] = set()  # (Temporal server, task queue) where the standing period is set
+# The task queues whose standing period is set, per client: a fresh time-skipping server per test may come back on
+# a port an earlier one had, so the server's address does not tell them apart; its client does.
+_STANDING: "weakref.WeakKeyDictionary[Client, set[str]]" = weakref.WeakKeyDictionary()
 
 
 class PlacesWorkers:
@@ -260,14 +263,14 @@ async def standing_places(client: Client, task_queue: str) -> str:
 
     admin = Actor(user_id="admin-standing", name="测试管理员", role=Role.admin)
     period_id = f"standing-{task_queue}"
-    where = (client.service_client.config.target_host, task_queue)
-    if where in _STANDING:
+    done = _STANDING.setdefault(client, set())
+    if task_queue in done:
         return period_id
     standing = DefinePeriod(admin, "测试常设期", 2000, 2100, "测试：常设规划期")
     await quota_client.define_period(client, task_queue, period_id, standing)
     for level, totals in ((Level.city, {CITY_SCOPE: 10_000}), (Level.county, dict.fromkeys(COUNTIES, 10_000))):
         await quota_client.set_quota(client, task_queue, period_id, level, SetQuota(admin, totals, "测试：常设名额"))
-    _STANDING.add(where)
+    done.add(task_queue)
     return period_id
 
 
