@@ -1,11 +1,14 @@
 """What the 申报表 prints beyond the declared facts as they are: the readable 申报编号 and the institution type's own
 facts in the form's words (services/documents.py prints the declared form, services/drafts.py its draft)."""
 
+from typing import Any
+
 from contracts.application import Institution
 from db.numbers import numbers_of
 from documents.layout import number as figure
 from services.context import Context
 from state.domain import InstitutionType
+from state.labels import INSTITUTION_TYPES
 
 
 def declared_number(ctx: Context, application_id: str) -> str:
@@ -39,3 +42,27 @@ def type_facts(i: Institution) -> list[tuple[str, str]]:
             ("近三年历次办学质量督导评估等次", "、".join(i.assessments_last_3_years)),
         ]
     return []
+
+
+def institution_on_form(i: Institution) -> dict[str, Any]:
+    """The 申报表's fields that are the declared institution's own facts, as the declared form and its draft print
+    them alike (documents.DeclarationForm's keyword arguments)."""
+    return {
+        "institution_name": i.name,
+        "institution_type": INSTITUTION_TYPES[InstitutionType(i.type)],
+        "credit_code": i.credit_code,
+        "address": i.address,
+        "person_in_charge": i.person_in_charge,
+        "contact_person": i.contact,
+        "contact_phone": i.phone,
+        "premises_area_m2": i.premises_area_m2,
+        "staff_count": i.staff_count,
+        "founded_on": i.founded_on,
+        "services": i.services,
+        "highlights": i.highlights,
+        "honours": "、".join(i.honours),
+        "city_or_higher_honours": i.city_or_higher_honours,
+        "county_title_doc_number": i.county_title_doc_no or "",
+        "county_title_on": i.county_title_date,
+        "type_facts": type_facts(i),
+    }

@@ -20,7 +20,7 @@ from services import notices as notice_service
 from services.access import fetch_view
 from services.approval_sheet import sheet
 from services.context import Context
-from services.declaration_facts import declared_number, type_facts
+from services.declaration_facts import declared_number, institution_on_form
 from services.declarations import EVIDENCE_TITLES, checklists, condition_texts, current_materials
 from services.opinions import recorded_texts
 from services.refusals import Refusal
@@ -61,24 +61,8 @@ async def declaration(ctx: Context, actor: Actor, application_id: str) -> Pdf:
         number=await run_in_threadpool(declared_number, ctx, view.application_id),
         declared_on=view.acts[0].at.astimezone(SHANGHAI).date() if view.acts else datetime.now(SHANGHAI).date(),
         level=LEVELS[view.level],
-        institution_name=i.name,
-        institution_type=INSTITUTION_TYPES[InstitutionType(i.type)],
+        **institution_on_form(i),
         county=view.county,
-        credit_code=i.credit_code,
-        address=i.address,
-        person_in_charge=i.person_in_charge,
-        contact_person=i.contact,
-        contact_phone=i.phone,
-        premises_area_m2=i.premises_area_m2,
-        staff_count=i.staff_count,
-        founded_on=i.founded_on,
-        services=i.services,
-        highlights=i.highlights,
-        honours="、".join(i.honours),
-        city_or_higher_honours=i.city_or_higher_honours,
-        type_facts=type_facts(i),
-        county_title_doc_number=i.county_title_doc_no or "",
-        county_title_on=i.county_title_date,
         conditions=[documents.AttestedCondition(texts.get(code, code), text) for code, text in i.attestations.items()],
         materials=[
             documents.Material(m.title or m.item, m.filename, m.sha256, m.size, m.uploaded_at)

@@ -16,7 +16,7 @@ from db.standards import CountyConditionVersion
 from schemas.models import DeclarationCreate
 from services.access import authority
 from services.context import Context
-from services.declaration_facts import type_facts
+from services.declaration_facts import institution_on_form
 from services.declarations import (
     attestation_problems,
     checklists,
@@ -29,7 +29,7 @@ from services.declarations import (
 from services.documents import Pdf
 from state.declaration import declaration_problems
 from state.domain import Act, Actor, Department, Level
-from state.labels import INSTITUTION_TYPES, LEVELS, department_label
+from state.labels import LEVELS, department_label
 
 DRAFT_FILE = "declaration-draft.pdf"
 
@@ -66,24 +66,8 @@ def _render(
             number="",
             declared_on=None,
             level=LEVELS[level],
-            institution_name=i.name,
-            institution_type=INSTITUTION_TYPES[i.type],
+            **institution_on_form(i),
             county=county,
-            credit_code=i.credit_code,
-            address=i.address,
-            person_in_charge=i.person_in_charge,
-            contact_person=i.contact,
-            contact_phone=i.phone,
-            premises_area_m2=i.premises_area_m2,
-            staff_count=i.staff_count,
-            founded_on=i.founded_on,
-            services=i.services,
-            highlights=i.highlights,
-            honours="、".join(i.honours),
-            city_or_higher_honours=i.city_or_higher_honours,
-            county_title_doc_number=i.county_title_doc_no or "",
-            county_title_on=i.county_title_date,
-            type_facts=type_facts(i),
             conditions=[documents.AttestedCondition(c.text, i.attestations.get(c.code, "")) for c in applicable],
             opinions=_blank_opinions(county),
             draft=True,
