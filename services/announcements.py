@@ -20,11 +20,12 @@ from contracts.rules.announcements import (
     ANNOUNCEMENT_NO_DOCUMENT,
     ANNOUNCEMENT_NOT_FOUND,
 )
-from db.announcements import Announcement, batch_of, batched, counts, listing
+from db.announcements import Announcement, batched, counts, listing
 from db.queries.workbench import live, notice_facts
 from services.access import locate, narrowed
 from services.context import Context
 from services.declarations import store_for
+from services.pdf import Pdf
 from services.refusals import Refusal, from_temporal
 from state.domain import LEVEL_OWNER, Act, Actor, Level, Role, Stage
 from state.labels import LEVEL_TITLES, LEVELS, ROLES
@@ -33,13 +34,6 @@ if TYPE_CHECKING:
     from services.tasks import TaskItem
 
 from workflows.announcement import ANNOUNCED, FORMED, REFUSED, AnnouncementWorkflow, announcement_workflow_id
-
-
-@dataclass(frozen=True)
-class Document:
-    content: bytes
-    sha256: str
-    name: str
 
 
 def _not_found(announcement_id: str) -> Refusal:
@@ -107,26 +101,13 @@ async def co_sign(ctx: Context, actor: Actor, announcement_id: str) -> Announcem
     return signed
 
 
-async def document(ctx: Context, actor: Actor, announcement_id: str) -> Document:
+async def document(ctx: Context, actor: Actor, announcement_id: str) -> Pdf:
     """The 公布文件 as kept at the third signature: the same bytes every time."""
     batch = await view(ctx, actor, announcement_id)
     if batch.sha256 is None:
         raise Refusal(404, ANNOUNCEMENT_NO_DOCUMENT, announcement_id=announcement_id)
     content = await run_in_threadpool(store_for(ctx.settings).get, batch.sha256)
-    return Document(content, batch.sha256, f"announcement-{announcement_id}.pdf")
-
-
-def _batch_of(ctx: Context, application_id: str) -> Announcement | None:
-    with ctx.session() as s:
-        return batch_of(s, application_id)
-
-
-async def document_of_application(ctx: Context, actor: Actor, application_id: str) -> Document | None:
-    """The stored document of the batch that announced this application; None for one announced by itself."""
-    batch = await run_in_threadpool(_batch_of, ctx, application_id)
-    if batch is None or batch.sha256 is None:
-        return None
-    return await document(ctx, actor, batch.id)
+    return Pdf(content, f"announcement-{announcement_id}.pdf", batch.sha256)
 
 
 def _listing(ctx: Context, actor: Actor) -> list[Announcement]:

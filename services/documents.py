@@ -2,7 +2,6 @@
 审批单, the joint 公布文件, the plaque certificate, and the 公示名单 of the notice board or of a round. Readable by
 whoever may read the application (same 404 rule)."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi.concurrency import run_in_threadpool
@@ -23,18 +22,13 @@ from services.context import Context
 from services.declaration_facts import declared_number, institution_on_form
 from services.declarations import EVIDENCE_TITLES, checklists, condition_texts, current_materials
 from services.opinions import recorded_texts
+from services.pdf import Pdf
 from services.refusals import Refusal
 from state.clock import SHANGHAI
 from state.domain import Actor, Department, InstitutionType, Level, Stage
 from state.labels import CITY, INSTITUTION_TYPES, LEVELS, department_label, issuing_organs, level_title
 
 UNSET = "见发布机关网站公告"
-
-
-@dataclass(frozen=True)
-class Pdf:
-    content: bytes
-    name: str  # the file name it is served under
 
 
 def _listed(a: Application) -> documents.ListedInstitution:
@@ -124,7 +118,7 @@ async def announcement(ctx: Context, actor: Actor, application_id: str) -> Pdf:
         raise Refusal(409, NOT_ANNOUNCED, state=view.state.value)
     if view.announcement_id is not None:  # announced by its batch: the document kept at the third signature
         stored = await announcements.document(ctx, actor, view.announcement_id)
-        return Pdf(stored.content, f"announcement-{application_id}.pdf")
+        return Pdf(stored.content, f"announcement-{application_id}.pdf", stored.sha256)
     batch = await run_in_threadpool(_announced_with, ctx, view.announcement_doc_no)
     content = await run_in_threadpool(_announcement, view, batch)
     return Pdf(content, f"announcement-{application_id}.pdf")

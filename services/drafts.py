@@ -26,7 +26,7 @@ from services.declarations import (
     on_record,
     refusal,
 )
-from services.documents import Pdf
+from services.pdf import Pdf
 from state.declaration import declaration_problems
 from state.domain import Act, Actor, Department, Level
 from state.labels import LEVELS, department_label

@@ -10,7 +10,7 @@ from db.rounds import EvaluationRound
 from documents.review_summary import ReviewSummary, SummaryRow, review_summary
 from services import panel, rounds
 from services.context import Context
-from services.documents import Pdf
+from services.pdf import Pdf
 from state.domain import Actor, Level, Role
 from state.labels import ROUND_PHASES
 from state.ranking import METHOD_ZH

@@ -28,6 +28,7 @@ from services import access
 from services.access import fetch_view, locate
 from services.context import Context
 from services.declarations import REVOCATION_EVIDENCE, evidence_files, store_for
+from services.pdf import Pdf
 from services.refusals import Refusal, from_temporal
 from state.domain import Act, Actor, Department, Level, RevocationReason, Stage
 from state.labels import (
@@ -259,18 +260,19 @@ async def co_sign(
 
 
 # ---- the decision ----------------------------------------------------------------------------------------
-def _pdf(ctx: Context, row: Revocation) -> bytes:
+def _pdf(ctx: Context, row: Revocation) -> Pdf:
     assert row.document_sha256 is not None
-    return store_for(ctx.settings).get(row.document_sha256)
+    name = f"revocation-{row.proposal_id}.pdf"
+    return Pdf(store_for(ctx.settings).get(row.document_sha256), name, row.document_sha256)
 
 
-async def document(ctx: Context, actor: Actor, kind: SubjectKind, subject_id: str) -> tuple[bytes, str]:
-    """The 撤销决定 as kept (bytes, SHA-256); 404 before the third signature."""
+async def document(ctx: Context, actor: Actor, kind: SubjectKind, subject_id: str) -> Pdf:
+    """The 撤销决定 as kept; 404 before the third signature."""
     await _admit(ctx, actor, kind, subject_id)
     row = await run_in_threadpool(_latest, ctx, kind, subject_id)
     if row is None or row.document_sha256 is None:
         raise Refusal(404, rules.REVOCATION_NO_DOCUMENT, target=subject_id)
-    return await run_in_threadpool(_pdf, ctx, row), row.document_sha256
+    return await run_in_threadpool(_pdf, ctx, row)
 
 
 def _decided(ctx: Context) -> list[Revocation]:
@@ -283,12 +285,12 @@ def _by_id(ctx: Context, proposal_id: str) -> Revocation | None:
         return s.get(Revocation, proposal_id)
 
 
-async def public_document(ctx: Context, proposal_id: str) -> tuple[bytes, str]:
+async def public_document(ctx: Context, proposal_id: str) -> Pdf:
     """A decided revocation's 撤销决定, for anyone (它是主动公开的公文)."""
     row = await run_in_threadpool(_by_id, ctx, proposal_id)
     if row is None or row.state != table.REVOKED or row.document_sha256 is None:
         raise Refusal(404, rules.REVOCATION_NO_DOCUMENT, target=proposal_id)
-    return await run_in_threadpool(_pdf, ctx, row), row.document_sha256
+    return await run_in_threadpool(_pdf, ctx, row)
 
 
 def announced(row: Revocation) -> PublicRevocation:

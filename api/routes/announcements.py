@@ -14,11 +14,11 @@ from api.errors import documented
 from contracts.announcement import AnnouncementView
 from schemas.fields import FORBID, ID_PATTERN
 from services import announcements
+from services.pdf import PDF
 from state.domain import Department, Level, Stage
 
 router = APIRouter(tags=["announcements"])
 AnnouncementId = Annotated[str, Path(pattern=ID_PATTERN, description="the batch's id")]
-PDF = "application/pdf"
 
 
 class AnnouncementCreate(BaseModel):
@@ -140,9 +140,8 @@ async def co_sign(announcement_id: AnnouncementId, actor: DepartmentUser, ctx: S
     },
 )
 async def document(announcement_id: AnnouncementId, actor: Reader, ctx: ServiceContext) -> Response:
-    found = await announcements.document(ctx, actor, announcement_id)
-    headers = {"ETag": f'"{found.sha256}"', "Content-Disposition": f'inline; filename="{found.name}"'}
-    return Response(found.content, media_type=PDF, headers=headers)
+    pdf = await announcements.document(ctx, actor, announcement_id)
+    return Response(pdf.content, media_type=PDF, headers=pdf.headers)
 
 
 class AnnouncementRow(BaseModel):

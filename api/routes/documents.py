@@ -12,9 +12,8 @@ from api.errors import CONDITION_RULES, documented
 from schemas.fields import ID_PATTERN
 from schemas.models import DeclarationCreate
 from services import documents, drafts
-from services.documents import Pdf
+from services.pdf import PDF, Pdf
 
-PDF = "application/pdf"
 # A PDF answers 200 (documented as such, not as JSON); refusals are JSON as everywhere.
 ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {"description": "the PDF", "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}
@@ -26,7 +25,7 @@ RoundId = Annotated[str, Path(pattern=ID_PATTERN, description="the round id")]
 
 
 def served(pdf: Pdf) -> Response:
-    return Response(pdf.content, media_type=PDF, headers={"Content-Disposition": f'inline; filename="{pdf.name}"'})
+    return Response(pdf.content, media_type=PDF, headers=pdf.headers)
 
 
 @router.get(

@@ -16,11 +16,11 @@ from schemas.fields import ID_PATTERN
 from schemas.models import RevocationCreate
 from schemas.revocations import PublicRevocations, RevocationPublic, RevocationSignCreate
 from services import revocations
+from services.pdf import PDF, Pdf
 
 router = APIRouter(tags=["revocations"])
 HistoricId = Annotated[str, Path(pattern=r"^[0-9]{1,18}$", description="the imported historic title's id")]
 ProposalId = Annotated[str, Path(pattern=ID_PATTERN, description="the proposal's id")]
-PDF = "application/pdf"
 PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {PDF: {}}, "description": "the 撤销决定 (PDF) as issued; ETag: its SHA-256"}
 }
@@ -38,10 +38,8 @@ ON_SIGNATURE = documented(
 )
 
 
-def _pdf(found: tuple[bytes, str], name: str) -> Response:
-    content, sha256 = found
-    headers = {"ETag": f'"{sha256}"', "Content-Disposition": f'inline; filename="{name}"'}
-    return Response(content, media_type=PDF, headers=headers)
+def _pdf(pdf: Pdf) -> Response:
+    return Response(pdf.content, media_type=PDF, headers=pdf.headers)
 
 
 # ---- an application's title ------------------------------------------------------------------------------
@@ -88,8 +86,7 @@ async def co_sign(
     responses={**PDF_RESPONSES, **documented(401, 403, 404, 503)},
 )
 async def document(application_id: ApplicationId, actor: Reader, ctx: ServiceContext) -> Response:
-    found = await revocations.document(ctx, actor, SubjectKind.application, application_id)
-    return _pdf(found, f"revocation-{application_id}.pdf")
+    return _pdf(await revocations.document(ctx, actor, SubjectKind.application, application_id))
 
 
 # ---- a historic title (imported from before the system) --------------------------------------------------
@@ -136,8 +133,7 @@ async def co_sign_historic(
     responses={**PDF_RESPONSES, **documented(401, 403, 404, 503)},
 )
 async def historic_document(title_id: HistoricId, actor: Reader, ctx: ServiceContext) -> Response:
-    found = await revocations.document(ctx, actor, SubjectKind.historic, title_id)
-    return _pdf(found, f"revocation-historic-{title_id}.pdf")
+    return _pdf(await revocations.document(ctx, actor, SubjectKind.historic, title_id))
 
 
 # ---- the public word -------------------------------------------------------------------------------------
@@ -154,4 +150,4 @@ async def public_list(ctx: ServiceContext) -> PublicRevocations:
     responses={**PDF_RESPONSES, **documented(404)},
 )
 async def public_document(proposal_id: ProposalId, ctx: ServiceContext) -> Response:
-    return _pdf(await revocations.public_document(ctx, proposal_id), "revocation.pdf")
+    return _pdf(await revocations.public_document(ctx, proposal_id))

@@ -19,12 +19,12 @@ from schemas.rounds import (
     ScoreOutcome,
 )
 from services import acts, panel, review_summary, rounds
+from services.pdf import PDF
 from state.domain import Actor
 
 router = APIRouter(tags=["rounds"], responses=documented(401, 403, 404, 409, 503))
 RoundId = Annotated[str, Path(pattern=ROUND_ID_PATTERN)]
 __all__ = ["CloseReviewCreate", "RecusalCreate", "RoundCreate", "ScoreCreate", "ScoreOutcome", "router"]
-PDF = "application/pdf"
 
 
 async def _round_reader(actor: CurrentUser) -> Actor:
@@ -94,7 +94,7 @@ async def recuse(round_id: RoundId, body: RecusalCreate, actor: CurrentUser, ctx
 )
 async def review_summary_pdf(round_id: RoundId, actor: CurrentUser, ctx: ServiceContext) -> Response:
     pdf = await review_summary.review_summary_pdf(actor, ctx, round_id)
-    return Response(pdf.content, media_type=PDF, headers={"Content-Disposition": f'inline; filename="{pdf.name}"'})
+    return Response(pdf.content, media_type=PDF, headers=pdf.headers)
 
 
 @router.post("/applications/{application_id}/scores", response_model=ScoreOutcome, summary="A reviewer's scores (评分)")

@@ -112,6 +112,7 @@ async def test_a_county_batch_is_signed_once_per_department_and_announced_by_one
     assert "经调查核实，异议不成立" in text and "公示期满无异议" not in text  # an objection was lodged against one
     own = await api.get("bureau", f"/applications/{second}/documents/announcement.pdf")
     assert own.status_code == 200 and own.content == one.content  # the application's link serves its batch's
+    assert own.headers["etag"] == one.headers["etag"]  # and says so by the same digest
 
     assert expect(await api.get("bureau", "/announcements/Bnosuchbatch"), 404)["detail"]["rule"] == (
         "announcement_not_found"

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from contracts.announcement import AnnouncementView
 from schemas.fields import ID_PATTERN
 from services import announcements
+from services.pdf import PDF
 from services.refusals import Refusal
 from state.domain import LEVEL_OWNER, Actor, Department, Level, Role
 from state.labels import DEPARTMENTS, LEVEL_TITLES, STAGES, department_label
@@ -104,5 +105,4 @@ async def document(actor: SignedIn, ctx: PageContext, announcement_id: str = Pat
         found = await announcements.document(ctx, actor, announcement_id)
     except Refusal as refusal:
         raise PageRefusal(refusal, "联合公布文件") from None
-    headers = {"ETag": f'"{found.sha256}"', "Content-Disposition": f'inline; filename="{found.name}"'}
-    return Response(found.content, media_type="application/pdf", headers=headers)
+    return Response(found.content, media_type=PDF, headers=found.headers)

@@ -30,6 +30,7 @@ from db.session import get_engine
 from services import applications, drafts, materials
 from services.context import Context
 from services.declarations import DECLARATION, checklists, condition_book
+from services.pdf import PDF
 from services.refusals import Refusal
 from state.domain import Actor, InstitutionType, Level, Role
 from state.labels import choices, level_title
@@ -259,4 +260,4 @@ async def draft(request: Request, actor: SignedIn, ctx: PageContext, day: PageTo
     except Refusal as refusal:
         return _refused(request, actor, refusal, values, files)
     disposition = f'attachment; filename="{pdf.name}"'  # downloaded: the form stays as filled in
-    return Response(pdf.content, media_type="application/pdf", headers={"Content-Disposition": disposition})
+    return Response(pdf.content, media_type=PDF, headers={**pdf.headers, "Content-Disposition": disposition})

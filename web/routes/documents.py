@@ -14,8 +14,8 @@ from starlette.responses import Response
 from schemas.fields import ID_PATTERN
 from services import documents, materials
 from services.access import not_found
-from services.documents import Pdf
 from services.materials import MaterialFile
+from services.pdf import PDF, Pdf
 from services.refusals import Refusal
 from state.domain import Actor
 from web.files import PREVIEWABLE
@@ -46,9 +46,7 @@ async def _answer(call: Awaitable[T], unavailable: str = "") -> T:
 
 
 def _pdf(pdf: Pdf) -> Response:
-    return Response(
-        pdf.content, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{pdf.name}"'}
-    )
+    return Response(pdf.content, media_type=PDF, headers=pdf.headers)
 
 
 def _file(found: MaterialFile) -> Response:

@@ -24,6 +24,7 @@ from schemas.rounds import ROUND_ID_PATTERN, CloseReviewCreate, RecusalCreate, R
 from services import acts, applications, panel, present, quotas, review_summary, rounds
 from services.access import fetch_view
 from services.context import Context
+from services.pdf import PDF
 from services.refusals import Refusal, not_found
 from services.roles import LEVEL_OWNERS, READERS
 from state.domain import Act, Actor, Level, Role, Stage
@@ -437,5 +438,4 @@ async def review_summary_pdf(round_id: str, actor: SignedIn, request: Request) -
         pdf = await review_summary.review_summary_pdf(actor, context_of(request), round_id)
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
-    headers = {"Content-Disposition": f'inline; filename="{pdf.name}"'}
-    return Response(pdf.content, media_type="application/pdf", headers=headers)
+    return Response(pdf.content, media_type=PDF, headers=pdf.headers)
