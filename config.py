@@ -9,6 +9,7 @@ environment; tests build a ``Settings`` and hand it to the worker factory and th
 from __future__ import annotations
 
 import ipaddress
+import re
 import shutil
 import socket
 import sys
@@ -175,6 +176,34 @@ class NoticeSettings(BaseSettings):
     objection_address: str = ""
 
 
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+
+
+class FeedSettings(BaseSettings):
+    """The bureau's website (公示 on the bureau's CMS): ``BIAOGAN_FEED_LIMIT`` items in /public/feed.atom and
+    /api/v1/public/feed.json, whose ids are ``tag:<BIAOGAN_FEED_TAG_AUTHORITY>,2026:…`` (set it once: the ids are
+    the items' identity for every reader), and ``BIAOGAN_EMBED_ORIGINS``, the sites (``https://host[:port]``,
+    separated by spaces or commas) that may frame /public/embed/notices; unset, only this site may."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    feed_limit: int = Field(default=50, ge=1, le=500)
+    feed_tag_authority: str = Field(default="rsj.linyi.gov.cn", pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
+    embed_origins: str = ""
+
+    @field_validator("embed_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        origins = [o.rstrip("/") for o in re.split(r"[\s,]+", value) if o]
+        wrong = [o for o in origins if not ORIGIN.match(o)]
+        if wrong:
+            raise ValueError(f"BIAOGAN_EMBED_ORIGINS: not an origin (https://host[:port]): {', '.join(wrong)}")
+        return " ".join(origins)
+
+    def origins(self) -> list[str]:
+        return self.embed_origins.split()
+
+
 class WebSettings(BaseSettings):
     """``BIAOGAN_WEB_*``: the pages' sign-in. Sessions are kept in the database; the secret signs the CSRF token
     of forms shown before sign-in (unset: a random secret per process, so set it when running several)."""
@@ -282,6 +311,7 @@ class Settings(BaseSettings):
     materials: MaterialSettings = Field(default_factory=MaterialSettings)
     corrections: CorrectionSettings = Field(default_factory=CorrectionSettings)
     blobs: BlobSettings = Field(default_factory=BlobSettings)
+    feeds: FeedSettings = Field(default_factory=FeedSettings)
 
     @model_validator(mode="after")
     def _default_database_beside_the_data(self) -> Settings:

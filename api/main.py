@@ -21,6 +21,7 @@ from api.routes import (
     corrections,
     department_opinions,
     documents,
+    feeds,
     filings,
     health,
     history,
@@ -106,6 +107,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.include_router(score_amendments.router, prefix=API_PREFIX)
     app.include_router(revocations.router, prefix=API_PREFIX)
     app.include_router(department_opinions.router, prefix=API_PREFIX)
+    app.include_router(feeds.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app

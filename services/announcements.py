@@ -110,6 +110,22 @@ async def document(ctx: Context, actor: Actor, announcement_id: str) -> Pdf:
     return Pdf(content, f"announcement-{announcement_id}.pdf", batch.sha256)
 
 
+def _announced(ctx: Context, announcement_id: str) -> Announcement | None:
+    with ctx.session() as s:
+        row = s.get(Announcement, announcement_id)
+    return row if row is not None and row.state == ANNOUNCED and row.sha256 is not None else None
+
+
+async def public_document(ctx: Context, announcement_id: str) -> Pdf:
+    """An announced batch's 公布文件, for anyone (主动公开, as the feed links it); a batch not announced is not
+    public, and is answered as unknown."""
+    row = await run_in_threadpool(_announced, ctx, announcement_id)
+    if row is None or row.sha256 is None:
+        raise _not_found(announcement_id)
+    content = await run_in_threadpool(store_for(ctx.settings).get, row.sha256)
+    return Pdf(content, f"announcement-{announcement_id}.pdf", row.sha256)
+
+
 def _listing(ctx: Context, actor: Actor) -> list[Announcement]:
     with ctx.session() as s:
         rows = listing(s)
