@@ -23,12 +23,13 @@ AnnouncementId = Annotated[str, Path(pattern=ID_PATTERN, description="the batch'
     responses={
         200: {"content": {"application/feed+json": {}}, "description": "the feed"},
         304: {"description": "unchanged since the ETag (If-None-Match) or date (If-Modified-Since) given"},
+        **documented(),
     },
 )
 async def feed_json(
     ctx: ServiceContext,
-    if_none_match: Annotated[str | None, Header()] = None,
-    if_modified_since: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header(max_length=2000)] = None,
+    if_modified_since: Annotated[str | None, Header(max_length=100)] = None,
 ) -> Response:
     feed = await feeds.feed(ctx)
     body = feed_formats.json_feed(feed)
