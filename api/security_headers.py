@@ -4,7 +4,8 @@ and 撤销 among them, cannot be framed by another site), and a Content-Security
 Pages allow only the site's own scripts, styles and images (no inline script or style: web/templates has none, their
 scripts are files under web/static/); /docs (Swagger UI, served from web/static/vendor/swagger-ui/) gets the same;
 JSON allows nothing at all. Files (PDF, images, workbooks, the static assets) get no CSP: they run no script, and a PDF
-shown inline is left to the browser's own viewer."""
+shown inline is left to the browser's own viewer. The one page meant to be framed, /public/embed/notices
+(web/routes/feeds.py), sets its own policy and X-Frame-Options, which are left as it set them."""
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
