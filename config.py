@@ -16,6 +16,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -282,6 +283,13 @@ class OidcSettings(BaseSettings):
 
     def callback_url(self) -> str:
         return f"{self.oidc_redirect_base}/login/oidc/callback"
+
+    def form_targets(self) -> tuple[str, ...]:
+        """The provider's origin, where the pages' sign-out form ends (its end-session endpoint)."""
+        if not self.configured:
+            return ()
+        parts = urlsplit(self.oidc_issuer)
+        return (f"{parts.scheme}://{parts.netloc}",) if parts.scheme and parts.netloc else ()
 
 
 class Settings(BaseSettings):

@@ -324,5 +324,3 @@ _WHAT = {"role": "角色", "county": "县区", "department": "部门", "name": "
 def oidc_of(providers: list[Any]) -> OidcProvider | None:
     """The running service's 统一身份认证 provider, when it has one."""
     return next((p for p in providers if isinstance(p, OidcProvider)), None)
-
-
