@@ -7,8 +7,11 @@ provider issues a token for another audience, or one that expires before it arri
 provider is down; the client's secret is wrong), shown in Chinese on the login page, and makes nobody and signs
 nobody in (users and sessions counted before and after)."""
 
+import os
 import re
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,7 +24,7 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
-from config import OidcSettings
+from config import ROOT, OidcSettings
 from contracts.rules import RULES
 from db.schema import upgrade
 from db.session import get_engine
@@ -333,3 +336,21 @@ async def test_without_oidc_the_login_page_offers_no_sso(tmp_path):
         assert page.status_code == 200 and "统一身份认证" not in page.text and "/login/oidc" not in page.text
         begun = await http.get("/login/oidc")
         assert begun.status_code == 404 and RULES["sso_not_configured"].say() in unescape(begun.text)
+
+
+def test_the_cli_gives_a_new_user_their_subject(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": url, "BIAOGAN_DATA_DIR": str(tmp_path)}
+    command = [sys.executable, str(ROOT / "cli.py"), "users", "create", "--name", "兰山区人社局张三", "--role"]
+    command += ["county_bureau", "--county", "兰山区", "--external-subject", "zhang"]
+    unconfigured = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert unconfigured.returncode != 0 and "sso_not_configured" in unconfigured.stderr
+    env["BIAOGAN_OIDC_ISSUER"], env["BIAOGAN_OIDC_CLIENT_ID"] = "https://sso.example.gov.cn/oidc/", "biaogan"
+    created = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.strip().splitlines()[-1].startswith("bg_")
+    again = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert again.returncode != 0 and "sso_subject_taken" in again.stderr
+    with get_engine(url).connect() as c:
+        rows = c.execute(text("SELECT external_issuer, external_subject FROM api_user")).all()
+    assert [tuple(r) for r in rows] == [("https://sso.example.gov.cn/oidc", "zhang")]
