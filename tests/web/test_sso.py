@@ -33,6 +33,8 @@ from tests.api.conftest import temporal_address
 from tests.conftest import settings_for, unique
 from tests.oidc import provider
 from tests.uvicorn_in_loop import served_on_a_port
+from tests.web.conftest import shot
+from tests.web.test_accessibility import report, severe_violations
 
 SECRET = "client-secret-for-the-tests-only"
 PASSWORD = "admin-pass-12345"
@@ -114,7 +116,7 @@ async def sso_site(dev_env, tmp_path, client: str = "biaogan", **settings: Any) 
             yield Sso(base, str(oidc["oidc_issuer"]), database_url)
 
 
-def browser(seen: list[httpx.URL] | None = None) -> httpx.AsyncClient:
+def user_agent(seen: list[httpx.URL] | None = None) -> httpx.AsyncClient:
     """A browser-like client; ``seen`` gathers the addresses it asked for, redirects included."""
 
     async def record(request: httpx.Request) -> None:
@@ -159,7 +161,7 @@ def refused(answer: httpx.Response, status: int, code: str, **facts: str) -> Non
 
 async def test_a_pre_created_account_signs_in_and_out_through_the_provider(dev_env, tmp_path):
     seen: list[httpx.URL] = []
-    async with sso_site(dev_env, tmp_path) as sso, browser(seen) as http:
+    async with sso_site(dev_env, tmp_path) as sso, user_agent(seen) as http:
         form = await http.get(f"{sso.url}/login")
         assert "统一身份认证登录" in form.text and 'href="/login/oidc?next=' in form.text
         sso.give("zhang", "兰山区人社局张三")
@@ -214,19 +216,19 @@ async def test_the_refusals_make_nobody_and_sign_nobody_in(dev_env, tmp_path):
         sso.give("li", "兰山区人社局李四", disabled=True)
         before = sso.counts()
 
-        async with browser() as http:  # no account has the subject, and provisioning is off
+        async with user_agent() as http:  # no account has the subject, and provisioning is off
             refused(await through_provider(http, sso, "wang"), 403, "sso_subject_unknown")
-        async with browser() as http:  # the account exists but is disabled
+        async with user_agent() as http:  # the account exists but is disabled
             refused(await through_provider(http, sso, "li"), 403, "account_disabled")
-        async with browser() as http:  # the user cancels at the provider: error=access_denied comes back
+        async with user_agent() as http:  # the user cancels at the provider: error=access_denied comes back
             refused(await through_provider(http, sso, "wang", cancel=True), 403, "sso_denied")
-        async with browser() as http:  # a state this browser never began, with its cookie
+        async with user_agent() as http:  # a state this browser never began, with its cookie
             http.cookies.set("bg_oidc", "never-begun-state")
             answer = await http.get(
                 f"{sso.url}/login/oidc/callback", params={"state": "never-begun-state", "code": "x"}
             )
             refused(answer, 400, "sso_state_unknown")
-        async with browser() as http:  # a state begun by another browser (no cookie here)
+        async with user_agent() as http:  # a state begun by another browser (no cookie here)
             began = await http.get(f"{sso.url}/login/oidc", follow_redirects=False)
             state = parse_qs(urlsplit(began.headers["location"]).query)["state"][0]
             http.cookies.clear()
@@ -239,7 +241,7 @@ async def test_the_refusals_make_nobody_and_sign_nobody_in(dev_env, tmp_path):
 
 
 async def test_an_id_token_for_another_audience_is_refused(dev_env, tmp_path):
-    async with sso_site(dev_env, tmp_path, client="biaogan-stray") as sso, browser() as http:
+    async with sso_site(dev_env, tmp_path, client="biaogan-stray") as sso, user_agent() as http:
         sso.give("zhang", "兰山区人社局张三")
         before = sso.counts()
         refused(await through_provider(http, sso, "zhang"), 401, "sso_audience_wrong")
@@ -247,7 +249,7 @@ async def test_an_id_token_for_another_audience_is_refused(dev_env, tmp_path):
 
 
 async def test_an_id_token_that_expired_on_the_way_is_refused(dev_env, tmp_path):
-    async with sso_site(dev_env, tmp_path, client="biaogan-slow") as sso, browser() as http:
+    async with sso_site(dev_env, tmp_path, client="biaogan-slow") as sso, user_agent() as http:
         sso.give("zhang", "兰山区人社局张三")
         before = sso.counts()
         refused(await through_provider(http, sso, "zhang"), 401, "sso_token_expired")
@@ -255,7 +257,7 @@ async def test_an_id_token_that_expired_on_the_way_is_refused(dev_env, tmp_path)
 
 
 async def test_a_code_the_provider_will_not_exchange_is_refused(dev_env, tmp_path):
-    async with sso_site(dev_env, tmp_path, oidc_client_secret="not-the-secret") as sso, browser() as http:
+    async with sso_site(dev_env, tmp_path, oidc_client_secret="not-the-secret") as sso, user_agent() as http:
         sso.give("zhang", "兰山区人社局张三")
         before = sso.counts()
         refused(await through_provider(http, sso, "zhang"), 401, "sso_token_invalid")
@@ -264,7 +266,7 @@ async def test_a_code_the_provider_will_not_exchange_is_refused(dev_env, tmp_pat
 
 async def test_an_unreachable_provider_is_said_and_the_password_still_works(dev_env, tmp_path):
     closed = f"http://127.0.0.1:{free_port()}"
-    async with sso_site(dev_env, tmp_path, oidc_issuer=closed) as sso, browser() as http:
+    async with sso_site(dev_env, tmp_path, oidc_issuer=closed) as sso, user_agent() as http:
         before = sso.counts()
         answer = await http.get(f"{sso.url}/login/oidc")
         refused(answer, 503, "sso_unreachable")
@@ -275,10 +277,10 @@ async def test_an_unreachable_provider_is_said_and_the_password_still_works(dev_
 async def test_provisioning_makes_a_user_whose_claims_map_and_refuses_one_whose_do_not(dev_env, tmp_path):
     async with sso_site(dev_env, tmp_path, oidc_provisioning="claims") as sso:
         before = sso.counts()
-        async with browser() as http:  # role "astronaut" is no role here
+        async with user_agent() as http:  # role "astronaut" is no role here
             refused(await through_provider(http, sso, "qian"), 403, "sso_claims_unmapped", what="角色")
         assert sso.counts() == before
-        async with browser() as http:  # county_hr -> county_bureau of 河东区 (the claims come from userinfo)
+        async with user_agent() as http:  # county_hr -> county_bureau of 河东区 (the claims come from userinfo)
             answer = await through_provider(http, sso, "zhao")
             assert answer.status_code == 200 and answer.url.path == "/notifications", answer.text[:800]
             assert "赵六" in answer.text
@@ -288,13 +290,13 @@ async def test_provisioning_makes_a_user_whose_claims_map_and_refuses_one_whose_
                 text("SELECT name, role, county, external_issuer, external_subject FROM api_user WHERE name = '赵六'")
             ).one()
         assert tuple(made) == ("赵六", "county_bureau", "河东区", sso.issuer, "zhao")
-        async with browser() as http:  # the second time, the same user
+        async with user_agent() as http:  # the second time, the same user
             assert (await through_provider(http, sso, "zhao")).url.path == "/notifications"
         assert sso.count("api_user") == before[0] + 1
 
 
 async def test_the_admin_gives_a_user_their_subject_who_then_signs_in(dev_env, tmp_path):
-    async with sso_site(dev_env, tmp_path) as sso, browser() as http:
+    async with sso_site(dev_env, tmp_path) as sso, user_agent() as http:
         admin = add_user(sso.database_url, "市人社局管理员", "admin")
         add_login(sso.database_url, admin.id, "sso-admin", PASSWORD)
         form = await http.get(f"{sso.url}/login")
@@ -322,7 +324,7 @@ async def test_the_admin_gives_a_user_their_subject_who_then_signs_in(dev_env, t
         )
         assert given.status_code == 200 and "统一身份认证标识已保存" in given.text
         for sub, name in (("zhang", "兰山区人社局张三"), ("wang", "罗庄区人社局王五")):
-            async with browser() as user:
+            async with user_agent() as user:
                 answer = await through_provider(user, sso, sub)
                 assert answer.url.path == "/notifications" and name in answer.text
 
@@ -354,3 +356,49 @@ def test_the_cli_gives_a_new_user_their_subject(tmp_path):
     with get_engine(url).connect() as c:
         rows = c.execute(text("SELECT external_issuer, external_subject FROM api_user")).all()
     assert [tuple(r) for r in rows] == [("https://sso.example.gov.cn/oidc", "zhang")]
+
+
+async def test_in_chromium_the_user_signs_in_and_out_through_the_provider_and_the_pages_pass_axe(
+    dev_env, tmp_path, browser
+):
+    """The real browser: 统一身份认证登录 on the login page, the provider's forms, back signed in; 退出 reaches the
+    provider's end-session page under the pages' CSP and comes back to the login page. axe on the pages SSO adds to."""
+    async with sso_site(dev_env, tmp_path) as sso:
+        sso.give("zhang", "兰山区人社局张三")
+        admin = add_user(sso.database_url, "市人社局管理员", "admin")
+        add_login(sso.database_url, admin.id, "sso-admin", PASSWORD)
+        context = await browser.new_context(base_url=sso.url, locale="zh-CN", timezone_id="Asia/Shanghai")
+        context.set_default_timeout(15_000)
+        try:
+            page = await context.new_page()
+            await page.goto("/login?next=/notifications")
+            found = await severe_violations(page)
+            await page.get_by_role("link", name="统一身份认证登录").click()
+            await page.wait_for_url(f"{sso.issuer}/**")
+            await page.fill("input[name=login]", "zhang")
+            await page.fill("input[name=password]", "whatever")
+            await page.click("button[type=submit]")
+            await page.click("button[type=submit]")  # the provider's consent
+            await page.wait_for_url(f"{sso.url}/notifications")
+            assert "兰山区人社局张三" in await page.inner_text("header")
+            await shot(page, "sso-signed-in")
+            await page.get_by_role("button", name="退出").click()
+            await page.wait_for_url(f"{sso.issuer}/session/end**")
+            await page.click("button[name=logout]")  # the provider asks whether to sign out there too
+            await page.wait_for_url(f"{sso.url}/login**")
+            assert sso.count("web_session") == 0
+
+            await page.goto("/login/oidc/callback?state=never-begun&code=x")
+            assert RULES["sso_state_unknown"].say() in await page.inner_text("main")
+            found += await severe_violations(page)
+            await page.goto("/login")
+            await page.fill("#f-login", "sso-admin")
+            await page.fill("#f-password", PASSWORD)
+            await page.click("form[action='/login'] button[type=submit]")
+            await page.goto("/admin/users")
+            assert await page.locator("form.subject-form").count() == 2
+            found += await severe_violations(page)
+            await shot(page, "sso-admin-users")
+            assert not found, report(found)
+        finally:
+            await context.close()
