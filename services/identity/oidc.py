@@ -36,6 +36,7 @@ from contracts.rules.sso import (
     SSO_CLAIMS_UNMAPPED,
     SSO_DENIED,
     SSO_STATE_UNKNOWN,
+    SSO_SUBJECT_TAKEN,
     SSO_SUBJECT_UNKNOWN,
     SSO_TOKEN_EXPIRED,
     SSO_TOKEN_INVALID,
@@ -289,6 +290,10 @@ class OidcProvider:
         try:
             made = add_user(self.database_url, name, role, county, department, external=external)
         except UserError as wrong:
+            if wrong.rule == SSO_SUBJECT_TAKEN.code:  # made by their other sign-in meanwhile
+                again = user_of_subject(self.database_url, external)
+                if again is not None:
+                    return again
             raise Refusal(403, SSO_CLAIMS_UNMAPPED, what=_WHAT.get(wrong.field, "角色")) from None
         with session_for(self.database_url) as db:
             found = db.get(User, made.id)
