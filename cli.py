@@ -5,7 +5,8 @@ biaogan worker              the worker alone (same as ``python worker.py``)
 biaogan api                 the HTTP API alone (uvicorn; forwarded headers only from BIAOGAN_TRUSTED_PROXIES)
 biaogan demo                one city-level application through the whole pipeline
 biaogan users create …      a user and their bearer token (printed as the last line); with --login and
-                            --password-stdin they also sign in to the web pages
+                            --password-stdin they also sign in to the web pages; with --external-subject
+                            through 统一身份认证
 biaogan import-titles FILE  titles awarded before the system, from CSV (validated; all or nothing)
 biaogan period define …     a period (十四五, 十五五…); biaogan quota set …: its quotas (admin token; recorded)
 biaogan keys rotate         a new key for the workflow payloads (the older ones still decrypt)
@@ -307,13 +308,17 @@ def _start_api(settings: Settings, env: dict[str, str], children: list[Component
 
 def users(args: argparse.Namespace) -> None:
     from db.schema import upgrade
-    from services.identity import AccountError, add_login, add_user, check_new_login
+    from services.identity import AccountError, add_login, add_user, check_new_login, external_subject
 
     def refused(e: AccountError) -> NoReturn:
         sys.exit(f"error: {e.rule}: {e.message}")
 
     settings = get_settings()
     upgrade(settings.database_url)
+    try:
+        external = external_subject(settings.oidc.oidc_issuer, args.external_subject)
+    except AccountError as e:
+        refused(e)
     password = None
     if args.password_stdin or args.login:
         if not (args.password_stdin and args.login):
@@ -324,7 +329,7 @@ def users(args: argparse.Namespace) -> None:
         except AccountError as e:
             refused(e)
     try:
-        made = add_user(settings.database_url, args.name, args.role, args.county, args.department)
+        made = add_user(settings.database_url, args.name, args.role, args.county, args.department, external=external)
     except AccountError as e:
         refused(e)
     if password is not None:
@@ -333,6 +338,8 @@ def users(args: argparse.Namespace) -> None:
         except AccountError as e:  # taken meanwhile: the user exists, with a token but no login
             refused(e)
     signs_in = f", who signs in to the pages as {args.login.strip().lower()!r}" if password is not None else ""
+    if external is not None:
+        signs_in += f", and through 统一身份认证 as {external.subject!r}"
     print(f"created {args.role} {args.name!r}{signs_in}; bearer token:")
     print(made.token)
 
@@ -424,6 +431,10 @@ def main(argv: list[str] | None = None) -> None:
     c.add_argument("--department", choices=["hrss", "drc", "civil_affairs"])
     c.add_argument("--login", help="the name they sign in to the web pages with (needs --password-stdin)")
     c.add_argument("--password-stdin", action="store_true", help="read their password from the first line of stdin")
+    c.add_argument(
+        "--external-subject",
+        help="their subject (sub) at 统一身份认证, under BIAOGAN_OIDC_ISSUER: they sign in to the pages through it",
+    )
     c.set_defaults(func=users)
     args = parser.parse_args(argv)
     if args.command not in ("up", "diagram"):  # `up` writes the file the others read

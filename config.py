@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -266,6 +267,60 @@ class CorrectionSettings(BaseSettings):
     correction_notice_hour: int = Field(default=9, ge=0, le=23)  # local hour the reminder goes out
 
 
+class OidcSettings(BaseSettings):
+    """``BIAOGAN_OIDC_*``: the pages' sign-in through the province's 统一身份认证 by OpenID Connect (authorization
+    code with state, nonce and PKCE). Unset issuer or client id: no such sign-in is offered.
+
+    The provider's claims name the user's role, county and department (and city); ``*_map`` translate the
+    provider's values into the system's (a value not in a map is taken as it is). ``oidc_provisioning``:
+    ``off`` (an account must exist with the subject, made by an admin) or ``claims`` (an unknown subject whose
+    claims map to a valid role, county and department is made a user on first sign-in)."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    oidc_issuer: str = ""  # e.g. https://sso.example.gov.cn/oidc; its /.well-known/openid-configuration is read
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid profile"
+    oidc_redirect_base: str = ""  # unset: BIAOGAN_PUBLIC_BASE_URL; the callback is <base>/login/oidc/callback
+    oidc_name_claim: str = "name"
+    oidc_role_claim: str = "role"
+    oidc_county_claim: str = "county"
+    oidc_department_claim: str = "department"
+    oidc_city_claim: str = "city"  # read and kept for later; not checked
+    oidc_role_map: dict[str, str] = Field(default_factory=dict)  # provider's value -> role (county_bureau, …)
+    oidc_county_map: dict[str, str] = Field(default_factory=dict)  # provider's value -> county (兰山区, …)
+    oidc_department_map: dict[str, str] = Field(default_factory=dict)  # provider's value -> hrss, drc, civil_affairs
+    oidc_provisioning: Literal["off", "claims"] = "off"
+    oidc_clock_skew_seconds: int = Field(default=60, ge=0, le=600)  # leeway for the ID token's times
+    oidc_timeout_seconds: float = Field(default=10, gt=0, le=120)  # each call to the provider
+    oidc_request_minutes: float = Field(default=10, gt=0, le=120)  # a sign-in begun must be finished within
+
+    @field_validator("oidc_issuer", "oidc_redirect_base")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("oidc_client_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    def callback_url(self) -> str:
+        return f"{self.oidc_redirect_base}/login/oidc/callback"
+
+    def form_targets(self) -> tuple[str, ...]:
+        """The provider's origin, where the pages' sign-out form ends (its end-session endpoint)."""
+        if not self.configured:
+            return ()
+        parts = urlsplit(self.oidc_issuer)
+        return (f"{parts.scheme}://{parts.netloc}",) if parts.scheme and parts.netloc else ()
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
 
@@ -312,6 +367,7 @@ class Settings(BaseSettings):
     corrections: CorrectionSettings = Field(default_factory=CorrectionSettings)
     blobs: BlobSettings = Field(default_factory=BlobSettings)
     feeds: FeedSettings = Field(default_factory=FeedSettings)
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
 
     @model_validator(mode="after")
     def _default_database_beside_the_data(self) -> Settings:
@@ -321,6 +377,8 @@ class Settings(BaseSettings):
             self.filing = self.filing.model_copy(update={"calendar_overrides": self.calendar_overrides})
         if not self.channels.public_base_url:
             self.channels = self.channels.model_copy(update={"public_base_url": self.api_base_url()})
+        if not self.oidc.oidc_redirect_base:
+            self.oidc = self.oidc.model_copy(update={"oidc_redirect_base": self.channels.public_base_url})
         return self
 
     def api_base_url(self) -> str:

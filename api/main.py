@@ -90,7 +90,8 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(body_limits.BodyLimits, settings=settings)  # inside Measured: a 413 is counted and logged
     observability.install(app, settings.database_url)
-    app.add_middleware(SecurityHeaders)  # outermost of ours: every answer, a 413 included
+    # outermost of ours: every answer, a 413 included; the sign-out form may end at 统一身份认证's origin
+    app.add_middleware(SecurityHeaders, form_targets=settings.oidc.form_targets())
     if settings.log_format == "json":
         logs.configure("json")
     app.include_router(health.router)

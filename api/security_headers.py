@@ -3,7 +3,8 @@ and 撤销 among them, cannot be framed by another site), and a Content-Security
 
 Pages allow only the site's own scripts, styles and images (no inline script or style: web/templates has none, their
 scripts are files under web/static/); /docs (Swagger UI, served from web/static/vendor/swagger-ui/) gets the same;
-JSON allows nothing at all. Files (PDF, images, workbooks, the static assets) get no CSP: they run no script, and a PDF
+JSON allows nothing at all. With 统一身份认证 configured, a page's forms may also lead to the provider's origin (the
+sign-out form ends at its end-session endpoint). Files (PDF, images, workbooks, the static assets) get no CSP: they run no script, and a PDF
 shown inline is left to the browser's own viewer. The one page meant to be framed, /public/embed/notices
 (web/routes/feeds.py), sets its own policy and X-Frame-Options, which are left as it set them."""
 
@@ -24,10 +25,17 @@ EVERYWHERE = {
 DOCS_PATH = "/docs"
 
 
-def policy_for(path: str, content_type: str) -> str | None:
+def page_csp(form_targets: tuple[str, ...] = ()) -> str:
+    """The pages' policy; ``form_targets``: origins beyond the site's own that a form (or its redirect) may reach."""
+    if not form_targets:
+        return PAGE_CSP
+    return PAGE_CSP.replace("form-action 'self'", " ".join(("form-action 'self'", *form_targets)))
+
+
+def policy_for(path: str, content_type: str, page: str = PAGE_CSP) -> str | None:
     kind = content_type.split(";", 1)[0].strip().lower()
     if kind == "text/html":
-        return DOCS_CSP if path == DOCS_PATH else PAGE_CSP
+        return DOCS_CSP if path == DOCS_PATH else page
     if kind == "application/json" or kind.endswith("+json"):
         return JSON_CSP
     return None
@@ -36,8 +44,9 @@ def policy_for(path: str, content_type: str) -> str | None:
 class SecurityHeaders:
     """Pure ASGI: adds the headers to the answer's start, leaving any a route set itself."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, form_targets: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.page = page_csp(form_targets)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,7 +58,7 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in EVERYWHERE.items():
                     headers.setdefault(name, value)
-                policy = policy_for(scope["path"], headers.get("content-type", ""))
+                policy = policy_for(scope["path"], headers.get("content-type", ""), self.page)
                 if policy is not None:
                     headers.setdefault("Content-Security-Policy", policy)
             await send(message)

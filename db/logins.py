@@ -31,6 +31,20 @@ class WebSession(SQLModel, table=True):
     csrf_token: str
     created_at: datetime
     expires_at: datetime
+    id_token: str | None = None  # signed in by 统一身份认证: its ID token, the hint when signing out there
+
+
+class OidcRequest(SQLModel, table=True):
+    """A sign-in begun at 统一身份认证 and not yet finished: kept by the SHA-256 of its ``state``, used once."""
+
+    __tablename__ = "oidc_request"
+
+    id: str = Field(primary_key=True)  # SHA-256 of the state
+    nonce: str
+    code_verifier: str
+    next_path: str
+    created_at: datetime
+    expires_at: datetime = Field(index=True)
 
 
 def login_taken(s: Session, login: str) -> bool:

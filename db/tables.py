@@ -6,7 +6,7 @@ from sqlmodel import SQLModel
 from db.announcements import Announcement, AnnouncementMember
 from db.document_register import DocumentNumber
 from db.filing import Delivery, FilingDelivery, FilingStatus, FilingVersion, NotificationRead
-from db.logins import Login, WebSession
+from db.logins import Login, OidcRequest, WebSession
 from db.materials import Material
 from db.models import Application, ApplicationEvent, ApplicationTally, Notification, Objection, TitleTally
 from db.numbers import ApplicationNumber
@@ -38,6 +38,7 @@ __all__ = [
     "HistoricTitle",
     "Login",
     "Material",
+    "OidcRequest",
     "Notification",
     "NotificationRead",
     "Objection",

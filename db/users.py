@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from state.domain import Department, Role
@@ -9,6 +10,7 @@ from state.domain import Department, Role
 
 class User(SQLModel, table=True):
     __tablename__ = "api_user"
+    __table_args__ = (UniqueConstraint("external_issuer", "external_subject", name="uq_api_user_external_subject"),)
 
     id: str = Field(primary_key=True)
     name: str
@@ -18,3 +20,6 @@ class User(SQLModel, table=True):
     token_hash: str = Field(unique=True, index=True)
     created_at: datetime
     disabled_at: datetime | None = None
+    # Who they are at the province's 统一身份认证 (OpenID Connect): the provider's issuer and its ``sub``.
+    external_issuer: str | None = None
+    external_subject: str | None = None

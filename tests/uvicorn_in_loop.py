@@ -15,9 +15,10 @@ class _Server(uvicorn.Server):
 
 
 @contextlib.asynccontextmanager
-async def served_on_a_port(app: Any) -> AsyncIterator[int]:
-    """Serve ``app`` (its lifespan left to the caller) until the block ends; yields the port."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning")
+async def served_on_a_port(app: Any, port: int = 0) -> AsyncIterator[int]:
+    """Serve ``app`` (its lifespan left to the caller) until the block ends, on ``port`` (0: a free one); yields the
+    port."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
     server = _Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -11,7 +11,10 @@
 - ``admit`` (principal.py): the one admission by role, for the API's dependencies and the pages alike
   (403 ``role_not_permitted``, in Chinese).
 
-Adding a way in (the province's 统一身份认证 by OIDC, or CAS) is one new provider class; resolve, admit and every
+``OidcProvider`` (oidc.py) is the province's 统一身份认证 by OpenID Connect, registered by ``standard_identity``
+when it is configured (``BIAOGAN_OIDC_*``); its callback's Principal says ``signed_in_by == "oidc"``.
+
+How it was added (and how another way in, CAS say, would be): one new provider class; resolve, admit and every
 route stay as they are:
 
 1. Write ``OidcProvider`` with ``kind``, ``name = "oidc"``, ``async principal(credential)`` and ``forget``.
@@ -29,6 +32,7 @@ route stay as they are:
 """
 
 from services.identity.errors import AccountError, LoginError, UserError
+from services.identity.oidc import OIDC_CODE, Begun, OidcProvider, oidc_of
 from services.identity.passwords import (
     PasswordProvider,
     SignIn,
@@ -49,9 +53,26 @@ from services.identity.tokens import (
     actor_of,
     hash_token,
 )
-from services.identity.users import USER_ROLES, NewUser, add_user, create_user, disable_user, ensure_admin
+from services.identity.users import (
+    USER_ROLES,
+    ExternalSubject,
+    NewUser,
+    add_user,
+    create_user,
+    disable_user,
+    ensure_admin,
+    external_subject,
+    set_external_subject,
+)
 
 __all__ = [
+    "OIDC_CODE",
+    "Begun",
+    "ExternalSubject",
+    "OidcProvider",
+    "external_subject",
+    "oidc_of",
+    "set_external_subject",
     "READERS",
     "TOKEN_PREFIX",
     "USER_ROLES",

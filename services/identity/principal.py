@@ -26,11 +26,13 @@ class Credential:
 @dataclass(frozen=True)
 class Principal:
     """A signed-in caller. Workflows and the other services receive ``actor``; ``signed_in_by`` says how they
-    signed in ("token", "password", …), ``csrf_token`` is the pages' session's own token (empty elsewhere)."""
+    signed in ("token", "password", "oidc" …), ``csrf_token`` is the pages' session's own token (empty elsewhere),
+    ``id_token`` the ID token 统一身份认证 gave at sign-in (kept with the session, the hint when signing out there)."""
 
     actor: Actor
     signed_in_by: str
     csrf_token: str = field(default="", repr=False, compare=False)
+    id_token: str = field(default="", repr=False, compare=False)
 
     @property
     def id(self) -> str:

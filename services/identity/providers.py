@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from config import Settings
 from contracts.rules.access import PASSWORD_WRONG, SIGN_IN_REQUIRED, TOKEN_UNKNOWN
+from services.identity.oidc import OidcProvider
 from services.identity.passwords import PasswordProvider
 from services.identity.principal import Credential, Principal
 from services.identity.sessions import SessionProvider
@@ -91,16 +92,17 @@ class Identity:
 
 
 def standard_identity(settings: Settings, cache: TokenCache | None = None) -> Identity:
-    """The ways in every service has: bearer tokens, the pages' sessions, and logins with passwords."""
+    """The ways in every service has: bearer tokens, the pages' sessions, and logins with passwords; and
+    统一身份认证 (OpenID Connect) when ``BIAOGAN_OIDC_ISSUER`` and ``BIAOGAN_OIDC_CLIENT_ID`` are set."""
     url, web = settings.database_url, settings.web
-    return Identity(
-        [
-            TokenProvider(url, cache),
-            SessionProvider(url),
-            PasswordProvider(url, web.web_login_attempts, timedelta(minutes=web.web_lockout_minutes)),
-        ],
-        url,
-    )
+    providers: list[Provider] = [
+        TokenProvider(url, cache),
+        SessionProvider(url),
+        PasswordProvider(url, web.web_login_attempts, timedelta(minutes=web.web_lockout_minutes)),
+    ]
+    if settings.oidc.configured:
+        providers.append(OidcProvider(settings.oidc, url))
+    return Identity(providers, url)
 
 
 def identity_of(state: Any) -> Identity:

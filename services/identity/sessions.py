@@ -22,8 +22,16 @@ MAX_SESSION_TOKEN = 200
 _WAY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
-def open_session(database_url: str, user_id: str, now: datetime, hours: float, signed_in_by: str = "password") -> str:
-    """A new session for the user; returns the cookie's token (shown this once, only its hash is kept)."""
+def open_session(
+    database_url: str,
+    user_id: str,
+    now: datetime,
+    hours: float,
+    signed_in_by: str = "password",
+    id_token: str | None = None,
+) -> str:
+    """A new session for the user; returns the cookie's token (shown this once, only its hash is kept).
+    ``id_token``: 统一身份认证's, kept to sign out there too."""
     if not _WAY.match(signed_in_by):
         raise ValueError(f"not a provider's name: {signed_in_by!r}")
     token = f"{signed_in_by}.{secrets.token_urlsafe(32)}"
@@ -35,6 +43,7 @@ def open_session(database_url: str, user_id: str, now: datetime, hours: float, s
                 csrf_token=secrets.token_urlsafe(32),
                 created_at=now,
                 expires_at=now + timedelta(hours=hours),
+                id_token=id_token,
             )
         )
         delete_expired_sessions(s, now)
@@ -56,10 +65,14 @@ def session_of(database_url: str, token: str, now: datetime) -> Principal | None
     return Principal(actor_of(user), way if dot and _WAY.match(way) else "password", csrf_token=csrf)
 
 
-def close_session(database_url: str, token: str) -> None:
+def close_session(database_url: str, token: str) -> str | None:
+    """End the session; the ID token it was opened with (signed in by 统一身份认证), if any."""
     with session_for(database_url) as s:
+        found = s.get(WebSession, hash_token(token))
+        id_token = found.id_token if found is not None else None
         delete_session(s, hash_token(token))
         s.commit()
+    return id_token
 
 
 def end_sessions(database_url: str, user_id: str) -> None:

@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from contracts.rules.access import (
@@ -20,6 +21,7 @@ from contracts.rules.access import (
     USER_ROLE_UNKNOWN,
     USER_UNKNOWN,
 )
+from contracts.rules.sso import SSO_NOT_CONFIGURED, SSO_SUBJECT_MALFORMED, SSO_SUBJECT_TAKEN
 from db.session import session_for
 from db.users import User
 from services.identity.errors import UserError
@@ -37,6 +39,62 @@ USER_ROLES = (
     Role.supervisor,
     Role.admin,
 )
+
+
+MAX_SUBJECT = 255
+
+
+@dataclass(frozen=True)
+class ExternalSubject:
+    """Who a user is at 统一身份认证: the provider's issuer and its ``sub`` for them."""
+
+    issuer: str
+    subject: str
+
+
+def external_subject(issuer: str, subject: str | None) -> ExternalSubject | None:
+    """The subject an admin gave (None for none), checked: visible characters without spaces, and an issuer
+    configured to hold it (UserError otherwise)."""
+    subject = (subject or "").strip()
+    if not subject:
+        return None
+    if not issuer:
+        raise UserError(SSO_NOT_CONFIGURED, "external_subject")
+    if len(subject) > MAX_SUBJECT or not subject.isprintable() or any(c.isspace() for c in subject):
+        raise UserError(SSO_SUBJECT_MALFORMED, "external_subject")
+    return ExternalSubject(issuer, subject)
+
+
+def _subject_taken(database_url: str, external: ExternalSubject, other_than: str | None = None) -> bool:
+    with session_for(database_url) as s:
+        found = s.exec(
+            select(User.id).where(User.external_issuer == external.issuer, User.external_subject == external.subject)
+        ).first()
+    return found is not None and found != other_than
+
+
+def user_of_subject(database_url: str, external: ExternalSubject) -> User | None:
+    with session_for(database_url) as s:
+        return s.exec(
+            select(User).where(User.external_issuer == external.issuer, User.external_subject == external.subject)
+        ).first()
+
+
+def set_external_subject(database_url: str, user_id: str, external: ExternalSubject | None) -> None:
+    """Give a user their subject at 统一身份认证, or take it away (None); UserError when another user has it."""
+    if external is not None and _subject_taken(database_url, external, other_than=user_id):
+        raise UserError(SSO_SUBJECT_TAKEN, "external_subject")
+    with session_for(database_url) as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise UserError(USER_UNKNOWN, "form")
+        user.external_issuer = external.issuer if external else None
+        user.external_subject = external.subject if external else None
+        s.add(user)
+        try:
+            s.commit()
+        except IntegrityError:  # taken meanwhile
+            raise UserError(SSO_SUBJECT_TAKEN, "external_subject") from None
 
 
 @dataclass(frozen=True)
@@ -80,8 +138,10 @@ def add_user(
     department: Department | str | None = None,
     *,
     token: str | None = None,
+    external: ExternalSubject | None = None,
 ) -> NewUser:
-    """Create a user; ``token`` provisions a token made elsewhere (tests), by default a new random one is made."""
+    """Create a user; ``token`` provisions a token made elsewhere (tests), by default a new random one is made;
+    ``external``: who they are at 统一身份认证 (unique)."""
     if not text.visible(name or ""):
         raise UserError(USER_NAME_REQUIRED, "name")
     if text.controls(name) or text.bidi_controls(name):
@@ -89,6 +149,8 @@ def add_user(
     if len(name.strip()) > MAX_USER_NAME:
         raise UserError(USER_NAME_TOO_LONG, "name", limit=MAX_USER_NAME)
     checked_role, checked_department = _checked(role, county, department)
+    if external is not None and _subject_taken(database_url, external):
+        raise UserError(SSO_SUBJECT_TAKEN, "external_subject")
     token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
     user_id = uuid.uuid4().hex
     user = User(
@@ -99,10 +161,17 @@ def add_user(
         department=checked_department,
         token_hash=hash_token(token),
         created_at=datetime.now(UTC),
+        external_issuer=external.issuer if external else None,
+        external_subject=external.subject if external else None,
     )
     with session_for(database_url) as s:
         s.add(user)
-        s.commit()
+        try:
+            s.commit()
+        except IntegrityError:
+            if external is not None and _subject_taken(database_url, external):
+                raise UserError(SSO_SUBJECT_TAKEN, "external_subject") from None
+            raise
     return NewUser(user_id, token)
 
 

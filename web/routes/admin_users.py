@@ -1,6 +1,9 @@
 """用户管理 (/admin/users), for the admin only: the users, creating one (login, name, role, county, department,
 password; the bearer token shown once), resetting a password (their sessions end), and disabling an account (its
-token and sessions stop working at once). The same functions the admin CLI uses (services.identity)."""
+token and sessions stop working at once). The same functions the admin CLI uses (services.identity).
+
+With 统一身份认证 configured, a user also has (or is given later) their subject there (its ``sub``, under the
+configured issuer): such a user may be made without a login and password, and signs in only through it."""
 
 from typing import Any
 
@@ -21,9 +24,11 @@ from services.identity import (
     add_login,
     add_user,
     check_new_login,
+    external_subject,
     identity_of,
     normal_login,
     reset_password,
+    set_external_subject,
 )
 from services.refusals import Refusal
 from state.domain import COUNTIES, Department, Role
@@ -39,6 +44,7 @@ DONE = {
     "created": "用户已创建",
     "reset": "密码已重置，该用户的登录会话已结束",
     "disabled": "账号已停用，其令牌和登录会话已失效",
+    "subject": "统一身份认证标识已保存",
 }
 
 
@@ -67,6 +73,7 @@ async def users_page(request: Request, status: int = 200, **context: Any) -> Res
         "errors": {},
         "values": {},
         "token": None,
+        "sso": _settings(request).oidc.configured,
         "done_text": DONE.get(str(context.pop("done", "")), ""),
         **context,
     }
@@ -79,17 +86,23 @@ async def users(request: Request, actor: SignedIn, done: str = "") -> Response:
     return await users_page(request, done=done)
 
 
-def _create(database_url: str, values: dict[str, str], password: str) -> str:
-    """The new user's token; AccountError when they cannot be made (nothing is then made)."""
-    check_new_login(database_url, values.get("login", ""), password)  # before the user exists
+def _create(database_url: str, issuer: str, values: dict[str, str], password: str) -> str:
+    """The new user's token; AccountError when they cannot be made (nothing is then made). A user with a subject
+    at 统一身份认证 needs no login and password (they may still have both)."""
+    external = external_subject(issuer, values.get("external_subject"))
+    with_login = external is None or bool(values.get("login", "").strip() or password)
+    if with_login:
+        check_new_login(database_url, values.get("login", ""), password)  # before the user exists
     made = add_user(
         database_url,
         values.get("name", ""),
         values.get("role", ""),
         values.get("county") or None,
         values.get("department") or None,
+        external=external,
     )
-    add_login(database_url, made.id, values.get("login", ""), password)
+    if with_login:
+        add_login(database_url, made.id, values.get("login", ""), password)
     return made.token
 
 
@@ -101,10 +114,11 @@ async def create(request: Request, actor: SignedIn) -> Response:
     password = password if isinstance(password, str) else ""
     values = {k: v for k, v in posted(form).items() if k != "password"}
     try:
-        token = await run_in_threadpool(_create, _settings(request).database_url, values, password)
+        settings = _settings(request)
+        token = await run_in_threadpool(_create, settings.database_url, settings.oidc.oidc_issuer, values, password)
     except AccountError as e:
         return await users_page(request, 422, failed="create", values=values, errors={e.field: e.message})
-    created = {"name": values.get("name", ""), "login": normal_login(values.get("login", ""))}
+    created = {"name": values.get("name", ""), "login": normal_login(values.get("login", "")) or "—"}
     return await users_page(request, 201, token=token, created=created, done="created")
 
 
@@ -142,3 +156,18 @@ async def disable(request: Request, user_id: str, actor: SignedIn) -> Response:
     # the sessions end, and the API's cached token goes at once, not after the cache's time
     await run_in_threadpool(identity_of(request.app.state).disable, user_id)
     return RedirectResponse("/admin/users?done=disabled", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/subject")
+async def subject(request: Request, user_id: str, actor: SignedIn) -> Response:
+    """Set (or, left empty, take away) a user's subject at 统一身份认证."""
+    admitted(actor, Role.admin)
+    settings = _settings(request)
+    await run_in_threadpool(_known, settings.database_url, user_id)
+    given = posted(await request.form()).get("external_subject", "")
+    try:
+        external = external_subject(settings.oidc.oidc_issuer, given)
+        await run_in_threadpool(set_external_subject, settings.database_url, user_id, external)
+    except AccountError as e:
+        return await users_page(request, 422, failed=user_id, errors={"external_subject": e.message})
+    return RedirectResponse("/admin/users?done=subject", status_code=303)
