@@ -11,7 +11,6 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from sqlalchemy import update
 from sqlmodel import select
