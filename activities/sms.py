@@ -26,7 +26,7 @@ from db.phones import masked, phones_for
 from db.receipts import ObjectionReceipt, shown
 from db.session import session_for
 from state.calendar import TZ
-from state.domain import LEVEL_OWNER, Act, Level, Role
+from state.domain import LEVEL_OWNER, Act, Level, Role, Stage
 from state.objector import MOBILE
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ NONE = "无"
 TODO: dict[Act, str] = {
     Act.declare: "待县级审核",
     Act.resubmit: "已补正，待重新审核",
-    Act.county_review_pass: "县级审核已通过，待办理",
+    Act.county_review_pass: "县级审核已通过，待公示",  # a county-level one; a city-level one: CITY_REVIEW_OWED
     Act.city_review_pass: "市级评审已通过，待公示",
     Act.county_request_correction: "被退回补正，待补正",
     Act.city_request_correction: "被退回补正，待补正",
@@ -44,21 +44,28 @@ TODO: dict[Act, str] = {
     Act.close_notice: "公示期满，待编入公布批次",
     Act.flag: "关联县级称号已撤销，待复核",
 }
+CITY_REVIEW_OWED = "县级审核已通过，待市级评审"
 REMINDER: dict[Act, str] = {Act.correction_reminder: "补正期限将至，请尽快补正"}
 ESCALATION: dict[Act, str] = {Act.urge: "被催办，请尽快办理"}
 
 
 def _owes(req: NotifyRequest) -> Recipient | None:
-    """The recipient a to-do act leaves something to do."""
+    """The recipient a to-do act leaves something to do: the declaring county's bureau for a declaration's review and
+    a 补正; the city's reviewer for a resubmission the city returned; else the level's owner (公示, 异议, 公布批次,
+    复核; a city-level candidate's city review)."""
     assert req.act is not None and req.level is not None
-    owner_county = req.county if req.level == Level.county else None
+    if req.act == Act.resubmit and req.state == Stage.county_reviewed:  # back to the city's review that returned it
+        return Recipient(Role.city_reviewer, None)
     if req.act in (Act.declare, Act.resubmit, Act.county_request_correction, Act.city_request_correction):
         return Recipient(Role.county_bureau, req.county)
-    if req.act == Act.county_review_pass:  # county level: the bureau publicizes; city level: the city reviews
-        return Recipient(LEVEL_OWNER[req.level], owner_county)
-    if req.act in (Act.city_review_pass, Act.lodge_objection, Act.close_notice, Act.flag):
-        return Recipient(LEVEL_OWNER[req.level], owner_county)
+    if req.act in TODO:
+        return Recipient(LEVEL_OWNER[req.level], req.county if req.level == Level.county else None)
     return None
+
+
+def _todo(req: NotifyRequest) -> str:
+    assert req.act is not None
+    return CITY_REVIEW_OWED if req.act == Act.county_review_pass and req.level == Level.city else TODO[req.act]
 
 
 def deadline_text(moment: datetime | None) -> str:
@@ -90,7 +97,7 @@ def kind_of(req: NotifyRequest, recipient: Recipient) -> tuple[str, str] | None:
     if req.act in ESCALATION:  # 催办: its recipients are the party pressed, and it only
         return "escalation", ESCALATION[req.act]
     if req.act in TODO and _owes(req) == recipient:
-        return "todo", TODO[req.act]
+        return "todo", _todo(req)
     return None
 
 

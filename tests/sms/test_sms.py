@@ -17,7 +17,8 @@ from sqlmodel import select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.notify import NotifyActivities
+from activities.notify import NotifyActivities, recipients
+from activities.sms import deadline_text, kind_of
 from config import ChannelSettings
 from contracts.notify import Delivered, Message, NotifyRequest, Recipient
 from db.filing import Delivery
@@ -26,7 +27,7 @@ from db.phones import set_phone
 from db.session import session_for
 from services.identity.users import add_user
 from state.calendar import TZ
-from state.domain import Act, Level, Role
+from state.domain import Act, Level, Role, Stage
 from tests.conftest import RunningWorker, fresh_database, settings_for, unique
 from tests.factory import COUNTY, OTHER_COUNTY, declaration, start
 from tests.sms.gateway import KEY_ID, SECRET, SmsGateway
@@ -259,3 +260,35 @@ def test_no_gateway_no_text_and_a_kind_without_its_template_is_not_texted(databa
 def test_a_gateway_without_its_keys_is_a_configuration_error():
     with pytest.raises(ValueError, match="BIAOGAN_SMS_ACCESS_KEY_SECRET"):
         ChannelSettings(sms_gateway_url="http://127.0.0.1:9/sms")
+
+
+def _act(act: Act, level: Level, state=None) -> NotifyRequest:
+    return NotifyRequest(application_id="A1", seq=2, act=act, level=level, county=COUNTY, state=state)
+
+
+@pytest.mark.parametrize(
+    ("act", "level", "state", "texted"),
+    [
+        (Act.declare, Level.city, None, {(Role.county_bureau, COUNTY): "待县级审核"}),
+        (Act.county_review_pass, Level.city, None, {(Role.city_reviewer, None): "县级审核已通过，待市级评审"}),
+        (Act.county_review_pass, Level.county, None, {(Role.county_bureau, COUNTY): "县级审核已通过，待公示"}),
+        (Act.lodge_objection, Level.city, None, {(Role.city_reviewer, None): "收到公示异议，待调查核实"}),
+        (Act.close_notice, Level.county, None, {(Role.county_bureau, COUNTY): "公示期满，待编入公布批次"}),
+        (Act.resubmit, Level.city, Stage.county_reviewed, {(Role.city_reviewer, None): "已补正，待重新审核"}),
+        (Act.resubmit, Level.city, Stage.declared, {(Role.county_bureau, COUNTY): "已补正，待重新审核"}),
+        (Act.correction_reminder, Level.county, None, {(Role.county_bureau, COUNTY): "补正期限将至，请尽快补正"}),
+        (Act.publicize, Level.city, None, {}),  # told, owing nothing
+        (Act.award, Level.county, None, {}),
+    ],
+)
+def test_a_to_do_is_texted_to_the_role_that_owes_the_next_act_and_to_no_one_told_only(act, level, state, texted):
+    req = _act(act, level, state)
+    found = {(r.role, r.county): kind_of(req, r) for r in recipients(req)}
+    assert {k: v[1] for k, v in found.items() if v} == texted
+    assert all(v[0] in ("todo", "reminder") for v in found.values() if v)
+
+
+def test_a_deadline_is_said_in_beijing_time_and_midnight_as_the_end_of_the_day_before():
+    assert deadline_text(datetime(2026, 12, 21, tzinfo=TZ)) == "12月20日24时"
+    assert deadline_text(datetime(2026, 12, 18, 9, 30, tzinfo=UTC)) == "12月18日17时30分"
+    assert deadline_text(None) == "无"
