@@ -14,6 +14,9 @@ from db.users import User
 from state.domain import Role
 
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# What a person may type for one (the API's JSON Schema states it as its pattern, anchored): the digits, spaces or
+# dashes between them, +86 before them.
+MOBILE_INPUT = r" *(?:\+86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8} *"
 
 
 class UserPhone(SQLModel, table=True):
@@ -26,13 +29,11 @@ class UserPhone(SQLModel, table=True):
 
 
 def mobile(text: str) -> str | None:
-    """A mainland mobile number as kept (11 digits starting with 1), from what a person types (spaces, dashes, +86);
-    None when it is not one."""
-    digits = re.sub(r"[\s\-()]", "", text.strip())
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix):
-            digits = digits[len(prefix) :]
-    return digits if MOBILE.fullmatch(digits) else None
+    """A mainland mobile number as kept (11 digits starting with 1), from what a person types (``MOBILE_INPUT``:
+    spaces or dashes between the digits, +86 before them); None when it is not one."""
+    if not re.fullmatch(MOBILE_INPUT, text):
+        return None
+    return re.sub(r"[^0-9]", "", text)[-11:]
 
 
 def masked(phone: str) -> str:

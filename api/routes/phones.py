@@ -1,11 +1,15 @@
 """``/me/phone``: the caller's mobile number for SMS (短信) and their switch for texts (services/phones.py)."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
 from api.deps import CurrentUser, ServiceContext
 from api.errors import documented
-from db.phones import UserPhone, masked
+from contracts.rules.administration import PHONE_NOT_MOBILE
+from db.phones import MOBILE_INPUT, UserPhone, masked, mobile
 from schemas.fields import FORBID
 from services import phones
 
@@ -17,9 +21,19 @@ class PhonePublic(BaseModel):
     sms: bool = Field(description="whether to-dos, reminders and urges are texted to it")
 
 
+def _mobile(value: str) -> str:
+    if mobile(value) is None:
+        raise PydanticCustomError(PHONE_NOT_MOBILE.code, PHONE_NOT_MOBILE.text)
+    return value
+
+
 class PhoneSet(BaseModel):
     model_config = FORBID
-    phone: str = Field(max_length=40, description="a mainland mobile number: 11 digits starting with 1")
+    phone: Annotated[str, AfterValidator(_mobile)] = Field(
+        description="a mainland mobile number: 11 digits starting with 1 (spaces or dashes between them, +86 before)",
+        max_length=40,
+        json_schema_extra={"pattern": f"^{MOBILE_INPUT}$"},
+    )
     sms: bool = True
 
 
