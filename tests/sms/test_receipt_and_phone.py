@@ -6,14 +6,17 @@ import asyncio
 import re
 
 import pytest
+from temporalio.testing import ActivityEnvironment
 
+from activities.sms import SmsActivities
+from clients import sms
 from db.phones import UserPhone
-from db.receipts import shown
+from db.receipts import ObjectionReceipt, normal_receipt, shown
 from db.session import session_for
 from tests.api.conftest import Driver, expect, serve
 from tests.conftest import fresh_database
 from tests.sms.gateway import SmsGateway
-from tests.sms.test_sms import sms_channels
+from tests.sms.test_sms import rows, sms_channels, wait_for
 
 
 @pytest.fixture
@@ -50,6 +53,12 @@ async def test_the_objectors_receipt_is_texted_to_the_mobile_number_they_gave(de
                 if gateway.delivered:
                     break
                 await asyncio.sleep(0.1)
+            with session_for(url) as s:
+                objection_id = s.get(ObjectionReceipt, normal_receipt(receipt)).objection_id
+            await wait_for(lambda: [r.status for r in rows(url, f"receipt:{objection_id}")] == ["sent"])
+            await sms.text_receipt(api.client, api.task_queue, objection_id)  # started again: the same workflow
+            again = SmsActivities(url, sms_channels(gateway))
+            assert ActivityEnvironment().run(again.text_receipt, objection_id) == "skipped"  # a retried activity
             by_mail = await objected(api, app_id, "wangwu@example.cn")
             await asyncio.sleep(2)  # time enough for a text that should not come
     assert by_mail != receipt
