@@ -82,8 +82,11 @@ class ChannelAddresses(BaseModel):
     webhook: list[str] = Field(default_factory=list)
 
 
+SMS_KINDS = ("todo", "reminder", "escalation", "receipt")  # the notices texted, one template each
+
+
 class ChannelSettings(BaseSettings):
-    """``BIAOGAN_SMTP_*``, ``BIAOGAN_WEBHOOK_*``, ``BIAOGAN_NOTIFY_DIRECTORY`` (JSON) and friends."""
+    """``BIAOGAN_SMTP_*``, ``BIAOGAN_WEBHOOK_*``, ``BIAOGAN_SMS_*``, ``BIAOGAN_NOTIFY_DIRECTORY`` (JSON) and friends."""
 
     model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
 
@@ -106,6 +109,46 @@ class ChannelSettings(BaseSettings):
     # the activity returns, so a dead mail server or webhook cannot hold up the procedure for ever.
     channel_attempts: int = Field(default=5, ge=1)
     delivery_lease_seconds: float = Field(default=120, gt=0)
+    # SMS through an HTTP gateway (activities/sms_gateway.py); unset: nothing is texted. One provider template per
+    # kind of notice; a kind without its template is not texted.
+    sms_gateway_url: str | None = None
+    sms_access_key_id: str = ""
+    sms_access_key_secret: SecretStr | None = None
+    sms_sign_name: str = ""  # 签名, e.g. 临沂人社 (the provider shows it as 【临沂人社】)
+    sms_template_todo: str = ""
+    sms_template_reminder: str = ""
+    sms_template_escalation: str = ""
+    sms_template_receipt: str = ""
+    sms_timeout: float = Field(default=10, gt=0)
+    # The gateway's answer codes that may pass (retried); any other code but OK is a refusal for good.
+    sms_temporary_codes: list[str] = Field(
+        default_factory=lambda: ["Throttling", "BusinessLimitControl", "ServiceUnavailable", "InternalError"]
+    )
+
+    @field_validator("sms_gateway_url", mode="before")
+    @classmethod
+    def _empty_gateway_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("sms_sign_name")
+    @classmethod
+    def _bare_sign_name(cls, value: str) -> str:
+        return value.strip().strip("【】")
+
+    @model_validator(mode="after")
+    def _sms_needs_its_keys(self) -> ChannelSettings:
+        if self.sms_gateway_url and not (self.sms_access_key_id and self.sms_access_key_secret and self.sms_sign_name):
+            raise ValueError(
+                "BIAOGAN_SMS_ACCESS_KEY_ID, BIAOGAN_SMS_ACCESS_KEY_SECRET and BIAOGAN_SMS_SIGN_NAME are required "
+                "when BIAOGAN_SMS_GATEWAY_URL is set"
+            )
+        return self
+
+    def sms_template(self, kind: str) -> str:
+        """The provider's template id for ``kind`` (SMS_KINDS); "" when that kind is not texted (or SMS is off)."""
+        if not self.sms_gateway_url:
+            return ""
+        return str(getattr(self, f"sms_template_{kind}", ""))
 
     @field_validator("public_base_url")
     @classmethod

@@ -26,6 +26,7 @@ from activities.record import RecordActivities
 from activities.register import RegisterActivities
 from activities.revocation import RevocationActivities
 from activities.rounds import round_activities_for
+from activities.sms import SmsActivities
 from activities.standards import StandardsActivities
 from activities.uploads import sweep_periodically
 from clients.connection import connect, metrics_runtime
@@ -38,6 +39,7 @@ from workflows.filing import FilingDeadlineWorkflow
 from workflows.filing_schedule import FilingYearWorkflow
 from workflows.institution_claim import InstitutionClaimWorkflow
 from workflows.quota import PeriodWorkflow, QuotaWorkflow
+from workflows.receipt_text import ReceiptTextWorkflow
 from workflows.revocation import RevocationWorkflow
 from workflows.round import RoundWorkflow
 from workflows.standards import CountyStandardsWorkflow
@@ -53,6 +55,7 @@ WORKFLOWS = [
     InstitutionClaimWorkflow,
     RevocationWorkflow,
     AnnouncementWorkflow,
+    ReceiptTextWorkflow,
 ]
 log = logging.getLogger("biaogan.worker")
 # Modules imported once per worker and shared by every workflow instance, instead of imported again inside the
@@ -96,6 +99,7 @@ def activities_for(client: Client, settings: Settings) -> list[Callable[..., Any
         read_model.find_related_applications,
         calendar.compute_notice_period,
         notify.notify,
+        SmsActivities(settings.database_url, settings.channels).text_receipt,
         filing.compute_filing_plan,
         filing.record_filing_version,
         filing.project_filing_status,

@@ -1,11 +1,12 @@
-"""External notification channels: e-mail over SMTP and signed webhooks, each delivery at most once.
+"""External notification channels: e-mail over SMTP, signed webhooks and SMS (短信), each delivery at most once.
 
 Every (notification, recipient, channel, address) is one row of ``notification_delivery`` with a unique
 key. An attempt first *claims* the row (insert, or retake it when an earlier attempt failed or was
 abandoned), then sends, then marks it sent. A retried activity therefore skips what was delivered and
 resends only what failed. The one window left is a worker dying between the send and the mark: after the
 claim's lease the message is sent again, with the same ``Message-ID`` / ``X-Biaogan-Delivery`` header, so
-the receiving end can drop the duplicate.
+the receiving end can drop the duplicate (a text carries its key as ``out_id``, activities/sms_gateway.py).
+A text's row keeps the number masked (138****5678): the number itself travels only in ``Outgoing.payload``.
 """
 
 from __future__ import annotations
@@ -26,13 +27,15 @@ import httpx
 from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
 
+from activities.sms_gateway import GatewayRefused, post_sms
 from config import ChannelSettings
 from db.filing import Delivery
+from db.phones import masked_in
 from db.session import insert_ignore, session_for
 
 SIGNATURE_HEADER = "X-Biaogan-Signature"
 DELIVERY_HEADER = "X-Biaogan-Delivery"
-Channel = Literal["email", "webhook"]
+Channel = Literal["email", "webhook", "sms"]
 
 
 class PermanentFailure(Exception):
@@ -106,7 +109,22 @@ def post_webhook(cfg: ChannelSettings, out: Outgoing) -> None:
     raise RuntimeError(f"webhook {out.address} answered {response.status_code}")
 
 
-SENDERS: dict[str, Callable[[ChannelSettings, Outgoing], None]] = {"email": send_email, "webhook": post_webhook}
+def send_sms(cfg: ChannelSettings, out: Outgoing) -> None:
+    """``out.payload``: the number, the template id and its parameters (notify builds them, activities/sms.py)."""
+    p = out.payload
+    try:
+        post_sms(cfg, p["phone"], p["template_id"], p["params"], out.key)
+    except GatewayRefused as e:
+        raise PermanentFailure(masked_in(str(e))) from None
+    except Exception as e:
+        raise RuntimeError(masked_in(f"{type(e).__name__}: {e}")) from None
+
+
+SENDERS: dict[str, Callable[[ChannelSettings, Outgoing], None]] = {
+    "email": send_email,
+    "webhook": post_webhook,
+    "sms": send_sms,
+}
 
 
 def outgoing_for(cfg: ChannelSettings, role: str, county: str | None) -> list[tuple[Channel, str]]:

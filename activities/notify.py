@@ -3,7 +3,8 @@
 A notice is either an act on an application (``NotifyRequest`` with the application's fields, as
 ApplicationWorkflow sends) or any other event (``NotifyRequest.message``, e.g. a filing reminder). Each
 recipient (a role, and a county for county-level roles) gets an inbox row, and an e-mail and a webhook call
-for every address ``ChannelSettings.notify_directory`` lists for them; an addressee without an account
+for every address ``ChannelSettings.notify_directory`` lists for them, and a text to each of its accounts that takes
+texts when the notice is one that is texted (activities/sms.py); an addressee without an account
 (``Message.outside``, e.g. ``province`` for a filing) gets only the latter. Every delivery happens once per
 notice, recipient, channel and address, however often the activity is retried.
 """
@@ -18,6 +19,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.channels import Outgoing, deliver, outgoing_for
+from activities.sms import texts_for
 from config import ChannelSettings
 from contracts.notify import Delivered, NotifyRequest, Recipient
 from contracts.rules import engine as rules
@@ -235,7 +237,7 @@ def write_inbox(connection: Connection, req: NotifyRequest, channels: ChannelSet
 
 
 def deliver_outside(database_url: str, channels: ChannelSettings, req: NotifyRequest, result: Delivered) -> Delivered:
-    """E-mail and webhooks for the notice's recipients, each at most once (see activities.channels); raises for a
+    """E-mail, webhooks and texts for the notice's recipients, each at most once (see activities.channels); raises for a
     retry while attempts remain, so a failed delivery is tried again and delivered ones are skipped."""
     base_url = channels.public_base_url or "http://127.0.0.1:8000"
     outgoing = []
@@ -259,6 +261,9 @@ def deliver_outside(database_url: str, channels: ChannelSettings, req: NotifyReq
                     _payload(req, name, county, subject, body, base_url),
                 )
             )
+    if channels.sms_gateway_url:
+        with get_engine(database_url).connect() as connection:
+            outgoing += texts_for(connection, channels, req, _notice_key(req), recipients(req))
     if not outgoing:
         return result
     errors: list[str] = []
@@ -271,9 +276,12 @@ def deliver_outside(database_url: str, channels: ChannelSettings, req: NotifyReq
         except Exception as e:  # noqa: BLE001 - every channel gets its turn before the retry
             errors.append(f"{out.channel} {out.address}: {type(e).__name__}: {e}")
             continue
+        if out.channel == "sms":
+            log.info("sms %s to %s (%s): %s", out.subject, out.address, out.recipient, outcome)  # the number masked
         if outcome == "sent":
             result.emailed += out.channel == "email"
             result.webhooks += out.channel == "webhook"
+            result.texted += out.channel == "sms"
         elif outcome == "rejected":
             result.rejected += 1
     if errors:

@@ -28,6 +28,7 @@ from api.routes import (
     materials,
     me,
     notifications,
+    phones,
     preferences,
     public,
     quotas,
@@ -104,6 +105,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.include_router(batch.router, prefix=API_PREFIX)
     app.include_router(announcements.router, prefix=API_PREFIX)
     app.include_router(preferences.router, prefix=API_PREFIX)
+    app.include_router(phones.router, prefix=API_PREFIX)
     app.include_router(me.router, prefix=API_PREFIX)
     app.include_router(score_amendments.router, prefix=API_PREFIX)
     app.include_router(revocations.router, prefix=API_PREFIX)

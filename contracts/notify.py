@@ -54,3 +54,4 @@ class Delivered:
     webhooks: int = 0
     failed: int = 0  # external deliveries given up on after ChannelSettings.channel_attempts attempts
     rejected: int = 0  # refused for good by the receiving end
+    texted: int = 0  # texts (短信) sent

@@ -11,6 +11,7 @@ from db.materials import Material
 from db.models import Application, ApplicationEvent, ApplicationTally, Notification, Objection, TitleTally
 from db.numbers import ApplicationNumber
 from db.panel import PanelMember, PanelRecusal
+from db.phones import UserPhone
 from db.preferences import SavedFilter, SavedOpinion
 from db.ratelimits import RateCount
 from db.receipts import ObjectionReceipt
@@ -55,6 +56,7 @@ __all__ = [
     "SavedOpinion",
     "TitleTally",
     "User",
+    "UserPhone",
     "WebSession",
     "metadata",
 ]

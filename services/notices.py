@@ -4,6 +4,7 @@ group with its own window and where to object; the directory of titles, objectin
 notice, and following an objection by its receipt. Under both api/routes/public.py and web/routes/public.py (and
 the board's PDF, services/documents.py)."""
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -11,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from temporalio.service import RPCError
 
 import documents
+from clients import sms
 from clients.application import handle_for
 from config import NoticeSettings
 from contracts.application import ObjectionAct, ViewRequest
@@ -26,8 +28,10 @@ from services.refusals import Refusal, from_temporal
 from state.calendar import TZ
 from state.domain import Actor, Department, Level, Role, Stage
 from state.labels import CITY, INSTITUTION_TYPES, LEVELS, level_title, organ_name
+from state.objector import MOBILE
 from workflows.application import ApplicationWorkflow
 
+log = logging.getLogger(__name__)
 MAX_NOTICES = 1000
 PUBLIC = Actor(user_id="public", name="public", role=Role.public)  # api.access.PUBLIC: anyone, without an account
 
@@ -183,6 +187,13 @@ async def lodge_objection(
     return result.objection_id
 
 
-async def receipt_for(ctx: Context, objection_id: str, application_id: str) -> str:
-    """The receipt an objector keeps to follow their objection."""
-    return await run_in_threadpool(issue_receipt, ctx.database_url, objection_id, application_id)
+async def receipt_for(ctx: Context, objection_id: str, application_id: str, contact: str = "") -> str:
+    """The receipt an objector keeps to follow their objection; texted to them too when ``contact`` is a mobile
+    number and SMS is configured for receipts (workflows/receipt_text.py)."""
+    receipt = await run_in_threadpool(issue_receipt, ctx.database_url, objection_id, application_id)
+    if ctx.settings.channels.sms_template("receipt") and MOBILE.fullmatch(contact.removeprefix("+86")):
+        try:
+            await sms.text_receipt(ctx.client, ctx.settings.task_queue, objection_id)
+        except RPCError:  # the objection stands and its receipt is shown: the text is the lesser part
+            log.warning("could not start the receipt text of objection %s", objection_id, exc_info=True)
+    return receipt

@@ -49,6 +49,7 @@ FILING_VERSION_UNKNOWN = rule("filing_version_unknown", "{county}{year}年度没
 
 # ---- the public board, the inbox, preferences, the 待办
 NOTIFICATION_NOT_FOUND = rule("notification_not_found", "未找到该通知，或它不是发给您的")
+PHONE_NOT_MOBILE = rule("phone_not_mobile", "手机号码须为11位数字、以1开头（如13812345678），填写的不是手机号码")
 TASKS_NOT_FOR_ROLE = rule("tasks_not_for_role", "待办仅供办理申报的各业务角色查看")
 
 # ---- rules other areas register --------------------------------------------------------------------------------

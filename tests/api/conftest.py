@@ -21,7 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.deps import today
 from app import create_app
-from config import LimitSettings
+from config import ChannelSettings, LimitSettings
 from contracts.application import ReviewAct
 from contracts.rounds import RoundPlan
 from db.rounds import HistoricTitle
@@ -209,8 +209,11 @@ def temporal_address(env) -> str:
 
 
 @asynccontextmanager
-async def serve(dev_env, database_url: str, limits: LimitSettings = UNLIMITED) -> AsyncIterator[Api]:
-    settings = settings_for(database_url, unique("api"), temporal_address=temporal_address(dev_env), limits=limits)
+async def serve(
+    dev_env, database_url: str, limits: LimitSettings = UNLIMITED, channels: ChannelSettings | None = None
+) -> AsyncIterator[Api]:
+    sections = {"limits": limits, **({"channels": channels} if channels else {})}
+    settings = settings_for(database_url, unique("api"), temporal_address=temporal_address(dev_env), **sections)
     async with RunningWorker(dev_env.client, settings):
         app = create_app(settings)
         async with app.router.lifespan_context(app):

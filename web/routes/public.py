@@ -119,7 +119,7 @@ async def lodge_objection(request: Request, application_id: str) -> Response:
         explained = explain(refusal)
         context = {"values": values, "errors": explained.fields, "explained": explained}
         return _notice_page(request, row, settings, refusal.status, **context)
-    receipt = await notices.receipt_for(ctx, lodged, application_id)
+    receipt = await notices.receipt_for(ctx, lodged, application_id, body.contact)
     return RedirectResponse(f"/objections/{receipt}?new=1", status_code=303, headers=NO_STORE)
 
 
