@@ -1,13 +1,13 @@
 """短信: users' mobile numbers (user_phone), one per account that gave one, with the user's own switch for texts.
 
-Revision 0023_phones, after 0022_announce_act.
+Revision 0024_phones, after 0023_external_subject.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023_phones"
-down_revision = "0022_announce_act"
+revision = "0024_phones"
+down_revision = "0023_external_subject"
 branch_labels = None
 depends_on = None
 
