@@ -120,6 +120,8 @@ class ChannelSettings(BaseSettings):
     sms_template_escalation: str = ""
     sms_template_receipt: str = ""
     sms_timeout: float = Field(default=10, gt=0)
+    # providers cap each template variable (commonly 20–35 characters): a longer value is cut and ends in …
+    sms_param_max_chars: int = Field(default=20, ge=4, le=500)
     # The gateway's answer codes that may pass (retried); any other code but OK is a refusal for good.
     sms_temporary_codes: list[str] = Field(
         default_factory=lambda: ["Throttling", "BusinessLimitControl", "ServiceUnavailable", "InternalError"]

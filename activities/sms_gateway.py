@@ -42,7 +42,13 @@ def signature(secret: str, text: str) -> str:
     return base64.b64encode(hmac.new(secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha256).digest()).decode()
 
 
+def within(value: str, limit: int) -> str:
+    """A template variable as the provider accepts it: at most ``limit`` characters, a cut one ending in …."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def request_body(cfg: ChannelSettings, phone: str, template_id: str, params: dict[str, str], out_id: str) -> bytes:
+    params = {key: within(value, cfg.sms_param_max_chars) for key, value in params.items()}
     doc = {
         "phone": phone,
         "sign_name": cfg.sms_sign_name,

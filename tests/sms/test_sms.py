@@ -292,3 +292,19 @@ def test_a_deadline_is_said_in_beijing_time_and_midnight_as_the_end_of_the_day_b
     assert deadline_text(datetime(2026, 12, 21, tzinfo=TZ)) == "12月20日24时"
     assert deadline_text(datetime(2026, 12, 18, 9, 30, tzinfo=UTC)) == "12月18日17时30分"
     assert deadline_text(None) == "无"
+
+
+def test_a_parameter_longer_than_the_providers_cap_is_cut_and_still_signed(database_url):
+    """Providers cap each template variable: a longer value is sent cut, ending in …, and the gateway still finds
+    the request's signature good (it is made over what is sent)."""
+    key = unique("filing:郯城县:2026:reminder:5")
+    with_phone(database_url, "county_bureau", "郯城县", OTHER_PHONE)
+    with SmsGateway() as gateway:
+        attempt = runner(
+            NotifyActivities(database_url, sms_channels(gateway, sms_param_max_chars=9)), _reminder(key, "郯城县")
+        )
+        assert attempt(1).texted >= 1  # every 郯城县 account with a number: this test's among them
+    (text,) = [t for t in gateway.texts if t.body["phone"] == OTHER_PHONE]
+    assert text.signed and text.answered == "OK"
+    assert text.body["params"]["matter"] == "2026年度评定…"
+    assert text.body["params"]["deadline"] == "12月20日24时"  # within the cap: as it was
