@@ -8,6 +8,7 @@ import hashlib
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfdoc import PDFDictionary
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
 
 from documents.models import CITY
 
@@ -32,3 +33,20 @@ def mark_seal_place(canvas: Canvas, organ: str, x: float, y: float, diameter: fl
     dests = getattr(catalog, "Dests", None) or PDFDictionary({})
     dests.dict[name] = canvas._bookmarkReference(name)  # type: ignore[attr-defined]
     catalog.Dests = dests
+
+
+class SealPlace(Flowable):
+    """Takes no room: marks ``organ``'s seal centred ``from_right`` in from the frame's right edge, at the line
+    between the flowables before and after it (the organ's name above, the date below)."""
+
+    def __init__(self, organ: str, from_right: float):
+        super().__init__()
+        self.organ = organ
+        self.from_right = from_right
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, 0
+
+    def draw(self) -> None:
+        mark_seal_place(self.canv, self.organ, self.width - self.from_right, 0)
