@@ -35,6 +35,7 @@ from api.routes import (
     score_amendments,
     standards,
     tasks,
+    verify,
 )
 from api.security_headers import SecurityHeaders
 from clients.connection import connect
@@ -106,6 +107,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.include_router(score_amendments.router, prefix=API_PREFIX)
     app.include_router(revocations.router, prefix=API_PREFIX)
     app.include_router(department_opinions.router, prefix=API_PREFIX)
+    app.include_router(verify.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app

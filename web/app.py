@@ -90,12 +90,14 @@ def routers() -> list[APIRouter]:
         score_amendments,
         standards,
         statistics,
+        verify,
     )
 
     return [
         home.router,
         login.router,
         public.router,
+        verify.router,
         declare.router,
         applications.router,
         acts.router,

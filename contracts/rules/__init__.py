@@ -62,4 +62,5 @@ from contracts.rules import (  # noqa: E402,F401
     revocations,
     schema,
     scores,
+    verification,
 )
