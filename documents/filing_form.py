@@ -19,7 +19,7 @@ from documents.seal_places import SealPlace
 PAGE = landscape(A4)
 MARGIN = 15 * mm
 HEADER_SHADE = colors.Color(0.93, 0.93, 0.93)
-WIDTHS_MM = (12, 62, 50, 44, 40, 24, 26, 0)  # the last takes what is left
+WIDTHS_MM = (12, 56, 44, 42, 40, 24, 26, 0)  # the last takes what is left
 
 
 @record
