@@ -119,9 +119,21 @@ async def announcement(ctx: Context, actor: Actor, application_id: str) -> Pdf:
     if view.announcement_id is not None:  # announced by its batch: the document kept at the third signature
         stored = await announcements.document(ctx, actor, view.announcement_id)
         return Pdf(stored.content, f"announcement-{application_id}.pdf", stored.sha256)
+    # Announced by its own co-signatures (before batches): drawn from the records, sealed by the three organs when
+    # first asked for, and kept under its 文号 (the document every application of that number shares).
     batch = await run_in_threadpool(_announced_with, ctx, view.announcement_doc_no)
-    content = await run_in_threadpool(_announcement, view, batch)
-    return Pdf(content, f"announcement-{application_id}.pdf")
+    organs = issuing_organs(view.level, None if view.level == Level.city else view.county)
+    return await run_in_threadpool(
+        sealing.sealed_once,
+        ctx,
+        sealing.ANNOUNCEMENT,
+        f"number:{view.announcement_doc_no}",
+        organs,
+        lambda: _announcement(view, batch),
+        f"announcement-{application_id}.pdf",
+        document_no=view.announcement_doc_no,
+        issued_on=view.announced_on,
+    )
 
 
 async def certificate(ctx: Context, actor: Actor, application_id: str) -> Pdf:

@@ -1,4 +1,5 @@
-"""Documents sealed when first asked for and kept (奖牌证书, 备案表 as filed, 公示名单 as it stood): the first request
+"""Documents sealed when first asked for and kept (奖牌证书, 备案表 as filed, 公示名单 as it stood, a 公布文件 of an
+application announced by its own co-signatures): the first request
 renders and seals (activities/sealing.py keeps it once), every later one serves the kept bytes, their SHA-256 as the
 ETag."""
 
@@ -6,12 +7,12 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from activities import sealing
-from activities.sealing import CERTIFICATE, FILING_FORM, NOTICE_LIST
+from activities.sealing import ANNOUNCEMENT, CERTIFICATE, FILING_FORM, NOTICE_LIST
 from services.context import Context
 from services.declarations import store_for
 from services.pdf import Pdf
 
-__all__ = ["CERTIFICATE", "FILING_FORM", "NOTICE_LIST", "sealed_as_it_stands", "sealed_once"]
+__all__ = ["ANNOUNCEMENT", "CERTIFICATE", "FILING_FORM", "NOTICE_LIST", "sealed_as_it_stands", "sealed_once"]
 
 
 def sealed_once(
