@@ -302,6 +302,15 @@ class BlobSettings(BaseSettings):
         return self
 
 
+class SealSettings(BaseSettings):
+    """``BIAOGAN_SEAL_PROVIDER``: who seals the documents the organs issue (seals/provider.py): ``dev``, test seals
+    made under ``<data_dir>/seals/``, or ``module:Class``, a deployment's own (the national unified e-seal service)."""
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    seal_provider: str = Field(default="dev", pattern=r"^(dev|[A-Za-z_][\w.]*:[A-Za-z_]\w*)$")
+
+
 class CorrectionSettings(BaseSettings):
     """``BIAOGAN_CORRECTION_*``: how long a declaration returned for correction (退回补正) waits for the county."""
 
@@ -413,6 +422,7 @@ class Settings(BaseSettings):
     blobs: BlobSettings = Field(default_factory=BlobSettings)
     feeds: FeedSettings = Field(default_factory=FeedSettings)
     oidc: OidcSettings = Field(default_factory=OidcSettings)
+    seals: SealSettings = Field(default_factory=SealSettings)
 
     @model_validator(mode="after")
     def _default_database_beside_the_data(self) -> Settings:

@@ -10,6 +10,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 import documents
+from activities.sealing import ANNOUNCEMENT, sealed_content
 from config import Settings
 from contracts.announcement import (
     AnnounceMembers,
@@ -28,7 +29,6 @@ from db.announcements import write_announcement
 from documents.announcement import opening_paragraph
 from state.domain import InstitutionType, Level
 from state.labels import CITY, INSTITUTION_TYPES, LEVELS, issuing_organs, level_title
-from storage import open_store
 from workflows.application import ApplicationWorkflow, workflow_id_for
 
 ADDRESSEES = {
@@ -135,9 +135,19 @@ class AnnouncementActivities:
 
     @activity.defn
     def render_announcement(self, r: RenderAnnouncement) -> str:
-        """Render the 公布文件 and keep it in the blob store: its SHA-256 (the same bytes keep the same name)."""
-        pdf = documents.announcement(document_for(r))
-        return open_store(self.settings.blobs, self.settings.material_store_dir()).put(pdf)
+        """Render the 公布文件, seal it by each of the three organs (lead first: one PAdES signature each) and keep it
+        in the blob store: its SHA-256 (a retry answers the one kept first: activities/sealing.py)."""
+        document = document_for(r)
+        pdf = documents.announcement(document)
+        kept = sealed_content(
+            self.settings,
+            ANNOUNCEMENT,
+            document.organs,
+            pdf,
+            document_no=document.doc_number,
+            issued_on=document.signed_on,
+        )
+        return kept.sha256
 
     @activity.defn
     def project_announcement(self, view: AnnouncementView) -> None:

@@ -13,6 +13,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.channels import Outgoing, deliver
 from activities.notify import deliver_outside, render, write_inbox
+from activities.sealing import REVOCATION, sealed_content
 from config import Settings
 from contracts.application import ActResult
 from contracts.notify import Delivered, Message, NotifyRequest, Recipient
@@ -23,7 +24,6 @@ from db.session import get_engine
 from documents.revocation import RevocationDecision, revocation_decision
 from state.domain import Level, Role
 from state.labels import LEVELS, REVOCATION_REASONS, issuing_organs, level_title
-from storage import open_store
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ADDRESSEES = {
@@ -104,10 +104,14 @@ class RevocationActivities:
 
     @activity.defn
     def issue_decision(self, v: RevocationView) -> str:
-        """The 撤销决定 as PDF, kept in the blob store; its SHA-256 (the same bytes on a retry: rendering is
-        invariant)."""
-        pdf = revocation_decision(decision_document(v))
-        return open_store(self.settings.blobs, self.settings.material_store_dir()).put(pdf)
+        """The 撤销决定 as PDF, sealed by each of the issuing organs (lead first), kept in the blob store; its SHA-256
+        (a retry answers the one kept first: activities/sealing.py)."""
+        document = decision_document(v)
+        pdf = revocation_decision(document)
+        kept = sealed_content(
+            self.settings, REVOCATION, document.organs, pdf, document_no=document.doc_number, issued_on=v.decided_on
+        )
+        return kept.sha256
 
     @activity.defn
     async def revoke_application(self, decision: RevokeByDecision) -> ActResult:

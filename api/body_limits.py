@@ -30,7 +30,7 @@ class Limit:
 def _api_limit(path: str, settings: Settings) -> Limit:
     bodies, materials = settings.bodies, settings.materials
     overhead = bodies.body_multipart_overhead_bytes
-    if path == "/materials":
+    if path in ("/materials", "/public/verify"):  # an upload, and a PDF to check (验真)
         return Limit(materials.material_max_bytes + overhead, materials.material_max_bytes)
     if re.fullmatch(f"/public/applications/{_ID}/objections/evidence", path):
         return Limit(materials.objection_evidence_max_bytes + overhead, materials.objection_evidence_max_bytes)
@@ -49,6 +49,9 @@ def _page_limit(path: str, settings: Settings) -> Limit:
     if re.fullmatch(f"/notices/{_ID}/objections", path):  # the objection with its evidence images, as the API's
         files = materials.objection_evidence_max_files * materials.objection_evidence_max_bytes
         return Limit(bodies.body_objection_max_bytes + files + bodies.body_multipart_overhead_bytes, files or None)
+    if path == "/verify":  # 验真: the PDF to check, as the API's
+        files = materials.material_max_bytes
+        return Limit(files + bodies.body_form_max_bytes + bodies.body_multipart_overhead_bytes, files)
     if path == "/historic-titles":  # the page's CSV upload: the import's own bound
         overhead = bodies.body_multipart_overhead_bytes
         return Limit(HISTORIC_IMPORT_MAX_BYTES + bodies.body_form_max_bytes + overhead, HISTORIC_IMPORT_MAX_BYTES)

@@ -37,6 +37,7 @@ from api.routes import (
     score_amendments,
     standards,
     tasks,
+    verify,
 )
 from api.security_headers import SecurityHeaders
 from clients.connection import connect
@@ -111,6 +112,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.include_router(revocations.router, prefix=API_PREFIX)
     app.include_router(department_opinions.router, prefix=API_PREFIX)
     app.include_router(feeds.router, prefix=API_PREFIX)
+    app.include_router(verify.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app

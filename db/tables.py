@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 from db.announcements import Announcement, AnnouncementMember
 from db.document_register import DocumentNumber
 from db.filing import Delivery, FilingDelivery, FilingStatus, FilingVersion, NotificationRead
+from db.issued_documents import IssuedDocument
 from db.logins import Login, OidcRequest, WebSession
 from db.materials import Material
 from db.models import Application, ApplicationEvent, ApplicationTally, Notification, Objection, TitleTally
@@ -37,6 +38,7 @@ __all__ = [
     "FilingStatus",
     "FilingVersion",
     "HistoricTitle",
+    "IssuedDocument",
     "Login",
     "Material",
     "OidcRequest",

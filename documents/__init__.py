@@ -1,4 +1,4 @@
-"""The procedure's printable documents as PDF bytes: 申报表, 公示名单, 公布文件, 奖牌证书, 审批单.
+"""The procedure's printable documents as PDF bytes: 申报表, 公示名单, 公布文件, 奖牌证书, 审批单, 备案表.
 
 Pure rendering: inputs are the frozen records in documents.models, output is bytes; the only I/O is
 reading a font file. No database, no Temporal.
@@ -16,6 +16,7 @@ from documents.announcement import announcement
 from documents.approval_sheet import approval_sheet
 from documents.certificate import plaque_certificate
 from documents.declaration import declaration_form
+from documents.filing_form import FilingForm, filing_form
 from documents.layout import chinese_date, fangsong, song
 from documents.models import (
     CITY_ORGANS,
@@ -47,6 +48,7 @@ __all__ = [
     "ChecklistEntry",
     "DeclarationForm",
     "DepartmentOpinion",
+    "FilingForm",
     "IssuedDocument",
     "ListedInstitution",
     "Material",
@@ -59,6 +61,7 @@ __all__ = [
     "chinese_date",
     "declaration_form",
     "fangsong",
+    "filing_form",
     "notice_list",
     "notice_lists",
     "notice_window",

@@ -12,6 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from documents.layout import RED, chinese_date, draw_heavy, song
 from documents.models import Certificate
+from documents.seal_places import mark_seal_place
 
 PAGE = landscape(A4)
 GOLD = colors.Color(0.75, 0.58, 0.22)
@@ -49,6 +50,8 @@ def plaque_certificate(certificate: Certificate) -> bytes:
     canvas.setFont(song(), 14)
     for i, text in enumerate(signers):
         canvas.drawCentredString(centre, 38 * mm + (len(signers) - 1 - i) * 8 * mm, text)
+    # The lead organ's seal presses the issuers' names and the date.
+    mark_seal_place(canvas, certificate.issuing_departments[0], centre, 38 * mm + (len(signers) - 1) * 4 * mm + 2 * mm)
 
     canvas.showPage()
     canvas.save()

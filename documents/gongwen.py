@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from documents.layout import GREY, RED, draw_heavy, fangsong, song
+from documents.seal_places import SEAL_DIAMETER, mark_seal_place
 
 TOP, LEFT, TYPE_WIDTH, TYPE_HEIGHT = 37 * mm, 28 * mm, 156 * mm, 225 * mm
 RIGHT = A4[0] - LEFT - TYPE_WIDTH
@@ -24,7 +25,6 @@ CELLS, ROWS = 28, 22
 PITCH = TYPE_WIDTH / CELLS  # 5.57 mm: a 3号 (16 pt) character is set a little tighter than its em
 LINE = TYPE_HEIGHT / ROWS
 BODY_SIZE = 16.0
-SEAL_DIAMETER = 42 * mm
 SEAL_PLACE = "（盖章）"
 
 # 避头尾: marks that may not begin a line, and marks that may not end one.
@@ -225,6 +225,7 @@ class Signatures(Flowable):
             centre_x = (left, right)[col]
             centre_y = self._centre_y(row)
             self._seal_place(centre_x, centre_y)
+            mark_seal_place(self.canv, name, centre_x, centre_y)
             size = min(BODY_SIZE, 2 * room / max(pdfmetrics.stringWidth(name, fangsong(), 1), 1))
             name_mid = centre_y - self.NAME_BELOW_CENTRE
             self._centred(name, centre_x, name_mid + LINE / 2, size)

@@ -10,10 +10,12 @@ from datetime import date
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 
-from documents.layout import Heading, build, chinese_date, grid, para, style
+from documents.layout import Heading, build, chinese_date, grid, para, song, style
 from documents.models import ListedInstitution, NoticeList
+from documents.seal_places import SealPlace
 
 WIDTH = A4[0] - 50 * mm
 HEADER_SHADE = colors.Color(0.93, 0.93, 0.93)
@@ -68,6 +70,7 @@ def _story(notice: NoticeList) -> list[Flowable]:
         *[para(line, body) for line in contact],
         Spacer(1, 10 * mm),
         para(notice.issuing_organ, signature),
+        SealPlace(notice.issuing_organ, pdfmetrics.stringWidth(notice.issuing_organ, song(), 13) / 2),
         para(chinese_date(notice.issued_on), signature),
     ]
 

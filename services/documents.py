@@ -14,7 +14,7 @@ from contracts.rules.places import NO_NOTICE_NOW
 from db.models import Application
 from db.numbers import number_or_id
 from db.queries import applications as queries
-from services import announcements
+from services import announcements, sealing
 from services import notices as notice_service
 from services.access import fetch_view
 from services.approval_sheet import sheet
@@ -119,9 +119,21 @@ async def announcement(ctx: Context, actor: Actor, application_id: str) -> Pdf:
     if view.announcement_id is not None:  # announced by its batch: the document kept at the third signature
         stored = await announcements.document(ctx, actor, view.announcement_id)
         return Pdf(stored.content, f"announcement-{application_id}.pdf", stored.sha256)
+    # Announced by its own co-signatures (before batches): drawn from the records, sealed by the three organs when
+    # first asked for, and kept under its 文号 (the document every application of that number shares).
     batch = await run_in_threadpool(_announced_with, ctx, view.announcement_doc_no)
-    content = await run_in_threadpool(_announcement, view, batch)
-    return Pdf(content, f"announcement-{application_id}.pdf")
+    organs = issuing_organs(view.level, None if view.level == Level.city else view.county)
+    return await run_in_threadpool(
+        sealing.sealed_once,
+        ctx,
+        sealing.ANNOUNCEMENT,
+        f"number:{view.announcement_doc_no}",
+        organs,
+        lambda: _announcement(view, batch),
+        f"announcement-{application_id}.pdf",
+        document_no=view.announcement_doc_no,
+        issued_on=view.announced_on,
+    )
 
 
 async def certificate(ctx: Context, actor: Actor, application_id: str) -> Pdf:
@@ -129,15 +141,27 @@ async def certificate(ctx: Context, actor: Actor, application_id: str) -> Pdf:
     view = await fetch_view(ctx, application_id, actor)
     if view.plaque_no is None or view.awarded_on is None or view.state == Stage.revoked:
         raise Refusal(409, NO_PLAQUE, state=view.state.value)
+    organs = issuing_organs(view.level, None if view.level == Level.city else view.county)
     cert = documents.Certificate(
         institution_name=view.institution.name,
         level=LEVELS[view.level],
         year=view.awarded_on.year,
         plaque_number=view.plaque_no,
         issued_on=view.awarded_on,
-        issuing_departments=issuing_organs(view.level, None if view.level == Level.city else view.county),
+        issuing_departments=organs,
     )
-    return Pdf(await run_in_threadpool(documents.plaque_certificate, cert), f"certificate-{application_id}.pdf")
+    # Sealed by the lead organ when first asked for, and kept: the same bytes (and ETag) every time after.
+    return await run_in_threadpool(
+        sealing.sealed_once,
+        ctx,
+        sealing.CERTIFICATE,
+        view.application_id,
+        organs[:1],
+        lambda: documents.plaque_certificate(cert),
+        f"certificate-{application_id}.pdf",
+        document_no=view.plaque_no,
+        issued_on=view.awarded_on,
+    )
 
 
 def _notice_list(title: str, rows: list[Application], notice: NoticeSettings, organ: str) -> bytes:
@@ -170,7 +194,10 @@ async def notices(ctx: Context) -> Pdf:
     groups = await run_in_threadpool(notice_service.notice_groups, ctx)
     if not groups:
         raise Refusal(404, NO_NOTICE_NOW)
-    return Pdf(await run_in_threadpool(notice_service.notice_pdf, groups, ctx.settings.notice), "notices.pdf")
+    content = await run_in_threadpool(notice_service.notice_pdf, groups, ctx.settings.notice)
+    organs = list(dict.fromkeys(g.issuer for g in groups))
+    issued_on = min(g.published_on for g in groups)
+    return await run_in_threadpool(sealing.sealed_as_it_stands, ctx, organs, content, "notices.pdf", issued_on)
 
 
 async def round_notice_list(ctx: Context, round_id: str) -> Pdf:
@@ -182,8 +209,11 @@ async def round_notice_list(ctx: Context, round_id: str) -> Pdf:
     level = Level(rows[0].level)
     county = None if level == Level.city else rows[0].county
     title = f"{_place(level, rows[0].county)}{level_title(level, full=True)}拟评定名单公示"
-    content = await run_in_threadpool(_notice_list, title, rows, settings.notice, issuing_organs(level, county)[0])
-    return Pdf(content, f"round-{round_id}-notice-list.pdf")
+    organ = issuing_organs(level, county)[0]
+    content = await run_in_threadpool(_notice_list, title, rows, settings.notice, organ)
+    issued_on = min((a.notice_published_on for a in rows if a.notice_published_on), default=None)
+    name = f"round-{round_id}-notice-list.pdf"
+    return await run_in_threadpool(sealing.sealed_as_it_stands, ctx, [organ], content, name, issued_on)
 
 
 async def application_notice_list(ctx: Context, actor: Actor, application_id: str) -> Pdf:

@@ -1,10 +1,10 @@
-"""Attachment 4 of the notice (县级就业服务质量标杆机构评定备案表) as XLSX (openpyxl) and CSV."""
+"""Attachment 4 of the notice (县级就业服务质量标杆机构评定备案表) as XLSX (openpyxl), CSV and PDF."""
 
 import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+import documents
 from contracts.filing import FilingEntry
 from state.domain import InstitutionType
 from state.spreadsheet import safe_cell
@@ -154,3 +155,20 @@ def csv_bytes(form: Form) -> bytes:
 
 def disposition(filename: str) -> str:
     return f"attachment; filename=\"filing.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def pdf(form: Form, organ: str) -> bytes:
+    """The form as PDF: a filed version carries the county bureau's name, the filing date and its seal place; a
+    draft (nothing filed yet) says so in its heading and has neither."""
+    rows = [[str(v) if not isinstance(v, date) else v.isoformat() for v in row_values(e)] for e in form.entries]
+    return documents.filing_form(
+        documents.FilingForm(
+            title=TITLE,
+            heading=form.heading,
+            columns=COLUMNS,
+            rows=rows,
+            footer=f"合计：{len(form.entries)}家    填报人：{form.filed_by}",
+            organ=organ,
+            filed_on=form.filed_at.date() if form.version is not None and form.filed_at else None,
+        )
+    )

@@ -44,13 +44,15 @@ from schemas.filings import (
     SentPublic,
     VersionPublic,
 )
-from services import filing_forms
+from services import filing_forms, sealing
 from services.context import Context
+from services.pdf import Pdf
 from services.present import local
 from services.refusals import Refusal, from_temporal
 from services.roles import READERS, admit
 from state.calendar import TZ
-from state.domain import COUNTIES, Actor, Role
+from state.domain import COUNTIES, Actor, Level, Role
+from state.labels import issuing_organs
 from workflows.filing import FilingDeadlineWorkflow
 
 ADDRESSEE_NAMES = {PROVINCE_ADDRESSEE: "省人力资源社会保障厅", CITY_ADDRESSEE: "市人力资源社会保障局"}
@@ -292,6 +294,24 @@ def form(actor: Actor, ctx: Context, county: str, year: int, version: int | None
     in_scope(actor, county)
     with ctx.session() as session:
         return _form(session, county, year, version)
+
+
+def form_pdf(actor: Actor, ctx: Context, county: str, year: int, version: int | None) -> Pdf:
+    """The 备案表 as PDF. A filed version is sealed by the county bureau when first asked for and kept (the same
+    bytes, ETag its SHA-256, every time after); the draft is printed as it stands, unsealed: nothing is issued."""
+    filed = form(actor, ctx, county, year, version)
+    organ = issuing_organs(Level.county, county)[0]
+    if filed.version is None:
+        return Pdf(filing_forms.pdf(filed, organ), f"filing-{year}-draft.pdf")
+    return sealing.sealed_once(
+        ctx,
+        sealing.FILING_FORM,
+        f"{county}/{year}/{filed.version}",
+        [organ],
+        lambda: filing_forms.pdf(filed, organ),
+        f"filing-{year}-{filed.version}.pdf",
+        issued_on=filed.filed_at.date() if filed.filed_at else None,
+    )
 
 
 def _form(session: Session, county: str, year: int, version: int | None) -> filing_forms.Form:

@@ -91,6 +91,7 @@ def routers() -> list[APIRouter]:
         score_amendments,
         standards,
         statistics,
+        verify,
     )
 
     return [
@@ -98,6 +99,7 @@ def routers() -> list[APIRouter]:
         login.router,
         public.router,
         feeds.router,
+        verify.router,
         declare.router,
         applications.router,
         acts.router,

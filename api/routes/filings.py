@@ -6,6 +6,7 @@ services/filings.py's."""
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
+from fastapi.concurrency import run_in_threadpool
 
 from api.deps import CityReviewer, CountyBureau, Reader, ServiceContext
 from api.errors import documented
@@ -20,6 +21,7 @@ from schemas.filings import (
     FilingPublic,
 )
 from services import filing_forms, filings
+from services.pdf import PDF
 
 router = APIRouter(prefix="/filings", tags=["filings"], responses=documented(401, 403, 404, 409, 503))
 
@@ -140,3 +142,16 @@ def form_csv(
     county: CountyPath, year: Year, actor: Reader, ctx: ServiceContext, version: VersionQuery = None
 ) -> Response:
     return _form_response(filings.form(actor, ctx, county, year, version), "csv")
+
+
+@router.get(
+    "/{county}/{year}/form.pdf",
+    response_class=Response,
+    summary="Attachment 4 (备案表) as PDF: a filed version sealed by the county bureau, kept and served the same",
+    responses={200: {"content": {PDF: {}}, "description": "the form"}, **documented(401, 403, 404)},
+)
+async def form_pdf(
+    county: CountyPath, year: Year, actor: Reader, ctx: ServiceContext, version: VersionQuery = None
+) -> Response:
+    pdf = await run_in_threadpool(filings.form_pdf, actor, ctx, county, year, version)
+    return Response(pdf.content, media_type=PDF, headers=pdf.headers)

@@ -63,4 +63,5 @@ from contracts.rules import (  # noqa: E402,F401
     schema,
     scores,
     sso,
+    verification,
 )

@@ -2,7 +2,9 @@
 generated from real announced applications, filing once (409 the second time), the form exported as XLSX
 (opened with openpyxl, checked cell by cell) and CSV, corrections as versions, the board and the inbox."""
 
+import asyncio
 import csv
+import hashlib
 import io
 from datetime import datetime
 
@@ -20,6 +22,8 @@ from contracts.rules.administration import borrowed
 from db import models
 from db.filing import FilingStatus, FilingVersion
 from db.session import session_for
+from seals.provider import seal_provider
+from seals.verify import verify_pdf
 from services.filing_forms import COLUMNS, TITLE
 from services.identity import create_user
 from state.calendar import TZ
@@ -195,6 +199,18 @@ async def test_file_export_correct_board_and_inbox_over_http(skip_env, fresh_dat
             assert "版本：第2版" in latest["A2"].value and "版本：第1版" in first["A2"].value
             unknown = ok(await http.get(f"{base}/form.xlsx?version=9", headers=as_("reviewer")), 404)
             assert unknown["detail"]["rule"] == "filing_version_unknown"
+
+            # The 备案表 as PDF: a filed version sealed by the county bureau when first asked for, and kept.
+            sealed = ok(await http.get(f"{base}/form.pdf?version=1", headers=as_("reviewer")))
+            again_pdf = await http.get(f"{base}/form.pdf?version=1", headers=as_("bureau"))
+            assert (
+                again_pdf.content == sealed and again_pdf.headers["etag"] == f'"{hashlib.sha256(sealed).hexdigest()}"'
+            )
+            seals = await asyncio.to_thread(verify_pdf, sealed, seal_provider(settings))
+            assert seals.valid and [s.organ for s in seals.seals] == [f"{COUNTY}人力资源和社会保障局"]
+            assert ok(await http.get(f"{base}/form.pdf", headers=as_("bureau"))) != sealed  # version 2, its own
+            answer = ok(await http.post("/public/verify", files={"file": ("备案表.pdf", sealed)}))
+            assert answer["valid"] is True and answer["document"]["kind"] == "备案表"
 
             detail = ok(await http.get(base, headers=as_("reviewer")))
             assert [v["version"] for v in detail["versions"]] == [1, 2] and detail["state"] == "filed_on_time"
