@@ -138,10 +138,8 @@ def _told(e: TimelineEvent, level: Level) -> tuple[str, str, str]:
     """(what, who, what it says) of one timeline event, in Chinese."""
     day, deadline = narration.chinese_day, narration.chinese_deadline
     if e.kind == "act" and e.act is not None and e.actor is not None and e.state_after is not None:
-        act = ActPublic(
-            seq=0, act=e.act, actor=e.actor, at=e.when, reason=e.reason or "", state_after=e.state_after,
-            details=e.details,
-        )  # fmt: skip
+        facts = {"act": e.act, "actor": e.actor, "at": e.when, "state_after": e.state_after, "details": e.details}
+        act = ActPublic(seq=0, reason=e.reason or "", **facts)
         entry = narration.timeline([act], level, moment, FACT_TITLES, left_out=LEFT_OUT)[0]
         files = "、".join(m.title or EVIDENCE_TITLES.get(m.item, "") or "材料" for m in e.materials)
         said = [entry.reason, *[f"{k}：{v}" for k, v in entry.details], f"提交材料：{files}" if files else ""]

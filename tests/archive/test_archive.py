@@ -8,13 +8,17 @@ import asyncio
 import hashlib
 import io
 import json
+import os
 import re
+import subprocess
 import zipfile
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pdfplumber
+from asn1crypto import pem
 
 from db.numbers import number_or_id
 from seals.provider import seal_provider
@@ -86,6 +90,17 @@ async def checked(api: Api, package: zipfile.ZipFile) -> dict[str, Any]:
     return manifest
 
 
+def openssl_verifies(api: Api, package: zipfile.ZipFile, where: Path) -> bool:
+    """``openssl cms -verify`` over the package's manifest, trusting the provider's root (as README.md says)."""
+    for name in ("manifest.json", "manifest.json.p7s"):
+        (where / name).write_bytes(package.read(name))
+    root = seal_provider(api.app.state.settings).trust_roots()[0]
+    (where / "root.crt").write_bytes(pem.armor("CERTIFICATE", root.dump()))
+    command = ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "manifest.json.p7s"]
+    command += ["-content", "manifest.json", "-CAfile", "root.crt", "-out", os.devnull]
+    return subprocess.run(command, cwd=where, capture_output=True, check=False).returncode == 0
+
+
 def pdf_text(data: bytes) -> str:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         return "".join(page.extract_text() or "" for page in pdf.pages)
@@ -100,7 +115,7 @@ def said_pieces(data: bytes) -> list[str]:
     return [TEST_DATA.sub("", piece.replace("\n", "")) for piece in cells + lines]
 
 
-async def test_archive_packages_of_ended_applications_and_a_countys_year(late_api, late_driver: Driver):
+async def test_archive_packages_of_ended_applications_and_a_countys_year(late_api, late_driver: Driver, tmp_path):
     api, driver = late_api, late_driver
     titled, sent = await declared_with_files(api)
     revoked = await driver.declare("county")
@@ -134,6 +149,7 @@ async def test_archive_packages_of_ended_applications_and_a_countys_year(late_ap
             package = opened(await get("bureau", f"/applications/{titled}/archive.zip"))
             manifest = await checked(api, package)
             detail = await driver.state(titled)
+            assert openssl_verifies(api, package, tmp_path)  # the README's command
             assert (
                 manifest["申报编号"] == number_or_id(api.database_url, titled)
                 and manifest["机构名称"] == detail["institution"]["name"]
