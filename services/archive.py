@@ -171,14 +171,15 @@ def _history(
 ) -> tuple[bytes, bytes]:
     """``history.json`` and ``办理过程.pdf``: the same events, application ids in free text told as 申报编号."""
     with get_engine(ctx.settings.database_url).connect() as connection:
-
-        def plain(text: str) -> str:
-            return numbered_text(connection, text)
-
-        told = [tuple(plain(t) for t in _told(e, view.level)) for e in events]
+        told = [tuple(numbered_text(connection, t) for t in _told(e, view.level)) for e in events]
     records = [
-        {"时间": present.local(e.when).isoformat(), "事项": what, "办理人": who, "内容": said}
-        | {"记录": e.model_dump(mode="json")}
+        {
+            "时间": present.local(e.when).isoformat(),
+            "事项": what,
+            "办理人": who,
+            "内容": said,
+            "记录": e.model_dump(mode="json"),
+        }
         for e, (what, who, said) in zip(events, told, strict=True)
     ]
     body = {"时区": "Asia/Shanghai", **dict(facts), "事件": records}
