@@ -8,13 +8,14 @@ of those ZIPs, built in a temporary file. Readable by whoever may read the appli
 import hashlib
 import io
 import json
-import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
 from fastapi.concurrency import run_in_threadpool
 
@@ -47,6 +48,7 @@ ZIP = "application/zip"
 DOCS, MATERIALS = "文书", "材料"
 HISTORY_JSON, HISTORY_PDF = "history.json", "办理过程.pdf"
 MANIFEST, SIGNATURE = "manifest.json", "manifest.json.p7s"
+CHUNK = 1024 * 1024
 UTF8_NAME = 0x800  # the ZIP entry's name is UTF-8 (APPNOTE 4.4.4, bit 11)
 UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
@@ -250,24 +252,38 @@ def _settled(ctx: Context, county: str, year: int) -> list[tuple[str, str]]:
     return [(application_id, number) for number, application_id in sorted(found)]
 
 
-async def year_packages(ctx: Context, actor: Actor, county: str, year: int) -> tuple[str, str]:
-    """A county's archive packages of ``year``, each under its 申报编号, in one ZIP written to a temporary file: its
-    path (the caller removes it once served) and the name it is served under. 404 when there are none, or the county
-    is outside the caller's scope."""
+@dataclass(frozen=True)
+class YearPackages:
+    name: str  # the file name it is served under
+    file: BinaryIO  # an unnamed temporary file, at its start: nothing is left on disk once it is closed
+
+    def chunks(self) -> Iterator[bytes]:
+        """The ZIP read out a chunk at a time; the file closed (and so gone) when done or abandoned."""
+        try:
+            while chunk := self.file.read(CHUNK):
+                yield chunk
+        finally:
+            self.file.close()
+
+
+async def year_packages(ctx: Context, actor: Actor, county: str, year: int) -> YearPackages:
+    """A county's archive packages of ``year``, each under its 申报编号, in one ZIP written to a temporary file, not
+    held in memory. 404 when there are none, or the county is outside the caller's scope."""
     empty = Refusal(404, ARCHIVE_YEAR_EMPTY, county=county, year=year)
     if not may_see(actor, county):
         raise empty
     wanted = await run_in_threadpool(_settled, ctx, county, year)
     if not wanted:
         raise empty
-    handle, path = tempfile.mkstemp(prefix="archive-", suffix=".zip")
+    f = tempfile.TemporaryFile(prefix="archive-", suffix=".zip")  # noqa: SIM115 (closed by chunks(), once served)
     try:
-        with os.fdopen(handle, "wb") as f, zipfile.ZipFile(f, "w") as z:
+        with zipfile.ZipFile(f, "w") as z:
             now = datetime.now(SHANGHAI)
             for application_id, number in wanted:
                 inner = await package(ctx, actor, application_id)
                 await run_in_threadpool(_add, z, f"{number}.zip", inner.content, now, zipfile.ZIP_STORED)
+        f.seek(0)
     except BaseException:
-        os.unlink(path)
+        f.close()
         raise
-    return path, f"归档包-{county}-{year}年.zip"
+    return YearPackages(f"归档包-{county}-{year}年.zip", f)

@@ -1,13 +1,11 @@
 """归档包 (services/archive.py): an application's archive package once it is awarded or has ended, and a county's
 year of packages in one ZIP (built in a temporary file, streamed, then removed)."""
 
-import os
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import FileResponse, Response
-from starlette.background import BackgroundTask
+from fastapi.responses import Response, StreamingResponse
 
 from api.deps import ApplicationId, Reader, ServiceContext
 from api.errors import documented
@@ -44,7 +42,5 @@ async def application_archive(application_id: ApplicationId, actor: Reader, ctx:
 async def year_archive(
     year: Annotated[int, Path(ge=2000, le=2100)], county: Annotated[County, Query()], actor: Reader, ctx: ServiceContext
 ) -> Response:
-    path, name = await archive.year_packages(ctx, actor, county, year)
-    return FileResponse(
-        path, media_type=archive.ZIP, headers=_attachment(name), background=BackgroundTask(os.unlink, path)
-    )
+    found = await archive.year_packages(ctx, actor, county, year)
+    return StreamingResponse(found.chunks(), media_type=archive.ZIP, headers=_attachment(found.name))

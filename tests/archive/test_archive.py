@@ -194,6 +194,7 @@ async def test_archive_packages_of_ended_applications_and_a_countys_year(late_ap
             held: list[str] = []
             for year in sorted(years):
                 response = await get("bureau", f"/archives/{year}.zip", params={"county": COUNTY})
+                assert response.headers["transfer-encoding"] == "chunked"  # streamed, not one body in memory
                 outer = opened(response)
                 for name in outer.namelist():
                     inner = zipfile.ZipFile(io.BytesIO(outer.read(name)))

@@ -2,12 +2,10 @@
 and a county's year of packages (the form on the statistics page). The same services as the API's
 (services/archive.py), with the signed-in user: the same scope rule and the same refusals, said in Chinese."""
 
-import os
 import re
 from urllib.parse import quote
 
-from starlette.background import BackgroundTask
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response, StreamingResponse
 
 from contracts.rules.applications import BATCH_FIELD_INVALID
 from schemas.fields import ID_PATTERN
@@ -48,9 +46,7 @@ async def year_archive(actor: SignedIn, ctx: PageContext, year: str = "", county
     if county not in COUNTIES:
         raise PageRefusal(Refusal(422, BATCH_FIELD_INVALID, field="county", name="县区"))
     try:
-        path, name = await archive.year_packages(ctx, actor, county, int(year))
+        found = await archive.year_packages(ctx, actor, county, int(year))
     except Refusal as refusal:
         raise PageRefusal(refusal) from None
-    return FileResponse(
-        path, media_type=archive.ZIP, headers=_attachment(name), background=BackgroundTask(os.unlink, path)
-    )
+    return StreamingResponse(found.chunks(), media_type=archive.ZIP, headers=_attachment(found.name))
