@@ -16,6 +16,7 @@ from api.routes import (
     acts,
     announcements,
     applications,
+    archive,
     batch,
     calendar,
     corrections,
@@ -113,6 +114,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.include_router(department_opinions.router, prefix=API_PREFIX)
     app.include_router(feeds.router, prefix=API_PREFIX)
     app.include_router(verify.router, prefix=API_PREFIX)
+    app.include_router(archive.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app

@@ -37,6 +37,7 @@ from documents.models import (
     SheetScore,
 )
 from documents.notice import notice_list, notice_lists, notice_window
+from documents.process_record import ProcessEntry, ProcessRecord, process_record
 
 __all__ = [
     "CITY_ORGANS",
@@ -53,6 +54,8 @@ __all__ = [
     "ListedInstitution",
     "Material",
     "NoticeList",
+    "ProcessEntry",
+    "ProcessRecord",
     "SheetAct",
     "SheetObjection",
     "SheetScore",
@@ -66,5 +69,6 @@ __all__ = [
     "notice_lists",
     "notice_window",
     "plaque_certificate",
+    "process_record",
     "song",
 ]

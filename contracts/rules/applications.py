@@ -50,5 +50,10 @@ NOT_ANNOUNCED = rule("not_announced", "尚未公布：三个部门会签后才�
 NO_PLAQUE = rule("no_plaque", "未授牌或称号已撤销：没有可打印的奖牌证书")
 NOTHING_UNDER_NOTICE = rule("nothing_under_notice_in_round", "该批次没有公示中的申报")
 NOT_NOTICED_IN_ROUND = rule("not_noticed_in_round", "该申报未在评定批次中公示，没有公示名单")
+# Archive packages (services/archive.py).
+NOT_ARCHIVABLE = rule(
+    "not_archivable", "该申报目前为“{state_label}”，尚未办结：授牌、撤销、未通过或撤回后才能下载归档包"
+)
+ARCHIVE_YEAR_EMPTY = rule("archive_year_empty", "{county}{year}年没有可归档的申报，或该县区不在您的查看范围内")
 NOT_A_READER = rule("not_a_reader", "您的角色无权查看申报")
 ACT_NOT_FOR_ROLE = rule("act_not_for_role", "您的角色不能办理此事项")

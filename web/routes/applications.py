@@ -20,7 +20,7 @@ from contracts.rules.applications import NOT_A_READER
 from db.preferences import FILTER_NAME_LENGTH, filters_of, save_filter, text_problem
 from db.queries.workbench import Filters, find
 from schemas.fields import ID_PATTERN
-from services import filing_forms, present, revocations
+from services import archive, filing_forms, present, revocations
 from services.access import READERS, fetch_view, not_found
 from services.acts import batch_owner_label
 from services.context import Context
@@ -284,6 +284,7 @@ def detail_page(
         "values": values or {},
         "actor": actor,
         "documents": document_links(view),
+        "archivable": archive.archivable(view.state),
         "materials": material_rows(view),
         **batch_facts(view, actor),
     }

@@ -3,15 +3,18 @@ period; titles awarded and revoked per year. Tables with ECharts charts (vendore
 tables as XLSX (/statistics.xlsx). The figures are services/statistics.py's; a county's users see their county only,
 in every table, chart and export."""
 
+from datetime import datetime
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from services.access import READERS
 from services.refusals import Refusal
 from services.statistics import Statistics, gather, workbook
-from state.domain import Stage
+from state.clock import SHANGHAI
+from state.domain import COUNTIES, Stage
 from web.context import context_of
 from web.refusals import PageRefusal
 from web.render import page
@@ -33,7 +36,14 @@ async def _gathered(request: Request, actor: SignedIn, period: str) -> Statistic
 async def statistics(request: Request, actor: SignedIn, period: str = "") -> Response:
     stats = await _gathered(request, actor, period)
     query = f"?period={quote(stats.period.id)}" if stats.period is not None else ""
-    context = {"s": stats, "stages": list(Stage), "actor": actor, "xlsx": f"/statistics.xlsx{query}"}
+    context = {
+        "s": stats,
+        "stages": list(Stage),
+        "actor": actor,
+        "xlsx": f"/statistics.xlsx{query}",
+        "archive_counties": ([actor.county] if actor.county else list(COUNTIES)) if actor.role in READERS else [],
+        "this_year": datetime.now(SHANGHAI).year,
+    }
     return page(request, "statistics.html", context)
 
 
