@@ -30,6 +30,7 @@ README = (
     "不具有《中华人民共和国电子签名法》规定的法律效力。正式部署须接入国家统一电子印章服务（BIAOGAN_SEAL_PROVIDER）。\n"
 )
 ROOT_FILE = "root.pem"
+ROOT_CERTIFICATE = "root.crt"  # the root's certificate alone: what a checker outside the system trusts
 VALID_YEARS = 30
 
 
@@ -141,7 +142,10 @@ def root_key(data_dir: Path) -> SealKey:
         key = ec.generate_private_key(ec.SECP256R1())
         return SealKey(key, _certificate(_name(ROOT_NAME, "测试根证书"), key, None, authority=True))
 
-    return _made(directory / ROOT_FILE, make)
+    root = _made(directory / ROOT_FILE, make)
+    if not (directory / ROOT_CERTIFICATE).exists():
+        _write_once(directory / ROOT_CERTIFICATE, root.certificate.public_bytes(serialization.Encoding.PEM))
+    return root
 
 
 def organ_key(data_dir: Path, organ: str) -> SealKey:

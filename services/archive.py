@@ -48,6 +48,7 @@ ZIP = "application/zip"
 DOCS, MATERIALS = "文书", "材料"
 HISTORY_JSON, HISTORY_PDF = "history.json", "办理过程.pdf"
 MANIFEST, SIGNATURE = "manifest.json", "manifest.json.p7s"
+ABOUT = "归档信息.json"  # the package's facts: 申报编号, 机构, 打包人 and 时间, the organ that signed the manifest
 CHUNK = 1024 * 1024
 UTF8_NAME = 0x800  # the ZIP entry's name is UTF-8 (APPNOTE 4.4.4, bit 11)
 UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
@@ -230,13 +231,9 @@ async def package(ctx: Context, actor: Actor, application_id: str) -> Package:
     packed = f"打包人：{packer}　打包时间：{moment(now)}"
     as_json, as_pdf = await run_in_threadpool(_history, ctx, view, events, facts, packed)
     entries += [(HISTORY_JSON, as_json), (HISTORY_PDF, as_pdf)]
-    manifest = {
-        **dict(facts),
-        "打包人": packer,
-        "打包时间": now.isoformat(timespec="seconds"),
-        "签名机关": organ,
-        "files": [{"path": p, "sha256": hashlib.sha256(d).hexdigest(), "size": len(d)} for p, d in entries],
-    }
+    about = {**dict(facts), "打包人": packer, "打包时间": now.isoformat(timespec="seconds"), "签名机关": organ}
+    entries.append((ABOUT, json.dumps(about, ensure_ascii=False, indent=2).encode()))
+    manifest = [{"path": p, "sha256": hashlib.sha256(d).hexdigest(), "size": len(d)} for p, d in entries]
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
     signature = await run_in_threadpool(seal_provider(ctx.settings).sign_detached, organ, manifest_bytes)
     entries += [(MANIFEST, manifest_bytes), (SIGNATURE, signature)]

@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import zipfile
 from datetime import datetime
@@ -18,7 +19,6 @@ from typing import Any
 
 import httpx
 import pdfplumber
-from asn1crypto import pem
 
 from db.numbers import number_or_id
 from seals.provider import seal_provider
@@ -68,34 +68,35 @@ def opened(response: httpx.Response) -> zipfile.ZipFile:
 
 
 async def checked(api: Api, package: zipfile.ZipFile) -> dict[str, Any]:
-    """The package's manifest, once every entry is found listed with its digest and size and the signature holds."""
+    """The package's 归档信息, once every entry is found listed with its digest and size and the signature holds."""
     names = package.namelist()
     assert all(i.flag_bits & 0x800 for i in package.infolist())  # UTF-8 names
     assert len(names) == len(set(names))
     manifest_bytes, signature = package.read("manifest.json"), package.read("manifest.json.p7s")
-    manifest = json.loads(manifest_bytes)
-    listed = {f["path"]: f for f in manifest["files"]}
+    listed = {f["path"]: f for f in json.loads(manifest_bytes)}  # the manifest: [{path, sha256, size}]
     assert set(listed) == set(names) - {"manifest.json", "manifest.json.p7s"}
     for path, entry in listed.items():
         data = package.read(path)
         assert entry["size"] == len(data)
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+    about = json.loads(package.read("归档信息.json"))
     provider = seal_provider(api.app.state.settings)
     verified = await asyncio.to_thread(verify_detached, manifest_bytes, signature, provider)  # it runs a loop
-    assert verified.valid and verified.seals[0].organ == manifest["签名机关"]
+    assert verified.valid and verified.seals[0].organ == about["签名机关"]
     altered = bytearray(manifest_bytes)
     altered[10] ^= 1
     assert not (await asyncio.to_thread(verify_detached, bytes(altered), signature, provider)).valid
-    assert manifest["所在县区"] == COUNTY and manifest["打包人"] and manifest["打包时间"].endswith("+08:00")
-    return manifest
+    assert about["所在县区"] == COUNTY and about["打包人"] and about["打包时间"].endswith("+08:00")
+    return about
 
 
 def openssl_verifies(api: Api, package: zipfile.ZipFile, where: Path) -> bool:
     """``openssl cms -verify`` over the package's manifest, trusting the provider's root (as README.md says)."""
     for name in ("manifest.json", "manifest.json.p7s"):
         (where / name).write_bytes(package.read(name))
-    root = seal_provider(api.app.state.settings).trust_roots()[0]
-    (where / "root.crt").write_bytes(pem.armor("CERTIFICATE", root.dump()))
+    root = api.app.state.settings.data_dir / "seals" / "root.crt"  # the dev provider's root certificate, alone
+    assert "PRIVATE KEY" not in root.read_text()
+    shutil.copy(root, where / "root.crt")
     command = ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "manifest.json.p7s"]
     command += ["-content", "manifest.json", "-CAfile", "root.crt", "-out", os.devnull]
     return subprocess.run(command, cwd=where, capture_output=True, check=False).returncode == 0
@@ -147,12 +148,12 @@ async def test_archive_packages_of_ended_applications_and_a_countys_year(late_ap
 
             # 授牌: the sealed documents as served, the materials as uploaded, the history in Chinese
             package = opened(await get("bureau", f"/applications/{titled}/archive.zip"))
-            manifest = await checked(api, package)
+            about = await checked(api, package)
             detail = await driver.state(titled)
             assert openssl_verifies(api, package, tmp_path)  # the README's command
             assert (
-                manifest["申报编号"] == number_or_id(api.database_url, titled)
-                and manifest["机构名称"] == detail["institution"]["name"]
+                about["申报编号"] == number_or_id(api.database_url, titled)
+                and about["机构名称"] == detail["institution"]["name"]
             )
             served = await get("supervisor", f"/applications/{titled}/documents/announcement.pdf")
             assert package.read("文书/公布文件.pdf") == served.content
@@ -200,7 +201,7 @@ async def test_archive_packages_of_ended_applications_and_a_countys_year(late_ap
                     inner = zipfile.ZipFile(io.BytesIO(outer.read(name)))
                     assert (
                         inner.read("manifest.json")
-                        and name == f"{json.loads(inner.read('manifest.json'))['申报编号']}.zip"
+                        and name == f"{json.loads(inner.read('归档信息.json'))['申报编号']}.zip"
                     )
                 held += outer.namelist()
             assert sorted(held) == sorted(f"{n}.zip" for n in numbers.values())

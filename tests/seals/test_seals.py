@@ -34,6 +34,8 @@ def test_keys_are_made_once_private_and_marked_as_test_material(tmp_path):
     for name in (ROOT_FILE, f"{HRSS}.pem"):
         assert stat.S_IMODE((seals / name).stat().st_mode) == 0o600
     assert "测试印章，非法定电子印章" in (seals / "README.txt").read_text()
+    root_certificate = (seals / "root.crt").read_text()  # what a checker outside the system trusts: no key in it
+    assert "BEGIN CERTIFICATE" in root_certificate and "PRIVATE KEY" not in root_certificate
     subject = first.certificate.subject.rfc4514_string()
     assert f"CN={HRSS}" in subject and "测试印章" in subject
     assert first.certificate.issuer == root_key(tmp_path).certificate.subject
