@@ -1,7 +1,8 @@
 """The pictures in docs/images that README.md shows.
 
 - pdf-*.png: the first page of each printable document (申报表, 公示名单, 公布文件, 奖牌证书, 撤销决定, 评审汇总表), rendered from the sample
-  inputs of tests/documents/samples.py with ``pdftoppm -png -r 50`` (poppler-utils);
+  inputs of tests/documents/samples.py with ``pdftoppm -png -r 50`` (poppler-utils); those the organs issue sealed as
+  the service seals them (the development provider's test seals, made in a scratch directory);
 - page-*.png: screenshots the browser tests took (tests/web/screenshots, by the ``shot`` helper), shrunk to 800 px
   wide with a 256-colour palette. Run the browser tests first:
 
@@ -13,6 +14,7 @@
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image
@@ -23,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 import documents  # noqa: E402
 from documents.review_summary import review_summary  # noqa: E402
 from documents.revocation import revocation_decision  # noqa: E402
+from seals.provider import DevSealProvider  # noqa: E402
 from tests.documents import samples  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
@@ -37,21 +40,35 @@ PAGES = {  # the screenshot -> the picture in docs/images
     "walk-city-phone-round": "page-phone-round",
     "walk-city-round-selected": "page-round-panel",
     "announcements": "page-announcements",
+    "verify-valid": "page-verify",
 }
 WIDTH = 800
 PHONE_WIDTH = 375  # phone screenshots (a 375 px screen at device scale 2) are shown at the phone's own width
 
 
+def sealed(provider: DevSealProvider, organs: Sequence[str], pdf: bytes) -> bytes:
+    for organ in organs:
+        pdf = provider.seal_pdf(organ, pdf)
+    return pdf
+
+
 def pdfs() -> None:
-    rendered = {
-        "pdf-declaration": documents.declaration_form(samples.DECLARATION),
-        "pdf-notice-list": documents.notice_list(samples.NOTICE),
-        "pdf-announcement": documents.announcement(samples.ANNOUNCEMENT),
-        "pdf-certificate": documents.plaque_certificate(samples.CERTIFICATE),
-        "pdf-revocation": revocation_decision(samples.REVOCATION),
-        "pdf-review-summary": review_summary(samples.REVIEW_SUMMARY),
-    }
     with tempfile.TemporaryDirectory() as scratch:
+        seals = DevSealProvider(Path(scratch))
+        rendered = {
+            "pdf-declaration": documents.declaration_form(samples.DECLARATION),
+            "pdf-notice-list": sealed(seals, [samples.NOTICE.issuing_organ], documents.notice_list(samples.NOTICE)),
+            "pdf-announcement": sealed(
+                seals, samples.ANNOUNCEMENT.organs, documents.announcement(samples.ANNOUNCEMENT)
+            ),
+            "pdf-certificate": sealed(
+                seals,
+                samples.CERTIFICATE.issuing_departments[:1],
+                documents.plaque_certificate(samples.CERTIFICATE),
+            ),
+            "pdf-revocation": sealed(seals, samples.REVOCATION.organs, revocation_decision(samples.REVOCATION)),
+            "pdf-review-summary": review_summary(samples.REVIEW_SUMMARY),
+        }
         for name, content in rendered.items():
             pdf = Path(scratch) / f"{name}.pdf"
             pdf.write_bytes(content)
