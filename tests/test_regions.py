@@ -18,7 +18,7 @@ from state.organs import CITY_PREFIX, lead_prefix
 
 ROOT = Path(__file__).resolve().parents[1]
 SHANDONG = DEFINITIONS / "shandong.toml"
-SECOND = Path(__file__).resolve().parent / "regions" / "rizhao.toml"
+SECOND = Path(__file__).resolve().parent / "region_files" / "rizhao.toml"
 
 # What state/domain.py, state/labels.py, state/numbering.py and state/organs.py said before the region files.
 OLD_COUNTIES = (
