@@ -38,6 +38,21 @@ _MESSAGES: Mapping[str, str] = {
 }
 
 
+# The fields in the words of the file's editor, for the field's place in a message (临沂市 › 兰山区 › 机关代字)
+_FIELDS: Mapping[str, str] = {
+    "province": "省份",
+    "cities": "城市",
+    "counties": "县区",
+    "name": "名称",
+    "short": "简称",
+    "kind": "类别",
+    "code": "机关代字",
+    "hrss": "人力资源和社会保障部门",
+    "drc": "发展和改革部门",
+    "civil_affairs": "民政部门",
+}
+
+
 class RegionError(ValueError):
     """A region file that cannot be used: where (file, line, field) and what, in Chinese."""
 
@@ -46,9 +61,9 @@ class RegionError(ValueError):
         self.line = line
         self.field = field
         self.problem = problem
-        where = f"第{line}行" if line else "文件"
+        where = f" 第{line}行" if line else ""
         what = f"字段 {field}：" if field else ""
-        super().__init__(f"地区定义文件 {self.path} {where}，{what}{problem}")
+        super().__init__(f"地区定义文件 {self.path}{where}，{what}{problem}")
 
 
 def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
@@ -100,6 +115,21 @@ def _field(loc: tuple[str | int, ...]) -> str:
     return out
 
 
+def _place(loc: tuple[str | int, ...], data: object) -> str:
+    """The field's place in Chinese: each city or county by its name in the file, each key by its meaning."""
+    steps: list[str] = []
+    here = data
+    for part in loc:
+        if isinstance(part, int):
+            here = here[part] if isinstance(here, list) and part < len(here) else None
+            named = here.get("name") if isinstance(here, dict) else None
+            steps[-1:] = [named if isinstance(named, str) else f"{steps[-1] if steps else ''}第{part + 1}项"]
+            continue
+        steps.append(_FIELDS.get(part, part))
+        here = here.get(part) if isinstance(here, dict) else None
+    return " › ".join(steps)
+
+
 def _problem(error: Mapping[str, Any]) -> str:
     kind = str(error.get("type", ""))
     if kind == "value_error":
@@ -107,7 +137,8 @@ def _problem(error: Mapping[str, Any]) -> str:
     template = _MESSAGES.get(kind)
     if template is None:
         return f"取值不符合要求（{error.get('input')!r}）"
-    return template.format(expected=error.get("ctx", {}).get("expected", ""))
+    expected = str(error.get("ctx", {}).get("expected", ""))
+    return template.format(expected="、".join(re.findall(r"'([^']*)'", expected)) or expected)
 
 
 def parse(text: str, path: Path | str = "<文本>") -> Province:
@@ -128,7 +159,9 @@ def parse(text: str, path: Path | str = "<文本>") -> Province:
             if loc[:n] in lines:
                 line = lines[loc[:n]]
                 break
-        raise RegionError(path, line, _field(loc), _problem(first)) from e
+        place = _place(loc, data)
+        field = f"{_field(loc)}（{place}）" if place else _field(loc)
+        raise RegionError(path, line, field, _problem(first)) from e
 
 
 def load_file(path: Path | str) -> Province:

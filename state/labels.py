@@ -197,7 +197,8 @@ ROLES: Final[Mapping[Role, str]] = MappingProxyType(
 
 
 # ---- departments (三部门) ----------------------------------------------------------------------------
-# Short names as the notice writes them: the city has a 发展改革委, a county a 发展改革局 (the region file's ``short``).
+# Short names as the notice writes them: the city has a 发展改革委, a county a 发展改革局 (the region file's ``short``;
+# the county forms are those of the city's first county: the region file gives all of Linyi's counties the same).
 def _short_names(unit: City | None) -> Mapping[Department, str]:
     target = unit if unit is not None else DEPLOYMENT.counties[0]
     return MappingProxyType({Department(d): organ.short for d, organ in target.organs().items()})

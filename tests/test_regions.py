@@ -90,23 +90,41 @@ def _refused(text: str) -> RegionError:
 @pytest.mark.parametrize(
     ("old", "new", "marker", "field", "problem"),
     [
-        ('code = "兰山人社字"', 'code = "兰山人社"', "兰山人社", "cities[0].counties[0].hrss", "须以“字”结尾"),
-        (', code = "罗庄人社字"', "", "罗庄区人力资源", "cities[0].counties[1].hrss.code", "缺少此项"),
+        (
+            'code = "兰山人社字"',
+            'code = "兰山人社"',
+            "兰山人社",
+            "cities[0].counties[0].hrss（临沂市 › 兰山区 › 人力资源和社会保障部门）",
+            "机关代字“兰山人社”须以“字”结尾",
+        ),
+        (
+            ', code = "罗庄人社字"',
+            "",
+            "罗庄区人力资源",
+            "cities[0].counties[1].hrss.code（临沂市 › 罗庄区 › 人力资源和社会保障部门 › 机关代字）",
+            "缺少此项",
+        ),
         (
             'kind = "县"\nshort = "费县"',
             'kind = "镇"\nshort = "费县"',
             "镇",
-            "cities[0].counties[7].kind",
-            "只能是以下之一",
+            "cities[0].counties[7].kind（临沂市 › 费县 › 类别）",
+            "只能是以下之一：区、县、县级市、功能区",
         ),
         (
             'short = "河东"',
             'short = "河东"\nwebsite = "河东"',
             "website",
-            "cities[0].counties[2].website",
+            "cities[0].counties[2].website（临沂市 › 河东区 › website）",
             "不认识的字段",
         ),
-        ('drc = { name = "临沂市发展和改革委员会"', "drc = { name = 7", "name = 7", "cities[0].drc.name", "应为文字"),
+        (
+            'drc = { name = "临沂市发展和改革委员会"',
+            "drc = { name = 7",
+            "name = 7",
+            "cities[0].drc.name（临沂市 › 发展和改革部门 › 名称）",
+            "应为文字",
+        ),
     ],
 )
 def test_a_broken_file_is_refused_naming_its_file_line_and_field_in_chinese(old, new, marker, field, problem):
@@ -124,7 +142,7 @@ def test_an_organ_not_named_after_its_place_points_at_the_county():
     text = SHANDONG.read_text(encoding="utf-8")
     broken = text.replace('name = "河东区民政局"', 'name = "临沂市民政局"', 1)
     error = _refused(broken)
-    assert error.field == "cities[0].counties[2]" and "须以所在地“河东区”开头" in error.problem
+    assert error.field == "cities[0].counties[2]（临沂市 › 河东区）" and "须以所在地“河东区”开头" in error.problem
     assert error.line == _line_of(broken, 'name = "河东区"') - 1  # its [[cities.counties]] header
 
 
@@ -136,8 +154,19 @@ def test_the_counties_of_a_second_city_in_one_file_are_counted_afresh():
     assert lines[("cities", 0, "counties", 15, "hrss", "code")] == _line_of(text, "沂河人社字")
     broken = text.replace('kind = "县"\nshort = "五莲"', 'kind = "乡"\nshort = "五莲"')
     error = _refused(broken)
-    assert error.field == "cities[1].counties[2].kind"
+    assert error.field == f"cities[1].counties[2].kind（{second_city_name()} › 五莲县 › 类别）"
     assert error.line == _line_of(broken, 'kind = "乡"')
+
+
+def second_city_name() -> str:
+    (province,) = load_directory(SECOND.parent)
+    return province.cities[0].name
+
+
+def test_a_missing_province_is_refused_without_a_line():
+    error = _refused(SHANDONG.read_text(encoding="utf-8").replace('province = "山东省"', "", 1))
+    assert (error.line, error.field, error.problem) == (None, "province（省份）", "缺少此项")
+    assert str(error) == "地区定义文件 山东.toml，字段 province（省份）：缺少此项"
 
 
 def test_text_that_is_not_toml_is_refused_with_its_line():
