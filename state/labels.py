@@ -16,7 +16,7 @@ from typing import Final, TypeVar
 
 from regions.catalog import DEPLOYMENT
 from regions.catalog import city as region_city
-from regions.model import City
+from regions.model import City, County
 from state.domain import Act, Department, InstitutionType, Level, RevocationReason, Role, Stage
 
 PRODUCT_NAME: Final = "就业服务质量标杆机构评定"
@@ -199,13 +199,12 @@ ROLES: Final[Mapping[Role, str]] = MappingProxyType(
 # ---- departments (三部门) ----------------------------------------------------------------------------
 # Short names as the notice writes them: the city has a 发展改革委, a county a 发展改革局 (the region file's ``short``;
 # the county forms are those of the city's first county: the region file gives all of Linyi's counties the same).
-def _short_names(unit: City | None) -> Mapping[Department, str]:
-    target = unit if unit is not None else DEPLOYMENT.counties[0]
-    return MappingProxyType({Department(d): organ.short for d, organ in target.organs().items()})
+def _short_names(unit: City | County) -> Mapping[Department, str]:
+    return MappingProxyType({Department(d): organ.short for d, organ in unit.organs().items()})
 
 
 DEPARTMENTS_BY_LEVEL: Final[Mapping[Level, Mapping[Department, str]]] = MappingProxyType(
-    {Level.city: _short_names(DEPLOYMENT), Level.county: _short_names(None)}
+    {Level.city: _short_names(DEPLOYMENT), Level.county: _short_names(DEPLOYMENT.counties[0])}
 )
 
 # What :func:`label` shows for a department when no level is known: the city forms.
