@@ -11,6 +11,7 @@ biaogan import-titles FILE  titles awarded before the system, from CSV (validate
 biaogan period define …     a period (十四五, 十五五…); biaogan quota set …: its quotas (admin token; recorded)
 biaogan keys rotate         a new key for the workflow payloads (the older ones still decrypt)
 biaogan diagram             the state machine as a Mermaid diagram (README)
+biaogan regions schema      the region file's JSON Schema; biaogan regions check FILE: validate one (README)
 """
 
 import argparse
@@ -26,6 +27,7 @@ from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import NoReturn
 
+import regions.commands
 from config import ROOT, Settings, get_settings, venv_binary
 from workflows import search_attributes as sa
 
@@ -414,6 +416,7 @@ def main(argv: list[str] | None = None) -> None:
     import quota_cli
 
     quota_cli.add_commands(sub)
+    regions.commands.add_commands(sub)
     imp = sub.add_parser("import-titles", help="import titles awarded before the system from CSV (all or nothing)")
     imp.add_argument("file")
     imp.set_defaults(func=import_titles)
@@ -437,7 +440,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     c.set_defaults(func=users)
     args = parser.parse_args(argv)
-    if args.command not in ("up", "diagram"):  # `up` writes the file the others read
+    if args.command not in ("up", "diagram", "regions"):  # `up` writes the file the others read
         read_service_env()
     args.func(args)
 

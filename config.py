@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from regions.catalog import DEFAULT_CITY, DEPLOYMENT
+
 TASK_QUEUE = "biaogan"
 ROOT = Path(__file__).resolve().parent
 
@@ -220,6 +222,29 @@ class NoticeSettings(BaseSettings):
     objection_phone: str = ""
     objection_email: str = ""
     objection_address: str = ""
+
+
+class RegionSettings(BaseSettings):
+    """The region files (regions/): ``BIAOGAN_REGIONS_DIR`` adds a directory of ``*.toml`` region files to the
+    package's own, ``BIAOGAN_REGIONS_CITY`` names the deployment's city (one city per deployment, 临沂市 unless set).
+
+    regions/catalog.py reads both once, at import (the counties and organs are constants of the domain, read before
+    any Settings exists); these fields show them with the rest of the configuration and check they agree.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="BIAOGAN_", extra="ignore")
+
+    regions_dir: Path | None = None
+    regions_city: str = DEFAULT_CITY
+
+    @model_validator(mode="after")
+    def _as_imported(self) -> RegionSettings:
+        if self.regions_city != DEPLOYMENT.name:
+            raise ValueError(
+                f"BIAOGAN_REGIONS_CITY={self.regions_city} but the region read at import is {DEPLOYMENT.name}:"
+                " set it in the environment before the process starts"
+            )
+        return self
 
 
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
@@ -423,6 +448,7 @@ class Settings(BaseSettings):
     feeds: FeedSettings = Field(default_factory=FeedSettings)
     oidc: OidcSettings = Field(default_factory=OidcSettings)
     seals: SealSettings = Field(default_factory=SealSettings)
+    regions: RegionSettings = Field(default_factory=RegionSettings)
 
     @model_validator(mode="after")
     def _default_database_beside_the_data(self) -> Settings:

@@ -68,6 +68,7 @@ log = logging.getLogger("biaogan.worker")
 SANDBOX = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(
         "state",
+        "regions",
         "contracts",
         "activities",
         "db",

@@ -6,6 +6,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from state.domain import Department, Role
+from state.labels import CITY
 
 
 class User(SQLModel, table=True):
@@ -15,6 +16,9 @@ class User(SQLModel, table=True):
     id: str = Field(primary_key=True)
     name: str
     role: Role = Field(index=True)
+    # The city they work for (regions/): the deployment's, one city per deployment still; lists are not yet
+    # scoped by it.
+    city: str = Field(default=CITY)
     county: str | None = None  # county bureau and county-level department users
     department: Department | None = None  # department users
     token_hash: str = Field(unique=True, index=True)

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from enum import Enum
 
+from regions.catalog import DEPLOYMENT
+
 
 class Stage(str, Enum):
     """Where an application stands; the same values name the machine's states and the DB column."""
@@ -92,24 +94,8 @@ class RevocationReason(str, Enum):
     other = "other"  # 其他应当撤销评定的情形
 
 
-COUNTIES: tuple[str, ...] = (
-    "兰山区",
-    "罗庄区",
-    "河东区",
-    "沂南县",
-    "郯城县",
-    "沂水县",
-    "兰陵县",
-    "费县",
-    "平邑县",
-    "莒南县",
-    "蒙阴县",
-    "临沭县",
-    "高新区",
-    "经开区",
-    "临港区",
-    "沂河新区",
-)
+# The deployment's counties and zones in its documents' order, from its region file (regions/definitions).
+COUNTIES: tuple[str, ...] = tuple(county.name for county in DEPLOYMENT.counties)
 
 
 @dataclass(frozen=True)

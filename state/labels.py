@@ -4,8 +4,9 @@ One table per kind of value, keyed by the enum member (or, for values whose enum
 plain string value), and one generic :func:`label` that finds the Chinese for any of them. A value without a
 label is a bug: :func:`label` raises ``KeyError`` rather than showing the English value to a user.
 
-Pure module (standard library and ``state.domain`` only, no I/O): safe to import inside Temporal's workflow
-sandbox, from the API and from templates alike.
+Pure module (standard library, ``state.domain`` and the region read once at import by ``regions.catalog``): safe
+to import inside Temporal's workflow sandbox, from the API and from templates alike. The city's name, the counties
+and the organs' names come from the region file (regions/definitions/*.toml).
 """
 
 from collections.abc import Mapping
@@ -13,10 +14,13 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Final, TypeVar
 
-from state.domain import COUNTIES, Act, Department, InstitutionType, Level, RevocationReason, Role, Stage
+from regions.catalog import DEPLOYMENT
+from regions.catalog import city as region_city
+from regions.model import City, County
+from state.domain import Act, Department, InstitutionType, Level, RevocationReason, Role, Stage
 
 PRODUCT_NAME: Final = "就业服务质量标杆机构评定"
-CITY: Final = "临沂市"
+CITY: Final[str] = DEPLOYMENT.name
 
 # ---- application stages (状态) ----------------------------------------------------------------------
 STAGES: Final[Mapping[Stage, str]] = MappingProxyType(
@@ -191,49 +195,20 @@ ROLES: Final[Mapping[Role, str]] = MappingProxyType(
     }
 )
 
+
 # ---- departments (三部门) ----------------------------------------------------------------------------
-# Short names as the notice writes them: the city has a 发展改革委, a county a 发展改革局.
+# Short names as the notice writes them: the city has a 发展改革委, a county a 发展改革局 (the region file's ``short``;
+# the county forms are those of the city's first county: the region file gives all of Linyi's counties the same).
+def _short_names(unit: City | County) -> Mapping[Department, str]:
+    return MappingProxyType({Department(d): organ.short for d, organ in unit.organs().items()})
+
+
 DEPARTMENTS_BY_LEVEL: Final[Mapping[Level, Mapping[Department, str]]] = MappingProxyType(
-    {
-        Level.city: MappingProxyType(
-            {
-                Department.hrss: "人力资源社会保障局",
-                Department.drc: "发展改革委",
-                Department.civil_affairs: "民政局",
-            }
-        ),
-        Level.county: MappingProxyType(
-            {
-                Department.hrss: "人力资源社会保障局",
-                Department.drc: "发展改革局",
-                Department.civil_affairs: "民政局",
-            }
-        ),
-    }
+    {Level.city: _short_names(DEPLOYMENT), Level.county: _short_names(DEPLOYMENT.counties[0])}
 )
 
 # What :func:`label` shows for a department when no level is known: the city forms.
 DEPARTMENTS: Final[Mapping[Department, str]] = DEPARTMENTS_BY_LEVEL[Level.city]
-
-# Full organ names (for 公文: 发文机关标志, 落款), after the place name.
-_ORGAN_SUFFIX: Final[Mapping[Level, Mapping[Department, str]]] = MappingProxyType(
-    {
-        Level.city: MappingProxyType(
-            {
-                Department.hrss: "人力资源和社会保障局",
-                Department.drc: "发展和改革委员会",
-                Department.civil_affairs: "民政局",
-            }
-        ),
-        Level.county: MappingProxyType(
-            {
-                Department.hrss: "人力资源和社会保障局",
-                Department.drc: "发展和改革局",
-                Department.civil_affairs: "民政局",
-            }
-        ),
-    }
-)
 
 # The joint issuers in the notice's order: the lead organ (人社) first.
 DEPARTMENT_ORDER: Final[tuple[Department, ...]] = (Department.hrss, Department.drc, Department.civil_affairs)
@@ -437,23 +412,26 @@ def department_label(department: Department, level: Level) -> str:
     return DEPARTMENTS_BY_LEVEL[level][department]
 
 
-def organ_name(department: Department, level: Level, county: str | None = None) -> str:
+def organ_name(department: Department, level: Level, county: str | None = None, *, city: str | None = None) -> str:
     """The organ's full name: 临沂市发展和改革委员会 (city), 兰山区发展和改革局 (county ``兰山区``).
 
-    A county-level organ needs its county (one of ``state.domain.COUNTIES``); a city-level one takes none.
+    A county-level organ needs its county (one of the city's counties: ``state.domain.COUNTIES`` for the
+    deployment's city); a city-level one takes none. ``city``: another city of the region files (default: ours).
     """
+    where = region_city(city)
     if level == Level.city:
         if county is not None:
             raise ValueError(f"a city-level organ has no county (got {county!r})")
-        return CITY + _ORGAN_SUFFIX[level][department]
-    if county not in COUNTIES:
+        return where.organs()[department.value].name
+    found = where.county(county) if county is not None else None
+    if found is None:
         raise ValueError(f"a county-level organ needs one of the city's counties, not {county!r}")
-    return county + _ORGAN_SUFFIX[level][department]
+    return found.organs()[department.value].name
 
 
-def issuing_organs(level: Level, county: str | None = None) -> tuple[str, ...]:
+def issuing_organs(level: Level, county: str | None = None, *, city: str | None = None) -> tuple[str, ...]:
     """The three joint issuers' full names, lead organ first (联合行文)."""
-    return tuple(organ_name(d, level, county) for d in DEPARTMENT_ORDER)
+    return tuple(organ_name(d, level, county, city=city) for d in DEPARTMENT_ORDER)
 
 
 def step_label(stage: Stage) -> str:

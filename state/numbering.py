@@ -3,32 +3,20 @@ sequence per county and year, four digits. Assigned once, by the read model (db/
 
 from datetime import datetime
 
+from regions.catalog import DEPLOYMENT
+from regions.catalog import city as region_city
 from state.clock import shanghai_date
 
-# The short names the city's documents use; a county not listed drops its 区/县 when two characters remain.
-SHORT_NAMES: dict[str, str] = {
-    "兰山区": "兰山",
-    "罗庄区": "罗庄",
-    "河东区": "河东",
-    "沂南县": "沂南",
-    "郯城县": "郯城",
-    "沂水县": "沂水",
-    "兰陵县": "兰陵",
-    "费县": "费县",
-    "平邑县": "平邑",
-    "莒南县": "莒南",
-    "蒙阴县": "蒙阴",
-    "临沭县": "临沭",
-    "高新区": "高新",
-    "经开区": "经开",
-    "临港区": "临港",
-    "沂河新区": "沂河",
-}
+# The short names the city's documents use (the region file's ``short``); a county not listed drops its 区/县 when
+# two characters remain.
+SHORT_NAMES: dict[str, str] = {county.name: county.short for county in DEPLOYMENT.counties}
 
 
-def short_name(county: str) -> str:
-    if county in SHORT_NAMES:
-        return SHORT_NAMES[county]
+def short_name(county: str, *, city: str | None = None) -> str:
+    """兰山区 -> 兰山, for 申报编号; ``city``: another city of the region files (default: the deployment's)."""
+    known = SHORT_NAMES if city is None else {c.name: c.short for c in region_city(city).counties}
+    if county in known:
+        return known[county]
     for suffix in ("新区", "区", "县", "市"):
         if county.endswith(suffix) and len(county) - len(suffix) >= 2:
             return county[: -len(suffix)]

@@ -6,11 +6,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OURS = {
     "state", "contracts", "db", "activities", "workflows", "clients", "api", "web", "documents",
-    "config", "logs", "worker", "cli", "demo", "quota_cli", "services", "storage", "schemas", "seals",
+    "config", "logs", "worker", "cli", "demo", "quota_cli", "services", "storage", "schemas", "seals", "regions",
 }  # fmt: skip
 # Each room and the rooms (besides itself) it may import from.
 ALLOWED = {
-    "state": set(),
+    # state reads the deployment's region (its counties, its organs); regions is a leaf of data and its checks.
+    "regions": set(),
+    "state": {"regions"},
     "documents": set(),
     "storage": {"config"},
     "seals": {"config", "documents"},  # documents: the seal places a renderer marks (documents/seal_places.py)

@@ -1,7 +1,7 @@
 """用户管理 in the browser: the admin creates a user (a county bureau without a county is refused beside its field),
 who signs in and calls the API with the token shown once; the admin resets their password (their session ends, the
 old password no longer works, the new one does) and disables the account: the session and the API token stop
-working at once. A non-admin opening the page is refused in Chinese."""
+working at once. A non-admin opening the page is refused in Chinese. Each user shows the city they belong to."""
 
 import httpx
 
@@ -50,6 +50,7 @@ async def test_an_admin_creates_resets_and_disables_a_user(page, site, browser):
     assert token.startswith("bg_")
     row = page.locator(f"#user-table tr[data-user='{login}']")
     assert "县区人社局" in await row.inner_text() and "罗庄区" in await row.inner_text()
+    assert (await row.locator("td[data-label='城市']").inner_text()).strip() == "临沂市"  # the deployment's city
     assert "正常" in await row.inner_text()
 
     theirs = await browser.new_context(base_url=site.url)
