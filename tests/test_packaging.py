@@ -8,8 +8,20 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("state", "contracts", "workflows", "activities", "clients", "api", "db", "documents", "web", "storage")
-SHIPPED = {".py", ".html", ".css", ".js", ".json", ".mako", ".txt"}
+PACKAGES = (
+    "state",
+    "contracts",
+    "workflows",
+    "activities",
+    "clients",
+    "api",
+    "db",
+    "documents",
+    "web",
+    "storage",
+    "programs",
+)
+SHIPPED = {".py", ".html", ".css", ".js", ".json", ".mako", ".txt", ".toml"}
 
 
 def test_the_wheel_holds_every_module_and_file_the_service_reads(tmp_path):
