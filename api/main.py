@@ -30,6 +30,7 @@ from api.routes import (
     notifications,
     phones,
     preferences,
+    programs,
     public,
     quotas,
     revocations,
@@ -113,6 +114,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.include_router(department_opinions.router, prefix=API_PREFIX)
     app.include_router(feeds.router, prefix=API_PREFIX)
     app.include_router(verify.router, prefix=API_PREFIX)
+    app.include_router(programs.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app
