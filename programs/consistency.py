@@ -32,7 +32,7 @@ def reference_problems(p: Program) -> list[tuple[Loc, str]]:
 
     unique(((("levels", i, "key"), lv.key) for i, lv in enumerate(p.levels)), "级别")
     for i, lv in enumerate(p.levels):
-        if lv.requires and lv.requires.lower not in levels[:i]:
+        if lv.requires and lv.requires.lower not in levels[:i] and not lv.requires.title:
             out.append((("levels", i, "requires", "lower"), f"应为排在前面的较低级别，不是“{lv.requires.lower}”"))
     for level, departments in p.issuing.items():
         if level not in levels:
@@ -49,6 +49,14 @@ def reference_problems(p: Program) -> list[tuple[Loc, str]]:
     for i, f in enumerate(p.facts):
         out += _fact_problems(("facts", i), f, levels)
     rule_codes: list[tuple[Loc, str]] = []
+    for j, rule in enumerate(p.rules):
+        where: Loc = ("rules", j)
+        rule_codes.append(((*where, "code"), rule.code))
+        scope((*where, "levels"), rule.levels, levels, "级别")
+        scope((*where, "types"), rule.types, types, "机构类型")
+        applies = [t for t in p.institution_types if rule.types == "*" or t.key in rule.types]
+        shared = set.intersection(*({f.name for f in t.facts} for t in applies)) if applies else set()
+        out += _rule_problems(where, rule, common | shared)
     for i, t in enumerate(p.institution_types):
         own = {f.name for f in t.facts}
         for j, f in enumerate(t.facts):
@@ -59,6 +67,8 @@ def reference_problems(p: Program) -> list[tuple[Loc, str]]:
             where = ("institution_types", i, "rules", j)
             rule_codes.append(((*where, "code"), rule.code))
             scope((*where, "levels"), rule.levels, levels, "级别")
+            if rule.types != "*":
+                out.append((((*where, "types")), "机构类型自己的规则不另写适用类型"))
             out += _rule_problems(where, rule, common | own)
     unique(rule_codes, "规则代码")
 
@@ -93,7 +103,8 @@ def reference_problems(p: Program) -> list[tuple[Loc, str]]:
     weights = p.review.default_weights.values()
     if weights and (any(w <= 0 for w in weights) or sum(Fraction(str(w)) for w in weights) != 1):
         out.append((("review", "default_weights"), "各项权重应大于0且之和为1"))
-    scope(("review", "panel", "departments"), p.review.panel.departments, departments, "部门")
+    if p.review.panel:
+        scope(("review", "panel", "departments"), p.review.panel.departments, departments, "部门")
 
     if p.quota:
         for level in p.quota.totals:
@@ -145,7 +156,7 @@ def _clause_problems(where: Loc, c: Clause, facts: set[str]) -> list[tuple[Loc, 
     if c.fact not in facts:
         return [((*where, "fact"), f"此类型没有事项：{c.fact}")]
     v = c.value
-    if c.op in NUMERIC and (isinstance(v, bool) or not isinstance(v, (int, float))):
+    if c.op in (*NUMERIC, "min_items") and (isinstance(v, bool) or not isinstance(v, (int, float))):
         return [((*where, "value"), "应为数字")]
     if c.op == "in" and not isinstance(v, list):
         return [((*where, "value"), "应为列表")]

@@ -45,6 +45,8 @@ def holds(clause: Clause, facts: Mapping[str, Any]) -> bool:
     x, v, op = facts.get(clause.fact), clause.value, clause.op
     if op == "given":
         return not _empty(x)
+    if op == "min_items":
+        return isinstance(x, (list, tuple)) and isinstance(v, int) and len(x) >= v
     if op == "all_equal":
         return isinstance(x, (list, tuple)) and bool(x) and all(_same(item, v) for item in x)
     if _empty(x):
@@ -91,8 +93,10 @@ def said(value: Any) -> str:
 
 
 def rules_at(program: Program, type_key: str, level: str) -> list[Rule]:
+    """The program's rules for ``type_key``, then the type's own, that apply at ``level``."""
     (found,) = [t for t in program.institution_types if t.key == type_key]
-    return [r for r in found.rules if in_scope(level, r.levels)]
+    common = [r for r in program.rules if in_scope(type_key, r.types)]
+    return [r for r in [*common, *found.rules] if in_scope(level, r.levels)]
 
 
 def failures(program: Program, type_key: str, level: str, facts: Mapping[str, Any]) -> list[Failure]:

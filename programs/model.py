@@ -40,7 +40,8 @@ class Source(Part):
 class LevelRequirement(Part):
     """What a level asks of a candidate's title at a lower level."""
 
-    lower: Key = Field(description="the lower level's key")
+    lower: Key = Field(description="the lower level's key: one of this program's levels, or one ``title`` names")
+    title: Words | None = Field(default=None, description="the lower title's name when another program confers it")
     title_held_years: int = Field(default=0, ge=0, le=50, description="held at least this many years; 0: just held")
 
 
@@ -75,13 +76,13 @@ class Fact(Part):
     required: bool | list[Key] = Field(default=False, description="true, false, or the levels at which it is")
 
 
-Op = Literal[">=", ">", "<=", "<", "==", "!=", "all_equal", "given", "in"]
+Op = Literal[">=", ">", "<=", "<", "==", "!=", "all_equal", "given", "in", "min_items"]
 Value = bool | int | float | str | list[str]
 
 
 class Clause(Part):
     """``fact op value``: a missing fact fails every clause; ``all_equal``: a non-empty list, every item equal to
-    value; ``given``: stated (not empty); ``in``: one of value's items."""
+    value; ``given``: stated (not empty); ``in``: one of value's items; ``min_items``: a list of at least value items."""
 
     fact: Key
     op: Op
@@ -95,6 +96,7 @@ class Rule(Part):
     code: Key
     text: Words = Field(description="the notice's words, shown when the rule fails")
     levels: Scope = "*"
+    types: Scope = Field(default="*", description="for the program's own rules: the types they apply to")
     fact: Key | None = None
     op: Op | None = None
     value: Value | None = None
@@ -167,7 +169,7 @@ class Review(Part):
     competitive: bool = True
     methods: list[Method] = Field(min_length=1)
     default_weights: dict[Key, float] = Field(default={}, description="method -> weight adding up to 1; {}: per round")
-    panel: Panel
+    panel: Panel | None = None
     tie_break: Words | None = None
 
 
@@ -219,14 +221,18 @@ class Program(Part):
     issuing: dict[Key, list[Key]] = Field(description="level -> the departments that issue jointly, lead first")
     facts: list[Fact] = Field(description="facts every type states")
     institution_types: list[InstitutionType] = Field(min_length=1)
+    rules: list[Rule] = Field(
+        default=[], description="rules for every type (or the types each names), before a type's own"
+    )
     conditions: Conditions
     materials: Materials
     review: Review
     notice: Notice
     quota: Quota | None = None
     filing: Filing | None = None
-    correction: Correction
-    revocation_grounds: list[Ground] = Field(min_length=1)
+    correction: Correction | None = None
+    validity_years: int | None = Field(default=None, ge=1, le=50, description="a title lapses after; none: held")
+    revocation_grounds: list[Ground] = []
     terms: Terms
 
 

@@ -89,12 +89,19 @@ KEYS: dict[str, str] = {
     "correction": "退回补正",
     "reminder_working_days": "提前提醒工作日",
     "revocation_grounds": "撤销情形",
+    "validity_years": "有效年限",
 }
-DEPARTMENTS = {"hrss": "人力资源社会保障部门", "drc": "发展改革部门", "civil_affairs": "民政部门"}
+DEPARTMENTS = {
+    "hrss": "人力资源社会保障部门",
+    "drc": "发展改革部门",
+    "civil_affairs": "民政部门",
+    "industry": "工业和信息化部门",
+    "finance": "财政部门",
+}
 ROLES = {"admin": "系统管理员", "county_bureau": "县区人社局", "city_reviewer": "市人社局评审"}
 FACT_TYPES = {"int": "整数", "decimal": "数字", "bool": "是或否", "text": "文字", "date": "日期", "choice": "选项"}
 OPS = {">=": "不小于", ">": "大于", "<=": "不大于", "<": "小于", "==": "等于", "!=": "不等于"}
-OPS |= {"all_equal": "每项均为", "given": "已填报", "in": "为其中之一"}
+OPS |= {"all_equal": "每项均为", "given": "已填报", "in": "为其中之一", "min_items": "至少几项"}
 FILE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 _KEYED = {"issuing", "totals", "default_weights"}  # mappings keyed by levels or methods
 
@@ -109,7 +116,7 @@ def names(program: Program | None) -> dict[str, str]:
     out |= {m.key: m.label for m in program.review.methods}
     out |= {i.code: i.title for i in program.materials.items}
     out |= {f.name: f.label for f in [*program.facts, *(f for t in program.institution_types for f in t.facts)]}
-    out |= {r.code: r.text for t in program.institution_types for r in t.rules}
+    out |= {r.code: r.text for r in [*program.rules, *(r for t in program.institution_types for r in t.rules)]}
     return out
 
 
