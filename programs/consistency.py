@@ -56,9 +56,9 @@ def reference_problems(p: Program) -> list[tuple[Loc, str]]:
         scope((*where, "types"), rule.types, types, "机构类型")
         applies = [t for t in p.institution_types if rule.types == "*" or t.key in rule.types]
         shared = set.intersection(*({f.name for f in t.facts} for t in applies)) if applies else set()
-        out += _rule_problems(where, rule, common | shared)
+        known = {f.name: f for f in p.facts} | {f.name: f for t in applies for f in t.facts if f.name in shared}
+        out += _rule_problems(where, rule, known)
     for i, t in enumerate(p.institution_types):
-        own = {f.name for f in t.facts}
         for j, f in enumerate(t.facts):
             if f.name in common:
                 out.append((("institution_types", i, "facts", j, "name"), f"“{f.name}”已是各类型共有的事项"))
@@ -69,7 +69,7 @@ def reference_problems(p: Program) -> list[tuple[Loc, str]]:
             scope((*where, "levels"), rule.levels, levels, "级别")
             if rule.types != "*":
                 out.append((((*where, "types")), "机构类型自己的规则不另写适用类型"))
-            out += _rule_problems(where, rule, common | own)
+            out += _rule_problems(where, rule, {f.name: f for f in [*p.facts, *t.facts]})
     unique(rule_codes, "规则代码")
 
     conditions: list[tuple[Loc, Condition]] = [
@@ -137,7 +137,7 @@ def _fact_problems(where: Loc, f: Fact, levels: list[str]) -> list[tuple[Loc, st
     return out
 
 
-def _rule_problems(where: Loc, rule: Rule, facts: set[str]) -> list[tuple[Loc, str]]:
+def _rule_problems(where: Loc, rule: Rule, facts: dict[str, Fact]) -> list[tuple[Loc, str]]:
     single = rule.fact is not None or rule.op is not None
     if sum((single, bool(rule.all), bool(rule.any))) != 1:
         return [(where, "规则须写 fact 与 op，或 all、any 之一")]
@@ -150,7 +150,7 @@ def _rule_problems(where: Loc, rule: Rule, facts: set[str]) -> list[tuple[Loc, s
     return out
 
 
-def _clause_problems(where: Loc, c: Clause, facts: set[str]) -> list[tuple[Loc, str]]:
+def _clause_problems(where: Loc, c: Clause, facts: dict[str, Fact]) -> list[tuple[Loc, str]]:
     if not c.fact:
         return [((*where, "fact"), "缺少此项")]
     if c.fact not in facts:
@@ -163,5 +163,12 @@ def _clause_problems(where: Loc, c: Clause, facts: set[str]) -> list[tuple[Loc, 
     if c.op in ("==", "!=", "all_equal") and (v is None or isinstance(v, list)):
         return [((*where, "value"), "应为一个值")]
     if c.op == "given" and v is not None:
-        return [((*where, "value"), "given 不带取值")]
+        return [((*where, "value"), "已填报（given）不带取值")]
+    fact = facts[c.fact]
+    if c.op in NUMERIC and fact.type not in ("int", "decimal"):
+        return [((*where, "op"), f"事项“{fact.label}”不是数字，不能比较大小")]
+    if c.op in ("all_equal", "min_items") and not fact.many:
+        return [((*where, "op"), f"事项“{fact.label}”只填一项，不能按多项判断")]
+    if c.op in ("==", "!=") and (fact.type == "bool") != isinstance(v, bool):
+        return [((*where, "value"), "应为 true 或 false" if fact.type == "bool" else f"事项“{fact.label}”不是是或否")]
     return []

@@ -156,7 +156,7 @@ def _said(errors: list[Any]) -> list[tuple[Loc, str]]:
         kinds = [_KINDS[e["type"]] for e in found if e["type"] in _KINDS]
         if len(found) > 1 and len(kinds) == len(found):  # a value of none of a union's types
             names = list(dict.fromkeys(k for k in kinds if not (k == "整数" and "数字" in kinds)))
-            out.append((loc, "应为" + "或".join(names)))
+            out.append((loc, "应为" + "，或".join(names)))
         else:
             specific = [e for e in found if e["type"] not in _KINDS] or found
             out.append((loc, _message(specific[0])))

@@ -105,3 +105,28 @@ def test_every_message_is_chinese_but_the_key_path():
         message = said.split("：", 1)[1]
         words = re.sub(r"^[a-z_\[\]0-9.]+ ", "", message)
         assert not re.search(r"[A-Za-z]", words), said
+
+
+def test_a_rule_s_operator_and_value_must_fit_its_fact():
+    on_text = TEXT.replace('fact = "staff_count"\nop = ">="\nvalue = 5', 'fact = "address"\nop = ">="\nvalue = 5')
+    line = line_where(on_text, 'fact = "address"') + 1
+    assert refused(on_text) == [
+        f"programs/definitions/x.toml 第{line}行：institution_types[1].rules[0].op 事项“地址”不是数字，不能比较大小"
+    ]
+    on_one = TEXT.replace(
+        'fact = "staff_count"\nop = ">="\nvalue = 5', 'fact = "staff_count"\nop = "min_items"\nvalue = 5'
+    )
+    assert refused(on_one)[0].endswith("institution_types[1].rules[0].op 事项“工作人员数”只填一项，不能按多项判断")
+    number_for_yes = TEXT.replace(
+        'fact = "budget_funded"\nop = "=="\nvalue = true', 'fact = "budget_funded"\nop = "=="\nvalue = 1'
+    )
+    assert refused(number_for_yes)[0].endswith("institution_types[1].rules[1].value 应为 true 或 false")
+
+
+def test_a_value_of_none_of_a_union_s_types_says_each():
+    wrong = TEXT.replace(
+        'required = ["city"]\n\n[[facts]]\nname = "county_title_date"',
+        'required = "city"\n\n[[facts]]\nname = "county_title_date"',
+    )
+    (said,) = refused(wrong)
+    assert said.endswith("facts[13].required 应为true 或 false，或列表")
