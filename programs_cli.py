@@ -93,7 +93,7 @@ def publish(args: argparse.Namespace) -> None:
     print(f"已发布评定项目 {row.program_id} 第{row.version}版（SHA-256 {row.sha256}）")
     if row.version > 1:
         print(f"{len(published.changes)}处改动：")
-        print("\n".join(_said_changes(published.changes, None)))
+        print("\n".join(_said_changes(published.changes, published.program)))
 
 
 def _admin_name(database_url: str, token: str | None) -> str:

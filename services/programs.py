@@ -29,6 +29,7 @@ class Published:
     version: ProgramVersion
     new: bool
     changes: list[Change]
+    program: Program
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def publish(database_url: str, path: Path, published_by: str, reason: str, at: d
         reason.strip(),
         at or datetime.now(UTC),
     )
-    return Published(row, new, checked.changes if new else [])
+    return Published(row, new, checked.changes if new else [], checked.definition.program)
 
 
 def in_force(database_url: str) -> list[tuple[Program, ProgramVersion]]:
@@ -138,7 +139,7 @@ def detail(database_url: str, program_id: str) -> dict[str, Any]:
                 "version": v.row.version,
                 "sha256": v.row.sha256,
                 "published_by": v.row.published_by,
-                "published_at": v.row.published_at.isoformat(),
+                "published_at": _aware(v.row.published_at).isoformat(),
                 "reason": v.row.reason,
                 "changes": [
                     {"path": c.path, "kind": c.kind, "before": _json(c.before), "after": _json(c.after)}
@@ -148,6 +149,11 @@ def detail(database_url: str, program_id: str) -> dict[str, Any]:
             for v in found.versions
         ],
     }
+
+
+def _aware(moment: datetime) -> datetime:
+    """A moment read back without its offset (SQLite keeps none) is UTC, as it was written."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _json(value: Any) -> Any:

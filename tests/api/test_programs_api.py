@@ -42,6 +42,7 @@ async def test_the_programs_in_force_and_one_program_s_versions(api, tmp_path):
         (2, "系统管理员", "公示期延长为7个工作日"),
     ]
     assert found["versions"][0]["changes"] == []
+    assert all(v["published_at"].endswith(("+00:00", "Z")) for v in found["versions"])  # a moment, with its offset
     assert found["versions"][1]["changes"] == [
         {"path": "notice.working_days", "kind": "changed", "before": 5, "after": 7}
     ]
