@@ -215,7 +215,11 @@ class Terms(Part):
 class Program(Part):
     id: ProgramId
     title: Words
-    region: str = Field(pattern=r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$", description="a region's key, e.g. shandong/linyi")
+    region: str = Field(
+        pattern=r"^[a-z0-9_-]+(/[a-z0-9_\u4e00-\u9fff-]+)*$",
+        description="where it runs: a region file's name and its city (shandong/临沂市: regions/definitions/shandong.toml, "
+        "city 临沂市), or a national program's key (cn)",
+    )
     source: Source
     levels: list[Level] = Field(min_length=1, description="lowest first")
     issuing: dict[Key, list[Key]] = Field(description="level -> the departments that issue jointly, lead first")
