@@ -9,6 +9,7 @@ biaogan users create …      a user and their bearer token (printed as the last
                             through 统一身份认证
 biaogan import-titles FILE  titles awarded before the system, from CSV (validated; all or nothing)
 biaogan period define …     a period (十四五, 十五五…); biaogan quota set …: its quotas (admin token; recorded)
+biaogan programs schema|check FILE|publish FILE --reason …   评定项目定义 (programs/definitions/*.toml)
 biaogan keys rotate         a new key for the workflow payloads (the older ones still decrypt)
 biaogan diagram             the state machine as a Mermaid diagram (README)
 biaogan regions schema      the region file's JSON Schema; biaogan regions check FILE: validate one (README)
@@ -413,10 +414,12 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("api", help="run the HTTP API only (uvicorn)").set_defaults(func=api)
     sub.add_parser("demo", help="walk one city-level application through the pipeline").set_defaults(func=demo)
     sub.add_parser("diagram", help="print the state machine as Mermaid").set_defaults(func=diagram)
+    import programs_cli
     import quota_cli
 
     quota_cli.add_commands(sub)
     regions.commands.add_commands(sub)
+    programs_cli.add_commands(sub)
     imp = sub.add_parser("import-titles", help="import titles awarded before the system from CSV (all or nothing)")
     imp.add_argument("file")
     imp.set_defaults(func=import_titles)

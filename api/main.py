@@ -31,6 +31,7 @@ from api.routes import (
     notifications,
     phones,
     preferences,
+    programs,
     public,
     quotas,
     revocations,
@@ -115,6 +116,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.include_router(feeds.router, prefix=API_PREFIX)
     app.include_router(verify.router, prefix=API_PREFIX)
     app.include_router(archive.router, prefix=API_PREFIX)
+    app.include_router(programs.router, prefix=API_PREFIX)
     docs.install(app)
     body_limits.document(app)
     return app

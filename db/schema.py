@@ -22,6 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
+from db.programs import seed as seed_programs
 from db.session import get_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -37,6 +38,7 @@ def upgrade(url: str) -> None:
         if _made_before_migrations(connection):
             command.stamp(config, BASELINE)
         command.upgrade(config, "head")
+        seed_programs(connection)  # a new database starts with the Linyi program's definition as its version 1
 
 
 def at_head(url: str) -> bool:

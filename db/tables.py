@@ -14,6 +14,7 @@ from db.numbers import ApplicationNumber
 from db.panel import PanelMember, PanelRecusal
 from db.phones import UserPhone
 from db.preferences import SavedFilter, SavedOpinion
+from db.programs import ProgramVersion
 from db.ratelimits import RateCount
 from db.receipts import ObjectionReceipt
 from db.revocations import Revocation
@@ -50,6 +51,7 @@ __all__ = [
     "PanelRecusal",
     "Period",
     "PeriodChange",
+    "ProgramVersion",
     "QuotaChange",
     "QuotaPlace",
     "RateCount",

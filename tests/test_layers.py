@@ -6,33 +6,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OURS = {
     "state", "contracts", "db", "activities", "workflows", "clients", "api", "web", "documents",
-    "config", "logs", "worker", "cli", "demo", "quota_cli", "services", "storage", "schemas", "seals", "regions",
+    "config", "logs", "worker", "cli", "demo", "quota_cli", "programs_cli", "services", "storage", "schemas", "seals",
+    "regions", "programs",
 }  # fmt: skip
 # Each room and the rooms (besides itself) it may import from.
 ALLOWED = {
     # state reads the deployment's region (its counties, its organs); regions is a leaf of data and its checks.
     "regions": set(),
     "state": {"regions"},
+    "programs": set(),  # pure, like state: a program's definition and what its data says
     "documents": set(),
     "storage": {"config"},
     "seals": {"config", "documents"},  # documents: the seal places a renderer marks (documents/seal_places.py)
     "contracts": {"state"},
     "schemas": {"state", "contracts"},
-    "db": {"state", "contracts", "config", "storage"},
+    "db": {"state", "contracts", "config", "storage", "programs"},
     "activities": {"state", "contracts", "db", "config", "storage", "seals"},
     "workflows": {"state", "contracts", "activities"},  # activities: only for their method references
     "clients": {"state", "contracts", "workflows", "activities", "config"},
     "services": {
         "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",
-        "schemas", "seals",
+        "schemas", "seals", "programs",
     },
     "api": {
         "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",
-        "services", "schemas", "seals",
+        "services", "schemas", "seals", "programs",
     },
     "web": {
         "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",
-        "services", "schemas", "seals",
+        "services", "schemas", "seals", "programs",
     },
 }  # fmt: skip
 # The round's selection is an activity that drives other workflows (reserve places, pass or fail the review)

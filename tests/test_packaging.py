@@ -20,6 +20,7 @@ PACKAGES = (
     "web",
     "storage",
     "regions",
+    "programs",
 )
 SHIPPED = {".py", ".html", ".css", ".js", ".json", ".mako", ".txt", ".toml"}
 

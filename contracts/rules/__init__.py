@@ -59,6 +59,7 @@ from contracts.rules import (  # noqa: E402,F401
     opinions,
     panel,
     places,
+    programs,
     revocations,
     schema,
     scores,

@@ -106,8 +106,8 @@ def pages_of(who: str, c: Content) -> list[str]:
         "county_hrss": [*common, *applications],
         "hrss": [*common, "/filings", *applications],
         "inspector": [*common, "/rounds", *applications],
-        "supervisor": [*common, "/statistics", f"/rounds/{c.round_id}", *applications],
-        "admin": [*common, "/admin/users", "/quotas", "/rounds", "/standards"],
+        "supervisor": [*common, "/statistics", "/programs", f"/rounds/{c.round_id}", *applications],
+        "admin": [*common, "/admin/users", "/quotas", "/rounds", "/standards", "/programs"],
     }[who]
 
 

@@ -116,7 +116,7 @@ async def test_the_pages_run_under_their_csp_with_nothing_refused(browser, site:
         (None, ["/login", "/notices", "/titles", "/objections"]),
         ("bureau", ["/", "/applications", f"/applications/{app_id}", "/applications/new", "/filings", "/standards"]),
         ("reviewer", ["/rounds", "/quotas", "/notifications", "/statistics"]),
-        ("admin", ["/admin/users"]),
+        ("admin", ["/admin/users", "/programs"]),
     ):
         async with new_page(browser, site) as page:
             await page.context.add_init_script(WATCH)

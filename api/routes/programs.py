@@ -1,0 +1,36 @@
+"""评定项目定义: the programs in force and one program's definition with its versions (signed in). Published only by
+``biaogan programs publish``; the use cases are services/programs.py's."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+from fastapi.concurrency import run_in_threadpool
+
+from api.deps import READERS, ServiceContext, role_in
+from api.errors import documented
+from schemas.programs import ProgramDetailOut, ProgramOut, ProgramsOut
+from services import programs
+from state.domain import Actor, Role
+
+router = APIRouter(tags=["programs"], responses=documented(401, 403))
+ProgramReader = Annotated[Actor, Depends(role_in(*READERS, Role.admin))]
+
+
+@router.get("/programs", response_model=ProgramsOut, summary="The programs in force, each with its version")
+async def list_programs(actor: ProgramReader, ctx: ServiceContext) -> ProgramsOut:
+    found = await run_in_threadpool(programs.in_force, ctx.database_url)
+    return ProgramsOut(items=[ProgramOut.model_validate(programs.summary(p, row)) for p, row in found])
+
+
+@router.get(
+    "/programs/{program_id}",
+    response_model=ProgramDetailOut,
+    summary="A program's definition in force and every version, with what each changed",
+    responses=documented(404, rules={404: ("program_unknown",)}),
+)
+async def get_program(
+    program_id: Annotated[str, Path(max_length=64, description="e.g. linyi-2026")],
+    actor: ProgramReader,
+    ctx: ServiceContext,
+) -> ProgramDetailOut:
+    return ProgramDetailOut.model_validate(await run_in_threadpool(programs.detail, ctx.database_url, program_id))
