@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from pydantic import WithJsonSchema
 
 from api.deps import ServiceContext
 from api.errors import documented
@@ -33,7 +34,11 @@ router = APIRouter(prefix="/public", tags=["public"])
 async def verify(
     ctx: ServiceContext,
     file: Annotated[UploadFile | None, File(description="the PDF to check")] = None,
-    number: Annotated[str | None, Form(description="a 文号 (or a plaque's number) to look up")] = None,
+    number: Annotated[
+        # the bound is the service's own (a longer one: 422 verify_number_too_long), stated here for the document
+        Annotated[str, WithJsonSchema({"type": "string", "maxLength": verification.NUMBER_MAX})] | None,
+        Form(description="a 文号 (or a plaque's number) to look up"),
+    ] = None,
 ) -> Verified:
     content = None
     if file is not None:
