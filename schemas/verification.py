@@ -18,8 +18,9 @@ class KnownDocument(BaseModel):
 
 
 class Verified(BaseModel):
-    valid: bool | None = Field(
-        None, description="every seal intact, trusted and covering the whole file (null: no file was sent)"
+    valid: bool = Field(
+        description="a file: every seal intact, trusted and covering the whole file; only a 文号: whether the system "
+        "issued a document of that number (as `issued`)"
     )
     seals: list[SealOut] = []
     sha256: str | None = Field(None, description="the SHA-256 of the file sent")

@@ -16,8 +16,9 @@ router = APIRouter(prefix="/public", tags=["public"])
 AnnouncementId = Annotated[str, Path(pattern=ID_PATTERN, description="the batch's id")]
 
 
-@router.get(
+@router.api_route(  # HEAD too: a CMS or feed reader checks a feed's ETag and date without its body
     "/feed.json",
+    methods=["GET", "HEAD"],
     summary="JSON Feed 1.1: each 公示 as it opened, each batch's 公布文件, each 撤销决定, newest first (no account)",
     response_class=Response,
     responses={

@@ -44,4 +44,7 @@ async def verify(
     if file is not None:
         content = await file.read(ctx.settings.materials.material_max_bytes + 1)
     checked = await run_in_threadpool(verification.check, ctx, content, number)
-    return Verified.model_validate(asdict(checked))
+    answer = asdict(checked)
+    if checked.valid is None:  # only a 文号 was asked about: it holds when the system issued one of that number
+        answer["valid"] = bool(checked.issued)
+    return Verified.model_validate(answer)

@@ -93,10 +93,10 @@ async def test_each_issued_document_is_sealed_kept_and_passes_the_public_check(l
 
     # A 文号 alone: issued, with the SHA-256 of the document as kept; an unknown one is not.
     asked = expect(await api.http.post("/public/verify", data={"number": state["announcement_doc_no"]}), 200)
-    assert asked["issued"] is True and asked["valid"] is None
+    assert asked["issued"] is True and asked["valid"] is True
     assert asked["document"]["sha256"] == hashlib.sha256(announcement).hexdigest()
     unknown = expect(await api.http.post("/public/verify", data={"number": "临人社字〔1999〕999号"}), 200)
-    assert unknown["issued"] is False and unknown["document"] is None
+    assert unknown["issued"] is False and unknown["valid"] is False and unknown["document"] is None
 
 
 async def test_the_public_check_refuses_what_it_cannot_check(sqlite_api):

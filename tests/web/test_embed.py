@@ -90,6 +90,9 @@ async def test_the_headers_allow_framing_on_the_embed_page_only(site):
         assert alone.headers["content-security-policy"].endswith("frame-ancestors 'self'")
         assert alone.headers["x-frame-options"] == "SAMEORIGIN"
         assert "set-cookie" not in alone.headers  # no visitor: nothing to remember in a CMS's frame
+        head = await http.head(EMBED)  # a CMS checking the page before it frames it: the same headers, no body
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["content-security-policy"] == alone.headers["content-security-policy"]
         with origins_allowed(site, "https://rsj.linyi.gov.cn,http://cms.local:8080"):
             listed = await http.get(EMBED)
         policy = listed.headers["content-security-policy"]

@@ -151,6 +151,10 @@ async def test_the_feeds_carry_the_notices_results_and_revocations_and_no_person
             assert since.status_code == 304
             stale = await http.get(path, headers={"If-None-Match": '"not-this-one"'})
             assert stale.status_code == 200 and stale.content == first_answer.content
+            head = await http.head(path)  # a CMS checking the feed without its body
+            assert head.status_code == 200 and head.content == b""
+            assert head.headers["etag"] == etag and head.headers["content-type"] == first_answer.headers["content-type"]
+            assert head.headers["content-length"] == str(len(first_answer.content))
 
         await site.driver.publicized("county", name=f"兰山区订阅测试人力资源市场{tag}")
         changed = await http.get("/public/feed.atom", headers={"If-None-Match": atom.headers["etag"]})

@@ -16,7 +16,7 @@ from web.render import templates
 router = APIRouter()
 
 
-@router.get(feeds.ATOM_PATH)
+@router.api_route(feeds.ATOM_PATH, methods=["GET", "HEAD"])  # HEAD: the ETag and date without the body
 async def feed_atom(
     request: Request,
     if_none_match: Annotated[str | None, Header()] = None,
@@ -40,7 +40,7 @@ def embed_policy(origins: list[str]) -> str:
     )
 
 
-@router.get(feeds.EMBED_PATH)
+@router.api_route(feeds.EMBED_PATH, methods=["GET", "HEAD"])
 async def embed_notices(request: Request) -> Response:
     ctx = context_of(request)
     shown = await feeds.embedded(ctx)
