@@ -29,7 +29,7 @@ async def list_programs(actor: ProgramReader, ctx: ServiceContext) -> ProgramsOu
     responses=documented(404, rules={404: ("program_unknown",)}),
 )
 async def get_program(
-    program_id: Annotated[str, Path(max_length=64, description="e.g. linyi-2026")],
+    program_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="e.g. linyi-2026")],
     actor: ProgramReader,
     ctx: ServiceContext,
 ) -> ProgramDetailOut:
