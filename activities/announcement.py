@@ -27,8 +27,8 @@ from contracts.refusals import RefusalKind, details_of, refusal_kind, refuse
 from contracts.rules.applications import APPLICATION_NOT_FOUND
 from db.announcements import write_announcement
 from documents.announcement import opening_paragraph
-from state.domain import InstitutionType, Level
-from state.labels import CITY, INSTITUTION_TYPES, LEVELS, issuing_organs, level_title
+from state.domain import Level, type_key
+from state.labels import CITY, LEVELS, issuing_organs, level_title, type_label
 from workflows.application import ApplicationWorkflow, workflow_id_for
 
 ADDRESSEES = {
@@ -58,7 +58,7 @@ def document_for(r: RenderAnnouncement) -> documents.Announcement:
         institutions=[
             documents.ListedInstitution(
                 name=m.institution_name,
-                institution_type=INSTITUTION_TYPES[InstitutionType(m.institution_type)],
+                institution_type=type_label(m.institution_type),
                 county=m.county,
                 level=LEVELS[r.level],
             )
@@ -108,7 +108,7 @@ class AnnouncementActivities:
                 Member(
                     application_id=view.application_id,
                     institution_name=view.institution.name,
-                    institution_type=view.institution.type.value,
+                    institution_type=type_key(view.institution.type),
                     county=view.county,
                     state=view.state,
                     notice_closed=view.notice_closed,

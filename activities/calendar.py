@@ -17,7 +17,8 @@ class CalendarActivities:
     @activity.defn
     def compute_notice_period(self, req: NoticePeriodRequest) -> NoticeWindow:
         calendar = WorkingDayCalendar.from_file(self.overrides)
-        p = calendar.notice_period(req.published_on, days=self.days, end_hour=self.end_hour)
+        days = req.working_days or self.days  # the program's, recorded with the request
+        p = calendar.notice_period(req.published_on, days=days, end_hour=req.ends_at_hour or self.end_hour)
         return NoticeWindow(
             published_on=req.published_on,
             first_day=p.first_day,

@@ -28,6 +28,7 @@ from db.filing import FilingStatus, FilingVersion
 from db.queries import filing as filing_queries
 from db.session import insert_ignore, session_for
 from state.calendar import TZ, WorkingDayCalendar
+from state.domain import type_key
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def entry_json(e: FilingEntry) -> dict[str, Any]:
         "seq": e.seq,
         "application_id": e.application_id,
         "institution_name": e.institution_name,
-        "institution_type": e.institution_type.value,
+        "institution_type": type_key(e.institution_type),
         "credit_code": e.credit_code,
         "document_no": e.document_no,
         "announced_on": e.announced_on.isoformat(),

@@ -29,8 +29,8 @@ from contracts.notify import Delivered, Message, NotifyRequest, Recipient
 from db.filing import Delivery, FilingDelivery, FilingVersion
 from db.session import get_engine, insert_ignore, session_for
 from state.calendar import TZ
-from state.domain import InstitutionType, Role
-from state.labels import CITY, INSTITUTION_TYPES
+from state.domain import Role
+from state.labels import CITY, type_label
 
 log = logging.getLogger(__name__)
 KIND_ZH = {"filing": "", "correction": "，更正"}
@@ -46,7 +46,7 @@ def entry_list(entries: list[dict[str, Any]]) -> str:
         return "本年度无公布的县级标杆机构。"
     lines = []
     for e in entries:
-        kind = INSTITUTION_TYPES[InstitutionType(e["institution_type"])]
+        kind = type_label(e["institution_type"])
         plaque = f"，奖牌编号{e['plaque_no']}" if e.get("plaque_no") else ""
         remark = f"（{e['remark']}）" if e.get("remark") else ""
         lines.append(

@@ -166,6 +166,7 @@ class NoticeActivities:
 
     @activity.defn
     async def open_notice(self, place: NoticePlace) -> NoticeWindow:
-        await self.places.reserve_notice_place(place)
-        request = NoticePeriodRequest(published_on=place.published_on)
+        if not place.uncapped:
+            await self.places.reserve_notice_place(place)
+        request = NoticePeriodRequest(place.published_on, place.working_days, place.ends_at_hour)
         return await asyncio.to_thread(self.calendar.compute_notice_period, request)

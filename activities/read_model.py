@@ -11,6 +11,7 @@ from contracts.application import (
     InstitutionLookup,
     Objection,
     ObjectionRegistration,
+    ProgramRef,
     Projected,
     Projection,
     Registered,
@@ -19,7 +20,9 @@ from contracts.application import (
 from db import models
 from db.numbers import assign_number
 from db.session import get_engine, insert_ignore, session_for
-from state.domain import Act, Actor
+from programs.load import first_program_id
+from regions.catalog import DEPLOYMENT
+from state.domain import Act, Actor, type_key
 from state.machine import FINAL_STAGES
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,13 @@ def _objection_row(application_id: str, o: Objection) -> dict[str, Any]:
     }
 
 
+def program_columns(program: ProgramRef | None) -> dict[str, Any]:
+    """The program an application was declared into, its version and its city (set once, with the first row)."""
+    if program is None:  # declared before programs were data: the first program's version 1, in the deployment's city
+        return {"program_id": first_program_id(), "program_version": 1, "city": DEPLOYMENT.name}
+    return {"program_id": program.id, "program_version": program.version, "city": program.city}
+
+
 def project_into(connection: Connection, p: Projection) -> bool:
     """The projection of one act, in the caller's transaction; True when the act's event row was written.
     ``p.institution`` travels with the declaration only (None after): the row keeps what it was given then."""
@@ -55,7 +65,7 @@ def project_into(connection: Connection, p: Projection) -> bool:
         "county": p.county,
         "round_id": p.round_id,
         "institution_name": p.institution_name,
-        "institution_type": p.institution_type,
+        "institution_type": type_key(p.institution_type),
         "credit_code": p.credit_code,
         "state": p.state,
         "notice_published_on": notice.published_on if notice else None,
@@ -71,7 +81,14 @@ def project_into(connection: Connection, p: Projection) -> bool:
     }
     if p.institution is not None:
         row["institution"] = p.institution
-    first = {"id": p.application_id, "workflow_id": p.workflow_id, "declared_at": p.act.at, "institution": {}, **row}
+    first = {
+        "id": p.application_id,
+        "workflow_id": p.workflow_id,
+        "declared_at": p.act.at,
+        "institution": {},
+        **program_columns(p.program),
+        **row,
+    }
     insert_ignore(connection, models.Application, first, ["id"])
     if p.act.act == Act.declare:  # numbered once, with the declaration (a replay or a retry finds its number)
         assign_number(connection, p.application_id, p.county, p.act.at)

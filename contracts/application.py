@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from contracts.corrections import Correction
 from contracts.opinions import DepartmentOpinion
@@ -21,7 +22,7 @@ class Institution:
     """Declaration data (what Attachment 2's form carries)."""
 
     name: str
-    type: InstitutionType
+    type: InstitutionType | str  # the first program's types are InstitutionType; another program's, its keys
     credit_code: str
     address: str = ""
     person_in_charge: str = ""
@@ -41,6 +42,26 @@ class Institution:
     trainee_satisfaction: float | None = None  # training institutions, percent
     assessments_last_3_years: list[str] = field(default_factory=list)  # e.g. ["优秀", "优秀", "优秀"]
     attestations: dict[str, str] = field(default_factory=dict)  # qualitative conditions, attested by the county
+    # Another program's facts (programs/), by its fact table's names, besides name and credit_code: the first
+    # program's facts are the fields above.
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ProgramRef:
+    """The program (评定项目) declared into, in the version in force at the declaration: the application keeps that
+    version's rules to its end. What the workflow reads of it is here, so it is in the workflow's history."""
+
+    id: str
+    version: int
+    sha256: str
+    city: str  # the city that runs it (regions/): its counties declare, its organs issue
+    notice_working_days: int
+    notice_ends_at_hour: int = 24
+    # True: the facts are the program's fact table (Institution.facts); False: the first program's typed fields.
+    own_facts: bool = False
+    departments: list[Department] = field(default_factory=list)  # who issue jointly at the level, lead first
+    title: str = ""  # the program's title, for the pages
 
 
 @dataclass
@@ -75,6 +96,8 @@ class Declaration:
     department_opinions: dict[Department, str] = field(default_factory=dict)
     # The files declared (申报材料), checked against the checklist by the API; recorded in the declare act.
     materials: list[SubmittedMaterial] = field(default_factory=list)
+    # None: declared before programs were data, under the first program's version 1 (its notice: 5 working days).
+    program: ProgramRef | None = None
 
 
 @dataclass
@@ -310,6 +333,7 @@ class ApplicationView:
     # 批次公布 only: declared under the same patch as opinions_required, so co-signed once per batch by each
     # department; the per-application co_sign stays in the workflow for histories but the services refuse it
     announced_by_batch: bool = False
+    program: ProgramRef | None = None  # the program declared into (None: the first program's version 1)
 
 
 @dataclass
@@ -330,7 +354,7 @@ class Projection:
     round_id: str
     institution: dict[str, object] | None  # with the declaration only; later acts leave it as it was
     institution_name: str
-    institution_type: InstitutionType
+    institution_type: InstitutionType | str
     credit_code: str
     state: Stage
     notice: NoticeWindow | None
@@ -338,6 +362,9 @@ class Projection:
     act: ActRecord
     objections: list[Objection] = field(default_factory=list)  # those with a finding
     lodged: list[Objection] = field(default_factory=list)  # the objection this act lodges, written with it
+    program: ProgramRef | None = (
+        None  # the declaration's; None: the first program's version 1, in the deployment's city
+    )
 
 
 @dataclass
@@ -372,6 +399,8 @@ class RelatedApplications:
 @dataclass
 class NoticePeriodRequest:
     published_on: date
+    working_days: int | None = None  # the program's; None: the worker's setting (5, the first program's)
+    ends_at_hour: int | None = None
 
 
 @dataclass

@@ -208,7 +208,7 @@ class FilingEntry:
     seq: int
     application_id: str
     institution_name: str
-    institution_type: InstitutionType
+    institution_type: InstitutionType | str
     credit_code: str
     document_no: str
     announced_on: date

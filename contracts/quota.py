@@ -166,6 +166,9 @@ class NoticePlace:
     published_on: date
     actor: Actor
     key: str  # the reservation's update id: one per publication attempt, the same across the activity's retries
+    working_days: int | None = None  # the notice's, from the declaration's program (None: the first program's)
+    ends_at_hour: int | None = None
+    uncapped: bool = False  # another program's: its titles are not counted under the first program's quotas
 
 
 @dataclass

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from state.domain import Act, InstitutionType, Level, Role, Stage
+from state.domain import Act, Level, Role, Stage
 
 
 class ApplicationBase(SQLModel):
@@ -14,7 +14,7 @@ class ApplicationBase(SQLModel):
     county: str = Field(index=True)
     round_id: str = Field(default="", index=True)
     institution_name: str
-    institution_type: InstitutionType = Field(index=True)
+    institution_type: str = Field(index=True)  # the program's type key (InstitutionType's values for the first)
     credit_code: str = Field(index=True)
     state: Stage = Field(index=True)
     notice_published_on: date | None = None
@@ -25,6 +25,11 @@ class ApplicationBase(SQLModel):
     notice_source_url: str | None = None  # a notice recorded late (补录): the page it was published on
     notice_recorded_on: date | None = None  # and the day it was recorded here
     flagged: bool = False
+    # The program declared into, its version, and the city that runs it (migration 0028: earlier rows are the first
+    # program's version 1, in 临沂市).
+    program_id: str = Field(default="", index=True)
+    program_version: int = 1
+    city: str = ""
 
 
 class Application(ApplicationBase, table=True):
@@ -41,6 +46,7 @@ class Application(ApplicationBase, table=True):
         Index("ix_application_type_declared", "institution_type", "declared_at"),
         Index("ix_application_round_declared", "round_id", "declared_at"),
         Index("ix_application_county_type_state", "county", "institution_type", "state"),
+        Index("ix_application_city_declared", "city", "declared_at"),
         Index(
             "ix_application_name_trgm",
             "institution_name",
@@ -124,7 +130,7 @@ class ApplicationTally(SQLModel, table=True):
 
     county: str = Field(primary_key=True)
     level: Level = Field(primary_key=True)
-    institution_type: InstitutionType = Field(primary_key=True)
+    institution_type: str = Field(primary_key=True)
     state: Stage = Field(primary_key=True)
     round_id: str = Field(primary_key=True)
     n: int = 0

@@ -10,6 +10,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,12 @@ from programs.model import Loc, Program
 
 DEFINITIONS = Path(__file__).resolve().parent / "definitions"
 SEED = DEFINITIONS / "linyi-2026.toml"  # published as version 1 where no program has a version yet
+
+
+@cache
+def first_program_id() -> str:
+    """The seed's program: the one declarations made before programs were data belong to (and the default one)."""
+    return read(SEED).program.id
 
 
 @dataclass(frozen=True)

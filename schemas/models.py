@@ -3,11 +3,12 @@
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 from pydantic_core import PydanticCustomError
 
+from programs.load import first_program_id
 from schemas.corrections import CorrectionPublic
 from schemas.fields import (
     FORBID,
@@ -186,6 +187,9 @@ class InstitutionPublic(InstitutionBase):
     pass
 
 
+ProgramKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+
+
 class DeclarationBase(BaseModel):
     model_config = FORBID
 
@@ -205,6 +209,9 @@ class DeclarationBase(BaseModel):
         max_length=200,
         description="the files declared (申报材料), each for a checklist item; every required item needs one",
     )
+    program: ProgramKey | None = Field(
+        default=None, description="the program declared into (GET /api/v1/programs); omitted: the first program"
+    )
 
 
 class CityDeclarationCreate(DeclarationBase):
@@ -217,7 +224,48 @@ class CountyDeclarationCreate(DeclarationBase):
     institution: InstitutionCreate
 
 
-DeclarationCreate = Annotated[CityDeclarationCreate | CountyDeclarationCreate, Field(discriminator="level")]
+FactName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+FactValue = Annotated[str, StringConstraints(max_length=100_000)] | int | float | bool | None | list[Text200]
+
+
+class ProgramInstitutionCreate(BaseModel):
+    """An institution declared into another program: its type's key and its facts by the program's fact table
+    (GET /api/v1/programs/{id} lists them); each is read against its fact there (programs/facts.py)."""
+
+    model_config = FORBID
+
+    type: FactName = Field(description="the program's institution type key")
+    facts: dict[FactName, FactValue] = Field(max_length=200, description="by the fact table's names")
+    attestations: dict[AttestationCode, OptionalText2000] = Field(
+        default={}, max_length=30, description="the program's conditions attested by the declaring county, by code"
+    )
+
+
+class ProgramDeclarationCreate(DeclarationBase):
+    """A declaration into a program other than the first (whose declarations keep their typed shape above)."""
+
+    program: ProgramKey = Field(description="the program's id (GET /api/v1/programs)")
+    level: FactName = Field(description="one of the program's levels")
+    institution: ProgramInstitutionCreate
+
+
+def _declaration_tag(body: Any) -> str | None:
+    """ "program" for a declaration naming another program than the first; else its level (city, county)."""
+    if isinstance(body, dict):
+        named, level = body.get("program"), body.get("level")
+    else:
+        named, level = getattr(body, "program", None), getattr(body, "level", None)
+    if isinstance(named, str) and named != first_program_id():
+        return "program"
+    return level if isinstance(level, str) else None
+
+
+DeclarationCreate = Annotated[
+    Annotated[CityDeclarationCreate, Tag("city")]
+    | Annotated[CountyDeclarationCreate, Tag("county")]
+    | Annotated[ProgramDeclarationCreate, Tag("program")],
+    Discriminator(_declaration_tag),
+]
 
 
 class Declared(BaseModel):

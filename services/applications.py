@@ -21,8 +21,8 @@ from contracts.application import ApplicationView, Declaration
 from contracts.rules.applications import CITY_LEVEL_IN_ROUND, DECLARATION_WINDOW, IDEMPOTENCY_KEY_REUSED
 from db.queries.workbench import Filters, summaries
 from db.session import get_engine
-from schemas.models import ApplicationDetail, ApplicationPage, DeclarationCreate
-from services import institution_claims, present, revocations
+from schemas.models import ApplicationDetail, ApplicationPage, DeclarationCreate, ProgramDeclarationCreate
+from services import institution_claims, present, program_declarations, revocations
 from services.access import absent, authority, fetch_view
 from services.context import Context
 from services.declarations import (
@@ -104,6 +104,8 @@ class Declared:
 async def declare(
     ctx: Context, actor: Actor, body: DeclarationCreate, day: date, idempotency_key: str | None = None
 ) -> Declared:
+    if isinstance(body, ProgramDeclarationCreate):
+        return await _declare_into(ctx, actor, body, day, idempotency_key)
     settings = ctx.settings
     county = body.county or actor.county or ""
     level = Level(body.level)
@@ -111,10 +113,12 @@ async def declare(
     institution = institution_of(body.institution)
     problems = declaration_problems(level, county, institution, day)
     application_id = application_id_for(actor, idempotency_key)
-    # The read model and the round's window are asked at once; their answers are judged below in the rules' order.
-    read, window = await asyncio.gather(
+    # The read model, the round's window and the program's version in force are asked at once; their answers are
+    # judged below in the rules' order.
+    read, window, program = await asyncio.gather(
         on_record(settings, actor, level, county, institution, body.materials, application_id),
         _window_refusal(ctx, body.round_id, level, county),
+        program_declarations.first_program_ref(ctx, level),
         return_exceptions=True,
     )
     records = _answer(read)
@@ -142,19 +146,46 @@ async def declare(
         round_id=body.round_id,
         department_opinions={Department(k): v for k, v in body.department_opinions.items()},
         materials=materials,
+        program=_answer(program),
     )
+    return await _started(ctx, actor, decl, idempotency_key)
+
+
+async def _declare_into(
+    ctx: Context, actor: Actor, body: ProgramDeclarationCreate, day: date, idempotency_key: str | None
+) -> Declared:
+    """A declaration into another program than the first (services/program_declarations.py)."""
+    application_id = application_id_for(actor, idempotency_key)
+    ready = await program_declarations.prepare(ctx, actor, body, day, application_id)
+    if outside := await _window_refusal(ctx, body.round_id, ready.level, ready.county):
+        raise Refusal(422, DECLARATION_WINDOW, field="round_id", window=outside)
+    decl = Declaration(
+        application_id=application_id,
+        level=ready.level,
+        county=ready.county,
+        institution=ready.institution,
+        actor=actor,
+        reason=body.reason,
+        round_id=body.round_id,
+        materials=ready.materials,
+        program=ready.program,
+    )
+    return await _started(ctx, actor, decl, idempotency_key)
+
+
+async def _started(ctx: Context, actor: Actor, decl: Declaration, idempotency_key: str | None) -> Declared:
     try:
         await _start(ctx, decl)
     except WorkflowAlreadyStartedError:
         if idempotency_key is None:
             raise
-        view = await fetch_view(ctx, application_id, actor)
+        view = await fetch_view(ctx, decl.application_id, actor)
         if not _same_declaration(view, decl):
-            raise Refusal(409, IDEMPOTENCY_KEY_REUSED, field="Idempotency-Key", id=application_id) from None
-        return Declared(application_id, view.state, created=False)
+            raise Refusal(409, IDEMPOTENCY_KEY_REUSED, field="Idempotency-Key", id=decl.application_id) from None
+        return Declared(decl.application_id, view.state, created=False)
     except RPCError as e:
-        raise absent(e, application_id) from None
-    return Declared(application_id, Stage.declared, created=True)
+        raise absent(e, decl.application_id) from None
+    return Declared(decl.application_id, Stage.declared, created=True)
 
 
 def list_json(ctx: Context, actor: Actor, wanted: Filters, offset: int, limit: int) -> bytes:

@@ -12,8 +12,8 @@ from documents.layout import number
 from services import narration, present
 from services.opinions import recorded_texts
 from state.clock import SHANGHAI
-from state.domain import Actor, Department, InstitutionType, Level
-from state.labels import DEPARTMENTS_BY_LEVEL, INSTITUTION_TYPES, LEVELS, SCORE_PARTS, STAGES
+from state.domain import Actor, Department, Level
+from state.labels import DEPARTMENTS_BY_LEVEL, LEVELS, SCORE_PARTS, STAGES, type_label
 
 # The institution's facts as the 申报表 names them (a resubmission's changes are told with the same names).
 FACT_TITLES = {
@@ -50,7 +50,7 @@ def _facts(view: ApplicationView) -> list[tuple[str, str]]:
     facts = [
         ("申报级别", LEVELS[view.level]),
         ("机构名称", i.name),
-        ("机构类型", INSTITUTION_TYPES[InstitutionType(i.type)]),
+        ("机构类型", type_label(i.type)),
         ("所在县区", view.county),
         ("统一社会信用代码", i.credit_code),
         ("机构地址", i.address),

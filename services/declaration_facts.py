@@ -8,7 +8,7 @@ from db.numbers import numbers_of
 from documents.layout import number as figure
 from services.context import Context
 from state.domain import InstitutionType
-from state.labels import INSTITUTION_TYPES
+from state.labels import type_label
 
 
 def declared_number(ctx: Context, application_id: str) -> str:
@@ -49,7 +49,7 @@ def institution_on_form(i: Institution) -> dict[str, Any]:
     them alike (documents.DeclarationForm's keyword arguments)."""
     return {
         "institution_name": i.name,
-        "institution_type": INSTITUTION_TYPES[InstitutionType(i.type)],
+        "institution_type": type_label(i.type),
         "credit_code": i.credit_code,
         "address": i.address,
         "person_in_charge": i.person_in_charge,

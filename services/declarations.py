@@ -28,6 +28,7 @@ from db.queries.institutions import Standing, standing_in
 from db.queries.materials import uploaded_by
 from db.session import get_engine
 from db.standards import CountyConditionVersion
+from programs.load import first_program_id
 from schemas.materials import MaterialRefCreate
 from schemas.models import InstitutionCreate
 from services.refusals import Refusal
@@ -75,7 +76,7 @@ def _read_on_record(
             county_conditions=standards.current(s, county),
             county_title=county_title_in(s, title_of) if title_of is not None else None,
             uploads=uploaded_by(s, material_ids, owner_user_id),
-            standing=standing_in(s, institution.credit_code, level, other_than=application_id),
+            standing=standing_in(s, institution.credit_code, level, application_id, first_program_id()),
         )
 
 
@@ -161,14 +162,16 @@ async def submitted_materials(
     actor: Actor,
     application_id: str,
     level: Level,
-    institution_type: InstitutionType,
+    institution_type: InstitutionType | str,
     refs: Sequence[MaterialRefCreate],
     carried: Sequence[SubmittedMaterial] = (),
     uploads: dict[str, Material] | None = None,
+    book: materials.Checklists | None = None,
 ) -> list[SubmittedMaterial]:
     """The files ``refs`` names, as the act will record them; refused when one is not the caller's upload (422),
     when the checklist is not met by them and ``carried`` together (422, naming each missing item), or when they
-    are too large together (413). The uploads are then marked as referenced by ``application_id``.
+    are too large together (413). The uploads are then marked as referenced by ``application_id``. ``book``: the
+    checklist of the application's program, when not the first program's (the file in settings).
     ``uploads``: the caller's uploads among ``refs``, when already read (OnRecord)."""
     ids = list(dict.fromkeys(r.material_id for r in refs))
     rows = (
@@ -183,7 +186,7 @@ async def submitted_materials(
         raise refusal(422, unknown)
     attached = [materials.Attached(c.item, c.material_id, c.content_type) for c in carried]
     attached += [materials.Attached(r.item, r.material_id, rows[r.material_id].content_type) for r in refs]
-    book = checklists(settings)
+    book = book or checklists(settings)
     problems = book.problems(institution_type, level, attached)
     if problems:
         missing = [p.message for p in problems if p.code == "material_missing"]

@@ -26,7 +26,7 @@ from services.pdf import Pdf
 from services.refusals import Refusal
 from state.clock import SHANGHAI
 from state.domain import Actor, Department, InstitutionType, Level, Stage
-from state.labels import CITY, INSTITUTION_TYPES, LEVELS, department_label, issuing_organs, level_title
+from state.labels import CITY, LEVELS, department_label, issuing_organs, level_title, type_label
 
 UNSET = "见发布机关网站公告"
 
@@ -34,7 +34,7 @@ UNSET = "见发布机关网站公告"
 def _listed(a: Application) -> documents.ListedInstitution:
     return documents.ListedInstitution(
         name=a.institution_name,
-        institution_type=INSTITUTION_TYPES[a.institution_type],
+        institution_type=type_label(a.institution_type),
         county=a.county,
         level=LEVELS[a.level],
     )

@@ -12,8 +12,9 @@ from fastapi.concurrency import run_in_threadpool
 import documents
 from config import Settings
 from contracts.application import Institution
+from contracts.rules.programs import PROGRAM_DRAFT_UNAVAILABLE
 from db.standards import CountyConditionVersion
-from schemas.models import DeclarationCreate
+from schemas.models import DeclarationCreate, ProgramDeclarationCreate
 from services.access import authority
 from services.context import Context
 from services.declaration_facts import institution_on_form
@@ -27,6 +28,7 @@ from services.declarations import (
     refusal,
 )
 from services.pdf import Pdf
+from services.refusals import Refusal
 from state.declaration import declaration_problems
 from state.domain import Act, Actor, Department, Level
 from state.labels import LEVELS, department_label
@@ -36,6 +38,8 @@ DRAFT_FILE = "declaration-draft.pdf"
 
 async def declaration_draft(ctx: Context, actor: Actor, body: DeclarationCreate, day: date) -> Pdf:
     """The draft 申报表 of ``body``: refused (403, 422) as declaring it would be for its facts."""
+    if isinstance(body, ProgramDeclarationCreate):
+        raise Refusal(422, PROGRAM_DRAFT_UNAVAILABLE, field="program")
     settings = ctx.settings
     county = body.county or actor.county or ""
     level = Level(body.level)

@@ -17,7 +17,7 @@ from services.context import Context
 from services.notices import NoticeGroup, issuer, notice_groups
 from state.clock import SHANGHAI
 from state.domain import Level, RevocationReason
-from state.labels import CITY, INSTITUTION_TYPES, LEVELS, REVOCATION_REASONS, issuing_organs, level_title
+from state.labels import CITY, LEVELS, REVOCATION_REASONS, issuing_organs, level_title, type_label
 
 NOTICE, RESULT, REVOCATION = "notice", "result", "revocation"
 KINDS = {NOTICE: "公示", RESULT: "公布", REVOCATION: "撤销"}
@@ -78,7 +78,7 @@ def _local(moment: datetime | None, fallback: date) -> datetime:
 
 
 def _institution(listed: Listed) -> Institution:
-    return Institution(listed.name, INSTITUTION_TYPES[listed.institution_type], listed.county)
+    return Institution(listed.name, type_label(listed.institution_type), listed.county)
 
 
 def _tag(authority: str, *parts: str) -> str:

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 import documents
 from contracts.filing import FilingEntry
 from state.domain import InstitutionType
+from state.labels import type_label
 from state.spreadsheet import safe_cell
 
 TITLE = "县级就业服务质量标杆机构评定备案表"
@@ -55,11 +56,16 @@ class Form:
         return f"{self.county}{self.year}年度县级标杆机构评定备案表（{suffix}）.{ext}"
 
 
+def type_zh(kind: InstitutionType | str) -> str:
+    """The type as the 备案表 names it (the first program's full names), else as its program does."""
+    return TYPE_ZH[kind] if isinstance(kind, InstitutionType) else type_label(kind)
+
+
 def row_values(e: FilingEntry) -> list[Any]:
     return [
         e.seq,
         e.institution_name,
-        TYPE_ZH[e.institution_type],
+        type_zh(e.institution_type),
         e.credit_code,
         e.document_no,
         e.announced_on,

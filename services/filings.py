@@ -80,7 +80,7 @@ def in_scope(actor: Actor, county: str) -> None:
 
 
 def _entry(e: FilingEntry) -> EntryPublic:
-    return EntryPublic(**e.__dict__, institution_type_zh=filing_forms.TYPE_ZH[e.institution_type])
+    return EntryPublic(**e.__dict__, institution_type_zh=filing_forms.type_zh(e.institution_type))
 
 
 def addressees(version: int | None, sent: dict[str, FilingDelivery]) -> list[AddresseePublic]:

@@ -34,7 +34,7 @@ from state.domain import Level, Stage
 from state.labels import LEVELS, level_title
 from state.machine import FINAL_STAGES
 from workflows.application import workflow_id_for
-from workflows.institution_claim import InstitutionClaim, InstitutionClaimWorkflow, claim_workflow_id
+from workflows.institution_claim import InstitutionClaim, InstitutionClaimWorkflow, claim_program, claim_workflow_id
 
 log = logging.getLogger("biaogan.claims")
 ATTEMPTS = 3
@@ -100,7 +100,7 @@ async def take(ctx: Context, decl: Declaration) -> bool:
     """Claim the institution at its level for ``decl``'s application: True when taken now; False when this very
     application holds it already (the same Idempotency-Key again). Refused 409 when another application holds it."""
     code = decl.institution.credit_code.strip().upper()
-    claim_id = claim_workflow_id(decl.level, code)
+    claim_id = claim_workflow_id(decl.level, code, claim_program(decl))
     claim = InstitutionClaim(decl.application_id, decl.level, code, decl.county)
     for _ in range(ATTEMPTS):
         try:
@@ -144,7 +144,7 @@ async def take(ctx: Context, decl: Declaration) -> bool:
 
 async def release(ctx: Context, decl: Declaration) -> None:
     """Give the claim back: the application taking it could not be started."""
-    claim_id = claim_workflow_id(decl.level, decl.institution.credit_code)
+    claim_id = claim_workflow_id(decl.level, decl.institution.credit_code, claim_program(decl))
     try:
         await ctx.client.get_workflow_handle(claim_id).signal(InstitutionClaimWorkflow.release, decl.application_id)
     except RPCError as e:  # the next declaration of the institution finds it stale (_holder_gone) and releases it

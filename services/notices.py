@@ -27,7 +27,7 @@ from services.declarations import OBJECTION_EVIDENCE, evidence_files, public_upl
 from services.refusals import Refusal, from_temporal
 from state.calendar import TZ
 from state.domain import Actor, Department, Level, Role, Stage
-from state.labels import CITY, INSTITUTION_TYPES, LEVELS, level_title, organ_name
+from state.labels import CITY, LEVELS, level_title, organ_name, type_label
 from state.objector import MOBILE
 from workflows.application import ApplicationWorkflow
 
@@ -96,7 +96,7 @@ def notice_groups(ctx: Context) -> list[NoticeGroup]:
 def _listed(a: Application) -> documents.ListedInstitution:
     return documents.ListedInstitution(
         name=a.institution_name,
-        institution_type=INSTITUTION_TYPES[a.institution_type],
+        institution_type=type_label(a.institution_type),
         county=a.county,
         level=LEVELS[a.level],
     )

@@ -15,6 +15,7 @@ from programs.load import Definition, parse, read
 from programs.model import Program
 from programs.words import path_words, value_words
 from services.refusals import Refusal
+from state.labels import learn_type_labels
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,9 @@ def _parsed(content: str, where: str) -> Program:
 
 
 def program_of(row: ProgramVersion) -> Program:
-    return _parsed(row.content, f"{row.program_id} 第{row.version}版")
+    program = _parsed(row.content, f"{row.program_id} 第{row.version}版")
+    learn_type_labels({t.key: t.label for t in program.institution_types})
+    return program
 
 
 def check(database_url: str, path: Path) -> Checked:

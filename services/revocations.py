@@ -30,7 +30,7 @@ from services.context import Context
 from services.declarations import REVOCATION_EVIDENCE, evidence_files, store_for
 from services.pdf import Pdf
 from services.refusals import Refusal, from_temporal
-from state.domain import Act, Actor, Department, Level, RevocationReason, Stage
+from state.domain import Act, Actor, Department, Level, RevocationReason, Stage, type_key
 from state.labels import (
     DEPARTMENT_ORDER,
     LEVELS,
@@ -142,7 +142,7 @@ def _application_subject(view: ApplicationView) -> RevocationSubject:
         level=view.level,
         county=view.county,
         institution_name=i.name,
-        institution_type=i.type.value,
+        institution_type=type_key(i.type),
         credit_code=i.credit_code,
         announcement_doc_no=view.announcement_doc_no or "",
         announced_on=view.announced_on,

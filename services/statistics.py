@@ -17,7 +17,7 @@ from services.quotas import quota_or_none
 from services.roles import READERS, admit
 from state.clock import SHANGHAI
 from state.domain import COUNTIES, Actor, InstitutionType, Level, Stage
-from state.labels import INSTITUTION_TYPES, LEVELS, STAGES
+from state.labels import LEVELS, STAGES, type_label
 
 
 @dataclass
@@ -127,10 +127,7 @@ def workbook(s: Statistics) -> bytes:
         f"{where}标杆机构申报情况（按县区、机构类型、状态）",
         ["县区", "机构类型", *(STAGES[st] for st in Stage), "合计"],
         [10, 28, *(10 for _ in Stage), 8],
-        [
-            [r["county"], INSTITUTION_TYPES[r["type"]], *(r["counts"].get(st, 0) for st in Stage), r["total"]]
-            for r in s.rows
-        ],
+        [[r["county"], type_label(r["type"]), *(r["counts"].get(st, 0) for st in Stage), r["total"]] for r in s.rows],
     )
     period = f"（{s.period.name} {s.period.start_year}—{s.period.end_year}年）" if s.period is not None else ""
     quota = filing_forms.Table(

@@ -40,7 +40,7 @@ class Condition:
     types: frozenset[InstitutionType] = ALL_TYPES
     levels: frozenset[Level] = frozenset(Level)
 
-    def applies(self, institution_type: InstitutionType, level: Level) -> bool:
+    def applies(self, institution_type: InstitutionType | str, level: Level) -> bool:
         return institution_type in self.types and level in self.levels
 
 
@@ -56,14 +56,16 @@ class ConditionBook:
         """This book with the counties' own conditions (from the read model) in place of any it had."""
         return dataclasses.replace(self, by_county={c: tuple(conds) for c, conds in by_county.items()})
 
-    def applicable(self, institution_type: InstitutionType, level: Level, county: str | None = None) -> list[Condition]:
+    def applicable(
+        self, institution_type: InstitutionType | str, level: Level, county: str | None = None
+    ) -> list[Condition]:
         """The conditions a declaration of ``institution_type`` at ``level`` from ``county`` must meet: the basic
         ones, the level's, then the county's."""
         pool = [*self.basic, *self.by_level.get(level, ()), *(self.by_county.get(county, ()) if county else ())]
         return [c for c in pool if c.applies(institution_type, level)]
 
     def attestation_problems(
-        self, institution_type: InstitutionType, level: Level, county: str, attestations: Mapping[str, str]
+        self, institution_type: InstitutionType | str, level: Level, county: str, attestations: Mapping[str, str]
     ) -> list[Problem]:
         """One problem per applicable condition the declaring county has not attested (absent or blank)."""
         return [

@@ -58,6 +58,11 @@ class Level(str, Enum):
     city = "city"
 
 
+def type_key(kind: "InstitutionType | str") -> str:
+    """An institution type's key: an InstitutionType's value (the first program's), or another program's key."""
+    return kind.value if isinstance(kind, InstitutionType) else kind
+
+
 class InstitutionType(str, Enum):
     public_agency = "public_agency"  # 公共就业服务机构 (county level and above)
     township_platform = "township_platform"  # 乡镇/街道基层公共就业服务平台
@@ -107,6 +112,7 @@ class Actor:
     role: Role
     county: str | None = None
     department: Department | None = None
+    city: str = ""  # the city they work for (regions/); "" for the system, the public and province-level accounts
 
 
 SYSTEM = Actor(user_id="system", name="系统", role=Role.system)

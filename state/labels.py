@@ -358,6 +358,22 @@ def _index() -> Mapping[str, tuple[str, ...]]:
 _ANY: Final[Mapping[str, tuple[str, ...]]] = _index()
 
 
+# Other programs' institution types (programs/), learnt from their definitions as they are read (services/programs.py
+# program_of, at each process's start and with each version read): their keys are not InstitutionType's.
+_OTHER_TYPES: dict[str, str] = {}
+
+
+def learn_type_labels(labels: Mapping[str, str]) -> None:
+    """Another program's type keys and their Chinese (the first program's six keep theirs)."""
+    _OTHER_TYPES.update({k: v for k, v in labels.items() if k not in _KINDS["InstitutionType"]})
+
+
+def type_label(kind: InstitutionType | str) -> str:
+    """An institution type's Chinese: the first program's, or another program's as its definition says."""
+    key = kind.value if isinstance(kind, InstitutionType) else kind
+    return _KINDS["InstitutionType"].get(key) or _OTHER_TYPES.get(key) or "其他机构类型"
+
+
 def label(value: Enum | str, *, kind: str | None = None) -> str:
     """The Chinese a user sees for ``value``: an enum member, or a plain value string.
 
@@ -381,9 +397,13 @@ def label(value: Enum | str, *, kind: str | None = None) -> str:
         if table is None:
             raise KeyError(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}")
         if value not in table:
+            if kind == "InstitutionType" and value in _OTHER_TYPES:
+                return _OTHER_TYPES[value]
             raise KeyError(f"no {kind} label for {value!r}")
         return table[value]
     labels = _ANY.get(value)
+    if not labels and value in _OTHER_TYPES:
+        return _OTHER_TYPES[value]
     if not labels:
         raise KeyError(f"no label for {value!r}")
     if len(labels) > 1:

@@ -68,8 +68,8 @@ class Attached:
 
 @dataclass(frozen=True)
 class _Rule:
-    levels: frozenset[Level]
-    types: frozenset[InstitutionType]
+    levels: frozenset[Level | str]
+    types: frozenset[InstitutionType | str]
     required: tuple[str, ...]
     optional: tuple[str, ...]
 
@@ -91,7 +91,7 @@ class Checklists:
         found = self.items.get(code)
         return found.title if found else code
 
-    def checklist(self, institution_type: InstitutionType, level: Level) -> list[Item]:
+    def checklist(self, institution_type: InstitutionType | str, level: Level | str) -> list[Item]:
         """The items asked of a declaration of ``institution_type`` at ``level``, in the file's item order."""
         required: dict[str, bool] = {}
         for rule in self.rules:
@@ -104,7 +104,9 @@ class Checklists:
             if d.code in required
         ]
 
-    def problems(self, institution_type: InstitutionType, level: Level, attached: Iterable[Attached]) -> list[Problem]:
+    def problems(
+        self, institution_type: InstitutionType | str, level: Level | str, attached: Iterable[Attached]
+    ) -> list[Problem]:
         """What is wrong with the attached files for this checklist: an item not on it, a file of a type the item
         does not accept, the same file twice for one item, and every required item without a file."""
         items = {i.code: i for i in self.checklist(institution_type, level)}
@@ -136,6 +138,21 @@ class Checklists:
             if item.required and item.code not in given:
                 out.append(Problem("materials", "material_missing", f"缺少必需材料：{item.title}"))
         return out
+
+
+def of_parts(
+    items: Iterable[tuple[str, str, tuple[str, ...]]],
+    rules: Iterable[tuple[Iterable[str], Iterable[str], Iterable[str], Iterable[str]]],
+) -> Checklists:
+    """A checklist made of another program's parts (programs/): items as (code, title, accepts), rules as (levels,
+    types, required, optional) with every level and type named."""
+    return Checklists(
+        {code: _ItemDef(code, title, tuple(accepts)) for code, title, accepts in items},
+        tuple(
+            _Rule(frozenset(levels), frozenset(types), tuple(required), tuple(optional))
+            for levels, types, required, optional in rules
+        ),
+    )
 
 
 def _list(items: Mapping[str, Item]) -> str:

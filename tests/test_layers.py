@@ -19,14 +19,14 @@ ALLOWED = {
     "storage": {"config"},
     "seals": {"config", "documents"},  # documents: the seal places a renderer marks (documents/seal_places.py)
     "contracts": {"state"},
-    "schemas": {"state", "contracts"},
+    "schemas": {"state", "contracts", "programs"},
     "db": {"state", "contracts", "config", "storage", "programs"},
-    "activities": {"state", "contracts", "db", "config", "storage", "seals"},
+    "activities": {"state", "contracts", "db", "config", "storage", "seals", "programs", "regions"},
     "workflows": {"state", "contracts", "activities"},  # activities: only for their method references
     "clients": {"state", "contracts", "workflows", "activities", "config"},
     "services": {
         "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",
-        "schemas", "seals", "programs",
+        "schemas", "seals", "programs", "regions",
     },
     "api": {
         "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",

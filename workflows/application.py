@@ -43,7 +43,7 @@ with workflow.unsafe.imports_passed_through():
     from state import machine
     from state.authority import authority_refused
     from state.declaration import declaration_problems
-    from state.domain import SYSTEM, Act, Actor, Level, Role, Stage
+    from state.domain import SYSTEM, Act, Actor, Level, Role, Stage, type_key
     from state.labels import REVOCATION_REASONS
     from workflows import application_announcements as announcements
     from workflows import application_corrections as corrections
@@ -54,8 +54,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows import application_urges as urges
     from workflows import search_attributes as sa
     from workflows.application_effects import ACTIVITY_TIMEOUT, RETRY
+    from workflows.application_opinions import consults_departments
     from workflows.application_state import ApplicationState
-    from workflows.institution_claim import InstitutionClaimWorkflow, claim_workflow_id
+    from workflows.institution_claim import InstitutionClaimWorkflow, claim_program, claim_workflow_id
 
 __all__ = ["ACTIVITY_TIMEOUT", "RETRY", "ApplicationWorkflow", "start_attributes", "workflow_id_for"]
 
@@ -68,6 +69,9 @@ NOTICE_HOLDS_A_PLACE = "notice-holds-a-quota-place"
 NOTICE_OPENED_IN_ONE_ACTIVITY = "notice-opened-in-one-activity"
 # Patch: an application that ends releases its institution's claim (older histories held none).
 RELEASES_ITS_CLAIM = "releases-its-institution-claim"
+# Patch: an application declared into a program (Declaration.program) keeps that program's version: its facts were
+# read against the definition, its notice lasts the program's working days (older histories: the first program).
+READS_ITS_PROGRAM = "reads-its-program"
 
 
 def workflow_id_for(application_id: str) -> str:
@@ -102,8 +106,11 @@ class ApplicationWorkflow:
     @workflow.run
     async def run(self, decl: Declaration) -> ApplicationOutcome:
         s = self._s
-        s.facts.opinions_required = workflow.patched(opinions.OPINIONS_REQUIRED)
-        problems = declaration_problems(decl.level, decl.county, decl.institution, rules.today())
+        s.facts.opinions_required = workflow.patched(opinions.OPINIONS_REQUIRED) and consults_departments(decl)
+        # Another program's facts were read against its definition by the API (programs/facts.py); the first
+        # program's are checked here again, as they always were.
+        own = decl.program is not None and workflow.patched(READS_ITS_PROGRAM) and decl.program.own_facts
+        problems = [] if own else declaration_problems(decl.level, decl.county, decl.institution, rules.today())
         if problems:
             await self._release_claim()
             raise corrections.declaration_refusal(problems)
@@ -137,7 +144,9 @@ class ApplicationWorkflow:
             return
         decl = self._s.decl
         try:
-            claim = workflow.get_external_workflow_handle(claim_workflow_id(decl.level, decl.institution.credit_code))
+            claim = workflow.get_external_workflow_handle(
+                claim_workflow_id(decl.level, decl.institution.credit_code, claim_program(decl))
+            )
             await claim.signal(InstitutionClaimWorkflow.release, decl.application_id)
         except Exception as e:  # no claim: declared before claims, or started without one (tests)
             workflow.logger.info("no institution claim to release: %s", e)
@@ -193,7 +202,7 @@ class ApplicationWorkflow:
             else:
                 if workflow.patched(NOTICE_HOLDS_A_PLACE):
                     await effects.hold_place(s, act, published)
-                notice = await effects.compute_notice(published)
+                notice = await effects.compute_notice(published, s.decl)
             rules.check(s, Act.publicize, act.actor)  # nothing may have moved while the deadline was computed
             late = rules.recorded_late(act, published)
             s.notice = replace(notice, source_url=act.source_url.strip(), recorded_on=late) if late else notice
@@ -536,6 +545,7 @@ class ApplicationWorkflow:
             county=s.decl.county,
             round_id=s.decl.round_id,
             institution=s.decl.institution,
+            program=s.decl.program,
             state=s.facts.state,
             allowed_acts=[
                 a
@@ -570,7 +580,7 @@ def start_attributes(decl: Declaration) -> TypedSearchAttributes:
             SearchAttributePair(sa.STAGE, Stage.declared.value),
             SearchAttributePair(sa.COUNTY, decl.county),
             SearchAttributePair(sa.LEVEL, decl.level.value),
-            SearchAttributePair(sa.INSTITUTION_TYPE, decl.institution.type.value),
+            SearchAttributePair(sa.INSTITUTION_TYPE, type_key(decl.institution.type)),
             SearchAttributePair(sa.ROUND, decl.round_id or "-"),
         ]
     )

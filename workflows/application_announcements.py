@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
         ANNOUNCEMENT_NOTICE_NOT_CLOSED,
         CO_SIGN_BY_ANNOUNCEMENT,
     )
-    from state.domain import Act, Level, Stage
+    from state.domain import Act, Level, Stage, type_key
     from state.labels import LEVELS, STAGES
     from state.machine import FINAL_STAGES
     from workflows.application_rules import allowed, not_now
@@ -30,7 +30,7 @@ def member(s: ApplicationState) -> Member:
     return Member(
         application_id=s.decl.application_id,
         institution_name=s.decl.institution.name,
-        institution_type=s.decl.institution.type.value,
+        institution_type=type_key(s.decl.institution.type),
         county=s.decl.county,
         state=s.facts.state,
         notice_closed=s.facts.notice_closed,

@@ -41,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.notify import NotifyRequest
     from contracts.quota import NoticePlace
     from contracts.refusals import refusal_from
-    from state.domain import SYSTEM, Act, Actor, Level, Stage
+    from state.domain import SYSTEM, Act, Actor, Level, Stage, type_key
     from workflows import search_attributes as sa
     from workflows.application_rules import allowed, allowed_now
     from workflows.application_state import ApplicationState
@@ -130,6 +130,7 @@ async def record(
         act=kept,
         objections=[o for o in s.objections if o.upheld is not None],
         lodged=[s.objections[-1]] if act == Act.lodge_objection and workflow.patched(OBJECTION_WITH_ITS_ACT) else [],
+        program=decl.program,
     )
     if one_activity:
         await workflow.execute_activity_method(
@@ -165,7 +166,9 @@ def institution_json(decl: Declaration) -> dict[str, object]:
     out = {k: v for k, v in i.__dict__.items()}
     for k in ("founded_on", "county_title_date"):
         out[k] = out[k].isoformat() if out[k] else None
-    out["type"] = i.type.value
+    out["type"] = type_key(i.type)
+    if not i.facts:  # the first program's facts are the fields above
+        out.pop("facts", None)
     return out
 
 
@@ -180,6 +183,9 @@ def _notice_place(s: ApplicationState, act: PublicizeAct, published: date) -> No
         published_on=published,
         actor=act.actor,
         key=f"notice-{decl.application_id}-{workflow.now().timestamp():.6f}",
+        working_days=notice_days(decl)[0],
+        ends_at_hour=notice_days(decl)[1],
+        uncapped=bool(decl.program and decl.program.own_facts),
     )
 
 
@@ -210,10 +216,18 @@ async def _ask_for_place(
         raise _refusal_or(e) from None
 
 
-async def compute_notice(published_on: date) -> NoticeWindow:
+def notice_days(decl: Declaration) -> tuple[int | None, int | None]:
+    """The notice's working days and the hour its last day ends, as the declaration's program version says (None,
+    None: the worker's setting, the first program's 5 days ending at midnight)."""
+    program = decl.program
+    return (program.notice_working_days, program.notice_ends_at_hour) if program else (None, None)
+
+
+async def compute_notice(published_on: date, decl: Declaration) -> NoticeWindow:
+    days, hour = notice_days(decl)
     return await workflow.execute_activity_method(
         CalendarActivities.compute_notice_period,
-        NoticePeriodRequest(published_on=published_on),
+        NoticePeriodRequest(published_on=published_on, working_days=days, ends_at_hour=hour),
         start_to_close_timeout=ACTIVITY_TIMEOUT,
         retry_policy=RETRY,
     )
@@ -261,7 +275,9 @@ async def _replan(s: ApplicationState, turn: Turn) -> bool:
     """Recompute the notice window; True when it changed."""
     assert s.notice is not None
     old = s.notice
-    new = replace(await compute_notice(old.published_on), source_url=old.source_url, recorded_on=old.recorded_on)
+    new = replace(
+        await compute_notice(old.published_on, s.decl), source_url=old.source_url, recorded_on=old.recorded_on
+    )
     if (new.ends_at, new.confirmed) == (old.ends_at, old.confirmed):
         return False
     async with turn():

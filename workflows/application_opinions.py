@@ -9,7 +9,7 @@ unchanged; applications declared before the rule do not need the opinions (``OPI
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from contracts.application import ActResult
+    from contracts.application import ActResult, Declaration
     from contracts.opinions import DepartmentOpinion, DepartmentOpinionAct
     from contracts.refusals import RefusalKind, refuse
     from contracts.rules import opinions as rules
@@ -22,6 +22,13 @@ with workflow.unsafe.imports_passed_through():
 
 # Patch: the county review passes only with both departments' agreement (older histories passed without).
 OPINIONS_REQUIRED = "county-joint-opinions"
+
+
+def consults_departments(decl: Declaration) -> bool:
+    """The county consults its DRC and civil affairs (会商) when the program issues jointly with both at the level (the
+    first program does); a program issued by the HRSS bureau alone asks no opinions."""
+    wanted = {Department.drc, Department.civil_affairs}
+    return decl.program is None or not decl.program.departments or wanted <= set(decl.program.departments)
 
 
 def check_opinion(s: ApplicationState, act: DepartmentOpinionAct) -> None:

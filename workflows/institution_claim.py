@@ -14,6 +14,7 @@ from datetime import datetime
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from contracts.application import Declaration
     from state.domain import Level
 
 
@@ -26,8 +27,15 @@ class InstitutionClaim:
     claimed_at: datetime | None = None  # set by the workflow
 
 
-def claim_workflow_id(level: Level, credit_code: str) -> str:
-    return f"institution-{level.value}-{credit_code.strip().upper()}"
+def claim_workflow_id(level: Level, credit_code: str, program: str = "") -> str:
+    """One claim per institution and level; in another program than the first, per that program too."""
+    code = credit_code.strip().upper()
+    return f"institution-{program}-{level.value}-{code}" if program else f"institution-{level.value}-{code}"
+
+
+def claim_program(decl: Declaration) -> str:
+    """The program a declaration's claim is kept under: "" for the first program (as claims always were)."""
+    return decl.program.id if decl.program is not None and decl.program.own_facts else ""
 
 
 @workflow.defn

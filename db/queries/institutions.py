@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Application
 from db.rounds import HistoricTitle
+from programs.load import first_program_id
 from state.domain import Level, Stage
 from state.machine import FINAL_STAGES
 
@@ -30,22 +31,27 @@ class Standing:
     titled: bool
 
 
-def standing_in(s: Session, credit_code: str, level: Level, other_than: str | None = None) -> Standing:
-    """The institution's applications of ``level`` other than ``other_than`` (the one being declared, when it is
-    a retry) and whether it holds that level's title."""
+def standing_in(
+    s: Session, credit_code: str, level: Level, other_than: str | None = None, program_id: str | None = None
+) -> Standing:
+    """The institution's applications of ``level`` (in ``program_id``, when given) other than ``other_than`` (the
+    one being declared, when it is a retry) and whether it holds that level's title (the historic titles imported
+    are the first program's)."""
     code = credit_code.strip().upper()
-    rows = s.exec(
-        select(Application.id, Application.county, Application.number, Application.state).where(
-            Application.credit_code == code, Application.level == level
-        )
-    ).all()
+    wanted = select(Application.id, Application.county, Application.number, Application.state).where(
+        Application.credit_code == code, Application.level == level
+    )
+    if program_id is not None:
+        wanted = wanted.where(Application.program_id == program_id)
+    rows = s.exec(wanted).all()
     live = [
         LiveApplication(i, county, number, Stage(state))
         for i, county, number, state in rows
         if i != other_than and Stage(state) not in FINAL_STAGES
     ]
     titled = any(a.state in TITLED for a in live) or (
-        s.exec(
+        program_id in (None, first_program_id())
+        and s.exec(
             select(HistoricTitle.id).where(HistoricTitle.credit_code == code, HistoricTitle.level == level.value)
         ).first()
         is not None

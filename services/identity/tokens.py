@@ -22,7 +22,14 @@ def hash_token(token: str) -> str:
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(user_id=user.id, name=user.name, role=user.role, county=user.county, department=user.department)
+    return Actor(
+        user_id=user.id,
+        name=user.name,
+        role=user.role,
+        county=user.county,
+        department=user.department,
+        city=user.city,
+    )
 
 
 def actor_for_token(session: Session, token: str) -> Actor | None:
