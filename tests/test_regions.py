@@ -159,8 +159,7 @@ def test_the_counties_of_a_second_city_in_one_file_are_counted_afresh():
 
 
 def second_city_name() -> str:
-    (province,) = load_directory(SECOND.parent)
-    return province.cities[0].name
+    return load_file(SECOND).cities[0].name
 
 
 def test_a_missing_province_is_refused_without_a_line():
