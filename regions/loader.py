@@ -16,13 +16,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from regions.model import Province
+from tomlpath import line_map, line_of
 
 DEFINITIONS_DIR: str = os.path.join(os.path.dirname(os.path.abspath(__file__)), "definitions")
 DEFINITIONS = Path(DEFINITIONS_DIR)
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
-_INLINE_KEY = re.compile(r"([A-Za-z0-9_\-]+)\s*=")
+# Each key's location in a region file's text -> its line: the reader the program definitions use too.
+key_lines = line_map
 
 # pydantic's error types, in the words of whoever edits a region file
 _MESSAGES: Mapping[str, str] = {
@@ -64,48 +64,6 @@ class RegionError(ValueError):
         where = f" 第{line}行" if line else ""
         what = f"字段 {field}：" if field else ""
         super().__init__(f"地区定义文件 {self.path}{where}，{what}{problem}")
-
-
-def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
-    """Each key's location (as pydantic spells it: ``("cities", 0, "counties", 3, "hrss", "code")``) -> its line.
-
-    Tables (``[a.b]``), arrays of tables (``[[a.b]]``, counted per parent), plain keys and the keys of one-line
-    inline tables. Enough for the files this package reads; anything it cannot place falls back to its parent.
-    """
-    lines: dict[tuple[str | int, ...], int] = {}
-    counts: dict[tuple[str | int, ...], int] = {}
-    current: tuple[str | int, ...] = ()
-    for number, raw in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(raw)
-        if header and not _KEY.match(raw):
-            names = [n.strip().strip('"') for n in header.group(2).split(".")]
-            path: tuple[str | int, ...] = ()
-            for i, name in enumerate(names):
-                path += (name,)
-                last = i == len(names) - 1
-                if last and header.group(1) == "[[":
-                    index = counts.get(path, -1) + 1
-                    counts[path] = index
-                    # a new element resets the counts of the arrays nested under it
-                    for nested in [k for k in counts if len(k) > len(path) and k[: len(path)] == path]:
-                        del counts[nested]
-                    path += (index,)
-                elif not last and path in counts:
-                    path += (counts[path],)
-            current = path
-            lines.setdefault(current, number)
-            if header.group(1) == "[[":
-                lines.setdefault(current[:-1], number)
-            continue
-        found = _KEY.match(raw)
-        if found:
-            here = current + (found.group(1),)
-            lines.setdefault(here, number)
-            rest = raw[found.end() :]
-            if rest.lstrip().startswith("{"):
-                for inner in _INLINE_KEY.finditer(rest):
-                    lines.setdefault(here + (inner.group(1),), number)
-    return lines
 
 
 def _field(loc: tuple[str | int, ...]) -> str:
@@ -153,12 +111,7 @@ def parse(text: str, path: Path | str = "<文本>") -> Province:
     except ValidationError as e:
         first = e.errors()[0]
         loc = tuple(p for p in first["loc"] if isinstance(p, str | int))
-        lines = key_lines(text)
-        line = None
-        for n in range(len(loc), -1, -1):
-            if loc[:n] in lines:
-                line = lines[loc[:n]]
-                break
+        line = line_of(text, loc)
         place = _place(loc, data)
         field = f"{_field(loc)}（{place}）" if place else _field(loc)
         raise RegionError(path, line, field, _problem(first)) from e

@@ -7,14 +7,16 @@ ROOT = Path(__file__).resolve().parents[1]
 OURS = {
     "state", "contracts", "db", "activities", "workflows", "clients", "api", "web", "documents",
     "config", "logs", "worker", "cli", "demo", "quota_cli", "programs_cli", "services", "storage", "schemas", "seals",
-    "regions", "programs",
+    "regions", "programs", "tomlpath",
 }  # fmt: skip
 # Each room and the rooms (besides itself) it may import from.
 ALLOWED = {
-    # state reads the deployment's region (its counties, its organs); regions is a leaf of data and its checks.
-    "regions": set(),
+    # Where a key path sits in a TOML text, for the errors of region and program files: a leaf below both.
+    "tomlpath": set(),
+    # state reads the deployment's region (its counties, its organs); regions is data and its checks.
+    "regions": {"tomlpath"},
     "state": {"regions"},
-    "programs": set(),  # pure, like state: a program's definition and what its data says
+    "programs": {"tomlpath"},  # pure, like state: a program's definition and what its data says
     "documents": set(),
     "storage": {"config"},
     "seals": {"config", "documents"},  # documents: the seal places a renderer marks (documents/seal_places.py)

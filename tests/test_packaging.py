@@ -21,6 +21,7 @@ PACKAGES = (
     "storage",
     "regions",
     "programs",
+    "tomlpath",
 )
 SHIPPED = {".py", ".html", ".css", ".js", ".json", ".mako", ".txt", ".toml"}
 
