@@ -45,6 +45,7 @@ from api.security_headers import SecurityHeaders
 from clients.connection import connect
 from clients.gate import WorkerGate
 from config import Settings, get_settings
+from db.programs import learn_type_labels
 from db.schema import upgrade
 from services.identity import TokenCache
 
@@ -70,6 +71,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         upgrade(settings.database_url)  # the worker may be doing the same right now: upgrade waits its turn
+        learn_type_labels(settings.database_url)  # other programs' institution types, by their definitions
         gate = WorkerGate(settings.task_queue, accept_timeout=timedelta(seconds=settings.worker_wait_seconds))
         app.state.temporal = await connect(settings, interceptors=[gate])  # no act waits for an absent worker
         gate.bind(app.state.temporal)
