@@ -86,6 +86,7 @@ def document_for(r: RenderAnnouncement) -> documents.Announcement:
         level=LEVELS[r.level],
         opening=[opening],
         closing=closing,
+        city=r.city or CITY,
     )
 
 

@@ -23,7 +23,7 @@ from db import revocations
 from db.session import get_engine
 from documents.revocation import RevocationDecision, revocation_decision
 from state.domain import Department, Level, Role
-from state.labels import DEPARTMENT_ORDER, LEVELS, REVOCATION_REASONS, issuing_organs, level_title
+from state.labels import CITY, DEPARTMENT_ORDER, LEVELS, REVOCATION_REASONS, issuing_organs, level_title
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ADDRESSEES = {
@@ -60,6 +60,7 @@ def decision_document(v: RevocationView) -> RevocationDecision:
         evidence=p.evidence,
         signed_on=v.decided_on,
         addressees=addressees_of(v),
+        city=p.city or CITY,
     )
 
 

@@ -141,6 +141,7 @@ class Announcement:
     institutions: Sequence[ListedInstitution]
     signed_on: date
     level: str = "市级"
+    city: str = CITY  # the issuing city: a county's organ is named with it before (临沂市兰山区民政局)
     # Empty: standard paragraphs in the notice's words are used before and after the list.
     opening: Sequence[str] = ()
     closing: Sequence[str] = ()

@@ -184,7 +184,10 @@ CityInstitution = Annotated[
 
 
 class InstitutionPublic(InstitutionBase):
-    pass
+    type: InstitutionType | str = Field(  # type: ignore[assignment]
+        description="the first program's type, or another program's type key (GET /api/v1/programs/{id})"
+    )
+    facts: dict[str, Any] = Field(default={}, description="another program's facts, by its fact table's names")
 
 
 ProgramKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
@@ -245,6 +248,9 @@ class ProgramDeclarationCreate(DeclarationBase):
     """A declaration into a program other than the first (whose declarations keep their typed shape above)."""
 
     program: ProgramKey = Field(description="the program's id (GET /api/v1/programs)")
+    county: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(  # type: ignore[assignment]
+        default=None, description="one of the counties of the program's city; defaults to the caller's county"
+    )
     level: FactName = Field(description="one of the program's levels")
     institution: ProgramInstitutionCreate
 

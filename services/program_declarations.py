@@ -88,6 +88,7 @@ def program_ref(found: InForce, level: str) -> ProgramRef:
         own_facts=p.id != first_program_id(),
         departments=[Department(d) for d in p.issuing.get(level, [])],
         title=p.title,
+        competitive=p.review.competitive,
     )
 
 

@@ -39,3 +39,4 @@ ACT_TIMEOUT = rule("act_timeout", "办理超时，工作流尚未受理；请先
 NO_SUCH_ADDRESS = rule("no_such_address", "没有这个接口地址，请核对网址")
 METHOD_NOT_ALLOWED = rule("method_not_allowed", "此接口不接受这种请求方法")
 NOT_FOUND = rule("not_found", "未找到所查的记录，或不在您的查看范围内")
+USER_CITY_UNKNOWN = rule("user_city_unknown", "没有此城市的地区定义")

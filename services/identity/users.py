@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from contracts.rules.access import (
+    USER_CITY_UNKNOWN,
     USER_COUNTY_NOT_FOR_ROLE,
     USER_COUNTY_REQUIRED,
     USER_COUNTY_UNKNOWN,
@@ -24,6 +25,7 @@ from contracts.rules.access import (
 from contracts.rules.sso import SSO_NOT_CONFIGURED, SSO_SUBJECT_MALFORMED, SSO_SUBJECT_TAKEN
 from db.session import session_for
 from db.users import User
+from regions.catalog import DEPLOYMENT, cities
 from services.identity.errors import UserError
 from services.identity.sessions import end_sessions
 from services.identity.tokens import TOKEN_PREFIX, hash_token
@@ -104,7 +106,7 @@ class NewUser:
 
 
 def _checked(
-    role: Role | str, county: str | None, department: Department | str | None
+    role: Role | str, county: str | None, department: Department | str | None, city: str | None = None
 ) -> tuple[Role, Department | None]:
     try:
         role = Role(role)
@@ -117,7 +119,9 @@ def _checked(
             department = Department(department)
         except ValueError:
             raise UserError(USER_DEPARTMENT_UNKNOWN, "department") from None
-    if county is not None and county not in COUNTIES:
+    known = cities()
+    counties = tuple(c.name for c in known[city].counties) if city and city in known else COUNTIES
+    if county is not None and county not in counties:
         raise UserError(USER_COUNTY_UNKNOWN, "county")
     if role == Role.county_bureau and county is None:
         raise UserError(USER_COUNTY_REQUIRED, "county")
@@ -139,16 +143,20 @@ def add_user(
     *,
     token: str | None = None,
     external: ExternalSubject | None = None,
+    city: str | None = None,
 ) -> NewUser:
     """Create a user; ``token`` provisions a token made elsewhere (tests), by default a new random one is made;
-    ``external``: who they are at 统一身份认证 (unique)."""
+    ``external``: who they are at 统一身份认证 (unique); ``city``: the city they work for (a region file's; the
+    deployment's by default), whose counties ``county`` is one of."""
     if not text.visible(name or ""):
         raise UserError(USER_NAME_REQUIRED, "name")
     if text.controls(name) or text.bidi_controls(name):
         raise UserError(USER_NAME_CONTROLS, "name")
     if len(name.strip()) > MAX_USER_NAME:
         raise UserError(USER_NAME_TOO_LONG, "name", limit=MAX_USER_NAME)
-    checked_role, checked_department = _checked(role, county, department)
+    if city and city not in cities():
+        raise UserError(USER_CITY_UNKNOWN, "city")
+    checked_role, checked_department = _checked(role, county, department, city)
     if external is not None and _subject_taken(database_url, external):
         raise UserError(SSO_SUBJECT_TAKEN, "external_subject")
     token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -159,6 +167,7 @@ def add_user(
         role=checked_role,
         county=county,
         department=checked_department,
+        city=city or DEPLOYMENT.name,
         token_hash=hash_token(token),
         created_at=datetime.now(UTC),
         external_issuer=external.issuer if external else None,
