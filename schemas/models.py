@@ -248,7 +248,7 @@ class ProgramDeclarationCreate(DeclarationBase):
     """A declaration into a program other than the first (whose declarations keep their typed shape above)."""
 
     program: ProgramKey = Field(description="the program's id (GET /api/v1/programs)")
-    county: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(  # type: ignore[assignment]
+    county: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
         default=None, description="one of the counties of the program's city; defaults to the caller's county"
     )
     level: FactName = Field(description="one of the program's levels")
@@ -457,6 +457,12 @@ class ScoreSheetPublic(BaseModel):
     field_inspection: float | None = None
 
 
+class ProgramRefPublic(BaseModel):
+    id: str
+    version: int
+    title: str
+
+
 class ApplicationDetail(BaseModel):
     id: str
     level: Level
@@ -492,6 +498,9 @@ class ApplicationDetail(BaseModel):
         "(409 co_sign_by_batch_only); false for applications declared before, which keep them",
     )
     announcement_id: str | None = Field(default=None, description="the batch (公布批次) it is in, once it joined one")
+    program: ProgramRefPublic | None = Field(
+        default=None, description="the program declared into and the version it keeps (null: declared before versions)"
+    )
 
 
 class NoticeListing(BaseModel):

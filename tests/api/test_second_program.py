@@ -20,6 +20,8 @@ from tests.api.conftest import Api, eventually, expect
 from tests.conftest import unique
 from tests.factory import credit_code
 from tests.samples import unique_pdf
+from tests.test_replay import replayer
+from workflows.application import ApplicationWorkflow, workflow_id_for
 
 SOURCE = DEFINITIONS / "nanchang-incubator-2024.toml"
 REGION = Path(__file__).resolve().parents[1] / "region_files" / "jiangxi.toml"
@@ -170,6 +172,10 @@ async def test_a_second_program_runs_from_declaration_to_revocation(published: A
         return (await api.get("nc_reviewer", f"/applications/{app_id}")).json()["state"] == "revoked"
 
     await eventually(revoked)
+    assert api.client is not None  # its history, the program's version recorded in it, replays with today's code
+    history = await api.client.get_workflow_handle(workflow_id_for(app_id)).fetch_history()
+    replayed = await replayer(ApplicationWorkflow).replay_workflow(history, raise_on_replay_failure=False)
+    assert replayed.replay_failure is None, replayed.replay_failure
 
 
 def pdf_text(data: bytes) -> str:
