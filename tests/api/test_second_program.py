@@ -4,6 +4,8 @@ the county and the city review it (a recognition: no round); its notice lasts th
 batch is signed by its one issuing department, numbered and named by 南昌's organs; the plaque is awarded; the title is
 revoked by the same department's decision. Another city's departments can neither sign nor see its batch."""
 
+import json
+import os
 import shutil
 import subprocess
 from datetime import date
@@ -21,11 +23,15 @@ from tests.conftest import unique
 from tests.factory import credit_code
 from tests.samples import unique_pdf
 from tests.test_replay import replayer
+from contracts.revocation import SubjectKind
+from workflows.announcement import announcement_workflow_id
 from workflows.application import ApplicationWorkflow, workflow_id_for
+from workflows.revocation import workflow_id_for as revocation_workflow_id
 
 SOURCE = DEFINITIONS / "nanchang-incubator-2024.toml"
 REGION = Path(__file__).resolve().parents[1] / "region_files" / "jiangxi.toml"
 CITY, COUNTY = "南昌市", "东湖区"
+RECORD = "BIAOGAN_RECORD_PROGRAM_HISTORIES"  # a directory: the run writes its three histories there as goldens
 NANCHANG = {  # name -> (role, county, department)
     "nc_clerk": ("county_bureau", COUNTY, None),
     "nc_bureau": ("county_bureau", COUNTY, None),
@@ -176,6 +182,15 @@ async def test_a_second_program_runs_from_declaration_to_revocation(published: A
     history = await api.client.get_workflow_handle(workflow_id_for(app_id)).fetch_history()
     replayed = await replayer(ApplicationWorkflow).replay_workflow(history, raise_on_replay_failure=False)
     assert replayed.replay_failure is None, replayed.replay_failure
+    if where := os.environ.get(RECORD):  # the golden histories tests/test_program_replay.py replays
+        kept = {
+            "application": workflow_id_for(app_id),
+            "announcement": announcement_workflow_id(batch["id"]),
+            "revocation": revocation_workflow_id(SubjectKind.application, app_id),
+        }
+        for name, workflow_id in kept.items():
+            found = await api.client.get_workflow_handle(workflow_id).fetch_history()
+            (Path(where) / f"{name}.json").write_text(json.dumps(found.to_json_dict(), ensure_ascii=False, indent=1))
 
 
 def pdf_text(data: bytes) -> str:
