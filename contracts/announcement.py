@@ -10,9 +10,9 @@ from state.domain import Actor, Department, Level, Stage
 class ProgramWords:
     """What another program calls its title and itself, for its 公布文件 (its definition's terms and level)."""
 
-    full_title: str  # 南昌市市级创业孵化基地
-    product_name: str  # 市级创业孵化基地认定
-    title_word: str  # 创业孵化基地
+    full_title: str  # its level's full title, as its definition writes it
+    product_name: str  # its terms.product_name
+    title_word: str  # its terms.title_word
 
 
 @dataclass(frozen=True)
