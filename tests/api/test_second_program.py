@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from contracts.revocation import SubjectKind
 from programs.evaluate import conditions
 from programs.load import DEFINITIONS, read
 from services import programs
@@ -23,7 +24,6 @@ from tests.conftest import unique
 from tests.factory import credit_code
 from tests.samples import unique_pdf
 from tests.test_replay import replayer
-from contracts.revocation import SubjectKind
 from workflows.announcement import announcement_workflow_id
 from workflows.application import ApplicationWorkflow, workflow_id_for
 from workflows.revocation import workflow_id_for as revocation_workflow_id
