@@ -17,6 +17,7 @@ from clients import sms
 from clients.application import handle_for
 from config import NoticeSettings
 from contracts.application import ObjectionAct, ViewRequest
+from contracts.rules.access import CITY_UNKNOWN
 from contracts.rules.administration import borrowed
 from db.models import Application
 from db.queries.applications import one_under_notice, under_notice
@@ -40,9 +41,6 @@ MAX_NOTICES = 1000
 PUBLIC = Actor(user_id="public", name="public", role=Role.public)  # api.access.PUBLIC: anyone, without an account
 
 
-CITY_UNKNOWN = "city_unknown"
-
-
 def public_city(name: str | None) -> str:
     """The city a public page shows: the one named (a known city's name), else the deployment's; 404 for a name no
     region file defines."""
@@ -50,7 +48,7 @@ def public_city(name: str | None) -> str:
     if not name:
         return DEPLOYMENT.name
     if not known_city(name):
-        raise Refusal(404, "没有这个城市的公示信息，请检查城市名称", rule=CITY_UNKNOWN)
+        raise Refusal(404, CITY_UNKNOWN, city=name)
     return name
 
 

@@ -21,7 +21,7 @@ MAX_NOTICES = public.MAX_NOTICES
     "/notices",
     response_model=NoticeBoard,
     summary="Everything under public notice now (公示名单), in one city",
-    responses=documented(404, rules={404: (public.CITY_UNKNOWN,)}),
+    responses=documented(404, rules={404: ("city_unknown",)}),
 )
 def notices(ctx: ServiceContext, city: CityParameter = "") -> NoticeBoard:
     rows = public.notices(ctx, city=public.public_city(city))

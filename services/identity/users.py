@@ -18,6 +18,7 @@ from contracts.rules.access import (
     USER_NAME_CONTROLS,
     USER_NAME_REQUIRED,
     USER_NAME_TOO_LONG,
+    USER_PROVINCE_NOT_FOR_ROLE,
     USER_ROLE_UNKNOWN,
     USER_UNKNOWN,
 )
@@ -29,6 +30,7 @@ from services.identity.sessions import end_sessions
 from services.identity.tokens import TOKEN_PREFIX, hash_token
 from state import text
 from state.domain import COUNTIES, Department, Role
+from state.labels import CITY
 
 MAX_USER_NAME = 100
 USER_ROLES = (
@@ -42,6 +44,7 @@ USER_ROLES = (
 
 
 MAX_SUBJECT = 255
+PROVINCE_ROLES = (Role.supervisor, Role.admin)  # who may be province-level (services.access.PROVINCE_ROLES)
 
 
 @dataclass(frozen=True)
@@ -139,9 +142,11 @@ def add_user(
     *,
     token: str | None = None,
     external: ExternalSubject | None = None,
+    province: bool = False,
 ) -> NewUser:
     """Create a user; ``token`` provisions a token made elsewhere (tests), by default a new random one is made;
-    ``external``: who they are at 统一身份认证 (unique)."""
+    ``external``: who they are at 统一身份认证 (unique); ``province``: a province-level account (省级: no city, reads
+    every city), a supervisor or an admin only; everyone else works for the deployment's city."""
     if not text.visible(name or ""):
         raise UserError(USER_NAME_REQUIRED, "name")
     if text.controls(name) or text.bidi_controls(name):
@@ -149,6 +154,8 @@ def add_user(
     if len(name.strip()) > MAX_USER_NAME:
         raise UserError(USER_NAME_TOO_LONG, "name", limit=MAX_USER_NAME)
     checked_role, checked_department = _checked(role, county, department)
+    if province and checked_role not in PROVINCE_ROLES:
+        raise UserError(USER_PROVINCE_NOT_FOR_ROLE, "scope")
     if external is not None and _subject_taken(database_url, external):
         raise UserError(SSO_SUBJECT_TAKEN, "external_subject")
     token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -157,6 +164,7 @@ def add_user(
         id=user_id,
         name=name.strip(),
         role=checked_role,
+        city="" if province else CITY,
         county=county,
         department=checked_department,
         token_hash=hash_token(token),
