@@ -155,7 +155,9 @@ def _candidates(ctx: Context, actor: Actor) -> list[Candidate]:
     if level is None or (level == Level.county and actor.county is None):
         return []
     with ctx.session() as s:
-        rows = [r for r in live(s, actor.county, city=city_scope(actor)) if r.level == level and r.state == Stage.publicized]
+        rows = [
+            r for r in live(s, actor.county, city=city_scope(actor)) if r.level == level and r.state == Stage.publicized
+        ]
         closed = notice_facts(s, [r.id for r in rows])
         inside = batched(s, [r.id for r in rows])
     return [

@@ -178,7 +178,11 @@ def batching_items(actor: Actor, session: Session, now: datetime) -> list[TaskIt
     that are in no batch yet (the city's round batches form by themselves), on the page that forms a batch."""
     if actor.role != Role.county_bureau or actor.county is None:
         return []
-    rows = [r for r in live(session, actor.county, city=city_scope(actor)) if r.level == Level.county and r.state == Stage.publicized]
+    rows = [
+        r
+        for r in live(session, actor.county, city=city_scope(actor))
+        if r.level == Level.county and r.state == Stage.publicized
+    ]
     ids = [r.id for r in rows]
     notices, kept, inside = notice_facts(session, ids), records(session, ids), batched(session, ids)
     out = []
