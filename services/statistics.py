@@ -65,9 +65,9 @@ async def gather(actor: Actor, ctx: Context, period_id: str) -> Statistics:
     period."""
     admit(actor, *READERS)
     scope = actor.county
-    city = city_scope(actor)
-    counties = counties_read(city)
-    counted, titles, periods = await run_in_threadpool(_reads, ctx, scope, city)
+    of_city = city_scope(actor)
+    counties = counties_read(of_city)
+    counted, titles, periods = await run_in_threadpool(_reads, ctx, scope, of_city)
     table: dict[tuple[str, InstitutionType], dict[Stage, int]] = {}
     by_county: dict[str, dict[Stage, int]] = {c: {} for c in counties if scope is None or c == scope}
     for c in counted:
@@ -88,7 +88,7 @@ async def gather(actor: Actor, ctx: Context, period_id: str) -> Statistics:
     )
     quota: list[QuotaRow] = []
     quota_set = False
-    if chosen is not None and city in (None, DEPLOYMENT.name):  # the quotas are the deployment's city's
+    if chosen is not None and of_city in (None, DEPLOYMENT.name):  # the quotas are the deployment's city's
         if scope is None:
             city = await quota_or_none(actor, ctx, chosen.id, Level.city)
             if city is not None and CITY_SCOPE in city.totals:
