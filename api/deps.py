@@ -23,8 +23,8 @@ from state.domain import Actor, Role
 API_PREFIX = "/api/v1"
 
 ApplicationId = Annotated[str, Path(pattern=ID_PATTERN, description="the application id returned by the declaration")]
-# The city whose rows a public page shows (a region file's name, e.g. 日照市); none: the deployment's.
-CityParameter = Annotated[str, Query(max_length=50, description="城市名称（如 日照市）；不填为本部署所在城市")]
+# The city whose rows a public page shows (a city a region file defines); none: the deployment's.
+CityParameter = Annotated[str, Query(max_length=50, description="城市名称（地区定义中的市名）；不填为本部署所在城市")]
 
 
 def today() -> date:
