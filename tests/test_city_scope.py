@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session, col, delete, select
 
 from contracts.application import ProgramRef
-from db.models import Application, ApplicationEvent
+from db.models import Application, ApplicationEvent, Notification
 from db.session import get_engine
 from db.users import User
 from regions import catalog
@@ -86,6 +86,7 @@ def two_cities(sqlite_api: Api, regions) -> Iterator[dict[str, Application]]:
             s.expunge(r)
     yield rows
     with Session(engine) as s:  # the session's other tests share this read model
+        s.exec(delete(Notification).where(col(Notification.application_id).in_([r.id for r in rows.values()])))
         s.exec(delete(Application).where(col(Application.id).in_([r.id for r in rows.values()])))  # type: ignore[call-overload]
         s.commit()
 
@@ -123,6 +124,15 @@ async def test_a_city_reads_its_own_applications_and_a_province_account_reads_ev
     # The to-do: publicizing 临沂's is the reviewer's, the second city's is not.
     todo = {t["application_id"] for t in expect(await api.get("reviewer", "/tasks"), 200)}
     assert rows["linyi_review"].id in todo and rows["rizhao_review"].id not in todo
+
+    # The inbox: a notice to the city reviewers about each city's application reaches 临沂's about 临沂's only.
+    with Session(get_engine(api.database_url)) as s:
+        for key in ("linyi_review", "rizhao_review"):
+            s.add(_notice(rows[key]))
+        s.commit()
+    inbox = expect(await api.get("reviewer", "/notifications", params={"limit": 200}), 200)["items"]
+    about = {n["about"] for n in inbox}
+    assert rows["linyi_review"].id in about and rows["rizhao_review"].id not in about
 
     # The export and the statistics, on the pages.
     async with pages_as(api, "reviewer") as pages:
@@ -221,6 +231,18 @@ def test_only_supervisors_and_admins_may_be_province_level(sqlite_api: Api):
 async def _projected(database_url: str, application_id: str) -> bool:
     with Session(get_engine(database_url)) as s:
         return s.get(Application, application_id) is not None
+
+
+def _notice(row: Application) -> Notification:
+    return Notification(
+        key=unique("notice"),
+        application_id=row.id,
+        recipient_role=Role.city_reviewer,
+        recipient_county=None,
+        subject=f"待公示：{row.institution_name}",
+        body="请办理",
+        created_at=datetime.now(UTC),
+    )
 
 
 def _cells(content: bytes) -> set[str]:
