@@ -27,7 +27,7 @@ from db.queries.programs import programs_of
 from db.queries.workbench import live, notice_facts
 from db.session import get_engine
 from programs.load import first_program_id
-from services.access import locate, narrowed
+from services.access import city_scope, locate, narrowed
 from services.context import Context
 from services.declarations import store_for
 from services.pdf import Pdf
@@ -192,7 +192,9 @@ def _candidates(ctx: Context, actor: Actor) -> list[Candidate]:
     if level is None or (level == Level.county and actor.county is None):
         return []
     with ctx.session() as s:
-        rows = [r for r in live(s, actor.county) if r.level == level and r.state == Stage.publicized]
+        rows = [
+            r for r in live(s, actor.county, city=city_scope(actor)) if r.level == level and r.state == Stage.publicized
+        ]
         closed = notice_facts(s, [r.id for r in rows])
         inside = batched(s, [r.id for r in rows])
     return [

@@ -188,10 +188,10 @@ def _noticed_in_round(ctx: Context, round_id: str) -> list[Application]:
         return list(queries.noticed_in_round(s, round_id))
 
 
-async def notices(ctx: Context) -> Pdf:
-    """公示名单 of everything under notice now (no account needed), one 公示 per issuing organ
-    (services/notices.py); 404 when nothing is under notice: no 公示 is issued."""
-    groups = await run_in_threadpool(notice_service.notice_groups, ctx)
+async def notices(ctx: Context, city: str = "") -> Pdf:
+    """公示名单 of everything under notice now in ``city`` (default: the deployment's; no account needed), one 公示
+    per issuing organ (services/notices.py); 404 when nothing is under notice: no 公示 is issued."""
+    groups = await run_in_threadpool(notice_service.notice_groups, ctx, notice_service.public_city(city))
     if not groups:
         raise Refusal(404, NO_NOTICE_NOW)
     content = await run_in_threadpool(notice_service.notice_pdf, groups, ctx.settings.notice)

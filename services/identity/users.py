@@ -19,6 +19,7 @@ from contracts.rules.access import (
     USER_NAME_CONTROLS,
     USER_NAME_REQUIRED,
     USER_NAME_TOO_LONG,
+    USER_PROVINCE_NOT_FOR_ROLE,
     USER_ROLE_UNKNOWN,
     USER_UNKNOWN,
 )
@@ -44,6 +45,7 @@ USER_ROLES = (
 
 
 MAX_SUBJECT = 255
+PROVINCE_ROLES = (Role.supervisor, Role.admin)  # who may be province-level (services.access.PROVINCE_ROLES)
 
 
 @dataclass(frozen=True)
@@ -144,10 +146,12 @@ def add_user(
     token: str | None = None,
     external: ExternalSubject | None = None,
     city: str | None = None,
+    province: bool = False,
 ) -> NewUser:
     """Create a user; ``token`` provisions a token made elsewhere (tests), by default a new random one is made;
     ``external``: who they are at 统一身份认证 (unique); ``city``: the city they work for (a region file's; the
-    deployment's by default), whose counties ``county`` is one of."""
+    deployment's by default), whose counties ``county`` is one of; ``province``: a province-level account (省级: no
+    city, reads every city), a supervisor or an admin only."""
     if not text.visible(name or ""):
         raise UserError(USER_NAME_REQUIRED, "name")
     if text.controls(name) or text.bidi_controls(name):
@@ -157,6 +161,8 @@ def add_user(
     if city and city not in cities():
         raise UserError(USER_CITY_UNKNOWN, "city")
     checked_role, checked_department = _checked(role, county, department, city)
+    if province and checked_role not in PROVINCE_ROLES:
+        raise UserError(USER_PROVINCE_NOT_FOR_ROLE, "scope")
     if external is not None and _subject_taken(database_url, external):
         raise UserError(SSO_SUBJECT_TAKEN, "external_subject")
     token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -165,9 +171,9 @@ def add_user(
         id=user_id,
         name=name.strip(),
         role=checked_role,
+        city="" if province else city or DEPLOYMENT.name,
         county=county,
         department=checked_department,
-        city=city or DEPLOYMENT.name,
         token_hash=hash_token(token),
         created_at=datetime.now(UTC),
         external_issuer=external.issuer if external else None,
