@@ -39,8 +39,8 @@ from documents.models import (
     SheetScore,
 )
 from documents.notice import notice_list, notice_lists, notice_window
-from documents.program_form import program_form
 from documents.process_record import ProcessEntry, ProcessRecord, process_record
+from documents.program_form import program_form
 
 __all__ = [
     "CITY_ORGANS",

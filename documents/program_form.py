@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from documents.declaration import (
     BLANK_DATE,
@@ -61,7 +61,7 @@ def program_form(form: ProgramForm) -> bytes:
         kept_section("二、评定条件核实说明", _conditions(form, label, cell), section),
         kept_section("三、申报材料", _materials(form, label, cell), section),
         kept_section("四、诚信承诺", pledge_box(), section),
-        kept_section(f"五、{form.opinion.department}意见", _opinion(form, cell), section),
+        kept_section("五、县区人力资源社会保障部门意见", _opinion(form, cell), section),
     ]
 
     def margins(canvas: Canvas, document: Any) -> None:

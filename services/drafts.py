@@ -15,6 +15,7 @@ from config import Settings
 from contracts.application import Institution
 from db.standards import CountyConditionVersion
 from schemas.models import DeclarationCreate, ProgramDeclarationCreate
+from services import program_declarations, program_documents
 from services.access import authority
 from services.context import Context
 from services.declaration_facts import institution_on_form
@@ -27,7 +28,6 @@ from services.declarations import (
     on_record,
     refusal,
 )
-from services import program_declarations, program_documents
 from services.pdf import Pdf
 from state.declaration import declaration_problems
 from state.domain import Act, Actor, Department, Level

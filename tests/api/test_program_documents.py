@@ -13,8 +13,15 @@ from db.session import get_engine
 from programs.evaluate import conditions
 from programs.load import read
 from tests.api.conftest import Api, Driver, eventually, expect
-from tests.api.test_second_program import COUNTY, SOURCE, declaration, facts, pdf_text, post
-from tests.api.test_second_program import published  # noqa: F401  (the fixture)
+from tests.api.test_second_program import (
+    COUNTY,
+    SOURCE,
+    declaration,
+    facts,
+    pdf_text,
+    post,
+    published,  # noqa: F401  (the fixture)
+)
 from tests.conftest import unique
 from tests.factory import credit_code
 
@@ -57,7 +64,8 @@ async def test_another_programs_declaration_sheet_and_certificate_are_its_own(pu
         "二、评定条件核实说明",
         "三、申报材料",
         "四、诚信承诺",
-        "五、东湖区人力资源和社会保障局意见",
+        "五、县区人力资源社会保障部门意见",
+        "东湖区人力资源和社会保障局意见",
     ):
         assert section in text, section
     assert "所在县区东湖区" in text and "机构类型社会化创业孵化基地" in text and "申报级别市级" in text
