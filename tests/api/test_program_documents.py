@@ -164,3 +164,8 @@ async def test_another_programs_draft_is_judged_as_declaring_and_stores_nothing(
 
     after = expect(await api.get("nc_clerk", "/applications", params={"limit": 1}), 200)["total"]
     assert after == before and uploads(api.database_url) == stored  # nothing declared, nothing stored
+
+    full = await declaration(api)  # files uploaded for it: the draft names them not, and claims none of them
+    drafted = await api.http.post(DRAFT, json=full, headers=api.auth("nc_clerk"))
+    assert drafted.status_code == 200 and "已提交" not in flat(pdf_text(drafted.content))
+    expect(await api.http.post("/applications", json=full, headers=api.auth("nc_clerk")), 201)
