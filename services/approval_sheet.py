@@ -96,7 +96,10 @@ def _documents(view: ApplicationView) -> list[documents.IssuedDocument]:
     out = []
     if view.announcement_doc_no:
         on = day(view.announced_on.isoformat()) if view.announced_on else ""
-        out.append(documents.IssuedDocument("公布文件（联合发文）", view.announcement_doc_no, on))
+        alone = view.program is not None and view.program.own_facts and len(view.program.departments) == 1
+        out.append(
+            documents.IssuedDocument("公布文件" if alone else "公布文件（联合发文）", view.announcement_doc_no, on)
+        )
     if view.plaque_no:
         on = day(view.awarded_on.isoformat()) if view.awarded_on else ""
         out.append(documents.IssuedDocument("奖牌", view.plaque_no, on))
@@ -119,16 +122,25 @@ def _correction(details: dict[str, str], titles: Mapping[str, str]) -> list[tupl
 
 
 def sheet(
-    view: ApplicationView, reader: Actor, printed: datetime, titles: Mapping[str, str], number: str = ""
+    view: ApplicationView,
+    reader: Actor,
+    printed: datetime,
+    titles: Mapping[str, str],
+    number: str = "",
+    *,
+    facts: list[tuple[str, str]] | None = None,
+    field_titles: Mapping[str, str] | None = None,
 ) -> documents.ApprovalSheet:
     """``titles``: the checklist items' and conditions' titles by code, which a return for correction names;
-    ``number``: the readable 申报编号 the sheet is filed under."""
+    ``number``: the readable 申报编号 the sheet is filed under; ``facts`` and ``field_titles``: another program's
+    facts and their labels (services/program_documents.py), instead of the first program's."""
     detail = present.detail(view, reader)
-    entries = narration.timeline(detail.acts, view.level, moment, FACT_TITLES, left_out=LEFT_OUT)
+    named = {**FACT_TITLES, **field_titles} if field_titles else FACT_TITLES
+    entries = narration.timeline(detail.acts, view.level, moment, named, left_out=LEFT_OUT)
     return documents.ApprovalSheet(
         level=LEVELS[view.level],
         institution_name=view.institution.name,
-        facts=([("申报编号", number)] if number else []) + _facts(view),
+        facts=([("申报编号", number)] if number else []) + (_facts(view) if facts is None else facts),
         state=STAGES[view.state],
         acts=[
             documents.SheetAct(
