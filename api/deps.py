@@ -12,7 +12,7 @@ from temporalio.client import Client
 
 from config import Settings
 from db.session import get_engine
-from schemas.fields import ID_PATTERN
+from schemas.fields import ID_PATTERN, Text100
 from services.context import Context
 from services.identity import READERS as READERS
 from services.identity import Credential, Principal, admit, identity_of
@@ -24,7 +24,7 @@ API_PREFIX = "/api/v1"
 
 ApplicationId = Annotated[str, Path(pattern=ID_PATTERN, description="the application id returned by the declaration")]
 # The city whose rows a public page shows (a city a region file defines); none: the deployment's.
-CityParameter = Annotated[str, Query(max_length=50, description="城市名称（地区定义中的市名）；不填为本部署所在城市")]
+CityParameter = Annotated[Text100, Query(description="城市名称（地区定义中的市名）；不填为本部署所在城市")]
 
 
 def today() -> date:

@@ -5,7 +5,17 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    Tag,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from programs.load import first_program_id
@@ -43,7 +53,7 @@ from schemas.fields import (
 from schemas.materials import MaterialId, MaterialPublic, MaterialRefCreate
 from schemas.opinions import DepartmentOpinionPublic
 from schemas.revocations import RevocationPublic
-from state import eligibility, objector
+from state import eligibility, objector, text
 from state.domain import Act, Department, InstitutionType, Level, Role, Stage
 
 
@@ -199,6 +209,29 @@ class InstitutionPublic(InstitutionBase):
 ProgramKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 
 
+def _the_first(program: str) -> str:
+    if program != first_program_id():
+        raise PydanticCustomError("program_not_first", "此申报格式只用于首个评定项目")
+    return program
+
+
+# The seed's id, read from its file (programs/load.py): the typed shape is the first program's.
+FirstProgramKey = Annotated[str, AfterValidator(_the_first), WithJsonSchema({"const": first_program_id()})]
+
+
+def _not_the_first(program: str) -> str:
+    if program == first_program_id():
+        raise PydanticCustomError("program_first", "首个评定项目按其申报格式填报")
+    return program
+
+
+OtherProgramKey = Annotated[
+    ProgramKey,
+    AfterValidator(_not_the_first),
+    WithJsonSchema({"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]{0,63}$", "not": {"const": first_program_id()}}),
+]
+
+
 class DeclarationBase(BaseModel):
     model_config = FORBID
 
@@ -218,8 +251,10 @@ class DeclarationBase(BaseModel):
         max_length=200,
         description="the files declared (申报材料), each for a checklist item; every required item needs one",
     )
-    program: ProgramKey | None = Field(
-        default=None, description="the program declared into (GET /api/v1/programs); omitted: the first program"
+    program: FirstProgramKey | None = Field(
+        default=None,
+        description="the first program (GET /api/v1/programs); another program's declaration has its "
+        "own shape (ProgramDeclarationCreate)",
     )
 
 
@@ -234,9 +269,44 @@ class CountyDeclarationCreate(DeclarationBase):
 
 
 FactName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-FactValue = (
-    Annotated[str, StringConstraints(max_length=100_000), OPTIONAL_LINES] | int | float | bool | None | list[Text200]
-)
+FACT_TEXT_MAX, FACT_ITEMS_MAX = 100_000, 200
+
+
+def _fact_value(value: Any) -> Any:
+    """A fact as JSON states it — text, a number, 是/否, nothing, or a list of texts — one error when it is not (its
+    type and bounds are the program's: programs/facts.py reads it against the fact table)."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise PydanticCustomError("fact_value", "填报值应为文字、数字、是否或文字列表")
+        return value
+    if isinstance(value, str) and len(value) <= FACT_TEXT_MAX:
+        return OPTIONAL_LINES.check(value)
+    if isinstance(value, list) and len(value) <= FACT_ITEMS_MAX and all(isinstance(v, str) for v in value):
+        return [OPTIONAL_LINE.check(v) for v in value]
+    raise PydanticCustomError("fact_value", "填报值应为文字、数字、是否或文字列表")
+
+
+FactValue = Annotated[
+    Any,
+    PlainValidator(_fact_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "maxLength": FACT_TEXT_MAX, "pattern": text.pattern(True, False)},
+                {"type": "number"},
+                {"type": "boolean"},
+                {"type": "null"},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "maxLength": 200, "pattern": text.pattern(False, False)},
+                    "maxItems": FACT_ITEMS_MAX,
+                },
+            ]
+        }
+    ),
+]
 
 
 class ProgramInstitutionCreate(BaseModel):
@@ -246,9 +316,16 @@ class ProgramInstitutionCreate(BaseModel):
     model_config = FORBID
 
     type: FactName = Field(description="the program's institution type key")
-    facts: dict[FactName, FactValue] = Field(max_length=200, description="by the fact table's names")
+    facts: dict[FactName, FactValue] = Field(
+        max_length=200,
+        description="by the fact table's names",
+        json_schema_extra={"additionalProperties": False},  # names must match the pattern
+    )
     attestations: dict[AttestationCode, OptionalText2000] = Field(
-        default={}, max_length=30, description="the program's conditions attested by the declaring county, by code"
+        default={},
+        max_length=30,
+        description="the program's conditions attested by the declaring county, by code",
+        json_schema_extra={"additionalProperties": False},
     )
 
 
@@ -259,7 +336,7 @@ class ProgramDeclarationCreate(DeclarationBase):
     # extension says which property chooses this branch, with a value that does).
     model_config = ConfigDict(**FORBID, json_schema_extra={"x-chosen-by": {"program": "another-program"}})
 
-    program: ProgramKey = Field(description="the program's id (GET /api/v1/programs)")
+    program: OtherProgramKey = Field(description="the program's id (GET /api/v1/programs), not the first program's")
     county: Annotated[str, StringConstraints(min_length=1, max_length=64), LINE] | None = Field(
         default=None, description="one of the counties of the program's city; defaults to the caller's county"
     )

@@ -58,7 +58,8 @@ class Form:
 
 def type_zh(kind: InstitutionType | str) -> str:
     """The type as the 备案表 names it (the first program's full names), else as its program does."""
-    return TYPE_ZH[kind] if isinstance(kind, InstitutionType) else type_label(kind)
+    first = {t.value: name for t, name in TYPE_ZH.items()}
+    return first.get(kind.value if isinstance(kind, InstitutionType) else kind) or type_label(kind)
 
 
 def row_values(e: FilingEntry) -> list[Any]:

@@ -20,7 +20,7 @@ from programs.model import Fact, Program
 from programs.model import Level as ProgramLevel
 from services.programs import program_of
 from state.domain import Department, Level
-from state.labels import organ_name, type_label
+from state.labels import DEPARTMENTS, organ_name, type_label
 
 CARRIED = ("name", "credit_code", "address", "person_in_charge", "contact", "phone")  # Institution's own fields
 
@@ -159,12 +159,14 @@ JOINT = "三部门联合公布"  # how the workflow words an announcement (workf
 def announced_by(
     acts: Sequence[documents.SheetAct], ref: ProgramRef, level: Level, county: str
 ) -> list[documents.SheetAct]:
-    """The sheet's acts with an announcement told as the program's departments made it: the workflow records
-    三部门联合公布 for every program, and a program of one department does not announce jointly."""
+    """The sheet's acts with an announcement told as the program's departments made it, by their organs' full names
+    (the workflow records the departments' short names; before, 三部门联合公布 for every program)."""
     if len(ref.departments) > 1:
         return list(acts)
     by = "、".join(organs(ref, level, county))
-    return [
-        replace(a, act="公布", opinion=a.opinion.replace(JOINT, f"{by}公布")) if a.opinion.startswith(JOINT) else a
-        for a in acts
-    ]
+    said = (JOINT, *(f"{DEPARTMENTS[d]}公布" for d in ref.departments))  # before and since the workflow names them
+    out = []
+    for a in acts:
+        wording = next((w for w in said if a.opinion.startswith(w)), None)
+        out.append(replace(a, act="公布", opinion=a.opinion.replace(wording, f"{by}公布", 1)) if wording else a)
+    return out

@@ -22,7 +22,7 @@ ALLOWED = {
     "seals": {"config", "documents"},  # documents: the seal places a renderer marks (documents/seal_places.py)
     "contracts": {"state"},
     "schemas": {"state", "contracts", "programs"},
-    "db": {"state", "contracts", "config", "storage", "programs"},
+    "db": {"state", "contracts", "config", "storage", "programs", "regions"},
     "activities": {"state", "contracts", "db", "config", "storage", "seals", "programs", "regions"},
     "workflows": {"state", "contracts", "activities"},  # activities: only for their method references
     "clients": {"state", "contracts", "workflows", "activities", "config"},

@@ -84,9 +84,7 @@ def _counted(s: Session) -> Counter:
 
 def _tallied(s: Session) -> Counter:
     rows = s.exec(select(ApplicationTally)).all()
-    return Counter(
-        {(t.county, t.level.value, t.institution_type.value, t.state.value, t.round_id): t.n for t in rows if t.n}
-    )
+    return Counter({(t.county, t.level.value, t.institution_type, t.state.value, t.round_id): t.n for t in rows if t.n})
 
 
 def test_the_tallies_follow_every_change_and_the_reads_answer_as_counting_did(url):

@@ -370,7 +370,7 @@ class ApplicationWorkflow:
             announcements.check_announce(s, self._batch, act)
             if not announcements.announced_by(s, self._batch, act):
                 s.announcement = (act.document_no, act.signed_on)
-                reason = f"三部门联合公布（{act.document_no}）"
+                reason = f"{announcements.issued_by(s)}公布（{act.document_no}）"
                 await effects.apply(s, Act.announce, act.actor, reason, **announcements.announce_details(act))
             return ActResult(s.decl.application_id, s.facts.state, rules.allowed_now(s))
 

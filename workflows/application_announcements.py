@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
         CO_SIGN_BY_ANNOUNCEMENT,
     )
     from state.domain import Act, Level, Stage, type_key
-    from state.labels import LEVELS, STAGES
+    from state.labels import DEPARTMENTS, LEVELS, STAGES
     from state.machine import FINAL_STAGES
     from workflows.application_rules import allowed, not_now
     from workflows.application_state import ApplicationState
@@ -89,3 +89,13 @@ def announce_details(act: AnnounceAct) -> dict[str, str]:
         "signed_on": act.signed_on.isoformat(),
         "sha256": act.sha256,
     }
+
+
+def issued_by(s: ApplicationState) -> str:
+    """Who announced it, as its timeline says: 三部门联合 for the first program; another program's departments."""
+    program = s.decl.program
+    if program is None or not program.own_facts or not program.departments:
+        return "三部门联合"
+    if len(program.departments) == 1:
+        return DEPARTMENTS[program.departments[0]]
+    return f"{'、'.join(DEPARTMENTS[d] for d in program.departments)}联合"

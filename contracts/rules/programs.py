@@ -7,6 +7,3 @@ PROGRAM_REASON_REQUIRED = rule("program_reason_required", "发布评定项目定
 PROGRAM_LEVEL_UNKNOWN = rule("program_level_unknown", "本评定项目没有此级别：{level}（可选：{levels}）")
 PROGRAM_NOT_RUNNABLE = rule("program_not_runnable", "评定项目“{title}”暂不能在本系统申报：{why}")
 PROGRAM_COUNTY_UNKNOWN = rule("program_county_unknown", "县区“{county}”不在{city}的县区之列（{counties}）")
-PROGRAM_DRAFT_UNAVAILABLE = rule(
-    "program_draft_unavailable", "此评定项目的申报表草稿暂不能在线打印，请按评定项目的申报表样式填报"
-)

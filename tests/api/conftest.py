@@ -386,19 +386,19 @@ class Driver:
         await self.pass_notice(app_id)
         return app_id
 
-    async def pass_notice(self, *app_ids: str) -> None:
+    async def pass_notice(self, *app_ids: str, who: str = "supervisor") -> None:
         """Let the notices' 5 working days pass (time skipped on the time-skipping server) and wait until the
-        workflows have closed them."""
+        workflows have closed them (read by ``who``: another city's applications by an account of that city)."""
         env = self.api.env
         if env is None:
             raise AssertionError("a notice's 5 working days pass only on the time-skipping server: use late_api")
-        ends = max([datetime.fromisoformat((await self.state(a))["notice"]["ends_at"]) for a in app_ids])
+        ends = max([datetime.fromisoformat((await self.state(a, who))["notice"]["ends_at"]) for a in app_ids])
         now = await env.get_current_time()
         if ends > now:
             await env.sleep(ends - now + timedelta(minutes=1))
 
         async def closed() -> bool:
-            return all([(await self.state(a))["notice_closed"] for a in app_ids])
+            return all([(await self.state(a, who))["notice_closed"] for a in app_ids])
 
         await eventually(closed)
 

@@ -88,7 +88,7 @@ async def test_another_programs_declaration_sheet_and_certificate_are_its_own(pu
         review = {"decision": "pass", "opinion": "材料齐全，符合认定条件"}
         expect(await api.http.post(f"/applications/{app_id}/{path}", json=review, headers=api.auth(who)), 200)
     expect(await api.http.post(f"/applications/{app_id}/notice", json={}, headers=api.auth("nc_reviewer")), 200)
-    await Driver(api).pass_notice(app_id)
+    await Driver(api).pass_notice(app_id, who="nc_reviewer")
     batch = expect(
         await api.http.post("/announcements", json={"applications": [app_id]}, headers=api.auth("nc_reviewer")), 201
     )

@@ -58,7 +58,7 @@ async def test_a_batch_and_a_revocation_are_signed_by_the_programs_departments_o
                 f"/applications/{app_id}/{path}", json={} if path == "notice" else review, headers=api.auth(who)
             )
             expect(answer, 200)
-    await Driver(api).pass_notice(*ids)
+    await Driver(api).pass_notice(*ids, who="nc_reviewer")
     mixed = await post(api, "nc_reviewer", "/announcements", {"applications": ids})
     assert mixed["status"] == 422 and mixed["rule"] == "announcement_mixed_programs"
 

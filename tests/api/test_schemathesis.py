@@ -140,7 +140,7 @@ def map_case(context, case):
         return case
     if case.method == "POST" and case.operation.path.endswith(DECLARATION_BODIES) and isinstance(case.body, dict):
         institution = case.body.get("institution")
-        if isinstance(institution, dict):
+        if isinstance(institution, dict) and "facts" not in institution:  # another program's facts: not these
             code = institution.get("credit_code")
             if isinstance(code, str) and re.fullmatch(CREDIT_CODE_PATTERN, code):
                 institution["credit_code"] = code[:17] + check_character(code[:17])

@@ -137,7 +137,7 @@ async def test_a_second_program_runs_from_declaration_to_revocation(published: A
     assert api.env is not None
     from tests.api.conftest import Driver
 
-    await Driver(api).pass_notice(app_id)
+    await Driver(api).pass_notice(app_id, who="nc_reviewer")
     batch = expect(
         await api.http.post("/announcements", json={"applications": [app_id]}, headers=api.auth("nc_reviewer")), 201
     )
