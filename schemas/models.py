@@ -184,7 +184,8 @@ CityInstitution = Annotated[
 
 
 class InstitutionPublic(InstitutionBase):
-    pass
+    type: InstitutionType | str = Field(description="the first program's type, or another program's type key")  # type: ignore[assignment]
+    facts: dict[str, Any] = Field(default={}, description="another program's facts by its fact table's names")
 
 
 ProgramKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]

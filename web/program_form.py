@@ -82,7 +82,7 @@ def chosen(program: Program, values: Mapping[str, str]) -> tuple[str, str]:
     return (kind if kind in types else types[0]), (level if level in levels else levels[0])
 
 
-def body_from(program: Program, values: Mapping[str, str], county: str | None) -> dict[str, Any]:
+def body_from(program: Program, values: Mapping[str, str]) -> dict[str, Any]:
     """The declaration body the API takes: every fact as typed (the service reads each against its fact)."""
     kind = values.get("type", "")
     facts: dict[str, Any] = {}
@@ -108,9 +108,7 @@ def body_from(program: Program, values: Mapping[str, str], county: str | None) -
             },
         },
         "reason": values.get("reason", "").strip(),
-    }
-    if county:
-        body["county"] = county
+    }  # the county is the clerk's (the service's default): the typed body's county names the first city's only
     return body
 
 

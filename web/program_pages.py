@@ -17,8 +17,8 @@ from services import program_requirements
 from services.program_declarations import InForce
 from services.refusals import Refusal
 from state.domain import Actor
-from web.program_form import chosen, fact_inputs
-from web.refusals import PageRefusal
+from web.program_form import ATTEST, FILE, chosen, fact_inputs
+from web.refusals import Explained, PageRefusal
 from web.render import is_htmx, page
 
 
@@ -77,6 +77,20 @@ def program_form(
         "actor": actor,
         **context,
     }
+    _unplaced(ctx)
     if is_htmx(request):
         status = 200
     return page(request, "declare_program.html", ctx, status)
+
+
+def _unplaced(ctx: dict[str, Any]) -> None:
+    """A problem the form has no field for is said above the form (so none goes unsaid)."""
+    errors: dict[str, str] = ctx["errors"]
+    placed = {"level", "type", "reason", "materials"} | {f.name for f in ctx["inputs"]}
+    placed |= {ATTEST + c.code for c in ctx["conditions"]} | {FILE + i.code for i in ctx["checklist"]}
+    lines = [text for name, text in errors.items() if name not in placed]
+    if not lines:
+        return
+    explained = ctx["explained"] or Explained(status=422, kind="填写有误")
+    explained.lines = [*explained.lines, *(line for line in lines if line not in explained.lines)]
+    ctx["explained"] = explained

@@ -234,7 +234,7 @@ async def _declare_into(
     other = program_pages.named(await program_pages.programs_for(request, actor), values.get("program", ""))
     assert other is not None  # the first program's form names no program
     key = values.get("key", "")[:128] or None
-    body = program_form.body_from(other.program, values, actor.county)
+    body = program_form.body_from(other.program, values)
     files = await attached(request, posted, actor, ctx)
     body["materials"] = files.refs
     declared, errors = program_form.validate(body)
