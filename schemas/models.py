@@ -5,7 +5,17 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    Tag,
+    model_serializer,
+)
 from pydantic_core import PydanticCustomError
 
 from programs.load import first_program_id
@@ -185,7 +195,18 @@ CityInstitution = Annotated[
 
 class InstitutionPublic(InstitutionBase):
     type: InstitutionType | str = Field(description="the first program's type, or another program's type key")  # type: ignore[assignment]
-    facts: dict[str, Any] = Field(default={}, description="another program's facts by its fact table's names")
+    facts: dict[str, Any] = Field(
+        default={}, description="another program's facts by its fact table's names (absent for the first program's)"
+    )
+
+    # Its return left unannotated: the documented schema stays the model's (an annotation would replace it).
+    @model_serializer(mode="wrap")
+    def _without_empty_facts(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        """The first program's institution as before: it goes back unchanged in a resubmission's body."""
+        out: dict[str, Any] = handler(self)
+        if not out.get("facts"):
+            out.pop("facts", None)
+        return out
 
 
 ProgramKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
