@@ -158,3 +158,33 @@ async def test_a_linyi_clerk_sees_the_first_form_and_another_city_s_program_is_n
     assert await page.locator("#program-choices").count() == 0
     refused = await page.goto("/applications/new?program=nanchang-incubator-2024")
     assert refused is not None and refused.status == 404
+
+
+async def test_a_city_running_two_programs_starts_with_choosing_one(page, site, nanchang, tmp_path):
+    """Last in this module: the second 南昌 program stays in force in the pages' database."""
+    title = f"南昌市测试评定项目{unique('')[-6:]}"
+    program_id = f"nanchang-t-{unique('')[-6:].lower()}"
+    text = PROGRAM.read_text("utf-8").replace('id = "nanchang-incubator-2024"', f'id = "{program_id}"', 1)
+    text = text.replace('title = "南昌市市级创业孵化基地认定"', f'title = "{title}"', 1)
+    copy = tmp_path / "copy.toml"
+    copy.write_text(text, encoding="utf-8")
+    publish(site.api.database_url, copy, "测试", "南昌市的第二个评定项目")
+
+    await sign_in_as(page, nanchang)
+    await page.goto("/applications/new")
+    assert await page.inner_text("h1") == "选择评定项目"
+    choices = await page.inner_text("#program-choices")
+    assert "南昌市市级创业孵化基地认定" in choices and title in choices
+    assert "洪人社规〔2024〕1号，2024年1月15日" in choices and "申报级别：市级" in choices
+    assert "临沂" not in choices  # another city's program is not there
+    found = await severe_violations(page)
+    assert found == [], report(found)
+    await page.click(f"text={title}")
+    await page.wait_for_url(f"**/applications/new?program={program_id}")
+    assert await page.inner_text("h1") == f"{title}申报表"
+    assert await page.input_value("#declaration input[name=program]") == program_id
+    await page.fill("#f-fact__base_name", "已填的基地名称")
+    async with page.expect_response(lambda r: "type=student_base" in r.url):
+        await page.select_option("#f-type", "student_base")  # the parts are redrawn for the type chosen (htmx)
+    await page.wait_for_load_state("networkidle")
+    assert await page.input_value("#f-fact__base_name") == "已填的基地名称"  # what was typed stays

@@ -125,10 +125,10 @@ async def declaration_form(request: Request, actor: SignedIn, program: str = "")
     found = await program_pages.programs_for(request, actor)
     if program:
         other = program_pages.named(found, program)
-    elif len(found) > 1:
-        return program_pages.chooser(request, found)
+    elif len(found) > 1 and request.query_params.get("type") not in InstitutionType._value2member_map_:
+        return program_pages.chooser(request, found)  # (a link preselecting the first program's type: its form)
     else:
-        other = found[0] if found and found[0].program.id != first_program_id() else None
+        other = found[0] if len(found) == 1 and found[0].program.id != first_program_id() else None
     if other is not None:
         values = {k: v for k, v in request.query_params.items() if k != "program"}
         return program_pages.program_form(request, actor, other, values)
