@@ -179,10 +179,11 @@ def declaration_schema(program: Program, version: int) -> dict[str, Any]:
             "attestations": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {code: {"type": "string", "maxLength": 2000, "title": text} for code, text in codes.items()},
+                "properties": {
+                    code: {"type": "string", "maxLength": 2000, "title": text} for code, text in codes.items()
+                },
             },
         },
         "x-required-facts": required,
         "x-required-note": "x-required-facts: 按机构类型（type）和申报级别（level）须填报的事项；核实说明须逐项填写适用的评定条件",
     }
-

@@ -19,6 +19,7 @@ from regions.catalog import DIRECTORY_VARIABLE
 from services.identity import add_login
 from services.identity.users import add_user
 from services.programs import publish
+from tests.api.conftest import expect
 from tests.conftest import unique
 from tests.factory import credit_code
 from tests.samples import unique_pdf
@@ -54,6 +55,7 @@ def nanchang(site: Site, regions: Path) -> str:
         s.add(user)
         s.commit()
     add_login(site.api.database_url, made.id, login, PASSWORD)
+    site.api.tokens[login] = made.token  # the same clerk over the API
     return login
 
 
@@ -134,6 +136,18 @@ async def test_a_nanchang_clerk_declares_into_its_program_through_the_derived_fo
     assert name in shown and "社会化创业孵化基地" in shown
     assert "孵化场地面积" in shown and "1600㎡" in shown and "在孵创业实体带动就业人数" in shown and "150人" in shown
     assert "运营机构依法设立并具备法人资格" in shown and "东湖人社字〔2023〕12号" in shown
+    application_id = page.url.split("/applications/")[1].split("?")[0]
+    detail = expect(await site.api.get(nanchang, f"/applications/{application_id}"), 200)
+    assert detail["institution"]["type"] == "social_base" and detail["institution"]["name"] == name
+    assert detail["institution"]["facts"]["incubation_area_m2"] == 1600
+    assert detail["institution"]["facts"]["legal_person"] is True
+    assert detail["county"] == COUNTY
+
+    home = await page.goto("/")  # the clerk's workbench with it on
+    assert home is not None and home.status == 200
+    await page.goto("/applications")  # the clerk's list names it with its type in Chinese
+    row = page.locator("tr", has_text=name)
+    assert "社会化创业孵化基地" in await row.inner_text()
     await shot(page, "program-declaration-declared")
 
 
