@@ -50,6 +50,11 @@ def program_facts(program: Program, view: ApplicationView) -> list[tuple[str, st
     return out
 
 
+def program_level(program: Program, view: ApplicationView) -> str:
+    """The level's title as the program names it (市级创业孵化基地 …)."""
+    return next((lv.title for lv in program.levels if lv.key == view.level.value), "")
+
+
 def program_correction_choices(program: Program, view: ApplicationView) -> dict[str, Any]:
     kind, level = str(view.institution.type), view.level.value
     checklist = checklist_of(program).checklist(kind, level)

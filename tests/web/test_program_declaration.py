@@ -47,7 +47,7 @@ def nanchang(site: Site, regions: Path) -> str:
     """The program published into the pages' database and a 南昌 county clerk who may sign in; their login."""
     publish(site.api.database_url, PROGRAM, "测试", "载入南昌市创业孵化基地认定，供页面测试")
     login = f"nanchang-clerk-{unique('')[-8:].lower()}"
-    made = add_user(site.api.database_url, f"东湖区人社局{login}", "county_bureau", "兰山区")
+    made = add_user(site.api.database_url, "东湖区人社局经办人", "county_bureau", "兰山区")
     with Session(get_engine(site.api.database_url)) as s:
         user = s.get(User, made.id)
         assert user is not None
@@ -87,8 +87,8 @@ async def fill_good(page, name: str, code: str) -> None:
         await page.fill(f"#f-fact__{fact}", value)
     for area in await page.locator("#conditions textarea").all():
         await area.fill("经区人社局实地核实，符合该项条件")
-    for item in ITEMS:
-        pdf = {"name": f"{item}.pdf", "mimeType": "application/pdf", "buffer": unique_pdf()}
+    for n, item in enumerate(ITEMS, 1):
+        pdf = {"name": f"申报材料{n}.pdf", "mimeType": "application/pdf", "buffer": unique_pdf()}
         await page.set_input_files(f"#f-file__{item}", [pdf])
 
 
@@ -110,10 +110,13 @@ async def test_a_nanchang_clerk_declares_into_its_program_through_the_derived_fo
     assert await page.locator("#conditions textarea").count() == 5
     assert "县区级创业孵化基地认定文件（必需）" in await page.inner_text("#materials")
     assert COUNTY in await page.inner_text("#declaring-county")
+    on_screen = re.sub(r"PDF|JPEG|PNG", "", await page.inner_text("main"))  # file types, as the first form says
+    assert not re.search(r"[A-Za-z]{3,}", on_screen)  # no key or code on screen
     found = await severe_violations(page)
     assert found == [], report(found)
 
-    name = f"东湖区页面测试孵化基地{unique('')[-6:]}"
+    digits = re.sub(r"\D", "", unique(""))[-6:]
+    name = f"东湖区页面测试孵化基地{digits}"
     code = credit_code()
     await fill_good(page, name, code)
     await page.fill("#f-fact__incubation_area_m2", "1400")  # below the social base's 1500
@@ -134,8 +137,11 @@ async def test_a_nanchang_clerk_declares_into_its_program_through_the_derived_fo
     await page.wait_for_url(re.compile(r"/applications/A[0-9a-f]{20}\?done=declare$"))
     shown = await page.inner_text("main")
     assert name in shown and "社会化创业孵化基地" in shown
+    assert "市级创业孵化基地" in shown and "市级标杆机构" not in shown  # the program's own words for its level
+    assert await page.inner_text("#program-title") == "南昌市市级创业孵化基地认定"
     assert "孵化场地面积" in shown and "1600㎡" in shown and "在孵创业实体带动就业人数" in shown and "150人" in shown
     assert "运营机构依法设立并具备法人资格" in shown and "东湖人社字〔2023〕12号" in shown
+    assert not re.search(r"[A-Za-z]{3,}", re.sub(r"\.pdf|PDF", "", shown))
     application_id = page.url.split("/applications/")[1].split("?")[0]
     detail = expect(await site.api.get(nanchang, f"/applications/{application_id}"), 200)
     assert detail["institution"]["type"] == "social_base" and detail["institution"]["name"] == name

@@ -34,7 +34,7 @@ from web.declaration import AMENDABLE, FIELD_TITLES, INSTITUTION_FIELDS, FormFie
 from web.files import document_links, material_rows
 from web.page_context import PageContext, PageSession
 from web.page_router import page_router
-from web.program_facts import program_correction_choices, program_facts, program_of_view
+from web.program_facts import program_correction_choices, program_facts, program_level, program_of_view
 from web.refusals import Explained, PageRefusal
 from web.render import day, is_htmx, moment, number, page
 from web.story import diagram, progress, timeline
@@ -265,6 +265,8 @@ def detail_page(
         "view": view,
         "detail": detail,
         "facts": program_facts(program, view) if program is not None else institution_facts(view),
+        "program_title": program.title if program is not None else "",
+        "program_level": program_level(program, view) if program is not None else "",
         "steps": progress(view.level, view.state, [a.state_after for a in view.acts], view.notice_closed),
         "timeline": timeline(detail.acts, view.level, moment),
         "diagram": diagram(view.level, view.state),
