@@ -14,7 +14,8 @@ from contracts.rules.places import NO_NOTICE_NOW
 from db.models import Application
 from db.numbers import number_or_id
 from db.queries import applications as queries
-from services import announcements, sealing
+from programs import evaluate
+from services import announcements, program_requirements, sealing
 from services import notices as notice_service
 from services.access import fetch_view
 from services.approval_sheet import sheet
@@ -77,11 +78,22 @@ async def approval_sheet(ctx: Context, actor: Actor, application_id: str) -> Pdf
     view = await fetch_view(ctx, application_id, actor)
 
     def render() -> bytes:
-        kind = InstitutionType(view.institution.type)
-        titles = {i.code: i.title for i in checklists(settings).checklist(kind, view.level)}
-        titles.update(condition_texts(settings, kind, view.level, view.county))
+        ref = view.program if view.program is not None and view.program.own_facts else None
+        program = program_requirements.at_version(settings.database_url, ref.id, ref.version) if ref else None
+        if program is not None:  # another program's: its version's items and conditions
+            kind_key, level = str(view.institution.type), view.level.value
+            titles = {i.code: i.title for i in evaluate.checklist(program, kind_key, level)}
+            titles.update({c.code: c.text for c in evaluate.conditions(program, kind_key, level)})
+        else:
+            kind = InstitutionType(view.institution.type)
+            titles = {i.code: i.title for i in checklists(settings).checklist(kind, view.level)}
+            titles.update(condition_texts(settings, kind, view.level, view.county))
         number = number_or_id(settings.database_url, view.application_id)
-        return documents.approval_sheet(sheet(view, actor, datetime.now(UTC), titles, number))
+        own: tuple[str, list[tuple[str, str]]] | None = None
+        if program is not None:
+            level_title_ = next((lv.title for lv in program.levels if lv.key == view.level.value), "")
+            own = (level_title_, program_requirements.stated_facts(program, view))
+        return documents.approval_sheet(sheet(view, actor, datetime.now(UTC), titles, number, own))
 
     return Pdf(await run_in_threadpool(render), f"approval-sheet-{application_id}.pdf")
 

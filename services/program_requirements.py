@@ -4,17 +4,20 @@ Schema of its institution part (GET /programs/{id}/declaration-schema), and a ve
 
 from typing import Any
 
+from contracts.application import ApplicationView
 from contracts.rules import programs as rules
 from db import programs as store
 from programs import evaluate
-from programs.facts import MAX_TEXT
+from programs.facts import MAX_TEXT, fact_table
 from programs.load import first_program_id
 from programs.model import Fact, Program
 from regions.catalog import DEPLOYMENT
 from schemas.materials import Checklist, ChecklistItemPublic, ConditionPublic, Conditions
+from services import narration
 from services.program_declarations import InForce, in_force, not_runnable, program_city, region_of
 from services.programs import program_of
 from services.refusals import Refusal
+from state.labels import type_label
 
 MANY_DEFAULT = 50  # a list fact without its own max_items (programs/facts.py)
 
@@ -187,3 +190,32 @@ def declaration_schema(program: Program, version: int) -> dict[str, Any]:
         "x-required-facts": required,
         "x-required-note": "x-required-facts: 按机构类型（type）和申报级别（level）须填报的事项；核实说明须逐项填写适用的评定条件",
     }
+
+
+CARRIED = ("name", "credit_code", "address", "person_in_charge", "contact", "phone")  # Institution's own fields
+
+
+def _text(fact: Fact, value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(_text(fact.model_copy(update={"many": False}), v) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if fact.type in ("int", "decimal") and isinstance(value, (int, float)):
+        shown = str(int(value)) if float(value).is_integer() else str(value)
+        return f"{shown}{fact.unit}"
+    if fact.type == "date":
+        return narration.chinese_day(str(value))
+    return str(value)
+
+
+def stated_facts(program: Program, view: ApplicationView) -> list[tuple[str, str]]:
+    """The 申报表's facts as (label, text) in the fact table's order, the type first; the empty ones left out."""
+    kind = str(view.institution.type)
+    given = {name: getattr(view.institution, name, "") for name in CARRIED} | dict(view.institution.facts)
+    out = [("机构类型", type_label(kind))]
+    for fact in fact_table(program, kind):
+        value = given.get(fact.name)
+        if value is None or value == "" or value == []:
+            continue
+        out.append((fact.label, _text(fact, value)))
+    return out

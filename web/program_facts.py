@@ -5,14 +5,9 @@ from typing import Any
 
 from contracts.application import ApplicationView
 from programs import evaluate
-from programs.facts import fact_table
-from programs.model import Fact, Program
+from programs.model import Program
 from services import program_requirements
 from services.program_declarations import checklist_of
-from state.labels import type_label
-from web.render import day
-
-CARRIED = ("name", "credit_code", "address", "person_in_charge", "contact", "phone")  # Institution's own fields
 
 
 def program_of_view(database_url: str, view: ApplicationView) -> Program | None:
@@ -24,30 +19,8 @@ def program_of_view(database_url: str, view: ApplicationView) -> Program | None:
     return program_requirements.at_version(database_url, ref.id, ref.version)
 
 
-def _text(fact: Fact, value: Any) -> str:
-    if isinstance(value, list):
-        return "、".join(_text(fact.model_copy(update={"many": False}), v) for v in value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if fact.type in ("int", "decimal") and isinstance(value, (int, float)):
-        shown = str(int(value)) if float(value).is_integer() else str(value)
-        return f"{shown}{fact.unit}"
-    if fact.type == "date":
-        return day(value)
-    return str(value)
-
-
 def program_facts(program: Program, view: ApplicationView) -> list[tuple[str, str]]:
-    """The 申报表's facts as (label, text) in the fact table's order, the type first; the empty ones left out."""
-    kind = str(view.institution.type)
-    given = {name: getattr(view.institution, name, "") for name in CARRIED} | dict(view.institution.facts)
-    out = [("机构类型", type_label(kind))]
-    for fact in fact_table(program, kind):
-        value = given.get(fact.name)
-        if value is None or value == "" or value == []:
-            continue
-        out.append((fact.label, _text(fact, value)))
-    return out
+    return program_requirements.stated_facts(program, view)
 
 
 def program_level(program: Program, view: ApplicationView) -> str:

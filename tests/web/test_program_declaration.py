@@ -7,9 +7,11 @@ its facts with the definition's labels and units. A 临沂 clerk's city runs onl
 import re
 import shutil
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import Session
 
 from db.session import get_engine
@@ -149,6 +151,10 @@ async def test_a_nanchang_clerk_declares_into_its_program_through_the_derived_fo
     assert detail["institution"]["facts"]["legal_person"] is True
     assert detail["county"] == COUNTY
 
+    sheet = await page.request.get(f"/applications/{application_id}/documents/approval-sheet.pdf")
+    assert sheet.status == 200  # 审批单: the program's facts with its labels
+    printed = "".join("".join(p.extract_text().split()) for p in PdfReader(BytesIO(await sheet.body())).pages)
+    assert name in printed and "市级创业孵化基地" in printed and "孵化场地面积" in printed and "1600㎡" in printed
     home = await page.goto("/")  # the clerk's workbench with it on
     assert home is not None and home.status == 200
     await page.goto("/applications")  # the clerk's list names it with its type in Chinese
