@@ -332,7 +332,15 @@ def users(args: argparse.Namespace) -> None:
         except AccountError as e:
             refused(e)
     try:
-        made = add_user(settings.database_url, args.name, args.role, args.county, args.department, external=external)
+        made = add_user(
+            settings.database_url,
+            args.name,
+            args.role,
+            args.county,
+            args.department,
+            external=external,
+            province=args.province,
+        )
     except AccountError as e:
         refused(e)
     if password is not None:
@@ -435,6 +443,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     c.add_argument("--county")
     c.add_argument("--department", choices=["hrss", "drc", "civil_affairs"])
+    c.add_argument(
+        "--province",
+        action="store_true",
+        help="a province-level account (省级: no city, reads every city); supervisor or admin only",
+    )
     c.add_argument("--login", help="the name they sign in to the web pages with (needs --password-stdin)")
     c.add_argument("--password-stdin", action="store_true", help="read their password from the first line of stdin")
     c.add_argument(

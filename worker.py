@@ -32,6 +32,7 @@ from activities.uploads import sweep_periodically
 from clients.connection import connect, metrics_runtime
 from clients.health import workflow_pollers
 from config import Settings, get_settings
+from db.programs import learn_type_labels
 from db.schema import upgrade
 from workflows.announcement import AnnouncementWorkflow
 from workflows.application import ApplicationWorkflow
@@ -141,6 +142,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     """The one assembly of the worker, used by ``main`` below, the tests and the benches alike. It keeps up to
     ``settings.worker_cache_size`` workflows in memory (``BIAOGAN_WORKER_CACHE_SIZE``; its cost: README, Operations)."""
     upgrade(settings.database_url)  # before the first activity runs
+    learn_type_labels(settings.database_url)  # other programs' institution types (their documents name them)
     logs.quiet_refusals()  # a refusal is logged in one line, without the SDK's traceback
     interceptors = [PermanentErrors(), *options.pop("interceptors", ())]  # data errors are not retried
     return Worker(

@@ -20,15 +20,17 @@ from contracts.announcement import (
     LeaveAnnouncement,
     Member,
     MembersRequest,
+    ProgramWords,
     RenderAnnouncement,
 )
 from contracts.application import ViewRequest
 from contracts.refusals import RefusalKind, details_of, refusal_kind, refuse
 from contracts.rules.applications import APPLICATION_NOT_FOUND
 from db.announcements import write_announcement
+from db.programs import learn_type_labels
 from documents.announcement import opening_paragraph
-from state.domain import Level, type_key
-from state.labels import CITY, LEVELS, issuing_organs, level_title, type_label
+from state.domain import Department, Level, type_key
+from state.labels import CITY, DEPARTMENT_ORDER, LEVELS, issuing_organs, level_title, type_label
 from workflows.application import ApplicationWorkflow, workflow_id_for
 
 ADDRESSEES = {
@@ -47,14 +49,30 @@ def _refusal(error: BaseException, application_id: str) -> ApplicationError:
 
 
 def document_for(r: RenderAnnouncement) -> documents.Announcement:
-    """The batch's 公布文件: the level's three organs, the 文号 drawn for it, the day of its third signature."""
-    place = CITY if r.level == Level.city else r.county or ""
+    """The batch's 公布文件: the level's issuing organs (of its city), the 文号 drawn for it, the day of its last
+    signature; another program's in its own words (r.words)."""
+    county = r.county if r.level == Level.county else None
+    place = (r.city or CITY) if r.level == Level.city else r.county or ""
     listed = [m for m in r.members if not m.left]
+    organs = issuing_organs(r.level, county, city=r.city or None)
+    if r.departments:  # another program issues with these departments only, lead first
+        order = list(DEPARTMENT_ORDER)
+        organs = tuple(organs[order.index(d)] for d in r.departments)
+    objections = any(m.objections for m in listed)
+    if r.words is None:
+        title = f"关于公布{place}{level_title(r.level, full=True)}名单的通知"
+        opening = opening_paragraph(len(listed), LEVELS[r.level], objections)
+        closing: list[str] = []
+    else:
+        named = r.words.full_title
+        title = f"关于公布{named if named.startswith(place) else place + named}名单的通知"
+        opening = program_opening(len(listed), r.words, objections)
+        closing = [f"希望被认定的{r.words.title_word}珍惜荣誉，充分发挥示范带动作用。"]
     return documents.Announcement(
-        organs=issuing_organs(r.level, r.county if r.level == Level.county else None),
+        organs=organs,
         doc_number=r.document_no,
-        title=f"关于公布{place}{level_title(r.level, full=True)}名单的通知",
-        addressees=ADDRESSEES[r.level],
+        title=title,
+        addressees=addressees(r),
         institutions=[
             documents.ListedInstitution(
                 name=m.institution_name,
@@ -66,7 +84,24 @@ def document_for(r: RenderAnnouncement) -> documents.Announcement:
         ],
         signed_on=r.signed_on,
         level=LEVELS[r.level],
-        opening=[opening_paragraph(len(listed), LEVELS[r.level], any(m.objections for m in listed))],
+        opening=[opening],
+        closing=closing,
+        city=r.city or CITY,
+    )
+
+
+def addressees(r: RenderAnnouncement) -> str:
+    if not r.departments or r.level == Level.county:
+        return ADDRESSEES[r.level]
+    shorts = {Department.hrss: "人力资源社会保障局", Department.drc: "发展改革局", Department.civil_affairs: "民政局"}
+    return f"各县区{'、'.join(shorts[d] for d in r.departments)}："
+
+
+def program_opening(count: int, words: ProgramWords, objections: bool) -> str:
+    notice = "公示期间收到的异议经调查核实，异议不成立" if objections else "公示期满无异议"
+    return (
+        f"按照{words.product_name}工作安排，经申报、审核、公示等程序，{notice}，"
+        f"决定认定以下{count}家单位为{words.full_title}，现予以公布。"
     )
 
 
@@ -137,6 +172,8 @@ class AnnouncementActivities:
     def render_announcement(self, r: RenderAnnouncement) -> str:
         """Render the 公布文件, seal it by each of the three organs (lead first: one PAdES signature each) and keep it
         in the blob store: its SHA-256 (a retry answers the one kept first: activities/sealing.py)."""
+        if r.words is not None:  # another program's types, as its definition names them
+            learn_type_labels(self.settings.database_url)
         document = document_for(r)
         pdf = documents.announcement(document)
         kept = sealed_content(

@@ -25,6 +25,7 @@ from db.models import Application, Objection
 from db.phones import masked, phones_for
 from db.receipts import ObjectionReceipt, shown
 from db.session import session_for
+from regions.scope import county_city
 from state.calendar import TZ
 from state.domain import LEVEL_OWNER, Act, Level, Role, Stage
 from state.objector import MOBILE
@@ -118,6 +119,15 @@ def params_for(req: NotifyRequest, owed: str) -> dict[str, str]:
     }
 
 
+def city_of_notice(connection: Connection, req: NotifyRequest) -> str:
+    """The city a notice is about: its application's (the read model's row), else its county's."""
+    if req.application_id:
+        found = connection.execute(select(Application.city).where(Application.id == req.application_id)).first()
+        if found is not None and found[0]:
+            return str(found[0])
+    return county_city(req.county)
+
+
 def texts_for(
     connection: Connection, cfg: ChannelSettings, req: NotifyRequest, notice_key: str, recipients: list[Recipient]
 ) -> list[Outgoing]:
@@ -125,13 +135,14 @@ def texts_for(
     if not cfg.sms_gateway_url:
         return []
     out: list[Outgoing] = []
+    city = city_of_notice(connection, req)
     for r in recipients:
         found = kind_of(req, r)
         if found is None or not cfg.sms_template(found[0]):
             continue
         kind, owed = found
         params = params_for(req, owed)
-        for person in phones_for(connection, r.role, r.county):
+        for person in phones_for(connection, r.role, r.county, city):
             payload = {"phone": person.phone, "template_id": cfg.sms_template(kind), "params": params}
             who = f"{r.role.value}:{r.county or '-'}:{person.user_id}"
             out.append(Outgoing(notice_key, who, "sms", masked(person.phone), kind, "", payload))

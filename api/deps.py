@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from temporalio.client import Client
@@ -23,6 +23,8 @@ from state.domain import Actor, Role
 API_PREFIX = "/api/v1"
 
 ApplicationId = Annotated[str, Path(pattern=ID_PATTERN, description="the application id returned by the declaration")]
+# The city whose rows a public page shows (a city a region file defines); none: the deployment's.
+CityParameter = Annotated[str, Query(max_length=50, description="城市名称（地区定义中的市名）；不填为本部署所在城市")]
 
 
 def today() -> date:

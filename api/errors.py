@@ -20,7 +20,7 @@ from clients.gate import NoWorker
 from contracts.rules import RULES
 from contracts.rules import access as access_rules
 from contracts.rules import schema as schema_rules
-from schemas.models import ErrorBody
+from schemas.models import FIRST_PROGRAM_TAG, OTHER_PROGRAM_TAG, ErrorBody
 from services.refusals import Refusal as Refusal
 from services.refusals import from_temporal as from_temporal
 from services.refusals import not_found as not_found
@@ -28,12 +28,16 @@ from state import eligibility
 from state.domain import InstitutionType
 
 _TAGS = {"city", "county", *(t.value for t in InstitutionType)}  # discriminators: level, then institution type
+PROGRAM_TAGS = {FIRST_PROGRAM_TAG, OTHER_PROGRAM_TAG}  # a declaration's outer tag: which program's shape
 
 
 def _field(loc: tuple[Any, ...]) -> str:
     where, *path = loc or ("body",)
     if where == "body":
-        path = [p for i, p in enumerate(path) if not (p in _TAGS and (i == 0 or path[i - 1] == "institution"))]
+        outer = path[0] if path and path[0] in PROGRAM_TAGS else None  # a declaration's: which program's shape
+        path = path[1:] if outer else path
+        if outer != OTHER_PROGRAM_TAG:  # another program's shape has no level or type tags
+            path = [p for i, p in enumerate(path) if not (p in _TAGS and (i == 0 or path[i - 1] == "institution"))]
     if where == "header" and path:
         return str(path[0]).title()
     return ".".join(str(p) for p in path) or str(where)

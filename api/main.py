@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
-from fastapi.concurrency import run_in_threadpool
 
 import logs
 from api import body_limits, docs, errors, observability
@@ -46,8 +45,8 @@ from api.security_headers import SecurityHeaders
 from clients.connection import connect
 from clients.gate import WorkerGate
 from config import Settings, get_settings
+from db.programs import learn_type_labels
 from db.schema import upgrade
-from services import programs as program_definitions
 from services.identity import TokenCache
 
 DESCRIPTION = """
@@ -72,9 +71,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         upgrade(settings.database_url)  # the worker may be doing the same right now: upgrade waits its turn
-        # Other programs' type labels (state.labels) are learnt as their definitions are read: read those in force,
-        # so a list naming another program's application says its type after a restart too.
-        await run_in_threadpool(program_definitions.in_force, settings.database_url)
+        learn_type_labels(settings.database_url)  # other programs' institution types, by their definitions
         gate = WorkerGate(settings.task_queue, accept_timeout=timedelta(seconds=settings.worker_wait_seconds))
         app.state.temporal = await connect(settings, interceptors=[gate])  # no act waits for an absent worker
         gate.bind(app.state.temporal)

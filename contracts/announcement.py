@@ -7,6 +7,15 @@ from state.domain import Actor, Department, Level, Stage
 
 
 @dataclass(frozen=True)
+class ProgramWords:
+    """What another program calls its title and itself, for its 公布文件 (its definition's terms and level)."""
+
+    full_title: str  # its level's full title, as its definition writes it
+    product_name: str  # its terms.product_name
+    title_word: str  # its terms.title_word
+
+
+@dataclass(frozen=True)
 class AnnouncementPlan:
     """A batch to form: the applications one joint 公布文件 announces, all of one level (and one county)."""
 
@@ -17,6 +26,12 @@ class AnnouncementPlan:
     actor: Actor  # who formed it (the level's owner, or the system for a round's selection)
     notice_closed_required: bool = True  # a batch formed by hand takes only applications whose notice has closed
     round_id: str = ""  # the round whose selection formed it
+    # Another program's batch (its applications' program, services/announcements.py): its city, the departments that
+    # issue at the level (lead first), its lead organ's 机关代字 and its words. Empty: the first program's, as before.
+    city: str = ""
+    departments: list[Department] = field(default_factory=list)
+    document_prefix: str = ""
+    words: ProgramWords | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,9 @@ class RenderAnnouncement:
     document_no: str
     signed_on: date
     members: list[Member]
+    city: str = ""  # another program's batch: its city, departments and words (AnnouncementPlan)
+    departments: list[Department] = field(default_factory=list)
+    words: ProgramWords | None = None
 
 
 @dataclass

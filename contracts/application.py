@@ -62,6 +62,7 @@ class ProgramRef:
     own_facts: bool = False
     departments: list[Department] = field(default_factory=list)  # who issue jointly at the level, lead first
     title: str = ""  # the program's title, for the pages
+    competitive: bool = True  # False: a recognition (认定) against thresholds — the city passes it without a round
 
 
 @dataclass

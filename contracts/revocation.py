@@ -50,6 +50,12 @@ class Proposal:
     evidence: str
     proposer: Actor
     files: list[SubmittedMaterial] = field(default_factory=list)
+    # A title of another program (services/revocations.py): its city, the departments that decide at the level (lead
+    # first), the lead organ's 机关代字 and the title's name. Empty: the first program's three departments, as before.
+    city: str = ""
+    departments: list[Department] = field(default_factory=list)
+    document_prefix: str = ""
+    title_name: str = ""
 
 
 @dataclass

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from regions.catalog import DEPLOYMENT
 from state.domain import Act, Level, Role, Stage
 
 
@@ -29,7 +30,7 @@ class ApplicationBase(SQLModel):
     # program's version 1, in 临沂市).
     program_id: str = Field(default="", index=True)
     program_version: int = 1
-    city: str = ""
+    city: str = DEPLOYMENT.name  # a row written without one (tests, imports) is the deployment's, as the migration's
 
 
 class Application(ApplicationBase, table=True):

@@ -81,8 +81,9 @@ class Texted:
     phone: str
 
 
-def phones_for(connection: Connection, role: Role, county: str | None) -> list[Texted]:
-    """The enabled accounts of ``role`` (in ``county``, for a county-level recipient) that take texts, by user id."""
+def phones_for(connection: Connection, role: Role, county: str | None, city: str | None = None) -> list[Texted]:
+    """The enabled accounts of ``role`` (in ``county``, for a county-level recipient; of ``city`` or province-level
+    when given) that take texts, by user id."""
     query = (
         select(UserPhone.user_id, UserPhone.phone)
         .join(User, col(User.id) == col(UserPhone.user_id))
@@ -91,4 +92,6 @@ def phones_for(connection: Connection, role: Role, county: str | None) -> list[T
     )
     if county:
         query = query.where(User.county == county)
+    if city:
+        query = query.where(col(User.city).in_([city, ""]))
     return [Texted(user_id, phone) for user_id, phone in connection.execute(query).all()]

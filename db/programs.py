@@ -117,3 +117,17 @@ def seed(connection: Connection) -> None:
             reason=SEEDED_REASON,
         )
     )
+
+
+def version(database_url: str, program_id: str, number: int) -> ProgramVersion | None:
+    with session_for(database_url) as s:
+        return s.get(ProgramVersion, (program_id, number))
+
+
+def learn_type_labels(database_url: str) -> None:
+    """Every program in force teaches state.labels its types' Chinese (a worker renders other programs' documents)."""
+    from programs.load import parse
+    from state.labels import learn_type_labels as learn
+
+    for row in all_in_force(database_url):
+        learn({t.key: t.label for t in parse(row.content, row.program_id).program.institution_types})

@@ -16,8 +16,8 @@ class User(SQLModel, table=True):
     id: str = Field(primary_key=True)
     name: str
     role: Role = Field(index=True)
-    # The city they work for (regions/): the deployment's, one city per deployment still; lists are not yet
-    # scoped by it.
+    # The city they work for (regions/): reads are scoped to it (services.access.city_scope); "" for a
+    # province-level account (省级: supervisors and admins only), which reads every city.
     city: str = Field(default=CITY)
     county: str | None = None  # county bureau and county-level department users
     department: Department | None = None  # department users

@@ -26,18 +26,21 @@ from documents.models import (
     AttestedCondition,
     Certificate,
     ChecklistEntry,
+    ChecklistState,
     DeclarationForm,
     DepartmentOpinion,
     IssuedDocument,
     ListedInstitution,
     Material,
     NoticeList,
+    ProgramForm,
     SheetAct,
     SheetObjection,
     SheetScore,
 )
 from documents.notice import notice_list, notice_lists, notice_window
 from documents.process_record import ProcessEntry, ProcessRecord, process_record
+from documents.program_form import program_form
 
 __all__ = [
     "CITY_ORGANS",
@@ -47,6 +50,7 @@ __all__ = [
     "AttestedCondition",
     "Certificate",
     "ChecklistEntry",
+    "ChecklistState",
     "DeclarationForm",
     "DepartmentOpinion",
     "FilingForm",
@@ -54,6 +58,7 @@ __all__ = [
     "ListedInstitution",
     "Material",
     "NoticeList",
+    "ProgramForm",
     "ProcessEntry",
     "ProcessRecord",
     "SheetAct",
@@ -70,5 +75,6 @@ __all__ = [
     "notice_window",
     "plaque_certificate",
     "process_record",
+    "program_form",
     "song",
 ]

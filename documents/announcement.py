@@ -44,9 +44,9 @@ def announcement(document: Announcement) -> bytes:
     return pdf
 
 
-def organ_full_name(name: str) -> str:
+def organ_full_name(name: str, city: str = CITY) -> str:
     """An organ as a 公文 names it: a county's bureau with the city before it (临沂市兰山区民政局)."""
-    return name if name.startswith(CITY) else CITY + name
+    return name if name.startswith(city) else city + name
 
 
 def opening_paragraph(count: int, level: str, objections: bool = False) -> str:
@@ -59,7 +59,7 @@ def opening_paragraph(count: int, level: str, objections: bool = False) -> str:
 
 
 def _body(document: Announcement) -> list[Flowable]:
-    organs = [organ_full_name(name) for name in document.organs]
+    organs = [organ_full_name(name, document.city) for name in document.organs]
     count = len(document.institutions)
     opening = list(document.opening) or [opening_paragraph(count, document.level)]
     closing = list(document.closing) or [
@@ -91,7 +91,7 @@ def _body(document: Announcement) -> list[Flowable]:
 
 
 def _colophon(document: Announcement) -> Colophon:
-    printed_by = document.printed_by or f"{organ_full_name(document.organs[0])}办公室"
+    printed_by = document.printed_by or f"{organ_full_name(document.organs[0], document.city)}办公室"
     printed_on = document.printed_on or document.signed_on
     return Colophon(document.copied_to, printed_by, chinese_date(printed_on))
 

@@ -23,7 +23,7 @@ def approval_sheet(sheet: ApprovalSheet) -> bytes:
     """The 审批单 as PDF bytes."""
     section = style(12.5, leading=18, align="left", space_before=5 * mm, space_after=2 * mm)
     story: list[Flowable] = [
-        Heading(f"{sheet.level}就业服务质量标杆机构评定审批单", 18, space_after=3 * mm),
+        Heading(sheet.title or f"{sheet.level}就业服务质量标杆机构评定审批单", 18, space_after=3 * mm),
         para(f"机构名称：{sheet.institution_name}　　当前状态：{sheet.state}", style(10.5, align="centre")),
         Spacer(1, 2 * mm),
         para("一、机构基本情况", section),
@@ -50,7 +50,7 @@ def approval_sheet(sheet: ApprovalSheet) -> bytes:
         story,
         pagesize=A4,
         margins=(20 * mm, 20 * mm, 22 * mm, 20 * mm),
-        title=f"{sheet.institution_name} 评定审批单",
+        title=f"{sheet.institution_name} {'审批单' if sheet.title else '评定审批单'}",
         on_page=footer,
     )
 

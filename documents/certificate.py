@@ -17,7 +17,6 @@ from documents.seal_places import mark_seal_place
 PAGE = landscape(A4)
 GOLD = colors.Color(0.75, 0.58, 0.22)
 PAPER = colors.Color(1.0, 0.985, 0.95)
-TITLE = "就业服务质量标杆机构"
 
 
 def plaque_certificate(certificate: Certificate) -> bytes:
@@ -32,14 +31,15 @@ def plaque_certificate(certificate: Certificate) -> bytes:
     middle = width / 2
 
     _level_badge(canvas, middle, 160 * mm, certificate.level)
-    draw_heavy(canvas, middle, 131 * mm, TITLE, 50, colour=RED)
+    title_size = min(50.0, 240 * mm / max(pdfmetrics.stringWidth(certificate.title, song(), 1), 1))
+    draw_heavy(canvas, middle, 131 * mm, certificate.title, title_size, colour=RED)
     _ornament(canvas, middle, 119 * mm)
 
     name_size = min(30.0, 230 * mm / max(pdfmetrics.stringWidth(certificate.institution_name, song(), 1), 1))
     draw_heavy(canvas, middle, 98 * mm, certificate.institution_name, name_size)
     canvas.setFont(song(), 18)
     canvas.setFillColor(colors.black)
-    canvas.drawCentredString(middle, 82 * mm, f"{certificate.year}年度")
+    canvas.drawCentredString(middle, 82 * mm, certificate.line or f"{certificate.year}年度")
 
     canvas.setFont(song(), 13)
     canvas.drawString(34 * mm, 38 * mm, f"奖牌编号：{certificate.plaque_number}")

@@ -54,20 +54,20 @@ def declaration_form(form: DeclarationForm) -> bytes:
         ]
     story += [
         _number_and_date(form, cell),
-        _section("一、单位基本情况", _unit(form, label, cell), section),
-        _section("二、申报类型及级别", _kind_and_level(form, label, cell), section),
-        _section("三、主要业绩及服务情况", _record(form, label, cell), section),
-        _section(f"四、分类评定指标（{form.institution_type}）", _type_facts(form, label, cell), section),
-        _section("五、评定条件说明", _conditions(form, label, cell), section),
-        _section(
+        kept_section("一、单位基本情况", _unit(form, label, cell), section),
+        kept_section("二、申报类型及级别", _kind_and_level(form, label, cell), section),
+        kept_section("三、主要业绩及服务情况", _record(form, label, cell), section),
+        kept_section(f"四、分类评定指标（{form.institution_type}）", _type_facts(form, label, cell), section),
+        kept_section("五、评定条件说明", _conditions(form, label, cell), section),
+        kept_section(
             "六、申报材料清单",
             _checklist(form, label, cell)
             if form.draft
             else _materials(form, label, style(9.5, leading=13, align="left")),
             section,
         ),
-        _section("七、诚信承诺", _pledge(), section),
-        _section("八、县区部门意见", _opinions(form, cell), section),
+        kept_section("七、诚信承诺", pledge_box(), section),
+        kept_section("八、县区部门意见", _opinions(form, cell), section),
     ]
 
     def margins(canvas: Canvas, document: Any) -> None:
@@ -94,7 +94,7 @@ def declaration_form(form: DeclarationForm) -> bytes:
     )
 
 
-def _section(heading: str, body: Flowable, section: ParagraphStyle) -> KeepTogether:
+def kept_section(heading: str, body: Flowable, section: ParagraphStyle) -> KeepTogether:
     """A section's heading kept with its table (a table longer than a page still breaks, under its heading)."""
     return KeepTogether([para(heading, section), body])
 
@@ -165,7 +165,7 @@ class SignaturePlaces(Flowable):
         canvas.drawRightString(self.width - SIZE, SIZE * 1.2, f"日期：{BLANK_DATE}")
 
 
-def _pledge() -> Table:
+def pledge_box() -> Table:
     body = para(PLEDGE, style(SIZE, leading=17, indent_chars=2))
     table = Table([[body], [SignaturePlaces()]], colWidths=[WIDTH], splitInRow=1)
     table.setStyle(

@@ -141,6 +141,7 @@ class Announcement:
     institutions: Sequence[ListedInstitution]
     signed_on: date
     level: str = "市级"
+    city: str = CITY  # the issuing city: a county's organ is named with it before (临沂市兰山区民政局)
     # Empty: standard paragraphs in the notice's words are used before and after the list.
     opening: Sequence[str] = ()
     closing: Sequence[str] = ()
@@ -153,7 +154,7 @@ class Announcement:
 
 @record
 class Certificate:
-    """奖牌证书 (附件3 style)."""
+    """奖牌证书 (附件3 style). Another program's names its own title and a line under the name (empty: the year)."""
 
     institution_name: str
     level: str
@@ -161,6 +162,8 @@ class Certificate:
     plaque_number: str
     issued_on: date
     issuing_departments: Sequence[str] = field(default=CITY_ORGANS)
+    title: str = "就业服务质量标杆机构"
+    line: str = ""
 
 
 @record
@@ -219,3 +222,36 @@ class ApprovalSheet:
     notice: str = ""
     objections: Sequence[SheetObjection] = ()
     documents: Sequence[IssuedDocument] = ()
+    title: str = ""  # another program's heading (its title); empty: the first program's
+
+
+@record
+class ChecklistState:
+    """An item of another program's checklist on its 申报表: required or not, and whether a file was submitted."""
+
+    title: str
+    required: bool
+    submitted: bool
+
+
+@record
+class ProgramForm:
+    """Another program's 申报表, drawn from its definition: its title and the level's, the declaring county, the
+    readable 申报编号, the type's fact table (label and value, the unit in the value), the applicable conditions with
+    the county's attestations, the checklist, and the declaring county's bureau's opinion box. A draft is marked as
+    the first program's is (documents/declaration.py)."""
+
+    program_title: str
+    level_title: str  # the level's full title: 南昌市市级创业孵化基地
+    level: str  # 市级
+    county: str
+    institution_name: str
+    institution_type: str
+    number: str
+    declared_on: date | None
+    facts: Sequence[tuple[str, str]]
+    conditions: Sequence[AttestedCondition]
+    materials: Sequence[ChecklistState]
+    opinion: DepartmentOpinion
+    draft: bool = False
+    printed_on: date | None = None

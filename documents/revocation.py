@@ -14,7 +14,7 @@ from reportlab.platypus.flowables import TopPadder
 from documents.announcement import TITLE_SIZE, _Blank, _render, organ_full_name
 from documents.gongwen import LINE, Colophon, GridText, RedHead, Signatures
 from documents.layout import Heading, chinese_date
-from documents.models import record
+from documents.models import CITY, record
 
 
 @record
@@ -33,6 +33,7 @@ class RevocationDecision:
     evidence: str
     signed_on: date
     addressees: str = ""
+    city: str = CITY  # the deciding city: a county's organ is named with it before
     disclosure: str = "此件主动公开"
     copied_to: str = ""
 
@@ -52,7 +53,7 @@ def decision_title(document: RevocationDecision) -> str:
 
 
 def _body(document: RevocationDecision) -> list[Flowable]:
-    organs = [organ_full_name(name) for name in document.organs]
+    organs = [organ_full_name(name, document.city) for name in document.organs]
     awarded = f"{document.awarded_by}文件" + (f"（{chinese_date(document.awarded_on)}）" if document.awarded_on else "")
     evidence = document.evidence.strip()
     evidence += "" if evidence.endswith(("。", "！", "；")) else "。"
@@ -84,5 +85,5 @@ def _body(document: RevocationDecision) -> list[Flowable]:
 
 
 def _colophon(document: RevocationDecision) -> Colophon:
-    printed_by = f"{organ_full_name(document.organs[0])}办公室"
+    printed_by = f"{organ_full_name(document.organs[0], document.city)}办公室"
     return Colophon(document.copied_to, printed_by, chinese_date(document.signed_on))

@@ -11,10 +11,8 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
-    SerializerFunctionWrapHandler,
     StringConstraints,
     Tag,
-    model_serializer,
 )
 from pydantic_core import PydanticCustomError
 
@@ -22,7 +20,9 @@ from programs.load import first_program_id
 from schemas.corrections import CorrectionPublic
 from schemas.fields import (
     FORBID,
+    LINE,
     OPTIONAL_LINE,
+    OPTIONAL_LINES,
     AttestationCode,
     County,
     CreditCode,
@@ -194,19 +194,14 @@ CityInstitution = Annotated[
 
 
 class InstitutionPublic(InstitutionBase):
-    type: InstitutionType | str = Field(description="the first program's type, or another program's type key")  # type: ignore[assignment]
-    facts: dict[str, Any] = Field(
-        default={}, description="another program's facts by its fact table's names (absent for the first program's)"
+    type: InstitutionType | str = Field(  # type: ignore[assignment]
+        description="the first program's type, or another program's type key (GET /api/v1/programs/{id})"
     )
-
-    # Its return left unannotated: the documented schema stays the model's (an annotation would replace it).
-    @model_serializer(mode="wrap")
-    def _without_empty_facts(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
-        """The first program's institution as before: it goes back unchanged in a resubmission's body."""
-        out: dict[str, Any] = handler(self)
-        if not out.get("facts"):
-            out.pop("facts", None)
-        return out
+    facts: dict[str, Any] = Field(
+        default={},
+        exclude_if=lambda facts: not facts,  # the first program's institution is sent back as it was answered
+        description="another program's facts, by its fact table's names (absent for the first program's)",
+    )
 
 
 ProgramKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
@@ -247,7 +242,9 @@ class CountyDeclarationCreate(DeclarationBase):
 
 
 FactName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-FactValue = Annotated[str, StringConstraints(max_length=100_000)] | int | float | bool | None | list[Text200]
+FactValue = (
+    Annotated[str, StringConstraints(max_length=100_000), OPTIONAL_LINES] | int | float | bool | None | list[Text200]
+)
 
 
 class ProgramInstitutionCreate(BaseModel):
@@ -266,26 +263,38 @@ class ProgramInstitutionCreate(BaseModel):
 class ProgramDeclarationCreate(DeclarationBase):
     """A declaration into a program other than the first (whose declarations keep their typed shape above)."""
 
+    # Chosen over the first program's shape by naming another program (OpenAPI has no discriminator for that: the
+    # extension says which property chooses this branch, with a value that does).
+    model_config = ConfigDict(**FORBID, json_schema_extra={"x-chosen-by": {"program": "another-program"}})
+
     program: ProgramKey = Field(description="the program's id (GET /api/v1/programs)")
+    county: Annotated[str, StringConstraints(min_length=1, max_length=64), LINE] | None = Field(
+        default=None, description="one of the counties of the program's city; defaults to the caller's county"
+    )
     level: FactName = Field(description="one of the program's levels")
     institution: ProgramInstitutionCreate
 
 
-def _declaration_tag(body: Any) -> str | None:
-    """ "program" for a declaration naming another program than the first; else its level (city, county)."""
+FIRST_PROGRAM_TAG, OTHER_PROGRAM_TAG = "first_program", "other_program"  # the union's tags (stripped from fields)
+
+
+def _declaration_tag(body: Any) -> str:
+    """A declaration naming another program than the first (or, naming none, stating facts by a fact table) is
+    read as such; any other is the first program's, by its level."""
     if isinstance(body, dict):
-        named, level = body.get("program"), body.get("level")
+        named, institution = body.get("program"), body.get("institution")
+        facts = isinstance(institution, dict) and bool(institution.get("facts"))
     else:
-        named, level = getattr(body, "program", None), getattr(body, "level", None)
+        named, facts = getattr(body, "program", None), isinstance(body, ProgramDeclarationCreate)
     if isinstance(named, str) and named != first_program_id():
-        return "program"
-    return level if isinstance(level, str) else None
+        return OTHER_PROGRAM_TAG
+    return OTHER_PROGRAM_TAG if named is None and facts else FIRST_PROGRAM_TAG
 
 
+TypedDeclarationCreate = Annotated[CityDeclarationCreate | CountyDeclarationCreate, Field(discriminator="level")]
 DeclarationCreate = Annotated[
-    Annotated[CityDeclarationCreate, Tag("city")]
-    | Annotated[CountyDeclarationCreate, Tag("county")]
-    | Annotated[ProgramDeclarationCreate, Tag("program")],
+    Annotated[TypedDeclarationCreate, Tag(FIRST_PROGRAM_TAG)]
+    | Annotated[ProgramDeclarationCreate, Tag(OTHER_PROGRAM_TAG)],
     Discriminator(_declaration_tag),
 ]
 
@@ -473,6 +482,12 @@ class ScoreSheetPublic(BaseModel):
     field_inspection: float | None = None
 
 
+class ProgramRefPublic(BaseModel):
+    id: str
+    version: int
+    title: str
+
+
 class ApplicationDetail(BaseModel):
     id: str
     level: Level
@@ -508,6 +523,9 @@ class ApplicationDetail(BaseModel):
         "(409 co_sign_by_batch_only); false for applications declared before, which keep them",
     )
     announcement_id: str | None = Field(default=None, description="the batch (公布批次) it is in, once it joined one")
+    program: ProgramRefPublic | None = Field(
+        default=None, description="the program declared into and the version it keeps (null: declared before versions)"
+    )
 
 
 class NoticeListing(BaseModel):

@@ -1,8 +1,9 @@
 """Who sees which application, and where it stands, as far as admitting a caller goes.
 
 Scope rule: a caller with a county (a county bureau, a county-level department) sees only that county's
-applications; everyone else who may read sees the whole city. An application outside the caller's scope
-is answered exactly like an unknown one (404), so its existence never leaks.
+applications; everyone else who may read sees their whole city (``Actor.city``). A province-level account (省级: a
+supervisor or an admin without a city) reads every city. An application outside the caller's scope is answered
+exactly like an unknown one (404), so its existence never leaks.
 """
 
 import asyncio
@@ -18,6 +19,8 @@ from contracts.rules import RULES
 from contracts.rules.applications import APPLICATION_NOT_FOUND
 from contracts.rules.engine import ACT_NOT_ALLOWED, not_allowed_facts
 from db.queries.applications import place_of
+from regions.catalog import DEPLOYMENT
+from regions.scope import county_city
 from services.context import Context
 from services.identity import READERS as READERS  # who may read applications at all
 from services.refusals import Refusal, from_temporal
@@ -28,7 +31,30 @@ from state.labels import ACTS as ACT_WORDS
 PUBLIC = Actor(user_id="public", name="public", role=Role.public)
 
 
-def may_see(actor: Actor, county: str) -> bool:
+# Who may be province-level (省级, ``city`` ""): oversight and administration. The public reads any city's public
+# pages (which choose the city by a parameter); the system acts on every city's applications.
+PROVINCE_ROLES = (Role.supervisor, Role.admin)
+EVERY_CITY = (*PROVINCE_ROLES, Role.public, Role.system)
+
+
+def city_scope(actor: Actor) -> str | None:
+    """The city ``actor`` reads: their own; None (every city) for a province-level account. Anyone else without a
+    city (an account made before cities) reads the deployment's."""
+    if actor.city:
+        return actor.city
+    return None if actor.role in EVERY_CITY else DEPLOYMENT.name
+
+
+def city_of(view: ApplicationView) -> str:
+    """The city that runs an application: its program's (None: the first program's, the deployment's)."""
+    return view.program.city if view.program is not None else DEPLOYMENT.name
+
+
+def may_see(actor: Actor, county: str, city: str | None = None) -> bool:
+    """Whether ``actor`` reads a row of ``county`` in ``city`` (not given: the city that lists the county)."""
+    scope = city_scope(actor)
+    if scope is not None and (city or county_city(county)) != scope:
+        return False
     return actor.county is None or actor.county == county
 
 
@@ -87,7 +113,7 @@ async def fetch_view(ctx: Context, application_id: str, actor: Actor) -> Applica
         view = await query_view(ctx.client, application_id, actor.department)
     except RPCError as e:
         raise absent(e, application_id) from None
-    if not may_see(actor, view.county):
+    if not may_see(actor, view.county, city_of(view)):
         raise not_found(application_id)
     return view
 
@@ -133,6 +159,7 @@ class Place:
     level: Level
     county: str
     state: Stage
+    city: str
 
 
 def _from_read_model(ctx: Context, application_id: str) -> Place | None:
@@ -146,8 +173,8 @@ async def locate(ctx: Context, application_id: str, actor: Actor) -> Place:
     place = await run_in_threadpool(_from_read_model, ctx, application_id)
     if place is None:
         view = await fetch_view(ctx, application_id, actor)
-        return Place(view.level, view.county, view.state)
-    if not may_see(actor, place.county):
+        return Place(view.level, view.county, view.state, city_of(view))
+    if not may_see(actor, place.county, place.city):
         raise not_found(application_id)
     return place
 

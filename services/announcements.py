@@ -3,7 +3,7 @@ each of the level's three departments; the third signature announces them all an
 here as it was stored (workflows/announcement.py decides; this module admits the caller and reads)."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -11,24 +11,31 @@ from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 from temporalio.service import RPCError, RPCStatusCode
 
-from contracts.announcement import AnnouncementPlan, AnnouncementView, BatchSignAct, FormationRequest
+from contracts.announcement import AnnouncementPlan, AnnouncementView, BatchSignAct, FormationRequest, ProgramWords
 from contracts.rules.announcements import (
     ANNOUNCEMENT_BY_OWNER,
     ANNOUNCEMENT_DONE,
     ANNOUNCEMENT_EMPTY,
     ANNOUNCEMENT_MIXED,
+    ANNOUNCEMENT_MIXED_PROGRAMS,
     ANNOUNCEMENT_NO_DOCUMENT,
     ANNOUNCEMENT_NOT_FOUND,
 )
+from db import programs as program_store
 from db.announcements import Announcement, batched, counts, listing
+from db.queries.programs import programs_of
 from db.queries.workbench import live, notice_facts
-from services.access import locate, narrowed
+from db.session import get_engine
+from programs.load import first_program_id
+from services.access import city_scope, locate, narrowed
 from services.context import Context
 from services.declarations import store_for
 from services.pdf import Pdf
+from services.programs import program_of
 from services.refusals import Refusal, from_temporal
-from state.domain import LEVEL_OWNER, Act, Actor, Level, Role, Stage
+from state.domain import LEVEL_OWNER, Act, Actor, Department, Level, Role, Stage
 from state.labels import LEVEL_TITLES, LEVELS, ROLES
+from state.organs import lead_prefix
 
 if TYPE_CHECKING:
     from services.tasks import TaskItem
@@ -62,7 +69,7 @@ async def form(ctx: Context, actor: Actor, application_ids: list[str]) -> Announ
         owner_label = f"{county}{ROLES[owner]}" if level == Level.county else ROLES[owner]
         raise Refusal(403, ANNOUNCEMENT_BY_OWNER, level_label=LEVELS[level], owner_label=owner_label)
     announcement_id = "B" + uuid.uuid4().hex[:20]
-    plan = AnnouncementPlan(announcement_id, level, county, ids, actor)
+    plan = await _of_its_program(ctx, AnnouncementPlan(announcement_id, level, county, ids, actor))
     try:
         handle = await ctx.client.start_workflow(
             AnnouncementWorkflow.run,
@@ -73,6 +80,36 @@ async def form(ctx: Context, actor: Actor, application_ids: list[str]) -> Announ
         return await handle.execute_update(AnnouncementWorkflow.formation, FormationRequest())
     except Exception as e:  # a member's refusal names the acts left to the caller on it, not to anyone
         raise narrowed(from_temporal(e, "announcement"), actor, level, county or "") from None
+
+
+def _programs(database_url: str, ids: list[str]) -> dict[str, tuple[str, int, str]]:
+    with Session(get_engine(database_url)) as s:
+        return programs_of(s, ids)
+
+
+async def _of_its_program(ctx: Context, plan: AnnouncementPlan) -> AnnouncementPlan:
+    """The plan of a batch of another program's applications: its city, the departments that issue at the level,
+    the lead organ's 机关代字 and its words. Applications of two programs (or cities) are never one batch."""
+    found = await run_in_threadpool(_programs, ctx.database_url, plan.application_ids)
+    kinds = {(program_id, city) for program_id, _, city in found.values()}
+    if len(kinds) > 1:
+        raise Refusal(422, ANNOUNCEMENT_MIXED_PROGRAMS)
+    if not found or next(iter(kinds))[0] == first_program_id():
+        return plan
+    program_id, number, city = next(iter(found.values()))
+    row = await run_in_threadpool(program_store.version, ctx.database_url, program_id, number)
+    if row is None:
+        return plan
+    program = program_of(row)
+    level = next(lv for lv in program.levels if lv.key == plan.level.value)
+    words = ProgramWords(level.full_title, program.terms.product_name, program.terms.title_word)
+    return replace(
+        plan,
+        city=city,
+        departments=[Department(d) for d in program.issuing.get(plan.level.value, [])],
+        document_prefix=lead_prefix(plan.level, plan.county, city=city),
+        words=words,
+    )
 
 
 async def view(ctx: Context, actor: Actor, announcement_id: str) -> AnnouncementView:
@@ -155,7 +192,9 @@ def _candidates(ctx: Context, actor: Actor) -> list[Candidate]:
     if level is None or (level == Level.county and actor.county is None):
         return []
     with ctx.session() as s:
-        rows = [r for r in live(s, actor.county) if r.level == level and r.state == Stage.publicized]
+        rows = [
+            r for r in live(s, actor.county, city=city_scope(actor)) if r.level == level and r.state == Stage.publicized
+        ]
         closed = notice_facts(s, [r.id for r in rows])
         inside = batched(s, [r.id for r in rows])
     return [

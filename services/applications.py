@@ -23,7 +23,7 @@ from db.queries.workbench import Filters, summaries
 from db.session import get_engine
 from schemas.models import ApplicationDetail, ApplicationPage, DeclarationCreate, ProgramDeclarationCreate
 from services import institution_claims, present, program_declarations, revocations
-from services.access import absent, authority, fetch_view
+from services.access import absent, authority, city_scope, fetch_view
 from services.context import Context
 from services.declarations import (
     attestation_problems,
@@ -192,14 +192,14 @@ def list_json(ctx: Context, actor: Actor, wanted: Filters, offset: int, limit: i
     """GET /applications' page as JSON, newest first; county-scoped callers see only their county. Sync: one trip
     to a thread for the reads and the page."""
     with get_engine(ctx.database_url).connect() as connection:
-        rows, total = summaries(connection, actor.county, wanted, offset, limit)
+        rows, total = summaries(connection, actor.county, wanted, offset, limit, city_scope(actor))
     return PAGE_JSON.to_json(present.page(rows, total, limit, offset))
 
 
 def list_applications(ctx: Context, actor: Actor, wanted: Filters, limit: int = 50, offset: int = 0) -> ApplicationPage:
     """The same page as a model (the pages list a round's candidates). Sync: call it in a thread."""
     with get_engine(ctx.database_url).connect() as connection:
-        rows, total = summaries(connection, actor.county, wanted, offset, limit)
+        rows, total = summaries(connection, actor.county, wanted, offset, limit, city_scope(actor))
     return present.page(rows, total, limit, offset)
 
 

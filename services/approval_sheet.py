@@ -66,18 +66,12 @@ def _facts(view: ApplicationView) -> list[tuple[str, str]]:
     if i.county_title_doc_no:
         held = narration.chinese_day(i.county_title_date.isoformat()) if i.county_title_date else ""
         facts.append(("县级标杆机构称号", f"{i.county_title_doc_no} {held}".strip()))
-    return [(k, v) for k, v in facts + _opinions(view) if v]
-
-
-def _opinions(view: ApplicationView) -> list[tuple[str, str]]:
     names = DEPARTMENTS_BY_LEVEL[Level.county]
     recorded = recorded_texts(view)
-    return [(f"县区{names[d]}意见", recorded[d]) for d in Department if recorded.get(d)]
-
-
-def _own_facts(view: ApplicationView, level: str, stated: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Another program's application: its level, county and the facts its fact table states (``stated``)."""
-    return [(k, v) for k, v in [("申报级别", level), ("所在县区", view.county), *stated, *_opinions(view)] if v]
+    for d in Department:
+        if recorded.get(d):
+            facts.append((f"县区{names[d]}意见", recorded[d]))
+    return [(k, v) for k, v in facts if v]
 
 
 def _notice(view: ApplicationView) -> str:
@@ -102,7 +96,10 @@ def _documents(view: ApplicationView) -> list[documents.IssuedDocument]:
     out = []
     if view.announcement_doc_no:
         on = day(view.announced_on.isoformat()) if view.announced_on else ""
-        out.append(documents.IssuedDocument("公布文件（联合发文）", view.announcement_doc_no, on))
+        alone = view.program is not None and view.program.own_facts and len(view.program.departments) == 1
+        out.append(
+            documents.IssuedDocument("公布文件" if alone else "公布文件（联合发文）", view.announcement_doc_no, on)
+        )
     if view.plaque_no:
         on = day(view.awarded_on.isoformat()) if view.awarded_on else ""
         out.append(documents.IssuedDocument("奖牌", view.plaque_no, on))
@@ -130,18 +127,20 @@ def sheet(
     printed: datetime,
     titles: Mapping[str, str],
     number: str = "",
-    own: tuple[str, list[tuple[str, str]]] | None = None,
+    *,
+    facts: list[tuple[str, str]] | None = None,
+    field_titles: Mapping[str, str] | None = None,
 ) -> documents.ApprovalSheet:
     """``titles``: the checklist items' and conditions' titles by code, which a return for correction names;
-    ``number``: the readable 申报编号 the sheet is filed under; ``own``: another program's level title and stated
-    facts (services/program_requirements.stated_facts), in place of the first program's typed ones."""
+    ``number``: the readable 申报编号 the sheet is filed under; ``facts`` and ``field_titles``: another program's
+    facts and their labels (services/program_documents.py), instead of the first program's."""
     detail = present.detail(view, reader)
-    entries = narration.timeline(detail.acts, view.level, moment, FACT_TITLES, left_out=LEFT_OUT)
+    named = {**FACT_TITLES, **field_titles} if field_titles else FACT_TITLES
+    entries = narration.timeline(detail.acts, view.level, moment, named, left_out=LEFT_OUT)
     return documents.ApprovalSheet(
         level=LEVELS[view.level],
         institution_name=view.institution.name,
-        facts=([("申报编号", number)] if number else [])
-        + (_own_facts(view, *own) if own is not None else _facts(view)),
+        facts=([("申报编号", number)] if number else []) + (_facts(view) if facts is None else facts),
         state=STAGES[view.state],
         acts=[
             documents.SheetAct(

@@ -27,6 +27,8 @@ def _measure(value: float | None, unit: str = "") -> str:
 
 def type_facts(i: Institution) -> list[tuple[str, str]]:
     """The institution type's own facts, in the 申报表's words (its 四、分类评定指标); none for a type without any."""
+    if i.type not in InstitutionType._value2member_map_:  # another program's type: its facts are its fact table's
+        return []
     kind = InstitutionType(i.type)
     staff = ("工作人员数", _measure(i.staff_count, "人"))
     if kind == InstitutionType.township_platform:

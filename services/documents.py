@@ -2,6 +2,7 @@
 审批单, the joint 公布文件, the plaque certificate, and the 公示名单 of the notice board or of a round. Readable by
 whoever may read the application (same 404 rule)."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from fastapi.concurrency import run_in_threadpool
@@ -15,7 +16,7 @@ from db.models import Application
 from db.numbers import number_or_id
 from db.queries import applications as queries
 from programs import evaluate
-from services import announcements, program_requirements, sealing
+from services import announcements, program_documents, sealing
 from services import notices as notice_service
 from services.access import fetch_view
 from services.approval_sheet import sheet
@@ -46,9 +47,11 @@ def _place(level: Level, county: str) -> str:
 
 
 async def declaration(ctx: Context, actor: Actor, application_id: str) -> Pdf:
-    """申报表 (Attachment 2)."""
+    """申报表 (Attachment 2); another program's drawn from its definition (services/program_documents.py)."""
     settings = ctx.settings
     view = await fetch_view(ctx, application_id, actor)
+    if view.program is not None and view.program.own_facts:
+        return Pdf(await _program_declaration(ctx, view), f"declaration-{application_id}.pdf")
     i = view.institution
     texts = await run_in_threadpool(condition_texts, settings, InstitutionType(i.type), view.level, view.county)
     recorded = recorded_texts(view)
@@ -72,30 +75,64 @@ async def declaration(ctx: Context, actor: Actor, application_id: str) -> Pdf:
     return Pdf(await run_in_threadpool(documents.declaration_form, form), f"declaration-{application_id}.pdf")
 
 
+async def _program_declaration(ctx: Context, view: ApplicationView) -> bytes:
+    ref = view.program
+    assert ref is not None
+    number = await run_in_threadpool(declared_number, ctx, view.application_id)
+    program = await run_in_threadpool(program_documents.kept_program, ctx.database_url, ref)
+    submitted = [m.item for m in current_materials([a.materials for a in view.acts])]
+    form = program_documents.form(
+        program,
+        ref,
+        view.level,
+        view.county,
+        view.institution,
+        number=number,
+        declared_on=view.acts[0].at.astimezone(SHANGHAI).date() if view.acts else datetime.now(SHANGHAI).date(),
+        submitted=submitted,
+        opinion=recorded_texts(view).get(Department.hrss, ""),
+    )
+    return await run_in_threadpool(documents.program_form, form)
+
+
 async def approval_sheet(ctx: Context, actor: Actor, application_id: str) -> Pdf:
     """审批单: the facts, every act and opinion (who, role, unit, when), the notice, objections, documents."""
     settings = ctx.settings
     view = await fetch_view(ctx, application_id, actor)
 
     def render() -> bytes:
-        ref = view.program if view.program is not None and view.program.own_facts else None
-        program = program_requirements.at_version(settings.database_url, ref.id, ref.version) if ref else None
-        if program is not None:  # another program's: its version's items and conditions
-            kind_key, level = str(view.institution.type), view.level.value
-            titles = {i.code: i.title for i in evaluate.checklist(program, kind_key, level)}
-            titles.update({c.code: c.text for c in evaluate.conditions(program, kind_key, level)})
-        else:
-            kind = InstitutionType(view.institution.type)
-            titles = {i.code: i.title for i in checklists(settings).checklist(kind, view.level)}
-            titles.update(condition_texts(settings, kind, view.level, view.county))
+        if view.program is not None and view.program.own_facts:
+            return _program_sheet(ctx, view, actor)
+        kind = InstitutionType(view.institution.type)
+        titles = {i.code: i.title for i in checklists(settings).checklist(kind, view.level)}
+        titles.update(condition_texts(settings, kind, view.level, view.county))
         number = number_or_id(settings.database_url, view.application_id)
-        own: tuple[str, list[tuple[str, str]]] | None = None
-        if program is not None:
-            level_title_ = next((lv.title for lv in program.levels if lv.key == view.level.value), "")
-            own = (level_title_, program_requirements.stated_facts(program, view))
-        return documents.approval_sheet(sheet(view, actor, datetime.now(UTC), titles, number, own))
+        return documents.approval_sheet(sheet(view, actor, datetime.now(UTC), titles, number))
 
     return Pdf(await run_in_threadpool(render), f"approval-sheet-{application_id}.pdf")
+
+
+def _program_sheet(ctx: Context, view: ApplicationView, actor: Actor) -> bytes:
+    """Another program's 审批单: its title, its fact table, its checklist's and conditions' titles, its organs."""
+    ref = view.program
+    assert ref is not None
+    program = program_documents.kept_program(ctx.database_url, ref)
+    kind = str(view.institution.type)
+    titles = {i.code: i.title for i in program.materials.items}
+    titles.update({c.code: c.text for c in evaluate.conditions(program, kind, view.level.value)})
+    number = number_or_id(ctx.settings.database_url, view.application_id)
+    facts = program_documents.sheet_facts(program, view, recorded_texts(view))
+    made = sheet(
+        view,
+        actor,
+        datetime.now(UTC),
+        titles,
+        number,
+        facts=facts,
+        field_titles=program_documents.fact_titles(program, kind),
+    )
+    acts = program_documents.announced_by(made.acts, ref, view.level, view.county)
+    return documents.approval_sheet(replace(made, title=f"{program.title}审批单", acts=acts))
 
 
 def _announcement(view: ApplicationView, batch: list[Application]) -> bytes:
@@ -153,15 +190,31 @@ async def certificate(ctx: Context, actor: Actor, application_id: str) -> Pdf:
     view = await fetch_view(ctx, application_id, actor)
     if view.plaque_no is None or view.awarded_on is None or view.state == Stage.revoked:
         raise Refusal(409, NO_PLAQUE, state=view.state.value)
-    organs = issuing_organs(view.level, None if view.level == Level.city else view.county)
-    cert = documents.Certificate(
-        institution_name=view.institution.name,
-        level=LEVELS[view.level],
-        year=view.awarded_on.year,
-        plaque_number=view.plaque_no,
-        issued_on=view.awarded_on,
-        issuing_departments=organs,
-    )
+    if view.program is not None and view.program.own_facts:
+        ref = view.program
+        program = await run_in_threadpool(program_documents.kept_program, ctx.database_url, ref)
+        organs = program_documents.organs(ref, view.level, view.county)
+        level = program_documents.level_of(program, view.level)
+        cert = documents.Certificate(
+            institution_name=view.institution.name,
+            level=level.label,
+            year=view.awarded_on.year,
+            plaque_number=view.plaque_no,
+            issued_on=view.awarded_on,
+            issuing_departments=organs,
+            title=level.full_title,
+            line=f"{program.title}（{view.awarded_on.year}年度）",
+        )
+    else:
+        organs = issuing_organs(view.level, None if view.level == Level.city else view.county)
+        cert = documents.Certificate(
+            institution_name=view.institution.name,
+            level=LEVELS[view.level],
+            year=view.awarded_on.year,
+            plaque_number=view.plaque_no,
+            issued_on=view.awarded_on,
+            issuing_departments=organs,
+        )
     # Sealed by the lead organ when first asked for, and kept: the same bytes (and ETag) every time after.
     return await run_in_threadpool(
         sealing.sealed_once,
@@ -200,10 +253,10 @@ def _noticed_in_round(ctx: Context, round_id: str) -> list[Application]:
         return list(queries.noticed_in_round(s, round_id))
 
 
-async def notices(ctx: Context) -> Pdf:
-    """公示名单 of everything under notice now (no account needed), one 公示 per issuing organ
-    (services/notices.py); 404 when nothing is under notice: no 公示 is issued."""
-    groups = await run_in_threadpool(notice_service.notice_groups, ctx)
+async def notices(ctx: Context, city: str = "") -> Pdf:
+    """公示名单 of everything under notice now in ``city`` (default: the deployment's; no account needed), one 公示
+    per issuing organ (services/notices.py); 404 when nothing is under notice: no 公示 is issued."""
+    groups = await run_in_threadpool(notice_service.notice_groups, ctx, notice_service.public_city(city))
     if not groups:
         raise Refusal(404, NO_NOTICE_NOW)
     content = await run_in_threadpool(notice_service.notice_pdf, groups, ctx.settings.notice)

@@ -2,7 +2,8 @@
 form from the declaration's own body first. The body is judged as a declaration's facts are (services/applications.py
 declare: the caller's authority, state/declaration, the county's attestations, a city-level candidate's county title
 on record), with the same refusals; what only the act itself needs (the files, the round's window) is not asked.
-Nothing is started and nothing is stored: the answer is the PDF."""
+Nothing is started and nothing is stored: the answer is the PDF. Another program's draft is judged by that
+program's declaration checks and drawn from its definition (services/program_documents.py)."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -12,9 +13,9 @@ from fastapi.concurrency import run_in_threadpool
 import documents
 from config import Settings
 from contracts.application import Institution
-from contracts.rules.programs import PROGRAM_DRAFT_UNAVAILABLE
 from db.standards import CountyConditionVersion
 from schemas.models import DeclarationCreate, ProgramDeclarationCreate
+from services import program_declarations, program_documents
 from services.access import authority
 from services.context import Context
 from services.declaration_facts import institution_on_form
@@ -28,7 +29,6 @@ from services.declarations import (
     refusal,
 )
 from services.pdf import Pdf
-from services.refusals import Refusal
 from state.declaration import declaration_problems
 from state.domain import Act, Actor, Department, Level
 from state.labels import LEVELS, department_label
@@ -39,7 +39,7 @@ DRAFT_FILE = "declaration-draft.pdf"
 async def declaration_draft(ctx: Context, actor: Actor, body: DeclarationCreate, day: date) -> Pdf:
     """The draft 申报表 of ``body``: refused (403, 422) as declaring it would be for its facts."""
     if isinstance(body, ProgramDeclarationCreate):
-        raise Refusal(422, PROGRAM_DRAFT_UNAVAILABLE, field="program")
+        return await _program_draft(ctx, actor, body, day)
     settings = ctx.settings
     county = body.county or actor.county or ""
     level = Level(body.level)
@@ -54,6 +54,25 @@ async def declaration_draft(ctx: Context, actor: Actor, body: DeclarationCreate,
         raise refused_title
     content = await run_in_threadpool(_render, settings, level, county, institution, records.county_conditions, day)
     return Pdf(content, DRAFT_FILE)
+
+
+async def _program_draft(ctx: Context, actor: Actor, body: ProgramDeclarationCreate, day: date) -> Pdf:
+    """Another program's draft: judged by the declaration's own checks (services/program_declarations.py ``judge``),
+    its files not asked; the form drawn from the definition in force, every item of its checklist still to submit."""
+    judged = await program_declarations.judge(ctx, actor, body, day)
+    ref = program_declarations.program_ref(judged.found, body.level)
+    form = program_documents.form(
+        judged.found.program,
+        ref,
+        judged.level,
+        judged.county,
+        judged.institution,
+        number="",
+        declared_on=None,
+        draft=True,
+        printed_on=day,
+    )
+    return Pdf(await run_in_threadpool(documents.program_form, form), DRAFT_FILE)
 
 
 def _render(

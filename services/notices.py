@@ -2,7 +2,8 @@
 publishes it (the city bureau for city-level candidates, each county's bureau for its county-level ones), each
 group with its own window and where to object; the directory of titles, objecting (异议) to an application under
 notice, and following an objection by its receipt. Under both api/routes/public.py and web/routes/public.py (and
-the board's PDF, services/documents.py)."""
+the board's PDF, services/documents.py). The public has no account: each page shows one city's rows, the city a
+query parameter names (``public_city``: the deployment's unless given)."""
 
 import logging
 from dataclasses import dataclass
@@ -16,18 +17,22 @@ from clients import sms
 from clients.application import handle_for
 from config import NoticeSettings
 from contracts.application import ObjectionAct, ViewRequest
+from contracts.rules.access import CITY_UNKNOWN
 from contracts.rules.administration import borrowed
 from db.models import Application
 from db.queries.applications import one_under_notice, under_notice
 from db.queries.titles import Title, directory
 from db.receipts import ReceiptView, issue_receipt, objection_by_receipt
+from regions.catalog import DEPLOYMENT
+from regions.catalog import city as city_named
+from regions.scope import county_city, known_city
 from services.access import narrowed
 from services.context import Context
 from services.declarations import OBJECTION_EVIDENCE, evidence_files, public_uploader
 from services.refusals import Refusal, from_temporal
 from state.calendar import TZ
 from state.domain import Actor, Department, Level, Role, Stage
-from state.labels import CITY, LEVELS, level_title, organ_name, type_label
+from state.labels import LEVELS, level_title, organ_name, type_label
 from state.objector import MOBILE
 from workflows.application import ApplicationWorkflow
 
@@ -36,15 +41,30 @@ MAX_NOTICES = 1000
 PUBLIC = Actor(user_id="public", name="public", role=Role.public)  # api.access.PUBLIC: anyone, without an account
 
 
-def notices(ctx: Context, limit: int = MAX_NOTICES) -> list[Application]:
-    """Everything under public notice now (公示名单)."""
+def public_city(name: str | None) -> str:
+    """The city a public page shows: the one named (a known city's name), else the deployment's; 404 for a name no
+    region file defines."""
+    name = (name or "").strip()
+    if not name:
+        return DEPLOYMENT.name
+    if not known_city(name):
+        raise Refusal(404, CITY_UNKNOWN, city=name)
+    return name
+
+
+def notices(ctx: Context, limit: int = MAX_NOTICES, city: str | None = None) -> list[Application]:
+    """Everything under public notice now (公示名单) in ``city`` (default: the deployment's)."""
     with ctx.session() as s:
-        return under_notice(s, datetime.now(UTC), limit)
+        return under_notice(s, datetime.now(UTC), limit, city or DEPLOYMENT.name)
 
 
-def issuer(level: Level, county: str) -> str:
+def issuer(level: Level, county: str, city: str | None = None) -> str:
     """Who publishes the notice: the city's HRSS for city-level candidates, the county's for county-level ones."""
-    return organ_name(Department.hrss, level, None if level == Level.city else county)
+    if not city or city == DEPLOYMENT.name:
+        return organ_name(Department.hrss, level, None if level == Level.city else county)
+    region = city_named(city)
+    found = region.county(county) if level == Level.county else None
+    return (found or region).hrss.name
 
 
 @dataclass(frozen=True)
@@ -69,6 +89,7 @@ def grouped(rows: list[Application]) -> list[NoticeGroup]:
         by_organ.setdefault((row.level, "" if row.level == Level.city else row.county), []).append(row)
     out = []
     for (level, county), listed in by_organ.items():
+        city = listed[0].city or DEPLOYMENT.name
         firsts = [r.notice_first_day for r in listed if r.notice_first_day]
         lasts = [r.notice_last_day for r in listed if r.notice_last_day]
         published = [r.notice_published_on for r in listed if r.notice_published_on]
@@ -77,8 +98,8 @@ def grouped(rows: list[Application]) -> list[NoticeGroup]:
             NoticeGroup(
                 level=level,
                 county=county,
-                issuer=issuer(level, county),
-                title=f"{CITY if level == Level.city else county}{level_title(level, full=True)}拟评定名单公示",
+                issuer=issuer(level, county, city),
+                title=f"{city if level == Level.city else county}{level_title(level, full=True)}拟评定名单公示",
                 rows=listed,
                 first_day=first,
                 last_day=max(lasts, default=first),
@@ -88,9 +109,10 @@ def grouped(rows: list[Application]) -> list[NoticeGroup]:
     return out
 
 
-def notice_groups(ctx: Context) -> list[NoticeGroup]:
-    """What is under notice now, one group per issuing organ; none when nothing is (no 公示 is issued)."""
-    return grouped(notices(ctx))
+def notice_groups(ctx: Context, city: str | None = None) -> list[NoticeGroup]:
+    """What is under notice now in ``city`` (default: the deployment's), one group per issuing organ; none when
+    nothing is (no 公示 is issued)."""
+    return grouped(notices(ctx, city=city))
 
 
 def _listed(a: Application) -> documents.ListedInstitution:
@@ -132,10 +154,12 @@ def one_notice(ctx: Context, application_id: str) -> Application | None:
         return one_under_notice(s, application_id, datetime.now(UTC))
 
 
-def titles(ctx: Context) -> list[Title]:
-    """Every title awarded (and revoked), for the public directory."""
+def titles(ctx: Context, city: str | None = None) -> list[Title]:
+    """Every title awarded (and revoked) in ``city`` (default: the deployment's; a title is its county's city's),
+    for the public directory."""
+    wanted = city or DEPLOYMENT.name
     with ctx.session() as s:
-        return directory(s)
+        return [t for t in directory(s) if county_city(t.county) == wanted]
 
 
 def objection(ctx: Context, receipt: str) -> ReceiptView | None:

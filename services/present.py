@@ -19,6 +19,7 @@ from schemas.models import (
     NoticeListing,
     NoticePublic,
     ObjectionPublic,
+    ProgramRefPublic,
     ScoreSheetPublic,
     SignaturePublic,
 )
@@ -163,6 +164,9 @@ def detail(view: ApplicationView, caller: Actor) -> ApplicationDetail:
         opinions_required=view.opinions_required,
         announced_by_batch=view.announced_by_batch,
         announcement_id=view.announcement_id,
+        program=ProgramRefPublic(id=view.program.id, version=view.program.version, title=view.program.title)
+        if view.program
+        else None,
     )
 
 

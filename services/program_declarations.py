@@ -88,6 +88,7 @@ def program_ref(found: InForce, level: str) -> ProgramRef:
         own_facts=p.id != first_program_id(),
         departments=[Department(d) for d in p.issuing.get(level, [])],
         title=p.title,
+        competitive=p.review.competitive,
     )
 
 
@@ -161,11 +162,24 @@ def institution_of(body: ProgramDeclarationCreate, facts: dict[str, Any]) -> Ins
     )
 
 
-def _standing_and_uploads(
-    database_url: str, code: str, level: Level, ids: list[str], owner: str, application_id: str, program_id: str
-) -> tuple[Standing, dict[str, Any]]:
+def _standing(database_url: str, code: str, level: Level, application_id: str, program_id: str) -> Standing:
     with Session(get_engine(database_url)) as s:
-        return standing_in(s, code, level, application_id, program_id), uploaded_by(s, ids, owner)
+        return standing_in(s, code, level, application_id, program_id)
+
+
+def _uploads(database_url: str, ids: list[str], owner: str) -> dict[str, Any]:
+    with Session(get_engine(database_url)) as s:
+        return uploaded_by(s, ids, owner)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A declaration's body as its checks found it: the version in force, where and at what level, the facts."""
+
+    found: InForce
+    county: str
+    level: Level
+    institution: Institution
 
 
 @dataclass(frozen=True)
@@ -177,10 +191,11 @@ class Prepared:
     program: ProgramRef
 
 
-async def prepare(
-    ctx: Context, actor: Actor, body: ProgramDeclarationCreate, day: date, application_id: str
-) -> Prepared:
-    """Every check of a declaration into ``body.program`` in the rules' order; the files claimed for it."""
+async def judge(
+    ctx: Context, actor: Actor, body: ProgramDeclarationCreate, day: date, application_id: str = ""
+) -> Judged:
+    """Every check of a declaration into ``body.program`` that its files do not enter, in the rules' order (the
+    declaration itself, and the 申报表's draft before declaring: services/drafts.py)."""
     from services import institution_claims  # it imports the application workflow, which imports this module's peers
 
     found = await run_in_threadpool(in_force, ctx.database_url, body.program)
@@ -213,27 +228,29 @@ async def prepare(
     if problems:
         raise refusal(422, problems)
     institution = institution_of(body, facts)
-    ids = list(dict.fromkeys(r.material_id for r in body.materials))
-    standing, uploads = await run_in_threadpool(
-        _standing_and_uploads,
-        ctx.database_url,
-        institution.credit_code,
-        level,
-        ids,
-        actor.user_id,
-        application_id,
-        program.id,
+    standing = await run_in_threadpool(
+        _standing, ctx.database_url, institution.credit_code, level, application_id, program.id
     )
     if declared_before := institution_claims.standing_refusal(standing, level, institution.credit_code, county):
         raise declared_before
+    return Judged(found, county, level, institution)
+
+
+async def prepare(
+    ctx: Context, actor: Actor, body: ProgramDeclarationCreate, day: date, application_id: str
+) -> Prepared:
+    """Every check of a declaration into ``body.program`` in the rules' order; the files claimed for it."""
+    judged = await judge(ctx, actor, body, day, application_id)
+    ids = list(dict.fromkeys(r.material_id for r in body.materials))
+    uploads = await run_in_threadpool(_uploads, ctx.database_url, ids, actor.user_id)
     submitted = await submitted_materials(
         ctx.settings,
         actor,
         application_id,
-        level,
-        institution.type,
+        judged.level,
+        judged.institution.type,
         body.materials,
         uploads=uploads,
-        book=checklist_of(program),
+        book=checklist_of(judged.found.program),
     )
-    return Prepared(county, level, institution, submitted, program_ref(found, body.level))
+    return Prepared(judged.county, judged.level, judged.institution, submitted, program_ref(judged.found, body.level))

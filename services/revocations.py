@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -19,6 +20,7 @@ from contracts.application import ApplicationView, SubmittedMaterial
 from contracts.revocation import Proposal, RevocationSignAct, RevocationSubject, SubjectKind
 from contracts.rules import access as access_rules
 from contracts.rules import revocations as rules
+from db import programs as program_store
 from db import revocations as table
 from db.revocations import Revocation
 from db.rounds import HistoricTitle
@@ -29,6 +31,7 @@ from services.access import fetch_view, locate
 from services.context import Context
 from services.declarations import REVOCATION_EVIDENCE, evidence_files, store_for
 from services.pdf import Pdf
+from services.programs import program_of
 from services.refusals import Refusal, from_temporal
 from state.domain import Act, Actor, Department, Level, RevocationReason, Stage, type_key
 from state.labels import (
@@ -39,6 +42,7 @@ from state.labels import (
     REVOCATION_STATES,
     department_label,
 )
+from state.organs import lead_prefix
 
 PREFIX = "/api/v1"  # api.deps.API_PREFIX (services do not import the API)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -194,7 +198,27 @@ async def propose(
     if view.state not in HELD or Act.revoke not in view.allowed_acts:
         raise access.not_allowed(view, actor, Act.revoke)
     stored = await evidence_files(ctx.settings, files, actor.user_id, REVOCATION_EVIDENCE, application_id)
-    return await _start(ctx, actor, _application_subject(view), ground, evidence, stored)
+    decided_by = await _deciders(ctx, view)
+    return await _start(ctx, actor, _application_subject(view), ground, evidence, stored, decided_by)
+
+
+async def _deciders(ctx: Context, view: ApplicationView) -> dict[str, Any]:
+    """Who decides the revocation of another program's title: its city, its departments at the level, the lead
+    organ's 机关代字 and the title's name ({}: the first program's three departments)."""
+    program = view.program
+    if program is None or not program.own_facts:
+        return {}
+    row = await run_in_threadpool(program_store.version, ctx.database_url, program.id, program.version)
+    title = ""
+    if row is not None:
+        title = next((lv.full_title for lv in program_of(row).levels if lv.key == view.level.value), "")
+    county = view.county if view.level == Level.county else None
+    return {
+        "city": program.city,
+        "departments": list(program.departments),
+        "document_prefix": lead_prefix(view.level, county, city=program.city),
+        "title_name": title,
+    }
 
 
 async def propose_historic(
@@ -219,6 +243,7 @@ async def _start(
     ground: RevocationReason,
     evidence: str,
     files: list[SubmittedMaterial],
+    decided_by: dict[str, Any] | None = None,
 ) -> RevocationPublic:
     proposal = Proposal(
         proposal_id=uuid.uuid4().hex,
@@ -227,6 +252,7 @@ async def _start(
         evidence=evidence.strip(),
         proposer=actor,
         files=files,
+        **(decided_by or {}),
     )
     try:
         await workflows.start_proposal(ctx.client, ctx.settings.task_queue, proposal)

@@ -1,6 +1,7 @@
 """统计: applications by county, institution type and state; each county's quota, used and left, for a period;
 titles awarded and revoked per year; the charts' data (every label in Chinese) and the same tables as XLSX (written
-by services.filing_forms with every cell formula-neutralised). A county's users see their county only."""
+by services.filing_forms with every cell formula-neutralised). A county's users see their county only; everyone else
+their city (a province-level account: every city)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,12 +12,15 @@ from fastapi.concurrency import run_in_threadpool
 from contracts.quota import CITY_SCOPE
 from db.queries import statistics as queries
 from db.rounds import Period
+from regions.catalog import DEPLOYMENT, cities
+from regions.catalog import city as city_named
 from services import filing_forms
+from services.access import city_scope
 from services.context import Context
 from services.quotas import quota_or_none
 from services.roles import READERS, admit
 from state.clock import SHANGHAI
-from state.domain import COUNTIES, Actor, InstitutionType, Level, Stage
+from state.domain import Actor, InstitutionType, Level, Stage
 from state.labels import LEVELS, STAGES, type_label
 
 
@@ -41,9 +45,19 @@ class Statistics:
     charts: dict[str, Any] = field(default_factory=dict)
 
 
-def _reads(ctx: Context, scope: str | None) -> tuple[list[queries.Count], list[queries.YearTitles], list[Period]]:
+def _reads(
+    ctx: Context, scope: str | None, city: str | None
+) -> tuple[list[queries.Count], list[queries.YearTitles], list[Period]]:
     with ctx.session() as session:
-        return queries.counts(session, scope), queries.titles_by_year(session, scope), queries.periods(session)
+        counted = queries.counts(session, scope, city)
+        return counted, queries.titles_by_year(session, scope, city), queries.periods(session)
+
+
+def counties_read(city: str | None) -> list[str]:
+    """The counties of the caller's city, in its documents' order; every known city's for a province-level one."""
+    if city is not None:
+        return [c.name for c in city_named(city).counties]
+    return list(dict.fromkeys(c.name for each in cities().values() for c in each.counties))
 
 
 async def gather(actor: Actor, ctx: Context, period_id: str) -> Statistics:
@@ -51,15 +65,17 @@ async def gather(actor: Actor, ctx: Context, period_id: str) -> Statistics:
     period."""
     admit(actor, *READERS)
     scope = actor.county
-    counted, titles, periods = await run_in_threadpool(_reads, ctx, scope)
+    of_city = city_scope(actor)
+    counties = counties_read(of_city)
+    counted, titles, periods = await run_in_threadpool(_reads, ctx, scope, of_city)
     table: dict[tuple[str, InstitutionType], dict[Stage, int]] = {}
-    by_county: dict[str, dict[Stage, int]] = {c: {} for c in COUNTIES if scope is None or c == scope}
+    by_county: dict[str, dict[Stage, int]] = {c: {} for c in counties if scope is None or c == scope}
     for c in counted:
         cell = table.setdefault((c.county, c.institution_type), {})
         cell[c.state] = cell.get(c.state, 0) + c.n
         if c.county in by_county:
             by_county[c.county][c.state] = by_county[c.county].get(c.state, 0) + c.n
-    county_order = {c: i for i, c in enumerate(COUNTIES)}
+    county_order = {c: i for i, c in enumerate(counties)}
     type_order = {t: i for i, t in enumerate(InstitutionType)}
     rows = [
         {"county": county, "type": kind, "counts": cells, "total": sum(cells.values())}
@@ -72,7 +88,7 @@ async def gather(actor: Actor, ctx: Context, period_id: str) -> Statistics:
     )
     quota: list[QuotaRow] = []
     quota_set = False
-    if chosen is not None:
+    if chosen is not None and of_city in (None, DEPLOYMENT.name):  # the quotas are the deployment's city's
         if scope is None:
             city = await quota_or_none(actor, ctx, chosen.id, Level.city)
             if city is not None and CITY_SCOPE in city.totals:
@@ -83,7 +99,7 @@ async def gather(actor: Actor, ctx: Context, period_id: str) -> Statistics:
         county = await quota_or_none(actor, ctx, chosen.id, Level.county)
         if county is not None:
             quota_set = quota_set or bool(county.totals)
-            for name in COUNTIES:
+            for name in counties:
                 if name in county.totals:
                     quota.append(QuotaRow(name, county.totals[name], county.used.get(name, 0), county.remaining[name]))
     stats = Statistics(scope, rows, by_county, chosen, periods, quota, quota_set, titles)

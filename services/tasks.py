@@ -24,7 +24,7 @@ from db.panel import panel_duties
 from db.queries.tasks import Record, owed_filings, records, revocations_awaiting
 from db.queries.workbench import NoticeFacts, declarers, live, notice_facts
 from services import announcements
-from services.access import acts_for, narrowed
+from services.access import acts_for, city_scope, narrowed
 from services.context import Context
 from services.refusals import Refusal, from_temporal
 from services.roles import READERS
@@ -130,7 +130,7 @@ def _item(act: Act, row: Application, record: Record, now: datetime) -> TaskItem
 
 
 def application_items(actor: Actor, session: Session, now: datetime) -> list[TaskItem]:
-    rows = live(session, actor.county)
+    rows = live(session, actor.county, city=city_scope(actor))
     ids = [r.id for r in rows]
     notices = notice_facts(session, [r.id for r in rows if r.state == Stage.publicized])
     declared_by = declarers(session, ids)
@@ -178,7 +178,11 @@ def batching_items(actor: Actor, session: Session, now: datetime) -> list[TaskIt
     that are in no batch yet (the city's round batches form by themselves), on the page that forms a batch."""
     if actor.role != Role.county_bureau or actor.county is None:
         return []
-    rows = [r for r in live(session, actor.county) if r.level == Level.county and r.state == Stage.publicized]
+    rows = [
+        r
+        for r in live(session, actor.county, city=city_scope(actor))
+        if r.level == Level.county and r.state == Stage.publicized
+    ]
     ids = [r.id for r in rows]
     notices, kept, inside = notice_facts(session, ids), records(session, ids), batched(session, ids)
     out = []
@@ -225,7 +229,7 @@ def opinion_items(actor: Actor, session: Session, now: datetime) -> list[TaskIte
     """出具部门意见 (会商): the declarations of the county of a county DRC or civil affairs still without its opinion."""
     if actor.role != Role.department or actor.department not in CONSULTED_DEPARTMENTS or actor.county is None:
         return []
-    rows = [r for r in live(session, actor.county) if r.state == Stage.declared]
+    rows = [r for r in live(session, actor.county, city=city_scope(actor)) if r.state == Stage.declared]
     kept = records(session, [r.id for r in rows])
     department = actor.department.value if actor.department else ""
     return [_item(Act.department_opinion, r, kept[r.id], now) for r in rows if department not in kept[r.id].opined]

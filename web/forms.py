@@ -8,7 +8,8 @@ from pydantic import ValidationError
 
 from state.domain import InstitutionType
 
-_TAGS = {"city", "county", *(t.value for t in InstitutionType)}  # a discriminated union's tags in error locations
+# A discriminated union's tags in error locations (a declaration's: the program's kind, its level, its type).
+_TAGS = {"city", "county", "first_program", "other_program", *(t.value for t in InstitutionType)}
 PATTERN_MESSAGES = {
     "credit_code": "统一社会信用代码应为18位数字或大写字母（不含I、O、S、V、Z）",
     "phone": "联系电话应为11位手机号，或0539开头的固定电话",

@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.rules import announcements as rules
     from state.authority import authority_refused
     from state.clock import SHANGHAI
-    from state.domain import Act, Actor, Level, Stage
+    from state.domain import Act, Actor, Department, Level, Stage
     from state.labels import DEPARTMENTS
     from state.organs import lead_prefix
 
@@ -96,7 +96,7 @@ class AnnouncementWorkflow:
             return self.view()
         year = workflow.now().astimezone(SHANGHAI).year
         key = f"announcement:{plan.announcement_id}"
-        draw = DrawNumber(lead_prefix(plan.level, plan.county), year, key, "联合公布文件")
+        draw = DrawNumber(plan.document_prefix or lead_prefix(plan.level, plan.county), year, key, "联合公布文件")
         self._document_no = await self._activity(RegisterActivities.draw_document_number, draw)
         self._formed_at = workflow.now()
         self._state = FORMED
@@ -131,7 +131,7 @@ class AnnouncementWorkflow:
             self._check_sign(act)
             await self._check_members()
             self._signatures.append(BatchSignature(act.actor.department, act.actor, workflow.now()))  # type: ignore[arg-type]
-            if len(self._signatures) == len(DEPARTMENTS):
+            if len(self._signatures) == len(self._signers()):
                 await self._announce(act)
             await self._project()
             return self.view()
@@ -140,13 +140,24 @@ class AnnouncementWorkflow:
     def _validate_co_sign(self, act: BatchSignAct) -> None:
         self._check_sign(act)
 
+    def _signers(self) -> list[Department]:
+        """The departments that sign: the program's at the level (another program's batch), else the three."""
+        return list(self._plan.departments) or list(DEPARTMENTS)
+
     def _check_sign(self, act: BatchSignAct) -> None:
         plan = self._plan
-        if self._state in (FORMING, REFUSED):
+        elsewhere = bool(plan.city and act.actor.city and act.actor.city != plan.city)  # another city's batch
+        if self._state in (FORMING, REFUSED) or elsewhere:
             raise refuse(RefusalKind.not_found, rules.ANNOUNCEMENT_NOT_FOUND, announcement_id=plan.announcement_id)
         forbidden = authority_refused(Act.co_sign, act.actor, plan.level, plan.county or "")
         if forbidden:
             raise refuse(RefusalKind.forbidden, RULES[forbidden.code], **forbidden.facts)
+        if act.actor.department not in self._signers():
+            raise refuse(
+                RefusalKind.forbidden,
+                rules.ANNOUNCEMENT_NOT_A_SIGNER,
+                signers="、".join(DEPARTMENTS[d] for d in self._signers()),
+            )
         if self._state == ANNOUNCED:
             raise refuse(RefusalKind.act_not_allowed, rules.ANNOUNCEMENT_DONE, document_no=self._document_no)
         if any(s.department == act.actor.department for s in self._signatures):
@@ -189,6 +200,9 @@ class AnnouncementWorkflow:
             document_no=self._document_no,
             signed_on=self._signed_on,
             members=list(self._members),
+            city=self._plan.city,
+            departments=list(self._plan.departments),
+            words=self._plan.words,
         )
         self._sha256 = await self._activity(AnnouncementActivities.render_announcement, render)
         announce = AnnounceAct(

@@ -65,7 +65,11 @@ def review_act(act: ReviewAct, passed: Act, failed: Act) -> Act:
 
 
 def chosen_in_round(s: ApplicationState, act: ReviewAct) -> bool:
-    """The review is the selection of the round this application was declared in (activities/rounds.py)."""
+    """The review is the selection of the round this application was declared in (activities/rounds.py); another
+    program's recognition (not competitive) is passed by the city's review itself."""
+    program = s.decl.program
+    if program is not None and program.own_facts and not program.competitive:
+        return act.passed
     return act.passed and act.round_id is not None and act.round_id == s.decl.round_id
 
 

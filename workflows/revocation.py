@@ -85,7 +85,7 @@ class RevocationWorkflow:
             )
             if not act.signed:
                 v.state = RevocationState.declined
-            elif sum(1 for s in v.signatures if s.signed) >= SIGNATURES_NEEDED:
+            elif sum(1 for s in v.signatures if s.signed) >= (len(v.proposal.departments) or SIGNATURES_NEEDED):
                 await self._decide()
                 return v
             await self._record()
@@ -112,6 +112,14 @@ class RevocationWorkflow:
         if why is not None:
             raise refuse(RefusalKind.forbidden, RULES[why.code], **why.facts)
         assert actor.department is not None
+        deciders = v.proposal.departments
+        elsewhere = bool(v.proposal.city and actor.city and actor.city != v.proposal.city)
+        if elsewhere or (deciders and actor.department not in deciders):
+            raise refuse(
+                RefusalKind.forbidden,
+                rules.REVOCATION_NOT_A_DECIDER,
+                deciders="、".join(department_label(d, subject.level) for d in deciders) or "三部门",
+            )
         earlier = next((s for s in v.signatures if s.department == actor.department), None)
         if earlier is not None:
             raise refuse(
@@ -129,7 +137,9 @@ class RevocationWorkflow:
         v = self._v
         p, subject = v.proposal, v.proposal.subject
         day = workflow.now().astimezone(SHANGHAI).date()
-        prefix = lead_prefix(subject.level, subject.county if subject.level == Level.county else None)
+        prefix = p.document_prefix or lead_prefix(
+            subject.level, subject.county if subject.level == Level.county else None
+        )
         v.document_no = await workflow.execute_activity_method(
             RegisterActivities.draw_document_number,
             DrawNumber(prefix=prefix, year=day.year, key=f"revocation:{p.proposal_id}", purpose="撤销决定"),

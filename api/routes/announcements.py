@@ -92,7 +92,7 @@ def answer(v: AnnouncementView) -> AnnouncementOut:
         rules={
             403: ("announcement_by_owner",),
             409: ("announcement_notice_not_closed", "announcement_already_batched"),
-            422: ("announcement_mixed",),
+            422: ("announcement_mixed", "announcement_mixed_programs"),
         },
     ),
 )
@@ -121,7 +121,7 @@ async def get(announcement_id: AnnouncementId, actor: Reader, ctx: ServiceContex
         409,
         503,
         rules={
-            403: ("co_sign_level", "co_sign_needs_department"),
+            403: ("co_sign_level", "co_sign_needs_department", "announcement_not_a_signer"),
             409: ("announcement_already_signed", "announcement_done", "announcement_members_not_closed"),
         },
     ),

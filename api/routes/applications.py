@@ -37,12 +37,17 @@ IdempotencyKey = Annotated[
         **documented(
             401,
             403,
+            404,
             409,
             503,
             rules={
+                404: ("program_unknown",),
                 409: ("idempotency_key_reused", "institution_already_declared", "institution_already_titled"),
                 422: (
                     *CONDITION_RULES,
+                    "program_not_runnable",
+                    "program_level_unknown",
+                    "program_county_unknown",
                     "city_level_in_round",
                     "declaration_window",
                     "county_title_not_on_record",

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path
 from fastapi.responses import Response
 
-from api.deps import ApplicationId, CountyBureau, Reader, ServiceContext, Today
+from api.deps import ApplicationId, CityParameter, CountyBureau, Reader, ServiceContext, Today
 from api.errors import CONDITION_RULES, documented
 from schemas.fields import ID_PATTERN
 from schemas.models import DeclarationCreate
@@ -100,10 +100,10 @@ async def certificate(application_id: ApplicationId, actor: Reader, ctx: Service
     "/public/notices.pdf",
     summary="公示名单 of everything under notice now, one 公示 per issuing organ (no account needed)",
     response_class=Response,
-    responses={**PDF_RESPONSES, **documented(404, rules={404: ("no_notice_now",)})},
+    responses={**PDF_RESPONSES, **documented(404, rules={404: ("no_notice_now", "city_unknown")})},
 )
-async def notices_pdf(ctx: ServiceContext) -> Response:
-    return served(await documents.notices(ctx))
+async def notices_pdf(ctx: ServiceContext, city: CityParameter = "") -> Response:
+    return served(await documents.notices(ctx, city))
 
 
 @router.get(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import ApplicationId, ServiceContext
+from api.deps import ApplicationId, CityParameter, ServiceContext
 from api.errors import documented
 from api.ratelimit import limit_objections
 from schemas.models import NoticeBoard, ObjectionCreate, ObjectionLodged
@@ -17,9 +17,14 @@ router = APIRouter(prefix="/public", tags=["public"])
 MAX_NOTICES = public.MAX_NOTICES
 
 
-@router.get("/notices", response_model=NoticeBoard, summary="Everything under public notice now (公示名单)")
-def notices(ctx: ServiceContext) -> NoticeBoard:
-    rows = public.notices(ctx)
+@router.get(
+    "/notices",
+    response_model=NoticeBoard,
+    summary="Everything under public notice now (公示名单), in one city",
+    responses=documented(404, rules={404: ("city_unknown",)}),
+)
+def notices(ctx: ServiceContext, city: CityParameter = "") -> NoticeBoard:
+    rows = public.notices(ctx, city=public.public_city(city))
     return NoticeBoard(items=[present.listing(r) for r in rows], total=len(rows))
 
 

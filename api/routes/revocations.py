@@ -31,7 +31,7 @@ ON_SIGNATURE = documented(
     *ON_ACT,
     422,
     rules={
-        403: ("revocation_signer_level", "co_sign_level", "act_for_role"),
+        403: ("revocation_signer_level", "co_sign_level", "act_for_role", "revocation_not_a_decider"),
         409: ("revocation_signed_twice", "revocation_none_open"),
         422: ("revocation_decline_reason",),
     },

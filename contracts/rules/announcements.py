@@ -25,3 +25,5 @@ CO_SIGN_BY_BATCH_ONLY = rule(
     "co_sign_by_batch_only",
     "本申请须通过公布批次会签：请由{owner_label}将其编入公布批次，各部门在批次中会签一次",
 )
+ANNOUNCEMENT_NOT_A_SIGNER = rule("announcement_not_a_signer", "本批次的公布文件由{signers}签署")
+ANNOUNCEMENT_MIXED_PROGRAMS = rule("announcement_mixed_programs", "同一公布批次的申报须属于同一评定项目、同一城市")

@@ -17,3 +17,4 @@ REVOCATION_TITLE_REVOKED = rule(
     "revocation_title_revoked", "该称号已于{revoked_on}撤销（{document_no}），不能再提议撤销"
 )
 HISTORIC_TITLE_NOT_FOUND = rule("historic_title_not_found", "未找到该历史称号，或不在您的查看范围内")
+REVOCATION_NOT_A_DECIDER = rule("revocation_not_a_decider", "此称号的撤销由{deciders}决定")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, select
 
 from db.models import Application, ApplicationEvent
+from regions.catalog import DEPLOYMENT
 from state.domain import Act, Level, Stage
 
 # The institution's full record, left unread by list queries. At class level the field is SQLAlchemy's
@@ -58,12 +59,14 @@ def _under_notice_at(now: datetime) -> tuple[Any, ...]:
     return Application.state == Stage.publicized, col(Application.notice_ends_at) > now, ~_CLOSED
 
 
-def under_notice(session: Session, now: datetime, limit: int = 1000) -> list[Application]:
-    """Everything under public notice at ``now`` (the institution's full record left unread)."""
+def under_notice(session: Session, now: datetime, limit: int = 1000, city: str | None = None) -> list[Application]:
+    """Everything under public notice at ``now`` (in ``city``; None: every city), the institution's full record left
+    unread."""
+    of_city = [] if city is None else [Application.city == city]
     return list(
         session.exec(
             select(Application)
-            .where(*_under_notice_at(now))
+            .where(*_under_notice_at(now), *of_city)
             .options(defer(_INSTITUTION))
             .order_by(col(Application.notice_ends_at), col(Application.id))
             .limit(limit)
@@ -77,10 +80,12 @@ def one_under_notice(session: Session, application_id: str, now: datetime) -> Ap
 
 
 # Built once (every act reads it): the id travels as a parameter.
-_PLACE = select(Application.level, Application.county, Application.state).where(Application.id == bindparam("id"))
+_PLACE = select(Application.level, Application.county, Application.state, Application.city).where(
+    Application.id == bindparam("id")
+)
 
 
-def place_of(session: Session, application_id: str) -> tuple[Level, str, Stage] | None:
-    """An application's level, county and state, as far as admitting a caller goes."""
+def place_of(session: Session, application_id: str) -> tuple[Level, str, Stage, str] | None:
+    """An application's level, county, state and city, as far as admitting a caller goes."""
     row = session.exec(_PLACE, params={"id": application_id}).first()
-    return (Level(row[0]), row[1], Stage(row[2])) if row else None
+    return (Level(row[0]), row[1], Stage(row[2]), row[3] or DEPLOYMENT.name) if row else None

@@ -1,15 +1,18 @@
-"""The in-app inbox: notices addressed to a user's role (and county), each marked read per user."""
+"""The in-app inbox: notices addressed to a user's role (and county) in their city, each marked read per user. A
+notice about an application is its city's; any other (a county's filing) the deployment's. A province-level
+account (no city) reads every city's."""
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from db.filing import NotificationRead
-from db.models import Notification
-from state.domain import Actor
+from db.models import Application, Notification
+from regions.catalog import DEPLOYMENT
+from state.domain import Actor, Role
 
 
 def _addressed_to(actor: Actor) -> Any:
@@ -18,7 +21,14 @@ def _addressed_to(actor: Actor) -> Any:
         if actor.county
         else col(Notification.recipient_county).is_(None)
     )
-    return and_(col(Notification.recipient_role) == actor.role, county)
+    addressed = and_(col(Notification.recipient_role) == actor.role, county)
+    city = actor.city or (None if actor.role in (Role.supervisor, Role.admin) else DEPLOYMENT.name)
+    if city is None:
+        return addressed
+    of_application = select(Application.city).where(col(Application.id) == col(Notification.application_id))
+    found = of_application.scalar_subquery()
+    in_city = or_(found == city, ~of_application.exists()) if city == DEPLOYMENT.name else found == city
+    return and_(addressed, in_city)
 
 
 def inbox(

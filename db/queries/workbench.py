@@ -1,6 +1,7 @@
 """Reads for the workbench pages: applications in a user's scope (filtered, searched, paged), what the machine's
-guards need to know of those under notice, and the acts a user has performed. ``county`` is the caller's scope:
-None for the whole city, else only that county's applications are ever read."""
+guards need to know of those under notice, and the acts a user has performed. ``scope`` is the caller's county:
+None for the whole city, else only that county's applications are ever read; ``city`` the caller's city (None: every
+city, for a province-level account: services.access.city_scope)."""
 
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -11,6 +12,7 @@ from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, func, select
 
 from db.models import Application, ApplicationEvent, ApplicationTally, Objection
+from regions.scope import tally_counties
 from state.domain import Act, Department, InstitutionType, Level, Stage
 from state.machine import FINAL_STAGES
 
@@ -37,8 +39,10 @@ def _like(text: str) -> str:
 _FILTERED = ("state", "county", "level", "institution_type", "round_id")  # Filters' fields matched exactly
 
 
-def _where(scope: str | None, f: Filters) -> list[Any]:
+def _where(scope: str | None, f: Filters, city: str | None = None) -> list[Any]:
     where: list[Any] = []
+    if city is not None:
+        where.append(Application.city == city)
     if scope is not None:
         where.append(Application.county == scope)
     for name in _FILTERED:
@@ -56,20 +60,32 @@ def _where(scope: str | None, f: Filters) -> list[Any]:
     return where
 
 
-def _count(scope: str | None, f: Filters) -> Any:
+def tallied_city(city: str | None) -> list[Any] | None:
+    """The tally's condition for ``city`` (its counties; none for every city); None when the tally cannot tell the
+    city's rows (a county name another city shares): count the applications then."""
+    if city is None:
+        return []
+    counties = tally_counties(city)
+    return None if counties is None else [col(ApplicationTally.county).in_(counties)]
+
+
+def _count(scope: str | None, f: Filters, city: str | None = None) -> Any:
     """How many applications in scope match ``f``: from the tally the database keeps (a few hundred rows at most)
     when only exact filters are given; by counting the matching applications when a text is searched."""
-    if f.text.strip():
-        return select(func.count()).select_from(Application).where(*_where(scope, f))
-    where: list[Any] = [] if scope is None else [ApplicationTally.county == scope]
+    of_city = tallied_city(city)
+    if f.text.strip() or of_city is None:
+        return select(func.count()).select_from(Application).where(*_where(scope, f, city))
+    where: list[Any] = of_city + ([] if scope is None else [ApplicationTally.county == scope])
     where += [getattr(ApplicationTally, name) == getattr(f, name) for name in _FILTERED if getattr(f, name) is not None]
     return select(func.coalesce(func.sum(ApplicationTally.n), 0)).where(*where)
 
 
-def find(session: Session, scope: str | None, f: Filters, offset: int, limit: int) -> tuple[list[Application], int]:
+def find(
+    session: Session, scope: str | None, f: Filters, offset: int, limit: int, city: str | None = None
+) -> tuple[list[Application], int]:
     """One page of the applications in scope matching ``f``, newest first, and how many match in all."""
-    where = _where(scope, f)
-    total = session.exec(_count(scope, f)).one()
+    where = _where(scope, f, city)
+    total = session.exec(_count(scope, f, city)).one()
     rows = session.exec(
         select(Application)
         .where(*where)
@@ -104,11 +120,16 @@ _SUMMARY: tuple[Any, ...] = (  # columns (SQLModel types them as their values)
 
 
 @lru_cache(maxsize=128)
-def _summary_statements(scoped: bool, given: tuple[str, ...], searched: bool) -> tuple[Select[Any], Select[Any]]:
+def _summary_statements(
+    scoped: bool, given: tuple[str, ...], searched: bool, city: str = ""
+) -> tuple[Select[Any], Select[Any]]:
     """The count and the page for one shape of filter, built once: the values travel as parameters (``scope``,
-    each given filter by name, ``name_like``/``code_like``, ``offset``, ``limit``), so a request neither builds
-    a statement nor computes its cache key."""
+    each given filter by name, ``name_like``/``code_like``, ``offset``, ``limit``, ``city``), so a request neither
+    builds a statement nor computes its cache key. ``city``: "" for every city, "tally" when the tally tells the
+    city's rows by its counties (``city_counties``), "rows" when it cannot."""
     where: list[Any] = []
+    if city:
+        where.append(Application.city == bindparam("city"))
     if scoped:
         where.append(Application.county == bindparam("scope"))
     where += [getattr(Application, name) == bindparam(name) for name in given]
@@ -119,10 +140,12 @@ def _summary_statements(scoped: bool, given: tuple[str, ...], searched: bool) ->
                 col(Application.credit_code).like(bindparam("code_like"), escape="\\"),
             )
         )
-    if searched:
+    if searched or city == "rows":
         count = select(func.count()).select_from(Application).where(*where)
     else:  # from the tally the database keeps: a few hundred rows at most, however many applications there are
         tallied: list[Any] = [ApplicationTally.county == bindparam("scope")] if scoped else []
+        if city:
+            tallied.append(col(ApplicationTally.county).in_(bindparam("city_counties", expanding=True)))
         tallied += [getattr(ApplicationTally, name) == bindparam(name) for name in given]
         count = select(func.coalesce(func.sum(ApplicationTally.n), 0)).where(*tallied)
     page = (
@@ -136,7 +159,7 @@ def _summary_statements(scoped: bool, given: tuple[str, ...], searched: bool) ->
 
 
 def summaries(
-    connection: Connection, scope: str | None, f: Filters, offset: int, limit: int
+    connection: Connection, scope: str | None, f: Filters, offset: int, limit: int, city: str | None = None
 ) -> tuple[list[Row[Any]], int]:
     """As ``find``, the summary's columns only (rows, not ORM objects): the API's list, read without a Session."""
     given = tuple(name for name in _FILTERED if getattr(f, name) is not None)
@@ -146,14 +169,21 @@ def summaries(
         params["scope"] = scope
     if text:
         params |= {"name_like": _like(text), "code_like": _like(text.upper())}
-    count, page = _summary_statements(scope is not None, given, bool(text))
+    shape = ""
+    if city is not None:
+        counties = tally_counties(city)
+        shape = "rows" if counties is None else "tally"
+        params["city"] = city
+        if counties is not None:
+            params["city_counties"] = list(counties)
+    count, page = _summary_statements(scope is not None, given, bool(text), shape)
     total = connection.execute(count, params).scalar_one()
     return list(connection.execute(page, params).all()), total
 
 
-def live(session: Session, scope: str | None, limit: int = 5000) -> list[Application]:
+def live(session: Session, scope: str | None, limit: int = 5000, city: str | None = None) -> list[Application]:
     """Applications in scope whose procedure has not ended, oldest first (the longest waiting come first)."""
-    where = _where(scope, Filters())
+    where = _where(scope, Filters(), city)
     where.append(col(Application.state).not_in(list(FINAL_STAGES)))
     return list(
         session.exec(
@@ -200,9 +230,13 @@ def notice_facts(session: Session, application_ids: list[str]) -> dict[str, Noti
     return out
 
 
-def done_by(session: Session, user_id: str, scope: str | None, limit: int = 20) -> list[tuple[ApplicationEvent, str]]:
+def done_by(
+    session: Session, user_id: str, scope: str | None, limit: int = 20, city: str | None = None
+) -> list[tuple[ApplicationEvent, str]]:
     """The acts ``user_id`` performed, newest first, each with the institution's name."""
     where = [ApplicationEvent.actor_user_id == user_id]
+    if city is not None:
+        where.append(Application.city == city)
     if scope is not None:
         where.append(Application.county == scope)
     rows = session.exec(
@@ -215,10 +249,16 @@ def done_by(session: Session, user_id: str, scope: str | None, limit: int = 20) 
     return [(event, name) for event, name in rows]
 
 
-def counts_by_state(session: Session, scope: str | None) -> dict[Stage, int]:
-    """From the tally the database keeps; states with none are left out."""
+def counts_by_state(session: Session, scope: str | None, city: str | None = None) -> dict[Stage, int]:
+    """From the tally the database keeps (from the applications when the tally cannot tell the city's rows); states
+    with none are left out."""
+    of_city = tallied_city(city)
+    if of_city is None:
+        rows = select(Application.state, func.count()).where(*_where(scope, Filters(), city))
+        counted = session.exec(rows.group_by(col(Application.state))).all()
+        return {Stage(state): int(n) for state, n in counted if n}
     total = func.sum(ApplicationTally.n)
-    q = select(ApplicationTally.state, total).group_by(col(ApplicationTally.state)).having(total > 0)
+    q = select(ApplicationTally.state, total).group_by(col(ApplicationTally.state)).having(total > 0).where(*of_city)
     if scope is not None:
         q = q.where(ApplicationTally.county == scope)
     return {Stage(state): int(count) for state, count in session.exec(q).all()}

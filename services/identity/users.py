@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from contracts.rules.access import (
+    USER_CITY_UNKNOWN,
     USER_COUNTY_NOT_FOR_ROLE,
     USER_COUNTY_REQUIRED,
     USER_COUNTY_UNKNOWN,
@@ -18,12 +19,14 @@ from contracts.rules.access import (
     USER_NAME_CONTROLS,
     USER_NAME_REQUIRED,
     USER_NAME_TOO_LONG,
+    USER_PROVINCE_NOT_FOR_ROLE,
     USER_ROLE_UNKNOWN,
     USER_UNKNOWN,
 )
 from contracts.rules.sso import SSO_NOT_CONFIGURED, SSO_SUBJECT_MALFORMED, SSO_SUBJECT_TAKEN
 from db.session import session_for
 from db.users import User
+from regions.catalog import DEPLOYMENT, cities
 from services.identity.errors import UserError
 from services.identity.sessions import end_sessions
 from services.identity.tokens import TOKEN_PREFIX, hash_token
@@ -42,6 +45,7 @@ USER_ROLES = (
 
 
 MAX_SUBJECT = 255
+PROVINCE_ROLES = (Role.supervisor, Role.admin)  # who may be province-level (services.access.PROVINCE_ROLES)
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class NewUser:
 
 
 def _checked(
-    role: Role | str, county: str | None, department: Department | str | None
+    role: Role | str, county: str | None, department: Department | str | None, city: str | None = None
 ) -> tuple[Role, Department | None]:
     try:
         role = Role(role)
@@ -117,7 +121,9 @@ def _checked(
             department = Department(department)
         except ValueError:
             raise UserError(USER_DEPARTMENT_UNKNOWN, "department") from None
-    if county is not None and county not in COUNTIES:
+    known = cities()
+    counties = tuple(c.name for c in known[city].counties) if city and city in known else COUNTIES
+    if county is not None and county not in counties:
         raise UserError(USER_COUNTY_UNKNOWN, "county")
     if role == Role.county_bureau and county is None:
         raise UserError(USER_COUNTY_REQUIRED, "county")
@@ -139,16 +145,24 @@ def add_user(
     *,
     token: str | None = None,
     external: ExternalSubject | None = None,
+    city: str | None = None,
+    province: bool = False,
 ) -> NewUser:
     """Create a user; ``token`` provisions a token made elsewhere (tests), by default a new random one is made;
-    ``external``: who they are at 统一身份认证 (unique)."""
+    ``external``: who they are at 统一身份认证 (unique); ``city``: the city they work for (a region file's; the
+    deployment's by default), whose counties ``county`` is one of; ``province``: a province-level account (省级: no
+    city, reads every city), a supervisor or an admin only."""
     if not text.visible(name or ""):
         raise UserError(USER_NAME_REQUIRED, "name")
     if text.controls(name) or text.bidi_controls(name):
         raise UserError(USER_NAME_CONTROLS, "name")
     if len(name.strip()) > MAX_USER_NAME:
         raise UserError(USER_NAME_TOO_LONG, "name", limit=MAX_USER_NAME)
-    checked_role, checked_department = _checked(role, county, department)
+    if city and city not in cities():
+        raise UserError(USER_CITY_UNKNOWN, "city")
+    checked_role, checked_department = _checked(role, county, department, city)
+    if province and checked_role not in PROVINCE_ROLES:
+        raise UserError(USER_PROVINCE_NOT_FOR_ROLE, "scope")
     if external is not None and _subject_taken(database_url, external):
         raise UserError(SSO_SUBJECT_TAKEN, "external_subject")
     token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -157,6 +171,7 @@ def add_user(
         id=user_id,
         name=name.strip(),
         role=checked_role,
+        city="" if province else city or DEPLOYMENT.name,
         county=county,
         department=checked_department,
         token_hash=hash_token(token),

@@ -52,6 +52,7 @@ def _text_leaves(doc: dict, schema: dict, depth: int = 0) -> Iterator[tuple[list
             if mapping:
                 tag = next(t for t, ref in mapping.items() if ref == branch.get("$ref"))
                 tags = {schema["discriminator"]["propertyName"]: tag}
+            tags |= _resolve(doc, branch).get("x-chosen-by") or {}  # a branch chosen by a property's value
             for path, body, leaf in _text_leaves(doc, branch, depth + 1):
                 yield path, ({**tags, **body} if isinstance(body, dict) else body), leaf
     if schema.get("type") == "string" and not ({"enum", "const", "format"} & schema.keys()):

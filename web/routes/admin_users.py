@@ -32,7 +32,7 @@ from services.identity import (
 )
 from services.refusals import Refusal
 from state.domain import COUNTIES, Department, Role
-from state.labels import label
+from state.labels import CITY, label
 from web.page_calls import posted
 from web.refusals import PageRefusal
 from web.render import page
@@ -67,6 +67,7 @@ async def users_page(request: Request, status: int = 200, **context: Any) -> Res
     ctx = {
         "users": await run_in_threadpool(_users, _settings(request).database_url),
         "roles": [(r.value, label(r)) for r in USER_ROLES],
+        "scopes": [("city", f"本市（{CITY}）"), ("province", "省级（各市）")],
         "departments": [(d.value, label(d)) for d in Department],
         "counties": COUNTIES,
         "failed": "",
@@ -100,6 +101,7 @@ def _create(database_url: str, issuer: str, values: dict[str, str], password: st
         values.get("county") or None,
         values.get("department") or None,
         external=external,
+        province=values.get("scope") == "province",
     )
     if with_login:
         add_login(database_url, made.id, values.get("login", ""), password)

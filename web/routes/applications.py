@@ -21,7 +21,7 @@ from db.preferences import FILTER_NAME_LENGTH, filters_of, save_filter, text_pro
 from db.queries.workbench import Filters, find
 from schemas.fields import ID_PATTERN
 from services import archive, filing_forms, present, revocations
-from services.access import READERS, fetch_view, not_found
+from services.access import READERS, city_scope, fetch_view, not_found
 from services.acts import batch_owner_label
 from services.context import Context
 from services.declarations import checklists, condition_book
@@ -113,7 +113,7 @@ def list_page(
     filter_name: str = "",
     status: int = 200,
 ) -> Response:
-    rows, total = find(session, actor.county, filters, (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
+    rows, total = find(session, actor.county, filters, (page_no - 1) * PAGE_SIZE, PAGE_SIZE, city_scope(actor))
     context = {
         "rows": rows,
         "total": total,
@@ -192,7 +192,7 @@ async def applications_xlsx(
     (api.filing_forms writes every cell through state.spreadsheet.safe_cell)."""
     require_reader(actor)
     filters, _, _ = _filters(actor, state, county, level, institution_type, q)
-    rows, _ = await run_in_threadpool(find, session, actor.county, filters, 0, EXPORT_LIMIT)
+    rows, _ = await run_in_threadpool(find, session, actor.county, filters, 0, EXPORT_LIMIT, city_scope(actor))
     content = await run_in_threadpool(list_workbook, rows, actor.county or "全市")
     name = f"{actor.county or '全市'}标杆机构申报列表.xlsx"
     disposition = f"attachment; filename=\"applications.xlsx\"; filename*=UTF-8''{quote(name)}"

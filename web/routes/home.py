@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from db.queries.setup import setup_steps
 from db.queries.workbench import counts_by_state, done_by
+from services.access import city_scope
 from services.batch import BATCH_ACTS
 from services.roles import READERS
 from services.tasks import grouped, todo
@@ -29,13 +30,13 @@ def workbench(request: Request, actor: SignedIn) -> Response:
     with ctx.session() as session:
         if context["reader"]:
             items = todo(actor, session, ctx.settings.filing, datetime.now(UTC))
-            counted = counts_by_state(session, actor.county)
+            counted = counts_by_state(session, actor.county, city_scope(actor))
             context |= {
                 "tasks": grouped(items),
                 "total": len(items),
                 "overdue": sum(1 for i in items if i.overdue),
                 "counts": [(s, counted.get(s, 0)) for s in Stage],
-                "done": done_by(session, actor.user_id, actor.county),
+                "done": done_by(session, actor.user_id, actor.county, city=city_scope(actor)),
                 # the acts this user may do over several applications at once (批量办理; the batch area's table)
                 "batchable": {k: b for k, b in BATCH_ACTS.items() if actor.role in b.roles},
             }

@@ -26,7 +26,7 @@ from state.domain import Level
 from state.objector import network_of
 from web.context import context_of
 from web.forms import field_errors, text
-from web.refusals import explain
+from web.refusals import PageRefusal, explain
 from web.render import page
 from web.routes import page_router
 
@@ -42,11 +42,19 @@ def _contacts(settings: Settings) -> dict[str, str]:
     return {"phone": n.objection_phone, "email": n.objection_email, "address": n.objection_address}
 
 
+def _city(city: str) -> str:
+    """The city the page shows (``?city=``, default the deployment's); a name no region file defines: 404."""
+    try:
+        return notices.public_city(city)
+    except Refusal as refusal:
+        raise PageRefusal(refusal, "未找到该城市") from None
+
+
 @router.get("/notices")
-def notice_board(request: Request) -> Response:
+def notice_board(request: Request, city: str = "") -> Response:
     """One 公示 per issuing organ, each with its window and where to object; none when nothing is under notice."""
     ctx = context_of(request)
-    groups = notices.notice_groups(ctx)
+    groups = notices.notice_groups(ctx, _city(city))
     total = sum(len(g.rows) for g in groups)
     return page(request, "notices.html", {"sections": groups, "total": total, "contacts": _contacts(ctx.settings)})
 
@@ -173,8 +181,8 @@ def objection_status(request: Request, receipt: str, new: int = 0) -> Response:
 
 
 @router.get("/titles")
-def titles(request: Request) -> Response:
-    everything = notices.titles(context_of(request))
+def titles(request: Request, city: str = "") -> Response:
+    everything = notices.titles(context_of(request), _city(city))
     sections = []
     for level in (Level.city, Level.county):
         by_county: dict[str, list[Title]] = {}
