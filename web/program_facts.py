@@ -24,7 +24,7 @@ def program_facts(program: Program, view: ApplicationView) -> list[tuple[str, st
 
 
 def program_level(program: Program, view: ApplicationView) -> str:
-    """The level's title as the program names it (市级创业孵化基地 …)."""
+    """The level's title as the program names it (its ``full_title``'s shorter form, ``title``)."""
     return next((lv.title for lv in program.levels if lv.key == view.level.value), "")
 
 
