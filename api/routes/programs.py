@@ -45,7 +45,9 @@ async def get_program(
     responses=documented(404, rules={404: ("program_unknown",)}),
 )
 async def declaration_schema(
-    program_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="a program's id (GET /api/v1/programs)")],
+    program_id: Annotated[
+        str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="a program's id (GET /api/v1/programs)")
+    ],
     actor: ProgramReader,
     ctx: ServiceContext,
 ) -> dict[str, Any]:
