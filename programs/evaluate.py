@@ -89,6 +89,8 @@ def said(value: Any) -> str:
         return "填报值为是"
     if shown is False:
         return "填报值为否"
+    if isinstance(shown, float) and shown.is_integer():  # a decimal fact stated as 1400 is read as 1400.0
+        shown = int(shown)
     return f"填报值为{shown}"
 
 

@@ -6,8 +6,10 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import ApplicationId, Reader, ServiceContext, SettingsDep, TemporalClient, role_in
@@ -17,8 +19,9 @@ from api.too_large import TOO_LARGE
 from contracts.rules.applications import MULTIPART_INVALID, MULTIPART_TOO_MANY_PARTS
 from schemas.fields import County
 from schemas.materials import ApplicationMaterials, Checklist, Conditions, MaterialId, MaterialUploaded
-from services import materials
+from services import materials, program_requirements
 from services.context import Context
+from services.program_declarations import InForce
 from services.refusals import Refusal
 from state.domain import Actor, InstitutionType, Level, Role
 from state.materials import ACCEPTED
@@ -27,6 +30,7 @@ MULTIPART_SLACK = 16 * 1024  # room for the multipart envelope around the file i
 MAX_PARTS = 1000  # fields, and files, in one upload's form (Starlette's default, now said when exceeded)
 MAX_FIELD_KIB = 1024  # one text field of it (Starlette's max_part_size)
 FORM_URLENCODED = "application/x-www-form-urlencoded"
+_TYPE, _LEVEL, _COUNTY = TypeAdapter(InstitutionType), TypeAdapter(Level), TypeAdapter(County | None)
 
 
 def _refused(refusal: Refusal) -> JSONResponse:
@@ -80,29 +84,96 @@ router = APIRouter(tags=["materials"])
 uploads = APIRouter(tags=["materials"], route_class=SizeLimitedRoute)
 
 
+ProgramQuery = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+        description="the program (GET /api/v1/programs); omitted: the first program",
+    ),
+]
+TypeQuery = Annotated[
+    str, Query(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="the institution type (the program's type key)")
+]
+LevelQuery = Annotated[str, Query(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="the level (the program's level key)")]
+CountyQuery = Annotated[
+    str | None, Query(max_length=20, description="the declaring county: its own conditions apply too")
+]
+PROGRAM_REFUSALS = documented(
+    404, rules={404: ("program_unknown",), 422: ("program_level_unknown", "program_county_unknown")}
+)
+
+
+def _typed(type_: str, level: str, county: str | None = None) -> tuple[InstitutionType, Level, str | None]:
+    """The first program's query as its enums (refused as FastAPI refuses a query that is not one of them)."""
+    errors: list[Any] = []
+    for name, adapter, value in (("type", _TYPE, type_), ("level", _LEVEL, level), ("county", _COUNTY, county)):
+        try:
+            adapter.validate_python(value)
+        except ValidationError as e:
+            errors += [{**err, "loc": ("query", name)} for err in e.errors(include_url=False)]
+    if errors:
+        raise RequestValidationError(errors)
+    return InstitutionType(type_), Level(level), county
+
+
+def _other(ctx: Context, program: str | None, type_: str, level: str, county: str | None) -> InForce | None:
+    """Another program named by the query, its level, type and county checked; None for the first program."""
+    found = program_requirements.other_program(ctx.database_url, program)
+    if found is None:
+        return None
+    wrong = program_requirements.check_level_and_type(found.program, type_, level)
+    if wrong == "level":
+        raise program_requirements.level_refusal(found.program, level)
+    if wrong == "type":
+        keys = [t.key for t in found.program.institution_types]
+        raise RequestValidationError(
+            [
+                {
+                    "type": "enum",
+                    "loc": ("query", "type"),
+                    "msg": f"Input should be {', '.join(repr(k) for k in keys)}",
+                    "input": type_,
+                    "ctx": {"expected": ", ".join(repr(k) for k in keys)},
+                }
+            ]
+        )
+    if refused := program_requirements.county_refusal(found.program, county):
+        raise refused
+    return found
+
+
 @router.get(
     "/materials/checklist",
     response_model=Checklist,
     summary="The materials a declaration attaches, by institution type and level (申报材料清单; no account needed)",
-    responses=documented(),
+    responses=PROGRAM_REFUSALS,
 )
-def checklist(type: InstitutionType, level: Level, ctx: ServiceContext) -> Checklist:
-    return materials.checklist(ctx, type, level)
+def checklist(type: TypeQuery, level: LevelQuery, ctx: ServiceContext, program: ProgramQuery = None) -> Checklist:
+    found = _other(ctx, program, type, level, None)
+    if found is not None:
+        return program_requirements.checklist(found.program, type, level)
+    kind, lv, _ = _typed(type, level)
+    return materials.checklist(ctx, kind, lv)
 
 
 @router.get(
     "/conditions",
     response_model=Conditions,
     summary="The conditions a declaration attests (评定条件: basic, the level's, the county's; no account needed)",
-    responses=documented(),
+    responses=PROGRAM_REFUSALS,
 )
 def applicable_conditions(
-    type: InstitutionType,
-    level: Level,
+    type: TypeQuery,
+    level: LevelQuery,
     ctx: ServiceContext,
-    county: Annotated[County | None, Query(description="the declaring county: its own conditions apply too")] = None,
+    county: CountyQuery = None,
+    program: ProgramQuery = None,
 ) -> Conditions:
-    return materials.conditions(ctx, type, level, county)
+    found = _other(ctx, program, type, level, county)
+    if found is not None:
+        return program_requirements.conditions(found.program, type, level, county)
+    kind, lv, named = _typed(type, level, county)
+    return materials.conditions(ctx, kind, lv, named)
 
 
 Uploader = Annotated[Actor, Depends(role_in(Role.county_bureau, Role.inspector))]

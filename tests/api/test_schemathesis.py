@@ -259,6 +259,16 @@ def before_call(context, case, kwargs):
             _admin_case(case)
         if case.operation.path.endswith("/revocation") and isinstance(case.body, dict):
             case.body["files"] = []  # the inspector's uploads are references, as a declaration's materials
+        if case.operation.path in REQUIREMENT_PATHS:
+            # type, level and county are the program's keys: with no program named, the first program's (the
+            # schema cannot say so; another program's are tested in tests/api/test_program_requirements.py)
+            query = case.query if isinstance(case.query, dict) else {}
+            if not query.get("program"):
+                query["type"] = query.get("type") if query.get("type") in TYPES else sorted(TYPES)[0]
+                query["level"] = query.get("level") if query.get("level") in LEVELS else Level.county.value
+                if query.get("county") is not None and query["county"] not in COUNTIES:
+                    query["county"] = COUNTY
+            case.query = query
     body = case.body if case.method == "POST" and case.operation.path.endswith(DECLARATION_BODIES) else None
     if (
         SERVED_DB
@@ -286,6 +296,7 @@ OTHER_CALLERS = {
 }
 ACTS_OF = {"city_reviewer": ("/city-review",), "department": ("/co-signatures",), "inspector": ("/revocation",)}
 ADMIN_PATHS = ("/api/v1/periods", "/api/v1/quotas", "/api/v1/historic-titles")
+REQUIREMENT_PATHS = ("/api/v1/materials/checklist", "/api/v1/conditions")
 EXAMPLES = 15  # per operation and phase: 63 operations, 3.5 minutes on two idle cores
 
 

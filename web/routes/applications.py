@@ -34,6 +34,7 @@ from web.declaration import AMENDABLE, FIELD_TITLES, INSTITUTION_FIELDS, FormFie
 from web.files import document_links, material_rows
 from web.page_context import PageContext, PageSession
 from web.page_router import page_router
+from web.program_facts import program_correction_choices, program_facts, program_level, program_of_view
 from web.refusals import Explained, PageRefusal
 from web.render import day, is_htmx, moment, number, page
 from web.story import diagram, progress, timeline
@@ -258,16 +259,20 @@ def detail_page(
     if revocation is not None and revocation.state == "pending":  # one open proposal per title
         forms = [f for f in forms if f.name != "revocation"]
     may_resubmit = Act.resubmit in detail.allowed_acts
+    settings = request.app.state.settings
+    program = program_of_view(settings.database_url, view)  # another program's: its own facts and books
     context = {
         "view": view,
         "detail": detail,
-        "facts": institution_facts(view),
+        "facts": program_facts(program, view) if program is not None else institution_facts(view),
+        "program_title": program.title if program is not None else "",
+        "program_level": program_level(program, view) if program is not None else "",
         "steps": progress(view.level, view.state, [a.state_after for a in view.acts], view.notice_closed),
         "timeline": timeline(detail.acts, view.level, moment),
         "diagram": diagram(view.level, view.state),
         "forms": forms,
         "may_resubmit": may_resubmit,
-        "amendable": amendable_facts(view) if may_resubmit else [],
+        "amendable": amendable_facts(view) if may_resubmit and program is None else [],
         "allowed": detail.allowed_acts,
         "pending": [o for o in detail.objections if o.upheld is None],
         "done": done,
@@ -289,7 +294,10 @@ def detail_page(
         **batch_facts(view, actor),
     }
     if may_resubmit or any(f.name.endswith("-correction") for f in forms):
-        context.update(correction_choices(request.app.state.settings, view))
+        choices = (
+            program_correction_choices(program, view) if program is not None else correction_choices(settings, view)
+        )
+        context.update(choices)
     if is_htmx(request):
         status = 200  # htmx swaps 2xx answers only; the refusal is in the page
     return page(request, "application.html", context, status)

@@ -9,7 +9,7 @@ chosen anew for an item replaces the kept one."""
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import Request
@@ -27,6 +27,7 @@ from db.queries.materials import uploaded_by
 from db.queries.rounds import rounds_seen_by
 from db.rounds import EvaluationRound
 from db.session import get_engine
+from programs.load import first_program_id
 from services import applications, drafts, materials
 from services.context import Context
 from services.declarations import DECLARATION, checklists, condition_book
@@ -34,6 +35,7 @@ from services.pdf import PDF
 from services.refusals import Refusal
 from state.domain import Actor, InstitutionType, Level, Role
 from state.labels import choices, level_title
+from web import program_form, program_pages
 from web.declaration import INSTITUTION_FIELDS, body_from, validate
 from web.page_context import PageContext, PageToday
 from web.page_router import page_router
@@ -116,8 +118,20 @@ def _form(request: Request, actor: Actor, status: int = 200, **context: object) 
 
 
 @router.get("/applications/new")
-async def declaration_form(request: Request, actor: SignedIn) -> Response:
+async def declaration_form(request: Request, actor: SignedIn, program: str = "") -> Response:
+    """The programs the clerk's city runs: with more than one and none chosen, 「选择评定项目」 first; the first
+    program's form, or another's derived from its definition (``?program=``; also the htmx redraw of its parts)."""
     _admit(actor)
+    found = await program_pages.programs_for(request, actor)
+    if program:
+        other = program_pages.named(found, program)
+    elif len(found) > 1 and request.query_params.get("type") not in InstitutionType._value2member_map_:
+        return program_pages.chooser(request, found)  # (a link preselecting the first program's type: its form)
+    else:
+        other = found[0] if len(found) == 1 and found[0].program.id != first_program_id() else None
+    if other is not None:
+        values = {k: v for k, v in request.query_params.items() if k != "program"}
+        return program_pages.program_form(request, actor, other, values)
     return _form(request, actor)
 
 
@@ -213,11 +227,56 @@ def _refused(request: Request, actor: Actor, refusal: Refusal, values: dict[str,
     )
 
 
+async def _declare_into(
+    request: Request, actor: Actor, ctx: Context, day: date, posted: Any, values: dict[str, str]
+) -> Response:
+    """Another program's form submitted: its body validated by the API's model, declared by the same service."""
+    other = program_pages.named(await program_pages.programs_for(request, actor), values.get("program", ""))
+    assert other is not None  # the first program's form names no program
+    key = values.get("key", "")[:128] or None
+    body = program_form.body_from(other.program, values)
+    files = await attached(request, posted, actor, ctx)
+    body["materials"] = files.refs
+    declared, errors = program_form.validate(body)
+    errors.update(files.errors)
+    if declared is not None and not files.errors:
+        try:
+            outcome = await applications.declare(ctx, actor, declared, day, key)
+        except Refusal as refusal:
+            explained = explain(refusal)
+            fields = program_form.refusal_fields(refusal)
+            explained.fields = fields
+            if fields:
+                explained.lines = []
+            return program_pages.program_form(
+                request,
+                actor,
+                other,
+                values,
+                refusal.status,
+                errors=fields,
+                explained=explained,
+                key=key,
+                kept=files.kept,
+            )
+        return _declared(request, outcome.application_id)
+    return program_pages.program_form(request, actor, other, values, 422, errors=errors, key=key, kept=files.kept)
+
+
+def _declared(request: Request, application_id: str) -> Response:
+    target = f"/applications/{application_id}?done=declare"
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
 @router.post("/applications/new")
 async def declare(request: Request, actor: SignedIn, ctx: PageContext, day: PageToday) -> Response:
     _admit(actor)
     posted = await request.form()
     values = {k: v for k, v in posted.items() if isinstance(v, str) and k != "csrf_token"}
+    if values.get("program") and values["program"] != first_program_id():
+        return await _declare_into(request, actor, ctx, day, posted, values)
     key = values.get("key", "")[:128] or None
     body, errors = _posted_body(values, actor)
     files = await attached(request, posted, actor, ctx)
