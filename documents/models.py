@@ -242,7 +242,7 @@ class ProgramForm:
     the first program's is (documents/declaration.py)."""
 
     program_title: str
-    level_title: str  # the level's full title: 南昌市市级创业孵化基地
+    level_title: str  # the level's full title, as the program's definition writes it
     level: str  # 市级
     county: str
     institution_name: str
