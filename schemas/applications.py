@@ -1,13 +1,13 @@
 """The bodies of acts on an application not in schemas/models.py: 退回补正 (a return for correction, a resubmission)
 and a reviewer's scores; shared by the API and the pages."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from schemas.fields import FORBID, IsoDate, OptionalText100, OptionalText2000, Text2000, Text5000
 from schemas.materials import ItemCode, MaterialRefCreate
-from schemas.models import InstitutionCreate
+from schemas.models import InstitutionCreate, ProgramInstitutionCreate
 from state.domain import Act
 
 
@@ -21,10 +21,22 @@ class CorrectionRequestCreate(BaseModel):
     )
 
 
+def _amended_tag(institution: Any) -> str:
+    """Another program's institution states its facts by its fact table; the first program's, by its fields."""
+    facts = isinstance(institution, dict) and "facts" in institution
+    return "other_program" if isinstance(institution, ProgramInstitutionCreate) or facts else "first_program"
+
+
+AmendedInstitution = Annotated[
+    Annotated[InstitutionCreate, Tag("first_program")] | Annotated[ProgramInstitutionCreate, Tag("other_program")],
+    Discriminator(_amended_tag),
+]
+
+
 class ResubmissionCreate(BaseModel):
     model_config = FORBID
     reason: Text2000 = Field(description="what was corrected (补正说明)")
-    institution: InstitutionCreate = Field(description="the amended facts, in full (same institution and type)")
+    institution: AmendedInstitution = Field(description="the amended facts, in full (same institution and type)")
     materials: list[MaterialRefCreate] = Field(
         default=[], max_length=200, description="new files; each replaces every earlier file of its item"
     )

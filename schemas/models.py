@@ -352,7 +352,7 @@ def _declaration_tag(body: Any) -> str:
     read as such; any other is the first program's, by its level."""
     if isinstance(body, dict):
         named, institution = body.get("program"), body.get("institution")
-        facts = isinstance(institution, dict) and bool(institution.get("facts"))
+        facts = isinstance(institution, dict) and "facts" in institution
     else:
         named, facts = getattr(body, "program", None), isinstance(body, ProgramDeclarationCreate)
     if isinstance(named, str) and named != first_program_id():

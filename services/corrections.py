@@ -5,11 +5,14 @@ uploads), since those rules are data that may change after the fact."""
 
 from datetime import date
 
-from contracts.application import ResubmitAct
+from fastapi.concurrency import run_in_threadpool
+
+from contracts.application import ApplicationView, ResubmitAct
 from contracts.corrections import CorrectionRequestAct
 from contracts.rules.applications import CORRECTION_ITEM_NOT_RESUPPLIED, CORRECTION_ITEM_UNKNOWN
 from contracts.rules.engine import IDENTITY_CHANGED
 from schemas.applications import CorrectionRequestCreate, ResubmissionCreate
+from schemas.models import InstitutionCreate, ProgramInstitutionCreate
 from services import acts
 from services.access import declarer_of, fetch_view, not_allowed, require_authority, require_separation
 from services.context import Context
@@ -23,9 +26,10 @@ from services.declarations import (
     refusal,
     submitted_materials,
 )
+from services.program_declarations import amended, checklist_of, correctable_items, kept_version
 from services.refusals import Refusal
 from state.declaration import Problem, declaration_problems
-from state.domain import Act, Actor, Level, Stage
+from state.domain import Act, Actor, Level, Stage, type_key
 from workflows.application_corrections import IDENTITY
 
 IDENTITY_NAMES = {"credit_code": "统一社会信用代码", "type": "机构类型"}
@@ -41,8 +45,12 @@ async def request_correction(
     require_authority(act, actor, view)
     require_separation(act, actor, view)
     kind = view.institution.type
-    known = {i.code for i in checklists(ctx.settings).checklist(kind, view.level)}
-    known |= {c.code for c in condition_book(ctx.settings, view.county).applicable(kind, view.level, view.county)}
+    if view.program is not None and view.program.own_facts:  # another program: its version's checklist, conditions
+        kept = await run_in_threadpool(kept_version, ctx.database_url, view.program)
+        known = correctable_items(kept, type_key(kind), view.level)
+    else:
+        known = {i.code for i in checklists(ctx.settings).checklist(kind, view.level)}
+        known |= {c.code for c in condition_book(ctx.settings, view.county).applicable(kind, view.level, view.county)}
     unknown = [i for i in body.items if i not in known]
     if unknown:
         raise Refusal(422, CORRECTION_ITEM_UNKNOWN, field="items", items="、".join(unknown))
@@ -59,6 +67,12 @@ async def resubmit(ctx: Context, actor: Actor, application_id: str, body: Resubm
     require_authority(Act.resubmit, actor, view)
     if view.state != Stage.returned or view.correction is None:
         raise not_allowed(view, actor, Act.resubmit)
+    if view.program is not None and view.program.own_facts:
+        return await _resubmit_into(ctx, actor, view, body, day)
+    if not isinstance(body.institution, InstitutionCreate):  # another program's facts for the first's application
+        raise refusal(
+            422, [Problem("institution.facts", IDENTITY_CHANGED.code, IDENTITY_CHANGED.say(field_label="申报格式"))]
+        )
     institution = institution_of(body.institution)
     problems = [
         Problem(
@@ -91,3 +105,35 @@ async def resubmit(ctx: Context, actor: Actor, application_id: str, body: Resubm
     )
     values = ResubmitAct(actor=actor, reason=body.reason, institution=institution, materials=materials)
     return await acts.perform(ctx, actor, application_id, Act.resubmit, values, declarer_of(view))
+
+
+async def _resubmit_into(
+    ctx: Context, actor: Actor, view: ApplicationView, body: ResubmissionCreate, day: date
+) -> acts.Done:
+    """As ``resubmit``, for another program's application: read against the version it was declared under."""
+    assert view.program is not None and view.correction is not None
+    if not isinstance(body.institution, ProgramInstitutionCreate):
+        raise refusal(422, [Problem("institution.facts", "fact_required", "请按本评定项目的申报表填报（facts）")])
+    program = await run_in_threadpool(kept_version, ctx.database_url, view.program)
+    institution, problems = amended(program, view.level, body.institution, day)
+    changed = [
+        Problem(f"institution.{name}", IDENTITY_CHANGED.code, IDENTITY_CHANGED.say(field_label=IDENTITY_NAMES[name]))
+        for name in IDENTITY
+        if type_key(getattr(institution, name)) != type_key(getattr(view.institution, name))
+    ]
+    if changed or problems:
+        raise refusal(422, changed or problems)
+    given = {r.item for r in body.materials}
+    book = checklist_of(program)
+    on_checklist = {i.code for i in book.checklist(institution.type, view.level)}
+    owed = [i for i in view.correction.items if i in on_checklist and i not in given]
+    if owed:
+        said = CORRECTION_ITEM_NOT_RESUPPLIED
+        raise refusal(422, [Problem("materials", said.code, said.say(title=book.title(i), item=i)) for i in owed])
+    standing = current_materials([a.materials for a in view.acts])
+    carried = [m for m in standing if m.item not in given and m.item in on_checklist]
+    materials = await submitted_materials(
+        ctx.settings, actor, view.application_id, view.level, institution.type, body.materials, carried, book=book
+    )
+    values = ResubmitAct(actor=actor, reason=body.reason, institution=institution, materials=materials)
+    return await acts.perform(ctx, actor, view.application_id, Act.resubmit, values, declarer_of(view))

@@ -24,7 +24,7 @@ from programs.load import first_program_id
 from programs.model import Program
 from regions.catalog import DEPLOYMENT, cities
 from regions.model import City
-from schemas.models import ProgramDeclarationCreate
+from schemas.models import ProgramDeclarationCreate, ProgramInstitutionCreate
 from services.access import authority
 from services.context import Context
 from services.declarations import refusal, submitted_materials
@@ -254,3 +254,27 @@ async def prepare(
         book=checklist_of(judged.found.program),
     )
     return Prepared(judged.county, judged.level, judged.institution, submitted, program_ref(judged.found, body.level))
+
+
+def kept_version(database_url: str, ref: ProgramRef) -> Program:
+    """The version an application was declared under (it keeps that version's rules to its end)."""
+    row = store.version(database_url, ref.id, ref.version)
+    if row is None:  # versions are never deleted: a missing one is a broken database, not a caller's mistake
+        raise LookupError(f"program {ref.id} version {ref.version} is not on record")
+    return program_of(row)
+
+
+def amended(
+    program: Program, level: Level, given: ProgramInstitutionCreate, today: date
+) -> tuple[Institution, list[Problem]]:
+    """A resubmission's facts read against the application's own version, as its declaration's were."""
+    body = ProgramDeclarationCreate.model_construct(program=program.id, level=level.value, institution=given)
+    facts, problems = _problems(program, body, today)
+    return institution_of(body, facts), problems
+
+
+def correctable_items(program: Program, kind: str, level: Level) -> set[str]:
+    """What a return for correction may name: the checklist's items and the conditions' codes."""
+    return {i.code for i in evaluate.checklist(program, kind, level.value)} | {
+        c.code for c in evaluate.conditions(program, kind, level.value)
+    }

@@ -109,6 +109,9 @@ def check_resubmit(s: ApplicationState, act: ResubmitAct) -> None:
                 field=f"institution.{name}",
                 field_label=FIELDS[name],
             )
+    program = s.decl.program
+    if program is not None and program.own_facts:  # read against its program's version by the API
+        return
     problems = declaration_problems(s.decl.level, s.decl.county, act.institution, today())
     if problems:
         raise declaration_refusal(problems)

@@ -13,6 +13,7 @@ from services.identity.users import add_user
 from tests.api.conftest import Api, Driver, expect
 from tests.api.test_second_program import CITY, SOURCE, declaration, post, published  # noqa: F401 (a fixture)
 from tests.conftest import unique
+from tests.samples import unique_pdf
 
 NATIONAL = next(p for p in DEFINITIONS.glob("*.toml") if "工信部企业〔2016〕194号" in p.read_text("utf-8"))
 
@@ -81,3 +82,38 @@ async def test_a_batch_and_a_revocation_are_signed_by_the_programs_departments_o
     signatures = f"/applications/{app_id}/revocation/co-signatures"
     not_a_decider = await post(api, "nc_drc", signatures, {"decision": "sign"})
     assert not_a_decider["status"] == 403 and not_a_decider["rule"] == "revocation_not_a_decider"
+
+
+async def test_another_programs_declaration_is_returned_and_resubmitted_by_its_own_version(published: Api):  # noqa: F811
+    api = published
+    body = await declaration(api)
+    app_id = expect(await api.http.post("/applications", json=body, headers=api.auth("nc_clerk")), 201)["id"]
+    unknown = await post(
+        api, "nc_bureau", f"/applications/{app_id}/correction-request", {"reason": "补正", "items": ["premises_photos"]}
+    )
+    assert unknown["status"] == 422 and unknown["rule"] == "correction_item_unknown"  # the first program's item
+    returned = {"reason": "场地证明不清晰", "items": ["premises_proof"]}
+    expect(
+        await api.http.post(f"/applications/{app_id}/correction-request", json=returned, headers=api.auth("nc_bureau")),
+        200,
+    )
+
+    amended = {**body["institution"], "facts": {**body["institution"]["facts"], "incubation_area_m2": 1400}}
+    too_small = await post(
+        api, "nc_clerk", f"/applications/{app_id}/resubmission", {"reason": "补正", "institution": amended}
+    )
+    assert too_small["status"] == 422 and too_small["rule"] == "social_area_min_1500"
+    fixed = {**body["institution"], "facts": {**body["institution"]["facts"], "incubation_area_m2": 1800}}
+    owed = await post(api, "nc_clerk", f"/applications/{app_id}/resubmission", {"reason": "补正", "institution": fixed})
+    assert owed["status"] == 422 and owed["rule"] == "correction_item_not_resupplied"
+    new_file = expect(await api.upload("nc_clerk", unique_pdf(), "场地证明.pdf"), 201)["id"]
+    resubmitted = {
+        "reason": "已补充场地证明",
+        "institution": fixed,
+        "materials": [{"item": "premises_proof", "material_id": new_file}],
+    }
+    expect(
+        await api.http.post(f"/applications/{app_id}/resubmission", json=resubmitted, headers=api.auth("nc_clerk")), 200
+    )
+    view = expect(await api.get("nc_clerk", f"/applications/{app_id}"), 200)
+    assert view["state"] == "declared" and view["institution"]["facts"]["incubation_area_m2"] == 1800
