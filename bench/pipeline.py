@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +37,8 @@ from bench.harness import dev_server
 from clients.codec import data_converter
 from config import Settings
 from contracts.application import FindingAct, ObjectionAct, PublicizeAct, ReviewAct
+from programs.load import first_program_id
+from services.program_declarations import in_force, program_ref
 from state.domain import Level
 from tests.conftest import standing_places
 from tests.factory import bureau, declaration, opinions_given, reviewer, selected, start
@@ -44,13 +46,19 @@ from worker import build_worker
 from workflows.application import ApplicationWorkflow
 
 WARM_UP = 5  # applications of each kind run first and not counted
+READ_PROGRAM: list[str] = []  # the read model's URL, once known: each declaration reads its program (--no-program: not)
 
 
 # ---- drivers: one application each, the same steps and waits --------------------------------------
 async def drive_application(client: Client, queue: str, i: int) -> WorkflowHandle:
     """Declared, both reviews, the notice published today, two objections heard while it runs (a notice is not
     back-dated past its review, so its 5 working days cannot pass within a bench on the dev server)."""
-    h = await start(client, queue, declaration(Level.city))
+    decl = declaration(Level.city)
+    if READ_PROGRAM:  # as the API declares: the program's version in force read, its values in the declaration
+        found = await asyncio.to_thread(in_force, READ_PROGRAM[0], first_program_id())
+        assert found is not None, "the first program's version 1 is published by the schema's upgrade"
+        decl = replace(decl, program=program_ref(found, Level.city.value))
+    h = await start(client, queue, decl)
     await opinions_given(h)
     await h.execute_update(ApplicationWorkflow.county_review, ReviewAct(bureau(), True, "材料齐全"))
     await h.execute_update(ApplicationWorkflow.city_review, selected("评审通过"))  # as the round's selection
@@ -147,13 +155,15 @@ async def measure(client: Client, kinds: tuple[Kind, Kind], n: int, concurrency:
     print(file=sys.stderr)
 
 
-async def bench(n: int, concurrency: int, rounds: int, database_url: str | None) -> None:
+async def bench(n: int, concurrency: int, rounds: int, database_url: str | None, read_program: bool = True) -> None:
     print(f"starting the dev server and workers (n={n}, concurrency={concurrency})", file=sys.stderr)
     env = await dev_server(data_converter(Settings()))
     try:
         with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(16) as pool, ThreadPoolExecutor(16) as bare_pool:
             url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
             settings = Settings(database_url=url, task_queue="bench-pipeline")
+            if read_program:
+                READ_PROGRAM.append(url)
             real_worker = build_worker(env.client, settings, pool)
             bare_worker = Worker(
                 env.client,
@@ -203,8 +213,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20, help="applications driven at once (default 20)")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds the n are split into (default 5)")
     parser.add_argument("--database-url", help="read model (default: a SQLite file in a temporary directory)")
+    parser.add_argument(
+        "--no-program", action="store_true", help="declare without reading the program's version (as before programs)"
+    )
     args = parser.parse_args()
-    asyncio.run(bench(args.n, args.concurrency, max(1, min(args.rounds, args.n)), args.database_url))
+    asyncio.run(
+        bench(args.n, args.concurrency, max(1, min(args.rounds, args.n)), args.database_url, not args.no_program)
+    )
 
 
 if __name__ == "__main__":
