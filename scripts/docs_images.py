@@ -2,15 +2,20 @@
 
 - pdf-*.png: the first page of each printable document (申报表, 公示名单, 公布文件, 奖牌证书, 撤销决定, 评审汇总表), rendered from the sample
   inputs of tests/documents/samples.py with ``pdftoppm -png -r 50`` (poppler-utils); those the organs issue sealed as
-  the service seals them (the development provider's test seals, made in a scratch directory);
+  the service seals them (the development provider's test seals, made in a scratch directory); pdf-program-*.png: the
+  second program's (南昌市市级创业孵化基地认定) 申报表 and 公布文件, from tests/documents/program_samples.py, with
+  南昌's region file (tests/region_files/jiangxi.toml) in BIAOGAN_REGIONS_DIR for its organs;
 - page-*.png: screenshots the browser tests took (tests/web/screenshots, by the ``shot`` helper), shrunk to 800 px
   wide with a 256-colour palette. Run the browser tests first:
 
     .venv/bin/python -m pytest -q tests/web/test_statistics.py tests/web/test_filing_board.py \\
-        tests/web/test_document_links.py tests/web/test_walk.py tests/web/test_announcement_pages.py
+        tests/web/test_document_links.py tests/web/test_walk.py tests/web/test_announcement_pages.py \\
+        tests/web/test_program_declaration.py
     .venv/bin/python scripts/docs_images.py
 """
 
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,11 +30,13 @@ sys.path.insert(0, str(ROOT))
 import documents  # noqa: E402
 from documents.review_summary import review_summary  # noqa: E402
 from documents.revocation import revocation_decision  # noqa: E402
+from regions.catalog import DIRECTORY_VARIABLE  # noqa: E402
 from seals.provider import DevSealProvider  # noqa: E402
-from tests.documents import samples  # noqa: E402
+from tests.documents import program_samples, samples  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
 SCREENSHOTS = ROOT / "tests" / "web" / "screenshots"
+NANCHANG = ROOT / "tests" / "region_files" / "jiangxi.toml"
 PAGES = {  # the screenshot -> the picture in docs/images
     "statistics": "page-statistics",
     "filing-board": "page-filing-board",
@@ -41,6 +48,8 @@ PAGES = {  # the screenshot -> the picture in docs/images
     "walk-city-round-selected": "page-round-panel",
     "announcements": "page-announcements",
     "verify-valid": "page-verify",
+    "program-declaration-form": "page-program-declaration",
+    "program-notices": "page-program-notices",
 }
 WIDTH = 800
 PHONE_WIDTH = 375  # phone screenshots (a 375 px screen at device scale 2) are shown at the phone's own width
@@ -55,6 +64,11 @@ def sealed(provider: DevSealProvider, organs: Sequence[str], pdf: bytes) -> byte
 def pdfs() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         seals = DevSealProvider(Path(scratch))
+        regions = Path(scratch) / "regions"
+        regions.mkdir()
+        shutil.copy(NANCHANG, regions / NANCHANG.name)
+        os.environ[DIRECTORY_VARIABLE] = str(regions)  # 南昌's organs, for the second program's 公布文件
+        program_announcement = program_samples.announcement()
         rendered = {
             "pdf-declaration": documents.declaration_form(samples.DECLARATION),
             "pdf-notice-list": sealed(seals, [samples.NOTICE.issuing_organ], documents.notice_list(samples.NOTICE)),
@@ -68,6 +82,10 @@ def pdfs() -> None:
             ),
             "pdf-revocation": sealed(seals, samples.REVOCATION.organs, revocation_decision(samples.REVOCATION)),
             "pdf-review-summary": review_summary(samples.REVIEW_SUMMARY),
+            "pdf-program-declaration": documents.program_form(program_samples.DECLARATION),
+            "pdf-program-announcement": sealed(
+                seals, program_announcement.organs, documents.announcement(program_announcement)
+            ),
         }
         for name, content in rendered.items():
             pdf = Path(scratch) / f"{name}.pdf"

@@ -19,16 +19,19 @@ from config import NoticeSettings
 from contracts.application import ObjectionAct, ViewRequest
 from contracts.rules.access import CITY_UNKNOWN
 from contracts.rules.administration import borrowed
+from db import programs as program_store
 from db.models import Application
 from db.queries.applications import one_under_notice, under_notice
 from db.queries.titles import Title, directory
 from db.receipts import ReceiptView, issue_receipt, objection_by_receipt
+from programs.load import first_program_id
 from regions.catalog import DEPLOYMENT
 from regions.catalog import city as city_named
 from regions.scope import county_city, known_city
 from services.access import narrowed
 from services.context import Context
 from services.declarations import OBJECTION_EVIDENCE, evidence_files, public_uploader
+from services.programs import program_of
 from services.refusals import Refusal, from_temporal
 from state.calendar import TZ
 from state.domain import Actor, Department, Level, Role, Stage
@@ -68,6 +71,14 @@ def issuer(level: Level, county: str, city: str | None = None) -> str:
 
 
 @dataclass(frozen=True)
+class ProgramNotice:
+    """What another program's 公示 says of itself: its level's full title, its notice's working days."""
+
+    full_titles: dict[str, str]  # level key -> 南昌市市级创业孵化基地
+    working_days: int
+
+
+@dataclass(frozen=True)
 class NoticeGroup:
     """One 公示: the candidates one organ publishes, with its window (its notices' first and last day)."""
 
@@ -79,31 +90,42 @@ class NoticeGroup:
     first_day: date
     last_day: date
     published_on: date
+    working_days: int = 0  # another program's notice: its working days, said beside the window (0: the first's)
 
 
-def grouped(rows: list[Application]) -> list[NoticeGroup]:
-    """``rows`` by issuing organ: the city's first, then the counties by name; each its institutions by name."""
+def grouped(rows: list[Application], programs: dict[str, ProgramNotice] | None = None) -> list[NoticeGroup]:
+    """``rows`` by program and issuing organ: the city's first, then the counties by name; each its institutions by
+    name. ``programs``: another program's words, by its id (its rows' titles say its level's full title)."""
     today = datetime.now(TZ).date()
-    by_organ: dict[tuple[Level, str], list[Application]] = {}
-    for row in sorted(rows, key=lambda r: (r.level != Level.city, r.county, r.institution_name)):
-        by_organ.setdefault((row.level, "" if row.level == Level.city else row.county), []).append(row)
+    programs = programs or {}
+    by_organ: dict[tuple[str, Level, str], list[Application]] = {}
+    for row in sorted(rows, key=lambda r: (r.level != Level.city, r.county, r.program_id, r.institution_name)):
+        other = row.program_id if row.program_id in programs else ""
+        by_organ.setdefault((other, row.level, "" if row.level == Level.city else row.county), []).append(row)
     out = []
-    for (level, county), listed in by_organ.items():
+    for (program_id, level, county), listed in by_organ.items():
         city = listed[0].city or DEPLOYMENT.name
         firsts = [r.notice_first_day for r in listed if r.notice_first_day]
         lasts = [r.notice_last_day for r in listed if r.notice_last_day]
         published = [r.notice_published_on for r in listed if r.notice_published_on]
         first = min(firsts, default=today)
+        place = city if level == Level.city else county
+        words = programs.get(program_id)
+        named = f"{place}{level_title(level, full=True)}"
+        if words is not None:
+            full_title = words.full_titles.get(level.value, "")
+            named = full_title if full_title.startswith(place) else f"{place}{full_title}"
         out.append(
             NoticeGroup(
                 level=level,
                 county=county,
                 issuer=issuer(level, county, city),
-                title=f"{city if level == Level.city else county}{level_title(level, full=True)}拟评定名单公示",
+                title=f"{named}拟评定名单公示",
                 rows=listed,
                 first_day=first,
                 last_day=max(lasts, default=first),
                 published_on=min(published, default=first),
+                working_days=words.working_days if words is not None else 0,
             )
         )
     return out
@@ -112,7 +134,24 @@ def grouped(rows: list[Application]) -> list[NoticeGroup]:
 def notice_groups(ctx: Context, city: str | None = None) -> list[NoticeGroup]:
     """What is under notice now in ``city`` (default: the deployment's), one group per issuing organ; none when
     nothing is (no 公示 is issued)."""
-    return grouped(notices(ctx, city=city))
+    rows = notices(ctx, city=city)
+    return grouped(rows, program_notices(ctx, rows))
+
+
+def program_notices(ctx: Context, rows: list[Application]) -> dict[str, ProgramNotice]:
+    """The words of each program other than the first that ``rows`` belong to (the version each was declared under;
+    one version per program suffices for the board's title)."""
+    found: dict[str, ProgramNotice] = {}
+    for row in rows:
+        if not row.program_id or row.program_id == first_program_id() or row.program_id in found:
+            continue
+        version = program_store.version(ctx.database_url, row.program_id, row.program_version)
+        if version is None:
+            continue
+        program = program_of(version)
+        titles = {lv.key: lv.full_title for lv in program.levels}
+        found[row.program_id] = ProgramNotice(titles, program.notice.working_days)
+    return found
 
 
 def _listed(a: Application) -> documents.ListedInstitution:

@@ -130,8 +130,15 @@ def screenshots() -> Path:
     return SCREENSHOTS
 
 
-async def shot(page, name: str) -> None:
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+async def shot(page, name: str, until: str | None = None) -> None:
+    """The whole page; ``until``: from its top to a little below that element (a long form's first part)."""
+    clip = None
+    if until is not None:
+        box = await page.locator(until).bounding_box()
+        assert box is not None, until
+        bottom = box["y"] + box["height"] + await page.evaluate("window.scrollY")  # the box is the viewport's
+        clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": bottom + 24}
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, clip=clip)
 
 
 async def sign_in(page, site: Site, who: str) -> None:

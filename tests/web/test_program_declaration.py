@@ -7,6 +7,7 @@ its facts with the definition's labels and units. A 临沂 clerk's city runs onl
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
@@ -16,11 +17,13 @@ from sqlmodel import Session
 
 from db.session import get_engine
 from db.users import User
+from documents.layout import chinese_date
 from programs.load import DEFINITIONS
 from regions.catalog import DIRECTORY_VARIABLE
 from services.identity import add_login
 from services.identity.users import add_user
 from services.programs import publish
+from state.calendar import WorkingDayCalendar
 from tests.api.conftest import expect
 from tests.conftest import unique
 from tests.factory import credit_code
@@ -133,6 +136,7 @@ async def test_a_nanchang_clerk_declares_into_its_program_through_the_derived_fo
     found = await severe_violations(page)
     assert found == [], report(found)
     await shot(page, "program-declaration-refused")
+    await shot(page, "program-declaration-form", until="#f-fact__area_in_use_pct")  # the docs' picture: the refusal
 
     await page.fill("#f-fact__incubation_area_m2", "1600")
     await page.click("text=提交申报")
@@ -184,6 +188,58 @@ async def test_a_linyi_clerk_sees_the_first_form_and_another_city_s_program_is_n
     assert await page.locator("#program-choices").count() == 0
     refused = await page.goto("/applications/new?program=nanchang-incubator-2024")
     assert refused is not None and refused.status == 404
+
+
+async def test_a_nanchang_application_under_notice_is_on_its_city_s_board_for_seven_working_days(page, site, nanchang):
+    """The public board of 南昌 (``/notices?city=南昌市``) lists an application of its program under notice, titled by
+    the program's level and with its 7-working-day window, in none of the first program's words; 临沂's board does
+    not list it."""
+    from tests.api.test_second_program import declaration
+
+    api = site.api
+    api.tokens["nc_clerk"] = api.tokens[nanchang]
+    for name, role, county in (("nc_bureau", "county_bureau", COUNTY), ("nc_reviewer", "city_reviewer", None)):
+        made = add_user(api.database_url, f"{name}-{unique('')[-8:]}", role, county, None, city="南昌市")
+        api.tokens[name] = made.token
+    body = await declaration(api)
+    name = f"东湖区公示孵化基地{re.sub(r'[^0-9]', '', unique(''))[-6:]}"
+    body["institution"]["facts"]["name"] = name
+    app_id = expect(await api.http.post("/applications", json=body, headers=api.auth("nc_clerk")), 201)["id"]
+    review = {"decision": "pass", "opinion": "材料齐全，符合认定条件"}
+    for who, act in (("nc_bureau", "county-review"), ("nc_reviewer", "city-review"), ("nc_reviewer", "notice")):
+        expect(
+            await api.http.post(
+                f"/applications/{app_id}/{act}", json=review if act != "notice" else {}, headers=api.auth(who)
+            ),
+            200,
+        )
+    notice = expect(await api.get("nc_reviewer", f"/applications/{app_id}"), 200)["notice"]
+    first_day, last_day = date.fromisoformat(notice["first_day"]), date.fromisoformat(notice["last_day"])
+    assert WorkingDayCalendar.from_file(None).working_days_between(first_day, last_day) + 1 == 7
+
+    async def board(city: str) -> str:
+        for _ in range(50):  # the read model follows the workflow
+            await page.goto(f"/notices?city={city}")
+            if name in await page.inner_text("main"):
+                break
+            await page.wait_for_timeout(200)
+        return await page.inner_text("main")
+
+    shown = await board("南昌市")
+    row = await page.locator("tr", has_text=name).inner_text()
+    window = f"{chinese_date(first_day)}至{chinese_date(last_day)}"
+    assert window in "".join(row.split()), row
+    assert "社会化创业孵化基地" in row and COUNTY in row
+    assert "南昌市人力资源和社会保障局" in shown
+    assert await page.inner_text("h1") == "南昌市拟评定名单公示"
+    group = page.locator(".notice-group", has_text=name)
+    assert await group.locator("h2").inner_text() == "南昌市市级创业孵化基地拟评定名单公示"
+    assert await group.locator(".notice-window").inner_text() == f"公示时间：{window}（7个工作日）"
+    assert "临沂" not in shown and "标杆" not in shown and "5个工作日" not in shown  # not the first program's words
+    await shot(page, "program-notices")
+    assert not re.search(r"[A-Za-z]{3,}", shown.replace("PDF", ""))
+    await page.goto("/notices")  # the deployment's city: 临沂's board
+    assert name not in await page.inner_text("main")
 
 
 async def test_a_city_running_two_programs_starts_with_choosing_one(page, site, nanchang, tmp_path):

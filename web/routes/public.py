@@ -54,9 +54,11 @@ def _city(city: str) -> str:
 def notice_board(request: Request, city: str = "") -> Response:
     """One 公示 per issuing organ, each with its window and where to object; none when nothing is under notice."""
     ctx = context_of(request)
-    groups = notices.notice_groups(ctx, _city(city))
+    shown = _city(city)
+    groups = notices.notice_groups(ctx, shown)
     total = sum(len(g.rows) for g in groups)
-    return page(request, "notices.html", {"sections": groups, "total": total, "contacts": _contacts(ctx.settings)})
+    context = {"sections": groups, "total": total, "contacts": _contacts(ctx.settings), "city": shown}
+    return page(request, "notices.html", context)
 
 
 def _under_notice(ctx: Context, application_id: str) -> Application | None:
