@@ -238,6 +238,9 @@ async def test_a_nanchang_application_under_notice_is_on_its_city_s_board_for_se
     assert "临沂" not in shown and "标杆" not in shown and "5个工作日" not in shown  # not the first program's words
     await shot(page, "program-notices")
     assert not re.search(r"[A-Za-z]{3,}", shown.replace("PDF", ""))
+    pdf = await page.get_attribute("#notice-list-pdf", "href")  # its own city's list, not the deployment's
+    assert pdf is not None and pdf.endswith("?city=%E5%8D%97%E6%98%8C%E5%B8%82")
+    assert await page.locator("#feed-link").count() == 0  # the feed is the deployment's city's
     await page.goto("/notices")  # the deployment's city: 临沂's board
     assert name not in await page.inner_text("main")
 
