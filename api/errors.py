@@ -38,6 +38,8 @@ def _field(loc: tuple[Any, ...]) -> str:
         path = path[1:] if outer else path
         if outer != OTHER_PROGRAM_TAG:  # another program's shape has no level or type tags
             path = [p for i, p in enumerate(path) if not (p in _TAGS and (i == 0 or path[i - 1] == "institution"))]
+        # a resubmission's institution: which program's shape
+        path = [p for i, p in enumerate(path) if not (p in PROGRAM_TAGS and i and path[i - 1] == "institution")]
     if where == "header" and path:
         return str(path[0]).title()
     return ".".join(str(p) for p in path) or str(where)

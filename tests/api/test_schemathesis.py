@@ -159,7 +159,7 @@ def map_case(context, case):
             ]
     if case.method == "POST" and case.operation.path.endswith("/resubmission") and isinstance(case.body, dict):
         institution = case.body.get("institution")
-        if isinstance(institution, dict):  # the same date rule as at declaration
+        if isinstance(institution, dict) and "facts" not in institution:  # the same date rule as at declaration
             institution["founded_on"] = _not_future(institution.get("founded_on"))
             institution["county_title_date"] = _not_future(institution.get("county_title_date"))
     if case.method == "POST" and case.operation.path == "/api/v1/materials" and isinstance(case.body, dict):
