@@ -339,6 +339,7 @@ def users(args: argparse.Namespace) -> None:
             args.county,
             args.department,
             external=external,
+            city=args.city,
             province=args.province,
         )
     except AccountError as e:
@@ -443,6 +444,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     c.add_argument("--county")
     c.add_argument("--department", choices=["hrss", "drc", "civil_affairs"])
+    c.add_argument("--city", help="the city they work for, of the region files (default: the deployment's)")
     c.add_argument(
         "--province",
         action="store_true",

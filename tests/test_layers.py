@@ -36,7 +36,7 @@ ALLOWED = {
     },
     "web": {
         "state", "contracts", "db", "clients", "workflows", "activities", "documents", "config", "logs", "storage",
-        "services", "schemas", "seals", "programs",
+        "services", "schemas", "seals", "programs", "regions",
     },
 }  # fmt: skip
 # The round's selection is an activity that drives other workflows (reserve places, pass or fail the review)

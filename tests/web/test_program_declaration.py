@@ -273,3 +273,37 @@ async def test_a_city_running_two_programs_starts_with_choosing_one(page, site, 
         await page.select_option("#f-type", "student_base")  # the parts are redrawn for the type chosen (htmx)
     await page.wait_for_load_state("networkidle")
     assert await page.input_value("#f-fact__base_name") == "已填的基地名称"  # what was typed stays
+
+
+async def test_an_admin_makes_a_clerk_of_another_city_who_declares_into_its_program(page, site, nanchang, browser):
+    """用户管理 offers each city of the region files: an account of 南昌's 东湖区 is made there, belongs to 南昌市, and
+    signed in sees 南昌's program's form; a county of another city than the one chosen is refused beside its field."""
+    from tests.web.conftest import sign_in
+
+    login = f"donghu-{unique('')[-8:].lower()}"
+    await sign_in(page, site, "admin")
+    await page.goto("/admin/users")
+    form = page.locator("#create-user form")
+    await form.locator("#f-new-login").fill(login)
+    await form.locator("#f-new-name").fill("东湖区人社局申报经办人")
+    await form.locator("#f-new-role").select_option("county_bureau")
+    await form.locator("#f-new-scope").select_option("city:南昌市")
+    await form.locator("#f-new-county").select_option("兰山区")  # 临沂's county for a 南昌 account
+    await form.locator("#f-new-password").fill(PASSWORD)
+    await form.locator("button[type=submit]").click()
+    await page.locator("#f-new-county-error").wait_for()
+    assert await page.locator("#user-table", has_text=login).count() == 0  # nothing was made
+    form = page.locator("#create-user form")
+    await form.locator("#f-new-county").select_option(COUNTY)
+    await form.locator("#f-new-password").fill(PASSWORD)
+    await form.locator("button[type=submit]").click()
+    row = page.locator(f"#user-table tr[data-user='{login}']")
+    await row.wait_for()
+    assert (await row.locator("td[data-label='城市']").inner_text()).strip() == "南昌市"
+
+    theirs = await browser.new_context(base_url=site.url)
+    them = await theirs.new_page()
+    await sign_in_as(them, login)
+    await them.goto("/applications/new")
+    assert await them.inner_text("h1") == "南昌市市级创业孵化基地认定申报表"
+    await theirs.close()

@@ -18,6 +18,7 @@ from contracts.rules.access import USER_UNKNOWN
 from db.logins import Login
 from db.session import get_engine
 from db.users import User
+from regions.catalog import cities
 from services.identity import (
     USER_ROLES,
     AccountError,
@@ -63,13 +64,22 @@ def _users(database_url: str) -> list[dict[str, Any]]:
     return [{"user": u, "login": login} for u, login in rows]
 
 
+def other_cities() -> list[str]:
+    """The cities of the region files besides the deployment's: their accounts are made here too."""
+    return [name for name in cities() if name != CITY]
+
+
 async def users_page(request: Request, status: int = 200, **context: Any) -> Response:
     ctx = {
         "users": await run_in_threadpool(_users, _settings(request).database_url),
         "roles": [(r.value, label(r)) for r in USER_ROLES],
-        "scopes": [("city", f"本市（{CITY}）"), ("province", "省级（各市）")],
+        "scopes": [
+            ("city", f"本市（{CITY}）"),
+            *((f"city:{name}", name) for name in other_cities()),
+            ("province", "省级（各市）"),
+        ],
         "departments": [(d.value, label(d)) for d in Department],
-        "counties": COUNTIES,
+        "counties": [*COUNTIES, *(c.name for name in other_cities() for c in cities()[name].counties)],
         "failed": "",
         "errors": {},
         "values": {},
@@ -101,6 +111,7 @@ def _create(database_url: str, issuer: str, values: dict[str, str], password: st
         values.get("county") or None,
         values.get("department") or None,
         external=external,
+        city=scope.removeprefix("city:") if (scope := values.get("scope", "")).startswith("city:") else None,
         province=values.get("scope") == "province",
     )
     if with_login:
