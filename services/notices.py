@@ -74,7 +74,7 @@ def issuer(level: Level, county: str, city: str | None = None) -> str:
 class ProgramNotice:
     """What another program's 公示 says of itself: its level's full title, its notice's working days."""
 
-    full_titles: dict[str, str]  # level key -> 南昌市市级创业孵化基地
+    full_titles: dict[str, str]  # level key -> the level's full title, as the definition writes it
     working_days: int
 
 
