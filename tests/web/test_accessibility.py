@@ -190,7 +190,7 @@ async def test_focus_lands_on_the_error_after_a_wrong_password(page, site):
     await page.fill("#f-password", "wrong-password")
     await page.click("button[type=submit]")
     await page.locator("#login-error").wait_for()
-    await page.wait_for_function("document.activeElement && document.activeElement.id === 'login-error'")
+    await page.wait_for_function("() => document.activeElement && document.activeElement.id === 'login-error'")
     assert await page.evaluate("document.activeElement.getAttribute('role')") == "alert"
     await page.fill("#f-password", PASSWORD)  # the right password still signs in afterwards
     await page.click("button[type=submit]")
@@ -204,7 +204,7 @@ async def test_focus_lands_on_the_first_field_in_error_on_a_refused_objection(pa
     await page.fill("#f-content", "   ")  # blank: refused by the server beside the field
     await page.click("text=提交异议")
     await page.locator("#f-content-error").wait_for()
-    await page.wait_for_function("document.activeElement && document.activeElement.id === 'f-content'")
+    await page.wait_for_function("() => document.activeElement && document.activeElement.id === 'f-content'")
 
 
 async def test_focus_lands_on_the_field_in_error_of_a_refused_act(page, site):
@@ -216,7 +216,9 @@ async def test_focus_lands_on_the_field_in_error_of_a_refused_act(page, site):
     await page.evaluate(NO_BROWSER_CHECKS)
     await page.click("text=提交县级审核")  # no opinion: refused beside the field (the form comes back by htmx)
     await page.locator("#f-county-review-opinion-error").wait_for()
-    await page.wait_for_function("document.activeElement && document.activeElement.id === 'f-county-review-opinion'")
+    await page.wait_for_function(
+        "() => document.activeElement && document.activeElement.id === 'f-county-review-opinion'"
+    )
     assert await focused_id(page) == "f-county-review-opinion"
     assert await page.locator("#act-county-review").count() == 1  # refused: the form is still there
 
