@@ -6,8 +6,9 @@ on every page; its number is the system's to give at declaration, and it says so
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Protocol
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -53,7 +54,7 @@ def declaration_form(form: DeclarationForm) -> bytes:
             para(DRAFT_NOTE, style(9.5, leading=13, align="left", space_before=1 * mm, space_after=2 * mm)),
         ]
     story += [
-        _number_and_date(form, cell),
+        number_and_date(form, cell),
         kept_section("一、单位基本情况", _unit(form, label, cell), section),
         kept_section("二、申报类型及级别", _kind_and_level(form, label, cell), section),
         kept_section("三、主要业绩及服务情况", _record(form, label, cell), section),
@@ -70,27 +71,12 @@ def declaration_form(form: DeclarationForm) -> bytes:
         kept_section("八、县区部门意见", _opinions(form, cell), section),
     ]
 
-    def margins(canvas: Canvas, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(song(), 9)
-        canvas.setFillColor(colors.Color(0.3, 0.3, 0.3))
-        left, right = MARGINS[3], A4[0] - MARGINS[1]
-        y = 12 * mm
-        canvas.drawString(left, y, f"申报编号：{_number(form)}")
-        canvas.drawCentredString(A4[0] / 2, y, f"第{document.page}页")
-        canvas.drawRightString(right, y, _dated(form))
-        if form.draft:
-            canvas.setFillColor(MARK_RED)
-            canvas.setFont(song(), 10.5)
-            canvas.drawRightString(right, A4[1] - 12 * mm, DRAFT_MARK)
-        canvas.restoreState()
-
     return build(
         story,
         pagesize=A4,
         margins=MARGINS,
         title=f"{form.institution_name} 就业服务质量标杆机构申报表" + ("（草稿）" if form.draft else ""),
-        on_page=margins,
+        on_page=page_margins(form),
     )
 
 
@@ -99,19 +85,53 @@ def kept_section(heading: str, body: Flowable, section: ParagraphStyle) -> KeepT
     return KeepTogether([para(heading, section), body])
 
 
-def _number(form: DeclarationForm) -> str:
+class Stamped(Protocol):
+    """What a 申报表's number, dates and draft mark are read from (the first program's form and another's)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def draft(self) -> bool: ...
+    @property
+    def declared_on(self) -> date | None: ...
+    @property
+    def printed_on(self) -> date | None: ...
+
+
+def number_of(form: Stamped) -> str:
     return form.number or (NUMBER_TO_COME if form.draft else NUMBER_PENDING)
 
 
-def _dated(form: DeclarationForm) -> str:
+def dated(form: Stamped) -> str:
     if form.declared_on is not None:
         return f"申报日期：{chinese_date(form.declared_on)}"
     return f"打印日期：{chinese_date(form.printed_on)}" if form.printed_on else "申报日期：（申报时填写）"
 
 
-def _number_and_date(form: DeclarationForm, cell: ParagraphStyle) -> Table:
+def page_margins(form: Stamped) -> Callable[[Canvas, Any], None]:
+    """Each page's foot (申报编号, 第N页, the date) and, on a draft, the 草稿 mark at its head."""
+
+    def margins(canvas: Canvas, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(song(), 9)
+        canvas.setFillColor(colors.Color(0.3, 0.3, 0.3))
+        left, right = MARGINS[3], A4[0] - MARGINS[1]
+        y = 12 * mm
+        canvas.drawString(left, y, f"申报编号：{number_of(form)}")
+        canvas.drawCentredString(A4[0] / 2, y, f"第{document.page}页")
+        canvas.drawRightString(right, y, dated(form))
+        if form.draft:
+            canvas.setFillColor(MARK_RED)
+            canvas.setFont(song(), 10.5)
+            canvas.drawRightString(right, A4[1] - 12 * mm, DRAFT_MARK)
+        canvas.restoreState()
+
+    return margins
+
+
+def number_and_date(form: Stamped, cell: ParagraphStyle) -> Table:
     right = style(SIZE, leading=15, align="right")
-    table = Table([[para(f"申报编号：{_number(form)}", cell), para(_dated(form), right)]], colWidths=[WIDTH / 2] * 2)
+    table = Table([[para(f"申报编号：{number_of(form)}", cell), para(dated(form), right)]], colWidths=[WIDTH / 2] * 2)
     table.setStyle(
         TableStyle(
             [

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from documents.declaration import (
@@ -21,13 +19,13 @@ from documents.declaration import (
     LABEL_SHADE,
     MARGINS,
     MARK_RED,
-    NUMBER_PENDING,
-    NUMBER_TO_COME,
     SIZE,
     WIDTH,
     SealAndDate,
     breakable,
     kept_section,
+    number_and_date,
+    page_margins,
     pledge_box,
 )
 from documents.layout import GRID_LINE, Heading, build, chinese_date, grid, para, song, style
@@ -56,7 +54,7 @@ def program_form(form: ProgramForm) -> bytes:
             para(draft_note(form), style(9.5, leading=13, align="left", space_before=1 * mm, space_after=2 * mm)),
         ]
     story += [
-        _number_and_date(form, cell),
+        number_and_date(form, cell),
         kept_section("一、基本情况", _facts(form, label, cell), section),
         kept_section("二、评定条件核实说明", _conditions(form, label, cell), section),
         kept_section("三、申报材料", _materials(form, label, cell), section),
@@ -64,53 +62,13 @@ def program_form(form: ProgramForm) -> bytes:
         kept_section("五、县区人力资源社会保障部门意见", _opinion(form, cell), section),
     ]
 
-    def margins(canvas: Canvas, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(song(), 9)
-        canvas.setFillColor(colors.Color(0.3, 0.3, 0.3))
-        left, right = MARGINS[3], A4[0] - MARGINS[1]
-        y = 12 * mm
-        canvas.drawString(left, y, f"申报编号：{_number(form)}")
-        canvas.drawCentredString(A4[0] / 2, y, f"第{document.page}页")
-        canvas.drawRightString(right, y, _dated(form))
-        if form.draft:
-            canvas.setFillColor(MARK_RED)
-            canvas.setFont(song(), 10.5)
-            canvas.drawRightString(right, A4[1] - 12 * mm, DRAFT_MARK)
-        canvas.restoreState()
-
     return build(
         story,
         pagesize=A4,
         margins=MARGINS,
         title=f"{form.institution_name} {form.level_title}申报表" + ("（草稿）" if form.draft else ""),
-        on_page=margins,
+        on_page=page_margins(form),
     )
-
-
-def _number(form: ProgramForm) -> str:
-    return form.number or (NUMBER_TO_COME if form.draft else NUMBER_PENDING)
-
-
-def _dated(form: ProgramForm) -> str:
-    if form.declared_on is not None:
-        return f"申报日期：{chinese_date(form.declared_on)}"
-    return f"打印日期：{chinese_date(form.printed_on)}" if form.printed_on else "申报日期：（申报时填写）"
-
-
-def _number_and_date(form: ProgramForm, cell: ParagraphStyle) -> Table:
-    right = style(SIZE, leading=15, align="right")
-    table = Table([[para(f"申报编号：{_number(form)}", cell), para(_dated(form), right)]], colWidths=[WIDTH / 2] * 2)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), song()),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
 
 
 def _facts(form: ProgramForm, label: ParagraphStyle, cell: ParagraphStyle) -> Table:
