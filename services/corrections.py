@@ -7,7 +7,7 @@ from datetime import date
 
 from fastapi.concurrency import run_in_threadpool
 
-from contracts.application import ApplicationView, ResubmitAct
+from contracts.application import ResubmitAct
 from contracts.corrections import CorrectionRequestAct
 from contracts.rules.applications import CORRECTION_ITEM_NOT_RESUPPLIED, CORRECTION_ITEM_UNKNOWN
 from contracts.rules.engine import IDENTITY_CHANGED
@@ -61,38 +61,46 @@ async def request_correction(
 async def resubmit(ctx: Context, actor: Actor, application_id: str, body: ResubmissionCreate, day: date) -> acts.Done:
     """The declaring county: the amended facts in full (every applicable condition attested again), and new files
     for the items to correct (every item the return named among the checklist's must have one); the other items'
-    files stand. The application goes back to the review that returned it; both versions stay on record."""
+    files stand. The application goes back to the review that returned it; both versions stay on record. Another
+    program's application is read against the version it was declared under."""
     settings = ctx.settings
     view = await fetch_view(ctx, application_id, actor)
     require_authority(Act.resubmit, actor, view)
     if view.state != Stage.returned or view.correction is None:
         raise not_allowed(view, actor, Act.resubmit)
-    if view.program is not None and view.program.own_facts:
-        return await _resubmit_into(ctx, actor, view, body, day)
-    if not isinstance(body.institution, InstitutionCreate):  # another program's facts for the first's application
-        raise refusal(
-            422, [Problem("institution.facts", IDENTITY_CHANGED.code, IDENTITY_CHANGED.say(field_label="申报格式"))]
-        )
-    institution = institution_of(body.institution)
-    problems = [
+    own = view.program is not None and view.program.own_facts
+    if own:
+        assert view.program is not None
+        if not isinstance(body.institution, ProgramInstitutionCreate):
+            raise refusal(422, [Problem("institution.facts", "fact_required", "请按本评定项目的申报表填报（facts）")])
+        program = await run_in_threadpool(kept_version, ctx.database_url, view.program)
+        institution, problems = amended(program, view.level, body.institution, day)
+        book = checklist_of(program)
+    else:
+        if not isinstance(body.institution, InstitutionCreate):  # another program's facts for the first's
+            wrong = IDENTITY_CHANGED.say(field_label="申报格式")
+            raise refusal(422, [Problem("institution.facts", IDENTITY_CHANGED.code, wrong)])
+        institution, problems = institution_of(body.institution), []
+        book = checklists(settings)
+    changed = [
         Problem(
             f"institution.{name}",
             IDENTITY_CHANGED.code,
             IDENTITY_CHANGED.say(field_label=IDENTITY_NAMES.get(name, name)),
         )
         for name in IDENTITY
-        if getattr(institution, name) != getattr(view.institution, name)
+        if type_key(getattr(institution, name)) != type_key(getattr(view.institution, name))
     ]
+    if changed:
+        raise refusal(422, changed)
+    if not own:  # the first program's checks, as at its declaration
+        problems = declaration_problems(view.level, view.county, institution, day)
+        problems += attestation_problems(settings, view.level, view.county, institution)
     if problems:
         raise refusal(422, problems)
-    problems = declaration_problems(view.level, view.county, institution, day)
-    problems += attestation_problems(settings, view.level, view.county, institution)
-    if problems:
-        raise refusal(422, problems)
-    if view.level == Level.city:
+    if view.level == Level.city and not own:
         await check_county_title(settings.database_url, institution)
     given = {r.item for r in body.materials}
-    book = checklists(settings)
     on_checklist = {i.code for i in book.checklist(institution.type, view.level)}
     owed = [i for i in view.correction.items if i in on_checklist and i not in given]
     if owed:
@@ -101,39 +109,7 @@ async def resubmit(ctx: Context, actor: Actor, application_id: str, body: Resubm
     standing = current_materials([a.materials for a in view.acts])
     carried = [m for m in standing if m.item not in given and m.item in on_checklist]
     materials = await submitted_materials(
-        settings, actor, application_id, view.level, institution.type, body.materials, carried
+        settings, actor, application_id, view.level, institution.type, body.materials, carried, book=book
     )
     values = ResubmitAct(actor=actor, reason=body.reason, institution=institution, materials=materials)
     return await acts.perform(ctx, actor, application_id, Act.resubmit, values, declarer_of(view))
-
-
-async def _resubmit_into(
-    ctx: Context, actor: Actor, view: ApplicationView, body: ResubmissionCreate, day: date
-) -> acts.Done:
-    """As ``resubmit``, for another program's application: read against the version it was declared under."""
-    assert view.program is not None and view.correction is not None
-    if not isinstance(body.institution, ProgramInstitutionCreate):
-        raise refusal(422, [Problem("institution.facts", "fact_required", "请按本评定项目的申报表填报（facts）")])
-    program = await run_in_threadpool(kept_version, ctx.database_url, view.program)
-    institution, problems = amended(program, view.level, body.institution, day)
-    changed = [
-        Problem(f"institution.{name}", IDENTITY_CHANGED.code, IDENTITY_CHANGED.say(field_label=IDENTITY_NAMES[name]))
-        for name in IDENTITY
-        if type_key(getattr(institution, name)) != type_key(getattr(view.institution, name))
-    ]
-    if changed or problems:
-        raise refusal(422, changed or problems)
-    given = {r.item for r in body.materials}
-    book = checklist_of(program)
-    on_checklist = {i.code for i in book.checklist(institution.type, view.level)}
-    owed = [i for i in view.correction.items if i in on_checklist and i not in given]
-    if owed:
-        said = CORRECTION_ITEM_NOT_RESUPPLIED
-        raise refusal(422, [Problem("materials", said.code, said.say(title=book.title(i), item=i)) for i in owed])
-    standing = current_materials([a.materials for a in view.acts])
-    carried = [m for m in standing if m.item not in given and m.item in on_checklist]
-    materials = await submitted_materials(
-        ctx.settings, actor, view.application_id, view.level, institution.type, body.materials, carried, book=book
-    )
-    values = ResubmitAct(actor=actor, reason=body.reason, institution=institution, materials=materials)
-    return await acts.perform(ctx, actor, view.application_id, Act.resubmit, values, declarer_of(view))
