@@ -29,14 +29,9 @@ from contracts.rules.applications import APPLICATION_NOT_FOUND
 from db.announcements import write_announcement
 from db.programs import learn_type_labels
 from documents.announcement import opening_paragraph
-from state.domain import Department, Level, type_key
-from state.labels import CITY, DEPARTMENT_ORDER, LEVELS, issuing_organs, level_title, type_label
+from state.domain import Level, type_key
+from state.labels import CITY, LEVELS, addressees, issuing_organs, level_title, type_label
 from workflows.application import ApplicationWorkflow, workflow_id_for
-
-ADDRESSEES = {
-    Level.city: "各县区人力资源社会保障局、发展改革局、民政局：",
-    Level.county: "各乡镇（街道）、各有关单位：",
-}
 
 
 def _refusal(error: BaseException, application_id: str) -> ApplicationError:
@@ -54,10 +49,7 @@ def document_for(r: RenderAnnouncement) -> documents.Announcement:
     county = r.county if r.level == Level.county else None
     place = (r.city or CITY) if r.level == Level.city else r.county or ""
     listed = [m for m in r.members if not m.left]
-    organs = issuing_organs(r.level, county, city=r.city or None)
-    if r.departments:  # another program issues with these departments only, lead first
-        order = list(DEPARTMENT_ORDER)
-        organs = tuple(organs[order.index(d)] for d in r.departments)
+    organs = issuing_organs(r.level, county, city=r.city or None, departments=r.departments)
     objections = any(m.objections for m in listed)
     if r.words is None:
         title = f"关于公布{place}{level_title(r.level, full=True)}名单的通知"
@@ -72,7 +64,7 @@ def document_for(r: RenderAnnouncement) -> documents.Announcement:
         organs=organs,
         doc_number=r.document_no,
         title=title,
-        addressees=addressees(r),
+        addressees=addressees(r.level, r.departments),
         institutions=[
             documents.ListedInstitution(
                 name=m.institution_name,
@@ -88,13 +80,6 @@ def document_for(r: RenderAnnouncement) -> documents.Announcement:
         closing=closing,
         city=r.city or CITY,
     )
-
-
-def addressees(r: RenderAnnouncement) -> str:
-    if not r.departments or r.level == Level.county:
-        return ADDRESSEES[r.level]
-    shorts = {Department.hrss: "人力资源社会保障局", Department.drc: "发展改革局", Department.civil_affairs: "民政局"}
-    return f"各县区{'、'.join(shorts[d] for d in r.departments)}："
 
 
 def program_opening(count: int, words: ProgramWords, objections: bool) -> str:

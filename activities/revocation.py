@@ -22,25 +22,17 @@ from contracts.revocation import RevocationView, RevokeByDecision
 from db import revocations
 from db.session import get_engine
 from documents.revocation import RevocationDecision, revocation_decision
-from state.domain import Department, Level, Role
-from state.labels import CITY, DEPARTMENT_ORDER, LEVELS, REVOCATION_REASONS, issuing_organs, level_title
+from state.domain import Level, Role
+from state.labels import CITY, LEVELS, REVOCATION_REASONS, addressees, issuing_organs, level_title
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ADDRESSEES = {
-    Level.city: "各县区人力资源社会保障局、发展改革局、民政局：",
-    Level.county: "各乡镇（街道）、各有关单位：",
-}
 
 
 def organs_of(v: RevocationView) -> tuple[str, ...]:
     """The deciding organs, lead first: the level's three, or another program's departments (of its city)."""
     subject, p = v.proposal.subject, v.proposal
-    organs = issuing_organs(
-        subject.level, subject.county if subject.level == Level.county else None, city=p.city or None
-    )
-    if not p.departments:
-        return organs
-    return tuple(organs[list(DEPARTMENT_ORDER).index(d)] for d in p.departments)
+    county = subject.county if subject.level == Level.county else None
+    return issuing_organs(subject.level, county, city=p.city or None, departments=p.departments)
 
 
 def decision_document(v: RevocationView) -> RevocationDecision:
@@ -59,17 +51,9 @@ def decision_document(v: RevocationView) -> RevocationDecision:
         ground=REVOCATION_REASONS[p.ground],
         evidence=p.evidence,
         signed_on=v.decided_on,
-        addressees=addressees_of(v),
+        addressees=addressees(subject.level, p.departments),
         city=p.city or CITY,
     )
-
-
-def addressees_of(v: RevocationView) -> str:
-    level, departments = v.proposal.subject.level, v.proposal.departments
-    if not departments or level == Level.county:
-        return ADDRESSEES[level]
-    shorts = {Department.hrss: "人力资源社会保障局", Department.drc: "发展改革局", Department.civil_affairs: "民政局"}
-    return f"各县区{'、'.join(shorts[d] for d in departments)}："
 
 
 def row_of(v: RevocationView) -> dict[str, Any]:

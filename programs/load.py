@@ -17,8 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from programs.consistency import reference_problems
-from programs.lines import line_of
 from programs.model import Loc, Program
+from tomlpath import line_of
 
 DEFINITIONS = Path(__file__).resolve().parent / "definitions"
 SEED = DEFINITIONS / "linyi-2026.toml"  # published as version 1 where no program has a version yet

@@ -36,10 +36,11 @@ from services.approval_sheet import FACT_TITLES, LEFT_OUT, moment
 from services.context import Context
 from services.declarations import EVIDENCE_TITLES, store_for
 from services.materials import download_name
+from services.program_documents import issuers
 from services.refusals import Refusal
 from state.clock import SHANGHAI
 from state.domain import Actor, Level, RevocationReason, Stage
-from state.labels import LEVELS, REVOCATION_REASONS, ROLES, STAGES, issuing_organs
+from state.labels import LEVELS, REVOCATION_REASONS, ROLES, STAGES
 from state.machine import FINAL_STAGES
 from storage import BlobCorrupt, BlobMissing
 
@@ -218,7 +219,7 @@ async def package(ctx: Context, actor: Actor, application_id: str) -> Package:
     entries += await run_in_threadpool(_materials, ctx, view, used)
     events = (await history.history(ctx, actor, application_id)).events
     now = datetime.now(SHANGHAI)
-    organ = issuing_organs(view.level, None if view.level == Level.city else view.county)[0]
+    organ = issuers(view)[0]  # the lead organ of the application's program and city signs its manifest
     packer = f"{actor.name}（{ROLES[actor.role]}{'·' + actor.county if actor.county else ''}）"
     facts = [
         ("申报编号", number),

@@ -72,7 +72,7 @@ async def resubmit(ctx: Context, actor: Actor, application_id: str, body: Resubm
     if own:
         assert view.program is not None
         if not isinstance(body.institution, ProgramInstitutionCreate):
-            raise refusal(422, [Problem("institution.facts", "fact_required", "请按本评定项目的申报表填报（facts）")])
+            raise refusal(422, [Problem("institution.facts", "fact_required", "请按本评定项目的申报表逐项填报")])
         program = await run_in_threadpool(kept_version, ctx.database_url, view.program)
         institution, problems = amended(program, view.level, body.institution, day)
         book = checklist_of(program)

@@ -28,7 +28,7 @@ from services.pdf import Pdf
 from services.refusals import Refusal
 from state.clock import SHANGHAI
 from state.domain import Actor, Department, InstitutionType, Level, Stage
-from state.labels import CITY, LEVELS, department_label, issuing_organs, level_title, type_label
+from state.labels import ADDRESSEES, CITY, LEVELS, department_label, issuing_organs, level_title, type_label
 
 UNSET = "见发布机关网站公告"
 
@@ -139,9 +139,7 @@ def _announcement(view: ApplicationView, batch: list[Application]) -> bytes:
     assert view.announcement_doc_no is not None and view.announced_on is not None
     place = _place(view.level, view.county)
     organs = issuing_organs(view.level, None if view.level == Level.city else view.county)
-    addressees = (
-        "各县区人力资源社会保障局、发展改革局、民政局：" if view.level == Level.city else "各乡镇（街道）、各有关单位："
-    )
+    addressees = ADDRESSEES[view.level]
     return documents.announcement(
         documents.Announcement(
             organs=organs,

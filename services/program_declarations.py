@@ -65,10 +65,10 @@ def not_runnable(program: Program) -> str | None:
     """Why the engine cannot run ``program`` as written, in Chinese; None when it can."""
     levels = [lv.key for lv in program.levels]
     if not set(levels) <= MACHINE_LEVELS:
-        return "其级别须为县级（county）或市级（city）"
+        return "其级别须为县级或市级"
     facts = {f.name for f in program.facts}
     if not set(NAMED) <= facts:
-        return "其申报表须有机构名称（name）和统一社会信用代码（credit_code）两项"
+        return "其申报表须有机构名称和统一社会信用代码两项"
     if region_of(program) is None:
         return f"没有“{program_city(program)}”的地区定义"
     if any(not set(d) <= {x.value for x in Department} for d in program.issuing.values()):

@@ -20,7 +20,7 @@ from programs.model import Fact, Program
 from programs.model import Level as ProgramLevel
 from services.programs import program_of
 from state.domain import Department, Level
-from state.labels import DEPARTMENTS, organ_name, type_label
+from state.labels import DEPARTMENTS, issuing_organs, organ_name, type_label
 
 CARRIED = ("name", "credit_code", "address", "person_in_charge", "contact", "phone")  # Institution's own fields
 
@@ -41,7 +41,15 @@ def level_of(program: Program, level: Level) -> ProgramLevel:
 def organs(ref: ProgramRef, level: Level, county: str) -> tuple[str, ...]:
     """The program's departments at ``level``, lead first, as its city's (or the county's) organs."""
     where = None if level == Level.city else county
-    return tuple(organ_name(d, level, where, city=ref.city or None) for d in ref.departments)
+    return issuing_organs(level, where, city=ref.city or None, departments=ref.departments)
+
+
+def issuers(view: ApplicationView) -> tuple[str, ...]:
+    """The organs that issue an application's documents, lead first: its program's departments of its city, or the
+    first program's three."""
+    if view.program is not None and view.program.own_facts:
+        return organs(view.program, view.level, view.county)
+    return issuing_organs(view.level, None if view.level == Level.city else view.county)
 
 
 def bureau(ref: ProgramRef, county: str) -> str:

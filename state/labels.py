@@ -9,7 +9,7 @@ to import inside Temporal's workflow sandbox, from the API and from templates al
 and the organs' names come from the region file (regions/definitions/*.toml).
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from types import MappingProxyType
 from typing import Final, TypeVar
@@ -449,9 +449,30 @@ def organ_name(department: Department, level: Level, county: str | None = None, 
     return found.organs()[department.value].name
 
 
-def issuing_organs(level: Level, county: str | None = None, *, city: str | None = None) -> tuple[str, ...]:
-    """The three joint issuers' full names, lead organ first (联合行文)."""
-    return tuple(organ_name(d, level, county, city=city) for d in DEPARTMENT_ORDER)
+def issuing_organs(
+    level: Level, county: str | None = None, *, city: str | None = None, departments: Sequence[Department] = ()
+) -> tuple[str, ...]:
+    """The joint issuers' full names, lead organ first (联合行文): the three, or a program's ``departments``."""
+    return tuple(organ_name(d, level, county, city=city) for d in (departments or DEPARTMENT_ORDER))
+
+
+# Whom a joint document is addressed to (主送机关), by the level that issues it.
+ADDRESSEES: Final[Mapping[Level, str]] = MappingProxyType(
+    {Level.city: "各县区人力资源社会保障局、发展改革局、民政局：", Level.county: "各乡镇（街道）、各有关单位："}
+)
+_COUNTY_DEPARTMENTS = {
+    Department.hrss: "人力资源社会保障局",
+    Department.drc: "发展改革局",
+    Department.civil_affairs: "民政局",
+}
+
+
+def addressees(level: Level, departments: Sequence[Department] = ()) -> str:
+    """A joint document's 主送机关: a city-level one of a program issued by some departments only goes to the
+    counties' same departments."""
+    if not departments or level == Level.county:
+        return ADDRESSEES[level]
+    return f"各县区{'、'.join(_COUNTY_DEPARTMENTS[d] for d in departments)}："
 
 
 def step_label(stage: Stage) -> str:

@@ -4,7 +4,10 @@ the county's attestation, the checklist with 已提交, the pledge and 东湖区
 as declaring would be (the same refusal, rule for rule) and stores nothing; its 审批单 and certificate name its title,
 its level's title and 南昌's organ. Nothing of 临沂 or 标杆, no English word, no enum value, no id."""
 
+import io
+import json
 import re
+import zipfile
 
 from sqlmodel import Session, func, select
 
@@ -121,6 +124,12 @@ async def test_another_programs_declaration_sheet_and_certificate_are_its_own(pu
     assert "南昌市市级创业孵化基地" in text and "南昌市市级创业孵化基地认定" in text
     assert "南昌市人力资源和社会保障局" in text and "市级" in text
     clean(text.replace(plaque, ""))
+
+    archive = await api.get("nc_reviewer", f"/applications/{app_id}/archive.zip")  # 南昌's lead organ signs it
+    assert archive.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as package:
+        about = json.loads(package.read("归档信息.json"))
+    assert about["签名机关"] == "南昌市人力资源和社会保障局"
 
 
 async def test_another_programs_draft_is_judged_as_declaring_and_stores_nothing(published: Api):  # noqa: F811

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from programs.lines import line_map
 from programs.load import SEED, DefinitionError, parse
+from tomlpath import line_map
 
 TEXT = SEED.read_text(encoding="utf-8")
 
